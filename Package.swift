@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "kubuqi-monitor",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "kubuqi-monitor", targets: ["kubuqi-monitor"]),
+        .library(name: "KubuqiRaster", targets: ["KubuqiRaster"]),
+        .library(name: "KubuqiGDAL", targets: ["KubuqiGDAL"]),
+        .library(name: "KubuqiMonitorKit", targets: ["KubuqiMonitorKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The C API of GDAL, found through pkg-config (Debian: libgdal-dev).
+        .systemLibrary(
+            name: "CGDAL",
+            pkgConfig: "gdal",
+            providers: [.apt(["libgdal-dev"])]
+        ),
+        // Pure Swift: windows, buffers, kernels, mergeable statistics. No GDAL here.
+        .target(
+            name: "KubuqiRaster",
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        // The only module that talks to GDAL.
+        .target(name: "KubuqiGDAL", dependencies: ["CGDAL", "KubuqiRaster"]),
+        // The library functions behind each command (read window -> kernel -> write window).
+        .target(name: "KubuqiMonitorKit", dependencies: ["KubuqiGDAL", "KubuqiRaster"]),
+        // The thin command-line shell.
+        .executableTarget(
+            name: "kubuqi-monitor",
+            dependencies: [
+                "KubuqiMonitorKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KubuqiRasterTests", dependencies: ["KubuqiRaster"]),
+        .testTarget(name: "KubuqiGDALTests", dependencies: ["KubuqiGDAL", "KubuqiRaster"]),
+        .testTarget(name: "KubuqiMonitorKitTests", dependencies: ["KubuqiMonitorKit", "KubuqiGDAL"]),
+        .testTarget(name: "CLITests", dependencies: ["KubuqiGDAL"]),
+    ]
+)

@@ -1,0 +1,133 @@
+import CGDAL
+import Foundation
+import KubuqiRaster
+
+/// An open GDAL raster dataset. Closed when the last reference goes away or
+/// by ``close()``, which reports write errors.
+///
+/// A dataset is used from one thread at a time (GDAL handles are not
+/// thread-safe); streamed pipelines give each thread its own datasets.
+public final class Dataset: @unchecked Sendable {
+    private(set) var handle: GDALDatasetH?
+    /// The path or connection string the dataset was opened or created with.
+    public let path: String
+
+    private init(handle: GDALDatasetH, path: String) {
+        self.handle = handle
+        self.path = path
+    }
+
+    deinit { if let handle { GDALClose(handle) } }
+
+    /// Opens a raster read-only (or for update), with GDAL's messages in the error.
+    public static func open(_ path: String, update: Bool = false) throws -> Dataset {
+        GDALEnvironment.initialize()
+        let flags = UInt32(GDAL_OF_RASTER) | UInt32(update ? GDAL_OF_UPDATE : GDAL_OF_READONLY)
+            | UInt32(GDAL_OF_VERBOSE_ERROR)
+        let h = try GDALErrors.check("cannot open \(path) as a raster") {
+            GDALOpenEx(path, flags, nil, nil, nil)
+        }
+        return Dataset(handle: h, path: path)
+    }
+
+    /// Creates a new raster with `driver` (a GDAL short name such as `GTiff`).
+    public static func create(
+        _ path: String, driver: String = "GTiff", width: Int, height: Int, bands: Int,
+        type: RasterDataType, options: CreationOptions = CreationOptions()
+    ) throws -> Dataset {
+        GDALEnvironment.initialize()
+        guard let drv = GDALGetDriverByName(driver) else {
+            throw GDALError("cannot create \(path)", messages: ["GDAL has no driver named \(driver)"])
+        }
+        try options.validate(for: drv, driverName: driver)
+        let h = try options.withCStringList { list in
+            try GDALErrors.check("cannot create \(path)") {
+                GDALCreate(drv, path, Int32(width), Int32(height), Int32(bands), type.gdal, list)
+            }
+        }
+        return Dataset(handle: h, path: path)
+    }
+
+    /// Flushes and closes the dataset; throws when GDAL reports a failure
+    /// (for example the disk filled up while the last blocks were written).
+    public func close() throws {
+        guard let h = handle else { return }
+        handle = nil
+        try GDALErrors.check("cannot finish writing \(path)") { () -> Bool? in
+            GDALClose(h)
+            return true
+        }
+    }
+
+    var liveHandle: GDALDatasetH {
+        guard let handle else { preconditionFailure("dataset \(path) used after close()") }
+        return handle
+    }
+
+    /// Raster width in pixels.
+    public var width: Int { Int(GDALGetRasterXSize(liveHandle)) }
+    /// Raster height in pixels.
+    public var height: Int { Int(GDALGetRasterYSize(liveHandle)) }
+    /// Number of bands.
+    public var bandCount: Int { Int(GDALGetRasterCount(liveHandle)) }
+    /// Short name of the driver that opened the dataset, e.g. `GTiff`.
+    public var driverName: String {
+        guard let d = GDALGetDatasetDriver(liveHandle) else { return "unknown" }
+        return String(cString: GDALGetDriverShortName(d))
+    }
+
+    /// Band `index` (1-based); throws when out of range.
+    public func band(_ index: Int) throws -> RasterBand {
+        guard index >= 1 && index <= bandCount else {
+            throw GDALError("\(path): band \(index) does not exist (the raster has \(bandCount) band\(bandCount == 1 ? "" : "s"))")
+        }
+        return RasterBand(handle: GDALGetRasterBand(liveHandle, Int32(index)), dataset: self, index: index)
+    }
+
+    /// The affine geotransform, nil when the dataset has none.
+    public var geoTransform: GeoTransform? {
+        var c = [Double](repeating: 0, count: 6)
+        let (err, _) = GDALErrors.capture { GDALGetGeoTransform(liveHandle, &c) }
+        return err == CE_None ? GeoTransform(c) : nil
+    }
+
+    /// Sets the affine geotransform.
+    public func setGeoTransform(_ t: GeoTransform) throws {
+        var c = t.coefficients
+        try GDALErrors.check("cannot set the geotransform of \(path)") { GDALSetGeoTransform(liveHandle, &c) }
+    }
+
+    /// The CRS as WKT, empty when the dataset has none.
+    public var projectionWKT: String {
+        String(cString: GDALGetProjectionRef(liveHandle))
+    }
+
+    /// The CRS, nil when the dataset has none.
+    public var spatialReference: SpatialReference? { SpatialReference(wkt: projectionWKT) }
+
+    /// Sets the CRS from WKT.
+    public func setProjection(_ wkt: String) throws {
+        try GDALErrors.check("cannot set the CRS of \(path)") { GDALSetProjection(liveHandle, wkt) }
+    }
+
+    /// The raster's grid: size, geotransform and CRS.
+    public var grid: Grid {
+        Grid(width: width, height: height, geoTransform: geoTransform, crsWKT: projectionWKT)
+    }
+
+    /// Copies the geotransform and CRS of `grid` onto this dataset.
+    public func setGeoreferencing(from grid: Grid) throws {
+        if let t = grid.geoTransform { try setGeoTransform(t) }
+        if !grid.crsWKT.isEmpty { try setProjection(grid.crsWKT) }
+    }
+
+    /// Sets a dataset metadata item.
+    public func setMetadataItem(_ key: String, _ value: String, domain: String? = nil) {
+        _ = GDALErrors.capture { GDALSetMetadataItem(liveHandle, key, value, domain) }
+    }
+
+    /// A dataset metadata item, nil when absent.
+    public func metadataItem(_ key: String, domain: String? = nil) -> String? {
+        GDALGetMetadataItem(liveHandle, key, domain).map { String(cString: $0) }
+    }
+}

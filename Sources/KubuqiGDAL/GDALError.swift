@@ -1,0 +1,85 @@
+import CGDAL
+import Foundation
+
+/// A failure reported by GDAL, with every message GDAL emitted while the
+/// failing call ran (nothing is lost, nothing aborts).
+public struct GDALError: Error, CustomStringConvertible, Sendable {
+    /// What kubuqi-monitor was doing, e.g. `cannot open /data/a.tif`.
+    public var context: String
+    /// GDAL's own messages for the call, oldest first.
+    public var messages: [String]
+
+    /// Creates an error from a context and GDAL's messages.
+    public init(_ context: String, messages: [String] = []) {
+        self.context = context
+        self.messages = messages
+    }
+
+    /// `context: message; message`.
+    public var description: String {
+        messages.isEmpty ? context : "\(context): \(messages.joined(separator: "; "))"
+    }
+}
+
+/// Collects GDAL's error messages for the calls made inside ``GDALErrors/capture(_:)``.
+final class ErrorCollector {
+    var failures: [String] = []
+    var warnings: [String] = []
+}
+
+/// GDAL's error handler stack is per thread, so a handler pushed around a
+/// call sees exactly that call's messages, even with other threads busy.
+private let collectingHandler: CPLErrorHandler = { errorClass, _, message in
+    guard let userData = CPLGetErrorHandlerUserData() else { return }
+    let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
+    let text = message.map { String(cString: $0) } ?? "(no message)"
+    switch errorClass {
+    case CE_Failure, CE_Fatal: collector.failures.append(text)
+    case CE_Warning: collector.warnings.append(text)
+    default: break
+    }
+}
+
+/// Runs GDAL calls with their messages collected.
+public enum GDALErrors {
+    /// Runs `body` with a collecting error handler; returns its result and
+    /// the messages GDAL emitted. Warnings are also written to stderr, so the
+    /// user sees every message GDAL gives.
+    static func capture<T>(echoWarnings: Bool = true, _ body: () throws -> T) rethrows -> (T, ErrorCollector) {
+        let collector = ErrorCollector()
+        let unmanaged = Unmanaged.passRetained(collector)
+        CPLPushErrorHandlerEx(collectingHandler, unmanaged.toOpaque())
+        defer {
+            CPLPopErrorHandler()
+            unmanaged.release()
+            if echoWarnings { for w in collector.warnings { Diagnostics.warn("GDAL: \(w)") } }
+        }
+        return (try body(), collector)
+    }
+
+    /// Runs `body`; throws a ``GDALError`` with `context` when it returns nil
+    /// or when GDAL reported a failure during it.
+    static func check<T>(_ context: @autoclosure () -> String, _ body: () throws -> T?) throws -> T {
+        let (value, collector) = try capture(body)
+        guard let value, collector.failures.isEmpty else {
+            throw GDALError(context(), messages: collector.failures)
+        }
+        return value
+    }
+
+    /// Runs a call returning `CPLErr`; throws unless it is `CE_None` with no failure reported.
+    static func check(_ context: @autoclosure () -> String, _ body: () -> CPLErr) throws {
+        let (code, collector) = capture(body)
+        if code != CE_None || !collector.failures.isEmpty {
+            throw GDALError(context(), messages: collector.failures)
+        }
+    }
+}
+
+/// Where non-fatal messages go: standard error, one line each.
+public enum Diagnostics {
+    /// Writes `warning: message` to standard error.
+    public static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import KubuqiGDAL
+
+/// `info`: describes rasters as text or JSON.
+public enum InfoJob {
+    /// Describes every raster in `paths`; throws on the first that cannot be opened.
+    public static func describe(_ paths: [String]) throws -> [DatasetDescription] {
+        let inputs = InputRasters()
+        return try paths.map { try DatasetDescription(inputs.dataset($0)) }
+    }
+
+    /// Pretty-printed, key-sorted JSON of the descriptions.
+    public static func json(_ descriptions: [DatasetDescription]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(descriptions), as: UTF8.self)
+    }
+
+    /// Human-readable text, one block per raster.
+    public static func text(_ d: DatasetDescription) -> String {
+        var lines = ["\(d.path)",
+                     "  driver:     \(d.driver)",
+                     "  size:       \(d.size[0]) x \(d.size[1]) pixels, \(d.bandCount) band\(d.bandCount == 1 ? "" : "s")"]
+        if let name = d.crsName {
+            lines.append("  crs:        \(d.epsg.map { "EPSG:\($0) " } ?? "")(\(name))")
+        } else {
+            lines.append("  crs:        none")
+        }
+        if let p = d.pixelSize { lines.append("  pixel size: \(fmt(p[0])) x \(fmt(p[1]))") }
+        if let e = d.extent { lines.append("  extent:     \(e.map(fmt).joined(separator: ", "))  (minx, miny, maxx, maxy)") }
+        for b in d.bands {
+            var line = "  band \(b.band): \(b.dataType)"
+            if !b.description.isEmpty { line += " \"\(b.description)\"" }
+            line += ", nodata \(b.nodata ?? "none"), block \(b.blockSize[0])x\(b.blockSize[1])"
+            if !b.overviews.isEmpty { line += ", overviews " + b.overviews.map { "\($0[0])x\($0[1])" }.joined(separator: " ") }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func fmt(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e12 ? String(Int64(v)) : String(format: "%.9g", v)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+
+/// Opens the rasters named on a command line, each file once, and turns
+/// GDAL's failures into one-line input errors naming the file.
+public final class InputRasters {
+    private var open: [String: Dataset] = [:]
+
+    /// An empty set of inputs.
+    public init() {}
+
+    /// The dataset at `path`, opened on first use.
+    public func dataset(_ path: String) throws -> Dataset {
+        if let ds = open[path] { return ds }
+        if !path.hasPrefix("/vsi") && !FileManager.default.fileExists(atPath: path) {
+            throw KubuqiError.input(path, "no such file")
+        }
+        var isDir: ObjCBool = false
+        if !path.hasPrefix("/vsi"), FileManager.default.fileExists(atPath: path, isDirectory: &isDir),
+           isDir.boolValue, !path.hasSuffix(".SAFE") {
+            throw KubuqiError.input(path, "is a folder, not a raster file")
+        }
+        do {
+            let ds = try Dataset.open(path)
+            guard ds.bandCount > 0 else { throw KubuqiError.input(path, "has no raster bands") }
+            guard ds.width > 0 && ds.height > 0 else { throw KubuqiError.input(path, "has an empty size \(ds.width)x\(ds.height)") }
+            open[path] = ds
+            return ds
+        } catch let e as GDALError {
+            let reason = e.messages.last.map(Self.shorten) ?? "not a raster GDAL can read"
+            throw KubuqiError.input(path, "not a readable raster (\(reason))")
+        }
+    }
+
+    /// The band a selection names; its number must exist and its type be real-valued.
+    public func band(_ selection: BandSelection) throws -> RasterBand {
+        let ds = try dataset(selection.path)
+        guard selection.band >= 1 && selection.band <= ds.bandCount else {
+            throw KubuqiError.input(selection.path,
+                "band \(selection.band) does not exist (the raster has \(ds.bandCount) band\(ds.bandCount == 1 ? "" : "s"))")
+        }
+        let band = try ds.band(selection.band)
+        if band.dataType.isComplex {
+            throw KubuqiError.input(selection.path, "band \(selection.band) is complex (\(band.dataType.rawValue)); an index needs real values")
+        }
+        return band
+    }
+
+    /// Checks that every band lies on the grid of the first; the error names
+    /// both files and what differs.
+    public func requireSameGrid(_ bands: [RasterBand]) throws {
+        guard let first = bands.first else { return }
+        let reference = first.dataset.grid
+        for b in bands.dropFirst() where b.dataset !== first.dataset {
+            if let diff = reference.difference(from: b.dataset.grid) {
+                throw KubuqiError(.input, "\(b.dataset.path): not on the grid of \(first.dataset.path): \(diff)")
+            }
+        }
+    }
+
+    /// GDAL's messages repeat the path; keep the part after it.
+    static func shorten(_ message: String) -> String {
+        message.replacingOccurrences(of: "\n", with: " ")
+    }
+}

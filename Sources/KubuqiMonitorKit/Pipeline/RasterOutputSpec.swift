@@ -1,0 +1,60 @@
+import KubuqiGDAL
+import KubuqiRaster
+
+/// How an index is stored: `Float32` with NaN nodata, or `Int16` scaled by
+/// 10000 with nodata -32768 (the MODIS/Trends.Earth convention, half the size).
+public enum IndexEncoding: String, Sendable, CaseIterable {
+    /// 32-bit float, nodata NaN.
+    case float32 = "Float32"
+    /// 16-bit integer, value x 10000, nodata -32768.
+    case int16 = "Int16"
+
+    /// The GDAL data type written.
+    public var dataType: RasterDataType { self == .float32 ? .float32 : .int16 }
+    /// The nodata value written in the file.
+    public var nodata: Double { self == .float32 ? .nan : -32768 }
+}
+
+/// Everything about an output raster but its pixels.
+public struct RasterOutputSpec: Sendable {
+    /// Final path.
+    public var path: String
+    /// Storage encoding.
+    public var encoding: IndexEncoding
+    /// User creation options, applied over ``defaultCreationOptions(for:)``.
+    public var creationOptions: CreationOptions
+    /// Band description.
+    public var bandDescription: String
+    /// Dataset metadata recorded in the file (index, formula, inputs...).
+    public var metadata: [(String, String)]
+
+    /// Creates an output spec.
+    public init(path: String, encoding: IndexEncoding = .float32, creationOptions: CreationOptions = CreationOptions(),
+                bandDescription: String = "", metadata: [(String, String)] = []) {
+        self.path = path
+        self.encoding = encoding
+        self.creationOptions = creationOptions
+        self.bandDescription = bandDescription
+        self.metadata = metadata
+    }
+
+    /// Tiled 256x256 GeoTIFF, DEFLATE with the predictor that suits the type
+    /// (3, floating point, for Float32; 2, horizontal differencing, for
+    /// integers), compression on all cores, BigTIFF when needed.
+    public static func defaultCreationOptions(for encoding: IndexEncoding) -> CreationOptions {
+        var o = CreationOptions()
+        o.set("TILED", "YES")
+        o.set("BLOCKXSIZE", "256")
+        o.set("BLOCKYSIZE", "256")
+        o.set("COMPRESS", "DEFLATE")
+        o.set("PREDICTOR", encoding == .float32 ? "3" : "2")
+        o.set("NUM_THREADS", "ALL_CPUS")
+        o.set("BIGTIFF", "IF_SAFER")
+        return o
+    }
+
+    /// The options actually used.
+    public var effectiveCreationOptions: CreationOptions {
+        creationOptions.over(Self.defaultCreationOptions(for: encoding))
+    }
+}

@@ -1,0 +1,32 @@
+/// A band of a raster file named on the command line as `FILE[:BAND]`.
+///
+/// The band number is 1-based as in GDAL; without one the first band is used.
+/// A path that itself contains `:` (for example `/vsizip/a.zip/b.tif` or a
+/// Windows drive) keeps it: only a trailing `:N` with N a positive integer is
+/// taken as the band.
+public struct BandSelection: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The raster's path or GDAL connection string.
+    public var path: String
+    /// The 1-based band number.
+    public var band: Int
+
+    /// Creates a selection of `band` in `path`.
+    public init(path: String, band: Int = 1) {
+        self.path = path
+        self.band = band
+    }
+
+    /// Parses `FILE[:BAND]`.
+    public init(parsing text: String) {
+        if let colon = text.lastIndex(of: ":"),
+           let band = Int(text[text.index(after: colon)...]), band > 0,
+           colon != text.startIndex {
+            self.init(path: String(text[..<colon]), band: band)
+        } else {
+            self.init(path: text, band: 1)
+        }
+    }
+
+    /// `FILE:BAND`.
+    public var description: String { "\(path):\(band)" }
+}

@@ -1,0 +1,36 @@
+/// Stores an index as `Int16` scaled by a factor (NDVI x 10000 is the
+/// convention of MODIS MOD13, USGS ESPA and Trends.Earth).
+///
+/// Values are rounded half away from zero, clamped to `-32767...32767`, and
+/// NaN becomes ``nodata``.
+public struct ScaledInt16: Sendable, Hashable {
+    /// The factor applied before rounding.
+    public var scale: Float
+    /// The value written for nodata pixels.
+    public var nodata: Int16
+
+    /// Creates an encoding with a scale (10000 by default) and nodata (-32768 by default).
+    public init(scale: Float = 10_000, nodata: Int16 = -32768) {
+        self.scale = scale
+        self.nodata = nodata
+    }
+
+    /// Encodes `input` into `output`, which must be at least as long.
+    public func encode(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Int16>) {
+        precondition(output.count >= input.count, "output buffer too short")
+        let lo: Float = -32767, hi: Float = 32767
+        for i in 0..<input.count {
+            let v = input[i]
+            if v.isNaN {
+                output[i] = nodata
+            } else {
+                output[i] = Int16(min(max((v * scale).rounded(.toNearestOrAwayFromZero), lo), hi))
+            }
+        }
+    }
+
+    /// Decodes `Int16` values back to the index (nodata becomes NaN).
+    public func decode(_ value: Int16) -> Float {
+        value == nodata ? .nan : Float(value) / scale
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import KubuqiGDAL
+import KubuqiMonitorKit
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Flag(name: [.short, .long], help: "No progress bar.")
+    var quiet = false
+
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "A GDAL configuration option, as KEY=VALUE (repeatable), e.g. GDAL_CACHEMAX=512.",
+        valueName: "KEY=VALUE"))
+    var config: [String] = []
+
+    /// Applies the `--config` options to GDAL.
+    func apply() throws {
+        for item in config {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw ValidationError("--config expects KEY=VALUE, got '\(item)'")
+            }
+            GDALEnvironment.setConfig(String(item[..<eq]), String(item[item.index(after: eq)...]))
+        }
+    }
+}
+
+/// Options of every command that writes a raster.
+struct RasterOutputOptions: ParsableArguments {
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The output GeoTIFF.", valueName: "OUT.tif"))
+    var output: String?
+
+    @Option(name: .customLong("ot"), help: ArgumentHelp(
+        "Output type: Float32 (nodata NaN) or Int16 (value x 10000, nodata -32768).", valueName: "TYPE"))
+    var outputType: String = "Float32"
+
+    @Option(name: .customLong("co"), help: ArgumentHelp(
+        "A GDAL creation option, as KEY=VALUE (repeatable), over the defaults TILED=YES, 256x256 blocks, "
+        + "COMPRESS=DEFLATE, PREDICTOR=3 (Float32) or 2 (Int16), NUM_THREADS=ALL_CPUS, BIGTIFF=IF_SAFER.",
+        valueName: "KEY=VALUE"))
+    var creationOptions: [String] = []
+
+    /// The output spec these options describe.
+    func spec() throws -> RasterOutputSpec {
+        guard let output else { throw ValidationError("missing the output: give -o OUT.tif") }
+        guard let encoding = IndexEncoding.allCases.first(where: { $0.rawValue.lowercased() == outputType.lowercased() }) else {
+            throw ValidationError("--ot must be Float32 or Int16, not '\(outputType)'")
+        }
+        let co: CreationOptions
+        do { co = try CreationOptions(parsing: creationOptions) } catch let e as GDALError {
+            throw ValidationError(e.context)
+        }
+        return RasterOutputSpec(path: output, encoding: encoding, creationOptions: co)
+    }
+}

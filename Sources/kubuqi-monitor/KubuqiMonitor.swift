@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import KubuqiGDAL
+import KubuqiMonitorKit
+
+/// The `kubuqi-monitor` command: desertification monitoring from satellite rasters.
+@main
+struct KubuqiMonitor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kubuqi-monitor",
+        abstract: "Desertification monitoring from satellite rasters: indices, change detection, SDG 15.3.1.",
+        discussion: """
+        Every raster GDAL opens is accepted (GeoTIFF, COG, VRT, JP2, /vsizip/...). Outputs are tiled, \
+        compressed GeoTIFFs that appear only when complete.
+
+        EXIT CODES
+          0  success
+          1  internal error (a bug: please report it)
+          2  usage error (unknown option, missing argument)
+          3  input error (missing, unreadable or unsuitable input)
+          4  output error (folder missing, not writable, disk full)
+          130, 143  interrupted by SIGINT or SIGTERM (no output left behind)
+        """,
+        version: KubuqiVersion.string,
+        subcommands: [Info.self, Index.self]
+    )
+
+    static func main() {
+        Interruption.installHandlers()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as KubuqiError {
+            fail(error.message, code: error.exitCode)
+        } catch let error as GDALError {
+            fail(error.description, code: KubuqiError.Kind.internal.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            // Argument and validation errors: usage exit code 2, with the usage text.
+            FileHandle.standardError.write((message + "\n").data(using: .utf8)!)
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+
+    static func fail(_ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write("kubuqi-monitor: error: \(message)\n".data(using: .utf8)!)
+        Foundation.exit(code)
+    }
+}
+
+/// The tool's version.
+enum KubuqiVersion {
+    static let string = "0.1.0"
+}

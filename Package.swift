@@ -37,9 +37,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Shared by the test targets: real-data paths, temporary folders, small rasters.
+        .target(name: "TestSupport", dependencies: ["KubuqiGDAL", "KubuqiRaster"], path: "Tests/TestSupport"),
         .testTarget(name: "KubuqiRasterTests", dependencies: ["KubuqiRaster"]),
-        .testTarget(name: "KubuqiGDALTests", dependencies: ["KubuqiGDAL", "KubuqiRaster"]),
-        .testTarget(name: "KubuqiMonitorKitTests", dependencies: ["KubuqiMonitorKit", "KubuqiGDAL"]),
-        .testTarget(name: "CLITests", dependencies: ["KubuqiGDAL"]),
+        .testTarget(name: "KubuqiGDALTests", dependencies: ["KubuqiGDAL", "KubuqiRaster", "TestSupport"]),
+        .testTarget(name: "KubuqiMonitorKitTests", dependencies: ["KubuqiMonitorKit", "KubuqiGDAL", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["KubuqiGDAL", "KubuqiRaster", "TestSupport"]),
     ]
 )

@@ -1,0 +1,128 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// Every bad input of the foundation, through the CLI: exit code, a one-line
+/// message naming the file, and no output file left behind.
+final class BadInputTests: CLITestCase {
+    var tmp: TemporaryFolder!
+    var red = "", nir = ""
+
+    override func setUpWithError() throws {
+        tmp = try TemporaryFolder()
+        let values = (0..<64).map { Float($0) + 1 }
+        red = try TestRaster.write(tmp.file("red.tif"), width: 8, height: 8, values: values, type: .uint16)
+        nir = try TestRaster.write(tmp.file("nir.tif"), width: 8, height: 8, values: values.map { $0 * 3 }, type: .uint16)
+    }
+
+    /// Runs `index ndvi` with `args`, checks the exit code, a one-line stderr
+    /// containing every `mentions`, and that `out` was not created.
+    func assertFails(_ args: [String], code: Int32, mentions: [String], out: String? = nil,
+                     file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try CLIRunner.run(args)
+        XCTAssertEqual(r.status, code, "stderr: \(r.stderr)", file: file, line: line)
+        let lines = r.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, "one line on stderr: \(r.stderr)", file: file, line: line)
+        for m in mentions {
+            XCTAssertTrue(r.stderr.contains(m), "stderr should mention \(m): \(r.stderr)", file: file, line: line)
+        }
+        if let out {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), "no output left", file: file, line: line)
+        }
+        let leftovers = try tmp.contents().filter { $0.contains(".part-") }
+        XCTAssertEqual(leftovers, [], "no temporary file left", file: file, line: line)
+    }
+
+    func testSuccessPrintsSummary() throws {
+        let out = tmp.file("ok.tif")
+        let r = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", out, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("64 valid pixels"), r.stdout)
+        // (3x - x) / (3x + x) = 0.5 everywhere.
+        XCTAssertEqual(try TestRaster.read(out), Array(repeating: 0.5, count: 64))
+    }
+
+    func testMissingFile() throws {
+        let out = tmp.file("o.tif")
+        try assertFails(["index", "ndvi", "--red", tmp.file("nope.tif"), "--nir", nir, "-o", out],
+                        code: 3, mentions: ["nope.tif", "no such file"], out: out)
+    }
+
+    func testNotARaster() throws {
+        let bogus = tmp.file("bogus.tif")
+        try "hello".write(toFile: bogus, atomically: true, encoding: .utf8)
+        let out = tmp.file("o.tif")
+        try assertFails(["index", "ndvi", "--red", bogus, "--nir", nir, "-o", out],
+                        code: 3, mentions: ["bogus.tif", "not a readable raster"], out: out)
+    }
+
+    func testBandOutOfRange() throws {
+        let out = tmp.file("o.tif")
+        try assertFails(["index", "ndvi", "--red", red + ":2", "--nir", nir, "-o", out],
+                        code: 3, mentions: ["red.tif", "band 2 does not exist", "1 band"], out: out)
+    }
+
+    func testGridsThatDiffer() throws {
+        let other = try TestRaster.write(tmp.file("shifted.tif"), width: 8, height: 8, values: Array(repeating: 5, count: 64),
+                                         transform: GeoTransform([600_030, 30, 0, 4_470_000, 0, -30]))
+        let out = tmp.file("o.tif")
+        try assertFails(["index", "ndvi", "--red", red, "--nir", other, "-o", out],
+                        code: 3, mentions: ["shifted.tif", "geotransform"], out: out)
+        let small = try TestRaster.write(tmp.file("small.tif"), width: 4, height: 8, values: Array(repeating: 5, count: 32))
+        try assertFails(["index", "ndvi", "--red", red, "--nir", small, "-o", out],
+                        code: 3, mentions: ["small.tif", "size", "4x8", "8x8"], out: out)
+        let utm50 = try TestRaster.write(tmp.file("utm50.tif"), width: 8, height: 8, values: Array(repeating: 5, count: 64), epsg: 32650)
+        try assertFails(["index", "ndvi", "--red", red, "--nir", utm50, "-o", out],
+                        code: 3, mentions: ["utm50.tif", "CRS", "EPSG:32649", "EPSG:32650"], out: out)
+    }
+
+    func testOutputFolderMissing() throws {
+        let out = tmp.file("no/such/folder/o.tif")
+        try assertFails(["index", "ndvi", "--red", red, "--nir", nir, "-o", out],
+                        code: 4, mentions: ["o.tif", "does not exist"], out: out)
+    }
+
+    func testOutputFolderNotWritable() throws {
+        // /proc refuses new files even to root, so this holds in CI's container.
+        try assertFails(["index", "ndvi", "--red", red, "--nir", nir, "-o", "/proc/ndvi.tif"],
+                        code: 4, mentions: ["/proc/ndvi.tif"], out: "/proc/ndvi.tif")
+    }
+
+    func testOutputEqualToInput() throws {
+        let before = try Data(contentsOf: URL(fileURLWithPath: nir))
+        try assertFails(["index", "ndvi", "--red", red, "--nir", nir, "-o", nir],
+                        code: 4, mentions: ["nir.tif", "is also an input"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: nir)), before, "the input is untouched")
+    }
+
+    func testUnknownCreationOption() throws {
+        let out = tmp.file("o.tif")
+        try assertFails(["index", "ndvi", "--red", red, "--nir", nir, "-o", out, "--co", "FROBNICATE=YES"],
+                        code: 4, mentions: ["o.tif", "FROBNICATE"], out: out)
+    }
+
+    func testUnknownIndexAndBadUsage() throws {
+        let r = try CLIRunner.run(["index", "nvdi", "--red", red, "--nir", nir, "-o", tmp.file("o.tif")])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("unknown index 'nvdi'") && r.stderr.contains("ndvi"), r.stderr)
+        let missing = try CLIRunner.run(["index", "ndvi", "--red", red, "-o", tmp.file("o.tif")])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("--nir"), missing.stderr)
+        let badType = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", tmp.file("o.tif"), "--ot", "Byte"])
+        XCTAssertEqual(badType.status, 2)
+        XCTAssertTrue(badType.stderr.contains("--ot"), badType.stderr)
+    }
+
+    func testInfoOnMissingAndJSON() throws {
+        let r = try CLIRunner.run(["info", tmp.file("nope.tif")])
+        XCTAssertEqual(r.status, 3)
+        XCTAssertTrue(r.stderr.contains("nope.tif: no such file"), r.stderr)
+        let ok = try CLIRunner.run(["info", "--json", red])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(json[0]["epsg"] as? Int, 32649)
+        XCTAssertEqual(json[0]["size"] as? [Int], [8, 8])
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import XCTest
+
+/// Runs the built `kubuqi-monitor` binary as a user would.
+struct CLIRunner {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The executable beside the test bundle (`.build/<config>/kubuqi-monitor`).
+    static var executable: URL {
+        var dir = Bundle(for: CLITestCase.self).bundleURL.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("kubuqi-monitor").path) {
+            dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build/debug")
+        }
+        return dir.appendingPathComponent("kubuqi-monitor")
+    }
+
+    /// Starts the binary; the caller waits or signals it.
+    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        return (p, out, err)
+    }
+
+    /// Runs the binary to completion.
+    static func run(_ arguments: [String]) throws -> Result {
+        let (p, out, err) = try start(arguments)
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                      stderr: String(decoding: e, as: UTF8.self))
+    }
+}
+
+/// Base class so that `Bundle(for:)` finds the test bundle.
+class CLITestCase: XCTestCase {}

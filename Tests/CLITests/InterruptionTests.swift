@@ -1,0 +1,36 @@
+import Foundation
+import KubuqiGDAL
+import TestSupport
+import XCTest
+
+/// SIGINT and SIGTERM in the middle of a write leave no output and no temporary file.
+final class InterruptionTests: CLITestCase {
+    func interrupt(with signal: Int32, expecting code: Int32) throws {
+        let tmp = try TemporaryFolder()
+        // Large sparse inputs: quick to create, long enough to compute that the signal lands mid-run.
+        let size = 12_000
+        for name in ["red.tif", "nir.tif"] {
+            let ds = try Dataset.create(tmp.file(name), width: size, height: size, bands: 1, type: .uint16,
+                                        options: CreationOptions(parsing: ["TILED=YES", "SPARSE_OK=TRUE"]))
+            try ds.setGeoTransform(TestRaster.utm49Transform)
+            try ds.close()
+        }
+        let out = tmp.file("ndvi.tif")
+        let (p, _, err) = try CLIRunner.start(["index", "ndvi", "--red", tmp.file("red.tif"), "--nir", tmp.file("nir.tif"), "-o", out])
+        // Wait until the temporary file exists, i.e. the write has begun.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, try !tmp.contents().contains(where: { $0.contains(".part-") }) {
+            usleep(20_000)
+        }
+        XCTAssertTrue(p.isRunning, "the run must still be going when interrupted")
+        kill(p.processIdentifier, signal)
+        p.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(p.terminationStatus, code, stderr)
+        XCTAssertTrue(stderr.contains("interrupted"), stderr)
+        XCTAssertEqual(try tmp.contents(), ["nir.tif", "red.tif"], "neither output nor temporary file remains")
+    }
+
+    func testSIGINTLeavesNoPartialOutput() throws { try interrupt(with: SIGINT, expecting: 130) }
+    func testSIGTERMLeavesNoPartialOutput() throws { try interrupt(with: SIGTERM, expecting: 143) }
+}

@@ -1,0 +1,81 @@
+import KubuqiGDAL
+import KubuqiMonitorKit
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// The streamed pipeline against the formula applied to whole rasters here.
+final class IndexJobTests: XCTestCase {
+    /// A raster taller than several strips and not a multiple of the block size.
+    let (width, height) = (301, 777)
+
+    func makeInputs(_ tmp: TemporaryFolder) throws -> (red: String, nir: String, r: [Float], n: [Float]) {
+        var red = [Float](), nir = [Float]()
+        for row in 0..<height {
+            for col in 0..<width {
+                red.append(Float((row * 7 + col * 13) % 3000))
+                nir.append(Float((row * 11 + col * 5) % 5000))
+            }
+        }
+        red[5] = 0; nir[5] = 0          // zero denominator
+        red[100] = -9999                // nodata
+        let r = try TestRaster.write(tmp.file("red.tif"), width: width, height: height, values: red, type: .int16,
+                                     nodata: -9999, options: ["TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128"])
+        let n = try TestRaster.write(tmp.file("nir.tif"), width: width, height: height, values: nir, type: .int16, nodata: -9999)
+        return (r, n, red, nir)
+    }
+
+    func testStreamedFloat32EqualsFormulaEverywhere() throws {
+        let tmp = try TemporaryFolder()
+        let input = try makeInputs(tmp)
+        let out = tmp.file("ndvi.tif")
+        let result = try IndexJob.run(IndexOptions(
+            index: .ndvi, bands: [.red: BandSelection(path: input.red), .nir: BandSelection(path: input.nir)],
+            output: RasterOutputSpec(path: out), quiet: true))
+        let got = try TestRaster.read(out)
+        var valid = 0
+        for i in got.indices {
+            let (r, n) = (input.r[i], input.n[i])
+            if r == -9999 || n + r == 0 {
+                XCTAssertTrue(got[i].isNaN, "pixel \(i)")
+            } else {
+                XCTAssertEqual(got[i], (n - r) / (n + r), accuracy: 1e-6, "pixel \(i)")
+                valid += 1
+            }
+        }
+        XCTAssertEqual(result.statistics.count, valid)
+        XCTAssertEqual(result.statistics.nodataCount, got.count - valid)
+        let ds = try Dataset.open(out)
+        XCTAssertEqual(ds.geoTransform, TestRaster.utm49Transform)
+        XCTAssertEqual(ds.spatialReference?.epsgCode, 32649)
+        XCTAssertTrue(try ds.band(1).nodata!.isNaN)
+        XCTAssertEqual(ds.metadataItem("KUBUQI_INDEX"), "NDVI")
+        XCTAssertEqual(try tmp.contents(), ["ndvi.tif", "nir.tif", "red.tif"], "no temporary file is left")
+    }
+
+    func testInt16OutputIsScaledAndTiledDeflate() throws {
+        let tmp = try TemporaryFolder()
+        let input = try makeInputs(tmp)
+        let out = tmp.file("ndvi16.tif")
+        _ = try IndexJob.run(IndexOptions(
+            index: .ndvi, bands: [.red: BandSelection(path: input.red), .nir: BandSelection(path: input.nir)],
+            output: RasterOutputSpec(path: out, encoding: .int16), quiet: true))
+        let ds = try Dataset.open(out)
+        let band = try ds.band(1)
+        XCTAssertEqual(band.dataType, .int16)
+        XCTAssertEqual(band.nodata, -32768)
+        XCTAssertEqual(band.blockSize.width, 256)
+        XCTAssertEqual(band.blockSize.height, 256)
+        XCTAssertEqual(ds.metadataItem("COMPRESSION", domain: "IMAGE_STRUCTURE"), "DEFLATE")
+        let got = try band.readInt16(Window(column: 0, row: 0, width: width, height: height))
+        for i in stride(from: 0, to: got.count, by: 37) {
+            let (r, n) = (Double(input.r[i]), Double(input.n[i]))
+            if r == -9999 || n + r == 0 {
+                XCTAssertEqual(got[i], -32768)
+            } else {
+                // Within 1: the kernel computes in Float32, this reference in Float64.
+                XCTAssertEqual(Double(got[i]), ((n - r) / (n + r) * 10000).rounded(), accuracy: 1, "pixel \(i)")
+            }
+        }
+    }
+}

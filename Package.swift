@@ -29,11 +29,14 @@ let package = Package(
         .target(name: "KubuqiGDAL", dependencies: ["CGDAL", "KubuqiRaster"]),
         // The library functions behind each command (read window -> kernel -> write window).
         .target(name: "KubuqiMonitorKit", dependencies: ["KubuqiGDAL", "KubuqiRaster"]),
+        // Deterministic synthetic study area with planted truth (Fixtures/, the course, demo).
+        .target(name: "KubuqiFixtures", dependencies: ["KubuqiGDAL", "KubuqiRaster"]),
         // The thin command-line shell.
         .executableTarget(
             name: "kubuqi-monitor",
             dependencies: [
                 "KubuqiMonitorKit",
+                "KubuqiFixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +45,7 @@ let package = Package(
         .testTarget(name: "KubuqiRasterTests", dependencies: ["KubuqiRaster"]),
         .testTarget(name: "KubuqiGDALTests", dependencies: ["KubuqiGDAL", "KubuqiRaster", "TestSupport"]),
         .testTarget(name: "KubuqiMonitorKitTests", dependencies: ["KubuqiMonitorKit", "KubuqiGDAL", "TestSupport"]),
+        .testTarget(name: "KubuqiFixturesTests", dependencies: ["KubuqiFixtures", "KubuqiGDAL", "KubuqiRaster", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["KubuqiGDAL", "KubuqiRaster", "TestSupport"]),
     ]
 )

@@ -40,6 +40,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmark helper (not part of the tests): synthetic inputs, kernel throughput.
+        .executableTarget(name: "kubuqi-bench", dependencies: ["KubuqiGDAL", "KubuqiRaster"]),
         // Shared by the test targets: real-data paths, temporary folders, small rasters.
         .target(name: "TestSupport", dependencies: ["KubuqiGDAL", "KubuqiRaster"], path: "Tests/TestSupport"),
         .testTarget(name: "KubuqiRasterTests", dependencies: ["KubuqiRaster"]),

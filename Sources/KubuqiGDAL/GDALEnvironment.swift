@@ -6,10 +6,10 @@ public enum GDALEnvironment {
     private static let once: Void = {
         GDALAllRegister()
         // GDAL's default cache is 5 % of RAM (1.2 GB on a 24 GB machine): far
-        // more than streaming needs. 256 MB keeps memory bounded; users may
+        // more than streaming needs. 64 MB keeps memory bounded (one strip of output tiles needs ~22 MB); users may
         // raise it with --config GDAL_CACHEMAX.
         if CPLGetConfigOption("GDAL_CACHEMAX", nil) == nil {
-            GDALSetCacheMax64(256 * 1024 * 1024)
+            GDALSetCacheMax64(64 * 1024 * 1024)
         }
         // GDAL's own messages are routed through ``GDALErrors``; outside those
         // calls, keep GDAL's default handler quiet about debug output.

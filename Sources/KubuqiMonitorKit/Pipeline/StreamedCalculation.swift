@@ -56,13 +56,14 @@ public enum StreamedCalculation {
         }
     }
 
-    /// A strip height that is a whole number of output blocks and covers at
-    /// least one input block, so each input and output block is touched once.
+    /// A strip height of whole output blocks, so each output tile is written
+    /// once. Taller input blocks are read once into GDAL's block cache and
+    /// served from it to the strips they span (the cache holds a block row of
+    /// every input: 2 x 10980 x 512 x 2 B = 22 MB for a Sentinel-2 tile pair).
     static func stripHeight(input: Int, output: Int) -> Int {
         let out = max(output, 1)
-        var rows = out
-        while rows < input && rows < 2048 { rows += out }
-        return max(rows, 1)
+        // Tiny output blocks (striped outputs) would mean thousands of GDAL calls: group them.
+        return out >= 64 ? out : out * ((64 + out - 1) / out)
     }
 
     private static func stream(

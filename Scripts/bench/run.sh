@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Benchmarks `kubuqi-monitor index ndvi` on a Sentinel-2-tile-sized pair (10980 x 10980 UInt16)
+# against gdal_calc.py and a GDAL read+write floor, all writing Float32, tiled 256x256, DEFLATE,
+# PREDICTOR=3, NUM_THREADS=ALL_CPUS. Not part of the tests.
+#
+# Usage: Scripts/bench/run.sh [RUNS] [SIZE]     (defaults 3 and 10980)
+# Output: a Markdown table on stdout and in bench-out/results.md; inputs are kept in bench-out/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${1:-3}
+SIZE=${2:-10980}
+OUT=bench-out
+mkdir -p "$OUT"
+Scripts/setup.sh --bench
+swift build -c release --product kubuqi-monitor >/dev/null
+swift build -c release --product kubuqi-bench >/dev/null
+BIN=.build/release
+
+pair="$OUT/pair-$SIZE"
+if [[ ! -f "$pair/nir.tif" ]]; then
+  echo "bench: generating $pair (deterministic)" >&2
+  "$BIN/kubuqi-bench" make-pair "$SIZE" "$pair"
+fi
+
+CO=(--co TILED=YES --co BLOCKXSIZE=256 --co BLOCKYSIZE=256 --co COMPRESS=DEFLATE --co PREDICTOR=3 --co NUM_THREADS=ALL_CPUS --co BIGTIFF=IF_SAFER)
+GDAL_CO=(-co TILED=YES -co BLOCKXSIZE=256 -co BLOCKYSIZE=256 -co COMPRESS=DEFLATE -co PREDICTOR=3 -co NUM_THREADS=ALL_CPUS -co BIGTIFF=IF_SAFER)
+
+# The floor: GDAL itself reads both bands and writes one Float32 band (a VRT whose derived
+# band sums them with GDAL's built-in C++ pixel function), with the same creation options.
+cat > "$pair/floor.vrt" <<VRT
+<VRTDataset rasterXSize="$SIZE" rasterYSize="$SIZE">
+  <VRTRasterBand dataType="Float32" band="1" subClass="VRTDerivedRasterBand">
+    <PixelFunctionType>sum</PixelFunctionType>
+    <SimpleSource><SourceFilename relativeToVRT="1">red.tif</SourceFilename><SourceBand>1</SourceBand></SimpleSource>
+    <SimpleSource><SourceFilename relativeToVRT="1">nir.tif</SourceFilename><SourceBand>1</SourceBand></SimpleSource>
+  </VRTRasterBand>
+</VRTDataset>
+VRT
+
+measure() { # name, command...
+  local name=$1; shift
+  local walls=() cpus=() rss=()
+  for ((i = 0; i < RUNS; i++)); do
+    rm -f "$OUT"/out-*.tif
+    /usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/stderr.txt" || { cat "$OUT/stderr.txt" >&2; exit 1; }
+    read -r wall user sys maxkb <"$OUT/time.txt"
+    walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc)"); rss+=("$maxkb")
+  done
+  local mw mc mr
+  mw=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(( (RUNS + 1) / 2 ))p")
+  mc=$(printf '%s\n' "${cpus[@]}" | sort -g | sed -n "$(( (RUNS + 1) / 2 ))p")
+  mr=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n1)
+  printf '| %s | %s | %s | %.2f | %d |\n' "$name" "$mw" "$mc" "$(echo "$mc / $mw" | bc -l)" "$((mr / 1024))"
+}
+
+{
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB"
+  echo "Versions: kubuqi-monitor $("$BIN/kubuqi-monitor" --version), GDAL $(gdal-config --version), $(swift --version 2>/dev/null | head -n1)"
+  echo "Input: ${SIZE} x ${SIZE} UInt16 red + NIR, tiled 512, DEFLATE ($(du -sh "$pair" | cut -f1) on disk); $RUNS runs, median wall and CPU, max peak RSS"
+  echo
+  echo "| contender | wall s | CPU s | CPU/wall | peak RSS MB |"
+  echo "|---|---|---|---|---|"
+  measure "kubuqi-monitor index ndvi" "$BIN/kubuqi-monitor" index ndvi --quiet --red "$pair/red.tif" --nir "$pair/nir.tif" -o "$OUT/out-k.tif" "${CO[@]}"
+  measure "kubuqi-monitor index ndvi --ot Int16" "$BIN/kubuqi-monitor" index ndvi --quiet --ot Int16 --red "$pair/red.tif" --nir "$pair/nir.tif" -o "$OUT/out-k16.tif" --co PREDICTOR=2
+  measure "gdal_calc.py" gdal_calc.py --quiet -A "$pair/red.tif" -B "$pair/nir.tif" --outfile="$OUT/out-g.tif" --type=Float32 --NoDataValue=0 \
+      --calc="(B.astype(numpy.float32)-A)/(B.astype(numpy.float32)+A)" "${CO[@]}"
+  measure "GDAL floor (gdal_translate, VRT sum)" env GDAL_NUM_THREADS=ALL_CPUS gdal_translate -q "$pair/floor.vrt" "$OUT/out-f.tif" "${GDAL_CO[@]}"
+  echo
+  "$BIN/kubuqi-bench" kernel 3
+} | tee "$OUT/results.md"

@@ -12,9 +12,18 @@ public final class Dataset: @unchecked Sendable {
     /// The path or connection string the dataset was opened or created with.
     public let path: String
 
-    private init(handle: GDALDatasetH, path: String) {
+    /// A dataset that a derived one (a warped VRT) reads from, kept open while it lives.
+    private let source: Dataset?
+
+    private init(handle: GDALDatasetH, path: String, source: Dataset? = nil) {
         self.handle = handle
         self.path = path
+        self.source = source
+    }
+
+    /// Wraps a dataset GDAL derived from `keepAlive` (reported under `path`).
+    convenience init(adopting handle: GDALDatasetH, path: String, keepAlive: Dataset) {
+        self.init(handle: handle, path: path, source: keepAlive)
     }
 
     deinit { if let handle { GDALClose(handle) } }

@@ -78,6 +78,11 @@ public enum GDALErrors {
 
 /// Where non-fatal messages go: standard error, one line each.
 public enum Diagnostics {
+    /// Writes `note: message` to standard error (what the tool decided on the user's behalf).
+    public static func note(_ message: String) {
+        FileHandle.standardError.write(Data("note: \(message)\n".utf8))
+    }
+
     /// Writes `warning: message` to standard error.
     public static func warn(_ message: String) {
         FileHandle.standardError.write(Data("warning: \(message)\n".utf8))

@@ -1,35 +1,70 @@
 import ArgumentParser
 import Foundation
+import KubuqiGDAL
 import KubuqiMonitorKit
 import KubuqiRaster
 
 extension KubuqiMonitor {
-    /// `index NAME`: a spectral index computed from band files.
+    /// `index`: spectral indices from a scene or from band files.
     struct Index: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Compute a spectral index (e.g. NDVI) from band rasters, streamed block by block.",
+            abstract: "Compute spectral indices (NDVI, SAVI, BSI, albedo...) from a scene or band files, streamed block by block.",
             discussion: """
-            Bands are given by role as FILE[:BAND] (band 1 by default); all must share one grid. \
-            A pixel is nodata in the output when any input is nodata or not finite, or the formula's \
-            denominator is zero.
+            Bands come from a scene (--scene PATH --sensor NAME: scaling to reflectance and the cloud mask \
+            are read from the product) or one by one as ROLE=FILE[:BAND] (band 1 by default), which \
+            override the scene's. Bands given one by one must share a grid; a scene's bands are resampled \
+            onto the finest grid used (or --resolution). A pixel is nodata in the output when any input is \
+            nodata, masked, or not finite, or the formula's result is not finite.
 
-            Example:
+            Examples:
               kubuqi-monitor index ndvi --red B04.tif --nir B08.tif -o ndvi.tif
-              kubuqi-monitor index ndvi --red scene.tif:3 --nir scene.tif:4 --ot Int16 -o ndvi.tif
+              kubuqi-monitor index ndvi --band red=stack.tif:3 --band nir=stack.tif:4 --ot Int16 -o ndvi.tif
+              kubuqi-monitor index --index ndvi,bsi,albedo --scene LC08_L2SP_.../ --sensor landsat-c2l2 -o out/
+              kubuqi-monitor index savi --scene S2A_..._L2A.json --sensor sentinel2-l2a --resolution 20 -o savi.tif
             """)
 
-        @Argument(help: ArgumentHelp("The index to compute (see --list).", valueName: "NAME"))
+        @Argument(help: ArgumentHelp("The index to compute (see --list); or use --index for several.", valueName: "NAME"))
         var name: String?
+
+        @Option(name: .customLong("index"), help: ArgumentHelp("Several indices in one pass, comma-separated; -o is then a folder.", valueName: "a,b,c"))
+        var indexList: String?
 
         @Flag(help: "List the indices with their formulas and bands, then exit.")
         var list = false
 
-        @Option(help: ArgumentHelp("Blue band.", valueName: "FILE[:BAND]")) var blue: String?
+        @Option(help: ArgumentHelp("A scene: a folder (Landsat C2 L2, Sentinel-2 SAFE or band files, MODIS layers) or a STAC item JSON.", valueName: "PATH"))
+        var scene: String?
+
+        @Option(help: ArgumentHelp("The scene's sensor: \(SensorPreset.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "NAME"))
+        var sensor: String?
+
+        @Option(name: .customLong("band"), help: ArgumentHelp("A band by role (blue, green, red, nir, swir1, swir2), repeatable.", valueName: "ROLE=FILE[:BAND]"))
+        var bandItems: [String] = []
+
+        @Option(help: ArgumentHelp("Blue band (same as --band blue=...).", valueName: "FILE[:BAND]")) var blue: String?
         @Option(help: ArgumentHelp("Green band.", valueName: "FILE[:BAND]")) var green: String?
         @Option(help: ArgumentHelp("Red band.", valueName: "FILE[:BAND]")) var red: String?
         @Option(help: ArgumentHelp("Near-infrared band.", valueName: "FILE[:BAND]")) var nir: String?
         @Option(help: ArgumentHelp("Shortwave infrared band near 1.6 um.", valueName: "FILE[:BAND]")) var swir1: String?
         @Option(help: ArgumentHelp("Shortwave infrared band near 2.2 um.", valueName: "FILE[:BAND]")) var swir2: String?
+
+        @Option(help: ArgumentHelp("Scale of bands given by role: reflectance = value x scale + offset (e.g. 0.0001).", valueName: "S"))
+        var scale: Float = 1
+        @Option(help: ArgumentHelp("Offset of bands given by role.", valueName: "O"))
+        var offset: Float = 0
+
+        @Flag(help: "Keep pixels the scene's quality mask (SCL, QA_PIXEL, VI Quality) would exclude.")
+        var noMask = false
+        @Flag(help: "Also mask water (SCL class 6, QA_PIXEL bit 7).")
+        var maskWater = false
+        @Option(help: ArgumentHelp("Sentinel-2 BOA_ADD_OFFSET in DN when the metadata does not give it (-1000 from baseline 04.00).", valueName: "DN"))
+        var boaOffset: Float?
+        @Option(help: ArgumentHelp("Output pixel size in CRS units (e.g. 20 for Sentinel-2's 20 m grid); default the finest band.", valueName: "METRES"))
+        var resolution: Double?
+        @Option(help: ArgumentHelp("Resampling of a scene's bands onto the output grid: \(Resampling.allCases.map(\.rawValue).joined(separator: ", ")); default bilinear when refining, average when coarsening.", valueName: "METHOD"))
+        var resampling: String?
+        @Option(name: .customLong("savi-l"), help: ArgumentHelp("SAVI's soil adjustment factor L.", valueName: "L"))
+        var saviL: Float = 0.5
 
         @OptionGroup var output: RasterOutputOptions
         @OptionGroup var global: GlobalOptions
@@ -38,27 +73,52 @@ extension KubuqiMonitor {
         static func listing() -> String {
             SpectralIndex.catalogue.map { i in
                 "\(i.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(i.title)\n"
-                + "         \(i.formula)   bands: \(i.roles.map(\.rawValue).joined(separator: ", "))"
+                + "         \(i.formula)\n         bands: \(i.roles.map(\.rawValue).joined(separator: ", "))"
             }.joined(separator: "\n")
         }
 
         func run() throws {
             try global.apply()
             if list { print(Self.listing()); return }
-            guard let name else { throw ValidationError("name an index (see kubuqi-monitor index --list)") }
-            guard let index = SpectralIndex.named(name) else {
-                throw ValidationError("unknown index '\(name)'; valid: \(SpectralIndex.catalogue.map(\.name).joined(separator: ", "))")
+            var names = indexList.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+            if let name { names.insert(name, at: 0) }
+            guard !names.isEmpty else { throw ValidationError("name an index, or several with --index a,b,c (see --list)") }
+            var bands: [BandRole: BandSelection] = [:]
+            for item in bandItems {
+                guard let eq = item.firstIndex(of: "="), let role = BandRole(rawValue: String(item[..<eq]).lowercased()) else {
+                    throw ValidationError("--band expects ROLE=FILE[:BAND] with ROLE one of \(BandRole.allCases.map(\.rawValue).joined(separator: ", ")); got '\(item)'")
+                }
+                bands[role] = BandSelection(parsing: String(item[item.index(after: eq)...]))
             }
             let given: [(BandRole, String?)] = [(.blue, blue), (.green, green), (.red, red), (.nir, nir), (.swir1, swir1), (.swir2, swir2)]
-            var bands: [BandRole: BandSelection] = [:]
             for case let (role, text?) in given { bands[role] = BandSelection(parsing: text) }
-            let options = IndexOptions(index: index, bands: bands, output: try output.spec(), quiet: global.quiet)
-            let result = try IndexJob.run(options)
-            let s = result.statistics
-            let mean = s.mean.map { String(format: "%.4f", $0) } ?? "n/a"
-            let range = s.count > 0 ? String(format: "%.4f..%.4f", s.minimum, s.maximum) : "n/a"
-            print("\(index.name.uppercased()) written to \(result.path): \(result.width)x\(result.height), "
-                  + "\(s.count) valid pixels, \(s.nodataCount) nodata, mean \(mean), range \(range)")
+            var sceneSpec: (String, SensorPreset)?
+            if let scene {
+                guard let sensor else { throw ValidationError("--scene needs --sensor (\(SensorPreset.allCases.map(\.rawValue).joined(separator: ", ")))") }
+                sceneSpec = (scene, try SensorPreset(name: sensor))
+            } else if sensor != nil {
+                throw ValidationError("--sensor needs --scene PATH")
+            }
+            var method: Resampling?
+            if let resampling {
+                guard let m = Resampling(rawValue: resampling.lowercased()) else {
+                    throw ValidationError("--resampling must be one of \(Resampling.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                method = m
+            }
+            let spec = try output.spec()
+            let options = IndexOptions(
+                indices: names, bands: bands, output: spec.path, scene: sceneSpec,
+                sensorOptions: .init(boaOffset: boaOffset, maskWater: maskWater), scale: scale, offset: offset,
+                noMask: noMask, resolution: resolution, resampling: method, saviL: saviL, encoding: spec.encoding,
+                creationOptions: spec.creationOptions, quiet: global.quiet)
+            for r in try IndexJob.run(options) {
+                let s = r.statistics
+                let mean = s.mean.map { String(format: "%.4f", $0) } ?? "n/a"
+                let range = s.count > 0 ? String(format: "%.4f..%.4f", s.minimum, s.maximum) : "n/a"
+                print("\(r.index.uppercased()) written to \(r.path): \(r.width)x\(r.height), "
+                      + "\(s.count) valid pixels, \(s.nodataCount) nodata, mean \(mean), range \(range)")
+            }
         }
     }
 }

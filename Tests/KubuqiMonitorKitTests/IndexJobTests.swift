@@ -30,8 +30,8 @@ final class IndexJobTests: XCTestCase {
         let input = try makeInputs(tmp)
         let out = tmp.file("ndvi.tif")
         let result = try IndexJob.run(IndexOptions(
-            index: .ndvi, bands: [.red: BandSelection(path: input.red), .nir: BandSelection(path: input.nir)],
-            output: RasterOutputSpec(path: out), quiet: true))
+            indices: ["ndvi"], bands: [.red: BandSelection(path: input.red), .nir: BandSelection(path: input.nir)],
+            output: out, quiet: true))[0]
         let got = try TestRaster.read(out)
         var valid = 0
         for i in got.indices {
@@ -58,8 +58,8 @@ final class IndexJobTests: XCTestCase {
         let input = try makeInputs(tmp)
         let out = tmp.file("ndvi16.tif")
         _ = try IndexJob.run(IndexOptions(
-            index: .ndvi, bands: [.red: BandSelection(path: input.red), .nir: BandSelection(path: input.nir)],
-            output: RasterOutputSpec(path: out, encoding: .int16), quiet: true))
+            indices: ["ndvi"], bands: [.red: BandSelection(path: input.red), .nir: BandSelection(path: input.nir)],
+            output: out, encoding: .int16, quiet: true))
         let ds = try Dataset.open(out)
         let band = try ds.band(1)
         XCTAssertEqual(band.dataType, .int16)

@@ -15,8 +15,8 @@ final class LandsatNDVIReferenceTests: XCTestCase {
         let tmp = try TemporaryFolder()
         let out = tmp.file("ndvi.tif")
         _ = try IndexJob.run(IndexOptions(
-            index: .ndvi, bands: [.red: BandSelection(path: red), .nir: BandSelection(path: nir)],
-            output: RasterOutputSpec(path: out, encoding: .int16), quiet: true))
+            indices: ["ndvi"], bands: [.red: BandSelection(path: red), .nir: BandSelection(path: nir)],
+            output: out, encoding: .int16, quiet: true))
 
         let ds = try Dataset.open(out)
         let all = Window(column: 0, row: 0, width: ds.width, height: ds.height)

@@ -3,56 +3,81 @@ import Foundation
 import KubuqiGDAL
 import KubuqiRaster
 
+/// Receives the kernel results of every chunk of every strip, for passes
+/// that gather scene statistics (percentiles, fits) before the written pass.
+///
+/// `observe` is called concurrently for different `chunk` numbers, never
+/// twice at once for the same number, so an observer may keep one mergeable
+/// accumulator per chunk (at most ``StreamedCalculation/maximumChunks``) and
+/// merge them at the end.
+public protocol ChunkObserver: AnyObject, Sendable {
+    /// `results[k]` is output k's values for the chunk (NaN = nodata).
+    func observe(chunk: Int, results: [UnsafeBufferPointer<Float>])
+}
+
 /// The one data path of every per-pixel command: read a window of each
-/// input, run the kernel, write the window, strip after strip.
+/// input, run the kernels, write the windows, strip after strip.
 ///
 /// - Reading the next strip overlaps computing and writing the current one
 ///   (the inputs are read on their own thread; GDAL handles are never shared
 ///   between threads).
-/// - The kernel runs on all cores, over row chunks of the strip.
+/// - Kernels run on all cores, over row chunks of the strip.
 /// - Memory is a few strip buffers (width x strip height x 4 bytes each) plus
 ///   GDAL's block cache, whatever the scene size.
-/// - The output is written to a temporary file and renamed when complete.
+/// - Outputs are written to temporary files and renamed when all are complete.
 public enum StreamedCalculation {
-    /// Runs `kernel` over `inputs` (which must share a grid) into `output`.
+    /// The largest number of chunks a strip is split into.
+    public static let maximumChunks = 64
+
+    /// Runs `outputs` over `inputs` (which must share a grid), masked by `mask`.
     ///
-    /// - Returns: summary statistics of the written values (before encoding).
+    /// - Returns: summary statistics of each output's values (before encoding).
     public static func run(
-        inputs: [RasterBand], nodata: [Float?], kernel: @escaping SpectralIndex.Kernel,
-        output spec: RasterOutputSpec, progress: (Double) -> Void = { _ in }
-    ) throws -> SummaryStatistics {
+        inputs: [PixelInput], mask: PixelMask? = nil, outputs: [PixelOutput],
+        observer: ChunkObserver? = nil, progress: (Double) -> Void = { _ in }
+    ) throws -> [SummaryStatistics] {
         precondition(!inputs.isEmpty, "a calculation needs at least one input")
-        let grid = inputs[0].dataset.grid
-        let sink = try AtomicOutput(spec.path, inputs: inputs.map(\.dataset.path))
-        let out: Dataset
-        do {
-            out = try Dataset.create(sink.temporary, width: grid.width, height: grid.height, bands: 1,
-                                     type: spec.encoding.dataType, options: spec.effectiveCreationOptions)
-        } catch let e as GDALError {
-            throw KubuqiError.output(spec.path, e.messages.isEmpty ? e.context : e.messages.joined(separator: "; "))
+        let grid = inputs[0].band.dataset.grid
+        let inputPaths = inputs.map(\.band.dataset.path) + (mask.map { [$0.band.dataset.path] } ?? [])
+        var sinks: [AtomicOutput?] = []
+        var bands: [RasterBand?] = []
+        var datasets: [Dataset] = []
+        defer { sinks.forEach { $0?.discard() } }
+        for o in outputs {
+            guard let spec = o.spec else { sinks.append(nil); bands.append(nil); continue }
+            let sink = try AtomicOutput(spec.path, inputs: inputPaths)
+            sinks.append(sink)
+            let ds = try create(spec, at: sink.temporary, grid: grid)
+            datasets.append(ds)
+            bands.append(try ds.band(1))
         }
         do {
-            try out.setGeoreferencing(from: grid)
-            let band = try out.band(1)
+            let outBlock = bands.compactMap { $0?.blockSize.height }.max() ?? 256
+            let rows = stripHeight(output: outBlock)
+            let strips = Window.strips(width: grid.width, height: grid.height, rows: rows)
+            let stats = try stream(strips: strips, capacity: grid.width * rows, inputs: inputs, mask: mask,
+                                   outputs: outputs, bands: bands, observer: observer, progress: progress)
+            for ds in datasets { try ds.close() }
+            for sink in sinks { try sink?.commit() }
+            return stats
+        } catch let e as GDALError {
+            throw KubuqiError(.output, e.description)
+        }
+    }
+
+    private static func create(_ spec: RasterOutputSpec, at path: String, grid: Grid) throws -> Dataset {
+        do {
+            let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: 1,
+                                        type: spec.encoding.dataType, options: spec.effectiveCreationOptions)
+            try ds.setGeoreferencing(from: grid)
+            let band = try ds.band(1)
             try band.setNodata(spec.encoding.nodata)
             if !spec.bandDescription.isEmpty { band.setDescription(spec.bandDescription) }
             if spec.encoding == .int16 { try band.setScale(1.0 / 10_000, offset: 0) }
-            for (k, v) in spec.metadata { out.setMetadataItem(k, v) }
-
-            let rows = stripHeight(input: inputs.map { $0.blockSize.height }.max() ?? 1,
-                                   output: band.blockSize.height)
-            let strips = Window.strips(width: grid.width, height: grid.height, rows: rows)
-            let stats = try stream(strips: strips, width: grid.width, rows: rows, inputs: inputs, nodata: nodata,
-                                   kernel: kernel, encoding: spec.encoding, band: band, progress: progress)
-            try out.close()
-            try sink.commit()
-            return stats
+            for (k, v) in spec.metadata { ds.setMetadataItem(k, v) }
+            return ds
         } catch let e as GDALError {
-            sink.discard()
-            throw KubuqiError.output(spec.path, e.description)
-        } catch {
-            sink.discard()
-            throw error
+            throw KubuqiError.output(spec.path, e.messages.isEmpty ? e.context : e.messages.joined(separator: "; "))
         }
     }
 
@@ -60,21 +85,20 @@ public enum StreamedCalculation {
     /// once. Taller input blocks are read once into GDAL's block cache and
     /// served from it to the strips they span (the cache holds a block row of
     /// every input: 2 x 10980 x 512 x 2 B = 22 MB for a Sentinel-2 tile pair).
-    static func stripHeight(input: Int, output: Int) -> Int {
+    static func stripHeight(output: Int) -> Int {
         let out = max(output, 1)
         // Tiny output blocks (striped outputs) would mean thousands of GDAL calls: group them.
         return out >= 64 ? out : out * ((64 + out - 1) / out)
     }
 
     private static func stream(
-        strips: [Window], width: Int, rows: Int, inputs: [RasterBand], nodata: [Float?],
-        kernel: @escaping SpectralIndex.Kernel, encoding: IndexEncoding, band: RasterBand,
-        progress: (Double) -> Void
-    ) throws -> SummaryStatistics {
-        let capacity = width * rows
-        let slots = [StripBuffers(inputs: inputs.count, capacity: capacity),
-                     StripBuffers(inputs: inputs.count, capacity: capacity)]
-        let result = StripBuffers(inputs: 0, capacity: capacity)
+        strips: [Window], capacity: Int, inputs: [PixelInput], mask: PixelMask?, outputs: [PixelOutput],
+        bands: [RasterBand?], observer: ChunkObserver?, progress: (Double) -> Void
+    ) throws -> [SummaryStatistics] {
+        let slots = [StripBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity),
+                     StripBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity)]
+        let results = StripBuffers(count: outputs.count, capacity: capacity)
+        let encoded = Int16Buffer(capacity: outputs.contains { $0.spec?.encoding == .int16 } ? capacity : 0)
         let reader = DispatchQueue(label: "kubuqi.reader")
         let readDone = DispatchGroup()
 
@@ -84,15 +108,15 @@ public enum StreamedCalculation {
             reader.async {
                 defer { readDone.leave() }
                 do {
-                    for (i, b) in inputs.enumerated() {
-                        try b.read(strips[k], into: slot.input(i, count: strips[k].pixelCount))
-                    }
+                    let n = strips[k].pixelCount
+                    for (i, input) in inputs.enumerated() { try input.band.read(strips[k], into: slot.buffer(i, count: n)) }
+                    if let mask { try mask.band.read(strips[k], into: slot.buffer(inputs.count, count: n)) }
                     slot.error = nil
                 } catch { slot.error = error }
             }
         }
 
-        var total = SummaryStatistics()
+        var totals = Array(repeating: SummaryStatistics(), count: outputs.count)
         read(0)
         for k in strips.indices {
             readDone.wait()
@@ -100,82 +124,111 @@ public enum StreamedCalculation {
             if let e = slot.error { throw e }
             if k + 1 < strips.count { read(k + 1) }
             let w = strips[k]
-            total.merge(compute(slot, into: result, window: w, nodata: nodata, kernel: kernel, encoding: encoding))
-            switch encoding {
-            case .float32: try band.write(w, from: UnsafeBufferPointer(result.output(count: w.pixelCount)))
-            case .int16: try band.write(w, from: UnsafeBufferPointer(result.encoded(count: w.pixelCount)))
+            let stats = compute(slot, results: results, window: w, inputs: inputs, mask: mask, outputs: outputs,
+                                observer: observer)
+            for o in outputs.indices { totals[o].merge(stats[o]) }
+            for (o, band) in bands.enumerated() {
+                guard let band, let spec = outputs[o].spec else { continue }
+                let values = results.buffer(o, count: w.pixelCount)
+                switch spec.encoding {
+                case .float32:
+                    try band.write(w, from: UnsafeBufferPointer(values))
+                case .int16:
+                    let out = encoded.buffer(count: w.pixelCount)
+                    parallelChunks(w) { _, range in
+                        ScaledInt16().encode(UnsafeBufferPointer(rebasing: values[range]),
+                                             into: UnsafeMutableBufferPointer(rebasing: out[range]))
+                    }
+                    try band.write(w, from: UnsafeBufferPointer(out))
+                }
             }
             progress(Double(k + 1) / Double(strips.count))
         }
-        return total
+        return totals
     }
 
-    /// Runs the kernel over row chunks on all cores; merges the chunks' statistics.
-    private static func compute(
-        _ slot: StripBuffers, into result: StripBuffers, window w: Window, nodata: [Float?],
-        kernel: SpectralIndex.Kernel, encoding: IndexEncoding
-    ) -> SummaryStatistics {
+    /// Splits a strip into row chunks run on all cores.
+    static func parallelChunks(_ w: Window, _ body: (Int, Range<Int>) -> Void) {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let chunks = min(w.height, cores * 4)
+        let chunks = min(w.height, cores * 4, maximumChunks)
         let rowsPerChunk = (w.height + chunks - 1) / chunks
-        let partial = ChunkStatistics(count: chunks)
-        let encoder = ScaledInt16()
+        // Chunks touch disjoint ranges of the strip buffers: no data is shared between them.
+        nonisolated(unsafe) let body = body
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let startRow = c * rowsPerChunk
             let endRow = min(w.height, startRow + rowsPerChunk)
             guard startRow < endRow else { return }
-            let range = (startRow * w.width)..<(endRow * w.width)
-            let ins = (0..<slot.inputCount).map { UnsafeBufferPointer(rebasing: slot.input($0, count: w.pixelCount)[range]) }
-            let out = UnsafeMutableBufferPointer(rebasing: result.output(count: w.pixelCount)[range])
-            kernel(ins, nodata, out)
-            var s = SummaryStatistics()
-            s.add(UnsafeBufferPointer(out))
-            if encoding == .int16 {
-                encoder.encode(UnsafeBufferPointer(out),
-                               into: UnsafeMutableBufferPointer(rebasing: result.encoded(count: w.pixelCount)[range]))
-            }
-            partial.set(c, s)
+            body(c, (startRow * w.width)..<(endRow * w.width))
         }
-        return partial.merged()
+    }
+
+    /// Prepares the inputs, applies the mask and runs every kernel over one strip.
+    private static func compute(
+        _ slot: StripBuffers, results: StripBuffers, window w: Window, inputs: [PixelInput], mask: PixelMask?,
+        outputs: [PixelOutput], observer: ChunkObserver?
+    ) -> [SummaryStatistics] {
+        let partial = ChunkStatistics(chunks: maximumChunks, outputs: outputs.count)
+        let n = w.pixelCount
+        parallelChunks(w) { c, range in
+            let ins = (0..<inputs.count).map { UnsafeMutableBufferPointer(rebasing: slot.buffer($0, count: n)[range]) }
+            for (i, input) in inputs.enumerated() { input.prepare(ins[i]) }
+            if let mask {
+                let q = slot.buffer(inputs.count, count: n)
+                for p in range where mask.excludes(q[p]) {
+                    for b in ins { b[p - range.lowerBound] = .nan }
+                }
+            }
+            var outs: [UnsafeBufferPointer<Float>] = []
+            for (o, output) in outputs.enumerated() {
+                let out = UnsafeMutableBufferPointer(rebasing: results.buffer(o, count: n)[range])
+                output.kernel(output.inputs.map { UnsafeBufferPointer(ins[$0]) }, output.inputs.map { _ in nil }, out)
+                var s = SummaryStatistics()
+                s.add(UnsafeBufferPointer(out))
+                partial.set(c, o, s)
+                outs.append(UnsafeBufferPointer(out))
+            }
+            observer?.observe(chunk: c, results: outs)
+        }
+        return (0..<outputs.count).map { partial.merged(output: $0) }
     }
 }
 
-/// Buffers for one strip: each input band, the float result and its Int16 encoding.
+/// Float buffers for one strip (inputs, or results), reused strip after strip.
 final class StripBuffers: @unchecked Sendable {
-    let inputCount: Int
-    private let inputs: [UnsafeMutableBufferPointer<Float>]
-    private let result: UnsafeMutableBufferPointer<Float>
-    private let int16: UnsafeMutableBufferPointer<Int16>
+    private let buffers: [UnsafeMutableBufferPointer<Float>]
     var error: Error?
 
-    init(inputs: Int, capacity: Int) {
-        inputCount = inputs
-        self.inputs = (0..<inputs).map { _ in .allocate(capacity: capacity) }
-        result = inputs == 0 ? .allocate(capacity: capacity) : .allocate(capacity: 0)
-        int16 = inputs == 0 ? .allocate(capacity: capacity) : .allocate(capacity: 0)
+    init(count: Int, capacity: Int) {
+        buffers = (0..<count).map { _ in .allocate(capacity: capacity) }
     }
 
-    func input(_ i: Int, count: Int) -> UnsafeMutableBufferPointer<Float> {
-        UnsafeMutableBufferPointer(rebasing: inputs[i][0..<count])
+    func buffer(_ i: Int, count: Int) -> UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(rebasing: buffers[i][0..<count])
     }
-    func output(count: Int) -> UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(rebasing: result[0..<count]) }
-    func encoded(count: Int) -> UnsafeMutableBufferPointer<Int16> { UnsafeMutableBufferPointer(rebasing: int16[0..<count]) }
 
-    deinit {
-        inputs.forEach { $0.deallocate() }
-        result.deallocate()
-        int16.deallocate()
-    }
+    deinit { buffers.forEach { $0.deallocate() } }
 }
 
-/// One statistics slot per chunk, written by concurrent chunks (each its own slot).
+/// The Int16 encoding of one output strip.
+final class Int16Buffer: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<Int16>
+    init(capacity: Int) { storage = .allocate(capacity: capacity) }
+    func buffer(count: Int) -> UnsafeMutableBufferPointer<Int16> { UnsafeMutableBufferPointer(rebasing: storage[0..<count]) }
+    deinit { storage.deallocate() }
+}
+
+/// One statistics slot per chunk and output, each written by one chunk only.
 final class ChunkStatistics: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<SummaryStatistics>
-    init(count: Int) {
-        slots = .allocate(capacity: count)
+    private let outputs: Int
+    init(chunks: Int, outputs: Int) {
+        self.outputs = outputs
+        slots = .allocate(capacity: max(chunks * outputs, 1))
         slots.initialize(repeating: SummaryStatistics())
     }
-    func set(_ i: Int, _ s: SummaryStatistics) { slots[i] = s }
-    func merged() -> SummaryStatistics { slots.reduce(into: SummaryStatistics()) { $0.merge($1) } }
+    func set(_ chunk: Int, _ output: Int, _ s: SummaryStatistics) { slots[chunk * outputs + output] = s }
+    func merged(output: Int) -> SummaryStatistics {
+        stride(from: output, to: slots.count, by: max(outputs, 1)).reduce(into: SummaryStatistics()) { $0.merge(slots[$1]) }
+    }
     deinit { slots.deinitialize(); slots.deallocate() }
 }

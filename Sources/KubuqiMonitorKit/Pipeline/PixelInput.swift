@@ -1,0 +1,75 @@
+import KubuqiGDAL
+import KubuqiRaster
+
+/// One band fed to a kernel, with how its stored values become physical
+/// ones: `value = stored * scale + offset` (e.g. Landsat C2 L2 surface
+/// reflectance `DN * 0.0000275 - 0.2`). Stored values equal to `nodata`
+/// become NaN before scaling, so kernels see NaN as the only nodata.
+public struct PixelInput: @unchecked Sendable {
+    /// The band read.
+    public var band: RasterBand
+    /// The stored nodata value, nil when none.
+    public var nodata: Float?
+    /// Multiplier applied to stored values.
+    public var scale: Float
+    /// Added after scaling.
+    public var offset: Float
+    /// Stored values at or above this are invalid (e.g. saturated), nil for none.
+    public var validMaximum: Float?
+
+    /// An input with the band's own nodata and optional scaling.
+    public init(band: RasterBand, scale: Float = 1, offset: Float = 0, nodata: Float?? = nil, validMaximum: Float? = nil) {
+        self.band = band
+        self.nodata = nodata ?? band.nodata.map(Float.init)
+        self.scale = scale
+        self.offset = offset
+        self.validMaximum = validMaximum
+    }
+
+    /// Turns stored values into physical ones in place (nodata -> NaN).
+    func prepare(_ buffer: UnsafeMutableBufferPointer<Float>) {
+        let nd = nodata ?? .nan
+        let top = validMaximum ?? .infinity
+        let identity = scale == 1 && offset == 0
+        for i in 0..<buffer.count {
+            let v = buffer[i]
+            if v == nd || v >= top {
+                buffer[i] = .nan
+            } else if !identity {
+                buffer[i] = v * scale + offset
+            }
+        }
+    }
+}
+
+/// A quality band whose values exclude pixels: a Sentinel-2 scene
+/// classification (SCL) class list or a Landsat QA_PIXEL bit mask.
+public struct PixelMask: @unchecked Sendable {
+    /// How a quality value excludes a pixel.
+    public enum Rule: Sendable, Hashable {
+        /// Excluded when the value is one of these classes.
+        case classes(Set<Int>)
+        /// Excluded when any of these bits is set.
+        case bits(UInt32)
+    }
+
+    /// The quality band.
+    public var band: RasterBand
+    /// The exclusion rule.
+    public var rule: Rule
+
+    /// Creates a mask.
+    public init(band: RasterBand, rule: Rule) {
+        self.band = band
+        self.rule = rule
+    }
+
+    /// A 256-entry (classes) or bit test per value; true means excluded.
+    func excludes(_ value: Float) -> Bool {
+        guard value.isFinite else { return true }
+        switch rule {
+        case .classes(let set): return set.contains(Int(value))
+        case .bits(let bits): return UInt32(truncatingIfNeeded: Int(value)) & bits != 0
+        }
+    }
+}

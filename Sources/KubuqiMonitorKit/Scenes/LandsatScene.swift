@@ -1,0 +1,75 @@
+import Foundation
+import KubuqiRaster
+
+/// Landsat Collection 2 Level-2 scenes (4-5 TM, 7 ETM+, 8-9 OLI).
+///
+/// Surface reflectance = DN x 0.0000275 - 0.2 (the MTL's REFLECTANCE_MULT /
+/// ADD values are used when present); DN 0 is fill. QA_PIXEL bits 0 fill,
+/// 1 dilated cloud, 2 cirrus, 3 cloud, 4 cloud shadow and 5 snow exclude a
+/// pixel; bit 7 water on request.
+enum LandsatScene {
+    static let oli: [BandRole: Int] = [.blue: 2, .green: 3, .red: 4, .nir: 5, .swir1: 6, .swir2: 7]
+    static let tm: [BandRole: Int] = [.blue: 1, .green: 2, .red: 3, .nir: 4, .swir1: 5, .swir2: 7]
+
+    static func load(_ path: String, options: SensorPreset.Options) throws -> Scene {
+        var isDir: ObjCBool = false
+        FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+        let folder = isDir.boolValue ? path : (path as NSString).deletingLastPathComponent
+        let all = try SceneFiles.list(folder)
+        var mtl: [String: String] = [:]
+        if let file = SceneFiles.first(all, matching: "_MTL\\.txt$"), let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            mtl = parseMTL(text)
+        }
+        let anyBand = SceneFiles.first(all, matching: "_SR_B[0-9]\\.TIF$")
+        guard anyBand != nil || !mtl.isEmpty else {
+            throw KubuqiError.input(path, "not a Landsat Collection 2 Level-2 folder (no *_SR_B*.TIF and no *_MTL.txt)")
+        }
+        let spacecraft = mtl["SPACECRAFT_ID"] ?? spacecraftFromName(anyBand.map { ($0 as NSString).lastPathComponent } ?? "")
+        let isOLI = spacecraft.hasSuffix("8") || spacecraft.hasSuffix("9")
+        let numbers = isOLI ? oli : tm
+        let sensorName: String
+        switch spacecraft {
+        case "LANDSAT_8", "LANDSAT_9": sensorName = "\(spacecraft.replacingOccurrences(of: "LANDSAT_", with: "Landsat ")) OLI C2 L2"
+        case "LANDSAT_7": sensorName = "Landsat 7 ETM+ C2 L2"
+        default: sensorName = "\(spacecraft.replacingOccurrences(of: "LANDSAT_", with: "Landsat ")) TM C2 L2"
+        }
+        var bands: [BandRole: SceneBand] = [:]
+        var lookedFor: [BandRole: String] = [:]
+        for (role, n) in numbers {
+            lookedFor[role] = "*_SR_B\(n).TIF in \(folder)"
+            guard let file = SceneFiles.first(all, matching: "_SR_B\(n)\\.TIF$") else { continue }
+            let mult = mtl["REFLECTANCE_MULT_BAND_\(n)"].flatMap(Float.init) ?? 2.75e-5
+            let add = mtl["REFLECTANCE_ADD_BAND_\(n)"].flatMap(Float.init) ?? -0.2
+            bands[role] = SceneBand(BandSelection(path: file), scale: mult, offset: add, nodata: 0)
+        }
+        var bits: UInt32 = 0b11_1111
+        if options.maskWater { bits |= 1 << 7 }
+        let mask = SceneFiles.first(all, matching: "_QA_PIXEL\\.TIF$").map {
+            SceneMask(selection: BandSelection(path: $0), rule: .bits(bits),
+                      summary: "QA_PIXEL bits fill, dilated cloud, cirrus, cloud, cloud shadow, snow" + (options.maskWater ? ", water" : ""))
+        }
+        var facts: [String: String] = ["spacecraft": spacecraft]
+        if let d = mtl["DATE_ACQUIRED"] { facts["date_acquired"] = d }
+        return Scene(sensor: sensorName, source: path, bands: bands, lookedFor: lookedFor, mask: mask,
+                     albedoSensor: "landsat", facts: facts)
+    }
+
+    /// `KEY = VALUE` lines of an MTL file (quotes removed; groups flattened).
+    static func parseMTL(_ text: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let key = parts[0].trimmingCharacters(in: .whitespaces)
+            guard key != "GROUP" && key != "END_GROUP" else { continue }
+            out[key] = parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        return out
+    }
+
+    /// LC08 -> LANDSAT_8, LE07 -> LANDSAT_7, LT05 -> LANDSAT_5 from a product file name.
+    static func spacecraftFromName(_ name: String) -> String {
+        guard name.count >= 4, let n = Int(name.dropFirst(2).prefix(2)) else { return "LANDSAT_8" }
+        return "LANDSAT_\(n)"
+    }
+}

@@ -28,7 +28,9 @@ let package = Package(
         // The only module that talks to GDAL.
         .target(name: "KubuqiGDAL", dependencies: ["CGDAL", "KubuqiRaster"]),
         // The library functions behind each command (read window -> kernel -> write window).
-        .target(name: "KubuqiMonitorKit", dependencies: ["KubuqiGDAL", "KubuqiRaster"]),
+        .target(name: "KubuqiMonitorKit", dependencies: ["KubuqiGDAL", "KubuqiRaster", "KubuqiIndicators"]),
+        // SDG 15.3.1 sub-indicators (LPD, land cover, SOC, one-out-all-out) over buffers. No GDAL here.
+        .target(name: "KubuqiIndicators", dependencies: ["KubuqiRaster"]),
         // Deterministic synthetic study area with planted truth (Fixtures/, the course, demo).
         .target(name: "KubuqiFixtures", dependencies: ["KubuqiGDAL", "KubuqiRaster"]),
         // The thin command-line shell.
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "KubuqiRasterTests", dependencies: ["KubuqiRaster"]),
         .testTarget(name: "KubuqiGDALTests", dependencies: ["KubuqiGDAL", "KubuqiRaster", "TestSupport"]),
         .testTarget(name: "KubuqiMonitorKitTests", dependencies: ["KubuqiMonitorKit", "KubuqiGDAL", "TestSupport"]),
+        .testTarget(name: "KubuqiIndicatorsTests", dependencies: ["KubuqiIndicators", "KubuqiRaster"]),
         .testTarget(name: "KubuqiFixturesTests", dependencies: ["KubuqiFixtures", "KubuqiGDAL", "KubuqiRaster", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["KubuqiGDAL", "KubuqiRaster", "TestSupport"]),
     ]

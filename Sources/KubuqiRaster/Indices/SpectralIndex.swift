@@ -37,8 +37,13 @@ public struct SpectralIndex: Sendable {
 }
 
 extension SpectralIndex {
-    /// Every index kubuqi-monitor computes, in the order `index --list` prints them.
-    public static let catalogue: [SpectralIndex] = [ndvi]
+    /// Every index kubuqi-monitor computes, in the order `index --list` prints
+    /// them: vegetation, then soil and sand, then water and moisture.
+    public static let catalogue: [SpectralIndex] = [
+        ndvi, savi, msavi2, evi, evi2,
+        bsi, tgsi, albedo,
+        ndwi, mndwi, ndmi, nbr,
+    ]
 
     /// The index called `name` (case-insensitive), nil when there is none.
     public static func named(_ name: String) -> SpectralIndex? {

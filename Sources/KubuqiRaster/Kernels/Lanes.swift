@@ -68,9 +68,131 @@ public enum VectorMap {
         }
     }
 
+    /// Eight lanes starting at pixel `i`, or the `count` (< 8) remaining ones
+    /// with zeros in the unused lanes.
+    @inlinable @inline(__always)
+    static func load(_ p: UnsafeBufferPointer<Float>, _ i: Int, _ count: Int) -> Lanes {
+        count == Lanes.scalarCount ? load(p, i) : loadTail(p, i, count)
+    }
+
+    /// Applies `f` to every pixel of `a`, writing `out`.
+    ///
+    /// Used by kernels over one derived layer (e.g. fractional vegetation
+    /// cover from NDVI).
+    @inlinable
+    public static func unary(
+        _ a: UnsafeBufferPointer<Float>, nodata aNodata: Float?,
+        into out: UnsafeMutableBufferPointer<Float>,
+        _ f: (Lanes) -> Lanes
+    ) {
+        let n = out.count
+        precondition(a.count >= n, "input buffer is shorter than the output")
+        let na = aNodata ?? .nan
+        let nan = Lanes(repeating: .nan)
+        var i = 0
+        while i < n {
+            let count = min(Lanes.scalarCount, n - i)
+            let va = load(a, i, count)
+            let r = f(va)
+            let ok = valid(va, na) .& r.finiteMask
+            store(r.replacing(with: nan, where: .!ok), out, i, count)
+            i += count
+        }
+    }
+
+    /// Applies `f` to every pixel of three bands, writing `out`.
+    ///
+    /// The fixed-arity form of ``nary(_:nodata:into:_:)``: the lanes go to
+    /// `f` as arguments, so nothing is built per block and the closure
+    /// inlines.
+    @inlinable
+    public static func ternary(
+        _ a: UnsafeBufferPointer<Float>, nodata aNodata: Float?,
+        _ b: UnsafeBufferPointer<Float>, nodata bNodata: Float?,
+        _ c: UnsafeBufferPointer<Float>, nodata cNodata: Float?,
+        into out: UnsafeMutableBufferPointer<Float>,
+        _ f: (Lanes, Lanes, Lanes) -> Lanes
+    ) {
+        let n = out.count
+        precondition(a.count >= n && b.count >= n && c.count >= n, "input buffers are shorter than the output")
+        let na = aNodata ?? .nan, nb = bNodata ?? .nan, nc = cNodata ?? .nan
+        let nan = Lanes(repeating: .nan)
+        var i = 0
+        while i < n {
+            let count = min(Lanes.scalarCount, n - i)
+            let va = load(a, i, count), vb = load(b, i, count), vc = load(c, i, count)
+            let r = f(va, vb, vc)
+            let ok = valid(va, na) .& valid(vb, nb) .& valid(vc, nc) .& r.finiteMask
+            store(r.replacing(with: nan, where: .!ok), out, i, count)
+            i += count
+        }
+    }
+
+    /// Applies `f` to every pixel of four bands, writing `out`; see
+    /// ``ternary(_:nodata:_:nodata:_:nodata:into:_:)``.
+    @inlinable
+    public static func quaternary(
+        _ a: UnsafeBufferPointer<Float>, nodata aNodata: Float?,
+        _ b: UnsafeBufferPointer<Float>, nodata bNodata: Float?,
+        _ c: UnsafeBufferPointer<Float>, nodata cNodata: Float?,
+        _ d: UnsafeBufferPointer<Float>, nodata dNodata: Float?,
+        into out: UnsafeMutableBufferPointer<Float>,
+        _ f: (Lanes, Lanes, Lanes, Lanes) -> Lanes
+    ) {
+        let n = out.count
+        precondition(a.count >= n && b.count >= n && c.count >= n && d.count >= n,
+                     "input buffers are shorter than the output")
+        let na = aNodata ?? .nan, nb = bNodata ?? .nan, nc = cNodata ?? .nan, nd = dNodata ?? .nan
+        let nan = Lanes(repeating: .nan)
+        var i = 0
+        while i < n {
+            let count = min(Lanes.scalarCount, n - i)
+            let va = load(a, i, count), vb = load(b, i, count)
+            let vc = load(c, i, count), vd = load(d, i, count)
+            let r = f(va, vb, vc, vd)
+            let ok = valid(va, na) .& valid(vb, nb) .& valid(vc, nc) .& valid(vd, nd) .& r.finiteMask
+            store(r.replacing(with: nan, where: .!ok), out, i, count)
+            i += count
+        }
+    }
+
+    /// Applies `f` to every pixel of five bands, writing `out`; see
+    /// ``ternary(_:nodata:_:nodata:_:nodata:into:_:)``.
+    @inlinable
+    public static func quinary(
+        _ a: UnsafeBufferPointer<Float>, nodata aNodata: Float?,
+        _ b: UnsafeBufferPointer<Float>, nodata bNodata: Float?,
+        _ c: UnsafeBufferPointer<Float>, nodata cNodata: Float?,
+        _ d: UnsafeBufferPointer<Float>, nodata dNodata: Float?,
+        _ e: UnsafeBufferPointer<Float>, nodata eNodata: Float?,
+        into out: UnsafeMutableBufferPointer<Float>,
+        _ f: (Lanes, Lanes, Lanes, Lanes, Lanes) -> Lanes
+    ) {
+        let n = out.count
+        precondition(a.count >= n && b.count >= n && c.count >= n && d.count >= n && e.count >= n,
+                     "input buffers are shorter than the output")
+        let na = aNodata ?? .nan, nb = bNodata ?? .nan, nc = cNodata ?? .nan
+        let nd = dNodata ?? .nan, ne = eNodata ?? .nan
+        let nan = Lanes(repeating: .nan)
+        var i = 0
+        while i < n {
+            let count = min(Lanes.scalarCount, n - i)
+            let va = load(a, i, count), vb = load(b, i, count), vc = load(c, i, count)
+            let vd = load(d, i, count), ve = load(e, i, count)
+            let r = f(va, vb, vc, vd, ve)
+            let ok = valid(va, na) .& valid(vb, nb) .& valid(vc, nc) .& valid(vd, nd) .& valid(ve, ne)
+                .& r.finiteMask
+            store(r.replacing(with: nan, where: .!ok), out, i, count)
+            i += count
+        }
+    }
+
     /// Applies `f` to every pixel of `inputs` (any number of bands), writing `out`.
     ///
-    /// Used by indices of three or more bands; `nodata[k]` belongs to `inputs[k]`.
+    /// `nodata[k]` belongs to `inputs[k]`. Works for any number of bands;
+    /// the fixed-arity forms (``unary(_:nodata:into:_:)`` to
+    /// ``quinary(_:nodata:_:nodata:_:nodata:_:nodata:_:nodata:into:_:)``)
+    /// are faster because they pass the lanes as arguments, not in an array.
     @inlinable
     public static func nary(
         _ inputs: [UnsafeBufferPointer<Float>], nodata: [Float?],

@@ -67,6 +67,20 @@ public struct RasterBand: @unchecked Sendable {
         return out
     }
 
+    /// Reads the whole band decimated (nearest neighbour, by GDAL) to
+    /// `width` x `height`, for quicklooks; memory is that of the small image only.
+    public func readDecimated(width: Int, height: Int) throws -> [Float] {
+        var out = [Float](repeating: 0, count: width * height)
+        let w = Window(column: 0, row: 0, width: dataset.width, height: dataset.height)
+        try GDALErrors.check("cannot read band \(index) of \(dataset.path)") {
+            out.withUnsafeMutableBytes {
+                GDALRasterIO(handle, GF_Read, 0, 0, Int32(w.width), Int32(w.height), $0.baseAddress,
+                             Int32(width), Int32(height), GDT_Float32, 0, 0)
+            }
+        }
+        return out
+    }
+
     /// Writes `Float32` values of `window`, converted to the band's type by GDAL.
     public func write(_ window: Window, from buffer: UnsafeBufferPointer<Float>) throws {
         try rasterIO(GF_Write, window, UnsafeMutableRawPointer(mutating: buffer.baseAddress!), buffer.count, GDT_Float32)

@@ -44,10 +44,13 @@ struct RasterOutputOptions: ParsableArguments {
         guard let encoding = IndexEncoding.allCases.first(where: { $0.rawValue.lowercased() == outputType.lowercased() }) else {
             throw ValidationError("--ot must be Float32 or Int16, not '\(outputType)'")
         }
-        let co: CreationOptions
-        do { co = try CreationOptions(parsing: creationOptions) } catch let e as GDALError {
+        return RasterOutputSpec(path: output, encoding: encoding, creationOptions: try Self.parseCreationOptions(creationOptions))
+    }
+
+    /// Parses `KEY=VALUE` creation options, as a usage error when malformed.
+    static func parseCreationOptions(_ items: [String]) throws -> CreationOptions {
+        do { return try CreationOptions(parsing: items) } catch let e as GDALError {
             throw ValidationError(e.context)
         }
-        return RasterOutputSpec(path: output, encoding: encoding, creationOptions: co)
     }
 }

@@ -22,7 +22,7 @@ struct KubuqiMonitor: ParsableCommand {
           130, 143  interrupted by SIGINT or SIGTERM (no output left behind)
         """,
         version: KubuqiVersion.string,
-        subcommands: [Info.self, Index.self]
+        subcommands: [Info.self, Index.self, Change.self]
     )
 
     static func main() {
@@ -55,5 +55,5 @@ struct KubuqiMonitor: ParsableCommand {
 
 /// The tool's version.
 enum KubuqiVersion {
-    static let string = "0.1.0"
+    static let string = ToolVersion.version
 }

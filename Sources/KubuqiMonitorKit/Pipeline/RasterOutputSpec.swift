@@ -8,11 +8,21 @@ public enum IndexEncoding: String, Sendable, CaseIterable {
     case float32 = "Float32"
     /// 16-bit integer, value x 10000, nodata -32768.
     case int16 = "Int16"
+    /// 16-bit integer class codes stored as they are, nodata -32768.
+    case classes = "Int16 classes"
 
     /// The GDAL data type written.
     public var dataType: RasterDataType { self == .float32 ? .float32 : .int16 }
     /// The nodata value written in the file.
     public var nodata: Double { self == .float32 ? .nan : -32768 }
+    /// The Int16 encoding, nil for Float32.
+    public var int16Encoding: ScaledInt16? {
+        switch self {
+        case .float32: return nil
+        case .int16: return ScaledInt16()
+        case .classes: return ScaledInt16(scale: 1)
+        }
+    }
 }
 
 /// Everything about an output raster but its pixels.

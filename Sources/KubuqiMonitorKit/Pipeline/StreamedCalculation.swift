@@ -11,8 +11,9 @@ import KubuqiRaster
 /// accumulator per chunk (at most ``StreamedCalculation/maximumChunks``) and
 /// merge them at the end.
 public protocol ChunkObserver: AnyObject, Sendable {
-    /// `results[k]` is output k's values for the chunk (NaN = nodata).
-    func observe(chunk: Int, results: [UnsafeBufferPointer<Float>])
+    /// `results[k]` is output k's values for the chunk (NaN = nodata): whole
+    /// rows of `width` pixels starting at raster row `firstRow`.
+    func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>])
 }
 
 /// The one data path of every per-pixel command: read a window of each
@@ -98,7 +99,7 @@ public enum StreamedCalculation {
         let slots = [StripBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity),
                      StripBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity)]
         let results = StripBuffers(count: outputs.count, capacity: capacity)
-        let encoded = Int16Buffer(capacity: outputs.contains { $0.spec?.encoding == .int16 } ? capacity : 0)
+        let encoded = Int16Buffer(capacity: outputs.contains { $0.spec?.encoding.int16Encoding != nil } ? capacity : 0)
         let reader = DispatchQueue(label: "kubuqi.reader")
         let readDone = DispatchGroup()
 
@@ -130,16 +131,15 @@ public enum StreamedCalculation {
             for (o, band) in bands.enumerated() {
                 guard let band, let spec = outputs[o].spec else { continue }
                 let values = results.buffer(o, count: w.pixelCount)
-                switch spec.encoding {
-                case .float32:
-                    try band.write(w, from: UnsafeBufferPointer(values))
-                case .int16:
+                if let encoder = spec.encoding.int16Encoding {
                     let out = encoded.buffer(count: w.pixelCount)
                     parallelChunks(w) { _, range in
-                        ScaledInt16().encode(UnsafeBufferPointer(rebasing: values[range]),
-                                             into: UnsafeMutableBufferPointer(rebasing: out[range]))
+                        encoder.encode(UnsafeBufferPointer(rebasing: values[range]),
+                                       into: UnsafeMutableBufferPointer(rebasing: out[range]))
                     }
                     try band.write(w, from: UnsafeBufferPointer(out))
+                } else {
+                    try band.write(w, from: UnsafeBufferPointer(values))
                 }
             }
             progress(Double(k + 1) / Double(strips.count))
@@ -187,7 +187,7 @@ public enum StreamedCalculation {
                 partial.set(c, o, s)
                 outs.append(UnsafeBufferPointer(out))
             }
-            observer?.observe(chunk: c, results: outs)
+            observer?.observe(chunk: c, firstRow: w.row + range.lowerBound / w.width, width: w.width, results: outs)
         }
         return (0..<outputs.count).map { partial.merged(output: $0) }
     }

@@ -1,0 +1,215 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+
+/// What `change` produced.
+public struct ChangeResult: Sendable {
+    /// Output files by name (class, magnitude, direction, quicklook, json, csv).
+    public var files: [String: String]
+    /// The thresholds used.
+    public var thresholds: ChangeThresholds
+    /// Pixels and areas per (zone, class) after the minimum mapping unit.
+    public var tally: ClassAreaTally
+    /// Statistics of the change value over pixels valid at both dates.
+    public var difference: SummaryStatistics
+    /// The one-paragraph summary printed on stdout.
+    public var summary: String
+}
+
+/// `change`: two-date change detection, in three streamed passes:
+/// statistics of the difference (for sigma and Otsu thresholds), then the
+/// class and magnitude rasters (sieved to the minimum mapping unit), then the
+/// area tables from the final class raster.
+public enum ChangeJob {
+    /// Indices whose higher values mean less vegetation or more bare soil:
+    /// their differences are negated so that negative always means degradation.
+    static let inverted: Set<String> = ["bsi", "albedo", "tgsi"]
+
+    /// Runs the job.
+    public static func run(_ o: ChangeOptions) throws -> ChangeResult {
+        let expectedIndices = o.method == .diff ? 1 : 2
+        guard o.indices.count == expectedIndices else {
+            throw KubuqiError(.usage, "--method \(o.method.rawValue) takes \(expectedIndices) ind\(expectedIndices == 1 ? "ex" : "ices"), got \(o.indices.joined(separator: ","))")
+        }
+        let out = try OutputFolder(o.outputFolder)
+        let work = try out.workFolder()
+        defer { work.remove() }
+
+        // 1. The index rasters of both dates.
+        let (before, after) = try indexRasters(o, work: work)
+        let files = InputRasters()
+        let beforeBands = try before.map { try files.band($0) }
+        var afterBands = try after.map { try files.band($0) }
+        let grid = beforeBands[0].dataset.grid
+        try files.requireSameGrid(beforeBands)
+        for (i, b) in afterBands.enumerated() {
+            guard let diff = grid.difference(from: b.dataset.grid) else { continue }
+            guard o.align else {
+                throw KubuqiError(.input, "\(b.dataset.path): not on the grid of \(beforeBands[0].dataset.path): \(diff); give --align to resample it")
+            }
+            afterBands[i] = try IndexJob.align(b, onto: grid, method: .bilinear)
+            Diagnostics.note("--align: resampled \(b.dataset.path) onto the grid of \(beforeBands[0].dataset.path) (bilinear)")
+        }
+        var inputs: [PixelInput] = []
+        for k in 0..<expectedIndices { inputs += [PixelInput(band: beforeBands[k]), PixelInput(band: afterBands[k])] }
+        let signs: [Float] = o.indices.map { inverted.contains($0.lowercased()) ? -1 : 1 }
+        let change = changeKernel(method: o.method, signs: signs)
+        let inputOrder = Array(0..<inputs.count)
+
+        // 2. Statistics pass (sigma and Otsu need the whole scene first).
+        let range = changeRange(beforeBands + afterBands, method: o.method)
+        let histogram = AbsoluteHistogram(limit: range)
+        let stats = try StreamedCalculation.run(inputs: inputs, outputs: [PixelOutput(kernel: change, inputs: inputOrder, spec: nil)],
+                                                observer: histogram, progress: ProgressBar("statistics", quiet: o.quiet).update)[0]
+        guard stats.count > 0 else {
+            throw KubuqiError(.input, "\(before[0].path) and \(after[0].path): no pixel is valid at both dates (all nodata); nothing to compare")
+        }
+        guard let thresholds = o.threshold.thresholds(statistics: stats, absoluteHistogram: histogram.merged()) else {
+            throw KubuqiError(.input, "\(before[0].path): cannot derive \(o.threshold) thresholds (the change values are constant)")
+        }
+
+        // 3. Class, magnitude (and direction) rasters.
+        let classPath = out.file("change-class.tif"), unsieved = out.file(".change-class.unsieved.tif")
+        Interruption.register(unsieved)
+        defer { unlink(unsieved); Interruption.unregister(unsieved) }
+        var outputs = [
+            PixelOutput(kernel: classKernel(change, thresholds), inputs: inputOrder,
+                        spec: spec(unsieved, .classes, o, "change class", [("KUBUQI_THRESHOLDS", "\(o.threshold) centre \(thresholds.centre) change \(thresholds.change) strong \(thresholds.strong)")])),
+            PixelOutput(kernel: change, inputs: inputOrder,
+                        spec: spec(out.file("change-magnitude.tif"), .float32, o, o.method == .diff ? "\(o.indices[0].uppercased()) difference (after - before, oriented)" : "change vector magnitude (signed)", [])),
+        ]
+        if o.method == .cva {
+            outputs.append(PixelOutput(kernel: directionKernel(signs: signs), inputs: inputOrder,
+                                       spec: spec(out.file("change-direction.tif"), .float32, o, "change vector direction (degrees)", [])))
+        }
+        _ = try StreamedCalculation.run(inputs: inputs, outputs: outputs, progress: ProgressBar("classes", quiet: o.quiet).update)
+
+        // 4. Minimum mapping unit.
+        var mmuPixels = 0
+        if let mmu = o.mmu {
+            mmuPixels = pixels(for: mmu, grid: grid)
+            let ds = try Dataset.open(unsieved, update: true)
+            try ds.band(1).sieve(threshold: mmuPixels, eightConnected: true)
+            try ds.close()
+        }
+        guard rename(unsieved, classPath) == 0 else {
+            throw KubuqiError.output(classPath, "cannot move the class raster into place (\(String(cString: strerror(errno))))")
+        }
+        try ClassLegend.attach(to: classPath)
+
+        // 5. Areas per class (and zone) from the final class raster.
+        let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
+        let tally = try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
+
+        // 6. Quicklook, tables, summary.
+        var result = ChangeResult(files: ["class": classPath, "magnitude": out.file("change-magnitude.tif")],
+                                  thresholds: thresholds, tally: tally, difference: stats, summary: "")
+        if o.method == .cva { result.files["direction"] = out.file("change-direction.tif") }
+        let report = ChangeReport(options: o, grid: grid, before: before, after: after, thresholds: thresholds,
+                                  difference: stats, tally: tally, zoneNames: zoning?.names ?? [:], mmuPixels: mmuPixels)
+        try report.writeJSON(to: out.file("change-stats.json"))
+        try report.writeCSV(to: out.file("change-stats.csv"))
+        try report.writeQuicklook(classPath: classPath, to: out.file("quicklook.png"))
+        result.files["json"] = out.file("change-stats.json")
+        result.files["csv"] = out.file("change-stats.csv")
+        result.files["quicklook"] = out.file("quicklook.png")
+        result.summary = report.summary()
+        return result
+    }
+
+    /// The single-band index rasters of each date (computed from scenes when a sensor is given).
+    static func indexRasters(_ o: ChangeOptions, work: WorkFolder) throws -> ([BandSelection], [BandSelection]) {
+        guard let sensor = o.sensor else {
+            let split = { (s: String) in s.split(separator: ",").map { BandSelection(parsing: String($0)) } }
+            let (b, a) = (split(o.before), split(o.after))
+            guard b.count == o.indices.count, a.count == o.indices.count else {
+                throw KubuqiError(.usage, "--method \(o.method.rawValue) needs \(o.indices.count) raster(s) per date (comma-separated, one per index: \(o.indices.joined(separator: ",")))")
+            }
+            return (b, a)
+        }
+        var dates: [[BandSelection]] = []
+        for (label, scene) in [("before", o.before), ("after", o.after)] {
+            let folder = work.file(label)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let target = o.indices.count == 1 ? (folder as NSString).appendingPathComponent("\(o.indices[0]).tif") : folder
+            _ = try IndexJob.run(IndexOptions(indices: o.indices, output: target, scene: (scene, sensor), quiet: o.quiet))
+            dates.append(o.indices.map { BandSelection(path: (folder as NSString).appendingPathComponent("\($0).tif")) })
+        }
+        return (dates[0], dates[1])
+    }
+
+    /// The change value: oriented difference (diff) or signed change-vector magnitude (cva).
+    static func changeKernel(method: ChangeOptions.Method, signs: [Float]) -> SpectralIndex.Kernel {
+        switch method {
+        case .diff:
+            let s = signs[0]
+            return { ins, _, out in
+                VectorMap.binary(ins[1], nodata: nil, ins[0], nodata: nil, into: out) { after, before in (after - before) * s }
+            }
+        case .cva:
+            return { ins, _, out in
+                VectorMap.nary(ins, nodata: [nil, nil, nil, nil], into: out) { v in
+                    let d1 = (v[1] - v[0]) * signs[0], d2 = (v[3] - v[2]) * signs[1]
+                    let magnitude = (d1 * d1 + d2 * d2).squareRoot()
+                    // Sign by the projection on the degradation-recovery axis (d1 + d2).
+                    return magnitude.replacing(with: -magnitude, where: (d1 + d2) .< 0)
+                }
+            }
+        }
+    }
+
+    /// Direction of the oriented change vector in degrees (0 = along index 1's improvement).
+    static func directionKernel(signs: [Float]) -> SpectralIndex.Kernel {
+        { ins, _, out in
+            for i in 0..<out.count {
+                let d1 = (ins[1][i] - ins[0][i]) * signs[0], d2 = (ins[3][i] - ins[2][i]) * signs[1]
+                let deg = atan2(d2, d1) * 180 / .pi
+                out[i] = deg.isFinite ? (deg < 0 ? deg + 360 : deg) : .nan
+            }
+        }
+    }
+
+    static func classKernel(_ change: @escaping SpectralIndex.Kernel, _ t: ChangeThresholds) -> SpectralIndex.Kernel {
+        { ins, nodata, out in
+            change(ins, nodata, out)
+            t.classify(UnsafeBufferPointer(out), into: out)
+        }
+    }
+
+    static func spec(_ path: String, _ encoding: IndexEncoding, _ o: ChangeOptions, _ description: String,
+                     _ extra: [(String, String)]) -> RasterOutputSpec {
+        RasterOutputSpec(path: path, encoding: encoding, creationOptions: o.creationOptions, bandDescription: description,
+                         metadata: [("KUBUQI_METHOD", o.method.rawValue), ("KUBUQI_INDICES", o.indices.joined(separator: ",")),
+                                    ("KUBUQI_BEFORE", o.before), ("KUBUQI_AFTER", o.after)] + extra)
+    }
+
+    /// A bound on |change| from the inputs' approximate ranges, for the Otsu histogram.
+    static func changeRange(_ bands: [RasterBand], method: ChangeOptions.Method) -> Double {
+        // A band with no valid pixel has no range; the statistics pass then reports the real fault.
+        let ranges = bands.compactMap { try? $0.approximateRange() }
+        guard !ranges.isEmpty else { return 1 }
+        let span = max(1e-6, (ranges.map(\.max).max()! - ranges.map(\.min).min()!))
+        return method == .diff ? span : span * 2.0.squareRoot()
+    }
+
+    /// Pixels of a minimum mapping unit (hectares converted with the grid's pixel area at its centre).
+    static func pixels(for mmu: ChangeOptions.MinimumMappingUnit, grid: Grid) -> Int {
+        switch mmu {
+        case .pixels(let n): return n
+        case .hectares(let ha):
+            let area = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0]
+            return Int((ha * 10_000 / area).rounded(.up))
+        }
+    }
+
+    static func tallyAreas(classPath: String, zones: ZoneLayer?, grid: Grid, quiet: Bool) throws -> ClassAreaTally {
+        var inputs = [PixelInput(band: try Dataset.open(classPath).band(1))]
+        if let z = zones { inputs.append(PixelInput(band: try Dataset.open(z.raster).band(1))) }
+        let counter = AreaCounter(grid: grid, nodataCode: Int(ChangeClass.nodata))
+        let copy: SpectralIndex.Kernel = { ins, _, out in _ = out.update(fromContentsOf: ins[0]) }
+        let outputs = inputs.indices.map { PixelOutput(kernel: copy, inputs: [$0], spec: nil) }
+        _ = try StreamedCalculation.run(inputs: inputs, outputs: outputs, observer: counter,
+                                        progress: ProgressBar("areas", quiet: quiet).update)
+        return counter.merged()
+    }
+}

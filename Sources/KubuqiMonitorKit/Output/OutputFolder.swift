@@ -1,0 +1,59 @@
+import Foundation
+
+/// A command's output folder: created when its parent exists, refused when
+/// it is a file; a hidden work folder inside holds intermediate rasters and
+/// is removed when the command ends.
+public struct OutputFolder: Sendable {
+    /// The folder's path.
+    public let path: String
+
+    /// Checks or creates the folder.
+    public init(_ path: String) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+            guard isDir.boolValue else { throw KubuqiError.output(path, "is a file; the output must be a folder") }
+        } else {
+            let parent = (path as NSString).deletingLastPathComponent
+            guard parent.isEmpty || FileManager.default.fileExists(atPath: parent) else {
+                throw KubuqiError.output(path, "the folder \(parent) does not exist")
+            }
+            do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) } catch {
+                throw KubuqiError.output(path, "cannot create the folder (\(String(cString: strerror(errno))))")
+            }
+        }
+        guard access(path, W_OK) == 0 else {
+            throw KubuqiError.output(path, "the folder is not writable (\(String(cString: strerror(errno))))")
+        }
+        self.path = path
+    }
+
+    /// A path in the folder.
+    public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    /// A fresh hidden work folder inside.
+    public func workFolder() throws -> WorkFolder { try WorkFolder(in: path) }
+}
+
+/// A hidden folder of intermediate files, removed by ``remove()`` and on interruption.
+public struct WorkFolder: Sendable {
+    /// Its path.
+    public let path: String
+
+    init(in parent: String) throws {
+        path = (parent as NSString).appendingPathComponent(".kubuqi-work-\(getpid())")
+        try? FileManager.default.removeItem(atPath: path)
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) } catch {
+            throw KubuqiError.output(path, "cannot create the work folder (\(error.localizedDescription))")
+        }
+        Interruption.registerFolder(path)
+    }
+
+    /// A path inside.
+    public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    /// Removes the folder and everything in it.
+    public func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+        Interruption.unregister(path)
+    }
+}

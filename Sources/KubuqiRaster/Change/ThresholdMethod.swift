@@ -1,0 +1,87 @@
+/// How the change thresholds are chosen (`--threshold`).
+public enum ThresholdMethod: Sendable, Hashable, CustomStringConvertible {
+    /// `fixed:V[,S]`: change at |d| >= V, strong change at |d| >= S (default 2V).
+    case fixed(change: Double, strong: Double?)
+    /// `sigma:K`: change at |d - mean| >= K standard deviations, strong at 2K.
+    case sigma(Double)
+    /// `otsu`: Otsu's threshold on |d| separates change from no change; Otsu
+    /// again on the values above it separates strong change.
+    case otsu
+
+    /// Parses `fixed:V`, `fixed:V,S`, `sigma:K` or `otsu`.
+    public init?(parsing text: String) {
+        let parts = text.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
+        switch parts.first {
+        case "otsu" where parts.count == 1: self = .otsu
+        case "sigma" where parts.count == 2:
+            guard let k = Double(parts[1]), k > 0 else { return nil }
+            self = .sigma(k)
+        case "fixed" where parts.count == 2:
+            let v = parts[1].split(separator: ",").compactMap { Double($0) }
+            guard v.count == parts[1].split(separator: ",").count, (1...2).contains(v.count), v[0] >= 0,
+                  v.count == 1 || v[1] >= v[0] else { return nil }
+            self = .fixed(change: v[0], strong: v.count == 2 ? v[1] : nil)
+        default: return nil
+        }
+    }
+
+    /// The notation it was parsed from.
+    public var description: String {
+        switch self {
+        case .fixed(let c, let s): return "fixed:\(c)" + (s.map { ",\($0)" } ?? "")
+        case .sigma(let k): return "sigma:\(k)"
+        case .otsu: return "otsu"
+        }
+    }
+
+    /// Whether the thresholds need scene statistics (a first pass).
+    public var needsStatistics: Bool {
+        if case .fixed = self { return false }
+        return true
+    }
+
+    /// The thresholds from the difference's statistics and its histogram of |d|.
+    ///
+    /// - Returns: nil when there are no valid pixels.
+    public func thresholds(statistics: SummaryStatistics, absoluteHistogram: Histogram) -> ChangeThresholds? {
+        switch self {
+        case .fixed(let c, let s):
+            return ChangeThresholds(centre: 0, change: c, strong: s ?? 2 * c)
+        case .sigma(let k):
+            guard let mean = statistics.mean, let sd = statistics.standardDeviation else { return nil }
+            return ChangeThresholds(centre: mean, change: k * sd, strong: 2 * k * sd)
+        case .otsu:
+            guard let t1 = Otsu.threshold(absoluteHistogram) else { return nil }
+            let t2 = Otsu.threshold(absoluteHistogram, above: t1) ?? t1
+            return ChangeThresholds(centre: 0, change: t1, strong: max(t1, t2))
+        }
+    }
+}
+
+/// Otsu's method (Otsu 1979, IEEE Trans. SMC 9(1):62-66): the threshold that
+/// maximises the between-class variance of a histogram, here on bin centres.
+public enum Otsu {
+    /// The threshold (an upper bin edge) over the bins whose lower edge is at or above `above`;
+    /// nil when fewer than two occupied bins remain.
+    public static func threshold(_ h: Histogram, above: Double = -.infinity) -> Double? {
+        let w = h.binWidth
+        let first = h.counts.indices.first { h.lowerBound + Double($0) * w >= above - 1e-12 } ?? h.counts.count
+        let bins = Array(first..<h.counts.count)
+        let centres = bins.map { h.lowerBound + (Double($0) + 0.5) * w }
+        let counts = bins.map { Double(h.counts[$0]) }
+        let total = counts.reduce(0, +)
+        guard total > 0, counts.filter({ $0 > 0 }).count >= 2 else { return nil }
+        let sumAll = zip(centres, counts).reduce(0) { $0 + $1.0 * $1.1 }
+        var wB = 0.0, sumB = 0.0, best = -1.0, bestIndex = 0
+        for k in 0..<(bins.count - 1) {
+            wB += counts[k]
+            sumB += centres[k] * counts[k]
+            let wF = total - wB
+            guard wB > 0, wF > 0 else { continue }
+            let mB = sumB / wB, mF = (sumAll - sumB) / wF
+            let between = wB * wF * (mB - mF) * (mB - mF)
+            if between > best { best = between; bestIndex = k }
+        }
+        return h.lowerBound + Double(bins[bestIndex] + 1) * w
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import KubuqiMonitorKit
+import KubuqiRaster
+
+extension KubuqiMonitor {
+    /// `change`: two-date change detection.
+    struct Change: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Two-date change detection: degradation and recovery maps, area tables and a quicklook.",
+            discussion: """
+            BEFORE and AFTER are single-band index rasters (FILE[:BAND]; for --method cva two per date, \
+            comma-separated) or, with --sensor, scenes from which the indices are computed. Changes are \
+            oriented so that negative means degradation (differences of BSI, albedo and TGSI are negated).
+
+            Outputs in OUTDIR: change-class.tif (Int16: -2 strong degradation, -1 degradation, 0 stable, \
+            1 improvement, 2 strong improvement, -32768 nodata; legend in .aux.xml and .qml), \
+            change-magnitude.tif (Float32), change-direction.tif (cva), quicklook.png, change-stats.json, \
+            change-stats.csv; a one-paragraph summary on stdout.
+
+            Examples:
+              kubuqi-monitor change --before ndvi2013.tif --after ndvi2023.tif -o out/ --threshold otsu --mmu 0.5ha
+              kubuqi-monitor change --before LC08_..._2013/ --after LC09_..._2023/ --sensor landsat-c2l2 -o out/
+              kubuqi-monitor change --method cva --before ndvi1.tif,bsi1.tif --after ndvi2.tif,bsi2.tif -o out/
+            """)
+
+        @Option(help: ArgumentHelp("The earlier date: index raster(s) or a scene.", valueName: "A"))
+        var before: String
+        @Option(help: ArgumentHelp("The later date.", valueName: "B"))
+        var after: String
+        @Option(help: ArgumentHelp("The scenes' sensor (then --before/--after are scenes).", valueName: "NAME"))
+        var sensor: String?
+        @Option(help: ArgumentHelp("diff (one index) or cva (change vector over two indices).", valueName: "METHOD"))
+        var method: String = "diff"
+        @Option(name: .customLong("index"), help: ArgumentHelp("The index (diff, default ndvi) or two, comma-separated (cva, default ndvi,bsi).", valueName: "NAME[,NAME]"))
+        var indices: String?
+        @Option(help: ArgumentHelp("fixed:V[,S], sigma:K (K standard deviations around the mean; strong at 2K) or otsu.", valueName: "RULE"))
+        var threshold: String = "sigma:1"
+        @Option(help: ArgumentHelp("Minimum mapping unit: pixels (12) or hectares (0.5ha); smaller patches are merged (8-connected).", valueName: "SIZE"))
+        var mmu: String?
+        @Flag(help: "Resample AFTER onto BEFORE's grid (bilinear) when they differ, instead of stopping.")
+        var align = false
+        @Option(help: ArgumentHelp("Zones for the area table: a class raster on the same grid, or a vector file.", valueName: "FILE"))
+        var zones: String?
+        @Option(help: ArgumentHelp("The attribute naming each zone of a vector zone file.", valueName: "FIELD"))
+        var zoneField: String?
+        @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The output folder (created if its parent exists).", valueName: "OUTDIR"))
+        var output: String
+        @Option(name: .customLong("co"), help: ArgumentHelp("A GDAL creation option for the rasters (repeatable).", valueName: "KEY=VALUE"))
+        var creationOptions: [String] = []
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try global.apply()
+            guard let m = ChangeOptions.Method(rawValue: method.lowercased()) else { throw ValidationError("--method must be diff or cva") }
+            guard let rule = ThresholdMethod(parsing: threshold) else {
+                throw ValidationError("--threshold must be fixed:V, fixed:V,S, sigma:K or otsu; got '\(threshold)'")
+            }
+            let unit = try mmu.map { text -> ChangeOptions.MinimumMappingUnit in
+                guard let u = ChangeOptions.MinimumMappingUnit(parsing: text) else { throw ValidationError("--mmu must be pixels (12) or hectares (0.5ha); got '\(text)'") }
+                return u
+            }
+            let options = ChangeOptions(
+                before: before, after: after, outputFolder: output, sensor: try sensor.map { try SensorPreset(name: $0) },
+                method: m, indices: indices.map { $0.split(separator: ",").map { String($0).lowercased() } },
+                threshold: rule, mmu: unit, align: align, zones: zones, zoneField: zoneField,
+                creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions), quiet: global.quiet)
+            let result = try ChangeJob.run(options)
+            print(result.summary)
+            print("Outputs in \(output): " + ["class", "magnitude", "direction", "quicklook", "json", "csv"]
+                .compactMap { result.files[$0].map { ($0 as NSString).lastPathComponent } }.joined(separator: ", "))
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiMonitorKit
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// Change detection on a synthetic pair with planted patches of known size and sign.
+final class ChangeJobTests: XCTestCase {
+    let size = 60
+    /// Planted patches: (column, row, width, height, NDVI change).
+    let patches: [(Int, Int, Int, Int, Float)] = [
+        (2, 2, 10, 10, -0.30),   // 100 px strong degradation
+        (20, 3, 8, 5, -0.12),    // 40 px degradation
+        (35, 30, 6, 6, 0.30),    // 36 px strong improvement
+        (5, 40, 7, 3, 0.12),     // 21 px improvement
+        (50, 50, 2, 2, -0.30),   // 4 px strong degradation (below a 5 px MMU)
+        (45, 10, 1, 1, 0.30),    // 1 px strong improvement (below a 5 px MMU)
+    ]
+
+    func makePair(_ tmp: TemporaryFolder, nodataPixels: Int = 0) throws -> (String, String, [Float], [Float]) {
+        var before = [Float](), after = [Float]()
+        for r in 0..<size {
+            for c in 0..<size {
+                // Small deterministic texture, far below the thresholds used.
+                let v = 0.3 + 0.004 * Float((r * 7 + c * 3) % 5 - 2)
+                before.append(v)
+                var d: Float = 0
+                for p in patches where c >= p.0 && c < p.0 + p.2 && r >= p.1 && r < p.1 + p.3 { d = p.4 }
+                after.append(v + d + 0.001 * Float((r + c) % 3 - 1))
+            }
+        }
+        for i in 0..<nodataPixels { after[size * size - 1 - i] = .nan }
+        let b = try TestRaster.write(tmp.file("before.tif"), width: size, height: size, values: before, nodata: .nan)
+        let a = try TestRaster.write(tmp.file("after.tif"), width: size, height: size, values: after, nodata: .nan)
+        return (b, a, before, after)
+    }
+
+    func classCounts(_ json: [String: Any], zone: [String: Any]? = nil) -> [Int: Int] {
+        let classes = (zone ?? json)["classes"] as! [[String: Any]]
+        return Dictionary(uniqueKeysWithValues: classes.map { ($0["code"] as! Int, $0["pixels"] as! Int) })
+    }
+
+    func readJSON(_ path: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+    }
+
+    func testFixedThresholdsGiveEveryPlantedAreaToThePixel() throws {
+        let tmp = try TemporaryFolder()
+        let (b, a, _, _) = try makePair(tmp, nodataPixels: 3)
+        let out = tmp.file("out")
+        let result = try ChangeJob.run(ChangeOptions(before: b, after: a, outputFolder: out, threshold: .fixed(change: 0.08, strong: 0.2), quiet: true))
+        let counts = classCounts(try readJSON(result.files["json"]!))
+        XCTAssertEqual(counts[-2], 104)
+        XCTAssertEqual(counts[-1], 40)
+        XCTAssertEqual(counts[1], 21)
+        XCTAssertEqual(counts[2], 37)
+        XCTAssertEqual(counts[0], 3600 - 104 - 40 - 21 - 37 - 3)
+        XCTAssertEqual(try readJSON(result.files["json"]!)["nodataPixels"] as? Int, 3)
+        // 30 m pixels are 0.09 ha: 100 + 4 strong-degradation pixels are 9.36 ha.
+        let rows = try readJSON(result.files["json"]!)["classes"] as! [[String: Any]]
+        XCTAssertEqual(rows.first { $0["code"] as? Int == -2 }!["hectares"] as! Double, 9.36, accuracy: 1e-9)
+        // The class raster holds the same classes pixel by pixel.
+        let classes = try TestRaster.read(result.files["class"]!)
+        XCTAssertEqual(classes[2 * size + 2], -2)
+        XCTAssertEqual(classes[30 * size + 35], 2)
+        XCTAssertEqual(classes[size * size - 1], -32768)
+        for name in ["change-class.tif", "change-class.qml", "change-magnitude.tif", "quicklook.png", "change-stats.json", "change-stats.csv"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/\(name)"), name)
+        }
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: out).contains { $0.hasPrefix(".") }, "no hidden leftovers")
+    }
+
+    func testSieveRemovesExactlyThePatchesBelowTheMMU() throws {
+        let tmp = try TemporaryFolder()
+        let (b, a, _, _) = try makePair(tmp)
+        let result = try ChangeJob.run(ChangeOptions(before: b, after: a, outputFolder: tmp.file("out"),
+                                                     threshold: .fixed(change: 0.08, strong: 0.2), mmu: .pixels(5), quiet: true))
+        let counts = classCounts(try readJSON(result.files["json"]!))
+        XCTAssertEqual(counts[-2], 100, "the 4-pixel patch is gone, the 100-pixel one stays")
+        XCTAssertEqual(counts[2], 36, "the 1-pixel patch is gone")
+        XCTAssertEqual(counts[-1], 40)
+        XCTAssertEqual(counts[1], 21)
+        // 0.5 ha at 0.09 ha per pixel is 6 pixels (5.56 rounded up): the same two patches go.
+        let ha = try ChangeJob.run(ChangeOptions(before: b, after: a, outputFolder: tmp.file("out-ha"),
+                                                 threshold: .fixed(change: 0.08, strong: 0.2), mmu: .hectares(0.5), quiet: true))
+        XCTAssertEqual(classCounts(try readJSON(ha.files["json"]!)), counts)
+    }
+
+    func testSigmaThresholdsFromAnIndependentComputation() throws {
+        let tmp = try TemporaryFolder()
+        let (b, a, before, after) = try makePair(tmp)
+        let d = zip(after, before).map { Double($0) - Double($1) }
+        let mean = d.reduce(0, +) / Double(d.count)
+        let sd = (d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(d.count)).squareRoot()
+        let result = try ChangeJob.run(ChangeOptions(before: b, after: a, outputFolder: tmp.file("out"), threshold: .sigma(1.5), quiet: true))
+        XCTAssertEqual(result.thresholds.centre, mean, accuracy: 1e-6)
+        XCTAssertEqual(result.thresholds.change, 1.5 * sd, accuracy: 1e-6)
+        XCTAssertEqual(result.thresholds.strong, 3 * sd, accuracy: 1e-6)
+    }
+
+    func testOtsuThresholdAgainstBruteForceOnTheRawValues() throws {
+        let tmp = try TemporaryFolder()
+        let (b, a, before, after) = try makePair(tmp)
+        let values = zip(after, before).map { abs(Double($0) - Double($1)) }.sorted()
+        // Brute force: every cut between consecutive distinct values, maximising w0 w1 (m0 - m1)^2.
+        var best = -1.0, cut = 0.0
+        let total = values.reduce(0, +)
+        var sum0 = 0.0
+        for i in 0..<(values.count - 1) {
+            sum0 += values[i]
+            guard values[i + 1] > values[i] else { continue }
+            let w0 = Double(i + 1), w1 = Double(values.count - i - 1)
+            let m0 = sum0 / w0, m1 = (total - sum0) / w1
+            let between = w0 * w1 * (m0 - m1) * (m0 - m1)
+            if between > best { best = between; cut = (values[i] + values[i + 1]) / 2 }
+        }
+        let result = try ChangeJob.run(ChangeOptions(before: b, after: a, outputFolder: tmp.file("out"), threshold: .otsu, quiet: true))
+        // The histogram has 4096 bins over the inputs' range: Otsu's cut lies in the same gap of the data.
+        let below = values.last { $0 < cut }!, above = values.first { $0 > cut }!
+        XCTAssertGreaterThanOrEqual(result.thresholds.change, below - 0.001, "cut \(cut)")
+        XCTAssertLessThanOrEqual(result.thresholds.change, above + 0.001, "cut \(cut)")
+    }
+
+    func testMismatchedGridsNeedAlign() throws {
+        let tmp = try TemporaryFolder()
+        let (b, _, _, after) = try makePair(tmp)
+        let shifted = try TestRaster.write(tmp.file("shifted.tif"), width: size, height: size, values: after,
+                                           transform: GeoTransform([600_015, 30, 0, 4_470_000, 0, -30]))
+        XCTAssertThrowsError(try ChangeJob.run(ChangeOptions(before: b, after: shifted, outputFolder: tmp.file("out"), quiet: true))) { e in
+            XCTAssertTrue("\(e)".contains("shifted.tif") && "\(e)".contains("--align"), "\(e)")
+            XCTAssertEqual((e as? KubuqiError)?.exitCode, 3)
+        }
+        let aligned = try ChangeJob.run(ChangeOptions(before: b, after: shifted, outputFolder: tmp.file("out2"),
+                                                      threshold: .fixed(change: 0.08, strong: 0.2), align: true, quiet: true))
+        XCTAssertGreaterThan(aligned.tally.pixels.values.reduce(0, +), 0)
+    }
+
+    func testAllNodataIsAClearError() throws {
+        let tmp = try TemporaryFolder()
+        let nan = [Float](repeating: .nan, count: 16)
+        let b = try TestRaster.write(tmp.file("b.tif"), width: 4, height: 4, values: nan, nodata: .nan)
+        let a = try TestRaster.write(tmp.file("a.tif"), width: 4, height: 4, values: nan, nodata: .nan)
+        XCTAssertThrowsError(try ChangeJob.run(ChangeOptions(before: b, after: a, outputFolder: tmp.file("out"), quiet: true))) { e in
+            XCTAssertTrue("\(e)".contains("no pixel is valid"), "\(e)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp.file("out")), [], "no partial output")
+    }
+
+    func testZoneRasterTablesSumToTheWhole() throws {
+        let tmp = try TemporaryFolder()
+        let (b, a, _, _) = try makePair(tmp)
+        // Two zones: left half 1, right half 2.
+        let zones = (0..<(size * size)).map { Float($0 % size < size / 2 ? 1 : 2) }
+        let z = try TestRaster.write(tmp.file("zones.tif"), width: size, height: size, values: zones, type: .byte)
+        let result = try ChangeJob.run(ChangeOptions(before: b, after: a, outputFolder: tmp.file("out"),
+                                                     threshold: .fixed(change: 0.08, strong: 0.2), zones: z, quiet: true))
+        let json = try readJSON(result.files["json"]!)
+        let tables = json["zones"] as! [[String: Any]]
+        XCTAssertEqual(tables.map { $0["id"] as! Int }, [1, 2])
+        // Patch (2,2) 10x10 lies in zone 1; patch (35,30) 6x6 in zone 2.
+        XCTAssertEqual(classCounts(json, zone: tables[0])[-2], 100)
+        XCTAssertEqual(classCounts(json, zone: tables[1])[2], 37)
+        XCTAssertEqual(classCounts(json, zone: tables[0])[2], 0)
+    }
+}

@@ -66,14 +66,32 @@ extension KubuqiMonitor {
         @Option(name: .customLong("savi-l"), help: ArgumentHelp("SAVI's soil adjustment factor L.", valueName: "L"))
         var saviL: Float = 0.5
 
+        @Option(name: .customLong("fvc-soil"), help: ArgumentHelp("FVC: NDVI of bare soil (default: the scene's 5th percentile).", valueName: "NDVI"))
+        var fvcSoil: Float?
+        @Option(name: .customLong("fvc-vegetation"), help: ArgumentHelp("FVC: NDVI of full cover (default: the scene's 95th percentile).", valueName: "NDVI"))
+        var fvcVegetation: Float?
+        @Option(name: .customLong("ddi-k"), help: ArgumentHelp("DDI: k in k NDVI - Albedo (default: -1 / the scene's Albedo-NDVI slope).", valueName: "K"))
+        var ddiK: Float?
+        @Flag(help: "DDI: also write the five desertification grades (1 none, 2 light, 3 moderate, 4 severe, 5 extreme).")
+        var grades = false
+        @Option(name: .customLong("grade-breaks"), help: ArgumentHelp("DDI grades: four ascending DDI thresholds (default: natural breaks of the scene).", valueName: "a,b,c,d"))
+        var gradeBreaks: String?
+
         @OptionGroup var output: RasterOutputOptions
         @OptionGroup var global: GlobalOptions
 
         /// The `--list` text.
         static func listing() -> String {
-            SpectralIndex.catalogue.map { i in
-                "\(i.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(i.title)\n"
-                + "         \(i.formula)\n         bands: \(i.roles.map(\.rawValue).joined(separator: ", "))"
+            let rows = SpectralIndex.catalogue.map { ($0.name, $0.title, $0.formula, $0.roles) }
+                + [("fvc", "Fractional vegetation cover (dimidiate pixel model)",
+                    "clamp((NDVI - NDVIsoil) / (NDVIveg - NDVIsoil), 0, 1); end-members from the scene's 5th/95th NDVI percentiles or given",
+                    [BandRole.nir, .red]),
+                   ("ddi", "Desertification difference index (Albedo-NDVI, Zeng et al. 2006)",
+                    "k NDVI - Albedo; k = -1 / slope of Albedo on NDVI fitted on the scene or given; --grades for five grades",
+                    [BandRole.blue, .red, .nir, .swir1, .swir2])]
+            return rows.map { r in
+                "\(r.0.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.1)\n"
+                + "         \(r.2)\n         bands: \(r.3.map(\.rawValue).joined(separator: ", "))"
             }.joined(separator: "\n")
         }
 
@@ -106,11 +124,19 @@ extension KubuqiMonitor {
                 }
                 method = m
             }
+            var breaks: [Float]?
+            if let gradeBreaks {
+                let values = gradeBreaks.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
+                guard values.count == 4 else { throw ValidationError("--grade-breaks needs four comma-separated numbers") }
+                breaks = values
+            }
             let spec = try output.spec()
             let options = IndexOptions(
                 indices: names, bands: bands, output: spec.path, scene: sceneSpec,
                 sensorOptions: .init(boaOffset: boaOffset, maskWater: maskWater), scale: scale, offset: offset,
-                noMask: noMask, resolution: resolution, resampling: method, saviL: saviL, encoding: spec.encoding,
+                noMask: noMask, resolution: resolution, resampling: method, saviL: saviL,
+                sceneDependent: .init(fvcSoil: fvcSoil, fvcVegetation: fvcVegetation, ddiK: ddiK, grades: grades, gradeBreaks: breaks),
+                encoding: spec.encoding,
                 creationOptions: spec.creationOptions, quiet: global.quiet)
             for r in try IndexJob.run(options) {
                 let s = r.statistics

@@ -30,3 +30,19 @@ final class Sentinel2RealSceneTests: XCTestCase {
         XCTAssertEqual(p[2], 0.093, accuracy: 0.0015)
     }
 }
+
+extension Sentinel2RealSceneTests {
+    func testBSIPercentilesAtTheTwentyMetreGridWithNearestResampling() throws {
+        let folder = try RealData.path(scene)
+        let tmp = try TemporaryFolder()
+        let out = tmp.file("bsi.tif")
+        // MANIFEST: BSI p1/p50/p99 = 0.126/0.191/0.231 with B02/B04/B08 nearest-resampled to 549 x 549.
+        let r = try IndexJob.run(IndexOptions(indices: ["bsi"], output: out, scene: (folder, .sentinel2), noMask: true,
+                                              resolution: 200, resampling: .nearest, quiet: true))[0]
+        XCTAssertEqual(r.width, 549)
+        let p = try percentiles(out, [1, 50, 99])
+        XCTAssertEqual(p[0], 0.126, accuracy: 0.0015)
+        XCTAssertEqual(p[1], 0.191, accuracy: 0.0015)
+        XCTAssertEqual(p[2], 0.231, accuracy: 0.0015)
+    }
+}

@@ -64,9 +64,13 @@ public enum IndexJob {
         }
         let mask = maskBand.map { PixelMask(band: $0, rule: scene!.mask!.rule) }
 
+        // FVC and DDI need figures of the whole scene first.
+        let fixed = try settleSceneDependent(indices, roles: roles, inputs: inputs, mask: mask, options: options)
+        let kernels = indices.map { fixed.kernels[$0.name] ?? $0.kernel }
+
         let paths = try outputPaths(indices.map(\.name), output: options.output)
-        let outputs = zip(indices, paths).map { index, path in
-            var spec = RasterOutputSpec(path: path, encoding: options.encoding, creationOptions: options.creationOptions,
+        var outputs = zip(indices, zip(paths, kernels)).map { index, pk in
+            var spec = RasterOutputSpec(path: pk.0, encoding: options.encoding, creationOptions: options.creationOptions,
                                         bandDescription: index.name.uppercased())
             spec.metadata = [("KUBUQI_INDEX", index.name.uppercased()), ("KUBUQI_FORMULA", index.formula),
                              ("KUBUQI_SENSOR", scene?.sensor ?? "")]
@@ -75,27 +79,134 @@ public enum IndexJob {
                 return ("KUBUQI_BAND_\(r.rawValue.uppercased())", "\(sb.selection) x \(sb.scale) + \(sb.offset)")
             }
             spec.metadata.append(("KUBUQI_MASK", mask == nil ? "none" : scene!.mask!.summary))
-            spec.metadata += notes
+            spec.metadata += notes + (fixed.metadata[index.name] ?? [])
             if options.encoding == .int16 { spec.metadata.append(("KUBUQI_SCALE", "0.0001")) }
-            return PixelOutput(kernel: index.kernel, inputs: index.roles.map { roles.firstIndex(of: $0)! }, spec: spec)
+            return PixelOutput(kernel: pk.1, inputs: index.roles.map { roles.firstIndex(of: $0)! }, spec: spec)
+        }
+        var names = indices.map(\.name), allPaths = paths
+        if let grades = fixed.grades, let ddi = indices.first(where: { $0.name == "ddi" }) {
+            let ddiPath = paths[indices.firstIndex { $0.name == "ddi" }!]
+            let path = indices.count == 1 ? ((ddiPath as NSString).deletingPathExtension + "-grades.tif")
+                                          : ((options.output as NSString).appendingPathComponent("ddi-grades.tif"))
+            let spec = RasterOutputSpec(path: path, encoding: .classes, creationOptions: options.creationOptions,
+                                        bandDescription: "desertification grade (1 none .. 5 extreme)",
+                                        metadata: [("KUBUQI_INDEX", "DDI_GRADES"),
+                                                   ("KUBUQI_GRADE_THRESHOLDS", grades.thresholds.map { String($0) }.joined(separator: ","))]
+                                                   + (fixed.metadata["ddi"] ?? []))
+            outputs.append(PixelOutput(kernel: SceneDependentIndex.gradeKernel(fixed.kernels["ddi"]!, grades),
+                                       inputs: ddi.roles.map { roles.firstIndex(of: $0)! }, spec: spec))
+            names.append("ddi-grades")
+            allPaths.append(path)
         }
 
         let bar = ProgressBar(indices.map { $0.name.uppercased() }.joined(separator: ","), quiet: options.quiet)
         let stats = try StreamedCalculation.run(inputs: inputs, mask: mask, outputs: outputs,
                                                 progress: { f in bar.update(f); progress?(f) })
+        if fixed.grades != nil { try ClassLegend.attach(to: allPaths.last!, entries: SceneDependentIndex.gradeLegend) }
         let grid = bands[0].dataset.grid
-        return zip(indices, zip(paths, stats)).map { index, ps in
-            IndexResult(index: index.name, path: ps.0, width: grid.width, height: grid.height, statistics: ps.1)
+        return zip(names, zip(allPaths, stats)).map { name, ps in
+            IndexResult(index: name, path: ps.0, width: grid.width, height: grid.height, statistics: ps.1)
         }
+    }
+
+    /// Kernels, metadata and grades of FVC and DDI once the scene's figures are known.
+    struct SettledIndices {
+        var kernels: [String: SpectralIndex.Kernel] = [:]
+        var metadata: [String: [(String, String)]] = [:]
+        var grades: DesertificationGrades?
+    }
+
+    /// Derives what FVC and DDI need from the scene (statistics passes) or from the options.
+    static func settleSceneDependent(_ indices: [SpectralIndex], roles: [BandRole], inputs: [PixelInput], mask: PixelMask?,
+                                     options: IndexOptions) throws -> SettledIndices {
+        var settled = SettledIndices()
+        let o = options.sceneDependent
+        let wantsFVC = indices.contains { $0.name == "fvc" }, wantsDDI = indices.contains { $0.name == "ddi" }
+        guard wantsFVC || wantsDDI else { return settled }
+        let at = { (r: BandRole) in roles.firstIndex(of: r)! }
+        var ends: FractionalVegetationCover.EndMembers?
+        if wantsFVC, let s = o.fvcSoil, let v = o.fvcVegetation {
+            guard let e = FractionalVegetationCover.EndMembers(soil: s, vegetation: v) else {
+                throw KubuqiError(.usage, "--fvc-soil (\(s)) must be below --fvc-vegetation (\(v))")
+            }
+            ends = e
+        }
+        var k = o.ddiK
+        let surveyFVC = wantsFVC && ends == nil, surveyDDI = wantsDDI && k == nil
+        if surveyFVC || surveyDDI {
+            let survey = SceneDependentIndex.Survey(histogram: surveyFVC, fit: surveyDDI)
+            var outs = [PixelOutput(kernel: SceneDependentIndex.ndviKernel, inputs: [at(.nir), at(.red)], spec: nil)]
+            if surveyDDI { outs.append(PixelOutput(kernel: SpectralIndex.albedo.kernel, inputs: SpectralIndex.albedo.roles.map(at), spec: nil)) }
+            _ = try StreamedCalculation.run(inputs: inputs, mask: mask, outputs: outs, observer: survey,
+                                            progress: ProgressBar("scene statistics", quiet: options.quiet).update)
+            if surveyFVC {
+                var h = survey.ndviHistogram.values[0]
+                for p in survey.ndviHistogram.values.dropFirst() { h.merge(p) }
+                guard let e = FractionalVegetationCover.endMembers(from: h) else {
+                    throw KubuqiError(.input, "\(inputs[0].band.dataset.path): cannot derive the FVC end-members (the scene's NDVI 5th and 95th percentiles are equal or there is no valid pixel); give --fvc-soil and --fvc-vegetation")
+                }
+                ends = e
+            }
+            if surveyDDI {
+                let acc = survey.fit.values.reduce(into: LinearFitAccumulator()) { $0.merge($1) }
+                guard let fit = DesertificationDifferenceIndex.fit(acc) else {
+                    throw KubuqiError(.input, "\(inputs[0].band.dataset.path): the scene's albedo does not fall as NDVI rises (slope \(acc.slope.map { String($0) } ?? "undefined")), so DDI's k cannot be fitted; give --ddi-k")
+                }
+                k = fit.k
+                settled.metadata["ddi", default: []] += [("KUBUQI_DDI_FIT", "albedo = \(fit.slope) NDVI + \(fit.intercept), r = \(fit.correlation.map { String($0) } ?? "n/a"), n = \(acc.count)")]
+            }
+        }
+        if let ends {
+            settled.kernels["fvc"] = { ins, _, out in
+                NDVI.apply(nir: ins[0], nirNodata: nil, red: ins[1], redNodata: nil, into: out)
+                FractionalVegetationCover.apply(ndvi: UnsafeBufferPointer(out), ndviNodata: nil, endMembers: ends, into: out)
+            }
+            settled.metadata["fvc"] = [("KUBUQI_FVC_NDVI_SOIL", String(ends.soil)), ("KUBUQI_FVC_NDVI_VEGETATION", String(ends.vegetation)),
+                                       ("KUBUQI_FVC_SOURCE", surveyFVC ? "scene 5th/95th percentiles" : "given")]
+        }
+        if let k {
+            let kernel = SceneDependentIndex.ddiKernel(k: k)
+            settled.kernels["ddi"] = kernel
+            settled.metadata["ddi", default: []] += [("KUBUQI_DDI_K", String(k)), ("KUBUQI_DDI_K_SOURCE", surveyDDI ? "fitted on the scene" : "given")]
+            if o.grades {
+                if let b = o.gradeBreaks {
+                    guard let g = DesertificationGrades(thresholds: b) else {
+                        throw KubuqiError(.usage, "--grade-breaks needs four ascending DDI values, got \(b)")
+                    }
+                    settled.grades = g
+                } else {
+                    let bound = Double(abs(k)) + 1
+                    let histogram = SceneDependentIndex.DDIHistogram(range: -bound...bound)
+                    _ = try StreamedCalculation.run(inputs: inputs, mask: mask,
+                                                    outputs: [PixelOutput(kernel: kernel, inputs: SceneDependentIndex.roles("ddi").map(at), spec: nil)],
+                                                    observer: histogram, progress: ProgressBar("DDI breaks", quiet: options.quiet).update)
+                    guard let g = DesertificationGrades.naturalBreaks(from: histogram.merged()) else {
+                        throw KubuqiError(.input, "\(inputs[0].band.dataset.path): too few distinct DDI values for five natural-break grades; give --grade-breaks")
+                    }
+                    settled.grades = g
+                }
+            }
+        }
+        return settled
     }
 
     /// The catalogue entry for `name`, with the options' parameters applied.
     static func resolve(_ name: String, options: IndexOptions) throws -> SpectralIndex {
-        guard let index = SpectralIndex.named(name) else {
-            throw KubuqiError(.usage, "unknown index '\(name)'; valid: \(SpectralIndex.catalogue.map(\.name).joined(separator: ", "))")
+        let lower = name.lowercased()
+        if lower == "savi" { return SpectralIndex.savi(l: options.saviL) }
+        if SceneDependentIndex.names.contains(lower) {
+            let (title, formula) = SceneDependentIndex.title(lower)
+            return SpectralIndex(name: lower, title: title, formula: formula, roles: SceneDependentIndex.roles(lower),
+                                 validRange: lower == "fvc" ? 0...1 : -3...3, citation: "", kernel: { _, _, _ in })
+        }
+        guard let index = SpectralIndex.named(lower) else {
+            throw KubuqiError(.usage, "unknown index '\(name)'; valid: \(allNames.joined(separator: ", "))")
         }
         return index
     }
+
+    /// Every index name `index` accepts.
+    public static var allNames: [String] { SpectralIndex.catalogue.map(\.name) + ["fvc", "ddi"] }
 
     /// One index: the output is the file. Several: the output is a folder of `NAME.tif`.
     static func outputPaths(_ names: [String], output: String) throws -> [String] {

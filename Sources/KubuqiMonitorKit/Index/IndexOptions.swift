@@ -25,6 +25,8 @@ public struct IndexOptions: Sendable {
     public var resampling: Resampling?
     /// SAVI's soil adjustment factor L.
     public var saviL: Float
+    /// FVC and DDI parameters (derived from the scene when nil).
+    public var sceneDependent: SceneDependentOptions
     /// The output file (one index) or folder (several: `NAME.tif` in it).
     public var output: String
     /// Output encoding.
@@ -38,7 +40,7 @@ public struct IndexOptions: Sendable {
     public init(indices: [String], bands: [BandRole: BandSelection] = [:], output: String,
                 scene: (path: String, sensor: SensorPreset)? = nil, sensorOptions: SensorPreset.Options = .init(),
                 scale: Float = 1, offset: Float = 0, noMask: Bool = false, resolution: Double? = nil,
-                resampling: Resampling? = nil, saviL: Float = 0.5, encoding: IndexEncoding = .float32,
+                resampling: Resampling? = nil, saviL: Float = 0.5, sceneDependent: SceneDependentOptions = .init(), encoding: IndexEncoding = .float32,
                 creationOptions: CreationOptions = CreationOptions(), quiet: Bool = false) {
         self.indices = indices
         self.bands = bands
@@ -51,6 +53,7 @@ public struct IndexOptions: Sendable {
         self.resolution = resolution
         self.resampling = resampling
         self.saviL = saviL
+        self.sceneDependent = sceneDependent
         self.encoding = encoding
         self.creationOptions = creationOptions
         self.quiet = quiet

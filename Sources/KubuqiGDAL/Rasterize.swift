@@ -51,8 +51,8 @@ public enum VectorZones {
         // Number features 1..n in an in-memory copy so each burns its own id.
         let layerName = String(cString: OGR_L_GetName(GDALDatasetGetLayer(src, 0)))
         let sql = "SELECT FID + 1 AS kubuqi_zone, * FROM \"\(layerName)\""
-        try CStringList.withList(["-a", "kubuqi_zone", "-sql", sql, "-init", "0"]) { list in
-            guard let opts = GDALRasterizeOptionsNew(list, nil) else { throw GDALError("invalid rasterize options") }
+        try CStringList.withList(["-a", "kubuqi_zone", "-sql", sql]) { list in
+            let opts = try GDALErrors.check("invalid rasterize options") { GDALRasterizeOptionsNew(list, nil) }
             defer { GDALRasterizeOptionsFree(opts) }
             _ = try GDALErrors.check("cannot rasterize \(path)") { GDALRasterize(nil, out.liveHandle, src, opts, nil) }
         }

@@ -1,0 +1,142 @@
+import Foundation
+import KubuqiGDAL
+
+/// Writes the whole synthetic study area into a folder: two Landsat Level-2
+/// scenes, the annual NDVI stack, land cover 2000 and 2024, the SOC baseline,
+/// the truth (masks, patch table, JSON) and a README.
+///
+/// The same seed always gives byte-identical files: the synthesis uses only
+/// seeded SplitMix64 draws and IEEE arithmetic without transcendental
+/// functions, and every GeoTIFF is written with the same creation options
+/// (see ``GeoTIFFWriter``) and no timestamps. Files already in the folder
+/// with the same names are replaced; other files are left alone.
+public struct FixtureGenerator: Sendable {
+    /// The seed of the committed `Fixtures/` folder.
+    public static let defaultSeed = StudyArea.defaultSeed
+
+    /// The annual NDVI stack, relative to the fixtures root.
+    public static let ndviStackPath = "ndvi/ndvi_annual_2000_2024.tif"
+    /// The 2000 land-cover map.
+    public static let landCover2000Path = "landcover/lccs_2000.tif"
+    /// The 2024 land-cover map.
+    public static let landCover2024Path = "landcover/lccs_2024.tif"
+    /// The SOC baseline.
+    public static let socPath = "soc/soc_baseline_0_30cm.tif"
+    /// The degradation mask (1 in degradation patches).
+    public static let degradationMaskPath = "truth/degradation.tif"
+    /// The restoration mask (1 in restoration patches).
+    public static let restorationMaskPath = "truth/restoration.tif"
+    /// The stressed-region mask (1 in the stressed region).
+    public static let stressedMaskPath = "truth/stressed.tif"
+    /// The patch ids (0 outside the patches).
+    public static let patchIDsPath = "truth/patch_ids.tif"
+    /// The patch table.
+    public static let patchTablePath = "truth/patches.csv"
+    /// The truth JSON.
+    public static let truthPath = "truth/truth.json"
+    /// The README.
+    public static let readmePath = "README.md"
+
+    /// The folder of a scene, relative to the fixtures root: `landsat/<product id>`.
+    public static func sceneFolder(_ acquisition: LandsatAcquisition) -> String { "landsat/" + acquisition.productID }
+
+    /// The seed of the layout and of all noise.
+    public var seed: UInt64
+
+    /// A generator for `seed`.
+    public init(seed: UInt64 = FixtureGenerator.defaultSeed) { self.seed = seed }
+
+    /// Writes the fixtures of the default seed into `folder`; returns the relative paths written.
+    @discardableResult
+    public static func generate(into folder: String) throws -> [String] {
+        try FixtureGenerator().generate(into: folder)
+    }
+
+    /// Writes the fixtures into `folder` (created if missing); returns the
+    /// relative paths written, sorted.
+    @discardableResult
+    public func generate(into folder: String) throws -> [String] {
+        let root = URL(fileURLWithPath: folder, isDirectory: true)
+        var written: [String] = []
+        func path(_ relative: String) throws -> String {
+            let url = root.appendingPathComponent(relative)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            written.append(relative)
+            return url.path
+        }
+        func text(_ relative: String, _ content: String) throws {
+            try Data(content.utf8).write(to: URL(fileURLWithPath: try path(relative)))
+        }
+        let source = [("SOURCE", "kubuqi-monitor synthetic fixture (seed \(seed)); see README.md")]
+
+        let area = StudyArea(seed: seed)
+
+        // Landsat scenes.
+        let scenes = LandsatAcquisition.both.map { LandsatScene(area: area, acquisition: $0) }
+        var sceneFiles: [[String]] = []
+        for scene in scenes {
+            let a = scene.acquisition, dir = Self.sceneFolder(a)
+            var names: [String] = []
+            for b in OLIBand.allCases {
+                let name = a.fileName(b.productSuffix + ".TIF")
+                try GeoTIFFWriter.write(try path(dir + "/" + name), type: .uint16,
+                                        bands: [.init(GeoTIFFWriter.floats(scene.band(b)))], nodata: 0)
+                names.append(name)
+            }
+            let qaName = a.fileName("QA_PIXEL.TIF")
+            try GeoTIFFWriter.write(try path(dir + "/" + qaName), type: .uint16,
+                                    bands: [.init(GeoTIFFWriter.floats(scene.qa))], nodata: 1)
+            names.append(qaName)
+            let mtl = LandsatMTL(scene: scene)
+            try text(dir + "/" + mtl.fileName, mtl.text)
+            names.append(mtl.fileName)
+            sceneFiles.append(names.sorted())
+        }
+
+        // Annual NDVI stack.
+        let stack = AnnualNDVIStack(area: area)
+        try GeoTIFFWriter.write(
+            try path(Self.ndviStackPath), type: .int16,
+            bands: zip(stack.years, stack.planes).map { .init(GeoTIFFWriter.floats($0.1), description: String($0.0)) },
+            nodata: Double(AnnualNDVIStack.nodata), scale: 1 / AnnualNDVIStack.scale,
+            metadata: source + [("UNITS", "NDVI x 10000")])
+
+        // Land cover and SOC.
+        let lc2000 = LandCoverMap(area: area, year: StudyArea.firstYear)
+        let lc2024 = LandCoverMap(area: area, year: StudyArea.lastYear)
+        for (map, relative) in [(lc2000, Self.landCover2000Path), (lc2024, Self.landCover2024Path)] {
+            try GeoTIFFWriter.write(try path(relative), type: .byte,
+                                    bands: [.init(GeoTIFFWriter.floats(map.codes), description: "LCCS \(map.year)")],
+                                    nodata: Double(LandCoverMap.nodata),
+                                    metadata: source + [("CLASSIFICATION", "ESA CCI land cover (LCCS codes)")])
+        }
+        let soc = SOCBaseline(area: area)
+        try GeoTIFFWriter.write(try path(Self.socPath), type: .int16,
+                                bands: [.init(GeoTIFFWriter.floats(soc.values), description: "SOC 0-30 cm, t/ha")],
+                                nodata: Double(SOCBaseline.nodata), metadata: source + [("UNITS", "t/ha")])
+
+        // Truth rasters.
+        let kinds = area.patches.reduce(into: [Int: PatchKind]()) { $0[$1.id] = $1.kind }
+        for (kind, relative) in [(PatchKind.degradation, Self.degradationMaskPath),
+                                 (.restoration, Self.restorationMaskPath), (.stressed, Self.stressedMaskPath)] {
+            let mask = area.patchIDs.map { id -> UInt8 in id > 0 && kinds[Int(id)] == kind ? 1 : 0 }
+            try GeoTIFFWriter.write(try path(relative), type: .byte,
+                                    bands: [.init(GeoTIFFWriter.floats(mask), description: "\(kind.rawValue) (1 = planted)")],
+                                    metadata: source)
+        }
+        try GeoTIFFWriter.write(try path(Self.patchIDsPath), type: .byte,
+                                bands: [.init(GeoTIFFWriter.floats(area.patchIDs), description: "patch id (0 = none)")],
+                                metadata: source)
+
+        // Truth tables and the README. The file list is known before they are written.
+        let sceneFolders = scenes.map { Self.sceneFolder($0.acquisition) }
+        let allFiles = (written + [Self.patchTablePath, Self.truthPath, Self.readmePath]).sorted()
+        let survey = TruthSurvey(area: area, scenes: scenes, stack: stack, landCover2000: lc2000, landCover2024: lc2024)
+        let truth = survey.truth(files: allFiles, sceneFiles: sceneFiles, sceneFolders: sceneFolders)
+        try text(Self.patchTablePath, PatchTable(patches: truth.patches).csv)
+        let json = try truth.json()
+        try json.write(to: URL(fileURLWithPath: try path(Self.truthPath)))
+        try text(Self.readmePath, FixtureReadme(truth: truth, area: area).markdown)
+        return written.sorted()
+    }
+}

@@ -32,6 +32,7 @@ public enum ChangeJob {
             throw KubuqiError(.usage, "--method \(o.method.rawValue) takes \(expectedIndices) ind\(expectedIndices == 1 ? "ex" : "ices"), got \(o.indices.joined(separator: ","))")
         }
         let out = try OutputFolder(o.outputFolder)
+        try out.lock()
         let work = try out.workFolder()
         defer { work.remove() }
 

@@ -30,6 +30,27 @@ public struct OutputFolder: Sendable {
     /// A path in the folder.
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
+    /// Takes the folder's lock (`.kubuqi.lock`, an advisory `flock`) for the
+    /// rest of the process, so two runs never write one folder at once; the
+    /// second run stops with a message naming the first. The kernel releases
+    /// the lock when the process ends, however it ends.
+    public func lock() throws {
+        let lockPath = file(".kubuqi.lock")
+        let fd = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else { throw KubuqiError.output(path, "cannot create the lock file \(lockPath)") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let n = read(fd, &buffer, 31)
+            let holder = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+            close(fd)
+            throw KubuqiError.output(path, "another kubuqi-monitor run (pid \(holder)) is writing this folder; wait for it to finish")
+        }
+        ftruncate(fd, 0)
+        let pid = "\(getpid())\n"
+        _ = pid.withCString { write(fd, $0, strlen($0)) }
+        // The descriptor stays open (and the lock held) until the process exits.
+    }
+
     /// A fresh hidden work folder inside.
     public func workFolder() throws -> WorkFolder { try WorkFolder(in: path) }
 }

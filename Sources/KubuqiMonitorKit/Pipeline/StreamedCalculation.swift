@@ -110,8 +110,8 @@ public enum StreamedCalculation {
                 defer { readDone.leave() }
                 do {
                     let n = strips[k].pixelCount
-                    for (i, input) in inputs.enumerated() { try input.band.read(strips[k], into: slot.buffer(i, count: n)) }
-                    if let mask { try mask.band.read(strips[k], into: slot.buffer(inputs.count, count: n)) }
+                    for (i, input) in inputs.enumerated() { try readInput(input.band, strips[k], into: slot.buffer(i, count: n)) }
+                    if let mask { try readInput(mask.band, strips[k], into: slot.buffer(inputs.count, count: n)) }
                     slot.error = nil
                 } catch { slot.error = error }
             }
@@ -145,6 +145,13 @@ public enum StreamedCalculation {
             progress(Double(k + 1) / Double(strips.count))
         }
         return totals
+    }
+
+    /// Reads a window of an input; a failure (a truncated or corrupt file) is an input error naming the file.
+    private static func readInput(_ band: RasterBand, _ w: Window, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+        do { try band.read(w, into: buffer) } catch let e as GDALError {
+            throw KubuqiError.input(band.dataset.path, "cannot read rows \(w.row)-\(w.row + w.height - 1) of band \(band.index) (\(e.messages.joined(separator: "; ")))")
+        }
     }
 
     /// Splits a strip into row chunks run on all cores.

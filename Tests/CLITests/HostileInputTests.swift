@@ -1,0 +1,106 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// Hostile and broken inputs through the CLI: a documented exit code, one
+/// line naming the file and the fault, no output left, no hang.
+final class HostileInputTests: CLITestCase {
+    var tmp: TemporaryFolder!
+    var good = ""
+
+    override func setUpWithError() throws {
+        tmp = try TemporaryFolder()
+        let values = (0..<(300 * 300)).map { Float($0 % 1000) + 1 }
+        good = try TestRaster.write(tmp.file("good.tif"), width: 300, height: 300, values: values, type: .uint16,
+                                    options: ["TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64", "COMPRESS=DEFLATE"])
+    }
+
+    func ndvi(red: String, out: String) throws -> CLIRunner.Result {
+        try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", good, "-o", out, "-q"])
+    }
+
+    func assertInputError(_ r: CLIRunner.Result, mentions: [String], out: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(r.status, 3, r.stderr, file: file, line: line)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "one line: \(r.stderr)", file: file, line: line)
+        XCTAssertFalse(r.stderr.contains("Fatal error") || r.stderr.contains("Stack dump"), r.stderr, file: file, line: line)
+        for m in mentions { XCTAssertTrue(r.stderr.contains(m), "\(m) in \(r.stderr)", file: file, line: line) }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "no output", file: file, line: line)
+        XCTAssertEqual(try tmp.contents().filter { $0.contains(".part-") }, [], file: file, line: line)
+    }
+
+    func testEmptyFile() throws {
+        FileManager.default.createFile(atPath: tmp.file("empty.tif"), contents: Data())
+        try assertInputError(try ndvi(red: tmp.file("empty.tif"), out: tmp.file("o.tif")), mentions: ["empty.tif", "not a readable raster"], out: tmp.file("o.tif"))
+    }
+
+    func testTruncatedTIFFAtSeveralOffsets() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: good))
+        for cut in [8, 200, bytes.count / 2, bytes.count - 100] {
+            let path = tmp.file("cut\(cut).tif")
+            try bytes.prefix(cut).write(to: URL(fileURLWithPath: path))
+            let out = tmp.file("o\(cut).tif")
+            let r = try ndvi(red: path, out: out)
+            // Cut in the header: not a raster; cut in the tiles: a read error naming the rows.
+            try assertInputError(r, mentions: ["cut\(cut).tif"], out: out)
+        }
+    }
+
+    func testCorruptTiles() throws {
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: good))
+        // Overwrite the middle of the file (tile data) with garbage; the header stays valid.
+        let start = bytes.count / 3
+        for i in start..<(start + 4000) { bytes[i] = UInt8(truncatingIfNeeded: i * 7919) }
+        try bytes.write(to: URL(fileURLWithPath: tmp.file("corrupt.tif")))
+        try assertInputError(try ndvi(red: tmp.file("corrupt.tif"), out: tmp.file("o.tif")), mentions: ["corrupt.tif", "cannot read"], out: tmp.file("o.tif"))
+    }
+
+    func testFolderAndSymlinkLoop() throws {
+        try FileManager.default.createDirectory(atPath: tmp.file("adir.tif"), withIntermediateDirectories: false)
+        try assertInputError(try ndvi(red: tmp.file("adir.tif"), out: tmp.file("o.tif")), mentions: ["adir.tif", "folder"], out: tmp.file("o.tif"))
+        try FileManager.default.createSymbolicLink(atPath: tmp.file("loop1.tif"), withDestinationPath: tmp.file("loop2.tif"))
+        try FileManager.default.createSymbolicLink(atPath: tmp.file("loop2.tif"), withDestinationPath: tmp.file("loop1.tif"))
+        try assertInputError(try ndvi(red: tmp.file("loop1.tif"), out: tmp.file("o.tif")), mentions: ["loop1.tif"], out: tmp.file("o.tif"))
+    }
+
+    func testOnePixelRasterAndNonFiniteValues() throws {
+        let red = try TestRaster.write(tmp.file("r1.tif"), width: 1, height: 1, values: [10])
+        let nir = try TestRaster.write(tmp.file("n1.tif"), width: 1, height: 1, values: [30])
+        let r = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", tmp.file("one.tif"), "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try TestRaster.read(tmp.file("one.tif")), [0.5])
+        let redF = try TestRaster.write(tmp.file("rf.tif"), width: 4, height: 1, values: [.nan, .infinity, -.infinity, 1])
+        let nirF = try TestRaster.write(tmp.file("nf.tif"), width: 4, height: 1, values: [1, 1, 1, 3])
+        let f = try CLIRunner.run(["index", "ndvi", "--red", redF, "--nir", nirF, "-o", tmp.file("f.tif"), "-q"])
+        XCTAssertEqual(f.status, 0, f.stderr)
+        let v = try TestRaster.read(tmp.file("f.tif"))
+        XCTAssertTrue(v[0].isNaN && v[1].isNaN && v[2].isNaN)
+        XCTAssertEqual(v[3], 0.5)
+    }
+
+    func testComplexBandIsRefused() throws {
+        let ds = try Dataset.create(tmp.file("complex.tif"), width: 4, height: 4, bands: 1, type: .cfloat32)
+        try ds.close()
+        try assertInputError(try ndvi(red: tmp.file("complex.tif"), out: tmp.file("o.tif")), mentions: ["complex.tif", "complex"], out: tmp.file("o.tif"))
+    }
+
+    func testConcurrentRunsOnOneFolderAreRefused() throws {
+        // A first run holds the folder's lock while it works on a large sparse pair.
+        for name in ["bigr.tif", "bign.tif"] {
+            let ds = try Dataset.create(tmp.file(name), width: 8000, height: 8000, bands: 1, type: .uint16,
+                                        options: CreationOptions(parsing: ["TILED=YES", "SPARSE_OK=TRUE"]))
+            try ds.setGeoTransform(TestRaster.utm49Transform)
+            try ds.close()
+        }
+        let out = tmp.file("shared-out")
+        let (first, _, _) = try CLIRunner.start(["change", "--before", tmp.file("bigr.tif"), "--after", tmp.file("bign.tif"), "-o", out, "-q"])
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline && !FileManager.default.fileExists(atPath: out + "/.kubuqi.lock") { usleep(10_000) }
+        let second = try CLIRunner.run(["change", "--before", tmp.file("bigr.tif"), "--after", tmp.file("bign.tif"), "-o", out, "-q"])
+        first.terminate()
+        first.waitUntilExit()
+        XCTAssertEqual(second.status, 4, second.stderr)
+        XCTAssertTrue(second.stderr.contains("another kubuqi-monitor run"), second.stderr)
+    }
+}

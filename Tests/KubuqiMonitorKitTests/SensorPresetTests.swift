@@ -24,7 +24,11 @@ final class SensorPresetTests: XCTestCase {
         if withMTL {
             var mtl = "GROUP = LANDSAT_METADATA_FILE\n  GROUP = IMAGE_ATTRIBUTES\n    SPACECRAFT_ID = \"\(spacecraft)\"\n    DATE_ACQUIRED = 2023-08-20\n  END_GROUP = IMAGE_ATTRIBUTES\n  GROUP = LEVEL2_SURFACE_REFLECTANCE_PARAMETERS\n"
             for n in numbers { mtl += "    REFLECTANCE_MULT_BAND_\(n) = 2.75E-05\n    REFLECTANCE_ADD_BAND_\(n) = -0.200000\n" }
-            mtl += "  END_GROUP = LEVEL2_SURFACE_REFLECTANCE_PARAMETERS\nEND_GROUP = LANDSAT_METADATA_FILE\nEND\n"
+            mtl += "  END_GROUP = LEVEL2_SURFACE_REFLECTANCE_PARAMETERS\n"
+            // As in real Collection 2 MTLs, the top-of-atmosphere rescaling repeats the key names later on.
+            mtl += "  GROUP = LEVEL1_RADIOMETRIC_RESCALING\n"
+            for n in numbers { mtl += "    REFLECTANCE_MULT_BAND_\(n) = 2.0000E-05\n    REFLECTANCE_ADD_BAND_\(n) = -0.100000\n" }
+            mtl += "  END_GROUP = LEVEL1_RADIOMETRIC_RESCALING\nEND_GROUP = LANDSAT_METADATA_FILE\nEND\n"
             try mtl.write(toFile: "\(folder)/\(name)_MTL.txt", atomically: true, encoding: .utf8)
         }
         return folder

@@ -54,17 +54,24 @@ enum LandsatScene {
                      albedoSensor: "landsat", facts: facts)
     }
 
-    /// `KEY = VALUE` lines of an MTL file (quotes removed; groups flattened).
+    /// `KEY = VALUE` lines of an MTL file (quotes removed). Keys inside
+    /// `LEVEL2_SURFACE_REFLECTANCE_PARAMETERS` win over the same keys elsewhere:
+    /// Collection 2 MTLs repeat `REFLECTANCE_MULT_BAND_n` / `ADD` with the
+    /// top-of-atmosphere values under `LEVEL1_RADIOMETRIC_RESCALING`.
     static func parseMTL(_ text: String) -> [String: String] {
-        var out: [String: String] = [:]
+        var out: [String: String] = [:], surface: [String: String] = [:]
+        var groups: [String] = []
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1)
             guard parts.count == 2 else { continue }
             let key = parts[0].trimmingCharacters(in: .whitespaces)
-            guard key != "GROUP" && key != "END_GROUP" else { continue }
-            out[key] = parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            let value = parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            if key == "GROUP" { groups.append(value); continue }
+            if key == "END_GROUP" { _ = groups.popLast(); continue }
+            if groups.last == "LEVEL2_SURFACE_REFLECTANCE_PARAMETERS" { surface[key] = value }
+            if out[key] == nil { out[key] = value }
         }
-        return out
+        return out.merging(surface) { _, l2 in l2 }
     }
 
     /// LC08 -> LANDSAT_8, LE07 -> LANDSAT_7, LT05 -> LANDSAT_5 from a product file name.

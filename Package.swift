@@ -28,7 +28,7 @@ let package = Package(
         // The only module that talks to GDAL.
         .target(name: "KubuqiGDAL", dependencies: ["CGDAL", "KubuqiRaster"]),
         // The library functions behind each command (read window -> kernel -> write window).
-        .target(name: "KubuqiMonitorKit", dependencies: ["KubuqiGDAL", "KubuqiRaster", "KubuqiIndicators"]),
+        .target(name: "KubuqiMonitorKit", dependencies: ["KubuqiGDAL", "KubuqiRaster", "KubuqiIndicators", "KubuqiFixtures"]),
         // SDG 15.3.1 sub-indicators (LPD, land cover, SOC, one-out-all-out) over buffers. No GDAL here.
         .target(name: "KubuqiIndicators", dependencies: ["KubuqiRaster"]),
         // Deterministic synthetic study area with planted truth (Fixtures/, the course, demo).

@@ -149,12 +149,14 @@ struct ChangeReport {
             let detail = r.map { "\(Self.format($0.hectares)) HA" + ($0.percent.map { ", \(String(format: "%.1f", $0))%" } ?? "") } ?? ""
             return .init(code: c.rawValue, name: c.description, color: Canvas.Color(c.color.red, c.color.green, c.color.blue), detail: detail)
         }
+        let nodata = tally.byClass.pixels[.init(zone: 0, code: Int(ChangeClass.nodata))] ?? 0
+        let entriesWithNodata = entries + (nodata > 0 ? [.init(code: ChangeClass.nodata, name: "no data", color: .white, detail: "\(nodata) PIXELS")] : [])
         let title = "\(options.indices.joined(separator: "+").uppercased()) CHANGE (\(options.method.rawValue.uppercased()), \(options.threshold))"
         var pixelSize = abs(grid.geoTransform?.pixelWidth ?? 1) * Double(grid.width) / Double(w)
         if let srs = SpatialReference(wkt: grid.crsWKT), srs.isGeographic {
             pixelSize = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0].squareRoot() * Double(grid.width) / Double(w)
         }
-        let canvas = ClassMapQuicklook(title: title, entries: entries).render(codes: codes, width: w, height: h, pixelSize: pixelSize)
+        let canvas = ClassMapQuicklook(title: title, entries: entriesWithNodata).render(codes: codes, width: w, height: h, pixelSize: pixelSize)
         let temp = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".part-\(getpid())"
         Interruption.register(temp)
         defer { unlink(temp); Interruption.unregister(temp) }

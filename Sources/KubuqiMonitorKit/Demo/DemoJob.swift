@@ -1,0 +1,89 @@
+import Foundation
+import KubuqiFixtures
+import KubuqiGDAL
+import KubuqiRaster
+
+/// `demo`: the whole pipeline on the bundled fixtures (the synthetic Kubuqi
+/// study area), with what it found set beside the planted truth.
+public enum DemoJob {
+    /// What the demo produced.
+    public struct Result: Sendable {
+        /// The output folder.
+        public var folder: String
+        /// Lines of the summary printed for the user.
+        public var lines: [String]
+        /// Planted and found hectares of degradation and restoration.
+        public var planted: (degradation: Double, restoration: Double)
+        /// Found by change detection.
+        public var found: (degradation: Double, restoration: Double)
+    }
+
+    /// The fixtures folder to use: `fixtures` when given, `./Fixtures` when
+    /// present, else a fresh deterministic generation inside `outputFolder`.
+    static func fixtures(_ given: String?, outputFolder: OutputFolder) throws -> String {
+        if let given {
+            guard FileManager.default.fileExists(atPath: given + "/" + FixtureGenerator.truthPath) else {
+                throw KubuqiError.input(given, "not a fixtures folder (no \(FixtureGenerator.truthPath)); create one with kubuqi-monitor fixtures DIR")
+            }
+            return given
+        }
+        if FileManager.default.fileExists(atPath: "Fixtures/" + FixtureGenerator.truthPath) { return "Fixtures" }
+        let generated = outputFolder.file("fixtures")
+        Diagnostics.note("no ./Fixtures here: generating the fixtures into \(generated)")
+        try? FileManager.default.removeItem(atPath: generated)
+        try FixtureGenerator.generate(into: generated)
+        return generated
+    }
+
+    /// Runs indices for both dates and change detection on the fixtures.
+    public static func run(outputFolder path: String, fixtures given: String? = nil, quiet: Bool = false) throws -> Result {
+        let out = try OutputFolder(path)
+        try out.lock()
+        let fx = try fixtures(given, outputFolder: out)
+        let scenes = LandsatAcquisition.both.map { fx + "/" + FixtureGenerator.sceneFolder($0) }
+        var lines = ["Fixtures: \(fx) (synthetic Landsat 8/9 C2 L2 scenes, 256 x 256 at 30 m, planted truth in \(fx)/truth/)"]
+
+        // 1. Indices of both dates, cloud-masked from QA_PIXEL.
+        for (scene, acquisition) in zip(scenes, LandsatAcquisition.both) {
+            let folder = out.file("indices-\(acquisition.year)")
+            let results = try IndexJob.run(IndexOptions(indices: ["ndvi", "msavi2", "bsi", "albedo", "fvc"], output: folder,
+                                                        scene: (scene, .landsat), quiet: quiet))
+            let ndvi = results[0].statistics
+            lines.append("Indices \(acquisition.year): \(folder)/ (NDVI mean \(String(format: "%.3f", ndvi.mean ?? .nan)), \(ndvi.nodataCount) pixels masked)")
+        }
+
+        // 2. Change detection between the two dates.
+        let change = try ChangeJob.run(ChangeOptions(before: scenes[0], after: scenes[1], outputFolder: out.file("change"),
+                                                     sensor: .landsat, quiet: quiet))
+        let byClass = change.tally.byClass
+        func ha(_ codes: [ChangeClass]) -> Double {
+            codes.reduce(0) { $0 + (byClass.squareMetres[.init(zone: 0, code: Int($1.rawValue))] ?? 0) } / 10_000
+        }
+        let found = (ha([.degradation, .strongDegradation]), ha([.improvement, .strongImprovement]))
+        let truth = try plantedHectares(fx)
+        lines.append("Change \(LandsatAcquisition.both[0].year)-\(LandsatAcquisition.both[1].year): \(out.file("change"))/ "
+                     + "(quicklook.png, change-stats.json)")
+        lines.append(String(format: "  degraded: %.2f ha found, %.2f ha planted; restored: %.2f ha found, %.2f ha planted",
+                            found.0, truth.0, found.1, truth.1))
+        return Result(folder: path, lines: lines, planted: truth, found: found)
+    }
+
+    /// Planted degradation and restoration areas from the fixtures' truth.json.
+    static func plantedHectares(_ fixtures: String) throws -> (Double, Double) {
+        let url = URL(fileURLWithPath: fixtures + "/" + FixtureGenerator.truthPath)
+        guard let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any],
+              let patches = json["patches"] as? [[String: Any]] else {
+            throw KubuqiError.input(url.path, "has no patch list")
+        }
+        var d = 0.0, r = 0.0
+        for p in patches {
+            let pixels = Double(p["pixelCount"] as? Int ?? 0)
+            switch p["kind"] as? String {
+            case "degradation": d += pixels * 0.09
+            case "restoration": r += pixels * 0.09
+            default: break
+            }
+        }
+        return (d, r)
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `demo` end to end on the bundled fixtures: it finds the planted patches.
+final class DemoTests: CLITestCase {
+    func testDemoFindsThePlantedPatches() throws {
+        let tmp = try TemporaryFolder()
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+        let out = tmp.file("demo")
+        let r = try CLIRunner.run(["demo", "-o", out, "--fixtures", fixtures, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("degraded:"), r.stdout)
+        // Planted truth (Fixtures/truth/truth.json): 1208 degraded and 1608 restored pixels of 0.09 ha.
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/change/change-stats.json"))) as! [String: Any]
+        let rows = json["classes"] as! [[String: Any]]
+        func ha(_ codes: [Int]) -> Double { rows.filter { codes.contains($0["code"] as! Int) }.reduce(0) { $0 + ($1["hectares"] as! Double) } }
+        XCTAssertEqual(ha([-2, -1]), 1208 * 0.09, accuracy: 0.05 * 1208 * 0.09)
+        XCTAssertEqual(ha([1, 2]), 1608 * 0.09, accuracy: 0.05 * 1608 * 0.09)
+        for f in ["indices-2013/ndvi.tif", "indices-2023/bsi.tif", "change/quicklook.png", "change/change-class.tif"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + f), f)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+
+/// Pixel counts and areas per class and per zone, accumulated window by
+/// window and mergeable, with percentages computed at the end: the area
+/// tables of SDG 15.3.1 reporting (km² and % of land degraded, stable and
+/// improved per sub-indicator, per administrative unit...).
+///
+/// - Areas come from a per-pixel area buffer in km² (or one area per row:
+///   in a geographic CRS the pixel area changes with latitude only). They are
+///   summed as integers of 10⁻⁹ km² (0.001 m²), so tables merged in any order
+///   have the same bits and print the same bytes.
+/// - Zones are optional Int32 ids (0 when none); pixels whose zone is
+///   `zoneNodata` are skipped.
+/// - The nodata class (−32768) is counted and reported but left out of the
+///   percentages, which are shares of the zone's valid area (of its valid
+///   pixel count when no areas were given).
+/// - Rows come out sorted by zone, then class.
+public struct AreaTable: Sendable, Hashable, Codable {
+    /// Area units per km² of the integer sums.
+    public static let unitsPerKm2 = 1e9
+
+    /// One (zone, class) cell.
+    public struct Key: Sendable, Hashable, Comparable, Codable {
+        /// Zone id (0 without zones).
+        public let zone: Int32
+        /// Class value.
+        public let classValue: Int16
+        /// A key.
+        public init(zone: Int32, classValue: Int16) {
+            self.zone = zone
+            self.classValue = classValue
+        }
+        /// Zone first, then class.
+        public static func < (a: Key, b: Key) -> Bool { (a.zone, a.classValue) < (b.zone, b.classValue) }
+    }
+
+    /// One line of the finished table.
+    public struct Row: Sendable, Hashable, Codable {
+        /// Zone id.
+        public let zone: Int32
+        /// Class value.
+        public let classValue: Int16
+        /// Pixels.
+        public let count: Int
+        /// Area in km².
+        public let areaKm2: Double
+        /// Share of the zone's valid area in % (nil for the nodata class).
+        public let percent: Double?
+    }
+
+    /// Pixels per cell.
+    public private(set) var counts: [Key: Int] = [:]
+    /// Area per cell in 10⁻⁹ km².
+    public private(set) var areaUnits: [Key: Int64] = [:]
+
+    /// An empty table.
+    public init() {}
+
+    @inline(__always)
+    static func units(_ km2: Double) -> Int64 {
+        km2.isFinite && km2 > 0 ? Int64((km2 * unitsPerKm2).rounded()) : 0
+    }
+
+    /// Counts one pixel (or `count` pixels of `areaKm2` each).
+    public mutating func add(zone: Int32 = 0, classValue: Int16, count: Int = 1, areaKm2: Double = 0) {
+        let k = Key(zone: zone, classValue: classValue)
+        counts[k, default: 0] += count
+        areaUnits[k, default: 0] += Int64(count) * Self.units(areaKm2)
+    }
+
+    /// Counts every pixel of a window: `classes` per pixel, optional `zones`
+    /// per pixel, optional `pixelAreaKm2` per pixel (nil: counts only).
+    public mutating func add(
+        classes: UnsafeBufferPointer<Int16>, zones: UnsafeBufferPointer<Int32>? = nil, zoneNodata: Int32? = nil,
+        pixelAreaKm2: UnsafeBufferPointer<Double>? = nil
+    ) {
+        let n = classes.count
+        precondition((zones?.count ?? n) >= n && (pixelAreaKm2?.count ?? n) >= n, "buffers are shorter than the classes")
+        accumulate(n) { i in
+            let zone = zones?[i] ?? 0
+            if zones != nil && zone == zoneNodata { return nil }
+            return (Key(zone: zone, classValue: classes[i]), pixelAreaKm2.map { Self.units($0[i]) } ?? 0)
+        }
+    }
+
+    /// Counts every pixel of a window of `width` columns with one pixel area
+    /// per row, `rowAreaKm2[r]`.
+    public mutating func add(
+        classes: UnsafeBufferPointer<Int16>, zones: UnsafeBufferPointer<Int32>? = nil, zoneNodata: Int32? = nil,
+        width: Int, rowAreaKm2: UnsafeBufferPointer<Double>
+    ) {
+        let n = classes.count
+        precondition(width > 0 && n % width == 0, "the window is a whole number of rows")
+        precondition((zones?.count ?? n) >= n && rowAreaKm2.count >= n / width, "buffers are too short")
+        let rowUnits = (0..<(n / width)).map { Self.units(rowAreaKm2[$0]) }
+        accumulate(n) { i in
+            let zone = zones?[i] ?? 0
+            if zones != nil && zone == zoneNodata { return nil }
+            return (Key(zone: zone, classValue: classes[i]), rowUnits[i / width])
+        }
+    }
+
+    /// Folds pixels into the dictionaries, through a run-length cache of the
+    /// last key (classes come in runs along a row).
+    private mutating func accumulate(_ n: Int, _ pixel: (Int) -> (Key, Int64)?) {
+        var lastKey: Key?
+        var runCount = 0
+        var runUnits: Int64 = 0
+        for i in 0..<n {
+            guard let (k, u) = pixel(i) else { continue }
+            if k != lastKey {
+                if let lk = lastKey {
+                    counts[lk, default: 0] += runCount
+                    areaUnits[lk, default: 0] += runUnits
+                }
+                lastKey = k
+                runCount = 0
+                runUnits = 0
+            }
+            runCount += 1
+            runUnits += u
+        }
+        if let lk = lastKey {
+            counts[lk, default: 0] += runCount
+            areaUnits[lk, default: 0] += runUnits
+        }
+    }
+
+    /// Adds another table.
+    public mutating func merge(_ other: AreaTable) {
+        for (k, n) in other.counts { counts[k, default: 0] += n }
+        for (k, u) in other.areaUnits { areaUnits[k, default: 0] += u }
+    }
+
+    /// The finished rows, sorted by zone then class, with percentages of each
+    /// zone's valid (non-nodata) area.
+    public var rows: [Row] {
+        var validUnits: [Int32: Int64] = [:]
+        var validCount: [Int32: Int] = [:]
+        for (k, n) in counts where k.classValue != DegradationStatus.nodata {
+            validCount[k.zone, default: 0] += n
+            validUnits[k.zone, default: 0] += areaUnits[k] ?? 0
+        }
+        return counts.keys.sorted().map { k in
+            let n = counts[k] ?? 0, u = areaUnits[k] ?? 0
+            var percent: Double?
+            if k.classValue != DegradationStatus.nodata {
+                let zu = validUnits[k.zone] ?? 0, zc = validCount[k.zone] ?? 0
+                percent = zu > 0 ? Double(u) / Double(zu) * 100 : (zc > 0 ? Double(n) / Double(zc) * 100 : nil)
+            }
+            return Row(zone: k.zone, classValue: k.classValue, count: n, areaKm2: Double(u) / Self.unitsPerKm2,
+                       percent: percent)
+        }
+    }
+
+    /// The rows as CSV (`zone,class,pixels,area_km2,percent`), with fixed
+    /// decimals (6 for km², 4 for %) and `\n` line ends, so equal tables
+    /// print equal bytes. `className` may replace class values by labels.
+    public func csv(className: ((Int16) -> String)? = nil) -> String {
+        var out = "zone,class,pixels,area_km2,percent\n"
+        for r in rows {
+            let name = className?(r.classValue) ?? String(r.classValue)
+            let percent = r.percent.map { String(format: "%.4f", $0) } ?? ""
+            out += "\(r.zone),\(name),\(r.count),\(String(format: "%.6f", r.areaKm2)),\(percent)\n"
+        }
+        return out
+    }
+}

@@ -3,9 +3,10 @@
 # Usage: Scripts/setup.sh [--bench]   (--bench adds what the benchmarks compare against)
 set -euo pipefail
 
-packages=(libgdal-dev libproj-dev libtiff-dev pkg-config)
+# python3-scipy: the LDN trend tests compare against scipy.stats in a subprocess.
+packages=(libgdal-dev libproj-dev libtiff-dev pkg-config python3-scipy)
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(gdal-bin python3-gdal python3-numpy time)
+  packages+=(gdal-bin python3-gdal python3-numpy time bc)
 fi
 
 missing=()

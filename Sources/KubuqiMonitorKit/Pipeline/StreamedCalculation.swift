@@ -100,20 +100,30 @@ public enum StreamedCalculation {
                      StripBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity)]
         let results = StripBuffers(count: outputs.count, capacity: capacity)
         let encoded = Int16Buffer(capacity: outputs.contains { $0.spec?.encoding.int16Encoding != nil } ? capacity : 0)
-        let reader = DispatchQueue(label: "kubuqi.reader")
+        // One reader queue per distinct dataset: different files decode in
+        // parallel, and no GDAL handle is ever used from two threads.
+        var sources: [(band: RasterBand, buffer: Int)] = inputs.enumerated().map { ($0.element.band, $0.offset) }
+        if let mask { sources.append((mask.band, inputs.count)) }
+        var queueOf: [ObjectIdentifier: DispatchQueue] = [:]
+        for s in sources where queueOf[ObjectIdentifier(s.band.dataset)] == nil {
+            queueOf[ObjectIdentifier(s.band.dataset)] = DispatchQueue(label: "kubuqi.reader.\(queueOf.count)")
+        }
+        let readers = Dictionary(grouping: sources) { ObjectIdentifier($0.band.dataset) }
+            .map { (queue: queueOf[$0.key]!, sources: $0.value) }
         let readDone = DispatchGroup()
+        let failures = ReadFailures()
 
         func read(_ k: Int) {
             let slot = slots[k % 2]
-            readDone.enter()
-            reader.async {
-                defer { readDone.leave() }
-                do {
-                    let n = strips[k].pixelCount
-                    for (i, input) in inputs.enumerated() { try readInput(input.band, strips[k], into: slot.buffer(i, count: n)) }
-                    if let mask { try readInput(mask.band, strips[k], into: slot.buffer(inputs.count, count: n)) }
-                    slot.error = nil
-                } catch { slot.error = error }
+            let n = strips[k].pixelCount
+            for reader in readers {
+                readDone.enter()
+                reader.queue.async {
+                    defer { readDone.leave() }
+                    do {
+                        for s in reader.sources { try readInput(s.band, strips[k], into: slot.buffer(s.buffer, count: n)) }
+                    } catch { failures.record(error) }
+                }
             }
         }
 
@@ -122,7 +132,7 @@ public enum StreamedCalculation {
         for k in strips.indices {
             readDone.wait()
             let slot = slots[k % 2]
-            if let e = slot.error { throw e }
+            if let e = failures.first { throw e }
             if k + 1 < strips.count { read(k + 1) }
             let w = strips[k]
             let stats = compute(slot, results: results, window: w, inputs: inputs, mask: mask, outputs: outputs,
@@ -200,10 +210,17 @@ public enum StreamedCalculation {
     }
 }
 
+/// The first read error of any reader thread.
+final class ReadFailures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: Error?
+    func record(_ e: Error) { lock.withLock { if error == nil { error = e } } }
+    var first: Error? { lock.withLock { error } }
+}
+
 /// Float buffers for one strip (inputs, or results), reused strip after strip.
 final class StripBuffers: @unchecked Sendable {
     private let buffers: [UnsafeMutableBufferPointer<Float>]
-    var error: Error?
 
     init(count: Int, capacity: Int) {
         buffers = (0..<count).map { _ in .allocate(capacity: capacity) }

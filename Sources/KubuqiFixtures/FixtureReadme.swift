@@ -100,10 +100,11 @@ public struct FixtureReadme: Sendable {
         (WGS 84 / UTM zone 49N), upper-left corner x = \(Int(t.grid.originX)), y = \(Int(t.grid.originY)) \
         (outer corner of the first pixel); 7.68 km x 7.68 km; one pixel is \(t.grid.hectaresPerPixel) ha.
         - Every raster in this folder is on exactly this grid.
-        - Those coordinates lie at about \(Self.f(t.grid.centreLatitude, 2)) N, \(Self.f(t.grid.centreLongitude, 2)) E \
-        (Landsat WRS-2 path 125, row 32), east of the Yellow River's great bend near the Inner Mongolia - \
-        Shanxi border. The land types imitate the edge of the Kubuqi desert, whose eastern end lies roughly \
-        100 km to the west: fields and a reservoir in the north, steppe in the middle, dunes in the south.
+        - The grid's centre lies at about \(Self.f(t.grid.centreLatitude, 2)) N, \(Self.f(t.grid.centreLongitude, 2)) E \
+        (upper-left corner about \(Self.f(Double(LandsatMTL.cornerLatLon[0].lat)!, 2)) N, \(Self.f(Double(LandsatMTL.cornerLatLon[0].lon)!, 2)) E; Landsat WRS-2 path \(LandsatAcquisition.early.path), \
+        row \(LandsatAcquisition.early.row)), in Hangjin Banner (Ordos, Inner Mongolia) on the \
+        northern edge of the Kubuqi desert, where the irrigated plain of the Yellow River meets the dunes. The land \
+        types imitate that edge: fields and a reservoir in the north, steppe in the middle, dunes in the south.
 
         ## Files
 
@@ -171,7 +172,7 @@ public struct FixtureReadme: Sendable {
         (2.75E-05) and `REFLECTANCE_ADD_BAND_n` (-0.2) from the group `LEVEL2_SURFACE_REFLECTANCE_PARAMETERS`: \
         as in real files, `LEVEL1_RADIOMETRIC_RESCALING` repeats those key names with the Level-1 \
         top-of-atmosphere values (2.0E-05, -0.1). As in real files, the `CORNER_*_PROJECTION_*` values are \
-        corner-pixel *centres* (x = 620015), half a pixel inside the GeoTIFF's corner.
+        corner-pixel *centres* (x = \(Int(StudyArea.centreX(column: 0)))), half a pixel inside the GeoTIFF's corner.
         - QA_PIXEL values use the real Collection 2 bits (0 fill, 1 dilated cloud, 2 cirrus, 3 cloud, \
         4 cloud shadow, 5 snow, 6 clear, 7 water; 8-15 confidence pairs): 21824 clear land, 21952 clear water, \
         22280 cloud, 21762 dilated cloud, 23888 cloud shadow, 1 fill.

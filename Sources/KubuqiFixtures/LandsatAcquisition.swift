@@ -39,7 +39,7 @@ public struct LandsatAcquisition: Sendable, Hashable {
     /// The earlier scene: Landsat 8, 2013-08-15, clear, no fill.
     public static let early = LandsatAcquisition(
         missionCode: "LC08", spacecraftID: "LANDSAT_8", sensorID: "OLI_TIRS", year: 2013, month: 8, day: 15,
-        dayOfYear: 227, processingDate: "20200912", path: 125, row: 32, sceneCenterTime: "03:19:46.1581160Z",
+        dayOfYear: 227, processingDate: "20200912", path: 128, row: 32, sceneCenterTime: "03:23:41.2318790Z",
         sunAzimuth: "136.62581460", sunElevation: "58.41219733", earthSunDistance: "1.0128456",
         hasCloud: false, hasFill: false)
 
@@ -47,7 +47,7 @@ public struct LandsatAcquisition: Sendable, Hashable {
     /// 16-day cycle from 2013-08-15), with one cloud and a little edge fill.
     public static let late = LandsatAcquisition(
         missionCode: "LC09", spacecraftID: "LANDSAT_9", sensorID: "OLI_TIRS", year: 2023, month: 8, day: 19,
-        dayOfYear: 231, processingDate: "20230821", path: 125, row: 32, sceneCenterTime: "03:20:12.4493290Z",
+        dayOfYear: 231, processingDate: "20230821", path: 128, row: 32, sceneCenterTime: "03:23:52.6094170Z",
         sunAzimuth: "139.18734172", sunElevation: "56.90813655", earthSunDistance: "1.0119638",
         hasCloud: true, hasFill: true)
 
@@ -60,17 +60,17 @@ public struct LandsatAcquisition: Sendable, Hashable {
     /// `YYYY-MM-DD` of acquisition.
     public var isoDate: String { String(format: "%04d-%02d-%02d", year, month, day) }
 
-    /// `PPPRRR`, e.g. `125032`.
+    /// `PPPRRR`, e.g. `128032`.
     public var pathRow: String { String(format: "%03d%03d", path, row) }
 
-    /// The Level-2 product id, e.g. `LC08_L2SP_125032_20130815_20200912_02_T1`,
+    /// The Level-2 product id, e.g. `LC08_L2SP_128032_20130815_20200912_02_T1`,
     /// which is also the product's folder name and the prefix of its files.
     public var productID: String { "\(missionCode)_L2SP_\(pathRow)_\(compactDate)_\(processingDate)_02_T1" }
 
     /// The Level-1 product the Level-2 one was made from.
     public var level1ProductID: String { "\(missionCode)_L1TP_\(pathRow)_\(compactDate)_\(processingDate)_02_T1" }
 
-    /// The scene id, e.g. `LC81250322013227LGN00`.
+    /// The scene id, e.g. `LC81280322013227LGN00`.
     public var sceneID: String {
         let satellite = missionCode == "LC09" ? "LC9" : "LC8"
         return satellite + pathRow + String(format: "%04d%03d", year, dayOfYear) + "LGN00"

@@ -16,8 +16,8 @@ public struct LandsatMTL: Sendable {
     /// computed once with PROJ (`gdaltransform -s_srs EPSG:32649 -t_srs EPSG:4326`)
     /// and fixed here so that every platform writes the same digits.
     static let cornerLatLon: [(lat: String, lon: String)] = [
-        ("40.33578", "112.41291"), ("40.33465", "112.50295"),
-        ("40.26688", "112.41148"), ("40.26575", "112.50142"),
+        ("40.29988", "108.60034"), ("40.30171", "108.69028"),
+        ("40.23102", "108.60278"), ("40.23285", "108.69263"),
     ]
 
     /// The scene the MTL describes.
@@ -26,7 +26,7 @@ public struct LandsatMTL: Sendable {
     /// The MTL of `scene`.
     public init(scene: LandsatScene) { self.scene = scene }
 
-    /// The file name, e.g. `LC08_L2SP_125032_20130815_20200912_02_T1_MTL.txt`.
+    /// The file name, e.g. `LC08_L2SP_128032_20130815_20200912_02_T1_MTL.txt`.
     public var fileName: String { scene.acquisition.fileName("MTL.txt") }
 
     /// The MTL text.

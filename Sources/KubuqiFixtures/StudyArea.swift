@@ -2,7 +2,9 @@ import KubuqiRaster
 
 /// The synthetic study area: a 256 x 256 grid of 30 m pixels in UTM zone 49N
 /// (EPSG:32649) whose land types, planted change patches, cloud and texture
-/// all follow from one seed.
+/// all follow from one seed. The grid's upper-left corner lies at about
+/// 40.30 N, 108.60 E, on the northern edge of the Kubuqi desert (Landsat
+/// WRS-2 path 128, row 32).
 ///
 /// Layout (rows from the top, columns from the left):
 /// - rows 4-59, columns 4-147: 32 fields of 13 x 17 pixels between one-pixel farm tracks;
@@ -26,9 +28,9 @@ public struct StudyArea: Sendable {
     /// EPSG code of the CRS (WGS 84 / UTM zone 49N).
     public static let epsg = 32649
     /// X of the grid's upper-left corner (outer edge of the first pixel), metres.
-    public static let originX = 620_000.0
+    public static let originX = 296_040.0
     /// Y of the grid's upper-left corner (outer edge of the first pixel), metres.
-    public static let originY = 4_466_000.0
+    public static let originY = 4_463_820.0
     /// The grid's geotransform.
     public static let geoTransform = GeoTransform([originX, pixelSize, 0, originY, 0, -pixelSize])
     /// Hectares per pixel (30 m x 30 m = 0.09 ha).

@@ -9,8 +9,10 @@ public struct TruthSurvey: Sendable {
     public static let trendThreshold = 0.004
     /// Minimum-mapping units (pixels) the truth reports sieve results for.
     public static let sieveSizes = [1, 5, 10, 26, 100, 400]
-    /// Approximate centre of the grid (PROJ, from the centre pixel), degrees.
-    static let centreLatLon = (lat: 40.3008, lon: 112.4572)
+    /// Centre of the grid (the corner shared by its four central pixels, x = 299880,
+    /// y = 4459980), computed once with PROJ (`gdaltransform -s_srs EPSG:32649
+    /// -t_srs EPSG:4326`) and fixed here so that every platform writes the same digits, degrees.
+    static let centreLatLon = (lat: 40.2664, lon: 108.6465)
 
     /// The study area.
     public let area: StudyArea

@@ -59,7 +59,7 @@ final class PlantedTruthTests: XCTestCase {
 
     func testEveryRasterIsOnTheStudyGrid() throws {
         let f = try FixtureFiles.shared()
-        let grid = Grid(width: 256, height: 256, geoTransform: GeoTransform([620_000, 30, 0, 4_466_000, 0, -30]),
+        let grid = Grid(width: 256, height: 256, geoTransform: GeoTransform([296_040, 30, 0, 4_463_820, 0, -30]),
                         crsWKT: SpatialReference(epsg: 32649)!.wkt2)
         for file in f.truth.files where file.hasSuffix(".tif") || file.hasSuffix(".TIF") {
             let ds = try Dataset.open(f.path(file))

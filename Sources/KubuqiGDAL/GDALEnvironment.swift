@@ -1,13 +1,13 @@
 import CGDAL
 import Foundation
 
-/// Process-wide GDAL set-up: drivers, the block cache and `--config` options.
+/// Process-wide GDAL set-up: drivers, the block cache and `--gdal-config` options.
 public enum GDALEnvironment {
     private static let once: Void = {
         GDALAllRegister()
         // GDAL's default cache is 5 % of RAM (1.2 GB on a 24 GB machine): far
         // more than streaming needs. 64 MB keeps memory bounded (one strip of output tiles needs ~22 MB); users may
-        // raise it with --config GDAL_CACHEMAX.
+        // raise it with --gdal-config GDAL_CACHEMAX.
         if CPLGetConfigOption("GDAL_CACHEMAX", nil) == nil {
             GDALSetCacheMax64(64 * 1024 * 1024)
         }

@@ -7,16 +7,16 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "No progress bar.")
     var quiet = false
 
-    @Option(name: .customLong("config"), help: ArgumentHelp(
+    @Option(name: .customLong("gdal-config"), help: ArgumentHelp(
         "A GDAL configuration option, as KEY=VALUE (repeatable), e.g. GDAL_CACHEMAX=512.",
         valueName: "KEY=VALUE"))
     var config: [String] = []
 
-    /// Applies the `--config` options to GDAL.
+    /// Applies the `--gdal-config` options to GDAL.
     func apply() throws {
         for item in config {
             guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
-                throw ValidationError("--config expects KEY=VALUE, got '\(item)'")
+                throw ValidationError("--gdal-config expects KEY=VALUE, got '\(item)'")
             }
             GDALEnvironment.setConfig(String(item[..<eq]), String(item[item.index(after: eq)...]))
         }

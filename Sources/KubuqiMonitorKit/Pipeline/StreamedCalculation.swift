@@ -37,6 +37,28 @@ public enum StreamedCalculation {
         inputs: [PixelInput], mask: PixelMask? = nil, outputs: [PixelOutput],
         observer: ChunkObserver? = nil, progress: (Double) -> Void = { _ in }
     ) throws -> [SummaryStatistics] {
+        let body: JointKernel = { ins, outs, _, _ in
+            for (o, output) in outputs.enumerated() {
+                output.kernel(output.inputs.map { ins[$0] }, output.inputs.map { _ in nil }, outs[o])
+            }
+        }
+        return try runJoint(inputs: inputs, mask: mask, outputs: outputs.map(\.spec), kernel: body,
+                            observer: observer, progress: progress)
+    }
+
+    /// A kernel that computes every output of a chunk at once from all the
+    /// inputs (for indicators whose layers share expensive work): inputs and
+    /// outputs are whole rows of `width` pixels from raster row `firstRow`.
+    public typealias JointKernel = @Sendable (
+        _ inputs: [UnsafeBufferPointer<Float>], _ outputs: [UnsafeMutableBufferPointer<Float>], _ firstRow: Int, _ width: Int
+    ) -> Void
+
+    /// Runs one joint kernel producing `outputs.count` layers (a nil spec
+    /// computes a layer without writing it).
+    public static func runJoint(
+        inputs: [PixelInput], mask: PixelMask? = nil, outputs specs: [RasterOutputSpec?], kernel: @escaping JointKernel,
+        observer: ChunkObserver? = nil, progress: (Double) -> Void = { _ in }
+    ) throws -> [SummaryStatistics] {
         precondition(!inputs.isEmpty, "a calculation needs at least one input")
         let grid = inputs[0].band.dataset.grid
         let inputPaths = inputs.map(\.band.dataset.path) + (mask.map { [$0.band.dataset.path] } ?? [])
@@ -44,8 +66,8 @@ public enum StreamedCalculation {
         var bands: [RasterBand?] = []
         var datasets: [Dataset] = []
         defer { sinks.forEach { $0?.discard() } }
-        for o in outputs {
-            guard let spec = o.spec else { sinks.append(nil); bands.append(nil); continue }
+        for spec in specs {
+            guard let spec else { sinks.append(nil); bands.append(nil); continue }
             let sink = try AtomicOutput(spec.path, inputs: inputPaths)
             sinks.append(sink)
             let ds = try create(spec, at: sink.temporary, grid: grid)
@@ -57,7 +79,7 @@ public enum StreamedCalculation {
             let rows = stripHeight(output: outBlock)
             let strips = Window.strips(width: grid.width, height: grid.height, rows: rows)
             let stats = try stream(strips: strips, capacity: grid.width * rows, inputs: inputs, mask: mask,
-                                   outputs: outputs, bands: bands, observer: observer, progress: progress)
+                                   specs: specs, kernel: kernel, bands: bands, observer: observer, progress: progress)
             for ds in datasets { try ds.close() }
             for sink in sinks { try sink?.commit() }
             return stats
@@ -93,13 +115,13 @@ public enum StreamedCalculation {
     }
 
     private static func stream(
-        strips: [Window], capacity: Int, inputs: [PixelInput], mask: PixelMask?, outputs: [PixelOutput],
-        bands: [RasterBand?], observer: ChunkObserver?, progress: (Double) -> Void
+        strips: [Window], capacity: Int, inputs: [PixelInput], mask: PixelMask?, specs: [RasterOutputSpec?],
+        kernel: JointKernel, bands: [RasterBand?], observer: ChunkObserver?, progress: (Double) -> Void
     ) throws -> [SummaryStatistics] {
         let slots = [StripBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity),
                      StripBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity)]
-        let results = StripBuffers(count: outputs.count, capacity: capacity)
-        let encoded = Int16Buffer(capacity: outputs.contains { $0.spec?.encoding.int16Encoding != nil } ? capacity : 0)
+        let results = StripBuffers(count: specs.count, capacity: capacity)
+        let encoded = Int16Buffer(capacity: specs.contains { $0?.encoding.int16Encoding != nil } ? capacity : 0)
         // One reader queue per distinct dataset: different files decode in
         // parallel, and no GDAL handle is ever used from two threads.
         var sources: [(band: RasterBand, buffer: Int)] = inputs.enumerated().map { ($0.element.band, $0.offset) }
@@ -127,7 +149,7 @@ public enum StreamedCalculation {
             }
         }
 
-        var totals = Array(repeating: SummaryStatistics(), count: outputs.count)
+        var totals = Array(repeating: SummaryStatistics(), count: specs.count)
         read(0)
         for k in strips.indices {
             readDone.wait()
@@ -135,11 +157,11 @@ public enum StreamedCalculation {
             if let e = failures.first { throw e }
             if k + 1 < strips.count { read(k + 1) }
             let w = strips[k]
-            let stats = compute(slot, results: results, window: w, inputs: inputs, mask: mask, outputs: outputs,
-                                observer: observer)
-            for o in outputs.indices { totals[o].merge(stats[o]) }
+            let stats = compute(slot, results: results, window: w, inputs: inputs, mask: mask, outputs: specs.count,
+                                kernel: kernel, observer: observer)
+            for o in specs.indices { totals[o].merge(stats[o]) }
             for (o, band) in bands.enumerated() {
-                guard let band, let spec = outputs[o].spec else { continue }
+                guard let band, let spec = specs[o] else { continue }
                 let values = results.buffer(o, count: w.pixelCount)
                 if let encoder = spec.encoding.int16Encoding {
                     let out = encoded.buffer(count: w.pixelCount)
@@ -182,9 +204,9 @@ public enum StreamedCalculation {
     /// Prepares the inputs, applies the mask and runs every kernel over one strip.
     private static func compute(
         _ slot: StripBuffers, results: StripBuffers, window w: Window, inputs: [PixelInput], mask: PixelMask?,
-        outputs: [PixelOutput], observer: ChunkObserver?
+        outputs: Int, kernel: JointKernel, observer: ChunkObserver?
     ) -> [SummaryStatistics] {
-        let partial = ChunkStatistics(chunks: maximumChunks, outputs: outputs.count)
+        let partial = ChunkStatistics(chunks: maximumChunks, outputs: outputs)
         let n = w.pixelCount
         parallelChunks(w) { c, range in
             let ins = (0..<inputs.count).map { UnsafeMutableBufferPointer(rebasing: slot.buffer($0, count: n)[range]) }
@@ -195,18 +217,17 @@ public enum StreamedCalculation {
                     for b in ins { b[p - range.lowerBound] = .nan }
                 }
             }
-            var outs: [UnsafeBufferPointer<Float>] = []
-            for (o, output) in outputs.enumerated() {
-                let out = UnsafeMutableBufferPointer(rebasing: results.buffer(o, count: n)[range])
-                output.kernel(output.inputs.map { UnsafeBufferPointer(ins[$0]) }, output.inputs.map { _ in nil }, out)
+            let firstRow = w.row + range.lowerBound / w.width
+            let outs = (0..<outputs).map { UnsafeMutableBufferPointer(rebasing: results.buffer($0, count: n)[range]) }
+            kernel(ins.map { UnsafeBufferPointer($0) }, outs, firstRow, w.width)
+            for (o, out) in outs.enumerated() {
                 var s = SummaryStatistics()
                 s.add(UnsafeBufferPointer(out))
                 partial.set(c, o, s)
-                outs.append(UnsafeBufferPointer(out))
             }
-            observer?.observe(chunk: c, firstRow: w.row + range.lowerBound / w.width, width: w.width, results: outs)
+            observer?.observe(chunk: c, firstRow: firstRow, width: w.width, results: outs.map { UnsafeBufferPointer($0) })
         }
-        return (0..<outputs.count).map { partial.merged(output: $0) }
+        return (0..<outputs).map { partial.merged(output: $0) }
     }
 }
 

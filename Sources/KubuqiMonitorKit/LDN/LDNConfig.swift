@@ -1,0 +1,142 @@
+import Foundation
+import KubuqiIndicators
+
+/// The `ldn` configuration (TOML, see docs/ldn.md and Fixtures/ldn.toml).
+public struct LDNConfig: Sendable {
+    /// Annual productivity: one multiband file with years in band descriptions, or one file per year.
+    public enum Productivity: Sendable {
+        /// Band k holds `years[k]`.
+        case stack(path: String, years: [Int])
+        /// One single-band file per year.
+        case files([Int: String])
+    }
+
+    /// The config file's path.
+    public var file: String
+    /// Annual productivity (nil when only an external LPD raster is used).
+    public var productivity: Productivity?
+    /// Multiplier applied to stored productivity values.
+    public var productivityScale: Float
+    /// An external 5-class LPD raster used as is.
+    public var externalLPD: String?
+    /// Ecological units raster, subdividing land units for performance.
+    public var ecologicalUnits: String?
+    /// Land-cover maps by year.
+    public var landCoverMaps: [Int: String]
+    /// Legend: ESA CCI by default, or a mapping file.
+    public var legend: LandCoverLegend
+    /// Where the legend came from.
+    public var legendSource: String
+    /// Transition matrix (GPG default unless overridden).
+    public var transitions: TransitionMatrix
+    /// SOC baseline stock raster (t/ha, 0-30 cm).
+    public var socBaseline: String
+    /// IPCC climate zone for the SOC factors (or a raster of zone codes).
+    public var climate: SOCClimateZone
+    /// A raster of IPCC climate zone codes, overriding `climate` per pixel.
+    public var climateZones: String?
+    /// The baseline period.
+    public var baseline: ClosedRange<Int>
+    /// The reporting periods.
+    public var reporting: [ClosedRange<Int>]
+    /// Zones for the area tables: a raster, or a vector layer with a name field.
+    public var zones: String?
+    /// The vector zones' name field.
+    public var zoneField: String?
+
+    /// Every input file named by the config.
+    public var inputFiles: [String] {
+        var files: [String] = []
+        switch productivity {
+        case .stack(let p, _)?: files.append(p)
+        case .files(let f)?: files += f.keys.sorted().map { f[$0]! }
+        case nil: break
+        }
+        files += [externalLPD, ecologicalUnits].compactMap { $0 }
+        files += landCoverMaps.keys.sorted().map { landCoverMaps[$0]! }
+        files += [socBaseline] + [climateZones, zones].compactMap { $0 }
+        return files
+    }
+
+    /// Reads and validates the config's syntax and keys (not yet the files' contents).
+    public static func load(_ path: String) throws -> LDNConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw KubuqiError.input(path, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw KubuqiError.input(path, "is not UTF-8 text") }
+        let root: TOMLTable
+        do { root = try TOMLParser.parse(text) } catch let e as TOMLParser.SyntaxError {
+            throw KubuqiError(.input, "\(path):\(e.line): \(e.message)")
+        }
+        let r = ConfigReader(file: path, table: root)
+        let sections = ["productivity", "landcover", "soc", "periods", "zones"]
+
+        let p = try r.required(try r.table("productivity"), "productivity")
+        var productivity: Productivity?
+        if let stack = try p.path("stack") {
+            productivity = .stack(path: stack, years: [])
+        } else if let files = try p.pathsByYear("files") {
+            productivity = .files(files)
+        }
+        let scale = Float(try p.number("scale") ?? 1)
+        let lpd = try p.path("lpd")
+        let eco = try p.path("ecological_units")
+        if productivity == nil && lpd == nil {
+            throw p.error(nil, "give stack = \"annual.tif\", files = { YEAR = \"file\" } or lpd = \"lpd.tif\"")
+        }
+        try p.requireAllUsed(known: ["stack", "files", "scale", "lpd", "ecological_units"])
+
+        let lc = try r.required(try r.table("landcover"), "landcover")
+        let maps = try lc.required(try lc.pathsByYear("maps"), "maps")
+        guard !maps.isEmpty else { throw lc.error("maps", "needs at least one land-cover map") }
+        var legend = LandCoverLegend.esaCCI, legendSource = "ESA CCI LCCS (default)"
+        if let l = try lc.string("legend"), l != "esa-cci" {
+            let file = lc.resolve(l)
+            guard let d = FileManager.default.contents(atPath: file),
+                  let json = try? JSONSerialization.jsonObject(with: d) as? [String: Int], let parsed = LandCoverLegend(json: json) else {
+                throw lc.error("legend", "'\(l)' is neither \"esa-cci\" nor a JSON file mapping codes to the 7 classes, e.g. {\"10\": 3}")
+            }
+            legend = parsed
+            legendSource = file
+        }
+        var matrix = TransitionMatrix.unccdDefault
+        if let t = try lc.path("transitions") {
+            guard let d = FileManager.default.contents(atPath: t), let rows = try? JSONSerialization.jsonObject(with: d) as? [[Int]],
+                  rows.count == 7, rows.allSatisfy({ $0.count == 7 && $0.allSatisfy { (-1...1).contains($0) } }) else {
+                throw lc.error("transitions", "expected a JSON file holding a 7 x 7 array of -1, 0, 1 (rows: from class 1..7)")
+            }
+            matrix = TransitionMatrix(meanings: rows.flatMap { $0.map(Int16.init) })
+        }
+        try lc.requireAllUsed(known: ["maps", "legend", "transitions"])
+
+        let soc = try r.required(try r.table("soc"), "soc")
+        let socBaseline = try soc.required(try soc.path("baseline"), "baseline")
+        var climate = SOCClimateZone.temperateDry
+        if let c = try soc.string("climate") {
+            let key = c.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "").lowercased()
+            guard let z = SOCClimateZone.allCases.first(where: { $0.rawValue.lowercased() == key }) else {
+                throw soc.error("climate", "unknown climate '\(c)'; valid: \(SOCClimateZone.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            climate = z
+        }
+        let zonesRaster = try soc.path("climate_zones")
+        try soc.requireAllUsed(known: ["baseline", "climate", "climate_zones"])
+
+        let periods = try r.table("periods")
+        let baseline = try periods?.yearRange("baseline") ?? 2000...2015
+        let reporting = try periods?.yearRanges("reporting") ?? []
+        try periods?.requireAllUsed(known: ["baseline", "reporting"])
+
+        var zones: String?, field: String?
+        if let z = try r.table("zones") {
+            zones = try z.required(try z.path("file"), "file")
+            field = try z.string("field")
+            try z.requireAllUsed(known: ["file", "field"])
+        }
+        try r.requireAllUsed(known: sections)
+        return LDNConfig(file: path, productivity: productivity, productivityScale: scale, externalLPD: lpd, ecologicalUnits: eco,
+                         landCoverMaps: maps, legend: legend, legendSource: legendSource, transitions: matrix,
+                         socBaseline: socBaseline, climate: climate, climateZones: zonesRaster, baseline: baseline,
+                         reporting: reporting, zones: zones, zoneField: field)
+    }
+}

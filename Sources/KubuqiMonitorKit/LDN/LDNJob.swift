@@ -1,0 +1,187 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiIndicators
+import KubuqiRaster
+
+/// Options of `ldn`.
+public struct LDNOptions: Sendable {
+    /// The TOML configuration.
+    public var config: String
+    /// The output folder.
+    public var output: String
+    /// Validate the inputs and stop.
+    public var checkOnly: Bool
+    /// No progress bars.
+    public var quiet: Bool
+    /// GDAL creation options for the layers.
+    public var creationOptions: CreationOptions
+
+    /// Creates options.
+    public init(config: String, output: String, checkOnly: Bool = false, quiet: Bool = false,
+                creationOptions: CreationOptions = CreationOptions()) {
+        self.config = config
+        self.output = output
+        self.checkOnly = checkOnly
+        self.quiet = quiet
+        self.creationOptions = creationOptions
+    }
+}
+
+/// `ldn`: SDG indicator 15.3.1 from annual productivity, land cover and SOC,
+/// for the baseline and each reporting period (docs/ldn.md).
+public enum LDNJob {
+    /// The inputs resolved, opened and checked.
+    struct Inputs {
+        let config: LDNConfig
+        let grid: Grid
+        /// Productivity band per year (ascending years).
+        let productivity: [(year: Int, band: RasterBand)]
+        let lpd: RasterBand?
+        let landCover: [Int: RasterBand]
+        let soc: RasterBand
+        let ecologicalUnits: RasterBand?
+        let climateZones: RasterBand?
+        let zones: String?
+        let zoneNames: [Int: String]
+    }
+
+    /// Runs (or, with `checkOnly`, validates) the job; `log` receives timestamped progress lines.
+    public static func run(_ o: LDNOptions, log: (String) -> Void = { _ in }) throws -> LDNReport {
+        let config = try LDNConfig.load(o.config)
+        log("config \(o.config): \(config.inputFiles.count) input files, baseline \(config.baseline), reporting \(config.reporting.map { "\($0)" }.joined(separator: ", "))")
+        let inputs = try open(config)
+        let periods = try plan(config, inputs: inputs)
+        log("inputs on one grid \(inputs.grid.width)x\(inputs.grid.height); productivity years \(inputs.productivity.first?.year ?? 0)-\(inputs.productivity.last?.year ?? 0)")
+        try checkLegend(inputs, quiet: o.quiet)
+        log("land-cover codes all mapped by \(config.legendSource)")
+        var report = LDNReport(config: config, grid: inputs.grid, periods: [])
+        if o.checkOnly { return report }
+
+        let out = try OutputFolder(o.output)
+        try out.lock()
+        let work = try out.workFolder()
+        defer { work.remove() }
+        let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
+        let finalInputs = Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
+                                 landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
+                                 climateZones: inputs.climateZones, zones: zoneLayer?.raster, zoneNames: zoneLayer?.names ?? [:])
+        var baselineSDG: String?
+        for period in periods {
+            log("period \(period.name) \(period.years.lowerBound)-\(period.years.upperBound): land cover \(period.landCoverStart) -> \(period.landCoverEnd)")
+            let result = try LDNPeriodRun(period: period, inputs: finalInputs, output: out, work: work,
+                                          baselineSDG: baselineSDG, creationOptions: o.creationOptions, quiet: o.quiet).run()
+            if period.isBaseline { baselineSDG = result.files[.sdg] }
+            report.periods.append(result)
+            log("period \(period.name): \(result.summaryLine)")
+        }
+        try report.write(to: out, inputs: config.inputFiles)
+        log("report written: \(out.file("report.html")), report.json, report.md, tables/*.csv")
+        return report
+    }
+
+    /// Opens every input, parses the productivity years and checks the grids.
+    static func open(_ c: LDNConfig) throws -> Inputs {
+        let files = InputRasters()
+        var productivity: [(Int, RasterBand)] = []
+        switch c.productivity {
+        case .stack(let path, _)?:
+            let ds = try files.dataset(path)
+            var last: (band: Int, year: Int)?
+            for b in 1...ds.bandCount {
+                let band = try ds.band(b)
+                guard let year = Self.year(in: band.bandDescription) else {
+                    throw KubuqiError.input(path, "band \(b) has no year in its description ('\(band.bandDescription)'); name each band by its year")
+                }
+                if let l = last {
+                    if year <= l.year { throw KubuqiError.input(path, "years out of order: band \(b) is \(year), after band \(l.band) (\(l.year))") }
+                    if year > l.year + 1 {
+                        throw KubuqiError.input(path, "missing year \(l.year + 1): band \(l.band) is \(l.year) and band \(b) is \(year)")
+                    }
+                }
+                last = (b, year)
+                productivity.append((year, band))
+            }
+        case .files(let byYear)?:
+            let years = byYear.keys.sorted()
+            for (a, b) in zip(years, years.dropFirst()) where b > a + 1 {
+                throw KubuqiError.input(c.file, "missing year \(a + 1) in productivity.files (have \(a) and \(b))")
+            }
+            productivity = try years.map { ($0, try files.band(BandSelection(path: byYear[$0]!))) }
+        case nil: break
+        }
+        let lpd = try c.externalLPD.map { try files.band(BandSelection(path: $0)) }
+        var lc: [Int: RasterBand] = [:]
+        for (y, p) in c.landCoverMaps { lc[y] = try files.band(BandSelection(path: p)) }
+        let soc = try files.band(BandSelection(path: c.socBaseline))
+        let eco = try c.ecologicalUnits.map { try files.band(BandSelection(path: $0)) }
+        let climate = try c.climateZones.map { try files.band(BandSelection(path: $0)) }
+        var all = productivity.map(\.1) + lc.keys.sorted().map { lc[$0]! } + [soc]
+        all += [lpd, eco, climate].compactMap { $0 }
+        try files.requireSameGrid(all)
+        return Inputs(config: c, grid: all[0].dataset.grid, productivity: productivity, lpd: lpd, landCover: lc, soc: soc,
+                      ecologicalUnits: eco, climateZones: climate, zones: nil, zoneNames: [:])
+    }
+
+    /// The first four-digit year (1900-2199) in a band description: `2000`, `X2000.02.18`, `NDVI_2001`.
+    static func year(in text: String) -> Int? {
+        guard let r = text.range(of: "(19|20|21)[0-9]{2}", options: .regularExpression) else { return nil }
+        return Int(text[r])
+    }
+
+    /// The periods with their land-cover map years; checks that productivity covers them.
+    static func plan(_ c: LDNConfig, inputs: Inputs) throws -> [LDNPeriod] {
+        let maps = c.landCoverMaps.keys.sorted()
+        let years = Set(inputs.productivity.map(\.year))
+        var periods: [LDNPeriod] = []
+        let start = LDNPeriod.mapYear(for: c.baseline.lowerBound, in: maps)
+        periods.append(LDNPeriod(name: "baseline", years: c.baseline, isBaseline: true, landCoverStart: start,
+                                 landCoverEnd: LDNPeriod.mapYear(for: c.baseline.upperBound, in: maps)))
+        for r in c.reporting {
+            periods.append(LDNPeriod(name: "reporting-\(r.lowerBound)-\(r.upperBound)", years: r, isBaseline: false,
+                                     landCoverStart: start, landCoverEnd: LDNPeriod.mapYear(for: r.upperBound, in: maps)))
+        }
+        if inputs.lpd == nil {
+            for p in periods {
+                let missing = p.years.filter { !years.contains($0) } + (p.isBaseline ? [] : c.baseline.filter { !years.contains($0) })
+                if let m = missing.first {
+                    throw KubuqiError.input(c.file, "the \(p.name) period \(p.years.lowerBound)-\(p.years.upperBound) needs productivity for \(m), which the inputs lack (have \(inputs.productivity.first.map { String($0.year) } ?? "none")-\(inputs.productivity.last.map { String($0.year) } ?? "none"))")
+                }
+                if p.years.count < 3 { throw KubuqiError.input(c.file, "the \(p.name) period has \(p.years.count) years; trends need at least 3") }
+            }
+        }
+        return periods
+    }
+
+    /// Scans the land-cover maps for codes the legend does not map; names each with its pixel count.
+    static func checkLegend(_ inputs: Inputs, quiet: Bool) throws {
+        let legend = inputs.config.legend
+        for year in inputs.landCover.keys.sorted() {
+            let band = inputs.landCover[year]!
+            let counter = UnknownCodes()
+            let nodata = band.nodata.map(Float.init)
+            let kernel: StreamedCalculation.JointKernel = { ins, outs, _, _ in
+                var unknown = UnknownCodeCounter()
+                let classes = UnsafeMutableBufferPointer<Int16>.allocate(capacity: ins[0].count)
+                defer { classes.deallocate() }
+                legend.reclassify(ins[0], nodata: nodata, into: classes, unknown: &unknown)
+                counter.add(unknown)
+                _ = outs[0].update(fromContentsOf: ins[0])
+            }
+            _ = try StreamedCalculation.runJoint(inputs: [PixelInput(band: band, nodata: .some(nil))], outputs: [nil], kernel: kernel,
+                                                 progress: ProgressBar("checking \(year) land cover", quiet: quiet).update)
+            let unknown = counter.merged()
+            if !unknown.isEmpty {
+                let list = unknown.sorted.prefix(10).map { "code \($0.code) (\($0.count) pixels)" }.joined(separator: ", ")
+                throw KubuqiError.input(band.dataset.path, "land-cover codes not in the legend \(inputs.config.legendSource): \(list); map them in a legend file ([landcover] legend = \"legend.json\")")
+            }
+        }
+    }
+}
+
+/// Unknown land-cover codes gathered from concurrent chunks.
+final class UnknownCodes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counter = UnknownCodeCounter()
+    func add(_ c: UnknownCodeCounter) { lock.withLock { counter.merge(c) } }
+    func merged() -> UnknownCodeCounter { lock.withLock { counter } }
+}

@@ -1,0 +1,72 @@
+import KubuqiIndicators
+
+/// One assessment period of the LDN run and the inputs chosen for it.
+struct LDNPeriod: Sendable {
+    /// `baseline` or `reporting-2016-2019`.
+    let name: String
+    /// The years.
+    let years: ClosedRange<Int>
+    /// True for the baseline period.
+    let isBaseline: Bool
+    /// Land-cover map years used as the start and the end of the period.
+    let landCoverStart: Int
+    let landCoverEnd: Int
+
+    /// The layers written for a period, in output order.
+    enum Layer: Int, CaseIterable {
+        case trajectory, state, performance, lpd, productivity, landCover, soc, sdg, comparison
+
+        /// File name stem.
+        var file: String {
+            ["trajectory", "state", "performance", "lpd", "productivity-status", "landcover-status", "soc-status",
+             "sdg-15-3-1", "status-vs-baseline"][rawValue]
+        }
+
+        /// Band description.
+        var title: String {
+            ["productivity trajectory class (-3..3)", "productivity state (-1, 0, 1)", "productivity performance (-1, 0)",
+             "land productivity dynamics (1 declining .. 5 increasing)", "land productivity sub-indicator (-1, 0, 1)",
+             "land cover sub-indicator (-1, 0, 1)", "soil organic carbon sub-indicator (-1, 0, 1)",
+             "SDG 15.3.1 one-out-all-out (-1 degraded, 0 stable, 1 improved)",
+             "status vs baseline (GPG v2 addendum, 1..7)"][rawValue]
+        }
+    }
+
+    /// The land-cover map year to use for `year`: the latest map not after it, else the earliest map.
+    static func mapYear(for year: Int, in maps: [Int]) -> Int {
+        maps.filter { $0 <= year }.max() ?? maps.min()!
+    }
+}
+
+/// Legends of the LDN layers (value, name, colour), for the rasters' attribute tables and the report.
+enum LDNLegend {
+    static let status: [ClassLegend.Entry] = [
+        .init(value: -1, name: "degraded", rgb: (171, 35, 40)), .init(value: 0, name: "stable", rgb: (246, 240, 211)),
+        .init(value: 1, name: "improved", rgb: (69, 133, 48))]
+    static let lpd: [ClassLegend.Entry] = [
+        .init(value: 1, name: "declining", rgb: (171, 35, 40)), .init(value: 2, name: "early signs of decline", rgb: (237, 125, 70)),
+        .init(value: 3, name: "stable but stressed", rgb: (255, 225, 120)), .init(value: 4, name: "stable", rgb: (190, 220, 160)),
+        .init(value: 5, name: "increasing", rgb: (69, 133, 48))]
+    static let trajectory: [ClassLegend.Entry] = (-3...3).map { v in
+        let names = [-3: "decline, 99 % significant", -2: "decline, 95 %", -1: "decline, 90 %", 0: "no significant trend",
+                     1: "increase, 90 %", 2: "increase, 95 %", 3: "increase, 99 %"]
+        let colors: [Int: (UInt8, UInt8, UInt8)] = [-3: (140, 20, 25), -2: (200, 60, 50), -1: (240, 150, 120), 0: (240, 240, 225),
+                                                    1: (180, 220, 160), 2: (100, 170, 80), 3: (30, 110, 40)]
+        return .init(value: v, name: names[v]!, rgb: colors[v]!)
+    }
+    static let comparison: [ClassLegend.Entry] = [
+        .init(value: 1, name: "persistent degradation", rgb: (120, 0, 20)), .init(value: 2, name: "recent degradation", rgb: (220, 60, 50)),
+        .init(value: 3, name: "baseline degradation, now stable", rgb: (240, 160, 110)), .init(value: 4, name: "stable", rgb: (246, 240, 211)),
+        .init(value: 5, name: "baseline improvement, now stable", rgb: (190, 220, 160)), .init(value: 6, name: "recent improvement", rgb: (100, 170, 80)),
+        .init(value: 7, name: "persistent improvement", rgb: (30, 110, 40))]
+
+    static func entries(_ layer: LDNPeriod.Layer) -> [ClassLegend.Entry] {
+        switch layer {
+        case .trajectory: return trajectory
+        case .lpd: return lpd
+        case .comparison: return comparison
+        case .performance: return Array(status.prefix(2))
+        default: return status
+        }
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiIndicators
+import KubuqiRaster
+
+/// What one period produced: its layers and their area tables.
+public struct LDNPeriodResult: Sendable {
+    /// `baseline` or `reporting-Y0-Y1`.
+    public var name: String
+    /// The period's years.
+    public var years: ClosedRange<Int>
+    /// Land-cover map years used (start, end).
+    public var landCoverYears: (Int, Int)
+    /// Written layers by file stem.
+    var files: [LDNPeriod.Layer: String]
+    /// Area tables (km2) by layer.
+    var areas: [LDNPeriod.Layer: AreaTable]
+    /// Land-cover transitions start -> end (7 x 7, km2).
+    public var transitions: TransitionTable
+    /// The 90th percentile of mean productivity per land unit (performance).
+    public var performanceMaxima: [LandUnit: Double]
+
+    /// Percent degraded/stable/improved of the SDG layer (zone 0 = all, or every zone summed).
+    public var summaryLine: String {
+        guard let t = areas[.sdg] else { return "" }
+        let rows = t.rows
+        func pct(_ v: Int16) -> Double { rows.filter { $0.classValue == v }.reduce(0) { $0 + ($1.percent ?? 0) } }
+        func km2(_ v: Int16) -> Double { rows.filter { $0.classValue == v }.reduce(0) { $0 + $1.areaKm2 } }
+        return String(format: "SDG 15.3.1: %.4f km2 degraded (%.2f %%), %.4f km2 stable (%.2f %%), %.4f km2 improved (%.2f %%)",
+                      km2(-1), pct(-1), km2(0), pct(0), km2(1), pct(1))
+    }
+}
+
+/// The two streamed passes of one period: performance's land-unit maxima, then every layer.
+struct LDNPeriodRun {
+    let period: LDNPeriod
+    let inputs: LDNJob.Inputs
+    let output: OutputFolder
+    let work: WorkFolder
+    let baselineSDG: String?
+    let creationOptions: CreationOptions
+    let quiet: Bool
+
+    /// Productivity state as Trends.Earth runs it: a change of two or more
+    /// percentile classes, and of at least 0.01 in the productivity units
+    /// (NDVI), so that noise around a flat mean is not read as a change.
+    static let state = ProductivityState(minimumMeanDifference: 0.01)
+
+    /// Input slots of the streamed calculation.
+    struct Slots {
+        var productivity: [Int: Int] = [:]   // year -> input index
+        var lcStart = 0, lcEnd = 0, soc = 0
+        var lpd: Int?, eco: Int?, climate: Int?, baseline: Int?, zones: Int?
+        var count = 0
+    }
+
+    func run() throws -> LDNPeriodResult {
+        let c = inputs.config
+        var pixelInputs: [PixelInput] = []
+        var slots = Slots()
+        func add(_ input: PixelInput) -> Int { pixelInputs.append(input); return pixelInputs.count - 1 }
+        let needed = (Array(period.years) + (period.isBaseline ? [] : Array(c.baseline))).sorted()
+        if inputs.lpd == nil {
+            for (year, band) in inputs.productivity where needed.contains(year) {
+                slots.productivity[year] = add(PixelInput(band: band, scale: c.productivityScale))
+            }
+        }
+        slots.lcStart = add(PixelInput(band: inputs.landCover[period.landCoverStart]!))
+        slots.lcEnd = add(PixelInput(band: inputs.landCover[period.landCoverEnd]!))
+        slots.soc = add(PixelInput(band: inputs.soc))
+        if let b = inputs.lpd { slots.lpd = add(PixelInput(band: b)) }
+        if let b = inputs.ecologicalUnits { slots.eco = add(PixelInput(band: b)) }
+        if let b = inputs.climateZones { slots.climate = add(PixelInput(band: b)) }
+        if let p = baselineSDG { slots.baseline = add(PixelInput(band: try Dataset.open(p).band(1))) }
+        if let z = inputs.zones { slots.zones = add(PixelInput(band: try Dataset.open(z).band(1), nodata: .some(nil))) }
+        slots.count = pixelInputs.count
+
+        let years = slots.productivity.keys.sorted()
+        let periodLayers = years.firstIndex(of: period.years.lowerBound).map { $0..<($0 + period.years.count) } ?? 0..<0
+        let recent = (periodLayers.upperBound - min(3, periodLayers.count))..<periodLayers.upperBound
+        let baselineLayers: Range<Int> = period.isBaseline
+            ? periodLayers.lowerBound..<recent.lowerBound
+            : (years.firstIndex(of: c.baseline.lowerBound) ?? 0)..<((years.firstIndex(of: c.baseline.lowerBound) ?? 0) + c.baseline.count)
+        let geometry = StackGeometry(years: years.map(Double.init), periodLayers: periodLayers, recentLayers: recent,
+                                     baselineLayers: baselineLayers)
+        let legend = c.legend, rowAreas = inputs.grid.pixelAreas(rows: 0..<inputs.grid.height).map { $0 / 1e6 }
+
+        // Pass 1: 90th percentile of mean productivity per land unit.
+        var performance = ProductivityPerformance(maxima: [:])
+        if inputs.lpd == nil {
+            let survey = PerformanceSurvey()
+            let s = slots
+            _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: [nil, nil], kernel: { ins, outs, _, _ in
+                let n = outs[0].count
+                let stack = geometry.pack(ins, slots: s, count: n)
+                defer { stack.deallocate() }
+                ProductivityPerformance.meanProductivity(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
+                                                         layers: geometry.periodLayers, into: outs[0])
+                let lc = Int16Scratch(n)
+                defer { lc.free() }
+                var unknown = UnknownCodeCounter()
+                legend.reclassify(ins[s.lcEnd], nodata: nil, into: lc.buffer, unknown: &unknown)
+                lc.store(into: outs[1])
+            }, observer: survey, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
+            performance = ProductivityPerformance(accumulator: survey.merged())
+        }
+
+        // Pass 2: every layer.
+        var layers = LDNPeriod.Layer.allCases.filter { $0 != .comparison || !period.isBaseline }
+        if inputs.lpd != nil { layers.removeAll { [.trajectory, .state, .performance].contains($0) } }
+        var specs: [RasterOutputSpec?] = layers.map { layer in
+            RasterOutputSpec(path: output.file("\(period.name)/\(layer.file).tif"), encoding: .classes, creationOptions: creationOptions,
+                             bandDescription: layer.title,
+                             metadata: [("KUBUQI_LDN_PERIOD", "\(period.years.lowerBound)-\(period.years.upperBound)"),
+                                        ("KUBUQI_LDN_LAYER", layer.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)])
+        }
+        try FileManager.default.createDirectory(atPath: output.file(period.name), withIntermediateDirectories: true)
+        specs += [nil, nil, nil]   // land-cover classes at start and end, zone ids (for the tables)
+        let s = slots, perf = performance, p = period, externalLPD = inputs.lpd != nil
+        let climate = c.climate, matrix = c.transitions
+        let socYears = Double(period.landCoverEnd - period.landCoverStart)
+        let layerIndex = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
+        let tally = LDNTally(layers: layers, rowAreas: rowAreas)
+        _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: specs, kernel: { ins, outs, _, _ in
+            let n = outs[0].count
+            var scratch: [LDNPeriod.Layer: Int16Scratch] = [:]
+            for l in LDNPeriod.Layer.allCases { scratch[l] = Int16Scratch(n) }
+            let lcStart = Int16Scratch(n), lcEnd = Int16Scratch(n)
+            defer { scratch.values.forEach { $0.free() }; lcStart.free(); lcEnd.free() }
+            var unknown = UnknownCodeCounter()
+            legend.reclassify(ins[s.lcStart], nodata: nil, into: lcStart.buffer, unknown: &unknown)
+            legend.reclassify(ins[s.lcEnd], nodata: nil, into: lcEnd.buffer, unknown: &unknown)
+
+            if externalLPD {
+                LPDCombination.acceptExternal(ins[s.lpd!], into: scratch[.lpd]!.buffer)
+            } else {
+                let stack = geometry.pack(ins, slots: s, count: n)
+                defer { stack.deallocate() }
+                let slope = UnsafeMutableBufferPointer<Float>.allocate(capacity: n), z = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
+                let mean = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
+                defer { slope.deallocate(); z.deallocate(); mean.deallocate() }
+                let periodStack = UnsafeBufferPointer(rebasing: stack[(geometry.periodLayers.lowerBound * n)..<(geometry.periodLayers.upperBound * n)])
+                TrendBatch(years: Array(geometry.years[geometry.periodLayers])).run(stack: periodStack, pixelCount: n, pixels: 0..<n, slope: slope, z: z)
+                TrajectoryClass.standard.classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z), into: scratch[.trajectory]!.buffer)
+                let trajectoryStatus = Int16Scratch(n)
+                defer { trajectoryStatus.free() }
+                TrajectoryClass.status(ofClasses: UnsafeBufferPointer(scratch[.trajectory]!.buffer), into: trajectoryStatus.buffer)
+                LDNPeriodRun.state.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
+                                                  baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers,
+                                                  status: scratch[.state]!.buffer)
+                ProductivityPerformance.meanProductivity(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
+                                                         layers: geometry.periodLayers, into: mean)
+                let eco = s.eco.map { Int32Scratch(ins[$0]) }
+                defer { eco?.free() }
+                perf.run(mean: UnsafeBufferPointer(mean), landCover: UnsafeBufferPointer(lcEnd.buffer),
+                         ecologicalUnit: eco.map { UnsafeBufferPointer($0.buffer) }, status: scratch[.performance]!.buffer)
+                LPDCombination.trendsEarth.lpdClass(trajectory: UnsafeBufferPointer(trajectoryStatus.buffer),
+                                                    state: UnsafeBufferPointer(scratch[.state]!.buffer),
+                                                    performance: UnsafeBufferPointer(scratch[.performance]!.buffer),
+                                                    into: scratch[.lpd]!.buffer)
+            }
+            LPDCombination.trendsEarth.status(lpdClasses: UnsafeBufferPointer(scratch[.lpd]!.buffer), into: scratch[.productivity]!.buffer)
+            matrix.status(initial: UnsafeBufferPointer(lcStart.buffer), final: UnsafeBufferPointer(lcEnd.buffer), into: scratch[.landCover]!.buffer)
+            let zones = s.climate.map { Int16Scratch(from: ins[$0]) }
+            defer { zones?.free() }
+            SoilOrganicCarbon.trendsEarth.run(initialStock: ins[s.soc], initialLandCover: UnsafeBufferPointer(lcStart.buffer),
+                                              finalLandCover: UnsafeBufferPointer(lcEnd.buffer), years: socYears, climate: climate,
+                                              climateZoneCodes: zones.map { UnsafeBufferPointer($0.buffer) }, status: scratch[.soc]!.buffer)
+            OneOutAllOut.combine(UnsafeBufferPointer(scratch[.productivity]!.buffer), UnsafeBufferPointer(scratch[.landCover]!.buffer),
+                                 UnsafeBufferPointer(scratch[.soc]!.buffer), into: scratch[.sdg]!.buffer)
+            if !p.isBaseline, let b = s.baseline {
+                let base = Int16Scratch(from: ins[b])
+                defer { base.free() }
+                StatusComparison.gpgAddendum.run(baseline: UnsafeBufferPointer(base.buffer), reporting: UnsafeBufferPointer(scratch[.sdg]!.buffer),
+                                                 expanded: scratch[.comparison]!.buffer, status: nil)
+            }
+            for (layer, index) in layerIndex { scratch[layer]!.store(into: outs[index]) }
+            lcStart.store(into: outs[layerIndex.count])
+            lcEnd.store(into: outs[layerIndex.count + 1])
+            if let zi = s.zones { _ = outs[layerIndex.count + 2].update(fromContentsOf: ins[zi]) } else { outs[layerIndex.count + 2].update(repeating: 0) }
+        }, observer: tally, progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
+
+        var files: [LDNPeriod.Layer: String] = [:]
+        for (layer, index) in layerIndex {
+            let path = specs[index]!.path
+            try ClassLegend.attach(to: path, entries: LDNLegend.entries(layer))
+            files[layer] = path
+        }
+        return LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
+                               files: files, areas: tally.areas(), transitions: tally.transitionTable(),
+                               performanceMaxima: performance.maxima)
+    }
+}
+
+/// Which stack layers are the period, its recent years and the baseline years.
+struct StackGeometry: Sendable {
+    let years: [Double]
+    let periodLayers: Range<Int>
+    let recentLayers: Range<Int>
+    let baselineLayers: Range<Int>
+
+    /// A layer-major copy of the productivity inputs for one chunk (caller deallocates).
+    func pack(_ ins: [UnsafeBufferPointer<Float>], slots: LDNPeriodRun.Slots, count n: Int) -> UnsafeMutableBufferPointer<Float> {
+        let stack = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, years.count * n))
+        for (layer, year) in years.enumerated() {
+            let src = ins[slots.productivity[Int(year)]!]
+            _ = UnsafeMutableBufferPointer(rebasing: stack[(layer * n)..<((layer + 1) * n)]).update(fromContentsOf: src)
+        }
+        return stack
+    }
+}
+
+/// A chunk's Int16 layer.
+final class Int16Scratch {
+    let buffer: UnsafeMutableBufferPointer<Int16>
+    init(_ n: Int) {
+        buffer = .allocate(capacity: n)
+        buffer.initialize(repeating: DegradationStatus.nodata)
+    }
+    /// Int16 codes from Float values (NaN -> nodata).
+    convenience init(from values: UnsafeBufferPointer<Float>) {
+        self.init(values.count)
+        for i in 0..<values.count where values[i].isFinite { buffer[i] = Int16(clamping: Int(values[i])) }
+    }
+    /// Writes the codes as Float (nodata -> NaN) for the pipeline.
+    func store(into out: UnsafeMutableBufferPointer<Float>) {
+        for i in 0..<out.count { out[i] = buffer[i] == DegradationStatus.nodata ? .nan : Float(buffer[i]) }
+    }
+    func free() { buffer.deallocate() }
+}
+
+/// A chunk's Int32 codes (ecological units), nodata as -1.
+final class Int32Scratch {
+    let buffer: UnsafeMutableBufferPointer<Int32>
+    init(_ values: UnsafeBufferPointer<Float>) {
+        buffer = .allocate(capacity: values.count)
+        for i in 0..<values.count { buffer[i] = values[i].isFinite ? Int32(values[i]) : 0 }
+    }
+    func free() { buffer.deallocate() }
+}
+
+/// Pass 1 observer: mean productivity (results[0]) by land cover class (results[1]).
+final class PerformanceSurvey: ChunkObserver, @unchecked Sendable {
+    private let parts = PerChunk(PerformanceAccumulator())
+    func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
+        let lc = Int16Scratch(from: results[1])
+        defer { lc.free() }
+        parts.update(chunk) { $0.add(mean: results[0], landCover: UnsafeBufferPointer(lc.buffer)) }
+    }
+    func merged() -> PerformanceAccumulator { parts.values.reduce(into: PerformanceAccumulator()) { $0.merge($1) } }
+}
+
+/// Pass 2 observer: area tables of every layer and the land-cover transition table.
+final class LDNTally: ChunkObserver, @unchecked Sendable {
+    let layers: [LDNPeriod.Layer]
+    let rowAreas: [Double]
+    private let tables: PerChunk<[AreaTable]>
+    private let transitions = PerChunk(TransitionTable())
+
+    init(layers: [LDNPeriod.Layer], rowAreas: [Double]) {
+        self.layers = layers
+        self.rowAreas = rowAreas
+        tables = PerChunk(Array(repeating: AreaTable(), count: layers.count))
+    }
+
+    func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
+        let rows = results[0].count / width
+        let areas = rowAreas[firstRow..<(firstRow + rows)].map { $0 }
+        let zones = UnsafeMutableBufferPointer<Int32>.allocate(capacity: results[0].count)
+        defer { zones.deallocate() }
+        let z = results[layers.count + 2]
+        for i in 0..<zones.count { zones[i] = z[i].isFinite ? Int32(z[i]) : 0 }
+        areas.withUnsafeBufferPointer { rowArea in
+            tables.update(chunk) { t in
+                for k in 0..<layers.count {
+                    let codes = Int16Scratch(from: results[k])
+                    defer { codes.free() }
+                    t[k].add(classes: UnsafeBufferPointer(codes.buffer), zones: UnsafeBufferPointer(zones), width: width, rowAreaKm2: rowArea)
+                }
+            }
+            let start = Int16Scratch(from: results[layers.count]), end = Int16Scratch(from: results[layers.count + 1])
+            defer { start.free(); end.free() }
+            transitions.update(chunk) { $0.add(initial: UnsafeBufferPointer(start.buffer), final: UnsafeBufferPointer(end.buffer), width: width, rowAreaKm2: rowArea) }
+        }
+    }
+
+    func areas() -> [LDNPeriod.Layer: AreaTable] {
+        var out: [LDNPeriod.Layer: AreaTable] = [:]
+        for (k, layer) in layers.enumerated() {
+            out[layer] = tables.values.reduce(into: AreaTable()) { $0.merge($1[k]) }
+        }
+        return out
+    }
+
+    func transitionTable() -> TransitionTable { transitions.values.reduce(into: TransitionTable()) { $0.merge($1) } }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiIndicators
+import KubuqiRaster
+
+/// The yearly SDG 15.3.1 report: JSON with every number, CSV tables shaped
+/// like the UNCCD reporting tables, Markdown for diffs and a self-contained
+/// HTML page with maps and charts. Identical inputs give identical bytes.
+public struct LDNReport: Sendable {
+    /// The configuration used.
+    public let config: LDNConfig
+    /// The analysis grid.
+    public let grid: Grid
+    /// The periods, baseline first.
+    public var periods: [LDNPeriodResult]
+
+    static let statusNames: [Int16: String] = [-1: "degraded", 0: "stable", 1: "improved", DegradationStatus.nodata: "no data"]
+    static let lpdNames: [Int16: String] = [1: "declining", 2: "early signs of decline", 3: "stable but stressed", 4: "stable",
+                                            5: "increasing", DegradationStatus.nodata: "no data"]
+    static let subIndicators: [(LDNPeriod.Layer, String)] = [(.productivity, "land productivity"), (.landCover, "land cover"),
+                                                             (.soc, "soil organic carbon"), (.sdg, "SDG 15.3.1 (one out, all out)")]
+
+    struct ClassArea: Codable {
+        var code: Int
+        var name: String
+        var pixels: Int
+        var km2: Double
+        var percent: Double?
+    }
+
+    struct PeriodDocument: Codable {
+        var name: String
+        var years: [Int]
+        var landCoverYears: [Int]
+        var proportionDegradedPercent: Double?
+        var subIndicators: [String: [ClassArea]]
+        var productivityDynamics: [ClassArea]
+        var statusVsBaseline: [ClassArea]?
+        var landCoverTransitionsKm2: [[Double]]
+        var layers: [String: String]
+    }
+
+    struct Document: Codable {
+        var tool: String
+        var indicator: String
+        var config: [String: String]
+        var inputs: [[String: String]]
+        var grid: [String: String]
+        var periods: [PeriodDocument]
+    }
+
+    static func round(_ v: Double, _ d: Int) -> Double { let p = pow(10.0, Double(d)); return (v * p).rounded() / p }
+
+    /// Class rows summed over zones.
+    func classAreas(_ t: AreaTable, names: [Int16: String]) -> [ClassArea] {
+        var byClass: [Int16: (Int, Double)] = [:]
+        for r in t.rows {
+            let e = byClass[r.classValue] ?? (0, 0)
+            byClass[r.classValue] = (e.0 + r.count, e.1 + r.areaKm2)
+        }
+        let valid = byClass.filter { $0.key != DegradationStatus.nodata }.values.reduce(0.0) { $0 + $1.1 }
+        return names.keys.sorted().map { code in
+            let (n, km2) = byClass[code] ?? (0, 0)
+            return ClassArea(code: Int(code), name: names[code]!, pixels: n, km2: Self.round(km2, 6),
+                             percent: code == DegradationStatus.nodata || valid == 0 ? nil : Self.round(100 * km2 / valid, 4))
+        }
+    }
+
+    func document(inputs: [String]) throws -> Document {
+        let comparisonNames = Dictionary(uniqueKeysWithValues: LDNLegend.comparison.map { (Int16($0.value), $0.name) })
+            .merging([DegradationStatus.nodata: "no data"]) { a, _ in a }
+        let periodDocs = periods.map { p -> PeriodDocument in
+            var sub: [String: [ClassArea]] = [:]
+            for (layer, name) in Self.subIndicators { if let t = p.areas[layer] { sub[name] = classAreas(t, names: Self.statusNames) } }
+            let sdg = sub["SDG 15.3.1 (one out, all out)"]
+            let transitions = (1...7).map { from in (1...7).map { to in Self.round(p.transitions.areaKm2(from: Int16(from), to: Int16(to)), 6) } }
+            return PeriodDocument(
+                name: p.name, years: [p.years.lowerBound, p.years.upperBound], landCoverYears: [p.landCoverYears.0, p.landCoverYears.1],
+                proportionDegradedPercent: sdg?.first { $0.code == -1 }?.percent, subIndicators: sub,
+                productivityDynamics: p.areas[.lpd].map { classAreas($0, names: Self.lpdNames) } ?? [],
+                statusVsBaseline: p.areas[.comparison].map { classAreas($0, names: comparisonNames) },
+                landCoverTransitionsKm2: transitions,
+                layers: Dictionary(uniqueKeysWithValues: p.files.map { ($0.key.file, "\(p.name)/\($0.key.file).tif") }))
+        }
+        var identities: [[String: String]] = []
+        for f in inputs {
+            identities.append(["path": f, "sha256": try SHA256.file(f)])
+        }
+        let srs = SpatialReference(wkt: grid.crsWKT)
+        return Document(
+            tool: ToolVersion.nameAndVersion,
+            indicator: "SDG 15.3.1 proportion of land that is degraded over total land area (UNCCD GPG v2)",
+            config: ["file": config.file, "legend": config.legendSource, "climate": config.climate.rawValue,
+                     "baseline": "\(config.baseline.lowerBound)-\(config.baseline.upperBound)",
+                     "reporting": config.reporting.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ","),
+                     "productivityScale": String(config.productivityScale),
+                     "productivity": config.externalLPD == nil ? "trajectory + state + performance (Trends.Earth 5-class LPD)" : "external LPD raster"],
+            inputs: identities,
+            grid: ["size": "\(grid.width)x\(grid.height)", "crs": srs?.shortDescription ?? "none",
+                   "pixelSize": grid.geoTransform.map { "\(abs($0.pixelWidth))" } ?? "none"],
+            periods: periodDocs)
+    }
+
+    /// Writes report.json, report.md, report.html and tables/*.csv into `out`.
+    func write(to out: OutputFolder, inputs: [String]) throws {
+        let doc = try document(inputs: inputs)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try atomicWrite(try encoder.encode(doc), to: out.file("report.json"))
+        try FileManager.default.createDirectory(atPath: out.file("tables"), withIntermediateDirectories: true)
+        for (name, text) in csvTables(doc) { try atomicWrite(Data(text.utf8), to: out.file("tables/\(name).csv")) }
+        try atomicWrite(Data(markdown(doc).utf8), to: out.file("report.md"))
+        var maps: [String: String] = [:]
+        for p in periods {
+            guard let sdg = p.files[.sdg] else { continue }
+            maps[p.name] = try quicklookBase64(sdg, title: "SDG 15.3.1 \(p.name.uppercased())", legend: LDNLegend.status, table: p.areas[.sdg])
+        }
+        try atomicWrite(Data(LDNReportHTML.page(doc, maps: maps).utf8), to: out.file("report.html"))
+    }
+
+    /// Tables shaped like the UNCCD reporting tables (one row per class, km2 and percent).
+    func csvTables(_ doc: Document) -> [(String, String)] {
+        var tables: [(String, String)] = []
+        var summary = "period,sub_indicator,class,pixels,area_km2,percent\n"
+        for p in doc.periods {
+            for (_, name) in Self.subIndicators {
+                for r in p.subIndicators[name] ?? [] {
+                    summary += "\(p.name),\(name),\(r.name),\(r.pixels),\(String(format: "%.6f", r.km2)),\(r.percent.map { String(format: "%.4f", $0) } ?? "")\n"
+                }
+            }
+            var lpd = "class,name,pixels,area_km2,percent\n"
+            for r in p.productivityDynamics { lpd += "\(r.code),\(r.name),\(r.pixels),\(String(format: "%.6f", r.km2)),\(r.percent.map { String(format: "%.4f", $0) } ?? "")\n" }
+            tables.append(("\(p.name)-productivity-dynamics", lpd))
+            let classes = LandCoverClass.allCases.map { $0.description }
+            var matrix = "from \\ to (km2)," + classes.joined(separator: ",") + "\n"
+            for (i, row) in p.landCoverTransitionsKm2.enumerated() {
+                matrix += classes[i] + "," + row.map { String(format: "%.6f", $0) }.joined(separator: ",") + "\n"
+            }
+            tables.append(("\(p.name)-land-cover-transitions", matrix))
+        }
+        tables.insert(("sdg-15-3-1-summary", summary), at: 0)
+        return tables
+    }
+
+    func markdown(_ doc: Document) -> String {
+        var md = "# SDG 15.3.1 report\n\n\(doc.tool); config `\(config.file)`; grid \(doc.grid["size"]!) in \(doc.grid["crs"]!), pixel \(doc.grid["pixelSize"]!).\n\n"
+        for p in doc.periods {
+            md += "## \(p.name) (\(p.years[0])-\(p.years[1]))\n\n"
+            md += "Proportion of land degraded: **\(p.proportionDegradedPercent.map { String(format: "%.2f %%", $0) } ?? "n/a")**"
+            md += " (land cover \(p.landCoverYears[0]) -> \(p.landCoverYears[1])).\n\n"
+            md += "| sub-indicator | degraded km2 | stable km2 | improved km2 | no data km2 | degraded % |\n|---|---|---|---|---|---|\n"
+            for (_, name) in Self.subIndicators {
+                guard let rows = p.subIndicators[name] else { continue }
+                func km2(_ c: Int) -> String { String(format: "%.4f", rows.first { $0.code == c }?.km2 ?? 0) }
+                let pct = rows.first { $0.code == -1 }?.percent.map { String(format: "%.2f", $0) } ?? ""
+                md += "| \(name) | \(km2(-1)) | \(km2(0)) | \(km2(1)) | \(km2(Int(DegradationStatus.nodata))) | \(pct) |\n"
+            }
+            md += "\n| productivity dynamics | km2 | % |\n|---|---|---|\n"
+            for r in p.productivityDynamics { md += "| \(r.name) | \(String(format: "%.4f", r.km2)) | \(r.percent.map { String(format: "%.2f", $0) } ?? "") |\n" }
+            if let cmp = p.statusVsBaseline {
+                md += "\n| status vs baseline | km2 | % |\n|---|---|---|\n"
+                for r in cmp { md += "| \(r.name) | \(String(format: "%.4f", r.km2)) | \(r.percent.map { String(format: "%.2f", $0) } ?? "") |\n" }
+            }
+            md += "\n"
+        }
+        return md
+    }
+
+    func quicklookBase64(_ path: String, title: String, legend: [ClassLegend.Entry], table: AreaTable?) throws -> String {
+        let band = try Dataset.open(path).band(1)
+        let factor = max(1, (max(grid.width, grid.height) + 499) / 500)
+        let w = max(1, grid.width / factor), h = max(1, grid.height / factor)
+        let codes = try band.readDecimated(width: w, height: h).map { Int16(clamping: Int($0)) }
+        let areas = table.map { classAreas($0, names: Self.statusNames) } ?? []
+        let entries = legend.map { e -> ClassMapQuicklook.Entry in
+            let r = areas.first { $0.code == e.value }
+            return .init(code: Int16(e.value), name: e.name, color: Canvas.Color(e.rgb.0, e.rgb.1, e.rgb.2),
+                         detail: r.map { String(format: "%.2f KM2", $0.km2) + ($0.percent.map { String(format: ", %.1f%%", $0) } ?? "") } ?? "")
+        }
+        let pixel = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0].squareRoot() * Double(grid.width) / Double(w)
+        let canvas = ClassMapQuicklook(title: title, entries: entries).render(codes: codes, width: w, height: h, pixelSize: pixel)
+        let tmp = (path as NSString).deletingLastPathComponent + "/.quicklook-\(getpid()).png"
+        Interruption.register(tmp)
+        defer { unlink(tmp); Interruption.unregister(tmp) }
+        try ImageWriter.writePNG(tmp, width: canvas.width, height: canvas.height, rgba: canvas.pixels)
+        return try Data(contentsOf: URL(fileURLWithPath: tmp)).base64EncodedString()
+    }
+}

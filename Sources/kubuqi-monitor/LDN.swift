@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import KubuqiMonitorKit
+
+extension KubuqiMonitor {
+    /// `ldn`: the yearly SDG 15.3.1 report.
+    struct LDN: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ldn",
+            abstract: "SDG 15.3.1 land degradation from productivity, land cover and soil carbon, with the yearly report.",
+            discussion: """
+            The configuration (TOML; see docs/ldn.md and Fixtures/ldn.toml) names the annual productivity stack, \
+            the land-cover maps, the SOC baseline, the periods and optional zones; relative paths are read from \
+            the config's folder. OUTDIR receives one folder of GeoTIFF layers per period (trajectory, state, \
+            performance, lpd, productivity-status, landcover-status, soc-status, sdg-15-3-1, status-vs-baseline), \
+            report.json, report.md, report.html and tables/*.csv. Re-running with the same inputs gives identical \
+            tables. Progress is logged to stderr as timestamped lines.
+
+            Examples:
+              kubuqi-monitor ldn --config Fixtures/ldn.toml -o out/ldn
+              kubuqi-monitor ldn --config ldn.toml --check
+            """)
+
+        @Option(help: ArgumentHelp("The configuration file (TOML).", valueName: "FILE"))
+        var config: String
+
+        @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The output folder.", valueName: "OUTDIR"))
+        var output: String?
+
+        @Flag(help: "Validate the configuration and every input (files, grid, years, land-cover codes), then exit without computing.")
+        var check = false
+
+        @Option(name: .customLong("co"), help: ArgumentHelp("A GDAL creation option for the layers (repeatable).", valueName: "KEY=VALUE"))
+        var creationOptions: [String] = []
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try global.apply()
+            guard check || output != nil else { throw ValidationError("give -o OUTDIR (or --check to validate only)") }
+            let options = LDNOptions(config: config, output: output ?? "", checkOnly: check, quiet: global.quiet,
+                                     creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions))
+            let report = try LDNJob.run(options, log: Log.line)
+            if check {
+                print("\(config): OK (\(report.config.inputFiles.count) inputs on one \(report.grid.width)x\(report.grid.height) grid; "
+                      + "baseline \(report.config.baseline.lowerBound)-\(report.config.baseline.upperBound), "
+                      + "\(report.config.reporting.count) reporting period(s))")
+                return
+            }
+            for p in report.periods { print("\(p.name) \(p.years.lowerBound)-\(p.years.upperBound): \(p.summaryLine)") }
+            print("Report: \(output!)/report.html (also report.json, report.md, tables/*.csv)")
+        }
+    }
+}
+
+/// Timestamped log lines on stderr (ISO 8601, UTC), for cron mail and log files.
+enum Log {
+    static func line(_ message: String) {
+        let f = ISO8601DateFormatter()
+        FileHandle.standardError.write(Data("\(f.string(from: Date())) ldn: \(message)\n".utf8))
+    }
+}

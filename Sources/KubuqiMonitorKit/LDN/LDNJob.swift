@@ -34,8 +34,9 @@ public enum LDNJob {
     struct Inputs {
         let config: LDNConfig
         let grid: Grid
-        /// Productivity band per year (ascending years).
-        let productivity: [(year: Int, band: RasterBand)]
+        /// Productivity bands per year, ascending years (several bands of one
+        /// year, e.g. 16-day composites, are averaged per pixel).
+        let productivity: [(year: Int, bands: [RasterBand])]
         let lpd: RasterBand?
         let landCover: [Int: RasterBand]
         let soc: RasterBand
@@ -82,40 +83,42 @@ public enum LDNJob {
     /// Opens every input, parses the productivity years and checks the grids.
     static func open(_ c: LDNConfig) throws -> Inputs {
         let files = InputRasters()
-        var productivity: [(Int, RasterBand)] = []
+        var productivity: [(Int, [RasterBand])] = []
         switch c.productivity {
         case .stack(let path, _)?:
             let ds = try files.dataset(path)
-            var last: (band: Int, year: Int)?
+            var bandYears: [(band: RasterBand, year: Int)] = []
             for b in 1...ds.bandCount {
                 let band = try ds.band(b)
                 guard let year = Self.year(in: band.bandDescription) else {
                     throw KubuqiError.input(path, "band \(b) has no year in its description ('\(band.bandDescription)'); name each band by its year")
                 }
-                if let l = last {
-                    if year <= l.year { throw KubuqiError.input(path, "years out of order: band \(b) is \(year), after band \(l.band) (\(l.year))") }
-                    if year > l.year + 1 {
-                        throw KubuqiError.input(path, "missing year \(l.year + 1): band \(l.band) is \(l.year) and band \(b) is \(year)")
-                    }
-                }
-                last = (b, year)
-                productivity.append((year, band))
+                bandYears.append((band, year))
+            }
+            for (a, b) in zip(bandYears, bandYears.dropFirst()) where b.year < a.year {
+                throw KubuqiError.input(path, "years out of order: band \(b.band.index) is \(b.year), after band \(a.band.index) (\(a.year))")
+            }
+            for (a, b) in zip(bandYears, bandYears.dropFirst()) where b.year > a.year + 1 {
+                throw KubuqiError.input(path, "missing year \(a.year + 1): band \(a.band.index) is \(a.year) and band \(b.band.index) is \(b.year)")
+            }
+            for (band, year) in bandYears {
+                if productivity.last?.0 == year { productivity[productivity.count - 1].1.append(band) } else { productivity.append((year, [band])) }
             }
         case .files(let byYear)?:
             let years = byYear.keys.sorted()
             for (a, b) in zip(years, years.dropFirst()) where b > a + 1 {
                 throw KubuqiError.input(c.file, "missing year \(a + 1) in productivity.files (have \(a) and \(b))")
             }
-            productivity = try years.map { ($0, try files.band(BandSelection(path: byYear[$0]!))) }
+            productivity = try years.map { ($0, [try files.band(BandSelection(parsing: byYear[$0]!))]) }
         case nil: break
         }
         let lpd = try c.externalLPD.map { try files.band(BandSelection(path: $0)) }
         var lc: [Int: RasterBand] = [:]
-        for (y, p) in c.landCoverMaps { lc[y] = try files.band(BandSelection(path: p)) }
+        for (y, p) in c.landCoverMaps { lc[y] = try files.band(BandSelection(parsing: p)) }
         let soc = try files.band(BandSelection(path: c.socBaseline))
         let eco = try c.ecologicalUnits.map { try files.band(BandSelection(path: $0)) }
         let climate = try c.climateZones.map { try files.band(BandSelection(path: $0)) }
-        var all = productivity.map(\.1) + lc.keys.sorted().map { lc[$0]! } + [soc]
+        var all = productivity.flatMap(\.1) + lc.keys.sorted().map { lc[$0]! } + [soc]
         all += [lpd, eco, climate].compactMap { $0 }
         try files.requireSameGrid(all)
         return Inputs(config: c, grid: all[0].dataset.grid, productivity: productivity, lpd: lpd, landCover: lc, soc: soc,

@@ -19,6 +19,8 @@ public struct LDNPeriodResult: Sendable {
     public var transitions: TransitionTable
     /// The 90th percentile of mean productivity per land unit (performance).
     public var performanceMaxima: [LandUnit: Double]
+    /// Statistics of each year's productivity over the region (the years this period read).
+    public var annualProductivity: [Int: SummaryStatistics]
 
     /// Percent degraded/stable/improved of the SDG layer (zone 0 = all, or every zone summed).
     public var summaryLine: String {
@@ -48,7 +50,7 @@ struct LDNPeriodRun {
 
     /// Input slots of the streamed calculation.
     struct Slots {
-        var productivity: [Int: Int] = [:]   // year -> input index
+        var productivity: [Int: [Int]] = [:]   // year -> input indices (averaged)
         var lcStart = 0, lcEnd = 0, soc = 0
         var lpd: Int?, eco: Int?, climate: Int?, baseline: Int?, zones: Int?
         var count = 0
@@ -61,8 +63,8 @@ struct LDNPeriodRun {
         func add(_ input: PixelInput) -> Int { pixelInputs.append(input); return pixelInputs.count - 1 }
         let needed = (Array(period.years) + (period.isBaseline ? [] : Array(c.baseline))).sorted()
         if inputs.lpd == nil {
-            for (year, band) in inputs.productivity where needed.contains(year) {
-                slots.productivity[year] = add(PixelInput(band: band, scale: c.productivityScale))
+            for (year, bands) in inputs.productivity where needed.contains(year) {
+                slots.productivity[year] = bands.map { add(PixelInput(band: $0, scale: c.productivityScale)) }
             }
         }
         slots.lcStart = add(PixelInput(band: inputs.landCover[period.landCoverStart]!))
@@ -87,6 +89,7 @@ struct LDNPeriodRun {
 
         // Pass 1: 90th percentile of mean productivity per land unit.
         var performance = ProductivityPerformance(maxima: [:])
+        let annual = AnnualStatistics(years: years)
         if inputs.lpd == nil {
             let survey = PerformanceSurvey()
             let s = slots
@@ -94,6 +97,7 @@ struct LDNPeriodRun {
                 let n = outs[0].count
                 let stack = geometry.pack(ins, slots: s, count: n)
                 defer { stack.deallocate() }
+                annual.add(stack: UnsafeBufferPointer(stack), pixelCount: n)
                 ProductivityPerformance.meanProductivity(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
                                                          layers: geometry.periodLayers, into: outs[0])
                 let lc = Int16Scratch(n)
@@ -188,7 +192,7 @@ struct LDNPeriodRun {
         }
         return LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
                                files: files, areas: tally.areas(), transitions: tally.transitionTable(),
-                               performanceMaxima: performance.maxima)
+                               performanceMaxima: performance.maxima, annualProductivity: annual.merged())
     }
 }
 
@@ -199,12 +203,19 @@ struct StackGeometry: Sendable {
     let recentLayers: Range<Int>
     let baselineLayers: Range<Int>
 
-    /// A layer-major copy of the productivity inputs for one chunk (caller deallocates).
+    /// A layer-major copy of the productivity inputs for one chunk, one layer
+    /// per year: the mean of that year's valid values (caller deallocates).
     func pack(_ ins: [UnsafeBufferPointer<Float>], slots: LDNPeriodRun.Slots, count n: Int) -> UnsafeMutableBufferPointer<Float> {
         let stack = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, years.count * n))
         for (layer, year) in years.enumerated() {
-            let src = ins[slots.productivity[Int(year)]!]
-            _ = UnsafeMutableBufferPointer(rebasing: stack[(layer * n)..<((layer + 1) * n)]).update(fromContentsOf: src)
+            let sources = slots.productivity[Int(year)]!
+            let dst = UnsafeMutableBufferPointer(rebasing: stack[(layer * n)..<((layer + 1) * n)])
+            if sources.count == 1 { _ = dst.update(fromContentsOf: ins[sources[0]]); continue }
+            for i in 0..<n {
+                var sum: Float = 0, count: Float = 0
+                for k in sources where ins[k][i].isFinite { sum += ins[k][i]; count += 1 }
+                dst[i] = count > 0 ? sum / count : .nan
+            }
         }
         return stack
     }
@@ -237,6 +248,20 @@ final class Int32Scratch {
         for i in 0..<values.count { buffer[i] = values[i].isFinite ? Int32(values[i]) : 0 }
     }
     func free() { buffer.deallocate() }
+}
+
+/// Per-year productivity statistics over the region, from concurrent chunks.
+final class AnnualStatistics: @unchecked Sendable {
+    private let lock = NSLock()
+    private let years: [Int]
+    private var stats: [SummaryStatistics]
+    init(years: [Int]) { self.years = years; stats = Array(repeating: SummaryStatistics(), count: years.count) }
+    func add(stack: UnsafeBufferPointer<Float>, pixelCount n: Int) {
+        var local = Array(repeating: SummaryStatistics(), count: years.count)
+        for k in years.indices { local[k].add(UnsafeBufferPointer(rebasing: stack[(k * n)..<((k + 1) * n)])) }
+        lock.withLock { for k in years.indices { stats[k].merge(local[k]) } }
+    }
+    func merged() -> [Int: SummaryStatistics] { lock.withLock { Dictionary(uniqueKeysWithValues: zip(years, stats)) } }
 }
 
 /// Pass 1 observer: mean productivity (results[0]) by land cover class (results[1]).

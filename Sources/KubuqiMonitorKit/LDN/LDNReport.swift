@@ -40,8 +40,15 @@ public struct LDNReport: Sendable {
         var layers: [String: String]
     }
 
+    struct YearMean: Codable {
+        var year: Int
+        var mean: Double?
+        var validPixels: Int
+    }
+
     struct Document: Codable {
         var tool: String
+        var productivityAnnualMeans: [YearMean]
         var indicator: String
         var config: [String: String]
         var inputs: [[String: String]]
@@ -87,8 +94,13 @@ public struct LDNReport: Sendable {
             identities.append(["path": f, "sha256": try SHA256.file(f)])
         }
         let srs = SpatialReference(wkt: grid.crsWKT)
+        var annual: [Int: SummaryStatistics] = [:]
+        for p in periods { annual.merge(p.annualProductivity) { a, _ in a } }
         return Document(
             tool: ToolVersion.nameAndVersion,
+            productivityAnnualMeans: annual.keys.sorted().map { y in
+                YearMean(year: y, mean: annual[y]!.mean.map { Self.round($0, 6) }, validPixels: annual[y]!.count)
+            },
             indicator: "SDG 15.3.1 proportion of land that is degraded over total land area (UNCCD GPG v2)",
             config: ["file": config.file, "legend": config.legendSource, "climate": config.climate.rawValue,
                      "baseline": "\(config.baseline.lowerBound)-\(config.baseline.upperBound)",
@@ -144,6 +156,9 @@ public struct LDNReport: Sendable {
 
     func markdown(_ doc: Document) -> String {
         var md = "# SDG 15.3.1 report\n\n\(doc.tool); config `\(config.file)`; grid \(doc.grid["size"]!) in \(doc.grid["crs"]!), pixel \(doc.grid["pixelSize"]!).\n\n"
+        if !doc.productivityAnnualMeans.isEmpty {
+            md += "Mean productivity by year: " + doc.productivityAnnualMeans.map { "\($0.year) \($0.mean.map { String(format: "%.4f", $0) } ?? "n/a")" }.joined(separator: ", ") + ".\n\n"
+        }
         for p in doc.periods {
             md += "## \(p.name) (\(p.years[0])-\(p.years[1]))\n\n"
             md += "Proportion of land degraded: **\(p.proportionDegradedPercent.map { String(format: "%.2f %%", $0) } ?? "n/a")**"

@@ -36,8 +36,26 @@ enum LDNReportHTML {
         return html + "</table>"
     }
 
+    /// A line chart of the region's mean productivity by year.
+    static func annualChart(_ series: [LDNReport.YearMean]) -> String {
+        let points = series.compactMap { p in p.mean.map { (p.year, $0) } }
+        guard points.count >= 2 else { return "" }
+        let (w, h, m) = (640.0, 200.0, 40.0)
+        let y0 = points.map(\.1).min()!, y1 = max(points.map(\.1).max()!, y0 + 1e-9)
+        let x0 = Double(points.first!.0), x1 = Double(points.last!.0)
+        func px(_ y: Int) -> Double { m + (Double(y) - x0) / (x1 - x0) * (w - 2 * m) }
+        func py(_ v: Double) -> Double { h - m + -(v - y0) / (y1 - y0) * (h - 2 * m) }
+        let path = points.map { String(format: "%.1f,%.1f", px($0.0), py($0.1)) }.joined(separator: " ")
+        var svg = "<svg width=\"\(Int(w))\" height=\"\(Int(h))\" role=\"img\" aria-label=\"mean productivity by year\">"
+        svg += "<polyline fill=\"none\" stroke=\"#2d6a4f\" stroke-width=\"2\" points=\"\(path)\"/>"
+        for (y, v) in points { svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#2d6a4f\"><title>%d: %.4f</title></circle>", px(y), py(v), y, v) }
+        svg += String(format: "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\">%d</text><text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" text-anchor=\"end\">%d</text>", m, h - 8, points.first!.0, w - m, h - 8, points.last!.0)
+        svg += String(format: "<text x=\"4\" y=\"%.0f\" font-size=\"12\">%.3f</text><text x=\"4\" y=\"%.0f\" font-size=\"12\">%.3f</text>", m, y1, h - m, y0)
+        return "<h2>Mean productivity by year</h2>" + svg + "</svg>"
+    }
+
     static func page(_ doc: LDNReport.Document, maps: [String: String]) -> String {
-        var body = ""
+        var body = annualChart(doc.productivityAnnualMeans)
         for p in doc.periods {
             body += "<section><h2>\(escape(p.name)) (\(p.years[0])&ndash;\(p.years[1]))</h2>"
             body += "<p class=\"headline\">Land degraded: <b>\(p.proportionDegradedPercent.map { String(format: "%.2f %%", $0) } ?? "n/a")</b> of the assessed area.</p>"

@@ -76,7 +76,10 @@ public enum StreamedCalculation {
         }
         do {
             let outBlock = bands.compactMap { $0?.blockSize.height }.max() ?? 256
-            let rows = stripHeight(output: outBlock)
+            // Many inputs (a 25-year stack, 16-day composites) would make full
+            // strips large: keep the double-buffered inputs near 256 MB.
+            let perRow = grid.width * (inputs.count + (mask == nil ? 0 : 1)) * MemoryLayout<Float>.size * 2
+            let rows = max(1, min(stripHeight(output: outBlock), (256 << 20) / max(perRow, 1)))
             let strips = Window.strips(width: grid.width, height: grid.height, rows: rows)
             let stats = try stream(strips: strips, capacity: grid.width * rows, inputs: inputs, mask: mask,
                                    specs: specs, kernel: kernel, bands: bands, observer: observer, progress: progress)

@@ -1,0 +1,128 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiMonitorKit
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// `ldn` on the hand-built region: every layer and table worked out by hand.
+final class LDNJobTests: XCTestCase {
+    func json(_ path: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+    }
+
+    func rows(_ period: [String: Any], _ indicator: String) -> [Int: [String: Any]] {
+        let sub = (period["subIndicators"] as! [String: Any])[indicator] as! [[String: Any]]
+        return Dictionary(uniqueKeysWithValues: sub.map { ($0["code"] as! Int, $0) })
+    }
+
+    func testHandWorkedRegion() throws {
+        let tmp = try TemporaryFolder()
+        let config = try LDNTestRegion.write(tmp)
+        let out = tmp.file("out")
+        _ = try LDNJob.run(LDNOptions(config: config, output: out, quiet: true))
+
+        // Per pixel, by hand (docs/ldn.md):
+        //  0 falling: trajectory -3 (S = -55 of 11 years), state -1 (recent mean 0.24 vs 0.46), LPD 1 declining -> -1.
+        //  1 rising: trajectory 3, state 1, performance 0 -> LPD 5 increasing -> +1.
+        //  2 grassland -> other land: land cover -1; SOC x (1 - 10/20 x 0.9) = -45 % -> -1; SDG -1.
+        //  3 other land -> tree: land cover +1; SOC x (1 + 10/20 x 1) = +50 % -> +1; productivity stable; SDG +1.
+        //  4-6 flat grassland: all stable. 7 water: flat (trajectory 0) but no land unit, so performance,
+        //  LPD and SOC are nodata -> SDG nodata.
+        let expected: [String: [Float]] = [
+            "trajectory": [-3, 3, 0, 0, 0, 0, 0, 0],
+            "lpd": [1, 5, 4, 4, 4, 4, 4, .nan],
+            "landcover-status": [0, 0, -1, 1, 0, 0, 0, 0],
+            "soc-status": [0, 0, -1, 1, 0, 0, 0, .nan],
+            "sdg-15-3-1": [-1, 1, -1, 1, 0, 0, 0, .nan],
+        ]
+        for (layer, want) in expected {
+            let got = try TestRaster.read("\(out)/baseline/\(layer).tif").map { $0 == -32768 ? Float.nan : $0 }
+            for i in want.indices {
+                if want[i].isNaN { XCTAssertTrue(got[i].isNaN, "\(layer) pixel \(i): \(got[i])") } else { XCTAssertEqual(got[i], want[i], "\(layer) pixel \(i)") }
+            }
+        }
+        // Areas: 0.0009 km2 a pixel; 7 land pixels.
+        let report = try json("\(out)/report.json")
+        let baseline = (report["periods"] as! [[String: Any]])[0]
+        let sdg = rows(baseline, "SDG 15.3.1 (one out, all out)")
+        XCTAssertEqual(sdg[-1]!["km2"] as! Double, 0.0018, accuracy: 1e-9)
+        XCTAssertEqual(sdg[1]!["km2"] as! Double, 0.0018, accuracy: 1e-9)
+        XCTAssertEqual(sdg[0]!["km2"] as! Double, 0.0027, accuracy: 1e-9)
+        XCTAssertEqual(sdg[-32768]!["km2"] as! Double, 0.0009, accuracy: 1e-9)
+        XCTAssertEqual(sdg[-1]!["percent"] as! Double, 100.0 * 2 / 7, accuracy: 1e-3)
+        XCTAssertEqual(baseline["proportionDegradedPercent"] as! Double, 100.0 * 2 / 7, accuracy: 1e-3)
+        let lc = rows(baseline, "land cover")
+        XCTAssertEqual(lc[-1]!["pixels"] as? Int, 1)
+        XCTAssertEqual(lc[1]!["pixels"] as? Int, 1)
+        XCTAssertEqual(lc[0]!["pixels"] as? Int, 6, "water -> water is stable in the matrix")
+        // Transitions (km2): grassland -> grassland 5 pixels, grassland -> other land 1, other land -> tree 1, water -> water 1.
+        let m = baseline["landCoverTransitionsKm2"] as! [[Double]]
+        XCTAssertEqual(m[1][1], 0.0045, accuracy: 1e-9)
+        XCTAssertEqual(m[1][5], 0.0009, accuracy: 1e-9)
+        XCTAssertEqual(m[5][0], 0.0009, accuracy: 1e-9)
+        XCTAssertEqual(m[6][6], 0.0009, accuracy: 1e-9)
+        XCTAssertEqual(m.flatMap { $0 }.reduce(0, +), 0.0072, accuracy: 1e-9)
+        for f in ["report.html", "report.md", "tables/sdg-15-3-1-summary.csv", "tables/baseline-land-cover-transitions.csv"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/\(f)"), f)
+        }
+    }
+
+    func testRerunGivesByteIdenticalTables() throws {
+        let tmp = try TemporaryFolder()
+        let config = try LDNTestRegion.write(tmp)
+        _ = try LDNJob.run(LDNOptions(config: config, output: tmp.file("a"), quiet: true))
+        _ = try LDNJob.run(LDNOptions(config: config, output: tmp.file("b"), quiet: true))
+        for f in ["report.json", "report.md", "tables/sdg-15-3-1-summary.csv", "tables/baseline-productivity-dynamics.csv"] {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: tmp.file("a/\(f)"))), try Data(contentsOf: URL(fileURLWithPath: tmp.file("b/\(f)"))), f)
+        }
+    }
+
+    func assertInputError(_ config: String, _ mentions: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try LDNJob.run(LDNOptions(config: config, output: "", checkOnly: true, quiet: true)), file: file, line: line) { e in
+            XCTAssertEqual((e as? KubuqiError)?.exitCode, 3, "\(e)", file: file, line: line)
+            for m in mentions { XCTAssertTrue("\(e)".contains(m), "\(m) in: \(e)", file: file, line: line) }
+        }
+    }
+
+    func testMissingYear() throws {
+        let tmp = try TemporaryFolder()
+        let config = try LDNTestRegion.write(tmp, stackYears: [2000, 2001, 2002, 2004, 2005, 2006, 2007, 2008, 2009, 2010])
+        assertInputError(config, ["ndvi.tif", "missing year 2003"])
+    }
+
+    func testYearsOutOfOrder() throws {
+        let tmp = try TemporaryFolder()
+        let config = try LDNTestRegion.write(tmp, stackYears: [2000, 2001, 2003, 2002, 2004, 2005, 2006, 2007, 2008, 2009, 2010])
+        assertInputError(config, ["ndvi.tif", "out of order", "2002"])
+    }
+
+    func testUnknownLandCoverCodeIsNamedWithItsPixelCount() throws {
+        let tmp = try TemporaryFolder()
+        let config = try LDNTestRegion.write(tmp, lcCodes2010: [130, 130, 200, 60, 55, 55, 130, 210])
+        assertInputError(config, ["lc2010.tif", "code 55 (2 pixels)"])
+    }
+
+    func testGridsThatDiffer() throws {
+        let tmp = try TemporaryFolder()
+        var config = try LDNTestRegion.write(tmp)
+        try TestRaster.write(tmp.file("soc.tif"), width: 4, height: 2, values: Array(repeating: 40, count: 8), epsg: 32650)
+        assertInputError(config, ["soc.tif", "EPSG:32650"])
+        config = try LDNTestRegion.write(tmp)
+        assertNoThrow { try LDNJob.run(LDNOptions(config: config, output: "", checkOnly: true, quiet: true)) }
+    }
+
+    func assertNoThrow(_ body: () throws -> Any) { XCTAssertNoThrow(try body()) }
+
+    func testUnreadableConfigNamesLineAndKey() throws {
+        let tmp = try TemporaryFolder()
+        _ = try LDNTestRegion.write(tmp)
+        // A typo'd key on line 12 of the config.
+        assertInputError(try LDNTestRegion.config(tmp, extra: "[soc2]\nbaseline = 1\n"), ["ldn.toml", "soc2", "unknown key"])
+        assertInputError(try LDNTestRegion.config(tmp, extra: "", periods: "[periods]\nbaseline = [2000, 2010]\nreporting = [[2008, 2010]\n"),
+                         ["ldn.toml:", "array is not closed"])
+        assertInputError(try LDNTestRegion.config(tmp, extra: "", periods: "[periods]\nbaseline = 2000\n"), ["ldn.toml:13:", "periods.baseline", "[first year, last year]"])
+        assertInputError(try LDNTestRegion.config(tmp, extra: "", periods: "[periods]\nbaseline = [2000, 2010]\nreportng = [[2008, 2010]]\n"),
+                         ["ldn.toml:14:", "periods.reportng", "unknown key"])
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import KubuqiIndicators
+import KubuqiRaster
 
 /// The `ldn` configuration (TOML, see docs/ldn.md and Fixtures/ldn.toml).
 public struct LDNConfig: Sendable {
@@ -55,7 +56,9 @@ public struct LDNConfig: Sendable {
         files += [externalLPD, ecologicalUnits].compactMap { $0 }
         files += landCoverMaps.keys.sorted().map { landCoverMaps[$0]! }
         files += [socBaseline] + [climateZones, zones].compactMap { $0 }
-        return files
+        // FILE:BAND selections name the file once.
+        var seen = Set<String>()
+        return files.map { BandSelection(parsing: $0).path }.filter { seen.insert($0).inserted }
     }
 
     /// Reads and validates the config's syntax and keys (not yet the files' contents).

@@ -18,6 +18,14 @@ final class DemoTests: CLITestCase {
         func ha(_ codes: [Int]) -> Double { rows.filter { codes.contains($0["code"] as! Int) }.reduce(0) { $0 + ($1["hectares"] as! Double) } }
         XCTAssertEqual(ha([-2, -1]), 1208 * 0.09, accuracy: 0.05 * 1208 * 0.09)
         XCTAssertEqual(ha([1, 2]), 1608 * 0.09, accuracy: 0.05 * 1608 * 0.09)
+        // The LDN report classes every planted patch with its sign in the reporting periods.
+        let degraded = try TestRaster.read(fixtures + "/truth/degradation.tif"), restored = try TestRaster.read(fixtures + "/truth/restoration.tif")
+        for period in ["reporting-2014-2018", "reporting-2019-2024"] {
+            let sdg = try TestRaster.read(out + "/ldn/\(period)/sdg-15-3-1.tif")
+            XCTAssertEqual(zip(degraded, sdg).filter { $0.0 == 1 }.map(\.1), Array(repeating: -1, count: 1208), period)
+            XCTAssertEqual(zip(restored, sdg).filter { $0.0 == 1 }.map(\.1), Array(repeating: 1, count: 1608), period)
+        }
+        XCTAssertTrue(r.stdout.contains("ldn/report.html"), r.stdout)
         for f in ["indices-2013/ndvi.tif", "indices-2023/bsi.tif", "change/quicklook.png", "change/change-class.tif"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + f), f)
         }

@@ -65,7 +65,43 @@ public enum DemoJob {
                      + "(quicklook.png, change-stats.json)")
         lines.append(String(format: "  degraded: %.2f ha found, %.2f ha planted; restored: %.2f ha found, %.2f ha planted",
                             found.0, truth.0, found.1, truth.1))
+
+        // 3. The SDG 15.3.1 report over the annual NDVI stack, land cover and SOC.
+        let config = try demoConfig(fixtures: fx, in: out)
+        let report = try LDNJob.run(LDNOptions(config: config, output: out.file("ldn"), quiet: quiet))
+        lines.append("SDG 15.3.1 report: \(out.file("ldn"))/report.html (config \(config))")
+        for p in report.periods { lines.append("  \(p.name) \(p.years.lowerBound)-\(p.years.upperBound): \(p.summaryLine)") }
         return Result(folder: path, lines: lines, planted: truth, found: found)
+    }
+
+    /// The LDN configuration for the fixtures: the fixtures' own `ldn.toml` when
+    /// present, else one written into the output folder.
+    static func demoConfig(fixtures: String, in out: OutputFolder) throws -> String {
+        let own = fixtures + "/ldn.toml"
+        if FileManager.default.fileExists(atPath: own) { return own }
+        let absolute = URL(fileURLWithPath: fixtures).standardizedFileURL.path
+        let text = """
+        # SDG 15.3.1 on the kubuqi-monitor fixtures (written by `kubuqi-monitor demo`).
+        # The planted changes start in 2014: the baseline 2000-2013 is stable, the reporting periods see them.
+        [productivity]
+        stack = "\(absolute)/\(FixtureGenerator.ndviStackPath)"
+        scale = 0.0001
+
+        [landcover]
+        maps = { 2000 = "\(absolute)/\(FixtureGenerator.landCover2000Path)", 2024 = "\(absolute)/\(FixtureGenerator.landCover2024Path)" }
+
+        [soc]
+        baseline = "\(absolute)/\(FixtureGenerator.socPath)"
+        climate = "temperate-dry"
+
+        [periods]
+        baseline = [2000, 2013]
+        reporting = [[2014, 2018], [2019, 2024]]
+
+        """
+        let path = out.file("ldn.toml")
+        try atomicWrite(Data(text.utf8), to: path)
+        return path
     }
 
     /// Planted degradation and restoration areas from the fixtures' truth.json.

@@ -36,12 +36,41 @@ public struct FixtureGenerator: Sendable {
     public static let truthPath = "truth/truth.json"
     /// The README.
     public static let readmePath = "README.md"
+    /// The configuration of `kubuqi-monitor ldn` for the study area.
+    public static let ldnConfigPath = "ldn.toml"
 
     /// The folder of a scene, relative to the fixtures root: `landsat/<product id>`.
     public static func sceneFolder(_ acquisition: LandsatAcquisition) -> String { "landsat/" + acquisition.productID }
 
     /// The seed of the layout and of all noise.
     public var seed: UInt64
+
+    /// `ldn.toml`: the SDG 15.3.1 run on the study area (paths relative to
+    /// the fixtures folder, as `kubuqi-monitor ldn` resolves them against the
+    /// config's folder). Baseline 2000-2015 as in the UNCCD guidance, and one
+    /// reporting period, the 16 years ending with the last year of the stack.
+    public static let ldnConfig = """
+        # SDG indicator 15.3.1 on the synthetic study area: the configuration of
+        # `kubuqi-monitor ldn`. Paths are relative to this file's folder.
+        # Written by `kubuqi-monitor fixtures`; see README.md for the planted truth.
+
+        [productivity]
+        stack = "\(ndviStackPath)"   # one band per year, named "2000".."2024"
+        scale = 0.0001                              # stored as NDVI x 10000
+
+        [landcover]
+        maps = { \(StudyArea.firstYear) = "\(landCover2000Path)", \(StudyArea.lastYear) = "\(landCover2024Path)" }
+        legend = "esa-cci"
+
+        [soc]
+        baseline = "\(socPath)"
+        climate = "temperate-dry"
+
+        [periods]
+        baseline = [2000, 2015]
+        reporting = [[\(StudyArea.lastYear - 15), \(StudyArea.lastYear)]]
+
+        """
 
     /// A generator for `seed`.
     public init(seed: UInt64 = FixtureGenerator.defaultSeed) { self.seed = seed }
@@ -110,6 +139,7 @@ public struct FixtureGenerator: Sendable {
                                     nodata: Double(LandCoverMap.nodata),
                                     metadata: source + [("CLASSIFICATION", "ESA CCI land cover (LCCS codes)")])
         }
+        try text(Self.ldnConfigPath, Self.ldnConfig)
         let soc = SOCBaseline(area: area)
         try GeoTIFFWriter.write(try path(Self.socPath), type: .int16,
                                 bands: [.init(GeoTIFFWriter.floats(soc.values), description: "SOC 0-30 cm, t/ha")],

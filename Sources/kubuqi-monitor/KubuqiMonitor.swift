@@ -48,6 +48,7 @@ struct KubuqiMonitor: ParsableCommand {
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
+        Interruption.waitIfInterrupted()
         FileHandle.standardError.write("kubuqi-monitor: error: \(message)\n".data(using: .utf8)!)
         Foundation.exit(code)
     }

@@ -31,10 +31,12 @@ public enum ChangeJob {
         guard o.indices.count == expectedIndices else {
             throw KubuqiError(.usage, "--method \(o.method.rawValue) takes \(expectedIndices) ind\(expectedIndices == 1 ? "ex" : "ices"), got \(o.indices.joined(separator: ","))")
         }
-        let out = try OutputFolder(o.outputFolder)
-        try out.lock()
-        let work = try out.workFolder()
+        let destination = try OutputFolder(o.outputFolder)
+        try destination.lock()
+        let work = try destination.workFolder()
         defer { work.remove() }
+        // Everything is written to a staging folder and published at the end.
+        let out = try work.staging()
 
         // 1. The index rasters of both dates.
         let (before, after) = try indexRasters(o, work: work)
@@ -115,6 +117,8 @@ public enum ChangeJob {
         result.files["csv"] = out.file("change-stats.csv")
         result.files["quicklook"] = out.file("quicklook.png")
         result.summary = report.summary()
+        try destination.publish(out.path)
+        result.files = result.files.mapValues { destination.file(($0 as NSString).lastPathComponent) }
         return result
     }
 

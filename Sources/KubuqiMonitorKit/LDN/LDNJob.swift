@@ -62,6 +62,7 @@ public enum LDNJob {
         try out.lock()
         let work = try out.workFolder()
         defer { work.remove() }
+        let stage = try work.staging()
         let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
         let finalInputs = Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
                                  landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
@@ -69,13 +70,14 @@ public enum LDNJob {
         var baselineSDG: String?
         for period in periods {
             log("period \(period.name) \(period.years.lowerBound)-\(period.years.upperBound): land cover \(period.landCoverStart) -> \(period.landCoverEnd)")
-            let result = try LDNPeriodRun(period: period, inputs: finalInputs, output: out, work: work,
+            let result = try LDNPeriodRun(period: period, inputs: finalInputs, output: stage, work: work,
                                           baselineSDG: baselineSDG, creationOptions: o.creationOptions, quiet: o.quiet).run()
             if period.isBaseline { baselineSDG = result.files[.sdg] }
             report.periods.append(result)
             log("period \(period.name): \(result.summaryLine)")
         }
-        try report.write(to: out, inputs: config.inputFiles)
+        try report.write(to: stage, inputs: config.inputFiles)
+        try out.publish(stage.path)
         log("report written: \(out.file("report.html")), report.json, report.md, tables/*.csv")
         return report
     }

@@ -53,6 +53,21 @@ public struct OutputFolder: Sendable {
 
     /// A fresh hidden work folder inside.
     public func workFolder() throws -> WorkFolder { try WorkFolder(in: path) }
+
+    /// Moves every file of `staging` (recursively) into this folder, replacing
+    /// files of the same name. Each move is a rename on the same file system, so
+    /// a run's outputs replace the previous run's only once all are complete;
+    /// an interrupted run leaves the previous outputs as they were.
+    public func publish(_ staging: String) throws {
+        for file in try SceneFiles.list(staging) {
+            let relative = String(file.dropFirst(staging.count + 1))
+            let target = self.file(relative)
+            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            guard rename(file, target) == 0 else {
+                throw KubuqiError.output(target, "cannot move the finished file into place (\(String(cString: strerror(errno))))")
+            }
+        }
+    }
 }
 
 /// A hidden folder of intermediate files, removed by ``remove()`` and on interruption.
@@ -71,6 +86,13 @@ public struct WorkFolder: Sendable {
 
     /// A path inside.
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    /// A staging output folder inside, where a run writes before ``OutputFolder/publish(_:)``.
+    public func staging() throws -> OutputFolder {
+        let p = file("stage")
+        try FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
+        return try OutputFolder(p)
+    }
 
     /// Removes the folder and everything in it.
     public func remove() {

@@ -9,6 +9,16 @@ public enum Interruption {
     /// Kept alive for the life of the process; written once, from `main`.
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
+    private static let interrupted = Mutex<Bool>(false)
+
+    /// Called on the main thread when a command fails: if the failure comes from
+    /// an interruption in progress (its cleanup pulled files away from the
+    /// writers), wait for the signal handler to finish and exit with its code.
+    public static func waitIfInterrupted() {
+        guard interrupted.withLock({ $0 }) else { return }
+        while true { sleep(1) }
+    }
+
     /// Registers a temporary file to remove if the process is interrupted.
     public static func register(_ path: String) { pending.withLock { _ = $0.insert(path) } }
 
@@ -24,9 +34,18 @@ public enum Interruption {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
+                interrupted.withLock { $0 = true }
                 let files = pending.withLock { $0 }
                 for f in files {
-                    if f.hasSuffix("/") { try? FileManager.default.removeItem(atPath: String(f.dropLast())) } else { unlink(f) }
+                    if f.hasSuffix("/") {
+                        // Move the folder out of the way first, so that writes still in flight
+                        // on other threads cannot recreate files in it, then delete it.
+                        let folder = String(f.dropLast()), trash = folder + ".interrupted"
+                        let victim = rename(folder, trash) == 0 ? trash : folder
+                        try? FileManager.default.removeItem(atPath: victim)
+                    } else {
+                        unlink(f)
+                    }
                 }
                 let msg = "kubuqi-monitor: interrupted; no output written\n"
                 _ = msg.withCString { write(2, $0, strlen($0)) }

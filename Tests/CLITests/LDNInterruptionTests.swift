@@ -1,0 +1,103 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// An `ldn` run interrupted by SIGINT leaves the previous report and layers as they were.
+final class LDNInterruptionTests: CLITestCase {
+    /// Sparse rasters of `size` x `size` (unwritten tiles read as 0): quick to make, slow enough to interrupt.
+    func writeSparseRegion(_ tmp: TemporaryFolder, size: Int) throws -> String {
+        func make(_ name: String, bands: Int, type: RasterDataType, nodata: Double?) throws -> Dataset {
+            let ds = try Dataset.create(tmp.file(name), width: size, height: size, bands: bands, type: type,
+                                        options: CreationOptions(parsing: ["TILED=YES", "SPARSE_OK=TRUE"]))
+            try ds.setGeoTransform(TestRaster.utm49Transform)
+            try ds.setProjection(SpatialReference(epsg: 32649)!.wkt2)
+            if let nodata { for b in 1...bands { try ds.band(b).setNodata(nodata) } }
+            return ds
+        }
+        let stack = try make("ndvi.tif", bands: 11, type: .float32, nodata: nil)
+        for k in 0..<11 { try stack.band(k + 1).setDescription(String(2000 + k)) }
+        try stack.close()
+        try make("lc.tif", bands: 1, type: .byte, nodata: 0).close()
+        try make("soc.tif", bands: 1, type: .float32, nodata: nil).close()
+        let config = """
+        [productivity]
+        stack = "ndvi.tif"
+        [landcover]
+        maps = { 2000 = "lc.tif" }
+        [soc]
+        baseline = "soc.tif"
+        [periods]
+        baseline = [2000, 2010]
+        """
+        try config.write(toFile: tmp.file("big.toml"), atomically: true, encoding: .utf8)
+        return tmp.file("big.toml")
+    }
+
+    func testSIGINTKeepsThePreviousReport() throws {
+        let tmp = try TemporaryFolder()
+        let small = try TemporaryFolder()
+        let smallConfig = try LDNTestRegionForCLI.write(small)
+        let out = tmp.file("out")
+        let first = try CLIRunner.run(["ldn", "--config", smallConfig, "-o", out, "-q"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let before = try Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))
+        let sdgBefore = try Data(contentsOf: URL(fileURLWithPath: out + "/baseline/sdg-15-3-1.tif"))
+
+        let big = try writeSparseRegion(tmp, size: 1500)
+        let (p, _, err) = try CLIRunner.start(["ldn", "--config", big, "-o", out, "-q"])
+        let deadline = Date().addingTimeInterval(30)
+        func staged() -> Bool {
+            guard let items = try? FileManager.default.subpathsOfDirectory(atPath: out) else { return false }
+            return items.contains { $0.contains(".kubuqi-work") && $0.hasSuffix(".tif") }
+        }
+        while Date() < deadline && !staged() { usleep(20_000) }
+        XCTAssertTrue(p.isRunning, "the run must still be going when interrupted")
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(p.terminationStatus, 130, stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/report.json")), before, "previous report intact")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/baseline/sdg-15-3-1.tif")), sdgBefore, "previous layer intact")
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: out).contains { $0.hasPrefix(".kubuqi-work") }, "no staging left")
+        // A re-run after the interruption completes normally.
+        let again = try CLIRunner.run(["ldn", "--config", smallConfig, "-o", out, "-q"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/report.json")), before)
+    }
+}
+
+/// The 4 x 2 hand-built region of the library tests, for the CLI tests.
+enum LDNTestRegionForCLI {
+    static func write(_ tmp: TemporaryFolder) throws -> String {
+        var options = CreationOptions()
+        options.set("COMPRESS", "DEFLATE")
+        let ds = try Dataset.create(tmp.file("ndvi.tif"), width: 4, height: 2, bands: 11, type: .float32, options: options)
+        try ds.setGeoTransform(TestRaster.utm49Transform)
+        try ds.setProjection(SpatialReference(epsg: 32649)!.wkt2)
+        for k in 0..<11 {
+            let t = Float(k)
+            let values: [Float] = [0.6 - 0.04 * t, 0.3 + 0.04 * t, 0.5, 0.5, 0.5, 0.5, 0.5, -0.2]
+            let band = try ds.band(k + 1)
+            band.setDescription(String(2000 + k))
+            try values.withUnsafeBufferPointer { try band.write(Window(column: 0, row: 0, width: 4, height: 2), from: $0) }
+        }
+        try ds.close()
+        try TestRaster.write(tmp.file("lc2000.tif"), width: 4, height: 2, values: [130, 130, 130, 200, 130, 130, 130, 210], type: .byte)
+        try TestRaster.write(tmp.file("lc2010.tif"), width: 4, height: 2, values: [130, 130, 200, 60, 130, 130, 130, 210], type: .byte)
+        try TestRaster.write(tmp.file("soc.tif"), width: 4, height: 2, values: Array(repeating: 40, count: 8))
+        let text = """
+        [productivity]
+        stack = "ndvi.tif"
+        [landcover]
+        maps = { 2000 = "lc2000.tif", 2010 = "lc2010.tif" }
+        [soc]
+        baseline = "soc.tif"
+        [periods]
+        baseline = [2000, 2010]
+        """
+        try text.write(toFile: tmp.file("ldn.toml"), atomically: true, encoding: .utf8)
+        return tmp.file("ldn.toml")
+    }
+}

@@ -131,3 +131,40 @@ final class ChangeJobTests: XCTestCase {
         XCTAssertEqual(classCounts(json, zone: tables[0])[2], 0)
     }
 }
+
+extension ChangeJobTests {
+    /// CVA on NDVI and BSI: a patch where NDVI falls and BSI rises is degradation; the magnitude is the vector's length.
+    func testChangeVectorAnalysisQuadrants() throws {
+        let tmp = try TemporaryFolder()
+        let n = 10 * 10
+        var ndvi0 = [Float](repeating: 0.4, count: n), ndvi1 = ndvi0
+        var bsi0 = [Float](repeating: 0.1, count: n), bsi1 = bsi0
+        for i in 0..<20 { ndvi1[i] = 0.1; bsi1[i] = 0.5 }            // degradation: dNDVI -0.3, dBSI +0.4 -> |v| = 0.5
+        for i in 50..<60 { ndvi1[i] = 0.7; bsi1[i] = -0.3 }          // recovery: +0.3, -0.4
+        for i in 80..<85 { ndvi1[i] = 0.45; bsi1[i] = 0.45 }         // mixed: +0.05 veg, +0.35 soil -> leans to degradation
+        _ = (ndvi0, bsi0)
+        for (name, v) in [("n0", ndvi0), ("n1", ndvi1), ("b0", bsi0), ("b1", bsi1)] {
+            try TestRaster.write(tmp.file("\(name).tif"), width: 10, height: 10, values: v)
+        }
+        ndvi0[0] = 0; bsi0[0] = 0
+        let r = try ChangeJob.run(ChangeOptions(before: tmp.file("n0.tif") + "," + tmp.file("b0.tif"),
+                                                after: tmp.file("n1.tif") + "," + tmp.file("b1.tif"), outputFolder: tmp.file("out"),
+                                                method: .cva, threshold: .fixed(change: 0.2, strong: 0.45), quiet: true))
+        let classes = try TestRaster.read(r.files["class"]!), magnitude = try TestRaster.read(r.files["magnitude"]!)
+        let direction = try TestRaster.read(r.files["direction"]!)
+        XCTAssertEqual(magnitude[0], -0.5, accuracy: 1e-6)
+        XCTAssertEqual(classes[0], -2)
+        XCTAssertEqual(magnitude[50], 0.5, accuracy: 1e-6)
+        XCTAssertEqual(classes[50], 2)
+        // Mixed quadrant: oriented (+0.05, -0.35): length 0.354, projection negative -> degradation.
+        XCTAssertEqual(magnitude[80], -Float((0.05 * 0.05 + 0.35 * 0.35).squareRoot()), accuracy: 1e-5)
+        XCTAssertEqual(classes[80], -1)
+        XCTAssertEqual(classes[99], 0)
+        // Direction of the oriented vector (-0.3, -0.4) is 233.13 degrees.
+        XCTAssertEqual(direction[0], Float(180 + atan(0.4 / 0.3) * 180 / .pi), accuracy: 1e-3)
+        let counts = PlantedChangePair.classCounts(try PlantedChangePair.readJSON(r.files["json"]!))
+        XCTAssertEqual(counts[-2], 20)
+        XCTAssertEqual(counts[2], 10)
+        XCTAssertEqual(counts[-1], 5)
+    }
+}

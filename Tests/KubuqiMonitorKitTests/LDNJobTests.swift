@@ -126,3 +126,22 @@ final class LDNJobTests: XCTestCase {
                          ["ldn.toml:14:", "periods.reportng", "unknown key"])
     }
 }
+
+extension LDNJobTests {
+    func testZoneTables() throws {
+        let tmp = try TemporaryFolder()
+        _ = try LDNTestRegion.write(tmp)
+        // Zone 1: columns 0-1 (pixels 0, 1, 4, 5); zone 2: columns 2-3 (pixels 2, 3, 6, 7).
+        try TestRaster.write(tmp.file("zones.tif"), width: 4, height: 2, values: [1, 1, 2, 2, 1, 1, 2, 2], type: .byte)
+        let config = try LDNTestRegion.config(tmp, extra: "[zones]\nfile = \"zones.tif\"\n")
+        _ = try LDNJob.run(LDNOptions(config: config, output: tmp.file("out"), quiet: true))
+        let report = try json(tmp.file("out/report.json"))
+        let zones = ((report["periods"] as! [[String: Any]])[0]["zones"]) as! [[String: Any]]
+        XCTAssertEqual(zones.map { $0["id"] as! Int }, [1, 2])
+        // Zone 1: one degraded, one improved, two stable -> 25 % degraded; zone 2: one of three land pixels.
+        XCTAssertEqual(zones[0]["proportionDegradedPercent"] as! Double, 25, accuracy: 1e-6)
+        XCTAssertEqual(zones[1]["proportionDegradedPercent"] as! Double, 100.0 / 3, accuracy: 1e-3)
+        let csv = try String(contentsOfFile: tmp.file("out/tables/baseline-zones.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.contains("2,zone 2,SDG 15.3.1 (one out, all out),no data,1,0.000900,"), csv)
+    }
+}

@@ -67,6 +67,7 @@ public enum LDNJob {
         let finalInputs = Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
                                  landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
                                  climateZones: inputs.climateZones, zones: zoneLayer?.raster, zoneNames: zoneLayer?.names ?? [:])
+        report.zoneNames = finalInputs.zoneNames
         var baselineSDG: String?
         for period in periods {
             log("period \(period.name) \(period.years.lowerBound)-\(period.years.upperBound): land cover \(period.landCoverStart) -> \(period.landCoverEnd)")

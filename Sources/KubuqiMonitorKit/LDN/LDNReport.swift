@@ -13,6 +13,8 @@ public struct LDNReport: Sendable {
     public let grid: Grid
     /// The periods, baseline first.
     public var periods: [LDNPeriodResult]
+    /// Zone names by id (vector zones).
+    public var zoneNames: [Int: String] = [:]
 
     static let statusNames: [Int16: String] = [-1: "degraded", 0: "stable", 1: "improved", DegradationStatus.nodata: "no data"]
     static let lpdNames: [Int16: String] = [1: "declining", 2: "early signs of decline", 3: "stable but stressed", 4: "stable",
@@ -38,6 +40,14 @@ public struct LDNReport: Sendable {
         var statusVsBaseline: [ClassArea]?
         var landCoverTransitionsKm2: [[Double]]
         var layers: [String: String]
+        var zones: [ZoneDocument]?
+    }
+
+    struct ZoneDocument: Codable {
+        var id: Int
+        var name: String
+        var proportionDegradedPercent: Double?
+        var subIndicators: [String: [ClassArea]]
     }
 
     struct YearMean: Codable {
@@ -73,6 +83,23 @@ public struct LDNReport: Sendable {
         }
     }
 
+    /// Per-zone tables of one period (zone 0: outside every zone).
+    func zoneDocuments(_ p: LDNPeriodResult) -> [ZoneDocument] {
+        let ids = Set(p.areas.values.flatMap { $0.rows.map(\.zone) }).sorted()
+        return ids.map { id in
+            var sub: [String: [ClassArea]] = [:]
+            for (layer, name) in Self.subIndicators {
+                guard let t = p.areas[layer] else { continue }
+                var only = AreaTable()
+                for r in t.rows where r.zone == id { only.add(zone: id, classValue: r.classValue, count: r.count, areaKm2: r.count > 0 ? r.areaKm2 / Double(r.count) : 0) }
+                sub[name] = classAreas(only, names: Self.statusNames)
+            }
+            return ZoneDocument(id: Int(id), name: id == 0 ? "outside every zone" : (zoneNames[Int(id)] ?? "zone \(id)"),
+                                proportionDegradedPercent: sub["SDG 15.3.1 (one out, all out)"]?.first { $0.code == -1 }?.percent,
+                                subIndicators: sub)
+        }
+    }
+
     func document(inputs: [String]) throws -> Document {
         let comparisonNames = Dictionary(uniqueKeysWithValues: LDNLegend.comparison.map { (Int16($0.value), $0.name) })
             .merging([DegradationStatus.nodata: "no data"]) { a, _ in a }
@@ -87,7 +114,8 @@ public struct LDNReport: Sendable {
                 productivityDynamics: p.areas[.lpd].map { classAreas($0, names: Self.lpdNames) } ?? [],
                 statusVsBaseline: p.areas[.comparison].map { classAreas($0, names: comparisonNames) },
                 landCoverTransitionsKm2: transitions,
-                layers: Dictionary(uniqueKeysWithValues: p.files.map { ($0.key.file, "\(p.name)/\($0.key.file).tif") }))
+                layers: Dictionary(uniqueKeysWithValues: p.files.map { ($0.key.file, "\(p.name)/\($0.key.file).tif") }),
+                zones: config.zones == nil ? nil : zoneDocuments(p))
         }
         var identities: [[String: String]] = []
         for f in inputs {
@@ -149,6 +177,17 @@ public struct LDNReport: Sendable {
                 matrix += classes[i] + "," + row.map { String(format: "%.6f", $0) }.joined(separator: ",") + "\n"
             }
             tables.append(("\(p.name)-land-cover-transitions", matrix))
+            if let zones = p.zones {
+                var z = "zone,zone_name,sub_indicator,class,pixels,area_km2,percent\n"
+                for zone in zones {
+                    for (_, name) in Self.subIndicators {
+                        for r in zone.subIndicators[name] ?? [] {
+                            z += "\(zone.id),\(ChangeReport.csvField(zone.name)),\(name),\(r.name),\(r.pixels),\(String(format: "%.6f", r.km2)),\(r.percent.map { String(format: "%.4f", $0) } ?? "")\n"
+                        }
+                    }
+                }
+                tables.append(("\(p.name)-zones", z))
+            }
         }
         tables.insert(("sdg-15-3-1-summary", summary), at: 0)
         return tables

@@ -38,7 +38,9 @@ public struct ClassMapQuicklook: Sendable {
         let scale = max(1, min(4, 700 / max(width, height)))
         let mapW = width * scale, mapH = height * scale
         let margin = 20, legendW = 340, titleH = 40
-        var c = Canvas(width: margin * 3 + mapW + legendW, height: max(mapH + titleH + margin * 2 + 50, 320))
+        let legendH = 28 + entries.count * 34 + titleH + margin
+        var c = Canvas(width: max(margin * 3 + mapW + legendW, Canvas.textWidth(title) + 2 * margin),
+                       height: max(mapH + titleH + margin * 2 + 30, legendH))
         c.text(title, x: margin, y: margin / 2 + 2, scale: 2)
         let colors = Dictionary(uniqueKeysWithValues: entries.map { ($0.code, $0.color) })
         let top = titleH

@@ -87,7 +87,12 @@ public enum StreamedCalculation {
             for sink in sinks { try sink?.commit() }
             return stats
         } catch let e as GDALError {
-            throw KubuqiError(.output, e.description)
+            // Name the output the user asked for, not its temporary file, and each GDAL message once.
+            var messages: [String] = []
+            for m in e.messages where !messages.contains(m) { messages.append(m) }
+            var text = e.context + (messages.isEmpty ? "" : " (" + messages.joined(separator: "; ") + ")")
+            for sink in sinks.compactMap({ $0 }) { text = text.replacingOccurrences(of: sink.temporary, with: sink.target) }
+            throw KubuqiError(.output, text)
         }
     }
 

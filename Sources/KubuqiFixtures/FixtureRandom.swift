@@ -1,23 +1,19 @@
+import KubuqiRaster
+
 /// The deterministic random generator of the fixtures: SplitMix64
 /// (Steele, Lea and Flood 2014). The same seed gives the same bytes on every
 /// machine, so committed fixtures can be checked against a fresh generation.
 public struct FixtureRandom: Sendable {
-    private var state: UInt64
+    private var core: SplitMix64
 
     /// A generator started from `seed`.
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { core = SplitMix64(seed: seed) }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { core.next() }
 
     /// A uniform value in `0..<1`.
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    public mutating func unit() -> Double { core.unit() }
 
     /// An independent generator for one purpose (`salt`) of the fixture
     /// seeded with `seed`: the layout, each scene's noise and the NDVI stack

@@ -6,18 +6,6 @@ import Foundation
 import KubuqiGDAL
 import KubuqiRaster
 
-/// SplitMix64, so the benchmark inputs are the same bytes on every run.
-struct Random {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Writes a red/NIR pair with landscape-like structure (smooth fields of
 /// several scales) plus per-pixel noise, so DEFLATE has real work to do.
 func makePair(size: Int, folder: String) throws {
@@ -34,7 +22,7 @@ func makePair(size: Int, folder: String) throws {
         try ds.setProjection(wkt)
         try ds.band(1).setNodata(0)
     }
-    var rng = Random(state: 42)
+    var rng = SplitMix64(seed: 42)
     let rows = 512
     var r = [Float](repeating: 0, count: size * rows), n = r
     for strip in Window.strips(width: size, height: size, rows: rows) {
@@ -59,7 +47,7 @@ func makePair(size: Int, folder: String) throws {
 /// Runs the NDVI kernel on two cached 256x256 blocks for `seconds`; prints pixels per second.
 func kernelThroughput(seconds: Double) {
     let count = 256 * 256
-    var rng = Random(state: 7)
+    var rng = SplitMix64(seed: 7)
     let red = (0..<count).map { _ in Float(rng.next() % 4000 + 1) }
     let nir = (0..<count).map { _ in Float(rng.next() % 6000 + 1) }
     var out = [Float](repeating: 0, count: count)

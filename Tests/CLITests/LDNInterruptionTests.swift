@@ -38,7 +38,7 @@ final class LDNInterruptionTests: CLITestCase {
     func testSIGINTKeepsThePreviousReport() throws {
         let tmp = try TemporaryFolder()
         let small = try TemporaryFolder()
-        let smallConfig = try LDNTestRegionForCLI.write(small)
+        let smallConfig = try LDNTestRegion.write(small)
         let out = tmp.file("out")
         let first = try CLIRunner.run(["ldn", "--config", smallConfig, "-o", out, "-q"])
         XCTAssertEqual(first.status, 0, first.stderr)
@@ -65,39 +65,5 @@ final class LDNInterruptionTests: CLITestCase {
         let again = try CLIRunner.run(["ldn", "--config", smallConfig, "-o", out, "-q"])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/report.json")), before)
-    }
-}
-
-/// The 4 x 2 hand-built region of the library tests, for the CLI tests.
-enum LDNTestRegionForCLI {
-    static func write(_ tmp: TemporaryFolder) throws -> String {
-        var options = CreationOptions()
-        options.set("COMPRESS", "DEFLATE")
-        let ds = try Dataset.create(tmp.file("ndvi.tif"), width: 4, height: 2, bands: 11, type: .float32, options: options)
-        try ds.setGeoTransform(TestRaster.utm49Transform)
-        try ds.setProjection(SpatialReference(epsg: 32649)!.wkt2)
-        for k in 0..<11 {
-            let t = Float(k)
-            let values: [Float] = [0.6 - 0.04 * t, 0.3 + 0.04 * t, 0.5, 0.5, 0.5, 0.5, 0.5, -0.2]
-            let band = try ds.band(k + 1)
-            band.setDescription(String(2000 + k))
-            try values.withUnsafeBufferPointer { try band.write(Window(column: 0, row: 0, width: 4, height: 2), from: $0) }
-        }
-        try ds.close()
-        try TestRaster.write(tmp.file("lc2000.tif"), width: 4, height: 2, values: [130, 130, 130, 200, 130, 130, 130, 210], type: .byte)
-        try TestRaster.write(tmp.file("lc2010.tif"), width: 4, height: 2, values: [130, 130, 200, 60, 130, 130, 130, 210], type: .byte)
-        try TestRaster.write(tmp.file("soc.tif"), width: 4, height: 2, values: Array(repeating: 40, count: 8))
-        let text = """
-        [productivity]
-        stack = "ndvi.tif"
-        [landcover]
-        maps = { 2000 = "lc2000.tif", 2010 = "lc2010.tif" }
-        [soc]
-        baseline = "soc.tif"
-        [periods]
-        baseline = [2000, 2010]
-        """
-        try text.write(toFile: tmp.file("ldn.toml"), atomically: true, encoding: .utf8)
-        return tmp.file("ldn.toml")
     }
 }

@@ -1,4 +1,5 @@
 import KubuqiIndicators
+import KubuqiRaster
 import XCTest
 
 /// Theil-Sen and Mann-Kendall against series worked by hand.
@@ -173,20 +174,8 @@ final class TrendStatisticsTests: XCTestCase {
     }
 }
 
-/// A small deterministic generator for the tests (SplitMix64).
-struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
+/// The tests' deterministic generator.
+typealias TestRandom = SplitMix64
 
 /// Runs `body` with `count` fresh output buffers of `pixels` elements each
 /// and returns their contents.

@@ -1,17 +1,18 @@
 import Foundation
 import KubuqiGDAL
 import KubuqiRaster
-import TestSupport
 
 /// A hand-built 4 x 2 region (30 m pixels, 0.0009 km2 each) whose every LDN
 /// status is worked out by hand, plus helpers to write LDN configs.
-enum LDNTestRegion {
-    static let width = 4, height = 2
-    static let years = Array(2000...2010)
+public enum LDNTestRegion {
+    /// Size of the region.
+    public static let width = 4, height = 2
+    /// The productivity years.
+    public static let years = Array(2000...2010)
 
     /// Pixels: 0 falling NDVI, 1 rising NDVI, 2 grassland -> bare, 3 bare -> tree,
     /// 4-6 flat grassland, 7 water.
-    static func write(_ tmp: TemporaryFolder, stackYears: [Int]? = nil, lcCodes2010: [Float]? = nil) throws -> String {
+    public static func write(_ tmp: TemporaryFolder, stackYears: [Int]? = nil, lcCodes2010: [Float]? = nil) throws -> String {
         let ys = stackYears ?? years
         var options = CreationOptions()
         options.set("COMPRESS", "DEFLATE")
@@ -35,7 +36,7 @@ enum LDNTestRegion {
     }
 
     /// A config over the region's files (relative paths), with `extra` appended.
-    static func config(_ tmp: TemporaryFolder, extra: String, periods: String = "[periods]\nbaseline = [2000, 2010]\n") throws -> String {
+    public static func config(_ tmp: TemporaryFolder, extra: String, periods: String = "[periods]\nbaseline = [2000, 2010]\n") throws -> String {
         let text = """
         # hand-built test region
         [productivity]

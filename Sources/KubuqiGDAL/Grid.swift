@@ -20,6 +20,20 @@ public struct Grid: Sendable, Hashable {
         self.crsWKT = crsWKT
     }
 
+    /// The grid of `window` of this grid: its size, and the geotransform
+    /// moved to the window's corner.
+    public func subgrid(_ window: Window) -> Grid {
+        var t = geoTransform
+        if let g = geoTransform {
+            let (x, y) = g.apply(column: Double(window.column), row: Double(window.row))
+            var c = g.coefficients
+            c[0] = x
+            c[3] = y
+            t = GeoTransform(c)
+        }
+        return Grid(width: window.width, height: window.height, geoTransform: t, crsWKT: crsWKT)
+    }
+
     /// What differs between this grid and `other`, nil when they match.
     /// Geotransforms match within 1e-6 of a pixel; CRS match when PROJ finds
     /// them the same system, whatever their WKT spelling.

@@ -79,3 +79,25 @@ final class IndexJobTests: XCTestCase {
         }
     }
 }
+
+extension IndexJobTests {
+    /// A region (a tile) computes the same pixels as the whole run, with georeferencing moved to the tile.
+    func testRegionEqualsTheSameWindowOfTheWholeRun() throws {
+        let tmp = try TemporaryFolder()
+        let input = try makeInputs(tmp)
+        let bands = [try Dataset.open(input.nir).band(1), try Dataset.open(input.red).band(1)]
+        let inputs = bands.map { PixelInput(band: $0) }
+        let output = { (path: String) in PixelOutput(kernel: SpectralIndex.ndvi.kernel, inputs: [0, 1], spec: RasterOutputSpec(path: path)) }
+        _ = try StreamedCalculation.run(inputs: inputs, outputs: [output(tmp.file("whole.tif"))])
+        let region = Window(column: 100, row: 300, width: 150, height: 260)
+        _ = try StreamedCalculation.run(inputs: inputs, outputs: [output(tmp.file("tile.tif"))], region: region)
+        let whole = try Dataset.open(tmp.file("whole.tif")).band(1).read(region)
+        let tile = try Dataset.open(tmp.file("tile.tif"))
+        XCTAssertEqual(tile.width, 150)
+        XCTAssertEqual(tile.height, 260)
+        let values = try tile.band(1).read(Window(column: 0, row: 0, width: 150, height: 260))
+        XCTAssertEqual(values.map { $0.isNaN ? -9 : $0 }, whole.map { $0.isNaN ? -9 : $0 })
+        // 600000 + 100 x 30, 4470000 - 300 x 30.
+        XCTAssertEqual(tile.geoTransform, GeoTransform([603_000, 30, 0, 4_461_000, 0, -30]))
+    }
+}

@@ -34,7 +34,7 @@ public enum StreamedCalculation {
     ///
     /// - Returns: summary statistics of each output's values (before encoding).
     public static func run(
-        inputs: [PixelInput], mask: PixelMask? = nil, outputs: [PixelOutput],
+        inputs: [PixelInput], mask: PixelMask? = nil, outputs: [PixelOutput], region: Window? = nil,
         observer: ChunkObserver? = nil, progress: (Double) -> Void = { _ in }
     ) throws -> [SummaryStatistics] {
         let body: JointKernel = { ins, outs, _, _ in
@@ -42,7 +42,7 @@ public enum StreamedCalculation {
                 output.kernel(output.inputs.map { ins[$0] }, output.inputs.map { _ in nil }, outs[o])
             }
         }
-        return try runJoint(inputs: inputs, mask: mask, outputs: outputs.map(\.spec), kernel: body,
+        return try runJoint(inputs: inputs, mask: mask, outputs: outputs.map(\.spec), kernel: body, region: region,
                             observer: observer, progress: progress)
     }
 
@@ -55,12 +55,21 @@ public enum StreamedCalculation {
 
     /// Runs one joint kernel producing `outputs.count` layers (a nil spec
     /// computes a layer without writing it).
+    ///
+    /// - Parameter region: a window of the inputs' grid to compute alone (a
+    ///   tile of a plan); the outputs then cover that window only, with their
+    ///   georeferencing shifted to it. Rows passed to kernels and observers stay
+    ///   rows of the whole grid.
     public static func runJoint(
         inputs: [PixelInput], mask: PixelMask? = nil, outputs specs: [RasterOutputSpec?], kernel: @escaping JointKernel,
-        observer: ChunkObserver? = nil, progress: (Double) -> Void = { _ in }
+        region: Window? = nil, observer: ChunkObserver? = nil, progress: (Double) -> Void = { _ in }
     ) throws -> [SummaryStatistics] {
         precondition(!inputs.isEmpty, "a calculation needs at least one input")
-        let grid = inputs[0].band.dataset.grid
+        let full = inputs[0].band.dataset.grid
+        let area = region ?? Window(column: 0, row: 0, width: full.width, height: full.height)
+        precondition(area.column >= 0 && area.row >= 0 && area.column + area.width <= full.width && area.row + area.height <= full.height,
+                     "region outside the grid")
+        let grid = full.subgrid(area)
         let inputPaths = inputs.map(\.band.dataset.path) + (mask.map { [$0.band.dataset.path] } ?? [])
         var sinks: [AtomicOutput?] = []
         var bands: [RasterBand?] = []
@@ -80,8 +89,10 @@ public enum StreamedCalculation {
             // strips large: keep the double-buffered inputs near 256 MB.
             let perRow = grid.width * (inputs.count + (mask == nil ? 0 : 1)) * MemoryLayout<Float>.size * 2
             let rows = max(1, min(stripHeight(output: outBlock), (256 << 20) / max(perRow, 1)))
-            let strips = Window.strips(width: grid.width, height: grid.height, rows: rows)
-            let stats = try stream(strips: strips, capacity: grid.width * rows, inputs: inputs, mask: mask,
+            let strips = Window.strips(width: grid.width, height: grid.height, rows: rows).map {
+                Window(column: $0.column + area.column, row: $0.row + area.row, width: $0.width, height: $0.height)
+            }
+            let stats = try stream(strips: strips, origin: area, capacity: grid.width * rows, inputs: inputs, mask: mask,
                                    specs: specs, kernel: kernel, bands: bands, observer: observer, progress: progress)
             for ds in datasets { try ds.close() }
             for sink in sinks { try sink?.commit() }
@@ -123,7 +134,7 @@ public enum StreamedCalculation {
     }
 
     private static func stream(
-        strips: [Window], capacity: Int, inputs: [PixelInput], mask: PixelMask?, specs: [RasterOutputSpec?],
+        strips: [Window], origin: Window, capacity: Int, inputs: [PixelInput], mask: PixelMask?, specs: [RasterOutputSpec?],
         kernel: JointKernel, bands: [RasterBand?], observer: ChunkObserver?, progress: (Double) -> Void
     ) throws -> [SummaryStatistics] {
         let slots = [StripBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity),
@@ -168,6 +179,7 @@ public enum StreamedCalculation {
             let stats = compute(slot, results: results, window: w, inputs: inputs, mask: mask, outputs: specs.count,
                                 kernel: kernel, observer: observer)
             for o in specs.indices { totals[o].merge(stats[o]) }
+            let local = Window(column: w.column - origin.column, row: w.row - origin.row, width: w.width, height: w.height)
             for (o, band) in bands.enumerated() {
                 guard let band, let spec = specs[o] else { continue }
                 let values = results.buffer(o, count: w.pixelCount)
@@ -177,9 +189,9 @@ public enum StreamedCalculation {
                         encoder.encode(UnsafeBufferPointer(rebasing: values[range]),
                                        into: UnsafeMutableBufferPointer(rebasing: out[range]))
                     }
-                    try band.write(w, from: UnsafeBufferPointer(out))
+                    try band.write(local, from: UnsafeBufferPointer(out))
                 } else {
-                    try band.write(w, from: UnsafeBufferPointer(values))
+                    try band.write(local, from: UnsafeBufferPointer(values))
                 }
             }
             progress(Double(k + 1) / Double(strips.count))

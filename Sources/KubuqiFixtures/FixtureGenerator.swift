@@ -47,12 +47,17 @@ public struct FixtureGenerator: Sendable {
 
     /// `ldn.toml`: the SDG 15.3.1 run on the study area (paths relative to
     /// the fixtures folder, as `kubuqi-monitor ldn` resolves them against the
-    /// config's folder). Baseline 2000-2015 as in the UNCCD guidance, and one
-    /// reporting period, the 16 years ending with the last year of the stack.
+    /// config's folder). The planted changes run from 2013 to 2023, so the
+    /// baseline ends in 2013 (stable) and two reporting periods see them:
+    /// 2014-2018 (productivity only: no land-cover map between 2000 and 2024)
+    /// and 2019-2024 (productivity and the 2000 -> 2024 land-cover change).
+    /// `kubuqi-monitor demo` uses this file when it is present.
     public static let ldnConfig = """
         # SDG indicator 15.3.1 on the synthetic study area: the configuration of
         # `kubuqi-monitor ldn`. Paths are relative to this file's folder.
         # Written by `kubuqi-monitor fixtures`; see README.md for the planted truth.
+        # The planted changes run from 2013 to 2023: the baseline 2000-2013 is stable,
+        # the reporting periods see them (2019-2024 also the land-cover change 2000 -> 2024).
 
         [productivity]
         stack = "\(ndviStackPath)"   # one band per year, named "2000".."2024"
@@ -67,8 +72,8 @@ public struct FixtureGenerator: Sendable {
         climate = "temperate-dry"
 
         [periods]
-        baseline = [2000, 2015]
-        reporting = [[\(StudyArea.lastYear - 15), \(StudyArea.lastYear)]]
+        baseline = [\(StudyArea.firstYear), \(StudyArea.changeStartYear)]
+        reporting = [[\(StudyArea.changeStartYear + 1), 2018], [2019, \(StudyArea.lastYear)]]
 
         """
 

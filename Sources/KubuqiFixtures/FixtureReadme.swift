@@ -121,7 +121,7 @@ public struct FixtureReadme: Sendable {
         | `\(FixtureGenerator.stressedMaskPath)` | Byte: 1 in the stable-but-stressed region, 0 elsewhere |
         | `\(FixtureGenerator.patchIDsPath)` | Byte: the patch id of each pixel (table below), 0 outside the patches |
         | `\(FixtureGenerator.patchTablePath)` | The patch table: id, kind, shape, pixel count, hectares, bounding box in pixels and map metres, classes, NDVI |
-        | `\(FixtureGenerator.ldnConfigPath)` | The configuration of `kubuqi-monitor ldn` for this folder (TOML): the NDVI stack, both land-cover maps, the SOC baseline, climate temperate dry, baseline 2000-2015 and the reporting period \(StudyArea.lastYear - 15)-\(StudyArea.lastYear) |
+        | `\(FixtureGenerator.ldnConfigPath)` | The configuration of `kubuqi-monitor ldn` for this folder (TOML): the NDVI stack, both land-cover maps, the SOC baseline, climate temperate dry, baseline \(StudyArea.firstYear)-\(StudyArea.changeStartYear) (before the planted changes) and the reporting periods \(StudyArea.changeStartYear + 1)-2018 and 2019-\(StudyArea.lastYear) |
         | `\(FixtureGenerator.truthPath)` | Everything below in JSON (`FixtureTruth` in `KubuqiFixtures` reads it), including hand-picked pixels with their DN, reflectance and QA value |
 
         All GeoTIFFs are one 256 x 256 tile per band, DEFLATE with PREDICTOR=2.

@@ -26,18 +26,27 @@ public struct PixelInput: @unchecked Sendable {
         self.validMaximum = validMaximum
     }
 
-    /// Turns stored values into physical ones in place (nodata -> NaN).
+    /// Turns stored values into physical ones in place (nodata -> NaN), eight lanes at a time.
     func prepare(_ buffer: UnsafeMutableBufferPointer<Float>) {
-        let nd = nodata ?? .nan
-        let top = validMaximum ?? .infinity
         let identity = scale == 1 && offset == 0
-        for i in 0..<buffer.count {
+        guard nodata != nil || validMaximum != nil || !identity else { return }
+        let nd = Lanes(repeating: nodata ?? .nan), top = Lanes(repeating: validMaximum ?? .infinity)
+        let a = Lanes(repeating: scale), b = Lanes(repeating: offset), nan = Lanes(repeating: .nan)
+        let n = buffer.count, base = UnsafeMutableRawPointer(buffer.baseAddress!)
+        var i = 0
+        while i + Lanes.scalarCount <= n {
+            let p = base + i * MemoryLayout<Float>.stride
+            let v = p.loadUnaligned(as: Lanes.self)
+            var r = identity ? v : v * a + b
+            r.replace(with: nan, where: (v .== nd) .| (v .>= top))
+            p.storeBytes(of: r, as: Lanes.self)
+            i += Lanes.scalarCount
+        }
+        let ndScalar = nodata ?? .nan, topScalar = validMaximum ?? .infinity
+        while i < n {
             let v = buffer[i]
-            if v == nd || v >= top {
-                buffer[i] = .nan
-            } else if !identity {
-                buffer[i] = v * scale + offset
-            }
+            buffer[i] = (v == ndScalar || v >= topScalar) ? .nan : (identity ? v : v * scale + offset)
+            i += 1
         }
     }
 }

@@ -19,30 +19,50 @@ public struct SummaryStatistics: Sendable, Hashable, Codable {
     /// An empty accumulator.
     public init() {}
 
-    /// Adds every value of `values`; NaN counts as nodata.
+    /// Adds every value of `values`; NaN and infinities count as nodata.
+    ///
+    /// Eight lanes at a time; sums are kept in `Float` per block of 4096
+    /// values and folded into `Double`, which keeps rounding small.
     public mutating func add(_ values: UnsafeBufferPointer<Float>) {
-        var n = 0, lo = Float.infinity, hi = -Float.infinity
+        var n = 0
+        var lo = Lanes(repeating: .infinity), hi = Lanes(repeating: -.infinity)
         var s = 0.0, s2 = 0.0
-        // Partial sums in Float per block of 4096 keep rounding small and the loop fast.
+        let zero = Lanes.zero
+        let base = UnsafeRawPointer(values.baseAddress!)
         var i = 0
         while i < values.count {
             let end = min(i + 4096, values.count)
-            var bs: Float = 0, bs2: Float = 0
-            for j in i..<end {
-                let v = values[j]
+            var bs = Lanes.zero, bs2 = Lanes.zero
+            var bn = SIMD8<Int32>.zero
+            while i + Lanes.scalarCount <= end {
+                let v = (base + i * MemoryLayout<Float>.stride).loadUnaligned(as: Lanes.self)
+                let ok = v.finiteMask
+                let x = zero.replacing(with: v, where: ok)
+                bs += x
+                bs2 += x * x
+                bn &+= SIMD8<Int32>(repeating: 1).replacing(with: 0, where: .!ok)
+                lo = pointwiseMin(lo, v.replacing(with: .infinity, where: .!ok))
+                hi = pointwiseMax(hi, v.replacing(with: -.infinity, where: .!ok))
+                i += Lanes.scalarCount
+            }
+            var tailSum: Float = 0, tailSum2: Float = 0
+            while i < end {
+                let v = values[i]
                 if v.isFinite {
                     n += 1
-                    lo = min(lo, v); hi = max(hi, v)
-                    bs += v; bs2 += v * v
+                    tailSum += v; tailSum2 += v * v
+                    lo[0] = Swift.min(lo[0], v); hi[0] = Swift.max(hi[0], v)
                 }
+                i += 1
             }
-            s += Double(bs); s2 += Double(bs2)
-            i = end
+            n += Int(bn.wrappedSum())
+            s += Double(bs.sum()) + Double(tailSum)
+            s2 += Double(bs2.sum()) + Double(tailSum2)
         }
         count += n
         nodataCount += values.count - n
         if n > 0 {
-            minimum = min(minimum, Double(lo)); maximum = max(maximum, Double(hi))
+            minimum = Swift.min(minimum, Double(lo.min())); maximum = Swift.max(maximum, Double(hi.max()))
         }
         sum += s; sumOfSquares += s2
     }

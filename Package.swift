@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // The C API of GDAL, found through pkg-config (Debian: libgdal-dev).
@@ -40,6 +41,7 @@ let package = Package(
                 "KubuqiMonitorKit",
                 "KubuqiFixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Benchmark helper (not part of the tests): synthetic inputs, kernel throughput.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import KubuqiMonitorKit
 
 extension KubuqiMonitor {
@@ -53,10 +54,13 @@ extension KubuqiMonitor {
     }
 }
 
-/// Timestamped log lines on stderr (ISO 8601, UTC), for cron mail and log files.
+/// Timestamped log lines on stderr through swift-log (`2026-11-25T09:00:00+0000 info kubuqi-monitor.ldn : ...`),
+/// for cron mail and log files.
 enum Log {
-    static func line(_ message: String) {
-        let f = ISO8601DateFormatter()
-        FileHandle.standardError.write(Data("\(f.string(from: Date())) ldn: \(message)\n".utf8))
-    }
+    static let logger: Logger = {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        return Logger(label: "kubuqi-monitor.ldn")
+    }()
+
+    static func line(_ message: String) { logger.info("\(message)") }
 }

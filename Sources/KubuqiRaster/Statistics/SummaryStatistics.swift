@@ -19,6 +19,16 @@ public struct SummaryStatistics: Sendable, Hashable, Codable {
     /// An empty accumulator.
     public init() {}
 
+    /// An accumulator holding given figures (e.g. rounded from ``ExactStatistics``).
+    public init(count: Int, nodataCount: Int, minimum: Double, maximum: Double, sum: Double, sumOfSquares: Double) {
+        self.count = count
+        self.nodataCount = nodataCount
+        self.minimum = minimum
+        self.maximum = maximum
+        self.sum = sum
+        self.sumOfSquares = sumOfSquares
+    }
+
     /// Adds every value of `values`; NaN and infinities count as nodata.
     ///
     /// Eight lanes at a time; sums are kept in `Float` per block of 4096

@@ -1,0 +1,90 @@
+import CGDAL
+import Foundation
+import KubuqiRaster
+
+/// Assembling tiles of one grid into one raster: a VRT mosaic through GDAL's
+/// BuildVRT, a copy through GDALTranslate (COG or GeoTIFF), and a tile placed
+/// back into its whole grid as a VRT (so a tile can be read with the whole
+/// grid's row and column numbers).
+public enum Mosaic {
+    /// Whether GDAL has a driver of this short name (e.g. `COG`).
+    public static func hasDriver(_ name: String) -> Bool {
+        GDALEnvironment.initialize()
+        return GDALGetDriverByName(name) != nil
+    }
+
+    /// Writes a VRT mosaic of `sources` (rasters of one CRS and resolution) to `path`.
+    /// `options` are `gdalbuildvrt` arguments (e.g. `-te`, `-srcnodata`).
+    public static func buildVRT(_ path: String, sources: [String], options: [String] = []) throws {
+        GDALEnvironment.initialize()
+        let h = try CStringList.withList(options) { list -> GDALDatasetH in
+            guard let opts = GDALBuildVRTOptionsNew(list, nil) else {
+                throw GDALError("cannot build \(path)", messages: ["invalid BuildVRT options \(options)"])
+            }
+            defer { GDALBuildVRTOptionsFree(opts) }
+            return try CStringList.withConstList(sources) { names in
+                try GDALErrors.check("cannot build the mosaic \(path)") {
+                    GDALBuildVRT(path, Int32(sources.count), nil, names, opts, nil)
+                }
+            }
+        }
+        try GDALErrors.check("cannot finish writing \(path)") { () -> Bool? in
+            GDALClose(h)
+            return true
+        }
+    }
+
+    /// Copies `source` into `path` through GDALTranslate with `options`
+    /// (`gdal_translate` arguments: `-of COG -co KEY=VALUE ...`).
+    public static func translate(_ source: String, to path: String, options: [String]) throws {
+        let input = try Dataset.open(source)
+        let h = try CStringList.withList(options) { list -> GDALDatasetH in
+            guard let opts = GDALTranslateOptionsNew(list, nil) else {
+                throw GDALError("cannot write \(path)", messages: ["invalid translate options \(options)"])
+            }
+            defer { GDALTranslateOptionsFree(opts) }
+            return try GDALErrors.check("cannot write \(path)") {
+                GDALTranslate(path, input.liveHandle, opts, nil)
+            }
+        }
+        try GDALErrors.check("cannot finish writing \(path)") { () -> Bool? in
+            GDALClose(h)
+            return true
+        }
+    }
+
+    /// Writes a VRT of the whole `grid` in which the raster at `tile` (band 1)
+    /// fills `window`; pixels outside the window read as the tile's nodata.
+    public static func placeVRT(_ path: String, tile: String, window: Window, grid: Grid) throws {
+        let ds = try Dataset.open(tile)
+        let band = try ds.band(1)
+        guard ds.width == window.width && ds.height == window.height else {
+            throw GDALError("cannot place \(tile)", messages: ["it is \(ds.width)x\(ds.height), the window \(window) is not"])
+        }
+        func escape(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        var xml = "<VRTDataset rasterXSize=\"\(grid.width)\" rasterYSize=\"\(grid.height)\">\n"
+        if !grid.crsWKT.isEmpty { xml += "  <SRS>\(escape(grid.crsWKT))</SRS>\n" }
+        if let t = grid.geoTransform {
+            xml += "  <GeoTransform>" + t.coefficients.map { String($0) }.joined(separator: ", ") + "</GeoTransform>\n"
+        }
+        xml += "  <VRTRasterBand dataType=\"\(band.dataType.rawValue)\" band=\"1\">\n"
+        if let nd = band.nodata { xml += "    <NoDataValue>\(nd.isNaN ? "nan" : String(nd))</NoDataValue>\n" }
+        xml += """
+            <SimpleSource>
+              <SourceFilename relativeToVRT="0">\(escape(tile))</SourceFilename>
+              <SourceBand>1</SourceBand>
+              <SrcRect xOff="0" yOff="0" xSize="\(window.width)" ySize="\(window.height)"/>
+              <DstRect xOff="\(window.column)" yOff="\(window.row)" xSize="\(window.width)" ySize="\(window.height)"/>
+            </SimpleSource>
+          </VRTRasterBand>
+        </VRTDataset>
+
+        """
+        do { try xml.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            throw GDALError("cannot write \(path)", messages: [error.localizedDescription])
+        }
+    }
+}

@@ -45,7 +45,7 @@ let package = Package(
             ]
         ),
         // Benchmark helper (not part of the tests): synthetic inputs, kernel throughput.
-        .executableTarget(name: "kubuqi-bench", dependencies: ["KubuqiGDAL", "KubuqiRaster"]),
+        .executableTarget(name: "kubuqi-bench", dependencies: ["KubuqiGDAL", "KubuqiRaster", "KubuqiIndicators"]),
         // Shared by the test targets: real-data paths, temporary folders, small rasters.
         .target(name: "TestSupport", dependencies: ["KubuqiGDAL", "KubuqiRaster"], path: "Tests/TestSupport"),
         .testTarget(name: "KubuqiRasterTests", dependencies: ["KubuqiRaster"]),

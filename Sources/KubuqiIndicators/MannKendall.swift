@@ -57,6 +57,12 @@ public struct MannKendall: Sendable, Hashable, Codable {
                 }
             }
         }
+        return MannKendall(count: n, s: s, variance: variance(y: y, count: n, scratch: scratch))
+    }
+
+    /// Var(S) with the ties correction: `[n(n-1)(2n+5) - sum t(t-1)(2t+5)] / 18`
+    /// over the groups of `t` equal values.
+    static func variance(y: UnsafeBufferPointer<Double>, count n: Int, scratch: UnsafeMutableBufferPointer<Double>) -> Double {
         for i in 0..<n { scratch[i] = y[i] }
         OrderStatistics.sort(scratch, count: n)
         var tieTerm = 0.0
@@ -69,8 +75,7 @@ public struct MannKendall: Sendable, Hashable, Codable {
             i = j
         }
         let nd = Double(n)
-        let variance = (nd * (nd - 1) * (2 * nd + 5) - tieTerm) / 18
-        return MannKendall(count: n, s: s, variance: variance)
+        return (nd * (nd - 1) * (2 * nd + 5) - tieTerm) / 18
     }
 
     /// Tests `values` in time order; NaN values (missing years) are dropped.

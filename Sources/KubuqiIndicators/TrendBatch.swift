@@ -68,6 +68,8 @@ public struct TrendBatch: Sendable, Hashable, Codable {
             tiesScratch.deallocate()
             pairs.deallocate()
         }
+        let fullTable = PairTable(years: years)
+        defer { fullTable?.deallocate() }
         years.withUnsafeBufferPointer { yearBuffer in
             for p in pixels {
                 var n = 0
@@ -87,6 +89,27 @@ public struct TrendBatch: Sendable, Hashable, Codable {
                     continue
                 }
                 let xb = UnsafeBufferPointer(x), yb = UnsafeBufferPointer(y)
+                if n == layers, let table = fullTable {
+                    // Every year present: the pairs and their year gaps are fixed, so
+                    // slopes are differences times precomputed reciprocals, and S comes
+                    // from the same differences (one pass over the pairs).
+                    var sSum = 0
+                    let ti = table.i.baseAddress!, tj = table.j.baseAddress!, tg = table.inverseGap.baseAddress!
+                    let yp = yb.baseAddress!, out = pairs.baseAddress!
+                    for k in 0..<table.count {
+                        let d = yp[tj[k]] - yp[ti[k]]
+                        out[k] = d * tg[k]
+                        sSum &+= (d > 0 ? 1 : 0) &- (d < 0 ? 1 : 0)
+                    }
+                    if let slope { slope[p] = Float(OrderStatistics.median(pairs, count: table.count)) }
+                    if z != nil || pValue != nil || s != nil {
+                        let mk = MannKendall(count: n, s: sSum, variance: MannKendall.variance(y: yb, count: n, scratch: tiesScratch))
+                        z?[p] = Float(mk.z)
+                        if pValue != nil { pValue?[p] = Float(mk.pValue) }
+                        s?[p] = Float(mk.s)
+                    }
+                    continue
+                }
                 if let slope { slope[p] = Float(TheilSen.slope(x: xb, y: yb, count: n, scratch: pairs)) }
                 if z != nil || pValue != nil || s != nil {
                     let mk = MannKendall.test(y: yb, count: n, scratch: tiesScratch)
@@ -121,4 +144,35 @@ public struct TrendBatch: Sendable, Hashable, Codable {
                        slope: outs.0, z: outs.1, pValue: outs.2, s: outs.3)
         }
     }
+}
+
+
+/// The year pairs (i < j) of a complete series with the reciprocals of their
+/// year gaps, precomputed once per batch (raw buffers: the hot loop reads them
+/// without reference counting or bounds checks).
+struct PairTable {
+    let i: UnsafeMutableBufferPointer<Int>
+    let j: UnsafeMutableBufferPointer<Int>
+    let inverseGap: UnsafeMutableBufferPointer<Double>
+
+    /// Nil when two layers share a year (their pairs have no slope).
+    init?(years: [Double]) {
+        var a: [Int] = [], b: [Int] = [], g: [Double] = []
+        for p in 0..<years.count {
+            for q in (p + 1)..<max(p + 1, years.count) {
+                guard years[q] != years[p] else { return nil }
+                a.append(p); b.append(q); g.append(1 / (years[q] - years[p]))
+            }
+        }
+        i = .allocate(capacity: max(1, a.count)); _ = i.initialize(from: a)
+        j = .allocate(capacity: max(1, b.count)); _ = j.initialize(from: b)
+        inverseGap = .allocate(capacity: max(1, g.count)); _ = inverseGap.initialize(from: g)
+        if a.isEmpty { i[0] = 0; j[0] = 0; inverseGap[0] = 0 }
+        count = a.count
+    }
+
+    /// Number of pairs.
+    let count: Int
+    /// Frees the buffers.
+    func deallocate() { i.deallocate(); j.deallocate(); inverseGap.deallocate() }
 }

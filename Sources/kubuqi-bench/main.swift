@@ -2,8 +2,12 @@
 //
 //   kubuqi-bench make-pair SIZE OUTDIR   red.tif and nir.tif, SIZE x SIZE UInt16, tiled DEFLATE
 //   kubuqi-bench kernel [SECONDS]        NDVI kernel throughput on cached 256x256 blocks, one core
+//   kubuqi-bench make-stack SIZE FILE    a 25-year (2000-2024) Int16 NDVI x 10000 stack, SIZE x SIZE
+//   kubuqi-bench trend FILE OUT.f32      Theil-Sen slope and Mann-Kendall Z of every pixel on all cores;
+//                                        writes slope then Z as raw float32 (for the NumPy comparison)
 import Foundation
 import KubuqiGDAL
+import KubuqiIndicators
 import KubuqiRaster
 
 /// Writes a red/NIR pair with landscape-like structure (smooth fields of
@@ -68,14 +72,71 @@ func kernelThroughput(seconds: Double) {
                  Double(pixels) / elapsed / 1e9, pixels, elapsed, out.reduce(0, +)))
 }
 
+/// A 25-band NDVI stack with trends, steps and noise (so ties and real trends both occur).
+func makeStack(size: Int, path: String) throws {
+    var options = CreationOptions()
+    for (k, v) in [("TILED", "YES"), ("COMPRESS", "DEFLATE"), ("PREDICTOR", "2"), ("NUM_THREADS", "ALL_CPUS")] { options.set(k, v) }
+    let ds = try Dataset.create(path, width: size, height: size, bands: 25, type: .int16, options: options)
+    try ds.setGeoTransform(GeoTransform([600_000, 30, 0, 4_500_000, 0, -30]))
+    try ds.setProjection(SpatialReference(epsg: 32649)!.wkt2)
+    var rng = SplitMix64(seed: 2025)
+    let all = Window(column: 0, row: 0, width: size, height: size)
+    var base = [Float](repeating: 0, count: size * size), trend = base
+    for i in base.indices {
+        let (r, c) = (Double(i / size), Double(i % size))
+        base[i] = Float(3000 + 1500 * sin(r / 150) * cos(c / 170))
+        trend[i] = Float((Double(rng.next() % 201) - 100) * (sin(c / 90) > 0.3 ? 1 : 0.05))
+    }
+    for year in 0..<25 {
+        let values = base.indices.map { i in (base[i] + trend[i] * Float(year) + Float(rng.next() % 301) - 150).rounded() }
+        let band = try ds.band(year + 1)
+        band.setDescription(String(2000 + year))
+        try values.withUnsafeBufferPointer { try band.write(all, from: $0) }
+    }
+    try ds.close()
+}
+
+/// Times TrendBatch over the whole stack (read into memory first; the read is not timed).
+func trend(path: String, output: String) throws {
+    let ds = try Dataset.open(path)
+    let n = ds.width * ds.height
+    let all = Window(column: 0, row: 0, width: ds.width, height: ds.height)
+    var stack = [Float](repeating: 0, count: n * ds.bandCount)
+    try stack.withUnsafeMutableBufferPointer { p in
+        for b in 0..<ds.bandCount { try ds.band(b + 1).read(all, into: UnsafeMutableBufferPointer(rebasing: p[(b * n)..<((b + 1) * n)])) }
+    }
+    var slope = [Float](repeating: 0, count: n), z = slope
+    let batch = TrendBatch(years: (0..<ds.bandCount).map { Double(2000 + $0) })
+    let start = Date()
+    stack.withUnsafeBufferPointer { st in
+        slope.withUnsafeMutableBufferPointer { sl in
+            z.withUnsafeMutableBufferPointer { zz in
+                batch.runConcurrently(stack: st, pixelCount: n, chunks: 64, slope: sl, z: zz)
+            }
+        }
+    }
+    let elapsed = Date().timeIntervalSince(start)
+    print(String(format: "trend: %d pixels x %d years in %.3f s on %d cores (%.2f Mpixel/s)", n, ds.bandCount, elapsed,
+                 ProcessInfo.processInfo.activeProcessorCount, Double(n) / elapsed / 1e6))
+    var data = Data()
+    slope.withUnsafeBytes { data.append(contentsOf: $0) }
+    z.withUnsafeBytes { data.append(contentsOf: $0) }
+    try data.write(to: URL(fileURLWithPath: output))
+}
+
 let args = CommandLine.arguments
 switch args.count > 1 ? args[1] : "" {
 case "make-pair" where args.count == 4:
     guard let size = Int(args[2]), size > 0 else { fatalError("SIZE must be a positive integer") }
     try makePair(size: size, folder: args[3])
+case "make-stack" where args.count == 4:
+    guard let size = Int(args[2]), size > 0 else { fatalError("SIZE must be a positive integer") }
+    try makeStack(size: size, path: args[3])
+case "trend" where args.count == 4:
+    try trend(path: args[2], output: args[3])
 case "kernel":
     kernelThroughput(seconds: args.count > 2 ? Double(args[2]) ?? 3 : 3)
 default:
-    FileHandle.standardError.write("usage: kubuqi-bench make-pair SIZE OUTDIR | kubuqi-bench kernel [SECONDS]\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: kubuqi-bench make-pair SIZE OUTDIR | kernel [SECONDS] | make-stack SIZE FILE | trend FILE OUT.f32\n".data(using: .utf8)!)
     exit(2)
 }

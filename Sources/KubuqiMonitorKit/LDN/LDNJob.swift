@@ -49,7 +49,7 @@ public enum LDNJob {
     /// Runs (or, with `checkOnly`, validates) the job; `log` receives timestamped progress lines.
     public static func run(_ o: LDNOptions, log: (String) -> Void = { _ in }) throws -> LDNReport {
         let config = try LDNConfig.load(o.config)
-        log("config \(o.config): \(config.inputFiles.count) input files, baseline \(config.baseline), reporting \(config.reporting.map { "\($0)" }.joined(separator: ", "))")
+        log("config \(o.config): \(config.inputFiles.count) input files, baseline \(config.baseline.lowerBound)-\(config.baseline.upperBound), reporting \(config.reporting.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ", "))")
         let inputs = try open(config)
         let periods = try plan(config, inputs: inputs)
         log("inputs on one grid \(inputs.grid.width)x\(inputs.grid.height); productivity years \(inputs.productivity.first?.year ?? 0)-\(inputs.productivity.last?.year ?? 0)")

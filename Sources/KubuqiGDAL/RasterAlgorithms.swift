@@ -3,6 +3,15 @@ import Foundation
 import KubuqiRaster
 
 extension RasterBand {
+    /// The band's declared scale and offset (value = stored x scale + offset),
+    /// nil when it declares neither (GDAL then reports 1 and 0).
+    public var declaredScaling: (scale: Double, offset: Double)? {
+        var hasScale: Int32 = 0, hasOffset: Int32 = 0
+        let scale = GDALGetRasterScale(handle, &hasScale), offset = GDALGetRasterOffset(handle, &hasOffset)
+        guard hasScale != 0 || hasOffset != 0, scale != 1 || offset != 0 else { return nil }
+        return (hasScale != 0 ? scale : 1, hasOffset != 0 ? offset : 0)
+    }
+
     /// Removes connected patches smaller than `threshold` pixels, replacing
     /// them by the value of their largest neighbouring patch (GDAL's sieve
     /// filter, in place). Pixels equal to the band's nodata are left alone

@@ -11,7 +11,7 @@ extension KubuqiMonitor {
             abstract: "Write the synthetic Kubuqi study area with planted truth (Landsat scenes, NDVI stack, land cover, SOC).",
             discussion: """
             Writes a 256 x 256 grid of 30 m pixels in EPSG:32649 (upper-left corner \
-            620000, 4466000):
+            296040, 4463820, near 40.30 N 108.60 E on the Kubuqi's northern edge):
               landsat/LC08_L2SP_*/  Landsat 8 C2 Level-2 scene of 2013-08-15
                                     (SR_B2..SR_B7, QA_PIXEL, MTL)
               landsat/LC09_L2SP_*/  Landsat 9 scene of 2023-08-19, with one cloud,

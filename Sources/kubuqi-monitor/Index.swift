@@ -48,16 +48,16 @@ extension KubuqiMonitor {
         @Option(help: ArgumentHelp("Shortwave infrared band near 1.6 um.", valueName: "FILE[:BAND]")) var swir1: String?
         @Option(help: ArgumentHelp("Shortwave infrared band near 2.2 um.", valueName: "FILE[:BAND]")) var swir2: String?
 
-        @Option(help: ArgumentHelp("Scale of bands given by role: reflectance = value x scale + offset (e.g. 0.0001).", valueName: "S"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Scale of bands given by role: reflectance = value x scale + offset (e.g. 0.0001).", valueName: "S"))
         var scale: Float = 1
-        @Option(help: ArgumentHelp("Offset of bands given by role.", valueName: "O"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Offset of bands given by role (may be negative, e.g. --offset -0.2).", valueName: "O"))
         var offset: Float = 0
 
         @Flag(help: "Keep pixels the scene's quality mask (SCL, QA_PIXEL, VI Quality) would exclude.")
         var noMask = false
         @Flag(help: "Also mask water (SCL class 6, QA_PIXEL bit 7).")
         var maskWater = false
-        @Option(help: ArgumentHelp("Sentinel-2 BOA_ADD_OFFSET in DN when the metadata does not give it (-1000 from baseline 04.00).", valueName: "DN"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Sentinel-2 BOA_ADD_OFFSET in DN when the metadata does not give it (-1000 from baseline 04.00).", valueName: "DN"))
         var boaOffset: Float?
         @Option(help: ArgumentHelp("Output pixel size in CRS units (e.g. 20 for Sentinel-2's 20 m grid); default the finest band.", valueName: "METRES"))
         var resolution: Double?
@@ -66,15 +66,15 @@ extension KubuqiMonitor {
         @Option(name: .customLong("savi-l"), help: ArgumentHelp("SAVI's soil adjustment factor L.", valueName: "L"))
         var saviL: Float = 0.5
 
-        @Option(name: .customLong("fvc-soil"), help: ArgumentHelp("FVC: NDVI of bare soil (default: the scene's 5th percentile).", valueName: "NDVI"))
+        @Option(name: .customLong("fvc-soil"), parsing: .unconditional, help: ArgumentHelp("FVC: NDVI of bare soil (default: the scene's 5th percentile).", valueName: "NDVI"))
         var fvcSoil: Float?
-        @Option(name: .customLong("fvc-vegetation"), help: ArgumentHelp("FVC: NDVI of full cover (default: the scene's 95th percentile).", valueName: "NDVI"))
+        @Option(name: .customLong("fvc-vegetation"), parsing: .unconditional, help: ArgumentHelp("FVC: NDVI of full cover (default: the scene's 95th percentile).", valueName: "NDVI"))
         var fvcVegetation: Float?
-        @Option(name: .customLong("ddi-k"), help: ArgumentHelp("DDI: k in k NDVI - Albedo (default: -1 / the scene's Albedo-NDVI slope).", valueName: "K"))
+        @Option(name: .customLong("ddi-k"), parsing: .unconditional, help: ArgumentHelp("DDI: k in k NDVI - Albedo (default: -1 / the scene's Albedo-NDVI slope).", valueName: "K"))
         var ddiK: Float?
         @Flag(help: "DDI: also write the five desertification grades (1 none, 2 light, 3 moderate, 4 severe, 5 extreme).")
         var grades = false
-        @Option(name: .customLong("grade-breaks"), help: ArgumentHelp("DDI grades: four ascending DDI thresholds (default: natural breaks of the scene).", valueName: "a,b,c,d"))
+        @Option(name: .customLong("grade-breaks"), parsing: .unconditional, help: ArgumentHelp("DDI grades: four ascending DDI thresholds (default: natural breaks of the scene).", valueName: "a,b,c,d"))
         var gradeBreaks: String?
 
         @OptionGroup var output: RasterOutputOptions

@@ -16,8 +16,8 @@ public struct LDNConfig: Sendable {
     public var file: String
     /// Annual productivity (nil when only an external LPD raster is used).
     public var productivity: Productivity?
-    /// Multiplier applied to stored productivity values.
-    public var productivityScale: Float
+    /// Multiplier applied to stored productivity values; nil to use the bands' declared scale (else 1).
+    public var productivityScale: Float?
     /// An external 5-class LPD raster used as is.
     public var externalLPD: String?
     /// Ecological units raster, subdividing land units for performance.
@@ -81,7 +81,7 @@ public struct LDNConfig: Sendable {
         } else if let files = try p.pathsByYear("files") {
             productivity = .files(files)
         }
-        let scale = Float(try p.number("scale") ?? 1)
+        let scale = try p.number("scale").map(Float.init)
         let lpd = try p.path("lpd")
         let eco = try p.path("ecological_units")
         if productivity == nil && lpd == nil {

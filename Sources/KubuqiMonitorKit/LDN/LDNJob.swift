@@ -60,6 +60,8 @@ public enum LDNJob {
 
         let out = try OutputFolder(o.output)
         try out.lock()
+        var succeeded = false
+        defer { if !succeeded { out.cleanUpAfterFailure() } }
         let work = try out.workFolder()
         defer { work.remove() }
         let stage = try work.staging()
@@ -79,6 +81,7 @@ public enum LDNJob {
         }
         try report.write(to: stage, inputs: config.inputFiles)
         try out.publish(stage.path)
+        succeeded = true
         log("report written: \(out.file("report.html")), report.json, report.md, tables/*.csv")
         return report
     }

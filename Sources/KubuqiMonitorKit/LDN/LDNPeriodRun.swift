@@ -22,14 +22,15 @@ public struct LDNPeriodResult: Sendable {
     /// Statistics of each year's productivity over the region (the years this period read).
     public var annualProductivity: [Int: SummaryStatistics]
 
-    /// Percent degraded/stable/improved of the SDG layer (zone 0 = all, or every zone summed).
+    /// Percent degraded/stable/improved of the SDG layer over the whole region (all zones together).
     public var summaryLine: String {
         guard let t = areas[.sdg] else { return "" }
-        let rows = t.rows
-        func pct(_ v: Int16) -> Double { rows.filter { $0.classValue == v }.reduce(0) { $0 + ($1.percent ?? 0) } }
-        func km2(_ v: Int16) -> Double { rows.filter { $0.classValue == v }.reduce(0) { $0 + $1.areaKm2 } }
+        var km2: [Int16: Double] = [:]
+        for r in t.rows { km2[r.classValue, default: 0] += r.areaKm2 }
+        let valid = [-1, 0, 1].reduce(0.0) { $0 + (km2[Int16($1)] ?? 0) }
+        func pct(_ v: Int16) -> Double { valid > 0 ? 100 * (km2[v] ?? 0) / valid : 0 }
         return String(format: "SDG 15.3.1: %.4f km2 degraded (%.2f %%), %.4f km2 stable (%.2f %%), %.4f km2 improved (%.2f %%)",
-                      km2(-1), pct(-1), km2(0), pct(0), km2(1), pct(1))
+                      km2[-1] ?? 0, pct(-1), km2[0] ?? 0, pct(0), km2[1] ?? 0, pct(1))
     }
 }
 
@@ -64,7 +65,9 @@ struct LDNPeriodRun {
         let needed = (Array(period.years) + (period.isBaseline ? [] : Array(c.baseline))).sorted()
         if inputs.lpd == nil {
             for (year, bands) in inputs.productivity where needed.contains(year) {
-                slots.productivity[year] = bands.map { add(PixelInput(band: $0, scale: c.productivityScale)) }
+                slots.productivity[year] = bands.map { band in
+                    add(c.productivityScale.map { PixelInput(band: band, scale: $0) } ?? PixelInput.declared(band))
+                }
             }
         }
         slots.lcStart = add(PixelInput(band: inputs.landCover[period.landCoverStart]!))

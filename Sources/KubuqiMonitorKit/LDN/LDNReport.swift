@@ -133,7 +133,7 @@ public struct LDNReport: Sendable {
             config: ["file": config.file, "legend": config.legendSource, "climate": config.climate.rawValue,
                      "baseline": "\(config.baseline.lowerBound)-\(config.baseline.upperBound)",
                      "reporting": config.reporting.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ","),
-                     "productivityScale": String(config.productivityScale),
+                     "productivityScale": config.productivityScale.map { String($0) } ?? "as declared by the bands",
                      "productivity": config.externalLPD == nil ? "trajectory + state + performance (Trends.Earth 5-class LPD)" : "external LPD raster"],
             inputs: identities,
             grid: ["size": "\(grid.width)x\(grid.height)", "crs": srs?.shortDescription ?? "none",

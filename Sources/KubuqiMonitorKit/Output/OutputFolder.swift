@@ -6,10 +6,13 @@ import Foundation
 public struct OutputFolder: Sendable {
     /// The folder's path.
     public let path: String
+    /// Whether this run created the folder.
+    public let created: Bool
 
     /// Checks or creates the folder.
     public init(_ path: String) throws {
         var isDir: ObjCBool = false
+        var made = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
             guard isDir.boolValue else { throw KubuqiError.output(path, "is a file; the output must be a folder") }
         } else {
@@ -20,11 +23,23 @@ public struct OutputFolder: Sendable {
             do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) } catch {
                 throw KubuqiError.output(path, "cannot create the folder (\(String(cString: strerror(errno))))")
             }
+            made = true
         }
         guard access(path, W_OK) == 0 else {
             throw KubuqiError.output(path, "the folder is not writable (\(String(cString: strerror(errno))))")
         }
         self.path = path
+        created = made
+    }
+
+    /// After a failed run: removes the lock file, and the folder itself when
+    /// this run created it and nothing else is in it, so a refused command
+    /// leaves no debris.
+    public func cleanUpAfterFailure() {
+        unlink(file(".kubuqi.lock"))
+        if created, (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true {
+            rmdir(path)
+        }
     }
 
     /// A path in the folder.

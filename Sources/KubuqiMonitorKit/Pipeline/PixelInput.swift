@@ -26,6 +26,13 @@ public struct PixelInput: @unchecked Sendable {
         self.validMaximum = validMaximum
     }
 
+    /// An input scaled by the band's own declared scale and offset (an index
+    /// stored as Int16 x 10000 with scale 0.0001 reads as the index).
+    public static func declared(_ band: RasterBand) -> PixelInput {
+        let s = band.declaredScaling
+        return PixelInput(band: band, scale: Float(s?.scale ?? 1), offset: Float(s?.offset ?? 0))
+    }
+
     /// Turns stored values into physical ones in place (nodata -> NaN), eight lanes at a time.
     func prepare(_ buffer: UnsafeMutableBufferPointer<Float>) {
         let identity = scale == 1 && offset == 0

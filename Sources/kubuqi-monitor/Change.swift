@@ -48,10 +48,31 @@ extension KubuqiMonitor {
         var output: String
         @Option(name: .customLong("co"), help: ArgumentHelp("A GDAL creation option for the rasters (repeatable).", valueName: "KEY=VALUE"))
         var creationOptions: [String] = []
+        @OptionGroup var tiles: TileOptions
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             try global.apply()
+            let options = try changeOptions()
+            if let request = try tiles.request() {
+                print(try ChangeJob.runTile(options, request: request).line)
+                return
+            }
+            let result = try ChangeJob.run(options)
+            print(result.summary)
+            print("Outputs in \(output): " + ["class", "magnitude", "direction", "quicklook", "json", "csv"]
+                .compactMap { result.files[$0].map { ($0 as NSString).lastPathComponent } }.joined(separator: ", "))
+        }
+
+        /// Assembles the tiles of a plan into the single-machine outputs (`tiles merge`).
+        func mergeTiles(plan: TilePlan, outdir: String) throws {
+            let result = try ChangeJob.mergeTiles(try changeOptions(), plan: plan, outdir: outdir)
+            print(result.summary)
+            print("Outputs in \(outdir): " + ["class", "magnitude", "direction", "quicklook", "json", "csv"]
+                .compactMap { result.files[$0].map { ($0 as NSString).lastPathComponent } }.joined(separator: ", "))
+        }
+
+        func changeOptions() throws -> ChangeOptions {
             guard let m = ChangeOptions.Method(rawValue: method.lowercased()) else { throw ValidationError("--method must be diff or cva") }
             guard let rule = ThresholdMethod(parsing: threshold) else {
                 throw ValidationError("--threshold must be fixed:V, fixed:V,S, sigma:K or otsu; got '\(threshold)'")
@@ -65,10 +86,7 @@ extension KubuqiMonitor {
                 method: m, indices: indices.map { $0.split(separator: ",").map { String($0).lowercased() } },
                 threshold: rule, mmu: unit, align: align, zones: zones, zoneField: zoneField,
                 creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions), quiet: global.quiet)
-            let result = try ChangeJob.run(options)
-            print(result.summary)
-            print("Outputs in \(output): " + ["class", "magnitude", "direction", "quicklook", "json", "csv"]
-                .compactMap { result.files[$0].map { ($0 as NSString).lastPathComponent } }.joined(separator: ", "))
+            return options
         }
     }
 }

@@ -27,10 +27,7 @@ public enum ChangeJob {
 
     /// Runs the job.
     public static func run(_ o: ChangeOptions) throws -> ChangeResult {
-        let expectedIndices = o.method == .diff ? 1 : 2
-        guard o.indices.count == expectedIndices else {
-            throw KubuqiError(.usage, "--method \(o.method.rawValue) takes \(expectedIndices) ind\(expectedIndices == 1 ? "ex" : "ices"), got \(o.indices.joined(separator: ","))")
-        }
+        try checkIndices(o)
         let destination = try OutputFolder(o.outputFolder)
         try destination.lock()
         let work = try destination.workFolder()
@@ -39,53 +36,20 @@ public enum ChangeJob {
         let out = try work.staging()
 
         // 1. The index rasters of both dates.
-        let (before, after) = try indexRasters(o, work: work)
-        let files = InputRasters()
-        let beforeBands = try before.map { try files.band($0) }
-        var afterBands = try after.map { try files.band($0) }
-        let grid = beforeBands[0].dataset.grid
-        try files.requireSameGrid(beforeBands)
-        for (i, b) in afterBands.enumerated() {
-            guard let diff = grid.difference(from: b.dataset.grid) else { continue }
-            guard o.align else {
-                throw KubuqiError(.input, "\(b.dataset.path): not on the grid of \(beforeBands[0].dataset.path): \(diff); give --align to resample it")
-            }
-            afterBands[i] = try IndexJob.align(b, onto: grid, method: .bilinear)
-            Diagnostics.note("--align: resampled \(b.dataset.path) onto the grid of \(beforeBands[0].dataset.path) (bilinear)")
-        }
-        var inputs: [PixelInput] = []
-        for k in 0..<expectedIndices { inputs += [PixelInput(band: beforeBands[k]), PixelInput(band: afterBands[k])] }
-        let signs: [Float] = o.indices.map { inverted.contains($0.lowercased()) ? -1 : 1 }
-        let change = changeKernel(method: o.method, signs: signs)
-        let inputOrder = Array(0..<inputs.count)
+        let setup = try prepare(o, work: work)
+        let grid = setup.grid
 
         // 2. Statistics pass (sigma and Otsu need the whole scene first).
-        let range = changeRange(beforeBands + afterBands, method: o.method)
-        let histogram = AbsoluteHistogram(limit: range)
-        let stats = try StreamedCalculation.run(inputs: inputs, outputs: [PixelOutput(kernel: change, inputs: inputOrder, spec: nil)],
-                                                observer: histogram, progress: ProgressBar("statistics", quiet: o.quiet).update)[0]
-        guard stats.count > 0 else {
-            throw KubuqiError(.input, "\(before[0].path) and \(after[0].path): no pixel is valid at both dates (all nodata); nothing to compare")
-        }
-        guard let thresholds = o.threshold.thresholds(statistics: stats, absoluteHistogram: histogram.merged()) else {
-            throw KubuqiError(.input, "\(before[0].path): cannot derive \(o.threshold) thresholds (the change values are constant)")
-        }
+        let survey = try statisticsPass(setup, region: nil, quiet: o.quiet)
+        let stats = survey.difference.summary
+        let thresholds = try deriveThresholds(o, setup: setup, figures: survey)
 
         // 3. Class, magnitude (and direction) rasters.
         let classPath = out.file("change-class.tif"), unsieved = out.file(".change-class.unsieved.tif")
         Interruption.register(unsieved)
         defer { unlink(unsieved); Interruption.unregister(unsieved) }
-        var outputs = [
-            PixelOutput(kernel: classKernel(change, thresholds), inputs: inputOrder,
-                        spec: spec(unsieved, .classes, o, "change class", [("KUBUQI_THRESHOLDS", "\(o.threshold) centre \(thresholds.centre) change \(thresholds.change) strong \(thresholds.strong)")])),
-            PixelOutput(kernel: change, inputs: inputOrder,
-                        spec: spec(out.file("change-magnitude.tif"), .float32, o, o.method == .diff ? "\(o.indices[0].uppercased()) difference (after - before, oriented)" : "change vector magnitude (signed)", [])),
-        ]
-        if o.method == .cva {
-            outputs.append(PixelOutput(kernel: directionKernel(signs: signs), inputs: inputOrder,
-                                       spec: spec(out.file("change-direction.tif"), .float32, o, "change vector direction (degrees)", [])))
-        }
-        _ = try StreamedCalculation.run(inputs: inputs, outputs: outputs, progress: ProgressBar("classes", quiet: o.quiet).update)
+        let outputs = classOutputs(o, setup: setup, thresholds: thresholds, classPath: unsieved, folder: out)
+        _ = try StreamedCalculation.run(inputs: setup.inputs, outputs: outputs, progress: ProgressBar("classes", quiet: o.quiet).update)
 
         // 4. Minimum mapping unit.
         var mmuPixels = 0
@@ -108,7 +72,7 @@ public enum ChangeJob {
         var result = ChangeResult(files: ["class": classPath, "magnitude": out.file("change-magnitude.tif")],
                                   thresholds: thresholds, tally: tally, difference: stats, summary: "")
         if o.method == .cva { result.files["direction"] = out.file("change-direction.tif") }
-        let report = ChangeReport(options: o, grid: grid, before: before, after: after, thresholds: thresholds,
+        let report = ChangeReport(options: o, grid: grid, before: setup.before, after: setup.after, thresholds: thresholds,
                                   difference: stats, tally: tally, zoneNames: zoning?.names ?? [:], mmuPixels: mmuPixels)
         try report.writeJSON(to: out.file("change-stats.json"))
         try report.writeCSV(to: out.file("change-stats.csv"))
@@ -120,6 +84,87 @@ public enum ChangeJob {
         try destination.publish(out.path)
         result.files = result.files.mapValues { destination.file(($0 as NSString).lastPathComponent) }
         return result
+    }
+
+    /// One index per date for diff, two for CVA.
+    static func checkIndices(_ o: ChangeOptions) throws {
+        let expectedIndices = o.method == .diff ? 1 : 2
+        guard o.indices.count == expectedIndices else {
+            throw KubuqiError(.usage, "--method \(o.method.rawValue) takes \(expectedIndices) ind\(expectedIndices == 1 ? "ex" : "ices"), got \(o.indices.joined(separator: ","))")
+        }
+    }
+
+    /// The inputs of a run: the index rasters of both dates on one grid, the change kernel.
+    struct Setup {
+        var before: [BandSelection]
+        var after: [BandSelection]
+        var inputs: [PixelInput]
+        var grid: Grid
+        var signs: [Float]
+        var change: SpectralIndex.Kernel
+        var inputOrder: [Int]
+        /// Upper bound of the |d| histogram (from the whole inputs' ranges, the same for every tile).
+        var histogramLimit: Double
+    }
+
+    /// Checks the options, computes the index rasters of scenes, opens and aligns the inputs.
+    static func prepare(_ o: ChangeOptions, work: WorkFolder) throws -> Setup {
+        let expectedIndices = o.method == .diff ? 1 : 2
+        let (before, after) = try indexRasters(o, work: work)
+        let files = InputRasters()
+        let beforeBands = try before.map { try files.band($0) }
+        var afterBands = try after.map { try files.band($0) }
+        let grid = beforeBands[0].dataset.grid
+        try files.requireSameGrid(beforeBands)
+        for (i, b) in afterBands.enumerated() {
+            guard let diff = grid.difference(from: b.dataset.grid) else { continue }
+            guard o.align else {
+                throw KubuqiError(.input, "\(b.dataset.path): not on the grid of \(beforeBands[0].dataset.path): \(diff); give --align to resample it")
+            }
+            afterBands[i] = try IndexJob.align(b, onto: grid, method: .bilinear)
+            Diagnostics.note("--align: resampled \(b.dataset.path) onto the grid of \(beforeBands[0].dataset.path) (bilinear)")
+        }
+        var inputs: [PixelInput] = []
+        for k in 0..<expectedIndices { inputs += [PixelInput(band: beforeBands[k]), PixelInput(band: afterBands[k])] }
+        let signs: [Float] = o.indices.map { inverted.contains($0.lowercased()) ? -1 : 1 }
+        return Setup(before: before, after: after, inputs: inputs, grid: grid, signs: signs,
+                     change: changeKernel(method: o.method, signs: signs), inputOrder: Array(0..<inputs.count),
+                     histogramLimit: changeRange(beforeBands + afterBands, method: o.method))
+    }
+
+    /// The statistics pass over the grid (or one region of it): exact moments of d and the |d| histogram.
+    static func statisticsPass(_ setup: Setup, region: Window?, quiet: Bool) throws -> ChangeTileFigures {
+        let survey = DifferenceSurvey(limit: setup.histogramLimit, output: 0)
+        _ = try StreamedCalculation.run(inputs: setup.inputs, outputs: [PixelOutput(kernel: setup.change, inputs: setup.inputOrder, spec: nil)],
+                                        region: region, observer: survey, progress: ProgressBar("statistics", quiet: quiet).update)
+        return survey.merged()
+    }
+
+    /// The thresholds from the region's figures; input errors when there is nothing to compare.
+    static func deriveThresholds(_ o: ChangeOptions, setup: Setup, figures: ChangeTileFigures) throws -> ChangeThresholds {
+        let stats = figures.difference.summary
+        guard stats.count > 0 else {
+            throw KubuqiError(.input, "\(setup.before[0].path) and \(setup.after[0].path): no pixel is valid at both dates (all nodata); nothing to compare")
+        }
+        guard let thresholds = o.threshold.thresholds(statistics: stats, absoluteHistogram: figures.absoluteHistogram) else {
+            throw KubuqiError(.input, "\(setup.before[0].path): cannot derive \(o.threshold) thresholds (the change values are constant)")
+        }
+        return thresholds
+    }
+
+    /// The written outputs: class codes (at `classPath`), magnitude and, for CVA, direction in `folder`.
+    static func classOutputs(_ o: ChangeOptions, setup: Setup, thresholds: ChangeThresholds, classPath: String, folder: OutputFolder) -> [PixelOutput] {
+        var outputs = [
+            PixelOutput(kernel: classKernel(setup.change, thresholds), inputs: setup.inputOrder,
+                        spec: spec(classPath, .classes, o, "change class", [("KUBUQI_THRESHOLDS", "\(o.threshold) centre \(thresholds.centre) change \(thresholds.change) strong \(thresholds.strong)")])),
+            PixelOutput(kernel: setup.change, inputs: setup.inputOrder,
+                        spec: spec(folder.file("change-magnitude.tif"), .float32, o, o.method == .diff ? "\(o.indices[0].uppercased()) difference (after - before, oriented)" : "change vector magnitude (signed)", [])),
+        ]
+        if o.method == .cva {
+            outputs.append(PixelOutput(kernel: directionKernel(signs: setup.signs), inputs: setup.inputOrder,
+                                       spec: spec(folder.file("change-direction.tif"), .float32, o, "change vector direction (degrees)", [])))
+        }
+        return outputs
     }
 
     /// The single-band index rasters of each date (computed from scenes when a sensor is given).

@@ -10,7 +10,9 @@ struct ZoneLayer {
     /// Zone names by id.
     let names: [Int: String]
 
-    static func load(_ path: String, field: String?, grid: Grid, work: WorkFolder) throws -> ZoneLayer {
+    /// Loads zones for `grid`; with `region` (a tile), a vector layer is rasterised
+    /// onto that window only and placed in a VRT of the whole grid.
+    static func load(_ path: String, field: String?, grid: Grid, work: WorkFolder, region: Window? = nil) throws -> ZoneLayer {
         guard FileManager.default.fileExists(atPath: path) else { throw KubuqiError.input(path, "no such file") }
         // A raster GDAL opens is a zone raster; otherwise try it as a vector layer.
         if let ds = try? Dataset.open(path) {
@@ -32,12 +34,34 @@ struct ZoneLayer {
                 throw KubuqiError.input(path, "the zone layer's CRS \(b.shortDescription) differs from the analysis grid's \(a.shortDescription); reproject it (ogr2ogr -t_srs)")
             }
         }
-        let raster = work.file("zones.tif")
-        do { try VectorZones.rasterize(path, onto: grid, output: raster) } catch let e as GDALError {
+        var raster = work.file("zones.tif")
+        do {
+            if let region {
+                try VectorZones.rasterize(path, onto: grid.subgrid(region), output: raster)
+                let placed = work.file("zones.vrt")
+                try Mosaic.placeVRT(placed, tile: raster, window: region, grid: grid)
+                raster = placed
+            } else {
+                try VectorZones.rasterize(path, onto: grid, output: raster)
+            }
+        } catch let e as GDALError {
             throw KubuqiError.input(path, e.description)
         }
         var names: [Int: String] = [:]
         for (i, n) in description.names.enumerated() { names[i + 1] = n }
         return ZoneLayer(raster: raster, names: names)
+    }
+
+    /// The zone names only (vector zones: by burnt id; raster zones: none), without rasterising.
+    static func names(_ path: String, field: String?) throws -> [Int: String] {
+        if (try? Dataset.open(path)) != nil { return [:] }
+        guard let field else { return [:] }
+        do {
+            var names: [Int: String] = [:]
+            for (i, n) in try VectorZones.describe(path, field: field).names.enumerated() { names[i + 1] = n }
+            return names
+        } catch let e as GDALError {
+            throw KubuqiError.input(path, e.description)
+        }
     }
 }

@@ -1,0 +1,125 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+
+/// `change --plan P --tile I [--phase stats]` and its part of `tiles merge`.
+extension ChangeJob {
+    /// Computes one tile of a plan: its statistics (stats pass) or its rasters
+    /// and tables (tile pass) into `OUTDIR/stats/I/` or `OUTDIR/tiles/I/`.
+    public static func runTile(_ o: ChangeOptions, request: TileRequest) throws -> TileRunOutcome {
+        try checkIndices(o)
+        guard o.sensor == nil else {
+            throw KubuqiError(.usage, "with --plan, --before/--after must be index rasters: compute them per tile with `index --plan` and `tiles merge` first (the merged NAME.vrt or NAME.tif), then run change on those")
+        }
+        let outdir = try OutputFolder(o.outputFolder).path
+        let folder = TileFolder(outdir: outdir, phase: request.phase, index: request.tile.index)
+        let needsStatistics = o.threshold.needsStatistics
+        var reduced: (ReducedStatistics, String)?
+        if request.phase == .tile && needsStatistics { reduced = try ReducedStatistics.load(outdir: outdir, request: request) }
+        if folder.isComplete(jobFingerprint: request.jobFingerprint, reducedFingerprint: reduced?.1) {
+            return TileRunOutcome(tile: request.tile.index, phase: request.phase, computed: false, folder: folder.path)
+        }
+        let staging = try folder.begin()
+        defer { folder.discard(staging: staging) }
+        let work = try WorkFolder(in: staging)
+        defer { work.remove() }
+        let setup = try prepare(o, work: work)
+        try request.plan.check(grid: setup.grid, planPath: request.planPath)
+        var manifest = TileManifest(kind: "change", request: request, reducedFingerprint: reduced?.1)
+
+        if request.phase == .stats {
+            if needsStatistics { manifest.change = try statisticsPass(setup, region: request.window, quiet: o.quiet) }
+            try folder.commit(staging: staging, manifest: manifest)
+            return TileRunOutcome(tile: request.tile.index, phase: .stats, computed: true, folder: folder.path)
+        }
+
+        let thresholds: ChangeThresholds
+        if let reduced, let figures = reduced.0.change {
+            thresholds = try deriveThresholds(o, setup: setup, figures: figures)
+        } else {
+            thresholds = o.threshold.thresholds(statistics: SummaryStatistics(), absoluteHistogram: Histogram(lowerBound: 0, upperBound: 1, bins: 1))!
+        }
+        let out = try OutputFolder(staging)
+        var inputs = setup.inputs
+        var outputs = classOutputs(o, setup: setup, thresholds: thresholds, classPath: out.file("change-class.tif"), folder: out)
+        let layers = outputs.compactMap { $0.spec.map { ($0.path as NSString).lastPathComponent } }
+        var zoneOutput: Int??  = .some(nil)
+        if let z = o.zones {
+            let zoning = try ZoneLayer.load(z, field: o.zoneField, grid: setup.grid, work: work, region: request.window)
+            inputs.append(PixelInput(band: try Dataset.open(zoning.raster).band(1)))
+            let copy: SpectralIndex.Kernel = { ins, _, out in _ = out.update(fromContentsOf: ins[0]) }
+            outputs.append(PixelOutput(kernel: copy, inputs: [inputs.count - 1], spec: nil))
+            zoneOutput = .some(outputs.count - 1)
+        }
+        let counter = AreaCounter(grid: setup.grid, nodataCode: Int(ChangeClass.nodata), classes: 0, zones: zoneOutput)
+        let survey = DifferenceSurvey(limit: setup.histogramLimit, output: 1)
+        _ = try StreamedCalculation.run(inputs: inputs, outputs: outputs, region: request.window, observer: ObserverGroup([counter, survey]),
+                                        progress: ProgressBar("tile \(request.tile.index)", quiet: o.quiet).update)
+        var figures = survey.merged()
+        figures.tally = counter.merged()
+        manifest.change = figures
+        manifest.layers = layers
+        try folder.commit(staging: staging, manifest: manifest)
+        return TileRunOutcome(tile: request.tile.index, phase: .tile, computed: true, folder: folder.path)
+    }
+
+    /// Assembles the tiles of a plan in OUTDIR into the single-machine outputs:
+    /// the rasters (VRT and COG), quicklook, change-stats.json and .csv.
+    public static func mergeTiles(_ o: ChangeOptions, plan: TilePlan, outdir: String) throws -> ChangeResult {
+        try checkIndices(o)
+        let mosaic = try TileMosaic(plan: plan, outdir: outdir)
+        var figures: ChangeTileFigures?
+        for m in mosaic.manifests {
+            guard let c = m.change else { throw KubuqiError.input(TileFolder(outdir: outdir, phase: .tile, index: m.tile.index).manifestPath, "has no change figures") }
+            if figures == nil { figures = c } else { try figures!.merge(c) }
+        }
+        let merged = figures!
+        let destination = try OutputFolder(outdir)
+        try destination.lock()
+        let work = try destination.workFolder()
+        defer { work.remove() }
+        let (before, after) = try indexRasters(o, work: work)
+        let grid = plan.grid.grid
+        guard merged.difference.count > 0 else {
+            throw KubuqiError(.input, "\(before[0].path) and \(after[0].path): no pixel is valid at both dates (all nodata); nothing to compare")
+        }
+        guard let thresholds = o.threshold.thresholds(statistics: merged.difference.summary, absoluteHistogram: merged.absoluteHistogram) else {
+            throw KubuqiError(.input, "\(before[0].path): cannot derive \(o.threshold) thresholds (the change values are constant)")
+        }
+        var files: [String: String] = [:]
+        files["magnitude"] = try mosaic.assemble("change-magnitude.tif").raster
+        if o.method == .cva { files["direction"] = try mosaic.assemble("change-direction.tif").raster }
+        let (classVRT, classPath) = try mosaic.assemble("change-class.tif", legend: ClassLegend.change)
+        files["class"] = classPath
+        var tally = merged.tally ?? ClassAreaTally()
+        var quicklookSource = classVRT
+        var mmuPixels = 0
+        if let mmu = o.mmu {
+            // A minimum mapping unit joins patches across tile edges: sieve the whole class raster here.
+            mmuPixels = pixels(for: mmu, grid: grid)
+            let whole = work.file("change-class.tif")
+            do {
+                try Mosaic.translate(classVRT, to: whole, options: ["-of", "GTiff", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "BIGTIFF=IF_SAFER"])
+                let ds = try Dataset.open(whole, update: true)
+                try ds.band(1).sieve(threshold: mmuPixels, eightConnected: true)
+                try ds.close()
+            } catch let e as GDALError { throw KubuqiError.output(classPath, e.description) }
+            let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
+            tally = try tallyAreas(classPath: whole, zones: zoning, grid: grid, quiet: o.quiet)
+            try ClassLegend.attach(to: whole, entries: ClassLegend.change)
+            try mosaic.translate(whole, to: classPath, integer: true, classes: true)
+            unlink(classVRT)   // the tiles are not sieved: the VRT would show patches under the unit
+            quicklookSource = whole
+        }
+        let zoneNames = try o.zones.map { try ZoneLayer.names($0, field: o.zoneField) } ?? [:]
+        let report = ChangeReport(options: o, grid: grid, before: before, after: after, thresholds: thresholds,
+                                  difference: merged.difference.summary, tally: tally, zoneNames: zoneNames, mmuPixels: mmuPixels)
+        files["json"] = destination.file("change-stats.json")
+        files["csv"] = destination.file("change-stats.csv")
+        files["quicklook"] = destination.file("quicklook.png")
+        try report.writeJSON(to: files["json"]!)
+        try report.writeCSV(to: files["csv"]!)
+        try report.writeQuicklook(classPath: quicklookSource, to: files["quicklook"]!)
+        return ChangeResult(files: files, thresholds: thresholds, tally: tally, difference: merged.difference.summary, summary: report.summary())
+    }
+}

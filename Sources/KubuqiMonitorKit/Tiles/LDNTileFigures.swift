@@ -1,0 +1,46 @@
+import KubuqiIndicators
+import KubuqiRaster
+
+/// The mergeable figures of one tile of `ldn` (or, merged, of the region), per period.
+public struct LDNTileFigures: Sendable, Codable {
+    /// One period's figures.
+    public struct Period: Sendable, Codable {
+        /// `baseline` or `reporting-Y0-Y1`.
+        public var name: String
+        /// Mean productivity per land unit, for the performance maxima (stats pass).
+        public var performance: PerformanceAccumulator?
+        /// Productivity statistics per year (stats pass), keyed by the year.
+        public var annual: [String: ExactStatistics]?
+        /// Area tables per layer file stem (final pass).
+        public var areas: [String: AreaTable]?
+        /// Land-cover transitions (final pass).
+        public var transitions: TransitionTable?
+
+        /// Adds another tile's figures of the same period.
+        mutating func merge(_ o: Period) {
+            if let p = o.performance { var m = performance ?? PerformanceAccumulator(); m.merge(p); performance = m }
+            if let a = o.annual {
+                var m = annual ?? [:]
+                for (y, s) in a { m[y, default: ExactStatistics()].merge(s) }
+                annual = m
+            }
+            if let a = o.areas {
+                var m = areas ?? [:]
+                for (k, t) in a { m[k, default: AreaTable()].merge(t) }
+                areas = m
+            }
+            if let t = o.transitions { var m = transitions ?? TransitionTable(); m.merge(t); transitions = m }
+        }
+    }
+
+    /// The periods, baseline first.
+    public var periods: [Period]
+
+    /// Adds another tile's figures.
+    public mutating func merge(_ other: LDNTileFigures) throws {
+        guard other.periods.map(\.name) == periods.map(\.name) else {
+            throw KubuqiError(.input, "tiles disagree on the periods (\(periods.map(\.name)) vs \(other.periods.map(\.name)))")
+        }
+        for i in periods.indices { periods[i].merge(other.periods[i]) }
+    }
+}

@@ -1,0 +1,8 @@
+/// Several chunk observers fed by one pass.
+final class ObserverGroup: ChunkObserver, @unchecked Sendable {
+    private let members: [ChunkObserver]
+    init(_ members: [ChunkObserver]) { self.members = members }
+    func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
+        for m in members { m.observe(chunk: chunk, firstRow: firstRow, width: width, results: results) }
+    }
+}

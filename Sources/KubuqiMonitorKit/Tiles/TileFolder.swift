@@ -1,0 +1,129 @@
+import Foundation
+
+/// The output folder of one tile and one pass: `OUTDIR/tiles/I/` (or
+/// `OUTDIR/stats/I/`). A tile writes into a hidden folder beside it
+/// (`.I.part-PID`) and renames it into place when everything, `tile.json`
+/// last, is written; so a tile folder exists only complete, and a rerun
+/// skips tiles whose folder holds the same job's manifest.
+public struct TileFolder: Sendable {
+    /// OUTDIR.
+    public let outdir: String
+    /// The pass.
+    public let phase: TilePhase
+    /// The tile number.
+    public let index: Int
+
+    /// The manifest's file name.
+    public static let manifestName = "tile.json"
+
+    /// The tile folder of `index` in `outdir`.
+    public init(outdir: String, phase: TilePhase, index: Int) {
+        self.outdir = outdir
+        self.phase = phase
+        self.index = index
+    }
+
+    /// `OUTDIR/tiles` or `OUTDIR/stats`.
+    public var root: String { (outdir as NSString).appendingPathComponent(phase.folderName) }
+    /// The finished folder.
+    public var path: String { (root as NSString).appendingPathComponent(String(index)) }
+    /// Its manifest.
+    public var manifestPath: String { (path as NSString).appendingPathComponent(Self.manifestName) }
+
+    /// The manifest of a complete tile, nil when the tile is missing or incomplete.
+    public func manifest() -> TileManifest? {
+        guard FileManager.default.fileExists(atPath: manifestPath) else { return nil }
+        return try? TileJSON.decode(TileManifest.self, from: manifestPath)
+    }
+
+    /// Whether the tile is complete for this job (and the reduced figures it used).
+    public func isComplete(jobFingerprint: String, reducedFingerprint: String?) -> Bool {
+        guard let m = manifest() else { return false }
+        return m.jobFingerprint == jobFingerprint && m.reducedFingerprint == reducedFingerprint
+    }
+
+    /// Takes this tile's lock (so two runs of one tile never write at once)
+    /// and creates the hidden folder to write into.
+    public func begin() throws -> String {
+        do { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true) } catch {
+            throw KubuqiError.output(root, "cannot create the folder (\(error.localizedDescription))")
+        }
+        let lockPath = (root as NSString).appendingPathComponent(".\(index).lock")
+        let fd = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else { throw KubuqiError.output(lockPath, "cannot create the tile's lock file (\(String(cString: strerror(errno))))") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            throw KubuqiError.output(path, "another run of tile \(index) is writing it; wait for it to finish")
+        }
+        // The descriptor stays open, and the lock held, until the process exits.
+        let staging = (root as NSString).appendingPathComponent(".\(index).part-\(getpid())")
+        try? FileManager.default.removeItem(atPath: staging)
+        do { try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false) } catch {
+            throw KubuqiError.output(staging, "cannot create the tile's work folder (\(error.localizedDescription))")
+        }
+        Interruption.registerFolder(staging)
+        return staging
+    }
+
+    /// Writes `manifest` into `staging`, then puts `staging` in the tile's place
+    /// (an earlier, incomplete or outdated folder is moved away and removed).
+    public func commit(staging: String, manifest: TileManifest) throws {
+        try atomicWrite(try TileJSON.encode(manifest), to: (staging as NSString).appendingPathComponent(Self.manifestName))
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+            guard isDir.boolValue else {
+                throw KubuqiError.output(path, "is a file, not a tile folder; remove it")
+            }
+            let old = (root as NSString).appendingPathComponent(".\(index).old-\(getpid())")
+            guard rename(path, old) == 0 else {
+                throw KubuqiError.output(path, "cannot move the previous tile folder away (\(String(cString: strerror(errno))))")
+            }
+            try? FileManager.default.removeItem(atPath: old)
+        }
+        guard rename(staging, path) == 0 else {
+            throw KubuqiError.output(path, "cannot move the finished tile into place (\(String(cString: strerror(errno))))")
+        }
+        Interruption.unregister(staging)
+    }
+
+    /// Removes the hidden folder of a failed run.
+    public func discard(staging: String) {
+        try? FileManager.default.removeItem(atPath: staging)
+        Interruption.unregister(staging)
+    }
+
+    /// Every complete tile's manifest of `plan` for this pass; an input error
+    /// listing the missing tiles (and the command to run them) when some are.
+    public static func collect(outdir: String, phase: TilePhase, plan: TilePlan) throws -> [TileManifest] {
+        var manifests: [TileManifest] = []
+        var missing: [Int] = []
+        for t in plan.tiles {
+            if let m = TileFolder(outdir: outdir, phase: phase, index: t.index).manifest() { manifests.append(m) } else { missing.append(t.index) }
+        }
+        guard missing.isEmpty else {
+            throw KubuqiError(.input, "\(outdir): \(missing.count) of \(plan.tiles.count) tile\(plan.tiles.count == 1 ? "" : "s") have no complete \(phase.folderName) output: \(ranges(missing)); run them\(phase == .stats ? " with --phase stats" : "") first")
+        }
+        let first = manifests[0]
+        for m in manifests where m.jobFingerprint != first.jobFingerprint || m.planFingerprint != first.planFingerprint {
+            throw KubuqiError(.input, "\(outdir): tile \(m.tile.index) was computed by another job or plan than tile \(first.tile.index) (arguments \(m.arguments.joined(separator: " ")) vs \(first.arguments.joined(separator: " "))); rerun it")
+        }
+        for m in manifests where m.planFingerprint != plan.fingerprint {
+            throw KubuqiError(.input, "\(outdir): tile \(m.tile.index) was computed with another plan; rerun it with this one")
+        }
+        return manifests
+    }
+
+    /// `0-3,7,9-10`: Slurm's array notation.
+    public static func ranges(_ indices: [Int]) -> String {
+        var parts: [String] = []
+        var i = 0
+        let s = indices.sorted()
+        while i < s.count {
+            var j = i
+            while j + 1 < s.count && s[j + 1] == s[j] + 1 { j += 1 }
+            parts.append(j == i ? "\(s[i])" : "\(s[i])-\(s[j])")
+            i = j + 1
+        }
+        return parts.joined(separator: ",")
+    }
+}

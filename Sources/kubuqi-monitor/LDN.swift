@@ -34,13 +34,30 @@ extension KubuqiMonitor {
         @Option(name: .customLong("co"), help: ArgumentHelp("A GDAL creation option for the layers (repeatable).", valueName: "KEY=VALUE"))
         var creationOptions: [String] = []
 
+        @OptionGroup var tiles: TileOptions
         @OptionGroup var global: GlobalOptions
+
+        func ldnOptions() throws -> LDNOptions {
+            LDNOptions(config: config, output: output ?? "", checkOnly: check, quiet: global.quiet,
+                       creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions))
+        }
+
+        /// Assembles the tiles of a plan into the single-machine layers and report (`tiles merge`).
+        func mergeTiles(plan: TilePlan, outdir: String) throws {
+            let report = try LDNJob.mergeTiles(try ldnOptions(), plan: plan, outdir: outdir, log: Log.line)
+            for p in report.periods { print("\(p.name) \(p.years.lowerBound)-\(p.years.upperBound): \(p.summaryLine)") }
+            print("Report: \(outdir)/report.html (also report.json, report.md, tables/*.csv)")
+        }
 
         func run() throws {
             try global.apply()
             guard check || output != nil else { throw ValidationError("give -o OUTDIR (or --check to validate only)") }
-            let options = LDNOptions(config: config, output: output ?? "", checkOnly: check, quiet: global.quiet,
-                                     creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions))
+            let options = try ldnOptions()
+            if let request = try tiles.request() {
+                guard !check else { throw ValidationError("--check validates the whole region; leave out --plan") }
+                print(try LDNJob.runTile(options, request: request, log: Log.line).line)
+                return
+            }
             let report = try LDNJob.run(options, log: Log.line)
             if check {
                 print("\(config): OK (\(report.config.inputFiles.count) inputs on one \(report.grid.width)x\(report.grid.height) grid; "

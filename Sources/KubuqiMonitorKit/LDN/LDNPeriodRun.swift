@@ -21,6 +21,10 @@ public struct LDNPeriodResult: Sendable {
     public var performanceMaxima: [LandUnit: Double]
     /// Statistics of each year's productivity over the region (the years this period read).
     public var annualProductivity: [Int: SummaryStatistics]
+    /// The same, exact and mergeable (tiles).
+    var annualExact: [Int: ExactStatistics] = [:]
+    /// The first pass's mean productivity per land unit (nil with an external LPD).
+    var performanceSurvey: PerformanceAccumulator?
 
     /// Percent degraded/stable/improved of the SDG layer over the whole region (all zones together).
     public var summaryLine: String {
@@ -43,6 +47,12 @@ struct LDNPeriodRun {
     let baselineSDG: String?
     let creationOptions: CreationOptions
     let quiet: Bool
+    /// A window of the grid to compute alone (a tile), nil for the whole grid.
+    var region: Window? = nil
+    /// The first pass's figures merged over every tile: pass 1 is skipped and these are used.
+    var surveyed: (performance: PerformanceAccumulator?, annual: [Int: ExactStatistics])? = nil
+    /// Run pass 1 only (a tile's stats pass): the result holds its figures and no layer.
+    var surveyOnly = false
 
     /// Productivity state as Trends.Earth runs it: a change of two or more
     /// percentile classes, and of at least 0.01 in the productivity units
@@ -93,8 +103,14 @@ struct LDNPeriodRun {
         // Pass 1: 90th percentile of mean productivity per land unit.
         var performance = ProductivityPerformance(maxima: [:])
         let annual = AnnualStatistics(years: years)
-        if inputs.lpd == nil {
-            let survey = PerformanceSurvey()
+        var survey: PerformanceAccumulator?
+        var annualFigures: [Int: ExactStatistics] = [:]
+        if let surveyed {
+            survey = surveyed.performance
+            annualFigures = surveyed.annual
+            if let s = survey { performance = ProductivityPerformance(accumulator: s) }
+        } else if inputs.lpd == nil {
+            let surveyor = PerformanceSurvey()
             let s = slots
             _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: [nil, nil], kernel: { ins, outs, _, _ in
                 let n = outs[0].count
@@ -108,8 +124,15 @@ struct LDNPeriodRun {
                 var unknown = UnknownCodeCounter()
                 legend.reclassify(ins[s.lcEnd], nodata: nil, into: lc.buffer, unknown: &unknown)
                 lc.store(into: outs[1])
-            }, observer: survey, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
-            performance = ProductivityPerformance(accumulator: survey.merged())
+            }, region: region, observer: surveyor, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
+            survey = surveyor.merged()
+            performance = ProductivityPerformance(accumulator: survey!)
+            annualFigures = annual.merged()
+        }
+        if surveyOnly {
+            return LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
+                                   files: [:], areas: [:], transitions: TransitionTable(), performanceMaxima: performance.maxima,
+                                   annualProductivity: annualFigures.mapValues(\.summary), annualExact: annualFigures, performanceSurvey: survey)
         }
 
         // Pass 2: every layer.
@@ -185,7 +208,7 @@ struct LDNPeriodRun {
             lcStart.store(into: outs[layerIndex.count])
             lcEnd.store(into: outs[layerIndex.count + 1])
             if let zi = s.zones { _ = outs[layerIndex.count + 2].update(fromContentsOf: ins[zi]) } else { outs[layerIndex.count + 2].update(repeating: 0) }
-        }, observer: tally, progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
+        }, region: region, observer: tally, progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
 
         var files: [LDNPeriod.Layer: String] = [:]
         for (layer, index) in layerIndex {
@@ -195,7 +218,8 @@ struct LDNPeriodRun {
         }
         return LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
                                files: files, areas: tally.areas(), transitions: tally.transitionTable(),
-                               performanceMaxima: performance.maxima, annualProductivity: annual.merged())
+                               performanceMaxima: performance.maxima, annualProductivity: annualFigures.mapValues(\.summary),
+                               annualExact: annualFigures, performanceSurvey: survey)
     }
 }
 
@@ -253,18 +277,19 @@ final class Int32Scratch {
     func free() { buffer.deallocate() }
 }
 
-/// Per-year productivity statistics over the region, from concurrent chunks.
+/// Per-year productivity statistics over the region, from concurrent chunks; exact sums, so the
+/// annual means do not depend on the order chunks (or tiles) are merged in.
 final class AnnualStatistics: @unchecked Sendable {
     private let lock = NSLock()
     private let years: [Int]
-    private var stats: [SummaryStatistics]
-    init(years: [Int]) { self.years = years; stats = Array(repeating: SummaryStatistics(), count: years.count) }
+    private var stats: [ExactStatistics]
+    init(years: [Int]) { self.years = years; stats = Array(repeating: ExactStatistics(), count: years.count) }
     func add(stack: UnsafeBufferPointer<Float>, pixelCount n: Int) {
-        var local = Array(repeating: SummaryStatistics(), count: years.count)
+        var local = Array(repeating: ExactStatistics(), count: years.count)
         for k in years.indices { local[k].add(UnsafeBufferPointer(rebasing: stack[(k * n)..<((k + 1) * n)])) }
         lock.withLock { for k in years.indices { stats[k].merge(local[k]) } }
     }
-    func merged() -> [Int: SummaryStatistics] { lock.withLock { Dictionary(uniqueKeysWithValues: zip(years, stats)) } }
+    func merged() -> [Int: ExactStatistics] { lock.withLock { Dictionary(uniqueKeysWithValues: zip(years, stats)) } }
 }
 
 /// Pass 1 observer: mean productivity (results[0]) by land cover class (results[1]).

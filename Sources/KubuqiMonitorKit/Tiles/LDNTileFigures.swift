@@ -16,6 +16,9 @@ public struct LDNTileFigures: Sendable, Codable {
         /// Land-cover transitions (final pass).
         public var transitions: TransitionTable?
 
+        /// An empty period.
+        public init(name: String) { self.name = name }
+
         /// Adds another tile's figures of the same period.
         mutating func merge(_ o: Period) {
             if let p = o.performance { var m = performance ?? PerformanceAccumulator(); m.merge(p); performance = m }

@@ -30,6 +30,8 @@ public enum ChangeJob {
         try checkIndices(o)
         let destination = try OutputFolder(o.outputFolder)
         try destination.lock()
+        var succeeded = false
+        defer { if !succeeded { destination.cleanUpAfterFailure() } }
         let work = try destination.workFolder()
         defer { work.remove() }
         // Everything is written to a staging folder and published at the end.
@@ -83,6 +85,7 @@ public enum ChangeJob {
         result.summary = report.summary()
         try destination.publish(out.path)
         result.files = result.files.mapValues { destination.file(($0 as NSString).lastPathComponent) }
+        succeeded = true
         return result
     }
 
@@ -129,7 +132,7 @@ public enum ChangeJob {
         let signs: [Float] = o.indices.map { inverted.contains($0.lowercased()) ? -1 : 1 }
         return Setup(before: before, after: after, inputs: inputs, grid: grid, signs: signs,
                      change: changeKernel(method: o.method, signs: signs), inputOrder: Array(0..<inputs.count),
-                     histogramLimit: changeRange(beforeBands + afterBands, method: o.method))
+                     histogramLimit: changeRange(inputs, method: o.method))
     }
 
     /// The statistics pass over the grid (or one region of it): exact moments of d and the |d| histogram.
@@ -234,9 +237,14 @@ public enum ChangeJob {
     }
 
     /// A bound on |change| from the inputs' approximate ranges, for the Otsu histogram.
-    static func changeRange(_ bands: [RasterBand], method: ChangeOptions.Method) -> Double {
+    /// The inputs' stored ranges are scaled like their values (a band's declared scale, NDVI x 10000 -> NDVI).
+    static func changeRange(_ inputs: [PixelInput], method: ChangeOptions.Method) -> Double {
         // A band with no valid pixel has no range; the statistics pass then reports the real fault.
-        let ranges = bands.compactMap { try? $0.approximateRange() }
+        let ranges = inputs.compactMap { i in
+            (try? i.band.approximateRange()).map { r in
+                (min: min(r.min, r.max) * Double(i.scale) + Double(i.offset), max: max(r.min, r.max) * Double(i.scale) + Double(i.offset))
+            }
+        }.map { $0.min <= $0.max ? $0 : (min: $0.max, max: $0.min) }
         guard !ranges.isEmpty else { return 1 }
         let span = max(1e-6, (ranges.map(\.max).max()! - ranges.map(\.min).min()!))
         return method == .diff ? span : span * 2.0.squareRoot()

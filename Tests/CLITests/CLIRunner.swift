@@ -13,6 +13,11 @@ struct CLIRunner {
     static var executable: URL {
         var dir = Bundle(for: CLITestCase.self).bundleURL.deletingLastPathComponent()
         if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("kubuqi-monitor").path) {
+            // On Linux the test runner is `<build>/debug/<package>PackageTests.xctest`: the binary is beside it
+            // (whatever --scratch-path the tests were built with).
+            dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        }
+        if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("kubuqi-monitor").path) {
             dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent(".build/debug")
         }

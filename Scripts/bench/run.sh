@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks `kubuqi-monitor index ndvi` on a Sentinel-2-tile-sized pair (10980 x 10980 UInt16)
-# against gdal_calc.py and a GDAL read+write floor, all writing Float32, tiled 256x256, DEFLATE,
-# PREDICTOR=3, NUM_THREADS=ALL_CPUS. Not part of the tests.
+# against gdal_calc.py, Orfeo ToolBox (otbcli_RadiometricIndices) and a GDAL read+write floor, all
+# writing Float32, tiled 256x256, DEFLATE, PREDICTOR=3, NUM_THREADS=ALL_CPUS; the memory of a run
+# on twice the tile's area; the NDVI kernel alone; the LDN trajectory against NumPy.
+# Not part of the tests.
 #
 # Usage: Scripts/bench/run.sh [RUNS] [SIZE]     (defaults 3 and 10980)
 # Output: a Markdown table on stdout and in bench-out/results.md; inputs are kept in bench-out/.
@@ -12,6 +14,7 @@ SIZE=${2:-10980}
 OUT=bench-out
 mkdir -p "$OUT"
 Scripts/setup.sh --bench
+command -v otbcli_RadiometricIndices >/dev/null || apt-get install -y -qq --no-install-recommends otb-bin libotb-apps >/dev/null
 swift build -c release --product kubuqi-monitor >/dev/null
 swift build -c release --product kubuqi-bench >/dev/null
 BIN=.build/release
@@ -64,7 +67,25 @@ measure() { # name, command...
   measure "kubuqi-monitor index ndvi --ot Int16" "$BIN/kubuqi-monitor" index ndvi --quiet --ot Int16 --red "$pair/red.tif" --nir "$pair/nir.tif" -o "$OUT/out-k16.tif" --co PREDICTOR=2
   measure "gdal_calc.py" gdal_calc.py --quiet -A "$pair/red.tif" -B "$pair/nir.tif" --outfile="$OUT/out-g.tif" --type=Float32 --NoDataValue=0 \
       --calc="(B.astype(numpy.float32)-A)/(B.astype(numpy.float32)+A)" "${CO[@]}"
+  gdalbuildvrt -q -overwrite -separate "$pair/rn.vrt" "$pair/red.tif" "$pair/nir.tif"
+  measure "otbcli_RadiometricIndices (OTB $(dpkg-query -W -f='${Version}' otb-bin | cut -d+ -f1))" otbcli_RadiometricIndices -in "$pair/rn.vrt" \
+      -channels.red 1 -channels.nir 2 -list Vegetation:NDVI \
+      -out "$OUT/out-o.tif?&gdal:co:TILED=YES&gdal:co:BLOCKXSIZE=256&gdal:co:BLOCKYSIZE=256&gdal:co:COMPRESS=DEFLATE&gdal:co:PREDICTOR=3&gdal:co:NUM_THREADS=ALL_CPUS&gdal:co:BIGTIFF=IF_SAFER" float
   measure "GDAL floor (gdal_translate, VRT sum)" env GDAL_NUM_THREADS=ALL_CPUS gdal_translate -q "$pair/floor.vrt" "$OUT/out-f.tif" "${GDAL_CO[@]}"
   echo
+  # Memory must not grow with the scene: twice the tile's area (15528 x 15528).
+  big="$OUT/pair-15528"
+  [[ -f "$big/nir.tif" ]] || "$BIN/kubuqi-bench" make-pair 15528 "$big" >/dev/null
+  /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$BIN/kubuqi-monitor" index ndvi --quiet --red "$big/red.tif" --nir "$big/nir.tif" -o "$OUT/out-big.tif" "${CO[@]}" >/dev/null
+  read -r wall maxkb <"$OUT/time.txt"
+  echo "Twice the area (15528 x 15528): kubuqi-monitor index ndvi ${wall} s, peak RSS $((maxkb / 1024)) MB"
+  rm -f "$OUT/out-big.tif"
+  echo
   "$BIN/kubuqi-bench" kernel 3
+  # LDN trajectory: Theil-Sen + Mann-Kendall on a 25-year 2000 x 2000 stack, against NumPy.
+  [[ -f "$OUT/stack-2000.tif" ]] || "$BIN/kubuqi-bench" make-stack 2000 "$OUT/stack-2000.tif"
+  "$BIN/kubuqi-bench" trend "$OUT/stack-2000.tif" "$OUT/trend.f32"
+  /usr/bin/python3 Scripts/bench/trend_numpy.py "$OUT/stack-2000.tif" "$OUT/trend.f32"
+  echo
+  echo "Load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/results.md"

@@ -27,6 +27,12 @@ struct KubuqiMonitor: ParsableCommand {
 
     static func main() {
         Interruption.installHandlers()
+        // `kubuqi-monitor nosuch --help` would print the general help and exit 0: name the unknown command instead.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let commands = ["info", "index", "change", "ldn", "tiles", "demo", "fixtures", "help"]
+        if let first = arguments.first, !first.hasPrefix("-"), !commands.contains(first) {
+            fail("unknown command '\(first)'; commands: \(commands.dropLast().joined(separator: ", "))", code: 2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

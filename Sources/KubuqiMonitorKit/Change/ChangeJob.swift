@@ -128,7 +128,7 @@ public enum ChangeJob {
             Diagnostics.note("--align: resampled \(b.dataset.path) onto the grid of \(beforeBands[0].dataset.path) (bilinear)")
         }
         var inputs: [PixelInput] = []
-        for k in 0..<expectedIndices { inputs += [PixelInput(band: beforeBands[k]), PixelInput(band: afterBands[k])] }
+        for k in 0..<expectedIndices { inputs += [PixelInput.declared(beforeBands[k]), PixelInput.declared(afterBands[k])] }
         let signs: [Float] = o.indices.map { inverted.contains($0.lowercased()) ? -1 : 1 }
         return Setup(before: before, after: after, inputs: inputs, grid: grid, signs: signs,
                      change: changeKernel(method: o.method, signs: signs), inputOrder: Array(0..<inputs.count),

@@ -168,3 +168,25 @@ extension ChangeJobTests {
         XCTAssertEqual(counts[-1], 5)
     }
 }
+
+extension ChangeJobTests {
+    /// A 7 x 7 degraded patch with a strong 5 x 5 core: a 30-pixel MMU keeps all 49 pixels (one patch of one
+    /// sign), with the core still strong; a lone 4-pixel patch goes.
+    func testMinimumMappingUnitJudgesPatchesBySign() throws {
+        let tmp = try TemporaryFolder()
+        let size = 30
+        let before = [Float](repeating: 0.5, count: size * size)
+        var after = before
+        for r in 5..<12 { for c in 5..<12 { after[r * size + c] = 0.38 } }      // rim: -0.12
+        for r in 6..<11 { for c in 6..<11 { after[r * size + c] = 0.2 } }       // core: -0.30
+        for r in 20..<22 { for c in 20..<22 { after[r * size + c] = 0.2 } }     // a lone 4-pixel patch
+        let b = try TestRaster.write(tmp.file("b.tif"), width: size, height: size, values: before)
+        let a = try TestRaster.write(tmp.file("a.tif"), width: size, height: size, values: after)
+        let r = try ChangeJob.run(ChangeOptions(before: b, after: a, outputFolder: tmp.file("out"),
+                                                threshold: .fixed(change: 0.08, strong: 0.2), mmu: .pixels(30), quiet: true))
+        let counts = PlantedChangePair.classCounts(try PlantedChangePair.readJSON(r.files["json"]!))
+        XCTAssertEqual(counts[-2], 25, "the core stays strong")
+        XCTAssertEqual(counts[-1], 24, "the rim stays degraded")
+        XCTAssertEqual(counts[0], size * size - 49, "the lone patch is stable")
+    }
+}

@@ -57,9 +57,7 @@ public enum ChangeJob {
         var mmuPixels = 0
         if let mmu = o.mmu {
             mmuPixels = pixels(for: mmu, grid: grid)
-            let ds = try Dataset.open(unsieved, update: true)
-            try ds.band(1).sieve(threshold: mmuPixels, eightConnected: true)
-            try ds.close()
+            try ChangeSieve.apply(unsieved, threshold: mmuPixels)
         }
         guard rename(unsieved, classPath) == 0 else {
             throw KubuqiError.output(classPath, "cannot move the class raster into place (\(String(cString: strerror(errno))))")

@@ -100,9 +100,7 @@ extension ChangeJob {
             let whole = work.file("change-class.tif")
             do {
                 try Mosaic.translate(classVRT, to: whole, options: ["-of", "GTiff", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "BIGTIFF=IF_SAFER"])
-                let ds = try Dataset.open(whole, update: true)
-                try ds.band(1).sieve(threshold: mmuPixels, eightConnected: true)
-                try ds.close()
+                try ChangeSieve.apply(whole, threshold: mmuPixels)
             } catch let e as GDALError { throw KubuqiError.output(classPath, e.description) }
             let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
             tally = try tallyAreas(classPath: whole, zones: zoning, grid: grid, quiet: o.quiet)

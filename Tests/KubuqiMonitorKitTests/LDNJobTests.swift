@@ -145,3 +145,18 @@ extension LDNJobTests {
         XCTAssertTrue(csv.contains("2,zone 2,SDG 15.3.1 (one out, all out),no data,1,0.000900,"), csv)
     }
 }
+
+extension LDNJobTests {
+    /// `minimum_slope`: the falling pixel's slope is -0.04 a year; a floor of 0.05 makes it "no trend".
+    func testMinimumSlopeSilencesSmallTrends() throws {
+        let tmp = try TemporaryFolder()
+        _ = try LDNTestRegion.write(tmp)
+        var text = try String(contentsOfFile: tmp.file("ldn.toml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "stack = \"ndvi.tif\"", with: "stack = \"ndvi.tif\"\nminimum_slope = 0.05")
+        try text.write(toFile: tmp.file("ldn.toml"), atomically: true, encoding: .utf8)
+        _ = try LDNJob.run(LDNOptions(config: tmp.file("ldn.toml"), output: tmp.file("out"), quiet: true))
+        let trajectory = try TestRaster.read(tmp.file("out/baseline/trajectory.tif"))
+        XCTAssertEqual(trajectory[0], 0)
+        XCTAssertEqual(trajectory[1], 0)
+    }
+}

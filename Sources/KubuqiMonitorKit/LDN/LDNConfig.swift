@@ -18,6 +18,9 @@ public struct LDNConfig: Sendable {
     public var productivity: Productivity?
     /// Multiplier applied to stored productivity values; nil to use the bands' declared scale (else 1).
     public var productivityScale: Float?
+    /// Trajectory: slopes smaller than this (productivity units per year) are "no trend" whatever
+    /// their significance (0: significance alone, as the GPG).
+    public var minimumSlope: Double = 0
     /// An external 5-class LPD raster used as is.
     public var externalLPD: String?
     /// Ecological units raster, subdividing land units for performance.
@@ -84,10 +87,12 @@ public struct LDNConfig: Sendable {
         let scale = try p.number("scale").map(Float.init)
         let lpd = try p.path("lpd")
         let eco = try p.path("ecological_units")
+        let minimumSlope = try p.number("minimum_slope") ?? 0
+        guard minimumSlope >= 0 else { throw p.error("minimum_slope", "must be zero or positive") }
         if productivity == nil && lpd == nil {
             throw p.error(nil, "give stack = \"annual.tif\", files = { YEAR = \"file\" } or lpd = \"lpd.tif\"")
         }
-        try p.requireAllUsed(known: ["stack", "files", "scale", "lpd", "ecological_units"])
+        try p.requireAllUsed(known: ["stack", "files", "scale", "lpd", "ecological_units", "minimum_slope"])
 
         let lc = try r.required(try r.table("landcover"), "landcover")
         let maps = try lc.required(try lc.pathsByYear("maps"), "maps")
@@ -137,9 +142,11 @@ public struct LDNConfig: Sendable {
             try z.requireAllUsed(known: ["file", "field"])
         }
         try r.requireAllUsed(known: sections)
-        return LDNConfig(file: path, productivity: productivity, productivityScale: scale, externalLPD: lpd, ecologicalUnits: eco,
+        var config = LDNConfig(file: path, productivity: productivity, productivityScale: scale, externalLPD: lpd, ecologicalUnits: eco,
                          landCoverMaps: maps, legend: legend, legendSource: legendSource, transitions: matrix,
                          socBaseline: socBaseline, climate: climate, climateZones: zonesRaster, baseline: baseline,
                          reporting: reporting, zones: zones, zoneField: field)
+        config.minimumSlope = minimumSlope
+        return config
     }
 }

@@ -148,6 +148,7 @@ struct LDNPeriodRun {
         specs += [nil, nil, nil]   // land-cover classes at start and end, zone ids (for the tables)
         let s = slots, perf = performance, p = period, externalLPD = inputs.lpd != nil
         let climate = c.climate, matrix = c.transitions
+        let trajectoryClasses = TrajectoryClass(minimumAbsoluteSlope: c.minimumSlope)
         let socYears = Double(period.landCoverEnd - period.landCoverStart)
         let layerIndex = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
         let tally = LDNTally(layers: layers, rowAreas: rowAreas)
@@ -171,7 +172,7 @@ struct LDNPeriodRun {
                 defer { slope.deallocate(); z.deallocate(); mean.deallocate() }
                 let periodStack = UnsafeBufferPointer(rebasing: stack[(geometry.periodLayers.lowerBound * n)..<(geometry.periodLayers.upperBound * n)])
                 TrendBatch(years: Array(geometry.years[geometry.periodLayers])).run(stack: periodStack, pixelCount: n, pixels: 0..<n, slope: slope, z: z)
-                TrajectoryClass.standard.classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z), into: scratch[.trajectory]!.buffer)
+                trajectoryClasses.classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z), into: scratch[.trajectory]!.buffer)
                 let trajectoryStatus = Int16Scratch(n)
                 defer { trajectoryStatus.free() }
                 TrajectoryClass.status(ofClasses: UnsafeBufferPointer(scratch[.trajectory]!.buffer), into: trajectoryStatus.buffer)

@@ -104,3 +104,38 @@ final class HostileInputTests: CLITestCase {
         XCTAssertTrue(second.stderr.contains("another kubuqi-monitor run"), second.stderr)
     }
 }
+
+extension HostileInputTests {
+    func testZeroSizedRasterIsRefused() throws {
+        let vrt = "<VRTDataset rasterXSize=\"0\" rasterYSize=\"10\"><VRTRasterBand dataType=\"Byte\" band=\"1\"/></VRTDataset>"
+        try vrt.write(toFile: tmp.file("empty.vrt"), atomically: true, encoding: .utf8)
+        try assertInputError(try ndvi(red: tmp.file("empty.vrt"), out: tmp.file("o.tif")), mentions: ["empty.vrt"], out: tmp.file("o.tif"))
+    }
+
+    func testNodataOutsideTheTypeRangeMasksNothing() throws {
+        // A Byte band whose nodata (-9999) no value can take: every pixel is data.
+        let red = try TestRaster.write(tmp.file("rb.tif"), width: 3, height: 1, values: [10, 20, 30], type: .byte, nodata: -9999)
+        let nir = try TestRaster.write(tmp.file("nb.tif"), width: 3, height: 1, values: [30, 60, 90], type: .byte)
+        let r = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", tmp.file("o.tif"), "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try TestRaster.read(tmp.file("o.tif")), [0.5, 0.5, 0.5])
+    }
+
+    func testMissingGeoreferencingAndRotatedGeotransform() throws {
+        // No CRS and no geotransform: computed, nothing invented.
+        let red = try TestRaster.write(tmp.file("r0.tif"), width: 2, height: 2, values: [1, 2, 3, 4], transform: nil, epsg: nil)
+        let nir = try TestRaster.write(tmp.file("n0.tif"), width: 2, height: 2, values: [3, 6, 9, 12], transform: nil, epsg: nil)
+        let r = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", tmp.file("o0.tif"), "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertNil(try Dataset.open(tmp.file("o0.tif")).spatialReference)
+        // A rotated grid is kept as it is; a different rotation is a grid mismatch.
+        let rotated = GeoTransform([600_000, 30, 5, 4_470_000, 5, -30])
+        let rr = try TestRaster.write(tmp.file("rr.tif"), width: 2, height: 2, values: [1, 2, 3, 4], transform: rotated)
+        let nr = try TestRaster.write(tmp.file("nr.tif"), width: 2, height: 2, values: [3, 6, 9, 12], transform: rotated)
+        XCTAssertEqual(try CLIRunner.run(["index", "ndvi", "--red", rr, "--nir", nr, "-o", tmp.file("or.tif"), "-q"]).status, 0)
+        XCTAssertEqual(try Dataset.open(tmp.file("or.tif")).geoTransform, rotated)
+        let other = try TestRaster.write(tmp.file("n2.tif"), width: 2, height: 2, values: [3, 6, 9, 12], transform: GeoTransform([600_000, 30, 0, 4_470_000, 0, -30]))
+        try assertInputError(try CLIRunner.run(["index", "ndvi", "--red", rr, "--nir", other, "-o", tmp.file("ox.tif"), "-q"]),
+                             mentions: ["n2.tif", "geotransform"], out: tmp.file("ox.tif"))
+    }
+}

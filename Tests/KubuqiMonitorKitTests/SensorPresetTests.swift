@@ -122,3 +122,33 @@ final class SensorPresetTests: XCTestCase {
         }
     }
 }
+
+extension SensorPresetTests {
+    /// A scene band that cannot be put on the others' grid (no georeferencing) is an input error naming it.
+    func testBandsThatCannotBeAlignedAreRefused() throws {
+        let tmp = try TemporaryFolder()
+        let folder = try makeLandsat(tmp)
+        let loose = try TestRaster.write(tmp.file("loose.tif"), width: 3, height: 3, values: Array(repeating: 5000, count: 9),
+                                         type: .uint16, transform: nil, epsg: nil)
+        XCTAssertThrowsError(try IndexJob.run(IndexOptions(indices: ["ndvi"], bands: [.nir: BandSelection(path: loose)], output: tmp.file("x.tif"),
+                                                           scene: (folder, .landsat), quiet: true))) { e in
+            XCTAssertEqual((e as? KubuqiError)?.exitCode, 3, "\(e)")
+            XCTAssertTrue("\(e)".contains("georeferencing"), "\(e)")
+        }
+    }
+
+    /// MODIS MOD09 layers named sur_refl_b0N: band roles and scaling.
+    func testModis09FolderLayout() throws {
+        let tmp = try TemporaryFolder()
+        for (n, v) in [(1, Float(1000)), (2, 3000), (3, 500), (4, 800), (6, 2000), (7, 1500)] {
+            try TestRaster.write(tmp.file("MOD09A1.A2020153.h26v04.061.sur_refl_b0\(n).tif"), width: 2, height: 1, values: [v, -28672], type: .int16, nodata: -28672)
+        }
+        let scene = try SensorPreset.modis09.load(tmp.path)
+        XCTAssertTrue(scene.bands[.red]!.selection.path.hasSuffix("sur_refl_b01.tif"))
+        XCTAssertTrue(scene.bands[.swir1]!.selection.path.hasSuffix("sur_refl_b06.tif"))
+        _ = try IndexJob.run(IndexOptions(indices: ["ndvi"], output: tmp.file("ndvi.tif"), scene: (tmp.path, .modis09), quiet: true))
+        let v = try TestRaster.read(tmp.file("ndvi.tif"))
+        XCTAssertEqual(v[0], 0.5, accuracy: 1e-6)   // (0.3 - 0.1) / (0.3 + 0.1)
+        XCTAssertTrue(v[1].isNaN)
+    }
+}

@@ -126,3 +126,26 @@ final class BadInputTests: CLITestCase {
         XCTAssertEqual(json[0]["size"] as? [Int], [8, 8])
     }
 }
+
+extension BadInputTests {
+    /// Any GDAL path works: a GeoTIFF inside a zip through /vsizip/, and a VRT.
+    func testVsizipAndVRTInputs() throws {
+        let zip = Process()
+        zip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        zip.arguments = ["python3", "-c", "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],'w'); z.write(sys.argv[2],'red.tif'); z.close()",
+                         tmp.file("bands.zip"), red]
+        try zip.run()
+        zip.waitUntilExit()
+        XCTAssertEqual(zip.terminationStatus, 0)
+        let r = try CLIRunner.run(["info", "--json", "/vsizip/" + tmp.file("bands.zip") + "/red.tif"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("\"size\""), r.stdout)
+        try "<VRTDataset rasterXSize=\"8\" rasterYSize=\"8\"><VRTRasterBand dataType=\"UInt16\" band=\"1\"><SimpleSource><SourceFilename relativeToVRT=\"1\">nir.tif</SourceFilename><SourceBand>1</SourceBand></SimpleSource></VRTRasterBand></VRTDataset>"
+            .write(toFile: tmp.file("nir.vrt"), atomically: true, encoding: .utf8)
+        let i = try CLIRunner.run(["index", "ndvi", "--red", "/vsizip/" + tmp.file("bands.zip") + "/red.tif", "--nir", tmp.file("nir.vrt"),
+                                   "-o", tmp.file("z.tif"), "-q"])
+        // The VRT has no georeferencing while red.tif has: refused as a grid mismatch, which is the right answer.
+        XCTAssertEqual(i.status, 3, i.stderr)
+        XCTAssertTrue(i.stderr.contains("georeferenced"), i.stderr)
+    }
+}

@@ -161,8 +161,9 @@ public enum LDNJob {
         return periods
     }
 
-    /// Scans the land-cover maps for codes the legend does not map; names each with its pixel count.
-    static func checkLegend(_ inputs: Inputs, quiet: Bool) throws {
+    /// Scans the land-cover maps (or one window of them, for a tile) for codes the legend does not map;
+    /// names each with its pixel count.
+    static func checkLegend(_ inputs: Inputs, region: Window? = nil, quiet: Bool) throws {
         let legend = inputs.config.legend
         for year in inputs.landCover.keys.sorted() {
             let band = inputs.landCover[year]!
@@ -177,11 +178,12 @@ public enum LDNJob {
                 _ = outs[0].update(fromContentsOf: ins[0])
             }
             _ = try StreamedCalculation.runJoint(inputs: [PixelInput(band: band, nodata: .some(nil))], outputs: [nil], kernel: kernel,
-                                                 progress: ProgressBar("checking \(year) land cover", quiet: quiet).update)
+                                                 region: region, progress: ProgressBar("checking \(year) land cover", quiet: quiet).update)
             let unknown = counter.merged()
             if !unknown.isEmpty {
                 let list = unknown.sorted.prefix(10).map { "code \($0.code) (\($0.count) pixels)" }.joined(separator: ", ")
-                throw KubuqiError.input(band.dataset.path, "land-cover codes not in the legend \(inputs.config.legendSource): \(list); map them in a legend file ([landcover] legend = \"legend.json\")")
+                let where_ = region.map { " in tile window \($0)" } ?? ""
+                throw KubuqiError.input(band.dataset.path, "land-cover codes not in the legend \(inputs.config.legendSource)\(where_): \(list); map them in a legend file ([landcover] legend = \"legend.json\")")
             }
         }
     }

@@ -23,7 +23,7 @@ extension LDNJob {
         if folder.isComplete(jobFingerprint: request.jobFingerprint, reducedFingerprint: reduced?.1) {
             return TileRunOutcome(tile: request.tile.index, phase: request.phase, computed: false, folder: folder.path)
         }
-        try checkLegend(inputs, region: request.window, quiet: o.quiet)
+        try LDNJob.checkLegend(inputs, region: request.window, quiet: o.quiet)
         let staging = try folder.begin()
         defer { folder.discard(staging: staging) }
         let work = try WorkFolder(in: staging)
@@ -137,28 +137,4 @@ extension LDNJob {
         return report
     }
 
-    /// The land-cover codes of one region, checked against the legend (a tile checks its own window).
-    static func checkLegend(_ inputs: Inputs, region: Window, quiet: Bool) throws {
-        let legend = inputs.config.legend
-        for year in inputs.landCover.keys.sorted() {
-            let band = inputs.landCover[year]!
-            let counter = UnknownCodes()
-            let nodata = band.nodata.map(Float.init)
-            let kernel: StreamedCalculation.JointKernel = { ins, outs, _, _ in
-                var unknown = UnknownCodeCounter()
-                let classes = UnsafeMutableBufferPointer<Int16>.allocate(capacity: ins[0].count)
-                defer { classes.deallocate() }
-                legend.reclassify(ins[0], nodata: nodata, into: classes, unknown: &unknown)
-                counter.add(unknown)
-                _ = outs[0].update(fromContentsOf: ins[0])
-            }
-            _ = try StreamedCalculation.runJoint(inputs: [PixelInput(band: band, nodata: .some(nil))], outputs: [nil], kernel: kernel,
-                                                 region: region, progress: ProgressBar("checking \(year) land cover", quiet: quiet).update)
-            let unknown = counter.merged()
-            if !unknown.isEmpty {
-                let list = unknown.sorted.prefix(10).map { "code \($0.code) (\($0.count) pixels)" }.joined(separator: ", ")
-                throw KubuqiError.input(band.dataset.path, "land-cover codes not in the legend \(inputs.config.legendSource) in tile window \(region): \(list); map them in a legend file ([landcover] legend = \"legend.json\")")
-            }
-        }
-    }
 }

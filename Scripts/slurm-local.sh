@@ -20,6 +20,12 @@ marker="# written by kubuqi-monitor Scripts/slurm-local.sh"
 host=$(hostname -s)
 wait_seconds=${KUBUQI_SLURM_WAIT:-60}
 
+# The daemons must not inherit the caller's descriptors beyond 0-2: a caller that waits for a
+# pipe or socket to close (Foundation's Process does) would wait for the daemons' end.
+for fd in $(ls /proc/$$/fd 2>/dev/null); do
+  [[ $fd =~ ^[0-9]+$ && $fd -gt 2 ]] && eval "exec $fd>&-" 2>/dev/null || true
+done
+
 say() { echo "slurm-local: $*" >&2; }
 die() { say "error: $*"; exit 1; }
 
@@ -118,10 +124,10 @@ running() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 start_daemons() {
   if ! running "$dir/slurmctld.pid"; then
-    slurmctld -i >"$dir/log/slurmctld.out" 2>&1 || die "slurmctld does not start (log: $dir/log/slurmctld.log, $dir/log/slurmctld.out)"
+    slurmctld -i </dev/null >"$dir/log/slurmctld.out" 2>&1 || die "slurmctld does not start (log: $dir/log/slurmctld.log, $dir/log/slurmctld.out)"
   fi
   if ! running "$dir/slurmd.pid"; then
-    slurmd >"$dir/log/slurmd.out" 2>&1 || die "slurmd does not start (log: $dir/log/slurmd.log, $dir/log/slurmd.out)"
+    slurmd </dev/null >"$dir/log/slurmd.out" 2>&1 || die "slurmd does not start (log: $dir/log/slurmd.log, $dir/log/slurmd.out)"
   fi
 }
 

@@ -78,6 +78,7 @@ extension KubuqiMonitor {
         var gradeBreaks: String?
 
         @OptionGroup var output: RasterOutputOptions
+        @OptionGroup var tiles: TileOptions
         @OptionGroup var global: GlobalOptions
 
         /// The `--list` text.
@@ -98,6 +99,28 @@ extension KubuqiMonitor {
         func run() throws {
             try global.apply()
             if list { print(Self.listing()); return }
+            let options = try indexOptions()
+            if let request = try tiles.request() {
+                print(try IndexJob.runTile(options, request: request).line)
+                return
+            }
+            for r in try IndexJob.run(options) { print(Self.line(r)) }
+        }
+
+        /// Assembles the tiles of a plan into one raster per index (`tiles merge`).
+        func mergeTiles(plan: TilePlan, outdir: String) throws {
+            for r in try IndexJob.mergeTiles(try indexOptions(), plan: plan, outdir: outdir) { print(Self.line(r)) }
+        }
+
+        static func line(_ r: IndexResult) -> String {
+            let s = r.statistics
+            let mean = s.mean.map { String(format: "%.4f", $0) } ?? "n/a"
+            let range = s.count > 0 ? String(format: "%.4f..%.4f", s.minimum, s.maximum) : "n/a"
+            return "\(r.index.uppercased()) written to \(r.path): \(r.width)x\(r.height), "
+                + "\(s.count) valid pixels, \(s.nodataCount) nodata, mean \(mean), range \(range)"
+        }
+
+        func indexOptions() throws -> IndexOptions {
             var names = indexList.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
             if let name { names.insert(name, at: 0) }
             guard !names.isEmpty else { throw ValidationError("name an index, or several with --index a,b,c (see --list)") }
@@ -138,13 +161,7 @@ extension KubuqiMonitor {
                 sceneDependent: .init(fvcSoil: fvcSoil, fvcVegetation: fvcVegetation, ddiK: ddiK, grades: grades, gradeBreaks: breaks),
                 encoding: spec.encoding,
                 creationOptions: spec.creationOptions, quiet: global.quiet)
-            for r in try IndexJob.run(options) {
-                let s = r.statistics
-                let mean = s.mean.map { String(format: "%.4f", $0) } ?? "n/a"
-                let range = s.count > 0 ? String(format: "%.4f..%.4f", s.minimum, s.maximum) : "n/a"
-                print("\(r.index.uppercased()) written to \(r.path): \(r.width)x\(r.height), "
-                      + "\(s.count) valid pixels, \(s.nodataCount) nodata, mean \(mean), range \(range)")
-            }
+            return options
         }
     }
 }

@@ -113,7 +113,7 @@ extension KubuqiMonitor.Tiles {
             switch command {
             case let c as KubuqiMonitor.Change: try c.mergeTiles(plan: p, outdir: outdir)
             case let c as KubuqiMonitor.LDN: try c.mergeTiles(plan: p, outdir: outdir)
-            // case let c as KubuqiMonitor.Index: try c.mergeTiles(plan: p, outdir: outdir)
+            case let c as KubuqiMonitor.Index: try c.mergeTiles(plan: p, outdir: outdir)
             default:
                 throw KubuqiError(.input, "\(outdir): the tiles were made by '\(first.arguments.first ?? "?")', which has nothing to merge")
             }

@@ -122,6 +122,19 @@ final class ScaleOutTests: CLITestCase {
         try assertLDNMatches(tiled, single)
     }
 
+    func testIndexTilesWithFVCEndMembersMergeIntoTheSingleMachineRasters() throws {
+        let tmp = try TemporaryFolder()
+        let scene = Self.fixtures + "/landsat/LC09_L2SP_128032_20230819_20230821_02_T1"
+        let plan = try plan(tmp)
+        let job = ["index", "--index", "ndvi,fvc", "--scene", scene, "--sensor", "landsat-c2l2"]
+        try run(job + ["-o", tmp.file("single"), "-q"])
+        try runTiled(job + ["-o", tmp.file("tiled")], plan: plan, out: tmp.file("tiled"))
+        for name in ["ndvi", "fvc"] { try assertSamePixels(tmp.file("tiled/\(name).tif"), tmp.file("single/\(name).tif")) }
+        let soil = try Dataset.open(tmp.file("single/fvc.tif")).metadataItem("KUBUQI_FVC_NDVI_SOIL")
+        XCTAssertNotNil(soil)
+        XCTAssertEqual(try Dataset.open(tmp.file("tiled/tiles/3/fvc.tif")).metadataItem("KUBUQI_FVC_NDVI_SOIL"), soil, "the region's end-members")
+    }
+
     /// A tile that failed is redone by a rerun; the complete ones are skipped.
     func testRerunRedoesOnlyTheFailedTile() throws {
         let tmp = try TemporaryFolder()

@@ -15,19 +15,24 @@ extension ScaleOutTests {
         .deletingLastPathComponent().appendingPathComponent("Scripts/slurm-local.sh").path
     }
 
-    /// Runs a program; (status, stdout + stderr).
+    /// Runs a program; (status, stdout + stderr). The output goes through a file, not a pipe:
+    /// daemons the program starts must not hold the reader open.
     @discardableResult
     static func shell(_ args: [String]) -> (Int32, String) {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("kubuqi-shell-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        guard let handle = try? FileHandle(forWritingTo: log) else { return (127, "cannot write \(log.path)") }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = handle
+        p.standardError = handle
         do { try p.run() } catch { return (127, "\(args[0]): \(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try? handle.close()
+        return (p.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 
     func startCluster() throws {

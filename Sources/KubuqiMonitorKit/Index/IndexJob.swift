@@ -16,8 +16,10 @@ public struct IndexResult: Sendable {
 
 /// `index`: spectral indices from a scene or band files, in one streamed pass.
 public enum IndexJob {
-    /// Runs the job described by `options`.
-    public static func run(_ options: IndexOptions, progress: ((Double) -> Void)? = nil) throws -> [IndexResult] {
+    /// Runs the job described by `options`; with `region` (a tile of a plan), only that window of the grid
+    /// is computed and written (FVC and DDI then need their scene figures given in the options).
+    public static func run(_ options: IndexOptions, progress: ((Double) -> Void)? = nil, region: Window? = nil,
+                           checkGrid: ((Grid) throws -> Void)? = nil) throws -> [IndexResult] {
         guard !options.indices.isEmpty else { throw KubuqiError(.usage, "name at least one index (see index --list)") }
         let indices = try options.indices.map { try resolve($0, options: options) }
         var scene = try options.scene.map { try $0.sensor.load($0.path, options: options.sensorOptions) }
@@ -63,6 +65,7 @@ public enum IndexJob {
                        validMaximum: sb.validMaximum)
         }
         let mask = maskBand.map { PixelMask(band: $0, rule: scene!.mask!.rule) }
+        try checkGrid?(bands[0].dataset.grid)
 
         // FVC and DDI need figures of the whole scene first.
         let fixed = try settleSceneDependent(indices, roles: roles, inputs: inputs, mask: mask, options: options)
@@ -100,10 +103,10 @@ public enum IndexJob {
         }
 
         let bar = ProgressBar(indices.map { $0.name.uppercased() }.joined(separator: ","), quiet: options.quiet)
-        let stats = try StreamedCalculation.run(inputs: inputs, mask: mask, outputs: outputs,
+        let stats = try StreamedCalculation.run(inputs: inputs, mask: mask, outputs: outputs, region: region,
                                                 progress: { f in bar.update(f); progress?(f) })
         if fixed.grades != nil { try ClassLegend.attach(to: allPaths.last!, entries: SceneDependentIndex.gradeLegend) }
-        let grid = bands[0].dataset.grid
+        let grid = region.map { bands[0].dataset.grid.subgrid($0) } ?? bands[0].dataset.grid
         return zip(names, zip(allPaths, stats)).map { name, ps in
             IndexResult(index: name, path: ps.0, width: grid.width, height: grid.height, statistics: ps.1)
         }

@@ -4,11 +4,11 @@ import KubuqiRaster
 public struct IndexTileFigures: Sendable, Codable {
     /// NDVI histogram (-1..1, 2000 bins) for FVC's end-members (stats pass).
     public var ndviHistogram: Histogram?
-    /// Statistics of each written layer, by output name (final pass).
-    public var statistics: [String: ExactStatistics]
+    /// Statistics of each written layer, by output name (final pass; summed in floating point, for the printed summary).
+    public var statistics: [String: SummaryStatistics]
 
     /// Creates figures.
-    public init(ndviHistogram: Histogram? = nil, statistics: [String: ExactStatistics] = [:]) {
+    public init(ndviHistogram: Histogram? = nil, statistics: [String: SummaryStatistics] = [:]) {
         self.ndviHistogram = ndviHistogram
         self.statistics = statistics
     }
@@ -18,6 +18,6 @@ public struct IndexTileFigures: Sendable, Codable {
         if let h = other.ndviHistogram {
             if ndviHistogram == nil { ndviHistogram = h } else { ndviHistogram!.merge(h) }
         }
-        for (k, s) in other.statistics { statistics[k, default: ExactStatistics()].merge(s) }
+        for (k, s) in other.statistics { statistics[k, default: SummaryStatistics()].merge(s) }
     }
 }

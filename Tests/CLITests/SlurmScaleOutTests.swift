@@ -36,6 +36,10 @@ extension ScaleOutTests {
     }
 
     func startCluster() throws {
+        // A cluster this test starts is stopped at its end; one already running is left as it was.
+        if Self.shell(["bash", Self.slurmScript, "status"]).0 != 0 {
+            addTeardownBlock { Self.shell(["bash", Self.slurmScript, "stop"]) }
+        }
         let (status, output) = Self.shell(["bash", Self.slurmScript, "start"])
         guard status == 0 else {
             let message = "the one-node Slurm cluster does not start (Scripts/slurm-local.sh start, exit \(status)): \(output.suffix(600))"

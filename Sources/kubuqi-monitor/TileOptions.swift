@@ -17,6 +17,7 @@ struct TileOptions: ParsableArguments {
     func request() throws -> TileRequest? {
         guard let plan else {
             if tile != nil { throw ValidationError("--tile needs --plan plan.json") }
+            if phase.lowercased() != "tile" { throw ValidationError("--phase needs --plan plan.json and --tile I") }
             return nil
         }
         guard let tile else { throw ValidationError("--plan needs --tile I (0-based)") }

@@ -12,13 +12,10 @@ extension ChangeJob {
             throw KubuqiError(.usage, "with --plan, --before/--after must be index rasters: compute them per tile with `index --plan` and `tiles merge` first (the merged NAME.vrt or NAME.tif), then run change on those")
         }
         let outdir = try OutputFolder(o.outputFolder).path
-        let folder = TileFolder(outdir: outdir, phase: request.phase, index: request.tile.index)
         let needsStatistics = o.threshold.needsStatistics
-        var reduced: (ReducedStatistics, String)?
-        if request.phase == .tile && needsStatistics { reduced = try ReducedStatistics.load(outdir: outdir, request: request) }
-        if folder.isComplete(jobFingerprint: request.jobFingerprint, reducedFingerprint: reduced?.1) {
-            return TileRunOutcome(tile: request.tile.index, phase: request.phase, computed: false, folder: folder.path)
-        }
+        let start = try TileFolder.start(outdir: outdir, request: request, needsStatistics: needsStatistics)
+        if let done = start.done { return done }
+        let folder = start.folder, reduced = start.reduced
         let staging = try folder.begin()
         defer { folder.discard(staging: staging) }
         let work = try WorkFolder(in: staging)

@@ -14,12 +14,9 @@ extension IndexJob {
         }
         let needsStatistics = names.contains("fvc") && (options.sceneDependent.fvcSoil == nil || options.sceneDependent.fvcVegetation == nil)
         let outdir = try OutputFolder(options.output).path
-        let folder = TileFolder(outdir: outdir, phase: request.phase, index: request.tile.index)
-        var reduced: (ReducedStatistics, String)?
-        if request.phase == .tile && needsStatistics { reduced = try ReducedStatistics.load(outdir: outdir, request: request) }
-        if folder.isComplete(jobFingerprint: request.jobFingerprint, reducedFingerprint: reduced?.1) {
-            return TileRunOutcome(tile: request.tile.index, phase: request.phase, computed: false, folder: folder.path)
-        }
+        let start = try TileFolder.start(outdir: outdir, request: request, needsStatistics: needsStatistics)
+        if let done = start.done { return done }
+        let folder = start.folder, reduced = start.reduced
         let staging = try folder.begin()
         defer { folder.discard(staging: staging) }
         var manifest = TileManifest(kind: "index", request: request, reducedFingerprint: reduced?.1)

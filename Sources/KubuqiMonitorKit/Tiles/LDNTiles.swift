@@ -15,14 +15,11 @@ extension LDNJob {
         let periods = try plan(config, inputs: inputs)
         try request.plan.check(grid: inputs.grid, planPath: request.planPath)
         let outdir = try OutputFolder(o.output).path
-        let folder = TileFolder(outdir: outdir, phase: request.phase, index: request.tile.index)
         // Pass 1 exists unless the productivity dynamics come from an external LPD raster.
         let needsStatistics = inputs.lpd == nil
-        var reduced: (ReducedStatistics, String)?
-        if request.phase == .tile && needsStatistics { reduced = try ReducedStatistics.load(outdir: outdir, request: request) }
-        if folder.isComplete(jobFingerprint: request.jobFingerprint, reducedFingerprint: reduced?.1) {
-            return TileRunOutcome(tile: request.tile.index, phase: request.phase, computed: false, folder: folder.path)
-        }
+        let start = try TileFolder.start(outdir: outdir, request: request, needsStatistics: needsStatistics)
+        if let done = start.done { return done }
+        let folder = start.folder, reduced = start.reduced
         try LDNJob.checkLegend(inputs, region: request.window, quiet: o.quiet)
         let staging = try folder.begin()
         defer { folder.discard(staging: staging) }

@@ -36,6 +36,28 @@ public struct TileFolder: Sendable {
         return try? TileJSON.decode(TileManifest.self, from: manifestPath)
     }
 
+    /// How a tile run starts: its folder, the reduced region-wide figures when
+    /// a tile pass needs them, and the outcome to return at once when the
+    /// tile's complete output from the same job is already there.
+    public struct Start {
+        /// The tile's folder.
+        public let folder: TileFolder
+        /// `reduced.json` and its fingerprint, for a tile pass that needs region-wide figures.
+        public let reduced: (ReducedStatistics, String)?
+        /// Set when the tile is already complete (a rerun skips it).
+        public let done: TileRunOutcome?
+    }
+
+    /// Looks at a tile before running it (the start shared by index, change and ldn).
+    public static func start(outdir: String, request: TileRequest, needsStatistics: Bool) throws -> Start {
+        let folder = TileFolder(outdir: outdir, phase: request.phase, index: request.tile.index)
+        var reduced: (ReducedStatistics, String)?
+        if request.phase == .tile && needsStatistics { reduced = try ReducedStatistics.load(outdir: outdir, request: request) }
+        let done = folder.isComplete(jobFingerprint: request.jobFingerprint, reducedFingerprint: reduced?.1)
+            ? TileRunOutcome(tile: request.tile.index, phase: request.phase, computed: false, folder: folder.path) : nil
+        return Start(folder: folder, reduced: reduced, done: done)
+    }
+
     /// Whether the tile is complete for this job (and the reduced figures it used).
     public func isComplete(jobFingerprint: String, reducedFingerprint: String?) -> Bool {
         guard let m = manifest() else { return false }

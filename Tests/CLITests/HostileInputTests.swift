@@ -139,3 +139,33 @@ extension HostileInputTests {
                              mentions: ["n2.tif", "geotransform"], out: tmp.file("ox.tif"))
     }
 }
+
+extension HostileInputTests {
+    /// A file without read permission, run as an unprivileged user (root reads everything).
+    func testUnreadableFileAsAnUnprivilegedUser() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            throw XCTSkip("needs root and setpriv to run the tool as user nobody")
+        }
+        chmod(tmp.path, 0o777)
+        let red = try TestRaster.write(tmp.file("secret.tif"), width: 4, height: 4, values: Array(repeating: 1, count: 16))
+        let nir = try TestRaster.write(tmp.file("open.tif"), width: 4, height: 4, values: Array(repeating: 3, count: 16))
+        chmod(red, 0o000)
+        chmod(nir, 0o644)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        p.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", CLIRunner.executable.path,
+                       "index", "ndvi", "--red", red, "--nir", nir, "-o", tmp.file("o.tif"), "-q"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard !message.contains("Permission denied") || message.contains("secret.tif") else {
+            throw XCTSkip("the test binary is not reachable by user nobody here: \(message)")
+        }
+        XCTAssertEqual(p.terminationStatus, 3, message)
+        XCTAssertTrue(message.contains("secret.tif") && message.contains("Permission denied"), message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("o.tif")))
+    }
+}

@@ -73,17 +73,14 @@ extension KubuqiMonitor.Tiles {
         static let configuration = CommandConfiguration(
             abstract: "Merge every tile's statistics (OUTDIR/stats/I/) into OUTDIR/reduced.json for the per-tile pass.")
 
-        @Argument(help: ArgumentHelp("The plan.", valueName: "plan.json"))
-        var plan: String
-        @Argument(help: ArgumentHelp("The job's output folder.", valueName: "OUTDIR"))
-        var outdir: String
+        @OptionGroup var job: PlannedJob
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             try global.apply()
-            let p = try TilePlan.load(plan)
-            let reduced = try ReducedStatistics.reduce(plan: p, outdir: outdir)
-            print("reduced the statistics of \(reduced.tiles) tiles of \(reduced.kind) into \(outdir)/\(ReducedStatistics.fileName)")
+            let p = try TilePlan.load(job.plan)
+            let reduced = try ReducedStatistics.reduce(plan: p, outdir: job.outdir)
+            print("reduced the statistics of \(reduced.tiles) tiles of \(reduced.kind) into \(job.outdir)/\(ReducedStatistics.fileName)")
         }
     }
 
@@ -92,20 +89,17 @@ extension KubuqiMonitor.Tiles {
         static let configuration = CommandConfiguration(
             abstract: "Assemble the tiles in OUTDIR into one raster per layer (VRT and COG) and the single-machine reports.")
 
-        @Argument(help: ArgumentHelp("The plan.", valueName: "plan.json"))
-        var plan: String
-        @Argument(help: ArgumentHelp("The job's output folder.", valueName: "OUTDIR"))
-        var outdir: String
+        @OptionGroup var job: PlannedJob
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             try global.apply()
-            let p = try TilePlan.load(plan)
-            let mosaic = try TileMosaic(plan: p, outdir: outdir)
+            let p = try TilePlan.load(job.plan)
+            let mosaic = try TileMosaic(plan: p, outdir: job.outdir)
             let first = mosaic.manifests[0]
             // The tiles' own command line says what to merge; relative paths are the tiles' working folder's.
-            let outdir = (self.outdir as NSString).isAbsolutePath ? self.outdir
-                : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(self.outdir)
+            let outdir = (job.outdir as NSString).isAbsolutePath ? job.outdir
+                : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(job.outdir)
             guard FileManager.default.changeCurrentDirectoryPath(first.workingDirectory) else {
                 throw KubuqiError.input(first.workingDirectory, "the tiles' working folder is not here; run merge where the tiles ran")
             }
@@ -181,4 +175,12 @@ extension KubuqiMonitor.Tiles {
             return me
         }
     }
+}
+
+/// The two arguments of `tiles reduce` and `tiles merge`: the plan and the job's output folder.
+struct PlannedJob: ParsableArguments {
+    @Argument(help: ArgumentHelp("The plan.", valueName: "plan.json"))
+    var plan: String
+    @Argument(help: ArgumentHelp("The job's output folder.", valueName: "OUTDIR"))
+    var outdir: String
 }

@@ -74,8 +74,7 @@ public enum ChangeJob {
         if o.method == .cva { result.files["direction"] = out.file("change-direction.tif") }
         let report = ChangeReport(options: o, grid: grid, before: setup.before, after: setup.after, thresholds: thresholds,
                                   difference: stats, tally: tally, zoneNames: zoning?.names ?? [:], mmuPixels: mmuPixels)
-        try report.writeJSON(to: out.file("change-stats.json"))
-        try report.writeCSV(to: out.file("change-stats.csv"))
+        try report.writeTables(json: out.file("change-stats.json"), csv: out.file("change-stats.csv"))
         try report.writeQuicklook(classPath: classPath, to: out.file("quicklook.png"))
         result.files["json"] = out.file("change-stats.json")
         result.files["csv"] = out.file("change-stats.csv")

@@ -115,22 +115,21 @@ struct ChangeReport {
                              crs: ds?.spatialReference?.shortDescription ?? "none", sha256: hash)
     }
 
-    func writeJSON(to path: String) throws {
+    /// Writes change-stats.json and change-stats.csv from one document (the
+    /// inputs' SHA-256 are computed once for both).
+    func writeTables(json: String, csv: String) throws {
+        let doc = try document()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try atomicWrite(try encoder.encode(try document()), to: path)
-    }
-
-    func writeCSV(to path: String) throws {
+        try atomicWrite(try encoder.encode(doc), to: json)
         var lines = ["zone,zone_name,code,class,pixels,hectares,percent"]
-        let doc = try document()
         let tables = doc.zones ?? [ZoneTable(id: 0, name: "all", classes: doc.classes)]
         for z in tables {
             for r in z.classes {
                 lines.append("\(z.id),\(Self.csvField(z.name)),\(r.code),\(r.name),\(r.pixels),\(r.hectares),\(r.percent.map { String($0) } ?? "")")
             }
         }
-        try atomicWrite(Data((lines.joined(separator: "\n") + "\n").utf8), to: path)
+        try atomicWrite(Data((lines.joined(separator: "\n") + "\n").utf8), to: csv)
     }
 
     static func csvField(_ s: String) -> String {

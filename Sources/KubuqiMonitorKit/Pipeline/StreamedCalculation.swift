@@ -226,7 +226,7 @@ public enum StreamedCalculation {
         _ slot: StripBuffers, results: StripBuffers, window w: Window, inputs: [PixelInput], mask: PixelMask?,
         outputs: Int, kernel: JointKernel, observer: ChunkObserver?
     ) -> [SummaryStatistics] {
-        let partial = ChunkStatistics(chunks: maximumChunks, outputs: outputs)
+        let partial = PerChunk([SummaryStatistics](repeating: SummaryStatistics(), count: outputs))
         let n = w.pixelCount
         parallelChunks(w) { c, range in
             let ins = (0..<inputs.count).map { UnsafeMutableBufferPointer(rebasing: slot.buffer($0, count: n)[range]) }
@@ -240,14 +240,16 @@ public enum StreamedCalculation {
             let firstRow = w.row + range.lowerBound / w.width
             let outs = (0..<outputs).map { UnsafeMutableBufferPointer(rebasing: results.buffer($0, count: n)[range]) }
             kernel(ins.map { UnsafeBufferPointer($0) }, outs, firstRow, w.width)
-            for (o, out) in outs.enumerated() {
-                var s = SummaryStatistics()
-                s.add(UnsafeBufferPointer(out))
-                partial.set(c, o, s)
+            partial.update(c) { stats in
+                for (o, out) in outs.enumerated() {
+                    var s = SummaryStatistics()
+                    s.add(UnsafeBufferPointer(out))
+                    stats[o] = s
+                }
             }
             observer?.observe(chunk: c, firstRow: firstRow, width: w.width, results: outs.map { UnsafeBufferPointer($0) })
         }
-        return (0..<outputs).map { partial.merged(output: $0) }
+        return (0..<outputs).map { o in partial.values.reduce(into: SummaryStatistics()) { $0.merge($1[o]) } }
     }
 }
 
@@ -282,18 +284,3 @@ final class Int16Buffer: @unchecked Sendable {
     deinit { storage.deallocate() }
 }
 
-/// One statistics slot per chunk and output, each written by one chunk only.
-final class ChunkStatistics: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<SummaryStatistics>
-    private let outputs: Int
-    init(chunks: Int, outputs: Int) {
-        self.outputs = outputs
-        slots = .allocate(capacity: max(chunks * outputs, 1))
-        slots.initialize(repeating: SummaryStatistics())
-    }
-    func set(_ chunk: Int, _ output: Int, _ s: SummaryStatistics) { slots[chunk * outputs + output] = s }
-    func merged(output: Int) -> SummaryStatistics {
-        stride(from: output, to: slots.count, by: max(outputs, 1)).reduce(into: SummaryStatistics()) { $0.merge(slots[$1]) }
-    }
-    deinit { slots.deinitialize(); slots.deallocate() }
-}

@@ -112,8 +112,7 @@ extension ChangeJob {
         files["json"] = destination.file("change-stats.json")
         files["csv"] = destination.file("change-stats.csv")
         files["quicklook"] = destination.file("quicklook.png")
-        try report.writeJSON(to: files["json"]!)
-        try report.writeCSV(to: files["csv"]!)
+        try report.writeTables(json: files["json"]!, csv: files["csv"]!)
         try report.writeQuicklook(classPath: quicklookSource, to: files["quicklook"]!)
         return ChangeResult(files: files, thresholds: thresholds, tally: tally, difference: merged.difference.summary, summary: report.summary())
     }

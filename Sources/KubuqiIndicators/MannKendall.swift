@@ -28,62 +28,77 @@ public struct MannKendall: Sendable, Hashable, Codable {
         self.count = count
         self.s = s
         self.variance = variance
-        let z: Double
-        if variance <= 0 || s == 0 {
-            z = 0
-        } else if s > 0 {
-            z = Double(s - 1) / variance.squareRoot()
-        } else {
-            z = Double(s + 1) / variance.squareRoot()
-        }
+        let z = MannKendall.z(s: s, variance: variance)
         self.z = z
         self.pValue = NormalDistribution.twoSidedPValue(z)
     }
 
-    /// Tests the first `count` values of `y` (time order, no NaN), using
-    /// `scratch` (at least `count` elements) to count the ties. Allocates
+    /// Z with the continuity correction from S and Var(S), without the
+    /// p-value (the batched kernels ask for it only when it is wanted).
+    @inline(__always)
+    public static func z(s: Int, variance: Double) -> Double {
+        if variance <= 0 || s == 0 { return 0 }
+        return Double(s > 0 ? s - 1 : s + 1) / variance.squareRoot()
+    }
+
+    /// Tests the first `count` values of `y` (time order, no NaN). Allocates
     /// nothing.
-    public static func test(
-        y: UnsafeBufferPointer<Double>, count n: Int, scratch: UnsafeMutableBufferPointer<Double>
-    ) -> MannKendall {
-        precondition(scratch.count >= n, "the scratch buffer is too small")
+    public static func test(y: UnsafeBufferPointer<Double>, count n: Int) -> MannKendall {
         var s = 0
         if n >= 2 {
             for i in 0..<(n - 1) {
                 let yi = y[i]
                 for j in (i + 1)..<n {
                     let d = y[j] - yi
-                    s += d > 0 ? 1 : (d < 0 ? -1 : 0)
+                    s += (d > 0 ? 1 : 0) - (d < 0 ? 1 : 0)
                 }
             }
         }
-        return MannKendall(count: n, s: s, variance: variance(y: y, count: n, scratch: scratch))
+        return MannKendall(count: n, s: s, variance: variance(y: y, count: n))
     }
 
     /// Var(S) with the ties correction: `[n(n-1)(2n+5) - sum t(t-1)(2t+5)] / 18`
     /// over the groups of `t` equal values.
-    static func variance(y: UnsafeBufferPointer<Double>, count n: Int, scratch: UnsafeMutableBufferPointer<Double>) -> Double {
-        for i in 0..<n { scratch[i] = y[i] }
-        OrderStatistics.sort(scratch, count: n)
-        var tieTerm = 0.0
-        var i = 0
-        while i < n {
-            var j = i + 1
-            while j < n && scratch[j] == scratch[i] { j += 1 }
-            let t = Double(j - i)
-            if t > 1 { tieTerm += t * (t - 1) * (2 * t + 5) }
-            i = j
+    ///
+    /// The sum over groups is taken over values instead: a value in a group
+    /// of t has t equal values counting itself, so the group's term
+    /// t(t-1)(2t+5) is the sum over its members of (t-1)(2t+5). Counting
+    /// equal values is n x n comparisons without a branch or a sort.
+    static func variance(y: UnsafeBufferPointer<Double>, count n: Int) -> Double {
+        guard n > 0, let yp = y.baseAddress else { return variance(count: n, tieTerm: 0) }
+        var tieTerm = 0
+        for i in 0..<n {
+            let yi = yp[i]
+            let yis = SIMD4<Double>(repeating: yi)
+            var equal = SIMD4<Int64>()
+            var j = 0
+            // Four comparisons at a time; an equal lane's mask is -1.
+            while j &+ 4 <= n {
+                equal &-= unsafeBitCast(UnsafeRawPointer(yp + j).loadUnaligned(as: SIMD4<Double>.self) .== yis,
+                                        to: SIMD4<Int64>.self)
+                j &+= 4
+            }
+            var t = Int(equal.wrappedSum())
+            while j < n {
+                t &+= yp[j] == yi ? 1 : 0
+                j &+= 1
+            }
+            tieTerm &+= (t - 1) * (2 * t + 5)
         }
-        let nd = Double(n)
-        return (nd * (nd - 1) * (2 * nd + 5) - tieTerm) / 18
+        return variance(count: n, tieTerm: tieTerm)
+    }
+
+    /// Var(S) of n values from the ties term sum t(t-1)(2t+5) (0 without
+    /// ties), in integers until the one division.
+    @inline(__always)
+    static func variance(count n: Int, tieTerm: Int) -> Double {
+        let untied: Int = n * (n - 1) * (2 * n + 5)
+        return Double(untied - tieTerm) / 18
     }
 
     /// Tests `values` in time order; NaN values (missing years) are dropped.
     public static func test(_ values: [Double]) -> MannKendall {
         let y = values.filter { !$0.isNaN }
-        var scratch = [Double](repeating: 0, count: max(1, y.count))
-        return y.withUnsafeBufferPointer { yb in
-            scratch.withUnsafeMutableBufferPointer { test(y: yb, count: yb.count, scratch: $0) }
-        }
+        return y.withUnsafeBufferPointer { test(y: $0, count: $0.count) }
     }
 }

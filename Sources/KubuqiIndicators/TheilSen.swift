@@ -10,9 +10,14 @@ public enum TheilSen {
     /// the size of the scratch buffer `slope(x:y:count:scratch:)` needs.
     public static func pairCount(_ count: Int) -> Int { count * (count - 1) / 2 }
 
+    /// The size of the scratch buffer `slope(x:y:count:scratch:)` needs for
+    /// `count` points: the pairwise slopes and the two buffers of their
+    /// median's selection, 3 x `pairCount(count)`.
+    public static func scratchCount(_ count: Int) -> Int { 3 * pairCount(count) }
+
     /// The Theil-Sen slope of the first `count` points of `x` (years, strictly
-    /// increasing) and `y`, using `scratch` (at least `pairCount(count)`
-    /// elements) for the pairwise slopes. NaN when fewer than two points.
+    /// increasing) and `y`, using `scratch` (at least `scratchCount(count)`
+    /// elements) for the pairwise slopes and their median. NaN when fewer than two points.
     ///
     /// Allocates nothing: the batched kernels call it once per pixel.
     public static func slope(
@@ -20,7 +25,8 @@ public enum TheilSen {
         scratch: UnsafeMutableBufferPointer<Double>
     ) -> Double {
         guard count >= 2 else { return .nan }
-        precondition(scratch.count >= pairCount(count), "the scratch buffer is too small")
+        let pairs = pairCount(count)
+        precondition(scratch.count >= 3 * pairs, "the scratch buffer is too small")
         var m = 0
         for i in 0..<(count - 1) {
             let xi = x[i], yi = y[i]
@@ -29,7 +35,8 @@ public enum TheilSen {
                 m += 1
             }
         }
-        return OrderStatistics.median(scratch, count: m)
+        return OrderStatistics.median(UnsafeMutableBufferPointer(rebasing: scratch[0..<pairs]), count: m,
+                                      scratch: UnsafeMutableBufferPointer(rebasing: scratch[pairs...]))
     }
 
     /// The Theil-Sen slope of `values` over `years`; NaN values (missing
@@ -38,7 +45,7 @@ public enum TheilSen {
         precondition(years.count == values.count, "one year per value")
         let valid = zip(years, values).filter { !$0.1.isNaN }
         let x = valid.map(\.0), y = valid.map(\.1)
-        var scratch = [Double](repeating: 0, count: max(1, pairCount(x.count)))
+        var scratch = [Double](repeating: 0, count: max(1, scratchCount(x.count)))
         return x.withUnsafeBufferPointer { xb in
             y.withUnsafeBufferPointer { yb in
                 scratch.withUnsafeMutableBufferPointer { s in

@@ -58,18 +58,29 @@ public struct TrendBatch: Sendable, Hashable, Codable {
             if let out { precondition(out.count >= pixelCount, "an output buffer is shorter than a layer") }
         }
         let nd = nodata ?? .nan
+        let pairCount = TheilSen.pairCount(layers)
         let x = UnsafeMutableBufferPointer<Double>.allocate(capacity: layers)
         let y = UnsafeMutableBufferPointer<Double>.allocate(capacity: layers)
-        let tiesScratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: layers)
-        let pairs = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, TheilSen.pairCount(layers)))
+        let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, TheilSen.scratchCount(layers)))
         defer {
             x.deallocate()
             y.deallocate()
-            tiesScratch.deallocate()
-            pairs.deallocate()
+            scratch.deallocate()
         }
-        let fullTable = PairTable(years: years)
-        defer { fullTable?.deallocate() }
+        let pairs = UnsafeMutableBufferPointer(rebasing: scratch[0..<pairCount])
+        let selection = UnsafeMutableBufferPointer(rebasing: scratch[pairCount...])
+        // The reciprocals of the year gaps of a complete series, pair order
+        // (i outer, j inner), computed once per call.
+        let inverseGaps = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, pairCount))
+        defer { inverseGaps.deallocate() }
+        var pairIndex = 0
+        for i in 0..<layers {
+            for j in (i + 1)..<max(i + 1, layers) {
+                inverseGaps[pairIndex] = 1 / (years[j] - years[i])
+                pairIndex += 1
+            }
+        }
+        let wantsMannKendall = z != nil || pValue != nil || s != nil
         years.withUnsafeBufferPointer { yearBuffer in
             for p in pixels {
                 var n = 0
@@ -89,30 +100,56 @@ public struct TrendBatch: Sendable, Hashable, Codable {
                     continue
                 }
                 let xb = UnsafeBufferPointer(x), yb = UnsafeBufferPointer(y)
-                if n == layers, let table = fullTable {
-                    // Every year present: the pairs and their year gaps are fixed, so
-                    // slopes are differences times precomputed reciprocals, and S comes
-                    // from the same differences (one pass over the pairs).
-                    var sSum = 0
-                    let ti = table.i.baseAddress!, tj = table.j.baseAddress!, tg = table.inverseGap.baseAddress!
-                    let yp = yb.baseAddress!, out = pairs.baseAddress!
-                    for k in 0..<table.count {
-                        let d = yp[tj[k]] - yp[ti[k]]
-                        out[k] = d * tg[k]
-                        sSum &+= (d > 0 ? 1 : 0) &- (d < 0 ? 1 : 0)
+                if n == layers {
+                    // Every year present: the pairs and their year gaps are fixed, so the
+                    // slopes are differences times precomputed reciprocals, written in pair
+                    // order (i outer, j inner) so the inner loop runs over contiguous memory
+                    // without a branch; S and the number of tied pairs come from the same
+                    // differences.
+                    var sSum = 0, tiedPairs = 0, k = 0
+                    let gaps = inverseGaps.baseAddress!, yp = yb.baseAddress!, out = pairs.baseAddress!
+                    var signs = SIMD4<Int64>(), ties = SIMD4<Int64>()
+                    for i in 0..<(n - 1) {
+                        let yi = yp[i]
+                        let yis = SIMD4<Double>(repeating: yi)
+                        var j = i + 1
+                        // Four pairs at a time; the comparison masks are 0 or -1 per lane.
+                        while j &+ 4 <= n {
+                            let at = k &+ j &- i &- 1
+                            let d = UnsafeRawPointer(yp + j).loadUnaligned(as: SIMD4<Double>.self) - yis
+                            let g = UnsafeRawPointer(gaps + at).loadUnaligned(as: SIMD4<Double>.self)
+                            UnsafeMutableRawPointer(out + at).storeBytes(of: d * g, as: SIMD4<Double>.self)
+                            signs &+= unsafeBitCast(d .< 0, to: SIMD4<Int64>.self) &- unsafeBitCast(d .> 0, to: SIMD4<Int64>.self)
+                            ties &-= unsafeBitCast(d .== 0, to: SIMD4<Int64>.self)
+                            j &+= 4
+                        }
+                        while j < n {
+                            let at = k &+ j &- i &- 1
+                            let d = yp[j] - yi
+                            out[at] = d * gaps[at]
+                            sSum &+= (d > 0 ? 1 : 0) &- (d < 0 ? 1 : 0)
+                            tiedPairs &+= d == 0 ? 1 : 0
+                            j &+= 1
+                        }
+                        k &+= n &- 1 &- i
                     }
-                    if let slope { slope[p] = Float(OrderStatistics.median(pairs, count: table.count)) }
-                    if z != nil || pValue != nil || s != nil {
-                        let mk = MannKendall(count: n, s: sSum, variance: MannKendall.variance(y: yb, count: n, scratch: tiesScratch))
-                        z?[p] = Float(mk.z)
-                        if pValue != nil { pValue?[p] = Float(mk.pValue) }
-                        s?[p] = Float(mk.s)
+                    sSum &+= Int(signs.wrappedSum())
+                    tiedPairs &+= Int(ties.wrappedSum())
+                    if let slope { slope[p] = Float(OrderStatistics.median(pairs, count: pairCount, scratch: selection)) }
+                    if wantsMannKendall {
+                        // Without a tied pair there is no ties term to count.
+                        let variance = tiedPairs == 0 ? MannKendall.variance(count: n, tieTerm: 0)
+                                                      : MannKendall.variance(y: yb, count: n)
+                        let zValue = MannKendall.z(s: sSum, variance: variance)
+                        z?[p] = Float(zValue)
+                        if pValue != nil { pValue?[p] = Float(NormalDistribution.twoSidedPValue(zValue)) }
+                        s?[p] = Float(sSum)
                     }
                     continue
                 }
-                if let slope { slope[p] = Float(TheilSen.slope(x: xb, y: yb, count: n, scratch: pairs)) }
-                if z != nil || pValue != nil || s != nil {
-                    let mk = MannKendall.test(y: yb, count: n, scratch: tiesScratch)
+                if let slope { slope[p] = Float(TheilSen.slope(x: xb, y: yb, count: n, scratch: scratch)) }
+                if wantsMannKendall {
+                    let mk = MannKendall.test(y: yb, count: n)
                     z?[p] = Float(mk.z)
                     pValue?[p] = Float(mk.pValue)
                     s?[p] = Float(mk.s)
@@ -144,35 +181,4 @@ public struct TrendBatch: Sendable, Hashable, Codable {
                        slope: outs.0, z: outs.1, pValue: outs.2, s: outs.3)
         }
     }
-}
-
-
-/// The year pairs (i < j) of a complete series with the reciprocals of their
-/// year gaps, precomputed once per batch (raw buffers: the hot loop reads them
-/// without reference counting or bounds checks).
-struct PairTable {
-    let i: UnsafeMutableBufferPointer<Int>
-    let j: UnsafeMutableBufferPointer<Int>
-    let inverseGap: UnsafeMutableBufferPointer<Double>
-
-    /// Nil when two layers share a year (their pairs have no slope).
-    init?(years: [Double]) {
-        var a: [Int] = [], b: [Int] = [], g: [Double] = []
-        for p in 0..<years.count {
-            for q in (p + 1)..<max(p + 1, years.count) {
-                guard years[q] != years[p] else { return nil }
-                a.append(p); b.append(q); g.append(1 / (years[q] - years[p]))
-            }
-        }
-        i = .allocate(capacity: max(1, a.count)); _ = i.initialize(from: a)
-        j = .allocate(capacity: max(1, b.count)); _ = j.initialize(from: b)
-        inverseGap = .allocate(capacity: max(1, g.count)); _ = inverseGap.initialize(from: g)
-        if a.isEmpty { i[0] = 0; j[0] = 0; inverseGap[0] = 0 }
-        count = a.count
-    }
-
-    /// Number of pairs.
-    let count: Int
-    /// Frees the buffers.
-    func deallocate() { i.deallocate(); j.deallocate(); inverseGap.deallocate() }
 }

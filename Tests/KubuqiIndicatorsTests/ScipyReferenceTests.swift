@@ -112,6 +112,15 @@ json.dump(out, open(sys.argv[2], "w"))
         }
         // A hand-made one with heavy ties and a gap.
         cases.append(([2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007], [0.2, 0.2, .nan, 0.3, 0.2, 0.3, 0.3, 0.3]))
+        // Complete 25-year series of integer NDVI x 10000 (the batch kernel's
+        // fast path: every year present), noise wide or narrow so that the
+        // values and the pairwise slopes tie often; two years apart in one.
+        for k in 0..<30 {
+            let years = (0..<25).map { Double(2000 + (k == 0 ? 2 * $0 : $0)) }
+            let trend = (rng.unit() - 0.5) * 200
+            let noise = k % 3 == 0 ? 3.0 : 300.0
+            cases.append((years, (0..<25).map { i in (3000 + trend * Double(i) + (rng.unit() - 0.5) * noise).rounded() }))
+        }
 
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kubuqi-scipy-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -149,6 +158,22 @@ json.dump(out, open(sys.argv[2], "w"))
             XCTAssertEqual(mk.variance, r["var"]!, accuracy: 1e-9, label)
             XCTAssertEqual(mk.z, r["z"]!, accuracy: 1e-12, label)
             XCTAssertEqual(mk.pValue, r["p"]!, accuracy: 1e-12, label)
+
+            // The batch kernel on the series as a one-pixel Float stack.
+            let stack = c.values.map(Float.init)
+            let out = withOutputs(4, pixels: 1, fill: Float(0)) { b in
+                stack.withUnsafeBufferPointer { st in
+                    TrendBatch(years: c.years).run(stack: st, pixelCount: 1, pixels: 0..<1,
+                                                   slope: b[0], z: b[1], pValue: b[2], s: b[3])
+                }
+            }
+            // The stack is Float: decimal values move by up to half a Float ulp.
+            let exact = c.values.allSatisfy { $0.isNaN || Double(Float($0)) == $0 }
+            let slopeTolerance = exact ? Double(Float(r["slope"]!).ulp) : 1e-6
+            XCTAssertEqual(Double(out[0][0]), r["slope"]!, accuracy: slopeTolerance, "batch: " + label)
+            XCTAssertEqual(Double(out[1][0]), r["z"]!, accuracy: 1e-5, "batch: " + label)
+            XCTAssertEqual(Double(out[2][0]), r["p"]!, accuracy: 1e-6, "batch: " + label)
+            XCTAssertEqual(Double(out[3][0]), r["s"]!, "batch: " + label)
         }
     }
 }

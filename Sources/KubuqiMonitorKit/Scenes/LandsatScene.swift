@@ -13,8 +13,8 @@ enum LandsatScene {
 
     static func load(_ path: String, options: SensorPreset.Options) throws -> Scene {
         var isDir: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
-        let folder = isDir.boolValue ? path : (path as NSString).deletingLastPathComponent
+        let isFolder = FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+        let folder = isFolder ? path : (path as NSString).deletingLastPathComponent
         let all = try SceneFiles.list(folder)
         var mtl: [String: String] = [:]
         if let file = SceneFiles.first(all, matching: "_MTL\\.txt$"), let text = try? String(contentsOfFile: file, encoding: .utf8) {

@@ -3,7 +3,7 @@ import Foundation
 import KubuqiGDAL
 import KubuqiRaster
 
-/// Receives the kernel results of every chunk of every strip, for passes
+/// Receives the kernel results of every chunk of every window, for passes
 /// that gather scene statistics (percentiles, fits) before the written pass.
 ///
 /// `observe` is called concurrently for different `chunk` numbers, never
@@ -11,23 +11,26 @@ import KubuqiRaster
 /// accumulator per chunk (at most ``StreamedCalculation/maximumChunks``) and
 /// merge them at the end.
 public protocol ChunkObserver: AnyObject, Sendable {
-    /// `results[k]` is output k's values for the chunk (NaN = nodata): whole
-    /// rows of `width` pixels starting at raster row `firstRow`.
+    /// `results[k]` is output k's values for the chunk (NaN = nodata): rows
+    /// of `width` pixels (the window's width, not always the raster's)
+    /// starting at raster row `firstRow`.
     func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>])
 }
 
 /// The one data path of every per-pixel command: read a window of each
-/// input, run the kernels, write the windows, strip after strip.
+/// input, run the kernels, write the windows, window after window.
 ///
-/// - Reading the next strip overlaps computing and writing the current one
+/// - Windows are laid out by ``WindowLayout``: whole output blocks, whole
+///   input blocks where they fit, within a fixed buffer budget.
+/// - Reading the next window overlaps computing and writing the current one
 ///   (the inputs are read on their own thread; GDAL handles are never shared
 ///   between threads).
-/// - Kernels run on all cores, over row chunks of the strip.
-/// - Memory is a few strip buffers (width x strip height x 4 bytes each) plus
-///   GDAL's block cache, whatever the scene size.
+/// - Kernels run on all cores, over row chunks of the window.
+/// - Memory is a few window buffers (``WindowLayout/defaultBudget`` in all)
+///   plus GDAL's block cache, whatever the scene size.
 /// - Outputs are written to temporary files and renamed when all are complete.
 public enum StreamedCalculation {
-    /// The largest number of chunks a strip is split into.
+    /// The largest number of chunks a window is split into.
     public static let maximumChunks = 64
 
     /// Runs `outputs` over `inputs` (which must share a grid), masked by `mask`.
@@ -48,7 +51,7 @@ public enum StreamedCalculation {
 
     /// A kernel that computes every output of a chunk at once from all the
     /// inputs (for indicators whose layers share expensive work): inputs and
-    /// outputs are whole rows of `width` pixels from raster row `firstRow`.
+    /// outputs are rows of `width` pixels (the window's width) from raster row `firstRow`.
     public typealias JointKernel = @Sendable (
         _ inputs: [UnsafeBufferPointer<Float>], _ outputs: [UnsafeMutableBufferPointer<Float>], _ firstRow: Int, _ width: Int
     ) -> Void
@@ -84,16 +87,17 @@ public enum StreamedCalculation {
             bands.append(try ds.band(1))
         }
         do {
-            let outBlock = bands.compactMap { $0?.blockSize.height }.max() ?? 256
-            // Many inputs (a 25-year stack, 16-day composites) would make full
-            // strips large: keep the double-buffered inputs near 256 MB.
-            let perRow = grid.width * (inputs.count + (mask == nil ? 0 : 1)) * MemoryLayout<Float>.size * 2
-            let rows = max(1, min(stripHeight(output: outBlock), (256 << 20) / max(perRow, 1)))
-            let strips = Window.strips(width: grid.width, height: grid.height, rows: rows).map {
-                Window(column: $0.column + area.column, row: $0.row + area.row, width: $0.width, height: $0.height)
-            }
-            let stats = try stream(strips: strips, origin: area, capacity: grid.width * rows, inputs: inputs, mask: mask,
-                                   specs: specs, kernel: kernel, bands: bands, observer: observer, progress: progress)
+            let outBlock = bands.compactMap { $0?.blockSize }.first ?? (width: 256, height: 256)
+            let readCount = inputs.count + (mask == nil ? 0 : 1)
+            let encodes = specs.contains { $0?.encoding.int16Encoding != nil }
+            // Inputs twice (the next window is read while this one is computed), results, Int16 encodings.
+            let bytesPerPixel = 4 * (2 * readCount + specs.count) + (encodes ? 2 : 0)
+            let layout = WindowLayout(width: grid.width, height: grid.height, outputBlock: outBlock,
+                                      inputBlocks: inputs.map(\.band.blockSize) + (mask.map { [$0.band.blockSize] } ?? []),
+                                      bytesPerPixel: bytesPerPixel)
+            let stats = try stream(windows: layout.windows(origin: (area.column, area.row)), origin: area,
+                                   capacity: layout.capacity, inputs: inputs, mask: mask, specs: specs, kernel: kernel,
+                                   bands: bands, observer: observer, progress: progress)
             for ds in datasets { try ds.close() }
             for sink in sinks { try sink?.commit() }
             return stats
@@ -123,23 +127,13 @@ public enum StreamedCalculation {
         }
     }
 
-    /// A strip height of whole output blocks, so each output tile is written
-    /// once. Taller input blocks are read once into GDAL's block cache and
-    /// served from it to the strips they span (the cache holds a block row of
-    /// every input: 2 x 10980 x 512 x 2 B = 22 MB for a Sentinel-2 tile pair).
-    static func stripHeight(output: Int) -> Int {
-        let out = max(output, 1)
-        // Tiny output blocks (striped outputs) would mean thousands of GDAL calls: group them.
-        return out >= 64 ? out : out * ((64 + out - 1) / out)
-    }
-
     private static func stream(
-        strips: [Window], origin: Window, capacity: Int, inputs: [PixelInput], mask: PixelMask?, specs: [RasterOutputSpec?],
+        windows: [Window], origin: Window, capacity: Int, inputs: [PixelInput], mask: PixelMask?, specs: [RasterOutputSpec?],
         kernel: JointKernel, bands: [RasterBand?], observer: ChunkObserver?, progress: (Double) -> Void
     ) throws -> [SummaryStatistics] {
-        let slots = [StripBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity),
-                     StripBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity)]
-        let results = StripBuffers(count: specs.count, capacity: capacity)
+        let slots = [WindowBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity),
+                     WindowBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity)]
+        let results = WindowBuffers(count: specs.count, capacity: capacity)
         let encoded = Int16Buffer(capacity: specs.contains { $0?.encoding.int16Encoding != nil } ? capacity : 0)
         // One reader queue per distinct dataset: different files decode in
         // parallel, and no GDAL handle is ever used from two threads.
@@ -156,13 +150,13 @@ public enum StreamedCalculation {
 
         func read(_ k: Int) {
             let slot = slots[k % 2]
-            let n = strips[k].pixelCount
+            let n = windows[k].pixelCount
             for reader in readers {
                 readDone.enter()
                 reader.queue.async {
                     defer { readDone.leave() }
                     do {
-                        for s in reader.sources { try readInput(s.band, strips[k], into: slot.buffer(s.buffer, count: n)) }
+                        for s in reader.sources { try readInput(s.band, windows[k], into: slot.buffer(s.buffer, count: n)) }
                     } catch { failures.record(error) }
                 }
             }
@@ -170,12 +164,12 @@ public enum StreamedCalculation {
 
         var totals = Array(repeating: SummaryStatistics(), count: specs.count)
         read(0)
-        for k in strips.indices {
+        for k in windows.indices {
             readDone.wait()
             let slot = slots[k % 2]
             if let e = failures.first { throw e }
-            if k + 1 < strips.count { read(k + 1) }
-            let w = strips[k]
+            if k + 1 < windows.count { read(k + 1) }
+            let w = windows[k]
             let stats = compute(slot, results: results, window: w, inputs: inputs, mask: mask, outputs: specs.count,
                                 kernel: kernel, observer: observer)
             for o in specs.indices { totals[o].merge(stats[o]) }
@@ -194,7 +188,7 @@ public enum StreamedCalculation {
                     try band.write(local, from: UnsafeBufferPointer(values))
                 }
             }
-            progress(Double(k + 1) / Double(strips.count))
+            progress(Double(k + 1) / Double(windows.count))
         }
         return totals
     }
@@ -206,12 +200,12 @@ public enum StreamedCalculation {
         }
     }
 
-    /// Splits a strip into row chunks run on all cores.
+    /// Splits a window into row chunks run on all cores.
     static func parallelChunks(_ w: Window, _ body: (Int, Range<Int>) -> Void) {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let chunks = min(w.height, cores * 4, maximumChunks)
         let rowsPerChunk = (w.height + chunks - 1) / chunks
-        // Chunks touch disjoint ranges of the strip buffers: no data is shared between them.
+        // Chunks touch disjoint ranges of the window buffers: no data is shared between them.
         nonisolated(unsafe) let body = body
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let startRow = c * rowsPerChunk
@@ -221,9 +215,9 @@ public enum StreamedCalculation {
         }
     }
 
-    /// Prepares the inputs, applies the mask and runs every kernel over one strip.
+    /// Prepares the inputs, applies the mask and runs every kernel over one window.
     private static func compute(
-        _ slot: StripBuffers, results: StripBuffers, window w: Window, inputs: [PixelInput], mask: PixelMask?,
+        _ slot: WindowBuffers, results: WindowBuffers, window w: Window, inputs: [PixelInput], mask: PixelMask?,
         outputs: Int, kernel: JointKernel, observer: ChunkObserver?
     ) -> [SummaryStatistics] {
         let partial = PerChunk([SummaryStatistics](repeating: SummaryStatistics(), count: outputs))
@@ -261,8 +255,8 @@ final class ReadFailures: @unchecked Sendable {
     var first: Error? { lock.withLock { error } }
 }
 
-/// Float buffers for one strip (inputs, or results), reused strip after strip.
-final class StripBuffers: @unchecked Sendable {
+/// Float buffers for one window (inputs, or results), reused window after window.
+final class WindowBuffers: @unchecked Sendable {
     private let buffers: [UnsafeMutableBufferPointer<Float>]
 
     init(count: Int, capacity: Int) {
@@ -276,7 +270,7 @@ final class StripBuffers: @unchecked Sendable {
     deinit { buffers.forEach { $0.deallocate() } }
 }
 
-/// The Int16 encoding of one output strip.
+/// The Int16 encoding of one output window.
 final class Int16Buffer: @unchecked Sendable {
     private let storage: UnsafeMutableBufferPointer<Int16>
     init(capacity: Int) { storage = .allocate(capacity: capacity) }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks `kubuqi-monitor index ndvi` on a Sentinel-2-tile-sized pair (10980 x 10980 UInt16)
 # against gdal_calc.py, Orfeo ToolBox (otbcli_RadiometricIndices) and a GDAL read+write floor, all
-# writing Float32, tiled 256x256, DEFLATE, PREDICTOR=3, NUM_THREADS=ALL_CPUS; the memory of a run
+# writing Float32, tiled 256x256, DEFLATE, PREDICTOR=3, NUM_THREADS=ALL_CPUS at DEFLATE levels 6
+# and 1; the memory of a run
 # on twice the tile's area; the NDVI kernel alone; the LDN trajectory against NumPy.
 # Not part of the tests.
 #
@@ -61,22 +62,28 @@ measure() { # name, command...
   echo "Versions: kubuqi-monitor $("$BIN/kubuqi-monitor" --version), GDAL $(gdal-config --version), $(swift --version 2>/dev/null | head -n1)"
   echo "Input: ${SIZE} x ${SIZE} UInt16 red + NIR, tiled 512, DEFLATE ($(du -sh "$pair" | cut -f1) on disk); $RUNS runs, median wall and CPU, max peak RSS"
   echo
-  echo "| contender | wall s | CPU s | CPU/wall | peak RSS MB |"
-  echo "|---|---|---|---|---|"
-  measure "kubuqi-monitor index ndvi" "$BIN/kubuqi-monitor" index ndvi --quiet --red "$pair/red.tif" --nir "$pair/nir.tif" -o "$OUT/out-k.tif" "${CO[@]}"
-  measure "kubuqi-monitor index ndvi --ot Int16" "$BIN/kubuqi-monitor" index ndvi --quiet --ot Int16 --red "$pair/red.tif" --nir "$pair/nir.tif" -o "$OUT/out-k16.tif" --co PREDICTOR=2
-  measure "gdal_calc.py" gdal_calc.py --quiet -A "$pair/red.tif" -B "$pair/nir.tif" --outfile="$OUT/out-g.tif" --type=Float32 --NoDataValue=0 \
-      --calc="(B.astype(numpy.float32)-A)/(B.astype(numpy.float32)+A)" "${CO[@]}"
+  # The same output options for every contender, at GDAL's default DEFLATE level (6) and at
+  # level 1 (kubuqi-monitor's default for index values: see docs/benchmarks.md).
   gdalbuildvrt -q -overwrite -separate "$pair/rn.vrt" "$pair/red.tif" "$pair/nir.tif"
-  measure "otbcli_RadiometricIndices (OTB $(dpkg-query -W -f='${Version}' otb-bin | cut -d+ -f1))" otbcli_RadiometricIndices -in "$pair/rn.vrt" \
-      -channels.red 1 -channels.nir 2 -list Vegetation:NDVI \
-      -out "$OUT/out-o.tif?&gdal:co:TILED=YES&gdal:co:BLOCKXSIZE=256&gdal:co:BLOCKYSIZE=256&gdal:co:COMPRESS=DEFLATE&gdal:co:PREDICTOR=3&gdal:co:NUM_THREADS=ALL_CPUS&gdal:co:BIGTIFF=IF_SAFER" float
-  measure "GDAL floor (gdal_translate, VRT sum)" env GDAL_NUM_THREADS=ALL_CPUS gdal_translate -q "$pair/floor.vrt" "$OUT/out-f.tif" "${GDAL_CO[@]}"
-  echo
+  for level in 6 1; do
+    echo "DEFLATE level $level (ZLEVEL=$level for every contender)"
+    echo
+    echo "| contender | wall s | CPU s | CPU/wall | peak RSS MB |"
+    echo "|---|---|---|---|---|"
+    measure "kubuqi-monitor index ndvi" "$BIN/kubuqi-monitor" index ndvi --quiet --red "$pair/red.tif" --nir "$pair/nir.tif" -o "$OUT/out-k.tif" "${CO[@]}" --co ZLEVEL=$level
+    measure "kubuqi-monitor index ndvi --ot Int16" "$BIN/kubuqi-monitor" index ndvi --quiet --ot Int16 --red "$pair/red.tif" --nir "$pair/nir.tif" -o "$OUT/out-k16.tif" --co PREDICTOR=2 --co ZLEVEL=$level
+    measure "gdal_calc.py" gdal_calc.py --quiet -A "$pair/red.tif" -B "$pair/nir.tif" --outfile="$OUT/out-g.tif" --type=Float32 --NoDataValue=0 \
+        --calc="(B.astype(numpy.float32)-A)/(B.astype(numpy.float32)+A)" "${CO[@]}" --co ZLEVEL=$level
+    measure "otbcli_RadiometricIndices (OTB $(dpkg-query -W -f='${Version}' otb-bin | cut -d+ -f1))" otbcli_RadiometricIndices -in "$pair/rn.vrt" \
+        -channels.red 1 -channels.nir 2 -list Vegetation:NDVI \
+        -out "$OUT/out-o.tif?&gdal:co:TILED=YES&gdal:co:BLOCKXSIZE=256&gdal:co:BLOCKYSIZE=256&gdal:co:COMPRESS=DEFLATE&gdal:co:PREDICTOR=3&gdal:co:ZLEVEL=$level&gdal:co:NUM_THREADS=ALL_CPUS&gdal:co:BIGTIFF=IF_SAFER" float
+    measure "GDAL floor (gdal_translate, VRT sum)" env GDAL_NUM_THREADS=ALL_CPUS gdal_translate -q "$pair/floor.vrt" "$OUT/out-f.tif" "${GDAL_CO[@]}" -co ZLEVEL=$level
+    echo
+  done
   # Memory must not grow with the scene: twice the tile's area (15528 x 15528).
   big="$OUT/pair-15528"
   [[ -f "$big/nir.tif" ]] || "$BIN/kubuqi-bench" make-pair 15528 "$big" >/dev/null
-  /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$BIN/kubuqi-monitor" index ndvi --quiet --red "$big/red.tif" --nir "$big/nir.tif" -o "$OUT/out-big.tif" "${CO[@]}" >/dev/null
+  /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$BIN/kubuqi-monitor" index ndvi --quiet --red "$big/red.tif" --nir "$big/nir.tif" -o "$OUT/out-big.tif" "${CO[@]}" --co ZLEVEL=6 >/dev/null
   read -r wall maxkb <"$OUT/time.txt"
   echo "Twice the area (15528 x 15528): kubuqi-monitor index ndvi ${wall} s, peak RSS $((maxkb / 1024)) MB"
   rm -f "$OUT/out-big.tif"

@@ -11,8 +11,8 @@ public struct DatasetDescription: Sendable, Codable, Hashable {
         public var dataType: String
         /// Band description, may be empty.
         public var description: String
-        /// Nodata value; NaN is written as the string "nan" in JSON.
-        public var nodata: String?
+        /// Nodata value, nil without one.
+        public var nodata: NodataValue?
         /// Natural block size `[width, height]`.
         public var blockSize: [Int]
         /// Overview sizes `[[width, height], ...]`.
@@ -63,12 +63,61 @@ public struct DatasetDescription: Sendable, Codable, Hashable {
             let b = try ds.band(i)
             let (bw, bh) = b.blockSize
             return Band(band: i, dataType: b.dataType.rawValue, description: b.bandDescription,
-                        nodata: b.nodata.map { $0.isNaN ? "nan" : Self.formatNumber($0) },
+                        nodata: b.nodata.map(NodataValue.init),
                         blockSize: [bw, bh], overviews: b.overviewSizes.map { [$0.width, $0.height] })
         }
     }
 
-    static func formatNumber(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
+}
+
+/// A band's nodata value as `gdalinfo -json` writes it: a JSON number when
+/// finite, the string "NaN", "Infinity" or "-Infinity" otherwise (JSON has
+/// no such numbers).
+public struct NodataValue: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The value.
+    public let value: Double
+
+    /// Wraps a nodata value.
+    public init(_ value: Double) { self.value = value }
+
+    /// "nan", "inf", "-inf", an integer without a decimal point, or the shortest decimal.
+    public var description: String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
+
+    /// Encodes a number, or "NaN", "Infinity", "-Infinity".
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if value.isFinite {
+            if value == value.rounded() && abs(value) < 1e15 { try c.encode(Int64(value)) } else { try c.encode(value) }
+        } else {
+            try c.encode(value.isNaN ? "NaN" : (value < 0 ? "-Infinity" : "Infinity"))
+        }
+    }
+
+    /// Decodes a number or one of the strings `encode` writes (or "nan", "inf", "-inf").
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let v = try? c.decode(Double.self) {
+            value = v
+            return
+        }
+        switch try c.decode(String.self).lowercased() {
+        case "nan": value = .nan
+        case "inf", "+inf", "infinity", "+infinity": value = .infinity
+        case "-inf", "-infinity": value = -.infinity
+        case let other:
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a nodata value: \(other)")
+        }
+    }
+
+    /// NaN equals NaN here: two bands that both use NaN share a nodata value.
+    public static func == (a: NodataValue, b: NodataValue) -> Bool {
+        a.value == b.value || (a.value.isNaN && b.value.isNaN)
+    }
+
+    /// Hashes NaNs alike and both zeros alike, consistent with `==`.
+    public func hash(into h: inout Hasher) { h.combine(value.isNaN ? Double.nan.bitPattern : (value == 0 ? 0 : value.bitPattern)) }
 }

@@ -31,7 +31,7 @@ public enum InfoJob {
         for b in d.bands {
             var line = "  band \(b.band): \(b.dataType)"
             if !b.description.isEmpty { line += " \"\(b.description)\"" }
-            line += ", nodata \(b.nodata ?? "none"), block \(b.blockSize[0])x\(b.blockSize[1])"
+            line += ", nodata \(b.nodata?.description ?? "none"), block \(b.blockSize[0])x\(b.blockSize[1])"
             if !b.overviews.isEmpty { line += ", overviews " + b.overviews.map { "\($0[0])x\($0[1])" }.joined(separator: " ") }
             lines.append(line)
         }

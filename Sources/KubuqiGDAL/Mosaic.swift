@@ -15,7 +15,56 @@ public enum Mosaic {
 
     /// Writes a VRT mosaic of `sources` (rasters of one CRS and resolution) to `path`.
     /// `options` are `gdalbuildvrt` arguments (e.g. `-te`, `-srcnodata`).
+    ///
+    /// The sources are recorded relative to the VRT's folder
+    /// (`relativeToVRT="1"`), so the folder holding the VRT and its sources
+    /// can be moved or copied whole; GDAL itself would record them as given
+    /// (absolute, or relative to the working directory of the run).
     public static func buildVRT(_ path: String, sources: [String], options: [String] = []) throws {
+        try buildVRTAsGiven(path, sources: sources, options: options)
+        try makeSourcesRelative(path, sources: sources)
+    }
+
+    /// Rewrites the `SourceFilename` elements of the VRT at `path` naming
+    /// `sources` as paths relative to the VRT's folder.
+    static func makeSourcesRelative(_ path: String, sources: [String]) throws {
+        guard var xml = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw GDALError("cannot read back the mosaic \(path)", messages: [])
+        }
+        let folder = absolute((path as NSString).deletingLastPathComponent)
+        for source in Set(sources) where !source.hasPrefix("/vsi") {
+            let relative = relativePath(from: folder, to: absolute(source))
+            xml = xml.replacingOccurrences(of: "<SourceFilename relativeToVRT=\"0\">\(xmlEscaped(source))</SourceFilename>",
+                                           with: "<SourceFilename relativeToVRT=\"1\">\(xmlEscaped(relative))</SourceFilename>")
+        }
+        do {
+            try xml.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw GDALError("cannot write \(path)", messages: [error.localizedDescription])
+        }
+    }
+
+    /// `path` made absolute against the working directory, with `.` and `..` resolved.
+    static func absolute(_ path: String) -> String {
+        let full = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        return (full as NSString).standardizingPath
+    }
+
+    /// The path of `target` seen from the folder `base` (both absolute), with `..` steps.
+    static func relativePath(from base: String, to target: String) -> String {
+        let b = base.split(separator: "/"), t = target.split(separator: "/")
+        var common = 0
+        while common < b.count && common < t.count - 1 && b[common] == t[common] { common += 1 }
+        return (Array(repeating: "..", count: b.count - common) + t[common...].map(String.init)).joined(separator: "/")
+    }
+
+    /// The XML escaping GDAL applies to file names in a VRT.
+    static func xmlEscaped(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    private static func buildVRTAsGiven(_ path: String, sources: [String], options: [String]) throws {
         GDALEnvironment.initialize()
         let h = try CStringList.withList(options) { list -> GDALDatasetH in
             guard let opts = GDALBuildVRTOptionsNew(list, nil) else {
@@ -61,10 +110,7 @@ public enum Mosaic {
         guard ds.width == window.width && ds.height == window.height else {
             throw GDALError("cannot place \(tile)", messages: ["it is \(ds.width)x\(ds.height), the window \(window) is not"])
         }
-        func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let escape = xmlEscaped
         var xml = "<VRTDataset rasterXSize=\"\(grid.width)\" rasterYSize=\"\(grid.height)\">\n"
         if !grid.crsWKT.isEmpty { xml += "  <SRS>\(escape(grid.crsWKT))</SRS>\n" }
         if let t = grid.geoTransform {

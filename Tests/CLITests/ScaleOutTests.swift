@@ -121,6 +121,14 @@ final class ScaleOutTests: CLITestCase {
         try run(Self.ldnArguments(out: single) + ["-q"])
         try runTiled(Self.ldnArguments(out: tiled), plan: plan, out: tiled)
         try assertLDNMatches(tiled, single)
+        // A mosaic in a subfolder names its tiles relative to itself (../tiles/...),
+        // not by absolute path: the output folder can be moved or copied whole.
+        let layer = "baseline/sdg-15-3-1"
+        let vrt = try String(contentsOfFile: "\(tiled)/\(layer).vrt", encoding: .utf8)
+        XCTAssertFalse(vrt.contains("relativeToVRT=\"0\""), vrt)
+        XCTAssertTrue(vrt.contains(">../tiles/"), vrt)
+        try FileManager.default.moveItem(atPath: tiled, toPath: tmp.file("moved"))
+        try assertSamePixels(tmp.file("moved/\(layer).vrt"), "\(single)/\(layer).tif")
     }
 
     func testIndexTilesWithFVCEndMembersMergeIntoTheSingleMachineRasters() throws {

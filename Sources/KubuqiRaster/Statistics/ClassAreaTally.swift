@@ -1,6 +1,10 @@
 /// Pixel counts and ground areas per (zone, class), mergeable across
-/// windows, threads and tiles. Zone 0 is "no zone"; areas are in m2, summed
-/// in `Double` from per-pixel areas (which vary by row in geographic CRS).
+/// windows, threads and tiles. Zone 0 is "no zone"; areas are in m2.
+///
+/// A pixel's area (which varies by row in a geographic CRS) is rounded to
+/// whole units of 0.001 m2 and the units are summed as integers, so a tally
+/// has the same bits however the raster was cut into windows, chunks or
+/// tiles and in whatever order the parts were merged.
 public struct ClassAreaTally: Sendable, Hashable, Codable {
     /// A (zone, class) key.
     public struct Key: Sendable, Hashable, Codable, Comparable {
@@ -16,17 +20,26 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
 
     /// Counts per key.
     public private(set) var pixels: [Key: Int] = [:]
+    /// Areas per key in units of 0.001 m2.
+    public private(set) var areaUnits: [Key: Int64] = [:]
+
+    /// Area units per m2.
+    public static let unitsPerSquareMetre = 1000.0
+
     /// Areas in m2 per key.
-    public private(set) var squareMetres: [Key: Double] = [:]
+    public var squareMetres: [Key: Double] { areaUnits.mapValues { Double($0) / Self.unitsPerSquareMetre } }
 
     /// An empty tally.
     public init() {}
 
     /// Counts `n` pixels of `code` in `zone`, each of `pixelArea` m2.
     public mutating func add(zone: Int = 0, code: Int, pixels n: Int = 1, pixelArea: Double) {
-        let k = Key(zone: zone, code: code)
+        add(Key(zone: zone, code: code), pixels: n, units: Int64(n) * Int64((pixelArea * Self.unitsPerSquareMetre).rounded()))
+    }
+
+    private mutating func add(_ k: Key, pixels n: Int, units: Int64) {
         pixels[k, default: 0] += n
-        squareMetres[k, default: 0] += Double(n) * pixelArea
+        areaUnits[k, default: 0] += units
     }
 
     /// Counts one row of class codes (NaN = nodata, counted under `nodataCode`),
@@ -46,7 +59,7 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
     /// Adds another tally.
     public mutating func merge(_ other: ClassAreaTally) {
         for (k, n) in other.pixels { pixels[k, default: 0] += n }
-        for (k, a) in other.squareMetres { squareMetres[k, default: 0] += a }
+        for (k, a) in other.areaUnits { areaUnits[k, default: 0] += a }
     }
 
     /// Keys in zone-then-code order (deterministic for reports).
@@ -55,7 +68,7 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
     /// The tally summed over zones, per class code.
     public var byClass: ClassAreaTally {
         var t = ClassAreaTally()
-        for k in sortedKeys { t.add(zone: 0, code: k.code, pixels: pixels[k]!, pixelArea: 0); t.squareMetres[Key(zone: 0, code: k.code), default: 0] += squareMetres[k]! }
+        for k in sortedKeys { t.add(Key(zone: 0, code: k.code), pixels: pixels[k]!, units: areaUnits[k] ?? 0) }
         return t
     }
 }

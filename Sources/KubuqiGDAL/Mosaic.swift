@@ -31,7 +31,7 @@ public enum Mosaic {
         guard var xml = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw GDALError("cannot read back the mosaic \(path)", messages: [])
         }
-        let folder = absolute((path as NSString).deletingLastPathComponent)
+        let folder = absolute(PathNames.parent(path))
         for source in Set(sources) where !source.hasPrefix("/vsi") {
             let relative = relativePath(from: folder, to: absolute(source))
             xml = xml.replacingOccurrences(of: "<SourceFilename relativeToVRT=\"0\">\(xmlEscaped(source))</SourceFilename>",

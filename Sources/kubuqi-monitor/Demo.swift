@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubuqiRaster
 import KubuqiMonitorKit
 
 extension KubuqiMonitor {
@@ -23,7 +24,7 @@ extension KubuqiMonitor {
 
         func run() throws {
             try global.apply()
-            let parent = (output as NSString).deletingLastPathComponent
+            let parent = PathNames.parent(output)
             if !parent.isEmpty && !FileManager.default.fileExists(atPath: parent) {
                 try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
             }

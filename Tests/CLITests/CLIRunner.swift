@@ -24,10 +24,11 @@ struct CLIRunner {
         return dir.appendingPathComponent("kubuqi-monitor")
     }
 
-    /// Starts the binary; the caller waits or signals it.
-    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    /// Starts the binary (in `folder` when given); the caller waits or signals it.
+    static func start(_ arguments: [String], in folder: String? = nil) throws -> (Process, Pipe, Pipe) {
         let p = Process()
         p.executableURL = executable
+        if let folder { p.currentDirectoryURL = URL(fileURLWithPath: folder) }
         p.arguments = arguments
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -36,9 +37,9 @@ struct CLIRunner {
         return (p, out, err)
     }
 
-    /// Runs the binary to completion.
-    static func run(_ arguments: [String]) throws -> Result {
-        let (p, out, err) = try start(arguments)
+    /// Runs the binary to completion (in `folder` when given).
+    static func run(_ arguments: [String], in folder: String? = nil) throws -> Result {
+        let (p, out, err) = try start(arguments, in: folder)
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()

@@ -15,7 +15,7 @@ public enum ChangeSieve {
     /// Applies a minimum mapping unit of `threshold` pixels to the class raster at `path`, in place.
     public static func apply(_ path: String, threshold: Int, creationOptions: CreationOptions = CreationOptions()) throws {
         guard threshold > 1 else { return }
-        let folder = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
+        let folder = PathNames.parent(path), name = (path as NSString).lastPathComponent
         let signPath = "\(folder)/.\(name).sign.tif", finalPath = "\(folder)/.\(name).sieved.tif"
         Interruption.register(signPath)
         defer { unlink(signPath); Interruption.unregister(signPath) }

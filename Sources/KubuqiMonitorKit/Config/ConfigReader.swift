@@ -1,4 +1,5 @@
 import Foundation
+import KubuqiRaster
 
 /// Reads typed values out of a parsed TOML table, strictly: a wrong type, a
 /// missing required key or a key nobody reads is an error naming the file,
@@ -18,7 +19,7 @@ public final class ConfigReader {
     }
 
     /// The config's folder, against which relative paths resolve.
-    public var folder: String { (file as NSString).deletingLastPathComponent }
+    public var folder: String { PathNames.parent(file) }
 
     private func name(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
 

@@ -216,7 +216,7 @@ public enum IndexJob {
         if names.count == 1 { return [output] }
         var isDir: ObjCBool = false
         if !FileManager.default.fileExists(atPath: output, isDirectory: &isDir) {
-            let parent = (output as NSString).deletingLastPathComponent
+            let parent = PathNames.parent(output)
             guard parent.isEmpty || FileManager.default.fileExists(atPath: parent) else {
                 throw KubuqiError.output(output, "the folder \(parent) does not exist")
             }

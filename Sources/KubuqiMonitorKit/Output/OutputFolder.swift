@@ -1,4 +1,5 @@
 import Foundation
+import KubuqiRaster
 
 /// A command's output folder: created when its parent exists, refused when
 /// it is a file; a hidden work folder inside holds intermediate rasters and
@@ -16,7 +17,7 @@ public struct OutputFolder: Sendable {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
             guard isDir.boolValue else { throw KubuqiError.output(path, "is a file; the output must be a folder") }
         } else {
-            let parent = (path as NSString).deletingLastPathComponent
+            let parent = PathNames.parent(path)
             guard parent.isEmpty || FileManager.default.fileExists(atPath: parent) else {
                 throw KubuqiError.output(path, "the folder \(parent) does not exist")
             }
@@ -77,7 +78,7 @@ public struct OutputFolder: Sendable {
         for file in try SceneFiles.list(staging) {
             let relative = String(file.dropFirst(staging.count + 1))
             let target = self.file(relative)
-            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: PathNames.parent(target), withIntermediateDirectories: true)
             guard rename(file, target) == 0 else {
                 throw KubuqiError.output(target, "cannot move the finished file into place (\(String(cString: strerror(errno))))")
             }

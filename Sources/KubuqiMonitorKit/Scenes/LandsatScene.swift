@@ -14,7 +14,7 @@ enum LandsatScene {
     static func load(_ path: String, options: SensorPreset.Options) throws -> Scene {
         var isDir: ObjCBool = false
         let isFolder = FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
-        let folder = isFolder ? path : (path as NSString).deletingLastPathComponent
+        let folder = isFolder ? path : PathNames.parent(path)
         let all = try SceneFiles.list(folder)
         var mtl: [String: String] = [:]
         if let file = SceneFiles.first(all, matching: "_MTL\\.txt$"), let text = try? String(contentsOfFile: file, encoding: .utf8) {

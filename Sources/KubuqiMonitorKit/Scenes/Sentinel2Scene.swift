@@ -41,7 +41,7 @@ enum Sentinel2Scene {
                   let assets = item["assets"] as? [String: Any] else {
                 throw KubuqiError.input(path, "not a Sentinel-2 folder or STAC item JSON (no \"assets\")")
             }
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = PathNames.parent(path)
             for (role, keys) in stacKeys {
                 lookedFor[role] = "STAC assets \(keys.joined(separator: " or "))"
                 if let key = keys.first(where: { assets[$0] != nil }) { files[role] = try localHref(assets[key], key: key, json: path, folder: folder) }

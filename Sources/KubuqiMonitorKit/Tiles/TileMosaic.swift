@@ -34,7 +34,7 @@ public struct TileMosaic: Sendable {
             throw KubuqiError.input(s, "missing from its tile folder; rerun that tile")
         }
         let target = file(relative)
-        let folder = (target as NSString).deletingLastPathComponent
+        let folder = PathNames.parent(target)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let vrt = (target as NSString).deletingPathExtension + ".vrt"
         do {
@@ -55,7 +55,7 @@ public struct TileMosaic: Sendable {
 
     /// Copies `source` to `target` as a COG (or tiled GeoTIFF), through a hidden temporary file.
     public func translate(_ source: String, to target: String, integer: Bool, classes: Bool) throws {
-        let temp = ((target as NSString).deletingLastPathComponent as NSString)
+        let temp = (PathNames.parent(target) as NSString)
             .appendingPathComponent(".\((target as NSString).lastPathComponent).part-\(getpid())")
         Interruption.register(temp)
         defer { unlink(temp); unlink(temp + ".aux.xml"); Interruption.unregister(temp) }

@@ -5,7 +5,8 @@ import XCTest
 
 /// SIGINT and SIGTERM in the middle of a write leave no output and no temporary file.
 final class InterruptionTests: CLITestCase {
-    func interrupt(with signal: Int32, expecting code: Int32) throws {
+    /// `folder`: several indices into a new output folder, which must go too.
+    func interrupt(with signal: Int32, expecting code: Int32, folder: Bool = false) throws {
         let tmp = try TemporaryFolder()
         // Large sparse inputs: quick to create, long enough to compute that the signal lands mid-run.
         let size = 12_000
@@ -15,11 +16,11 @@ final class InterruptionTests: CLITestCase {
             try ds.setGeoTransform(TestRaster.utm49Transform)
             try ds.close()
         }
-        let out = tmp.file("ndvi.tif")
-        let (p, _, err) = try CLIRunner.start(["index", "ndvi", "--red", tmp.file("red.tif"), "--nir", tmp.file("nir.tif"), "-o", out])
+        let what = folder ? ["index", "--index", "ndvi,savi", "-o", tmp.file("new")] : ["index", "ndvi", "-o", tmp.file("ndvi.tif")]
+        let (p, _, err) = try CLIRunner.start(what + ["--red", tmp.file("red.tif"), "--nir", tmp.file("nir.tif")])
         // Wait until the temporary file exists, i.e. the write has begun.
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, try !tmp.contents().contains(where: { $0.contains(".part-") }) {
+        while Date() < deadline, !(FileManager.default.subpaths(atPath: tmp.path) ?? []).contains(where: { $0.contains(".part-") }) {
             usleep(20_000)
         }
         XCTAssertTrue(p.isRunning, "the run must still be going when interrupted")
@@ -30,6 +31,8 @@ final class InterruptionTests: CLITestCase {
         XCTAssertTrue(stderr.contains("interrupted"), stderr)
         XCTAssertEqual(try tmp.contents(), ["nir.tif", "red.tif"], "neither output nor temporary file remains")
     }
+
+    func testSIGINTRemovesTheOutputFolderItCreated() throws { try interrupt(with: SIGINT, expecting: 130, folder: true) }
 
     func testSIGINTLeavesNoPartialOutput() throws { try interrupt(with: SIGINT, expecting: 130) }
     func testSIGTERMLeavesNoPartialOutput() throws { try interrupt(with: SIGTERM, expecting: 143) }

@@ -71,7 +71,7 @@ public enum IndexJob {
         let fixed = try settleSceneDependent(indices, roles: roles, inputs: inputs, mask: mask, options: options)
         let kernels = indices.map { fixed.kernels[$0.name] ?? $0.kernel }
 
-        let paths = try outputPaths(indices.map(\.name), output: options.output)
+        let (paths, folder) = try outputPaths(indices.map(\.name), output: options.output)
         var outputs = zip(indices, zip(paths, kernels)).map { index, pk in
             var spec = RasterOutputSpec(path: pk.0, encoding: options.encoding, creationOptions: options.creationOptions,
                                         bandDescription: index.name.uppercased())
@@ -103,8 +103,14 @@ public enum IndexJob {
         }
 
         let bar = ProgressBar(indices.map { $0.name.uppercased() }.joined(separator: ","), quiet: options.quiet)
-        let stats = try StreamedCalculation.run(inputs: inputs, mask: mask, outputs: outputs, region: region,
+        let stats: [SummaryStatistics]
+        do {
+            stats = try StreamedCalculation.run(inputs: inputs, mask: mask, outputs: outputs, region: region,
                                                 progress: { f in bar.update(f); progress?(f) })
+        } catch {
+            folder?.cleanUpAfterFailure()
+            throw error
+        }
         if fixed.grades != nil { try ClassLegend.attach(to: allPaths.last!, entries: SceneDependentIndex.gradeLegend) }
         let grid = region.map { bands[0].dataset.grid.subgrid($0) } ?? bands[0].dataset.grid
         return zip(names, zip(allPaths, stats)).map { name, ps in
@@ -211,22 +217,16 @@ public enum IndexJob {
     /// Every index name `index` accepts.
     public static var allNames: [String] { SpectralIndex.catalogue.map(\.name) + ["fvc", "ddi"] }
 
-    /// One index: the output is the file. Several: the output is a folder of `NAME.tif`.
-    static func outputPaths(_ names: [String], output: String) throws -> [String] {
-        if names.count == 1 { return [output] }
+    /// One index: the output is the file. Several: the output is a folder of
+    /// `NAME.tif` (created when its parent exists), returned with the paths.
+    static func outputPaths(_ names: [String], output: String) throws -> (paths: [String], folder: OutputFolder?) {
+        if names.count == 1 { return ([output], nil) }
         var isDir: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: output, isDirectory: &isDir) {
-            let parent = PathNames.parent(output)
-            guard parent.isEmpty || FileManager.default.fileExists(atPath: parent) else {
-                throw KubuqiError.output(output, "the folder \(parent) does not exist")
-            }
-            do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: false) } catch {
-                throw KubuqiError.output(output, "cannot create the output folder (\(error.localizedDescription))")
-            }
-        } else if !isDir.boolValue {
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDir), !isDir.boolValue {
             throw KubuqiError.output(output, "several indices need an output folder, and this is a file")
         }
-        return names.map { (output as NSString).appendingPathComponent("\($0).tif") }
+        let folder = try OutputFolder(output)
+        return (names.map { folder.file("\($0).tif") }, folder)
     }
 
     /// The finest grid among the bands, or the bands' extent at `resolution`.

@@ -25,6 +25,7 @@ public struct OutputFolder: Sendable {
                 throw KubuqiError.output(path, "cannot create the folder (\(String(cString: strerror(errno))))")
             }
             made = true
+            Interruption.registerCreatedFolder(path)
         }
         guard access(path, W_OK) == 0 else {
             throw KubuqiError.output(path, "the folder is not writable (\(String(cString: strerror(errno))))")

@@ -25,6 +25,13 @@ public enum Interruption {
     /// Registers a temporary folder to remove (with its contents) if the process is interrupted.
     public static func registerFolder(_ path: String) { pending.withLock { _ = $0.insert(path + "/") } }
 
+    private static let createdFolders = Mutex<[String]>([])
+
+    /// Registers an output folder this run created: if the process is
+    /// interrupted, it is removed once the temporary files are gone, provided
+    /// nothing else is in it (its lock file aside).
+    public static func registerCreatedFolder(_ path: String) { createdFolders.withLock { $0.append(path) } }
+
     /// Forgets a temporary file (it was renamed into place or removed).
     public static func unregister(_ path: String) { pending.withLock { _ = $0.remove(path); _ = $0.remove(path + "/") } }
 
@@ -46,6 +53,10 @@ public enum Interruption {
                     } else {
                         unlink(f)
                     }
+                }
+                for folder in createdFolders.withLock({ $0 }).reversed() {
+                    unlink(folder + "/.kubuqi.lock")
+                    rmdir(folder)
                 }
                 let msg = "kubuqi-monitor: interrupted; no output written\n"
                 _ = msg.withCString { write(2, $0, strlen($0)) }

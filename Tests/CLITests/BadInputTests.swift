@@ -115,6 +115,19 @@ final class BadInputTests: CLITestCase {
         XCTAssertTrue(badType.stderr.contains("--ot"), badType.stderr)
     }
 
+    /// NDVI rasters compared with --index bsi would swap degradation and recovery.
+    func testChangeIndexContradictingTheInputs() throws {
+        let before = tmp.file("ndvi-a.tif"), after = tmp.file("ndvi-b.tif")
+        for path in [before, after] {
+            XCTAssertEqual(try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", path, "-q"]).status, 0)
+        }
+        let out = tmp.file("c")
+        try assertFails(["change", "--before", before, "--after", after, "--index", "bsi", "-o", out],
+                        code: 2, mentions: ["ndvi-a.tif", "NDVI", "--index ndvi"], out: out)
+        let r = try CLIRunner.run(["change", "--before", before, "--after", after, "--index", "NDVI", "-o", out, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
     func testInfoOnMissingAndJSON() throws {
         let r = try CLIRunner.run(["info", tmp.file("nope.tif")])
         XCTAssertEqual(r.status, 3)

@@ -114,6 +114,14 @@ public enum ChangeJob {
         let files = InputRasters()
         let beforeBands = try before.map { try files.band($0) }
         var afterBands = try after.map { try files.band($0) }
+        // An index raster written by kubuqi-monitor names its index: a different
+        // --index would orient the change the wrong way (BSI rises where NDVI falls).
+        for (k, band) in Array(zip(0..., beforeBands)) + Array(zip(0..., afterBands)) {
+            guard let declared = band.dataset.metadataItem("KUBUQI_INDEX"), k < o.indices.count,
+                  declared.lowercased() != o.indices[k].lowercased() else { continue }
+            throw KubuqiError(.usage, "\(band.dataset.path): holds \(declared) (its KUBUQI_INDEX metadata) but --index says \(o.indices[k]); "
+                              + "the signs of degradation and recovery depend on the index, so give --index \(declared.lowercased())")
+        }
         let grid = beforeBands[0].dataset.grid
         try files.requireSameGrid(beforeBands)
         for (i, b) in afterBands.enumerated() {

@@ -129,10 +129,14 @@ extension KubuqiMonitor {
                 guard let eq = item.firstIndex(of: "="), let role = BandRole(rawValue: String(item[..<eq]).lowercased()) else {
                     throw ValidationError("--band expects ROLE=FILE[:BAND] with ROLE one of \(BandRole.allCases.map(\.rawValue).joined(separator: ", ")); got '\(item)'")
                 }
+                guard bands[role] == nil else { throw ValidationError("the \(role.rawValue) band is given twice (--band \(item))") }
                 bands[role] = BandSelection(parsing: String(item[item.index(after: eq)...]))
             }
             let given: [(BandRole, String?)] = [(.blue, blue), (.green, green), (.red, red), (.nir, nir), (.swir1, swir1), (.swir2, swir2)]
-            for case let (role, text?) in given { bands[role] = BandSelection(parsing: text) }
+            for case let (role, text?) in given {
+                guard bands[role] == nil else { throw ValidationError("the \(role.rawValue) band is given twice (--\(role.rawValue) and --band \(role.rawValue)=...)") }
+                bands[role] = BandSelection(parsing: text)
+            }
             var sceneSpec: (String, SensorPreset)?
             if let scene {
                 guard let sensor else { throw ValidationError("--scene needs --sensor (\(SensorPreset.allCases.map(\.rawValue).joined(separator: ", ")))") }

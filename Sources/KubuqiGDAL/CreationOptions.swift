@@ -54,6 +54,14 @@ public struct CreationOptions: Sendable, Hashable {
         try CStringList.withList(strings, body)
     }
 
+    /// Checks the options against a driver (by short name, e.g. `GTiff`)
+    /// before any work, so a wrong `--co` fails at once, naming the key.
+    public func check(driver name: String) throws {
+        GDALEnvironment.initialize()
+        guard let driver = GDALGetDriverByName(name) else { throw GDALError("no \(name) driver in this GDAL", messages: []) }
+        try validate(for: driver, driverName: name)
+    }
+
     /// Asks the driver whether it knows every key and accepts every value;
     /// an unknown key is an error naming it (GDAL itself only warns).
     func validate(for driver: GDALDriverH, driverName: String) throws {

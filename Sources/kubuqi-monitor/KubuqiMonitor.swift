@@ -47,9 +47,11 @@ struct KubuqiMonitor: ParsableCommand {
                 if !message.isEmpty { print(message) }
                 Foundation.exit(0)
             }
-            // Argument and validation errors: usage exit code 2, with the usage text.
-            FileHandle.standardError.write((message + "\n").data(using: .utf8)!)
-            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+            // Argument and validation errors: one line, usage exit code 2, and where the help is.
+            let text = Self.message(for: error).split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+            let command = arguments.first.flatMap { commands.contains($0) && $0 != "help" ? $0 + " " : nil } ?? ""
+            fail("\(text) (see 'kubuqi-monitor \(command)--help')", code: code == .validationFailure ? 2 : code.rawValue)
         }
     }
 

@@ -129,6 +129,10 @@ final class BadInputTests: CLITestCase {
                         code: 2, mentions: ["ndvi-a.tif", "NDVI", "--index ndvi"], out: out)
         let r = try CLIRunner.run(["change", "--before", before, "--after", after, "--index", "NDVI", "-o", out, "-q"])
         XCTAssertEqual(r.status, 0, r.stderr)
+        // A bad --co is refused before any work, naming the output folder, not a staging file.
+        let out2 = tmp.file("c2")
+        try assertFails(["change", "--before", before, "--after", after, "-o", out2, "--co", "COMPRESS=FOO"],
+                        code: 4, mentions: ["c2: --co", "FOO", "COMPRESS"], out: out2)
     }
 
     func testInfoOnMissingAndJSON() throws {

@@ -28,6 +28,7 @@ public enum ChangeJob {
     /// Runs the job.
     public static func run(_ o: ChangeOptions) throws -> ChangeResult {
         try checkIndices(o)
+        try RasterOutputSpec.checkCreationOptions(o.creationOptions, output: o.outputFolder)
         let destination = try OutputFolder(o.outputFolder)
         try destination.lock()
         var succeeded = false

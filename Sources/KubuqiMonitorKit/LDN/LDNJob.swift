@@ -58,6 +58,7 @@ public enum LDNJob {
         var report = LDNReport(config: config, grid: inputs.grid, periods: [])
         if o.checkOnly { return report }
 
+        try RasterOutputSpec.checkCreationOptions(o.creationOptions, output: o.output)
         let out = try OutputFolder(o.output)
         try out.lock()
         var succeeded = false

@@ -70,6 +70,14 @@ public struct RasterOutputSpec: Sendable {
         return o
     }
 
+    /// Checks user creation options against GDAL's GeoTIFF driver before any
+    /// work: an output error naming `output` and the offending key.
+    public static func checkCreationOptions(_ options: CreationOptions, output: String) throws {
+        do { try options.check(driver: "GTiff") } catch let e as GDALError {
+            throw KubuqiError.output(output, "--co: " + (e.messages.isEmpty ? e.context : e.messages.joined(separator: "; ")))
+        }
+    }
+
     /// The options actually used.
     public var effectiveCreationOptions: CreationOptions {
         creationOptions.over(Self.defaultCreationOptions(for: encoding))

@@ -124,6 +124,11 @@ final class LDNJobTests: XCTestCase {
         assertInputError(try LDNTestRegion.config(tmp, extra: "", periods: "[periods]\nbaseline = 2000\n"), ["ldn.toml:13:", "periods.baseline", "[first year, last year]"])
         assertInputError(try LDNTestRegion.config(tmp, extra: "", periods: "[periods]\nbaseline = [2000, 2010]\nreportng = [[2008, 2010]]\n"),
                          ["ldn.toml:14:", "periods.reportng", "unknown key"])
+        // A mistyped section is named as unknown, not reported as the required one missing.
+        let renamed = try LDNTestRegion.config(tmp, extra: "")
+        try String(contentsOfFile: renamed, encoding: .utf8).replacingOccurrences(of: "[soc]", with: "[soil]")
+            .write(toFile: renamed, atomically: true, encoding: .utf8)
+        assertInputError(renamed, ["ldn.toml:", "soil: unknown key", "soc"])
     }
 }
 

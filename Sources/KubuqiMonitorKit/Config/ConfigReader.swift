@@ -9,7 +9,6 @@ public final class ConfigReader {
     public let file: String
     private let table: TOMLTable
     private let prefix: String
-    private var used: Set<String> = []
 
     /// Reads the root table of `file`.
     public init(file: String, table: TOMLTable, prefix: String = "") {
@@ -29,10 +28,7 @@ public final class ConfigReader {
         return KubuqiError(.input, "\(file):\(line > 0 ? "\(line):" : "") \(key.map { name($0) + ": " } ?? "")\(message)")
     }
 
-    private func fetch(_ key: String) -> TOMLValue? {
-        used.insert(key)
-        return table[key]
-    }
+    private func fetch(_ key: String) -> TOMLValue? { table[key] }
 
     /// Whether the key is present.
     public func has(_ key: String) -> Bool { table[key] != nil }
@@ -106,9 +102,12 @@ public final class ConfigReader {
         return out
     }
 
-    /// Throws naming the first key that was never read (a typo, or an option this version does not know).
-    public func requireAllUsed(known: [String]) throws {
-        for k in table.keys where !used.contains(k) {
+    /// Throws naming the first key that is not in `known` (a typo, or an
+    /// option this version does not know), with its line. Called as soon as
+    /// a table is read, so a mistyped key is named before a required one is
+    /// reported missing.
+    public func rejectUnknown(known: [String]) throws {
+        for k in table.keys where !known.contains(k) {
             throw error(k, "unknown key (valid here: \(known.joined(separator: ", ")))")
         }
     }

@@ -76,8 +76,10 @@ public struct LDNConfig: Sendable {
         }
         let r = ConfigReader(file: path, table: root)
         let sections = ["productivity", "landcover", "soc", "periods", "zones"]
+        try r.rejectUnknown(known: sections)
 
         let p = try r.required(try r.table("productivity"), "productivity")
+        try p.rejectUnknown(known: ["stack", "files", "scale", "lpd", "ecological_units", "minimum_slope"])
         var productivity: Productivity?
         if let stack = try p.path("stack") {
             productivity = .stack(path: stack, years: [])
@@ -92,9 +94,9 @@ public struct LDNConfig: Sendable {
         if productivity == nil && lpd == nil {
             throw p.error(nil, "give stack = \"annual.tif\", files = { YEAR = \"file\" } or lpd = \"lpd.tif\"")
         }
-        try p.requireAllUsed(known: ["stack", "files", "scale", "lpd", "ecological_units", "minimum_slope"])
 
         let lc = try r.required(try r.table("landcover"), "landcover")
+        try lc.rejectUnknown(known: ["maps", "legend", "transitions"])
         let maps = try lc.required(try lc.pathsByYear("maps"), "maps")
         guard !maps.isEmpty else { throw lc.error("maps", "needs at least one land-cover map") }
         var legend = LandCoverLegend.esaCCI, legendSource = "ESA CCI LCCS (default)"
@@ -115,33 +117,33 @@ public struct LDNConfig: Sendable {
             }
             matrix = TransitionMatrix(meanings: rows.flatMap { $0.map(Int16.init) })
         }
-        try lc.requireAllUsed(known: ["maps", "legend", "transitions"])
 
         let soc = try r.required(try r.table("soc"), "soc")
+        try soc.rejectUnknown(known: ["baseline", "climate", "climate_zones"])
         let socBaseline = try soc.required(try soc.path("baseline"), "baseline")
         var climate = SOCClimateZone.temperateDry
         if let c = try soc.string("climate") {
             let key = c.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "").lowercased()
             guard let z = SOCClimateZone.allCases.first(where: { $0.rawValue.lowercased() == key }) else {
-                throw soc.error("climate", "unknown climate '\(c)'; valid: \(SOCClimateZone.allCases.map(\.rawValue).joined(separator: ", "))")
+                // The documented spelling: temperateDry -> temperate-dry.
+                let spellings = SOCClimateZone.allCases.map { $0.rawValue.replacing(/([A-Z])/) { "-" + $0.output.1.lowercased() } }
+                throw soc.error("climate", "unknown climate '\(c)'; valid: \(spellings.joined(separator: ", "))")
             }
             climate = z
         }
         let zonesRaster = try soc.path("climate_zones")
-        try soc.requireAllUsed(known: ["baseline", "climate", "climate_zones"])
 
         let periods = try r.table("periods")
+        try periods?.rejectUnknown(known: ["baseline", "reporting"])
         let baseline = try periods?.yearRange("baseline") ?? 2000...2015
         let reporting = try periods?.yearRanges("reporting") ?? []
-        try periods?.requireAllUsed(known: ["baseline", "reporting"])
 
         var zones: String?, field: String?
         if let z = try r.table("zones") {
+            try z.rejectUnknown(known: ["file", "field"])
             zones = try z.required(try z.path("file"), "file")
             field = try z.string("field")
-            try z.requireAllUsed(known: ["file", "field"])
         }
-        try r.requireAllUsed(known: sections)
         var config = LDNConfig(file: path, productivity: productivity, productivityScale: scale, externalLPD: lpd, ecologicalUnits: eco,
                          landCoverMaps: maps, legend: legend, legendSource: legendSource, transitions: matrix,
                          socBaseline: socBaseline, climate: climate, climateZones: zonesRaster, baseline: baseline,

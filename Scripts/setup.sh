@@ -4,9 +4,10 @@
 set -euo pipefail
 
 # python3-scipy: the LDN trend tests compare against scipy.stats in a subprocess.
-packages=(libgdal-dev libproj-dev libtiff-dev pkg-config python3-scipy)
+# gdal-bin: the course's exercises use gdallocationinfo, gdal_translate and gdalwarp.
+packages=(libgdal-dev libproj-dev libtiff-dev pkg-config python3-scipy gdal-bin)
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(gdal-bin python3-gdal python3-numpy time bc)
+  packages+=(python3-gdal python3-numpy time bc)
 fi
 
 missing=()

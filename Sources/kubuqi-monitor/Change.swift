@@ -19,9 +19,12 @@ extension KubuqiMonitor {
             change-stats.csv; a one-paragraph summary on stdout.
 
             Examples:
-              kubuqi-monitor change --before ndvi2013.tif --after ndvi2023.tif -o out/ --threshold otsu --mmu 0.5ha
-              kubuqi-monitor change --before LC08_..._2013/ --after LC09_..._2023/ --sensor landsat-c2l2 -o out/
-              kubuqi-monitor change --method cva --before ndvi1.tif,bsi1.tif --after ndvi2.tif,bsi2.tif -o out/
+              kubuqi-monitor change --before ndvi2013.tif --after ndvi2023.tif \\
+                --threshold otsu --mmu 0.5ha -o out/
+              kubuqi-monitor change --before LC08_..._2013/ --after LC09_..._2023/ \\
+                --sensor landsat-c2l2 -o out/
+              kubuqi-monitor change --method cva --before ndvi1.tif,bsi1.tif \\
+                --after ndvi2.tif,bsi2.tif -o out/
             """)
 
         @Option(help: ArgumentHelp("The earlier date: index raster(s) or a scene.", valueName: "A"))

@@ -12,6 +12,10 @@ extension KubuqiMonitor {
             Uses ./Fixtures when present (or --fixtures DIR), otherwise generates the fixtures into OUTDIR/fixtures. \
             Writes indices for both dates, change detection and the SDG 15.3.1 report, then prints where they \
             are and what was found next to what was planted.
+
+            Examples:
+              kubuqi-monitor demo                      # writes out/demo/
+              kubuqi-monitor demo -o /tmp/course --fixtures my-fixtures/
             """)
 
         @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The output folder.", valueName: "OUTDIR"))

@@ -18,9 +18,12 @@ extension KubuqiMonitor {
 
             Examples:
               kubuqi-monitor index ndvi --red B04.tif --nir B08.tif -o ndvi.tif
-              kubuqi-monitor index ndvi --band red=stack.tif:3 --band nir=stack.tif:4 --ot Int16 -o ndvi.tif
-              kubuqi-monitor index --index ndvi,bsi,albedo --scene LC08_L2SP_.../ --sensor landsat-c2l2 -o out/
-              kubuqi-monitor index savi --scene S2A_..._L2A.json --sensor sentinel2-l2a --resolution 20 -o savi.tif
+              kubuqi-monitor index ndvi --band red=stack.tif:3 --band nir=stack.tif:4 \\
+                --ot Int16 -o ndvi.tif
+              kubuqi-monitor index --index ndvi,bsi,albedo --scene LC08_L2SP_.../ \\
+                --sensor landsat-c2l2 -o out/
+              kubuqi-monitor index savi --scene S2A_..._L2A.json --sensor sentinel2-l2a \\
+                --resolution 20 -o savi.tif
             """)
 
         @Argument(help: ArgumentHelp("The index to compute (see --list); or use --index for several.", valueName: "NAME"))

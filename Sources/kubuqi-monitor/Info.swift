@@ -6,7 +6,13 @@ extension KubuqiMonitor {
     /// `info`: size, bands, CRS, pixel size, extent, blocks and overviews of rasters.
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Describe rasters: size, bands, data types, nodata, CRS, pixel size, extent, blocks, overviews.")
+            abstract: "Describe rasters: size, bands, data types, nodata, CRS, pixel size, extent, blocks, overviews.",
+            discussion: """
+            Examples:
+              kubuqi-monitor info B04.tif
+              kubuqi-monitor info --json scene/*.tif
+              kubuqi-monitor info /vsizip/bands.zip/red.tif
+            """)
 
         @Argument(help: ArgumentHelp("Rasters to describe (any GDAL-readable path).", valueName: "RASTER"))
         var rasters: [String]

@@ -50,7 +50,12 @@ struct KubuqiMonitor: ParsableCommand {
             // Argument and validation errors: one line, usage exit code 2, and where the help is.
             let text = Self.message(for: error).split(whereSeparator: \.isNewline)
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
-            let command = arguments.first.flatMap { commands.contains($0) && $0 != "help" ? $0 + " " : nil } ?? ""
+            var command = ""
+            if let first = arguments.first, commands.contains(first), first != "help" {
+                command = first + " "
+                let nested = Tiles.configuration.subcommands.map { $0._commandName }
+                if first == "tiles", arguments.count > 1, nested.contains(arguments[1]) { command += arguments[1] + " " }
+            }
             fail("\(text) (see 'kubuqi-monitor \(command)--help')", code: code == .validationFailure ? 2 : code.rawValue)
         }
     }

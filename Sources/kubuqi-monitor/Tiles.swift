@@ -38,7 +38,8 @@ extension KubuqiMonitor.Tiles {
         @Option(help: ArgumentHelp("The CRS of --bbox.", valueName: "EPSG:N"))
         var crs: String?
 
-        @Option(help: ArgumentHelp("The pixel size of --bbox's grid, in CRS units.", valueName: "R"))
+        @Option(name: [.customLong("resolution"), .customLong("res")],
+                help: ArgumentHelp("The pixel size of --bbox's grid, in CRS units (as index --resolution; --res also works).", valueName: "R"))
         var res: Double?
 
         @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The plan file to write.", valueName: "plan.json"))
@@ -58,9 +59,9 @@ extension KubuqiMonitor.Tiles {
                 guard let crs, let code = Int(crs.uppercased().replacingOccurrences(of: "EPSG:", with: "")) else {
                     throw ValidationError("--bbox needs --crs EPSG:N")
                 }
-                guard let res else { throw ValidationError("--bbox needs --res R (the pixel size)") }
+                guard let res else { throw ValidationError("--bbox needs --resolution R (the pixel size)") }
                 plan = try TilePlanner.plan(bbox: box, epsg: code, resolution: res, tileSize: tileSize)
-            case (nil, nil): throw ValidationError("give an INPUT raster or --bbox minx,miny,maxx,maxy --crs EPSG:N --res R")
+            case (nil, nil): throw ValidationError("give an INPUT raster or --bbox minx,miny,maxx,maxy --crs EPSG:N --resolution R")
             case (_?, _?): throw ValidationError("give an INPUT raster or --bbox, not both")
             }
             try plan.write(to: output)
@@ -127,7 +128,8 @@ extension KubuqiMonitor.Tiles {
             --only-missing submits only the tiles without it.
 
             Example:
-              kubuqi-monitor tiles slurm plan.json --submit --throttle 50 -- kubuqi-monitor change --before a.tif --after b.tif -o out
+              kubuqi-monitor tiles slurm plan.json --submit --throttle 50 -- \\
+                kubuqi-monitor change --before a.tif --after b.tif -o out
             """)
 
         @Argument(help: ArgumentHelp("The plan.", valueName: "plan.json"))

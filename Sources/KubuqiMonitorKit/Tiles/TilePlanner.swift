@@ -24,7 +24,7 @@ public enum TilePlanner {
         guard bbox.count == 4, bbox[2] > bbox[0], bbox[3] > bbox[1] else {
             throw KubuqiError(.usage, "--bbox must be minx,miny,maxx,maxy with maxx > minx and maxy > miny")
         }
-        guard resolution > 0, resolution.isFinite else { throw KubuqiError(.usage, "--res must be a positive number") }
+        guard resolution > 0, resolution.isFinite else { throw KubuqiError(.usage, "--resolution must be a positive number") }
         guard let srs = SpatialReference(epsg: epsg) else { throw KubuqiError(.usage, "--crs EPSG:\(epsg) is not a CRS PROJ knows") }
         let width = Int(((bbox[2] - bbox[0]) / resolution).rounded(.up))
         let height = Int(((bbox[3] - bbox[1]) / resolution).rounded(.up))

@@ -70,7 +70,7 @@ extension KubuqiMonitor {
                 throw KubuqiError.output(outdir, error.localizedDescription)
             }
             if !global.quiet {
-                print("fixtures of seed \(seed) written to \(outdir): \(written.count) files (see \(outdir)/README.md)")
+                print("fixtures of seed \(seed) written to \(outdir): \(written.count) files (see \((outdir as NSString).appendingPathComponent("README.md")))")
             }
         }
     }

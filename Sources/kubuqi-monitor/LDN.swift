@@ -45,8 +45,8 @@ extension KubuqiMonitor {
         /// Assembles the tiles of a plan into the single-machine layers and report (`tiles merge`).
         func mergeTiles(plan: TilePlan, outdir: String) throws {
             let report = try LDNJob.mergeTiles(try ldnOptions(), plan: plan, outdir: outdir, log: Log.line)
-            for p in report.periods { print("\(p.name) \(p.years.lowerBound)-\(p.years.upperBound): \(p.summaryLine)") }
-            print("Report: \(outdir)/report.html (also report.json, report.md, tables/*.csv)")
+            for p in report.periods { print("\(p.title): \(p.summaryLine)") }
+            print("Report: \((outdir as NSString).appendingPathComponent("report.html")) (also report.json, report.md, tables/*.csv)")
         }
 
         func run() throws {
@@ -65,19 +65,39 @@ extension KubuqiMonitor {
                       + "\(report.config.reporting.count) reporting period(s))")
                 return
             }
-            for p in report.periods { print("\(p.name) \(p.years.lowerBound)-\(p.years.upperBound): \(p.summaryLine)") }
-            print("Report: \(output!)/report.html (also report.json, report.md, tables/*.csv)")
+            for p in report.periods { print("\(p.title): \(p.summaryLine)") }
+            print("Report: \((output! as NSString).appendingPathComponent("report.html")) (also report.json, report.md, tables/*.csv)")
         }
     }
 }
 
-/// Timestamped log lines on stderr through swift-log (`2026-11-25T09:00:00+0000 info kubuqi-monitor.ldn : ...`),
-/// for cron mail and log files.
+/// Timestamped log lines on stderr through swift-log
+/// (`2026-11-25T09:00:00Z info kubuqi-monitor.ldn: ...`), for cron mail and log files.
 enum Log {
     static let logger: Logger = {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        LoggingSystem.bootstrap { LineLogHandler(label: $0) }
         return Logger(label: "kubuqi-monitor.ldn")
     }()
 
     static func line(_ message: String) { logger.info("\(message)") }
+}
+
+/// One line per message on stderr: UTC timestamp, level, label, message
+/// (swift-log's stream handler also prints the Swift module of the call).
+struct LineLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        let stamp = Date().ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: false)
+            .timeZone(separator: .omitted).dateSeparator(.dash).dateTimeSeparator(.standard).timeSeparator(.colon))
+        FileHandle.standardError.write("\(stamp) \(level) \(label): \(message)\n".data(using: .utf8)!)
+    }
 }

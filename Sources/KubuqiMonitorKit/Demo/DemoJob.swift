@@ -70,7 +70,7 @@ public enum DemoJob {
         let config = try demoConfig(fixtures: fx, in: out)
         let report = try LDNJob.run(LDNOptions(config: config, output: out.file("ldn"), quiet: quiet))
         lines.append("SDG 15.3.1 report: \(out.file("ldn"))/report.html (config \(config))")
-        for p in report.periods { lines.append("  \(p.name) \(p.years.lowerBound)-\(p.years.upperBound): \(p.summaryLine)") }
+        for p in report.periods { lines.append("  \(p.title): \(p.summaryLine)") }
         return Result(folder: path, lines: lines, planted: truth, found: found)
     }
 

@@ -26,6 +26,12 @@ public struct LDNPeriodResult: Sendable {
     /// The first pass's mean productivity per land unit (nil with an external LPD).
     var performanceSurvey: PerformanceAccumulator?
 
+    /// The period's name with its years, once: "baseline 2000-2015", "reporting-2016-2019".
+    public var title: String {
+        let span = "\(years.lowerBound)-\(years.upperBound)"
+        return name.hasSuffix(span) ? name : "\(name) \(span)"
+    }
+
     /// Percent degraded/stable/improved of the SDG layer over the whole region (all zones together).
     public var summaryLine: String {
         guard let t = areas[.sdg] else { return "" }

@@ -116,6 +116,16 @@ final class SensorPresetTests: XCTestCase {
         }
     }
 
+    /// The real Landsat 5 Level-1 (L1TP, Collection 1) folder of MANIFEST entry 05: named as such.
+    func testLevel1FolderIsNamedAsLevel1() throws {
+        let folder = try RealData.path("05_landsat_two_date_r-cran-satellite/LT05")
+        XCTAssertThrowsError(try SensorPreset.landsat.load(folder)) { e in
+            let message = "\(e)"
+            XCTAssertTrue(message.contains("Level-1") && message.contains("L1TP") && message.contains("L2SP"), message)
+            XCTAssertEqual((e as? KubuqiError)?.exitCode, 3)
+        }
+    }
+
     func testUnknownSensorListsTheValidNames() {
         XCTAssertThrowsError(try SensorPreset(name: "spot7")) { e in
             XCTAssertTrue("\(e)".contains("sentinel2-l2a") && "\(e)".contains("landsat-c2l2"), "\(e)")

@@ -21,6 +21,11 @@ enum LandsatScene {
             mtl = parseMTL(text)
         }
         let anyBand = SceneFiles.first(all, matching: "_SR_B[0-9]\\.TIF$")
+        let level = mtl["PROCESSING_LEVEL"] ?? mtl["DATA_TYPE"] ?? ""
+        if anyBand == nil, level.hasPrefix("L1") || SceneFiles.first(all, matching: "_B[0-9]+\\.TIF$") != nil {
+            throw KubuqiError.input(path, "a Landsat Level-1 product\(level.isEmpty ? "" : " (\(level))") holds top-of-atmosphere digital numbers; "
+                                    + "--sensor landsat-c2l2 needs Collection 2 Level-2 surface reflectance (L2SP, *_SR_B*.TIF)")
+        }
         guard anyBand != nil || !mtl.isEmpty else {
             throw KubuqiError.input(path, "not a Landsat Collection 2 Level-2 folder (no *_SR_B*.TIF and no *_MTL.txt)")
         }

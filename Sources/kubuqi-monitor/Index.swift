@@ -117,10 +117,14 @@ extension KubuqiMonitor {
 
         static func line(_ r: IndexResult) -> String {
             let s = r.statistics
+            let head = "\(r.index.uppercased()) written to \(r.path): \(r.width)x\(r.height), \(s.count) valid pixels, \(s.nodataCount) nodata"
+            if r.index.hasSuffix("-grades") {
+                // Class codes: a mean says nothing.
+                return head + (s.count > 0 ? ", grades \(Int(s.minimum))..\(Int(s.maximum))" : "")
+            }
             let mean = s.mean.map { String(format: "%.4f", $0) } ?? "n/a"
             let range = s.count > 0 ? String(format: "%.4f..%.4f", s.minimum, s.maximum) : "n/a"
-            return "\(r.index.uppercased()) written to \(r.path): \(r.width)x\(r.height), "
-                + "\(s.count) valid pixels, \(s.nodataCount) nodata, mean \(mean), range \(range)"
+            return head + ", mean \(mean), range \(range)"
         }
 
         func indexOptions() throws -> IndexOptions {

@@ -79,10 +79,13 @@ public enum IndexJob {
                              ("KUBUQI_SENSOR", scene?.sensor ?? "")]
             spec.metadata += index.roles.map { r in
                 let sb = sceneBands[roles.firstIndex(of: r)!]
-                return ("KUBUQI_BAND_\(r.rawValue.uppercased())", "\(sb.selection) x \(sb.scale) + \(sb.offset)")
+                let scaling = sb.scale == 1 && sb.offset == 0 ? "" : " x \(sb.scale) + \(sb.offset)"
+                return ("KUBUQI_BAND_\(r.rawValue.uppercased())", "\(sb.selection)\(scaling)")
             }
             spec.metadata.append(("KUBUQI_MASK", mask == nil ? "none" : scene!.mask!.summary))
-            spec.metadata += notes + (fixed.metadata[index.name] ?? [])
+            // Only the resampling of the bands this index reads.
+            let ownNotes = notes.filter { key, _ in index.roles.contains { "KUBUQI_RESAMPLED_" + $0.rawValue.uppercased() == key } }
+            spec.metadata += ownNotes + (fixed.metadata[index.name] ?? [])
             if options.encoding == .int16 { spec.metadata.append(("KUBUQI_SCALE", "0.0001")) }
             return PixelOutput(kernel: pk.1, inputs: index.roles.map { roles.firstIndex(of: $0)! }, spec: spec)
         }

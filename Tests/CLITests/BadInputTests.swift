@@ -135,6 +135,15 @@ final class BadInputTests: CLITestCase {
                         code: 4, mentions: ["c2: --co", "FOO", "COMPRESS"], out: out2)
     }
 
+    /// FILE without :BAND on a multi-band file reads band 1, and says so.
+    func testFirstBandOfAStackIsNoted() throws {
+        let stack = ScaleOutTests.stack
+        let r = try CLIRunner.run(["index", "ndvi", "--red", stack + ":3", "--nir", stack, "-o", tmp.file("s.tif"), "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("has 25 bands; reading band 1 as nir"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("as red"), "an explicit band is not noted: \(r.stderr)")
+    }
+
     func testInfoOnMissingAndJSON() throws {
         let r = try CLIRunner.run(["info", tmp.file("nope.tif")])
         XCTAssertEqual(r.status, 3)

@@ -47,6 +47,13 @@ public final class InputRasters {
         return band
     }
 
+    /// A note when band 1 of a multi-band file is used (FILE without :BAND
+    /// on a stack is an easy slip: NIR from an NDVI stack gives NDVI 1.0).
+    public static func noteFirstOfSeveral(_ band: RasterBand, as what: String) {
+        guard band.index == 1, band.dataset.bandCount > 1 else { return }
+        Diagnostics.note("\(band.dataset.path) has \(band.dataset.bandCount) bands; reading band 1 as \(what) (FILE:BAND chooses another)")
+    }
+
     /// Checks that every band lies on the grid of the first; the error names
     /// both files and what differs.
     public func requireSameGrid(_ bands: [RasterBand]) throws {

@@ -115,8 +115,14 @@ public struct ProductivityState: Sendable, Hashable, Codable {
             scratch[baselineCount + 1] = hi + pad
             let m = baselineCount + 2
             OrderStatistics.sort(scratch, count: m)
-            var change = Self.decileClass(of: recentMean, sorted: scratch, count: m)
-                - Self.decileClass(of: baselineMean, sorted: scratch, count: m)
+            // The nine decile boundaries once, for both means (decileClass(of:sorted:count:) per value).
+            var recentClass = 1, baselineClass = 1
+            for decile in 1...9 {
+                let t = OrderStatistics.percentile(sorted: scratch, count: m, Double(decile * 10))
+                recentClass += recentMean > t ? 1 : 0
+                baselineClass += baselineMean > t ? 1 : 0
+            }
+            var change = recentClass - baselineClass
             if abs(recentMean - baselineMean) <= minimumMeanDifference { change = 0 }
             let status: DegradationStatus =
                 change <= -classChangeThreshold ? .degraded : (change >= classChangeThreshold ? .improved : .stable)

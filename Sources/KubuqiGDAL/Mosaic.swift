@@ -37,6 +37,9 @@ public enum Mosaic {
             xml = xml.replacingOccurrences(of: "<SourceFilename relativeToVRT=\"0\">\(xmlEscaped(source))</SourceFilename>",
                                            with: "<SourceFilename relativeToVRT=\"1\">\(xmlEscaped(relative))</SourceFilename>")
         }
+        if !sources.contains(where: { $0.hasPrefix("/vsi") }), xml.contains("relativeToVRT=\"0\"") {
+            throw GDALError("cannot record the tiles of \(path) relative to it", messages: ["a source path was written in a form not recognised"])
+        }
         do {
             try xml.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
@@ -58,10 +61,11 @@ public enum Mosaic {
         return (Array(repeating: "..", count: b.count - common) + t[common...].map(String.init)).joined(separator: "/")
     }
 
-    /// The XML escaping GDAL applies to file names in a VRT.
+    /// The XML escaping GDAL applies to file names in a VRT's element text
+    /// (`&`, `<`, `>`; GDAL 3.6 leaves `"` as it is there).
     static func xmlEscaped(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: ">", with: "&gt;")
     }
 
     private static func buildVRTAsGiven(_ path: String, sources: [String], options: [String]) throws {

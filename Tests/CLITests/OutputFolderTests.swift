@@ -30,5 +30,9 @@ final class OutputFolderTests: CLITestCase {
         XCTAssertEqual(PathNames.parent("./T"), ".")
         XCTAssertEqual(PathNames.parent("a//b//"), "a")
         XCTAssertEqual(PathNames.parent("/data/out/ndvi.tif"), "/data/out")
+        // Temporary files go beside their target, in the working directory for a bare name (not in "/").
+        XCTAssertEqual(PathNames.sibling(of: "plan.json", named: ".plan.json.part"), ".plan.json.part")
+        XCTAssertEqual(PathNames.sibling(of: "out/plan.json", named: ".p"), "out/.p")
+        XCTAssertEqual(PathNames.sibling(of: "/plan.json", named: ".p"), "/.p")
     }
 }

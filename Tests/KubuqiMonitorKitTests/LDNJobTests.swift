@@ -129,6 +129,12 @@ final class LDNJobTests: XCTestCase {
         try String(contentsOfFile: renamed, encoding: .utf8).replacingOccurrences(of: "[soc]", with: "[soil]")
             .write(toFile: renamed, atomically: true, encoding: .utf8)
         assertInputError(renamed, ["ldn.toml:", "soil: unknown key", "soc"])
+        // stack and files together: one would be ignored.
+        let both = try LDNTestRegion.config(tmp, extra: "")
+        try String(contentsOfFile: both, encoding: .utf8)
+            .replacingOccurrences(of: "stack = \"ndvi.tif\"", with: "stack = \"ndvi.tif\"\nfiles = { 2000 = \"ndvi.tif\" }")
+            .write(toFile: both, atomically: true, encoding: .utf8)
+        assertInputError(both, ["ldn.toml:", "productivity.files", "stack or files, not both"])
     }
 }
 

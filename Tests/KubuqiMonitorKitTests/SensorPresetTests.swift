@@ -126,6 +126,19 @@ final class SensorPresetTests: XCTestCase {
         }
     }
 
+    /// A Level-2 folder with only thermal bands (*_ST_B10.TIF) is not called Level-1.
+    func testLevel2FolderWithoutReflectanceIsNotLevel1() throws {
+        let tmp = try TemporaryFolder()
+        let name = "LC08_L2SP_128032_20230820_20230826_02_T1"
+        try FileManager.default.createDirectory(atPath: tmp.file(name), withIntermediateDirectories: true)
+        try "GROUP = PRODUCT_CONTENTS\n  PROCESSING_LEVEL = \"L2SP\"\nEND_GROUP = PRODUCT_CONTENTS\nSPACECRAFT_ID = \"LANDSAT_8\"\n"
+            .write(toFile: tmp.file("\(name)/\(name)_MTL.txt"), atomically: true, encoding: .utf8)
+        for suffix in ["ST_B10", "QA_PIXEL"] {
+            FileManager.default.createFile(atPath: tmp.file("\(name)/\(name)_\(suffix).TIF"), contents: Data())
+        }
+        XCTAssertNoThrow(try SensorPreset.landsat.load(tmp.file(name)))
+    }
+
     func testUnknownSensorListsTheValidNames() {
         XCTAssertThrowsError(try SensorPreset(name: "spot7")) { e in
             XCTAssertTrue("\(e)".contains("sentinel2-l2a") && "\(e)".contains("landsat-c2l2"), "\(e)")

@@ -56,6 +56,16 @@ final class WindowLayoutTests: XCTestCase {
         let striped = WindowLayout(width: 3000, height: 1000, outputBlock: (3000, 1), inputBlocks: [(3000, 1)], bytesPerPixel: 12)
         XCTAssertEqual(striped.rows, 64)
         XCTAssertEqual(striped.columns, 3000)
+        // 28 inputs (236 B a pixel) on a 100,000-pixel-wide striped raster:
+        // 32 MiB / 236 B = 142,179 pixels = one row per window.
+        let wide = WindowLayout(width: 100_000, height: 50_000, outputBlock: (100_000, 1),
+                                inputBlocks: Array(repeating: (100_000, 1), count: 28), bytesPerPixel: 236)
+        XCTAssertEqual(wide.rows, 1)
+        XCTAssertEqual(wide.columns, 100_000)
+        // A striped input with a tiled output: whole rows, one output tile row high.
+        let mixed = WindowLayout(width: 10980, height: 10980, outputBlock: (256, 256), inputBlocks: [(10980, 1)], bytesPerPixel: 20)
+        XCTAssertEqual(mixed.rows, 256)
+        XCTAssertEqual(mixed.columns, 10980)
         let small = WindowLayout(width: 100, height: 30, outputBlock: (256, 256), inputBlocks: [(128, 128)], bytesPerPixel: 12)
         XCTAssertEqual(small.windows(origin: (7, 9)), [Window(column: 7, row: 9, width: 100, height: 30)])
     }

@@ -124,7 +124,7 @@ public enum ChangeJob {
         for (k, band) in Array(zip(0..., beforeBands)) + Array(zip(0..., afterBands)) {
             guard let declared = band.dataset.metadataItem("KUBUQI_INDEX"), k < o.indices.count,
                   declared.lowercased() != o.indices[k].lowercased() else { continue }
-            throw KubuqiError(.usage, "\(band.dataset.path): holds \(declared) (its KUBUQI_INDEX metadata) but --index says \(o.indices[k]); "
+            throw KubuqiError(.usage, "\(band.dataset.path): holds \(declared) (its KUBUQI_INDEX metadata) but the change is oriented for \(o.indices[k]) (--index, default ndvi); "
                               + "the signs of degradation and recovery depend on the index, so give --index \(declared.lowercased())")
         }
         let grid = beforeBands[0].dataset.grid

@@ -156,7 +156,7 @@ struct ChangeReport {
             pixelSize = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0].squareRoot() * Double(grid.width) / Double(w)
         }
         let canvas = ClassMapQuicklook(title: title, entries: entriesWithNodata).render(codes: codes, width: w, height: h, pixelSize: pixelSize)
-        let temp = PathNames.parent(path) + "/." + (path as NSString).lastPathComponent + ".part-\(getpid())"
+        let temp = PathNames.sibling(of: path, named: "." + (path as NSString).lastPathComponent + ".part-\(getpid())")
         Interruption.register(temp)
         defer { unlink(temp); Interruption.unregister(temp) }
         do { try ImageWriter.writePNG(temp, width: canvas.width, height: canvas.height, rgba: canvas.pixels) } catch let e as GDALError {
@@ -189,7 +189,7 @@ struct ChangeReport {
 
 /// Writes `data` to a temporary file beside `path`, then renames it into place.
 func atomicWrite(_ data: Data, to path: String) throws {
-    let temp = PathNames.parent(path) + "/." + (path as NSString).lastPathComponent + ".part-\(getpid())"
+    let temp = PathNames.sibling(of: path, named: "." + (path as NSString).lastPathComponent + ".part-\(getpid())")
     Interruption.register(temp)
     defer { Interruption.unregister(temp) }
     do {

@@ -81,6 +81,9 @@ public struct LDNConfig: Sendable {
         let p = try r.required(try r.table("productivity"), "productivity")
         try p.rejectUnknown(known: ["stack", "files", "scale", "lpd", "ecological_units", "minimum_slope"])
         var productivity: Productivity?
+        if try p.path("stack") != nil, try p.pathsByYear("files") != nil {
+            throw p.error("files", "give stack or files, not both")
+        }
         if let stack = try p.path("stack") {
             productivity = .stack(path: stack, years: [])
         } else if let files = try p.pathsByYear("files") {

@@ -11,6 +11,10 @@ import KubuqiRaster
 /// - Columns: a multiple of the output block width (and of the inputs'
 ///   block widths where the common multiple is at most 4096), as many as the
 ///   budget allows, at least one block.
+/// - Whole rows when the output or an input is striped (blocks as wide as
+///   the raster): then the rows shrink to what the budget holds, down to one
+///   output block row (a tiled output with a striped input may exceed the
+///   budget by that much, to keep its tiles whole).
 /// - Order: row-major, so the outputs are written from top to bottom.
 public struct WindowLayout: Hashable, Sendable {
     /// Window height in rows (the last window row may be shorter).
@@ -42,8 +46,16 @@ public struct WindowLayout: Hashable, Sendable {
             let common = Self.leastCommonMultiple(unit, b.width)
             if common <= 4096 { unit = common }
         }
+        // A striped input (blocks of whole rows) is decoded once per window row
+        // only if windows are whole rows too.
+        if inputBlocks.contains(where: { $0.width >= width }) { unit = width }
         rows = min(rows, height)
         let pixels = max(1, budget / max(1, bytesPerPixel))
+        if unit >= width {
+            // Whole rows: as many output block rows as the budget holds, at least one.
+            let fit = pixels / width / outHeight * outHeight
+            rows = min(height, max(outHeight, min(rows, fit)))
+        }
         let units = max(1, pixels / (rows * unit))
         self.rows = rows
         self.columns = min(width, units * unit)

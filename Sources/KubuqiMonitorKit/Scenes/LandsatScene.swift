@@ -22,7 +22,10 @@ enum LandsatScene {
         }
         let anyBand = SceneFiles.first(all, matching: "_SR_B[0-9]\\.TIF$")
         let level = mtl["PROCESSING_LEVEL"] ?? mtl["DATA_TYPE"] ?? ""
-        if anyBand == nil, level.hasPrefix("L1") || SceneFiles.first(all, matching: "_B[0-9]+\\.TIF$") != nil {
+        // Level-1 band files are *_B4.TIF; Level-2 ones *_SR_B4.TIF and *_ST_B10.TIF.
+        if anyBand == nil, !level.hasPrefix("L2"),
+           level.hasPrefix("L1") || all.contains(where: { $0.range(of: "_B[0-9]+\\.TIF$", options: .regularExpression) != nil
+                                                          && $0.range(of: "_S[RT]_B[0-9]+\\.TIF$", options: .regularExpression) == nil }) {
             throw KubuqiError.input(path, "a Landsat Level-1 product\(level.isEmpty ? "" : " (\(level))") holds top-of-atmosphere digital numbers; "
                                     + "--sensor landsat-c2l2 needs Collection 2 Level-2 surface reflectance (L2SP, *_SR_B*.TIF)")
         }

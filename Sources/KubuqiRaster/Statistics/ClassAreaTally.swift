@@ -34,7 +34,9 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
 
     /// Counts `n` pixels of `code` in `zone`, each of `pixelArea` m2.
     public mutating func add(zone: Int = 0, code: Int, pixels n: Int = 1, pixelArea: Double) {
-        add(Key(zone: zone, code: code), pixels: n, units: Int64(n) * Int64((pixelArea * Self.unitsPerSquareMetre).rounded()))
+        // A non-finite or negative area (a pixel off the ellipsoid) counts no area.
+        let units = pixelArea.isFinite && pixelArea > 0 ? Int64((pixelArea * Self.unitsPerSquareMetre).rounded()) : 0
+        add(Key(zone: zone, code: code), pixels: n, units: Int64(n) * units)
     }
 
     private mutating func add(_ k: Key, pixels n: Int, units: Int64) {

@@ -16,4 +16,13 @@ public enum PathNames {
         while folder.count > 1 && folder.hasSuffix("/") { folder = folder.dropLast() }
         return folder.isEmpty ? "/" : String(folder)
     }
+
+    /// The path of `name` in the folder of `path`: `sibling("a/b.json", ".b.part")
+    /// == "a/.b.part"`, `sibling("b.json", ".b.part") == ".b.part"` (a bare
+    /// name's folder is the working directory, not "/").
+    public static func sibling(of path: String, named name: String) -> String {
+        let folder = parent(path)
+        if folder.isEmpty { return name }
+        return folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    }
 }

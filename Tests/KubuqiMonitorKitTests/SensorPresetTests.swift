@@ -139,6 +139,16 @@ final class SensorPresetTests: XCTestCase {
         XCTAssertNoThrow(try SensorPreset.landsat.load(tmp.file(name)))
     }
 
+    /// The Sentinel-2 preset on a Landsat folder: one error naming the folder, no baseline warning first.
+    func testSentinel2PresetOnAnotherSensorsFolder() throws {
+        let tmp = try TemporaryFolder()
+        let folder = try makeLandsat(tmp)
+        XCTAssertThrowsError(try SensorPreset.sentinel2.load(folder)) { e in
+            XCTAssertTrue("\(e)".contains("no Sentinel-2 L2A band found"), "\(e)")
+            XCTAssertEqual((e as? KubuqiError)?.exitCode, 3)
+        }
+    }
+
     func testUnknownSensorListsTheValidNames() {
         XCTAssertThrowsError(try SensorPreset(name: "spot7")) { e in
             XCTAssertTrue("\(e)".contains("sentinel2-l2a") && "\(e)".contains("landsat-c2l2"), "\(e)")

@@ -1,3 +1,4 @@
+import Foundation
 import KubuqiRaster
 import XCTest
 
@@ -15,6 +16,18 @@ final class ClassAreaTallyTests: XCTestCase {
         XCTAssertEqual(byClass.pixels[.init(zone: 0, code: 1)], 4)
         XCTAssertEqual(byClass.squareMetres[.init(zone: 0, code: 1)], 3600)
         XCTAssertEqual(byClass.squareMetres[.init(zone: 0, code: 2)], 900)
+    }
+
+    /// A tally saved by an earlier version (areas as Double m2) still decodes.
+    func testEarlierJSONDecodes() throws {
+        var t = ClassAreaTally()
+        t.add(zone: 2, code: -1, pixels: 3, pixelArea: 900)
+        let now = try JSONDecoder().decode(ClassAreaTally.self, from: JSONEncoder().encode(t))
+        XCTAssertEqual(now, t)
+        let earlier = try JSONSerialization.data(withJSONObject: [
+            "pixels": [["zone": 2, "code": -1], 3], "squareMetres": [["zone": 2, "code": -1], 2700.0],
+        ])
+        XCTAssertEqual(try JSONDecoder().decode(ClassAreaTally.self, from: earlier), t)
     }
 
     /// Rows of a 1/120-degree grid from 40 N northwards (areas that change with

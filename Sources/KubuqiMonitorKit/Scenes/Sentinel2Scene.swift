@@ -50,6 +50,10 @@ enum Sentinel2Scene {
             facts = stacFacts(item)
         }
 
+        // Not one band: the wrong folder (or sensor), said before any note on its baseline.
+        guard !files.isEmpty else {
+            throw KubuqiError.input(path, "no Sentinel-2 L2A band found (looked for \(lookedFor[.red] ?? "B04")); is --sensor right for this folder?")
+        }
         let offsetDN: Float
         if let given = options.boaOffset {
             offsetDN = given

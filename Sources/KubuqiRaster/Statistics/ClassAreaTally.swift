@@ -58,6 +58,28 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
         for (k, n) in local { add(zone: k.zone, code: k.code, pixels: n, pixelArea: pixelArea) }
     }
 
+    private enum CodingKeys: String, CodingKey { case pixels, areaUnits, squareMetres }
+
+    /// Decodes a tally; one written before areas were integer units (with
+    /// `squareMetres` in Double) is converted to units.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pixels = try c.decode([Key: Int].self, forKey: .pixels)
+        if let units = try c.decodeIfPresent([Key: Int64].self, forKey: .areaUnits) {
+            areaUnits = units
+        } else {
+            let legacy = try c.decode([Key: Double].self, forKey: .squareMetres)
+            areaUnits = legacy.mapValues { Int64(($0 * Self.unitsPerSquareMetre).rounded()) }
+        }
+    }
+
+    /// Encodes pixels and area units.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(pixels, forKey: .pixels)
+        try c.encode(areaUnits, forKey: .areaUnits)
+    }
+
     /// Adds another tally.
     public mutating func merge(_ other: ClassAreaTally) {
         for (k, n) in other.pixels { pixels[k, default: 0] += n }

@@ -135,6 +135,18 @@ final class BadInputTests: CLITestCase {
                         code: 4, mentions: ["c2: --co", "FOO", "COMPRESS"], out: out2)
     }
 
+    /// An input kept in the output folder under an output's name is not overwritten.
+    func testChangeOutputFolderHoldingAnInput() throws {
+        let stack = ScaleOutTests.stack, out = tmp.file("t")
+        XCTAssertEqual(try CLIRunner.run(["change", "--before", stack + ":14", "--after", stack + ":24", "-o", out, "-q"]).status, 0)
+        let magnitude = out + "/change-magnitude.tif"
+        let before = try Data(contentsOf: URL(fileURLWithPath: magnitude))
+        let r = try CLIRunner.run(["change", "--before", magnitude, "--after", stack + ":24", "-o", out, "-q"])
+        XCTAssertEqual(r.status, 4, r.stderr)
+        XCTAssertTrue(r.stderr.contains("change-magnitude.tif: is also an input"), r.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: magnitude)), before, "the input is untouched")
+    }
+
     /// FILE without :BAND on a multi-band file reads band 1, and says so.
     func testFirstBandOfAStackIsNoted() throws {
         let stack = ScaleOutTests.stack

@@ -38,8 +38,10 @@ public enum ChangeJob {
         // Everything is written to a staging folder and published at the end.
         let out = try work.staging()
 
-        // 1. The index rasters of both dates.
+        // 1. The index rasters of both dates (never one of this run's outputs).
         let setup = try prepare(o, work: work)
+        try destination.refuseOverwriting((setup.before + setup.after).map(\.path),
+                                          with: ["change-class.tif", "change-magnitude.tif", "change-direction.tif"].map(destination.file))
         let grid = setup.grid
 
         // 2. Statistics pass (sigma and Otsu need the whole scene first).
@@ -81,7 +83,7 @@ public enum ChangeJob {
         result.files["csv"] = out.file("change-stats.csv")
         result.files["quicklook"] = out.file("quicklook.png")
         result.summary = report.summary()
-        try destination.publish(out.path)
+        try destination.publish(out.path, protecting: (setup.before + setup.after).map(\.path))
         result.files = result.files.mapValues { destination.file(($0 as NSString).lastPathComponent) }
         succeeded = true
         return result

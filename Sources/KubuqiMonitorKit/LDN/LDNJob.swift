@@ -81,7 +81,7 @@ public enum LDNJob {
             log("period \(period.name): \(result.summaryLine)")
         }
         try report.write(to: stage, inputs: config.inputFiles)
-        try out.publish(stage.path)
+        try out.publish(stage.path, protecting: config.inputFiles)
         succeeded = true
         log("report written: \(out.file("report.html")), report.json, report.md, tables/*.csv")
         return report

@@ -68,6 +68,15 @@ public struct OutputFolder: Sendable {
         // The descriptor stays open (and the lock held) until the process exits.
     }
 
+    /// An output error when one of `targets` is one of `inputs` (after
+    /// resolving links and relative paths): an output would replace its input.
+    public func refuseOverwriting(_ inputs: [String], with targets: [String]) throws {
+        let resolvedInputs = Set(inputs.map(AtomicOutput.resolved))
+        for target in targets where resolvedInputs.contains(AtomicOutput.resolved(target)) {
+            throw KubuqiError.output(target, "is also an input; choose another output folder")
+        }
+    }
+
     /// A fresh hidden work folder inside.
     public func workFolder() throws -> WorkFolder { try WorkFolder(in: path) }
 
@@ -75,10 +84,15 @@ public struct OutputFolder: Sendable {
     /// files of the same name. Each move is a rename on the same file system, so
     /// a run's outputs replace the previous run's only once all are complete;
     /// an interrupted run leaves the previous outputs as they were.
-    public func publish(_ staging: String) throws {
-        for file in try SceneFiles.list(staging) {
-            let relative = String(file.dropFirst(staging.count + 1))
-            let target = self.file(relative)
+    ///
+    /// Nothing is moved when a file would replace one of `inputs` (an input
+    /// kept in the output folder under an output's name): an output error
+    /// naming it.
+    public func publish(_ staging: String, protecting inputs: [String] = []) throws {
+        let files = try SceneFiles.list(staging)
+        let targets = files.map { self.file(String($0.dropFirst(staging.count + 1))) }
+        try refuseOverwriting(inputs, with: targets)
+        for (file, target) in zip(files, targets) {
             try FileManager.default.createDirectory(atPath: PathNames.parent(target), withIntermediateDirectories: true)
             guard rename(file, target) == 0 else {
                 throw KubuqiError.output(target, "cannot move the finished file into place (\(String(cString: strerror(errno))))")

@@ -34,6 +34,20 @@ final class InterruptionTests: CLITestCase {
 
     func testSIGINTRemovesTheOutputFolderItCreated() throws { try interrupt(with: SIGINT, expecting: 130, folder: true) }
 
+    /// The demo writes straight into its folder; one it created goes whole.
+    func testSIGINTRemovesAHalfMadeDemoFolder() throws {
+        let tmp = try TemporaryFolder()
+        let (p, _, err) = try CLIRunner.start(["demo", "-o", "DI", "-q"], in: tmp.path)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !FileManager.default.fileExists(atPath: tmp.file("DI/fixtures")) { usleep(20_000) }
+        XCTAssertTrue(p.isRunning, "the demo must still be going when interrupted")
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(p.terminationStatus, 130, stderr)
+        XCTAssertEqual(try tmp.contents(), [], "nothing of the demo remains")
+    }
+
     func testSIGINTLeavesNoPartialOutput() throws { try interrupt(with: SIGINT, expecting: 130) }
     func testSIGTERMLeavesNoPartialOutput() throws { try interrupt(with: SIGTERM, expecting: 143) }
 }

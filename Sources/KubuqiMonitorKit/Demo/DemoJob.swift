@@ -39,6 +39,20 @@ public enum DemoJob {
     public static func run(outputFolder path: String, fixtures given: String? = nil, quiet: Bool = false) throws -> Result {
         let out = try OutputFolder(path)
         try out.lock()
+        // The demo writes straight into its folder: one it created goes whole
+        // on an interruption or a failure, so nothing half-made is left.
+        guard out.created else { return try demo(out, fixtures: given, quiet: quiet) }
+        Interruption.registerFolder(out.path)
+        defer { Interruption.unregister(out.path) }
+        do {
+            return try demo(out, fixtures: given, quiet: quiet)
+        } catch {
+            try? FileManager.default.removeItem(atPath: out.path)
+            throw error
+        }
+    }
+
+    private static func demo(_ out: OutputFolder, fixtures given: String?, quiet: Bool) throws -> Result {
         let fx = try fixtures(given, outputFolder: out)
         let scenes = LandsatAcquisition.both.map { fx + "/" + FixtureGenerator.sceneFolder($0) }
         var lines = ["Fixtures: \(fx) (synthetic Landsat 8/9 C2 L2 scenes, 256 x 256 at 30 m, planted truth in \(fx)/truth/)"]
@@ -71,7 +85,7 @@ public enum DemoJob {
         let report = try LDNJob.run(LDNOptions(config: config, output: out.file("ldn"), quiet: quiet))
         lines.append("SDG 15.3.1 report: \(out.file("ldn"))/report.html (config \(config))")
         for p in report.periods { lines.append("  \(p.title): \(p.summaryLine)") }
-        return Result(folder: path, lines: lines, planted: truth, found: found)
+        return Result(folder: out.path, lines: lines, planted: truth, found: found)
     }
 
     /// The LDN configuration for the fixtures: the fixtures' own `ldn.toml` when

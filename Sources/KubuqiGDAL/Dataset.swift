@@ -57,6 +57,12 @@ public final class Dataset: @unchecked Sendable {
         return Dataset(handle: h, path: path)
     }
 
+    /// Deletes a file GDAL wrote (including `/vsimem/` files), ignoring a missing one.
+    public static func removeFile(_ path: String) {
+        GDALEnvironment.initialize()
+        _ = VSIUnlink(path)
+    }
+
     /// Flushes and closes the dataset; throws when GDAL reports a failure
     /// (for example the disk filled up while the last blocks were written).
     public func close() throws {

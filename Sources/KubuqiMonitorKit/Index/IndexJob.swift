@@ -74,6 +74,8 @@ public enum IndexJob {
         let fixed = try settleSceneDependent(indices, roles: roles, inputs: inputs, mask: mask, options: options)
         let kernels = indices.map { fixed.kernels[$0.name] ?? $0.kernel }
 
+        try RasterOutputSpec.checkCreationOptions(options.creationOptions, output: options.output,
+                                                  encodings: [options.encoding] + (fixed.grades != nil ? [.classes] : []))
         let (paths, folder) = try outputPaths(indices.map(\.name), output: options.output)
         var outputs = zip(indices, zip(paths, kernels)).map { index, pk in
             var spec = RasterOutputSpec(path: pk.0, encoding: options.encoding, creationOptions: options.creationOptions,

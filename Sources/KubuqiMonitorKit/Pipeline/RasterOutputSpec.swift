@@ -1,3 +1,4 @@
+import Foundation
 import KubuqiGDAL
 import KubuqiRaster
 
@@ -71,10 +72,32 @@ public struct RasterOutputSpec: Sendable {
     }
 
     /// Checks user creation options against GDAL's GeoTIFF driver before any
-    /// work: an output error naming `output` and the offending key.
-    public static func checkCreationOptions(_ options: CreationOptions, output: String) throws {
-        do { try options.check(driver: "GTiff") } catch let e as GDALError {
-            throw KubuqiError.output(output, "--co: " + (e.messages.isEmpty ? e.context : e.messages.joined(separator: "; ")))
+    /// work, for outputs of `encodings`: an output error naming `output` and
+    /// the offending key.
+    ///
+    /// Beyond GDAL's list of keys and values, the options are tried on a
+    /// small raster in memory (`/vsimem`) of each encoding, so values that
+    /// only fail when a file is written (a block size that is not a multiple
+    /// of 16, a predictor the type does not take) are caught too.
+    public static func checkCreationOptions(_ options: CreationOptions, output: String,
+                                            encodings: [IndexEncoding] = [.float32, .classes]) throws {
+        do {
+            try options.check(driver: "GTiff")
+            for encoding in encodings {
+                let trial = "/vsimem/kubuqi-creation-options-\(getpid())-\(encoding.dataType.rawValue).tif"
+                defer { Dataset.removeFile(trial) }
+                let spec = RasterOutputSpec(path: trial, encoding: encoding, creationOptions: options)
+                let ds = try Dataset.create(trial, width: 256, height: 256, bands: 1, type: encoding.dataType,
+                                            options: spec.effectiveCreationOptions)
+                let zeros = [Float](repeating: 0, count: 256 * 256)
+                try zeros.withUnsafeBufferPointer { try ds.band(1).write(Window(column: 0, row: 0, width: 256, height: 256), from: $0) }
+                try ds.close()
+            }
+        } catch let e as GDALError {
+            var text = e.messages.isEmpty ? e.context : e.messages.joined(separator: "; ")
+            // libtiff names the trial file; the user knows the option.
+            text = text.replacingOccurrences(of: #"/vsimem/kubuqi-creation-options-[^:]*: ?"#, with: "", options: .regularExpression)
+            throw KubuqiError.output(output, "--co: " + text)
         }
     }
 

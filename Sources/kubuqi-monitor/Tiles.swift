@@ -8,11 +8,18 @@ extension KubuqiMonitor {
         static let configuration = CommandConfiguration(
             abstract: "Split one region's work into tiles for a cluster, and merge them into the single-machine answer.",
             discussion: """
-            1. kubuqi-monitor tiles plan INPUT --tile-size 4096 -o plan.json
-            2. for every tile I:  kubuqi-monitor change ... -o OUT --plan plan.json --tile I --phase stats
-            3. kubuqi-monitor tiles reduce plan.json OUT          (region-wide thresholds, end-members, maxima)
-            4. for every tile I:  kubuqi-monitor change ... -o OUT --plan plan.json --tile I
-            5. kubuqi-monitor tiles merge plan.json OUT           (the same rasters and reports as one machine)
+            The steps, with change as the example (index and ldn work the same way):
+
+              1. kubuqi-monitor tiles plan INPUT --tile-size 4096 -o plan.json
+              2. for every tile I:
+                   kubuqi-monitor change ... -o OUT --plan plan.json --tile I --phase stats
+              3. kubuqi-monitor tiles reduce plan.json OUT
+                   (region-wide thresholds, end-members, maxima)
+              4. for every tile I:
+                   kubuqi-monitor change ... -o OUT --plan plan.json --tile I
+              5. kubuqi-monitor tiles merge plan.json OUT
+                   (the same rasters and reports as one machine)
+
             `tiles slurm plan.json -- kubuqi-monitor change ... -o OUT` writes (and with --submit submits) \
             steps 2-5 as Slurm job arrays chained by dependencies. See docs/scale-out.md.
             """,

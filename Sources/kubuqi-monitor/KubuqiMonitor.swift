@@ -31,7 +31,10 @@ struct KubuqiMonitor: ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let commands = ["info", "index", "change", "ldn", "tiles", "demo", "fixtures", "help"]
         if let first = arguments.first, !first.hasPrefix("-"), !commands.contains(first) {
-            fail("unknown command '\(first)'; commands: \(commands.dropLast().joined(separator: ", "))", code: 2)
+            fail("unknown command '\(first)'; commands: \(commands.dropLast().joined(separator: ", ")) (see 'kubuqi-monitor --help')", code: 2)
+        }
+        if arguments.first == "help", arguments.count > 1, !commands.contains(arguments[1]) {
+            fail("unknown command '\(arguments[1])'; commands: \(commands.dropLast().joined(separator: ", ")) (see 'kubuqi-monitor --help')", code: 2)
         }
         do {
             var command = try parseAsRoot()

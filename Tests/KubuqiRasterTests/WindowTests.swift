@@ -21,5 +21,6 @@ final class WindowTests: XCTestCase {
         XCTAssertEqual(BandSelection(parsing: "a.tif:4"), BandSelection(path: "a.tif", band: 4))
         XCTAssertEqual(BandSelection(parsing: "/vsizip/x.zip/b.tif:2"), BandSelection(path: "/vsizip/x.zip/b.tif", band: 2))
         XCTAssertEqual(BandSelection(parsing: "C:/data/b.tif"), BandSelection(path: "C:/data/b.tif", band: 1))
+        XCTAssertEqual(BandSelection(parsing: "a.tif:0"), BandSelection(path: "a.tif", band: 0), "refused later as a band")
     }
 }

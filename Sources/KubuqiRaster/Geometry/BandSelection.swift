@@ -2,8 +2,9 @@
 ///
 /// The band number is 1-based as in GDAL; without one the first band is used.
 /// A path that itself contains `:` (for example `/vsizip/a.zip/b.tif` or a
-/// Windows drive) keeps it: only a trailing `:N` with N a positive integer is
-/// taken as the band.
+/// Windows drive) keeps it: only a trailing `:N` with N a whole number is
+/// taken as the band (`:0` too, so that it is refused as a band rather than
+/// looked for as a file).
 public struct BandSelection: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The raster's path or GDAL connection string.
     public var path: String
@@ -19,7 +20,7 @@ public struct BandSelection: Hashable, Sendable, Codable, CustomStringConvertibl
     /// Parses `FILE[:BAND]`.
     public init(parsing text: String) {
         if let colon = text.lastIndex(of: ":"),
-           let band = Int(text[text.index(after: colon)...]), band > 0,
+           let band = Int(text[text.index(after: colon)...]), band >= 0,
            colon != text.startIndex {
             self.init(path: String(text[..<colon]), band: band)
         } else {

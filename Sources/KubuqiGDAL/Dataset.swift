@@ -68,7 +68,7 @@ public final class Dataset: @unchecked Sendable {
     public func close() throws {
         guard let h = handle else { return }
         handle = nil
-        try GDALErrors.check("cannot finish writing \(path)") { () -> Bool? in
+        _ = try GDALErrors.check("cannot finish writing \(path)") { () -> Bool? in
             GDALClose(h)
             return true
         }

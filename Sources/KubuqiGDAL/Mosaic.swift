@@ -81,7 +81,7 @@ public enum Mosaic {
                 }
             }
         }
-        try GDALErrors.check("cannot finish writing \(path)") { () -> Bool? in
+        _ = try GDALErrors.check("cannot finish writing \(path)") { () -> Bool? in
             GDALClose(h)
             return true
         }
@@ -100,7 +100,7 @@ public enum Mosaic {
                 GDALTranslate(path, input.liveHandle, opts, nil)
             }
         }
-        try GDALErrors.check("cannot finish writing \(path)") { () -> Bool? in
+        _ = try GDALErrors.check("cannot finish writing \(path)") { () -> Bool? in
             GDALClose(h)
             return true
         }

@@ -100,9 +100,9 @@ struct ChangeReport {
 
     func identity(role: String, path: String, index: BandSelection) throws -> InputIdentity {
         var isDir: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+        let isFolder = FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
         let hash: String
-        if isDir.boolValue {
+        if isFolder {
             // A scene folder: the digest of its files' digests, in name order.
             var d = SHA256()
             for f in try SceneFiles.list(path) { d.update(Array((try SHA256.file(f) + "  " + (f as NSString).lastPathComponent + "\n").utf8)) }

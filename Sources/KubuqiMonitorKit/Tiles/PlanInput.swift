@@ -38,10 +38,11 @@ public struct PlanInput: Sendable, Hashable, Codable {
         guard let handle = FileHandle(forReadingAtPath: path) else { return (0, "") }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: headerBytes)) ?? Data()
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let size = (attributes?[.size] as? Int) ?? 0
         var h = SHA256()
         h.update(data)
-        return (size ?? 0, h.hexDigest())
+        return (size, h.hexDigest())
     }
 
     /// What differs between this identity and the file now at `path`, nil when they match.

@@ -159,6 +159,9 @@ final class BadInputTests: CLITestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("has 25 bands; reading band 1 as nir"), r.stderr)
         XCTAssertFalse(r.stderr.contains("as red"), "an explicit band is not noted: \(r.stderr)")
+        let explicit = try CLIRunner.run(["index", "ndvi", "--red", stack + ":3", "--nir", stack + ":1", "-o", tmp.file("s1.tif"), "-q"])
+        XCTAssertEqual(explicit.status, 0, explicit.stderr)
+        XCTAssertFalse(explicit.stderr.contains("reading band 1"), "FILE:1 was chosen: \(explicit.stderr)")
     }
 
     func testInfoOnMissingAndJSON() throws {

@@ -22,5 +22,7 @@ final class WindowTests: XCTestCase {
         XCTAssertEqual(BandSelection(parsing: "/vsizip/x.zip/b.tif:2"), BandSelection(path: "/vsizip/x.zip/b.tif", band: 2))
         XCTAssertEqual(BandSelection(parsing: "C:/data/b.tif"), BandSelection(path: "C:/data/b.tif", band: 1))
         XCTAssertEqual(BandSelection(parsing: "a.tif:0"), BandSelection(path: "a.tif", band: 0), "refused later as a band")
+        XCTAssertFalse(BandSelection(parsing: "a.tif").bandGiven)
+        XCTAssertTrue(BandSelection(parsing: "a.tif:1").bandGiven)
     }
 }

@@ -118,8 +118,12 @@ public enum ChangeJob {
         let beforeBands = try before.map { try files.band($0) }
         var afterBands = try after.map { try files.band($0) }
         if o.sensor == nil {
-            for (k, band) in zip(0..., beforeBands) { InputRasters.noteFirstOfSeveral(band, as: "the before \(o.indices[k]) raster") }
-            for (k, band) in zip(0..., afterBands) { InputRasters.noteFirstOfSeveral(band, as: "the after \(o.indices[k]) raster") }
+            for (k, band) in zip(0..., beforeBands) {
+                InputRasters.noteFirstOfSeveral(band, selection: before[k], as: "the before \(o.indices[k]) raster")
+            }
+            for (k, band) in zip(0..., afterBands) {
+                InputRasters.noteFirstOfSeveral(band, selection: after[k], as: "the after \(o.indices[k]) raster")
+            }
         }
         // An index raster written by kubuqi-monitor names its index: a different
         // --index would orient the change the wrong way (BSI rises where NDVI falls).

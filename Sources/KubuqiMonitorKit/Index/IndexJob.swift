@@ -43,7 +43,9 @@ public enum IndexJob {
         let files = InputRasters()
         var bands = try sceneBands.map { try files.band($0.selection) }
         if options.scene == nil {
-            for (role, band) in zip(roles, bands) { InputRasters.noteFirstOfSeveral(band, as: role.rawValue) }
+            for (i, band) in bands.enumerated() {
+                InputRasters.noteFirstOfSeveral(band, selection: sceneBands[i].selection, as: roles[i].rawValue)
+            }
         }
         let useMask = !options.noMask && scene?.mask != nil
         var maskBand = useMask ? try files.band(scene!.mask!.selection) : nil

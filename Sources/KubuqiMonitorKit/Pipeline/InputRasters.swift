@@ -49,8 +49,8 @@ public final class InputRasters {
 
     /// A note when band 1 of a multi-band file is used (FILE without :BAND
     /// on a stack is an easy slip: NIR from an NDVI stack gives NDVI 1.0).
-    public static func noteFirstOfSeveral(_ band: RasterBand, as what: String) {
-        guard band.index == 1, band.dataset.bandCount > 1 else { return }
+    public static func noteFirstOfSeveral(_ band: RasterBand, selection: BandSelection, as what: String) {
+        guard !selection.bandGiven, band.dataset.bandCount > 1 else { return }
         Diagnostics.note("\(band.dataset.path) has \(band.dataset.bandCount) bands; reading band 1 as \(what) (FILE:BAND chooses another)")
     }
 

@@ -10,11 +10,26 @@ public struct BandSelection: Hashable, Sendable, Codable, CustomStringConvertibl
     public var path: String
     /// The 1-based band number.
     public var band: Int
+    /// False when parsed from a `FILE` without `:BAND` (band 1 by default),
+    /// so that reading band 1 of a multi-band file can be pointed out. Not
+    /// part of equality, hashing or the encoded form.
+    public var bandGiven: Bool = true
 
     /// Creates a selection of `band` in `path`.
     public init(path: String, band: Int = 1) {
         self.path = path
         self.band = band
+    }
+
+    private enum CodingKeys: String, CodingKey { case path, band }
+
+    /// The same file and band.
+    public static func == (a: BandSelection, b: BandSelection) -> Bool { a.path == b.path && a.band == b.band }
+
+    /// Hashes the file and band.
+    public func hash(into h: inout Hasher) {
+        h.combine(path)
+        h.combine(band)
     }
 
     /// Parses `FILE[:BAND]`.
@@ -25,6 +40,7 @@ public struct BandSelection: Hashable, Sendable, Codable, CustomStringConvertibl
             self.init(path: String(text[..<colon]), band: band)
         } else {
             self.init(path: text, band: 1)
+            bandGiven = false
         }
     }
 

@@ -31,9 +31,10 @@ public enum Mosaic {
         guard var xml = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw GDALError("cannot read back the mosaic \(path)", messages: [])
         }
-        let folder = absolute(PathNames.parent(path))
+        let cwd = FileManager.default.currentDirectoryPath
+        let folder = PathNames.absolute(PathNames.parent(path), in: cwd)
         for source in Set(sources) where !source.hasPrefix("/vsi") {
-            let relative = relativePath(from: folder, to: absolute(source))
+            let relative = PathNames.relative(from: folder, to: PathNames.absolute(source, in: cwd))
             xml = xml.replacingOccurrences(of: "<SourceFilename relativeToVRT=\"0\">\(xmlEscaped(source))</SourceFilename>",
                                            with: "<SourceFilename relativeToVRT=\"1\">\(xmlEscaped(relative))</SourceFilename>")
         }
@@ -45,20 +46,6 @@ public enum Mosaic {
         } catch {
             throw GDALError("cannot write \(path)", messages: [error.localizedDescription])
         }
-    }
-
-    /// `path` made absolute against the working directory, with `.` and `..` resolved.
-    static func absolute(_ path: String) -> String {
-        let full = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
-        return (full as NSString).standardizingPath
-    }
-
-    /// The path of `target` seen from the folder `base` (both absolute), with `..` steps.
-    static func relativePath(from base: String, to target: String) -> String {
-        let b = base.split(separator: "/"), t = target.split(separator: "/")
-        var common = 0
-        while common < b.count && common < t.count - 1 && b[common] == t[common] { common += 1 }
-        return (Array(repeating: "..", count: b.count - common) + t[common...].map(String.init)).joined(separator: "/")
     }
 
     /// The XML escaping GDAL applies to file names in a VRT's element text

@@ -84,15 +84,7 @@ enum OrderStatistics {
             }
         }
         // A few values left: sort them.
-        for i in 1..<max(1, m) {
-            let v = src[i]
-            var j = i - 1
-            while j >= 0 && src[j] > v {
-                src[j + 1] = src[j]
-                j -= 1
-            }
-            src[j + 1] = v
-        }
+        sort(UnsafeMutableBufferPointer(start: src, count: m), count: m)
         return k1 == k2 ? src[k2] : (src[k1] + src[k2]) / 2
     }
 

@@ -76,11 +76,19 @@ public struct ProductivityState: Sendable, Hashable, Codable {
     /// The decile class 1...10 of `x` against the ascending
     /// `sorted[0..<count]` (the extended baseline values).
     public static func decileClass(of x: Double, sorted: UnsafeMutableBufferPointer<Double>, count: Int) -> Int {
-        var k = 1
-        for decile in 1...9 where x > OrderStatistics.percentile(sorted: sorted, count: count, Double(decile * 10)) {
-            k += 1
+        decileClasses(of: x, x, sorted: sorted, count: count).0
+    }
+
+    /// The decile classes of two values against the same `sorted[0..<count]`,
+    /// its nine boundaries computed once.
+    static func decileClasses(of a: Double, _ b: Double, sorted: UnsafeMutableBufferPointer<Double>, count: Int) -> (Int, Int) {
+        var ka = 1, kb = 1
+        for decile in 1...9 {
+            let boundary = OrderStatistics.percentile(sorted: sorted, count: count, Double(decile * 10))
+            ka += a > boundary ? 1 : 0
+            kb += b > boundary ? 1 : 0
         }
-        return k
+        return (ka, kb)
     }
 
     /// The metric (class change or z) and status of one pixel from its valid
@@ -115,13 +123,7 @@ public struct ProductivityState: Sendable, Hashable, Codable {
             scratch[baselineCount + 1] = hi + pad
             let m = baselineCount + 2
             OrderStatistics.sort(scratch, count: m)
-            // The nine decile boundaries once, for both means (decileClass(of:sorted:count:) per value).
-            var recentClass = 1, baselineClass = 1
-            for decile in 1...9 {
-                let t = OrderStatistics.percentile(sorted: scratch, count: m, Double(decile * 10))
-                recentClass += recentMean > t ? 1 : 0
-                baselineClass += baselineMean > t ? 1 : 0
-            }
+            let (recentClass, baselineClass) = Self.decileClasses(of: recentMean, baselineMean, sorted: scratch, count: m)
             var change = recentClass - baselineClass
             if abs(recentMean - baselineMean) <= minimumMeanDifference { change = 0 }
             let status: DegradationStatus =

@@ -29,7 +29,7 @@ struct KubuqiMonitor: ParsableCommand {
         Interruption.installHandlers()
         // `kubuqi-monitor nosuch --help` would print the general help and exit 0: name the unknown command instead.
         let arguments = Array(CommandLine.arguments.dropFirst())
-        let commands = ["info", "index", "change", "ldn", "tiles", "demo", "fixtures", "help"]
+        let commands = configuration.subcommands.map { $0._commandName } + ["help"]
         if let first = arguments.first, !first.hasPrefix("-"), !commands.contains(first) {
             fail("unknown command '\(first)'; commands: \(commands.dropLast().joined(separator: ", ")) (see 'kubuqi-monitor --help')", code: 2)
         }

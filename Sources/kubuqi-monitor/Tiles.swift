@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubuqiRaster
 import KubuqiMonitorKit
 
 extension KubuqiMonitor {
@@ -106,8 +107,7 @@ extension KubuqiMonitor.Tiles {
             let mosaic = try TileMosaic(plan: p, outdir: job.outdir)
             let first = mosaic.manifests[0]
             // The tiles' own command line says what to merge; relative paths are the tiles' working folder's.
-            let outdir = (job.outdir as NSString).isAbsolutePath ? job.outdir
-                : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(job.outdir)
+            let outdir = PathNames.absolute(job.outdir, in: FileManager.default.currentDirectoryPath)
             guard FileManager.default.changeCurrentDirectoryPath(first.workingDirectory) else {
                 throw KubuqiError.input(first.workingDirectory, "the tiles' working folder is not here; run merge where the tiles ran")
             }
@@ -180,7 +180,7 @@ extension KubuqiMonitor.Tiles {
         /// This executable's absolute path.
         static var executable: String {
             let me = CommandLine.arguments[0]
-            if me.contains("/") { return (me as NSString).isAbsolutePath ? me : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(me) }
+            if me.contains("/") { return PathNames.absolute(me, in: FileManager.default.currentDirectoryPath) }
             return me
         }
     }

@@ -253,13 +253,13 @@ final class SpectralIndexTests: XCTestCase {
             let albedo = run { BroadbandAlbedo.apply(blue: b, blueNodata: nil, red: r, redNodata: nil, nir: n, nirNodata: nil,
                                                      swir1: s1, swir1Nodata: nil, swir2: s2, swir2Nodata: nil, into: $0) }
             XCTAssertEqual(albedo[1], 0.301181, accuracy: 1e-6)
-            let ndwi = run { NDWI.apply(green: g, greenNodata: nil, nir: n, nirNodata: nil, into: $0) }
+            let ndwi = run { NormalizedDifference.apply(g, nodata: nil, n, nodata: nil, into: $0) }
             XCTAssertEqual(ndwi[0], -0.724138, accuracy: 1e-6)
-            let mndwi = run { MNDWI.apply(green: g, greenNodata: nil, swir1: s1, swir1Nodata: nil, into: $0) }
+            let mndwi = run { NormalizedDifference.apply(g, nodata: nil, s1, nodata: nil, into: $0) }
             XCTAssertEqual(mndwi[0], -0.578947, accuracy: 1e-6)
-            let ndmi = run { NDMI.apply(nir: n, nirNodata: nil, swir1: s1, swir1Nodata: nil, into: $0) }
+            let ndmi = run { NormalizedDifference.apply(n, nodata: nil, s1, nodata: nil, into: $0) }
             XCTAssertEqual(ndmi[0], 0.25, accuracy: 1e-6)
-            let nbr = run { NBR.apply(nir: n, nirNodata: nil, swir2: s2, swir2Nodata: nil, into: $0) }
+            let nbr = run { NormalizedDifference.apply(n, nodata: nil, s2, nodata: nil, into: $0) }
             XCTAssertEqual(nbr[0], 0.428571, accuracy: 1e-6)
             // Nodata in one band masks only that band's pixel.
             let masked = run { EVI.apply(nir: n, nirNodata: nil, red: r, redNodata: nil, blue: b, blueNodata: 0.05, into: $0) }

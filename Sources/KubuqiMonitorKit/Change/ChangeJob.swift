@@ -30,63 +30,57 @@ public enum ChangeJob {
         try checkIndices(o)
         try RasterOutputSpec.checkCreationOptions(o.creationOptions, output: o.outputFolder)
         let destination = try OutputFolder(o.outputFolder)
-        try destination.lock()
-        var succeeded = false
-        defer { if !succeeded { destination.cleanUpAfterFailure() } }
-        let work = try destination.workFolder()
-        defer { work.remove() }
         // Everything is written to a staging folder and published at the end.
-        let out = try work.staging()
+        var published: ChangeResult = try destination.runStaged { work, out in
+            // 1. The index rasters of both dates (never one of this run's outputs).
+            let setup = try prepare(o, work: work)
+            try destination.refuseOverwriting((setup.before + setup.after).map(\.path),
+                                              with: ["change-class.tif", "change-magnitude.tif", "change-direction.tif"].map(destination.file))
+            let grid = setup.grid
 
-        // 1. The index rasters of both dates (never one of this run's outputs).
-        let setup = try prepare(o, work: work)
-        try destination.refuseOverwriting((setup.before + setup.after).map(\.path),
-                                          with: ["change-class.tif", "change-magnitude.tif", "change-direction.tif"].map(destination.file))
-        let grid = setup.grid
+            // 2. Statistics pass (sigma and Otsu need the whole scene first).
+            let survey = try statisticsPass(setup, region: nil, quiet: o.quiet)
+            let stats = survey.difference.summary
+            let thresholds = try deriveThresholds(o, setup: setup, figures: survey)
 
-        // 2. Statistics pass (sigma and Otsu need the whole scene first).
-        let survey = try statisticsPass(setup, region: nil, quiet: o.quiet)
-        let stats = survey.difference.summary
-        let thresholds = try deriveThresholds(o, setup: setup, figures: survey)
+            // 3. Class, magnitude (and direction) rasters.
+            let classPath = out.file("change-class.tif"), unsieved = out.file(".change-class.unsieved.tif")
+            Interruption.register(unsieved)
+            defer { unlink(unsieved); Interruption.unregister(unsieved) }
+            let outputs = classOutputs(o, setup: setup, thresholds: thresholds, classPath: unsieved, folder: out)
+            _ = try StreamedCalculation.run(inputs: setup.inputs, outputs: outputs, progress: ProgressBar("classes", quiet: o.quiet).update)
 
-        // 3. Class, magnitude (and direction) rasters.
-        let classPath = out.file("change-class.tif"), unsieved = out.file(".change-class.unsieved.tif")
-        Interruption.register(unsieved)
-        defer { unlink(unsieved); Interruption.unregister(unsieved) }
-        let outputs = classOutputs(o, setup: setup, thresholds: thresholds, classPath: unsieved, folder: out)
-        _ = try StreamedCalculation.run(inputs: setup.inputs, outputs: outputs, progress: ProgressBar("classes", quiet: o.quiet).update)
+            // 4. Minimum mapping unit.
+            var mmuPixels = 0
+            if let mmu = o.mmu {
+                mmuPixels = pixels(for: mmu, grid: grid)
+                try ChangeSieve.apply(unsieved, threshold: mmuPixels)
+            }
+            guard rename(unsieved, classPath) == 0 else {
+                throw KubuqiError.output(classPath, "cannot move the class raster into place (\(String(cString: strerror(errno))))")
+            }
+            try ClassLegend.attach(to: classPath)
 
-        // 4. Minimum mapping unit.
-        var mmuPixels = 0
-        if let mmu = o.mmu {
-            mmuPixels = pixels(for: mmu, grid: grid)
-            try ChangeSieve.apply(unsieved, threshold: mmuPixels)
+            // 5. Areas per class (and zone) from the final class raster.
+            let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
+            let tally = try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
+
+            // 6. Quicklook, tables, summary.
+            var result = ChangeResult(files: ["class": classPath, "magnitude": out.file("change-magnitude.tif")],
+                                      thresholds: thresholds, tally: tally, difference: stats, summary: "")
+            if o.method == .cva { result.files["direction"] = out.file("change-direction.tif") }
+            let report = ChangeReport(options: o, grid: grid, before: setup.before, after: setup.after, thresholds: thresholds,
+                                      difference: stats, tally: tally, zoneNames: zoning?.names ?? [:], mmuPixels: mmuPixels)
+            try report.writeTables(json: out.file("change-stats.json"), csv: out.file("change-stats.csv"))
+            try report.writeQuicklook(classPath: classPath, to: out.file("quicklook.png"))
+            result.files["json"] = out.file("change-stats.json")
+            result.files["csv"] = out.file("change-stats.csv")
+            result.files["quicklook"] = out.file("quicklook.png")
+            result.summary = report.summary()
+            return (result, protecting: (setup.before + setup.after).map(\.path))
         }
-        guard rename(unsieved, classPath) == 0 else {
-            throw KubuqiError.output(classPath, "cannot move the class raster into place (\(String(cString: strerror(errno))))")
-        }
-        try ClassLegend.attach(to: classPath)
-
-        // 5. Areas per class (and zone) from the final class raster.
-        let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
-        let tally = try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
-
-        // 6. Quicklook, tables, summary.
-        var result = ChangeResult(files: ["class": classPath, "magnitude": out.file("change-magnitude.tif")],
-                                  thresholds: thresholds, tally: tally, difference: stats, summary: "")
-        if o.method == .cva { result.files["direction"] = out.file("change-direction.tif") }
-        let report = ChangeReport(options: o, grid: grid, before: setup.before, after: setup.after, thresholds: thresholds,
-                                  difference: stats, tally: tally, zoneNames: zoning?.names ?? [:], mmuPixels: mmuPixels)
-        try report.writeTables(json: out.file("change-stats.json"), csv: out.file("change-stats.csv"))
-        try report.writeQuicklook(classPath: classPath, to: out.file("quicklook.png"))
-        result.files["json"] = out.file("change-stats.json")
-        result.files["csv"] = out.file("change-stats.csv")
-        result.files["quicklook"] = out.file("quicklook.png")
-        result.summary = report.summary()
-        try destination.publish(out.path, protecting: (setup.before + setup.after).map(\.path))
-        result.files = result.files.mapValues { destination.file(($0 as NSString).lastPathComponent) }
-        succeeded = true
-        return result
+        published.files = published.files.mapValues { destination.file(($0 as NSString).lastPathComponent) }
+        return published
     }
 
     /// One index per date for diff, two for CVA.
@@ -117,20 +111,18 @@ public enum ChangeJob {
         let files = InputRasters()
         let beforeBands = try before.map { try files.band($0) }
         var afterBands = try after.map { try files.band($0) }
-        if o.sensor == nil {
-            for (k, band) in zip(0..., beforeBands) {
-                InputRasters.noteFirstOfSeveral(band, selection: before[k], as: "the before \(o.indices[k]) raster")
-            }
-            for (k, band) in zip(0..., afterBands) {
-                InputRasters.noteFirstOfSeveral(band, selection: after[k], as: "the after \(o.indices[k]) raster")
-            }
-        }
-        // An index raster written by kubuqi-monitor names its index: a different
+        // Each index raster: band 1 of a multi-band file read without :BAND is
+        // noted, and one written by kubuqi-monitor names its index: a different
         // --index would orient the change the wrong way (BSI rises where NDVI falls).
-        for (k, band) in Array(zip(0..., beforeBands)) + Array(zip(0..., afterBands)) {
-            guard let declared = band.dataset.metadataItem("KUBUQI_INDEX"), k < o.indices.count,
-                  declared.lowercased() != o.indices[k].lowercased() else { continue }
-            throw KubuqiError(.usage, "\(band.dataset.path): holds \(declared) (its KUBUQI_INDEX metadata) but the change is oriented for \(o.indices[k]) (--index, default ndvi); "
+        let opened = zip(0..., zip(before, beforeBands)).map { (k: $0, date: "before", selection: $1.0, band: $1.1) }
+            + zip(0..., zip(after, afterBands)).map { (k: $0, date: "after", selection: $1.0, band: $1.1) }
+        for r in opened {
+            if o.sensor == nil {
+                InputRasters.noteFirstOfSeveral(r.band, selection: r.selection, as: "the \(r.date) \(o.indices[r.k]) raster")
+            }
+            guard let declared = r.band.dataset.metadataItem("KUBUQI_INDEX"), r.k < o.indices.count,
+                  declared.lowercased() != o.indices[r.k].lowercased() else { continue }
+            throw KubuqiError(.usage, "\(r.band.dataset.path): holds \(declared) (its KUBUQI_INDEX metadata) but the change is oriented for \(o.indices[r.k]) (--index, default ndvi); "
                               + "the signs of degradation and recovery depend on the index, so give --index \(declared.lowercased())")
         }
         let grid = beforeBands[0].dataset.grid

@@ -60,29 +60,24 @@ public enum LDNJob {
 
         try RasterOutputSpec.checkCreationOptions(o.creationOptions, output: o.output)
         let out = try OutputFolder(o.output)
-        try out.lock()
-        var succeeded = false
-        defer { if !succeeded { out.cleanUpAfterFailure() } }
-        let work = try out.workFolder()
-        defer { work.remove() }
-        let stage = try work.staging()
-        let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
-        let finalInputs = Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
-                                 landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
-                                 climateZones: inputs.climateZones, zones: zoneLayer?.raster, zoneNames: zoneLayer?.names ?? [:])
-        report.zoneNames = finalInputs.zoneNames
-        var baselineSDG: String?
-        for period in periods {
-            log("period \(period.name) \(period.years.lowerBound)-\(period.years.upperBound): land cover \(period.landCoverStart) -> \(period.landCoverEnd)")
-            let result = try LDNPeriodRun(period: period, inputs: finalInputs, output: stage, work: work,
-                                          baselineSDG: baselineSDG, creationOptions: o.creationOptions, quiet: o.quiet).run()
-            if period.isBaseline { baselineSDG = result.files[.sdg] }
-            report.periods.append(result)
-            log("period \(period.name): \(result.summaryLine)")
+        try out.runStaged { work, stage in
+            let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
+            let finalInputs = Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
+                                     landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
+                                     climateZones: inputs.climateZones, zones: zoneLayer?.raster, zoneNames: zoneLayer?.names ?? [:])
+            report.zoneNames = finalInputs.zoneNames
+            var baselineSDG: String?
+            for period in periods {
+                log("period \(period.name) \(period.years.lowerBound)-\(period.years.upperBound): land cover \(period.landCoverStart) -> \(period.landCoverEnd)")
+                let result = try LDNPeriodRun(period: period, inputs: finalInputs, output: stage, work: work,
+                                              baselineSDG: baselineSDG, creationOptions: o.creationOptions, quiet: o.quiet).run()
+                if period.isBaseline { baselineSDG = result.files[.sdg] }
+                report.periods.append(result)
+                log("period \(period.name): \(result.summaryLine)")
+            }
+            try report.write(to: stage, inputs: config.inputFiles)
+            return ((), protecting: config.inputFiles)
         }
-        try report.write(to: stage, inputs: config.inputFiles)
-        try out.publish(stage.path, protecting: config.inputFiles)
-        succeeded = true
         log("report written: \(out.file("report.html")), report.json, report.md, tables/*.csv")
         return report
     }

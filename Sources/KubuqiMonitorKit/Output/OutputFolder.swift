@@ -77,6 +77,25 @@ public struct OutputFolder: Sendable {
         }
     }
 
+    /// Runs a command that writes into this folder through a staging folder:
+    /// takes the folder's lock, gives `body` a work folder and the staging
+    /// folder inside it, and when `body` returns publishes the staged files
+    /// (never over one of the `protecting` inputs it names). The work folder
+    /// is removed however the run ends; after a failure the folder is left
+    /// as it was (removed if this run created it and nothing else is in it).
+    public func runStaged<T>(_ body: (_ work: WorkFolder, _ stage: OutputFolder) throws -> (result: T, protecting: [String])) throws -> T {
+        try lock()
+        var succeeded = false
+        defer { if !succeeded { cleanUpAfterFailure() } }
+        let work = try workFolder()
+        defer { work.remove() }
+        let stage = try work.staging()
+        let (result, inputs) = try body(work, stage)
+        try publish(stage.path, protecting: inputs)
+        succeeded = true
+        return result
+    }
+
     /// A fresh hidden work folder inside.
     public func workFolder() throws -> WorkFolder { try WorkFolder(in: path) }
 
@@ -118,7 +137,7 @@ public struct WorkFolder: Sendable {
     /// A path inside.
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
-    /// A staging output folder inside, where a run writes before ``OutputFolder/publish(_:)``.
+    /// A staging output folder inside, where a run writes before ``OutputFolder/publish(_:protecting:)``.
     public func staging() throws -> OutputFolder {
         let p = file("stage")
         try FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import Foundation
+import KubuqiRaster
 
 /// The sbatch scripts of a tiled job: a job array of the stats pass, the
 /// reduce step, a job array of the tile pass and the merge step, each
@@ -40,9 +41,7 @@ public struct SlurmJobs: Sendable {
             throw KubuqiError(.usage, "leave --plan and --tile out of the command: the scripts add them for each tile")
         }
         if let t = throttle, t < 1 { throw KubuqiError(.usage, "--throttle must be at least 1") }
-        func absolute(_ p: String) -> String {
-            (p as NSString).isAbsolutePath ? p : ((workingDirectory as NSString).appendingPathComponent(p) as NSString).standardizingPath
-        }
+        func absolute(_ p: String) -> String { PathNames.absolute(p, in: workingDirectory) }
         var out: String?
         for (i, a) in command.enumerated() {
             if (a == "-o" || a == "--output"), i + 1 < command.count { out = command[i + 1] }

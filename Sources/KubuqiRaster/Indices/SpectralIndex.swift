@@ -50,12 +50,22 @@ extension SpectralIndex {
         catalogue.first { $0.name == name.lowercased() }
     }
 
+    /// A normalized difference `(A - B) / (A + B)` of the two bands `roles`
+    /// (A first), computed by ``NormalizedDifference``: NDVI, NDWI, MNDWI,
+    /// NDMI and NBR are catalogue entries of this one kernel.
+    public static func normalizedDifference(
+        name: String, title: String, formula: String, roles: [BandRole], citation: String
+    ) -> SpectralIndex {
+        precondition(roles.count == 2, "a normalized difference has two bands")
+        return SpectralIndex(name: name, title: title, formula: formula, roles: roles, validRange: -1...1, citation: citation,
+                             kernel: { inputs, nodata, out in
+                                 NormalizedDifference.apply(inputs[0], nodata: nodata[0], inputs[1], nodata: nodata[1], into: out)
+                             })
+    }
+
     /// NDVI (Rouse et al. 1974).
-    public static let ndvi = SpectralIndex(
+    public static let ndvi = normalizedDifference(
         name: "ndvi", title: "Normalized Difference Vegetation Index",
-        formula: "(NIR - Red) / (NIR + Red)", roles: [.nir, .red], validRange: -1...1,
-        citation: "Rouse, J.W. et al. (1974) Monitoring vegetation systems in the Great Plains with ERTS. NASA SP-351, 309-317.",
-        kernel: { inputs, nodata, out in
-            NDVI.apply(nir: inputs[0], nirNodata: nodata[0], red: inputs[1], redNodata: nodata[1], into: out)
-        })
+        formula: "(NIR - Red) / (NIR + Red)", roles: [.nir, .red],
+        citation: "Rouse, J.W. et al. (1974) Monitoring vegetation systems in the Great Plains with ERTS. NASA SP-351, 309-317.")
 }

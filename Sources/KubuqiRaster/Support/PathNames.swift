@@ -25,4 +25,24 @@ public enum PathNames {
         if folder.isEmpty { return name }
         return folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
+
+    /// `path` made absolute against the folder `base` (itself absolute), with
+    /// `.` and `..` resolved by name (links are not followed).
+    /// `absolute("../b", in: "/w/a") == "/w/b"`, `absolute("/x/./y", in: "/w") == "/x/y"`.
+    public static func absolute(_ path: String, in base: String) -> String {
+        var parts: [Substring] = []
+        for c in (path.hasPrefix("/") ? path : base + "/" + path).split(separator: "/") where c != "." {
+            if c == ".." { _ = parts.popLast() } else { parts.append(c) }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// The path of `target` seen from the folder `base` (both absolute), with
+    /// `..` steps: `relative(from: "/o/baseline", to: "/o/tiles/0/x.tif") == "../tiles/0/x.tif"`.
+    public static func relative(from base: String, to target: String) -> String {
+        let b = base.split(separator: "/"), t = target.split(separator: "/")
+        var common = 0
+        while common < b.count && common < t.count - 1 && b[common] == t[common] { common += 1 }
+        return (Array(repeating: "..", count: b.count - common) + t[common...].map(String.init)).joined(separator: "/")
+    }
 }

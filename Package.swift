@@ -21,6 +21,11 @@ let package = Package(
             pkgConfig: "gdal",
             providers: [.apt(["libgdal-dev"])]
         ),
+        // OpenSSL's libcrypto (Debian: libssl-dev): SHA-256 of inputs and outputs.
+        .systemLibrary(
+            name: "CLibCrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // Pure Swift: windows, buffers, kernels, mergeable statistics. No GDAL here.
         .target(
             name: "KubuqiRaster",
@@ -29,7 +34,7 @@ let package = Package(
         // The only module that talks to GDAL.
         .target(name: "KubuqiGDAL", dependencies: ["CGDAL", "KubuqiRaster"]),
         // The library functions behind each command (read window -> kernel -> write window).
-        .target(name: "KubuqiMonitorKit", dependencies: ["KubuqiGDAL", "KubuqiRaster", "KubuqiIndicators", "KubuqiFixtures"]),
+        .target(name: "KubuqiMonitorKit", dependencies: ["CLibCrypto", "KubuqiGDAL", "KubuqiRaster", "KubuqiIndicators", "KubuqiFixtures"]),
         // SDG 15.3.1 sub-indicators (LPD, land cover, SOC, one-out-all-out) over buffers. No GDAL here.
         .target(name: "KubuqiIndicators", dependencies: ["KubuqiRaster"]),
         // Deterministic synthetic study area with planted truth (Fixtures/, the course, demo).

@@ -4,8 +4,9 @@
 set -euo pipefail
 
 # python3-scipy: the LDN trend tests compare against scipy.stats in a subprocess.
+# libssl-dev: SHA-256 of inputs and outputs (libcrypto).
 # gdal-bin: the course's exercises use gdallocationinfo, gdal_translate and gdalwarp.
-packages=(libgdal-dev libproj-dev libtiff-dev pkg-config python3-scipy gdal-bin)
+packages=(libgdal-dev libproj-dev libtiff-dev libssl-dev pkg-config python3-scipy gdal-bin)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-gdal python3-numpy time bc)
 fi

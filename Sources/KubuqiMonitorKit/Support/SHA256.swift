@@ -1,83 +1,82 @@
+import CLibCrypto
 import Foundation
 
-/// SHA-256 (FIPS 180-4) of files, streamed in 1 MiB reads, for recording the
-/// identity of every input in reports.
-public struct SHA256: Sendable {
-    private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-    private var pending: [UInt8] = []
-    private var length: UInt64 = 0
+/// SHA-256 (FIPS 180-4) through OpenSSL's libcrypto (`EVP_sha256`), streamed, for recording the
+/// identity of every input and output in reports and tile plans.
+///
+/// A value type: a copy continues independently from the state it was copied at
+/// (copy-on-write of the `EVP_MD_CTX`).
+public struct SHA256: @unchecked Sendable {
+    /// Owns one `EVP_MD_CTX`.
+    private final class Context {
+        let ctx: OpaquePointer
+        init() {
+            guard let c = EVP_MD_CTX_new() else { fatalError("libcrypto: EVP_MD_CTX_new failed (out of memory)") }
+            ctx = c
+            guard EVP_DigestInit_ex(ctx, EVP_sha256(), nil) == 1 else { fatalError("libcrypto: SHA-256 is unavailable") }
+        }
+        init(copying other: Context) {
+            guard let c = EVP_MD_CTX_new(), EVP_MD_CTX_copy_ex(c, other.ctx) == 1 else {
+                fatalError("libcrypto: EVP_MD_CTX_copy_ex failed (out of memory)")
+            }
+            ctx = c
+        }
+        deinit { EVP_MD_CTX_free(ctx) }
+    }
 
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2]
+    private var context = Context()
 
     /// An empty digest.
     public init() {}
 
+    private mutating func uniqueContext() -> OpaquePointer {
+        if !isKnownUniquelyReferenced(&context) { context = Context(copying: context) }
+        return context.ctx
+    }
+
     /// Adds bytes.
     public mutating func update(_ bytes: some Collection<UInt8>) {
-        length &+= UInt64(bytes.count)
-        pending.append(contentsOf: bytes)
-        var offset = 0
-        while pending.count - offset >= 64 {
-            compress(pending[offset..<(offset + 64)])
-            offset += 64
+        let ctx = uniqueContext()
+        let done = bytes.withContiguousStorageIfAvailable { buffer in
+            _ = EVP_DigestUpdate(ctx, buffer.baseAddress, buffer.count)
         }
-        pending.removeFirst(offset)
+        if done == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBytes { _ = EVP_DigestUpdate(ctx, $0.baseAddress, $0.count) }
+        }
     }
 
-    /// The digest as 64 lower-case hex digits.
-    public mutating func hexDigest() -> String {
-        let bits = length &* 8
-        var tail: [UInt8] = [0x80]
-        while (pending.count + tail.count) % 64 != 56 { tail.append(0) }
-        for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8))) }
-        pending.append(contentsOf: tail)
-        var offset = 0
-        while offset < pending.count { compress(pending[offset..<(offset + 64)]); offset += 64 }
-        pending = []
-        return h.map { String(format: "%08x", $0) }.joined()
+    /// Adds the bytes of `data`.
+    public mutating func update(_ data: Data) {
+        let ctx = uniqueContext()
+        data.withUnsafeBytes { _ = EVP_DigestUpdate(ctx, $0.baseAddress, $0.count) }
     }
 
-    private mutating func compress(_ block: ArraySlice<UInt8>) {
-        var w = [UInt32](repeating: 0, count: 64)
-        let b = Array(block)
-        for i in 0..<16 {
-            w[i] = UInt32(b[4 * i]) << 24 | UInt32(b[4 * i + 1]) << 16 | UInt32(b[4 * i + 2]) << 8 | UInt32(b[4 * i + 3])
+    /// The digest as 64 lower-case hex digits. The value can still be updated afterwards: the
+    /// digest is taken from a copy of the state.
+    public func hexDigest() -> String {
+        let finalCopy = Context(copying: context)
+        var out = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        _ = EVP_DigestFinal_ex(finalCopy.ctx, &out, &length)
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var chars = [UInt8]()
+        chars.reserveCapacity(64)
+        for b in out.prefix(Int(length)) {
+            chars.append(hex[Int(b >> 4)])
+            chars.append(hex[Int(b & 0x0f)])
         }
-        func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
-        for i in 16..<64 {
-            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
-        var (a, bb, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
-        for i in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ Self.k[i] &+ w[i]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let maj = (a & bb) ^ (a & c) ^ (bb & c)
-            let t2 = s0 &+ maj
-            (hh, g, f, e, d, c, bb, a) = (g, f, e, d &+ t1, c, bb, a, t1 &+ t2)
-        }
-        for (i, v) in [a, bb, c, d, e, f, g, hh].enumerated() { h[i] = h[i] &+ v }
+        return String(decoding: chars, as: UTF8.self)
     }
 
-    /// The SHA-256 of a file's bytes.
+    /// The SHA-256 of a file's bytes, read in 4 MiB chunks.
     public static func file(_ path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw KubuqiError.input(path, "cannot be read to compute its checksum")
         }
         defer { try? handle.close() }
         var digest = SHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { digest.update(chunk) }
+        while let chunk = try handle.read(upToCount: 1 << 22), !chunk.isEmpty { digest.update(chunk) }
         return digest.hexDigest()
     }
 }

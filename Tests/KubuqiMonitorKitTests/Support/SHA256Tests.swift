@@ -1,0 +1,57 @@
+import Foundation
+import KubuqiMonitorKit
+import TestSupport
+import XCTest
+
+/// SHA-256 against the FIPS 180-2 example digests and against coreutils' `sha256sum`.
+final class SHA256Tests: XCTestCase {
+    private func digest(_ s: String) -> String {
+        var h = SHA256()
+        h.update(Array(s.utf8))
+        return h.hexDigest()
+    }
+
+    /// FIPS 180-2 appendix B examples (and the empty message).
+    func testPublishedExamples() {
+        XCTAssertEqual(digest(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(digest("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        var million = SHA256()
+        let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
+        for _ in 0..<1000 { million.update(chunk) }
+        XCTAssertEqual(million.hexDigest(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    /// A copy goes on from where it was copied; taking a digest does not end the value.
+    func testValueSemantics() {
+        var a = SHA256()
+        a.update(Array("ab".utf8))
+        var b = a
+        b.update(Array("c".utf8))
+        XCTAssertEqual(a.hexDigest(), digest("ab"))
+        XCTAssertEqual(b.hexDigest(), digest("abc"))
+        a.update(Array("c".utf8))
+        XCTAssertEqual(a.hexDigest(), digest("abc"))
+    }
+
+    /// A 5 MiB file (more than one read chunk) hashes as `sha256sum` says.
+    func testFileMatchesCoreutils() throws {
+        let tmp = try TemporaryFolder()
+        let path = tmp.file("bytes.bin")
+        var bytes = [UInt8](repeating: 0, count: 5 << 20 + 17)
+        var x: UInt32 = 12345
+        for i in bytes.indices { x = x &* 1_103_515_245 &+ 12345; bytes[i] = UInt8(truncatingIfNeeded: x >> 16) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        p.arguments = [path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let expected = String(out.prefix(64))
+        XCTAssertEqual(try SHA256.file(path), expected)
+    }
+}

@@ -73,25 +73,32 @@ func kernelThroughput(seconds: Double) {
 }
 
 /// A 25-band NDVI stack with trends, steps and noise (so ties and real trends both occur).
+///
+/// Written strip by strip (256 rows, the block height), every band of a strip before the next
+/// strip, so each block of the pixel-interleaved file is written once and memory stays at a
+/// few strips whatever SIZE is; BigTIFF when the file may pass 4 GiB.
 func makeStack(size: Int, path: String) throws {
     var options = CreationOptions()
-    for (k, v) in [("TILED", "YES"), ("COMPRESS", "DEFLATE"), ("PREDICTOR", "2"), ("NUM_THREADS", "ALL_CPUS")] { options.set(k, v) }
-    let ds = try Dataset.create(path, width: size, height: size, bands: 25, type: .int16, options: options)
+    for (k, v) in [("TILED", "YES"), ("COMPRESS", "DEFLATE"), ("PREDICTOR", "2"), ("NUM_THREADS", "ALL_CPUS"),
+                   ("BIGTIFF", "IF_SAFER")] { options.set(k, v) }
+    let years = 25
+    let ds = try Dataset.create(path, width: size, height: size, bands: years, type: .int16, options: options)
     try ds.setGeoTransform(GeoTransform([600_000, 30, 0, 4_500_000, 0, -30]))
     try ds.setProjection(SpatialReference(epsg: 32649)!.wkt2)
+    for year in 0..<years { try ds.band(year + 1).setDescription(String(2000 + year)) }
     var rng = SplitMix64(seed: 2025)
-    let all = Window(column: 0, row: 0, width: size, height: size)
-    var base = [Float](repeating: 0, count: size * size), trend = base
-    for i in base.indices {
-        let (r, c) = (Double(i / size), Double(i % size))
-        base[i] = Float(3000 + 1500 * sin(r / 150) * cos(c / 170))
-        trend[i] = Float((Double(rng.next() % 201) - 100) * (sin(c / 90) > 0.3 ? 1 : 0.05))
-    }
-    for year in 0..<25 {
-        let values = base.indices.map { i in (base[i] + trend[i] * Float(year) + Float(rng.next() % 301) - 150).rounded() }
-        let band = try ds.band(year + 1)
-        band.setDescription(String(2000 + year))
-        try values.withUnsafeBufferPointer { try band.write(all, from: $0) }
+    for strip in Window.strips(width: size, height: size, rows: 256) {
+        let count = strip.width * strip.height
+        var base = [Float](repeating: 0, count: count), trend = base, values = base
+        for i in 0..<count {
+            let (r, c) = (Double(strip.row + i / size), Double(i % size))
+            base[i] = Float(3000 + 1500 * sin(r / 150) * cos(c / 170))
+            trend[i] = Float((Double(rng.next() % 201) - 100) * (sin(c / 90) > 0.3 ? 1 : 0.05))
+        }
+        for year in 0..<years {
+            for i in 0..<count { values[i] = (base[i] + trend[i] * Float(year) + Float(rng.next() % 301) - 150).rounded() }
+            try values.withUnsafeBufferPointer { try ds.band(year + 1).write(strip, from: $0) }
+        }
     }
     try ds.close()
 }
@@ -124,13 +131,20 @@ func trend(path: String, output: String) throws {
     try data.write(to: URL(fileURLWithPath: output))
 }
 
+/// Prints an error on one line and exits 1 (a top-level `try` would trap with exit 132).
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write("kubuqi-bench: error: \(message)\n".data(using: .utf8)!)
+    exit(1)
+}
+
 let args = CommandLine.arguments
+do {
 switch args.count > 1 ? args[1] : "" {
 case "make-pair" where args.count == 4:
-    guard let size = Int(args[2]), size > 0 else { fatalError("SIZE must be a positive integer") }
+    guard let size = Int(args[2]), size > 0, size <= 100_000 else { fail("SIZE must be an integer from 1 to 100000") }
     try makePair(size: size, folder: args[3])
 case "make-stack" where args.count == 4:
-    guard let size = Int(args[2]), size > 0 else { fatalError("SIZE must be a positive integer") }
+    guard let size = Int(args[2]), size > 0, size <= 100_000 else { fail("SIZE must be an integer from 1 to 100000") }
     try makeStack(size: size, path: args[3])
 case "trend" where args.count == 4:
     try trend(path: args[2], output: args[3])
@@ -139,4 +153,7 @@ case "kernel":
 default:
     FileHandle.standardError.write("usage: kubuqi-bench make-pair SIZE OUTDIR | kernel [SECONDS] | make-stack SIZE FILE | trend FILE OUT.f32\n".data(using: .utf8)!)
     exit(2)
+}
+} catch {
+    fail("\(error)")
 }

@@ -37,10 +37,10 @@ public struct SHA256: @unchecked Sendable {
     /// Adds bytes.
     public mutating func update(_ bytes: some Collection<UInt8>) {
         let ctx = uniqueContext()
-        let done = bytes.withContiguousStorageIfAvailable { buffer in
+        let contiguous: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             _ = EVP_DigestUpdate(ctx, buffer.baseAddress, buffer.count)
         }
-        if done == nil {
+        if contiguous == nil {
             let copy = Array(bytes)
             copy.withUnsafeBytes { _ = EVP_DigestUpdate(ctx, $0.baseAddress, $0.count) }
         }

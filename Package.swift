@@ -58,6 +58,6 @@ let package = Package(
         .testTarget(name: "KubuqiMonitorKitTests", dependencies: ["KubuqiMonitorKit", "KubuqiGDAL", "TestSupport"]),
         .testTarget(name: "KubuqiIndicatorsTests", dependencies: ["KubuqiIndicators", "KubuqiRaster"]),
         .testTarget(name: "KubuqiFixturesTests", dependencies: ["KubuqiFixtures", "KubuqiGDAL", "KubuqiRaster", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["KubuqiGDAL", "KubuqiRaster", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["KubuqiGDAL", "KubuqiIndicators", "KubuqiRaster", "TestSupport"]),
     ]
 )

@@ -22,7 +22,7 @@ struct KubuqiMonitor: ParsableCommand {
           130, 143  interrupted by SIGINT or SIGTERM (no output left behind)
         """,
         version: KubuqiVersion.string,
-        subcommands: [Info.self, Index.self, Change.self, LDN.self, Tiles.self, Demo.self, Fixtures.self]
+        subcommands: [Info.self, Index.self, Change.self, LDN.self, Sample.self, Assess.self, Tiles.self, Demo.self, Fixtures.self]
     )
 
     static func main() {

@@ -28,6 +28,8 @@ public struct StratifiedEstimate: Sendable, Equatable {
         public var value: Double
         /// Its standard error.
         public var standardError: Double?
+        /// Creates an estimate.
+        public init(value: Double, standardError: Double?) { self.value = value; self.standardError = standardError }
         /// Half the width of the 95 % confidence interval (1.96 standard errors).
         public var halfWidth95: Double? { standardError.map { StratifiedEstimate.z95 * $0 } }
     }

@@ -35,3 +35,28 @@ public struct StratumDraw: Sendable {
         }
     }
 }
+
+extension StratumDraw {
+    /// Walks the units of all strata in row-major order and says which are drawn: feed it each
+    /// valid unit's stratum in turn.
+    public struct Locator: Sendable {
+        private let ranks: [[Int]]
+        private var seen: [Int]
+        private var next: [Int]
+
+        /// A locator for `draw`.
+        public init(_ draw: StratumDraw) {
+            ranks = draw.ranks
+            seen = [Int](repeating: 0, count: draw.ranks.count)
+            next = seen
+        }
+
+        /// Whether the next unit of stratum `k` is drawn.
+        public mutating func isDrawn(stratum k: Int) -> Bool {
+            defer { seen[k] += 1 }
+            guard next[k] < ranks[k].count, ranks[k][next[k]] == seen[k] else { return false }
+            next[k] += 1
+            return true
+        }
+    }
+}

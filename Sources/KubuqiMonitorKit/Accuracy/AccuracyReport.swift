@@ -1,0 +1,169 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiIndicators
+
+/// The outputs of `assess`: `assessment.json`, `error-matrix-counts.csv`,
+/// `error-matrix-proportions.csv`, `accuracy.csv` and `assessment.html`.
+enum AccuracyReport {
+    /// A value with its standard error and 95 % interval, as written in JSON.
+    struct Figure: Codable {
+        var value: Double
+        var standardError: Double?
+        var ci95Low: Double?
+        var ci95High: Double?
+
+        init(_ e: StratifiedEstimate.Estimate) {
+            value = e.value
+            standardError = e.standardError
+            ci95Low = e.halfWidth95.map { e.value - $0 }
+            ci95High = e.halfWidth95.map { e.value + $0 }
+        }
+    }
+
+    /// One class's row.
+    struct ClassFigures: Codable {
+        var code: Int
+        var name: String?
+        var mappedAreaKm2: Double
+        var samplePoints: Int
+        var usersAccuracy: Figure?
+        var producersAccuracy: Figure?
+        var areaProportion: Figure
+        var areaKm2: Figure
+    }
+
+    /// A reason points were left out.
+    struct Exclusion: Codable {
+        var reason: String
+        var points: Int
+        var exampleIDs: [String]
+    }
+
+    /// The JSON document.
+    struct Document: Codable {
+        var format = "kubuqi-assessment/1"
+        var design: String
+        var points: String
+        var map: String
+        var pointsRead: Int
+        var pointsUsed: Int
+        var excluded: [Exclusion]
+        var classes: [ClassFigures]
+        var errorMatrixCounts: [[Int]]
+        var errorMatrixAreaProportions: [[Double]]
+        var overallAccuracy: Figure
+        var method: String
+        var software: String
+    }
+
+    static let method = "Stratified estimator of Olofsson et al. (2013, 2014): strata are the map classes; areas, user's, producer's and overall accuracy with standard errors; 95 % intervals are +-1.96 standard errors. Rows of the error matrices are map classes, columns reference classes."
+
+    static func document(_ r: AssessJob.Result, pointsPath: String, designPath: String) -> Document {
+        let e = r.estimate, d = r.design
+        let classes = d.strata.indices.map { i in
+            ClassFigures(code: d.strata[i].code, name: d.strata[i].name, mappedAreaKm2: d.strata[i].areaKm2,
+                         samplePoints: e.counts[i].reduce(0, +), usersAccuracy: e.usersAccuracy[i].map(Figure.init),
+                         producersAccuracy: e.producersAccuracy[i].map(Figure.init),
+                         areaProportion: Figure(e.areaProportion[i]), areaKm2: Figure(e.area[i]))
+        }
+        return Document(design: designPath, points: pointsPath, map: d.map, pointsRead: r.pointsRead, pointsUsed: r.pointsUsed,
+                        excluded: r.excluded.map { Exclusion(reason: $0.reason, points: $0.count, exampleIDs: $0.examples) },
+                        classes: classes, errorMatrixCounts: e.counts, errorMatrixAreaProportions: e.proportions,
+                        overallAccuracy: Figure(e.overallAccuracy), method: method, software: ToolVersion.nameAndVersion)
+    }
+
+    /// Writes every output into `folder` (the staging folder; messages name `finalFolder`).
+    static func write(_ r: AssessJob.Result, pointsPath: String, designPath: String, to folder: OutputFolder, finalFolder: String) throws {
+        let doc = document(r, pointsPath: pointsPath, designPath: designPath)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try atomicWrite(try encoder.encode(doc), to: folder.file("assessment.json"))
+        do {
+            try writeTables(doc, folder: folder)
+        } catch let e as GDALError {
+            throw KubuqiError.output(finalFolder, e.description)
+        }
+        try atomicWrite(Data(html(doc).utf8), to: folder.file("assessment.html"))
+    }
+
+    /// The three CSV tables, through OGR's CSV driver (RFC 4180 quoting).
+    static func writeTables(_ doc: Document, folder: OutputFolder) throws {
+        let labels = doc.classes.map { String($0.code) }
+        let countRows = doc.classes.indices.map { i in
+            VectorTable.Row(values: [.integer(doc.classes[i].code)] + doc.errorMatrixCounts[i].map { .integer($0) })
+        }
+        try VectorTable.write(path: folder.file("error-matrix-counts.csv"), driver: "CSV", layer: "counts", crsWKT: nil,
+                              columns: [("map_class", .integer)] + labels.map { ("ref_\($0)", .integer) }, rows: countRows)
+        let proportionRows = doc.classes.indices.map { i in
+            VectorTable.Row(values: [.integer(doc.classes[i].code)] + doc.errorMatrixAreaProportions[i].map { .real($0) })
+        }
+        try VectorTable.write(path: folder.file("error-matrix-proportions.csv"), driver: "CSV", layer: "proportions", crsWKT: nil,
+                              columns: [("map_class", .integer)] + labels.map { ("ref_\($0)", .real) }, rows: proportionRows)
+        func real(_ v: Double?) -> VectorTable.Value { v.map { .real($0) } ?? .null }
+        let columns: [(String, VectorTable.FieldType)] = [
+            ("code", .integer), ("name", .string), ("mapped_km2", .real), ("points", .integer),
+            ("users_accuracy", .real), ("users_se", .real), ("producers_accuracy", .real), ("producers_se", .real),
+            ("area_km2", .real), ("area_se_km2", .real), ("area_ci95_low_km2", .real), ("area_ci95_high_km2", .real)]
+        var rows = doc.classes.map { c in
+            VectorTable.Row(values: [
+                .integer(c.code), c.name.map { .string($0) } ?? .null, .real(c.mappedAreaKm2), .integer(c.samplePoints),
+                real(c.usersAccuracy?.value), real(c.usersAccuracy?.standardError), real(c.producersAccuracy?.value), real(c.producersAccuracy?.standardError),
+                .real(c.areaKm2.value), real(c.areaKm2.standardError), real(c.areaKm2.ci95Low), real(c.areaKm2.ci95High)])
+        }
+        rows.append(VectorTable.Row(values: [.null, .string("overall accuracy"), .null, .integer(doc.pointsUsed),
+                                             .real(doc.overallAccuracy.value), real(doc.overallAccuracy.standardError),
+                                             .null, .null, .null, .null, .null, .null]))
+        try VectorTable.write(path: folder.file("accuracy.csv"), driver: "CSV", layer: "accuracy", crsWKT: nil, columns: columns, rows: rows)
+    }
+
+    /// A self-contained HTML page.
+    static func html(_ doc: Document) -> String {
+        func esc(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        func pct(_ f: Figure?) -> String {
+            guard let f else { return "–" }
+            let v = String(format: "%.1f %%", f.value * 100)
+            return f.standardError.map { v + String(format: " ± %.1f", 1.96 * $0 * 100) } ?? v + " (no SE: one point)"
+        }
+        func km2(_ f: Figure) -> String {
+            let v = String(format: "%.4f", f.value)
+            return f.standardError.map { v + String(format: " ± %.4f", 1.96 * $0) } ?? v
+        }
+        let label = { (c: ClassFigures) in esc(c.name.map { "\(c.code) \($0)" } ?? String(c.code)) }
+        var rows = ""
+        for c in doc.classes {
+            rows += "<tr><td>\(label(c))</td><td>\(String(format: "%.4f", c.mappedAreaKm2))</td><td>\(c.samplePoints)</td>"
+            rows += "<td>\(pct(c.usersAccuracy))</td><td>\(pct(c.producersAccuracy))</td><td>\(km2(c.areaKm2))</td></tr>\n"
+        }
+        var matrix = "<tr><th>map \\ reference</th>" + doc.classes.map { "<th>\(label($0))</th>" }.joined() + "<th>n</th></tr>\n"
+        for (i, c) in doc.classes.enumerated() {
+            matrix += "<tr><th>\(label(c))</th>" + doc.errorMatrixCounts[i].enumerated().map { j, n in
+                "<td>\(n) <small>(\(String(format: "%.4f", doc.errorMatrixAreaProportions[i][j])))</small></td>"
+            }.joined() + "<td>\(doc.errorMatrixCounts[i].reduce(0, +))</td></tr>\n"
+        }
+        let excluded = doc.excluded.isEmpty ? "<p>Every point was used.</p>" :
+            "<ul>" + doc.excluded.map { "<li>\($0.points) left out: \(esc($0.reason)) (e.g. id \($0.exampleIDs.map(esc).joined(separator: ", ")))</li>" }.joined() + "</ul>"
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>Accuracy assessment of \(esc(doc.map))</title>
+        <style>body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}
+        td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f3f3f3}small{color:#666}</style></head><body>
+        <h1>Accuracy assessment and area estimates</h1>
+        <p>Map: <code>\(esc(doc.map))</code>. Design: <code>\(esc(doc.design))</code>. Labelled points: <code>\(esc(doc.points))</code>
+        (\(doc.pointsRead) read, \(doc.pointsUsed) used).</p>
+        \(excluded)
+        <p><b>Overall accuracy: \(pct(doc.overallAccuracy))</b> (95 % confidence interval).</p>
+        <h2>Per class</h2>
+        <table><tr><th>class</th><th>mapped km²</th><th>points</th><th>user's accuracy</th><th>producer's accuracy</th><th>estimated km² (95 % CI)</th></tr>
+        \(rows)</table>
+        <h2>Error matrix</h2>
+        <p>Sample counts, with the estimated proportion of area in brackets.</p>
+        <table>\(matrix)</table>
+        <p><small>\(esc(doc.method)) \(esc(doc.software)).</small></p>
+        </body></html>
+
+        """
+    }
+}

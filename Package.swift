@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // The C API of GDAL, found through pkg-config (Debian: libgdal-dev).
@@ -34,7 +35,13 @@ let package = Package(
         // The only module that talks to GDAL.
         .target(name: "KubuqiGDAL", dependencies: ["CGDAL", "KubuqiRaster"]),
         // The library functions behind each command (read window -> kernel -> write window).
-        .target(name: "KubuqiMonitorKit", dependencies: ["CLibCrypto", "KubuqiGDAL", "KubuqiRaster", "KubuqiIndicators", "KubuqiFixtures"]),
+        .target(
+            name: "KubuqiMonitorKit",
+            dependencies: [
+                "CLibCrypto", "KubuqiGDAL", "KubuqiRaster", "KubuqiIndicators", "KubuqiFixtures",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         // SDG 15.3.1 sub-indicators (LPD, land cover, SOC, one-out-all-out) over buffers. No GDAL here.
         .target(name: "KubuqiIndicators", dependencies: ["KubuqiRaster"]),
         // Deterministic synthetic study area with planted truth (Fixtures/, the course, demo).

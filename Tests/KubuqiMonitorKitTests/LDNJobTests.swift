@@ -120,7 +120,7 @@ final class LDNJobTests: XCTestCase {
         // A typo'd key on line 12 of the config.
         assertInputError(try LDNTestRegion.config(tmp, extra: "[soc2]\nbaseline = 1\n"), ["ldn.toml", "soc2", "unknown key"])
         assertInputError(try LDNTestRegion.config(tmp, extra: "", periods: "[periods]\nbaseline = [2000, 2010]\nreporting = [[2008, 2010]\n"),
-                         ["ldn.toml:", "array is not closed"])
+                         ["ldn.toml:", "parsing array: encountered end-of-file"])
         assertInputError(try LDNTestRegion.config(tmp, extra: "", periods: "[periods]\nbaseline = 2000\n"), ["ldn.toml:13:", "periods.baseline", "[first year, last year]"])
         assertInputError(try LDNTestRegion.config(tmp, extra: "", periods: "[periods]\nbaseline = [2000, 2010]\nreportng = [[2008, 2010]]\n"),
                          ["ldn.toml:14:", "periods.reportng", "unknown key"])

@@ -1,17 +1,21 @@
 import Foundation
 import KubuqiRaster
 
-/// Reads typed values out of a parsed TOML table, strictly: a wrong type, a
-/// missing required key or a key nobody reads is an error naming the file,
-/// the line and the key. Relative paths are resolved against the config's folder.
+/// Reads typed values out of a parsed config table (``ConfigDocument``), strictly: a wrong
+/// type, a value out of its range, a missing required key or a key nobody reads is an error
+/// naming the file, the line and the key. Numbers must be finite; years lie in
+/// ``plausibleYears``. Relative paths are resolved against the config's folder.
 public final class ConfigReader {
     /// The config file (for messages and relative paths).
     public let file: String
-    private let table: TOMLTable
+    private let table: ConfigTable
     private let prefix: String
 
+    /// The years a config may name (the same span band descriptions are searched for).
+    public static let plausibleYears = 1900...2199
+
     /// Reads the root table of `file`.
-    public init(file: String, table: TOMLTable, prefix: String = "") {
+    public init(file: String, table: ConfigTable, prefix: String = "") {
         self.file = file
         self.table = table
         self.prefix = prefix
@@ -28,7 +32,7 @@ public final class ConfigReader {
         return KubuqiError(.input, "\(file):\(line > 0 ? "\(line):" : "") \(key.map { name($0) + ": " } ?? "")\(message)")
     }
 
-    private func fetch(_ key: String) -> TOMLValue? { table[key] }
+    private func fetch(_ key: String) -> ConfigValue? { table[key] }
 
     /// Whether the key is present.
     public func has(_ key: String) -> Bool { table[key] != nil }
@@ -47,14 +51,35 @@ public final class ConfigReader {
         return s
     }
 
-    /// A number (integer or float), nil when absent.
+    /// A finite number (integer or float), nil when absent; inf and nan are refused.
     public func number(_ key: String) throws -> Double? {
         guard let v = fetch(key) else { return nil }
         switch v {
         case .integer(let i): return Double(i)
-        case .float(let d): return d
+        case .float(let d):
+            guard d.isFinite else { throw error(key, "must be a finite number, got \(d)") }
+            return d
         default: throw error(key, "expected a number, got \(v.typeName) \(v)")
         }
+    }
+
+    /// A number strictly greater than 0 that is also finite and non-zero as a Float
+    /// (what the rasters are scaled with); nil when absent.
+    public func positiveFloat(_ key: String) throws -> Float? {
+        guard let d = try number(key) else { return nil }
+        guard d > 0 else { throw error(key, "must be greater than 0, got \(d)") }
+        let f = Float(d)
+        guard f.isFinite, f.isNormal else { throw error(key, "\(d) is outside the range of a 32-bit float (about 1e-38 to 3e38)") }
+        return f
+    }
+
+    /// A year: an integer within ``plausibleYears``.
+    func year(_ v: ConfigValue, key: String) throws -> Int {
+        guard case .integer(let y) = v else { throw error(key, "expected a year, got \(v.typeName) \(v)") }
+        guard Self.plausibleYears.contains(y) else {
+            throw error(key, "\(y) is not a plausible year (\(Self.plausibleYears.lowerBound)-\(Self.plausibleYears.upperBound))")
+        }
+        return y
     }
 
     /// A path, resolved against the config's folder; nil when absent.
@@ -74,10 +99,9 @@ public final class ConfigReader {
         return try yearRange(v, key: key)
     }
 
-    func yearRange(_ v: TOMLValue, key: String) throws -> ClosedRange<Int> {
-        guard case .array(let a) = v, a.count == 2, case .integer(let y0) = a[0], case .integer(let y1) = a[1] else {
-            throw error(key, "expected [first year, last year], got \(v)")
-        }
+    func yearRange(_ v: ConfigValue, key: String) throws -> ClosedRange<Int> {
+        guard case .array(let a) = v, a.count == 2 else { throw error(key, "expected [first year, last year], got \(v)") }
+        let y0 = try year(a[0], key: key), y1 = try year(a[1], key: key)
         guard y0 <= y1 else { throw error(key, "the first year \(y0) is after the last year \(y1)") }
         return y0...y1
     }
@@ -89,14 +113,25 @@ public final class ConfigReader {
         return try a.map { try yearRange($0, key: key) }
     }
 
-    /// `{ 2000 = "a.tif", 2024 = "b.tif" }`: paths by year, resolved.
+    /// `{ 2000 = "a.tif", 2024 = "b.tif" }`: paths by year, resolved. Keys are years written
+    /// as plain digits within ``plausibleYears``; two keys naming one year (`2000`, `02000`) are an error.
     public func pathsByYear(_ key: String) throws -> [Int: String]? {
         guard let v = fetch(key) else { return nil }
         guard case .table(let t) = v else { throw error(key, "expected { YEAR = \"path\", ... }, got \(v.typeName)") }
-        var out: [Int: String] = [:]
+        var out: [Int: String] = [:], keyOfYear: [Int: String] = [:]
         for k in t.keys {
-            guard let year = Int(k) else { throw error(key, "'\(k)' is not a year") }
+            guard !k.isEmpty, k.allSatisfy({ $0.isASCII && $0.isNumber }), let year = Int(k) else { throw error(key, "'\(k)' is not a year") }
+            if let other = keyOfYear[year] { throw error(key, "'\(other)' and '\(k)' both name the year \(year)") }
+            keyOfYear[year] = k
+        }
+        for k in t.keys {
+            let year = Int(k)!
+            guard Self.plausibleYears.contains(year) else {
+                throw error(key, "\(k) is not a plausible year (\(Self.plausibleYears.lowerBound)-\(Self.plausibleYears.upperBound))")
+            }
+            guard String(year) == k else { throw error(key, "write the year '\(k)' as \(year)") }
             guard case .string(let p) = t[k]! else { throw error(key, "the value for \(k) must be a path string") }
+            guard !p.isEmpty else { throw error(key, "the path for \(k) is empty") }
             out[year] = resolve(p)
         }
         return out

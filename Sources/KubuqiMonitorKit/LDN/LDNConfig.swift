@@ -66,15 +66,7 @@ public struct LDNConfig: Sendable {
 
     /// Reads and validates the config's syntax and keys (not yet the files' contents).
     public static func load(_ path: String) throws -> LDNConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw KubuqiError.input(path, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw KubuqiError.input(path, "is not UTF-8 text") }
-        let root: TOMLTable
-        do { root = try TOMLParser.parse(text) } catch let e as TOMLParser.SyntaxError {
-            throw KubuqiError(.input, "\(path):\(e.line): \(e.message)")
-        }
-        let r = ConfigReader(file: path, table: root)
+        let r = ConfigReader(file: path, table: try ConfigDocument.load(path))
         let sections = ["productivity", "landcover", "soc", "periods", "zones"]
         try r.rejectUnknown(known: sections)
 
@@ -89,7 +81,7 @@ public struct LDNConfig: Sendable {
         } else if let files = try p.pathsByYear("files") {
             productivity = .files(files)
         }
-        let scale = try p.number("scale").map(Float.init)
+        let scale = try p.positiveFloat("scale")
         let lpd = try p.path("lpd")
         let eco = try p.path("ecological_units")
         let minimumSlope = try p.number("minimum_slope") ?? 0

@@ -52,6 +52,7 @@ enum AccuracyReport {
         var errorMatrixCounts: [[Int]]
         var errorMatrixAreaProportions: [[Double]]
         var overallAccuracy: Figure
+        var notes: [String]
         var method: String
         var software: String
     }
@@ -69,7 +70,7 @@ enum AccuracyReport {
         return Document(design: designPath, points: pointsPath, map: d.map, pointsRead: r.pointsRead, pointsUsed: r.pointsUsed,
                         excluded: r.excluded.map { Exclusion(reason: $0.reason, points: $0.count, exampleIDs: $0.examples) },
                         classes: classes, errorMatrixCounts: e.counts, errorMatrixAreaProportions: e.proportions,
-                        overallAccuracy: Figure(e.overallAccuracy), method: method, software: ToolVersion.nameAndVersion)
+                        overallAccuracy: Figure(e.overallAccuracy), notes: r.notes, method: method, software: ToolVersion.nameAndVersion)
     }
 
     /// Writes every output into `folder` (the staging folder; messages name `finalFolder`).
@@ -154,6 +155,7 @@ enum AccuracyReport {
         <p>Map: <code>\(esc(doc.map))</code>. Design: <code>\(esc(doc.design))</code>. Labelled points: <code>\(esc(doc.points))</code>
         (\(doc.pointsRead) read, \(doc.pointsUsed) used).</p>
         \(excluded)
+        \(doc.notes.isEmpty ? "" : "<ul>" + doc.notes.map { "<li>Note: \(esc($0))</li>" }.joined() + "</ul>")
         <p><b>Overall accuracy: \(pct(doc.overallAccuracy))</b> (95 % confidence interval).</p>
         <h2>Per class</h2>
         <table><tr><th>class</th><th>mapped km²</th><th>points</th><th>user's accuracy</th><th>producer's accuracy</th><th>estimated km² (95 % CI)</th></tr>

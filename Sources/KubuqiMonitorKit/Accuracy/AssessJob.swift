@@ -20,6 +20,8 @@ public enum AssessJob {
         public var pointsUsed: Int
         /// Points left out, by reason (in words), with up to three ids each.
         public var excluded: [(reason: String, count: Int, examples: [String])]
+        /// Caveats about the estimates (strata whose points all agree, strata of one point).
+        public var notes: [String]
     }
 
     /// Runs `assess`.
@@ -27,6 +29,7 @@ public enum AssessJob {
         let design = try SampleDesign.read(o.design)
         let sample = try LabelledSample.read(o.points, design: design, referenceField: o.referenceField)
         let result = try estimate(design, sample: sample, points: o.points)
+        for note in result.notes { Diagnostics.note(note) }
         let folder = try OutputFolder(o.outputFolder)
         try folder.runStaged { _, stage in
             try AccuracyReport.write(result, pointsPath: o.points, designPath: o.design, to: stage, finalFolder: o.outputFolder)
@@ -58,6 +61,23 @@ public enum AssessJob {
             guard let n = sample.excluded[why], n > 0 else { return nil }
             return (why.rawValue, n, sample.examples[why] ?? [])
         }
-        return Result(design: design, estimate: estimate, pointsRead: sample.read, pointsUsed: sample.pairs.count, excluded: excluded)
+        return Result(design: design, estimate: estimate, pointsRead: sample.read, pointsUsed: sample.pairs.count,
+                      excluded: excluded, notes: caveats(design, counts: counts))
+    }
+
+    /// Strata whose sample cannot show their errors: a single point (no standard error), or
+    /// every point of one reference class (a standard error of 0, whatever errors the stratum
+    /// holds below about 1 in n).
+    static func caveats(_ design: SampleDesign, counts: [[Int]]) -> [String] {
+        design.strata.indices.compactMap { i in
+            let s = design.strata[i], n = counts[i].reduce(0, +)
+            let label = s.name.map { "\(s.code) (\($0))" } ?? String(s.code)
+            if n == 1 { return "stratum \(label) has one labelled point: no standard error can be given for the estimates it enters" }
+            if n >= 2, let j = counts[i].firstIndex(of: n) {
+                let ref = design.strata[j].code
+                return "stratum \(label): all \(n) points are class \(ref), so it adds nothing to the standard errors; errors rarer than about 1 in \(n) pixels of it are not seen (add points to narrow this)"
+            }
+            return nil
+        }
     }
 }

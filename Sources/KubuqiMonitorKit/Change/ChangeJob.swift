@@ -8,8 +8,11 @@ public struct ChangeResult: Sendable {
     public var files: [String: String]
     /// The thresholds used.
     public var thresholds: ChangeThresholds
-    /// Pixels and areas per (zone, class) after the minimum mapping unit.
+    /// Pixels and areas per class over the whole area (zone 0) after the minimum mapping unit.
     public var tally: ClassAreaTally
+    /// With zones: pixels and areas per (zone, class), each zone with its full area
+    /// (overlapping zones count shared pixels in each; zone 0 = outside every zone).
+    public var zoneTally: ClassAreaTally?
     /// Statistics of the change value over pixels valid at both dates.
     public var difference: SummaryStatistics
     /// The one-paragraph summary printed on stdout.
@@ -63,14 +66,14 @@ public enum ChangeJob {
 
             // 5. Areas per class (and zone) from the final class raster.
             let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
-            let tally = try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
+            let (tally, zoneTally) = try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
 
             // 6. Quicklook, tables, summary.
             var result = ChangeResult(files: ["class": classPath, "magnitude": out.file("change-magnitude.tif")],
-                                      thresholds: thresholds, tally: tally, difference: stats, summary: "")
+                                      thresholds: thresholds, tally: tally, zoneTally: zoneTally, difference: stats, summary: "")
             if o.method == .cva { result.files["direction"] = out.file("change-direction.tif") }
             let report = ChangeReport(options: o, grid: grid, before: setup.before, after: setup.after, thresholds: thresholds,
-                                      difference: stats, tally: tally, zoneNames: zoning?.names ?? [:], mmuPixels: mmuPixels)
+                                      difference: stats, tally: tally, zoneTally: zoneTally, zoneNames: zoning?.names ?? [:], mmuPixels: mmuPixels)
             try report.writeTables(json: out.file("change-stats.json"), csv: out.file("change-stats.csv"))
             try report.writeQuicklook(classPath: classPath, to: out.file("quicklook.png"))
             result.files["json"] = out.file("change-stats.json")
@@ -268,14 +271,15 @@ public enum ChangeJob {
         }
     }
 
-    static func tallyAreas(classPath: String, zones: ZoneLayer?, grid: Grid, quiet: Bool) throws -> ClassAreaTally {
+    /// Areas per class of the final class raster over the whole area and, with zones, per zone.
+    static func tallyAreas(classPath: String, zones: ZoneLayer?, grid: Grid, quiet: Bool) throws -> (ClassAreaTally, ClassAreaTally?) {
         var inputs = [PixelInput(band: try Dataset.open(classPath).band(1))]
-        if let z = zones { inputs.append(PixelInput(band: try Dataset.open(z.raster).band(1))) }
-        let counter = AreaCounter(grid: grid, nodataCode: Int(ChangeClass.nodata))
+        for z in zones?.rasters ?? [] { inputs.append(PixelInput(band: try Dataset.open(z).band(1))) }
+        let counter = AreaCounter(grid: grid, nodataCode: Int(ChangeClass.nodata), zones: Array(inputs.indices.dropFirst()))
         let copy: SpectralIndex.Kernel = { ins, _, out in _ = out.update(fromContentsOf: ins[0]) }
         let outputs = inputs.indices.map { PixelOutput(kernel: copy, inputs: [$0], spec: nil) }
         _ = try StreamedCalculation.run(inputs: inputs, outputs: outputs, observer: counter,
                                         progress: ProgressBar("areas", quiet: quiet).update)
-        return counter.merged()
+        return (counter.mergedWhole(), zones == nil ? nil : counter.mergedZones())
     }
 }

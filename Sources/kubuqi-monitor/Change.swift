@@ -78,7 +78,9 @@ extension KubuqiMonitor {
         func changeOptions() throws -> ChangeOptions {
             guard let m = ChangeOptions.Method(rawValue: method.lowercased()) else { throw ValidationError("--method must be diff or cva") }
             guard let rule = ThresholdMethod(parsing: threshold) else {
-                throw ValidationError("--threshold must be fixed:V, fixed:V,S, sigma:K or otsu; got '\(threshold)'")
+                let parsed = ThresholdMethod(parsingSyntax: threshold)
+                throw ValidationError(parsed?.problem.map { "--threshold \(threshold): \($0)" }
+                                      ?? "--threshold must be fixed:V, fixed:V,S, sigma:K or otsu (V, S, K above 0); got '\(threshold)'")
             }
             let unit = try mmu.map { text -> ChangeOptions.MinimumMappingUnit in
                 guard let u = ChangeOptions.MinimumMappingUnit(parsing: text) else { throw ValidationError("--mmu must be pixels (12) or hectares (0.5ha); got '\(text)'") }

@@ -44,7 +44,7 @@ public enum ChangeJob {
             // 2. Statistics pass (sigma and Otsu need the whole scene first).
             let survey = try statisticsPass(setup, region: nil, quiet: o.quiet)
             let stats = survey.difference.summary
-            let thresholds = try deriveThresholds(o, setup: setup, figures: survey)
+            let thresholds = try deriveThresholds(o, before: setup.before[0].path, after: setup.after[0].path, figures: survey)
 
             // 3. Class, magnitude (and direction) rasters.
             let classPath = out.file("change-class.tif"), unsieved = out.file(".change-class.unsieved.tif")
@@ -86,8 +86,9 @@ public enum ChangeJob {
         return published
     }
 
-    /// One index per date for diff, two for CVA.
+    /// One index per date for diff, two for CVA; a usable threshold rule.
     static func checkIndices(_ o: ChangeOptions) throws {
+        if let problem = o.threshold.problem { throw KubuqiError(.usage, "--threshold \(o.threshold): \(problem)") }
         let expectedIndices = o.method == .diff ? 1 : 2
         guard o.indices.count == expectedIndices else {
             throw KubuqiError(.usage, "--method \(o.method.rawValue) takes \(expectedIndices) ind\(expectedIndices == 1 ? "ex" : "ices"), got \(o.indices.joined(separator: ","))")
@@ -155,13 +156,20 @@ public enum ChangeJob {
     }
 
     /// The thresholds from the region's figures; input errors when there is nothing to compare.
-    static func deriveThresholds(_ o: ChangeOptions, setup: Setup, figures: ChangeTileFigures) throws -> ChangeThresholds {
+    /// A threshold is never 0: when the change values are constant (an unchanged
+    /// pair gives 0 everywhere) sigma and otsu have nothing to separate, and the run
+    /// stops with the reason instead of classing every pixel as change.
+    static func deriveThresholds(_ o: ChangeOptions, before: String, after: String, figures: ChangeTileFigures) throws -> ChangeThresholds {
         let stats = figures.difference.summary
         guard stats.count > 0 else {
-            throw KubuqiError(.input, "\(setup.before[0].path) and \(setup.after[0].path): no pixel is valid at both dates (all nodata); nothing to compare")
+            throw KubuqiError(.input, "\(before) and \(after): no pixel is valid at both dates (all nodata); nothing to compare")
         }
         guard let thresholds = o.threshold.thresholds(statistics: stats, absoluteHistogram: figures.absoluteHistogram) else {
-            throw KubuqiError(.input, "\(setup.before[0].path): cannot derive \(o.threshold) thresholds (the change values are constant)")
+            let value = stats.count > 0 && stats.maximum - stats.minimum <= ThresholdMethod.constantSpread(stats) ? String(format: "%g", stats.mean ?? stats.minimum) : nil
+            let what = value.map { $0 == "0" || $0 == "-0" ? "the change is 0 at every valid pixel (the two dates are identical there)" : "the change is \($0) at every valid pixel" }
+                ?? "the change values hardly vary (standard deviation \(String(format: "%g", stats.standardDeviation ?? 0)))"
+            throw KubuqiError(.input, "\(before) and \(after): \(what), so \(o.threshold) thresholds would be 0 and class every pixel as change; "
+                              + "there is no change to separate (give --threshold fixed:V to class a uniform shift)")
         }
         return thresholds
     }

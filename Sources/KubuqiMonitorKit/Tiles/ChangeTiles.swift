@@ -32,7 +32,7 @@ extension ChangeJob {
 
         let thresholds: ChangeThresholds
         if let reduced, let figures = reduced.0.change {
-            thresholds = try deriveThresholds(o, setup: setup, figures: figures)
+            thresholds = try deriveThresholds(o, before: setup.before[0].path, after: setup.after[0].path, figures: figures)
         } else {
             thresholds = o.threshold.thresholds(statistics: SummaryStatistics(), absoluteHistogram: Histogram(lowerBound: 0, upperBound: 1, bins: 1))!
         }
@@ -80,12 +80,7 @@ extension ChangeJob {
         defer { work.remove() }
         let (before, after) = try indexRasters(o, work: work)
         let grid = plan.grid.grid
-        guard merged.difference.count > 0 else {
-            throw KubuqiError(.input, "\(before[0].path) and \(after[0].path): no pixel is valid at both dates (all nodata); nothing to compare")
-        }
-        guard let thresholds = o.threshold.thresholds(statistics: merged.difference.summary, absoluteHistogram: merged.absoluteHistogram) else {
-            throw KubuqiError(.input, "\(before[0].path): cannot derive \(o.threshold) thresholds (the change values are constant)")
-        }
+        let thresholds = try deriveThresholds(o, before: before[0].path, after: after[0].path, figures: merged)
         var files: [String: String] = [:]
         files["magnitude"] = try mosaic.assemble("change-magnitude.tif").raster
         if o.method == .cva { files["direction"] = try mosaic.assemble("change-direction.tif").raster }

@@ -88,7 +88,11 @@ extension KubuqiMonitor {
             }
             let options = ChangeOptions(
                 before: before, after: after, outputFolder: output, sensor: try sensor.map { try SensorPreset(name: $0) },
-                method: m, indices: indices.map { $0.split(separator: ",").map { String($0).lowercased() } },
+                method: m, indices: try indices.map { list in
+                    let names = list.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces).lowercased() }
+                    do { try ListValidation.checkIndexNames(names, option: "--index") } catch let e as KubuqiError { throw ValidationError(e.message) }
+                    return names
+                },
                 threshold: rule, mmu: unit, align: align, zones: zones, zoneField: zoneField,
                 creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions), quiet: global.quiet)
             return options

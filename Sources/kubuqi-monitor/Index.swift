@@ -128,9 +128,12 @@ extension KubuqiMonitor {
         }
 
         func indexOptions() throws -> IndexOptions {
-            var names = indexList.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+            var names = indexList.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
             if let name { names.insert(name, at: 0) }
             guard !names.isEmpty else { throw ValidationError("name an index, or several with --index a,b,c (see --list)") }
+            do { try ListValidation.checkIndexNames(names, option: name != nil && indexList != nil ? "NAME and --index" : "--index") } catch let e as KubuqiError {
+                throw ValidationError(e.message)
+            }
             var bands: [BandRole: BandSelection] = [:]
             for item in bandItems {
                 guard let eq = item.firstIndex(of: "="), let role = BandRole(rawValue: String(item[..<eq]).lowercased()) else {
@@ -160,9 +163,10 @@ extension KubuqiMonitor {
             }
             var breaks: [Float]?
             if let gradeBreaks {
-                let values = gradeBreaks.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
-                guard values.count == 4 else { throw ValidationError("--grade-breaks needs four comma-separated numbers") }
-                breaks = values
+                switch ListValidation.ascendingNumbers(gradeBreaks, count: 4) {
+                case .success(let values): breaks = values
+                case .failure(let e): throw ValidationError("--grade-breaks \(e.message)")
+                }
             }
             let spec = try output.spec()
             let options = IndexOptions(

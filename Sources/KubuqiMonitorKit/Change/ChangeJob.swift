@@ -89,6 +89,7 @@ public enum ChangeJob {
     /// One index per date for diff, two for CVA; a usable threshold rule.
     static func checkIndices(_ o: ChangeOptions) throws {
         if let problem = o.threshold.problem { throw KubuqiError(.usage, "--threshold \(o.threshold): \(problem)") }
+        try ListValidation.checkIndexNames(o.indices, option: "--index")
         let expectedIndices = o.method == .diff ? 1 : 2
         guard o.indices.count == expectedIndices else {
             throw KubuqiError(.usage, "--method \(o.method.rawValue) takes \(expectedIndices) ind\(expectedIndices == 1 ? "ex" : "ices"), got \(o.indices.joined(separator: ","))")

@@ -21,6 +21,10 @@ public enum IndexJob {
     public static func run(_ options: IndexOptions, progress: ((Double) -> Void)? = nil, region: Window? = nil,
                            checkGrid: ((Grid) throws -> Void)? = nil) throws -> [IndexResult] {
         guard !options.indices.isEmpty else { throw KubuqiError(.usage, "name at least one index (see index --list)") }
+        try ListValidation.checkIndexNames(options.indices, option: "--index")
+        if let b = options.sceneDependent.gradeBreaks, DesertificationGrades(thresholds: b) == nil {
+            throw KubuqiError(.usage, "--grade-breaks needs four ascending DDI values, got \(b)")
+        }
         let indices = try options.indices.map { try resolve($0, options: options) }
         var scene = try options.scene.map { try $0.sensor.load($0.path, options: options.sensorOptions) }
         for (role, selection) in options.bands {

@@ -47,6 +47,10 @@ extension KubuqiMonitor {
         var zones: String?
         @Option(help: ArgumentHelp("The attribute naming each zone of a vector zone file.", valueName: "FIELD"))
         var zoneField: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Scale of the index rasters: index = value x scale + offset (e.g. 0.0001 for NDVI x 10000), over their declared scale.", valueName: "S"))
+        var scale: Float?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Offset of the index rasters (may be negative, e.g. --offset -0.2).", valueName: "O"))
+        var offset: Float?
         @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The output folder (created if its parent exists).", valueName: "OUTDIR"))
         var output: String
         @Option(name: .customLong("co"), help: ArgumentHelp("A GDAL creation option for the rasters (repeatable).", valueName: "KEY=VALUE"))
@@ -93,7 +97,7 @@ extension KubuqiMonitor {
                     do { try ListValidation.checkIndexNames(names, option: "--index") } catch let e as KubuqiError { throw ValidationError(e.message) }
                     return names
                 },
-                threshold: rule, mmu: unit, align: align, zones: zones, zoneField: zoneField,
+                threshold: rule, mmu: unit, align: align, zones: zones, zoneField: zoneField, scale: scale, offset: offset,
                 creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions), quiet: global.quiet)
             return options
         }

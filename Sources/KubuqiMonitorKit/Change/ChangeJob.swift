@@ -90,6 +90,13 @@ public enum ChangeJob {
     static func checkIndices(_ o: ChangeOptions) throws {
         if let problem = o.threshold.problem { throw KubuqiError(.usage, "--threshold \(o.threshold): \(problem)") }
         try ListValidation.checkIndexNames(o.indices, option: "--index")
+        if o.scale != nil || o.offset != nil {
+            guard o.sensor == nil else {
+                throw KubuqiError(.usage, "--scale/--offset apply to index rasters; with --sensor the indices are computed from the scenes' own scaling")
+            }
+            if let s = o.scale, !(s.isFinite && s > 0) { throw KubuqiError(.usage, "--scale must be a finite number above 0, got \(s)") }
+            if let f = o.offset, !f.isFinite { throw KubuqiError(.usage, "--offset must be a finite number, got \(f)") }
+        }
         let expectedIndices = o.method == .diff ? 1 : 2
         guard o.indices.count == expectedIndices else {
             throw KubuqiError(.usage, "--method \(o.method.rawValue) takes \(expectedIndices) ind\(expectedIndices == 1 ? "ex" : "ices"), got \(o.indices.joined(separator: ","))")
@@ -141,12 +148,41 @@ public enum ChangeJob {
             Diagnostics.note("--align: resampled \(b.dataset.path) onto the grid of \(beforeBands[0].dataset.path) (bilinear)")
         }
         var inputs: [PixelInput] = []
-        for k in 0..<expectedIndices { inputs += [PixelInput.declared(beforeBands[k]), PixelInput.declared(afterBands[k])] }
+        for k in 0..<expectedIndices { inputs += [scaled(beforeBands[k], o), scaled(afterBands[k], o)] }
+        warnOutOfRange(inputs, indices: (0..<expectedIndices).flatMap { [o.indices[$0], o.indices[$0]] }, scaleGiven: o.scale != nil)
         let signs: [Float] = o.indices.map { inverted.contains($0.lowercased()) ? -1 : 1 }
         return Setup(before: before, after: after, inputs: inputs, grid: grid, signs: signs,
                      change: changeKernel(method: o.method, signs: signs), inputOrder: Array(0..<inputs.count),
                      histogramLimit: changeRange(inputs, method: o.method))
     }
+
+    /// An index raster read with --scale/--offset when given (over its declared scaling), else its declared scaling.
+    static func scaled(_ band: RasterBand, _ o: ChangeOptions) -> PixelInput {
+        guard o.scale != nil || o.offset != nil else { return PixelInput.declared(band) }
+        let scale = o.scale ?? 1, offset = o.offset ?? 0
+        if let d = band.declaredScaling, Float(d.scale) != scale || Float(d.offset) != offset {
+            Diagnostics.note("\(band.dataset.path) declares scale \(d.scale) and offset \(d.offset); --scale/--offset override them (\(scale), \(offset))")
+        }
+        return PixelInput(band: band, scale: scale, offset: offset)
+    }
+
+    /// Warns when an input's values (as scaled) are far outside its index's range: more than
+    /// `outOfRangeFactor` times the range's largest magnitude (NDVI beyond +-5), the mark of an
+    /// index stored x10000 (or x100) without scale metadata, or of an undeclared nodata value.
+    static func warnOutOfRange(_ inputs: [PixelInput], indices: [String], scaleGiven: Bool) {
+        for (input, name) in zip(inputs, indices) {
+            guard let range = IndexJob.valueRange(name), let r = try? input.band.approximateRange() else { continue }
+            let lo = r.min * Double(input.scale) + Double(input.offset), hi = r.max * Double(input.scale) + Double(input.offset)
+            let bound = Double(max(abs(range.lowerBound), abs(range.upperBound)))
+            let largest = max(abs(lo), abs(hi))
+            guard largest > outOfRangeFactor * bound else { continue }
+            let hint = scaleGiven ? "check --scale/--offset" : "is it stored x\(String(format: "%.0f", pow(10, (log10(largest / bound)).rounded(.up)))) without scale metadata? give --scale \(String(format: "%g", pow(10, -(log10(largest / bound)).rounded(.up))))"
+            Diagnostics.warn("\(input.band.dataset.path): \(name.uppercased()) values span \(String(format: "%g", lo))..\(String(format: "%g", hi)), far outside \(name.uppercased())'s \(String(format: "%g", range.lowerBound))..\(String(format: "%g", range.upperBound)); \(hint)")
+        }
+    }
+
+    /// How far outside an index's range values must be for the warning.
+    static let outOfRangeFactor = 5.0
 
     /// The statistics pass over the grid (or one region of it): exact moments of d and the |d| histogram.
     static func statisticsPass(_ setup: Setup, region: Window?, quiet: Bool) throws -> ChangeTileFigures {

@@ -228,6 +228,15 @@ public enum IndexJob {
         return index
     }
 
+    /// The range an index's values are expected in (nil for an unknown name): the
+    /// catalogue's, FVC 0..1, DDI -3..3.
+    public static func valueRange(_ name: String) -> ClosedRange<Float>? {
+        let lower = name.lowercased()
+        if lower == "fvc" { return 0...1 }
+        if lower == "ddi" { return -3...3 }
+        return SpectralIndex.named(lower)?.validRange
+    }
+
     /// Every index name `index` accepts.
     public static var allNames: [String] { SpectralIndex.catalogue.map(\.name) + ["fvc", "ddi"] }
 

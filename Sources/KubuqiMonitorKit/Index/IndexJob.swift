@@ -22,6 +22,8 @@ public enum IndexJob {
                            checkGrid: ((Grid) throws -> Void)? = nil) throws -> [IndexResult] {
         guard !options.indices.isEmpty else { throw KubuqiError(.usage, "name at least one index (see index --list)") }
         try ListValidation.checkIndexNames(options.indices, option: "--index")
+        guard options.scale.isFinite, options.scale > 0 else { throw KubuqiError(.usage, "--scale must be a finite number above 0, got \(options.scale)") }
+        guard options.offset.isFinite else { throw KubuqiError(.usage, "--offset must be a finite number, got \(options.offset)") }
         if let b = options.sceneDependent.gradeBreaks, DesertificationGrades(thresholds: b) == nil {
             throw KubuqiError(.usage, "--grade-breaks needs four ascending DDI values, got \(b)")
         }
@@ -29,7 +31,9 @@ public enum IndexJob {
         var scene = try options.scene.map { try $0.sensor.load($0.path, options: options.sensorOptions) }
         for (role, selection) in options.bands {
             if scene == nil { scene = Scene(sensor: "bands given by role", source: "command line", bands: [:]) }
-            scene!.bands[role] = SceneBand(selection, scale: options.scale, offset: options.offset)
+            let scaled = options.scale != 1 || options.offset != 0
+            scene!.bands[role] = SceneBand(selection, scale: options.scale, offset: options.offset,
+                                           plausible: scaled ? ReflectanceRange.generic : ReflectanceRange.unscaled)
         }
 
         // The roles needed, each read once however many indices use it.
@@ -69,16 +73,24 @@ public enum IndexJob {
             }
         }
 
+        // Reflectance outside its plausible range is nodata; the share outside is reported after the run.
         let inputs = zip(bands, sceneBands).map { band, sb in
             PixelInput(band: band, scale: sb.scale, offset: sb.offset, nodata: sb.nodata.map { Optional($0) } ?? nil,
-                       validMaximum: sb.validMaximum)
+                       validMaximum: sb.validMaximum, validRange: sb.plausible,
+                       rangeCheck: RangeCheck(sb.plausible == ReflectanceRange.unscaled ? ReflectanceRange.generic : sb.plausible ?? ReflectanceRange.generic))
         }
         let mask = maskBand.map { PixelMask(band: $0, rule: scene!.mask!.rule) }
         try checkGrid?(bands[0].dataset.grid)
 
         // FVC and DDI need figures of the whole scene first.
         let fixed = try settleSceneDependent(indices, roles: roles, inputs: inputs, mask: mask, options: options)
-        let kernels = indices.map { fixed.kernels[$0.name] ?? $0.kernel }
+        // With --ot Int16 the values are quantised as written (x 10000, rounded, clamped), so the
+        // statistics describe the file, not values it cannot hold.
+        let kernels = indices.map { index -> SpectralIndex.Kernel in
+            let k = fixed.kernels[index.name] ?? index.kernel
+            guard let encoding = options.encoding.int16Encoding else { return k }
+            return { ins, nodata, out in k(ins, nodata, out); quantise(out, encoding) }
+        }
 
         try RasterOutputSpec.checkCreationOptions(options.creationOptions, output: options.output,
                                                   encodings: [options.encoding] + (fixed.grades != nil ? [.classes] : []))
@@ -126,9 +138,42 @@ public enum IndexJob {
             throw error
         }
         if fixed.grades != nil { try ClassLegend.attach(to: allPaths.last!, entries: SceneDependentIndex.gradeLegend) }
+        reportRanges(inputs, roles: roles, sceneBands: sceneBands, byRole: Set(options.bands.keys))
         let grid = region.map { bands[0].dataset.grid.subgrid($0) } ?? bands[0].dataset.grid
         return zip(names, zip(allPaths, stats)).map { name, ps in
             IndexResult(index: name, path: ps.0, width: grid.width, height: grid.height, statistics: ps.1)
+        }
+    }
+
+    /// Values as an Int16 x 10000 file holds them (rounded, clamped to +-3.2767; NaN stays NaN).
+    static func quantise(_ out: UnsafeMutableBufferPointer<Float>, _ encoding: ScaledInt16) {
+        let lo: Float = -32767, hi: Float = 32767
+        for i in 0..<out.count where !out[i].isNaN {
+            out[i] = min(max((out[i] * encoding.scale).rounded(.toNearestOrAwayFromZero), lo), hi) / encoding.scale
+        }
+    }
+
+    /// Says when a large share of a band's values was outside its plausible reflectance
+    /// (more than ``ReflectanceRange/reportedShare``), and notes any smaller share made nodata.
+    static func reportRanges(_ inputs: [PixelInput], roles: [BandRole], sceneBands: [SceneBand], byRole: Set<BandRole>) {
+        for (i, input) in inputs.enumerated() {
+            guard let check = input.rangeCheck, check.result.outside > 0 else { continue }
+            let sb = sceneBands[i], role = roles[i].rawValue, path = input.band.dataset.path
+            let percent = String(format: "%.1f %%", 100 * check.share)
+            let range = "\(String(format: "%g", check.range.lowerBound))..\(String(format: "%g", check.range.upperBound))"
+            let unscaled = sb.plausible == ReflectanceRange.unscaled
+            if check.share > ReflectanceRange.reportedShare {
+                if unscaled {
+                    Diagnostics.warn("\(path): \(percent) of the \(role) band's values are outside the plausible reflectance \(range): did you forget --scale 0.0001? "
+                                     + "(values are used as given; normalized differences such as NDVI survive a common scale, EVI, SAVI, MSAVI2, EVI2, albedo and DDI do not)")
+                } else {
+                    let scaling = "x \(String(format: "%g", sb.scale)) + \(String(format: "%g", sb.offset))"
+                    let hint = byRole.contains(roles[i]) ? (sb.scale == 1 ? "did you forget --scale 0.0001?" : "check --scale/--offset") : "is this the product --sensor names?"
+                    Diagnostics.warn("\(path): \(percent) of the \(role) band's valid values are outside the plausible reflectance \(range) after scaling (\(scaling)) and are nodata: \(hint)")
+                }
+            } else if !unscaled || check.range != ReflectanceRange.generic {
+                Diagnostics.note("\(path): \(percent) of the \(role) band's valid values are outside the plausible reflectance \(range) after scaling and are nodata")
+            }
         }
     }
 

@@ -48,7 +48,7 @@ enum LandsatScene {
             guard let file = SceneFiles.first(all, matching: "_SR_B\(n)\\.TIF$") else { continue }
             let mult = mtl["REFLECTANCE_MULT_BAND_\(n)"].flatMap(Float.init) ?? 2.75e-5
             let add = mtl["REFLECTANCE_ADD_BAND_\(n)"].flatMap(Float.init) ?? -0.2
-            bands[role] = SceneBand(BandSelection(path: file), scale: mult, offset: add, nodata: 0)
+            bands[role] = SceneBand(BandSelection(path: file), scale: mult, offset: add, nodata: 0, plausible: ReflectanceRange.landsatC2L2)
         }
         var bits: UInt32 = 0b11_1111
         if options.maskWater { bits |= 1 << 7 }

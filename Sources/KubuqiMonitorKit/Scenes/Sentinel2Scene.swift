@@ -73,7 +73,7 @@ enum Sentinel2Scene {
 
         var bands: [BandRole: SceneBand] = [:]
         for (role, file) in files {
-            bands[role] = SceneBand(BandSelection(path: file), scale: 1e-4, offset: offsetDN * 1e-4, nodata: 0)
+            bands[role] = SceneBand(BandSelection(path: file), scale: 1e-4, offset: offsetDN * 1e-4, nodata: 0, plausible: ReflectanceRange.sentinel2L2A)
         }
         var excluded = excludedClasses
         if options.maskWater { excluded.insert(6) }

@@ -8,7 +8,7 @@ import XCTest
 /// like `index`, and a warning when the values are far outside the index's range.
 final class ChangeScaleCLITests: CLITestCase {
     /// 10 x 10 NDVI x 10000 (Int16, no scale metadata): a 3 x 3 patch loses 0.3, a 2 x 2 patch gains 0.12.
-    func pair(_ tmp: TemporaryFolder) throws -> (String, String) {
+    static func pair(_ tmp: TemporaryFolder) throws -> (String, String) {
         var before: [Float] = [], after: [Float] = []
         for r in 0..<10 {
             for c in 0..<10 {
@@ -25,7 +25,7 @@ final class ChangeScaleCLITests: CLITestCase {
     /// With --scale 0.0001 and fixed:0.08,0.2 (hand-worked): 9 px strong degradation, 4 px improvement, 87 stable.
     func testScaleMakesTheValuesNDVI() throws {
         let tmp = try TemporaryFolder()
-        let (b, a) = try pair(tmp)
+        let (b, a) = try Self.pair(tmp)
         let r = try CLIRunner.run(["change", "--before", b, "--after", a, "--scale", "0.0001", "--threshold", "fixed:0.08,0.2", "-o", tmp.file("out"), "-q"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertFalse(r.stderr.contains("warning"), r.stderr)
@@ -40,7 +40,7 @@ final class ChangeScaleCLITests: CLITestCase {
     /// Without --scale the run warns, naming the file and the likely scale.
     func testUnscaledIndexIsWarnedAbout() throws {
         let tmp = try TemporaryFolder()
-        let (b, a) = try pair(tmp)
+        let (b, a) = try Self.pair(tmp)
         let r = try CLIRunner.run(["change", "--before", b, "--after", a, "--threshold", "fixed:800", "-o", tmp.file("out"), "-q"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("warning: \(b): NDVI values span 3000..3040, far outside NDVI's -1..1"), r.stderr)
@@ -50,7 +50,7 @@ final class ChangeScaleCLITests: CLITestCase {
     /// --scale must be finite and above 0; with --sensor (scenes) it is refused.
     func testBadScaleIsAUsageError() throws {
         let tmp = try TemporaryFolder()
-        let (b, a) = try pair(tmp)
+        let (b, a) = try Self.pair(tmp)
         for args in [["--scale", "0"], ["--scale", "-0.0001"], ["--scale", "nan"], ["--offset", "inf"], ["--scale", "0.0001", "--sensor", "landsat-c2l2"]] {
             let r = try CLIRunner.run(["change", "--before", b, "--after", a, "-o", tmp.file("out"), "-q"] + args)
             XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")

@@ -90,6 +90,7 @@ public enum ChangeJob {
     static func checkIndices(_ o: ChangeOptions) throws {
         if let problem = o.threshold.problem { throw KubuqiError(.usage, "--threshold \(o.threshold): \(problem)") }
         try ListValidation.checkIndexNames(o.indices, option: "--index")
+        guard o.masks.count <= 2 else { throw KubuqiError(.usage, "--mask takes one quality band for both dates or two (before,after), got \(o.masks.count)") }
         if o.scale != nil || o.offset != nil {
             guard o.sensor == nil else {
                 throw KubuqiError(.usage, "--scale/--offset apply to index rasters; with --sensor the indices are computed from the scenes' own scaling")
@@ -151,9 +152,23 @@ public enum ChangeJob {
         for k in 0..<expectedIndices { inputs += [scaled(beforeBands[k], o), scaled(afterBands[k], o)] }
         warnOutOfRange(inputs, indices: (0..<expectedIndices).flatMap { [o.indices[$0], o.indices[$0]] }, scaleGiven: o.scale != nil)
         let signs: [Float] = o.indices.map { inverted.contains($0.lowercased()) ? -1 : 1 }
+        let histogramLimit = changeRange(inputs, method: o.method)
+        // Quality masks of index rasters (scenes were masked when their indices were computed).
+        var change = changeKernel(method: o.method, signs: signs)
+        if o.sensor == nil, !o.masks.isEmpty {
+            var rules: [PixelMask] = []
+            for m in o.masks {
+                let band = try files.band(m.selection)
+                if let diff = grid.difference(from: band.dataset.grid) {
+                    throw KubuqiError(.input, "\(band.dataset.path): the --mask band is not on the grid of \(beforeBands[0].dataset.path): \(diff)")
+                }
+                inputs.append(PixelInput(band: band, nodata: .some(nil)))
+                rules.append(PixelMask(band: band, rule: m.rule.rule))
+            }
+            change = maskedKernel(change, masks: rules, first: inputs.count - rules.count)
+        }
         return Setup(before: before, after: after, inputs: inputs, grid: grid, signs: signs,
-                     change: changeKernel(method: o.method, signs: signs), inputOrder: Array(0..<inputs.count),
-                     histogramLimit: changeRange(inputs, method: o.method))
+                     change: change, inputOrder: Array(0..<inputs.count), histogramLimit: histogramLimit)
     }
 
     /// An index raster read with --scale/--offset when given (over its declared scaling), else its declared scaling.
@@ -241,7 +256,8 @@ public enum ChangeJob {
             let folder = work.file(label)
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let target = o.indices.count == 1 ? (folder as NSString).appendingPathComponent("\(o.indices[0]).tif") : folder
-            _ = try IndexJob.run(IndexOptions(indices: o.indices, output: target, scene: (scene, sensor), quiet: o.quiet))
+            let mask = o.masks.isEmpty ? nil : o.masks[label == "before" ? 0 : o.masks.count - 1]
+            _ = try IndexJob.run(IndexOptions(indices: o.indices, output: target, scene: (scene, sensor), mask: mask, quiet: o.quiet))
             dates.append(o.indices.map { BandSelection(path: (folder as NSString).appendingPathComponent("\($0).tif")) })
         }
         return (dates[0], dates[1])
@@ -263,6 +279,17 @@ public enum ChangeJob {
                     // Sign by the projection on the degradation-recovery axis (d1 + d2).
                     return magnitude.replacing(with: -magnitude, where: (d1 + d2) .< 0)
                 }
+            }
+        }
+    }
+
+    /// The change value, NaN where a quality mask (inputs `first`...) excludes the pixel.
+    static func maskedKernel(_ change: @escaping SpectralIndex.Kernel, masks: [PixelMask], first: Int) -> SpectralIndex.Kernel {
+        { ins, nodata, out in
+            change(ins, nodata, out)
+            for (k, mask) in masks.enumerated() {
+                let q = ins[first + k]
+                for i in 0..<out.count where mask.excludes(q[i]) { out[i] = .nan }
             }
         }
     }

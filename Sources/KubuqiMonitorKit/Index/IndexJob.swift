@@ -55,11 +55,17 @@ public enum IndexJob {
                 InputRasters.noteFirstOfSeveral(band, selection: sceneBands[i].selection, as: roles[i].rawValue)
             }
         }
+        if let m = options.mask {
+            guard !options.noMask else { throw KubuqiError(.usage, "--mask and --no-mask contradict each other") }
+            scene?.mask = m.sceneMask
+        } else if let s = options.scene, !options.noMask, scene?.mask == nil {
+            Diagnostics.note("\(s.path): no quality band found (\(qualityBandName(s.sensor))): the cloud mask is off; give --mask FILE --mask-rule RULE to mask, or --no-mask to silence this note")
+        }
         let useMask = !options.noMask && scene?.mask != nil
         var maskBand = useMask ? try files.band(scene!.mask!.selection) : nil
         var notes: [(String, String)] = []
         if options.scene == nil && options.resolution == nil {
-            try files.requireSameGrid(bands)
+            try files.requireSameGrid(bands + (maskBand.map { [$0] } ?? []))
         } else {
             let target = try targetGrid(bands, resolution: options.resolution)
             for (i, b) in bands.enumerated() where b.dataset.grid.difference(from: target) != nil {
@@ -142,6 +148,16 @@ public enum IndexJob {
         let grid = region.map { bands[0].dataset.grid.subgrid($0) } ?? bands[0].dataset.grid
         return zip(names, zip(allPaths, stats)).map { name, ps in
             IndexResult(index: name, path: ps.0, width: grid.width, height: grid.height, statistics: ps.1)
+        }
+    }
+
+    /// The quality band a sensor preset looks for, for the "mask is off" note.
+    static func qualityBandName(_ sensor: SensorPreset) -> String {
+        switch sensor {
+        case .sentinel2: return "looked for SCL"
+        case .landsat: return "looked for *_QA_PIXEL.TIF"
+        case .modis13: return "looked for VI_Quality"
+        case .modis09: return "the MOD09 preset reads no state band"
         }
     }
 

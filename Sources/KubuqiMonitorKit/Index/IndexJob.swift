@@ -229,12 +229,16 @@ public enum IndexJob {
                 guard let e = FractionalVegetationCover.endMembers(from: h) else {
                     throw KubuqiError(.input, "\(inputs[0].band.dataset.path): cannot derive the FVC end-members (the scene's NDVI 5th and 95th percentiles are equal or there is no valid pixel); give --fvc-soil and --fvc-vegetation")
                 }
+                try SceneFitLimits.checkEndMembers(e, source: inputs[0].band.dataset.path)
                 ends = e
             }
             if surveyDDI {
                 let acc = survey.fit.values.reduce(into: LinearFitAccumulator()) { $0.merge($1) }
                 guard let fit = DesertificationDifferenceIndex.fit(acc) else {
                     throw KubuqiError(.input, "\(inputs[0].band.dataset.path): the scene's albedo does not fall as NDVI rises (slope \(acc.slope.map { String($0) } ?? "undefined")), so DDI's k cannot be fitted; give --ddi-k")
+                }
+                if let weak = SceneFitLimits.checkFit(fit, source: inputs[0].band.dataset.path) {
+                    settled.metadata["ddi", default: []] += [("KUBUQI_DDI_FIT_WARNING", weak)]
                 }
                 k = fit.k
                 settled.metadata["ddi", default: []] += [("KUBUQI_DDI_FIT", "albedo = \(fit.slope) NDVI + \(fit.intercept), r = \(fit.correlation.map { String($0) } ?? "n/a"), n = \(acc.count)")]

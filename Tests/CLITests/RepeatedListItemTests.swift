@@ -25,6 +25,7 @@ final class RepeatedListItemTests: CLITestCase {
             (["index", "ndvi", "--co", "COMPRESS=LZW", "--co", "compress=DEFLATE"] + bands + ["-o", out], "given twice"),
             (["change", "--method", "cva", "--index", "ndvi,NDVI", "--before", "\(ndvi),\(ndvi)", "--after", "\(ndvi),\(ndvi)", "-o", out], "ndvi twice"),
             (["change", "--before", ndvi, "--after", ndvi, "--threshold", "fixed:0.1", "--co", "TILED=YES", "--co", "TILED=NO", "-o", out], "given twice"),
+            (["index", "ndvi", "--gdal-config", "GDAL_CACHEMAX=64", "--gdal-config", "gdal_cachemax=512"] + bands + ["-o", out], "given twice"),
         ]
         for (args, mention) in cases {
             let r = try CLIRunner.run(args + ["-q"])

@@ -24,6 +24,10 @@ public struct CreationOptions: Sendable, Hashable {
             guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
                 throw GDALError("invalid creation option '\(item)': expected KEY=VALUE")
             }
+            // A key given twice is ambiguous (which value was meant?), not "the last wins".
+            if let earlier = value(String(item[..<eq])) {
+                throw GDALError("creation option \(item[..<eq]) given twice (\(item[..<eq])=\(earlier) and \(item))")
+            }
             set(String(item[..<eq]), String(item[item.index(after: eq)...]))
         }
     }

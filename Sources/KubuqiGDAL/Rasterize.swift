@@ -2,12 +2,34 @@ import CGDAL
 import Foundation
 import KubuqiRaster
 
-/// Vector layers burnt into rasters, and listing a layer's attribute values.
-public enum VectorZones {
-    /// The CRS of a vector file's first layer (nil when it has none) and its features'
-    /// values of `field`, by feature order (FID order), for naming the burnt ids.
-    public static func describe(_ path: String, field: String) throws -> (crsWKT: String, names: [String]) {
+/// Zones of a vector layer: identified by the value of an attribute (never by
+/// feature ids, which start at 0 or 1, have gaps or come in any order depending
+/// on the format), burnt onto a grid as zone ids.
+///
+/// Zone k (k = 1, 2, ...) is the k-th distinct value of the attribute in reading
+/// order; every feature with that value belongs to it. Zones that overlap (a
+/// province and its districts) cannot share one raster of ids, so the zones are
+/// split into *layers* of mutually non-overlapping zones (greedy colouring of the
+/// overlap graph; touching along a boundary is not overlapping), and each layer is
+/// burnt into its own Int32 raster (0 outside every zone of the layer).
+public struct VectorZones {
+    /// The layer's CRS as WKT ("" when it has none).
+    public let crsWKT: String
+    /// The zone names (distinct attribute values); zone id = index + 1.
+    public let names: [String]
+    /// Zone ids per raster layer (no two zones of a layer overlap).
+    public let layers: [[Int]]
+    /// Features without a value of the field (not in any zone).
+    public let featuresWithoutValue: Int
+
+    private let path: String
+    private let geometries: [(zone: Int, geometry: OGRGeometryH)]
+    private let owner: GeometryOwner
+
+    /// Reads the first layer of `path`: features, their `field` values and geometries.
+    public init(_ path: String, field: String) throws {
         GDALEnvironment.initialize()
+        self.path = path
         let h = try GDALErrors.check("cannot open \(path) as a vector layer") {
             GDALOpenEx(path, UInt32(GDAL_OF_VECTOR) | UInt32(GDAL_OF_VERBOSE_ERROR), nil, nil, nil)
         }
@@ -26,36 +48,105 @@ public enum VectorZones {
             var out: UnsafeMutablePointer<CChar>?
             if OSRExportToWkt(srs, &out) == OGRERR_NONE, let out { wkt = String(cString: out); VSIFree(out) }
         }
-        var names: [String] = []
+        var names: [String] = [], ids: [String: Int] = [:], withoutValue = 0
+        let owner = GeometryOwner()
+        var geometries: [(zone: Int, geometry: OGRGeometryH)] = []
         OGR_L_ResetReading(layer)
         while let f = OGR_L_GetNextFeature(layer) {
-            names.append(String(cString: OGR_F_GetFieldAsString(f, fieldIndex)))
-            OGR_F_Destroy(f)
+            defer { OGR_F_Destroy(f) }
+            guard OGR_F_IsFieldSetAndNotNull(f, fieldIndex) != 0 else { withoutValue += 1; continue }
+            let name = String(cString: OGR_F_GetFieldAsString(f, fieldIndex))
+            let id: Int
+            if let known = ids[name] { id = known } else { names.append(name); id = names.count; ids[name] = id }
+            if let g = OGR_F_GetGeometryRef(f), OGR_G_IsEmpty(g) == 0, let copy = OGR_G_Clone(g) {
+                owner.geometries.append(copy)
+                geometries.append((id, copy))
+            }
         }
-        return (wkt, names)
+        crsWKT = wkt
+        self.names = names
+        featuresWithoutValue = withoutValue
+        self.geometries = geometries
+        self.owner = owner
+        layers = Self.layers(of: geometries, zoneCount: names.count)
     }
 
-    /// Burns feature k of the first layer as value k+1 (0 outside every
-    /// feature) into a new Int32 GeoTIFF at `output` on `grid`.
-    public static func rasterize(_ path: String, onto grid: Grid, output: String) throws {
-        GDALEnvironment.initialize()
-        let src = try GDALErrors.check("cannot open \(path) as a vector layer") {
-            GDALOpenEx(path, UInt32(GDAL_OF_VECTOR) | UInt32(GDAL_OF_VERBOSE_ERROR), nil, nil, nil)
+    /// Greedy colouring of the zones' overlap graph: zone ids per layer.
+    static func layers(of geometries: [(zone: Int, geometry: OGRGeometryH)], zoneCount: Int) -> [[Int]] {
+        var envelopes: [OGREnvelope] = []
+        for (_, g) in geometries {
+            var e = OGREnvelope()
+            OGR_G_GetEnvelope(g, &e)
+            envelopes.append(e)
         }
-        defer { GDALClose(src) }
+        // Which zones overlap: features of different zones whose interiors meet.
+        var conflicts = Array(repeating: Set<Int>(), count: zoneCount + 1)
+        let order = geometries.indices.sorted { envelopes[$0].MinX < envelopes[$1].MinX }
+        for (a, i) in order.enumerated() {
+            for j in order[(a + 1)...] {
+                if envelopes[j].MinX > envelopes[i].MaxX { break }
+                let (zi, zj) = (geometries[i].zone, geometries[j].zone)
+                guard zi != zj, !conflicts[zi].contains(zj),
+                      envelopes[j].MinY <= envelopes[i].MaxY, envelopes[i].MinY <= envelopes[j].MaxY else { continue }
+                // Without GEOS, Intersects compares envelopes and Touches fails (false): more layers, never a wrong one.
+                if OGR_G_Intersects(geometries[i].geometry, geometries[j].geometry) != 0,
+                   OGR_G_Touches(geometries[i].geometry, geometries[j].geometry) == 0 {
+                    conflicts[zi].insert(zj)
+                    conflicts[zj].insert(zi)
+                }
+            }
+        }
+        var layerOf = Array(repeating: -1, count: zoneCount + 1)
+        var layers: [[Int]] = []
+        for zone in 1...max(1, zoneCount) where zone <= zoneCount {
+            let taken = Set(conflicts[zone].map { layerOf[$0] })
+            let l = (0..<layers.count).first { !taken.contains($0) } ?? layers.count
+            if l == layers.count { layers.append([]) }
+            layers[l].append(zone)
+            layerOf[zone] = l
+        }
+        return layers.isEmpty ? [[]] : layers
+    }
+
+    /// Burns the zones of layer `layer` (their ids, 0 elsewhere) into a new Int32
+    /// GeoTIFF at `output` on `grid` (pixels whose centre is inside a zone).
+    public func rasterize(layer: Int, onto grid: Grid, output: String) throws {
+        let members = Set(layers[layer])
+        guard let driver = GDALGetDriverByName("Memory") else { throw GDALError("GDAL has no Memory vector driver") }
+        let mem = try GDALErrors.check("cannot create an in-memory layer") { GDALCreate(driver, "", 0, 0, 0, GDT_Unknown, nil) }
+        defer { GDALClose(mem) }
+        let srs = crsWKT.isEmpty ? nil : OSRNewSpatialReference(crsWKT)
+        defer { if let srs { OSRRelease(srs) } }
+        let memLayer = try GDALErrors.check("cannot create an in-memory layer") {
+            GDALDatasetCreateLayer(mem, "zones", srs, wkbUnknown, nil)
+        }
+        let fieldDefn = OGR_Fld_Create("kubuqi_zone", OFTInteger)
+        defer { OGR_Fld_Destroy(fieldDefn) }
+        guard OGR_L_CreateField(memLayer, fieldDefn, 1) == OGRERR_NONE else { throw GDALError("cannot create the zone field") }
+        let defn = OGR_L_GetLayerDefn(memLayer)
+        for (zone, geometry) in geometries where members.contains(zone) {
+            guard let f = OGR_F_Create(defn) else { throw GDALError("cannot create a feature") }
+            defer { OGR_F_Destroy(f) }
+            OGR_F_SetFieldInteger(f, 0, Int32(zone))
+            _ = OGR_F_SetGeometry(f, geometry)
+            guard OGR_L_CreateFeature(memLayer, f) == OGRERR_NONE else { throw GDALError("cannot copy a zone of \(path)") }
+        }
         var options = CreationOptions()
         options.set("TILED", "YES")
         options.set("COMPRESS", "DEFLATE")
         let out = try Dataset.create(output, width: grid.width, height: grid.height, bands: 1, type: .int32, options: options)
         try out.setGeoreferencing(from: grid)
-        // Number features 1..n in an in-memory copy so each burns its own id.
-        let layerName = String(cString: OGR_L_GetName(GDALDatasetGetLayer(src, 0)))
-        let sql = "SELECT FID + 1 AS kubuqi_zone, * FROM \"\(layerName)\""
-        try CStringList.withList(["-a", "kubuqi_zone", "-sql", sql]) { list in
+        try CStringList.withList(["-a", "kubuqi_zone", "-l", "zones"]) { list in
             let opts = try GDALErrors.check("invalid rasterize options") { GDALRasterizeOptionsNew(list, nil) }
             defer { GDALRasterizeOptionsFree(opts) }
-            _ = try GDALErrors.check("cannot rasterize \(path)") { GDALRasterize(nil, out.liveHandle, src, opts, nil) }
+            _ = try GDALErrors.check("cannot rasterize \(path)") { GDALRasterize(nil, out.liveHandle, mem, opts, nil) }
         }
         try out.close()
     }
+}
+
+/// Owns cloned OGR geometries and destroys them with the last copy of a `VectorZones`.
+private final class GeometryOwner {
+    var geometries: [OGRGeometryH] = []
+    deinit { for g in geometries { OGR_G_DestroyGeometry(g) } }
 }

@@ -47,6 +47,14 @@ extension KubuqiMonitor {
         var zones: String?
         @Option(help: ArgumentHelp("The attribute naming each zone of a vector zone file.", valueName: "FIELD"))
         var zoneField: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Scale of the index rasters: index = value x scale + offset (e.g. 0.0001 for NDVI x 10000), over their declared scale.", valueName: "S"))
+        var scale: Float?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Offset of the index rasters (may be negative, e.g. --offset -0.2).", valueName: "O"))
+        var offset: Float?
+        @Option(help: ArgumentHelp("Quality band(s) masking pixels: one for both dates or BEFORE,AFTER; needs --mask-rule. With --sensor, over the scenes' own masks.", valueName: "FILE[:BAND][,FILE[:BAND]]"))
+        var mask: String?
+        @Option(help: ArgumentHelp("How --mask's values exclude pixels: landsat-qa-pixel, s2-scl, fmask or values:A,B,...", valueName: "RULE"))
+        var maskRule: String?
         @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The output folder (created if its parent exists).", valueName: "OUTDIR"))
         var output: String
         @Option(name: .customLong("co"), help: ArgumentHelp("A GDAL creation option for the rasters (repeatable).", valueName: "KEY=VALUE"))
@@ -78,16 +86,32 @@ extension KubuqiMonitor {
         func changeOptions() throws -> ChangeOptions {
             guard let m = ChangeOptions.Method(rawValue: method.lowercased()) else { throw ValidationError("--method must be diff or cva") }
             guard let rule = ThresholdMethod(parsing: threshold) else {
-                throw ValidationError("--threshold must be fixed:V, fixed:V,S, sigma:K or otsu; got '\(threshold)'")
+                let parsed = ThresholdMethod(parsingSyntax: threshold)
+                throw ValidationError(parsed?.problem.map { "--threshold \(threshold): \($0)" }
+                                      ?? "--threshold must be fixed:V, fixed:V,S, sigma:K or otsu (V, S, K above 0); got '\(threshold)'")
             }
             let unit = try mmu.map { text -> ChangeOptions.MinimumMappingUnit in
                 guard let u = ChangeOptions.MinimumMappingUnit(parsing: text) else { throw ValidationError("--mmu must be pixels (12) or hectares (0.5ha); got '\(text)'") }
                 return u
             }
+            var masks: [MaskOption] = []
+            if let mask {
+                let files = mask.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                guard (1...2).contains(files.count), !files.contains(where: \.isEmpty) else {
+                    throw ValidationError("--mask takes FILE[:BAND] for both dates or BEFORE,AFTER; got '\(mask)'")
+                }
+                masks = try files.map { try MaskOptions.parse(mask: $0, rule: maskRule, maskWater: false, noMask: false)! }
+            } else if maskRule != nil {
+                throw ValidationError("--mask-rule needs --mask FILE[:BAND]")
+            }
             let options = ChangeOptions(
                 before: before, after: after, outputFolder: output, sensor: try sensor.map { try SensorPreset(name: $0) },
-                method: m, indices: indices.map { $0.split(separator: ",").map { String($0).lowercased() } },
-                threshold: rule, mmu: unit, align: align, zones: zones, zoneField: zoneField,
+                method: m, indices: try indices.map { list in
+                    let names = list.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces).lowercased() }
+                    do { try ListValidation.checkIndexNames(names, option: "--index") } catch let e as KubuqiError { throw ValidationError(e.message) }
+                    return names
+                },
+                threshold: rule, mmu: unit, align: align, zones: zones, zoneField: zoneField, scale: scale, offset: offset, masks: masks,
                 creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions), quiet: global.quiet)
             return options
         }

@@ -14,6 +14,9 @@ struct GlobalOptions: ParsableArguments {
 
     /// Applies the `--gdal-config` options to GDAL.
     func apply() throws {
+        if let twice = ListValidation.firstRepeated(config, key: { String($0.prefix { $0 != "=" }).uppercased() }) {
+            throw ValidationError("--gdal-config \(twice.prefix { $0 != "=" }) is given twice; give each option once")
+        }
         for item in config {
             guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
                 throw ValidationError("--gdal-config expects KEY=VALUE, got '\(item)'")

@@ -58,8 +58,12 @@ extension KubuqiMonitor {
 
         @Flag(help: "Keep pixels the scene's quality mask (SCL, QA_PIXEL, VI Quality) would exclude.")
         var noMask = false
-        @Flag(help: "Also mask water (SCL class 6, QA_PIXEL bit 7).")
+        @Flag(help: "Also mask water (SCL class 6, QA_PIXEL bit 7, Fmask class 1).")
         var maskWater = false
+        @Option(help: ArgumentHelp("A quality band masking pixels (over the scene's own); needs --mask-rule.", valueName: "FILE[:BAND]"))
+        var mask: String?
+        @Option(help: ArgumentHelp("How --mask's values exclude pixels: landsat-qa-pixel, s2-scl, fmask or values:A,B,...", valueName: "RULE"))
+        var maskRule: String?
         @Option(parsing: .unconditional, help: ArgumentHelp("Sentinel-2 BOA_ADD_OFFSET in DN when the metadata does not give it (-1000 from baseline 04.00).", valueName: "DN"))
         var boaOffset: Float?
         @Option(help: ArgumentHelp("Output pixel size in CRS units (e.g. 20 for Sentinel-2's 20 m grid); default the finest band.", valueName: "METRES"))
@@ -128,9 +132,12 @@ extension KubuqiMonitor {
         }
 
         func indexOptions() throws -> IndexOptions {
-            var names = indexList.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+            var names = indexList.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
             if let name { names.insert(name, at: 0) }
             guard !names.isEmpty else { throw ValidationError("name an index, or several with --index a,b,c (see --list)") }
+            do { try ListValidation.checkIndexNames(names, option: name != nil && indexList != nil ? "NAME and --index" : "--index") } catch let e as KubuqiError {
+                throw ValidationError(e.message)
+            }
             var bands: [BandRole: BandSelection] = [:]
             for item in bandItems {
                 guard let eq = item.firstIndex(of: "="), let role = BandRole(rawValue: String(item[..<eq]).lowercased()) else {
@@ -160,15 +167,17 @@ extension KubuqiMonitor {
             }
             var breaks: [Float]?
             if let gradeBreaks {
-                let values = gradeBreaks.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
-                guard values.count == 4 else { throw ValidationError("--grade-breaks needs four comma-separated numbers") }
-                breaks = values
+                switch ListValidation.ascendingNumbers(gradeBreaks, count: 4) {
+                case .success(let values): breaks = values
+                case .failure(let e): throw ValidationError("--grade-breaks \(e.message)")
+                }
             }
+            let maskOption = try MaskOptions.parse(mask: mask, rule: maskRule, maskWater: maskWater, noMask: noMask)
             let spec = try output.spec()
             let options = IndexOptions(
                 indices: names, bands: bands, output: spec.path, scene: sceneSpec,
                 sensorOptions: .init(boaOffset: boaOffset, maskWater: maskWater), scale: scale, offset: offset,
-                noMask: noMask, resolution: resolution, resampling: method, saviL: saviL,
+                noMask: noMask, mask: maskOption, resolution: resolution, resampling: method, saviL: saviL,
                 sceneDependent: .init(fvcSoil: fvcSoil, fvcVegetation: fvcVegetation, ddiK: ddiK, grades: grades, gradeBreaks: breaks),
                 encoding: spec.encoding,
                 creationOptions: spec.creationOptions, quiet: global.quiet)

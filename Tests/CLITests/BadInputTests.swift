@@ -127,14 +127,15 @@ final class BadInputTests: CLITestCase {
         let out = tmp.file("c")
         try assertFails(["change", "--before", before, "--after", after, "--index", "bsi", "-o", out],
                         code: 2, mentions: ["ndvi-a.tif", "NDVI", "--index ndvi"], out: out)
-        let r = try CLIRunner.run(["change", "--before", before, "--after", after, "--index", "NDVI", "-o", out, "-q"])
+        // The two rasters are identical: sigma thresholds would be 0 (refused), fixed:0.1 classes all as stable.
+        let r = try CLIRunner.run(["change", "--before", before, "--after", after, "--index", "NDVI", "--threshold", "fixed:0.1", "-o", out, "-q"])
         XCTAssertEqual(r.status, 0, r.stderr)
         // A bad --co is refused before any work, naming the output folder, not a staging file.
         let out2 = tmp.file("c2")
         try assertFails(["change", "--before", before, "--after", after, "-o", out2, "--co", "COMPRESS=FOO"],
                         code: 4, mentions: ["c2: --co", "FOO", "COMPRESS"], out: out2)
         // A value GDAL accepts in its list but libtiff refuses when writing (tiles are multiples of 16).
-        let r3 = try CLIRunner.run(["change", "--before", before, "--after", after, "-o", tmp.file("c3"), "--co", "BLOCKXSIZE=100"])
+        let r3 = try CLIRunner.run(["change", "--before", before, "--after", after, "--threshold", "fixed:0.1", "-o", tmp.file("c3"), "--co", "BLOCKXSIZE=100"])
         XCTAssertEqual(r3.status, 4, r3.stderr)
         XCTAssertTrue(r3.stderr.contains("c3: --co") && r3.stderr.contains("TileWidth") && !r3.stderr.contains(".kubuqi-work"), r3.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("c3")))

@@ -8,8 +8,11 @@ public struct ChangeResult: Sendable {
     public var files: [String: String]
     /// The thresholds used.
     public var thresholds: ChangeThresholds
-    /// Pixels and areas per (zone, class) after the minimum mapping unit.
+    /// Pixels and areas per class over the whole area (zone 0) after the minimum mapping unit.
     public var tally: ClassAreaTally
+    /// With zones: pixels and areas per (zone, class), each zone with its full area
+    /// (overlapping zones count shared pixels in each; zone 0 = outside every zone).
+    public var zoneTally: ClassAreaTally?
     /// Statistics of the change value over pixels valid at both dates.
     public var difference: SummaryStatistics
     /// The one-paragraph summary printed on stdout.
@@ -41,7 +44,7 @@ public enum ChangeJob {
             // 2. Statistics pass (sigma and Otsu need the whole scene first).
             let survey = try statisticsPass(setup, region: nil, quiet: o.quiet)
             let stats = survey.difference.summary
-            let thresholds = try deriveThresholds(o, setup: setup, figures: survey)
+            let thresholds = try deriveThresholds(o, before: setup.before[0].path, after: setup.after[0].path, figures: survey)
 
             // 3. Class, magnitude (and direction) rasters.
             let classPath = out.file("change-class.tif"), unsieved = out.file(".change-class.unsieved.tif")
@@ -63,14 +66,14 @@ public enum ChangeJob {
 
             // 5. Areas per class (and zone) from the final class raster.
             let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
-            let tally = try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
+            let (tally, zoneTally) = try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
 
             // 6. Quicklook, tables, summary.
             var result = ChangeResult(files: ["class": classPath, "magnitude": out.file("change-magnitude.tif")],
-                                      thresholds: thresholds, tally: tally, difference: stats, summary: "")
+                                      thresholds: thresholds, tally: tally, zoneTally: zoneTally, difference: stats, summary: "")
             if o.method == .cva { result.files["direction"] = out.file("change-direction.tif") }
             let report = ChangeReport(options: o, grid: grid, before: setup.before, after: setup.after, thresholds: thresholds,
-                                      difference: stats, tally: tally, zoneNames: zoning?.names ?? [:], mmuPixels: mmuPixels)
+                                      difference: stats, tally: tally, zoneTally: zoneTally, zoneNames: zoning?.names ?? [:], mmuPixels: mmuPixels)
             try report.writeTables(json: out.file("change-stats.json"), csv: out.file("change-stats.csv"))
             try report.writeQuicklook(classPath: classPath, to: out.file("quicklook.png"))
             result.files["json"] = out.file("change-stats.json")
@@ -83,8 +86,18 @@ public enum ChangeJob {
         return published
     }
 
-    /// One index per date for diff, two for CVA.
+    /// One index per date for diff, two for CVA; a usable threshold rule.
     static func checkIndices(_ o: ChangeOptions) throws {
+        if let problem = o.threshold.problem { throw KubuqiError(.usage, "--threshold \(o.threshold): \(problem)") }
+        try ListValidation.checkIndexNames(o.indices, option: "--index")
+        guard o.masks.count <= 2 else { throw KubuqiError(.usage, "--mask takes one quality band for both dates or two (before,after), got \(o.masks.count)") }
+        if o.scale != nil || o.offset != nil {
+            guard o.sensor == nil else {
+                throw KubuqiError(.usage, "--scale/--offset apply to index rasters; with --sensor the indices are computed from the scenes' own scaling")
+            }
+            if let s = o.scale, !(s.isFinite && s > 0) { throw KubuqiError(.usage, "--scale must be a finite number above 0, got \(s)") }
+            if let f = o.offset, !f.isFinite { throw KubuqiError(.usage, "--offset must be a finite number, got \(f)") }
+        }
         let expectedIndices = o.method == .diff ? 1 : 2
         guard o.indices.count == expectedIndices else {
             throw KubuqiError(.usage, "--method \(o.method.rawValue) takes \(expectedIndices) ind\(expectedIndices == 1 ? "ex" : "ices"), got \(o.indices.joined(separator: ","))")
@@ -136,12 +149,55 @@ public enum ChangeJob {
             Diagnostics.note("--align: resampled \(b.dataset.path) onto the grid of \(beforeBands[0].dataset.path) (bilinear)")
         }
         var inputs: [PixelInput] = []
-        for k in 0..<expectedIndices { inputs += [PixelInput.declared(beforeBands[k]), PixelInput.declared(afterBands[k])] }
+        for k in 0..<expectedIndices { inputs += [scaled(beforeBands[k], o), scaled(afterBands[k], o)] }
+        warnOutOfRange(inputs, indices: (0..<expectedIndices).flatMap { [o.indices[$0], o.indices[$0]] }, scaleGiven: o.scale != nil)
         let signs: [Float] = o.indices.map { inverted.contains($0.lowercased()) ? -1 : 1 }
+        let histogramLimit = changeRange(inputs, method: o.method)
+        // Quality masks of index rasters (scenes were masked when their indices were computed).
+        var change = changeKernel(method: o.method, signs: signs)
+        if o.sensor == nil, !o.masks.isEmpty {
+            var rules: [PixelMask] = []
+            for m in o.masks {
+                let band = try files.band(m.selection)
+                if let diff = grid.difference(from: band.dataset.grid) {
+                    throw KubuqiError(.input, "\(band.dataset.path): the --mask band is not on the grid of \(beforeBands[0].dataset.path): \(diff)")
+                }
+                inputs.append(PixelInput(band: band, nodata: .some(nil)))
+                rules.append(PixelMask(band: band, rule: m.rule.rule))
+            }
+            change = maskedKernel(change, masks: rules, first: inputs.count - rules.count)
+        }
         return Setup(before: before, after: after, inputs: inputs, grid: grid, signs: signs,
-                     change: changeKernel(method: o.method, signs: signs), inputOrder: Array(0..<inputs.count),
-                     histogramLimit: changeRange(inputs, method: o.method))
+                     change: change, inputOrder: Array(0..<inputs.count), histogramLimit: histogramLimit)
     }
+
+    /// An index raster read with --scale/--offset when given (over its declared scaling), else its declared scaling.
+    static func scaled(_ band: RasterBand, _ o: ChangeOptions) -> PixelInput {
+        guard o.scale != nil || o.offset != nil else { return PixelInput.declared(band) }
+        let scale = o.scale ?? 1, offset = o.offset ?? 0
+        if let d = band.declaredScaling, Float(d.scale) != scale || Float(d.offset) != offset {
+            Diagnostics.note("\(band.dataset.path) declares scale \(d.scale) and offset \(d.offset); --scale/--offset override them (\(scale), \(offset))")
+        }
+        return PixelInput(band: band, scale: scale, offset: offset)
+    }
+
+    /// Warns when an input's values (as scaled) are far outside its index's range: more than
+    /// `outOfRangeFactor` times the range's largest magnitude (NDVI beyond +-5), the mark of an
+    /// index stored x10000 (or x100) without scale metadata, or of an undeclared nodata value.
+    static func warnOutOfRange(_ inputs: [PixelInput], indices: [String], scaleGiven: Bool) {
+        for (input, name) in zip(inputs, indices) {
+            guard let range = IndexJob.valueRange(name), let r = try? input.band.approximateRange() else { continue }
+            let lo = r.min * Double(input.scale) + Double(input.offset), hi = r.max * Double(input.scale) + Double(input.offset)
+            let bound = Double(max(abs(range.lowerBound), abs(range.upperBound)))
+            let largest = max(abs(lo), abs(hi))
+            guard largest > outOfRangeFactor * bound else { continue }
+            let hint = scaleGiven ? "check --scale/--offset" : "is it stored x\(String(format: "%.0f", pow(10, (log10(largest / bound)).rounded(.up)))) without scale metadata? give --scale \(String(format: "%g", pow(10, -(log10(largest / bound)).rounded(.up))))"
+            Diagnostics.warn("\(input.band.dataset.path): \(name.uppercased()) values span \(String(format: "%g", lo))..\(String(format: "%g", hi)), far outside \(name.uppercased())'s \(String(format: "%g", range.lowerBound))..\(String(format: "%g", range.upperBound)); \(hint)")
+        }
+    }
+
+    /// How far outside an index's range values must be for the warning.
+    static let outOfRangeFactor = 5.0
 
     /// The statistics pass over the grid (or one region of it): exact moments of d and the |d| histogram.
     static func statisticsPass(_ setup: Setup, region: Window?, quiet: Bool) throws -> ChangeTileFigures {
@@ -152,13 +208,20 @@ public enum ChangeJob {
     }
 
     /// The thresholds from the region's figures; input errors when there is nothing to compare.
-    static func deriveThresholds(_ o: ChangeOptions, setup: Setup, figures: ChangeTileFigures) throws -> ChangeThresholds {
+    /// A threshold is never 0: when the change values are constant (an unchanged
+    /// pair gives 0 everywhere) sigma and otsu have nothing to separate, and the run
+    /// stops with the reason instead of classing every pixel as change.
+    static func deriveThresholds(_ o: ChangeOptions, before: String, after: String, figures: ChangeTileFigures) throws -> ChangeThresholds {
         let stats = figures.difference.summary
         guard stats.count > 0 else {
-            throw KubuqiError(.input, "\(setup.before[0].path) and \(setup.after[0].path): no pixel is valid at both dates (all nodata); nothing to compare")
+            throw KubuqiError(.input, "\(before) and \(after): no pixel is valid at both dates (all nodata); nothing to compare")
         }
         guard let thresholds = o.threshold.thresholds(statistics: stats, absoluteHistogram: figures.absoluteHistogram) else {
-            throw KubuqiError(.input, "\(setup.before[0].path): cannot derive \(o.threshold) thresholds (the change values are constant)")
+            let value = stats.count > 0 && stats.maximum - stats.minimum <= ThresholdMethod.constantSpread(stats) ? String(format: "%g", stats.mean ?? stats.minimum) : nil
+            let what = value.map { $0 == "0" || $0 == "-0" ? "the change is 0 at every valid pixel (the two dates are identical there)" : "the change is \($0) at every valid pixel" }
+                ?? "the change values hardly vary (standard deviation \(String(format: "%g", stats.standardDeviation ?? 0)))"
+            throw KubuqiError(.input, "\(before) and \(after): \(what), so \(o.threshold) thresholds would be 0 and class every pixel as change; "
+                              + "there is no change to separate (give --threshold fixed:V to class a uniform shift)")
         }
         return thresholds
     }
@@ -193,7 +256,8 @@ public enum ChangeJob {
             let folder = work.file(label)
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let target = o.indices.count == 1 ? (folder as NSString).appendingPathComponent("\(o.indices[0]).tif") : folder
-            _ = try IndexJob.run(IndexOptions(indices: o.indices, output: target, scene: (scene, sensor), quiet: o.quiet))
+            let mask = o.masks.isEmpty ? nil : o.masks[label == "before" ? 0 : o.masks.count - 1]
+            _ = try IndexJob.run(IndexOptions(indices: o.indices, output: target, scene: (scene, sensor), mask: mask, quiet: o.quiet))
             dates.append(o.indices.map { BandSelection(path: (folder as NSString).appendingPathComponent("\($0).tif")) })
         }
         return (dates[0], dates[1])
@@ -215,6 +279,17 @@ public enum ChangeJob {
                     // Sign by the projection on the degradation-recovery axis (d1 + d2).
                     return magnitude.replacing(with: -magnitude, where: (d1 + d2) .< 0)
                 }
+            }
+        }
+    }
+
+    /// The change value, NaN where a quality mask (inputs `first`...) excludes the pixel.
+    static func maskedKernel(_ change: @escaping SpectralIndex.Kernel, masks: [PixelMask], first: Int) -> SpectralIndex.Kernel {
+        { ins, nodata, out in
+            change(ins, nodata, out)
+            for (k, mask) in masks.enumerated() {
+                let q = ins[first + k]
+                for i in 0..<out.count where mask.excludes(q[i]) { out[i] = .nan }
             }
         }
     }
@@ -268,14 +343,15 @@ public enum ChangeJob {
         }
     }
 
-    static func tallyAreas(classPath: String, zones: ZoneLayer?, grid: Grid, quiet: Bool) throws -> ClassAreaTally {
+    /// Areas per class of the final class raster over the whole area and, with zones, per zone.
+    static func tallyAreas(classPath: String, zones: ZoneLayer?, grid: Grid, quiet: Bool) throws -> (ClassAreaTally, ClassAreaTally?) {
         var inputs = [PixelInput(band: try Dataset.open(classPath).band(1))]
-        if let z = zones { inputs.append(PixelInput(band: try Dataset.open(z.raster).band(1))) }
-        let counter = AreaCounter(grid: grid, nodataCode: Int(ChangeClass.nodata))
+        for z in zones?.rasters ?? [] { inputs.append(PixelInput(band: try Dataset.open(z).band(1))) }
+        let counter = AreaCounter(grid: grid, nodataCode: Int(ChangeClass.nodata), zones: Array(inputs.indices.dropFirst()))
         let copy: SpectralIndex.Kernel = { ins, _, out in _ = out.update(fromContentsOf: ins[0]) }
         let outputs = inputs.indices.map { PixelOutput(kernel: copy, inputs: [$0], spec: nil) }
         _ = try StreamedCalculation.run(inputs: inputs, outputs: outputs, observer: counter,
                                         progress: ProgressBar("areas", quiet: quiet).update)
-        return counter.merged()
+        return (counter.mergedWhole(), zones == nil ? nil : counter.mergedZones())
     }
 }

@@ -44,39 +44,62 @@ final class DifferenceSurvey: ChunkObserver, @unchecked Sendable {
     }
 }
 
-/// Pixels and areas per (zone, class): results[classes] are class codes, results[zones] zone ids when zoned
-/// (by default results[0] and results[1]).
+/// Pixels and areas per class over the whole area, and per (zone, class) when zoned:
+/// results[classes] are class codes, results[z] for z in `zones` zone ids (one output
+/// per layer of non-overlapping zones; 0 = none). A pixel counts once in the whole
+/// area, once in every zone holding it, and under zone 0 when no zone holds it.
 final class AreaCounter: ChunkObserver, @unchecked Sendable {
-    private let parts = PerChunk(ClassAreaTally())
+    private let whole = PerChunk(ClassAreaTally())
+    private let zoned = PerChunk(ClassAreaTally())
     private let rowAreas: [Double]
     private let nodataCode: Int
     private let classes: Int
-    private let zones: Int?
+    private let zones: [Int]
 
-    init(grid: Grid, nodataCode: Int, classes: Int = 0, zones: Int?? = nil) {
+    init(grid: Grid, nodataCode: Int, classes: Int = 0, zones: [Int] = []) {
         rowAreas = grid.pixelAreas(rows: 0..<grid.height)
         self.nodataCode = nodataCode
         self.classes = classes
-        self.zones = zones ?? nil
-        useDefaultZones = zones == nil
+        self.zones = zones
     }
-
-    private let useDefaultZones: Bool
 
     func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
         let rows = results[classes].count / width
-        let zoneOutput = useDefaultZones ? (results.count > 1 ? 1 : nil) : zones
-        parts.update(chunk) { tally in
+        let codes = results[classes]
+        whole.update(chunk) { tally in
             for r in 0..<rows {
-                let range = (r * width)..<((r + 1) * width)
-                let zones = zoneOutput.map { UnsafeBufferPointer(rebasing: results[$0][range]) }
-                tally.addRow(codes: UnsafeBufferPointer(rebasing: results[classes][range]), zones: zones,
+                tally.addRow(codes: UnsafeBufferPointer(rebasing: codes[(r * width)..<((r + 1) * width)]), zones: nil,
                              pixelArea: rowAreas[firstRow + r], nodataCode: nodataCode)
+            }
+        }
+        guard !zones.isEmpty else { return }
+        zoned.update(chunk) { tally in
+            for r in 0..<rows {
+                var local: [ClassAreaTally.Key: Int] = [:]
+                for i in (r * width)..<((r + 1) * width) {
+                    let c = codes[i]
+                    let code = c.isNaN ? nodataCode : Int(c)
+                    var inside = false
+                    for z in zones {
+                        let id = results[z][i]
+                        guard id.isFinite, id != 0 else { continue }
+                        local[.init(zone: Int(id), code: code), default: 0] += 1
+                        inside = true
+                    }
+                    if !inside { local[.init(zone: 0, code: code), default: 0] += 1 }
+                }
+                for (k, n) in local { tally.add(zone: k.zone, code: k.code, pixels: n, pixelArea: rowAreas[firstRow + r]) }
             }
         }
     }
 
-    func merged() -> ClassAreaTally {
-        parts.values.reduce(into: ClassAreaTally()) { $0.merge($1) }
+    /// Every pixel once, under zone 0.
+    func mergedWhole() -> ClassAreaTally {
+        whole.values.reduce(into: ClassAreaTally()) { $0.merge($1) }
+    }
+
+    /// Per zone (zone 0: outside every zone); empty without zones.
+    func mergedZones() -> ClassAreaTally {
+        zoned.values.reduce(into: ClassAreaTally()) { $0.merge($1) }
     }
 }

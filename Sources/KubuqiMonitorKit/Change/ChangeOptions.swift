@@ -56,6 +56,14 @@ public struct ChangeOptions: Sendable {
     public var zones: String?
     /// For vector zones: the field naming each zone.
     public var zoneField: String?
+    /// Scale of the index rasters' stored values (index = stored x scale + offset), over
+    /// their declared scale; nil to use the declared one (or 1). Not for scenes.
+    public var scale: Float?
+    /// Offset of the index rasters' stored values, over their declared offset; nil: declared (or 0).
+    public var offset: Float?
+    /// Quality masks (`--mask`): none, one for both dates, or one per date (before, after).
+    /// Over the scenes' own masks with --sensor.
+    public var masks: [MaskOption]
     /// The output folder.
     public var outputFolder: String
     /// GDAL creation options over the defaults.
@@ -66,7 +74,7 @@ public struct ChangeOptions: Sendable {
     /// Creates options with the documented defaults.
     public init(before: String, after: String, outputFolder: String, sensor: SensorPreset? = nil, method: Method = .diff,
                 indices: [String]? = nil, threshold: ThresholdMethod = .sigma(1), mmu: MinimumMappingUnit? = nil,
-                align: Bool = false, zones: String? = nil, zoneField: String? = nil,
+                align: Bool = false, zones: String? = nil, zoneField: String? = nil, scale: Float? = nil, offset: Float? = nil, masks: [MaskOption] = [],
                 creationOptions: CreationOptions = CreationOptions(), quiet: Bool = false) {
         self.before = before
         self.after = after
@@ -79,6 +87,9 @@ public struct ChangeOptions: Sendable {
         self.align = align
         self.zones = zones
         self.zoneField = zoneField
+        self.scale = scale
+        self.masks = masks
+        self.offset = offset
         self.creationOptions = creationOptions
         self.quiet = quiet
     }

@@ -10,7 +10,10 @@ struct ChangeReport {
     let after: [BandSelection]
     let thresholds: ChangeThresholds
     let difference: SummaryStatistics
+    /// Areas per class over the whole area.
     let tally: ClassAreaTally
+    /// Areas per (zone, class), each zone with its full area (nil without zones).
+    let zoneTally: ClassAreaTally?
     let zoneNames: [Int: String]
     let mmuPixels: Int
 
@@ -89,10 +92,11 @@ struct ChangeReport {
             classes: rows(overall, zone: 0),
             nodataPixels: overall.pixels[.init(zone: 0, code: Int(ChangeClass.nodata))] ?? 0,
             zones: nil)
-        if options.zones != nil {
-            let ids = Set(tally.sortedKeys.map(\.zone)).sorted()
+        if let zoneTally {
+            // Every named zone is listed, with 0 area when it is off the grid.
+            let ids = Set(zoneTally.sortedKeys.map(\.zone)).union(zoneNames.keys).sorted()
             doc.zones = ids.map { id in
-                ZoneTable(id: id, name: id == 0 ? "outside every zone" : (zoneNames[id] ?? "zone \(id)"), classes: rows(tally, zone: id))
+                ZoneTable(id: id, name: id == 0 ? "outside every zone" : (zoneNames[id] ?? "zone \(id)"), classes: rows(zoneTally, zone: id))
             }
         }
         return doc

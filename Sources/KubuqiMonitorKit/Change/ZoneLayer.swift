@@ -3,11 +3,14 @@ import KubuqiGDAL
 import KubuqiRaster
 
 /// Zones for area tables: a class raster on the analysis grid, or a vector
-/// layer rasterised onto it (feature k burnt as id k+1, named by a field).
+/// layer rasterised onto it. Vector zones are identified by the value of their
+/// name field (zone k = the k-th distinct value in reading order), never by
+/// feature ids; zones that overlap go to separate rasters (layers), so that each
+/// zone gets its full area.
 struct ZoneLayer {
-    /// A raster of zone ids on the analysis grid.
-    let raster: String
-    /// Zone names by id.
+    /// Rasters of zone ids on the analysis grid (one per layer of non-overlapping zones; 0 = none).
+    let rasters: [String]
+    /// Zone names by id (vector zones: every zone, also those off the grid).
     let names: [Int: String]
 
     /// Loads zones for `grid`; with `region` (a tile), a vector layer is rasterised
@@ -19,49 +22,61 @@ struct ZoneLayer {
             if let diff = grid.difference(from: ds.grid) {
                 throw KubuqiError(.input, "\(path): the zone raster is not on the analysis grid: \(diff)")
             }
-            return ZoneLayer(raster: path, names: [:])
+            return ZoneLayer(rasters: [path], names: [:])
         }
-        guard let field else { throw KubuqiError(.usage, "vector zones need --zone-field NAME (the attribute naming each zone)") }
-        let description: (crsWKT: String, names: [String])
-        do { description = try VectorZones.describe(path, field: field) } catch let e as GDALError {
-            throw KubuqiError.input(path, e.description)
-        }
+        let zones = try vectorZones(path, field: field)
         if let a = SpatialReference(wkt: grid.crsWKT) {
-            guard let b = SpatialReference(wkt: description.crsWKT) else {
+            guard let b = SpatialReference(wkt: zones.crsWKT) else {
                 throw KubuqiError.input(path, "the zone layer has no CRS; the analysis grid is in \(a.shortDescription)")
             }
             if !a.isSame(as: b) {
                 throw KubuqiError.input(path, "the zone layer's CRS \(b.shortDescription) differs from the analysis grid's \(a.shortDescription); reproject it (ogr2ogr -t_srs)")
             }
         }
-        var raster = work.file("zones.tif")
+        if zones.layers.count > 1 {
+            Diagnostics.note("\(path): some zones overlap; each is counted with its full area (\(zones.layers.count) zone layers)")
+        }
+        var rasters: [String] = []
         do {
-            if let region {
-                try VectorZones.rasterize(path, onto: grid.subgrid(region), output: raster)
-                let placed = work.file("zones.vrt")
-                try Mosaic.placeVRT(placed, tile: raster, window: region, grid: grid)
-                raster = placed
-            } else {
-                try VectorZones.rasterize(path, onto: grid, output: raster)
+            for l in zones.layers.indices {
+                let raster = work.file("zones-\(l + 1).tif")
+                if let region {
+                    try zones.rasterize(layer: l, onto: grid.subgrid(region), output: raster)
+                    let placed = work.file("zones-\(l + 1).vrt")
+                    try Mosaic.placeVRT(placed, tile: raster, window: region, grid: grid)
+                    rasters.append(placed)
+                } else {
+                    try zones.rasterize(layer: l, onto: grid, output: raster)
+                    rasters.append(raster)
+                }
             }
         } catch let e as GDALError {
             throw KubuqiError.input(path, e.description)
         }
-        var names: [Int: String] = [:]
-        for (i, n) in description.names.enumerated() { names[i + 1] = n }
-        return ZoneLayer(raster: raster, names: names)
+        return ZoneLayer(rasters: rasters, names: names(of: zones))
     }
 
-    /// The zone names only (vector zones: by burnt id; raster zones: none), without rasterising.
+    /// The zone names only (vector zones: by id; raster zones: none), without rasterising.
     static func names(_ path: String, field: String?) throws -> [Int: String] {
         if (try? Dataset.open(path)) != nil { return [:] }
-        guard let field else { return [:] }
-        do {
-            var names: [Int: String] = [:]
-            for (i, n) in try VectorZones.describe(path, field: field).names.enumerated() { names[i + 1] = n }
-            return names
-        } catch let e as GDALError {
+        return names(of: try vectorZones(path, field: field))
+    }
+
+    private static func names(of zones: VectorZones) -> [Int: String] {
+        Dictionary(uniqueKeysWithValues: zones.names.enumerated().map { ($0 + 1, $1) })
+    }
+
+    /// Reads a vector layer's zones (errors name the file).
+    private static func vectorZones(_ path: String, field: String?) throws -> VectorZones {
+        guard let field else { throw KubuqiError(.usage, "vector zones need --zone-field NAME (the attribute naming each zone)") }
+        let zones: VectorZones
+        do { zones = try VectorZones(path, field: field) } catch let e as GDALError {
             throw KubuqiError.input(path, e.description)
         }
+        guard !zones.names.isEmpty else { throw KubuqiError.input(path, "no feature has a value of '\(field)': there are no zones") }
+        if zones.featuresWithoutValue > 0 {
+            Diagnostics.note("\(path): \(zones.featuresWithoutValue) feature(s) have no value of '\(field)' and belong to no zone")
+        }
+        return zones
     }
 }

@@ -21,11 +21,19 @@ public enum IndexJob {
     public static func run(_ options: IndexOptions, progress: ((Double) -> Void)? = nil, region: Window? = nil,
                            checkGrid: ((Grid) throws -> Void)? = nil) throws -> [IndexResult] {
         guard !options.indices.isEmpty else { throw KubuqiError(.usage, "name at least one index (see index --list)") }
+        try ListValidation.checkIndexNames(options.indices, option: "--index")
+        guard options.scale.isFinite, options.scale > 0 else { throw KubuqiError(.usage, "--scale must be a finite number above 0, got \(options.scale)") }
+        guard options.offset.isFinite else { throw KubuqiError(.usage, "--offset must be a finite number, got \(options.offset)") }
+        if let b = options.sceneDependent.gradeBreaks, DesertificationGrades(thresholds: b) == nil {
+            throw KubuqiError(.usage, "--grade-breaks needs four ascending DDI values, got \(b)")
+        }
         let indices = try options.indices.map { try resolve($0, options: options) }
         var scene = try options.scene.map { try $0.sensor.load($0.path, options: options.sensorOptions) }
         for (role, selection) in options.bands {
             if scene == nil { scene = Scene(sensor: "bands given by role", source: "command line", bands: [:]) }
-            scene!.bands[role] = SceneBand(selection, scale: options.scale, offset: options.offset)
+            let scaled = options.scale != 1 || options.offset != 0
+            scene!.bands[role] = SceneBand(selection, scale: options.scale, offset: options.offset,
+                                           plausible: scaled ? ReflectanceRange.generic : ReflectanceRange.unscaled)
         }
 
         // The roles needed, each read once however many indices use it.
@@ -47,11 +55,17 @@ public enum IndexJob {
                 InputRasters.noteFirstOfSeveral(band, selection: sceneBands[i].selection, as: roles[i].rawValue)
             }
         }
+        if let m = options.mask {
+            guard !options.noMask else { throw KubuqiError(.usage, "--mask and --no-mask contradict each other") }
+            scene?.mask = m.sceneMask
+        } else if let s = options.scene, !options.noMask, scene?.mask == nil {
+            Diagnostics.note("\(s.path): no quality band found (\(qualityBandName(s.sensor))): the cloud mask is off; give --mask FILE --mask-rule RULE to mask, or --no-mask to silence this note")
+        }
         let useMask = !options.noMask && scene?.mask != nil
         var maskBand = useMask ? try files.band(scene!.mask!.selection) : nil
         var notes: [(String, String)] = []
         if options.scene == nil && options.resolution == nil {
-            try files.requireSameGrid(bands)
+            try files.requireSameGrid(bands + (maskBand.map { [$0] } ?? []))
         } else {
             let target = try targetGrid(bands, resolution: options.resolution)
             for (i, b) in bands.enumerated() where b.dataset.grid.difference(from: target) != nil {
@@ -65,16 +79,24 @@ public enum IndexJob {
             }
         }
 
+        // Reflectance outside its plausible range is nodata; the share outside is reported after the run.
         let inputs = zip(bands, sceneBands).map { band, sb in
             PixelInput(band: band, scale: sb.scale, offset: sb.offset, nodata: sb.nodata.map { Optional($0) } ?? nil,
-                       validMaximum: sb.validMaximum)
+                       validMaximum: sb.validMaximum, validRange: sb.plausible,
+                       rangeCheck: RangeCheck(sb.plausible == ReflectanceRange.unscaled ? ReflectanceRange.generic : sb.plausible ?? ReflectanceRange.generic))
         }
         let mask = maskBand.map { PixelMask(band: $0, rule: scene!.mask!.rule) }
         try checkGrid?(bands[0].dataset.grid)
 
         // FVC and DDI need figures of the whole scene first.
         let fixed = try settleSceneDependent(indices, roles: roles, inputs: inputs, mask: mask, options: options)
-        let kernels = indices.map { fixed.kernels[$0.name] ?? $0.kernel }
+        // With --ot Int16 the values are quantised as written (x 10000, rounded, clamped), so the
+        // statistics describe the file, not values it cannot hold.
+        let kernels = indices.map { index -> SpectralIndex.Kernel in
+            let k = fixed.kernels[index.name] ?? index.kernel
+            guard let encoding = options.encoding.int16Encoding else { return k }
+            return { ins, nodata, out in k(ins, nodata, out); quantise(out, encoding) }
+        }
 
         try RasterOutputSpec.checkCreationOptions(options.creationOptions, output: options.output,
                                                   encodings: [options.encoding] + (fixed.grades != nil ? [.classes] : []))
@@ -122,9 +144,52 @@ public enum IndexJob {
             throw error
         }
         if fixed.grades != nil { try ClassLegend.attach(to: allPaths.last!, entries: SceneDependentIndex.gradeLegend) }
+        reportRanges(inputs, roles: roles, sceneBands: sceneBands, byRole: Set(options.bands.keys))
         let grid = region.map { bands[0].dataset.grid.subgrid($0) } ?? bands[0].dataset.grid
         return zip(names, zip(allPaths, stats)).map { name, ps in
             IndexResult(index: name, path: ps.0, width: grid.width, height: grid.height, statistics: ps.1)
+        }
+    }
+
+    /// The quality band a sensor preset looks for, for the "mask is off" note.
+    static func qualityBandName(_ sensor: SensorPreset) -> String {
+        switch sensor {
+        case .sentinel2: return "looked for SCL"
+        case .landsat: return "looked for *_QA_PIXEL.TIF"
+        case .modis13: return "looked for VI_Quality"
+        case .modis09: return "the MOD09 preset reads no state band"
+        }
+    }
+
+    /// Values as an Int16 x 10000 file holds them (rounded, clamped to +-3.2767; NaN stays NaN).
+    static func quantise(_ out: UnsafeMutableBufferPointer<Float>, _ encoding: ScaledInt16) {
+        let lo: Float = -32767, hi: Float = 32767
+        for i in 0..<out.count where !out[i].isNaN {
+            out[i] = min(max((out[i] * encoding.scale).rounded(.toNearestOrAwayFromZero), lo), hi) / encoding.scale
+        }
+    }
+
+    /// Says when a large share of a band's values was outside its plausible reflectance
+    /// (more than ``ReflectanceRange/reportedShare``), and notes any smaller share made nodata.
+    static func reportRanges(_ inputs: [PixelInput], roles: [BandRole], sceneBands: [SceneBand], byRole: Set<BandRole>) {
+        for (i, input) in inputs.enumerated() {
+            guard let check = input.rangeCheck, check.result.outside > 0 else { continue }
+            let sb = sceneBands[i], role = roles[i].rawValue, path = input.band.dataset.path
+            let percent = String(format: "%.1f %%", 100 * check.share)
+            let range = "\(String(format: "%g", check.range.lowerBound))..\(String(format: "%g", check.range.upperBound))"
+            let unscaled = sb.plausible == ReflectanceRange.unscaled
+            if check.share > ReflectanceRange.reportedShare {
+                if unscaled {
+                    Diagnostics.warn("\(path): \(percent) of the \(role) band's values are outside the plausible reflectance \(range): did you forget --scale 0.0001? "
+                                     + "(values are used as given; normalized differences such as NDVI survive a common scale, EVI, SAVI, MSAVI2, EVI2, albedo and DDI do not)")
+                } else {
+                    let scaling = "x \(String(format: "%g", sb.scale)) + \(String(format: "%g", sb.offset))"
+                    let hint = byRole.contains(roles[i]) ? (sb.scale == 1 ? "did you forget --scale 0.0001?" : "check --scale/--offset") : "is this the product --sensor names?"
+                    Diagnostics.warn("\(path): \(percent) of the \(role) band's valid values are outside the plausible reflectance \(range) after scaling (\(scaling)) and are nodata: \(hint)")
+                }
+            } else if !unscaled || check.range != ReflectanceRange.generic {
+                Diagnostics.note("\(path): \(percent) of the \(role) band's valid values are outside the plausible reflectance \(range) after scaling and are nodata")
+            }
         }
     }
 
@@ -164,12 +229,16 @@ public enum IndexJob {
                 guard let e = FractionalVegetationCover.endMembers(from: h) else {
                     throw KubuqiError(.input, "\(inputs[0].band.dataset.path): cannot derive the FVC end-members (the scene's NDVI 5th and 95th percentiles are equal or there is no valid pixel); give --fvc-soil and --fvc-vegetation")
                 }
+                try SceneFitLimits.checkEndMembers(e, source: inputs[0].band.dataset.path)
                 ends = e
             }
             if surveyDDI {
                 let acc = survey.fit.values.reduce(into: LinearFitAccumulator()) { $0.merge($1) }
                 guard let fit = DesertificationDifferenceIndex.fit(acc) else {
                     throw KubuqiError(.input, "\(inputs[0].band.dataset.path): the scene's albedo does not fall as NDVI rises (slope \(acc.slope.map { String($0) } ?? "undefined")), so DDI's k cannot be fitted; give --ddi-k")
+                }
+                if let weak = SceneFitLimits.checkFit(fit, source: inputs[0].band.dataset.path) {
+                    settled.metadata["ddi", default: []] += [("KUBUQI_DDI_FIT_WARNING", weak)]
                 }
                 k = fit.k
                 settled.metadata["ddi", default: []] += [("KUBUQI_DDI_FIT", "albedo = \(fit.slope) NDVI + \(fit.intercept), r = \(fit.correlation.map { String($0) } ?? "n/a"), n = \(acc.count)")]
@@ -222,6 +291,15 @@ public enum IndexJob {
             throw KubuqiError(.usage, "unknown index '\(name)'; valid: \(allNames.joined(separator: ", "))")
         }
         return index
+    }
+
+    /// The range an index's values are expected in (nil for an unknown name): the
+    /// catalogue's, FVC 0..1, DDI -3..3.
+    public static func valueRange(_ name: String) -> ClosedRange<Float>? {
+        let lower = name.lowercased()
+        if lower == "fvc" { return 0...1 }
+        if lower == "ddi" { return -3...3 }
+        return SpectralIndex.named(lower)?.validRange
     }
 
     /// Every index name `index` accepts.

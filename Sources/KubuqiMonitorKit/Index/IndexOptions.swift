@@ -18,6 +18,8 @@ public struct IndexOptions: Sendable {
     public var offset: Float
     /// Keep pixels the scene's quality mask would exclude.
     public var noMask: Bool
+    /// A quality band and rule (`--mask FILE[:BAND] --mask-rule NAME`), over the scene's own mask.
+    public var mask: MaskOption?
     /// The output grid's pixel size in CRS units; nil for the finest of the bands used.
     public var resolution: Double?
     /// How bands on another grid of the same scene are resampled; nil for bilinear
@@ -39,7 +41,7 @@ public struct IndexOptions: Sendable {
     /// Creates options with defaults for everything but the indices, bands and output.
     public init(indices: [String], bands: [BandRole: BandSelection] = [:], output: String,
                 scene: (path: String, sensor: SensorPreset)? = nil, sensorOptions: SensorPreset.Options = .init(),
-                scale: Float = 1, offset: Float = 0, noMask: Bool = false, resolution: Double? = nil,
+                scale: Float = 1, offset: Float = 0, noMask: Bool = false, mask: MaskOption? = nil, resolution: Double? = nil,
                 resampling: Resampling? = nil, saviL: Float = 0.5, sceneDependent: SceneDependentOptions = .init(), encoding: IndexEncoding = .float32,
                 creationOptions: CreationOptions = CreationOptions(), quiet: Bool = false) {
         self.indices = indices
@@ -50,6 +52,7 @@ public struct IndexOptions: Sendable {
         self.scale = scale
         self.offset = offset
         self.noMask = noMask
+        self.mask = mask
         self.resolution = resolution
         self.resampling = resampling
         self.saviL = saviL

@@ -42,7 +42,8 @@ public enum LDNJob {
         let soc: RasterBand
         let ecologicalUnits: RasterBand?
         let climateZones: RasterBand?
-        let zones: String?
+        /// Rasters of zone ids, one per layer of non-overlapping zones (empty without zones).
+        let zones: [String]
         let zoneNames: [Int: String]
     }
 
@@ -64,7 +65,7 @@ public enum LDNJob {
             let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
             let finalInputs = Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
                                      landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
-                                     climateZones: inputs.climateZones, zones: zoneLayer?.raster, zoneNames: zoneLayer?.names ?? [:])
+                                     climateZones: inputs.climateZones, zones: zoneLayer?.rasters ?? [], zoneNames: zoneLayer?.names ?? [:])
             report.zoneNames = finalInputs.zoneNames
             var baselineSDG: String?
             for period in periods {
@@ -124,7 +125,7 @@ public enum LDNJob {
         all += [lpd, eco, climate].compactMap { $0 }
         try files.requireSameGrid(all)
         return Inputs(config: c, grid: all[0].dataset.grid, productivity: productivity, lpd: lpd, landCover: lc, soc: soc,
-                      ecologicalUnits: eco, climateZones: climate, zones: nil, zoneNames: [:])
+                      ecologicalUnits: eco, climateZones: climate, zones: [], zoneNames: [:])
     }
 
     /// The first four-digit year (1900-2199) in a band description: `2000`, `X2000.02.18`, `NDVI_2001`.

@@ -13,8 +13,11 @@ public struct LDNPeriodResult: Sendable {
     public var landCoverYears: (Int, Int)
     /// Written layers by file stem.
     var files: [LDNPeriod.Layer: String]
-    /// Area tables (km2) by layer.
+    /// Area tables (km2) by layer, over the whole area (zone 0).
     var areas: [LDNPeriod.Layer: AreaTable]
+    /// With zones: area tables (km2) by layer per zone, each zone with its full area
+    /// (zone 0: outside every zone); empty without zones.
+    var zoneAreas: [LDNPeriod.Layer: AreaTable] = [:]
     /// Land-cover transitions start -> end (7 x 7, km2).
     public var transitions: TransitionTable
     /// The 90th percentile of mean productivity per land unit (performance).
@@ -69,7 +72,8 @@ struct LDNPeriodRun {
     struct Slots {
         var productivity: [Int: [Int]] = [:]   // year -> input indices (averaged)
         var lcStart = 0, lcEnd = 0, soc = 0
-        var lpd: Int?, eco: Int?, climate: Int?, baseline: Int?, zones: Int?
+        var lpd: Int?, eco: Int?, climate: Int?, baseline: Int?
+        var zones: [Int] = []
         var count = 0
     }
 
@@ -93,7 +97,7 @@ struct LDNPeriodRun {
         if let b = inputs.ecologicalUnits { slots.eco = add(PixelInput(band: b)) }
         if let b = inputs.climateZones { slots.climate = add(PixelInput(band: b)) }
         if let p = baselineSDG { slots.baseline = add(PixelInput(band: try Dataset.open(p).band(1))) }
-        if let z = inputs.zones { slots.zones = add(PixelInput(band: try Dataset.open(z).band(1), nodata: .some(nil))) }
+        for z in inputs.zones { slots.zones.append(add(PixelInput(band: try Dataset.open(z).band(1), nodata: .some(nil)))) }
         slots.count = pixelInputs.count
 
         let years = slots.productivity.keys.sorted()
@@ -151,13 +155,14 @@ struct LDNPeriodRun {
                                         ("KUBUQI_LDN_LAYER", layer.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)])
         }
         try FileManager.default.createDirectory(atPath: output.file(period.name), withIntermediateDirectories: true)
-        specs += [nil, nil, nil]   // land-cover classes at start and end, zone ids (for the tables)
+        specs += [nil, nil]   // land-cover classes at start and end (for the tables)
+        specs += inputs.zones.map { _ in nil }   // zone ids, one output per zone layer
         let s = slots, perf = performance, p = period, externalLPD = inputs.lpd != nil
         let climate = c.climate, matrix = c.transitions
         let trajectoryClasses = TrajectoryClass(minimumAbsoluteSlope: c.minimumSlope)
         let socYears = Double(period.landCoverEnd - period.landCoverStart)
         let layerIndex = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
-        let tally = LDNTally(layers: layers, rowAreas: rowAreas)
+        let tally = LDNTally(layers: layers, rowAreas: rowAreas, zoneLayers: inputs.zones.count)
         _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: specs, kernel: { ins, outs, _, _ in
             let n = outs[0].count
             var scratch: [LDNPeriod.Layer: Int16Scratch] = [:]
@@ -214,7 +219,7 @@ struct LDNPeriodRun {
             for (layer, index) in layerIndex { scratch[layer]!.store(into: outs[index]) }
             lcStart.store(into: outs[layerIndex.count])
             lcEnd.store(into: outs[layerIndex.count + 1])
-            if let zi = s.zones { _ = outs[layerIndex.count + 2].update(fromContentsOf: ins[zi]) } else { outs[layerIndex.count + 2].update(repeating: 0) }
+            for (k, zi) in s.zones.enumerated() { _ = outs[layerIndex.count + 2 + k].update(fromContentsOf: ins[zi]) }
         }, region: region, observer: tally, progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
 
         var files: [LDNPeriod.Layer: String] = [:]
@@ -224,7 +229,7 @@ struct LDNPeriodRun {
             files[layer] = path
         }
         return LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
-                               files: files, areas: tally.areas(), transitions: tally.transitionTable(),
+                               files: files, areas: tally.areas(), zoneAreas: tally.zoneAreas(), transitions: tally.transitionTable(),
                                performanceMaxima: performance.maxima, annualProductivity: annualFigures.mapValues(\.summary),
                                annualExact: annualFigures, performanceSurvey: survey)
     }
@@ -310,32 +315,66 @@ final class PerformanceSurvey: ChunkObserver, @unchecked Sendable {
     func merged() -> PerformanceAccumulator { parts.values.reduce(into: PerformanceAccumulator()) { $0.merge($1) } }
 }
 
-/// Pass 2 observer: area tables of every layer and the land-cover transition table.
+/// Pass 2 observer: area tables of every layer (over the whole area and, with
+/// zones, per zone: results[layers.count + 2 + k] are the ids of zone layer k,
+/// 0 = none), and the land-cover transition table.
 final class LDNTally: ChunkObserver, @unchecked Sendable {
     let layers: [LDNPeriod.Layer]
     let rowAreas: [Double]
+    let zoneLayers: Int
     private let tables: PerChunk<[AreaTable]>
+    private let zoneTables: PerChunk<[AreaTable]>
     private let transitions = PerChunk(TransitionTable())
 
-    init(layers: [LDNPeriod.Layer], rowAreas: [Double]) {
+    init(layers: [LDNPeriod.Layer], rowAreas: [Double], zoneLayers: Int = 0) {
         self.layers = layers
         self.rowAreas = rowAreas
+        self.zoneLayers = zoneLayers
         tables = PerChunk(Array(repeating: AreaTable(), count: layers.count))
+        zoneTables = PerChunk(Array(repeating: AreaTable(), count: layers.count))
     }
 
     func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
         let rows = results[0].count / width
         let areas = rowAreas[firstRow..<(firstRow + rows)].map { $0 }
-        let zones = UnsafeMutableBufferPointer<Int32>.allocate(capacity: results[0].count)
-        defer { zones.deallocate() }
-        let z = results[layers.count + 2]
-        for i in 0..<zones.count { zones[i] = z[i].isFinite ? Int32(z[i]) : 0 }
+        let n = results[0].count
+        // Zone ids per zone layer, and a layer of 0 where no zone holds the pixel ("outside every zone");
+        // -1 marks pixels a layer does not count (skipped as zone nodata).
+        var zoneIDs: [UnsafeMutableBufferPointer<Int32>] = []
+        if zoneLayers > 0 {
+            let outside = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
+            outside.initialize(repeating: 0)
+            for k in 0..<zoneLayers {
+                let ids = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
+                let z = results[layers.count + 2 + k]
+                for i in 0..<n {
+                    let id = z[i].isFinite ? Int32(z[i]) : 0
+                    ids[i] = id == 0 ? -1 : id
+                    if id != 0 { outside[i] = -1 }
+                }
+                zoneIDs.append(ids)
+            }
+            zoneIDs.append(outside)
+        }
+        defer { zoneIDs.forEach { $0.deallocate() } }
         areas.withUnsafeBufferPointer { rowArea in
             tables.update(chunk) { t in
                 for k in 0..<layers.count {
                     let codes = Int16Scratch(from: results[k])
                     defer { codes.free() }
-                    t[k].add(classes: UnsafeBufferPointer(codes.buffer), zones: UnsafeBufferPointer(zones), width: width, rowAreaKm2: rowArea)
+                    t[k].add(classes: UnsafeBufferPointer(codes.buffer), width: width, rowAreaKm2: rowArea)
+                }
+            }
+            if !zoneIDs.isEmpty {
+                zoneTables.update(chunk) { t in
+                    for k in 0..<layers.count {
+                        let codes = Int16Scratch(from: results[k])
+                        defer { codes.free() }
+                        for ids in zoneIDs {
+                            t[k].add(classes: UnsafeBufferPointer(codes.buffer), zones: UnsafeBufferPointer(ids), zoneNodata: -1,
+                                     width: width, rowAreaKm2: rowArea)
+                        }
+                    }
                 }
             }
             let start = Int16Scratch(from: results[layers.count]), end = Int16Scratch(from: results[layers.count + 1])
@@ -344,10 +383,16 @@ final class LDNTally: ChunkObserver, @unchecked Sendable {
         }
     }
 
-    func areas() -> [LDNPeriod.Layer: AreaTable] {
+    /// Whole-area tables per layer.
+    func areas() -> [LDNPeriod.Layer: AreaTable] { merged(tables) }
+
+    /// Per-zone tables per layer (empty without zones).
+    func zoneAreas() -> [LDNPeriod.Layer: AreaTable] { zoneLayers == 0 ? [:] : merged(zoneTables) }
+
+    private func merged(_ parts: PerChunk<[AreaTable]>) -> [LDNPeriod.Layer: AreaTable] {
         var out: [LDNPeriod.Layer: AreaTable] = [:]
         for (k, layer) in layers.enumerated() {
-            out[layer] = tables.values.reduce(into: AreaTable()) { $0.merge($1[k]) }
+            out[layer] = parts.values.reduce(into: AreaTable()) { $0.merge($1[k]) }
         }
         return out
     }

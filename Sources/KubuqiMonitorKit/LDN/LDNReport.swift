@@ -85,11 +85,12 @@ public struct LDNReport: Sendable {
 
     /// Per-zone tables of one period (zone 0: outside every zone).
     func zoneDocuments(_ p: LDNPeriodResult) -> [ZoneDocument] {
-        let ids = Set(p.areas.values.flatMap { $0.rows.map(\.zone) }).sorted()
+        // Every named zone is listed, with 0 area when it is off the grid.
+        let ids = Set(p.zoneAreas.values.flatMap { $0.rows.map(\.zone) }).union(zoneNames.keys.map { Int32($0) }).sorted()
         return ids.map { id in
             var sub: [String: [ClassArea]] = [:]
             for (layer, name) in Self.subIndicators {
-                guard let t = p.areas[layer] else { continue }
+                guard let t = p.zoneAreas[layer] else { continue }
                 var only = AreaTable()
                 for r in t.rows where r.zone == id { only.add(zone: id, classValue: r.classValue, count: r.count, areaKm2: r.count > 0 ? r.areaKm2 / Double(r.count) : 0) }
                 sub[name] = classAreas(only, names: Self.statusNames)

@@ -1,3 +1,4 @@
+import Foundation
 import KubuqiGDAL
 import KubuqiRaster
 
@@ -16,14 +17,22 @@ public struct PixelInput: @unchecked Sendable {
     public var offset: Float
     /// Stored values at or above this are invalid (e.g. saturated), nil for none.
     public var validMaximum: Float?
+    /// Values (after scaling) outside this range become nodata, nil for no range
+    /// (e.g. a reflectance band's plausible range).
+    public var validRange: ClosedRange<Float>?
+    /// Counts the values outside a range (after scaling), for a message after the run.
+    public var rangeCheck: RangeCheck?
 
     /// An input with the band's own nodata and optional scaling.
-    public init(band: RasterBand, scale: Float = 1, offset: Float = 0, nodata: Float?? = nil, validMaximum: Float? = nil) {
+    public init(band: RasterBand, scale: Float = 1, offset: Float = 0, nodata: Float?? = nil, validMaximum: Float? = nil,
+                validRange: ClosedRange<Float>? = nil, rangeCheck: RangeCheck? = nil) {
         self.band = band
         self.nodata = nodata ?? band.nodata.map(Float.init)
         self.scale = scale
         self.offset = offset
         self.validMaximum = validMaximum
+        self.validRange = validRange
+        self.rangeCheck = rangeCheck
     }
 
     /// An input scaled by the band's own declared scale and offset (an index
@@ -35,6 +44,26 @@ public struct PixelInput: @unchecked Sendable {
 
     /// Turns stored values into physical ones in place (nodata -> NaN), eight lanes at a time.
     func prepare(_ buffer: UnsafeMutableBufferPointer<Float>) {
+        scaleAndMask(buffer)
+        if validRange != nil || rangeCheck != nil { applyRange(buffer) }
+    }
+
+    /// Counts the values outside `rangeCheck`'s range and turns those outside `validRange` into NaN.
+    private func applyRange(_ buffer: UnsafeMutableBufferPointer<Float>) {
+        let valid = validRange ?? -Float.infinity...Float.infinity
+        let counted = rangeCheck?.range ?? valid
+        var total = 0, outside = 0
+        for i in 0..<buffer.count {
+            let v = buffer[i]
+            guard !v.isNaN else { continue }
+            total += 1
+            if !counted.contains(v) { outside += 1 }
+            if !valid.contains(v) { buffer[i] = .nan }
+        }
+        rangeCheck?.add(total: total, outside: outside)
+    }
+
+    private func scaleAndMask(_ buffer: UnsafeMutableBufferPointer<Float>) {
         let identity = scale == 1 && offset == 0
         guard nodata != nil || validMaximum != nil || !identity else { return }
         let nd = Lanes(repeating: nodata ?? .nan), top = Lanes(repeating: validMaximum ?? .infinity)
@@ -56,6 +85,25 @@ public struct PixelInput: @unchecked Sendable {
             i += 1
         }
     }
+}
+
+/// Valid values seen and how many of them fall outside `range` (thread-safe; chunks add concurrently).
+public final class RangeCheck: @unchecked Sendable {
+    /// The range checked.
+    public let range: ClosedRange<Float>
+    private let lock = NSLock()
+    private var counts = (total: 0, outside: 0)
+
+    /// A check of `range`.
+    public init(_ range: ClosedRange<Float>) { self.range = range }
+
+    func add(total: Int, outside: Int) { lock.withLock { counts.total += total; counts.outside += outside } }
+
+    /// Valid values seen, and those outside the range.
+    public var result: (total: Int, outside: Int) { lock.withLock { counts } }
+
+    /// The share outside (0 when nothing was seen).
+    public var share: Double { let r = result; return r.total > 0 ? Double(r.outside) / Double(r.total) : 0 }
 }
 
 /// A quality band whose values exclude pixels: a Sentinel-2 scene

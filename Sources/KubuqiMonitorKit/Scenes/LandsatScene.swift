@@ -48,13 +48,11 @@ enum LandsatScene {
             guard let file = SceneFiles.first(all, matching: "_SR_B\(n)\\.TIF$") else { continue }
             let mult = mtl["REFLECTANCE_MULT_BAND_\(n)"].flatMap(Float.init) ?? 2.75e-5
             let add = mtl["REFLECTANCE_ADD_BAND_\(n)"].flatMap(Float.init) ?? -0.2
-            bands[role] = SceneBand(BandSelection(path: file), scale: mult, offset: add, nodata: 0)
+            bands[role] = SceneBand(BandSelection(path: file), scale: mult, offset: add, nodata: 0, plausible: ReflectanceRange.landsatC2L2)
         }
-        var bits: UInt32 = 0b11_1111
-        if options.maskWater { bits |= 1 << 7 }
+        let rule = MaskRule.landsatQAPixel(maskWater: options.maskWater)
         let mask = SceneFiles.first(all, matching: "_QA_PIXEL\\.TIF$").map {
-            SceneMask(selection: BandSelection(path: $0), rule: .bits(bits),
-                      summary: "QA_PIXEL bits fill, dilated cloud, cirrus, cloud, cloud shadow, snow" + (options.maskWater ? ", water" : ""))
+            SceneMask(selection: BandSelection(path: $0), rule: rule.rule, summary: rule.summary)
         }
         var facts: [String: String] = ["spacecraft": spacecraft]
         if let d = mtl["DATE_ACQUIRED"] { facts["date_acquired"] = d }

@@ -22,7 +22,8 @@ enum ModisScene {
         for (role, pattern) in patterns {
             lookedFor[role] = "a file named like \(pattern) in \(path)"
             if let f = SceneFiles.first(all, matching: pattern + ".*\\.(tif|tiff)$") {
-                bands[role] = SceneBand(BandSelection(path: f), scale: 1e-4, nodata: product == .modis09 ? -28672 : -1000)
+                bands[role] = SceneBand(BandSelection(path: f), scale: 1e-4, nodata: product == .modis09 ? -28672 : -1000,
+                                        plausible: product == .modis09 ? ReflectanceRange.modis09 : ReflectanceRange.modis13)
             }
         }
         guard !bands.isEmpty else {

@@ -13,14 +13,19 @@ public struct SceneBand: Sendable, Hashable {
     public var nodata: Float?
     /// Stored values at or above this are invalid (saturation), nil for none.
     public var validMaximum: Float?
+    /// The plausible surface reflectance after scaling (``ReflectanceRange``); values
+    /// outside are nodata. Nil for values used as given (bands without a scale).
+    public var plausible: ClosedRange<Float>?
 
     /// Creates a scene band.
-    public init(_ selection: BandSelection, scale: Float = 1, offset: Float = 0, nodata: Float? = nil, validMaximum: Float? = nil) {
+    public init(_ selection: BandSelection, scale: Float = 1, offset: Float = 0, nodata: Float? = nil, validMaximum: Float? = nil,
+                plausible: ClosedRange<Float>? = nil) {
         self.selection = selection
         self.scale = scale
         self.offset = offset
         self.nodata = nodata
         self.validMaximum = validMaximum
+        self.plausible = plausible
     }
 }
 

@@ -13,7 +13,6 @@ enum Sentinel2Scene {
     static let bandNames: [BandRole: String] = [.blue: "B02", .green: "B03", .red: "B04", .nir: "B08", .swir1: "B11", .swir2: "B12"]
     static let stacKeys: [BandRole: [String]] = [.blue: ["blue", "B02"], .green: ["green", "B03"], .red: ["red", "B04"],
                                                  .nir: ["nir", "B08"], .swir1: ["swir16", "B11"], .swir2: ["swir22", "B12"]]
-    static let excludedClasses: Set<Int> = [0, 1, 3, 8, 9, 10, 11]
 
     static func load(_ path: String, isFolder: Bool, options: SensorPreset.Options) throws -> Scene {
         var files: [BandRole: String] = [:]
@@ -73,14 +72,10 @@ enum Sentinel2Scene {
 
         var bands: [BandRole: SceneBand] = [:]
         for (role, file) in files {
-            bands[role] = SceneBand(BandSelection(path: file), scale: 1e-4, offset: offsetDN * 1e-4, nodata: 0)
+            bands[role] = SceneBand(BandSelection(path: file), scale: 1e-4, offset: offsetDN * 1e-4, nodata: 0, plausible: ReflectanceRange.sentinel2L2A)
         }
-        var excluded = excludedClasses
-        if options.maskWater { excluded.insert(6) }
-        let mask = scl.map {
-            SceneMask(selection: BandSelection(path: $0), rule: .classes(excluded),
-                      summary: "SCL classes \(excluded.sorted().map(String.init).joined(separator: ","))")
-        }
+        let rule = MaskRule.sentinel2SCL(maskWater: options.maskWater)
+        let mask = scl.map { SceneMask(selection: BandSelection(path: $0), rule: rule.rule, summary: rule.summary) }
         return Scene(sensor: "Sentinel-2 L2A", source: path, bands: bands, lookedFor: lookedFor, mask: mask,
                      albedoSensor: "sentinel2", facts: facts)
     }

@@ -8,6 +8,8 @@ public struct ChangeTileFigures: Sendable, Codable {
     public var absoluteHistogram: Histogram
     /// Pixels and areas per (zone, class) of the tile (final pass, before any minimum mapping unit).
     public var tally: ClassAreaTally?
+    /// With zones: pixels and areas per (zone, class), each zone with its full area (final pass).
+    public var zoneTally: ClassAreaTally?
 
     /// Creates figures.
     public init(difference: ExactStatistics, absoluteHistogram: Histogram, tally: ClassAreaTally? = nil) {
@@ -29,6 +31,11 @@ public struct ChangeTileFigures: Sendable, Codable {
             var merged = tally ?? ClassAreaTally()
             merged.merge(t)
             tally = merged
+        }
+        if let t = other.zoneTally {
+            var merged = zoneTally ?? ClassAreaTally()
+            merged.merge(t)
+            zoneTally = merged
         }
     }
 }

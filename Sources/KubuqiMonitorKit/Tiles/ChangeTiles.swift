@@ -32,7 +32,7 @@ extension ChangeJob {
 
         let thresholds: ChangeThresholds
         if let reduced, let figures = reduced.0.change {
-            thresholds = try deriveThresholds(o, setup: setup, figures: figures)
+            thresholds = try deriveThresholds(o, before: setup.before[0].path, after: setup.after[0].path, figures: figures)
         } else {
             thresholds = o.threshold.thresholds(statistics: SummaryStatistics(), absoluteHistogram: Histogram(lowerBound: 0, upperBound: 1, bins: 1))!
         }
@@ -40,20 +40,23 @@ extension ChangeJob {
         var inputs = setup.inputs
         var outputs = classOutputs(o, setup: setup, thresholds: thresholds, classPath: out.file("change-class.tif"), folder: out)
         let layers = outputs.compactMap { $0.spec.map { ($0.path as NSString).lastPathComponent } }
-        var zoneOutput: Int??  = .some(nil)
+        var zoneOutputs: [Int] = []
         if let z = o.zones {
             let zoning = try ZoneLayer.load(z, field: o.zoneField, grid: setup.grid, work: work, region: request.window)
-            inputs.append(PixelInput(band: try Dataset.open(zoning.raster).band(1)))
             let copy: SpectralIndex.Kernel = { ins, _, out in _ = out.update(fromContentsOf: ins[0]) }
-            outputs.append(PixelOutput(kernel: copy, inputs: [inputs.count - 1], spec: nil))
-            zoneOutput = .some(outputs.count - 1)
+            for raster in zoning.rasters {
+                inputs.append(PixelInput(band: try Dataset.open(raster).band(1)))
+                outputs.append(PixelOutput(kernel: copy, inputs: [inputs.count - 1], spec: nil))
+                zoneOutputs.append(outputs.count - 1)
+            }
         }
-        let counter = AreaCounter(grid: setup.grid, nodataCode: Int(ChangeClass.nodata), classes: 0, zones: zoneOutput)
+        let counter = AreaCounter(grid: setup.grid, nodataCode: Int(ChangeClass.nodata), classes: 0, zones: zoneOutputs)
         let survey = DifferenceSurvey(limit: setup.histogramLimit, output: 1)
         _ = try StreamedCalculation.run(inputs: inputs, outputs: outputs, region: request.window, observer: ObserverGroup([counter, survey]),
                                         progress: ProgressBar("tile \(request.tile.index)", quiet: o.quiet).update)
         var figures = survey.merged()
-        figures.tally = counter.merged()
+        figures.tally = counter.mergedWhole()
+        if o.zones != nil { figures.zoneTally = counter.mergedZones() }
         manifest.change = figures
         manifest.layers = layers
         try folder.commit(staging: staging, manifest: manifest)
@@ -77,18 +80,14 @@ extension ChangeJob {
         defer { work.remove() }
         let (before, after) = try indexRasters(o, work: work)
         let grid = plan.grid.grid
-        guard merged.difference.count > 0 else {
-            throw KubuqiError(.input, "\(before[0].path) and \(after[0].path): no pixel is valid at both dates (all nodata); nothing to compare")
-        }
-        guard let thresholds = o.threshold.thresholds(statistics: merged.difference.summary, absoluteHistogram: merged.absoluteHistogram) else {
-            throw KubuqiError(.input, "\(before[0].path): cannot derive \(o.threshold) thresholds (the change values are constant)")
-        }
+        let thresholds = try deriveThresholds(o, before: before[0].path, after: after[0].path, figures: merged)
         var files: [String: String] = [:]
         files["magnitude"] = try mosaic.assemble("change-magnitude.tif").raster
         if o.method == .cva { files["direction"] = try mosaic.assemble("change-direction.tif").raster }
         let (classVRT, classPath) = try mosaic.assemble("change-class.tif", legend: ClassLegend.change)
         files["class"] = classPath
         var tally = merged.tally ?? ClassAreaTally()
+        var zoneTally = o.zones == nil ? nil : (merged.zoneTally ?? ClassAreaTally())
         var quicklookSource = classVRT
         var mmuPixels = 0
         if let mmu = o.mmu {
@@ -100,7 +99,7 @@ extension ChangeJob {
                 try ChangeSieve.apply(whole, threshold: mmuPixels)
             } catch let e as GDALError { throw KubuqiError.output(classPath, e.description) }
             let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
-            tally = try tallyAreas(classPath: whole, zones: zoning, grid: grid, quiet: o.quiet)
+            (tally, zoneTally) = try tallyAreas(classPath: whole, zones: zoning, grid: grid, quiet: o.quiet)
             try ClassLegend.attach(to: whole, entries: ClassLegend.change)
             try mosaic.translate(whole, to: classPath, integer: true, classes: true)
             unlink(classVRT)   // the tiles are not sieved: the VRT would show patches under the unit
@@ -108,12 +107,12 @@ extension ChangeJob {
         }
         let zoneNames = try o.zones.map { try ZoneLayer.names($0, field: o.zoneField) } ?? [:]
         let report = ChangeReport(options: o, grid: grid, before: before, after: after, thresholds: thresholds,
-                                  difference: merged.difference.summary, tally: tally, zoneNames: zoneNames, mmuPixels: mmuPixels)
+                                  difference: merged.difference.summary, tally: tally, zoneTally: zoneTally, zoneNames: zoneNames, mmuPixels: mmuPixels)
         files["json"] = destination.file("change-stats.json")
         files["csv"] = destination.file("change-stats.csv")
         files["quicklook"] = destination.file("quicklook.png")
         try report.writeTables(json: files["json"]!, csv: files["csv"]!)
         try report.writeQuicklook(classPath: quicklookSource, to: files["quicklook"]!)
-        return ChangeResult(files: files, thresholds: thresholds, tally: tally, difference: merged.difference.summary, summary: report.summary())
+        return ChangeResult(files: files, thresholds: thresholds, tally: tally, zoneTally: zoneTally, difference: merged.difference.summary, summary: report.summary())
     }
 }

@@ -13,6 +13,8 @@ public struct LDNTileFigures: Sendable, Codable {
         public var annual: [String: ExactStatistics]?
         /// Area tables per layer file stem (final pass).
         public var areas: [String: AreaTable]?
+        /// With zones: area tables per layer file stem and zone, each zone with its full area (final pass).
+        public var zoneAreas: [String: AreaTable]?
         /// Land-cover transitions (final pass).
         public var transitions: TransitionTable?
 
@@ -31,6 +33,11 @@ public struct LDNTileFigures: Sendable, Codable {
                 var m = areas ?? [:]
                 for (k, t) in a { m[k, default: AreaTable()].merge(t) }
                 areas = m
+            }
+            if let a = o.zoneAreas {
+                var m = zoneAreas ?? [:]
+                for (k, t) in a { m[k, default: AreaTable()].merge(t) }
+                zoneAreas = m
             }
             if let t = o.transitions { var m = transitions ?? TransitionTable(); m.merge(t); transitions = m }
         }

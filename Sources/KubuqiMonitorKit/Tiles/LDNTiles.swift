@@ -49,7 +49,7 @@ extension LDNJob {
         let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work, region: request.window) }
         let tileInputs = Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
                                 landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
-                                climateZones: inputs.climateZones, zones: zoneLayer?.raster, zoneNames: zoneLayer?.names ?? [:])
+                                climateZones: inputs.climateZones, zones: zoneLayer?.rasters ?? [], zoneNames: zoneLayer?.names ?? [:])
         var baselineSDG: String?
         var layers: [String] = []
         for period in periods {
@@ -70,6 +70,7 @@ extension LDNJob {
             }
             var p = LDNTileFigures.Period(name: period.name)
             p.areas = Dictionary(uniqueKeysWithValues: r.areas.map { ($0.key.file, $0.value) })
+            if config.zones != nil { p.zoneAreas = Dictionary(uniqueKeysWithValues: r.zoneAreas.map { ($0.key.file, $0.value) }) }
             p.transitions = r.transitions
             figures.periods.append(p)
             layers += r.files.keys.sorted { $0.rawValue < $1.rawValue }.map { "\(period.name)/\($0.file).tif" }
@@ -120,10 +121,12 @@ extension LDNJob {
             }
             var areas: [LDNPeriod.Layer: AreaTable] = [:]
             for layer in layers { areas[layer] = figures.areas?[layer.file] ?? AreaTable() }
+            var zoneAreas: [LDNPeriod.Layer: AreaTable] = [:]
+            if config.zones != nil { for layer in layers { zoneAreas[layer] = figures.zoneAreas?[layer.file] ?? AreaTable() } }
             let annual = Dictionary(uniqueKeysWithValues: (first?.annual ?? [:]).compactMap { k, v in Int(k).map { ($0, v) } })
             let maxima = first?.performance.map { ProductivityPerformance(accumulator: $0).maxima } ?? [:]
             let result = LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
-                                         files: files, areas: areas, transitions: figures.transitions ?? TransitionTable(),
+                                         files: files, areas: areas, zoneAreas: zoneAreas, transitions: figures.transitions ?? TransitionTable(),
                                          performanceMaxima: maxima, annualProductivity: annual.mapValues(\.summary),
                                          annualExact: annual, performanceSurvey: first?.performance)
             report.periods.append(result)

@@ -47,9 +47,10 @@ public struct ChangeThresholds: Sendable, Hashable, Codable {
     /// |d - centre| at or above this is strong change.
     public var strong: Double
 
-    /// Creates thresholds; `strong` must not be below `change`.
+    /// Creates thresholds; `change` must be above 0 (at 0 every unchanged pixel
+    /// would be change) and `strong` not below `change`.
     public init(centre: Double = 0, change: Double, strong: Double) {
-        precondition(change >= 0 && strong >= change, "thresholds must satisfy 0 <= change <= strong")
+        precondition(change > 0 && strong >= change, "thresholds must satisfy 0 < change <= strong")
         self.centre = centre
         self.change = change
         self.strong = strong

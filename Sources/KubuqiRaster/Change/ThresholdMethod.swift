@@ -8,20 +8,43 @@ public enum ThresholdMethod: Sendable, Hashable, CustomStringConvertible {
     /// again on the values above it separates strong change.
     case otsu
 
-    /// Parses `fixed:V`, `fixed:V,S`, `sigma:K` or `otsu`.
+    /// Parses `fixed:V`, `fixed:V,S`, `sigma:K` or `otsu`; nil when malformed or
+    /// when a value breaks ``problem`` (V, S and K finite and strictly positive, S >= V).
     public init?(parsing text: String) {
+        guard let rule = ThresholdMethod(parsingSyntax: text), rule.problem == nil else { return nil }
+        self = rule
+    }
+
+    /// Parses the notation only, without checking the values (see ``problem``).
+    public init?(parsingSyntax text: String) {
         let parts = text.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
         switch parts.first {
         case "otsu" where parts.count == 1: self = .otsu
         case "sigma" where parts.count == 2:
-            guard let k = Double(parts[1]), k > 0 else { return nil }
+            guard let k = Double(parts[1]) else { return nil }
             self = .sigma(k)
         case "fixed" where parts.count == 2:
-            let v = parts[1].split(separator: ",").compactMap { Double($0) }
-            guard v.count == parts[1].split(separator: ",").count, (1...2).contains(v.count), v[0] >= 0,
-                  v.count == 1 || v[1] >= v[0] else { return nil }
-            self = .fixed(change: v[0], strong: v.count == 2 ? v[1] : nil)
+            let v = parts[1].split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
+            guard (1...2).contains(v.count), let c = v[0], v.count == 1 || v[1] != nil else { return nil }
+            self = .fixed(change: c, strong: v.count == 2 ? v[1] : nil)
         default: return nil
+        }
+    }
+
+    /// Why the rule cannot be used, or nil: a threshold of 0 would class every
+    /// unchanged pixel as (strong) change, so V, S and K must be finite and > 0.
+    public var problem: String? {
+        switch self {
+        case .fixed(let c, let s):
+            guard c.isFinite, c > 0 else { return "the change threshold V of fixed:V must be a finite number above 0 (got \(c)); at 0 every unchanged pixel would be change" }
+            if let s {
+                guard s.isFinite, s >= c else { return "the strong threshold S of fixed:V,S must be finite and at least V (got \(s) with V = \(c))" }
+            }
+            return nil
+        case .sigma(let k):
+            guard k.isFinite, k > 0 else { return "K of sigma:K must be a finite number above 0 (got \(k))" }
+            return nil
+        case .otsu: return nil
         }
     }
 
@@ -34,6 +57,15 @@ public enum ThresholdMethod: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The spread at or below which change values count as constant: the rounding
+    /// of Float32 arithmetic, 16 units in the last place of the largest |value| (at
+    /// least of 1), e.g. 1.9e-6 for NDVI. An unchanged pair gives 0, a uniform
+    /// shift of 0.1 a standard deviation of ~1e-8 that is rounding, not change.
+    public static func constantSpread(_ statistics: SummaryStatistics) -> Double {
+        guard statistics.count > 0 else { return 0 }
+        return 16 * Double(Float.ulpOfOne) * max(1, abs(statistics.minimum), abs(statistics.maximum))
+    }
+
     /// Whether the thresholds need scene statistics (a first pass).
     public var needsStatistics: Bool {
         if case .fixed = self { return false }
@@ -42,13 +74,16 @@ public enum ThresholdMethod: Sendable, Hashable, CustomStringConvertible {
 
     /// The thresholds from the difference's statistics and its histogram of |d|.
     ///
-    /// - Returns: nil when there are no valid pixels.
+    /// - Returns: nil when there are no valid pixels, or when the change values
+    ///   are constant (sigma: standard deviation 0; otsu: one occupied bin), since
+    ///   a threshold must be strictly positive.
     public func thresholds(statistics: SummaryStatistics, absoluteHistogram: Histogram) -> ChangeThresholds? {
         switch self {
         case .fixed(let c, let s):
             return ChangeThresholds(centre: 0, change: c, strong: s ?? 2 * c)
         case .sigma(let k):
-            guard let mean = statistics.mean, let sd = statistics.standardDeviation else { return nil }
+            guard let mean = statistics.mean, let sd = statistics.standardDeviation,
+                  sd > Self.constantSpread(statistics), (k * sd).isFinite else { return nil }
             return ChangeThresholds(centre: mean, change: k * sd, strong: 2 * k * sd)
         case .otsu:
             guard let t1 = Otsu.threshold(absoluteHistogram) else { return nil }

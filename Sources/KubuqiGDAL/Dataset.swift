@@ -48,6 +48,10 @@ public final class Dataset: @unchecked Sendable {
         guard let drv = GDALGetDriverByName(driver) else {
             throw GDALError("cannot create \(path)", messages: ["GDAL has no driver named \(driver)"])
         }
+        // GDAL sizes are C ints: a larger raster is refused, not truncated (Int32(x) would trap).
+        guard (1...Int(Int32.max)).contains(width), (1...Int(Int32.max)).contains(height), (1...65535).contains(bands) else {
+            throw GDALError("cannot create \(path)", messages: ["a raster of \(width) x \(height) pixels and \(bands) bands is beyond GDAL's limits (1 to 2147483647 per side)"])
+        }
         try options.validate(for: drv, driverName: driver)
         let h = try options.withCStringList { list in
             try GDALErrors.check("cannot create \(path)") {

@@ -80,11 +80,16 @@ public enum GDALErrors {
 public enum Diagnostics {
     /// Writes `note: message` to standard error (what the tool decided on the user's behalf).
     public static func note(_ message: String) {
-        FileHandle.standardError.write(Data("note: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("note: \(oneLine(message))\n".utf8))
     }
 
     /// Writes `warning: message` to standard error.
     public static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("warning: \(oneLine(message))\n".utf8))
+    }
+
+    /// `message` with line breaks written as `\n`, so a file name holding one keeps the message on one line.
+    static func oneLine(_ message: String) -> String {
+        message.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
     }
 }

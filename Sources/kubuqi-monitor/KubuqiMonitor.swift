@@ -19,7 +19,8 @@ struct KubuqiMonitor: ParsableCommand {
           2  usage error (unknown option, missing argument)
           3  input error (missing, unreadable or unsuitable input)
           4  output error (folder missing, not writable, disk full)
-          130, 143  interrupted by SIGINT or SIGTERM (no output left behind)
+          130, 143  interrupted by SIGINT or SIGTERM (no output left behind);
+                    also 129 SIGHUP, 138 SIGUSR1, 140 SIGUSR2, 141 SIGPIPE, 142 SIGALRM
         """,
         version: KubuqiVersion.string,
         subcommands: [Info.self, Index.self, Change.self, LDN.self, Tiles.self, Demo.self, Fixtures.self]
@@ -65,7 +66,8 @@ struct KubuqiMonitor: ParsableCommand {
 
     static func fail(_ message: String, code: Int32) -> Never {
         Interruption.waitIfInterrupted()
-        FileHandle.standardError.write("kubuqi-monitor: error: \(message)\n".data(using: .utf8)!)
+        // Control characters (a newline in a file name) escaped: one error, one line.
+        FileHandle.standardError.write("kubuqi-monitor: error: \(Quoted.escaped(message))\n".data(using: .utf8)!)
         Foundation.exit(code)
     }
 }

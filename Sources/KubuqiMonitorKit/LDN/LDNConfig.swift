@@ -66,6 +66,7 @@ public struct LDNConfig: Sendable {
 
     /// Reads and validates the config's syntax and keys (not yet the files' contents).
     public static func load(_ path: String) throws -> LDNConfig {
+        try InputFile.requireRegular(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw KubuqiError.input(path, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
         }

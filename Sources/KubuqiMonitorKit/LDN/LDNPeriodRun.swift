@@ -265,7 +265,7 @@ final class Int16Scratch {
     /// Int16 codes from Float values (NaN -> nodata).
     convenience init(from values: UnsafeBufferPointer<Float>) {
         self.init(values.count)
-        for i in 0..<values.count where values[i].isFinite { buffer[i] = Int16(clamping: Int(values[i])) }
+        for i in 0..<values.count where values[i].isFinite { buffer[i] = Int16(saturating: values[i]) }
     }
     /// Writes the codes as Float (nodata -> NaN) for the pipeline.
     func store(into out: UnsafeMutableBufferPointer<Float>) {
@@ -279,7 +279,7 @@ final class Int32Scratch {
     let buffer: UnsafeMutableBufferPointer<Int32>
     init(_ values: UnsafeBufferPointer<Float>) {
         buffer = .allocate(capacity: values.count)
-        for i in 0..<values.count { buffer[i] = values[i].isFinite ? Int32(values[i]) : 0 }
+        for i in 0..<values.count { buffer[i] = values[i].isFinite ? Int32(saturating: values[i]) : 0 }
     }
     func free() { buffer.deallocate() }
 }
@@ -329,7 +329,7 @@ final class LDNTally: ChunkObserver, @unchecked Sendable {
         let zones = UnsafeMutableBufferPointer<Int32>.allocate(capacity: results[0].count)
         defer { zones.deallocate() }
         let z = results[layers.count + 2]
-        for i in 0..<zones.count { zones[i] = z[i].isFinite ? Int32(z[i]) : 0 }
+        for i in 0..<zones.count { zones[i] = z[i].isFinite ? Int32(saturating: z[i]) : 0 }
         areas.withUnsafeBufferPointer { rowArea in
             tables.update(chunk) { t in
                 for k in 0..<layers.count {

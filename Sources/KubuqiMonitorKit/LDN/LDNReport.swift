@@ -224,7 +224,7 @@ public struct LDNReport: Sendable {
         let band = try Dataset.open(path).band(1)
         let factor = max(1, (max(grid.width, grid.height) + 499) / 500)
         let w = max(1, grid.width / factor), h = max(1, grid.height / factor)
-        let codes = try band.readDecimated(width: w, height: h).map { Int16(clamping: Int($0)) }
+        let codes = try band.readDecimated(width: w, height: h).map { Int16(saturating: $0, nan: DegradationStatus.nodata) }
         let areas = table.map { classAreas($0, names: Self.statusNames) } ?? []
         let entries = legend.map { e -> ClassMapQuicklook.Entry in
             let r = areas.first { $0.code == e.value }

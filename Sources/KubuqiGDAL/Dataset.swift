@@ -33,6 +33,7 @@ public final class Dataset: @unchecked Sendable {
         GDALEnvironment.initialize()
         let flags = UInt32(GDAL_OF_RASTER) | UInt32(update ? GDAL_OF_UPDATE : GDAL_OF_READONLY)
             | UInt32(GDAL_OF_VERBOSE_ERROR)
+        try VRTGuard.check(path)
         let h = try GDALErrors.check("cannot open \(path) as a raster") {
             GDALOpenEx(path, flags, nil, nil, nil)
         }

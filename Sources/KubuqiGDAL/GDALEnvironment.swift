@@ -52,6 +52,13 @@ public enum GDALEnvironment {
         }
     }
 
+    /// The value of a GDAL configuration option (from the environment,
+    /// `--gdal-config` or the tool's defaults), nil when unset.
+    public static func config(_ key: String) -> String? {
+        initialize()
+        return CPLGetConfigOption(key, nil).map { String(cString: $0) }
+    }
+
     /// The GDAL release, e.g. `3.6.2`.
     public static var version: String {
         String(cString: GDALVersionInfo("RELEASE_NAME"))

@@ -14,6 +14,14 @@ public enum GDALEnvironment {
         // GDAL's own messages are routed through ``GDALErrors``; outside those
         // calls, keep GDAL's default handler quiet about debug output.
         CPLSetConfigOption("CPL_DEBUG", "OFF")
+        // Messages raised outside ``GDALErrors/capture`` (GDAL's own worker
+        // threads, e.g. the compression threads meeting a full disk) would be
+        // printed as extra `ERROR 1: ...` lines; the failure reaches the tool
+        // through the call's result, so only warnings are shown, on one line.
+        CPLSetErrorHandler { cls, _, message in
+            guard cls == CE_Warning, let message else { return }
+            Diagnostics.warn("GDAL: " + String(cString: message))
+        }
         for (key, value) in untrustedInputSettings where CPLGetConfigOption(key, nil) == nil {
             CPLSetConfigOption(key, value)
         }

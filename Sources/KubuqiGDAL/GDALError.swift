@@ -35,6 +35,9 @@ private let collectingHandler: CPLErrorHandler = { errorClass, _, message in
     let text = message.map { String(cString: $0) } ?? "(no message)"
     switch errorClass {
     case CE_Failure, CE_Fatal: collector.failures.append(text)
+    // GDAL only warns when a sidecar (.aux.xml: statistics, the class legend)
+    // cannot be written, e.g. on a full disk; the output would lack it, so it is a failure.
+    case CE_Warning where text.hasPrefix("Unable to save auxiliary information"): collector.failures.append(text)
     case CE_Warning: collector.warnings.append(text)
     default: break
     }

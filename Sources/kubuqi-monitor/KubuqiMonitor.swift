@@ -42,6 +42,11 @@ struct KubuqiMonitor: ParsableCommand {
             try command.run()
         } catch let error as KubuqiError {
             fail(error.message, code: error.exitCode)
+        } catch let error as CocoaError where (512...642).contains(error.code.rawValue) {
+            // A write Foundation refused (a full disk, a read-only volume): an output error, one line.
+            let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? error.userInfo[NSURLErrorKey].map { "\($0)" } ?? "output"
+            let reason = (error.userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) } ?? "cannot be written"
+            fail("\(Quoted.name(path)): cannot be written (\(reason))", code: KubuqiError.Kind.output.rawValue)
         } catch let error as GDALError {
             fail(error.description, code: KubuqiError.Kind.internal.rawValue)
         } catch {

@@ -147,7 +147,7 @@ public struct LDNReport: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try atomicWrite(try encoder.encode(doc), to: out.file("report.json"))
-        try FileManager.default.createDirectory(atPath: out.file("tables"), withIntermediateDirectories: true)
+        try SafeFiles.makeFolders("tables", under: out.path)
         for (name, text) in csvTables(doc) { try atomicWrite(Data(text.utf8), to: out.file("tables/\(name).csv")) }
         try atomicWrite(Data(markdown(doc).utf8), to: out.file("report.md"))
         var maps: [String: String] = [:]

@@ -99,10 +99,17 @@ public struct OutputFolder: Sendable {
         let work = try workFolder()
         defer { work.remove() }
         let stage = try work.staging()
-        let (result, inputs) = try body(work, stage)
-        try publish(stage.path, protecting: inputs)
-        succeeded = true
-        return result
+        do {
+            let (result, inputs) = try body(work, stage)
+            try publish(stage.path, protecting: inputs)
+            succeeded = true
+            return result
+        } catch var e as KubuqiError {
+            // Name the output the user asked for, not its staged copy in the work folder.
+            e.message = e.message.replacingOccurrences(of: stage.path + "/", with: path.hasSuffix("/") ? path : path + "/")
+                .replacingOccurrences(of: work.path + "/", with: path.hasSuffix("/") ? path : path + "/")
+            throw e
+        }
     }
 
     /// A fresh hidden work folder inside.

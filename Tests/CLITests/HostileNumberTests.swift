@@ -163,4 +163,25 @@ final class HostileNumberTests: CLITestCase {
         let ok = try CLIRunner.run(["index", "ndvi", "--scene", scene, "--sensor", "landsat-c2l2", "-o", tmp.file("ok.tif"), "-q"])
         XCTAssertEqual(ok.status, 0, ok.stderr)
     }
+
+    /// Float-to-integer conversions of user raster values (zone ids, quality
+    /// codes): 1e30, -1e30, infinities and NaN are counted or masked, never a trap.
+    func testHugeZoneAndMaskValuesDoNotTrap() throws {
+        let zoneValues: [Float] = (0..<(64 * 64)).map { i in [1e30, -1e30, .infinity, -.infinity, .nan, 3, 4e9, 7][i % 8] }
+        let zones = try TestRaster.write(tmp.file("zones.tif"), width: 64, height: 64, values: zoneValues)
+        let r = try CLIRunner.run(["change", "--before", red, "--after", nir, "--zones", zones, "-o", tmp.file("zoned"), "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let scene = tmp.file("S2B_MSIL2A_20230820T033529_N0509_R061_T49TCF_20230820T070904.SAFE")
+        try FileManager.default.createDirectory(atPath: scene, withIntermediateDirectories: false)
+        let dn = (0..<(64 * 64)).map { Float($0 % 3000) + 1000 }
+        try TestRaster.write(scene + "/T49TCF_20230820T033529_B04_20m.tif", width: 64, height: 64, values: dn)
+        try TestRaster.write(scene + "/T49TCF_20230820T033529_B08_20m.tif", width: 64, height: 64, values: dn.map { $0 * 1.5 })
+        try TestRaster.write(scene + "/T49TCF_20230820T033529_SCL_20m.tif", width: 64, height: 64, values: zoneValues)
+        let s = try CLIRunner.run(["index", "ndvi", "--scene", scene, "--sensor", "sentinel2-l2a", "--boa-offset=-1000", "-o", tmp.file("scl.tif"), "-q"])
+        XCTAssertEqual(s.status, 0, s.stderr)
+        let ndvi = try TestRaster.read(tmp.file("scl.tif"))
+        // Class 3 (cloud shadow) is masked; 7 (unclassified) is kept; huge codes are no SCL class and are kept.
+        XCTAssertTrue(ndvi[5].isNaN, "code 3 masked")
+        XCTAssertFalse(ndvi[7].isNaN, "code 7 kept")
+    }
 }

@@ -33,6 +33,7 @@ public final class Dataset: @unchecked Sendable {
         GDALEnvironment.initialize()
         let flags = UInt32(GDAL_OF_RASTER) | UInt32(update ? GDAL_OF_UPDATE : GDAL_OF_READONLY)
             | UInt32(GDAL_OF_VERBOSE_ERROR)
+        try VRTGuard.check(path)
         let h = try GDALErrors.check("cannot open \(path) as a raster") {
             GDALOpenEx(path, flags, nil, nil, nil)
         }
@@ -47,6 +48,10 @@ public final class Dataset: @unchecked Sendable {
         GDALEnvironment.initialize()
         guard let drv = GDALGetDriverByName(driver) else {
             throw GDALError("cannot create \(path)", messages: ["GDAL has no driver named \(driver)"])
+        }
+        // GDAL sizes are C ints: a larger raster is refused, not truncated (Int32(x) would trap).
+        guard (1...Int(Int32.max)).contains(width), (1...Int(Int32.max)).contains(height), (1...65535).contains(bands) else {
+            throw GDALError("cannot create \(path)", messages: ["a raster of \(width) x \(height) pixels and \(bands) bands is beyond GDAL's limits (1 to 2147483647 per side)"])
         }
         try options.validate(for: drv, driverName: driver)
         let h = try options.withCStringList { list in

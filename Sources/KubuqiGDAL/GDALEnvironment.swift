@@ -14,7 +14,33 @@ public enum GDALEnvironment {
         // GDAL's own messages are routed through ``GDALErrors``; outside those
         // calls, keep GDAL's default handler quiet about debug output.
         CPLSetConfigOption("CPL_DEBUG", "OFF")
+        // Messages raised outside ``GDALErrors/capture`` (GDAL's own worker
+        // threads, e.g. the compression threads meeting a full disk) would be
+        // printed as extra `ERROR 1: ...` lines; the failure reaches the tool
+        // through the call's result, so only warnings are shown, on one line.
+        CPLSetErrorHandler { cls, _, message in
+            guard cls == CE_Warning, let message else { return }
+            Diagnostics.warn("GDAL: " + String(cString: message))
+        }
+        for (key, value) in untrustedInputSettings where CPLGetConfigOption(key, nil) == nil {
+            CPLSetConfigOption(key, value)
+        }
     }()
+
+    /// GDAL settings for inputs downloaded from anywhere, applied unless the
+    /// environment or `--gdal-config` sets them: a VRT may not read a raw file
+    /// (`VRTRawRasterBand` over `/etc/passwd` would turn its bytes into pixels)
+    /// nor run Python; a remote read (only when the user names a `/vsicurl/`
+    /// path or URL) gives up after 30 s without a connection or 60 s without data.
+    public static let untrustedInputSettings: [(String, String)] = [
+        ("GDAL_VRT_ENABLE_RAWRASTERBAND", "NO"),
+        ("GDAL_VRT_ENABLE_PYTHON", "NO"),
+        ("GDAL_HTTP_CONNECTTIMEOUT", "30"),
+        ("GDAL_HTTP_TIMEOUT", "60"),
+        ("GDAL_HTTP_LOW_SPEED_TIME", "60"),
+        ("GDAL_HTTP_LOW_SPEED_LIMIT", "1"),
+        ("GDAL_HTTP_MAX_RETRY", "0"),
+    ]
 
     /// Registers GDAL's drivers once per process; safe to call repeatedly.
     public static func initialize() { _ = once }
@@ -32,6 +58,13 @@ public enum GDALEnvironment {
                 GDALSetCacheMax64(mb < 100_000 ? mb * 1024 * 1024 : mb)
             }
         }
+    }
+
+    /// The value of a GDAL configuration option (from the environment,
+    /// `--gdal-config` or the tool's defaults), nil when unset.
+    public static func config(_ key: String) -> String? {
+        initialize()
+        return CPLGetConfigOption(key, nil).map { String(cString: $0) }
     }
 
     /// The GDAL release, e.g. `3.6.2`.

@@ -35,6 +35,9 @@ private let collectingHandler: CPLErrorHandler = { errorClass, _, message in
     let text = message.map { String(cString: $0) } ?? "(no message)"
     switch errorClass {
     case CE_Failure, CE_Fatal: collector.failures.append(text)
+    // GDAL only warns when a sidecar (.aux.xml: statistics, the class legend)
+    // cannot be written, e.g. on a full disk; the output would lack it, so it is a failure.
+    case CE_Warning where text.hasPrefix("Unable to save auxiliary information"): collector.failures.append(text)
     case CE_Warning: collector.warnings.append(text)
     default: break
     }
@@ -80,11 +83,16 @@ public enum GDALErrors {
 public enum Diagnostics {
     /// Writes `note: message` to standard error (what the tool decided on the user's behalf).
     public static func note(_ message: String) {
-        FileHandle.standardError.write(Data("note: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("note: \(oneLine(message))\n".utf8))
     }
 
     /// Writes `warning: message` to standard error.
     public static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("warning: \(oneLine(message))\n".utf8))
+    }
+
+    /// `message` with line breaks written as `\n`, so a file name holding one keeps the message on one line.
+    static func oneLine(_ message: String) -> String {
+        message.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
     }
 }

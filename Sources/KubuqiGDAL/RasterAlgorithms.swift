@@ -20,7 +20,7 @@ extension RasterBand {
         guard threshold > 1 else { return }
         let mask = GDALGetMaskBand(handle)
         try GDALErrors.check("cannot sieve band \(index) of \(dataset.path)") {
-            GDALSieveFilter(handle, mask, handle, Int32(threshold), eightConnected ? 8 : 4, nil, nil, nil)
+            GDALSieveFilter(handle, mask, handle, Int32(clamping: threshold), eightConnected ? 8 : 4, nil, nil, nil)
         }
     }
 
@@ -45,7 +45,7 @@ extension RasterBand {
         GDALRATSetRowCount(rat, Int32(entries.count))
         for (row, e) in entries.enumerated() {
             let r = Int32(row)
-            GDALRATSetValueAsInt(rat, r, 0, Int32(e.value))
+            GDALRATSetValueAsInt(rat, r, 0, Int32(clamping: e.value))
             GDALRATSetValueAsString(rat, r, 1, e.name)
             GDALRATSetValueAsInt(rat, r, 2, Int32(e.rgb.0))
             GDALRATSetValueAsInt(rat, r, 3, Int32(e.rgb.1))
@@ -60,7 +60,7 @@ extension RasterBand {
         defer { GDALDestroyColorTable(table) }
         for (value, c) in colors.sorted(by: { $0.key < $1.key }) {
             var entry = GDALColorEntry(c1: Int16(c.0), c2: Int16(c.1), c3: Int16(c.2), c4: Int16(c.3))
-            GDALSetColorEntry(table, Int32(value), &entry)
+            GDALSetColorEntry(table, Int32(clamping: value), &entry)
         }
         try GDALErrors.check("cannot set the colour table of \(dataset.path)") { GDALSetRasterColorTable(handle, table) }
     }

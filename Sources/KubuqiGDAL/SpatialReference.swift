@@ -23,8 +23,8 @@ public final class SpatialReference: @unchecked Sendable {
     /// Builds the CRS of an EPSG code; nil when PROJ does not know it.
     public init?(epsg: Int) {
         GDALEnvironment.initialize()
-        guard let h = OSRNewSpatialReference(nil) else { return nil }
-        let (err, _) = GDALErrors.capture { OSRImportFromEPSG(h, Int32(epsg)) }
+        guard let code = Int32(exactly: epsg), let h = OSRNewSpatialReference(nil) else { return nil }
+        let (err, _) = GDALErrors.capture { OSRImportFromEPSG(h, code) }
         guard err == OGRERR_NONE else { OSRDestroySpatialReference(h); return nil }
         OSRSetAxisMappingStrategy(h, OAMS_TRADITIONAL_GIS_ORDER)
         handle = h

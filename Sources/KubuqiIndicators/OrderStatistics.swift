@@ -114,7 +114,7 @@ enum OrderStatistics {
     static func percentile(sorted: UnsafeMutableBufferPointer<Double>, count: Int, _ p: Double) -> Double {
         guard count > 0 else { return .nan }
         let h = Double(count - 1) * p / 100
-        let lo = Int(h.rounded(.down))
+        let lo = max(0, Int(saturating: h.rounded(.down)))
         if lo >= count - 1 { return sorted[count - 1] }
         return sorted[lo] + (h - Double(lo)) * (sorted[lo + 1] - sorted[lo])
     }

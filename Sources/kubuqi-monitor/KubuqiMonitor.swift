@@ -19,7 +19,8 @@ struct KubuqiMonitor: ParsableCommand {
           2  usage error (unknown option, missing argument)
           3  input error (missing, unreadable or unsuitable input)
           4  output error (folder missing, not writable, disk full)
-          130, 143  interrupted by SIGINT or SIGTERM (no output left behind)
+          130, 143  interrupted by SIGINT or SIGTERM (no output left behind);
+                    also 129 SIGHUP, 138 SIGUSR1, 140 SIGUSR2, 141 SIGPIPE, 142 SIGALRM
         """,
         version: KubuqiVersion.string,
         subcommands: [Info.self, Index.self, Change.self, LDN.self, Sample.self, Assess.self, Tiles.self, Demo.self, Fixtures.self]
@@ -41,6 +42,11 @@ struct KubuqiMonitor: ParsableCommand {
             try command.run()
         } catch let error as KubuqiError {
             fail(error.message, code: error.exitCode)
+        } catch let error as CocoaError where (512...642).contains(error.code.rawValue) {
+            // A write Foundation refused (a full disk, a read-only volume): an output error, one line.
+            let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? error.userInfo[NSURLErrorKey].map { "\($0)" } ?? "output"
+            let reason = (error.userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) } ?? "cannot be written"
+            fail("\(Quoted.name(path)): cannot be written (\(reason))", code: KubuqiError.Kind.output.rawValue)
         } catch let error as GDALError {
             fail(error.description, code: KubuqiError.Kind.internal.rawValue)
         } catch {
@@ -65,7 +71,8 @@ struct KubuqiMonitor: ParsableCommand {
 
     static func fail(_ message: String, code: Int32) -> Never {
         Interruption.waitIfInterrupted()
-        FileHandle.standardError.write("kubuqi-monitor: error: \(message)\n".data(using: .utf8)!)
+        // Control characters (a newline in a file name) escaped: one error, one line.
+        FileHandle.standardError.write("kubuqi-monitor: error: \(Quoted.escaped(message))\n".data(using: .utf8)!)
         Foundation.exit(code)
     }
 }

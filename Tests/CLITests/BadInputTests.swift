@@ -31,7 +31,7 @@ final class BadInputTests: CLITestCase {
         if let out {
             XCTAssertFalse(FileManager.default.fileExists(atPath: out), "no output left", file: file, line: line)
         }
-        let leftovers = try tmp.contents().filter { $0.contains(".part-") }
+        let leftovers = try tmp.contents().filter { ($0.contains(".part-") || $0.contains(".kubuqi-tmp")) }
         XCTAssertEqual(leftovers, [], "no temporary file left", file: file, line: line)
     }
 

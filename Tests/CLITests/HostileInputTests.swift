@@ -27,7 +27,7 @@ final class HostileInputTests: CLITestCase {
         XCTAssertFalse(r.stderr.contains("Fatal error") || r.stderr.contains("Stack dump"), r.stderr, file: file, line: line)
         for m in mentions { XCTAssertTrue(r.stderr.contains(m), "\(m) in \(r.stderr)", file: file, line: line) }
         XCTAssertFalse(FileManager.default.fileExists(atPath: out), "no output", file: file, line: line)
-        XCTAssertEqual(try tmp.contents().filter { $0.contains(".part-") }, [], file: file, line: line)
+        XCTAssertEqual(try tmp.contents().filter { ($0.contains(".part-") || $0.contains(".kubuqi-tmp")) }, [], file: file, line: line)
     }
 
     func testEmptyFile() throws {

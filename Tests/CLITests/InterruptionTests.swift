@@ -20,7 +20,7 @@ final class InterruptionTests: CLITestCase {
         let (p, _, err) = try CLIRunner.start(what + ["--red", tmp.file("red.tif"), "--nir", tmp.file("nir.tif")])
         // Wait until the temporary file exists, i.e. the write has begun.
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, !(FileManager.default.subpaths(atPath: tmp.path) ?? []).contains(where: { $0.contains(".part-") }) {
+        while Date() < deadline, !(FileManager.default.subpaths(atPath: tmp.path) ?? []).contains(where: { ($0.contains(".part-") || $0.contains(".kubuqi-tmp")) }) {
             usleep(20_000)
         }
         XCTAssertTrue(p.isRunning, "the run must still be going when interrupted")

@@ -54,7 +54,7 @@ final class OutputFaultTests: CLITestCase {
         XCTAssertTrue(info.stdout.contains("200000"), info.stdout)
         let (p, _, _) = try CLIRunner.start(["index", "ndvi", "--red", tmp.file("huge.vrt"), "--nir", tmp.file("huge.vrt"), "-o", tmp.file("o.tif"), "-q"])
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, try !tmp.contents().contains(where: { $0.contains(".part-") }) { usleep(20_000) }
+        while Date() < deadline, try !tmp.contents().contains(where: { ($0.contains(".part-") || $0.contains(".kubuqi-tmp")) }) { usleep(20_000) }
         usleep(500_000)
         XCTAssertTrue(p.isRunning, "still streaming, not crashed")
         kill(p.processIdentifier, SIGTERM)

@@ -160,7 +160,7 @@ final class ScaleOutTests: CLITestCase {
         for i in [0, 1, 3] { XCTAssertTrue(try run(job + ["--plan", plan, "--tile", "\(i)"]).stdout.contains("skipped")) }
         let failed = try run(job + ["--plan", plan, "--tile", "2"], expect: 4)
         XCTAssertTrue(failed.stderr.contains("tiles/2: is a file"), failed.stderr)
-        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: tiled + "/tiles").contains { $0.contains(".part-") }, "no staging left")
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: tiled + "/tiles").contains { ($0.contains(".part-") || $0.contains(".kubuqi-tmp")) }, "no staging left")
         let merge = try run(["tiles", "merge", plan, tiled], expect: 3)
         XCTAssertTrue(merge.stderr.contains("1 of 4 tiles have no complete tiles output: 2"), merge.stderr)
         // Cleared, the rerun of every tile computes tile 2 only.

@@ -56,7 +56,7 @@ public enum ChangeJob {
             // 4. Minimum mapping unit.
             var mmuPixels = 0
             if let mmu = o.mmu {
-                mmuPixels = pixels(for: mmu, grid: grid)
+                mmuPixels = try pixels(for: mmu, grid: grid)
                 try ChangeSieve.apply(unsieved, threshold: mmuPixels)
             }
             guard rename(unsieved, classPath) == 0 else {
@@ -334,13 +334,21 @@ public enum ChangeJob {
     }
 
     /// Pixels of a minimum mapping unit (hectares converted with the grid's pixel area at its centre).
-    static func pixels(for mmu: ChangeOptions.MinimumMappingUnit, grid: Grid) -> Int {
+    /// A usage error when the unit is larger than the whole grid (or not a finite size).
+    static func pixels(for mmu: ChangeOptions.MinimumMappingUnit, grid: Grid) throws -> Int {
+        let n: Double
         switch mmu {
-        case .pixels(let n): return n
+        case .pixels(let p): n = Double(p)
         case .hectares(let ha):
             let area = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0]
-            return Int((ha * 10_000 / area).rounded(.up))
+            n = (ha * 10_000 / area).rounded(.up)
         }
+        let total = Double(grid.width) * Double(grid.height)
+        guard n.isFinite, n <= total else {
+            throw KubuqiError(.usage, "--mmu \(mmu) is \(n.isFinite ? String(format: "%.0f", n) : "an unbounded number of") pixels, "
+                              + "more than the whole grid (\(grid.width) x \(grid.height) = \(Int(total)) pixels)")
+        }
+        return Int(n)
     }
 
     /// Areas per class of the final class raster over the whole area and, with zones, per zone.

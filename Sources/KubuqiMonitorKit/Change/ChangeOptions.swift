@@ -21,7 +21,7 @@ public struct ChangeOptions: Sendable {
         /// Parses `12` (pixels) or `0.5ha`.
         public init?(parsing text: String) {
             let t = text.lowercased()
-            if t.hasSuffix("ha"), let v = Double(t.dropLast(2)), v >= 0 { self = .hectares(v) }
+            if t.hasSuffix("ha"), let v = Double(t.dropLast(2)), v.isFinite, v >= 0 { self = .hectares(v) }
             else if t.hasSuffix("px"), let v = Int(t.dropLast(2)), v >= 0 { self = .pixels(v) }
             else if let v = Int(t), v >= 0 { self = .pixels(v) }
             else { return nil }

@@ -145,7 +145,7 @@ struct ChangeReport {
         let longest = max(grid.width, grid.height)
         let factor = max(1, (longest + 699) / 700)
         let w = max(1, grid.width / factor), h = max(1, grid.height / factor)
-        let codes = try band.readDecimated(width: w, height: h).map { Int16(clamping: Int($0)) }
+        let codes = try band.readDecimated(width: w, height: h).map { Int16(saturating: $0, nan: Int16(ChangeClass.nodata)) }
         let rowsByCode = Dictionary(uniqueKeysWithValues: rows(tally.byClass, zone: 0).map { ($0.code, $0) })
         let entries = ChangeClass.allCases.reversed().map { c -> ClassMapQuicklook.Entry in
             let r = rowsByCode[Int(c.rawValue)]
@@ -160,13 +160,13 @@ struct ChangeReport {
             pixelSize = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0].squareRoot() * Double(grid.width) / Double(w)
         }
         let canvas = ClassMapQuicklook(title: title, entries: entriesWithNodata).render(codes: codes, width: w, height: h, pixelSize: pixelSize)
-        let temp = PathNames.sibling(of: path, named: "." + (path as NSString).lastPathComponent + ".part-\(getpid())")
-        Interruption.register(temp)
-        defer { unlink(temp); Interruption.unregister(temp) }
+        let folder = try SafeFiles.privateFolder(in: PathNames.parent(path))
+        defer { try? FileManager.default.removeItem(atPath: folder); Interruption.unregister(folder) }
+        let temp = folder + "/quicklook.png"
         do { try ImageWriter.writePNG(temp, width: canvas.width, height: canvas.height, rgba: canvas.pixels) } catch let e as GDALError {
-            throw KubuqiError.output(path, e.description)
+            throw KubuqiError.output(path, e.description.replacingOccurrences(of: temp, with: path))
         }
-        guard rename(temp, path) == 0 else { throw KubuqiError.output(path, "cannot move the quicklook into place") }
+        try SafeFiles.renameFinished(temp, onto: path)
     }
 
     static func format(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.2f", v) }
@@ -191,19 +191,8 @@ struct ChangeReport {
     }
 }
 
-/// Writes `data` to a temporary file beside `path`, then renames it into place.
+/// Writes `data` to a temporary file beside `path`, then renames it into place
+/// (``SafeFiles/writeAtomically(_:to:)``: exclusive, unpredictable temporary name).
 func atomicWrite(_ data: Data, to path: String) throws {
-    let temp = PathNames.sibling(of: path, named: "." + (path as NSString).lastPathComponent + ".part-\(getpid())")
-    Interruption.register(temp)
-    defer { Interruption.unregister(temp) }
-    do {
-        try data.write(to: URL(fileURLWithPath: temp))
-    } catch {
-        unlink(temp)
-        throw KubuqiError.output(path, "cannot write (\(error.localizedDescription))")
-    }
-    guard rename(temp, path) == 0 else {
-        unlink(temp)
-        throw KubuqiError.output(path, "cannot move the file into place (\(String(cString: strerror(errno))))")
-    }
+    try SafeFiles.writeAtomically(data, to: path)
 }

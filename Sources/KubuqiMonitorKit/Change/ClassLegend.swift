@@ -32,7 +32,7 @@ public enum ClassLegend {
             throw KubuqiError.output(path, e.description)
         }
         let qml = (path as NSString).deletingPathExtension + ".qml"
-        try qgisStyle(entries).write(toFile: qml, atomically: true, encoding: .utf8)
+        try atomicWrite(Data(qgisStyle(entries).utf8), to: qml)
     }
 
     /// A QGIS paletted-renderer style for the classes.

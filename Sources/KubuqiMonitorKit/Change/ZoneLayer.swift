@@ -16,7 +16,7 @@ struct ZoneLayer {
     /// Loads zones for `grid`; with `region` (a tile), a vector layer is rasterised
     /// onto that window only and placed in a VRT of the whole grid.
     static func load(_ path: String, field: String?, grid: Grid, work: WorkFolder, region: Window? = nil) throws -> ZoneLayer {
-        guard FileManager.default.fileExists(atPath: path) else { throw KubuqiError.input(path, "no such file") }
+        try InputFile.requireRegular(path)
         // A raster GDAL opens is a zone raster; otherwise try it as a vector layer.
         if let ds = try? Dataset.open(path) {
             if let diff = grid.difference(from: ds.grid) {

@@ -100,7 +100,8 @@ public enum IndexJob {
 
         try RasterOutputSpec.checkCreationOptions(options.creationOptions, output: options.output,
                                                   encodings: [options.encoding] + (fixed.grades != nil ? [.classes] : []))
-        let (paths, folder) = try outputPaths(indices.map(\.name), output: options.output)
+        // A tile (region) writes into its own locked staging folder; otherwise the folder's lock is taken.
+        let (paths, folder) = try outputPaths(indices.map(\.name), output: options.output, lock: region == nil)
         var outputs = zip(indices, zip(paths, kernels)).map { index, pk in
             var spec = RasterOutputSpec(path: pk.0, encoding: options.encoding, creationOptions: options.creationOptions,
                                         bandDescription: index.name.uppercased())
@@ -307,13 +308,20 @@ public enum IndexJob {
 
     /// One index: the output is the file. Several: the output is a folder of
     /// `NAME.tif` (created when its parent exists), returned with the paths.
-    static func outputPaths(_ names: [String], output: String) throws -> (paths: [String], folder: OutputFolder?) {
+    /// With `lock`, the folder's lock is taken (two runs never write one folder).
+    static func outputPaths(_ names: [String], output: String, lock: Bool = true) throws -> (paths: [String], folder: OutputFolder?) {
         if names.count == 1 { return ([output], nil) }
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: output, isDirectory: &isDir), !isDir.boolValue {
             throw KubuqiError.output(output, "several indices need an output folder, and this is a file")
         }
         let folder = try OutputFolder(output)
+        if lock {
+            do { try folder.lock() } catch {
+                folder.cleanUpAfterFailure(keepLock: true)
+                throw error
+            }
+        }
         return (names.map { folder.file("\($0).tif") }, folder)
     }
 
@@ -324,10 +332,25 @@ public enum IndexJob {
             throw KubuqiError(.input, "\(bands[0].dataset.path): a band without georeferencing cannot be resampled")
         }
         if let resolution {
+            guard resolution.isFinite, resolution > 0 else {
+                throw KubuqiError(.usage, "--resolution must be a positive finite size, not \(resolution)")
+            }
+            // Finer than a hundredth of the finest input pixel is no resampling anyone needs,
+            // only a grid too large to stream: refused with the sizes named.
+            let finest = grids.map { min(abs($0.geoTransform!.pixelWidth), abs($0.geoTransform!.pixelHeight)) }.min()!
+            guard resolution >= finest / 100 else {
+                throw KubuqiError(.usage, "--resolution \(resolution) is more than 100 times finer than the finest input pixel (\(finest)); "
+                                  + "give a size of at least \(finest / 100)")
+            }
             if let match = grids.first(where: { abs(abs($0.geoTransform!.pixelWidth) - resolution) < 1e-9 * resolution }) { return match }
             let g = grids[0], t = g.geoTransform!
-            let w = Int((Double(g.width) * abs(t.pixelWidth) / resolution).rounded())
-            let h = Int((Double(g.height) * abs(t.pixelHeight) / resolution).rounded())
+            let columns = (Double(g.width) * abs(t.pixelWidth) / resolution).rounded()
+            let rows = (Double(g.height) * abs(t.pixelHeight) / resolution).rounded()
+            guard columns.isFinite, rows.isFinite, columns >= 1, rows >= 1, columns <= Double(Int32.max), rows <= Double(Int32.max) else {
+                throw KubuqiError(.usage, "--resolution \(resolution) makes a grid of \(String(format: "%.3g", columns)) x \(String(format: "%.3g", rows)) pixels "
+                                  + "over \(Quoted.name(bands[0].dataset.path)); it must give 1 to \(Int32.max) pixels per side")
+            }
+            let w = Int(columns), h = Int(rows)
             return Grid(width: w, height: h,
                         geoTransform: GeoTransform([t.originX, resolution, 0, t.originY, 0, -resolution]), crsWKT: g.crsWKT)
         }

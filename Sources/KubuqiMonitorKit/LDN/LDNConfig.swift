@@ -66,6 +66,7 @@ public struct LDNConfig: Sendable {
 
     /// Reads and validates the config's syntax and keys (not yet the files' contents).
     public static func load(_ path: String) throws -> LDNConfig {
+        try InputFile.requireRegular(path)
         let r = ConfigReader(file: path, table: try ConfigDocument.load(path))
         let sections = ["productivity", "landcover", "soc", "periods", "zones"]
         try r.rejectUnknown(known: sections)

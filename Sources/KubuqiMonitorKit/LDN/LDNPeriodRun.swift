@@ -270,7 +270,7 @@ final class Int16Scratch {
     /// Int16 codes from Float values (NaN -> nodata).
     convenience init(from values: UnsafeBufferPointer<Float>) {
         self.init(values.count)
-        for i in 0..<values.count where values[i].isFinite { buffer[i] = Int16(clamping: Int(values[i])) }
+        for i in 0..<values.count where values[i].isFinite { buffer[i] = Int16(saturating: values[i]) }
     }
     /// Writes the codes as Float (nodata -> NaN) for the pipeline.
     func store(into out: UnsafeMutableBufferPointer<Float>) {
@@ -284,7 +284,7 @@ final class Int32Scratch {
     let buffer: UnsafeMutableBufferPointer<Int32>
     init(_ values: UnsafeBufferPointer<Float>) {
         buffer = .allocate(capacity: values.count)
-        for i in 0..<values.count { buffer[i] = values[i].isFinite ? Int32(values[i]) : 0 }
+        for i in 0..<values.count { buffer[i] = values[i].isFinite ? Int32(saturating: values[i]) : 0 }
     }
     func free() { buffer.deallocate() }
 }
@@ -348,7 +348,7 @@ final class LDNTally: ChunkObserver, @unchecked Sendable {
                 let ids = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
                 let z = results[layers.count + 2 + k]
                 for i in 0..<n {
-                    let id = z[i].isFinite ? Int32(z[i]) : 0
+                    let id = z[i].isFinite ? Int32(saturating: z[i]) : 0
                     ids[i] = id == 0 ? -1 : id
                     if id != 0 { outside[i] = -1 }
                 }

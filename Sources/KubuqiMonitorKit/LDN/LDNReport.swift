@@ -148,7 +148,7 @@ public struct LDNReport: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try atomicWrite(try encoder.encode(doc), to: out.file("report.json"))
-        try FileManager.default.createDirectory(atPath: out.file("tables"), withIntermediateDirectories: true)
+        try SafeFiles.makeFolders("tables", under: out.path)
         for (name, text) in csvTables(doc) { try atomicWrite(Data(text.utf8), to: out.file("tables/\(name).csv")) }
         try atomicWrite(Data(markdown(doc).utf8), to: out.file("report.md"))
         var maps: [String: String] = [:]
@@ -225,7 +225,7 @@ public struct LDNReport: Sendable {
         let band = try Dataset.open(path).band(1)
         let factor = max(1, (max(grid.width, grid.height) + 499) / 500)
         let w = max(1, grid.width / factor), h = max(1, grid.height / factor)
-        let codes = try band.readDecimated(width: w, height: h).map { Int16(clamping: Int($0)) }
+        let codes = try band.readDecimated(width: w, height: h).map { Int16(saturating: $0, nan: DegradationStatus.nodata) }
         let areas = table.map { classAreas($0, names: Self.statusNames) } ?? []
         let entries = legend.map { e -> ClassMapQuicklook.Entry in
             let r = areas.first { $0.code == e.value }

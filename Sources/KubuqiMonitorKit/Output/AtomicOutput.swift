@@ -1,13 +1,19 @@
 import Foundation
+import KubuqiRaster
 
-/// An output file that appears only when complete: the work is written to a
-/// hidden temporary file beside the target, renamed onto the target by
-/// ``commit()``, and removed on failure or interruption.
+/// An output file that appears only when complete: the work is written into
+/// a new private folder beside the target (`.kubuqi-tmp-PID-XXXXXX`, mode
+/// 0700, created by `mkdtemp`, so no one can plant a link where the writer
+/// writes), renamed onto the target by ``commit()``, and removed on failure
+/// or interruption. The target is replaced only when it is absent or a
+/// regular file of this user; a device, FIFO, socket, folder or link is refused.
 public final class AtomicOutput: @unchecked Sendable {
     /// The final path.
     public let target: String
     /// The temporary path written meanwhile (same folder, so the rename is atomic).
     public let temporary: String
+    /// The private folder holding ``temporary``.
+    public let temporaryFolder: String
     private var finished = false
 
     /// Checks that `target` can be written and reserves a temporary path.
@@ -15,45 +21,49 @@ public final class AtomicOutput: @unchecked Sendable {
     /// - Parameter inputs: paths read by the same command; writing over one
     ///   of them is refused.
     public init(_ target: String, inputs: [String] = []) throws {
-        let url = URL(fileURLWithPath: target)
-        let folder = url.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
-            throw KubuqiError.output(target, "the folder \(folder) does not exist")
+        let folder = PathNames.parent(target)
+        let shownFolder = folder.isEmpty ? "." : folder
+        guard let dir = SafeFiles.target(shownFolder), dir.isDirectory else {
+            throw KubuqiError.output(target, "the folder \(Quoted.name(shownFolder)) does not exist")
         }
-        guard access(folder, W_OK) == 0 else {
-            throw KubuqiError.output(target, "the folder \(folder) is not writable (\(String(cString: strerror(errno))))")
+        guard access(shownFolder, W_OK) == 0 else {
+            throw KubuqiError.output(target, "the folder \(Quoted.name(shownFolder)) is not writable (\(String(cString: strerror(errno))))")
         }
-        if FileManager.default.fileExists(atPath: target, isDirectory: &isDir), isDir.boolValue {
+        if let e = SafeFiles.entry(target), e.isDirectory {
             throw KubuqiError.output(target, "is a folder, not a file")
         }
+        try SafeFiles.requireReplaceable(target)
         let resolvedTarget = Self.resolved(target)
         for input in inputs where Self.resolved(input) == resolvedTarget {
             throw KubuqiError.output(target, "is also an input; choose another output path")
         }
+        SafeFiles.removeStale(in: shownFolder)
         self.target = target
-        self.temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).part-\(getpid())").path
-        Interruption.register(temporary)
+        temporaryFolder = try SafeFiles.privateFolder(in: shownFolder, blame: target)
+        let name = (target as NSString).lastPathComponent
+        temporary = temporaryFolder + "/" + (name.isEmpty ? "output" : name)
     }
 
     /// Moves the finished temporary file onto the target.
     public func commit() throws {
-        guard rename(temporary, target) == 0 else {
-            let reason = String(cString: strerror(errno))
+        do { try SafeFiles.renameFinished(temporary, onto: target) } catch {
             discard()
-            throw KubuqiError.output(target, "cannot move the finished file into place (\(reason))")
+            throw error
         }
         finished = true
-        Interruption.unregister(temporary)
+        removeFolder()
     }
 
-    /// Removes the temporary file (idempotent).
+    /// Removes the temporary file and its folder (idempotent).
     public func discard() {
         guard !finished else { return }
-        unlink(temporary)
         finished = true
-        Interruption.unregister(temporary)
+        removeFolder()
+    }
+
+    private func removeFolder() {
+        try? FileManager.default.removeItem(atPath: temporaryFolder)
+        Interruption.unregister(temporaryFolder)
     }
 
     deinit { discard() }

@@ -10,18 +10,23 @@ public struct OutputFolder: Sendable {
     /// Whether this run created the folder.
     public let created: Bool
 
-    /// Checks or creates the folder.
+    /// Checks or creates the folder. An existing path must be a folder (or a
+    /// link to one the user named); a file, device, FIFO or socket is refused.
     public init(_ path: String) throws {
-        var isDir: ObjCBool = false
         var made = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-            guard isDir.boolValue else { throw KubuqiError.output(path, "is a file; the output must be a folder") }
+        if let e = SafeFiles.target(path) {
+            guard e.isDirectory else {
+                let what = e.isRegular ? "a file" : e.kind
+                throw KubuqiError.output(path, "is \(what); the output must be a folder")
+            }
+        } else if let e = SafeFiles.entry(path) {
+            throw KubuqiError.output(path, "is \(e.kind) leading nowhere; the output must be a folder")
         } else {
             let parent = PathNames.parent(path)
-            guard parent.isEmpty || FileManager.default.fileExists(atPath: parent) else {
-                throw KubuqiError.output(path, "the folder \(parent) does not exist")
+            guard parent.isEmpty || SafeFiles.target(parent)?.isDirectory == true else {
+                throw KubuqiError.output(path, "the folder \(Quoted.name(parent)) does not exist")
             }
-            do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) } catch {
+            guard mkdir(path, 0o777) == 0 else {
                 throw KubuqiError.output(path, "cannot create the folder (\(String(cString: strerror(errno))))")
             }
             made = true
@@ -37,8 +42,10 @@ public struct OutputFolder: Sendable {
     /// After a failed run: removes the lock file, and the folder itself when
     /// this run created it and nothing else is in it, so a refused command
     /// leaves no debris.
-    public func cleanUpAfterFailure() {
-        unlink(file(".kubuqi.lock"))
+    ///
+    /// - Parameter keepLock: leave the lock file (it is another run's).
+    public func cleanUpAfterFailure(keepLock: Bool = false) {
+        if !keepLock { unlink(file(".kubuqi.lock")) }
         if created, (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true {
             rmdir(path)
         }
@@ -53,12 +60,12 @@ public struct OutputFolder: Sendable {
     /// the lock when the process ends, however it ends.
     public func lock() throws {
         let lockPath = file(".kubuqi.lock")
-        let fd = open(lockPath, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw KubuqiError.output(path, "cannot create the lock file \(lockPath)") }
+        let fd = try SafeFiles.openLockFile(lockPath)
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             var buffer = [UInt8](repeating: 0, count: 32)
             let n = read(fd, &buffer, 31)
-            let holder = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+            let text = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            let holder = Int32(text).map(String.init) ?? "?"
             close(fd)
             throw KubuqiError.output(path, "another kubuqi-monitor run (pid \(holder)) is writing this folder; wait for it to finish")
         }
@@ -66,6 +73,8 @@ public struct OutputFolder: Sendable {
         let pid = "\(getpid())\n"
         _ = pid.withCString { write(fd, $0, strlen($0)) }
         // The descriptor stays open (and the lock held) until the process exits.
+        // Holding the lock, any temporary of another run here is a dead run's.
+        SafeFiles.removeStale(in: path)
     }
 
     /// An output error when one of `targets` is one of `inputs` (after
@@ -90,10 +99,17 @@ public struct OutputFolder: Sendable {
         let work = try workFolder()
         defer { work.remove() }
         let stage = try work.staging()
-        let (result, inputs) = try body(work, stage)
-        try publish(stage.path, protecting: inputs)
-        succeeded = true
-        return result
+        do {
+            let (result, inputs) = try body(work, stage)
+            try publish(stage.path, protecting: inputs)
+            succeeded = true
+            return result
+        } catch var e as KubuqiError {
+            // Name the output the user asked for, not its staged copy in the work folder.
+            e.message = e.message.replacingOccurrences(of: stage.path + "/", with: path.hasSuffix("/") ? path : path + "/")
+                .replacingOccurrences(of: work.path + "/", with: path.hasSuffix("/") ? path : path + "/")
+            throw e
+        }
     }
 
     /// A fresh hidden work folder inside.
@@ -109,29 +125,29 @@ public struct OutputFolder: Sendable {
     /// naming it.
     public func publish(_ staging: String, protecting inputs: [String] = []) throws {
         let files = try SceneFiles.list(staging)
-        let targets = files.map { self.file(String($0.dropFirst(staging.count + 1))) }
+        let relatives = files.map { String($0.dropFirst(staging.count + 1)) }
+        let targets = relatives.map { self.file($0) }
         try refuseOverwriting(inputs, with: targets)
+        // Every target checked before any is moved: a link, device or folder in
+        // the way stops the publication with the previous outputs intact.
+        for (relative, target) in zip(relatives, targets) {
+            try SafeFiles.makeFolders(PathNames.parent(relative), under: path)
+            try SafeFiles.requireReplaceable(target)
+        }
         for (file, target) in zip(files, targets) {
-            try FileManager.default.createDirectory(atPath: PathNames.parent(target), withIntermediateDirectories: true)
-            guard rename(file, target) == 0 else {
-                throw KubuqiError.output(target, "cannot move the finished file into place (\(String(cString: strerror(errno))))")
-            }
+            try SafeFiles.renameFinished(file, onto: target)
         }
     }
 }
 
-/// A hidden folder of intermediate files, removed by ``remove()`` and on interruption.
+/// A hidden folder of intermediate files (`.kubuqi-work-PID-XXXXXX`, private,
+/// created by `mkdtemp`), removed by ``remove()`` and on interruption.
 public struct WorkFolder: Sendable {
     /// Its path.
     public let path: String
 
     init(in parent: String) throws {
-        path = (parent as NSString).appendingPathComponent(".kubuqi-work-\(getpid())")
-        try? FileManager.default.removeItem(atPath: path)
-        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) } catch {
-            throw KubuqiError.output(path, "cannot create the work folder (\(error.localizedDescription))")
-        }
-        Interruption.registerFolder(path)
+        path = try SafeFiles.privateFolder(in: parent, purpose: "work")
     }
 
     /// A path inside.
@@ -139,9 +155,7 @@ public struct WorkFolder: Sendable {
 
     /// A staging output folder inside, where a run writes before ``OutputFolder/publish(_:protecting:)``.
     public func staging() throws -> OutputFolder {
-        let p = file("stage")
-        try FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
-        return try OutputFolder(p)
+        try OutputFolder(file("stage"))
     }
 
     /// Removes the folder and everything in it.

@@ -13,18 +13,19 @@ public final class InputRasters {
     /// The dataset at `path`, opened on first use.
     public func dataset(_ path: String) throws -> Dataset {
         if let ds = open[path] { return ds }
-        if !path.hasPrefix("/vsi") && !FileManager.default.fileExists(atPath: path) {
-            throw KubuqiError.input(path, "no such file")
-        }
-        var isDir: ObjCBool = false
-        if !path.hasPrefix("/vsi"), FileManager.default.fileExists(atPath: path, isDirectory: &isDir),
-           isDir.boolValue, !path.hasSuffix(".SAFE") {
-            throw KubuqiError.input(path, "is a folder, not a raster file")
+        // Only a regular file (or a SAFE folder, or a /vsi path the user named):
+        // a FIFO or device would block GDAL's read forever.
+        if !path.hasPrefix("/vsi") {
+            if let e = SafeFiles.target(path), e.isDirectory, !path.hasSuffix(".SAFE") {
+                throw KubuqiError.input(path, "is a folder, not a raster file")
+            }
+            try InputFile.requireRegular(path, allowFolder: path.hasSuffix(".SAFE"))
         }
         do {
             let ds = try Dataset.open(path)
             guard ds.bandCount > 0 else { throw KubuqiError.input(path, "has no raster bands") }
             guard ds.width > 0 && ds.height > 0 else { throw KubuqiError.input(path, "has an empty size \(ds.width)x\(ds.height)") }
+            if let t = ds.geoTransform, let fault = Self.fault(in: t) { throw KubuqiError.input(path, fault) }
             open[path] = ds
             return ds
         } catch let e as GDALError {
@@ -64,6 +65,21 @@ public final class InputRasters {
                 throw KubuqiError(.input, "\(b.dataset.path): not on the grid of \(first.dataset.path): \(diff)")
             }
         }
+    }
+
+    /// What is wrong with a geotransform no pixel area or coordinate can come
+    /// from: a non-finite coefficient, or pixels of no size (the pixel's two
+    /// edges are parallel or zero); nil when it is usable.
+    static func fault(in t: GeoTransform) -> String? {
+        let c = t.coefficients
+        guard c.count == 6, c.allSatisfy(\.isFinite) else {
+            return "its geotransform holds a non-finite number (\(c.map { String($0) }.joined(separator: ", "))); fix its georeferencing"
+        }
+        let determinant = c[1] * c[5] - c[2] * c[4]
+        guard determinant != 0, determinant.isFinite else {
+            return "its geotransform gives pixels of size 0 (\(c[1]) x \(c[5])); fix its georeferencing"
+        }
+        return nil
     }
 
     /// GDAL's messages repeat the path; keep the part after it.

@@ -132,8 +132,8 @@ public struct PixelMask: @unchecked Sendable {
     func excludes(_ value: Float) -> Bool {
         guard value.isFinite else { return true }
         switch rule {
-        case .classes(let set): return set.contains(Int(value))
-        case .bits(let bits): return UInt32(truncatingIfNeeded: Int(value)) & bits != 0
+        case .classes(let set): return set.contains(Int(saturating: value))
+        case .bits(let bits): return UInt32(truncatingIfNeeded: Int(saturating: value)) & bits != 0
         }
     }
 }

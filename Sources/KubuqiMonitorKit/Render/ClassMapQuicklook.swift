@@ -63,7 +63,8 @@ public struct ClassMapQuicklook: Sendable {
         let target = groundWidth / 4
         let magnitude = pow(10, floor(log10(max(target, 1e-9))))
         let nice = [1.0, 2.0, 5.0].map { $0 * magnitude }.last { $0 <= target } ?? magnitude
-        let barPixels = Int((nice / pixelSize * Double(scale)).rounded())
+        // A pixel size that is not a positive finite length (no or a broken geotransform) draws no bar.
+        let barPixels = pixelSize.isFinite && pixelSize > 0 ? min(mapW, max(0, Int(saturating: (nice / pixelSize * Double(scale)).rounded()))) : 0
         let by = top + mapH + 14
         c.fill(x: margin, y: by, width: barPixels, height: 6, .black)
         c.fill(x: margin + barPixels / 2, y: by + 1, width: barPixels - barPixels / 2, height: 4, .white)
@@ -83,5 +84,5 @@ public struct ClassMapQuicklook: Sendable {
         return c
     }
 
-    static func trim(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
+    static func trim(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.1f", v) }
 }

@@ -17,8 +17,9 @@ enum LandsatScene {
         let folder = isFolder ? path : PathNames.parent(path)
         let all = try SceneFiles.list(folder)
         var mtl: [String: String] = [:]
-        if let file = SceneFiles.first(all, matching: "_MTL\\.txt$"), let text = try? String(contentsOfFile: file, encoding: .utf8) {
-            mtl = parseMTL(text)
+        let mtlFile = SceneFiles.first(all, matching: "_MTL\\.txt$")
+        if let file = mtlFile {
+            mtl = parseMTL(try InputFile.text(file))
         }
         let anyBand = SceneFiles.first(all, matching: "_SR_B[0-9]\\.TIF$")
         let level = mtl["PROCESSING_LEVEL"] ?? mtl["DATA_TYPE"] ?? ""
@@ -46,8 +47,7 @@ enum LandsatScene {
         for (role, n) in numbers {
             lookedFor[role] = "*_SR_B\(n).TIF in \(folder)"
             guard let file = SceneFiles.first(all, matching: "_SR_B\(n)\\.TIF$") else { continue }
-            let mult = mtl["REFLECTANCE_MULT_BAND_\(n)"].flatMap(Float.init) ?? 2.75e-5
-            let add = mtl["REFLECTANCE_ADD_BAND_\(n)"].flatMap(Float.init) ?? -0.2
+            let (mult, add) = try scaling(mtl, band: n, file: mtlFile ?? path)
             bands[role] = SceneBand(BandSelection(path: file), scale: mult, offset: add, nodata: 0, plausible: ReflectanceRange.landsatC2L2)
         }
         let rule = MaskRule.landsatQAPixel(maskWater: options.maskWater)
@@ -78,6 +78,24 @@ enum LandsatScene {
             if out[key] == nil { out[key] = value }
         }
         return out.merging(surface) { _, l2 in l2 }
+    }
+
+    /// The REFLECTANCE_MULT / ADD of band `n` (Collection 2 Level-2 defaults
+    /// 2.75e-5 and -0.2 when the MTL has none). A value that is present must be
+    /// a finite number, the gain within (0, 1] and the offset within [-10, 10]:
+    /// a NaN, infinite, zero or absurd gain would give all-nodata or NDVI far
+    /// outside [-1, 1] with exit 0.
+    static func scaling(_ mtl: [String: String], band n: Int, file: String) throws -> (mult: Float, add: Float) {
+        func number(_ key: String, default value: Float, valid: (Float) -> Bool, range: String) throws -> Float {
+            guard let text = mtl[key] else { return value }
+            guard let v = Float(text), v.isFinite, valid(v) else {
+                throw KubuqiError.input(file, "\(key) = \(Quoted.name(String(text.prefix(40)))) is not a finite number in \(range)")
+            }
+            return v
+        }
+        let mult = try number("REFLECTANCE_MULT_BAND_\(n)", default: 2.75e-5, valid: { $0 > 0 && $0 <= 1 }, range: "(0, 1]")
+        let add = try number("REFLECTANCE_ADD_BAND_\(n)", default: -0.2, valid: { abs($0) <= 10 }, range: "[-10, 10]")
+        return (mult, add)
     }
 
     /// LC08 -> LANDSAT_8, LE07 -> LANDSAT_7, LT05 -> LANDSAT_5 from a product file name.

@@ -27,16 +27,16 @@ enum Sentinel2Scene {
                 lookedFor[role] = "\(name).tif, \(name).jp2 or *_\(name)_10m/20m/60m.jp2 under \(path)"
             }
             scl = SceneFiles.first(all, matching: "(^|_)SCL(_[0-9]+m)?\\.(tif|tiff|jp2)$")
-            if let mtd = SceneFiles.first(all, matching: "^MTD_MSIL2A\\.xml$"), let xml = try? String(contentsOfFile: mtd, encoding: .utf8) {
-                facts.merge(metadataFacts(xml)) { a, _ in a }
+            if let mtd = SceneFiles.first(all, matching: "^MTD_MSIL2A\\.xml$") {
+                facts.merge(try metadataFacts(InputFile.text(mtd), file: mtd)) { a, _ in a }
             }
-            if let stac = SceneFiles.first(all, matching: "\\.json$"), let data = FileManager.default.contents(atPath: stac),
+            if let stac = SceneFiles.first(all, matching: "\\.json$"), let data = try? InputFile.read(stac),
                let item = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
                 facts.merge(stacFacts(item)) { a, _ in a }
             }
         } else {
-            guard let data = FileManager.default.contents(atPath: path),
-                  let item = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let data = try InputFile.read(path)
+            guard let item = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let assets = item["assets"] as? [String: Any] else {
                 throw KubuqiError.input(path, "not a Sentinel-2 folder or STAC item JSON (no \"assets\")")
             }
@@ -55,9 +55,10 @@ enum Sentinel2Scene {
         }
         let offsetDN: Float
         if let given = options.boaOffset {
+            try validateOffset(given)
             offsetDN = given
             facts["boa_offset_source"] = "--boa-offset"
-        } else if let known = facts["boa_offset"].flatMap(Float.init) {
+        } else if let known = facts["boa_offset"].flatMap(Float.init), known.isFinite, abs(known) <= offsetLimit {
             offsetDN = known
         } else if let baseline = facts["processing_baseline"] {
             offsetDN = baseline.compare("04.00", options: .numeric) == .orderedAscending ? 0 : -1000
@@ -94,6 +95,13 @@ enum Sentinel2Scene {
             return local
         }
         let path = href.hasPrefix("file://") ? String(href.dropFirst(7)) : href
+        // A GDAL virtual path (/vsicurl/, /vsis3/...) or another scheme in a downloaded
+        // file would make GDAL fetch it: only the user may name such a path.
+        if path.hasPrefix("/vsi") || path.range(of: "^[A-Za-z][A-Za-z0-9+.-]*:", options: .regularExpression) != nil
+            || path.contains("/vsi") {
+            throw KubuqiError.input(json, "STAC asset \(key) names \(Quoted.name(href)), a GDAL virtual or remote path; "
+                                    + "kubuqi-monitor reads only local files from metadata (name such a path on the command line instead)")
+        }
         return path.hasPrefix("/") ? path : (folder as NSString).appendingPathComponent(path)
     }
 
@@ -106,14 +114,32 @@ enum Sentinel2Scene {
         return facts
     }
 
-    static func metadataFacts(_ xml: String) -> [String: String] {
+    /// The largest BOA offset accepted, in DN (products use -1000; reflectance is DN / 10000).
+    static let offsetLimit: Float = 10_000
+
+    /// The processing baseline and BOA_ADD_OFFSET of an `MTD_MSIL2A.xml`; an
+    /// input error naming `file` when the offset is not a whole number of DN
+    /// within +/-10000 (a downloaded file may hold anything).
+    static func metadataFacts(_ xml: String, file: String = "MTD_MSIL2A.xml") throws -> [String: String] {
         var facts: [String: String] = [:]
         if let r = xml.range(of: "<PROCESSING_BASELINE>([0-9.]+)</PROCESSING_BASELINE>", options: .regularExpression) {
             facts["processing_baseline"] = String(xml[r]).replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
         }
-        if let r = xml.range(of: "<BOA_ADD_OFFSET band_id=\"[0-9]+\">(-?[0-9]+)</BOA_ADD_OFFSET>", options: .regularExpression) {
-            facts["boa_offset"] = String(xml[r]).replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+        if let r = xml.range(of: "<BOA_ADD_OFFSET[^>]*>[^<]*</BOA_ADD_OFFSET>", options: .regularExpression) {
+            let text = String(xml[r]).replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+                .trimmingCharacters(in: .whitespaces)
+            guard let value = Float(text), value.isFinite, abs(value) <= offsetLimit, value == value.rounded() else {
+                throw KubuqiError.input(file, "BOA_ADD_OFFSET \(Quoted.name(String(text.prefix(40)))) is not a whole number of DN within +/-\(Int(offsetLimit))")
+            }
+            facts["boa_offset"] = String(Int(value))
         }
         return facts
+    }
+
+    /// An error unless `offset` (from --boa-offset) is a whole number of DN within +/-10000.
+    static func validateOffset(_ offset: Float) throws {
+        guard offset.isFinite, abs(offset) <= offsetLimit, offset == offset.rounded() else {
+            throw KubuqiError(.usage, "--boa-offset must be a whole number of DN within +/-\(Int(offsetLimit)) (products use -1000), not \(offset)")
+        }
     }
 }

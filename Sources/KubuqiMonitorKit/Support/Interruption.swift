@@ -1,9 +1,12 @@
 import Foundation
 import Synchronization
 
-/// Files being written that must not survive an interruption: SIGINT and
-/// SIGTERM remove them before the process exits, so no partial output is
-/// ever left behind.
+/// Files being written that must not survive an interruption: SIGINT,
+/// SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGPIPE and SIGALRM remove them before
+/// the process exits with 128 + the signal's number (130, 143, 129, 138, 140,
+/// 141, 142), so no partial output is ever left behind. SIGXFSZ (a file size
+/// limit, `ulimit -f`) is ignored, so an oversized write fails with EFBIG and
+/// the run ends as on a full disk: an output error, temporaries removed.
 public enum Interruption {
     private static let pending = Mutex<Set<String>>([])
     /// Kept alive for the life of the process; written once, from `main`.
@@ -35,9 +38,14 @@ public enum Interruption {
     /// Forgets a temporary file (it was renamed into place or removed).
     public static func unregister(_ path: String) { pending.withLock { _ = $0.remove(path); _ = $0.remove(path + "/") } }
 
-    /// Installs the SIGINT/SIGTERM handlers. Call once, early in `main`.
+    /// The signals that end a run with clean-up.
+    public static let handledSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM]
+
+    /// Installs the handlers. Call once, early in `main`.
     public static func installHandlers() {
-        for (sig, code) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
+        signal(SIGXFSZ, SIG_IGN)
+        for sig in handledSignals {
+            let code = 128 + sig
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
@@ -58,7 +66,8 @@ public enum Interruption {
                     unlink(folder + "/.kubuqi.lock")
                     rmdir(folder)
                 }
-                let msg = "kubuqi-monitor: interrupted; no output written\n"
+                let name = [SIGHUP: "SIGHUP", SIGUSR1: "SIGUSR1", SIGUSR2: "SIGUSR2", SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM"][sig]
+                let msg = "kubuqi-monitor: interrupted\(name.map { " by \($0)" } ?? ""); no output written\n"
                 _ = msg.withCString { write(2, $0, strlen($0)) }
                 _exit(code)
             }

@@ -28,12 +28,12 @@ public struct KubuqiError: Error, CustomStringConvertible, Sendable {
 
     /// An input error about `path`.
     public static func input(_ path: String, _ what: String) -> KubuqiError {
-        KubuqiError(.input, "\(path): \(what)")
+        KubuqiError(.input, "\(Quoted.name(path)): \(what)")
     }
 
     /// An output error about `path`.
     public static func output(_ path: String, _ what: String) -> KubuqiError {
-        KubuqiError(.output, "\(path): \(what)")
+        KubuqiError(.output, "\(Quoted.name(path)): \(what)")
     }
 
     /// The exit code.

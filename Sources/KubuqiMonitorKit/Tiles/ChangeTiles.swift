@@ -92,7 +92,7 @@ extension ChangeJob {
         var mmuPixels = 0
         if let mmu = o.mmu {
             // A minimum mapping unit joins patches across tile edges: sieve the whole class raster here.
-            mmuPixels = pixels(for: mmu, grid: grid)
+            mmuPixels = try pixels(for: mmu, grid: grid)
             let whole = work.file("change-class.tif")
             do {
                 try Mosaic.translate(classVRT, to: whole, options: ["-of", "GTiff", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "BIGTIFF=IF_SAFER"])

@@ -1,8 +1,9 @@
 import Foundation
+import KubuqiRaster
 
 /// The output folder of one tile and one pass: `OUTDIR/tiles/I/` (or
 /// `OUTDIR/stats/I/`). A tile writes into a hidden folder beside it
-/// (`.I.part-PID`) and renames it into place when everything, `tile.json`
+/// (`.kubuqi-tileI-PID-XXXXXX`) and renames it into place when everything, `tile.json`
 /// last, is written; so a tile folder exists only complete, and a rerun
 /// skips tiles whose folder holds the same job's manifest.
 public struct TileFolder: Sendable {
@@ -67,24 +68,18 @@ public struct TileFolder: Sendable {
     /// Takes this tile's lock (so two runs of one tile never write at once)
     /// and creates the hidden folder to write into.
     public func begin() throws -> String {
-        do { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true) } catch {
-            throw KubuqiError.output(root, "cannot create the folder (\(error.localizedDescription))")
-        }
+        try SafeFiles.makeFolders(phase.folderName, under: outdir)
         let lockPath = (root as NSString).appendingPathComponent(".\(index).lock")
-        let fd = open(lockPath, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw KubuqiError.output(lockPath, "cannot create the tile's lock file (\(String(cString: strerror(errno))))") }
+        let fd = try SafeFiles.openLockFile(lockPath)
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             close(fd)
             throw KubuqiError.output(path, "another run of tile \(index) is writing it; wait for it to finish")
         }
         // The descriptor stays open, and the lock held, until the process exits.
-        let staging = (root as NSString).appendingPathComponent(".\(index).part-\(getpid())")
-        try? FileManager.default.removeItem(atPath: staging)
-        do { try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false) } catch {
-            throw KubuqiError.output(staging, "cannot create the tile's work folder (\(error.localizedDescription))")
-        }
-        Interruption.registerFolder(staging)
-        return staging
+        // Holding the tile's lock, an earlier staging folder of this tile is a dead run's.
+        SafeFiles.removeStale(in: root, lockedPrefix: ".kubuqi-tile\(index)-")
+        SafeFiles.removeStale(in: root, lockedPrefix: ".\(index).part-")
+        return try SafeFiles.privateFolder(in: root, purpose: "tile\(index)")
     }
 
     /// Writes `manifest` into `staging`, then puts `staging` in the tile's place
@@ -96,12 +91,17 @@ public struct TileFolder: Sendable {
             guard isDir.boolValue else {
                 throw KubuqiError.output(path, "is a file, not a tile folder; remove it")
             }
-            let old = (root as NSString).appendingPathComponent(".\(index).old-\(getpid())")
+            guard SafeFiles.entry(path)?.isDirectory == true else {
+                throw KubuqiError.output(path, "is a link, not a tile folder; remove it")
+            }
+            let old = try SafeFiles.privateFolder(in: root) + "/old"
             guard rename(path, old) == 0 else {
                 throw KubuqiError.output(path, "cannot move the previous tile folder away (\(String(cString: strerror(errno))))")
             }
-            try? FileManager.default.removeItem(atPath: old)
+            try? FileManager.default.removeItem(atPath: PathNames.parent(old))
+            Interruption.unregister(PathNames.parent(old))
         }
+        _ = chmod(staging, 0o777 & ~SafeFiles.currentUmask)
         guard rename(staging, path) == 0 else {
             throw KubuqiError.output(path, "cannot move the finished tile into place (\(String(cString: strerror(errno))))")
         }

@@ -34,8 +34,7 @@ public struct TileMosaic: Sendable {
             throw KubuqiError.input(s, "missing from its tile folder; rerun that tile")
         }
         let target = file(relative)
-        let folder = PathNames.parent(target)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try SafeFiles.makeFolders(PathNames.parent(relative), under: outdir)
         let vrt = (target as NSString).deletingPathExtension + ".vrt"
         do {
             try Mosaic.buildVRT(vrt, sources: sources)
@@ -55,10 +54,9 @@ public struct TileMosaic: Sendable {
 
     /// Copies `source` to `target` as a COG (or tiled GeoTIFF), through a hidden temporary file.
     public func translate(_ source: String, to target: String, integer: Bool, classes: Bool) throws {
-        let temp = (PathNames.parent(target) as NSString)
-            .appendingPathComponent(".\((target as NSString).lastPathComponent).part-\(getpid())")
-        Interruption.register(temp)
-        defer { unlink(temp); unlink(temp + ".aux.xml"); Interruption.unregister(temp) }
+        let folder = try SafeFiles.privateFolder(in: PathNames.parent(target))
+        defer { try? FileManager.default.removeItem(atPath: folder); Interruption.unregister(folder) }
+        let temp = folder + "/" + (target as NSString).lastPathComponent
         var options: [String]
         if Mosaic.hasDriver("COG") {
             options = ["-of", "COG", "-co", "BLOCKSIZE=256", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=YES",
@@ -68,12 +66,9 @@ public struct TileMosaic: Sendable {
                        "-co", "PREDICTOR=\(integer ? 2 : 3)", "-co", "NUM_THREADS=ALL_CPUS", "-co", "BIGTIFF=IF_SAFER"]
         }
         try Mosaic.translate(source, to: temp, options: options)
-        guard rename(temp, target) == 0 else {
-            throw KubuqiError.output(target, "cannot move the merged raster into place (\(String(cString: strerror(errno))))")
-        }
-        if FileManager.default.fileExists(atPath: temp + ".aux.xml") {
-            unlink(target + ".aux.xml")
-            _ = rename(temp + ".aux.xml", target + ".aux.xml")
+        try SafeFiles.renameFinished(temp, onto: target)
+        if SafeFiles.entry(temp + ".aux.xml")?.isRegular == true {
+            try SafeFiles.renameFinished(temp + ".aux.xml", onto: target + ".aux.xml")
         }
     }
 }

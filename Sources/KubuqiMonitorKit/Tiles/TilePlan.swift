@@ -66,7 +66,7 @@ public struct TilePlan: Sendable, Hashable, Codable {
 
     /// Reads a plan; input errors name the file and what is wrong.
     public static func load(_ path: String) throws -> TilePlan {
-        guard let data = FileManager.default.contents(atPath: path) else { throw KubuqiError.input(path, "no such file") }
+        let data = try InputFile.read(path)
         do {
             let plan = try JSONDecoder().decode(TilePlan.self, from: data)
             guard plan.format == currentFormat else {
@@ -104,7 +104,7 @@ enum TileJSON {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
-        guard let data = FileManager.default.contents(atPath: path) else { throw KubuqiError.input(path, "no such file") }
+        let data = try InputFile.read(path)
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do { return try decoder.decode(type, from: data) } catch {

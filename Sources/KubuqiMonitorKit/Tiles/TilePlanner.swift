@@ -8,6 +8,13 @@ public enum TilePlanner {
     /// The output block size, used when there is no input to align to.
     public static let defaultBlock = 256
 
+    /// The most tiles a plan may have (a Slurm array or a Kubernetes indexed
+    /// job of this many tasks is already far beyond a national run's ~2000);
+    /// larger plans are refused before anything is allocated.
+    public static let maximumTiles = 100_000
+    /// The most pixels along one side of a planned grid (GDAL's limit, a C int).
+    public static let maximumSide = Double(Int32.max)
+
     /// A plan over the grid of the raster at `input`, tiles aligned to its blocks.
     public static func plan(input: String, tileSize: Int) throws -> TilePlan {
         let ds: Dataset
@@ -21,13 +28,17 @@ public enum TilePlanner {
     /// A plan over the box `minX, minY, maxX, maxY` in `EPSG:code` at `resolution` CRS units,
     /// the grid's corner at (minX, maxY); tiles aligned to 256-pixel blocks.
     public static func plan(bbox: [Double], epsg: Int, resolution: Double, tileSize: Int) throws -> TilePlan {
-        guard bbox.count == 4, bbox[2] > bbox[0], bbox[3] > bbox[1] else {
-            throw KubuqiError(.usage, "--bbox must be minx,miny,maxx,maxy with maxx > minx and maxy > miny")
+        guard bbox.count == 4, bbox.allSatisfy(\.isFinite), bbox[2] > bbox[0], bbox[3] > bbox[1] else {
+            throw KubuqiError(.usage, "--bbox must be four finite numbers minx,miny,maxx,maxy with maxx > minx and maxy > miny")
         }
-        guard resolution > 0, resolution.isFinite else { throw KubuqiError(.usage, "--resolution must be a positive number") }
+        guard resolution > 0, resolution.isFinite else { throw KubuqiError(.usage, "--resolution must be a positive finite size, not \(resolution)") }
+        let columns = ((bbox[2] - bbox[0]) / resolution).rounded(.up), rows = ((bbox[3] - bbox[1]) / resolution).rounded(.up)
+        guard columns.isFinite, rows.isFinite, columns <= maximumSide, rows <= maximumSide else {
+            throw KubuqiError(.usage, "--bbox at --resolution \(resolution) makes a grid of \(String(format: "%.3g", columns)) x \(String(format: "%.3g", rows)) pixels; "
+                              + "at most \(Int(maximumSide)) per side (choose a coarser resolution)")
+        }
         guard let srs = SpatialReference(epsg: epsg) else { throw KubuqiError(.usage, "--crs EPSG:\(epsg) is not a CRS PROJ knows") }
-        let width = Int(((bbox[2] - bbox[0]) / resolution).rounded(.up))
-        let height = Int(((bbox[3] - bbox[1]) / resolution).rounded(.up))
+        let width = Int(columns), height = Int(rows)
         let grid = Grid(width: width, height: height,
                         geoTransform: GeoTransform([bbox[0], resolution, 0, bbox[3], 0, -resolution]), crsWKT: srs.wkt2)
         return try plan(grid: grid, block: (defaultBlock, defaultBlock), tileSize: tileSize, inputs: [])
@@ -38,6 +49,12 @@ public enum TilePlanner {
         guard tileSize > 0 else { throw KubuqiError(.usage, "--tile-size must be a positive number of pixels") }
         let w = alignedSize(tileSize, block: block.0, extent: grid.width)
         let h = alignedSize(tileSize, block: block.1, extent: grid.height)
+        // Counted before the tiles are listed: a plan of millions of tiles is refused, not built.
+        let count = (Double(grid.width) / Double(w)).rounded(.up) * (Double(grid.height) / Double(h)).rounded(.up)
+        guard count <= Double(maximumTiles) else {
+            throw KubuqiError(.usage, "a grid of \(grid.width) x \(grid.height) pixels in tiles of \(w) x \(h) makes \(String(format: "%.0f", count)) tiles; "
+                              + "at most \(maximumTiles) (give a larger --tile-size or a coarser resolution)")
+        }
         let tiles = Window.tiles(width: grid.width, height: grid.height, tileWidth: w, tileHeight: h)
             .enumerated().map { PlannedTile(index: $0.offset, window: $0.element) }
         return TilePlan(grid: PlanGrid(grid), blockSize: [block.0, block.1], requestedTileSize: tileSize,
@@ -51,6 +68,7 @@ public enum TilePlanner {
     /// boundary. Never more than the grid's extent.
     public static func alignedSize(_ requested: Int, block: Int, extent: Int) -> Int {
         let b = max(1, min(block, extent))
+        let requested = min(requested, max(extent, 1))
         var size: Int
         if requested >= b {
             size = max(1, Int((Double(requested) / Double(b)).rounded())) * b

@@ -35,7 +35,7 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
     /// Counts `n` pixels of `code` in `zone`, each of `pixelArea` m2.
     public mutating func add(zone: Int = 0, code: Int, pixels n: Int = 1, pixelArea: Double) {
         // A non-finite or negative area (a pixel off the ellipsoid) counts no area.
-        let units = pixelArea.isFinite && pixelArea > 0 ? Int64((pixelArea * Self.unitsPerSquareMetre).rounded()) : 0
+        let units = pixelArea.isFinite && pixelArea > 0 ? Int64(saturating: (pixelArea * Self.unitsPerSquareMetre).rounded()) : 0
         add(Key(zone: zone, code: code), pixels: n, units: Int64(n) * units)
     }
 
@@ -51,8 +51,8 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
         var local: [Key: Int] = [:]
         for i in 0..<codes.count {
             let c = codes[i]
-            let code = c.isNaN ? nodataCode : Int(c)
-            let zone = zones.map { z in z[i].isNaN ? 0 : Int(z[i]) } ?? 0
+            let code = c.isNaN ? nodataCode : Int(saturating: c)
+            let zone = zones.map { z in Int(saturating: z[i]) } ?? 0
             local[Key(zone: zone, code: code), default: 0] += 1
         }
         for (k, n) in local { add(zone: k.zone, code: k.code, pixels: n, pixelArea: pixelArea) }
@@ -69,7 +69,7 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
             areaUnits = units
         } else {
             let legacy = try c.decode([Key: Double].self, forKey: .squareMetres)
-            areaUnits = legacy.mapValues { Int64(($0 * Self.unitsPerSquareMetre).rounded()) }
+            areaUnits = legacy.mapValues { Int64(saturating: ($0 * Self.unitsPerSquareMetre).rounded()) }
         }
     }
 

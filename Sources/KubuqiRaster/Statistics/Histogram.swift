@@ -29,7 +29,7 @@ public struct Histogram: Sendable, Hashable, Codable {
     /// Index of the bin `value` falls into.
     @inlinable
     public func bin(of value: Double) -> Int {
-        let k = Int(((value - lowerBound) / (upperBound - lowerBound) * Double(counts.count)).rounded(.down))
+        let k = Int(saturating: ((value - lowerBound) / (upperBound - lowerBound) * Double(counts.count)).rounded(.down))
         return min(max(k, 0), counts.count - 1)
     }
 

@@ -1,0 +1,223 @@
+import Foundation
+import KubuqiRaster
+
+/// File-system steps that never touch a file outside the run's own output:
+/// nothing is opened through a symbolic link, temporary files and folders
+/// are created exclusively under unpredictable names, and a finished file is
+/// renamed only over a regular file of the same owner (the previous output).
+///
+/// Temporaries are named `.kubuqi-tmp-PID-XXXXXX` and work folders
+/// `.kubuqi-work-PID-XXXXXX` (`XXXXXX` random, from `mkstemp`/`mkdtemp`), so
+/// a later run on the same folder can tell those of a dead process and
+/// remove them (``removeStale(in:)``).
+public enum SafeFiles {
+    /// What `lstat` sees at a path (a final symbolic link is not followed).
+    public struct Entry: Sendable {
+        /// `st_mode & S_IFMT`.
+        public let type: mode_t
+        /// The owner.
+        public let uid: uid_t
+        /// The number of hard links.
+        public let links: Int
+
+        /// A regular file.
+        public var isRegular: Bool { type == S_IFREG }
+        /// A directory (not a link to one).
+        public var isDirectory: Bool { type == S_IFDIR }
+
+        /// The kind in words, for messages: `a character device`, `a FIFO`...
+        public var kind: String {
+            switch type {
+            case S_IFREG: return "a regular file"
+            case S_IFDIR: return "a folder"
+            case S_IFLNK: return "a symbolic link"
+            case S_IFCHR: return "a character device"
+            case S_IFBLK: return "a block device"
+            case S_IFIFO: return "a FIFO (named pipe)"
+            case S_IFSOCK: return "a socket"
+            default: return "a special file"
+            }
+        }
+    }
+
+    /// The entry at `path` without following a final link; nil when nothing is there.
+    public static func entry(_ path: String) -> Entry? {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        return Entry(type: st.st_mode & S_IFMT, uid: st.st_uid, links: Int(st.st_nlink))
+    }
+
+    /// The entry `path` leads to (links followed); nil when nothing is there.
+    public static func target(_ path: String) -> Entry? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Entry(type: st.st_mode & S_IFMT, uid: st.st_uid, links: Int(st.st_nlink))
+    }
+
+    /// An output error unless `target` is absent or a regular file of this
+    /// user (the previous output): a device, FIFO, socket, folder or link is
+    /// never replaced, nor another user's file.
+    public static func requireReplaceable(_ target: String) throws {
+        guard let e = entry(target) else { return }
+        guard e.isRegular else {
+            throw KubuqiError.output(target, "exists and is \(e.kind), not a regular file; refusing to replace it")
+        }
+        guard e.uid == geteuid() else {
+            throw KubuqiError.output(target, "belongs to another user (uid \(e.uid)); refusing to replace it")
+        }
+    }
+
+    /// The prefix of this process's temporaries.
+    static var temporaryPrefix: String { ".kubuqi-tmp-\(getpid())-" }
+
+    /// A new private folder (mode 0700, `mkdtemp`) in `folder`, named
+    /// `.kubuqi-PURPOSE-PID-XXXXXX`, registered for removal on interruption.
+    ///
+    /// - Parameter blame: the path the error names (the output the folder is for); the folder by default.
+    public static func privateFolder(in folder: String, purpose: String = "tmp", blame: String? = nil) throws -> String {
+        let base = folder.isEmpty ? "." : folder
+        var template = Array(PathNames.sibling(of: base + "/x", named: ".kubuqi-\(purpose)-\(getpid())-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            let reason = lastError()
+            if let blame { throw KubuqiError.output(blame, "cannot create a temporary folder in \(Quoted.name(base)) (\(reason))") }
+            throw KubuqiError.output(base, "cannot create a temporary folder in it (\(reason))")
+        }
+        let path = String(cString: made)
+        Interruption.registerFolder(path)
+        return path
+    }
+
+    /// Writes `data` to a new temporary file beside `path` (`mkstemp`:
+    /// created exclusively, never through a link), then renames it onto
+    /// `path`, which must be absent or a regular file of this user.
+    public static func writeAtomically(_ data: Data, to path: String) throws {
+        try requireReplaceable(path)
+        var template = Array(PathNames.sibling(of: path, named: temporaryPrefix + "XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw KubuqiError.output(path, "cannot create a temporary file beside it (\(lastError()))") }
+        let temp = String(cString: template)
+        Interruption.register(temp)
+        defer { Interruption.unregister(temp) }
+        _ = fchmod(fd, 0o666 & ~currentUmask)
+        var failure: String?
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; failure = lastError(); return }
+                offset += n
+            }
+        }
+        if close(fd) != 0, failure == nil { failure = lastError() }
+        if let failure {
+            unlink(temp)
+            throw KubuqiError.output(path, "cannot write (\(failure))")
+        }
+        try renameFinished(temp, onto: path)
+    }
+
+    /// Renames a finished temporary onto `target` after checking the target
+    /// may be replaced; the temporary is removed when it may not.
+    public static func renameFinished(_ temporary: String, onto target: String) throws {
+        do { try requireReplaceable(target) } catch {
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, target) == 0 else {
+            let reason = lastError()
+            unlink(temporary)
+            throw KubuqiError.output(target, "cannot move the finished file into place (\(reason))")
+        }
+    }
+
+    /// Creates the folders of `relative` under `root` one by one, refusing a
+    /// component that exists as anything but a real folder (a planted link
+    /// would lead the writes elsewhere).
+    public static func makeFolders(_ relative: String, under root: String) throws {
+        var path = root
+        for part in relative.split(separator: "/") where part != "." && !part.isEmpty {
+            guard part != ".." else { throw KubuqiError.output(root + "/" + relative, "leads out of the output folder") }
+            path = path.hasSuffix("/") ? path + part : path + "/" + part
+            if mkdir(path, 0o777) == 0 { continue }
+            let reason = lastError()
+            guard let e = entry(path) else { throw KubuqiError.output(path, "cannot create the folder (\(reason))") }
+            guard e.isDirectory else { throw KubuqiError.output(path, "exists and is \(e.kind), not a folder; refusing to write through it") }
+        }
+    }
+
+    /// Opens (creating it if needed) a lock file that must be a regular file
+    /// with one link, never following a symbolic link; the descriptor or an
+    /// output error.
+    public static func openLockFile(_ path: String) throws -> Int32 {
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0o644)
+        guard fd >= 0 else {
+            let reason = errno == ELOOP ? "it is a symbolic link; refusing to follow it" : lastError()
+            throw KubuqiError.output(path, "cannot open the lock file (\(reason))")
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_nlink == 1 else {
+            close(fd)
+            throw KubuqiError.output(path, "the lock file is not a plain file of its own (a device, FIFO or hard link); remove it")
+        }
+        return fd
+    }
+
+    /// Removes, from `folder`, the temporaries and work folders of runs that
+    /// are no longer alive: `.kubuqi-tmp-PID-*`, `.kubuqi-work-PID-*` (and the
+    /// names of earlier versions, `.NAME.part-PID`, `.kubuqi-work-PID`) whose
+    /// process is gone and that belong to this user. Returns the names removed.
+    ///
+    /// - Parameter lockedPrefix: names of this prefix are removed whatever
+    ///   their PID: the caller holds the lock that every writer of such names
+    ///   holds (a tile's lock), so they are a dead run's even when that run
+    ///   was on another machine sharing the folder.
+    @discardableResult
+    public static func removeStale(in folder: String, lockedPrefix: String? = nil) -> [String] {
+        let base = folder.isEmpty ? "." : folder
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: base) else { return [] }
+        var removed: [String] = []
+        for name in names where name.hasPrefix(".") {
+            if let lockedPrefix {
+                guard name.hasPrefix(lockedPrefix), ownerPID(name) != getpid() else { continue }
+            } else {
+                guard let pid = ownerPID(name), pid != getpid(), !isAlive(pid) else { continue }
+            }
+            let full = PathNames.sibling(of: base + "/x", named: name)
+            guard let e = entry(full), e.uid == geteuid(), e.isRegular || e.isDirectory else { continue }
+            if e.isDirectory { try? FileManager.default.removeItem(atPath: full) } else { unlink(full) }
+            removed.append(name)
+        }
+        return removed
+    }
+
+    /// The PID in a temporary's name, nil when the name is not one of ours.
+    static func ownerPID(_ name: String) -> pid_t? {
+        let patterns = [
+            "^\\.kubuqi-(tmp|work|tile[0-9]+)-([0-9]+)-[A-Za-z0-9]{6}(\\.interrupted)?$",
+            "^\\.kubuqi-(work)-([0-9]+)(\\.interrupted)?$",
+            "^\\.(.+)\\.part-([0-9]+)(\\.aux\\.xml)?$",
+        ]
+        for p in patterns {
+            guard let regex = try? NSRegularExpression(pattern: p),
+                  let m = regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)),
+                  let r = Range(m.range(at: 2), in: name) else { continue }
+            return pid_t(name[r])
+        }
+        return nil
+    }
+
+    /// Whether a process of that id exists.
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard pid > 0 else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
+    }
+
+    /// The process's umask, read once.
+    static let currentUmask: mode_t = {
+        let m = umask(0o022)
+        umask(m)
+        return m
+    }()
+
+    static func lastError() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// Files the tool must never touch (issue 15, items 1, 2 and 13): planted
+/// links and hard links, devices, FIFOs and sockets as outputs, and two runs
+/// writing one folder.
+final class OutputSafetyTests: CLITestCase {
+    var tmp: TemporaryFolder!
+    var red = "", nir = ""
+    /// The bytes of a file the tool must leave alone.
+    let precious = Data("precious bytes, not an output\n".utf8)
+
+    override func setUpWithError() throws {
+        tmp = try TemporaryFolder()
+        let values = (0..<(64 * 64)).map { Float($0 % 500) + 10 }
+        red = try TestRaster.write(tmp.file("red.tif"), width: 64, height: 64, values: values)
+        nir = try TestRaster.write(tmp.file("nir.tif"), width: 64, height: 64, values: values.map { $0 * 2 + Float(Int($0) % 7) * 30 })
+    }
+
+    func victim(_ name: String = "victim.txt") throws -> String {
+        let path = tmp.file(name)
+        try precious.write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func assertUntouched(_ path: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), precious, "\(path) untouched", file: file, line: line)
+    }
+
+    func assertOutputError(_ r: CLIRunner.Result, mentions: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(r.status, 4, r.stderr, file: file, line: line)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "one line: \(r.stderr)", file: file, line: line)
+        for m in mentions { XCTAssertTrue(r.stderr.contains(m), "\(m) in \(r.stderr)", file: file, line: line) }
+    }
+
+    func change(_ out: String) throws -> CLIRunner.Result {
+        try CLIRunner.run(["change", "--before", red, "--after", nir, "-o", out, "-q"])
+    }
+
+    /// Item 1: the lock file planted as a link to an input (the campaign's
+    /// reproducer truncated nir.tif to the PID); also a hard link.
+    func testPlantedLockLinksAreRefusedAndTheirTargetsUntouched() throws {
+        let target = try victim()
+        let out = tmp.file("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        XCTAssertEqual(symlink(target, out + "/.kubuqi.lock"), 0)
+        let r = try change(out)
+        assertOutputError(r, mentions: [".kubuqi.lock", "symbolic link"])
+        try assertUntouched(target)
+
+        unlink(out + "/.kubuqi.lock")
+        XCTAssertEqual(link(target, out + "/.kubuqi.lock"), 0)
+        let r2 = try change(out)
+        assertOutputError(r2, mentions: [".kubuqi.lock", "hard link"])
+        try assertUntouched(target)
+        // The campaign's exact case: the lock linked to an input of the run.
+        unlink(out + "/.kubuqi.lock")
+        let nirBytes = try Data(contentsOf: URL(fileURLWithPath: nir))
+        XCTAssertEqual(symlink(nir, out + "/.kubuqi.lock"), 0)
+        assertOutputError(try change(out), mentions: ["symbolic link"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: nir)), nirBytes, "the input is intact")
+    }
+
+    /// Item 1: an output name planted as a link (in a shared folder) is not
+    /// replaced, neither for `index -o FILE` nor among the files `change` publishes.
+    func testPlantedOutputLinksAreNeverWrittenThrough() throws {
+        let target = try victim()
+        XCTAssertEqual(symlink(target, tmp.file("ndvi.tif")), 0)
+        let r = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", tmp.file("ndvi.tif"), "-q"])
+        assertOutputError(r, mentions: ["ndvi.tif", "symbolic link"])
+        try assertUntouched(target)
+        XCTAssertEqual(SafeEntry.type(tmp.file("ndvi.tif")), S_IFLNK, "the link is left as it was")
+
+        let out = tmp.file("change-out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        XCTAssertEqual(symlink(target, out + "/change-class.tif"), 0)
+        let r2 = try change(out)
+        assertOutputError(r2, mentions: ["change-class.tif", "symbolic link"])
+        try assertUntouched(target)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix(".kubuqi-") }, [],
+                       "no work folder left")
+    }
+
+    /// Item 1: temporaries are private folders with unpredictable names (so
+    /// no name can be planted in advance), created fresh for each output.
+    func testTemporariesAreExclusiveAndUnpredictable() throws {
+        let vrt = """
+        <VRTDataset rasterXSize="100000" rasterYSize="100000">
+          <SRS>EPSG:32649</SRS>
+          <GeoTransform>600000, 30, 0, 4470000, 0, -30</GeoTransform>
+          <VRTRasterBand dataType="UInt16" band="1"><NoDataValue>0</NoDataValue></VRTRasterBand>
+        </VRTDataset>
+        """
+        try vrt.write(toFile: tmp.file("huge.vrt"), atomically: true, encoding: .utf8)
+        var names: [String] = []
+        for _ in 0..<2 {
+            let (p, _, _) = try CLIRunner.start(["index", "ndvi", "--red", tmp.file("huge.vrt"), "--nir", tmp.file("huge.vrt"), "-o", tmp.file("o.tif"), "-q"])
+            let deadline = Date().addingTimeInterval(20)
+            var found: String?
+            while Date() < deadline, found == nil {
+                found = try tmp.contents().first { $0.hasPrefix(".kubuqi-tmp-") }
+                usleep(20_000)
+            }
+            let name = try XCTUnwrap(found)
+            names.append(name)
+            XCTAssertNotNil(name.range(of: "^\\.kubuqi-tmp-\(p.processIdentifier)-[A-Za-z0-9]{6}$", options: .regularExpression), name)
+            var st = stat()
+            XCTAssertEqual(lstat(tmp.file(name), &st), 0)
+            XCTAssertEqual(st.st_mode & S_IFMT, S_IFDIR, "a folder, not a file that could be a planted link")
+            XCTAssertEqual(st.st_mode & 0o777, 0o700, "private to the run")
+            kill(p.processIdentifier, SIGTERM)
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 143)
+        }
+        XCTAssertNotEqual(names[0].suffix(6), names[1].suffix(6), "random part differs")
+        XCTAssertFalse(try tmp.contents().contains { $0.hasPrefix(".kubuqi-") }, "nothing left")
+    }
+
+    /// Item 1: the final rename replaces the previous output (a regular file of
+    /// the same user), so reruns still work.
+    func testRerunReplacesThePreviousOutput() throws {
+        let out = tmp.file("ndvi.tif")
+        for _ in 0..<2 {
+            let r = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", out, "-q"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        XCTAssertEqual(try tmp.contents().filter { $0.hasPrefix(".kubuqi-") }, [])
+    }
+
+    /// Item 2 (root only: device nodes): `-o /dev/null`, a device, a FIFO, a
+    /// socket and a folder as `-o` are refused with exit 4 and stay what they were.
+    func testSpecialFilesAsOutputAreRefused() throws {
+        let fifo = tmp.file("fifo.tif")
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        let socketPath = tmp.file("sock.tif")
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", "import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])", socketPath]
+        try python.run()
+        python.waitUntilExit()
+        var cases: [(String, mode_t, String)] = [(fifo, S_IFIFO, "FIFO"), (socketPath, S_IFSOCK, "socket")]
+        if geteuid() == 0 {
+            let device = tmp.file("null.tif")
+            XCTAssertEqual(mknod(device, S_IFCHR | 0o666, dev_t((1 << 8) | 3)), 0)
+            cases += [("/dev/null", S_IFCHR, "character device"), ("/dev/full", S_IFCHR, "character device"), (device, S_IFCHR, "character device")]
+        } else {
+            print("note: not root; -o /dev/null and a device node are not exercised here (CI runs them as root)")
+        }
+        for (path, type, word) in cases {
+            let started = Date()
+            let r = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", path, "-q"])
+            assertOutputError(r, mentions: [word])
+            XCTAssertLessThan(Date().timeIntervalSince(started), 20, "no hang on \(path)")
+            XCTAssertEqual(SafeEntry.type(path), type, "\(path) is still what it was")
+        }
+        // A folder where a file is expected; a FIFO where a folder is expected.
+        let r = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", tmp.path, "-q"])
+        assertOutputError(r, mentions: ["folder"])
+        assertOutputError(try change(fifo), mentions: ["FIFO"])
+        XCTAssertEqual(SafeEntry.type(fifo), S_IFIFO)
+        if geteuid() == 0 {
+            assertOutputError(try change("/dev/null"), mentions: ["character device"])
+            XCTAssertEqual(SafeEntry.type("/dev/null"), S_IFCHR)
+        }
+    }
+
+    /// Item 13: `index --index a,b -o FOLDER` holds the folder's lock like
+    /// change and ldn: a second run is refused while the first holds it.
+    func testIndexIntoAFolderHoldsItsLock() throws {
+        let out = tmp.file("indices")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        // Stand in for a first run: hold the lock as it does.
+        let fd = open(out + "/.kubuqi.lock", O_RDWR | O_CREAT, 0o644)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        _ = "4242\n".withCString { write(fd, $0, 5) }
+        XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), 0)
+        let r = try CLIRunner.run(["index", "--index", "ndvi,savi", "--red", red, "--nir", nir, "-o", out, "-q"])
+        assertOutputError(r, mentions: ["another kubuqi-monitor run (pid 4242)"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), [".kubuqi.lock"], "nothing written")
+        close(fd)
+        let r2 = try CLIRunner.run(["index", "--index", "ndvi,savi", "--red", red, "--nir", nir, "-o", out, "-q"])
+        XCTAssertEqual(r2.status, 0, r2.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), [".kubuqi.lock", "ndvi.tif", "savi.tif"])
+    }
+
+    /// Item 14: a name with a newline (and an escape sequence) stays on one line, quoted.
+    func testNamesWithControlCharactersKeepOneLine() throws {
+        let odd = tmp.file("a\nkubuqi-monitor: error: fake.tif")
+        let r = try CLIRunner.run(["index", "ndvi", "--red", odd, "--nir", nir, "-o", tmp.file("o.tif"), "-q"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("'\(tmp.path)/a\\nkubuqi-monitor: error: fake.tif': no such file"), r.stderr)
+        let esc = tmp.file("b\u{1B}[2Jc.tif")
+        let r2 = try CLIRunner.run(["index", "ndvi", "--red", esc, "--nir", nir, "-o", tmp.file("o.tif"), "-q"])
+        XCTAssertEqual(r2.status, 3, r2.stderr)
+        XCTAssertFalse(r2.stderr.contains("\u{1B}"), "the escape character is written out: \(r2.stderr)")
+        XCTAssertTrue(r2.stderr.contains("\\u{1B}"), r2.stderr)
+    }
+}
+
+/// `lstat`'s file type of a path, 0 when absent.
+enum SafeEntry {
+    static func type(_ path: String) -> mode_t {
+        var st = stat()
+        return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : 0
+    }
+}

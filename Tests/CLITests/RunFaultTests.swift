@@ -1,0 +1,178 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// Faults while a run writes (issue 15, items 10-12): a disk that fills
+/// during ldn and change, a file size limit, SIGKILL and the other signals
+/// that end a run.
+final class RunFaultTests: CLITestCase {
+    var tmp: TemporaryFolder!
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+    override func setUpWithError() throws { tmp = try TemporaryFolder() }
+
+    /// A VRT too large to finish quickly: a run over it is interrupted mid-way.
+    func hugeVRT() throws -> String {
+        let path = tmp.file("huge.vrt")
+        try """
+        <VRTDataset rasterXSize="100000" rasterYSize="100000"><SRS>EPSG:32649</SRS>
+          <GeoTransform>600000, 30, 0, 4470000, 0, -30</GeoTransform>
+          <VRTRasterBand dataType="UInt16" band="1"><NoDataValue>0</NoDataValue></VRTRasterBand>
+        </VRTDataset>
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func temporaries(in folder: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".kubuqi-") || $0.contains(".part-") }.sorted()
+    }
+
+    /// Starts an index run over the huge VRT into `out` and waits until its temporary exists.
+    func startLongRun(out: String) throws -> Process {
+        let vrt = try hugeVRT()
+        let (p, _, _) = try CLIRunner.start(["index", "ndvi", "--red", vrt, "--nir", vrt, "-o", out, "-q"])
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, try temporaries(in: PathNames.parent(out)).isEmpty { usleep(20_000) }
+        usleep(200_000)
+        XCTAssertTrue(p.isRunning)
+        return p
+    }
+
+    /// Mounts a tmpfs of `kib` KiB for `body`; nil (the test skips) when not root.
+    func withSmallDisk(_ kib: Int, _ body: (String) throws -> Void) throws {
+        let mountPoint = try TemporaryFolder()
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=\(kib)k", "tmpfs", mountPoint.path]
+        mount.standardError = FileHandle.nullDevice
+        try mount.run()
+        mount.waitUntilExit()
+        guard mount.terminationStatus == 0 else {
+            throw XCTSkip("cannot mount a small tmpfs here (needs root and CAP_SYS_ADMIN); the full-disk cases are not exercised")
+        }
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [mountPoint.path]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+        try body(mountPoint.path)
+    }
+
+    /// The disk fills at many points of a run: exit 4 and one line naming the
+    /// output (not a staging file, no `ERROR 1:` line from GDAL), or success
+    /// when it all fits; never exit 1; nothing left behind on failure.
+    func assertFullDiskHandled(sizes: [Int], arguments: (String) -> [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        var failures = 0
+        for kib in sizes {
+            try withSmallDisk(kib) { disk in
+                let out = disk + "/out"
+                let r = try CLIRunner.run(arguments(out))
+                let errors = r.stderr.split(separator: "\n").filter { !$0.contains(" info ") }
+                XCTAssertTrue([0, 4].contains(r.status), "\(kib) KiB: exit \(r.status): \(r.stderr)", file: file, line: line)
+                guard r.status != 0 else { return }
+                failures += 1
+                XCTAssertEqual(errors.count, 1, "\(kib) KiB: one line: \(errors)", file: file, line: line)
+                XCTAssertTrue(errors.first?.hasPrefix("kubuqi-monitor: error: ") == true && errors.first?.contains(out + "/") == true,
+                              "\(kib) KiB: names the output: \(errors)", file: file, line: line)
+                // GDAL names the cause, except for a sidecar it could not save (then it says that).
+                XCTAssertTrue(r.stderr.contains("No space left on device") || r.stderr.contains("Unable to save auxiliary information"),
+                              "\(kib) KiB: \(errors)", file: file, line: line)
+                XCTAssertFalse(r.stderr.contains(".kubuqi-work") || r.stderr.contains("ERROR 1"), "\(kib) KiB: \(errors)", file: file, line: line)
+                XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk), [], "\(kib) KiB: nothing left", file: file, line: line)
+            }
+        }
+        XCTAssertGreaterThan(failures, 1, "the disk filled in several runs", file: file, line: line)
+    }
+
+    /// Item 10: ldn on a disk that fills (the full output is ~520 KiB).
+    func testDiskFullDuringLDN() throws {
+        let config = Self.fixtures + "/ldn.toml"
+        guard FileManager.default.fileExists(atPath: config) else { throw XCTSkip("no Fixtures/ldn.toml") }
+        try assertFullDiskHandled(sizes: [16, 64, 160, 400, 1024]) { ["ldn", "--config", config, "-o", $0, "-q"] }
+    }
+
+    /// Item 10: change on a disk that fills (the full output is ~230 KiB).
+    func testDiskFullDuringChange() throws {
+        let ndvi = Self.fixtures + "/ndvi/ndvi_annual_2000_2024.tif"
+        guard FileManager.default.fileExists(atPath: ndvi) else { throw XCTSkip("no Fixtures/ndvi") }
+        try assertFullDiskHandled(sizes: [8, 32, 96, 160, 200, 224, 240, 400]) {
+            ["change", "--before", ndvi + ":1", "--after", ndvi + ":25", "-o", $0, "-q"]
+        }
+    }
+
+    /// Item 11: a file size limit (`ulimit -f`) ends the run as a full disk
+    /// does (SIGXFSZ ignored, the write fails with EFBIG): exit 4, one line, nothing left.
+    func testFileSizeLimitIsAnOutputError() throws {
+        let values = (0..<(512 * 512)).map { Float($0 % 977) + 1 }
+        let red = try TestRaster.write(tmp.file("red.tif"), width: 512, height: 512, values: values)
+        let nir = try TestRaster.write(tmp.file("nir.tif"), width: 512, height: 512, values: values.map { $0 * 2 })
+        let out = tmp.path + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        // 200 blocks of 512 B (dash) or 1 KiB (bash): under the 1 MiB uncompressed raster, above the inputs' reads.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "ulimit -f 200 && exec \"$0\" \"$@\"", CLIRunner.executable.path,
+                           "index", "ndvi", "--red", red, "--nir", nir, "-o", out + "/ndvi.tif", "--co", "COMPRESS=NONE", "-q"]
+        let err = Pipe()
+        shell.standardError = err
+        try shell.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        XCTAssertEqual(shell.terminationReason, .exit, "not killed by SIGXFSZ: \(text)")
+        XCTAssertEqual(shell.terminationStatus, 4, text)
+        XCTAssertEqual(text.split(separator: "\n").count, 1, text)
+        XCTAssertTrue(text.contains("ndvi.tif") && text.contains("File too large"), text)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), [], "nothing left")
+    }
+
+    /// Item 12: SIGHUP, SIGUSR1, SIGUSR2, SIGPIPE and SIGALRM clean up as SIGINT and SIGTERM do.
+    func testOtherSignalsCleanUp() throws {
+        for (sig, name) in [(SIGHUP, "SIGHUP"), (SIGUSR1, "SIGUSR1"), (SIGUSR2, "SIGUSR2"), (SIGPIPE, "SIGPIPE"), (SIGALRM, "SIGALRM")] {
+            let out = tmp.file("o.tif")
+            let p = try startLongRun(out: out)
+            kill(p.processIdentifier, sig)
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationReason, .exit, name)
+            XCTAssertEqual(p.terminationStatus, 128 + sig, name)
+            XCTAssertEqual(try temporaries(in: tmp.path), [], "\(name): no temporary left")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), name)
+        }
+    }
+
+    /// Item 12: after SIGKILL (no handler can run) the next run on that
+    /// output removes the dead run's temporaries; a live run's are kept.
+    func testNextRunRemovesTheTemporariesOfDeadRuns() throws {
+        let out = tmp.file("ndvi.tif")
+        let p = try startLongRun(out: out)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let left = try temporaries(in: tmp.path)
+        XCTAssertEqual(left.count, 1, "SIGKILL leaves the temporary: \(left)")
+        // Leftovers of earlier versions and of other dead runs; one of a live process (this test).
+        let dead = p.processIdentifier
+        let planted = [".ndvi.tif.part-\(dead)", ".kubuqi-work-\(dead)", ".kubuqi-work-\(dead)-Ab12Cd"]
+        FileManager.default.createFile(atPath: tmp.file(planted[0]), contents: Data("x".utf8))
+        for folder in planted.dropFirst() { try FileManager.default.createDirectory(atPath: tmp.file(folder + "/stage"), withIntermediateDirectories: true) }
+        let live = ".kubuqi-tmp-\(getpid())-LiVe01"
+        try FileManager.default.createDirectory(atPath: tmp.file(live), withIntermediateDirectories: false)
+
+        let values = (0..<(32 * 32)).map { Float($0) + 10 }
+        let red = try TestRaster.write(tmp.file("red.tif"), width: 32, height: 32, values: values)
+        let nir = try TestRaster.write(tmp.file("nir.tif"), width: 32, height: 32, values: values.map { $0 * 3 })
+        let r = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", out, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try temporaries(in: tmp.path), [live], "the dead runs' temporaries are gone, the live one kept")
+
+        // In a folder a command locks (change), the same.
+        let folder = tmp.file("change")
+        try FileManager.default.createDirectory(atPath: folder + "/.kubuqi-work-\(dead)-Zz99Yy/stage", withIntermediateDirectories: true)
+        let c = try CLIRunner.run(["change", "--before", red, "--after", nir, "-o", folder, "-q"])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        XCTAssertEqual(try temporaries(in: folder), [])
+    }
+}

@@ -17,13 +17,6 @@ final class AccuracyCommandTests: CLITestCase {
     /// restoration improved (1), everything else stable (0).
     static func truthClass(degradation: Float, restoration: Float) -> Int { degradation == 1 ? -1 : (restoration == 1 ? 1 : 0) }
 
-    @discardableResult
-    func run(_ args: [String], expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> CLIRunner.Result {
-        let r = try CLIRunner.run(args)
-        XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stderr)", file: file, line: line)
-        return r
-    }
-
     /// The SDG 15.3.1 map of 2019-2024 from the fixtures' `ldn.toml`.
     func sdgMap(_ tmp: TemporaryFolder) throws -> String {
         try run(["ldn", "--config", Self.fixtures + "/ldn.toml", "-q", "-o", tmp.file("ldn")])

@@ -49,4 +49,12 @@ struct CLIRunner {
 }
 
 /// Base class so that `Bundle(for:)` finds the test bundle.
-class CLITestCase: XCTestCase {}
+class CLITestCase: XCTestCase {
+    /// Runs the binary and checks its exit status (the message shows stderr).
+    @discardableResult
+    func run(_ args: [String], expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> CLIRunner.Result {
+        let r = try CLIRunner.run(args)
+        XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stderr)", file: file, line: line)
+        return r
+    }
+}

@@ -19,13 +19,6 @@ final class ScaleOutTests: CLITestCase {
 
     static func ldnArguments(out: String) -> [String] { ["ldn", "--config", fixtures + "/ldn.toml", "-o", out] }
 
-    @discardableResult
-    func run(_ args: [String], expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> CLIRunner.Result {
-        let r = try CLIRunner.run(args)
-        XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stderr)", file: file, line: line)
-        return r
-    }
-
     func plan(_ tmp: TemporaryFolder) throws -> String {
         let path = tmp.file("plan.json")
         let r = try run(["tiles", "plan", Self.stack, "--tile-size", "128", "-o", path])

@@ -26,7 +26,7 @@ struct LabelledSample {
 
     /// Reads `path` (any vector format OGR reads: CSV, GeoPackage...) and checks every point.
     static func read(_ path: String, design: SampleDesign, referenceField: String) throws -> LabelledSample {
-        guard FileManager.default.fileExists(atPath: path) else { throw KubuqiError.input(path, "no such file") }
+        try InputFile.requireRegular(path)
         let table: (columns: [String], crsWKT: String, rows: [(cells: [String], point: (x: Double, y: Double)?)])
         do {
             table = try VectorTable.read(path: path)

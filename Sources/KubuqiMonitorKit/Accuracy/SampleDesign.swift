@@ -59,7 +59,7 @@ public struct SampleDesign: Codable, Sendable, Equatable {
 
     /// Reads and checks a design file; an input error naming it when it is not one.
     public static func read(_ path: String) throws -> SampleDesign {
-        guard let data = FileManager.default.contents(atPath: path) else { throw KubuqiError.input(path, "no such file or not readable") }
+        let data = try InputFile.read(path)
         let design: SampleDesign
         do {
             design = try JSONDecoder().decode(SampleDesign.self, from: data)
@@ -73,7 +73,7 @@ public struct SampleDesign: Codable, Sendable, Equatable {
     /// What makes the design unusable, if anything.
     var problem: String? {
         guard format == "kubuqi-sample-design/1" else { return "unknown design format '\(format)'" }
-        guard width > 0, height > 0, geoTransform.count == 6, geoTransform.allSatisfy(\.isFinite) else { return "the grid is not valid" }
+        guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max), geoTransform.count == 6, geoTransform.allSatisfy(\.isFinite) else { return "the grid is not valid" }
         guard !strata.isEmpty else { return "has no strata" }
         guard Set(strata.map(\.code)).count == strata.count else { return "lists a stratum twice" }
         for s in strata {

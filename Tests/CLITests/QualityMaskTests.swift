@@ -53,6 +53,7 @@ final class QualityMaskTests: CLITestCase {
         XCTAssertEqual(one.status, 0, one.stderr)
         var classes = try TestRaster.read(tmp.file("one/change-class.tif"))
         XCTAssertEqual([classes.filter { $0 == -2 }.count, classes.filter { $0 == 1 }.count, classes.filter { $0 == -32768 }.count], [0, 4, 9])
+        XCTAssertEqual(try Dataset.open(tmp.file("one/change-class.tif")).metadataItem("KUBUQI_MASK"), "values 1 of \(q1):1")
         let two = try CLIRunner.run(common + ["--mask", "\(q1),\(q2)", "-o", tmp.file("two")])
         XCTAssertEqual(two.status, 0, two.stderr)
         classes = try TestRaster.read(tmp.file("two/change-class.tif"))

@@ -316,7 +316,10 @@ public enum ChangeJob {
                      _ extra: [(String, String)]) -> RasterOutputSpec {
         RasterOutputSpec(path: path, encoding: encoding, creationOptions: o.creationOptions, bandDescription: description,
                          metadata: [("KUBUQI_METHOD", o.method.rawValue), ("KUBUQI_INDICES", o.indices.joined(separator: ",")),
-                                    ("KUBUQI_BEFORE", o.before), ("KUBUQI_AFTER", o.after)] + extra)
+                                    ("KUBUQI_BEFORE", o.before), ("KUBUQI_AFTER", o.after)]
+                                    + (o.masks.isEmpty ? [] : [("KUBUQI_MASK", o.masks.map(\.sceneMask.summary).joined(separator: "; "))])
+                                    + (o.scale != nil || o.offset != nil ? [("KUBUQI_INPUT_SCALING", "x \(o.scale ?? 1) + \(o.offset ?? 0)")] : [])
+                                    + extra)
     }
 
     /// A bound on |change| from the inputs' approximate ranges, for the Otsu histogram.

@@ -42,7 +42,7 @@ public enum ChangeJob {
             let grid = setup.grid
 
             // 2. Statistics pass (sigma and Otsu need the whole scene first).
-            let survey = try statisticsPass(setup, region: nil, quiet: o.quiet)
+            let survey = try statisticsPass(setup, region: nil, histogram: o.threshold.needsHistogram, quiet: o.quiet)
             let stats = survey.difference.summary
             let thresholds = try deriveThresholds(o, before: setup.before[0].path, after: setup.after[0].path, figures: survey)
 
@@ -200,8 +200,8 @@ public enum ChangeJob {
     static let outOfRangeFactor = 5.0
 
     /// The statistics pass over the grid (or one region of it): exact moments of d and the |d| histogram.
-    static func statisticsPass(_ setup: Setup, region: Window?, quiet: Bool) throws -> ChangeTileFigures {
-        let survey = DifferenceSurvey(limit: setup.histogramLimit, output: 0)
+    static func statisticsPass(_ setup: Setup, region: Window?, histogram: Bool, quiet: Bool) throws -> ChangeTileFigures {
+        let survey = DifferenceSurvey(limit: setup.histogramLimit, output: 0, histogram: histogram)
         _ = try StreamedCalculation.run(inputs: setup.inputs, outputs: [PixelOutput(kernel: setup.change, inputs: setup.inputOrder, spec: nil)],
                                         region: region, observer: survey, progress: ProgressBar("statistics", quiet: quiet).update)
         return survey.merged()

@@ -25,7 +25,7 @@ extension ChangeJob {
         var manifest = TileManifest(kind: "change", request: request, reducedFingerprint: reduced?.1)
 
         if request.phase == .stats {
-            if needsStatistics { manifest.change = try statisticsPass(setup, region: request.window, quiet: o.quiet) }
+            if needsStatistics { manifest.change = try statisticsPass(setup, region: request.window, histogram: o.threshold.needsHistogram, quiet: o.quiet) }
             try folder.commit(staging: staging, manifest: manifest)
             return TileRunOutcome(tile: request.tile.index, phase: .stats, computed: true, folder: folder.path)
         }
@@ -51,7 +51,7 @@ extension ChangeJob {
             }
         }
         let counter = AreaCounter(grid: setup.grid, nodataCode: Int(ChangeClass.nodata), classes: 0, zones: zoneOutputs)
-        let survey = DifferenceSurvey(limit: setup.histogramLimit, output: 1)
+        let survey = DifferenceSurvey(limit: setup.histogramLimit, output: 1, histogram: o.threshold.needsHistogram)
         _ = try StreamedCalculation.run(inputs: inputs, outputs: outputs, region: request.window, observer: ObserverGroup([counter, survey]),
                                         progress: ProgressBar("tile \(request.tile.index)", quiet: o.quiet).update)
         var figures = survey.merged()

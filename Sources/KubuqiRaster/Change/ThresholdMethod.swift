@@ -72,6 +72,12 @@ public enum ThresholdMethod: Sendable, Hashable, CustomStringConvertible {
         return true
     }
 
+    /// Whether the rule needs the histogram of |change| (Otsu does; fixed and sigma do not).
+    public var needsHistogram: Bool {
+        if case .otsu = self { return true }
+        return false
+    }
+
     /// The thresholds from the difference's statistics and its histogram of |d|.
     ///
     /// - Returns: nil when there are no valid pixels, or when the change values

@@ -46,12 +46,15 @@ public enum ChangeJob {
             let stats = survey.difference.summary
             let thresholds = try deriveThresholds(o, before: setup.before[0].path, after: setup.after[0].path, figures: survey)
 
-            // 3. Class, magnitude (and direction) rasters.
+            // 3. Class, magnitude (and direction) rasters; without a minimum mapping unit the
+            //    classes are final, so their areas are counted in the same pass.
             let classPath = out.file("change-class.tif"), unsieved = out.file(".change-class.unsieved.tif")
             Interruption.register(unsieved)
             defer { unlink(unsieved); Interruption.unregister(unsieved) }
             let outputs = classOutputs(o, setup: setup, thresholds: thresholds, classPath: unsieved, folder: out)
-            _ = try StreamedCalculation.run(inputs: setup.inputs, outputs: outputs, progress: ProgressBar("classes", quiet: o.quiet).update)
+            let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
+            let counter = try classPass(setup, outputs: outputs, zoning: o.mmu == nil ? zoning : nil, region: nil,
+                                        label: "classes", quiet: o.quiet)
 
             // 4. Minimum mapping unit.
             var mmuPixels = 0
@@ -64,9 +67,9 @@ public enum ChangeJob {
             }
             try ClassLegend.attach(to: classPath)
 
-            // 5. Areas per class (and zone) from the final class raster.
-            let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
-            let (tally, zoneTally) = try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
+            // 5. Areas per class (and zone): counted in the class pass, or from the sieved raster.
+            let (tally, zoneTally) = o.mmu == nil ? (counter.mergedWhole(), zoning == nil ? nil : counter.mergedZones())
+                : try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
 
             // 6. Quicklook, tables, summary.
             var result = ChangeResult(files: ["class": classPath, "magnitude": out.file("change-magnitude.tif")],
@@ -355,6 +358,25 @@ public enum ChangeJob {
     }
 
     /// Areas per class of the final class raster over the whole area and, with zones, per zone.
+    /// Runs the class pass (`outputs[0]` the class codes) and counts the areas of every class,
+    /// per zone of `zoning` too, in the same pass; `also` observe the same chunks (the tiles'
+    /// statistics). One mechanism for the single-machine run and the tiles.
+    static func classPass(_ setup: Setup, outputs: [PixelOutput], zoning: ZoneLayer?, region: Window?, also: [ChunkObserver] = [],
+                          label: String, quiet: Bool) throws -> AreaCounter {
+        var inputs = setup.inputs, outputs = outputs, zoneOutputs: [Int] = []
+        let copy: SpectralIndex.Kernel = { ins, _, out in _ = out.update(fromContentsOf: ins[0]) }
+        for raster in zoning?.rasters ?? [] {
+            inputs.append(PixelInput(band: try Dataset.open(raster).band(1)))
+            outputs.append(PixelOutput(kernel: copy, inputs: [inputs.count - 1], spec: nil))
+            zoneOutputs.append(outputs.count - 1)
+        }
+        let counter = AreaCounter(grid: setup.grid, nodataCode: Int(ChangeClass.nodata), classes: 0, zones: zoneOutputs)
+        _ = try StreamedCalculation.run(inputs: inputs, outputs: outputs, region: region, observer: ObserverGroup([counter] + also),
+                                        progress: ProgressBar(label, quiet: quiet).update)
+        return counter
+    }
+
+    /// Areas per class (and zone) read back from a class raster (after the sieve).
     static func tallyAreas(classPath: String, zones: ZoneLayer?, grid: Grid, quiet: Bool) throws -> (ClassAreaTally, ClassAreaTally?) {
         var inputs = [PixelInput(band: try Dataset.open(classPath).band(1))]
         for z in zones?.rasters ?? [] { inputs.append(PixelInput(band: try Dataset.open(z).band(1))) }

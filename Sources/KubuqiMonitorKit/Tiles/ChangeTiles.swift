@@ -37,23 +37,12 @@ extension ChangeJob {
             thresholds = o.threshold.thresholds(statistics: SummaryStatistics(), absoluteHistogram: Histogram(lowerBound: 0, upperBound: 1, bins: 1))!
         }
         let out = try OutputFolder(staging)
-        var inputs = setup.inputs
-        var outputs = classOutputs(o, setup: setup, thresholds: thresholds, classPath: out.file("change-class.tif"), folder: out)
+        let outputs = classOutputs(o, setup: setup, thresholds: thresholds, classPath: out.file("change-class.tif"), folder: out)
         let layers = outputs.compactMap { $0.spec.map { ($0.path as NSString).lastPathComponent } }
-        var zoneOutputs: [Int] = []
-        if let z = o.zones {
-            let zoning = try ZoneLayer.load(z, field: o.zoneField, grid: setup.grid, work: work, region: request.window)
-            let copy: SpectralIndex.Kernel = { ins, _, out in _ = out.update(fromContentsOf: ins[0]) }
-            for raster in zoning.rasters {
-                inputs.append(PixelInput(band: try Dataset.open(raster).band(1)))
-                outputs.append(PixelOutput(kernel: copy, inputs: [inputs.count - 1], spec: nil))
-                zoneOutputs.append(outputs.count - 1)
-            }
-        }
-        let counter = AreaCounter(grid: setup.grid, nodataCode: Int(ChangeClass.nodata), classes: 0, zones: zoneOutputs)
+        let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: setup.grid, work: work, region: request.window) }
         let survey = DifferenceSurvey(limit: setup.histogramLimit, output: 1, histogram: o.threshold.needsHistogram)
-        _ = try StreamedCalculation.run(inputs: inputs, outputs: outputs, region: request.window, observer: ObserverGroup([counter, survey]),
-                                        progress: ProgressBar("tile \(request.tile.index)", quiet: o.quiet).update)
+        let counter = try classPass(setup, outputs: outputs, zoning: zoning, region: request.window, also: [survey],
+                                    label: "tile \(request.tile.index)", quiet: o.quiet)
         var figures = survey.merged()
         figures.tally = counter.mergedWhole()
         if o.zones != nil { figures.zoneTally = counter.mergedZones() }

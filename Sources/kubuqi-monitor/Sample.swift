@@ -24,7 +24,7 @@ extension KubuqiMonitor {
 
             Examples:
               kubuqi-monitor sample change/change-class.tif -o sample/
-              kubuqi-monitor sample ldn/2019-2024/sdg-15-3-1.tif --target-se 0.02 \\
+              kubuqi-monitor sample ldn/reporting-2019-2024/sdg-15-3-1.tif --target-se 0.02 \\
                 --expected-accuracy -1=0.6 --seed 7 -o sample/
               kubuqi-monitor sample map.tif --size 600 --allocation proportional -o sample/
             """)
@@ -41,11 +41,11 @@ extension KubuqiMonitor {
         var targetClassSE: String?
         @Option(help: ArgumentHelp("Expected user's accuracy of a class, for the size (repeatable; default 0.7 for classes under 10 % of the map, 0.9 for others).", valueName: "CODE=U"))
         var expectedAccuracy: [String] = []
-        @Option(help: ArgumentHelp("compromise (default), proportional or equal.", valueName: "RULE"))
+        @Option(help: ArgumentHelp("compromise, proportional or equal.", valueName: "RULE"))
         var allocation: String = "compromise"
-        @Option(help: ArgumentHelp("With compromise: the fewest points per class (default 50).", valueName: "N"))
+        @Option(help: ArgumentHelp("With compromise: the fewest points per class.", valueName: "N"))
         var minPerClass: Int = 50
-        @Option(help: ArgumentHelp("Random seed (default 1).", valueName: "N"))
+        @Option(help: ArgumentHelp("Random seed: the same seed gives the same points.", valueName: "N"))
         var seed: UInt64 = 1
         @OptionGroup var global: GlobalOptions
 
@@ -113,7 +113,7 @@ extension KubuqiMonitor {
         var design: String
         @Option(help: ArgumentHelp("The labelled points.", valueName: "FILE"))
         var points: String
-        @Option(help: ArgumentHelp("The column with the reference class (default reference).", valueName: "NAME"))
+        @Option(help: ArgumentHelp("The column with the reference class.", valueName: "NAME"))
         var referenceField: String = "reference"
         @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The output folder (created if its parent exists).", valueName: "OUTDIR"))
         var output: String

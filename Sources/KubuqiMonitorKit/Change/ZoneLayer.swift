@@ -19,7 +19,7 @@ struct ZoneLayer {
         try InputFile.requireRegular(path)
         // A raster GDAL opens is a zone raster; otherwise try it as a vector layer.
         if let ds = try? Dataset.open(path) {
-            if let diff = grid.difference(from: ds.grid) {
+            if let diff = ds.grid.difference(from: grid) {  // the zone raster's values first
                 throw KubuqiError(.input, "\(path): the zone raster is not on the analysis grid: \(diff)")
             }
             return ZoneLayer(rasters: [path], names: [:])

@@ -76,15 +76,6 @@ extension RasterBand {
         try GDALErrors.check("cannot set the colour table of \(dataset.path)") { GDALSetRasterColorTable(handle, table) }
     }
 
-    /// The band's GDAL category names (entry k names value k), empty when none.
-    public var categoryNames: [String] {
-        guard let list = GDALGetRasterCategoryNames(handle) else { return [] }
-        var names: [String] = []
-        var i = 0
-        while let p = list[i] { names.append(String(cString: p)); i += 1 }
-        return names
-    }
-
     /// Names the classes of a band whose values are 0..<names.count (GDAL category names).
     public func setCategoryNames(_ names: [String]) throws {
         try CStringList.withList(names) { list in

@@ -27,7 +27,8 @@ final class GridMismatchMessageTests: CLITestCase {
         try assertMessage(["change", "--before", big, "--after", small, "-o", tmp.file("c")],
                           "small.tif: not on the grid of \(big): size 4x2 vs 8x2; give --align")
         // change --zones with a zone raster on another grid: the zone raster's size first.
-        try assertMessage(["change", "--before", big, "--after", big, "--zones", small, "-o", tmp.file("c")],
+        let big2 = try TestRaster.write(tmp.file("big2.tif"), width: 8, height: 2, values: (0..<16).map { 0.3 + 0.02 * Float($0) })
+        try assertMessage(["change", "--before", big, "--after", big2, "--zones", small, "-o", tmp.file("c")],
                           "small.tif: the zone raster is not on the analysis grid: size 4x2 vs 8x2")
         // ldn: an input against the productivity stack (4x2).
         _ = try LDNTestRegion.write(tmp)

@@ -43,7 +43,7 @@ final class ChangeReportMeaningTests: XCTestCase {
         let (r, o) = try run(tmp, before: "MYD13A1.A2020153.tif", after: "after.tif", threshold: .fixed(change: 0.1, strong: nil))
         let report = ChangeReport(options: o, grid: try Dataset.open(o.before).grid, before: [BandSelection(parsing: o.before)],
                                   after: [BandSelection(parsing: o.after)], thresholds: r.thresholds, difference: r.difference,
-                                  tally: r.tally, zoneNames: [:], mmuPixels: 0)
+                                  tally: r.tally, zoneTally: r.zoneTally, zoneNames: [:], mmuPixels: 0)
         // MODIS A2020153: day 153 of the leap year 2020 is 1 June; the after file has no date: its name is shown.
         XCTAssertEqual(report.quicklookSubtitle, ["BEFORE 2020-06-01  AFTER after.tif", "D = NDVI difference (after - before)",
                                                   "CHANGE AT ABS(D) >= 0.1000, STRONG AT >= 0.2000 (fixed:0.1)"])

@@ -757,6 +757,7 @@ enum CourseFigures {
         answers = answers.replacingOccurrences(of: #"<!--.*?-->"#, with: " ", options: .regularExpression)
             .replacingOccurrences(of: #"`[^`]*`"#, with: " ", options: .regularExpression)
             .replacingOccurrences(of: #"\*\*[0-9]\.[0-9]\*\*"#, with: " ", options: .regularExpression)
+            .replacingOccurrences(of: #"(?m)^[0-9]\.[0-9] "#, with: " ", options: .regularExpression)
         var out: [String] = []
         for n in numbers(in: answers) {
             let x = abs(n.value), half = halfUnit(n.text)

@@ -11,9 +11,7 @@ public enum InfoJob {
 
     /// Pretty-printed, key-sorted JSON of the descriptions.
     public static func json(_ descriptions: [DatasetDescription]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(descriptions), as: UTF8.self)
+        String(decoding: try ReportJSON.encode(descriptions), as: UTF8.self)
     }
 
     /// Human-readable text, one block per raster.

@@ -248,13 +248,12 @@ struct ChangeReport {
             pixelSize = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0].squareRoot() * Double(grid.width) / Double(w)
         }
         let canvas = ClassMapQuicklook(title: title, subtitle: quicklookSubtitle, entries: entriesWithNodata).render(codes: codes, width: w, height: h, pixelSize: pixelSize)
-        let folder = try SafeFiles.privateFolder(in: PathNames.parent(path))
-        defer { try? FileManager.default.removeItem(atPath: folder); Interruption.unregister(folder) }
-        let temp = folder + "/quicklook.png"
-        do { try ImageWriter.writePNG(temp, width: canvas.width, height: canvas.height, rgba: canvas.pixels) } catch let e as GDALError {
-            throw KubuqiError.output(path, e.description.replacingOccurrences(of: temp, with: path))
+        // Encoded in memory and written as any output, so a full disk says "No space left on device".
+        let png: Data
+        do { png = try ImageWriter.pngData(width: canvas.width, height: canvas.height, rgba: canvas.pixels) } catch let e as GDALError {
+            throw KubuqiError.output(path, e.description)
         }
-        try SafeFiles.renameFinished(temp, onto: path)
+        try atomicWrite(png, to: path)
     }
 
     /// The quicklook's lines under the title: both dates, what d is, the threshold rule in d's units.

@@ -259,10 +259,7 @@ public struct LDNReport: Sendable {
         }
         let pixel = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0].squareRoot() * Double(grid.width) / Double(w)
         let canvas = ClassMapQuicklook(title: title, entries: entries).render(codes: codes, width: w, height: h, pixelSize: pixel)
-        let tmp = PathNames.sibling(of: path, named: ".quicklook-\(getpid()).png")
-        Interruption.register(tmp)
-        defer { unlink(tmp); Interruption.unregister(tmp) }
-        try ImageWriter.writePNG(tmp, width: canvas.width, height: canvas.height, rgba: canvas.pixels)
-        return try Data(contentsOf: URL(fileURLWithPath: tmp)).base64EncodedString()
+        // Encoded in memory: nothing is written beside the layers.
+        return try ImageWriter.pngData(width: canvas.width, height: canvas.height, rgba: canvas.pixels).base64EncodedString()
     }
 }

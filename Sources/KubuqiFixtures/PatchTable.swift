@@ -1,4 +1,5 @@
 import Foundation
+import KubuqiRaster
 
 /// `truth/patches.csv`: one line per planted patch, for GIS and spreadsheets.
 ///
@@ -20,9 +21,9 @@ public struct PatchTable: Sendable {
     /// The table of `patches`.
     public init(patches: [FixtureTruth.Patch]) { self.patches = patches }
 
-    /// The CSV text (comma-separated, LF line ends, a header line).
+    /// The CSV text (RFC 4180 through ``CSVTable``: a header record, CRLF line ends).
     public var csv: String {
-        var lines = [Self.header.joined(separator: ",")]
+        var table = CSVTable(header: Self.header)
         for p in patches {
             let fields: [String] = [
                 String(p.id), p.name, p.kind, p.shape, String(p.widthPixels), String(p.heightPixels),
@@ -32,8 +33,8 @@ public struct PatchTable: Sendable {
                 p.landBefore, p.landAfter, String(p.lccs2000), String(p.lccs2024),
                 String(format: "%.4f", p.ndviBefore), String(format: "%.4f", p.ndviAfter),
             ]
-            lines.append(fields.joined(separator: ","))
+            table.append(fields)
         }
-        return lines.joined(separator: "\n") + "\n"
+        return table.text
     }
 }

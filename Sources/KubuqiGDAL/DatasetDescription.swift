@@ -17,6 +17,12 @@ public struct DatasetDescription: Sendable, Codable, Hashable {
         public var blockSize: [Int]
         /// Overview sizes `[[width, height], ...]`.
         public var overviews: [[Int]]
+        /// Declared scale (value = stored x scale + offset), nil when the band declares none.
+        public var scale: Double?
+        /// Declared offset, nil when the band declares none.
+        public var offset: Double?
+        /// Declared units (`GDALGetRasterUnitType`), nil when empty.
+        public var units: String?
     }
 
     /// The path as given.
@@ -29,8 +35,10 @@ public struct DatasetDescription: Sendable, Codable, Hashable {
     public var bandCount: Int
     /// EPSG code of the CRS, nil when none matches.
     public var epsg: Int?
-    /// CRS name, nil without a CRS.
+    /// CRS name, nil without a CRS or when the CRS has none (`unnamed`, `unknown`).
     public var crsName: String?
+    /// The CRS as a PROJ string (`+proj=sinu +R=6371007.181 ...`), nil without a CRS.
+    public var proj: String?
     /// CRS as WKT2, nil without a CRS.
     public var wkt: String?
     /// GDAL geotransform, nil when not georeferenced.
@@ -50,7 +58,8 @@ public struct DatasetDescription: Sendable, Codable, Hashable {
         bandCount = ds.bandCount
         let srs = ds.spatialReference
         epsg = srs?.epsgCode
-        crsName = srs?.name
+        crsName = srs.flatMap { $0.hasName ? $0.name : nil }
+        proj = srs?.proj4
         wkt = srs?.wkt2
         if let t = ds.geoTransform, t != .identity || srs != nil {
             geoTransform = t.coefficients
@@ -62,9 +71,11 @@ public struct DatasetDescription: Sendable, Codable, Hashable {
         bands = try (1...max(ds.bandCount, 1)).prefix(ds.bandCount).map { i in
             let b = try ds.band(i)
             let (bw, bh) = b.blockSize
+            let declared = b.declaredScaling
             return Band(band: i, dataType: b.dataType.rawValue, description: b.bandDescription,
                         nodata: b.nodata.map(NodataValue.init),
-                        blockSize: [bw, bh], overviews: b.overviewSizes.map { [$0.width, $0.height] })
+                        blockSize: [bw, bh], overviews: b.overviewSizes.map { [$0.width, $0.height] },
+                        scale: declared?.scale, offset: declared?.offset, units: b.units)
         }
     }
 

@@ -34,7 +34,9 @@ public struct Grid: Sendable, Hashable {
         return Grid(width: window.width, height: window.height, geoTransform: t, crsWKT: crsWKT)
     }
 
-    /// What differs between this grid and `other`, nil when they match.
+    /// What differs between this grid and `other`, nil when they match; each item gives this
+    /// grid's value first (`size 1098x1098 vs 549x549`), so a message naming this grid's file
+    /// first reads the right way round.
     /// Geotransforms match within 1e-6 of a pixel; CRS match when PROJ finds
     /// them the same system, whatever their WKT spelling.
     public func difference(from other: Grid) -> String? {

@@ -25,4 +25,17 @@ public enum ImageWriter {
         }
         GDALClose(out)
     }
+
+    /// The PNG encoding of `rgba` (width x height x 4 bytes, row-major), made in GDAL's memory file
+    /// system: the caller writes the bytes, so a full disk is reported as the system says it.
+    public static func pngData(width: Int, height: Int, rgba: [UInt8]) throws -> Data {
+        let path = "/vsimem/kubuqi-\(UUID().uuidString).png"
+        defer { VSIUnlink(path) }
+        try writePNG(path, width: width, height: height, rgba: rgba)
+        var length: vsi_l_offset = 0
+        guard let buffer = VSIGetMemFileBuffer(path, &length, 0) else {
+            throw GDALError("cannot encode a PNG", messages: ["GDAL kept no memory file"])
+        }
+        return Data(bytes: buffer, count: Int(length))
+    }
 }

@@ -12,6 +12,17 @@ extension RasterBand {
         return (hasScale != 0 ? scale : 1, hasOffset != 0 ? offset : 0)
     }
 
+    /// The declared units of the band's values (`NDVI`, `m`), nil when none.
+    public var units: String? {
+        let u = GDALGetRasterUnitType(handle).map { String(cString: $0) } ?? ""
+        return u.isEmpty ? nil : u
+    }
+
+    /// Sets the declared units of the band's values.
+    public func setUnits(_ units: String) throws {
+        try GDALErrors.check("cannot set the units of band \(index) of \(dataset.path)") { GDALSetRasterUnitType(handle, units) }
+    }
+
     /// Removes connected patches smaller than `threshold` pixels, replacing
     /// them by the value of their largest neighbouring patch (GDAL's sieve
     /// filter, in place). Pixels equal to the band's nodata are left alone

@@ -1,3 +1,4 @@
+import Foundation
 import CGDAL
 
 /// A coordinate reference system, held as GDAL's `OGRSpatialReference`.
@@ -55,6 +56,23 @@ public final class SpatialReference: @unchecked Sendable {
         OSRGetName(handle).map { String(cString: $0) } ?? "unnamed"
     }
 
+    /// Whether the CRS carries a real name (GDAL says `unnamed` or `unknown` for a bare
+    /// definition such as MODIS's sinusoidal).
+    public var hasName: Bool {
+        let n = name.lowercased()
+        return !n.isEmpty && n != "unnamed" && n != "unknown"
+    }
+
+    /// The CRS as a PROJ string (`+proj=sinu +lon_0=0 ... +units=m +no_defs`), nil when PROJ cannot express it.
+    public var proj4: String? {
+        var out: UnsafeMutablePointer<CChar>?
+        let (err, _) = GDALErrors.capture { OSRExportToProj4(handle, &out) }
+        defer { VSIFree(out) }
+        guard err == OGRERR_NONE, let out else { return nil }
+        let s = String(cString: out).trimmingCharacters(in: .whitespaces)
+        return s.isEmpty ? nil : s
+    }
+
     /// Whether the CRS is geographic (degrees of latitude and longitude).
     public var isGeographic: Bool { OSRIsGeographic(handle) != 0 }
 
@@ -75,6 +93,6 @@ public final class SpatialReference: @unchecked Sendable {
         }
     }
 
-    /// `EPSG:32649` when there is a code, else the name.
-    public var shortDescription: String { epsgCode.map { "EPSG:\($0)" } ?? name }
+    /// `EPSG:32649` when there is a code, else the name, else the PROJ string.
+    public var shortDescription: String { epsgCode.map { "EPSG:\($0)" } ?? (hasName ? name : proj4 ?? name) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KubuqiRaster
 
 /// Pixel counts and areas per class and per zone, accumulated window by
 /// window and mergeable, with percentages computed at the end: the area
@@ -153,16 +154,15 @@ public struct AreaTable: Sendable, Hashable, Codable {
         }
     }
 
-    /// The rows as CSV (`zone,class,pixels,area_km2,percent`), with fixed
-    /// decimals (6 for km², 4 for %) and `\n` line ends, so equal tables
-    /// print equal bytes. `className` may replace class values by labels.
+    /// The rows as CSV (`zone,class,pixels,area_km2,percent`) through ``CSVTable`` (RFC 4180,
+    /// CRLF), with fixed decimals (6 for km², 4 for %), so equal tables print equal bytes.
+    /// `className` may replace class values by labels.
     public func csv(className: ((Int16) -> String)? = nil) -> String {
-        var out = "zone,class,pixels,area_km2,percent\n"
+        var table = CSVTable(header: ["zone", "class", "pixels", "area_km2", "percent"])
         for r in rows {
-            let name = className?(r.classValue) ?? String(r.classValue)
-            let percent = r.percent.map { String(format: "%.4f", $0) } ?? ""
-            out += "\(r.zone),\(name),\(r.count),\(String(format: "%.6f", r.areaKm2)),\(percent)\n"
+            table.append([String(r.zone), className?(r.classValue) ?? String(r.classValue), String(r.count),
+                          String(format: "%.6f", r.areaKm2), r.percent.map { String(format: "%.4f", $0) } ?? ""])
         }
-        return out
+        return table.text
     }
 }

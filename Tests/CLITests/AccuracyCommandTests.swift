@@ -24,12 +24,19 @@ final class AccuracyCommandTests: CLITestCase {
     }
 
     /// The CSV rows of a simple table (no quoted commas: checked by the field count).
+    /// Reads a CSV with Python's csv module (RFC 4180); every record has the header's field count.
     func readCSV(_ path: String) throws -> (header: [String], rows: [[String]]) {
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        for r in rows { XCTAssertEqual(r.count, header.count, "\(path): \(r)") }
-        return (header, rows)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline=''), strict=True))))", path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let records = try JSONSerialization.jsonObject(with: data) as! [[String]]
+        for r in records.dropFirst() { XCTAssertEqual(r.count, records[0].count, "\(path): \(r)") }
+        return (records[0], Array(records.dropFirst()))
     }
 
     func testSampleLabelAssessOnFixtures() throws {

@@ -63,6 +63,24 @@ final class CourseTests: CLITestCase {
         XCTAssertGreaterThan(commands, 0)
     }
 
+    /// Every figure the answers quote is backed: by a check of the lesson (the tool's output,
+    /// equal to the figure as rounded, with a tolerance of at most one unit of its last digit),
+    /// by the fixtures' published truth (`Fixtures/truth/truth.json`, `Fixtures/README.md`), or by
+    /// a `<!-- figures: ... -->` comment of the lesson that names where the figures come from
+    /// (arithmetic on figures above, literature, constants). A figure the tool no longer gives
+    /// (as 33/14/26 quoted for printed 32/13/27 once were) fails here.
+    func testEveryFigureInTheAnswersIsBacked() throws {
+        let fixtures = Self.repository.appendingPathComponent("Fixtures")
+        let truthText = try String(contentsOf: fixtures.appendingPathComponent("truth/truth.json"), encoding: .utf8)
+            + String(contentsOf: fixtures.appendingPathComponent("README.md"), encoding: .utf8)
+        let truth = CourseFigures.numbers(in: truthText).map { abs($0.value) }
+        for name in Self.lessonNames {
+            let text = try String(contentsOf: Self.courseFolder.appendingPathComponent(name), encoding: .utf8)
+            let unbacked = CourseFigures.unbacked(lesson: text, truth: truth)
+            XCTAssertEqual(unbacked, [], "\(name): figures in the answers that no check, truth entry or <!-- figures: ... --> backs")
+        }
+    }
+
     /// The check language on a small document, so that a broken evaluator
     /// cannot pass the course by accident.
     func testCheckLanguage() throws {
@@ -683,5 +701,71 @@ struct CourseCheck: Sendable {
                 throw Failure("\(p) \(exists ? "does not exist" : "exists")")
             }
         }
+    }
+}
+
+// MARK: - Figures quoted in the answers
+
+/// The figures of a lesson's answers and what backs them (``CourseTests/testEveryFigureInTheAnswersIsBacked``).
+enum CourseFigures {
+    /// Numbers in `text` as written (`1,600` is one number) with their value.
+    static func numbers(in text: String) -> [(text: String, value: Double)] {
+        let pattern = #"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE]-?\d+)?(?![\w]|\.\d)"#
+        let re = try! NSRegularExpression(pattern: pattern)
+        let ns = text as NSString
+        return re.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap { m in
+            let t = ns.substring(with: m.range)
+            return Double(t.replacingOccurrences(of: ",", with: "")).map { (t, $0) }
+        }
+    }
+
+    /// Half a unit of the last written digit of `text` (0.5 for `33`, 0.00005 for `0.1079`).
+    static func halfUnit(_ text: String) -> Double {
+        guard let dot = text.firstIndex(of: "."), !text.lowercased().contains("e") else { return 0.5 }
+        return 0.5 * pow(10, -Double(text.distance(from: dot, to: text.endIndex) - 1))
+    }
+
+    /// The figures of the lesson's answers (after `## Answers`, before `## References`) backed by nothing.
+    static func unbacked(lesson text: String, truth: [Double]) -> [String] {
+        guard let start = text.range(of: "\n## Answers") else { return [] }
+        var answers = String(text[start.upperBound...])
+        if let end = answers.range(of: "\n## References") { answers = String(answers[..<end.lowerBound]) }
+        // Checks: the compared value and its tolerance.
+        var checked: [(value: Double, tolerance: Double)] = []
+        let checkRe = try! NSRegularExpression(pattern: #"<!--\s*check:(.*?)-->"#)
+        let compareRe = try! NSRegularExpression(pattern: #"(==|<=|>=|<|>)\s*(-?[0-9.]+(?:[eE]-?[0-9]+)?)(?:\s*~([0-9.]+))?"#)
+        let ns = text as NSString
+        for m in checkRe.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            let body = ns.substring(with: m.range(at: 1)) as NSString
+            // `stdout contains "... 64878 valid pixels ..."`: the quoted text's numbers are checked exactly.
+            for q in (body as String).split(separator: "\"", omittingEmptySubsequences: false).enumerated() where q.offset % 2 == 1 {
+                checked += numbers(in: String(q.element)).map { (abs($0.value), 0) }
+            }
+            for c in compareRe.matches(in: body as String, range: NSRange(location: 0, length: body.length)) {
+                guard let v = Double(body.substring(with: c.range(at: 2))) else { continue }
+                let tol = c.range(at: 3).location == NSNotFound ? 0 : Double(body.substring(with: c.range(at: 3))) ?? 0
+                checked.append((abs(v), tol))
+            }
+        }
+        // Declared figures: <!-- figures: ... --> anywhere in the lesson.
+        var declared = Set<String>()
+        let figRe = try! NSRegularExpression(pattern: #"<!--\s*figures:(.*?)-->"#, options: [.dotMatchesLineSeparators])
+        for m in figRe.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            for n in numbers(in: ns.substring(with: m.range(at: 1))) { declared.insert(n.text.replacingOccurrences(of: "-", with: "")) }
+        }
+        // The answers' prose: no comments, no inline code, no answer labels.
+        answers = answers.replacingOccurrences(of: #"<!--.*?-->"#, with: " ", options: .regularExpression)
+            .replacingOccurrences(of: #"`[^`]*`"#, with: " ", options: .regularExpression)
+            .replacingOccurrences(of: #"\*\*[0-9]\.[0-9]\*\*"#, with: " ", options: .regularExpression)
+            .replacingOccurrences(of: #"(?m)^[0-9]\.[0-9] "#, with: " ", options: .regularExpression)
+        var out: [String] = []
+        for n in numbers(in: answers) {
+            let x = abs(n.value), half = halfUnit(n.text)
+            if checked.contains(where: { abs($0.value - x) <= half + 1e-12 && $0.tolerance <= 2 * half + 1e-12 }) { continue }
+            if truth.contains(where: { abs($0 - x) <= half + 1e-12 }) { continue }
+            if declared.contains(n.text.replacingOccurrences(of: "-", with: "")) { continue }
+            out.append(n.text)
+        }
+        return out
     }
 }

@@ -105,7 +105,7 @@ final class PlantedTruthTests: XCTestCase {
             XCTAssertEqual(b.nodata, -32768)
         }
         let csv = try String(contentsOfFile: f.path(FixtureGenerator.patchTablePath), encoding: .utf8)
-        let lines = csv.split(separator: "\n")
+        let lines = csv.split(whereSeparator: \.isNewline)  // CRLF (RFC 4180)
         XCTAssertEqual(lines.count, f.truth.patches.count + 1)
         XCTAssertEqual(String(lines[1]).split(separator: ",", omittingEmptySubsequences: false)[7], "600", "D1 pixel count in patches.csv")
     }

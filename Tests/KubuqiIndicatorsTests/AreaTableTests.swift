@@ -45,9 +45,9 @@ final class AreaTableTests: XCTestCase {
         XCTAssertEqual(rows[0].percent!, 600.0 / 14, accuracy: 1e-12)
         XCTAssertNil(rows[2].percent)
         XCTAssertEqual(rows[3].percent!, 75, accuracy: 1e-12)
-        XCTAssertEqual(table.csv(), expectedCSV)
+        XCTAssertEqual(table.csv(), expectedCSV.replacingOccurrences(of: "\n", with: "\r\n"))
         XCTAssertEqual(
-            table.csv { ["-1": "degraded", "0": "stable", "1": "improved"][String($0)] ?? "nodata" }.split(separator: "\n")[1],
+            table.csv { ["-1": "degraded", "0": "stable", "1": "improved"][String($0)] ?? "nodata" }.split(separator: "\r\n")[1],
             "1,degraded,3,6.000000,42.8571"
         )
     }

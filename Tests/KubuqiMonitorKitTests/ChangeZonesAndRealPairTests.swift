@@ -33,7 +33,7 @@ final class ChangeZonesAndRealPairTests: XCTestCase {
         XCTAssertEqual(helper.classCounts(json, zone: zones[0])[-2], 100, "the 10x10 patch at column 2 is in the west")
         XCTAssertEqual(helper.classCounts(json, zone: zones[1])[2], 37, "36 + 1 pixel patches in the east")
         let csv = try String(contentsOfFile: r.files["csv"]!, encoding: .utf8)
-        XCTAssertTrue(csv.contains("1,West banner,-2,strong degradation,100,9.0,"), csv)
+        XCTAssertTrue(csv.contains("1,West banner,-2,strong degradation,100,9,"), csv)
     }
 
     func testZonesInAnotherCRSAreRefused() throws {

@@ -153,7 +153,7 @@ extension LDNJobTests {
         XCTAssertEqual(zones[0]["proportionDegradedPercent"] as! Double, 25, accuracy: 1e-6)
         XCTAssertEqual(zones[1]["proportionDegradedPercent"] as! Double, 100.0 / 3, accuracy: 1e-3)
         let csv = try String(contentsOfFile: tmp.file("out/tables/baseline-zones.csv"), encoding: .utf8)
-        XCTAssertTrue(csv.contains("2,zone 2,SDG 15.3.1 (one out, all out),no data,1,0.000900,"), csv)
+        XCTAssertTrue(csv.contains("2,zone 2,\"SDG 15.3.1 (one out, all out)\",no data,1,0.000900,"), csv)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KubuqiRaster
 import KubuqiGDAL
 import KubuqiIndicators
 
@@ -76,45 +77,32 @@ enum AccuracyReport {
     /// Writes every output into `folder` (the staging folder; messages name `finalFolder`).
     static func write(_ r: AssessJob.Result, pointsPath: String, designPath: String, to folder: OutputFolder, finalFolder: String) throws {
         let doc = document(r, pointsPath: pointsPath, designPath: designPath)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try atomicWrite(try encoder.encode(doc), to: folder.file("assessment.json"))
-        do {
-            try writeTables(doc, folder: folder)
-        } catch let e as GDALError {
-            throw KubuqiError.output(finalFolder, e.description)
-        }
+        try atomicWrite(try ReportJSON.encode(doc), to: folder.file("assessment.json"))
+        try writeTables(doc, folder: folder)
         try atomicWrite(Data(html(doc).utf8), to: folder.file("assessment.html"))
     }
 
-    /// The three CSV tables, through OGR's CSV driver (RFC 4180 quoting).
+    /// The three CSV tables, through ``CSVTable`` (RFC 4180, CRLF), the one CSV writer of the tool.
     static func writeTables(_ doc: Document, folder: OutputFolder) throws {
         let labels = doc.classes.map { String($0.code) }
-        let countRows = doc.classes.indices.map { i in
-            VectorTable.Row(values: [.integer(doc.classes[i].code)] + doc.errorMatrixCounts[i].map { .integer($0) })
+        func real(_ v: Double?) -> String { v.map(ReportJSON.number) ?? "" }
+        var counts = CSVTable(header: ["map_class"] + labels.map { "ref_\($0)" })
+        for i in doc.classes.indices { counts.append([String(doc.classes[i].code)] + doc.errorMatrixCounts[i].map { String($0) }) }
+        var proportions = CSVTable(header: ["map_class"] + labels.map { "ref_\($0)" })
+        for i in doc.classes.indices { proportions.append([String(doc.classes[i].code)] + doc.errorMatrixAreaProportions[i].map { real($0) }) }
+        var accuracy = CSVTable(header: ["code", "name", "mapped_km2", "points", "users_accuracy", "users_se", "producers_accuracy", "producers_se",
+                                         "area_km2", "area_se_km2", "area_ci95_low_km2", "area_ci95_high_km2"])
+        for c in doc.classes {
+            accuracy.append([String(c.code), c.name ?? "", real(c.mappedAreaKm2), String(c.samplePoints),
+                             real(c.usersAccuracy?.value), real(c.usersAccuracy?.standardError), real(c.producersAccuracy?.value),
+                             real(c.producersAccuracy?.standardError), real(c.areaKm2.value), real(c.areaKm2.standardError),
+                             real(c.areaKm2.ci95Low), real(c.areaKm2.ci95High)])
         }
-        try VectorTable.write(path: folder.file("error-matrix-counts.csv"), driver: "CSV", layer: "counts", crsWKT: nil,
-                              columns: [("map_class", .integer)] + labels.map { ("ref_\($0)", .integer) }, rows: countRows)
-        let proportionRows = doc.classes.indices.map { i in
-            VectorTable.Row(values: [.integer(doc.classes[i].code)] + doc.errorMatrixAreaProportions[i].map { .real($0) })
+        accuracy.append(["", "overall accuracy", "", String(doc.pointsUsed), real(doc.overallAccuracy.value), real(doc.overallAccuracy.standardError),
+                         "", "", "", "", "", ""])
+        for (name, table) in [("error-matrix-counts.csv", counts), ("error-matrix-proportions.csv", proportions), ("accuracy.csv", accuracy)] {
+            try atomicWrite(Data(table.text.utf8), to: folder.file(name))
         }
-        try VectorTable.write(path: folder.file("error-matrix-proportions.csv"), driver: "CSV", layer: "proportions", crsWKT: nil,
-                              columns: [("map_class", .integer)] + labels.map { ("ref_\($0)", .real) }, rows: proportionRows)
-        func real(_ v: Double?) -> VectorTable.Value { v.map { .real($0) } ?? .null }
-        let columns: [(String, VectorTable.FieldType)] = [
-            ("code", .integer), ("name", .string), ("mapped_km2", .real), ("points", .integer),
-            ("users_accuracy", .real), ("users_se", .real), ("producers_accuracy", .real), ("producers_se", .real),
-            ("area_km2", .real), ("area_se_km2", .real), ("area_ci95_low_km2", .real), ("area_ci95_high_km2", .real)]
-        var rows = doc.classes.map { c in
-            VectorTable.Row(values: [
-                .integer(c.code), c.name.map { .string($0) } ?? .null, .real(c.mappedAreaKm2), .integer(c.samplePoints),
-                real(c.usersAccuracy?.value), real(c.usersAccuracy?.standardError), real(c.producersAccuracy?.value), real(c.producersAccuracy?.standardError),
-                .real(c.areaKm2.value), real(c.areaKm2.standardError), real(c.areaKm2.ci95Low), real(c.areaKm2.ci95High)])
-        }
-        rows.append(VectorTable.Row(values: [.null, .string("overall accuracy"), .null, .integer(doc.pointsUsed),
-                                             .real(doc.overallAccuracy.value), real(doc.overallAccuracy.standardError),
-                                             .null, .null, .null, .null, .null, .null]))
-        try VectorTable.write(path: folder.file("accuracy.csv"), driver: "CSV", layer: "accuracy", crsWKT: nil, columns: columns, rows: rows)
     }
 
     /// A self-contained HTML page.

@@ -140,8 +140,6 @@ public enum SampleJob {
 
     /// The design as pretty-printed JSON.
     static func writeDesign(_ design: SampleDesign, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try atomicWrite(try encoder.encode(design), to: path)
+        try atomicWrite(try ReportJSON.encode(design), to: path)
     }
 }

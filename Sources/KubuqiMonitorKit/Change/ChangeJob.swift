@@ -144,7 +144,7 @@ public enum ChangeJob {
         let grid = beforeBands[0].dataset.grid
         try files.requireSameGrid(beforeBands)
         for (i, b) in afterBands.enumerated() {
-            guard let diff = grid.difference(from: b.dataset.grid) else { continue }
+            guard let diff = b.dataset.grid.difference(from: grid) else { continue }  // b's values first, as b is named first
             guard o.align else {
                 throw KubuqiError(.input, "\(b.dataset.path): not on the grid of \(beforeBands[0].dataset.path): \(diff); give --align to resample it")
             }

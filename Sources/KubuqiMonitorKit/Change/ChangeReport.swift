@@ -39,19 +39,104 @@ struct ChangeReport {
         var sha256: String
     }
 
+    /// The thresholds, as numbers in the change's units, and what they mean.
+    struct ThresholdDocument: Codable {
+        var method: String
+        var centre: Double
+        var change: Double
+        var strong: Double
+        /// `change` and `strong` as bounds on d: degradation at or below, improvement at or above.
+        var degradationAtOrBelow: Double
+        var improvementAtOrAbove: Double
+        var strongDegradationAtOrBelow: Double
+        var strongImprovementAtOrAbove: Double
+        /// The rule in words, in the change's units.
+        var meaning: String
+    }
+
+    struct MinimumMappingUnitDocument: Codable {
+        var given: String
+        var pixels: Int
+    }
+
+    struct GridDocument: Codable {
+        /// `[width, height]` in pixels.
+        var size: [Int]
+        /// Pixel width in CRS units, nil when not georeferenced.
+        var pixelSize: Double?
+        var crs: String
+    }
+
+    struct DateDocument: Codable {
+        var before: String
+        var after: String
+        var beforeSource: String
+        var afterSource: String
+    }
+
+    struct ChangeStatistics: Codable {
+        var validPixels: Int
+        var mean: Double?
+        var standardDeviation: Double?
+        var minimum: Double?
+        var maximum: Double?
+    }
+
     struct Document: Codable {
         var tool: String
         var method: String
         var indices: [String]
-        var threshold: [String: String]
-        var minimumMappingUnit: [String: String]?
+        var units: String
+        var dates: DateDocument
+        var threshold: ThresholdDocument
+        var minimumMappingUnit: MinimumMappingUnitDocument?
         var inputs: [InputIdentity]
-        var grid: [String: String]
-        var change: [String: Double?]
+        var grid: GridDocument
+        var change: ChangeStatistics
         var classes: [ClassRow]
         var nodataPixels: Int
         var zones: [ZoneTable]?
     }
+
+    /// What d is, in words: `NDVI difference (after - before)`, or the change vector's units.
+    var units: String {
+        if options.method == .diff {
+            let i = options.indices[0].lowercased()
+            return ChangeJob.inverted.contains(i) ? "\(i.uppercased()) difference, negated (before - after)" : "\(i.uppercased()) difference (after - before)"
+        }
+        return "change vector magnitude in \(options.indices.map { $0.uppercased() }.joined(separator: " and ")) units, signed by the first"
+    }
+
+    /// The dates of both sides (metadata, else file names, else the names themselves).
+    var dates: (before: ChangeDate, after: ChangeDate) {
+        let sensor = options.sensor != nil
+        return (ChangeDate.of(path: sensor ? options.before : before[0].path, selection: sensor ? nil : before[0]),
+                ChangeDate.of(path: sensor ? options.after : after[0].path, selection: sensor ? nil : after[0]))
+    }
+
+    /// The threshold rule in the change's units, e.g. for `sigma:1`: "change where |d - 0.0123| >= 0.0834
+    /// (1 standard deviation of d around its mean): d <= -0.0711 or d >= 0.0957; strong at 2 SD (0.1668)".
+    var thresholdMeaning: String {
+        let t = thresholds
+        func f(_ v: Double) -> String { String(format: "%.4f", v) }
+        let bounds = "d <= \(f(t.centre - t.change)) is degradation, d >= \(f(t.centre + t.change)) improvement; "
+            + "strong at d <= \(f(t.centre - t.strong)) or d >= \(f(t.centre + t.strong))"
+        switch options.threshold {
+        case .sigma(let k):
+            return "\(options.threshold): change where |d - \(f(t.centre))| >= \(f(t.change)), i.e. \(ChangeReport.trim(k)) standard deviation\(k == 1 ? "" : "s") of d "
+                + "around the scene's mean change \(f(t.centre)) (relative to this scene: were d normal, about \(String(format: "%.0f", 100 * Self.twoSidedTail(k)))% of its pixels would be change whatever happened); "
+                + bounds
+        case .fixed:
+            return "\(options.threshold): change where |d| >= \(f(t.change)), strong where |d| >= \(f(t.strong)); " + bounds
+        case .otsu:
+            return "otsu: Otsu's split of |d| puts change at |d| >= \(f(t.change)), strong change at |d| >= \(f(t.strong)); " + bounds
+        }
+    }
+
+    /// P(|Z| >= k) for a standard normal Z.
+    static func twoSidedTail(_ k: Double) -> Double { erfc(k / 2.0.squareRoot()) }
+
+    static func trim(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : String(v) }
 
     /// Rows per class (all five, in code order), percent of the valid area.
     func rows(_ t: ClassAreaTally, zone: Int) -> [ClassRow] {
@@ -78,17 +163,20 @@ struct ChangeReport {
                 identities.append(try identity(role: role, path: path, index: sel))
             }
         }
-        let t = grid.geoTransform
+        let t = grid.geoTransform, th = thresholds, (b, a) = dates
         var doc = Document(
-            tool: ToolVersion.nameAndVersion, method: options.method.rawValue, indices: options.indices,
-            threshold: ["method": options.threshold.description, "centre": String(thresholds.centre),
-                        "change": String(thresholds.change), "strong": String(thresholds.strong)],
-            minimumMappingUnit: options.mmu.map { ["given": $0.description, "pixels": String(mmuPixels)] },
+            tool: ToolVersion.nameAndVersion, method: options.method.rawValue, indices: options.indices, units: units,
+            dates: DateDocument(before: b.text, after: a.text, beforeSource: b.source, afterSource: a.source),
+            threshold: ThresholdDocument(method: options.threshold.description, centre: th.centre, change: th.change, strong: th.strong,
+                                         degradationAtOrBelow: th.centre - th.change, improvementAtOrAbove: th.centre + th.change,
+                                         strongDegradationAtOrBelow: th.centre - th.strong, strongImprovementAtOrAbove: th.centre + th.strong,
+                                         meaning: thresholdMeaning),
+            minimumMappingUnit: options.mmu.map { MinimumMappingUnitDocument(given: $0.description, pixels: mmuPixels) },
             inputs: identities,
-            grid: ["size": "\(grid.width)x\(grid.height)", "pixelSize": t.map { "\(abs($0.pixelWidth))" } ?? "none",
-                   "crs": SpatialReference(wkt: grid.crsWKT)?.shortDescription ?? "none"],
-            change: ["validPixels": Double(difference.count), "mean": difference.mean, "standardDeviation": difference.standardDeviation,
-                     "minimum": difference.count > 0 ? difference.minimum : nil, "maximum": difference.count > 0 ? difference.maximum : nil],
+            grid: GridDocument(size: [grid.width, grid.height], pixelSize: t.map { abs($0.pixelWidth) },
+                               crs: SpatialReference(wkt: grid.crsWKT)?.shortDescription ?? "none"),
+            change: ChangeStatistics(validPixels: difference.count, mean: difference.mean, standardDeviation: difference.standardDeviation,
+                                     minimum: difference.count > 0 ? difference.minimum : nil, maximum: difference.count > 0 ? difference.maximum : nil),
             classes: rows(overall, zone: 0),
             nodataPixels: overall.pixels[.init(zone: 0, code: Int(ChangeClass.nodata))] ?? 0,
             zones: nil)
@@ -123,21 +211,21 @@ struct ChangeReport {
     /// inputs' SHA-256 are computed once for both).
     func writeTables(json: String, csv: String) throws {
         let doc = try document()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try atomicWrite(try encoder.encode(doc), to: json)
-        var lines = ["zone,zone_name,code,class,pixels,hectares,percent"]
-        let tables = doc.zones ?? [ZoneTable(id: 0, name: "all", classes: doc.classes)]
-        for z in tables {
-            for r in z.classes {
-                lines.append("\(z.id),\(Self.csvField(z.name)),\(r.code),\(r.name),\(r.pixels),\(r.hectares),\(r.percent.map { String($0) } ?? "")")
-            }
-        }
-        try atomicWrite(Data((lines.joined(separator: "\n") + "\n").utf8), to: csv)
+        try atomicWrite(try ReportJSON.encode(doc), to: json)
+        try atomicWrite(Data(csvTable(doc).text.utf8), to: csv)
     }
 
-    static func csvField(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    /// The area table: the whole area first (zone `all`), then each zone; both dates on every row.
+    func csvTable(_ doc: Document) -> CSVTable {
+        var table = CSVTable(header: ["zone", "zone_name", "code", "class", "pixels", "hectares", "percent", "before", "after"])
+        let tables = [ZoneTable(id: -1, name: "whole area", classes: doc.classes)] + (doc.zones ?? [])
+        for z in tables {
+            for r in z.classes {
+                table.append([z.id < 0 ? "all" : String(z.id), z.name, String(r.code), r.name, String(r.pixels), ReportJSON.number(r.hectares),
+                              r.percent.map(ReportJSON.number) ?? "", doc.dates.before, doc.dates.after])
+            }
+        }
+        return table
     }
 
     func writeQuicklook(classPath: String, to path: String) throws {
@@ -159,14 +247,28 @@ struct ChangeReport {
         if let srs = SpatialReference(wkt: grid.crsWKT), srs.isGeographic {
             pixelSize = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0].squareRoot() * Double(grid.width) / Double(w)
         }
-        let canvas = ClassMapQuicklook(title: title, entries: entriesWithNodata).render(codes: codes, width: w, height: h, pixelSize: pixelSize)
-        let folder = try SafeFiles.privateFolder(in: PathNames.parent(path))
-        defer { try? FileManager.default.removeItem(atPath: folder); Interruption.unregister(folder) }
-        let temp = folder + "/quicklook.png"
-        do { try ImageWriter.writePNG(temp, width: canvas.width, height: canvas.height, rgba: canvas.pixels) } catch let e as GDALError {
-            throw KubuqiError.output(path, e.description.replacingOccurrences(of: temp, with: path))
+        let canvas = ClassMapQuicklook(title: title, subtitle: quicklookSubtitle, entries: entriesWithNodata).render(codes: codes, width: w, height: h, pixelSize: pixelSize)
+        // Encoded in memory and written as any output, so a full disk says "No space left on device".
+        let png: Data
+        do { png = try ImageWriter.pngData(width: canvas.width, height: canvas.height, rgba: canvas.pixels) } catch let e as GDALError {
+            throw KubuqiError.output(path, e.description)
         }
-        try SafeFiles.renameFinished(temp, onto: path)
+        try atomicWrite(png, to: path)
+    }
+
+    /// The quicklook's lines under the title: both dates, what d is, the threshold rule in d's units.
+    var quicklookSubtitle: [String] {
+        let (b, a) = dates
+        let th = thresholds
+        func f(_ v: Double) -> String { String(format: "%.4f", v) }
+        let rule: String
+        switch options.threshold {
+        case .sigma(let k):
+            rule = "CHANGE AT ABS(D - \(f(th.centre))) >= \(f(th.change)) = \(Self.trim(k)) SD OF D ABOUT ITS MEAN, STRONG AT >= \(f(th.strong)) (RELATIVE TO THIS SCENE)"
+        case .fixed, .otsu:
+            rule = "CHANGE AT ABS(D) >= \(f(th.change)), STRONG AT >= \(f(th.strong)) (\(options.threshold))"
+        }
+        return ["BEFORE \(b.text)  AFTER \(a.text)", "D = \(units)", rule]
     }
 
     static func format(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.2f", v) }
@@ -180,9 +282,8 @@ struct ChangeReport {
         let stable = pick(.stable)
         let what = options.method == .diff ? "\(options.indices[0].uppercased()) difference" : "change vector of \(options.indices.map { $0.uppercased() }.joined(separator: " and "))"
         let nodata = tally.byClass.pixels[.init(zone: 0, code: Int(ChangeClass.nodata))] ?? 0
-        return "Between \(options.before) and \(options.after) (\(what), \(options.threshold) thresholds: change at "
-            + String(format: "%.4f", thresholds.change) + ", strong at " + String(format: "%.4f", thresholds.strong)
-            + (thresholds.centre != 0 ? String(format: " around %.4f", thresholds.centre) : "") + "), "
+        let (b, a) = dates
+        return "Between \(options.before) (\(b.text)) and \(options.after) (\(a.text)) (\(what); \(thresholdMeaning)), "
             + String(format: "%.2f ha (%.2f%%) degraded, %.2f ha of it strongly; ", degHa, degPct, pick(.strongDegradation).hectares)
             + String(format: "%.2f ha (%.2f%%) improved, %.2f ha of it strongly; ", impHa, impPct, pick(.strongImprovement).hectares)
             + String(format: "%.2f ha (%.2f%%) stable", stable.hectares, stable.percent ?? 0)

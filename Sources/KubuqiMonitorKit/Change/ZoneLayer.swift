@@ -19,10 +19,10 @@ struct ZoneLayer {
         try InputFile.requireRegular(path)
         // A raster GDAL opens is a zone raster; otherwise try it as a vector layer.
         if let ds = try? Dataset.open(path) {
-            if let diff = grid.difference(from: ds.grid) {
+            if let diff = ds.grid.difference(from: grid) {  // the zone raster's values first
                 throw KubuqiError(.input, "\(path): the zone raster is not on the analysis grid: \(diff)")
             }
-            return ZoneLayer(rasters: [path], names: [:])
+            return ZoneLayer(rasters: [path], names: try ZoneRasterNames.read(ds))
         }
         let zones = try vectorZones(path, field: field)
         if let a = SpatialReference(wkt: grid.crsWKT) {
@@ -58,7 +58,7 @@ struct ZoneLayer {
 
     /// The zone names only (vector zones: by id; raster zones: none), without rasterising.
     static func names(_ path: String, field: String?) throws -> [Int: String] {
-        if (try? Dataset.open(path)) != nil { return [:] }
+        if let ds = try? Dataset.open(path) { return try ZoneRasterNames.read(ds) }
         return names(of: try vectorZones(path, field: field))
     }
 

@@ -56,13 +56,36 @@ public struct LDNReport: Sendable {
         var validPixels: Int
     }
 
+    /// The settings the report was made with (numbers as numbers).
+    struct ReportSettings: Codable {
+        var file: String
+        var legend: String
+        var climate: String
+        /// `[first year, last year]`.
+        var baseline: [Int]
+        /// `[[first year, last year], ...]`.
+        var reporting: [[Int]]
+        /// The multiplier applied to stored productivity; nil when the bands' declared scale was used.
+        var productivityScale: Double?
+        var productivityScaleSource: String
+        var productivity: String
+    }
+
+    struct GridDocument: Codable {
+        /// `[width, height]` in pixels.
+        var size: [Int]
+        var crs: String
+        /// Pixel width in CRS units, nil when not georeferenced.
+        var pixelSize: Double?
+    }
+
     struct Document: Codable {
         var tool: String
         var productivityAnnualMeans: [YearMean]
         var indicator: String
-        var config: [String: String]
+        var config: ReportSettings
         var inputs: [[String: String]]
-        var grid: [String: String]
+        var grid: GridDocument
         var periods: [PeriodDocument]
     }
 
@@ -131,25 +154,25 @@ public struct LDNReport: Sendable {
                 YearMean(year: y, mean: annual[y]!.mean.map { Self.round($0, 6) }, validPixels: annual[y]!.count)
             },
             indicator: "SDG 15.3.1 proportion of land that is degraded over total land area (UNCCD GPG v2)",
-            config: ["file": config.file, "legend": config.legendSource, "climate": config.climate.rawValue,
-                     "baseline": "\(config.baseline.lowerBound)-\(config.baseline.upperBound)",
-                     "reporting": config.reporting.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ","),
-                     "productivityScale": config.productivityScale.map { String($0) } ?? "as declared by the bands",
-                     "productivity": config.externalLPD == nil ? "trajectory + state + performance (Trends.Earth 5-class LPD)" : "external LPD raster"],
+            config: ReportSettings(
+                file: config.file, legend: config.legendSource, climate: config.climate.rawValue,
+                baseline: [config.baseline.lowerBound, config.baseline.upperBound],
+                reporting: config.reporting.map { [$0.lowerBound, $0.upperBound] },
+                productivityScale: config.productivityScale.map { Double(String($0))! },
+                productivityScaleSource: config.productivityScale == nil ? "as declared by the bands" : "config",
+                productivity: config.externalLPD == nil ? "trajectory + state + performance (Trends.Earth 5-class LPD)" : "external LPD raster"),
             inputs: identities,
-            grid: ["size": "\(grid.width)x\(grid.height)", "crs": srs?.shortDescription ?? "none",
-                   "pixelSize": grid.geoTransform.map { "\(abs($0.pixelWidth))" } ?? "none"],
+            grid: GridDocument(size: [grid.width, grid.height], crs: srs?.shortDescription ?? "none",
+                               pixelSize: grid.geoTransform.map { abs($0.pixelWidth) }),
             periods: periodDocs)
     }
 
     /// Writes report.json, report.md, report.html and tables/*.csv into `out`.
     func write(to out: OutputFolder, inputs: [String]) throws {
         let doc = try document(inputs: inputs)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try atomicWrite(try encoder.encode(doc), to: out.file("report.json"))
+        try atomicWrite(try ReportJSON.encode(doc), to: out.file("report.json"))
         try SafeFiles.makeFolders("tables", under: out.path)
-        for (name, text) in csvTables(doc) { try atomicWrite(Data(text.utf8), to: out.file("tables/\(name).csv")) }
+        for (name, table) in csvTables(doc) { try atomicWrite(Data(table.text.utf8), to: out.file("tables/\(name).csv")) }
         try atomicWrite(Data(markdown(doc).utf8), to: out.file("report.md"))
         var maps: [String: String] = [:]
         for p in periods {
@@ -159,31 +182,33 @@ public struct LDNReport: Sendable {
         try atomicWrite(Data(LDNReportHTML.page(doc, maps: maps).utf8), to: out.file("report.html"))
     }
 
-    /// Tables shaped like the UNCCD reporting tables (one row per class, km2 and percent).
-    func csvTables(_ doc: Document) -> [(String, String)] {
-        var tables: [(String, String)] = []
-        var summary = "period,sub_indicator,class,pixels,area_km2,percent\n"
+    /// Tables shaped like the UNCCD reporting tables (one row per class, km2 and percent), each
+    /// row carrying its period's years.
+    func csvTables(_ doc: Document) -> [(String, CSVTable)] {
+        func km2(_ v: Double) -> String { String(format: "%.6f", v) }
+        func pct(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
+        var tables: [(String, CSVTable)] = []
+        var summary = CSVTable(header: ["period", "first_year", "last_year", "sub_indicator", "class", "pixels", "area_km2", "percent"])
         for p in doc.periods {
+            let years = [String(p.years[0]), String(p.years[1])]
             for (_, name) in Self.subIndicators {
                 for r in p.subIndicators[name] ?? [] {
-                    summary += "\(p.name),\(name),\(r.name),\(r.pixels),\(String(format: "%.6f", r.km2)),\(r.percent.map { String(format: "%.4f", $0) } ?? "")\n"
+                    summary.append([p.name] + years + [name, r.name, String(r.pixels), km2(r.km2), pct(r.percent)])
                 }
             }
-            var lpd = "class,name,pixels,area_km2,percent\n"
-            for r in p.productivityDynamics { lpd += "\(r.code),\(r.name),\(r.pixels),\(String(format: "%.6f", r.km2)),\(r.percent.map { String(format: "%.4f", $0) } ?? "")\n" }
+            var lpd = CSVTable(header: ["class", "name", "pixels", "area_km2", "percent", "first_year", "last_year"])
+            for r in p.productivityDynamics { lpd.append([String(r.code), r.name, String(r.pixels), km2(r.km2), pct(r.percent)] + years) }
             tables.append(("\(p.name)-productivity-dynamics", lpd))
             let classes = LandCoverClass.allCases.map { $0.description }
-            var matrix = "from \\ to (km2)," + classes.joined(separator: ",") + "\n"
-            for (i, row) in p.landCoverTransitionsKm2.enumerated() {
-                matrix += classes[i] + "," + row.map { String(format: "%.6f", $0) }.joined(separator: ",") + "\n"
-            }
+            var matrix = CSVTable(header: ["from \\ to (km2), land cover \(p.landCoverYears[0]) to \(p.landCoverYears[1])"] + classes)
+            for (i, row) in p.landCoverTransitionsKm2.enumerated() { matrix.append([classes[i]] + row.map(km2)) }
             tables.append(("\(p.name)-land-cover-transitions", matrix))
             if let zones = p.zones {
-                var z = "zone,zone_name,sub_indicator,class,pixels,area_km2,percent\n"
+                var z = CSVTable(header: ["zone", "zone_name", "sub_indicator", "class", "pixels", "area_km2", "percent", "first_year", "last_year"])
                 for zone in zones {
                     for (_, name) in Self.subIndicators {
                         for r in zone.subIndicators[name] ?? [] {
-                            z += "\(zone.id),\(ChangeReport.csvField(zone.name)),\(name),\(r.name),\(r.pixels),\(String(format: "%.6f", r.km2)),\(r.percent.map { String(format: "%.4f", $0) } ?? "")\n"
+                            z.append([String(zone.id), zone.name, name, r.name, String(r.pixels), km2(r.km2), pct(r.percent)] + years)
                         }
                     }
                 }
@@ -195,7 +220,7 @@ public struct LDNReport: Sendable {
     }
 
     func markdown(_ doc: Document) -> String {
-        var md = "# SDG 15.3.1 report\n\n\(doc.tool); config `\(config.file)`; grid \(doc.grid["size"]!) in \(doc.grid["crs"]!), pixel \(doc.grid["pixelSize"]!).\n\n"
+        var md = "# SDG 15.3.1 report\n\n\(doc.tool); config `\(config.file)`; grid \(doc.grid.size[0])x\(doc.grid.size[1]) in \(doc.grid.crs), pixel \(doc.grid.pixelSize.map { ReportJSON.number($0) } ?? "none").\n\n"
         if !doc.productivityAnnualMeans.isEmpty {
             md += "Mean productivity by year: " + doc.productivityAnnualMeans.map { "\($0.year) \($0.mean.map { String(format: "%.4f", $0) } ?? "n/a")" }.joined(separator: ", ") + ".\n\n"
         }
@@ -234,10 +259,7 @@ public struct LDNReport: Sendable {
         }
         let pixel = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0].squareRoot() * Double(grid.width) / Double(w)
         let canvas = ClassMapQuicklook(title: title, entries: entries).render(codes: codes, width: w, height: h, pixelSize: pixel)
-        let tmp = PathNames.sibling(of: path, named: ".quicklook-\(getpid()).png")
-        Interruption.register(tmp)
-        defer { unlink(tmp); Interruption.unregister(tmp) }
-        try ImageWriter.writePNG(tmp, width: canvas.width, height: canvas.height, rgba: canvas.pixels)
-        return try Data(contentsOf: URL(fileURLWithPath: tmp)).base64EncodedString()
+        // Encoded in memory: nothing is written beside the layers.
+        return try ImageWriter.pngData(width: canvas.width, height: canvas.height, rgba: canvas.pixels).base64EncodedString()
     }
 }

@@ -92,7 +92,7 @@ enum LDNReportHTML {
         <h1>Land degradation: SDG indicator 15.3.1</h1>
         <p>The proportion of land that is degraded over total land area, computed by \(escape(doc.tool)) following the UNCCD
         Good Practice Guidance (version 2, 2021): a pixel is degraded when any of land productivity, land cover or soil organic
-        carbon is degraded (one out, all out). Grid \(escape(doc.grid["size"] ?? "")) in \(escape(doc.grid["crs"] ?? "")), pixel \(escape(doc.grid["pixelSize"] ?? "")).</p>
+        carbon is degraded (one out, all out). Grid \(doc.grid.size[0])x\(doc.grid.size[1]) in \(escape(doc.grid.crs)), pixel \(escape(doc.grid.pixelSize.map { ReportJSON.number($0) } ?? "none")).</p>
         \(body)
         <h2>Inputs</h2><ul>\(inputs)</ul>
         <p><small>Method and references: docs/ldn.md of kubuqi-monitor. Every number here is also in report.json and tables/*.csv.</small></p>

@@ -61,7 +61,7 @@ public final class InputRasters {
         guard let first = bands.first else { return }
         let reference = first.dataset.grid
         for b in bands.dropFirst() where b.dataset !== first.dataset {
-            if let diff = reference.difference(from: b.dataset.grid) {
+            if let diff = b.dataset.grid.difference(from: reference) {  // b's values first, as b is named first
                 throw KubuqiError(.input, "\(b.dataset.path): not on the grid of \(first.dataset.path): \(diff)")
             }
         }

@@ -21,14 +21,17 @@ public struct ClassMapQuicklook: Sendable {
 
     /// Map title.
     public var title: String
+    /// Lines under the title, in small type (dates, what the classes mean).
+    public var subtitle: [String]
     /// Legend entries (colour per class code).
     public var entries: [Entry]
     /// Colour for nodata pixels.
     public var nodataColor = Canvas.Color(255, 255, 255)
 
     /// Creates a quicklook description.
-    public init(title: String, entries: [Entry]) {
+    public init(title: String, subtitle: [String] = [], entries: [Entry]) {
         self.title = title
+        self.subtitle = subtitle
         self.entries = entries
     }
 
@@ -37,11 +40,13 @@ public struct ClassMapQuicklook: Sendable {
     public func render(codes: [Int16], width: Int, height: Int, pixelSize: Double) -> Canvas {
         let scale = max(1, min(4, 700 / max(width, height)))
         let mapW = width * scale, mapH = height * scale
-        let margin = 20, legendW = 340, titleH = 40
+        let margin = 20, legendW = 340, titleH = 40 + subtitle.count * 12
         let legendH = 28 + entries.count * 34 + titleH + margin
-        var c = Canvas(width: max(margin * 3 + mapW + legendW, Canvas.textWidth(title) + 2 * margin),
+        let textW = ([Canvas.textWidth(title)] + subtitle.map { Canvas.textWidth($0, scale: 1) }).max()!
+        var c = Canvas(width: max(margin * 3 + mapW + legendW, textW + 2 * margin),
                        height: max(mapH + titleH + margin * 2 + 30, legendH))
         c.text(title, x: margin, y: margin / 2 + 2, scale: 2)
+        for (i, line) in subtitle.enumerated() { c.text(line, x: margin, y: margin / 2 + 22 + i * 12, scale: 1, .grey) }
         let colors = Dictionary(uniqueKeysWithValues: entries.map { ($0.code, $0.color) })
         let top = titleH
         for y in 0..<height {

@@ -39,7 +39,7 @@ public struct TileMosaic: Sendable {
         do {
             try Mosaic.buildVRT(vrt, sources: sources)
             let ds = try Dataset.open(vrt)
-            if let diff = plan.grid.grid.difference(from: ds.grid) {
+            if let diff = ds.grid.difference(from: plan.grid.grid) {  // the mosaic's values first
                 throw KubuqiError(.internal, "\(vrt): the mosaic is not on the plan's grid: \(diff)")
             }
             let type = try ds.band(1).dataType

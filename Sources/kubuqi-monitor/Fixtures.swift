@@ -49,7 +49,7 @@ extension KubuqiMonitor {
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: outdir, isDirectory: &isFolder) {
                 guard isFolder.boolValue else { throw KubuqiError.output(outdir, "exists and is not a folder") }
-                let contents = (try? FileManager.default.contentsOfDirectory(atPath: outdir)) ?? []
+                let contents = ((try? FileManager.default.contentsOfDirectory(atPath: outdir)) ?? []).filter { $0 != ".kubuqi.lock" }
                 if !contents.isEmpty && !force {
                     throw KubuqiError.output(outdir, "folder is not empty (give --force to write into it anyway)")
                 }
@@ -59,6 +59,8 @@ extension KubuqiMonitor {
             } catch {
                 throw KubuqiError.output(outdir, "cannot create the folder (\(error.localizedDescription))")
             }
+            // Like every command writing into a folder, hold its lock.
+            try OutputFolder(outdir).lock()
             let written: [String]
             do {
                 written = try FixtureGenerator(seed: seed).generate(into: outdir)

@@ -15,9 +15,10 @@ final class OutputSafetyTests: CLITestCase {
 
     override func setUpWithError() throws {
         tmp = try TemporaryFolder()
-        let values = (0..<(64 * 64)).map { Float($0 % 500) + 10 }
+        // Reflectance-like values (0.01..0.51 and about twice that): usable as bands by index and as NDVI by change.
+        let values = (0..<(64 * 64)).map { Float($0 % 500 + 10) / 1000 }
         red = try TestRaster.write(tmp.file("red.tif"), width: 64, height: 64, values: values)
-        nir = try TestRaster.write(tmp.file("nir.tif"), width: 64, height: 64, values: values.map { $0 * 2 + Float(Int($0) % 7) * 30 })
+        nir = try TestRaster.write(tmp.file("nir.tif"), width: 64, height: 64, values: values.enumerated().map { $1 * 2 + Float($0 % 7) * 0.03 })
     }
 
     func victim(_ name: String = "victim.txt") throws -> String {

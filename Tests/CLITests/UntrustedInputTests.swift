@@ -109,7 +109,7 @@ final class UntrustedInputTests: CLITestCase {
         XCTAssertEqual(mkfifo(fifo, 0o644), 0)
         let runs: [([String], String)] = [
             (["index", "ndvi", "--red", fifo, "--nir", nir, "-o", tmp.file("o.tif"), "-q"], "red.tif"),
-            (["change", "--before", nir, "--after", nir, "--zones", fifo, "-o", tmp.file("o-change"), "-q"], "red.tif"),
+            (["change", "--before", nir, "--after", nir, "--threshold", "fixed:0.1", "--zones", fifo, "-o", tmp.file("o-change"), "-q"], "red.tif"),
             (["ldn", "--config", fifo, "-o", tmp.file("o-ldn"), "-q"], "red.tif"),
         ]
         for (args, name) in runs {

@@ -32,6 +32,7 @@ public enum ChangeJob {
     public static func run(_ o: ChangeOptions) throws -> ChangeResult {
         try checkIndices(o)
         try RasterOutputSpec.checkCreationOptions(o.creationOptions, output: o.outputFolder)
+        if let zones = o.zones { try InputFile.requireRegular(zones) }  // before any work: a FIFO would block
         let destination = try OutputFolder(o.outputFolder)
         // Everything is written to a staging folder and published at the end.
         var published: ChangeResult = try destination.runStaged { work, out in

@@ -87,7 +87,7 @@ final class AreaCounter: ChunkObserver, @unchecked Sendable {
                     for z in zones {
                         let id = results[z][i]
                         guard id.isFinite, id != 0 else { continue }
-                        local[.init(zone: Int(id), code: code), default: 0] += 1
+                        local[.init(zone: Int(saturating: id), code: code), default: 0] += 1
                         inside = true
                     }
                     if !inside { local[.init(zone: 0, code: code), default: 0] += 1 }

@@ -60,6 +60,7 @@ extension IndexJob {
 
     /// Assembles each index's tiles into `OUTDIR/NAME.tif` (COG) and `OUTDIR/NAME.vrt`.
     public static func mergeTiles(_ options: IndexOptions, plan: TilePlan, outdir: String) throws -> [IndexResult] {
+        try OutputFolder(outdir).lock()
         let mosaic = try TileMosaic(plan: plan, outdir: outdir)
         var figures = IndexTileFigures()
         for m in mosaic.manifests { if let i = m.index { figures.merge(i) } }

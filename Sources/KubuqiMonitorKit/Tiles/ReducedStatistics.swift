@@ -27,6 +27,7 @@ public struct ReducedStatistics: Sendable, Codable {
     /// Merges the stats pass of every tile of `plan` in `outdir` and writes `OUTDIR/reduced.json`.
     @discardableResult
     public static func reduce(plan: TilePlan, outdir: String) throws -> ReducedStatistics {
+        try OutputFolder(outdir).lock()
         let manifests = try TileFolder.collect(outdir: outdir, phase: .stats, plan: plan)
         let first = manifests[0]
         var reduced = ReducedStatistics(tool: ToolVersion.nameAndVersion, kind: first.kind, planFingerprint: first.planFingerprint,

@@ -77,13 +77,18 @@ public enum SafeFiles {
     public static func privateFolder(in folder: String, purpose: String = "tmp", blame: String? = nil) throws -> String {
         let base = folder.isEmpty ? "." : folder
         var template = Array(PathNames.sibling(of: base + "/x", named: ".kubuqi-\(purpose)-\(getpid())-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else {
+        // Created and registered with no signal clean-up in between (it would miss the folder).
+        let path: String? = Interruption.whileCreating {
+            guard let made = mkdtemp(&template) else { return nil }
+            let path = String(cString: made)
+            Interruption.registerFolder(path)
+            return path
+        }
+        guard let path else {
             let reason = lastError()
             if let blame { throw KubuqiError.output(blame, "cannot create a temporary folder in \(Quoted.name(base)) (\(reason))") }
             throw KubuqiError.output(base, "cannot create a temporary folder in it (\(reason))")
         }
-        let path = String(cString: made)
-        Interruption.registerFolder(path)
         return path
     }
 
@@ -93,10 +98,14 @@ public enum SafeFiles {
     public static func writeAtomically(_ data: Data, to path: String) throws {
         try requireReplaceable(path)
         var template = Array(PathNames.sibling(of: path, named: temporaryPrefix + "XXXXXX").utf8CString)
-        let fd = mkstemp(&template)
+        // Created and registered with no signal clean-up in between (it would miss the file).
+        let fd: Int32 = Interruption.whileCreating {
+            let fd = mkstemp(&template)
+            if fd >= 0 { Interruption.register(String(cString: template)) }
+            return fd
+        }
         guard fd >= 0 else { throw KubuqiError.output(path, "cannot create a temporary file beside it (\(lastError()))") }
         let temp = String(cString: template)
-        Interruption.register(temp)
         defer { Interruption.unregister(temp) }
         _ = fchmod(fd, 0o666 & ~currentUmask)
         var failure: String?

@@ -14,6 +14,13 @@ public enum Interruption {
 
     private static let interrupted = Mutex<Bool>(false)
 
+    /// Held while a temporary is created and registered, and by the clean-up for good: a
+    /// signal arriving between `mkstemp` and `register` waits until the file is registered.
+    private static let creation = Mutex<Void>(())
+
+    /// Runs `body`, which creates a temporary and registers it, without a clean-up in between.
+    public static func whileCreating<T>(_ body: () -> T) -> T { creation.withLock { _ in body() } }
+
     /// Called on the main thread when a command fails: if the failure comes from
     /// an interruption in progress (its cleanup pulled files away from the
     /// writers), wait for the signal handler to finish and exit with its code.
@@ -49,30 +56,36 @@ public enum Interruption {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                interrupted.withLock { $0 = true }
-                let files = pending.withLock { $0 }
-                for f in files {
-                    if f.hasSuffix("/") {
-                        // Move the folder out of the way first, so that writes still in flight
-                        // on other threads cannot recreate files in it, then delete it.
-                        let folder = String(f.dropLast()), trash = folder + ".interrupted"
-                        let victim = rename(folder, trash) == 0 ? trash : folder
-                        try? FileManager.default.removeItem(atPath: victim)
-                    } else {
-                        unlink(f)
-                    }
-                }
-                for folder in createdFolders.withLock({ $0 }).reversed() {
-                    unlink(folder + "/.kubuqi.lock")
-                    rmdir(folder)
-                }
-                let name = [SIGHUP: "SIGHUP", SIGUSR1: "SIGUSR1", SIGUSR2: "SIGUSR2", SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM"][sig]
-                let msg = "kubuqi-monitor: interrupted\(name.map { " by \($0)" } ?? ""); no output written\n"
-                _ = msg.withCString { write(2, $0, strlen($0)) }
-                _exit(code)
+                // Taken and never released: the process ends below.
+                creation.withLock { _ -> Void in cleanUpAndExit(sig: sig, code: code) }
             }
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Removes the registered temporaries and folders, says so, and ends the process.
+    private static func cleanUpAndExit(sig: Int32, code: Int32) -> Never {
+        interrupted.withLock { $0 = true }
+        let files = pending.withLock { $0 }
+        for f in files {
+            if f.hasSuffix("/") {
+                // Move the folder out of the way first, so that writes still in flight
+                // on other threads cannot recreate files in it, then delete it.
+                let folder = String(f.dropLast()), trash = folder + ".interrupted"
+                let victim = rename(folder, trash) == 0 ? trash : folder
+                try? FileManager.default.removeItem(atPath: victim)
+            } else {
+                unlink(f)
+            }
+        }
+        for folder in createdFolders.withLock({ $0 }).reversed() {
+            unlink(folder + "/.kubuqi.lock")
+            rmdir(folder)
+        }
+        let name = [SIGHUP: "SIGHUP", SIGUSR1: "SIGUSR1", SIGUSR2: "SIGUSR2", SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM"][sig]
+        let msg = "kubuqi-monitor: interrupted\(name.map { " by \($0)" } ?? ""); no output written\n"
+        _ = msg.withCString { write(2, $0, strlen($0)) }
+        _exit(code)
     }
 }

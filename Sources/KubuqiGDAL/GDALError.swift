@@ -83,12 +83,26 @@ public enum GDALErrors {
 public enum Diagnostics {
     /// Writes `note: message` to standard error (what the tool decided on the user's behalf).
     public static func note(_ message: String) {
-        FileHandle.standardError.write(Data("note: \(oneLine(message))\n".utf8))
+        standardError("note: \(oneLine(message))\n")
     }
 
     /// Writes `warning: message` to standard error.
     public static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("warning: \(oneLine(message))\n".utf8))
+        standardError("warning: \(oneLine(message))\n")
+    }
+
+    /// Writes `text` to standard error with write(2), ignoring failures: with
+    /// SIGPIPE ignored, Foundation's `FileHandle.write` would stop the process
+    /// on a closed pipe (EPIPE); a message nobody reads is simply lost.
+    public static func standardError(_ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
     }
 
     /// `message` with line breaks written as `\n`, so a file name holding one keeps the message on one line.

@@ -20,7 +20,7 @@ struct KubuqiMonitor: ParsableCommand {
           3  input error (missing, unreadable or unsuitable input)
           4  output error (folder missing, not writable, disk full)
           130, 143  interrupted by SIGINT or SIGTERM (no output left behind);
-                    also 129 SIGHUP, 138 SIGUSR1, 140 SIGUSR2, 141 SIGPIPE, 142 SIGALRM
+                    also 129 SIGHUP, 138 SIGUSR1, 140 SIGUSR2, 142 SIGALRM
         """,
         version: KubuqiVersion.string,
         subcommands: [Info.self, Index.self, Change.self, LDN.self, Sample.self, Assess.self, Tiles.self, Demo.self, Fixtures.self]
@@ -72,7 +72,7 @@ struct KubuqiMonitor: ParsableCommand {
     static func fail(_ message: String, code: Int32) -> Never {
         Interruption.waitIfInterrupted()
         // Control characters (a newline in a file name) escaped: one error, one line.
-        FileHandle.standardError.write("kubuqi-monitor: error: \(Quoted.escaped(message))\n".data(using: .utf8)!)
+        Diagnostics.standardError("kubuqi-monitor: error: \(Quoted.escaped(message))\n")
         Foundation.exit(code)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubuqiGDAL
 import Logging
 import KubuqiMonitorKit
 
@@ -98,6 +99,6 @@ struct LineLogHandler: LogHandler {
              file: String, function: String, line: UInt) {
         let stamp = Date().ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: false)
             .timeZone(separator: .omitted).dateSeparator(.dash).dateTimeSeparator(.standard).timeSeparator(.colon))
-        FileHandle.standardError.write("\(stamp) \(level) \(label): \(message)\n".data(using: .utf8)!)
+        Diagnostics.standardError("\(stamp) \(level) \(label): \(message)\n")
     }
 }

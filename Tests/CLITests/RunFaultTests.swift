@@ -130,12 +130,25 @@ final class RunFaultTests: CLITestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), [], "nothing left")
     }
 
-    /// Item 12: SIGHUP, SIGUSR1, SIGUSR2, SIGPIPE and SIGALRM clean up as SIGINT and SIGTERM do.
+    /// Item 12: SIGHUP, SIGUSR1, SIGUSR2 and SIGALRM clean up as SIGINT and SIGTERM do;
+    /// SIGPIPE is ignored (the run goes on, nothing is left behind by it).
     func testOtherSignalsCleanUp() throws {
-        for (sig, name) in [(SIGHUP, "SIGHUP"), (SIGUSR1, "SIGUSR1"), (SIGUSR2, "SIGUSR2"), (SIGPIPE, "SIGPIPE"), (SIGALRM, "SIGALRM")] {
-            let out = tmp.file("o.tif")
+        let out = tmp.file("o.tif")
+        let piped = try startLongRun(out: out)
+        kill(piped.processIdentifier, SIGPIPE)
+        usleep(500_000)
+        XCTAssertTrue(piped.isRunning, "SIGPIPE is ignored")
+        kill(piped.processIdentifier, SIGTERM)
+        piped.waitUntilExit()
+        XCTAssertEqual(piped.terminationStatus, 143)
+        XCTAssertEqual(try temporaries(in: tmp.path), [])
+        for (sig, name) in [(SIGHUP, "SIGHUP"), (SIGUSR1, "SIGUSR1"), (SIGUSR2, "SIGUSR2"), (SIGALRM, "SIGALRM")] {
             let p = try startLongRun(out: out)
             kill(p.processIdentifier, sig)
+            // Never wait forever: a run that ignores the signal fails the test instead of hanging it.
+            let deadline = Date().addingTimeInterval(30)
+            while p.isRunning && Date() < deadline { usleep(20_000) }
+            if p.isRunning { kill(p.processIdentifier, SIGKILL); XCTFail("\(name) did not end the run") }
             p.waitUntilExit()
             XCTAssertEqual(p.terminationReason, .exit, name)
             XCTAssertEqual(p.terminationStatus, 128 + sig, name)

@@ -258,7 +258,7 @@ public enum ChangeJob {
         var dates: [[BandSelection]] = []
         for (label, scene) in [("before", o.before), ("after", o.after)] {
             let folder = work.file(label)
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try SafeFiles.makeFolders(label, under: work.path)
             let target = o.indices.count == 1 ? (folder as NSString).appendingPathComponent("\(o.indices[0]).tif") : folder
             let mask = o.masks.isEmpty ? nil : o.masks[label == "before" ? 0 : o.masks.count - 1]
             _ = try IndexJob.run(IndexOptions(indices: o.indices, output: target, scene: (scene, sensor), mask: mask, quiet: o.quiet))

@@ -154,7 +154,8 @@ struct LDNPeriodRun {
                              metadata: [("KUBUQI_LDN_PERIOD", "\(period.years.lowerBound)-\(period.years.upperBound)"),
                                         ("KUBUQI_LDN_LAYER", layer.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)])
         }
-        try FileManager.default.createDirectory(atPath: output.file(period.name), withIntermediateDirectories: true)
+        // One level, never the staging folder itself: after an interruption renamed it away, a writer must not recreate it.
+        try SafeFiles.makeFolders(period.name, under: output.path)
         specs += [nil, nil]   // land-cover classes at start and end (for the tables)
         specs += inputs.zones.map { _ in nil }   // zone ids, one output per zone layer
         let s = slots, perf = performance, p = period, externalLPD = inputs.lpd != nil

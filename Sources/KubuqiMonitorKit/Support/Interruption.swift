@@ -2,11 +2,16 @@ import Foundation
 import Synchronization
 
 /// Files being written that must not survive an interruption: SIGINT,
-/// SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGPIPE and SIGALRM remove them before
-/// the process exits with 128 + the signal's number (130, 143, 129, 138, 140,
-/// 141, 142), so no partial output is ever left behind. SIGXFSZ (a file size
+/// SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 and SIGALRM remove them before the
+/// process exits with 128 + the signal's number (130, 143, 129, 138, 140,
+/// 142), so no partial output is ever left behind. SIGXFSZ (a file size
 /// limit, `ulimit -f`) is ignored, so an oversized write fails with EFBIG and
 /// the run ends as on a full disk: an output error, temporaries removed.
+/// SIGPIPE is ignored: a write to a closed pipe (stdout piped into `head`)
+/// fails with EPIPE instead of killing the run half-way; a SIGPIPE sent with
+/// `kill` neither stops the run nor leaves anything behind. (A dispatch
+/// source for SIGPIPE missed signals under load: the run went on with the
+/// signal pending.)
 public enum Interruption {
     private static let pending = Mutex<Set<String>>([])
     /// Kept alive for the life of the process; written once, from `main`.
@@ -46,11 +51,12 @@ public enum Interruption {
     public static func unregister(_ path: String) { pending.withLock { _ = $0.remove(path); _ = $0.remove(path + "/") } }
 
     /// The signals that end a run with clean-up.
-    public static let handledSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM]
+    public static let handledSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM]
 
     /// Installs the handlers. Call once, early in `main`.
     public static func installHandlers() {
         signal(SIGXFSZ, SIG_IGN)
+        signal(SIGPIPE, SIG_IGN)
         for sig in handledSignals {
             let code = 128 + sig
             signal(sig, SIG_IGN)
@@ -83,7 +89,7 @@ public enum Interruption {
             unlink(folder + "/.kubuqi.lock")
             rmdir(folder)
         }
-        let name = [SIGHUP: "SIGHUP", SIGUSR1: "SIGUSR1", SIGUSR2: "SIGUSR2", SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM"][sig]
+        let name = [SIGHUP: "SIGHUP", SIGUSR1: "SIGUSR1", SIGUSR2: "SIGUSR2", SIGALRM: "SIGALRM"][sig]
         let msg = "kubuqi-monitor: interrupted\(name.map { " by \($0)" } ?? ""); no output written\n"
         _ = msg.withCString { write(2, $0, strlen($0)) }
         _exit(code)

@@ -1,4 +1,5 @@
 import Foundation
+import KubuqiGDAL
 
 /// A progress bar on standard error, drawn only when standard error is a
 /// terminal and the user did not ask for quiet, so logs and cron mail stay clean.
@@ -21,7 +22,7 @@ public final class ProgressBar: @unchecked Sendable {
         lastDrawn = percent
         let filled = percent * 30 / 100
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
-        FileHandle.standardError.write("\r\(label) [\(bar)] \(percent)%".data(using: .utf8)!)
-        if percent == 100 { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+        Diagnostics.standardError("\r\(label) [\(bar)] \(percent)%")
+        if percent == 100 { Diagnostics.standardError("\n") }
     }
 }

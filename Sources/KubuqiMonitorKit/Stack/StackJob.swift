@@ -1,0 +1,225 @@
+import Dispatch
+import Foundation
+import KubuqiGDAL
+import KubuqiIndicators
+import KubuqiRaster
+
+/// What a stack run wrote.
+public struct StackResult: Sendable {
+    /// `OUT.tif`, `OUT.count.tif`, `OUT.json`.
+    public var path: String, countPath: String, manifestPath: String
+    /// The manifest written.
+    public var manifest: StackManifest
+}
+
+/// `stack`: a collection of dated rasters reduced to one band per period.
+///
+/// Streamed window by window (``WindowLayout``, within the options' memory
+/// budget) and, within a window, period by period: the buffers hold one
+/// window of the busiest period's observations, whatever the number of
+/// dates in the collection.
+public enum StackJob {
+    /// Builds the stack.
+    public static func run(_ o: StackOptions, progress: (Double) -> Void = { _ in }) throws -> StackResult {
+        try o.validate()
+        let rasters = InputRasters()
+        let observations = try StackSources.collect(o, rasters: rasters)
+        let plan = StackPlan(observations: observations, scheme: o.scheme, minimumObservations: o.minimumObservations,
+                             minimumCoverage: o.minimumCoverage)
+        let inputs = try pixelInputs(observations, rasters: rasters, o)
+        try rasters.requireSameGrid(inputs.values.map(\.band).sorted { $0.dataset.path < $1.dataset.path })
+        try warnDropped(plan, o)
+        let kept = plan.kept
+        guard !kept.isEmpty else {
+            throw KubuqiError(.input, "\(o.inputs[0]): no \(o.scheme) has enough observations (\(o.minimumObservations) or more spanning "
+                + "\(StackPlan.percent(o.minimumCoverage)) of it); nothing to write")
+        }
+        let paths = outputPaths(o.output)
+        let sinks = try [paths.stack, paths.counts, paths.manifest].map { try AtomicOutput($0, inputs: observations.map(\.path)) }
+        defer { sinks.forEach { $0.discard() } }
+        let grid = inputs.values.first!.band.dataset.grid
+        let met = try stream(kept, plan.rule, inputs: inputs, grid: grid, o, stackAt: sinks[0].temporary, countsAt: sinks[1].temporary,
+                             progress: progress)
+        let manifest = try manifest(plan, met: met, grid: grid, o, paths: paths)
+        if met.allSatisfy({ $0 == 0 }) {
+            throw KubuqiError(.input, "\(o.inputs[0]): no valid observation meets the completeness rule in any pixel of any period; nothing to write")
+        }
+        for (k, p) in kept.enumerated() where met[k] == 0 {
+            Diagnostics.warn("period \(p.period.label): no pixel met the completeness rule (\(p.observations.count) observations); its band is all nodata")
+        }
+        do { try manifest.json().write(to: URL(fileURLWithPath: sinks[2].temporary)) } catch {
+            throw KubuqiError.output(paths.manifest, "cannot be written (\(error.localizedDescription))")
+        }
+        for s in sinks { try s.commit() }
+        return StackResult(path: paths.stack, countPath: paths.counts, manifestPath: paths.manifest, manifest: manifest)
+    }
+
+    /// `OUT.tif`, `OUT.count.tif` and `OUT.json` for `-o OUT.tif`.
+    public static func outputPaths(_ output: String) -> (stack: String, counts: String, manifest: String) {
+        let ext = (output as NSString).pathExtension.lowercased()
+        let stem = ["tif", "tiff"].contains(ext) ? (output as NSString).deletingPathExtension : output
+        return (output, stem + ".count.tif", stem + ".json")
+    }
+
+    /// One reader per observation, with its scaling and nodata.
+    static func pixelInputs(_ obs: [StackObservation], rasters: InputRasters, _ o: StackOptions) throws -> [StackObservation: PixelInput] {
+        var out: [StackObservation: PixelInput] = [:]
+        for ob in obs {
+            let band = try rasters.band(BandSelection(path: ob.path, band: ob.band))
+            var input = o.scale.map { PixelInput(band: band, scale: $0, offset: o.offset) } ?? PixelInput.declared(band)
+            // A Float64 nodata beyond Float's range (-1.7e308) arrives as -inf: nodata then means any non-finite value.
+            if let nd = band.nodata, !nd.isNaN, abs(nd) > Double(Float.greatestFiniteMagnitude) { input.nodata = nil }
+            out[ob] = input
+        }
+        return out
+    }
+
+    private static func warnDropped(_ plan: StackPlan, _ o: StackOptions) throws {
+        for p in plan.periods {
+            if let reason = p.dropReason { Diagnostics.warn("period \(p.period.label) dropped: \(reason)") }
+        }
+        if plan.outside > 0 {
+            Diagnostics.note("\(plan.outside) observation\(plan.outside == 1 ? "" : "s") fall outside every \(o.scheme) and are not used")
+        }
+    }
+
+    /// The window pass: every kept period of every window, reduced and written.
+    /// - Returns: per kept period, the pixels that met the rule.
+    static func stream(_ periods: [StackPlan.Period], _ rule: CompletenessRule, inputs: [StackObservation: PixelInput], grid: Grid,
+                       _ o: StackOptions, stackAt: String, countsAt: String, progress: (Double) -> Void) throws -> [Int] {
+        let stack = try create(stackAt, reported: o.output, grid: grid, bands: periods.count, encoding: o.encoding, o)
+        let counts = try create(countsAt, reported: outputPaths(o.output).counts, grid: grid, bands: periods.count, encoding: .classes, o)
+        let stackBands = try (1...periods.count).map { try stack.band($0) }
+        let countBands = try (1...periods.count).map { try counts.band($0) }
+        for (k, p) in periods.enumerated() {
+            stackBands[k].setDescription(p.period.label)
+            countBands[k].setDescription(p.period.label)
+            if o.encoding == .int16 { try stackBands[k].setScale(1.0 / 10_000, offset: 0) }
+        }
+        let busiest = periods.map(\.observations.count).max()!
+        var blocks: [(width: Int, height: Int)] = []
+        for i in inputs.values where !blocks.contains(where: { $0 == i.band.blockSize }) { blocks.append(i.band.blockSize) }
+        let layout = WindowLayout(width: grid.width, height: grid.height, outputBlock: stackBands[0].blockSize, inputBlocks: blocks,
+                                  bytesPerPixel: 4 * busiest + 4 * 2 + 2 * 2, budget: o.memoryBudget)
+        let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity * busiest)
+        let result = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity)
+        let counted = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity)
+        let encoded = UnsafeMutableBufferPointer<Int16>.allocate(capacity: layout.capacity)
+        defer { values.deallocate(); result.deallocate(); counted.deallocate(); encoded.deallocate() }
+        let reduction = SeriesReduction(reducer: o.reducer, rule: rule)
+        var met = [Int](repeating: 0, count: periods.count)
+        let windows = layout.windows()
+        do {
+            for (wi, w) in windows.enumerated() {
+                let n = w.pixelCount
+                for (k, p) in periods.enumerated() {
+                    try read(p.observations, w, inputs: inputs, into: values)
+                    met[k] += reduce(reduction, p, window: w, values: UnsafeBufferPointer(values), result: result, counted: counted)
+                    try write(UnsafeBufferPointer(rebasing: result[0..<n]), to: stackBands[k], w, encoding: o.encoding.int16Encoding, scratch: encoded)
+                    try write(UnsafeBufferPointer(rebasing: counted[0..<n]), to: countBands[k], w, encoding: ScaledInt16(scale: 1), scratch: encoded)
+                    progress((Double(wi) + Double(k + 1) / Double(periods.count)) / Double(windows.count))
+                }
+            }
+            try stack.close()
+            try counts.close()
+        } catch let e as GDALError {
+            var text = e.context + (e.messages.isEmpty ? "" : " (" + e.messages.joined(separator: "; ") + ")")
+            text = text.replacingOccurrences(of: stackAt, with: o.output).replacingOccurrences(of: countsAt, with: outputPaths(o.output).counts)
+            throw KubuqiError(.output, text)
+        }
+        return met
+    }
+
+    private static func create(_ path: String, reported: String, grid: Grid, bands: Int, encoding: IndexEncoding, _ o: StackOptions) throws -> Dataset {
+        var options = RasterOutputSpec.defaultCreationOptions(for: encoding)
+        options.set("INTERLEAVE", "BAND")
+        do {
+            let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType,
+                                        options: o.creationOptions.over(options))
+            try ds.setGeoreferencing(from: grid)
+            for b in 1...bands where encoding != .classes { try ds.band(b).setNodata(encoding.nodata) }
+            ds.setMetadataItem("KUBUQI_STACK_REDUCER", o.reducer.description)
+            ds.setMetadataItem("KUBUQI_STACK_PERIODS", o.scheme.description)
+            ds.setMetadataItem("KUBUQI_STACK_INPUT_SCALE", o.scale.map { "\($0) x stored + \(o.offset)" } ?? "each band's declared scale")
+            ds.setMetadataItem("KUBUQI_STACK_VALUES", encoding == .classes ? "valid observations per pixel and period"
+                               : encoding == .int16 ? "Int16, value x 10000 (band scale 0.0001), nodata -32768" : "Float32, value as computed, nodata NaN")
+            return ds
+        } catch let e as GDALError {
+            throw KubuqiError.output(reported, (e.messages.isEmpty ? e.context : e.messages.joined(separator: "; ")).replacingOccurrences(of: path, with: reported))
+        }
+    }
+
+    /// Reads one window of each observation into consecutive rows of `values`,
+    /// files in parallel (each dataset from one thread), then scales them.
+    private static func read(_ obs: [StackObservation], _ w: Window, inputs: [StackObservation: PixelInput],
+                             into values: UnsafeMutableBufferPointer<Float>) throws {
+        let n = w.pixelCount
+        let groups = Dictionary(grouping: obs.indices) { ObjectIdentifier(inputs[obs[$0]]!.band.dataset) }.map(\.value)
+        let failures = ReadFailures()
+        nonisolated(unsafe) let buffer = values
+        DispatchQueue.concurrentPerform(iterations: groups.count) { g in
+            for i in groups[g] {
+                let input = inputs[obs[i]]!
+                let row = UnsafeMutableBufferPointer(rebasing: buffer[(i * n)..<((i + 1) * n)])
+                do { try input.band.read(w, into: row) } catch let e as GDALError {
+                    failures.record(KubuqiError.input(obs[i].path, "cannot read rows \(w.row)-\(w.row + w.height - 1) of band \(obs[i].band) (\(e.messages.joined(separator: "; ")))"))
+                    return
+                } catch { failures.record(error); return }
+                input.prepare(row)
+                for p in 0..<n where !row[p].isFinite { row[p] = .nan }
+            }
+        }
+        if let e = failures.first { throw e }
+    }
+
+    /// Reduces one window of one period on all cores; returns the pixels that met the rule.
+    private static func reduce(_ reduction: SeriesReduction, _ p: StackPlan.Period, window w: Window, values: UnsafeBufferPointer<Float>,
+                               result: UnsafeMutableBufferPointer<Float>, counted: UnsafeMutableBufferPointer<Float>) -> Int {
+        let days = p.observations.map { Int32($0.date.dayNumber) }
+        let tally = PerChunk(0)
+        nonisolated(unsafe) let (r, c) = (result, counted)
+        StreamedCalculation.parallelChunks(w) { chunk, range in
+            let m = reduction.run(values: values, stride: w.pixelCount, days: days, periodDays: p.period.days, pixels: range, output: r, counts: c)
+            tally.update(chunk) { $0 += m }
+        }
+        return tally.values.reduce(0, +)
+    }
+
+    private static func write(_ values: UnsafeBufferPointer<Float>, to band: RasterBand, _ w: Window, encoding: ScaledInt16?,
+                              scratch: UnsafeMutableBufferPointer<Int16>) throws {
+        guard let encoding else { return try band.write(w, from: values) }
+        let out = UnsafeMutableBufferPointer(rebasing: scratch[0..<values.count])
+        encoding.encode(values, into: out)
+        try band.write(w, from: UnsafeBufferPointer(out))
+    }
+
+    /// The manifest of a finished run.
+    static func manifest(_ plan: StackPlan, met: [Int], grid: Grid, _ o: StackOptions,
+                         paths: (stack: String, counts: String, manifest: String)) throws -> StackManifest {
+        var digests: [String: String] = [:]
+        for path in Set(plan.periods.flatMap { $0.observations.map(\.path) }).sorted() { digests[path] = try SHA256.file(path) }
+        var band = 0
+        let total = grid.width * grid.height
+        let periods = plan.periods.map { p -> StackManifest.Period in
+            let kept = p.dropReason == nil
+            if kept { band += 1 }
+            let m: Int? = kept ? met[band - 1] : nil
+            return StackManifest.Period(
+                label: p.period.label, first: p.period.first.description, last: p.period.last.description, band: kept ? band : nil,
+                status: kept ? "complete" : "dropped", reason: p.dropReason,
+                observations: p.observations.map { .init(file: $0.path, band: $0.band, date: $0.date.description, dateFrom: $0.dateSource, sha256: digests[$0.path]!) },
+                coverage: (p.coverage * 10_000).rounded() / 10_000,
+                pixelsMeetingRule: m, shareMeetingRule: m.map { (Double($0) / Double(total) * 10_000).rounded() / 10_000 })
+        }
+        return StackManifest(
+            tool: "kubuqi-monitor \(ToolVersion.version) stack", output: paths.stack, counts: paths.counts,
+            periodScheme: o.scheme.description, reducer: o.reducer.description,
+            inputScale: o.scale.map { "\($0) x stored + \(o.offset)" } ?? "each band's declared scale and offset",
+            encoding: o.encoding == .int16 ? "Int16, value x 10000, nodata -32768" : "Float32, nodata NaN",
+            completeness: .init(minimumObservations: plan.rule.minimumObservations, minimumCoverage: plan.rule.minimumCoverage,
+                                stepDays: plan.rule.stepDays,
+                                definition: "a pixel-period is kept when it has at least minimumObservations valid observations and "
+                                    + "min(1, (last - first + stepDays) / period days) >= minimumCoverage; stepDays is the median gap between the collection's dates"),
+            width: grid.width, height: grid.height, observationsOutsidePeriods: plan.outside, periods: periods)
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiIndicators
+import KubuqiRaster
+
+/// Turns the inputs of `stack` into dated observations: files, folders,
+/// lists and globs expanded to rasters; each raster's date(s) from its band
+/// descriptions, its name, or the dates CSV.
+///
+/// Rules (docs/stack.md):
+/// - a raster whose bands all carry a date in their descriptions is a time
+///   series: one observation per band;
+/// - otherwise the raster is one observation (band `--band`), dated by the
+///   CSV row that names it when a CSV is given, else by its file name;
+/// - two observations on one day are refused, naming both (mosaic them
+///   first, or drop one).
+public enum StackSources {
+    /// Extensions taken from a folder.
+    static let rasterExtensions: Set<String> = ["tif", "tiff", "vrt", "jp2", "img", "nc", "hdf"]
+
+    /// The observations, sorted by date.
+    public static func collect(_ o: StackOptions, rasters: InputRasters) throws -> [StackObservation] {
+        let files = try expand(o.inputs)
+        let csvDates = try o.datesCSV.map { try datesFromCSV($0, columns: o.csvColumns, files: files) }
+        var out: [StackObservation] = []
+        for file in files {
+            let ds = try rasters.dataset(file)
+            if let (date, row) = csvDates?[file] {
+                try requireBand(o.band, of: ds)
+                out.append(StackObservation(path: file, band: o.band, date: date, dateSource: "\(o.datesCSV!) row \(row)"))
+            } else if let series = try seriesDates(ds) {
+                out += series.enumerated().map { StackObservation(path: file, band: $0.offset + 1, date: $0.element, dateSource: "band description") }
+            } else {
+                try requireBand(o.band, of: ds)
+                switch DateInText.find((file as NSString).lastPathComponent) {
+                case .success(let d): out.append(StackObservation(path: file, band: o.band, date: d, dateSource: "name"))
+                case .failure(let f):
+                    throw KubuqiError.input(file, "cannot tell its date from its name: \(f)" + (o.datesCSV == nil ? "; give the dates with --dates FILE.csv" : ""))
+                }
+            }
+        }
+        out.sort { ($0.date, $0.path, $0.band) < ($1.date, $1.path, $1.band) }
+        for (a, b) in zip(out, out.dropFirst()) where a.date == b.date {
+            throw KubuqiError(.input, "\(b.path)\(b.band > 1 ? ":\(b.band)" : ""): same date \(b.date) as \(a.path)\(a.band > 1 ? ":\(a.band)" : ""); "
+                + "stack takes one observation per day (mosaic same-day scenes first, or leave one out)")
+        }
+        return out
+    }
+
+    private static func requireBand(_ band: Int, of ds: Dataset) throws {
+        guard band <= ds.bandCount else {
+            throw KubuqiError.input(ds.path, "band \(band) does not exist (the raster has \(ds.bandCount) band\(ds.bandCount == 1 ? "" : "s"))")
+        }
+    }
+
+    /// The dates of every band when every band's description carries one;
+    /// nil when none does (a single-date file); an error naming the band
+    /// when only some do or one is not a real date.
+    static func seriesDates(_ ds: Dataset) throws -> [CalendarDate]? {
+        var dates: [CalendarDate?] = []
+        for b in 1...ds.bandCount {
+            let text = try ds.band(b).bandDescription
+            switch DateInText.find(text) {
+            case .success(let d): dates.append(d)
+            case .failure(.none): dates.append(nil)
+            case .failure(let f): throw KubuqiError.input(ds.path, "band \(b)'s description '\(text)': \(f)")
+            }
+        }
+        let dated = dates.compactMap { $0 }
+        if dated.isEmpty { return nil }
+        if dated.count == 1 && ds.bandCount == 1 { return dated }
+        guard dated.count == dates.count else {
+            let b = dates.firstIndex { $0 == nil }! + 1
+            throw KubuqiError.input(ds.path, "band \(b) has no date in its description ('\(try ds.band(b).bandDescription)') while other bands have one")
+        }
+        return dated
+    }
+
+    /// Files, folders, lists and globs to raster paths, in order, each once.
+    static func expand(_ inputs: [String]) throws -> [String] {
+        var out: [String] = [], seen = Set<String>()
+        func add(_ p: String) { if seen.insert(p).inserted { out.append(p) } }
+        for input in inputs {
+            var isDir: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: input, isDirectory: &isDir)
+            if !exists && input.contains(where: { "*?[".contains($0) }) {
+                let matches = glob(input)
+                guard !matches.isEmpty else { throw KubuqiError.input(input, "the pattern matches no file") }
+                matches.forEach(add)
+            } else if exists && isDir.boolValue && !input.hasSuffix(".SAFE") {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: input)) ?? []
+                let rasters = names.filter { rasterExtensions.contains(($0 as NSString).lastPathComponent.split(separator: ".").last.map { $0.lowercased() } ?? "") }
+                    .filter { !$0.hasPrefix(".") }.sorted()
+                guard !rasters.isEmpty else { throw KubuqiError.input(input, "the folder holds no raster (.tif, .vrt, .jp2...)") }
+                rasters.forEach { add((input as NSString).appendingPathComponent($0)) }
+            } else if exists && (input.hasSuffix(".txt") || input.hasSuffix(".list")) {
+                guard let text = try? String(contentsOfFile: input, encoding: .utf8) else {
+                    throw KubuqiError.input(input, "cannot be read as a text list of files")
+                }
+                let folder = PathNames.parent(input)
+                for line in text.split(whereSeparator: \.isNewline) {
+                    let t = line.trimmingCharacters(in: .whitespaces)
+                    guard !t.isEmpty, !t.hasPrefix("#") else { continue }
+                    add(t.hasPrefix("/") || folder.isEmpty ? t : (folder as NSString).appendingPathComponent(t))
+                }
+            } else {
+                add(input)
+            }
+        }
+        return out
+    }
+
+    private static func glob(_ pattern: String) -> [String] {
+        var g = glob_t()
+        defer { globfree(&g) }
+        guard Glibc.glob(pattern, 0, nil, &g) == 0 else { return [] }
+        return (0..<Int(g.gl_pathc)).compactMap { g.gl_pathv[$0].map { String(cString: $0) } }.sorted()
+    }
+
+    /// Each file's date and CSV row (1-based, after the header), from a CSV
+    /// read through OGR's CSV driver. A row names a file when its file cell
+    /// is the file's path, its name, or a part of its name; every file must
+    /// be named by exactly one row.
+    static func datesFromCSV(_ csv: String, columns: (file: String, date: String), files: [String]) throws -> [String: (CalendarDate, Int)] {
+        guard FileManager.default.fileExists(atPath: csv) else { throw KubuqiError.input(csv, "no such file") }
+        let table: (columns: [String], crsWKT: String, rows: [(cells: [String], point: (x: Double, y: Double)?)])
+        do { table = try VectorTable.read(path: csv) } catch let e as GDALError {
+            throw KubuqiError.input(csv, "not a readable CSV (\(e.messages.last ?? e.context))")
+        }
+        func column(_ name: String) throws -> Int {
+            guard let i = table.columns.firstIndex(where: { $0.lowercased() == name.lowercased() }) else {
+                throw KubuqiError.input(csv, "has no column '\(name)' (columns: \(table.columns.joined(separator: ", "))); choose them with --dates-columns FILE,DATE")
+            }
+            return i
+        }
+        let fc = try column(columns.file), dc = try column(columns.date)
+        var rows: [(key: String, date: CalendarDate, row: Int)] = []
+        for (r, row) in table.rows.enumerated() {
+            let key = row.cells[fc].trimmingCharacters(in: .whitespaces), text = row.cells[dc]
+            guard !key.isEmpty else { throw KubuqiError.input(csv, "row \(r + 1): the \(columns.file) cell is empty") }
+            guard let date = DateInText.cell(text) else {
+                throw KubuqiError.input(csv, "row \(r + 1): '\(text)' is not a date (YYYY-MM-DD, or DD/MM/YYYY day first)")
+            }
+            rows.append((key, date, r + 1))
+        }
+        var out: [String: (CalendarDate, Int)] = [:]
+        var used = Set<Int>()
+        for file in files {
+            let name = (file as NSString).lastPathComponent
+            let matches = rows.filter { $0.key == file || name == $0.key || name.contains($0.key) }
+            guard let first = matches.first else { throw KubuqiError.input(file, "no row of \(csv) names it (column \(columns.file))") }
+            if let other = matches.dropFirst().first(where: { $0.date != first.date }) {
+                throw KubuqiError.input(file, "rows \(first.row) and \(other.row) of \(csv) give it two dates (\(first.date), \(other.date))")
+            }
+            out[file] = (first.date, first.row)
+            matches.forEach { used.insert($0.row) }
+        }
+        let unused = rows.filter { !used.contains($0.row) }
+        if let u = unused.first {
+            Diagnostics.warn("\(csv): \(unused.count) row\(unused.count == 1 ? "" : "s") name\(unused.count == 1 ? "s" : "") no input file (first: row \(u.row), '\(u.key)')")
+        }
+        return out
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import KubuqiGDAL
+import KubuqiIndicators
+import KubuqiMonitorKit
+
+extension KubuqiMonitor {
+    /// `stack`: dated rasters reduced to one band per period (the annual productivity stack of `ldn`).
+    struct Stack: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reduce a collection of dated rasters to one band per year, season or month (the NDVI stack ldn reads).",
+            discussion: """
+            Inputs: a time-series raster whose band descriptions carry dates (X2000.02.18, 2000-02-18), \
+            single-date files (folders, lists of paths in a .txt, globs) dated by their names (MODIS A2000049, \
+            Landsat and Sentinel-2 product names, YYYY-MM-DD) or by a CSV (--dates), all on one grid. \
+            Two observations on one day are refused. Writes OUT.tif (one band per period, described by the \
+            year or the period), OUT.count.tif (valid observations per pixel and period) and OUT.json (the \
+            files, dates and SHA-256 of every period, the rule and the share of pixels that met it).
+
+            A pixel-period is nodata unless it has --min-obs valid observations spanning --min-coverage of \
+            the period (each observation standing for the collection's median gap between dates); a period \
+            that falls short even with every pixel valid is dropped with a warning. See docs/stack.md.
+
+            Examples:
+              kubuqi-monitor stack modis_ndvi_2000_2012.tif --scale 0.0001 --ot Int16 -o ndvi_annual.tif
+              kubuqi-monitor stack MOD13Q1/ --reducer integral --season 04-01..10-31 -o ndvi_season.tif
+              kubuqi-monitor stack evi/ --dates dates.csv --dates-columns Id,date -o evi_annual.tif
+              kubuqi-monitor stack 'scenes/*_NDVI.tif' --reducer p90 --min-obs 6 -o ndvi_p90.tif
+            """)
+
+        @Argument(help: ArgumentHelp("Time-series rasters, single-date files, folders, lists (.txt) or quoted globs.", valueName: "INPUT"))
+        var inputs: [String] = []
+
+        @Option(help: ArgumentHelp("A CSV giving each single-date file's date (YYYY-MM-DD or DD/MM/YYYY).", valueName: "FILE.csv"))
+        var dates: String?
+        @Option(name: .customLong("dates-columns"), help: ArgumentHelp("The CSV's file and date columns; a file cell is the file's name or part of it.", valueName: "FILE,DATE"))
+        var datesColumns = "file,date"
+        @Option(help: ArgumentHelp("The band read from single-date files.", valueName: "N"))
+        var band = 1
+
+        @Option(help: ArgumentHelp("Periods: year (default) or month; or use --season.", valueName: "year|month"))
+        var period = "year"
+        @Option(help: ArgumentHelp("A window of each year, e.g. 04-01..10-31 or 11-01..03-31 (across the new year; the year it starts in).", valueName: "MM-DD..MM-DD"))
+        var season: String?
+        @Option(help: ArgumentHelp("mean, median, max, min, pNN (e.g. p90), integral (trapezoid, value x days) or count.", valueName: "NAME"))
+        var reducer = "mean"
+        @Option(name: .customLong("min-obs"), help: ArgumentHelp("Fewest valid observations per pixel and period.", valueName: "N"))
+        var minObs = 1
+        @Option(name: .customLong("min-coverage"), help: ArgumentHelp("Smallest share (0-1) of the period the observations must span.", valueName: "SHARE"))
+        var minCoverage = 0.9
+        @Option(parsing: .unconditional, help: ArgumentHelp("Stored-to-physical scale of the inputs (e.g. 0.0001 for NDVI x 10000); default each band's declared scale.", valueName: "S"))
+        var scale: Float?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Added after --scale.", valueName: "O"))
+        var offset: Float = 0
+
+        @OptionGroup var output: RasterOutputOptions
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try global.apply()
+            let options = try stackOptions()
+            let bar = ProgressBar("stack", quiet: global.quiet)
+            let r = try StackJob.run(options, progress: bar.update)
+            let kept = r.manifest.periods.filter { $0.band != nil }
+            print("stack written to \(r.path): \(r.manifest.width)x\(r.manifest.height), \(kept.count) period\(kept.count == 1 ? "" : "s") "
+                  + "(\(kept.first!.label)..\(kept.last!.label)), \(r.manifest.reducer); counts in \(r.countPath), record in \(r.manifestPath)")
+        }
+
+        func stackOptions() throws -> StackOptions {
+            guard !inputs.isEmpty else { throw ValidationError("give the inputs: a time-series raster, files, folders, lists or globs") }
+            let spec = try output.spec()
+            let scheme: PeriodScheme
+            if let season {
+                guard period == "year" else { throw ValidationError("--season and --period \(period) exclude each other") }
+                guard let s = PeriodScheme.season(parsing: season) else {
+                    throw ValidationError("--season expects MM-DD..MM-DD with two different real days (not 02-29), e.g. 04-01..10-31; got '\(season)'")
+                }
+                scheme = s
+            } else {
+                switch period.lowercased() {
+                case "year": scheme = .year
+                case "month": scheme = .month
+                default: throw ValidationError("--period must be year or month (or use --season MM-DD..MM-DD), not '\(period)'")
+                }
+            }
+            guard let r = SeriesReducer(name: reducer) else {
+                throw ValidationError("--reducer must be mean, median, max, min, pNN (0-100), integral or count, not '\(reducer)'")
+            }
+            let columns = datesColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard columns.count == 2, !columns[0].isEmpty, !columns[1].isEmpty else {
+                throw ValidationError("--dates-columns expects FILE,DATE (two column names), got '\(datesColumns)'")
+            }
+            guard minObs >= 1 else { throw ValidationError("--min-obs must be at least 1") }
+            guard minCoverage.isFinite, (0...1).contains(minCoverage) else { throw ValidationError("--min-coverage must be between 0 and 1") }
+            guard band >= 1 else { throw ValidationError("--band must be 1 or more") }
+            if let scale, !scale.isFinite || scale == 0 { throw ValidationError("--scale must be a finite, non-zero number") }
+            guard offset.isFinite else { throw ValidationError("--offset must be a finite number") }
+            if spec.encoding == .int16 && !r.keepsUnits {
+                throw ValidationError("--ot Int16 stores values x 10000, which \(r) results do not fit; use --ot Float32")
+            }
+            try RasterOutputSpec.checkCreationOptions(spec.creationOptions, output: spec.path, encodings: [spec.encoding, .classes])
+            return StackOptions(inputs: inputs, output: spec.path, datesCSV: dates, csvColumns: (columns[0], columns[1]), band: band,
+                                scheme: scheme, reducer: r, minimumObservations: minObs, minimumCoverage: minCoverage, scale: scale,
+                                offset: offset, encoding: spec.encoding, creationOptions: spec.creationOptions, quiet: global.quiet)
+        }
+    }
+}

@@ -24,7 +24,7 @@ public enum StackJob {
         try o.validate()
         let rasters = InputRasters()
         let observations = try StackSources.collect(o, rasters: rasters)
-        let plan = StackPlan(observations: observations, scheme: o.scheme, minimumObservations: o.minimumObservations,
+        var plan = StackPlan(observations: observations, scheme: o.scheme, minimumObservations: o.minimumObservations,
                              minimumCoverage: o.minimumCoverage)
         let inputs = try pixelInputs(observations, rasters: rasters, o)
         try rasters.requireSameGrid(inputs.values.map(\.band).sorted { $0.dataset.path < $1.dataset.path })
@@ -38,15 +38,25 @@ public enum StackJob {
         let sinks = try [paths.stack, paths.counts, paths.manifest].map { try AtomicOutput($0, inputs: observations.map(\.path)) }
         defer { sinks.forEach { $0.discard() } }
         let grid = inputs.values.first!.band.dataset.grid
-        let met = try stream(kept, plan.rule, inputs: inputs, grid: grid, o, stackAt: sinks[0].temporary, countsAt: sinks[1].temporary,
-                             progress: progress)
-        let manifest = try manifest(plan, met: met, grid: grid, o, paths: paths)
-        if met.allSatisfy({ $0 == 0 }) {
-            throw KubuqiError(.input, "\(o.inputs[0]): no valid observation meets the completeness rule in any pixel of any period; nothing to write")
+        // Every kept period is first written to hidden files; periods in which no pixel met the
+        // rule are then left out of the published ones.
+        let full = (stack: sinks[0].temporary + ".all", counts: sinks[1].temporary + ".all")
+        [full.stack, full.counts].forEach(Interruption.register)
+        defer { [full.stack, full.counts].forEach { unlink($0); Interruption.unregister($0) } }
+        let tallies = try stream(kept, plan.rule, inputs: inputs, grid: grid, o, stackAt: full.stack, countsAt: full.counts,
+                                 progress: progress)
+        guard tallies.contains(where: { $0.met > 0 }) else {
+            throw KubuqiError(.input, "\(o.inputs[0]): no pixel of any period has valid observations meeting the completeness rule "
+                + "(valid observations per pixel and period: \(tallies.map(\.counts.lowerBound).min()!)..\(tallies.map(\.counts.upperBound).max()!)); nothing to write")
         }
-        for (k, p) in kept.enumerated() where met[k] == 0 {
-            Diagnostics.warn("period \(p.period.label): no pixel met the completeness rule (\(p.observations.count) observations); its band is all nodata")
+        for (k, t) in tallies.enumerated() where t.met == 0 {
+            plan.drop(kept[k].period, reason: "no pixel met the completeness rule (its pixels have \(t.counts.lowerBound)..\(t.counts.upperBound) valid observations)")
+            Diagnostics.warn("period \(kept[k].period.label) dropped: no pixel met the completeness rule "
+                + "(\(kept[k].observations.count) observations; \(t.counts.lowerBound)..\(t.counts.upperBound) valid per pixel)")
         }
+        let keep = tallies.indices.filter { tallies[$0].met > 0 }
+        try publishBands(keep, of: kept, from: full, to: (sinks[0].temporary, sinks[1].temporary), grid: grid, o)
+        let manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths)
         do { try manifest.json().write(to: URL(fileURLWithPath: sinks[2].temporary)) } catch {
             throw KubuqiError.output(paths.manifest, "cannot be written (\(error.localizedDescription))")
         }
@@ -84,9 +94,9 @@ public enum StackJob {
     }
 
     /// The window pass: every kept period of every window, reduced and written.
-    /// - Returns: per kept period, the pixels that met the rule.
+    /// - Returns: per kept period, the pixels that met the rule and the range of valid observations per pixel.
     static func stream(_ periods: [StackPlan.Period], _ rule: CompletenessRule, inputs: [StackObservation: PixelInput], grid: Grid,
-                       _ o: StackOptions, stackAt: String, countsAt: String, progress: (Double) -> Void) throws -> [Int] {
+                       _ o: StackOptions, stackAt: String, countsAt: String, progress: (Double) -> Void) throws -> [Tally] {
         let stack = try create(stackAt, reported: o.output, grid: grid, bands: periods.count, encoding: o.encoding, o)
         let counts = try create(countsAt, reported: outputPaths(o.output).counts, grid: grid, bands: periods.count, encoding: .classes, o)
         let stackBands = try (1...periods.count).map { try stack.band($0) }
@@ -107,14 +117,15 @@ public enum StackJob {
         let encoded = UnsafeMutableBufferPointer<Int16>.allocate(capacity: layout.capacity)
         defer { values.deallocate(); result.deallocate(); counted.deallocate(); encoded.deallocate() }
         let reduction = SeriesReduction(reducer: o.reducer, rule: rule)
-        var met = [Int](repeating: 0, count: periods.count)
+        var met = [Tally](repeating: Tally(), count: periods.count)
         let windows = layout.windows()
         do {
             for (wi, w) in windows.enumerated() {
                 let n = w.pixelCount
                 for (k, p) in periods.enumerated() {
                     try read(p.observations, w, inputs: inputs, into: values)
-                    met[k] += reduce(reduction, p, window: w, values: UnsafeBufferPointer(values), result: result, counted: counted)
+                    met[k].met += reduce(reduction, p, window: w, values: UnsafeBufferPointer(values), result: result, counted: counted)
+                    met[k].add(UnsafeBufferPointer(rebasing: counted[0..<n]))
                     try write(UnsafeBufferPointer(rebasing: result[0..<n]), to: stackBands[k], w, encoding: o.encoding.int16Encoding, scratch: encoded)
                     try write(UnsafeBufferPointer(rebasing: counted[0..<n]), to: countBands[k], w, encoding: ScaledInt16(scale: 1), scratch: encoded)
                     progress((Double(wi) + Double(k + 1) / Double(periods.count)) / Double(windows.count))
@@ -128,6 +139,56 @@ public enum StackJob {
             throw KubuqiError(.output, text)
         }
         return met
+    }
+
+    /// What the window pass found in one period.
+    struct Tally {
+        /// Pixels that met the rule.
+        var met = 0
+        /// Fewest and most valid observations of a pixel.
+        var fewest = Int.max, most = 0
+        var counts: ClosedRange<Int> { min(fewest, most)...most }
+        mutating func add(_ c: UnsafeBufferPointer<Float>) {
+            for v in c { fewest = min(fewest, Int(v)); most = max(most, Int(v)) }
+        }
+    }
+
+    /// Moves the full outputs into place, or copies only the bands `keep`
+    /// (window by window) when some period is to be left out.
+    static func publishBands(_ keep: [Int], of periods: [StackPlan.Period], from full: (stack: String, counts: String),
+                             to target: (stack: String, counts: String), grid: Grid, _ o: StackOptions) throws {
+        if keep.count == periods.count {
+            for (a, b) in [(full.stack, target.stack), (full.counts, target.counts)] where rename(a, b) != 0 {
+                throw KubuqiError.output(o.output, "cannot move a finished file into place (\(String(cString: strerror(errno))))")
+            }
+            return
+        }
+        do {
+            for (source, path, encoding) in [(full.stack, target.stack, o.encoding), (full.counts, target.counts, IndexEncoding.classes)] {
+                let src = try Dataset.open(source)
+                let dst = try create(path, reported: o.output, grid: grid, bands: keep.count, encoding: encoding, o)
+                for (j, k) in keep.enumerated() {
+                    let band = try dst.band(j + 1)
+                    band.setDescription(periods[k].period.label)
+                    if encoding == .int16 { try band.setScale(1.0 / 10_000, offset: 0) }
+                }
+                let layout = WindowLayout(width: grid.width, height: grid.height, outputBlock: try dst.band(1).blockSize,
+                                          inputBlocks: [try src.band(1).blockSize], bytesPerPixel: 4, budget: o.memoryBudget)
+                var buffer = [Float](repeating: 0, count: layout.capacity)
+                for w in layout.windows() {
+                    for (j, k) in keep.enumerated() {
+                        try buffer.withUnsafeMutableBufferPointer { b in
+                            let part = UnsafeMutableBufferPointer(rebasing: b[0..<w.pixelCount])
+                            try src.band(k + 1).read(w, into: part)
+                            try dst.band(j + 1).write(w, from: UnsafeBufferPointer(part))
+                        }
+                    }
+                }
+                try dst.close()
+            }
+        } catch let e as GDALError {
+            throw KubuqiError(.output, "\(o.output): \(e.messages.isEmpty ? e.context : e.messages.joined(separator: "; "))")
+        }
     }
 
     private static func create(_ path: String, reported: String, grid: Grid, bands: Int, encoding: IndexEncoding, _ o: StackOptions) throws -> Dataset {

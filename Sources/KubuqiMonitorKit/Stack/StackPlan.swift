@@ -59,5 +59,10 @@ public struct StackPlan: Sendable {
         while periods.last?.observations.isEmpty == true { periods.removeLast() }
     }
 
+    /// Marks a kept period as dropped after the window pass.
+    mutating func drop(_ period: SeriesPeriod, reason: String) {
+        if let i = periods.firstIndex(where: { $0.period == period }) { periods[i].dropReason = reason }
+    }
+
     static func percent(_ x: Double) -> String { "\(Int((x * 100).rounded(.down))) %" }
 }

@@ -41,8 +41,8 @@ public enum StackSources {
         }
         out.sort { ($0.date, $0.path, $0.band) < ($1.date, $1.path, $1.band) }
         for (a, b) in zip(out, out.dropFirst()) where a.date == b.date {
-            throw KubuqiError(.input, "\(b.path)\(b.band > 1 ? ":\(b.band)" : ""): same date \(b.date) as \(a.path)\(a.band > 1 ? ":\(a.band)" : ""); "
-                + "stack takes one observation per day (mosaic same-day scenes first, or leave one out)")
+            throw KubuqiError(.input, "\(b.path)\(b.band > 1 ? ":\(b.band)" : ""): same date \(b.date) as \(a.path)\(a.band > 1 ? ":\(a.band)" : "") "
+                + "(dates from \(b.dateSource) and \(a.dateSource)); stack takes one observation per day (mosaic same-day scenes first, or leave one out)")
         }
         return out
     }

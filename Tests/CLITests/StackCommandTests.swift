@@ -1,0 +1,145 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// `stack` through the CLI: bad inputs (exit code, one line naming the
+/// file, nothing left behind) and `ldn` fed a stack built from dated files.
+final class StackCommandTests: CLITestCase {
+    var tmp: TemporaryFolder!
+
+    override func setUpWithError() throws { tmp = try TemporaryFolder() }
+
+    private func write(_ name: String, _ value: Float, transform: GeoTransform = TestRaster.utm49Transform) throws -> String {
+        try TestRaster.write(tmp.file(name), width: 4, height: 3, values: [Float](repeating: value, count: 12), nodata: -9999, transform: transform)
+    }
+
+    /// Monthly files over `years`, value 0.1 x month.
+    private func monthly(_ years: ClosedRange<Int>, prefix: String = "ndvi") throws -> [String] {
+        var out: [String] = []
+        for y in years { for m in 1...12 { out.append(try write("\(prefix)_\(y)-\(m < 10 ? "0" : "")\(m)-15.tif", 0.1 * Float(m))) } }
+        return out
+    }
+
+    private func assertFails(_ args: [String], code: Int32, mentions: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = try tmp.contents()
+        let r = try CLIRunner.run(["stack", "-q"] + args)
+        XCTAssertEqual(r.status, code, "stderr: \(r.stderr)", file: file, line: line)
+        let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("kubuqi-monitor: error:") }
+        XCTAssertEqual(errors.count, 1, "one error line: \(r.stderr)", file: file, line: line)
+        for m in mentions { XCTAssertTrue(r.stderr.contains(m), "stderr should mention \(m): \(r.stderr)", file: file, line: line) }
+        XCTAssertEqual(try tmp.contents(), before, "nothing left behind", file: file, line: line)
+    }
+
+    func testSuccessAndTheRecord() throws {
+        _ = try monthly(2001...2002)
+        let r = try CLIRunner.run(["stack", tmp.path, "--reducer", "max", "-o", tmp.file("out.tif"), "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("2 periods (2001..2002)"), r.stdout)
+        XCTAssertEqual(try TestRaster.read(tmp.file("out.tif"), band: 2), [Float](repeating: 1.2, count: 12))
+        XCTAssertEqual(try TestRaster.read(tmp.file("out.count.tif"), band: 1), [Float](repeating: 12, count: 12))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tmp.file("out.json")))) as! [String: Any]
+        XCTAssertEqual(json["reducer"] as? String, "max")
+        let help = try CLIRunner.run(["stack", "--help"])
+        XCTAssertTrue(help.stdout.contains("Examples:") && help.stdout.contains("--season"), help.stdout)
+    }
+
+    func testUndatedOrImpossibleNames() throws {
+        _ = try monthly(2001...2001)
+        let undated = try write("ndvi.tif", 0.3)
+        try assertFails([tmp.path, "-o", tmp.file("o.tif")], code: 3, mentions: [undated, "cannot tell its date", "--dates"])
+        try FileManager.default.removeItem(atPath: undated)
+        let impossible = try write("MOD13.A2001400.tif", 0.3)
+        try assertFails([tmp.path, "-o", tmp.file("o.tif")], code: 3, mentions: [impossible, "'A2001400' is not a real date"])
+    }
+
+    func testTwoFilesWithOneDateAreRefused() throws {
+        _ = try monthly(2001...2001)
+        let twin = try write("other_2001-03-15.tif", 0.3)
+        try assertFails([tmp.path, "-o", tmp.file("o.tif")], code: 3, mentions: [twin, "ndvi_2001-03-15.tif", "same date 2001-03-15"])
+    }
+
+    func testGridsThatDifferAreRefused() throws {
+        _ = try monthly(2001...2001)
+        let shifted = try write("ndvi_2001-12-31.tif", 0.3, transform: GeoTransform([600_030, 30, 0, 4_470_000, 0, -30]))
+        try assertFails([tmp.path, "-o", tmp.file("o.tif")], code: 3, mentions: [shifted, "not on the grid of", "geotransform"])
+    }
+
+    func testEmptyPeriods() throws {
+        _ = try monthly(2001...2001)
+        _ = try monthly(2003...2003)
+        // A year with no file between two complete ones: dropped with a warning.
+        let r = try CLIRunner.run(["stack", tmp.path, "-o", tmp.file("gap.tif"), "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("warning: period 2002 dropped: no observation"), r.stderr)
+        XCTAssertEqual(try Dataset.open(tmp.file("gap.tif")).bandCount, 2)
+        for f in ["gap.tif", "gap.count.tif", "gap.json"] { try FileManager.default.removeItem(atPath: tmp.file(f)) }
+        // A season no observation falls in.
+        try assertFails([tmp.path, "--season", "06-01..06-10", "-o", tmp.file("o.tif")], code: 3, mentions: ["no season", "nothing to write"])
+        // Fewer observations than --min-obs everywhere.
+        try assertFails([tmp.path, "--min-obs", "13", "-o", tmp.file("o.tif")], code: 3, mentions: ["fewer", "nothing to write"])
+    }
+
+    func testNoValidObservationAtAll() throws {
+        for m in 1...12 { _ = try write("ndvi_2001-\(m < 10 ? "0" : "")\(m)-15.tif", -9999) }
+        try assertFails([tmp.path, "-o", tmp.file("o.tif")], code: 3, mentions: [tmp.path, "no pixel of any period has valid observations", "0..0"])
+    }
+
+    func testBadUsageAndCSV() throws {
+        _ = try monthly(2001...2001)
+        try assertFails([tmp.path, "--reducer", "integral", "--ot", "Int16", "-o", tmp.file("o.tif")], code: 2, mentions: ["Float32"])
+        try assertFails([tmp.path, "--reducer", "p120", "-o", tmp.file("o.tif")], code: 2, mentions: ["--reducer"])
+        try assertFails([tmp.path, "--season", "02-29..03-31", "-o", tmp.file("o.tif")], code: 2, mentions: ["--season"])
+        try assertFails([tmp.path, "--min-coverage", "1.5", "-o", tmp.file("o.tif")], code: 2, mentions: ["--min-coverage"])
+        let csv = tmp.file("dates.csv")
+        try "file,date\nndvi_2001-01-15.tif,2001-01-15\nndvi_2001-02-15.tif,31/02/2001\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let files = (1...2).map { tmp.file("ndvi_2001-0\($0)-15.tif") }
+        try assertFails(files + ["--dates", csv, "-o", tmp.file("o.tif")], code: 3, mentions: [csv, "row 2", "'31/02/2001' is not a date"])
+    }
+
+    /// The fixtures' annual NDVI stack taken apart into three dated files a
+    /// year (January v - 0.05, May v, September v + 0.05, whose mean is v),
+    /// rebuilt by `stack --ot Int16`, and fed to `ldn`: every layer of the
+    /// report equals the one computed from the original stack.
+    func testLDNFedTheBuiltStackEqualsLDNOnTheOriginal() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+        let copy = tmp.file("fixtures")
+        try FileManager.default.copyItem(atPath: fixtures, toPath: copy)
+        let stackPath = copy + "/ndvi/ndvi_annual_2000_2024.tif"
+        let original = try Dataset.open(stackPath)
+        let all = Window(column: 0, row: 0, width: original.width, height: original.height)
+        let scenes = tmp.file("scenes")
+        try FileManager.default.createDirectory(atPath: scenes, withIntermediateDirectories: false)
+        for b in 1...original.bandCount {
+            let band = try original.band(b), year = band.bandDescription
+            let v = try band.read(all).map { $0 == -32768 ? Float.nan : $0 / 10_000 }
+            for (day, delta) in [("01-15", Float(-0.05)), ("05-15", 0), ("09-15", 0.05)] {
+                let ds = try Dataset.create("\(scenes)/ndvi_\(year)-\(day).tif", width: original.width, height: original.height, bands: 1, type: .float32)
+                try ds.setGeoreferencing(from: original.grid)
+                try v.map { $0 + delta }.withUnsafeBufferPointer { try ds.band(1).write(all, from: $0) }
+                try ds.close()
+            }
+        }
+        try FileManager.default.removeItem(atPath: stackPath)
+        let built = try CLIRunner.run(["stack", scenes, "--ot", "Int16", "-o", stackPath, "-q"])
+        XCTAssertEqual(built.status, 0, built.stderr)
+        XCTAssertTrue(built.stdout.contains("25 periods (2000..2024)"), built.stdout)
+        let a = try CLIRunner.run(["ldn", "--config", fixtures + "/ldn.toml", "-o", tmp.file("ldn-original"), "-q"])
+        let b = try CLIRunner.run(["ldn", "--config", copy + "/ldn.toml", "-o", tmp.file("ldn-built"), "-q"])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(b.status, 0, b.stderr)
+        let rasters = try FileManager.default.subpathsOfDirectory(atPath: tmp.file("ldn-original")).filter { $0.hasSuffix(".tif") }.sorted()
+        XCTAssertFalse(rasters.isEmpty)
+        for r in rasters {
+            let x = try Dataset.open(tmp.file("ldn-original/" + r)), y = try Dataset.open(tmp.file("ldn-built/" + r))
+            XCTAssertEqual(x.bandCount, y.bandCount, r)
+            let w = Window(column: 0, row: 0, width: x.width, height: x.height)
+            for k in 1...x.bandCount {
+                let p = try x.band(k).read(w), q = try y.band(k).read(w)
+                XCTAssertTrue(zip(p, q).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(r) band \(k) differs")
+            }
+        }
+    }
+}

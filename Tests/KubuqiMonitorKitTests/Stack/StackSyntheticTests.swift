@@ -137,3 +137,35 @@ json.dump(res, open(sys.argv[2], "w"))
         }
     }
 }
+
+/// The window pass gives the same stack whatever the memory budget: a
+/// budget of a few blocks walks many windows, the default one window.
+final class StackWindowingTests: XCTestCase {
+    func testSmallBudgetGivesTheSameStack() throws {
+        let inputs = try TemporaryFolder(), tmp = try TemporaryFolder()
+        var rng = SplitMix64(seed: 7)
+        let (w, h) = (300, 200)
+        for k in 0..<14 {
+            let d = CalendarDate(dayNumber: CalendarDate(year: 2001, month: 1, day: 3)!.dayNumber + 26 * k + Int(rng.next() % 5))
+            let values = (0..<(w * h)).map { _ in rng.next() % 7 == 0 ? Float(-9999) : Float(rng.next() % 10_000) / 10_000 }
+            try TestRaster.write(inputs.file("s_\(d).tif"), width: w, height: h, values: values, nodata: -9999,
+                                 options: ["TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64"])
+        }
+        var small = StackOptions(inputs: [inputs.path], output: tmp.file("small.tif"), reducer: .median, minimumCoverage: 0.8,
+                                 creationOptions: try CreationOptions(parsing: ["BLOCKXSIZE=64", "BLOCKYSIZE=64"]))
+        small.memoryBudget = 64 * 64 * (4 * 14 + 12) * 3
+        var large = small
+        large.output = tmp.file("large.tif")
+        large.memoryBudget = WindowLayout.defaultBudget
+        let a = try StackJob.run(small), b = try StackJob.run(large)
+        let all = Window(column: 0, row: 0, width: w, height: h)
+        for (x, y) in [(a.path, b.path), (a.countPath, b.countPath)] {
+            let p = try Dataset.open(x).band(1).read(all), q = try Dataset.open(y).band(1).read(all)
+            XCTAssertTrue(zip(p, q).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, x)
+            XCTAssertGreaterThan(p.filter { !$0.isNaN }.count, w * h / 2)
+        }
+        XCTAssertEqual(a.manifest.periods.first?.pixelsMeetingRule, b.manifest.periods.first?.pixelsMeetingRule)
+        XCTAssertGreaterThan(WindowLayout(width: w, height: h, outputBlock: (64, 64), inputBlocks: [(64, 64)], bytesPerPixel: 4 * 14 + 12,
+                                          budget: small.memoryBudget).windows().count, 5)
+    }
+}

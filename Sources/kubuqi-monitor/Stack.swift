@@ -48,6 +48,8 @@ extension KubuqiMonitor {
         var minObs = 1
         @Option(name: .customLong("min-coverage"), help: ArgumentHelp("Smallest share (0-1) of the period the observations must span.", valueName: "SHARE"))
         var minCoverage = 0.9
+        @Option(help: ArgumentHelp("Whittaker-smooth each pixel's series within each period (gaps filled) before reducing, with this lambda (e.g. 10).", valueName: "LAMBDA"))
+        var smooth: Double?
         @Option(parsing: .unconditional, help: ArgumentHelp("Stored-to-physical scale of the inputs (e.g. 0.0001 for NDVI x 10000); default each band's declared scale.", valueName: "S"))
         var scale: Float?
         @Option(parsing: .unconditional, help: ArgumentHelp("Added after --scale.", valueName: "O"))
@@ -95,13 +97,16 @@ extension KubuqiMonitor {
             guard band >= 1 else { throw ValidationError("--band must be 1 or more") }
             if let scale, !scale.isFinite || scale == 0 { throw ValidationError("--scale must be a finite, non-zero number") }
             guard offset.isFinite else { throw ValidationError("--offset must be a finite number") }
+            if let smooth, !(smooth.isFinite && smooth > 0) { throw ValidationError("--smooth must be a positive lambda, e.g. 10") }
             if spec.encoding == .int16 && !r.keepsUnits {
                 throw ValidationError("--ot Int16 stores values x 10000, which \(r) results do not fit; use --ot Float32")
             }
             try RasterOutputSpec.checkCreationOptions(spec.creationOptions, output: spec.path, encodings: [spec.encoding, .classes])
-            return StackOptions(inputs: inputs, output: spec.path, datesCSV: dates, csvColumns: (columns[0], columns[1]), band: band,
+            var options = StackOptions(inputs: inputs, output: spec.path, datesCSV: dates, csvColumns: (columns[0], columns[1]), band: band,
                                 scheme: scheme, reducer: r, minimumObservations: minObs, minimumCoverage: minCoverage, scale: scale,
                                 offset: offset, encoding: spec.encoding, creationOptions: spec.creationOptions, quiet: global.quiet)
+            options.smoothing = smooth
+            return options
         }
     }
 }

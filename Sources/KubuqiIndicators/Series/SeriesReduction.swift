@@ -5,11 +5,14 @@ public struct SeriesReduction: Sendable {
     public var reducer: SeriesReducer
     /// The completeness rule.
     public var rule: CompletenessRule
+    /// Smooths each pixel's series of the period (gaps filled) before reducing; nil for none.
+    public var smoother: WhittakerSmoother?
 
     /// Creates a reduction.
-    public init(reducer: SeriesReducer, rule: CompletenessRule) {
+    public init(reducer: SeriesReducer, rule: CompletenessRule, smoother: WhittakerSmoother? = nil) {
         self.reducer = reducer
         self.rule = rule
+        self.smoother = smoother
     }
 
     /// Reduces `pixels` of a window.
@@ -27,7 +30,12 @@ public struct SeriesReduction: Sendable {
         let k = days.count
         let series = UnsafeMutableBufferPointer<Float>.allocate(capacity: Swift.max(1, k))
         let when = UnsafeMutableBufferPointer<Int32>.allocate(capacity: Swift.max(1, k))
-        defer { series.deallocate(); when.deallocate() }
+        let y = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(1, k))
+        let w = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(1, k))
+        let z = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(1, k))
+        let allDays = UnsafeMutableBufferPointer<Int32>.allocate(capacity: Swift.max(1, k))
+        for i in 0..<k { allDays[i] = days[i] }
+        defer { series.deallocate(); when.deallocate(); y.deallocate(); w.deallocate(); z.deallocate(); allDays.deallocate() }
         var met = 0
         for p in pixels {
             var n = 0
@@ -44,7 +52,23 @@ public struct SeriesReduction: Sendable {
                 output[p] = .nan
                 continue
             }
-            let r = reducer.reduce(series, days: UnsafeBufferPointer(when), count: n)
+            var r: Float
+            if let smoother, n >= 2 {
+                // The smoothed series at every date of the period (gaps filled) is reduced.
+                for i in 0..<k {
+                    let v = values[i * stride + p]
+                    y[i] = v.isNaN ? 0 : Double(v)
+                    w[i] = v.isNaN ? 0 : 1
+                }
+                if smoother.smooth(UnsafeBufferPointer(y), weights: UnsafeBufferPointer(w), into: z) {
+                    for i in 0..<k { series[i] = Float(z[i]) }
+                    r = reducer == .count ? Float(n) : reducer.reduce(series, days: UnsafeBufferPointer(allDays), count: k)
+                } else {
+                    r = reducer.reduce(series, days: UnsafeBufferPointer(when), count: n)
+                }
+            } else {
+                r = reducer.reduce(series, days: UnsafeBufferPointer(when), count: n)
+            }
             output[p] = r
             if !r.isNaN { met += 1 }
         }

@@ -116,7 +116,7 @@ public enum StackJob {
         let counted = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity)
         let encoded = UnsafeMutableBufferPointer<Int16>.allocate(capacity: layout.capacity)
         defer { values.deallocate(); result.deallocate(); counted.deallocate(); encoded.deallocate() }
-        let reduction = SeriesReduction(reducer: o.reducer, rule: rule)
+        let reduction = SeriesReduction(reducer: o.reducer, rule: rule, smoother: o.smoothing.map(WhittakerSmoother.init))
         var met = [Tally](repeating: Tally(), count: periods.count)
         let windows = layout.windows()
         do {
@@ -201,6 +201,7 @@ public enum StackJob {
             for b in 1...bands where encoding != .classes { try ds.band(b).setNodata(encoding.nodata) }
             ds.setMetadataItem("KUBUQI_STACK_REDUCER", o.reducer.description)
             ds.setMetadataItem("KUBUQI_STACK_PERIODS", o.scheme.description)
+            if let l = o.smoothing { ds.setMetadataItem("KUBUQI_STACK_SMOOTHING", "Whittaker, second differences, lambda \(l)") }
             ds.setMetadataItem("KUBUQI_STACK_INPUT_SCALE", o.scale.map { "\($0) x stored + \(o.offset)" } ?? "each band's declared scale")
             ds.setMetadataItem("KUBUQI_STACK_VALUES", encoding == .classes ? "valid observations per pixel and period"
                                : encoding == .int16 ? "Int16, value x 10000 (band scale 0.0001), nodata -32768" : "Float32, value as computed, nodata NaN")
@@ -275,6 +276,7 @@ public enum StackJob {
         return StackManifest(
             tool: "kubuqi-monitor \(ToolVersion.version) stack", output: paths.stack, counts: paths.counts,
             periodScheme: o.scheme.description, reducer: o.reducer.description,
+            smoothing: o.smoothing.map { "Whittaker (Eilers 2003), second differences, lambda \($0), on each period's series, gaps filled" },
             inputScale: o.scale.map { "\($0) x stored + \(o.offset)" } ?? "each band's declared scale and offset",
             encoding: o.encoding == .int16 ? "Int16, value x 10000, nodata -32768" : "Float32, nodata NaN",
             completeness: .init(minimumObservations: plan.rule.minimumObservations, minimumCoverage: plan.rule.minimumCoverage,

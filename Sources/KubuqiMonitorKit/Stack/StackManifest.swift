@@ -40,6 +40,8 @@ public struct StackManifest: Codable, Sendable {
     public var counts: String
     public var periodScheme: String
     public var reducer: String
+    /// The smoother applied before reducing, nil for none.
+    public var smoothing: String?
     public var inputScale: String
     public var encoding: String
     public var completeness: Rule

@@ -34,6 +34,8 @@ public struct StackOptions: Sendable {
     public var quiet: Bool
     /// The window buffers' budget in bytes.
     public var memoryBudget: Int
+    /// Whittaker smoothing (lambda) of each pixel's series in a period before reducing; nil for none.
+    public var smoothing: Double? = nil
 
     /// Creates options with the defaults of the command line.
     public init(inputs: [String], output: String, datesCSV: String? = nil, csvColumns: (file: String, date: String) = ("file", "date"),
@@ -71,6 +73,7 @@ public struct StackOptions: Sendable {
         if encoding == .int16 && !reducer.keepsUnits {
             throw KubuqiError(.usage, "--ot Int16 stores values x 10000, which the \(reducer) reducer's results do not fit; use --ot Float32")
         }
+        if let smoothing, !(smoothing.isFinite && smoothing > 0) { throw KubuqiError(.usage, "--smooth must be a positive number (lambda), not \(smoothing)") }
         guard encoding != .classes else { throw KubuqiError(.usage, "--ot must be Float32 or Int16") }
     }
 }

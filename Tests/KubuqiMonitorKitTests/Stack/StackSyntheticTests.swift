@@ -35,6 +35,12 @@ def periods():
             if l >= dates[0] and f <= dates[-1]:
                 out.append((f"{f}..{l}", f, l))
     return out
+def whittaker(y, w, lam):
+    from scipy import sparse
+    from scipy.sparse.linalg import spsolve
+    n = len(y)
+    D = sparse.diags([1.0, -2.0, 1.0], [0, 1, 2], shape=(n - 2, n))
+    return spsolve((sparse.diags(w) + lam * (D.T @ D)).tocsc(), w * y)
 def covers(first, last, n_days):
     return min(1.0, (last - first + step) / n_days)
 res = []
@@ -48,11 +54,13 @@ for label, f, l in periods():
         res.append({"label": label, "dropped": True}); continue
     vals, counts = [], []
     for p in range(v.shape[1]):
-        x = v[sel, p]; ok = ~np.isnan(x); x = x[ok]; tt = ts[ok]; n = len(x)
+        x = v[sel, p]; ok = ~np.isnan(x); full = x; x = x[ok]; tt = ts[ok]; n = len(x)
         counts.append(n)
         r = cfg["reducer"]
         if n < cfg["min_obs"] or n == 0 or covers(tt[0], tt[-1], n_days) < cfg["min_cov"] - 1e-9 or (r == "integral" and n < 2):
             vals.append(None); continue
+        if cfg.get("smooth") and n >= 2 and len(full) >= 3 and r != "count":
+            x = whittaker(np.where(ok, full, 0.0), ok.astype(float), cfg["smooth"]); tt = ts
         if r == "mean": y = np.mean(x)
         elif r == "median": y = np.median(x)
         elif r == "max": y = np.max(x)
@@ -103,13 +111,38 @@ json.dump(res, open(sys.argv[2], "w"))
             ("median", "04-01..10-31", 5, 0.9),
         ]
         for (reducer, season, minObs, minCov) in cases {
-            let label = "\(reducer) \(season ?? "year") min-obs \(minObs) min-coverage \(minCov)"
-            let out = tmp.file("\(reducer)-\(season?.replacingOccurrences(of: ".", with: "") ?? "year")-\(minObs).tif")
+            try check(reducer, season, minObs, minCov, smoothing: nil, inputs: inputs, dates: dates, values: values, tmp: tmp, python: python)
+        }
+    }
+
+    /// Whittaker smoothing (gaps filled) before the reducer, against SciPy's sparse solver in the script.
+    func testSmoothedSeriesMatchScipy() throws {
+        guard let python = ScipyReferenceTests_python() else { throw ScipyReference.skipOrFail("python3 with numpy and scipy") }
+        let tmp = try TemporaryFolder()
+        let inputs = try TemporaryFolder()
+        let (dates, values) = try Self.writeCollection(in: inputs)
+        for (reducer, lambda) in [("max", 10.0), ("integral", 2.0), ("mean", 1000.0), ("count", 5.0)] {
+            try check(reducer, "11-01..02-28", 2, 0.5, smoothing: lambda, inputs: inputs, dates: dates, values: values, tmp: tmp, python: python)
+        }
+    }
+
+    private func ScipyReferenceTests_python() -> String? {
+        guard let p = ScipyReference.python(), ScipyReference.run(p, ["-c", "import scipy.sparse"]) == 0 else { return nil }
+        return p
+    }
+
+    private func check(_ reducer: String, _ season: String?, _ minObs: Int, _ minCov: Double, smoothing: Double?, inputs: TemporaryFolder,
+                       dates: [String], values: [[Float?]], tmp: TemporaryFolder, python: String) throws {
+        do {
+            let label = "\(reducer) \(season ?? "year") min-obs \(minObs) min-coverage \(minCov) smoothing \(smoothing ?? 0)"
+            let out = tmp.file("\(reducer)-\(season?.replacingOccurrences(of: ".", with: "") ?? "year")-\(minObs)-\(smoothing ?? 0).tif")
             var o = StackOptions(inputs: [inputs.path], output: out, reducer: SeriesReducer(name: reducer)!, minimumObservations: minObs, minimumCoverage: minCov)
             if let season { o.scheme = PeriodScheme.season(parsing: season)! }
+            o.smoothing = smoothing
             let result = try StackJob.run(o)
             let config: [String: Any] = ["dates": dates, "values": values.map { $0.map { $0.map { Double($0) } ?? NSNull() } as [Any] },
-                                         "season": season ?? NSNull(), "min_obs": minObs, "min_cov": minCov, "reducer": reducer]
+                                         "season": season ?? NSNull(), "min_obs": minObs, "min_cov": minCov, "reducer": reducer,
+                                         "smooth": smoothing ?? 0]
             let reference = try ScipyReference.run(python, script: Self.script, input: config, in: tmp)
             let expected = try XCTUnwrap(reference as? [[String: Any]])
             let written = result.manifest.periods

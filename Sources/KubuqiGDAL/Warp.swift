@@ -21,8 +21,9 @@ extension Dataset {
     /// is read) presenting this raster on `grid`, reprojected if the CRS differs.
     ///
     /// Nothing is written to disk and memory stays bounded: GDAL's warper
-    /// resamples only the windows that are read.
-    public func warped(onto grid: Grid, resampling: Resampling) throws -> Dataset {
+    /// resamples only the windows that are read. `extra` adds `gdalwarp`
+    /// options (e.g. `-ot Float32 -dstnodata nan`).
+    public func warped(onto grid: Grid, resampling: Resampling, extra: [String] = []) throws -> Dataset {
         guard let t = grid.geoTransform, t.isNorthUp else {
             throw GDALError("cannot align \(path)", messages: ["the target grid has no north-up geotransform"])
         }
@@ -32,6 +33,7 @@ extension Dataset {
                     "-te", String(minX), String(min(minY, maxY)), String(maxX), String(max(minY, maxY)),
                     "-ts", String(grid.width), String(grid.height)]
         if !grid.crsWKT.isEmpty { args += ["-t_srs", grid.crsWKT] }
+        args += extra
         let target = "/vsimem/kubuqi-warp-\(UUID().uuidString).vrt"
         let h = try CStringList.withList(args) { list -> GDALDatasetH in
             guard let opts = GDALWarpAppOptionsNew(list, nil) else {

@@ -48,6 +48,10 @@ extension KubuqiMonitor {
         var minObs = 1
         @Option(name: .customLong("min-coverage"), help: ArgumentHelp("Smallest share (0-1) of the period the observations must span.", valueName: "SHARE"))
         var minCoverage = 0.9
+        @Option(help: ArgumentHelp("Warp inputs on another grid onto the grid of this raster (GDAL's warper, reprojecting if needed).", valueName: "FILE"))
+        var grid: String?
+        @Option(help: ArgumentHelp("Resampling with --grid: \(Resampling.allCases.map(\.rawValue).joined(separator: ", ")); default bilinear when refining, average when coarsening.", valueName: "METHOD"))
+        var resampling: String?
         @Option(help: ArgumentHelp("Whittaker-smooth each pixel's series within each period (gaps filled) before reducing, with this lambda (e.g. 10).", valueName: "LAMBDA"))
         var smooth: Double?
         @Option(parsing: .unconditional, help: ArgumentHelp("Stored-to-physical scale of the inputs (e.g. 0.0001 for NDVI x 10000); default each band's declared scale.", valueName: "S"))
@@ -106,6 +110,14 @@ extension KubuqiMonitor {
                                 scheme: scheme, reducer: r, minimumObservations: minObs, minimumCoverage: minCoverage, scale: scale,
                                 offset: offset, encoding: spec.encoding, creationOptions: spec.creationOptions, quiet: global.quiet)
             options.smoothing = smooth
+            options.gridFile = grid
+            if let resampling {
+                guard let m = Resampling(rawValue: resampling.lowercased()) else {
+                    throw ValidationError("--resampling must be one of \(Resampling.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                guard grid != nil else { throw ValidationError("--resampling needs --grid FILE") }
+                options.resampling = m
+            }
             return options
         }
     }

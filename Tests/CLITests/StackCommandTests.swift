@@ -66,6 +66,25 @@ final class StackCommandTests: CLITestCase {
         try assertFails([tmp.path, "-o", tmp.file("o.tif")], code: 3, mentions: [shifted, "not on the grid of", "geotransform"])
     }
 
+    /// A scene on a grid one pixel to the east: refused without --grid, warped
+    /// onto the grid of the first with it (nearest: its values one column over,
+    /// nodata where it does not reach).
+    func testGridsWarpedOntoOne() throws {
+        let files = try monthly(2001...2001)
+        let shifted = try TestRaster.write(tmp.file("east_2001-06-20.tif"), width: 4, height: 3, values: [Float](repeating: 5, count: 12),
+                                           nodata: -9999, transform: GeoTransform([600_030, 30, 0, 4_470_000, 0, -30]))
+        try assertFails([tmp.path, "-o", tmp.file("o.tif")], code: 3, mentions: [shifted, "not on the grid of", "--grid FILE"])
+        let r = try CLIRunner.run(["stack", tmp.path, "--grid", files[0], "--resampling", "nearest", "--reducer", "max", "-o", tmp.file("w.tif"), "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try TestRaster.read(tmp.file("w.tif")), [1.2, 5, 5, 5, 1.2, 5, 5, 5, 1.2, 5, 5, 5])
+        XCTAssertEqual(try TestRaster.read(tmp.file("w.count.tif")), [12, 13, 13, 13, 12, 13, 13, 13, 12, 13, 13, 13])
+        for f in ["w.tif", "w.count.tif", "w.json"] { try FileManager.default.removeItem(atPath: tmp.file(f)) }
+        // A raster without georeferencing cannot be aligned with anything.
+        let nowhere = try TestRaster.write(tmp.file("nowhere_2001-07-20.tif"), width: 4, height: 3, values: [Float](repeating: 1, count: 12),
+                                           transform: nil, epsg: nil)
+        try assertFails([tmp.path, "--grid", files[0], "-o", tmp.file("o.tif")], code: 3, mentions: [nowhere, "cannot be warped onto the grid of"])
+    }
+
     func testEmptyPeriods() throws {
         _ = try monthly(2001...2001)
         _ = try monthly(2003...2003)

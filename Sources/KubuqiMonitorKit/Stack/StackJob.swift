@@ -27,7 +27,9 @@ public enum StackJob {
         var plan = StackPlan(observations: observations, scheme: o.scheme, minimumObservations: o.minimumObservations,
                              minimumCoverage: o.minimumCoverage)
         let inputs = try pixelInputs(observations, rasters: rasters, o)
-        try rasters.requireSameGrid(inputs.values.map(\.band).sorted { $0.dataset.path < $1.dataset.path })
+        do { try rasters.requireSameGrid(inputs.values.map(\.band).sorted { $0.dataset.path < $1.dataset.path }) } catch let e as KubuqiError {
+            throw KubuqiError(e.kind, e.message + "; give --grid FILE to warp every input onto the grid of FILE")
+        }
         try warnDropped(plan, o)
         let kept = plan.kept
         guard !kept.isEmpty else {
@@ -37,7 +39,7 @@ public enum StackJob {
         let paths = outputPaths(o.output)
         let sinks = try [paths.stack, paths.counts, paths.manifest].map { try AtomicOutput($0, inputs: observations.map(\.path)) }
         defer { sinks.forEach { $0.discard() } }
-        let grid = inputs.values.first!.band.dataset.grid
+        let grid = try o.gridFile.map { try rasters.dataset($0).grid } ?? inputs.values.first!.band.dataset.grid
         // Every kept period is first written to hidden files; periods in which no pixel met the
         // rule are then left out of the published ones.
         let full = (stack: sinks[0].temporary + ".all", counts: sinks[1].temporary + ".all")
@@ -71,17 +73,43 @@ public enum StackJob {
         return (output, stem + ".count.tif", stem + ".json")
     }
 
-    /// One reader per observation, with its scaling and nodata.
+    /// One reader per observation, with its scaling and nodata; with a
+    /// target grid, inputs on another grid are read through GDAL's warper.
     static func pixelInputs(_ obs: [StackObservation], rasters: InputRasters, _ o: StackOptions) throws -> [StackObservation: PixelInput] {
+        let target = try o.gridFile.map { try rasters.dataset($0).grid }
+        var warped: [String: Dataset] = [:]
         var out: [StackObservation: PixelInput] = [:]
         for ob in obs {
-            let band = try rasters.band(BandSelection(path: ob.path, band: ob.band))
-            var input = o.scale.map { PixelInput(band: band, scale: $0, offset: o.offset) } ?? PixelInput.declared(band)
+            let source = try rasters.band(BandSelection(path: ob.path, band: ob.band))
+            var band = source
+            if let target, target.difference(from: source.dataset.grid) != nil {
+                if warped[ob.path] == nil { warped[ob.path] = try warp(source.dataset, onto: target, o) }
+                band = try warped[ob.path]!.band(ob.band)
+            }
+            let declared = source.declaredScaling
+            let scale = o.scale ?? Float(declared?.scale ?? 1), offset = o.scale == nil ? Float(declared?.offset ?? 0) : o.offset
+            var input = PixelInput(band: band, scale: scale, offset: offset, nodata: .some(source.nodata.map(Float.init)))
             // A Float64 nodata beyond Float's range (-1.7e308) arrives as -inf: nodata then means any non-finite value.
-            if let nd = band.nodata, !nd.isNaN, abs(nd) > Double(Float.greatestFiniteMagnitude) { input.nodata = nil }
+            if let nd = source.nodata, !nd.isNaN, abs(nd) > Double(Float.greatestFiniteMagnitude) { input.nodata = nil }
             out[ob] = input
         }
         return out
+    }
+
+    /// `dataset` on `grid` through GDAL's warper, as Float32 with the source's
+    /// nodata (NaN when it has none, so that the area outside the source is nodata, not 0).
+    static func warp(_ dataset: Dataset, onto grid: Grid, _ o: StackOptions) throws -> Dataset {
+        let nodata = try dataset.band(1).nodata
+        var method = o.resampling
+        if method == nil, let s = dataset.geoTransform, let t = grid.geoTransform {
+            method = abs(s.pixelWidth * s.pixelHeight) > abs(t.pixelWidth * t.pixelHeight) ? .bilinear : .average
+        }
+        do {
+            return try dataset.warped(onto: grid, resampling: method ?? .bilinear,
+                                      extra: ["-ot", "Float32"] + (nodata == nil ? ["-dstnodata", "nan"] : []))
+        } catch let e as GDALError {
+            throw KubuqiError.input(dataset.path, "cannot be warped onto the grid of \(o.gridFile!) (\(e.messages.last ?? e.context))")
+        }
     }
 
     private static func warnDropped(_ plan: StackPlan, _ o: StackOptions) throws {

@@ -34,6 +34,10 @@ public struct StackOptions: Sendable {
     public var quiet: Bool
     /// The window buffers' budget in bytes.
     public var memoryBudget: Int
+    /// A raster whose grid every input is warped onto (GDAL's warper) when its own differs; nil: one grid required.
+    public var gridFile: String? = nil
+    /// The warper's resampling; nil: bilinear when refining, average when coarsening.
+    public var resampling: Resampling? = nil
     /// Whittaker smoothing (lambda) of each pixel's series in a period before reducing; nil for none.
     public var smoothing: Double? = nil
 

@@ -48,6 +48,8 @@ extension KubuqiMonitor {
         var minObs = 1
         @Option(name: .customLong("min-coverage"), help: ArgumentHelp("Smallest share (0-1) of the period the observations must span.", valueName: "SHARE"))
         var minCoverage = 0.9
+        @Flag(help: "Reuse the periods of an existing OUT.tif whose inputs and settings are unchanged (the result equals a full rebuild, byte for byte).")
+        var append = false
         @Option(help: ArgumentHelp("Warp inputs on another grid onto the grid of this raster (GDAL's warper, reprojecting if needed).", valueName: "FILE"))
         var grid: String?
         @Option(help: ArgumentHelp("Resampling with --grid: \(Resampling.allCases.map(\.rawValue).joined(separator: ", ")); default bilinear when refining, average when coarsening.", valueName: "METHOD"))
@@ -69,7 +71,8 @@ extension KubuqiMonitor {
             let r = try StackJob.run(options, progress: bar.update)
             let kept = r.manifest.periods.filter { $0.band != nil }
             print("stack written to \(r.path): \(r.manifest.width)x\(r.manifest.height), \(kept.count) period\(kept.count == 1 ? "" : "s") "
-                  + "(\(kept.first!.label)..\(kept.last!.label)), \(r.manifest.reducer); counts in \(r.countPath), record in \(r.manifestPath)")
+                  + "(\(kept.first!.label)..\(kept.last!.label)), \(r.manifest.reducer); counts in \(r.countPath), record in \(r.manifestPath)"
+                  + (append ? "; \(r.reused.count) period\(r.reused.count == 1 ? "" : "s") reused" : ""))
         }
 
         func stackOptions() throws -> StackOptions {
@@ -111,6 +114,7 @@ extension KubuqiMonitor {
                                 offset: offset, encoding: spec.encoding, creationOptions: spec.creationOptions, quiet: global.quiet)
             options.smoothing = smooth
             options.gridFile = grid
+            options.append = append
             if let resampling {
                 guard let m = Resampling(rawValue: resampling.lowercased()) else {
                     throw ValidationError("--resampling must be one of \(Resampling.allCases.map(\.rawValue).joined(separator: ", "))")

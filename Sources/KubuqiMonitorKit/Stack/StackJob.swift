@@ -10,6 +10,8 @@ public struct StackResult: Sendable {
     public var path: String, countPath: String, manifestPath: String
     /// The manifest written.
     public var manifest: StackManifest
+    /// The periods copied from the existing stack (`--append`).
+    public var reused: [String] = []
 }
 
 /// `stack`: a collection of dated rasters reduced to one band per period.
@@ -45,8 +47,11 @@ public enum StackJob {
         let full = (stack: sinks[0].temporary + ".all", counts: sinks[1].temporary + ".all")
         [full.stack, full.counts].forEach(Interruption.register)
         defer { [full.stack, full.counts].forEach { unlink($0); Interruption.unregister($0) } }
+        let digests = try digests(plan)
+        let reuse = o.append ? try StackReuse.load(o, manifest: try manifest(plan, met: kept.map { _ in 1 }, grid: grid, o, paths: paths, digests: digests),
+                                                   kept: kept, paths: paths) : nil
         let tallies = try stream(kept, plan.rule, inputs: inputs, grid: grid, o, stackAt: full.stack, countsAt: full.counts,
-                                 progress: progress)
+                                 reuse: reuse, progress: progress)
         guard tallies.contains(where: { $0.met > 0 }) else {
             throw KubuqiError(.input, "\(o.inputs[0]): no pixel of any period has valid observations meeting the completeness rule "
                 + "(valid observations per pixel and period: \(tallies.map(\.counts.lowerBound).min()!)..\(tallies.map(\.counts.upperBound).max()!)); nothing to write")
@@ -58,12 +63,15 @@ public enum StackJob {
         }
         let keep = tallies.indices.filter { tallies[$0].met > 0 }
         try publishBands(keep, of: kept, from: full, to: (sinks[0].temporary, sinks[1].temporary), grid: grid, o)
-        let manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths)
+        var manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths, digests: digests)
+        manifest.stackSHA256 = try SHA256.file(sinks[0].temporary)
+        manifest.countsSHA256 = try SHA256.file(sinks[1].temporary)
         do { try manifest.json().write(to: URL(fileURLWithPath: sinks[2].temporary)) } catch {
             throw KubuqiError.output(paths.manifest, "cannot be written (\(error.localizedDescription))")
         }
         for s in sinks { try s.commit() }
-        return StackResult(path: paths.stack, countPath: paths.counts, manifestPath: paths.manifest, manifest: manifest)
+        return StackResult(path: paths.stack, countPath: paths.counts, manifestPath: paths.manifest, manifest: manifest,
+                           reused: (reuse?.bands.keys.sorted() ?? []).map { kept[$0].period.label })
     }
 
     /// `OUT.tif`, `OUT.count.tif` and `OUT.json` for `-o OUT.tif`.
@@ -124,7 +132,8 @@ public enum StackJob {
     /// The window pass: every kept period of every window, reduced and written.
     /// - Returns: per kept period, the pixels that met the rule and the range of valid observations per pixel.
     static func stream(_ periods: [StackPlan.Period], _ rule: CompletenessRule, inputs: [StackObservation: PixelInput], grid: Grid,
-                       _ o: StackOptions, stackAt: String, countsAt: String, progress: (Double) -> Void) throws -> [Tally] {
+                       _ o: StackOptions, stackAt: String, countsAt: String, reuse: StackReuse? = nil,
+                       progress: (Double) -> Void) throws -> [Tally] {
         let stack = try create(stackAt, reported: o.output, grid: grid, bands: periods.count, encoding: o.encoding, o)
         let counts = try create(countsAt, reported: outputPaths(o.output).counts, grid: grid, bands: periods.count, encoding: .classes, o)
         let stackBands = try (1...periods.count).map { try stack.band($0) }
@@ -151,6 +160,12 @@ public enum StackJob {
             for (wi, w) in windows.enumerated() {
                 let n = w.pixelCount
                 for (k, p) in periods.enumerated() {
+                    if let reuse, let old = reuse.bands[k] {
+                        try copy(old.band, of: reuse, window: w, to: (stackBands[k], countBands[k]), counted: counted, scratch: encoded, o)
+                        met[k].add(UnsafeBufferPointer(rebasing: counted[0..<n]))
+                        met[k].met = old.met
+                        continue
+                    }
                     try read(p.observations, w, inputs: inputs, into: values)
                     met[k].met += reduce(reduction, p, window: w, values: UnsafeBufferPointer(values), result: result, counted: counted)
                     met[k].add(UnsafeBufferPointer(rebasing: counted[0..<n]))
@@ -167,6 +182,22 @@ public enum StackJob {
             throw KubuqiError(.output, text)
         }
         return met
+    }
+
+    /// Copies one window of band `band` of an existing stack and its counts (`--append`).
+    private static func copy(_ band: Int, of reuse: StackReuse, window w: Window, to bands: (stack: RasterBand, counts: RasterBand),
+                             counted: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Int16>, _ o: StackOptions) throws {
+        let n = w.pixelCount
+        let counts = UnsafeMutableBufferPointer(rebasing: counted[0..<n])
+        try reuse.counts.band(band).read(w, into: counts)
+        try write(UnsafeBufferPointer(counts), to: bands.counts, w, encoding: ScaledInt16(scale: 1), scratch: scratch)
+        if o.encoding == .int16 {
+            let v = try reuse.stack.band(band).readInt16(w)
+            try v.withUnsafeBufferPointer { try bands.stack.write(w, from: $0) }
+        } else {
+            let v = try reuse.stack.band(band).read(w)
+            try v.withUnsafeBufferPointer { try bands.stack.write(w, from: $0) }
+        }
     }
 
     /// What the window pass found in one period.
@@ -284,10 +315,15 @@ public enum StackJob {
     }
 
     /// The manifest of a finished run.
-    static func manifest(_ plan: StackPlan, met: [Int], grid: Grid, _ o: StackOptions,
-                         paths: (stack: String, counts: String, manifest: String)) throws -> StackManifest {
+    /// The SHA-256 of every file a period uses.
+    static func digests(_ plan: StackPlan) throws -> [String: String] {
         var digests: [String: String] = [:]
         for path in Set(plan.periods.flatMap { $0.observations.map(\.path) }).sorted() { digests[path] = try SHA256.file(path) }
+        return digests
+    }
+
+    static func manifest(_ plan: StackPlan, met: [Int], grid: Grid, _ o: StackOptions,
+                         paths: (stack: String, counts: String, manifest: String), digests: [String: String]) throws -> StackManifest {
         var band = 0
         let total = grid.width * grid.height
         let periods = plan.periods.map { p -> StackManifest.Period in

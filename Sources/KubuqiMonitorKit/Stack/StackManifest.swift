@@ -49,6 +49,9 @@ public struct StackManifest: Codable, Sendable {
     public var height: Int
     public var observationsOutsidePeriods: Int
     public var periods: [Period]
+    /// SHA-256 of OUT.tif and OUT.count.tif as written (checked by `--append`).
+    public var stackSHA256: String?
+    public var countsSHA256: String?
 
     /// The JSON text, keys sorted, pretty-printed.
     public func json() throws -> Data {

@@ -38,6 +38,8 @@ public struct StackOptions: Sendable {
     public var gridFile: String? = nil
     /// The warper's resampling; nil: bilinear when refining, average when coarsening.
     public var resampling: Resampling? = nil
+    /// Reuse the unchanged periods of an existing OUT.tif (see ``StackReuse``).
+    public var append = false
     /// Whittaker smoothing (lambda) of each pixel's series in a period before reducing; nil for none.
     public var smoothing: Double? = nil
 

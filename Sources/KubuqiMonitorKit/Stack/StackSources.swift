@@ -20,7 +20,9 @@ public enum StackSources {
 
     /// The observations, sorted by date.
     public static func collect(_ o: StackOptions, rasters: InputRasters) throws -> [StackObservation] {
-        let files = try expand(o.inputs)
+        // A folder holding the stack itself (a yearly run into the scenes' folder) does not read it as a scene.
+        let own = Set([StackJob.outputPaths(o.output).stack, StackJob.outputPaths(o.output).counts].map(AtomicOutput.resolved))
+        let files = try expand(o.inputs).filter { !own.contains(AtomicOutput.resolved($0)) }
         let csvDates = try o.datesCSV.map { try datesFromCSV($0, columns: o.csvColumns, files: files) }
         var out: [StackObservation] = []
         for file in files {

@@ -202,3 +202,47 @@ final class StackWindowingTests: XCTestCase {
                                           budget: small.memoryBudget).windows().count, 5)
     }
 }
+
+/// `--append` (the yearly cron run): the stack of 2001-2002 extended with
+/// 2003 equals, byte for byte, the stack built from 2001-2003 at once.
+final class StackAppendTests: XCTestCase {
+    private func monthly(_ year: Int, in folder: TemporaryFolder, rng: inout SplitMix64) throws {
+        for m in 1...12 {
+            let values = (0..<(40 * 30)).map { _ in rng.next() % 6 == 0 ? Float(-9999) : Float(rng.next() % 10_000) / 10_000 }
+            try TestRaster.write(folder.file("ndvi_\(year)-\(m < 10 ? "0" : "")\(m)-1\(m % 3).tif"), width: 40, height: 30, values: values, nodata: -9999)
+        }
+    }
+
+    func testAppendEqualsAFullRebuild() throws {
+        let scenes = try TemporaryFolder(), a = try TemporaryFolder(), b = try TemporaryFolder()
+        var rng = SplitMix64(seed: 2003)
+        try monthly(2001, in: scenes, rng: &rng)
+        try monthly(2002, in: scenes, rng: &rng)
+        try monthly(2003, in: scenes, rng: &rng)
+        let files = try scenes.contents().map(scenes.file)
+        for encoding in [IndexEncoding.int16, .float32] {
+            var o = StackOptions(inputs: files.filter { !$0.contains("_2003-") }, output: a.file("stack-\(encoding.rawValue).tif"),
+                                 reducer: .median, encoding: encoding)
+            o.append = true
+            let first = try StackJob.run(o)
+            XCTAssertEqual(first.reused, [])
+            XCTAssertEqual(first.manifest.periods.compactMap(\.band).count, 2)
+            o.inputs = files
+            let appended = try StackJob.run(o)
+            XCTAssertEqual(appended.reused, ["2001", "2002"])
+            var full = o
+            full.append = false
+            full.output = b.file("stack-\(encoding.rawValue).tif")
+            let rebuilt = try StackJob.run(full)
+            XCTAssertEqual(rebuilt.manifest.periods.compactMap(\.band).count, 3)
+            for (x, y) in [(appended.path, rebuilt.path), (appended.countPath, rebuilt.countPath)] {
+                XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: x)), try Data(contentsOf: URL(fileURLWithPath: y)), "\(x) vs \(y)")
+            }
+            let j1 = try String(contentsOfFile: appended.manifestPath, encoding: .utf8).replacingOccurrences(of: a.path, with: b.path)
+            XCTAssertEqual(j1, try String(contentsOfFile: rebuilt.manifestPath, encoding: .utf8))
+            // A changed output is not trusted.
+            try Data([0]).write(to: URL(fileURLWithPath: appended.countPath))
+            XCTAssertThrowsError(try StackJob.run(o)) { XCTAssertTrue("\($0)".contains("changed since"), "\($0)") }
+        }
+    }
+}

@@ -3,6 +3,7 @@ import Foundation
 import KubuqiGDAL
 import KubuqiIndicators
 import KubuqiMonitorKit
+import KubuqiRaster
 
 extension KubuqiMonitor {
     /// `stack`: dated rasters reduced to one band per period (the annual productivity stack of `ldn`).
@@ -12,7 +13,8 @@ extension KubuqiMonitor {
             discussion: """
             Inputs: a time-series raster whose band descriptions carry dates (X2000.02.18, 2000-02-18), \
             single-date files (folders, lists of paths in a .txt, globs) dated by their names (MODIS A2000049, \
-            Landsat and Sentinel-2 product names, YYYY-MM-DD) or by a CSV (--dates), all on one grid. \
+            Landsat and Sentinel-2 product names, YYYY-MM-DD) or by a CSV (--dates), or scenes with --sensor \
+            (the index computed per scene as index --scene does); all on one grid, or warped onto --grid FILE. \
             Two observations on one day are refused. Writes OUT.tif (one band per period, described by the \
             year or the period), OUT.count.tif (valid observations per pixel and period) and OUT.json (the \
             files, dates and SHA-256 of every period, the rule and the share of pixels that met it).
@@ -26,6 +28,7 @@ extension KubuqiMonitor {
               kubuqi-monitor stack MOD13Q1/ --reducer integral --season 04-01..10-31 -o ndvi_season.tif
               kubuqi-monitor stack evi/ --dates dates.csv --dates-columns Id,date -o evi_annual.tif
               kubuqi-monitor stack 'scenes/*_NDVI.tif' --reducer p90 --min-obs 6 -o ndvi_p90.tif
+              kubuqi-monitor stack 'MOD13A1/*/' --sensor modis-mod13 --index ndvi -o ndvi_annual.tif
             """)
 
         @Argument(help: ArgumentHelp("Time-series rasters, single-date files, folders, lists (.txt) or quoted globs.", valueName: "INPUT"))
@@ -48,6 +51,12 @@ extension KubuqiMonitor {
         var minObs = 1
         @Option(name: .customLong("min-coverage"), help: ArgumentHelp("Smallest share (0-1) of the period the observations must span.", valueName: "SHARE"))
         var minCoverage = 0.9
+        @Option(help: ArgumentHelp("Inputs are scenes of this sensor (\(SensorPreset.allCases.map(\.rawValue).joined(separator: ", "))): --index is computed per scene with its scaling and quality mask.", valueName: "NAME"))
+        var sensor: String?
+        @Option(help: ArgumentHelp("The index computed per scene with --sensor (default ndvi).", valueName: "NAME"))
+        var index = "ndvi"
+        @Flag(help: "With --sensor: keep pixels the scene's quality mask would exclude.")
+        var noMask = false
         @Flag(help: "Reuse the periods of an existing OUT.tif whose inputs and settings are unchanged (the result equals a full rebuild, byte for byte).")
         var append = false
         @Option(help: ArgumentHelp("Warp inputs on another grid onto the grid of this raster (GDAL's warper, reprojecting if needed).", valueName: "FILE"))
@@ -114,6 +123,16 @@ extension KubuqiMonitor {
                                 offset: offset, encoding: spec.encoding, creationOptions: spec.creationOptions, quiet: global.quiet)
             options.smoothing = smooth
             options.gridFile = grid
+            if let sensor {
+                options.sensor = try SensorPreset(name: sensor)
+                guard SpectralIndex.named(index.lowercased()) != nil else {
+                    throw ValidationError("--index must be one of \(SpectralIndex.catalogue.map(\.name).joined(separator: ", ")), not '\(index)'")
+                }
+                options.index = index.lowercased()
+                options.noMask = noMask
+            } else if noMask || index != "ndvi" {
+                throw ValidationError("--index and --no-mask need --sensor NAME (the inputs are then scenes)")
+            }
             options.append = append
             if let resampling {
                 guard let m = Resampling(rawValue: resampling.lowercased()) else {

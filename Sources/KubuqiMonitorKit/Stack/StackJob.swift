@@ -29,7 +29,7 @@ public enum StackJob {
         var plan = StackPlan(observations: observations, scheme: o.scheme, minimumObservations: o.minimumObservations,
                              minimumCoverage: o.minimumCoverage)
         let inputs = try pixelInputs(observations, rasters: rasters, o)
-        do { try rasters.requireSameGrid(inputs.values.map(\.band).sorted { $0.dataset.path < $1.dataset.path }) } catch let e as KubuqiError {
+        do { try rasters.requireSameGrid(inputs.values.flatMap(\.allBands).sorted { $0.dataset.path < $1.dataset.path }) } catch let e as KubuqiError {
             throw KubuqiError(e.kind, e.message + "; give --grid FILE to warp every input onto the grid of FILE")
         }
         try warnDropped(plan, o)
@@ -83,32 +83,51 @@ public enum StackJob {
 
     /// One reader per observation, with its scaling and nodata; with a
     /// target grid, inputs on another grid are read through GDAL's warper.
-    static func pixelInputs(_ obs: [StackObservation], rasters: InputRasters, _ o: StackOptions) throws -> [StackObservation: PixelInput] {
+    static func pixelInputs(_ obs: [StackObservation], rasters: InputRasters, _ o: StackOptions) throws -> [StackObservation: StackReader] {
         let target = try o.gridFile.map { try rasters.dataset($0).grid }
         var warped: [String: Dataset] = [:]
-        var out: [StackObservation: PixelInput] = [:]
+        func aligned(_ source: RasterBand, nearest: Bool = false) throws -> RasterBand {
+            guard let target, target.difference(from: source.dataset.grid) != nil else { return source }
+            let key = source.dataset.path + (nearest ? "#nearest" : "")
+            if warped[key] == nil { warped[key] = try warp(source.dataset, onto: target, o, method: nearest ? .nearest : nil) }
+            return try warped[key]!.band(source.index)
+        }
+        var out: [StackObservation: StackReader] = [:]
         for ob in obs {
-            let source = try rasters.band(BandSelection(path: ob.path, band: ob.band))
-            var band = source
-            if let target, target.difference(from: source.dataset.grid) != nil {
-                if warped[ob.path] == nil { warped[ob.path] = try warp(source.dataset, onto: target, o) }
-                band = try warped[ob.path]!.band(ob.band)
+            if let sensor = o.sensor {
+                out[ob] = try sceneReader(ob, sensor: sensor, rasters: rasters, o, aligned: aligned)
+                continue
             }
+            let source = try rasters.band(BandSelection(path: ob.path, band: ob.band))
             let declared = source.declaredScaling
             let scale = o.scale ?? Float(declared?.scale ?? 1), offset = o.scale == nil ? Float(declared?.offset ?? 0) : o.offset
-            var input = PixelInput(band: band, scale: scale, offset: offset, nodata: .some(source.nodata.map(Float.init)))
+            var input = PixelInput(band: try aligned(source), scale: scale, offset: offset, nodata: .some(source.nodata.map(Float.init)))
             // A Float64 nodata beyond Float's range (-1.7e308) arrives as -inf: nodata then means any non-finite value.
             if let nd = source.nodata, !nd.isNaN, abs(nd) > Double(Float.greatestFiniteMagnitude) { input.nodata = nil }
-            out[ob] = input
+            out[ob] = StackReader(inputs: [input])
         }
         return out
     }
 
+    /// A scene's index bands, scaled as its preset says, with its quality mask, as `index --scene` reads them.
+    static func sceneReader(_ ob: StackObservation, sensor: SensorPreset, rasters: InputRasters, _ o: StackOptions,
+                            aligned: (RasterBand, Bool) throws -> RasterBand) throws -> StackReader {
+        let scene = try sensor.load(ob.path)
+        let index = SpectralIndex.named(o.index.lowercased())!
+        let inputs = try index.roles.map { role -> PixelInput in
+            let sb = try scene.band(role, for: index.name)
+            return PixelInput(band: try aligned(try rasters.band(sb.selection), false), scale: sb.scale, offset: sb.offset,
+                              nodata: sb.nodata.map { Optional($0) } ?? nil, validMaximum: sb.validMaximum)
+        }
+        let mask = try (o.noMask ? nil : scene.mask).map { PixelMask(band: try aligned(try rasters.band($0.selection), true), rule: $0.rule) }
+        return StackReader(inputs: inputs, mask: mask, kernel: index.kernel)
+    }
+
     /// `dataset` on `grid` through GDAL's warper, as Float32 with the source's
     /// nodata (NaN when it has none, so that the area outside the source is nodata, not 0).
-    static func warp(_ dataset: Dataset, onto grid: Grid, _ o: StackOptions) throws -> Dataset {
+    static func warp(_ dataset: Dataset, onto grid: Grid, _ o: StackOptions, method forced: Resampling? = nil) throws -> Dataset {
         let nodata = try dataset.band(1).nodata
-        var method = o.resampling
+        var method = forced ?? o.resampling
         if method == nil, let s = dataset.geoTransform, let t = grid.geoTransform {
             method = abs(s.pixelWidth * s.pixelHeight) > abs(t.pixelWidth * t.pixelHeight) ? .bilinear : .average
         }
@@ -131,7 +150,7 @@ public enum StackJob {
 
     /// The window pass: every kept period of every window, reduced and written.
     /// - Returns: per kept period, the pixels that met the rule and the range of valid observations per pixel.
-    static func stream(_ periods: [StackPlan.Period], _ rule: CompletenessRule, inputs: [StackObservation: PixelInput], grid: Grid,
+    static func stream(_ periods: [StackPlan.Period], _ rule: CompletenessRule, inputs: [StackObservation: StackReader], grid: Grid,
                        _ o: StackOptions, stackAt: String, countsAt: String, reuse: StackReuse? = nil,
                        progress: (Double) -> Void) throws -> [Tally] {
         let stack = try create(stackAt, reported: o.output, grid: grid, bands: periods.count, encoding: o.encoding, o)
@@ -272,7 +291,7 @@ public enum StackJob {
 
     /// Reads one window of each observation into consecutive rows of `values`,
     /// files in parallel (each dataset from one thread), then scales them.
-    private static func read(_ obs: [StackObservation], _ w: Window, inputs: [StackObservation: PixelInput],
+    private static func read(_ obs: [StackObservation], _ w: Window, inputs: [StackObservation: StackReader],
                              into values: UnsafeMutableBufferPointer<Float>) throws {
         let n = w.pixelCount
         let groups = Dictionary(grouping: obs.indices) { ObjectIdentifier(inputs[obs[$0]]!.band.dataset) }.map(\.value)
@@ -280,14 +299,12 @@ public enum StackJob {
         nonisolated(unsafe) let buffer = values
         DispatchQueue.concurrentPerform(iterations: groups.count) { g in
             for i in groups[g] {
-                let input = inputs[obs[i]]!
+                let reader = inputs[obs[i]]!
                 let row = UnsafeMutableBufferPointer(rebasing: buffer[(i * n)..<((i + 1) * n)])
-                do { try input.band.read(w, into: row) } catch let e as GDALError {
-                    failures.record(KubuqiError.input(obs[i].path, "cannot read rows \(w.row)-\(w.row + w.height - 1) of band \(obs[i].band) (\(e.messages.joined(separator: "; ")))"))
+                do { try reader.read(w, into: row) } catch let e as GDALError {
+                    failures.record(KubuqiError.input(obs[i].path, "cannot read rows \(w.row)-\(w.row + w.height - 1)\(obs[i].band > 0 ? " of band \(obs[i].band)" : "") (\(e.messages.joined(separator: "; ")))"))
                     return
                 } catch { failures.record(error); return }
-                input.prepare(row)
-                for p in 0..<n where !row[p].isFinite { row[p] = .nan }
             }
         }
         if let e = failures.first { throw e }
@@ -318,7 +335,13 @@ public enum StackJob {
     /// The SHA-256 of every file a period uses.
     static func digests(_ plan: StackPlan) throws -> [String: String] {
         var digests: [String: String] = [:]
-        for path in Set(plan.periods.flatMap { $0.observations.map(\.path) }).sorted() { digests[path] = try SHA256.file(path) }
+        for path in Set(plan.periods.flatMap { $0.observations.flatMap(\.files) }).sorted() { digests[path] = try SHA256.file(path) }
+        // A scene's digest: the SHA-256 of the lines "SHA-256  file name" of its files, in the index's band order then the mask.
+        for ob in plan.periods.flatMap(\.observations) where ob.files != [ob.path] {
+            var d = SHA256()
+            for f in ob.files { d.update(Array("\(digests[f]!)  \((f as NSString).lastPathComponent)\n".utf8)) }
+            digests[ob.path] = d.hexDigest()
+        }
         return digests
     }
 

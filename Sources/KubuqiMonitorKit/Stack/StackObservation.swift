@@ -10,12 +10,15 @@ public struct StackObservation: Sendable, Hashable {
     public var date: CalendarDate
     /// Where the date came from (`name`, `band description`, `CSV row N`).
     public var dateSource: String
+    /// The files read: the file itself, or a scene's band and quality files.
+    public var files: [String]
 
-    /// Creates an observation.
-    public init(path: String, band: Int, date: CalendarDate, dateSource: String) {
+    /// Creates an observation (`band` 0 and `files` for a scene).
+    public init(path: String, band: Int, date: CalendarDate, dateSource: String, files: [String]? = nil) {
         self.path = path
         self.band = band
         self.date = date
         self.dateSource = dateSource
+        self.files = files ?? [path]
     }
 }

@@ -1,5 +1,6 @@
 import KubuqiGDAL
 import KubuqiIndicators
+import KubuqiRaster
 
 /// What `stack` reads, how it reduces, and what it writes.
 public struct StackOptions: Sendable {
@@ -38,6 +39,12 @@ public struct StackOptions: Sendable {
     public var gridFile: String? = nil
     /// The warper's resampling; nil: bilinear when refining, average when coarsening.
     public var resampling: Resampling? = nil
+    /// Inputs are scenes of this sensor: `index` is computed per scene with its scaling and quality mask.
+    public var sensor: SensorPreset? = nil
+    /// The index computed per scene (with `sensor`).
+    public var index = "ndvi"
+    /// Keep pixels the scene's quality mask would exclude.
+    public var noMask = false
     /// Reuse the unchanged periods of an existing OUT.tif (see ``StackReuse``).
     public var append = false
     /// Whittaker smoothing (lambda) of each pixel's series in a period before reducing; nil for none.
@@ -80,6 +87,9 @@ public struct StackOptions: Sendable {
             throw KubuqiError(.usage, "--ot Int16 stores values x 10000, which the \(reducer) reducer's results do not fit; use --ot Float32")
         }
         if let smoothing, !(smoothing.isFinite && smoothing > 0) { throw KubuqiError(.usage, "--smooth must be a positive number (lambda), not \(smoothing)") }
+        if sensor != nil, SpectralIndex.named(index.lowercased()) == nil {
+            throw KubuqiError(.usage, "--index: '\(index)' is not a per-pixel index stack can compute per scene (\(SpectralIndex.catalogue.map(\.name).joined(separator: ", ")))")
+        }
         guard encoding != .classes else { throw KubuqiError(.usage, "--ot must be Float32 or Int16") }
     }
 }

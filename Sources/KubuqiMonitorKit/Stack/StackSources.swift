@@ -22,6 +22,7 @@ public enum StackSources {
     public static func collect(_ o: StackOptions, rasters: InputRasters) throws -> [StackObservation] {
         // A folder holding the stack itself (a yearly run into the scenes' folder) does not read it as a scene.
         let own = Set([StackJob.outputPaths(o.output).stack, StackJob.outputPaths(o.output).counts].map(AtomicOutput.resolved))
+        if let sensor = o.sensor { return try refuseSameDay(scenes(o, sensor: sensor).filter { !own.contains(AtomicOutput.resolved($0.path)) }) }
         let files = try expand(o.inputs).filter { !own.contains(AtomicOutput.resolved($0)) }
         let csvDates = try o.datesCSV.map { try datesFromCSV($0, columns: o.csvColumns, files: files) }
         var out: [StackObservation] = []
@@ -41,12 +42,47 @@ public enum StackSources {
                 }
             }
         }
-        out.sort { ($0.date, $0.path, $0.band) < ($1.date, $1.path, $1.band) }
+        return try refuseSameDay(out)
+    }
+
+    /// Sorts by date; two observations on one day are an input error naming both.
+    static func refuseSameDay(_ observations: [StackObservation]) throws -> [StackObservation] {
+        let out = observations.sorted { ($0.date, $0.path, $0.band) < ($1.date, $1.path, $1.band) }
         for (a, b) in zip(out, out.dropFirst()) where a.date == b.date {
             throw KubuqiError(.input, "\(b.path)\(b.band > 1 ? ":\(b.band)" : ""): same date \(b.date) as \(a.path)\(a.band > 1 ? ":\(a.band)" : "") "
                 + "(dates from \(b.dateSource) and \(a.dateSource)); stack takes one observation per day (mosaic same-day scenes first, or leave one out)")
         }
         return out
+    }
+
+    /// Scenes (folders or files a sensor preset reads), each dated by its
+    /// name or, failing that, by its first band file's name.
+    static func scenes(_ o: StackOptions, sensor: SensorPreset) throws -> [StackObservation] {
+        var paths: [String] = []
+        for input in o.inputs {
+            if !FileManager.default.fileExists(atPath: input) && input.contains(where: { "*?[".contains($0) }) {
+                let matches = glob(input)
+                guard !matches.isEmpty else { throw KubuqiError.input(input, "the pattern matches no scene") }
+                paths += matches
+            } else if input.hasSuffix(".txt") || input.hasSuffix(".list") {
+                paths += try expand([input])
+            } else {
+                guard FileManager.default.fileExists(atPath: input) else { throw KubuqiError.input(input, "no such scene") }
+                paths.append(input)
+            }
+        }
+        return try paths.map { path in
+            let scene = try sensor.load(path)
+            let index = SpectralIndex.named(o.index.lowercased())!
+            var files = try index.roles.map { try scene.band($0, for: index.name).selection.path }
+            if !o.noMask, let m = scene.mask { files.append(m.selection.path) }
+            var found = DateInText.find((path as NSString).lastPathComponent)
+            if case .failure(.none) = found, let first = files.first { found = DateInText.find((first as NSString).lastPathComponent) }
+            switch found {
+            case .success(let d): return StackObservation(path: path, band: 0, date: d, dateSource: "name", files: files)
+            case .failure(let f): throw KubuqiError.input(path, "cannot tell the scene's date from its name: \(f)")
+            }
+        }
     }
 
     private static func requireBand(_ band: Int, of ds: Dataset) throws {

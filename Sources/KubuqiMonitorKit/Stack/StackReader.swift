@@ -1,0 +1,47 @@
+import KubuqiGDAL
+import KubuqiRaster
+
+/// How one observation's window is read: a band scaled to physical values,
+/// or a scene's bands scaled, masked by its quality band and combined by an
+/// index kernel (as `index --scene` does), into one row of values (NaN for nodata).
+struct StackReader: @unchecked Sendable {
+    /// The band read, or the index's bands in kernel order.
+    var inputs: [PixelInput]
+    /// The scene's quality mask, nil when none.
+    var mask: PixelMask?
+    /// The index kernel for a scene, nil for a plain band.
+    var kernel: SpectralIndex.Kernel?
+
+    /// The first band (its dataset groups the reads by thread).
+    var band: RasterBand { inputs[0].band }
+    /// Every band read.
+    var allBands: [RasterBand] { inputs.map(\.band) + (mask.map { [$0.band] } ?? []) }
+
+    /// Reads window `w` into `row` (at least `w.pixelCount` long).
+    func read(_ w: Window, into row: UnsafeMutableBufferPointer<Float>) throws {
+        let n = w.pixelCount
+        guard let kernel else {
+            try inputs[0].band.read(w, into: row)
+            inputs[0].prepare(row)
+            for p in 0..<n where !row[p].isFinite { row[p] = .nan }
+            return
+        }
+        let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * (inputs.count + (mask == nil ? 0 : 1)))
+        defer { scratch.deallocate() }
+        let parts = (0..<(inputs.count + (mask == nil ? 0 : 1))).map { UnsafeMutableBufferPointer(rebasing: scratch[($0 * n)..<(($0 + 1) * n)]) }
+        for (i, input) in inputs.enumerated() {
+            try input.band.read(w, into: parts[i])
+            input.prepare(parts[i])
+        }
+        if let mask {
+            let q = parts[inputs.count]
+            try mask.band.read(w, into: q)
+            for p in 0..<n where mask.excludes(q[p]) {
+                for i in inputs.indices { parts[i][p] = .nan }
+            }
+        }
+        let out = UnsafeMutableBufferPointer(rebasing: row[0..<n])
+        kernel(inputs.indices.map { UnsafeBufferPointer(parts[$0]) }, inputs.map { _ in nil }, out)
+        for p in 0..<n where !out[p].isFinite { out[p] = .nan }
+    }
+}

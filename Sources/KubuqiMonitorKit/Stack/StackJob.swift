@@ -109,7 +109,8 @@ public enum StackJob {
         return out
     }
 
-    /// A scene's index bands, scaled as its preset says, with its quality mask, as `index --scene` reads them.
+    /// A scene's index bands, scaled as its preset says (reflectance outside the preset's plausible
+    /// range is nodata), with its quality mask, as `index --scene` reads them.
     static func sceneReader(_ ob: StackObservation, sensor: SensorPreset, rasters: InputRasters, _ o: StackOptions,
                             aligned: (RasterBand, Bool) throws -> RasterBand) throws -> StackReader {
         let scene = try sensor.load(ob.path)
@@ -117,7 +118,7 @@ public enum StackJob {
         let inputs = try index.roles.map { role -> PixelInput in
             let sb = try scene.band(role, for: index.name)
             return PixelInput(band: try aligned(try rasters.band(sb.selection), false), scale: sb.scale, offset: sb.offset,
-                              nodata: sb.nodata.map { Optional($0) } ?? nil, validMaximum: sb.validMaximum)
+                              nodata: sb.nodata.map { Optional($0) } ?? nil, validMaximum: sb.validMaximum, validRange: sb.plausible)
         }
         let mask = try (o.noMask ? nil : scene.mask).map { PixelMask(band: try aligned(try rasters.band($0.selection), true), rule: $0.rule) }
         return StackReader(inputs: inputs, mask: mask, kernel: index.kernel)

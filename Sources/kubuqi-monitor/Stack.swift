@@ -14,7 +14,8 @@ extension KubuqiMonitor {
             Inputs: a time-series raster whose band descriptions carry dates (X2000.02.18, 2000-02-18), \
             single-date files (folders, lists of paths in a .txt, globs) dated by their names (MODIS A2000049, \
             Landsat and Sentinel-2 product names, YYYY-MM-DD) or by a CSV (--dates), or scenes with --sensor \
-            (the index computed per scene as index --scene does); all on one grid, or warped onto --grid FILE. \
+            (the index computed per scene as index --scene does), or local STAC ItemCollections and Catalogs \
+            (.json; items dated by properties.datetime, --asset KEY); all on one grid, or warped onto --grid FILE. \
             Two observations on one day are refused. Writes OUT.tif (one band per period, described by the \
             year or the period), OUT.count.tif (valid observations per pixel and period) and OUT.json (the \
             files, dates and SHA-256 of every period, the rule and the share of pixels that met it).
@@ -51,6 +52,8 @@ extension KubuqiMonitor {
         var minObs = 1
         @Option(name: .customLong("min-coverage"), help: ArgumentHelp("Smallest share (0-1) of the period the observations must span.", valueName: "SHARE"))
         var minCoverage = 0.9
+        @Option(help: ArgumentHelp("The asset read from the items of a STAC ItemCollection/Catalog JSON input (default: an item's only asset).", valueName: "KEY"))
+        var asset: String?
         @Option(help: ArgumentHelp("Inputs are scenes of this sensor (\(SensorPreset.allCases.map(\.rawValue).joined(separator: ", "))): --index is computed per scene with its scaling and quality mask.", valueName: "NAME"))
         var sensor: String?
         @Option(help: ArgumentHelp("The index computed per scene with --sensor (default ndvi).", valueName: "NAME"))
@@ -123,6 +126,7 @@ extension KubuqiMonitor {
                                 offset: offset, encoding: spec.encoding, creationOptions: spec.creationOptions, quiet: global.quiet)
             options.smoothing = smooth
             options.gridFile = grid
+            options.asset = asset
             if let sensor {
                 options.sensor = try SensorPreset(name: sensor)
                 guard SpectralIndex.named(index.lowercased()) != nil else {

@@ -85,6 +85,45 @@ final class StackCommandTests: CLITestCase {
         try assertFails([tmp.path, "--grid", files[0], "-o", tmp.file("o.tif")], code: 3, mentions: [nowhere, "cannot be warped onto the grid of"])
     }
 
+    /// A local STAC ItemCollection and a Catalog of item files give the stack
+    /// of the same files read from a folder; remote assets without a local
+    /// copy and items with several assets but no --asset are refused.
+    func testSTACCollections() throws {
+        let files = try monthly(2001...2001)
+        func item(_ f: String, href: String, extra: [String: Any] = [:]) -> [String: Any] {
+            let day = String((f as NSString).lastPathComponent.dropFirst(5).prefix(10))
+            var assets: [String: Any] = ["ndvi": ["href": href, "type": "image/tiff; application=geotiff"]]
+            for (k, v) in extra { assets[k] = v }
+            return ["type": "Feature", "stac_version": "1.0.0", "id": "item-\(day)", "properties": ["datetime": "\(day)T03:04:05Z"], "assets": assets]
+        }
+        let collection = tmp.file("items.json")
+        try JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": files.map { item($0, href: ($0 as NSString).lastPathComponent) }])
+            .write(to: URL(fileURLWithPath: collection))
+        try FileManager.default.createDirectory(atPath: tmp.file("catalog"), withIntermediateDirectories: false)
+        var links: [[String: Any]] = [["rel": "self", "href": "catalog.json"]]
+        for f in files {
+            let name = "item-\((f as NSString).lastPathComponent).json"
+            try JSONSerialization.data(withJSONObject: item(f, href: "../" + (f as NSString).lastPathComponent)).write(to: URL(fileURLWithPath: tmp.file("catalog/" + name)))
+            links.append(["rel": "item", "href": "./" + name])
+        }
+        try JSONSerialization.data(withJSONObject: ["type": "Catalog", "stac_version": "1.0.0", "id": "c", "description": "d", "links": links])
+            .write(to: URL(fileURLWithPath: tmp.file("catalog/catalog.json")))
+        let out = try TemporaryFolder()
+        for (name, input) in [("folder", tmp.path), ("items", collection), ("catalog", tmp.file("catalog/catalog.json"))] {
+            let r = try CLIRunner.run(["stack", input, "--reducer", "median", "-o", out.file(name + ".tif"), "-q"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let folder = try Data(contentsOf: URL(fileURLWithPath: out.file("folder.tif")))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out.file("items.tif"))), folder)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out.file("catalog.tif"))), folder)
+        let remote = tmp.file("remote.json")
+        try JSONSerialization.data(withJSONObject: item(files[0], href: "https://example.org/nowhere/ndvi_1999-01-01.tif")).write(to: URL(fileURLWithPath: remote))
+        try assertFails([remote, "-o", tmp.file("o.tif")], code: 3, mentions: [remote, "remote", "download it first"])
+        let two = tmp.file("two.json")
+        try JSONSerialization.data(withJSONObject: item(files[0], href: "x.tif", extra: ["qa": ["href": "qa.tif"]])).write(to: URL(fileURLWithPath: two))
+        try assertFails([two, "-o", tmp.file("o.tif")], code: 3, mentions: [two, "2 assets", "--asset KEY"])
+    }
+
     func testEmptyPeriods() throws {
         _ = try monthly(2001...2001)
         _ = try monthly(2003...2003)

@@ -39,6 +39,8 @@ public struct StackOptions: Sendable {
     public var gridFile: String? = nil
     /// The warper's resampling; nil: bilinear when refining, average when coarsening.
     public var resampling: Resampling? = nil
+    /// The asset read from STAC items (nil: the item's only asset).
+    public var asset: String? = nil
     /// Inputs are scenes of this sensor: `index` is computed per scene with its scaling and quality mask.
     public var sensor: SensorPreset? = nil
     /// The index computed per scene (with `sensor`).

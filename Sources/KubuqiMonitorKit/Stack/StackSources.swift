@@ -23,9 +23,10 @@ public enum StackSources {
         // A folder holding the stack itself (a yearly run into the scenes' folder) does not read it as a scene.
         let own = Set([StackJob.outputPaths(o.output).stack, StackJob.outputPaths(o.output).counts].map(AtomicOutput.resolved))
         if let sensor = o.sensor { return try refuseSameDay(scenes(o, sensor: sensor).filter { !own.contains(AtomicOutput.resolved($0.path)) }) }
-        let files = try expand(o.inputs).filter { !own.contains(AtomicOutput.resolved($0)) }
+        let stac = o.inputs.filter { $0.lowercased().hasSuffix(".json") }
+        var out: [StackObservation] = try stac.flatMap { try StackSTAC.observations($0, asset: o.asset) }
+        let files = try expand(o.inputs.filter { !$0.lowercased().hasSuffix(".json") }).filter { !own.contains(AtomicOutput.resolved($0)) }
         let csvDates = try o.datesCSV.map { try datesFromCSV($0, columns: o.csvColumns, files: files) }
-        var out: [StackObservation] = []
         for file in files {
             let ds = try rasters.dataset(file)
             if let (date, row) = csvDates?[file] {

@@ -26,6 +26,9 @@ public enum StackJob {
         try o.validate()
         let rasters = InputRasters()
         let observations = try StackSources.collect(o, rasters: rasters)
+        guard !observations.isEmpty else {
+            throw KubuqiError.input(o.inputs[0], "no observation to stack (the inputs hold only the stack's own outputs)")
+        }
         var plan = StackPlan(observations: observations, scheme: o.scheme, minimumObservations: o.minimumObservations,
                              minimumCoverage: o.minimumCoverage)
         let inputs = try pixelInputs(observations, rasters: rasters, o)

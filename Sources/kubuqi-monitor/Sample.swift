@@ -103,10 +103,14 @@ extension KubuqiMonitor {
             and each class's area with its 95 % confidence interval.
 
             Outputs in OUTDIR: assessment.json, accuracy.csv, error-matrix-counts.csv, \
-            error-matrix-proportions.csv, assessment.html.
+            error-matrix-proportions.csv, assessment.html; with --report, report.html: the map's \
+            report with the assessment as its last section.
 
-            Example:
-              kubuqi-monitor assess --design sample/design.json --points labelled.csv -o accuracy/
+            Examples:
+              kubuqi-monitor assess --design sample/design.json \\
+                --points labelled.csv -o accuracy/
+              kubuqi-monitor assess --design sample/design.json --points labelled.csv \\
+                --report ldn/report.html -o accuracy/
             """)
 
         @Option(help: ArgumentHelp("The design written by 'sample'.", valueName: "design.json"))
@@ -115,6 +119,8 @@ extension KubuqiMonitor {
         var points: String
         @Option(help: ArgumentHelp("The column with the reference class.", valueName: "NAME"))
         var referenceField: String = "reference"
+        @Option(help: ArgumentHelp("The map's HTML report (e.g. ldn's report.html): written again as OUTDIR/report.html with the assessment as a section; the original is not touched.", valueName: "FILE"))
+        var report: String?
         @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The output folder (created if its parent exists).", valueName: "OUTDIR"))
         var output: String
         @OptionGroup var global: GlobalOptions
@@ -123,6 +129,7 @@ extension KubuqiMonitor {
             try global.apply()
             var o = AssessOptions(design: design, points: points, outputFolder: output)
             o.referenceField = referenceField
+            o.mapReport = report
             o.quiet = global.quiet
             let r = try AssessJob.run(o)
             let e = r.estimate
@@ -135,7 +142,8 @@ extension KubuqiMonitor {
                 let name = s.name.map { " \($0)" } ?? ""
                 print("  class \(s.code)\(name): mapped \(String(format: "%.4f", s.areaKm2)) km2, estimated \(ci(e.area[i], "%.4f")) km2")
             }
-            print("Outputs in \(output): assessment.json, accuracy.csv, error-matrix-counts.csv, error-matrix-proportions.csv, assessment.html")
+            print("Outputs in \(output): assessment.json, accuracy.csv, error-matrix-counts.csv, error-matrix-proportions.csv, assessment.html"
+                  + (report == nil ? "" : ", report.html (the map's report with the assessment)"))
         }
     }
 }

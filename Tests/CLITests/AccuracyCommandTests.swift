@@ -102,7 +102,18 @@ final class AccuracyCommandTests: CLITestCase {
             labelled += (r.dropLast() + [String(Self.truthClass(degradation: degradation[i], restoration: restoration[i]))]).joined(separator: ",") + "\n"
         }
         try labelled.write(toFile: tmp.file("labelled.csv"), atomically: true, encoding: .utf8)
-        let summary = try run(["assess", "--design", tmp.file("sample/design.json"), "--points", tmp.file("labelled.csv"), "-o", tmp.file("acc")]).stdout
+        let mapReport = tmp.file("ldn/report.html")
+        let before = try Data(contentsOf: URL(fileURLWithPath: mapReport))
+        let summary = try run(["assess", "--design", tmp.file("sample/design.json"), "--points", tmp.file("labelled.csv"),
+                               "--report", mapReport, "-o", tmp.file("acc")]).stdout
+        // The map's report again, with the assessment as its last section; the original untouched.
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: mapReport)), before)
+        let combined = try String(contentsOfFile: tmp.file("acc/report.html"), encoding: .utf8)
+        let original = String(decoding: before, as: UTF8.self)
+        let end = try XCTUnwrap(original.range(of: "</body>", options: .backwards))
+        XCTAssertTrue(combined.hasPrefix(String(original[..<end.lowerBound])))
+        XCTAssertTrue(combined.hasSuffix(String(original[end.lowerBound...])))
+        XCTAssertTrue(combined.contains("<section id=\"accuracy-assessment\">"))
         XCTAssertTrue(summary.contains("\(rows.count) of \(rows.count) points used."), summary)
 
         // The planted areas (over the map's valid pixels) lie in the 95 % intervals.

@@ -75,11 +75,20 @@ enum AccuracyReport {
     }
 
     /// Writes every output into `folder` (the staging folder; messages name `finalFolder`).
-    static func write(_ r: AssessJob.Result, pointsPath: String, designPath: String, to folder: OutputFolder, finalFolder: String) throws {
+    /// With `mapReport` (the map's own HTML report, already read), also `report.html`: that
+    /// report with the assessment as a section before its end (the original is not touched).
+    static func write(_ r: AssessJob.Result, pointsPath: String, designPath: String, mapReport: String?, to folder: OutputFolder, finalFolder: String) throws {
         let doc = document(r, pointsPath: pointsPath, designPath: designPath)
         try atomicWrite(try ReportJSON.encode(doc), to: folder.file("assessment.json"))
         try writeTables(doc, folder: folder)
         try atomicWrite(Data(html(doc).utf8), to: folder.file("assessment.html"))
+        if let mapReport { try atomicWrite(Data(insert(section(doc, heading: "h2"), into: mapReport).utf8), to: folder.file("report.html")) }
+    }
+
+    /// `page` with `section` before its closing `</body>` (at its end when it has none).
+    static func insert(_ section: String, into page: String) -> String {
+        guard let end = page.range(of: "</body>", options: [.caseInsensitive, .backwards]) else { return page + section }
+        return String(page[..<end.lowerBound]) + section + String(page[end.lowerBound...])
     }
 
     /// The three CSV tables, through ``CSVTable`` (RFC 4180, CRLF), the one CSV writer of the tool.
@@ -107,10 +116,26 @@ enum AccuracyReport {
 
     /// A self-contained HTML page.
     static func html(_ doc: Document) -> String {
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>Accuracy assessment of \(escape(doc.map))</title>
+        <style>body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}
+        td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f3f3f3}small{color:#666}</style></head><body>
+        \(section(doc, heading: "h1"))
+        </body></html>
+
+        """
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// The assessment as one `<section>`, its title at `heading` level (h1 alone, h2 in a report).
+    static func section(_ doc: Document, heading: String) -> String {
+        let sub = heading == "h1" ? "h2" : "h3"
+        let esc = escape
         func pct(_ f: Figure?) -> String {
             guard let f else { return "–" }
             let v = String(format: "%.1f %%", f.value * 100)
@@ -135,24 +160,21 @@ enum AccuracyReport {
         let excluded = doc.excluded.isEmpty ? "<p>Every point was used.</p>" :
             "<ul>" + doc.excluded.map { "<li>\($0.points) left out: \(esc($0.reason)) (e.g. id \($0.exampleIDs.map(esc).joined(separator: ", ")))</li>" }.joined() + "</ul>"
         return """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>Accuracy assessment of \(esc(doc.map))</title>
-        <style>body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}
-        td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f3f3f3}small{color:#666}</style></head><body>
-        <h1>Accuracy assessment and area estimates</h1>
+        <section id="accuracy-assessment">
+        <\(heading)>Accuracy assessment and area estimates</\(heading)>
         <p>Map: <code>\(esc(doc.map))</code>. Design: <code>\(esc(doc.design))</code>. Labelled points: <code>\(esc(doc.points))</code>
         (\(doc.pointsRead) read, \(doc.pointsUsed) used).</p>
         \(excluded)
         \(doc.notes.isEmpty ? "" : "<ul>" + doc.notes.map { "<li>Note: \(esc($0))</li>" }.joined() + "</ul>")
         <p><b>Overall accuracy: \(pct(doc.overallAccuracy))</b> (95 % confidence interval).</p>
-        <h2>Per class</h2>
+        <\(sub)>Per class</\(sub)>
         <table><tr><th>class</th><th>mapped km²</th><th>points</th><th>user's accuracy</th><th>producer's accuracy</th><th>estimated km² (95 % CI)</th></tr>
         \(rows)</table>
-        <h2>Error matrix</h2>
+        <\(sub)>Error matrix</\(sub)>
         <p>Sample counts, with the estimated proportion of area in brackets.</p>
         <table>\(matrix)</table>
         <p><small>\(esc(doc.method)) \(esc(doc.software)).</small></p>
-        </body></html>
+        </section>
 
         """
     }

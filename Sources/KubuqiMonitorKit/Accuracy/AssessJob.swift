@@ -30,10 +30,14 @@ public enum AssessJob {
         let sample = try LabelledSample.read(o.points, design: design, referenceField: o.referenceField)
         let result = try estimate(design, sample: sample, points: o.points)
         for note in result.notes { Diagnostics.note(note) }
+        let mapReport = try o.mapReport.map { path -> String in
+            guard let text = String(data: try InputFile.read(path), encoding: .utf8) else { throw KubuqiError.input(path, "is not UTF-8 text (an HTML report was expected)") }
+            return text
+        }
         let folder = try OutputFolder(o.outputFolder)
         try folder.runStaged { _, stage in
-            try AccuracyReport.write(result, pointsPath: o.points, designPath: o.design, to: stage, finalFolder: o.outputFolder)
-            return ((), [o.design, o.points])
+            try AccuracyReport.write(result, pointsPath: o.points, designPath: o.design, mapReport: mapReport, to: stage, finalFolder: o.outputFolder)
+            return ((), [o.design, o.points] + (o.mapReport.map { [$0] } ?? []))
         }
         return result
     }

@@ -8,6 +8,9 @@ public struct AssessOptions: Sendable {
     public var outputFolder: String
     /// The column holding the reference class.
     public var referenceField = "reference"
+    /// The map's HTML report (e.g. `ldn`'s report.html): written again as `report.html` in the
+    /// output folder with the assessment as a section. The original is not touched.
+    public var mapReport: String?
     /// No progress output.
     public var quiet = false
 

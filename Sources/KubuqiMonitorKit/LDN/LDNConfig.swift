@@ -17,7 +17,7 @@ public struct LDNConfig: Sendable {
     /// Annual productivity (nil when only an external LPD raster is used).
     public var productivity: Productivity?
     /// Multiplier applied to stored productivity values; nil to use the bands' declared scale (else 1).
-    public var productivityScale: Float?
+    public var productivityScale: Double?
     /// Trajectory: slopes smaller than this (productivity units per year) are "no trend" whatever
     /// their significance (0: significance alone, as the GPG).
     public var minimumSlope: Double = 0
@@ -82,7 +82,8 @@ public struct LDNConfig: Sendable {
         } else if let files = try p.pathsByYear("files") {
             productivity = .files(files)
         }
-        let scale = try p.positiveFloat("scale")
+        let scale = try p.number("scale")
+        if let s = scale, !(s > 0 && s.isFinite) { throw p.error("scale", "must be greater than 0, got \(s)") }
         let lpd = try p.path("lpd")
         let eco = try p.path("ecological_units")
         let minimumSlope = try p.number("minimum_slope") ?? 0

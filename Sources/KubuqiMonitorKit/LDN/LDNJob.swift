@@ -152,10 +152,27 @@ public enum LDNJob {
                 if let m = missing.first {
                     throw KubuqiError.input(c.file, "the \(p.name) period \(p.years.lowerBound)-\(p.years.upperBound) needs productivity for \(m), which the inputs lack (have \(inputs.productivity.first.map { String($0.year) } ?? "none")-\(inputs.productivity.last.map { String($0.year) } ?? "none"))")
                 }
-                if p.years.count < 3 { throw KubuqiError.input(c.file, "the \(p.name) period has \(p.years.count) years; trends need at least 3") }
+                try checkComputable(p, config: c)
             }
         }
         return periods
+    }
+
+    /// Refuses a period for which a sub-indicator cannot be computed: a trend
+    /// needs `TrendBatch`'s 3 years; state compares the last 3 years with at
+    /// least `minimumBaselineYears` (3) earlier ones (the baseline's own, for
+    /// the baseline period), so a baseline needs 6 years.
+    static func checkComputable(_ p: LDNPeriod, config c: LDNConfig) throws {
+        let span = "\(p.years.lowerBound)-\(p.years.upperBound)"
+        let trendYears = 3, recent = 3, baselineYears = LDNPeriodRun.state.minimumBaselineYears
+        if p.years.count < trendYears {
+            throw KubuqiError.input(c.file, "the \(p.name) period \(span) has \(p.years.count) years: the productivity trajectory needs at least \(trendYears)")
+        }
+        let earlier = p.isBaseline ? p.years.count - min(recent, p.years.count) : c.baseline.count
+        if earlier < baselineYears {
+            let which = p.isBaseline ? "the \(earlier) before them" : "the \(earlier) baseline years"
+            throw KubuqiError.input(c.file, "the \(p.name) period \(span) has \(p.years.count) years: productivity state compares the last \(min(recent, p.years.count)) with \(which) and needs at least \(baselineYears) of those; give the baseline at least \(recent + baselineYears) years")
+        }
     }
 
     /// Scans the land-cover maps (or one window of them, for a tile) for codes the legend does not map;

@@ -77,16 +77,38 @@ struct LDNPeriodRun {
         var count = 0
     }
 
+    /// Integer productivity (Byte, Int8, UInt16, Int16 bands, exact in Float) with one decimal scaling
+    /// for every band is compared in exact fractions; anything else in Double.
+    static func productivityValues(_ inputs: LDNJob.Inputs) -> ProductivityValues {
+        let bands = inputs.productivity.flatMap(\.bands)
+        guard !bands.isEmpty, bands.allSatisfy({ [.byte, .int8, .uint16, .int16].contains($0.dataType) }) else { return .floating }
+        let scalings = bands.map { band -> [Double] in
+            if let s = inputs.config.productivityScale { return [s, 0] }
+            let d = band.declaredScaling
+            return [d?.scale ?? 1, d?.offset ?? 0]
+        }
+        guard let first = scalings.first, scalings.allSatisfy({ $0 == first }) else { return .floating }
+        return ProductivityValues.integer(scale: first[0], offset: first[1]) ?? .floating
+    }
+
+    /// The Float scale and offset PixelInput would apply, for the annual statistics of stored integers.
+    static func physicalScaling(_ values: ProductivityValues) -> (Float, Float)? {
+        guard case .integer(let s, let o) = values else { return nil }
+        return (Float(s.doubleValue), Float(o.doubleValue))
+    }
+
     func run() throws -> LDNPeriodResult {
         let c = inputs.config
         var pixelInputs: [PixelInput] = []
         var slots = Slots()
         func add(_ input: PixelInput) -> Int { pixelInputs.append(input); return pixelInputs.count - 1 }
         let needed = (Array(period.years) + (period.isBaseline ? [] : Array(c.baseline))).sorted()
+        let values = Self.productivityValues(inputs)
         if inputs.lpd == nil {
             for (year, bands) in inputs.productivity where needed.contains(year) {
                 slots.productivity[year] = bands.map { band in
-                    add(c.productivityScale.map { PixelInput(band: band, scale: $0) } ?? PixelInput.declared(band))
+                    if case .integer = values { return add(PixelInput(band: band)) }   // stored integers, scaled in exact arithmetic
+                    return add(c.productivityScale.map { PixelInput(band: band, scale: Float($0)) } ?? PixelInput.declared(band))
                 }
             }
         }
@@ -118,25 +140,26 @@ struct LDNPeriodRun {
         if let surveyed {
             survey = surveyed.performance
             annualFigures = surveyed.annual
-            if let s = survey { performance = ProductivityPerformance(accumulator: s) }
+            if let s = survey { performance = ProductivityPerformance(accumulator: s, values: values) }
         } else if inputs.lpd == nil {
             let surveyor = PerformanceSurvey()
-            let s = slots
-            _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: [nil, nil], kernel: { ins, outs, _, _ in
+            let s = slots, integer = values != .floating, physical = Self.physicalScaling(values)
+            _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: [nil], kernel: { ins, outs, _, _ in
                 let n = outs[0].count
                 let stack = geometry.pack(ins, slots: s, count: n)
                 defer { stack.deallocate() }
-                annual.add(stack: UnsafeBufferPointer(stack), pixelCount: n)
-                ProductivityPerformance.meanProductivity(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
-                                                         layers: geometry.periodLayers, into: outs[0])
-                let lc = Int16Scratch(n)
-                defer { lc.free() }
-                var unknown = UnknownCodeCounter()
-                legend.reclassify(ins[s.lcEnd], nodata: nil, into: lc.buffer, unknown: &unknown)
-                lc.store(into: outs[1])
-            }, region: region, observer: surveyor, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
+                annual.add(stack: UnsafeBufferPointer(stack), pixelCount: n, physical: physical)
+                let means = PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.periodLayers, integer: integer)
+                defer { means.free() }
+                let units = LandUnits(ins, slots: s, legend: legend, count: n)
+                defer { units.free() }
+                var part = PerformanceAccumulator()
+                part.add(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
+                         ecologicalUnit: units.ecological.map { UnsafeBufferPointer($0.buffer) })
+                surveyor.add(part)
+            }, region: region, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
             survey = surveyor.merged()
-            performance = ProductivityPerformance(accumulator: survey!)
+            performance = ProductivityPerformance(accumulator: survey!, values: values)
             annualFigures = annual.merged()
         }
         if surveyOnly {
@@ -158,7 +181,7 @@ struct LDNPeriodRun {
         try SafeFiles.makeFolders(period.name, under: output.path)
         specs += [nil, nil]   // land-cover classes at start and end (for the tables)
         specs += inputs.zones.map { _ in nil }   // zone ids, one output per zone layer
-        let s = slots, perf = performance, p = period, externalLPD = inputs.lpd != nil
+        let s = slots, perf = performance, p = period, externalLPD = inputs.lpd != nil, integer = values != .floating
         let climate = c.climate, matrix = c.transitions
         let trajectoryClasses = TrajectoryClass(minimumAbsoluteSlope: c.minimumSlope)
         let socYears = Double(period.landCoverEnd - period.landCoverStart)
@@ -180,23 +203,29 @@ struct LDNPeriodRun {
                 let stack = geometry.pack(ins, slots: s, count: n)
                 defer { stack.deallocate() }
                 let slope = UnsafeMutableBufferPointer<Float>.allocate(capacity: n), z = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                let mean = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                defer { slope.deallocate(); z.deallocate(); mean.deallocate() }
+                defer { slope.deallocate(); z.deallocate() }
                 let periodStack = UnsafeBufferPointer(rebasing: stack[(geometry.periodLayers.lowerBound * n)..<(geometry.periodLayers.upperBound * n)])
-                TrendBatch(years: Array(geometry.years[geometry.periodLayers])).run(stack: periodStack, pixelCount: n, pixels: 0..<n, slope: slope, z: z)
+                let periodYears = Array(geometry.years[geometry.periodLayers])
+                TrendBatch(years: periodYears).run(stack: periodStack, pixelCount: n, pixels: 0..<n, slope: slope, z: z)
                 trajectoryClasses.classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z), into: scratch[.trajectory]!.buffer)
+                let state = scratch[.state]!.buffer
+                LDNPeriodRun.state.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
+                                       baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
+                if case .integer(let scale, _) = values {
+                    ExactProductivity.trajectory(stack: periodStack, pixelCount: n, years: periodYears, z: UnsafeBufferPointer(z),
+                                                 classifier: trajectoryClasses, scale: scale, classes: scratch[.trajectory]!.buffer)
+                    ExactProductivity.state(stack: UnsafeBufferPointer(stack), pixelCount: n, baselineLayers: geometry.baselineLayers,
+                                            recentLayers: geometry.recentLayers, metric: LDNPeriodRun.state, scale: scale, status: state)
+                }
                 let trajectoryStatus = Int16Scratch(n)
                 defer { trajectoryStatus.free() }
                 TrajectoryClass.status(ofClasses: UnsafeBufferPointer(scratch[.trajectory]!.buffer), into: trajectoryStatus.buffer)
-                LDNPeriodRun.state.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
-                                                  baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers,
-                                                  status: scratch[.state]!.buffer)
-                ProductivityPerformance.meanProductivity(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
-                                                         layers: geometry.periodLayers, into: mean)
-                let eco = s.eco.map { Int32Scratch(ins[$0]) }
-                defer { eco?.free() }
-                perf.run(mean: UnsafeBufferPointer(mean), landCover: UnsafeBufferPointer(lcEnd.buffer),
-                         ecologicalUnit: eco.map { UnsafeBufferPointer($0.buffer) }, status: scratch[.performance]!.buffer)
+                let means = PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.periodLayers, integer: integer)
+                defer { means.free() }
+                let units = LandUnits(ins, slots: s, legend: legend, count: n)
+                defer { units.free() }
+                perf.run(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
+                         ecologicalUnit: units.ecological.map { UnsafeBufferPointer($0.buffer) }, status: scratch[.performance]!.buffer)
                 LPDCombination.trendsEarth.lpdClass(trajectory: UnsafeBufferPointer(trajectoryStatus.buffer),
                                                     state: UnsafeBufferPointer(scratch[.state]!.buffer),
                                                     performance: UnsafeBufferPointer(scratch[.performance]!.buffer),
@@ -297,23 +326,46 @@ final class AnnualStatistics: @unchecked Sendable {
     private let years: [Int]
     private var stats: [ExactStatistics]
     init(years: [Int]) { self.years = years; stats = Array(repeating: ExactStatistics(), count: years.count) }
-    func add(stack: UnsafeBufferPointer<Float>, pixelCount n: Int) {
+    /// Adds a chunk's layers; `physical` (scale, offset) turns stored integers into productivity first.
+    func add(stack: UnsafeBufferPointer<Float>, pixelCount n: Int, physical: (Float, Float)? = nil) {
         var local = Array(repeating: ExactStatistics(), count: years.count)
-        for k in years.indices { local[k].add(UnsafeBufferPointer(rebasing: stack[(k * n)..<((k + 1) * n)])) }
+        let converted = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, n))
+        defer { converted.deallocate() }
+        for k in years.indices {
+            let layer = UnsafeBufferPointer(rebasing: stack[(k * n)..<((k + 1) * n)])
+            guard let (a, b) = physical else { local[k].add(layer); continue }
+            for i in 0..<n { converted[i] = layer[i] * a + b }
+            local[k].add(UnsafeBufferPointer(rebasing: converted[0..<n]))
+        }
         lock.withLock { for k in years.indices { stats[k].merge(local[k]) } }
     }
     func merged() -> [Int: ExactStatistics] { lock.withLock { Dictionary(uniqueKeysWithValues: zip(years, stats)) } }
 }
 
-/// Pass 1 observer: mean productivity (results[0]) by land cover class (results[1]).
-final class PerformanceSurvey: ChunkObserver, @unchecked Sendable {
-    private let parts = PerChunk(PerformanceAccumulator())
-    func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
-        let lc = Int16Scratch(from: results[1])
-        defer { lc.free() }
-        parts.update(chunk) { $0.add(mean: results[0], landCover: UnsafeBufferPointer(lc.buffer)) }
+/// Pass 1: the chunks' performance accumulators, merged under a lock (adding counts: the order does not matter).
+final class PerformanceSurvey: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total = PerformanceAccumulator()
+    func add(_ part: PerformanceAccumulator) { lock.withLock { total.merge(part) } }
+    func merged() -> PerformanceAccumulator { lock.withLock { total } }
+}
+
+/// A chunk's land units for performance: the end land cover's UNCCD class
+/// and, with ecological units, their codes; a pixel whose ecological unit is
+/// nodata has no land unit (its land cover is set to nodata).
+final class LandUnits {
+    let landCover: Int16Scratch
+    let ecological: Int32Scratch?
+    init(_ ins: [UnsafeBufferPointer<Float>], slots s: LDNPeriodRun.Slots, legend: LandCoverLegend, count n: Int) {
+        landCover = Int16Scratch(n)
+        var unknown = UnknownCodeCounter()
+        legend.reclassify(ins[s.lcEnd], nodata: nil, into: landCover.buffer, unknown: &unknown)
+        ecological = s.eco.map { Int32Scratch(ins[$0]) }
+        if let e = s.eco {
+            for i in 0..<n where !ins[e][i].isFinite { landCover.buffer[i] = DegradationStatus.nodata }
+        }
     }
-    func merged() -> PerformanceAccumulator { parts.values.reduce(into: PerformanceAccumulator()) { $0.merge($1) } }
+    func free() { landCover.free(); ecological?.free() }
 }
 
 /// Pass 2 observer: area tables of every layer (over the whole area and, with

@@ -130,7 +130,7 @@ struct LDNPeriodRun {
             : (years.firstIndex(of: c.baseline.lowerBound) ?? 0)..<((years.firstIndex(of: c.baseline.lowerBound) ?? 0) + c.baseline.count)
         let geometry = StackGeometry(years: years.map(Double.init), periodLayers: periodLayers, recentLayers: recent,
                                      baselineLayers: baselineLayers)
-        let legend = c.legend, rowAreas = inputs.grid.pixelAreas(rows: 0..<inputs.grid.height).map { $0 / 1e6 }
+        let legend = c.legend, areas = GridAreas(grid: inputs.grid)
 
         // Pass 1: 90th percentile of mean productivity per land unit.
         var performance = ProductivityPerformance(maxima: [:])
@@ -186,7 +186,7 @@ struct LDNPeriodRun {
         let trajectoryClasses = TrajectoryClass(minimumAbsoluteSlope: c.minimumSlope)
         let socYears = Double(period.landCoverEnd - period.landCoverStart)
         let layerIndex = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
-        let tally = LDNTally(layers: layers, rowAreas: rowAreas, zoneLayers: inputs.zones.count)
+        let tally = LDNTally(layers: layers, areas: areas, zoneLayers: inputs.zones.count)
         _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: specs, kernel: { ins, outs, _, _ in
             let n = outs[0].count
             var scratch: [LDNPeriod.Layer: Int16Scratch] = [:]
@@ -373,24 +373,36 @@ final class LandUnits {
 /// 0 = none), and the land-cover transition table.
 final class LDNTally: ChunkObserver, @unchecked Sendable {
     let layers: [LDNPeriod.Layer]
-    let rowAreas: [Double]
+    let gridAreas: GridAreas
     let zoneLayers: Int
     private let tables: PerChunk<[AreaTable]>
     private let zoneTables: PerChunk<[AreaTable]>
     private let transitions = PerChunk(TransitionTable())
 
-    init(layers: [LDNPeriod.Layer], rowAreas: [Double], zoneLayers: Int = 0) {
+    init(layers: [LDNPeriod.Layer], areas: GridAreas, zoneLayers: Int = 0) {
         self.layers = layers
-        self.rowAreas = rowAreas
+        gridAreas = areas
         self.zoneLayers = zoneLayers
         tables = PerChunk(Array(repeating: AreaTable(), count: layers.count))
         zoneTables = PerChunk(Array(repeating: AreaTable(), count: layers.count))
     }
 
     func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
+        observe(chunk: chunk, firstRow: firstRow, firstColumn: 0, width: width, results: results)
+    }
+
+    func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
         let rows = results[0].count / width
-        let areas = rowAreas[firstRow..<(firstRow + rows)].map { $0 }
         let n = results[0].count
+        // Each pixel's true area in km2 (docs/ldn-method.md §5).
+        var areas = [Double](repeating: 0, count: n)
+        areas.withUnsafeMutableBufferPointer { a in
+            for r in 0..<rows {
+                gridAreas.areas(row: firstRow + r, columns: firstColumn..<(firstColumn + width),
+                                into: UnsafeMutableBufferPointer(rebasing: a[(r * width)..<((r + 1) * width)]))
+            }
+            for i in 0..<a.count { a[i] /= 1e6 }
+        }
         // Zone ids per zone layer, and a layer of 0 where no zone holds the pixel ("outside every zone");
         // -1 marks pixels a layer does not count (skipped as zone nodata).
         var zoneIDs: [UnsafeMutableBufferPointer<Int32>] = []
@@ -410,12 +422,12 @@ final class LDNTally: ChunkObserver, @unchecked Sendable {
             zoneIDs.append(outside)
         }
         defer { zoneIDs.forEach { $0.deallocate() } }
-        areas.withUnsafeBufferPointer { rowArea in
+        areas.withUnsafeBufferPointer { pixelArea in
             tables.update(chunk) { t in
                 for k in 0..<layers.count {
                     let codes = Int16Scratch(from: results[k])
                     defer { codes.free() }
-                    t[k].add(classes: UnsafeBufferPointer(codes.buffer), width: width, rowAreaKm2: rowArea)
+                    t[k].add(classes: UnsafeBufferPointer(codes.buffer), pixelAreaKm2: pixelArea)
                 }
             }
             if !zoneIDs.isEmpty {
@@ -425,14 +437,14 @@ final class LDNTally: ChunkObserver, @unchecked Sendable {
                         defer { codes.free() }
                         for ids in zoneIDs {
                             t[k].add(classes: UnsafeBufferPointer(codes.buffer), zones: UnsafeBufferPointer(ids), zoneNodata: -1,
-                                     width: width, rowAreaKm2: rowArea)
+                                     pixelAreaKm2: pixelArea)
                         }
                     }
                 }
             }
             let start = Int16Scratch(from: results[layers.count]), end = Int16Scratch(from: results[layers.count + 1])
             defer { start.free(); end.free() }
-            transitions.update(chunk) { $0.add(initial: UnsafeBufferPointer(start.buffer), final: UnsafeBufferPointer(end.buffer), width: width, rowAreaKm2: rowArea) }
+            transitions.update(chunk) { $0.add(initial: UnsafeBufferPointer(start.buffer), final: UnsafeBufferPointer(end.buffer), pixelAreaKm2: pixelArea) }
         }
     }
 

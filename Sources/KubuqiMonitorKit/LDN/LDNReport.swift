@@ -101,7 +101,7 @@ public struct LDNReport: Sendable {
         let valid = byClass.filter { $0.key != DegradationStatus.nodata }.values.reduce(0.0) { $0 + $1.1 }
         return names.keys.sorted().map { code in
             let (n, km2) = byClass[code] ?? (0, 0)
-            return ClassArea(code: Int(code), name: names[code]!, pixels: n, km2: Self.round(km2, 6),
+            return ClassArea(code: Int(code), name: names[code]!, pixels: n, km2: Self.round(km2, 9),
                              percent: code == DegradationStatus.nodata || valid == 0 ? nil : Self.round(100 * km2 / valid, 4))
         }
     }
@@ -131,7 +131,7 @@ public struct LDNReport: Sendable {
             var sub: [String: [ClassArea]] = [:]
             for (layer, name) in Self.subIndicators { if let t = p.areas[layer] { sub[name] = classAreas(t, names: Self.statusNames) } }
             let sdg = sub["SDG 15.3.1 (one out, all out)"]
-            let transitions = (1...7).map { from in (1...7).map { to in Self.round(p.transitions.areaKm2(from: Int16(from), to: Int16(to)), 6) } }
+            let transitions = (1...7).map { from in (1...7).map { to in Self.round(p.transitions.areaKm2(from: Int16(from), to: Int16(to)), 9) } }
             return PeriodDocument(
                 name: p.name, years: [p.years.lowerBound, p.years.upperBound], landCoverYears: [p.landCoverYears.0, p.landCoverYears.1],
                 proportionDegradedPercent: sdg?.first { $0.code == -1 }?.percent, subIndicators: sub,
@@ -257,7 +257,7 @@ public struct LDNReport: Sendable {
             return .init(code: Int16(e.value), name: e.name, color: Canvas.Color(e.rgb.0, e.rgb.1, e.rgb.2),
                          detail: r.map { String(format: "%.2f KM2", $0.km2) + ($0.percent.map { String(format: ", %.1f%%", $0) } ?? "") } ?? "")
         }
-        let pixel = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0].squareRoot() * Double(grid.width) / Double(w)
+        let pixel = GridAreas(grid: grid).centralPixelArea.squareRoot() * Double(grid.width) / Double(w)
         let canvas = ClassMapQuicklook(title: title, entries: entries).render(codes: codes, width: w, height: h, pixelSize: pixel)
         // Encoded in memory: nothing is written beside the layers.
         return try ImageWriter.pngData(width: canvas.width, height: canvas.height, rgba: canvas.pixels).base64EncodedString()

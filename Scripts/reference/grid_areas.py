@@ -63,3 +63,33 @@ for name, epsg, t, w, h in GRIDS:
             lon0, lat0, lon1, lat1 = t[0], t[3], t[0] + w * t[1], t[3] + h * t[5]
         line += f", quadrangle {quadrangle(lat1, lat0, lon1 - lon0, ell.semi_major_metre, ell.inverse_flattening) / 1e6:.9f} km2"
     print(line)
+
+# The planted patches of the fixtures (Fixtures/truth/*.tif, EPSG:32649, 30 m): their true areas,
+# pixel by pixel (each pixel's outline measured as above, 50 points a side). The masks are read
+# through the gdal_translate command (AAIGrid text), so no GDAL Python bindings are needed.
+def fixture_truth(root="Fixtures/truth"):
+    import os, subprocess, tempfile
+    crs = CRS.from_epsg(32649)
+    geod = Geod(ellps="WGS84")
+    tr = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+    for name in ["degradation", "restoration"]:
+        with tempfile.TemporaryDirectory() as d:
+            asc = os.path.join(d, "m.asc")
+            subprocess.run(["gdal_translate", "-q", "-of", "AAIGrid", f"{root}/{name}.tif", asc], check=True)
+            lines = open(asc).read().split("\n")
+        head = {l.split()[0].lower(): float(l.split()[1]) for l in lines[:6] if l.strip()}
+        rows = [list(map(float, l.split())) for l in lines[6:] if l.strip()]
+        x0, size = head["xllcorner"], head["cellsize"]
+        y0 = head["yllcorner"] + size * len(rows)
+        total, n = 0.0, 0
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if v != 1:
+                    continue
+                pts = outline([x0 + c * size, size, 0, y0 - r * size, 0, -size], 1, 1, 50)
+                lons, lats = tr.transform([p[0] for p in pts], [p[1] for p in pts])
+                total += abs(geod.polygon_area_perimeter(lons, lats)[0])
+                n += 1
+        print(f"fixtures {name}: {n} pixels, {total / 1e6:.9f} km2 ({total / 1e4:.6f} ha)")
+
+fixture_truth()

@@ -160,3 +160,4 @@ final class LDNExactnessTests: XCTestCase {
         XCTAssertNoThrow(try LDNJob.run(LDNOptions(config: six, output: tmp.file("out6"), checkOnly: true, quiet: true)))
     }
 }
+

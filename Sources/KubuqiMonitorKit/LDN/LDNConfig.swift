@@ -82,8 +82,9 @@ public struct LDNConfig: Sendable {
         } else if let files = try p.pathsByYear("files") {
             productivity = .files(files)
         }
-        let scale = try p.number("scale")
-        if let s = scale, !(s > 0 && s.isFinite) { throw p.error("scale", "must be greater than 0, got \(s)") }
+        // Validated as a positive 32-bit float (the pipeline's type), kept as the decimal written
+        // (exact comparisons of integer stacks, docs/ldn-method.md).
+        let scale = try p.positiveFloat("scale") != nil ? try p.number("scale") : nil
         let lpd = try p.path("lpd")
         let eco = try p.path("ecological_units")
         let minimumSlope = try p.number("minimum_slope") ?? 0

@@ -61,6 +61,7 @@ public enum LDNJob {
 
         try RasterOutputSpec.checkCreationOptions(o.creationOptions, output: o.output)
         let out = try OutputFolder(o.output)
+        var written = Set<String>()
         try out.runStaged { work, stage in
             let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
             let finalInputs = Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
@@ -77,8 +78,11 @@ public enum LDNJob {
                 log("period \(period.name): \(result.summaryLine)")
             }
             try report.write(to: stage, inputs: config.inputFiles)
+            written = try LDNOutputFolder.written(stage)
             return ((), protecting: config.inputFiles)
         }
+        // The folder holds exactly this run's outputs (docs/ldn.md, "Outputs").
+        try LDNOutputFolder.prune(out, keeping: written, inputs: config.inputFiles)
         log("report written: \(out.file("report.html")), report.json, report.md, tables/*.csv")
         return report
     }

@@ -161,3 +161,78 @@ final class LDNExactnessTests: XCTestCase {
     }
 }
 
+
+/// Items 10-11: several observations per year in `files`, and the completeness of each year.
+extension LDNExactnessTests {
+    /// One file per year holding `observations[year]` bands; band b of pixel p is `value(year, p, b)`.
+    func writeYearFiles(_ tmp: TemporaryFolder, years: [Int], pixels: Int, observations: (Int) -> Int,
+                        value: (Int, Int, Int) -> Float) throws -> String {
+        var entries: [String] = []
+        for y in years {
+            let n = observations(y)
+            let ds = try Dataset.create(tmp.file("y\(y).tif"), width: pixels, height: 1, bands: n, type: .float32, options: CreationOptions())
+            try ds.setGeoTransform(TestRaster.utm49Transform)
+            try ds.setProjection(SpatialReference(epsg: 32649)!.wkt2)
+            for b in 1...n {
+                let band = try ds.band(b)
+                try band.setNodata(-9999)
+                let values = (0..<pixels).map { value(y, $0, b) }
+                try values.withUnsafeBufferPointer { try band.write(Window(column: 0, row: 0, width: pixels, height: 1), from: $0) }
+            }
+            try ds.close()
+            entries.append("\(y) = \"y\(y).tif\"")
+        }
+        return "files = { \(entries.joined(separator: ", ")) }"
+    }
+
+    /// Four observations a year whose mean is the series of a one-band stack (v - 2, v - 1, v + 1, v + 2):
+    /// every layer equals the stack run's. A year of one observation (2006, 1 of 4 < 3 = ceil(0.75 x 4)) is
+    /// nodata everywhere, and a pixel with 2 valid observations of 4 in 2005 is nodata that year: the layers
+    /// equal those of a stack holding nodata there. --check names the short year.
+    func testObservationsPerYearAndCompleteness() throws {
+        let tmp = try TemporaryFolder()
+        let years = Array(2001...2011)
+        let base: [[Float]] = [(0..<11).map { Float(3000 + 40 * $0) }, (0..<11).map { Float(5000 - 35 * $0) }, Array(repeating: 4000, count: 11)]
+        let offsets: [Float] = [-2, -1, 1, 2]
+        // The reference: a Float32 stack of the yearly means, with the incomplete years as nodata.
+        var expected = base
+        expected[0][4] = -9999   // pixel 0, 2005: 2 valid of 4
+        for p in 0..<3 { expected[p][5] = -9999 }   // 2006: one observation
+        try writeStack(tmp.file("stack.tif"), years: years, series: expected, scale: nil, type: .float32, nodata: -9999)
+        let lc = tmp.file("lc.tif")
+        try TestRaster.write(lc, width: 3, height: 1, values: [130, 130, 130], type: .byte)
+        try TestRaster.write(tmp.file("soc.tif"), width: 3, height: 1, values: [40, 40, 40])
+        func config(_ productivity: String, _ name: String) throws -> String {
+            let text = """
+            [productivity]
+            \(productivity)
+            [landcover]
+            maps = { 2001 = "lc.tif", 2011 = "lc.tif" }
+            [soc]
+            baseline = "soc.tif"
+            [periods]
+            baseline = [2001, 2011]
+            """
+            try text.write(toFile: tmp.file(name), atomically: true, encoding: .utf8)
+            return tmp.file(name)
+        }
+        let files = try writeYearFiles(tmp, years: years, pixels: 3, observations: { $0 == 2006 ? 1 : 4 }) { y, p, b in
+            if y == 2005 && p == 0 && b <= 2 { return -9999 }
+            return base[p][y - 2001] + offsets[b - 1]
+        }
+        let reference = try config("stack = \"stack.tif\"", "stack.toml")
+        let perYear = try config(files, "files.toml")
+        var lines: [String] = []
+        _ = try LDNJob.run(LDNOptions(config: perYear, output: "", checkOnly: true, quiet: true)) { lines.append($0) }
+        XCTAssertTrue(lines.contains { $0.contains("2005 4, 2006 1, 2007 4") }, "\(lines)")
+        XCTAssertTrue(lines.contains { $0.contains("short of 3 of 4 observations") && $0.contains("2006 (1 of 4)") }, "\(lines)")
+        _ = try LDNJob.run(LDNOptions(config: reference, output: tmp.file("a"), quiet: true))
+        _ = try LDNJob.run(LDNOptions(config: perYear, output: tmp.file("b"), quiet: true))
+        for name in ["trajectory", "state", "performance", "lpd", "sdg-15-3-1"] {
+            XCTAssertEqual(try TestRaster.read(tmp.file("b/baseline/\(name).tif")), try TestRaster.read(tmp.file("a/baseline/\(name).tif")), name)
+        }
+        XCTAssertEqual(try TestRaster.read(tmp.file("b/baseline/trajectory.tif")), [3, -3, 0])
+        let md = try String(contentsOfFile: tmp.file("b/report.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("2006 (1 of 4 observations)"), md)
+    }
+}

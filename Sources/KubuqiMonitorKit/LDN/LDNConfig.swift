@@ -21,6 +21,9 @@ public struct LDNConfig: Sendable {
     /// Trajectory: slopes smaller than this (productivity units per year) are "no trend" whatever
     /// their significance (0: significance alone, as the GPG).
     public var minimumSlope: Double = 0
+    /// Completeness of a year: a pixel's year needs valid observations in at least this fraction
+    /// of the observations of the most complete year (docs/ldn.md, "Observations per year").
+    public var minimumYearFraction: Double = 0.75
     /// An external 5-class LPD raster used as is.
     public var externalLPD: String?
     /// Ecological units raster, subdividing land units for performance.
@@ -72,7 +75,7 @@ public struct LDNConfig: Sendable {
         try r.rejectUnknown(known: sections)
 
         let p = try r.required(try r.table("productivity"), "productivity")
-        try p.rejectUnknown(known: ["stack", "files", "scale", "lpd", "ecological_units", "minimum_slope"])
+        try p.rejectUnknown(known: ["stack", "files", "scale", "lpd", "ecological_units", "minimum_slope", "minimum_year_fraction"])
         var productivity: Productivity?
         if try p.path("stack") != nil, try p.pathsByYear("files") != nil {
             throw p.error("files", "give stack or files, not both")
@@ -147,6 +150,10 @@ public struct LDNConfig: Sendable {
                          socBaseline: socBaseline, climate: climate, climateZones: zonesRaster, baseline: baseline,
                          reporting: reporting, zones: zones, zoneField: field)
         config.minimumSlope = minimumSlope
+        if let f = try p.number("minimum_year_fraction") {
+            guard f > 0 && f <= 1 else { throw p.error("minimum_year_fraction", "must be more than 0 and at most 1, got \(f)") }
+            config.minimumYearFraction = f
+        }
         return config
     }
 }

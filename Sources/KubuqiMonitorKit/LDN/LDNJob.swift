@@ -54,9 +54,17 @@ public enum LDNJob {
         let inputs = try open(config)
         let periods = try plan(config, inputs: inputs)
         log("inputs on one grid \(inputs.grid.width)x\(inputs.grid.height); productivity years \(inputs.productivity.first?.year ?? 0)-\(inputs.productivity.last?.year ?? 0)")
+        if !inputs.productivity.isEmpty {
+            let c = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: config.minimumYearFraction)
+            log("observations per year: " + c.summary)
+            if !c.short.isEmpty { log("years short of \(c.requiredLine): " + c.short.map { "\($0.year) (\($0.observations) of \(c.full))" }.joined(separator: ", ")) }
+        }
         try checkLegend(inputs, quiet: o.quiet)
         log("land-cover codes all mapped by \(config.legendSource)")
         var report = LDNReport(config: config, grid: inputs.grid, periods: [])
+        if !inputs.productivity.isEmpty {
+            report.yearCompleteness = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: config.minimumYearFraction)
+        }
         if o.checkOnly { return report }
 
         try RasterOutputSpec.checkCreationOptions(o.creationOptions, output: o.output)
@@ -116,7 +124,14 @@ public enum LDNJob {
             for (a, b) in zip(years, years.dropFirst()) where b > a + 1 {
                 throw KubuqiError.input(c.file, "missing year \(a + 1) in productivity.files (have \(a) and \(b))")
             }
-            productivity = try years.map { ($0, [try files.band(BandSelection(parsing: byYear[$0]!))]) }
+            // FILE:BAND reads that band; a FILE alone is the year's observations, every band of it
+            // (23 16-day composites, say), as bands of one year in a stack.
+            productivity = try years.map { year in
+                let selection = BandSelection(parsing: byYear[year]!)
+                if selection.bandGiven { return (year, [try files.band(selection)]) }
+                let ds = try files.dataset(selection.path)
+                return (year, try (1...max(1, ds.bandCount)).map { try ds.band($0) })
+            }
         case nil: break
         }
         let lpd = try c.externalLPD.map { try files.band(BandSelection(path: $0)) }

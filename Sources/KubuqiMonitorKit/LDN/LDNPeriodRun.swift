@@ -81,7 +81,9 @@ struct LDNPeriodRun {
     /// for every band is compared in exact fractions; anything else in Double.
     static func productivityValues(_ inputs: LDNJob.Inputs) -> ProductivityValues {
         let bands = inputs.productivity.flatMap(\.bands)
-        guard !bands.isEmpty, bands.allSatisfy({ [.byte, .int8, .uint16, .int16].contains($0.dataType) }) else { return .floating }
+        // One value per year: a year's mean of several observations is no longer an integer.
+        guard !bands.isEmpty, inputs.productivity.allSatisfy({ $0.bands.count == 1 }),
+              bands.allSatisfy({ [.byte, .int8, .uint16, .int16].contains($0.dataType) }) else { return .floating }
         let scalings = bands.map { band -> [Double] in
             if let s = inputs.config.productivityScale { return [s, 0] }
             let d = band.declaredScaling
@@ -128,8 +130,9 @@ struct LDNPeriodRun {
         let baselineLayers: Range<Int> = period.isBaseline
             ? periodLayers.lowerBound..<recent.lowerBound
             : (years.firstIndex(of: c.baseline.lowerBound) ?? 0)..<((years.firstIndex(of: c.baseline.lowerBound) ?? 0) + c.baseline.count)
+        let completeness = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: c.minimumYearFraction)
         let geometry = StackGeometry(years: years.map(Double.init), periodLayers: periodLayers, recentLayers: recent,
-                                     baselineLayers: baselineLayers)
+                                     baselineLayers: baselineLayers, requiredObservations: completeness.required)
         let legend = c.legend, areas = GridAreas(grid: inputs.grid)
 
         // Pass 1: 90th percentile of mean productivity per land unit.
@@ -271,19 +274,23 @@ struct StackGeometry: Sendable {
     let periodLayers: Range<Int>
     let recentLayers: Range<Int>
     let baselineLayers: Range<Int>
+    /// Valid observations a pixel needs for a year's value (`YearCompleteness`).
+    var requiredObservations = 1
 
     /// A layer-major copy of the productivity inputs for one chunk, one layer
-    /// per year: the mean of that year's valid values (caller deallocates).
+    /// per year: the mean of that year's valid values, NaN when fewer than
+    /// `requiredObservations` are valid (caller deallocates).
     func pack(_ ins: [UnsafeBufferPointer<Float>], slots: LDNPeriodRun.Slots, count n: Int) -> UnsafeMutableBufferPointer<Float> {
         let stack = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, years.count * n))
         for (layer, year) in years.enumerated() {
             let sources = slots.productivity[Int(year)]!
             let dst = UnsafeMutableBufferPointer(rebasing: stack[(layer * n)..<((layer + 1) * n)])
+            if sources.count < requiredObservations { dst.update(repeating: .nan); continue }
             if sources.count == 1 { _ = dst.update(fromContentsOf: ins[sources[0]]); continue }
             for i in 0..<n {
-                var sum: Float = 0, count: Float = 0
-                for k in sources where ins[k][i].isFinite { sum += ins[k][i]; count += 1 }
-                dst[i] = count > 0 ? sum / count : .nan
+                var sum = 0.0, count = 0
+                for k in sources where ins[k][i].isFinite { sum += Double(ins[k][i]); count += 1 }
+                dst[i] = count >= max(1, requiredObservations) ? Float(sum / Double(count)) : .nan
             }
         }
         return stack

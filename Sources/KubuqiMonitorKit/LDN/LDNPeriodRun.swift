@@ -210,7 +210,9 @@ struct LDNPeriodRun {
                 let periodStack = UnsafeBufferPointer(rebasing: stack[(geometry.periodLayers.lowerBound * n)..<(geometry.periodLayers.upperBound * n)])
                 let periodYears = Array(geometry.years[geometry.periodLayers])
                 TrendBatch(years: periodYears).run(stack: periodStack, pixelCount: n, pixels: 0..<n, slope: slope, z: z)
-                trajectoryClasses.classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z), into: scratch[.trajectory]!.buffer)
+                // Integer stacks: significance and sign here, the minimum slope in exact fractions below.
+                (integer ? TrajectoryClass() : trajectoryClasses).classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z),
+                                                                           into: scratch[.trajectory]!.buffer)
                 let state = scratch[.state]!.buffer
                 LDNPeriodRun.state.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
                                        baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)

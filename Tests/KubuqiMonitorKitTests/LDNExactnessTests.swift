@@ -236,3 +236,37 @@ extension LDNExactnessTests {
         XCTAssertTrue(md.contains("2006 (1 of 4 observations)"), md)
     }
 }
+
+/// Item 8: analysis windows per period.
+extension LDNExactnessTests {
+    /// A 3-year reporting period cannot reach 95 % over its own years (largest |Z| = 2 / sqrt(11/3) = 1.04):
+    /// --check warns, and a steady increase is trajectory 0 there. The Trends.Earth preset computes the
+    /// trajectory over the 16 years ending at the period's end (here from the first year, 2001-2011: 11 years,
+    /// S = 55, Z = 4.20, class 3) and state as 2009-2011 against 2001-2008; an override sets one window.
+    func testAnalysisWindows() throws {
+        let tmp = try TemporaryFolder()
+        let years = Array(2001...2011)
+        let series: [[Float]] = [(0..<11).map { Float(3000 + 40 * $0) }, Array(repeating: 4000, count: 11)]
+        var config = try region(tmp, years: years, series: series, baseline: 2001...2006, reporting: "reporting = [[2009, 2011]]")
+        var lines: [String] = []
+        _ = try LDNJob.run(LDNOptions(config: config, output: tmp.file("a"), quiet: true)) { lines.append($0) }
+        XCTAssertTrue(lines.contains { $0.contains("warning: the reporting-2009-2011 trajectory window 2009-2011 has 3 years: its largest |Z| is 1.04") }, "\(lines)")
+        XCTAssertEqual(try TestRaster.read(tmp.file("a/reporting-2009-2011/trajectory.tif")), [0, 0])
+        XCTAssertEqual(try TestRaster.read(tmp.file("a/reporting-2009-2011/state.tif")), [1, 0], "2009-2011 against the baseline 2001-2006")
+
+        let preset = try String(contentsOfFile: config, encoding: .utf8) + "\n[windows]\npreset = \"trends-earth\"\n"
+        try preset.write(toFile: config, atomically: true, encoding: .utf8)
+        lines = []
+        _ = try LDNJob.run(LDNOptions(config: config, output: tmp.file("b"), quiet: true)) { lines.append($0) }
+        XCTAssertFalse(lines.contains { $0.contains("warning:") }, "\(lines)")
+        XCTAssertTrue(lines.contains { $0.contains("period reporting-2009-2011: trajectory 2001-2011, performance 2001-2011, state 2009-2011 against 2001-2008") }, "\(lines)")
+        XCTAssertEqual(try TestRaster.read(tmp.file("b/reporting-2009-2011/trajectory.tif")), [3, 0])
+
+        config = tmp.file("ldn.toml")
+        let override = preset + "[windows.reporting-2009-2011]\ntrajectory = [2007, 2011]\nstate = [[2001, 2006], [2010, 2011]]\n"
+        try override.write(toFile: config, atomically: true, encoding: .utf8)
+        lines = []
+        _ = try LDNJob.run(LDNOptions(config: config, output: "", checkOnly: true, quiet: true)) { lines.append($0) }
+        XCTAssertTrue(lines.contains { $0.contains("period reporting-2009-2011: trajectory 2007-2011, performance 2001-2011, state 2010-2011 against 2001-2006") }, "\(lines)")
+    }
+}

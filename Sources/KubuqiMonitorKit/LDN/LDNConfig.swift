@@ -46,6 +46,12 @@ public struct LDNConfig: Sendable {
     public var baseline: ClosedRange<Int>
     /// The reporting periods.
     public var reporting: [ClosedRange<Int>]
+    /// How the productivity metrics' windows are chosen (`[windows] preset`).
+    public var windowPreset: LDNWindows.Preset = .period
+    /// The `trends-earth` preset's window length in years (`[windows] years`, 16).
+    public var windowYears = 16
+    /// Per-period windows (`[windows.PERIOD]`): trajectory, performance, state baseline, state recent.
+    public var windowOverrides: [String: (trajectory: ClosedRange<Int>?, performance: ClosedRange<Int>?, state: [ClosedRange<Int>]?)] = [:]
     /// Zones for the area tables: a raster, or a vector layer with a name field.
     public var zones: String?
     /// The vector zones' name field.
@@ -71,7 +77,7 @@ public struct LDNConfig: Sendable {
     public static func load(_ path: String) throws -> LDNConfig {
         try InputFile.requireRegular(path)
         let r = ConfigReader(file: path, table: try ConfigDocument.load(path))
-        let sections = ["productivity", "landcover", "soc", "periods", "zones"]
+        let sections = ["productivity", "landcover", "soc", "periods", "zones", "windows"]
         try r.rejectUnknown(known: sections)
 
         let p = try r.required(try r.table("productivity"), "productivity")
@@ -150,6 +156,29 @@ public struct LDNConfig: Sendable {
                          socBaseline: socBaseline, climate: climate, climateZones: zonesRaster, baseline: baseline,
                          reporting: reporting, zones: zones, zoneField: field)
         config.minimumSlope = minimumSlope
+        if let w = try r.table("windows") {
+            let names = ["baseline"] + reporting.map { "reporting-\($0.lowerBound)-\($0.upperBound)" }
+            try w.rejectUnknown(known: ["preset", "years"] + names)
+            if let p = try w.string("preset") {
+                guard let preset = LDNWindows.Preset(rawValue: p) else {
+                    throw w.error("preset", "unknown preset '\(p)'; valid: \(LDNWindows.Preset.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                config.windowPreset = preset
+            }
+            if let y = try w.number("years") {
+                guard y == y.rounded(), y >= 3, y <= 100 else { throw w.error("years", "must be a whole number of years from 3 to 100, got \(y)") }
+                config.windowYears = Int(y)
+            }
+            for name in names {
+                guard let t = try w.table(name) else { continue }
+                try t.rejectUnknown(known: ["trajectory", "performance", "state"])
+                let state = try t.yearRanges("state")
+                if let s = state, s.count != 2 || s[0].upperBound >= s[1].lowerBound {
+                    throw t.error("state", "give [[first, last], [first, last]]: the baseline years, then the later recent years")
+                }
+                config.windowOverrides[name] = (try t.yearRange("trajectory"), try t.yearRange("performance"), state)
+            }
+        }
         if let f = try p.number("minimum_year_fraction") {
             guard f > 0 && f <= 1 else { throw p.error("minimum_year_fraction", "must be more than 0 and at most 1, got \(f)") }
             config.minimumYearFraction = f

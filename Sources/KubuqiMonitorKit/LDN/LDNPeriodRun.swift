@@ -104,7 +104,7 @@ struct LDNPeriodRun {
         var pixelInputs: [PixelInput] = []
         var slots = Slots()
         func add(_ input: PixelInput) -> Int { pixelInputs.append(input); return pixelInputs.count - 1 }
-        let needed = (Array(period.years) + (period.isBaseline ? [] : Array(c.baseline))).sorted()
+        let needed = period.productivityYears
         let values = Self.productivityValues(inputs)
         if inputs.lpd == nil {
             for (year, bands) in inputs.productivity where needed.contains(year) {
@@ -125,14 +125,16 @@ struct LDNPeriodRun {
         slots.count = pixelInputs.count
 
         let years = slots.productivity.keys.sorted()
-        let periodLayers = years.firstIndex(of: period.years.lowerBound).map { $0..<($0 + period.years.count) } ?? 0..<0
-        let recent = (periodLayers.upperBound - min(3, periodLayers.count))..<periodLayers.upperBound
-        let baselineLayers: Range<Int> = period.isBaseline
-            ? periodLayers.lowerBound..<recent.lowerBound
-            : (years.firstIndex(of: c.baseline.lowerBound) ?? 0)..<((years.firstIndex(of: c.baseline.lowerBound) ?? 0) + c.baseline.count)
+        func layers(_ r: ClosedRange<Int>) -> Range<Int> { years.firstIndex(of: r.lowerBound).map { $0..<($0 + r.count) } ?? 0..<0 }
+        let w = period.windows
+        let periodLayers = layers(w.trajectory), performanceLayers = layers(w.performance)
+        let recent = layers(w.stateRecent)
+        let baselineLayers = w.stateBaselineCount > 0 ? layers(w.stateBaseline) : recent.lowerBound..<recent.lowerBound
         let completeness = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: c.minimumYearFraction)
-        let geometry = StackGeometry(years: years.map(Double.init), periodLayers: periodLayers, recentLayers: recent,
-                                     baselineLayers: baselineLayers, requiredObservations: completeness.required)
+        var shape = StackGeometry(years: years.map(Double.init), periodLayers: periodLayers, recentLayers: recent,
+                                  baselineLayers: baselineLayers, requiredObservations: completeness.required)
+        shape.performanceLayers = performanceLayers
+        let geometry = shape
         let legend = c.legend, areas = GridAreas(grid: inputs.grid)
 
         // Pass 1: 90th percentile of mean productivity per land unit.
@@ -152,7 +154,7 @@ struct LDNPeriodRun {
                 let stack = geometry.pack(ins, slots: s, count: n)
                 defer { stack.deallocate() }
                 annual.add(stack: UnsafeBufferPointer(stack), pixelCount: n, physical: physical)
-                let means = PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.periodLayers, integer: integer)
+                let means = PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.performanceLayers, integer: integer)
                 defer { means.free() }
                 let units = LandUnits(ins, slots: s, legend: legend, count: n)
                 defer { units.free() }
@@ -225,7 +227,7 @@ struct LDNPeriodRun {
                 let trajectoryStatus = Int16Scratch(n)
                 defer { trajectoryStatus.free() }
                 TrajectoryClass.status(ofClasses: UnsafeBufferPointer(scratch[.trajectory]!.buffer), into: trajectoryStatus.buffer)
-                let means = PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.periodLayers, integer: integer)
+                let means = PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.performanceLayers, integer: integer)
                 defer { means.free() }
                 let units = LandUnits(ins, slots: s, legend: legend, count: n)
                 defer { units.free() }
@@ -276,6 +278,8 @@ struct StackGeometry: Sendable {
     let periodLayers: Range<Int>
     let recentLayers: Range<Int>
     let baselineLayers: Range<Int>
+    /// The performance window's layers (the trajectory's, `periodLayers`, unless set).
+    var performanceLayers: Range<Int> = 0..<0
     /// Valid observations a pixel needs for a year's value (`YearCompleteness`).
     var requiredObservations = 1
 

@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["KubuqiGDAL", "KubuqiRaster"], path: "Tests/TestSupport"),
         .testTarget(name: "KubuqiRasterTests", dependencies: ["KubuqiRaster"]),
         .testTarget(name: "KubuqiGDALTests", dependencies: ["KubuqiGDAL", "KubuqiRaster", "TestSupport"]),
-        .testTarget(name: "KubuqiMonitorKitTests", dependencies: ["KubuqiMonitorKit", "KubuqiGDAL", "TestSupport"],
+        .testTarget(name: "KubuqiMonitorKitTests", dependencies: ["KubuqiMonitorKit", "KubuqiGDAL", "KubuqiIndicators", "TestSupport"],
                     exclude: ["ldn_reference.py"]),
         .testTarget(name: "KubuqiIndicatorsTests", dependencies: ["KubuqiIndicators", "KubuqiRaster"]),
         .testTarget(name: "KubuqiFixturesTests", dependencies: ["KubuqiFixtures", "KubuqiGDAL", "KubuqiRaster", "TestSupport"]),

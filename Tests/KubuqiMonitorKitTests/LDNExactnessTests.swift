@@ -1,5 +1,6 @@
 import Foundation
 import KubuqiGDAL
+import KubuqiIndicators
 import KubuqiMonitorKit
 import KubuqiRaster
 import TestSupport
@@ -268,5 +269,41 @@ extension LDNExactnessTests {
         lines = []
         _ = try LDNJob.run(LDNOptions(config: config, output: "", checkOnly: true, quiet: true)) { lines.append($0) }
         XCTAssertTrue(lines.contains { $0.contains("period reporting-2009-2011: trajectory 2007-2011, performance 2001-2011, state 2010-2011 against 2001-2006") }, "\(lines)")
+    }
+}
+
+/// Item 9: the GPG v2 alternatives as config choices.
+extension LDNExactnessTests {
+    /// The three rows where the GPG look-up (as SEPAL documents it) differs from Trends.Earth's status, and one where they agree.
+    func testGPGLookupRows() {
+        XCTAssertEqual(LPDCombination.gpgStatus(trajectory: -1, state: 0, performance: 0), 0)   // Trends.Earth: class 1, -1
+        XCTAssertEqual(LPDCombination.gpgStatus(trajectory: 0, state: -1, performance: 0), 0)   // Trends.Earth: class 2, -1
+        XCTAssertEqual(LPDCombination.gpgStatus(trajectory: 0, state: 0, performance: -1), -1)  // Trends.Earth: class 3, 0
+        XCTAssertEqual(LPDCombination.gpgStatus(trajectory: 1, state: 0, performance: 0), 1)
+        XCTAssertEqual(LPDCombination.gpgStatus(trajectory: 0, state: DegradationStatus.nodata, performance: 0), DegradationStatus.nodata)
+    }
+
+    /// Baseline 2001-2008 of 3000, 3010, 2990, 3000, 3010, 2990, 3000, 3000 (mean 3000, population sigma sqrt(50)),
+    /// recent 3010 x 3: deciles say stable (means 0.001 apart, at most 0.01); the GPG z-score
+    /// z = 10 / (sqrt(50) / sqrt(3)) = 2.45 > 1.96 says improved. land_cover_start = "baseline-end" judges
+    /// the reporting period from the baseline's end map.
+    func testStateMethodAndLandCoverStart() throws {
+        let tmp = try TemporaryFolder()
+        let years = Array(2001...2011)
+        let series: [[Float]] = [[3000, 3010, 2990, 3000, 3010, 2990, 3000, 3000, 3010, 3010, 3010]]
+        var config = try region(tmp, years: years, series: series, maps: [2001: [130], 2006: [10], 2011: [10]],
+                                baseline: 2001...2011)
+        _ = try LDNJob.run(LDNOptions(config: config, output: tmp.file("a"), quiet: true))
+        XCTAssertEqual(try TestRaster.read(tmp.file("a/baseline/state.tif")), [0])
+        config = try region(tmp, years: years, series: series, maps: [2001: [130], 2006: [10], 2011: [10]],
+                            productivity: "state = \"z-score\"", baseline: 2001...2011)
+        _ = try LDNJob.run(LDNOptions(config: config, output: tmp.file("b"), quiet: true))
+        XCTAssertEqual(try TestRaster.read(tmp.file("b/baseline/state.tif")), [1])
+
+        config = try region(tmp, years: years, series: series, maps: [2001: [130], 2006: [10], 2011: [10]],
+                            baseline: 2001...2006, reporting: "reporting = [[2007, 2011]]\n[windows]\nland_cover_start = \"baseline-end\"")
+        let report = try LDNJob.run(LDNOptions(config: config, output: tmp.file("c"), quiet: true))
+        XCTAssertEqual(report.periods[1].landCoverYears.0, 2006)
+        XCTAssertEqual(try TestRaster.read(tmp.file("c/reporting-2007-2011/landcover-status.tif")), [0], "cropland -> cropland")
     }
 }

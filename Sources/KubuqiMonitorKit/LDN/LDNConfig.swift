@@ -46,6 +46,12 @@ public struct LDNConfig: Sendable {
     public var baseline: ClosedRange<Int>
     /// The reporting periods.
     public var reporting: [ClosedRange<Int>]
+    /// State as Trends.Earth's decile classes (default) or the GPG v2 z-score (`[productivity] state`).
+    public var stateMethod: ProductivityState.Method = .percentileClasses
+    /// The productivity sub-indicator from Trends.Earth's 5 LPD classes (default) or the GPG's look-up (`lpd_status`).
+    public var gpgLPDStatus = false
+    /// Land cover of reporting periods from the baseline's start map (nil: as the preset says) or end map.
+    public var landCoverFromBaselineEnd: Bool?
     /// How the productivity metrics' windows are chosen (`[windows] preset`).
     public var windowPreset: LDNWindows.Preset = .period
     /// The `trends-earth` preset's window length in years (`[windows] years`, 16).
@@ -81,7 +87,8 @@ public struct LDNConfig: Sendable {
         try r.rejectUnknown(known: sections)
 
         let p = try r.required(try r.table("productivity"), "productivity")
-        try p.rejectUnknown(known: ["stack", "files", "scale", "lpd", "ecological_units", "minimum_slope", "minimum_year_fraction"])
+        try p.rejectUnknown(known: ["stack", "files", "scale", "lpd", "ecological_units", "minimum_slope", "minimum_year_fraction",
+                                    "state", "lpd_status"])
         var productivity: Productivity?
         if try p.path("stack") != nil, try p.pathsByYear("files") != nil {
             throw p.error("files", "give stack or files, not both")
@@ -156,9 +163,29 @@ public struct LDNConfig: Sendable {
                          socBaseline: socBaseline, climate: climate, climateZones: zonesRaster, baseline: baseline,
                          reporting: reporting, zones: zones, zoneField: field)
         config.minimumSlope = minimumSlope
+        if let m = try p.string("state") {
+            switch m {
+            case "deciles": config.stateMethod = .percentileClasses
+            case "z-score": config.stateMethod = .zScore
+            default: throw p.error("state", "unknown state method '\(m)'; valid: deciles (Trends.Earth, default), z-score (GPG v2)")
+            }
+        }
+        if let m = try p.string("lpd_status") {
+            switch m {
+            case "trends-earth": config.gpgLPDStatus = false
+            case "gpg": config.gpgLPDStatus = true
+            default: throw p.error("lpd_status", "unknown look-up '\(m)'; valid: trends-earth (default), gpg")
+            }
+        }
         if let w = try r.table("windows") {
             let names = ["baseline"] + reporting.map { "reporting-\($0.lowerBound)-\($0.upperBound)" }
-            try w.rejectUnknown(known: ["preset", "years"] + names)
+            try w.rejectUnknown(known: ["preset", "years", "land_cover_start"] + names)
+            if let l = try w.string("land_cover_start") {
+                guard ["baseline-start", "baseline-end"].contains(l) else {
+                    throw w.error("land_cover_start", "unknown map '\(l)'; valid: baseline-start, baseline-end")
+                }
+                config.landCoverFromBaselineEnd = l == "baseline-end"
+            }
             if let p = try w.string("preset") {
                 guard let preset = LDNWindows.Preset(rawValue: p) else {
                     throw w.error("preset", "unknown preset '\(p)'; valid: \(LDNWindows.Preset.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -165,7 +165,8 @@ public enum LDNJob {
         var periods: [LDNPeriod] = []
         let start = LDNPeriod.mapYear(for: c.baseline.lowerBound, in: maps)
         // Trends.Earth judges a reporting period's land cover from the baseline's end map.
-        let reportingStart = c.windowPreset == .trendsEarth ? LDNPeriod.mapYear(for: c.baseline.upperBound, in: maps) : start
+        let fromEnd = c.landCoverFromBaselineEnd ?? (c.windowPreset == .trendsEarth)
+        let reportingStart = fromEnd ? LDNPeriod.mapYear(for: c.baseline.upperBound, in: maps) : start
         let first = inputs.productivity.first?.year ?? c.baseline.lowerBound
         func windows(_ name: String, _ years: ClosedRange<Int>, _ isBaseline: Bool) -> LDNWindows {
             var w = LDNWindows.preset(c.windowPreset, years: years, isBaseline: isBaseline, baseline: c.baseline,

@@ -68,6 +68,11 @@ struct LDNPeriodRun {
     /// (NDVI), so that noise around a flat mean is not read as a change.
     static let state = ProductivityState(minimumMeanDifference: 0.01)
 
+    /// The state metric of a config: Trends.Earth's deciles, or the GPG v2 z-score.
+    static func state(_ c: LDNConfig) -> ProductivityState {
+        ProductivityState(method: c.stateMethod, minimumMeanDifference: c.stateMethod == .percentileClasses ? 0.01 : 0)
+    }
+
     /// Input slots of the streamed calculation.
     struct Slots {
         var productivity: [Int: [Int]] = [:]   // year -> input indices (averaged)
@@ -187,7 +192,7 @@ struct LDNPeriodRun {
         specs += [nil, nil]   // land-cover classes at start and end (for the tables)
         specs += inputs.zones.map { _ in nil }   // zone ids, one output per zone layer
         let s = slots, perf = performance, p = period, externalLPD = inputs.lpd != nil, integer = values != .floating
-        let climate = c.climate, matrix = c.transitions
+        let climate = c.climate, matrix = c.transitions, stateMetric = Self.state(c), gpgStatus = c.gpgLPDStatus
         let trajectoryClasses = TrajectoryClass(minimumAbsoluteSlope: c.minimumSlope)
         let socYears = Double(period.landCoverEnd - period.landCoverStart)
         let layerIndex = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
@@ -216,13 +221,13 @@ struct LDNPeriodRun {
                 (integer ? TrajectoryClass() : trajectoryClasses).classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z),
                                                                            into: scratch[.trajectory]!.buffer)
                 let state = scratch[.state]!.buffer
-                LDNPeriodRun.state.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
+                stateMetric.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
                                        baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
                 if case .integer(let scale, _) = values {
                     ExactProductivity.trajectory(stack: periodStack, pixelCount: n, years: periodYears, z: UnsafeBufferPointer(z),
                                                  classifier: trajectoryClasses, scale: scale, classes: scratch[.trajectory]!.buffer)
                     ExactProductivity.state(stack: UnsafeBufferPointer(stack), pixelCount: n, baselineLayers: geometry.baselineLayers,
-                                            recentLayers: geometry.recentLayers, metric: LDNPeriodRun.state, scale: scale, status: state)
+                                            recentLayers: geometry.recentLayers, metric: stateMetric, scale: scale, status: state)
                 }
                 let trajectoryStatus = Int16Scratch(n)
                 defer { trajectoryStatus.free() }
@@ -239,6 +244,12 @@ struct LDNPeriodRun {
                                                     into: scratch[.lpd]!.buffer)
             }
             LPDCombination.trendsEarth.status(lpdClasses: UnsafeBufferPointer(scratch[.lpd]!.buffer), into: scratch[.productivity]!.buffer)
+            if gpgStatus && !externalLPD {
+                let t = scratch[.trajectory]!.buffer, st = scratch[.state]!.buffer, pf = scratch[.performance]!.buffer
+                for i in 0..<n {
+                    scratch[.productivity]!.buffer[i] = LPDCombination.gpgStatus(trajectory: TrajectoryClass.status(ofClass: t[i]), state: st[i], performance: pf[i])
+                }
+            }
             matrix.status(initial: UnsafeBufferPointer(lcStart.buffer), final: UnsafeBufferPointer(lcEnd.buffer), into: scratch[.landCover]!.buffer)
             let zones = s.climate.map { Int16Scratch(from: ins[$0]) }
             defer { zones?.free() }

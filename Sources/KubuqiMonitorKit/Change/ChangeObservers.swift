@@ -88,7 +88,7 @@ final class AreaCounter: ChunkObserver, @unchecked Sendable {
                 var local: [ClassAreaTally.Key: (pixels: Int, units: Int64)] = [:]
                 for i in (r * width)..<((r + 1) * width) {
                     let c = codes[i]
-                    let code = c.isNaN ? nodataCode : Int(c)
+                    let code = c.isNaN ? nodataCode : Int(saturating: c)
                     let units = ClassAreaTally.units(squareMetres: pixelAreas[i - r * width])
                     var inside = false
                     for z in zones {

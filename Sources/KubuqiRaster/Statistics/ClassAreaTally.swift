@@ -42,7 +42,7 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
     /// The area units (0.001 m2, rounded) of one pixel of `squareMetres`; 0 for a
     /// non-finite or negative area (a pixel off the ellipsoid).
     public static func units(squareMetres a: Double) -> Int64 {
-        a.isFinite && a > 0 ? Int64((a * unitsPerSquareMetre).rounded()) : 0
+        a.isFinite && a > 0 ? Int64(saturating: (a * unitsPerSquareMetre).rounded()) : 0
     }
 
     /// Counts `n` pixels of `code` in `zone` whose areas add up to `areaUnits` (see `units(squareMetres:)`).
@@ -78,8 +78,8 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
         var local: [Key: (Int, Int64)] = [:]
         for i in 0..<codes.count {
             let c = codes[i]
-            let code = c.isNaN ? nodataCode : Int(c)
-            let zone = zones.map { z in z[i].isNaN ? 0 : Int(z[i]) } ?? 0
+            let code = c.isNaN ? nodataCode : Int(saturating: c)
+            let zone = zones.map { z in Int(saturating: z[i]) } ?? 0
             let units = Self.units(squareMetres: pixelAreas[i])
             local[Key(zone: zone, code: code), default: (0, 0)].0 += 1
             local[Key(zone: zone, code: code), default: (0, 0)].1 += units

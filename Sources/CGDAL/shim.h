@@ -10,4 +10,5 @@
 #include <cpl_vsi.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
+#include <geodesic.h>
 #endif

@@ -94,22 +94,6 @@ extension SpatialReference {
     }
 }
 
-extension Grid {
-    /// Area in m2 of one pixel of each row in `rows`: |det| of the geotransform
-    /// in a projected CRS (in its linear unit squared, converted to metres),
-    /// the ellipsoidal area in a geographic CRS.
-    public func pixelAreas(rows: Range<Int>) -> [Double] {
-        guard let t = geoTransform else { return Array(repeating: 1, count: rows.count) }
-        if let srs = SpatialReference(wkt: crsWKT), srs.isGeographic {
-            return PixelArea.geographicRowAreas(transform: t, rows: rows, ellipsoid: srs.ellipsoid)
-        }
-        let c = t.coefficients
-        var unit = 1.0
-        if let srs = SpatialReference(wkt: crsWKT) { unit = srs.linearUnitInMetres }
-        return Array(repeating: abs(c[1] * c[5] - c[2] * c[4]) * unit * unit, count: rows.count)
-    }
-}
-
 extension SpatialReference {
     /// Metres per linear unit of a projected CRS (1 for metres).
     public var linearUnitInMetres: Double {

@@ -92,6 +92,24 @@ public struct LPDCombination: Sendable, Hashable, Codable {
         (1...5).contains(c) ? statusByClass[Int(c) - 1] : DegradationStatus.nodata
     }
 
+    /// The productivity sub-indicator straight from the three metrics by the
+    /// GPG v2 look-up table as the SEPAL SDG 15.3.1 module documents it
+    /// (`doc/en.rst`, "Look-up table to combine productivity metrics"): the
+    /// status of Trends.Earth's 5-class table except in three rows, where the
+    /// GPG gives declining trajectory + stable state + good performance
+    /// stable (Trends.Earth: degraded), stable trajectory + declining state +
+    /// good performance stable (Trends.Earth: degraded) and stable trajectory
+    /// and state + poor performance degraded (Trends.Earth: stable).
+    public static func gpgStatus(trajectory t: Int16, state s: Int16, performance p: Int16) -> Int16 {
+        let c = trendsEarth.lpdClass(trajectory: t, state: s, performance: p)
+        guard c != DegradationStatus.nodata else { return c }
+        switch (t, s, p) {
+        case (-1, 0, 0), (0, -1, 0): return DegradationStatus.stable.rawValue
+        case (0, 0, -1): return DegradationStatus.degraded.rawValue
+        default: return trendsEarth.status(lpdClass: c)
+        }
+    }
+
     /// The sub-indicator status of every pixel of an LPD class buffer.
     public func status(lpdClasses: UnsafeBufferPointer<Int16>, into out: UnsafeMutableBufferPointer<Int16>) {
         precondition(lpdClasses.count >= out.count, "input buffer is shorter than the output")

@@ -1,78 +1,169 @@
 import KubuqiRaster
 
-/// The first streamed pass of the productivity performance metric: one
-/// histogram of the pixels' mean productivity per land unit, from which the
-/// 90th percentile of each unit ("the maximum productivity" of the unit) is
-/// read at the end.
+/// The first streamed pass of the productivity performance metric: every
+/// pixel's mean productivity over the period, counted per land unit by exact
+/// value, from which the 90th percentile of each unit ("the maximum
+/// productivity" of the unit) is read at the end.
 ///
-/// Accumulators of different windows, threads or tiles merge by adding
-/// counts, so the result does not depend on how the raster was split. The
-/// percentile is read off the histogram with linear interpolation inside a
-/// bin (`KubuqiRaster.Histogram`), so its error is at most one bin width:
-/// (upperBound − lowerBound) / bins, 0.001 with the defaults for NDVI.
-/// Values outside the range fall in the first or last bin.
+/// The counts are a histogram whose bins are the distinct mean values
+/// themselves, so its range is the data's whatever the productivity measure
+/// (NDVI, EVI, NPP, an unscaled integer stack), the percentile is exact, and
+/// accumulators of windows, threads and tiles merge by adding counts: the
+/// result does not depend on how the raster was split. Memory grows with the
+/// number of distinct means per unit: for an integer stack at most (value
+/// range × years) per unit, for a floating-point stack up to the unit's
+/// pixel count (8 bytes a value; documented in docs/ldn.md).
+///
+/// With integer stacks (`ProductivityValues.integer`) a mean is the exact
+/// fraction sum / count of the stored integers; with floating-point stacks it
+/// is the Double sum / count.
 public struct PerformanceAccumulator: Sendable, Hashable, Codable {
-    /// Lower edge of every histogram.
-    public let lowerBound: Double
-    /// Upper edge of every histogram.
-    public let upperBound: Double
-    /// Bins of every histogram.
-    public let bins: Int
-    /// The histogram of each land unit seen so far.
-    public private(set) var histograms: [LandUnit: Histogram] = [:]
-
-    /// An empty accumulator; the defaults suit NDVI (−1...1, 0.001 bins).
-    public init(lowerBound: Double = -1, upperBound: Double = 1, bins: Int = 2000) {
-        precondition(bins > 0 && upperBound > lowerBound, "a histogram needs bins and a non-empty range")
-        self.lowerBound = lowerBound
-        self.upperBound = upperBound
-        self.bins = bins
+    /// One distinct mean value of a unit.
+    public struct Entry: Sendable, Hashable, Codable {
+        /// Pixels with this mean.
+        public var count: Int
+        /// The exact mean (integer stacks), nil for floating-point stacks.
+        public var exact: Rational?
     }
+    /// The distinct means of each land unit seen so far, by their Double value.
+    public private(set) var values: [LandUnit: [Double: Entry]] = [:]
 
-    /// Counts one pixel's mean productivity in its unit (non-finite ignored).
-    public mutating func add(mean: Double, unit: LandUnit) {
+    /// An empty accumulator.
+    public init() {}
+
+    /// Counts one pixel's mean `mean` (non-finite ignored), `exact` when it
+    /// is the exact fraction of an integer stack.
+    public mutating func add(mean: Double, exact: Rational? = nil, unit: LandUnit) {
         guard mean.isFinite else { return }
-        histograms[unit, default: Histogram(lowerBound: lowerBound, upperBound: upperBound, bins: bins)].add(mean)
+        values[unit, default: [:]][mean, default: Entry(count: 0, exact: exact)].count += 1
     }
 
-    /// Counts every pixel of a window: `mean` per pixel, `landCover` per
-    /// pixel and, optionally, `ecologicalUnit` per pixel. Pixels whose mean
-    /// is not finite or whose land cover is `landCoverNodata` are skipped.
+    /// Counts every pixel of a window from its per-pixel sums and valid-year
+    /// counts (`PeriodMeans`), its land cover and, optionally, ecological
+    /// unit. Pixels without a mean or whose land cover is `landCoverNodata`
+    /// are skipped.
     public mutating func add(
-        mean: UnsafeBufferPointer<Float>, landCover: UnsafeBufferPointer<Int16>,
+        means: PeriodMeans, landCover: UnsafeBufferPointer<Int16>,
         ecologicalUnit: UnsafeBufferPointer<Int32>? = nil, landCoverNodata: Int16? = DegradationStatus.nodata
     ) {
-        precondition(landCover.count >= mean.count && (ecologicalUnit?.count ?? mean.count) >= mean.count,
+        precondition(landCover.count >= means.count && (ecologicalUnit?.count ?? means.count) >= means.count,
                      "input buffers are shorter than the means")
-        for i in 0..<mean.count {
-            let v = mean[i]
-            guard v.isFinite, landCover[i] != landCoverNodata else { continue }
-            add(mean: Double(v), unit: LandUnit(landCover: landCover[i], ecologicalUnit: ecologicalUnit?[i] ?? 0))
+        for i in 0..<means.count {
+            guard landCover[i] != landCoverNodata, let m = means.mean(i) else { continue }
+            add(mean: m, exact: means.exactMean(i), unit: LandUnit(landCover: landCover[i], ecologicalUnit: ecologicalUnit?[i] ?? 0))
         }
     }
 
-    /// Adds the counts of another accumulator with the same bins.
+    /// Adds the counts of another accumulator.
     public mutating func merge(_ other: PerformanceAccumulator) {
-        precondition(other.lowerBound == lowerBound && other.upperBound == upperBound && other.bins == bins,
-                     "accumulators must share their bins to merge")
-        for (unit, h) in other.histograms {
-            if histograms[unit] == nil {
-                histograms[unit] = h
-            } else {
-                histograms[unit]!.merge(h)
-            }
+        for (unit, counts) in other.values {
+            values[unit, default: [:]].merge(counts) { Entry(count: $0.count + $1.count, exact: $0.exact ?? $1.exact) }
         }
     }
 
-    /// The `fraction` quantile (0.9 = the 90th percentile) of every unit.
-    public func quantiles(_ fraction: Double = 0.9) -> [LandUnit: Double] {
-        var out: [LandUnit: Double] = [:]
-        for (unit, h) in histograms {
-            if let q = h.quantile(fraction) { out[unit] = q }
+    /// The percentile `percent` (90) of every unit, linear between closest
+    /// ranks as numpy's default: h = (N − 1) · percent/100, the value at rank
+    /// ⌊h⌋ plus (h − ⌊h⌋) times the step to the next rank. Exact fractions
+    /// for integer stacks; numpy's own Double arithmetic otherwise.
+    public func percentiles(_ percent: Int = 90) -> [LandUnit: Percentile] {
+        var out: [LandUnit: Percentile] = [:]
+        for (unit, counts) in values {
+            if let p = Self.percentile(counts, percent) { out[unit] = p }
         }
         return out
     }
 
     /// Number of pixels counted in each unit.
-    public var counts: [LandUnit: Int] { histograms.mapValues(\.total) }
+    public var counts: [LandUnit: Int] { values.mapValues { $0.values.reduce(0) { $0 + $1.count } } }
+
+    /// A unit's percentile: its Double value and, for integer stacks, the exact fraction.
+    public struct Percentile: Sendable, Hashable, Codable {
+        /// The value (numpy's Double result for floating-point stacks).
+        public var value: Double
+        /// The exact value for integer stacks.
+        public var exact: Rational?
+    }
+
+    static func percentile(_ counts: [Double: Entry], _ percent: Int) -> Percentile? {
+        let sorted = counts.keys.sorted()
+        let n = counts.values.reduce(0) { $0 + $1.count }
+        guard n > 0 else { return nil }
+        // The values at ranks j and j + 1 (0-based) of the sorted pixels.
+        func value(atRank rank: Int) -> (Double, Rational?) {
+            var seen = 0
+            for k in sorted {
+                seen += counts[k]!.count
+                if seen > rank { return (k, counts[k]!.exact) }
+            }
+            let k = sorted.last!
+            return (k, counts[k]!.exact)
+        }
+        let exactH = Rational(Int128(n - 1) * Int128(percent), 100)
+        if counts.values.allSatisfy({ $0.exact != nil }) {
+            let j = Int(exactH.numerator / exactH.denominator)
+            let g = exactH - Rational(j)
+            let a = value(atRank: j).1!, b = value(atRank: min(j + 1, n - 1)).1!
+            let p = a + g * (b - a)
+            return Percentile(value: p.doubleValue, exact: p)
+        }
+        let h = Double(n - 1) * (Double(percent) / 100)
+        let j = Int(h.rounded(.down))
+        let g = h - Double(j)
+        let a = value(atRank: min(j, n - 1)).0, b = value(atRank: min(j + 1, n - 1)).0
+        // numpy's _lerp: a + (b − a)·g, or b − (b − a)·(1 − g) when g ≥ 0.5.
+        let d = b - a
+        return Percentile(value: g >= 0.5 ? b - d * (1 - g) : a + d * g, exact: nil)
+    }
+}
+
+/// Per-pixel means of productivity over a period's years, as sums and counts
+/// of the valid years so that integer stacks keep exact fractions.
+public struct PeriodMeans {
+    /// Sum of the valid values per pixel (Double: exact for integer stacks).
+    public let sums: UnsafeMutableBufferPointer<Double>
+    /// Number of valid years per pixel.
+    public let years: UnsafeMutableBufferPointer<Int32>
+    /// Whether the values are stored integers (exact fractions).
+    public let integer: Bool
+    /// Fewer valid years than this give no mean.
+    public let minimumYears: Int
+
+    /// Pixels.
+    public var count: Int { sums.count }
+
+    /// Sums and counts of layers `layers` of a layer-major stack for pixels
+    /// 0..<pixelCount (NaN and infinities are missing years). Call `free()`.
+    public init(stack: UnsafeBufferPointer<Float>, pixelCount n: Int, layers: Range<Int>, integer: Bool, minimumYears: Int = 1) {
+        precondition(stack.count >= layers.upperBound * n, "the stack is shorter than layers x pixels")
+        sums = .allocate(capacity: n)
+        years = .allocate(capacity: n)
+        self.integer = integer
+        self.minimumYears = max(1, minimumYears)
+        for p in 0..<n {
+            var s = 0.0, k: Int32 = 0
+            for l in layers {
+                let v = stack[l * n + p]
+                if v.isFinite { s += Double(v); k += 1 }
+            }
+            sums[p] = s
+            years[p] = k
+        }
+    }
+
+    /// The mean of pixel `i` in Double (sum / count), nil without enough years.
+    public func mean(_ i: Int) -> Double? {
+        Int(years[i]) >= minimumYears ? sums[i] / Double(years[i]) : nil
+    }
+
+    /// The exact mean of pixel `i` (integer stacks only).
+    public func exactMean(_ i: Int) -> Rational? {
+        guard integer, Int(years[i]) >= minimumYears else { return nil }
+        return Rational(Int128(sums[i]), Int128(years[i]))
+    }
+
+    /// Releases the buffers.
+    public func free() {
+        sums.deallocate()
+        years.deallocate()
+    }
 }

@@ -143,6 +143,61 @@ public struct ProductivityState: Sendable, Hashable, Codable {
         }
     }
 
+    /// The extension fraction and minimum mean difference as exact fractions
+    /// of the decimals they are written with.
+    public struct ExactParameters: Sendable {
+        let extension_: Rational
+        let minimumMeanDifference: Rational
+    }
+
+    /// This metric's parameters as exact fractions.
+    public var exactParameters: ExactParameters {
+        ExactParameters(extension_: Rational(decimal: extensionFraction) ?? Rational(0),
+                        minimumMeanDifference: Rational(decimal: minimumMeanDifference) ?? Rational(0))
+    }
+
+    /// The percentile `percent` of ascending exact values, linear between
+    /// closest ranks (numpy's default): h = (m − 1) · percent / 100.
+    static func exactPercentile(_ sorted: [Rational], _ percent: Int) -> Rational {
+        let h = Rational(Int128(sorted.count - 1) * Int128(percent), 100)
+        let j = Int(h.numerator / h.denominator)
+        guard j < sorted.count - 1 else { return sorted[sorted.count - 1] }
+        return sorted[j] + (h - Rational(j)) * (sorted[j + 1] - sorted[j])
+    }
+
+    /// The metric and status of one pixel of an integer stack, every
+    /// comparison in exact fractions: `baseline` and `recent` are the valid
+    /// stored integers, `scale` the stored unit in productivity units (for
+    /// the minimum mean difference). The class of a mean x is 1 when
+    /// x ≤ P10, k + 1 when x > P(10k) (Trends.Earth: `lte(p10)` → 1,
+    /// `gt(p10k)` → k + 1), so a mean exactly on a boundary takes the lower
+    /// class; means at most `minimumMeanDifference` apart (Trends.Earth
+    /// `abs().lte(100)` on NDVI × 10000) are a change of 0. The z-score
+    /// method, which needs a square root, is evaluated in Double.
+    public func evaluateExact(baseline: [Int], recent: [Int], scale: Rational, parameters: ExactParameters? = nil) -> (metric: Double, status: Int16) {
+        guard baseline.count >= minimumBaselineYears, recent.count >= minimumRecentYears else { return (.nan, DegradationStatus.nodata) }
+        guard method == .percentileClasses else {
+            return evaluate(baseline: baseline.map(Double.init), recent: recent.map(Double.init))
+        }
+        let q = parameters ?? exactParameters
+        let lo = baseline.min()!, hi = baseline.max()!
+        let pad = Rational(hi - lo) * q.extension_
+        let extended = (baseline.map { Rational($0) } + [Rational(lo) - pad, Rational(hi) + pad]).sorted()
+        let baselineMean = Rational(Int128(baseline.reduce(0, +)), Int128(baseline.count))
+        let recentMean = Rational(Int128(recent.reduce(0, +)), Int128(recent.count))
+        var recentClass = 1, baselineClass = 1
+        for decile in 1...9 {
+            let boundary = Self.exactPercentile(extended, decile * 10)
+            if recentMean > boundary { recentClass += 1 }
+            if baselineMean > boundary { baselineClass += 1 }
+        }
+        var change = recentClass - baselineClass
+        if (recentMean - baselineMean).magnitude * scale <= q.minimumMeanDifference { change = 0 }
+        let status: DegradationStatus =
+            change <= -classChangeThreshold ? .degraded : (change >= classChangeThreshold ? .improved : .stable)
+        return (Double(change), status.rawValue)
+    }
+
     /// The metric and status of one pixel from arrays (NaN = missing year).
     public func evaluate(baseline: [Double], recent: [Double]) -> (metric: Double, status: Int16) {
         let b = baseline.filter { !$0.isNaN }, r = recent.filter { !$0.isNaN }

@@ -15,7 +15,9 @@
 /// baseline and target maps are known). A change of −10 % or less is
 /// degraded, +10 % or more improved, anything between stable — the
 /// thresholds of Trends.Earth's `calc_deg_soc`/`recode_deg_soc`
-/// (`land_deg_numba.py`), where exactly ±10 % counts as a change. Pixels that
+/// (`land_deg_numba.py`), where exactly ±10 % counts as a change. The
+/// comparison is made in exact fractions (`exactStatus`), in which the stock
+/// cancels: a change of exactly −10 % is degraded whatever the stock. Pixels that
 /// are water in the baseline are nodata (Trends.Earth does not count SOC in
 /// water).
 ///
@@ -53,7 +55,7 @@ public struct SoilOrganicCarbon: Sendable, Hashable, Codable {
         // to: tree, grass, crop, wetland, artificial, other, water
         .constant(1), .constant(1), .cropland, .constant(1), .constant(0.1), .constant(0.1), .constant(1),
         .constant(1), .constant(1), .cropland, .constant(1), .constant(0.1), .constant(0.1), .constant(1),
-        .inverseCropland, .inverseCropland, .constant(1), .constant(1 / 0.71), .constant(0.1), .constant(0.1), .constant(1),
+        .inverseCropland, .inverseCropland, .constant(1), .inverseConstant(0.71), .constant(0.1), .constant(0.1), .constant(1),
         .constant(1), .constant(1), .constant(0.71), .constant(1), .constant(0.1), .constant(0.1), .constant(1),
         .constant(2), .constant(2), .constant(2), .constant(2), .constant(1), .constant(1), .constant(1),
         .constant(2), .constant(2), .constant(2), .constant(2), .constant(1), .constant(1), .constant(1),
@@ -98,6 +100,23 @@ public struct SoilOrganicCarbon: Sendable, Hashable, Codable {
         return initial * (1 - progress * (1 - f))
     }
 
+    /// The status of the transition `from` → `to` after `years`, decided in
+    /// exact arithmetic: the stock cancels out of the percent change,
+    /// 100 · min(years, D)/D · (F − 1), which is compared with ±`thresholdPercent`
+    /// as fractions of the decimals F, D and the threshold are written with,
+    /// so that exactly −10 % is degraded for every stock value. Nil when a
+    /// class is not 1...7 or a parameter is not a finite decimal.
+    public func exactStatus(from: Int16, to: Int16, years: Double, climate: SOCClimateZone) -> Int16? {
+        guard (1...7).contains(from), (1...7).contains(to),
+              let f = factors[Int(from - 1) * 7 + Int(to - 1)].exactValue(in: climate),
+              let d = Rational(decimal: transitionYears), let y = Rational(decimal: min(max(years, 0), transitionYears)),
+              let t = Rational(decimal: thresholdPercent) else { return nil }
+        let percent = Rational(100) * (y / d) * (f - Rational(1))
+        if percent <= -t { return DegradationStatus.degraded.rawValue }
+        if percent >= t { return DegradationStatus.improved.rawValue }
+        return DegradationStatus.stable.rawValue
+    }
+
     /// The status of a percent change: −1, 0 or 1 (nodata when not finite).
     public func status(percentChange pc: Double) -> Int16 {
         guard pc.isFinite else { return DegradationStatus.nodata }
@@ -132,6 +151,15 @@ public struct SoilOrganicCarbon: Sendable, Hashable, Codable {
                      && (climateZoneCodes?.count ?? n) >= n && (finalStock?.count ?? n) >= n
                      && (percentChange?.count ?? n) >= n, "buffers are shorter than the output")
         let nd = stockNodata ?? .nan
+        // The exact status of every transition in every climate, decided once.
+        var exact: [SOCClimateZone: [Int16?]] = [:]
+        for zone in SOCClimateZone.allCases {
+            var row: [Int16?] = []
+            for from: Int16 in 1...7 {
+                for to: Int16 in 1...7 { row.append(exactStatus(from: from, to: to, years: years, climate: zone)) }
+            }
+            exact[zone] = row
+        }
         for i in 0..<n {
             let zone = climateZoneCodes.map { SOCClimateZone(ipccZoneCode: Int($0[i])) } ?? climate
             let s0 = initialStock[i]
@@ -147,7 +175,7 @@ public struct SoilOrganicCarbon: Sendable, Hashable, Codable {
             let pc = (s1 - Double(s0)) / Double(s0) * 100
             finalStock?[i] = Float(s1)
             percentChange?[i] = Float(pc)
-            status[i] = self.status(percentChange: pc)
+            status[i] = exact[zone]![Int(from - 1) * 7 + Int(finalLandCover[i] - 1)] ?? self.status(percentChange: pc)
         }
     }
 }

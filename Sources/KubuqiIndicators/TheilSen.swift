@@ -54,4 +54,23 @@ public enum TheilSen {
             }
         }
     }
+
+    /// The Theil-Sen slope of integer points as an exact fraction: the median
+    /// of the pairwise slopes (dy/dx, ordered by cross-multiplication), the
+    /// mean of the two middle ones when their number is even. Nil when fewer
+    /// than two points with distinct x.
+    public static func exactSlope(x: [Int], y: [Int]) -> Rational? {
+        precondition(x.count == y.count, "one x per y")
+        var slopes: [Rational] = []
+        slopes.reserveCapacity(pairCount(x.count))
+        for i in 0..<x.count {
+            for j in (i + 1)..<x.count where x[j] != x[i] {
+                slopes.append(Rational(Int128(y[j] - y[i]), Int128(x[j] - x[i])))
+            }
+        }
+        guard !slopes.isEmpty else { return nil }
+        slopes.sort()
+        let m = slopes.count
+        return m % 2 == 1 ? slopes[m / 2] : (slopes[m / 2 - 1] + slopes[m / 2]) / Rational(2)
+    }
 }

@@ -12,7 +12,8 @@
 ///
 /// The direction is the sign of Z (of S); a significant Z whose slope is zero
 /// or of the other sign, or whose |slope| is at most `minimumAbsoluteSlope`,
-/// is class 0. Trends.Earth takes the significance from Kendall's statistic
+/// is class 0 (|slope| = minimum is "no trend"; for integer stacks the
+/// comparison is exact, `classify(exactSlope:z:scale:)`). Trends.Earth takes the significance from Kendall's statistic
 /// against tabulated critical values and the direction from an OLS slope
 /// (`te_algorithms/gee/productivity.py`, `productivity_trajectory`); here
 /// the normal approximation of the Mann-Kendall Z and the Theil-Sen slope
@@ -50,6 +51,24 @@ public struct TrajectoryClass: Sendable, Hashable, Codable {
         guard level > 0 else { return 0 }
         let direction: Int16 = z > 0 ? 1 : -1
         let agrees = Double(slope) * Double(direction) > 0 && Double(abs(slope)) > minimumAbsoluteSlope
+        return agrees ? direction * level : 0
+    }
+
+    /// The class of one pixel of an integer stack: `slope` the exact
+    /// Theil-Sen slope of the stored integers per year, `scale` the stored
+    /// unit in productivity units. The slope is "no trend" when
+    /// |slope| · scale ≤ `minimumAbsoluteSlope`, compared exactly with the
+    /// decimal the minimum is written with (Trends.Earth:
+    /// `lf_trend.abs().lte(10)` → 0, `productivity_trajectory`).
+    public func classify(exactSlope slope: Rational, z: Float, scale: Rational) -> Int16 {
+        guard z.isFinite else { return DegradationStatus.nodata }
+        let magnitude = abs(z)
+        var level: Int16 = 0
+        for t in thresholds where magnitude >= Float(t) { level += 1 }
+        guard level > 0 else { return 0 }
+        let direction: Int16 = z > 0 ? 1 : -1
+        let minimum = Rational(decimal: minimumAbsoluteSlope) ?? Rational(0)
+        let agrees = slope.signum == Int(direction) && slope.magnitude * scale > minimum
         return agrees ? direction * level : 0
     }
 

@@ -24,9 +24,10 @@ final class ChangeJobTests: XCTestCase {
         XCTAssertEqual(counts[2], 37)
         XCTAssertEqual(counts[0], 3600 - 104 - 40 - 21 - 37 - 3)
         XCTAssertEqual(try readJSON(result.files["json"]!)["nodataPixels"] as? Int, 3)
-        // 30 m pixels are 0.09 ha: 100 + 4 strong-degradation pixels are 9.36 ha.
+        // 30 m pixels are 0.0900498 ha here (true area, TestRaster.utm49PixelKm2): 100 + 4 strong-degradation
+        // pixels are 9.3652 ha (9.36 ha of map area).
         let rows = try readJSON(result.files["json"]!)["classes"] as! [[String: Any]]
-        XCTAssertEqual(rows.first { $0["code"] as? Int == -2 }!["hectares"] as! Double, 9.36, accuracy: 1e-9)
+        XCTAssertEqual(rows.first { $0["code"] as? Int == -2 }!["hectares"] as! Double, 104 * TestRaster.utm49PixelKm2 * 100, accuracy: 1e-4)
         // The class raster holds the same classes pixel by pixel.
         let classes = try TestRaster.read(result.files["class"]!)
         XCTAssertEqual(classes[2 * size + 2], -2)

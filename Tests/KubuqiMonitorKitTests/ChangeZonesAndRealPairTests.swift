@@ -33,7 +33,11 @@ final class ChangeZonesAndRealPairTests: XCTestCase {
         XCTAssertEqual(helper.classCounts(json, zone: zones[0])[-2], 100, "the 10x10 patch at column 2 is in the west")
         XCTAssertEqual(helper.classCounts(json, zone: zones[1])[2], 37, "36 + 1 pixel patches in the east")
         let csv = try String(contentsOfFile: r.files["csv"]!, encoding: .utf8)
-        XCTAssertTrue(csv.contains("1,West banner,-2,strong degradation,100,9,"), csv)
+        // 100 pixels of 0.0900498 ha (true area, TestRaster.utm49PixelKm2): 9.005 ha.
+        let line = csv.split(whereSeparator: \.isNewline).first { $0.hasPrefix("1,West banner,-2,strong degradation,100,") }
+        XCTAssertNotNil(line, csv)
+        let hectares = line.flatMap { Double($0.split(separator: ",")[5]) }
+        XCTAssertEqual(hectares ?? 0, 100 * TestRaster.utm49PixelKm2 * 100, accuracy: 1e-3, csv)
     }
 
     func testZonesInAnotherCRSAreRefused() throws {

@@ -42,14 +42,15 @@ final class LDNJobTests: XCTestCase {
                 if want[i].isNaN { XCTAssertTrue(got[i].isNaN, "\(layer) pixel \(i): \(got[i])") } else { XCTAssertEqual(got[i], want[i], "\(layer) pixel \(i)") }
             }
         }
-        // Areas: 0.0009 km2 a pixel; 7 land pixels.
+        // Areas: 0.000900498 km2 a pixel (true area, TestRaster.utm49PixelKm2); 7 land pixels.
         let report = try json("\(out)/report.json")
         let baseline = (report["periods"] as! [[String: Any]])[0]
         let sdg = rows(baseline, "SDG 15.3.1 (one out, all out)")
-        XCTAssertEqual(sdg[-1]!["km2"] as! Double, 0.0018, accuracy: 1e-9)
-        XCTAssertEqual(sdg[1]!["km2"] as! Double, 0.0018, accuracy: 1e-9)
-        XCTAssertEqual(sdg[0]!["km2"] as! Double, 0.0027, accuracy: 1e-9)
-        XCTAssertEqual(sdg[-32768]!["km2"] as! Double, 0.0009, accuracy: 1e-9)
+        let px = TestRaster.utm49PixelKm2
+        XCTAssertEqual(sdg[-1]!["km2"] as! Double, 2 * px, accuracy: 3e-9)
+        XCTAssertEqual(sdg[1]!["km2"] as! Double, 2 * px, accuracy: 3e-9)
+        XCTAssertEqual(sdg[0]!["km2"] as! Double, 3 * px, accuracy: 3e-9)
+        XCTAssertEqual(sdg[-32768]!["km2"] as! Double, px, accuracy: 1e-9)
         XCTAssertEqual(sdg[-1]!["percent"] as! Double, 100.0 * 2 / 7, accuracy: 1e-3)
         XCTAssertEqual(baseline["proportionDegradedPercent"] as! Double, 100.0 * 2 / 7, accuracy: 1e-3)
         let lc = rows(baseline, "land cover")
@@ -58,11 +59,11 @@ final class LDNJobTests: XCTestCase {
         XCTAssertEqual(lc[0]!["pixels"] as? Int, 6, "water -> water is stable in the matrix")
         // Transitions (km2): grassland -> grassland 5 pixels, grassland -> other land 1, other land -> tree 1, water -> water 1.
         let m = baseline["landCoverTransitionsKm2"] as! [[Double]]
-        XCTAssertEqual(m[1][1], 0.0045, accuracy: 1e-9)
-        XCTAssertEqual(m[1][5], 0.0009, accuracy: 1e-9)
-        XCTAssertEqual(m[5][0], 0.0009, accuracy: 1e-9)
-        XCTAssertEqual(m[6][6], 0.0009, accuracy: 1e-9)
-        XCTAssertEqual(m.flatMap { $0 }.reduce(0, +), 0.0072, accuracy: 1e-9)
+        XCTAssertEqual(m[1][1], 5 * px, accuracy: 5e-9)
+        XCTAssertEqual(m[1][5], px, accuracy: 1e-9)
+        XCTAssertEqual(m[5][0], px, accuracy: 1e-9)
+        XCTAssertEqual(m[6][6], px, accuracy: 1e-9)
+        XCTAssertEqual(m.flatMap { $0 }.reduce(0, +), 8 * px, accuracy: 8e-9)
         for f in ["report.html", "report.md", "tables/sdg-15-3-1-summary.csv", "tables/baseline-land-cover-transitions.csv"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/\(f)"), f)
         }

@@ -6,6 +6,10 @@ import KubuqiRaster
 public enum TestRaster {
     /// A UTM 49N (EPSG:32649) grid at 30 m near the Kubuqi desert.
     public static let utm49Transform = GeoTransform([600_000, 30, 0, 4_470_000, 0, -30])
+    /// True area of a 30 m pixel near the corner of `utm49Transform`, in km2: 900.4986 m2 on WGS 84,
+    /// not 900 (UTM's scale there is 0.99972; pyproj 3.7.2 Geod.polygon_area_perimeter of pixel (0, 0)
+    /// 900.498572 m2, of (59, 59) 900.490651 m2, Scripts/reference/grid_areas.py).
+    public static let utm49PixelKm2 = 0.000900498
 
     /// Writes a one-band raster of `values` (row-major), returns its path.
     @discardableResult

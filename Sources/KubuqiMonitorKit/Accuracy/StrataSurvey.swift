@@ -82,15 +82,18 @@ struct StrataSurvey {
         var index = CodeIndex()
         var pixels: [Int] = [], areas: [Double] = []
         let bar = ProgressBar("strata", quiet: quiet)
+        let gridAreas = GridAreas(grid: grid)   // each pixel's true area on the ellipsoid
         try walk(band, path: path, progress: bar.update) { strip, codes, valid in
-            let rowAreas = grid.pixelAreas(rows: strip.row..<(strip.row + strip.height))
+            let pixelAreas = (strip.row..<(strip.row + strip.height)).flatMap {
+                gridAreas.areas(row: $0, columns: strip.column..<(strip.column + strip.width))
+            }
             for i in 0..<codes.count where valid[i] {
                 guard let k = index.index(of: Int(codes[i]), adding: SampleOptions.maximumClasses) else {
                     throw KubuqiError.input(path, "has more than \(SampleOptions.maximumClasses) distinct values: sample needs a class map")
                 }
                 if k == pixels.count { pixels.append(0); areas.append(0) }
                 pixels[k] += 1
-                areas[k] += rowAreas[i / strip.width]
+                areas[k] += pixelAreas[i]
             }
         }
         let order = index.codes.indices.sorted { index.codes[$0] < index.codes[$1] }

@@ -347,7 +347,7 @@ public enum ChangeJob {
         switch mmu {
         case .pixels(let p): n = Double(p)
         case .hectares(let ha):
-            let area = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0]
+            let area = GridAreas(grid: grid).centralPixelArea
             n = (ha * 10_000 / area).rounded(.up)
         }
         let total = Double(grid.width) * Double(grid.height)

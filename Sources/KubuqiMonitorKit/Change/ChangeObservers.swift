@@ -52,47 +52,58 @@ final class DifferenceSurvey: ChunkObserver, @unchecked Sendable {
 /// results[classes] are class codes, results[z] for z in `zones` zone ids (one output
 /// per layer of non-overlapping zones; 0 = none). A pixel counts once in the whole
 /// area, once in every zone holding it, and under zone 0 when no zone holds it.
+/// Each pixel counts its own true area on the ellipsoid (`GridAreas`).
 final class AreaCounter: ChunkObserver, @unchecked Sendable {
     private let whole = PerChunk(ClassAreaTally())
     private let zoned = PerChunk(ClassAreaTally())
-    private let rowAreas: [Double]
+    private let areas: GridAreas
     private let nodataCode: Int
     private let classes: Int
     private let zones: [Int]
 
     init(grid: Grid, nodataCode: Int, classes: Int = 0, zones: [Int] = []) {
-        rowAreas = grid.pixelAreas(rows: 0..<grid.height)
+        areas = GridAreas(grid: grid)
         self.nodataCode = nodataCode
         self.classes = classes
         self.zones = zones
     }
 
     func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
+        observe(chunk: chunk, firstRow: firstRow, firstColumn: 0, width: width, results: results)
+    }
+
+    func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
         let rows = results[classes].count / width
         let codes = results[classes]
-        whole.update(chunk) { tally in
-            for r in 0..<rows {
+        let pixelAreas = UnsafeMutableBufferPointer<Double>.allocate(capacity: width)
+        defer { pixelAreas.deallocate() }
+        for r in 0..<rows {
+            areas.areas(row: firstRow + r, columns: firstColumn..<(firstColumn + width), into: pixelAreas)
+            whole.update(chunk) { tally in
                 tally.addRow(codes: UnsafeBufferPointer(rebasing: codes[(r * width)..<((r + 1) * width)]), zones: nil,
-                             pixelArea: rowAreas[firstRow + r], nodataCode: nodataCode)
+                             pixelAreas: UnsafeBufferPointer(pixelAreas), nodataCode: nodataCode)
             }
-        }
-        guard !zones.isEmpty else { return }
-        zoned.update(chunk) { tally in
-            for r in 0..<rows {
-                var local: [ClassAreaTally.Key: Int] = [:]
+            guard !zones.isEmpty else { continue }
+            zoned.update(chunk) { tally in
+                var local: [ClassAreaTally.Key: (pixels: Int, units: Int64)] = [:]
                 for i in (r * width)..<((r + 1) * width) {
                     let c = codes[i]
-                    let code = c.isNaN ? nodataCode : Int(c)
+                    let code = c.isNaN ? nodataCode : Int(saturating: c)
+                    let units = ClassAreaTally.units(squareMetres: pixelAreas[i - r * width])
                     var inside = false
                     for z in zones {
                         let id = results[z][i]
                         guard id.isFinite, id != 0 else { continue }
-                        local[.init(zone: Int(saturating: id), code: code), default: 0] += 1
+                        local[.init(zone: Int(saturating: id), code: code), default: (0, 0)].pixels += 1
+                        local[.init(zone: Int(saturating: id), code: code), default: (0, 0)].units += units
                         inside = true
                     }
-                    if !inside { local[.init(zone: 0, code: code), default: 0] += 1 }
+                    if !inside {
+                        local[.init(zone: 0, code: code), default: (0, 0)].pixels += 1
+                        local[.init(zone: 0, code: code), default: (0, 0)].units += units
+                    }
                 }
-                for (k, n) in local { tally.add(zone: k.zone, code: k.code, pixels: n, pixelArea: rowAreas[firstRow + r]) }
+                for (k, v) in local { tally.add(zone: k.zone, code: k.code, pixels: v.pixels, areaUnits: v.units) }
             }
         }
     }

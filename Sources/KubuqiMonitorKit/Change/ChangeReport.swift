@@ -245,7 +245,7 @@ struct ChangeReport {
         let title = "\(options.indices.joined(separator: "+").uppercased()) CHANGE (\(options.method.rawValue.uppercased()), \(options.threshold))"
         var pixelSize = abs(grid.geoTransform?.pixelWidth ?? 1) * Double(grid.width) / Double(w)
         if let srs = SpatialReference(wkt: grid.crsWKT), srs.isGeographic {
-            pixelSize = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0].squareRoot() * Double(grid.width) / Double(w)
+            pixelSize = GridAreas(grid: grid).centralPixelArea.squareRoot() * Double(grid.width) / Double(w)
         }
         let canvas = ClassMapQuicklook(title: title, subtitle: quicklookSubtitle, entries: entriesWithNodata).render(codes: codes, width: w, height: h, pixelSize: pixelSize)
         // Encoded in memory and written as any output, so a full disk says "No space left on device".

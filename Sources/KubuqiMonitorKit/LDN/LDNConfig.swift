@@ -17,10 +17,13 @@ public struct LDNConfig: Sendable {
     /// Annual productivity (nil when only an external LPD raster is used).
     public var productivity: Productivity?
     /// Multiplier applied to stored productivity values; nil to use the bands' declared scale (else 1).
-    public var productivityScale: Float?
+    public var productivityScale: Double?
     /// Trajectory: slopes smaller than this (productivity units per year) are "no trend" whatever
     /// their significance (0: significance alone, as the GPG).
     public var minimumSlope: Double = 0
+    /// Completeness of a year: a pixel's year needs valid observations in at least this fraction
+    /// of the observations of the most complete year (docs/ldn.md, "Observations per year").
+    public var minimumYearFraction: Double = 0.75
     /// An external 5-class LPD raster used as is.
     public var externalLPD: String?
     /// Ecological units raster, subdividing land units for performance.
@@ -43,6 +46,18 @@ public struct LDNConfig: Sendable {
     public var baseline: ClosedRange<Int>
     /// The reporting periods.
     public var reporting: [ClosedRange<Int>]
+    /// State as Trends.Earth's decile classes (default) or the GPG v2 z-score (`[productivity] state`).
+    public var stateMethod: ProductivityState.Method = .percentileClasses
+    /// The productivity sub-indicator from Trends.Earth's 5 LPD classes (default) or the GPG's look-up (`lpd_status`).
+    public var gpgLPDStatus = false
+    /// Land cover of reporting periods from the baseline's start map (nil: as the preset says) or end map.
+    public var landCoverFromBaselineEnd: Bool?
+    /// How the productivity metrics' windows are chosen (`[windows] preset`).
+    public var windowPreset: LDNWindows.Preset = .period
+    /// The `trends-earth` preset's window length in years (`[windows] years`, 16).
+    public var windowYears = 16
+    /// Per-period windows (`[windows.PERIOD]`): trajectory, performance, state baseline, state recent.
+    public var windowOverrides: [String: (trajectory: ClosedRange<Int>?, performance: ClosedRange<Int>?, state: [ClosedRange<Int>]?)] = [:]
     /// Zones for the area tables: a raster, or a vector layer with a name field.
     public var zones: String?
     /// The vector zones' name field.
@@ -68,11 +83,12 @@ public struct LDNConfig: Sendable {
     public static func load(_ path: String) throws -> LDNConfig {
         try InputFile.requireRegular(path)
         let r = ConfigReader(file: path, table: try ConfigDocument.load(path))
-        let sections = ["productivity", "landcover", "soc", "periods", "zones"]
+        let sections = ["productivity", "landcover", "soc", "periods", "zones", "windows"]
         try r.rejectUnknown(known: sections)
 
         let p = try r.required(try r.table("productivity"), "productivity")
-        try p.rejectUnknown(known: ["stack", "files", "scale", "lpd", "ecological_units", "minimum_slope"])
+        try p.rejectUnknown(known: ["stack", "files", "scale", "lpd", "ecological_units", "minimum_slope", "minimum_year_fraction",
+                                    "state", "lpd_status"])
         var productivity: Productivity?
         if try p.path("stack") != nil, try p.pathsByYear("files") != nil {
             throw p.error("files", "give stack or files, not both")
@@ -82,7 +98,9 @@ public struct LDNConfig: Sendable {
         } else if let files = try p.pathsByYear("files") {
             productivity = .files(files)
         }
-        let scale = try p.positiveFloat("scale")
+        // Validated as a positive 32-bit float (the pipeline's type), kept as the decimal written
+        // (exact comparisons of integer stacks, docs/ldn-method.md).
+        let scale = try p.positiveFloat("scale") != nil ? try p.number("scale") : nil
         let lpd = try p.path("lpd")
         let eco = try p.path("ecological_units")
         let minimumSlope = try p.number("minimum_slope") ?? 0
@@ -145,6 +163,53 @@ public struct LDNConfig: Sendable {
                          socBaseline: socBaseline, climate: climate, climateZones: zonesRaster, baseline: baseline,
                          reporting: reporting, zones: zones, zoneField: field)
         config.minimumSlope = minimumSlope
+        if let m = try p.string("state") {
+            switch m {
+            case "deciles": config.stateMethod = .percentileClasses
+            case "z-score": config.stateMethod = .zScore
+            default: throw p.error("state", "unknown state method '\(m)'; valid: deciles (Trends.Earth, default), z-score (GPG v2)")
+            }
+        }
+        if let m = try p.string("lpd_status") {
+            switch m {
+            case "trends-earth": config.gpgLPDStatus = false
+            case "gpg": config.gpgLPDStatus = true
+            default: throw p.error("lpd_status", "unknown look-up '\(m)'; valid: trends-earth (default), gpg")
+            }
+        }
+        if let w = try r.table("windows") {
+            let names = ["baseline"] + reporting.map { "reporting-\($0.lowerBound)-\($0.upperBound)" }
+            try w.rejectUnknown(known: ["preset", "years", "land_cover_start"] + names)
+            if let l = try w.string("land_cover_start") {
+                guard ["baseline-start", "baseline-end"].contains(l) else {
+                    throw w.error("land_cover_start", "unknown map '\(l)'; valid: baseline-start, baseline-end")
+                }
+                config.landCoverFromBaselineEnd = l == "baseline-end"
+            }
+            if let p = try w.string("preset") {
+                guard let preset = LDNWindows.Preset(rawValue: p) else {
+                    throw w.error("preset", "unknown preset '\(p)'; valid: \(LDNWindows.Preset.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                config.windowPreset = preset
+            }
+            if let y = try w.number("years") {
+                guard y == y.rounded(), y >= 3, y <= 100 else { throw w.error("years", "must be a whole number of years from 3 to 100, got \(y)") }
+                config.windowYears = Int(y)
+            }
+            for name in names {
+                guard let t = try w.table(name) else { continue }
+                try t.rejectUnknown(known: ["trajectory", "performance", "state"])
+                let state = try t.yearRanges("state")
+                if let s = state, s.count != 2 || s[0].upperBound >= s[1].lowerBound {
+                    throw t.error("state", "give [[first, last], [first, last]]: the baseline years, then the later recent years")
+                }
+                config.windowOverrides[name] = (try t.yearRange("trajectory"), try t.yearRange("performance"), state)
+            }
+        }
+        if let f = try p.number("minimum_year_fraction") {
+            guard f > 0 && f <= 1 else { throw p.error("minimum_year_fraction", "must be more than 0 and at most 1, got \(f)") }
+            config.minimumYearFraction = f
+        }
         return config
     }
 }

@@ -54,13 +54,27 @@ public enum LDNJob {
         let inputs = try open(config)
         let periods = try plan(config, inputs: inputs)
         log("inputs on one grid \(inputs.grid.width)x\(inputs.grid.height); productivity years \(inputs.productivity.first?.year ?? 0)-\(inputs.productivity.last?.year ?? 0)")
+        if !inputs.productivity.isEmpty {
+            let c = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: config.minimumYearFraction)
+            log("observations per year: " + c.summary)
+            if !c.short.isEmpty { log("years short of \(c.requiredLine): " + c.short.map { "\($0.year) (\($0.observations) of \(c.full))" }.joined(separator: ", ")) }
+        }
+        for line in windowWarnings(periods) { log(line) }
+        for p in periods {
+            let w = p.windows
+            log("period \(p.name): trajectory \(w.trajectory.lowerBound)-\(w.trajectory.upperBound), performance \(w.performance.lowerBound)-\(w.performance.upperBound), state \(w.stateRecent.lowerBound)-\(w.stateRecent.upperBound) against \(w.stateBaseline.lowerBound)-\(w.stateBaseline.upperBound), land cover \(p.landCoverStart) -> \(p.landCoverEnd)")
+        }
         try checkLegend(inputs, quiet: o.quiet)
         log("land-cover codes all mapped by \(config.legendSource)")
         var report = LDNReport(config: config, grid: inputs.grid, periods: [])
+        if !inputs.productivity.isEmpty {
+            report.yearCompleteness = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: config.minimumYearFraction)
+        }
         if o.checkOnly { return report }
 
         try RasterOutputSpec.checkCreationOptions(o.creationOptions, output: o.output)
         let out = try OutputFolder(o.output)
+        var written = Set<String>()
         try out.runStaged { work, stage in
             let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
             let finalInputs = Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
@@ -77,8 +91,11 @@ public enum LDNJob {
                 log("period \(period.name): \(result.summaryLine)")
             }
             try report.write(to: stage, inputs: config.inputFiles)
+            written = try LDNOutputFolder.written(stage)
             return ((), protecting: config.inputFiles)
         }
+        // The folder holds exactly this run's outputs (docs/ldn.md, "Outputs").
+        try LDNOutputFolder.prune(out, keeping: written, inputs: config.inputFiles)
         log("report written: \(out.file("report.html")), report.json, report.md, tables/*.csv")
         return report
     }
@@ -112,7 +129,14 @@ public enum LDNJob {
             for (a, b) in zip(years, years.dropFirst()) where b > a + 1 {
                 throw KubuqiError.input(c.file, "missing year \(a + 1) in productivity.files (have \(a) and \(b))")
             }
-            productivity = try years.map { ($0, [try files.band(BandSelection(parsing: byYear[$0]!))]) }
+            // FILE:BAND reads that band; a FILE alone is the year's observations, every band of it
+            // (23 16-day composites, say), as bands of one year in a stack.
+            productivity = try years.map { year in
+                let selection = BandSelection(parsing: byYear[year]!)
+                if selection.bandGiven { return (year, [try files.band(selection)]) }
+                let ds = try files.dataset(selection.path)
+                return (year, try (1...max(1, ds.bandCount)).map { try ds.band($0) })
+            }
         case nil: break
         }
         let lpd = try c.externalLPD.map { try files.band(BandSelection(path: $0)) }
@@ -140,22 +164,69 @@ public enum LDNJob {
         let years = Set(inputs.productivity.map(\.year))
         var periods: [LDNPeriod] = []
         let start = LDNPeriod.mapYear(for: c.baseline.lowerBound, in: maps)
+        // Trends.Earth judges a reporting period's land cover from the baseline's end map.
+        let fromEnd = c.landCoverFromBaselineEnd ?? (c.windowPreset == .trendsEarth)
+        let reportingStart = fromEnd ? LDNPeriod.mapYear(for: c.baseline.upperBound, in: maps) : start
+        let first = inputs.productivity.first?.year ?? c.baseline.lowerBound
+        func windows(_ name: String, _ years: ClosedRange<Int>, _ isBaseline: Bool) -> LDNWindows {
+            var w = LDNWindows.preset(c.windowPreset, years: years, isBaseline: isBaseline, baseline: c.baseline,
+                                      windowYears: c.windowYears, firstYear: first)
+            if let o = c.windowOverrides[name] {
+                if let t = o.trajectory { w.trajectory = t }
+                if let p = o.performance { w.performance = p }
+                if let s = o.state { w.stateBaseline = s[0]; w.stateRecent = s[1] }
+            }
+            return w
+        }
         periods.append(LDNPeriod(name: "baseline", years: c.baseline, isBaseline: true, landCoverStart: start,
-                                 landCoverEnd: LDNPeriod.mapYear(for: c.baseline.upperBound, in: maps)))
+                                 landCoverEnd: LDNPeriod.mapYear(for: c.baseline.upperBound, in: maps),
+                                 windows: windows("baseline", c.baseline, true)))
         for r in c.reporting {
-            periods.append(LDNPeriod(name: "reporting-\(r.lowerBound)-\(r.upperBound)", years: r, isBaseline: false,
-                                     landCoverStart: start, landCoverEnd: LDNPeriod.mapYear(for: r.upperBound, in: maps)))
+            let name = "reporting-\(r.lowerBound)-\(r.upperBound)"
+            periods.append(LDNPeriod(name: name, years: r, isBaseline: false,
+                                     landCoverStart: reportingStart, landCoverEnd: LDNPeriod.mapYear(for: r.upperBound, in: maps),
+                                     windows: windows(name, r, false)))
         }
         if inputs.lpd == nil {
             for p in periods {
-                let missing = p.years.filter { !years.contains($0) } + (p.isBaseline ? [] : c.baseline.filter { !years.contains($0) })
+                let missing = p.productivityYears.filter { !years.contains($0) }
                 if let m = missing.first {
                     throw KubuqiError.input(c.file, "the \(p.name) period \(p.years.lowerBound)-\(p.years.upperBound) needs productivity for \(m), which the inputs lack (have \(inputs.productivity.first.map { String($0.year) } ?? "none")-\(inputs.productivity.last.map { String($0.year) } ?? "none"))")
                 }
-                if p.years.count < 3 { throw KubuqiError.input(c.file, "the \(p.name) period has \(p.years.count) years; trends need at least 3") }
+                try checkComputable(p, config: c)
             }
         }
         return periods
+    }
+
+    /// Refuses a period for which a sub-indicator cannot be computed: a trend
+    /// needs `TrendBatch`'s 3 years; state compares the last 3 years with at
+    /// least `minimumBaselineYears` (3) earlier ones (the baseline's own, for
+    /// the baseline period), so a baseline needs 6 years.
+    static func checkComputable(_ p: LDNPeriod, config c: LDNConfig) throws {
+        let span = "\(p.years.lowerBound)-\(p.years.upperBound)"
+        let w = p.windows
+        let trendYears = 3, recent = 3, baselineYears = LDNPeriodRun.state.minimumBaselineYears
+        if w.trajectory.count < trendYears {
+            throw KubuqiError.input(c.file, "the \(p.name) period \(span) has a trajectory window of \(w.trajectory.count) years (\(w.trajectory.lowerBound)-\(w.trajectory.upperBound)): the productivity trajectory needs at least \(trendYears)")
+        }
+        let earlier = w.stateBaselineCount
+        if earlier < baselineYears {
+            let which = p.isBaseline && c.windowOverrides[p.name]?.state == nil ? "the \(earlier) before them" : "\(earlier) baseline years"
+            throw KubuqiError.input(c.file, "the \(p.name) period \(span) has \(p.years.count) years: productivity state compares the last \(w.stateRecent.count) with \(which) and needs at least \(baselineYears) of those; give the baseline at least \(recent + baselineYears) years")
+        }
+    }
+
+    /// Warnings for windows too short for the trajectory's 95 % level: with n years the largest
+    /// |Z| is (n(n-1)/2 - 1) / sqrt(n(n-1)(2n+5)/18): 1.04 for 3 years, 1.70 for 4, 2.20 for 5.
+    static func windowWarnings(_ periods: [LDNPeriod]) -> [String] {
+        periods.compactMap { p in
+            let n = p.windows.trajectory.count
+            let s = Double(n * (n - 1) / 2 - 1), v = Double(n * (n - 1) * (2 * n + 5)) / 18
+            let z = s / v.squareRoot()
+            guard z < 1.96 else { return nil }
+            return "warning: the \(p.name) trajectory window \(p.windows.trajectory.lowerBound)-\(p.windows.trajectory.upperBound) has \(n) years: its largest |Z| is \(String(format: "%.2f", z)), so no pixel can reach the 95 % level (a trend needs 5 years; [windows] preset = \"trends-earth\" uses 16 ending at the period's end)"
+        }
     }
 
     /// Scans the land-cover maps (or one window of them, for a tile) for codes the legend does not map;

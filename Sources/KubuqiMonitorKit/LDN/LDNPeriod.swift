@@ -11,6 +11,13 @@ struct LDNPeriod: Sendable {
     /// Land-cover map years used as the start and the end of the period.
     let landCoverStart: Int
     let landCoverEnd: Int
+    /// The analysis windows of the productivity metrics (docs/ldn-method.md, "Analysis windows").
+    var windows: LDNWindows
+
+    /// Every productivity year the period reads.
+    var productivityYears: [Int] {
+        Array(Set(Array(windows.trajectory) + Array(windows.performance) + Array(windows.stateBaseline) + Array(windows.stateRecent))).sorted()
+    }
 
     /// The layers written for a period, in output order.
     enum Layer: Int, CaseIterable {

@@ -68,6 +68,11 @@ struct LDNPeriodRun {
     /// (NDVI), so that noise around a flat mean is not read as a change.
     static let state = ProductivityState(minimumMeanDifference: 0.01)
 
+    /// The state metric of a config: Trends.Earth's deciles, or the GPG v2 z-score.
+    static func state(_ c: LDNConfig) -> ProductivityState {
+        ProductivityState(method: c.stateMethod, minimumMeanDifference: c.stateMethod == .percentileClasses ? 0.01 : 0)
+    }
+
     /// Input slots of the streamed calculation.
     struct Slots {
         var productivity: [Int: [Int]] = [:]   // year -> input indices (averaged)
@@ -77,16 +82,40 @@ struct LDNPeriodRun {
         var count = 0
     }
 
+    /// Integer productivity (Byte, Int8, UInt16, Int16 bands, exact in Float) with one decimal scaling
+    /// for every band is compared in exact fractions; anything else in Double.
+    static func productivityValues(_ inputs: LDNJob.Inputs) -> ProductivityValues {
+        let bands = inputs.productivity.flatMap(\.bands)
+        // One value per year: a year's mean of several observations is no longer an integer.
+        guard !bands.isEmpty, inputs.productivity.allSatisfy({ $0.bands.count == 1 }),
+              bands.allSatisfy({ [.byte, .int8, .uint16, .int16].contains($0.dataType) }) else { return .floating }
+        let scalings = bands.map { band -> [Double] in
+            if let s = inputs.config.productivityScale { return [s, 0] }
+            let d = band.declaredScaling
+            return [d?.scale ?? 1, d?.offset ?? 0]
+        }
+        guard let first = scalings.first, scalings.allSatisfy({ $0 == first }) else { return .floating }
+        return ProductivityValues.integer(scale: first[0], offset: first[1]) ?? .floating
+    }
+
+    /// The Float scale and offset PixelInput would apply, for the annual statistics of stored integers.
+    static func physicalScaling(_ values: ProductivityValues) -> (Float, Float)? {
+        guard case .integer(let s, let o) = values else { return nil }
+        return (Float(s.doubleValue), Float(o.doubleValue))
+    }
+
     func run() throws -> LDNPeriodResult {
         let c = inputs.config
         var pixelInputs: [PixelInput] = []
         var slots = Slots()
         func add(_ input: PixelInput) -> Int { pixelInputs.append(input); return pixelInputs.count - 1 }
-        let needed = (Array(period.years) + (period.isBaseline ? [] : Array(c.baseline))).sorted()
+        let needed = period.productivityYears
+        let values = Self.productivityValues(inputs)
         if inputs.lpd == nil {
             for (year, bands) in inputs.productivity where needed.contains(year) {
                 slots.productivity[year] = bands.map { band in
-                    add(c.productivityScale.map { PixelInput(band: band, scale: $0) } ?? PixelInput.declared(band))
+                    if case .integer = values { return add(PixelInput(band: band)) }   // stored integers, scaled in exact arithmetic
+                    return add(c.productivityScale.map { PixelInput(band: band, scale: Float($0)) } ?? PixelInput.declared(band))
                 }
             }
         }
@@ -101,14 +130,17 @@ struct LDNPeriodRun {
         slots.count = pixelInputs.count
 
         let years = slots.productivity.keys.sorted()
-        let periodLayers = years.firstIndex(of: period.years.lowerBound).map { $0..<($0 + period.years.count) } ?? 0..<0
-        let recent = (periodLayers.upperBound - min(3, periodLayers.count))..<periodLayers.upperBound
-        let baselineLayers: Range<Int> = period.isBaseline
-            ? periodLayers.lowerBound..<recent.lowerBound
-            : (years.firstIndex(of: c.baseline.lowerBound) ?? 0)..<((years.firstIndex(of: c.baseline.lowerBound) ?? 0) + c.baseline.count)
-        let geometry = StackGeometry(years: years.map(Double.init), periodLayers: periodLayers, recentLayers: recent,
-                                     baselineLayers: baselineLayers)
-        let legend = c.legend, rowAreas = inputs.grid.pixelAreas(rows: 0..<inputs.grid.height).map { $0 / 1e6 }
+        func layers(_ r: ClosedRange<Int>) -> Range<Int> { years.firstIndex(of: r.lowerBound).map { $0..<($0 + r.count) } ?? 0..<0 }
+        let w = period.windows
+        let periodLayers = layers(w.trajectory), performanceLayers = layers(w.performance)
+        let recent = layers(w.stateRecent)
+        let baselineLayers = w.stateBaselineCount > 0 ? layers(w.stateBaseline) : recent.lowerBound..<recent.lowerBound
+        let completeness = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: c.minimumYearFraction)
+        var shape = StackGeometry(years: years.map(Double.init), periodLayers: periodLayers, recentLayers: recent,
+                                  baselineLayers: baselineLayers, requiredObservations: completeness.required)
+        shape.performanceLayers = performanceLayers
+        let geometry = shape
+        let legend = c.legend, areas = GridAreas(grid: inputs.grid)
 
         // Pass 1: 90th percentile of mean productivity per land unit.
         var performance = ProductivityPerformance(maxima: [:])
@@ -118,25 +150,26 @@ struct LDNPeriodRun {
         if let surveyed {
             survey = surveyed.performance
             annualFigures = surveyed.annual
-            if let s = survey { performance = ProductivityPerformance(accumulator: s) }
+            if let s = survey { performance = ProductivityPerformance(accumulator: s, values: values) }
         } else if inputs.lpd == nil {
             let surveyor = PerformanceSurvey()
-            let s = slots
-            _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: [nil, nil], kernel: { ins, outs, _, _ in
+            let s = slots, integer = values != .floating, physical = Self.physicalScaling(values)
+            _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: [nil], kernel: { ins, outs, _, _ in
                 let n = outs[0].count
                 let stack = geometry.pack(ins, slots: s, count: n)
                 defer { stack.deallocate() }
-                annual.add(stack: UnsafeBufferPointer(stack), pixelCount: n)
-                ProductivityPerformance.meanProductivity(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
-                                                         layers: geometry.periodLayers, into: outs[0])
-                let lc = Int16Scratch(n)
-                defer { lc.free() }
-                var unknown = UnknownCodeCounter()
-                legend.reclassify(ins[s.lcEnd], nodata: nil, into: lc.buffer, unknown: &unknown)
-                lc.store(into: outs[1])
-            }, region: region, observer: surveyor, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
+                annual.add(stack: UnsafeBufferPointer(stack), pixelCount: n, physical: physical)
+                let means = PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.performanceLayers, integer: integer)
+                defer { means.free() }
+                let units = LandUnits(ins, slots: s, legend: legend, count: n)
+                defer { units.free() }
+                var part = PerformanceAccumulator()
+                part.add(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
+                         ecologicalUnit: units.ecological.map { UnsafeBufferPointer($0.buffer) })
+                surveyor.add(part)
+            }, region: region, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
             survey = surveyor.merged()
-            performance = ProductivityPerformance(accumulator: survey!)
+            performance = ProductivityPerformance(accumulator: survey!, values: values)
             annualFigures = annual.merged()
         }
         if surveyOnly {
@@ -158,12 +191,12 @@ struct LDNPeriodRun {
         try SafeFiles.makeFolders(period.name, under: output.path)
         specs += [nil, nil]   // land-cover classes at start and end (for the tables)
         specs += inputs.zones.map { _ in nil }   // zone ids, one output per zone layer
-        let s = slots, perf = performance, p = period, externalLPD = inputs.lpd != nil
-        let climate = c.climate, matrix = c.transitions
+        let s = slots, perf = performance, p = period, externalLPD = inputs.lpd != nil, integer = values != .floating
+        let climate = c.climate, matrix = c.transitions, stateMetric = Self.state(c), gpgStatus = c.gpgLPDStatus
         let trajectoryClasses = TrajectoryClass(minimumAbsoluteSlope: c.minimumSlope)
         let socYears = Double(period.landCoverEnd - period.landCoverStart)
         let layerIndex = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
-        let tally = LDNTally(layers: layers, rowAreas: rowAreas, zoneLayers: inputs.zones.count)
+        let tally = LDNTally(layers: layers, areas: areas, zoneLayers: inputs.zones.count)
         _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: specs, kernel: { ins, outs, _, _ in
             let n = outs[0].count
             var scratch: [LDNPeriod.Layer: Int16Scratch] = [:]
@@ -180,29 +213,43 @@ struct LDNPeriodRun {
                 let stack = geometry.pack(ins, slots: s, count: n)
                 defer { stack.deallocate() }
                 let slope = UnsafeMutableBufferPointer<Float>.allocate(capacity: n), z = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                let mean = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                defer { slope.deallocate(); z.deallocate(); mean.deallocate() }
+                defer { slope.deallocate(); z.deallocate() }
                 let periodStack = UnsafeBufferPointer(rebasing: stack[(geometry.periodLayers.lowerBound * n)..<(geometry.periodLayers.upperBound * n)])
-                TrendBatch(years: Array(geometry.years[geometry.periodLayers])).run(stack: periodStack, pixelCount: n, pixels: 0..<n, slope: slope, z: z)
-                trajectoryClasses.classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z), into: scratch[.trajectory]!.buffer)
+                let periodYears = Array(geometry.years[geometry.periodLayers])
+                TrendBatch(years: periodYears).run(stack: periodStack, pixelCount: n, pixels: 0..<n, slope: slope, z: z)
+                // Integer stacks: significance and sign here, the minimum slope in exact fractions below.
+                (integer ? TrajectoryClass() : trajectoryClasses).classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z),
+                                                                           into: scratch[.trajectory]!.buffer)
+                let state = scratch[.state]!.buffer
+                stateMetric.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
+                                       baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
+                if case .integer(let scale, _) = values {
+                    ExactProductivity.trajectory(stack: periodStack, pixelCount: n, years: periodYears, z: UnsafeBufferPointer(z),
+                                                 classifier: trajectoryClasses, scale: scale, classes: scratch[.trajectory]!.buffer)
+                    ExactProductivity.state(stack: UnsafeBufferPointer(stack), pixelCount: n, baselineLayers: geometry.baselineLayers,
+                                            recentLayers: geometry.recentLayers, metric: stateMetric, scale: scale, status: state)
+                }
                 let trajectoryStatus = Int16Scratch(n)
                 defer { trajectoryStatus.free() }
                 TrajectoryClass.status(ofClasses: UnsafeBufferPointer(scratch[.trajectory]!.buffer), into: trajectoryStatus.buffer)
-                LDNPeriodRun.state.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
-                                                  baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers,
-                                                  status: scratch[.state]!.buffer)
-                ProductivityPerformance.meanProductivity(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
-                                                         layers: geometry.periodLayers, into: mean)
-                let eco = s.eco.map { Int32Scratch(ins[$0]) }
-                defer { eco?.free() }
-                perf.run(mean: UnsafeBufferPointer(mean), landCover: UnsafeBufferPointer(lcEnd.buffer),
-                         ecologicalUnit: eco.map { UnsafeBufferPointer($0.buffer) }, status: scratch[.performance]!.buffer)
+                let means = PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.performanceLayers, integer: integer)
+                defer { means.free() }
+                let units = LandUnits(ins, slots: s, legend: legend, count: n)
+                defer { units.free() }
+                perf.run(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
+                         ecologicalUnit: units.ecological.map { UnsafeBufferPointer($0.buffer) }, status: scratch[.performance]!.buffer)
                 LPDCombination.trendsEarth.lpdClass(trajectory: UnsafeBufferPointer(trajectoryStatus.buffer),
                                                     state: UnsafeBufferPointer(scratch[.state]!.buffer),
                                                     performance: UnsafeBufferPointer(scratch[.performance]!.buffer),
                                                     into: scratch[.lpd]!.buffer)
             }
             LPDCombination.trendsEarth.status(lpdClasses: UnsafeBufferPointer(scratch[.lpd]!.buffer), into: scratch[.productivity]!.buffer)
+            if gpgStatus && !externalLPD {
+                let t = scratch[.trajectory]!.buffer, st = scratch[.state]!.buffer, pf = scratch[.performance]!.buffer
+                for i in 0..<n {
+                    scratch[.productivity]!.buffer[i] = LPDCombination.gpgStatus(trajectory: TrajectoryClass.status(ofClass: t[i]), state: st[i], performance: pf[i])
+                }
+            }
             matrix.status(initial: UnsafeBufferPointer(lcStart.buffer), final: UnsafeBufferPointer(lcEnd.buffer), into: scratch[.landCover]!.buffer)
             let zones = s.climate.map { Int16Scratch(from: ins[$0]) }
             defer { zones?.free() }
@@ -242,19 +289,25 @@ struct StackGeometry: Sendable {
     let periodLayers: Range<Int>
     let recentLayers: Range<Int>
     let baselineLayers: Range<Int>
+    /// The performance window's layers (the trajectory's, `periodLayers`, unless set).
+    var performanceLayers: Range<Int> = 0..<0
+    /// Valid observations a pixel needs for a year's value (`YearCompleteness`).
+    var requiredObservations = 1
 
     /// A layer-major copy of the productivity inputs for one chunk, one layer
-    /// per year: the mean of that year's valid values (caller deallocates).
+    /// per year: the mean of that year's valid values, NaN when fewer than
+    /// `requiredObservations` are valid (caller deallocates).
     func pack(_ ins: [UnsafeBufferPointer<Float>], slots: LDNPeriodRun.Slots, count n: Int) -> UnsafeMutableBufferPointer<Float> {
         let stack = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, years.count * n))
         for (layer, year) in years.enumerated() {
             let sources = slots.productivity[Int(year)]!
             let dst = UnsafeMutableBufferPointer(rebasing: stack[(layer * n)..<((layer + 1) * n)])
+            if sources.count < requiredObservations { dst.update(repeating: .nan); continue }
             if sources.count == 1 { _ = dst.update(fromContentsOf: ins[sources[0]]); continue }
             for i in 0..<n {
-                var sum: Float = 0, count: Float = 0
-                for k in sources where ins[k][i].isFinite { sum += ins[k][i]; count += 1 }
-                dst[i] = count > 0 ? sum / count : .nan
+                var sum = 0.0, count = 0
+                for k in sources where ins[k][i].isFinite { sum += Double(ins[k][i]); count += 1 }
+                dst[i] = count >= max(1, requiredObservations) ? Float(sum / Double(count)) : .nan
             }
         }
         return stack
@@ -297,23 +350,46 @@ final class AnnualStatistics: @unchecked Sendable {
     private let years: [Int]
     private var stats: [ExactStatistics]
     init(years: [Int]) { self.years = years; stats = Array(repeating: ExactStatistics(), count: years.count) }
-    func add(stack: UnsafeBufferPointer<Float>, pixelCount n: Int) {
+    /// Adds a chunk's layers; `physical` (scale, offset) turns stored integers into productivity first.
+    func add(stack: UnsafeBufferPointer<Float>, pixelCount n: Int, physical: (Float, Float)? = nil) {
         var local = Array(repeating: ExactStatistics(), count: years.count)
-        for k in years.indices { local[k].add(UnsafeBufferPointer(rebasing: stack[(k * n)..<((k + 1) * n)])) }
+        let converted = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, n))
+        defer { converted.deallocate() }
+        for k in years.indices {
+            let layer = UnsafeBufferPointer(rebasing: stack[(k * n)..<((k + 1) * n)])
+            guard let (a, b) = physical else { local[k].add(layer); continue }
+            for i in 0..<n { converted[i] = layer[i] * a + b }
+            local[k].add(UnsafeBufferPointer(rebasing: converted[0..<n]))
+        }
         lock.withLock { for k in years.indices { stats[k].merge(local[k]) } }
     }
     func merged() -> [Int: ExactStatistics] { lock.withLock { Dictionary(uniqueKeysWithValues: zip(years, stats)) } }
 }
 
-/// Pass 1 observer: mean productivity (results[0]) by land cover class (results[1]).
-final class PerformanceSurvey: ChunkObserver, @unchecked Sendable {
-    private let parts = PerChunk(PerformanceAccumulator())
-    func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
-        let lc = Int16Scratch(from: results[1])
-        defer { lc.free() }
-        parts.update(chunk) { $0.add(mean: results[0], landCover: UnsafeBufferPointer(lc.buffer)) }
+/// Pass 1: the chunks' performance accumulators, merged under a lock (adding counts: the order does not matter).
+final class PerformanceSurvey: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total = PerformanceAccumulator()
+    func add(_ part: PerformanceAccumulator) { lock.withLock { total.merge(part) } }
+    func merged() -> PerformanceAccumulator { lock.withLock { total } }
+}
+
+/// A chunk's land units for performance: the end land cover's UNCCD class
+/// and, with ecological units, their codes; a pixel whose ecological unit is
+/// nodata has no land unit (its land cover is set to nodata).
+final class LandUnits {
+    let landCover: Int16Scratch
+    let ecological: Int32Scratch?
+    init(_ ins: [UnsafeBufferPointer<Float>], slots s: LDNPeriodRun.Slots, legend: LandCoverLegend, count n: Int) {
+        landCover = Int16Scratch(n)
+        var unknown = UnknownCodeCounter()
+        legend.reclassify(ins[s.lcEnd], nodata: nil, into: landCover.buffer, unknown: &unknown)
+        ecological = s.eco.map { Int32Scratch(ins[$0]) }
+        if let e = s.eco {
+            for i in 0..<n where !ins[e][i].isFinite { landCover.buffer[i] = DegradationStatus.nodata }
+        }
     }
-    func merged() -> PerformanceAccumulator { parts.values.reduce(into: PerformanceAccumulator()) { $0.merge($1) } }
+    func free() { landCover.free(); ecological?.free() }
 }
 
 /// Pass 2 observer: area tables of every layer (over the whole area and, with
@@ -321,24 +397,36 @@ final class PerformanceSurvey: ChunkObserver, @unchecked Sendable {
 /// 0 = none), and the land-cover transition table.
 final class LDNTally: ChunkObserver, @unchecked Sendable {
     let layers: [LDNPeriod.Layer]
-    let rowAreas: [Double]
+    let gridAreas: GridAreas
     let zoneLayers: Int
     private let tables: PerChunk<[AreaTable]>
     private let zoneTables: PerChunk<[AreaTable]>
     private let transitions = PerChunk(TransitionTable())
 
-    init(layers: [LDNPeriod.Layer], rowAreas: [Double], zoneLayers: Int = 0) {
+    init(layers: [LDNPeriod.Layer], areas: GridAreas, zoneLayers: Int = 0) {
         self.layers = layers
-        self.rowAreas = rowAreas
+        gridAreas = areas
         self.zoneLayers = zoneLayers
         tables = PerChunk(Array(repeating: AreaTable(), count: layers.count))
         zoneTables = PerChunk(Array(repeating: AreaTable(), count: layers.count))
     }
 
     func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
+        observe(chunk: chunk, firstRow: firstRow, firstColumn: 0, width: width, results: results)
+    }
+
+    func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
         let rows = results[0].count / width
-        let areas = rowAreas[firstRow..<(firstRow + rows)].map { $0 }
         let n = results[0].count
+        // Each pixel's true area in km2 (docs/ldn-method.md §5).
+        var areas = [Double](repeating: 0, count: n)
+        areas.withUnsafeMutableBufferPointer { a in
+            for r in 0..<rows {
+                gridAreas.areas(row: firstRow + r, columns: firstColumn..<(firstColumn + width),
+                                into: UnsafeMutableBufferPointer(rebasing: a[(r * width)..<((r + 1) * width)]))
+            }
+            for i in 0..<a.count { a[i] /= 1e6 }
+        }
         // Zone ids per zone layer, and a layer of 0 where no zone holds the pixel ("outside every zone");
         // -1 marks pixels a layer does not count (skipped as zone nodata).
         var zoneIDs: [UnsafeMutableBufferPointer<Int32>] = []
@@ -358,12 +446,12 @@ final class LDNTally: ChunkObserver, @unchecked Sendable {
             zoneIDs.append(outside)
         }
         defer { zoneIDs.forEach { $0.deallocate() } }
-        areas.withUnsafeBufferPointer { rowArea in
+        areas.withUnsafeBufferPointer { pixelArea in
             tables.update(chunk) { t in
                 for k in 0..<layers.count {
                     let codes = Int16Scratch(from: results[k])
                     defer { codes.free() }
-                    t[k].add(classes: UnsafeBufferPointer(codes.buffer), width: width, rowAreaKm2: rowArea)
+                    t[k].add(classes: UnsafeBufferPointer(codes.buffer), pixelAreaKm2: pixelArea)
                 }
             }
             if !zoneIDs.isEmpty {
@@ -373,14 +461,14 @@ final class LDNTally: ChunkObserver, @unchecked Sendable {
                         defer { codes.free() }
                         for ids in zoneIDs {
                             t[k].add(classes: UnsafeBufferPointer(codes.buffer), zones: UnsafeBufferPointer(ids), zoneNodata: -1,
-                                     width: width, rowAreaKm2: rowArea)
+                                     pixelAreaKm2: pixelArea)
                         }
                     }
                 }
             }
             let start = Int16Scratch(from: results[layers.count]), end = Int16Scratch(from: results[layers.count + 1])
             defer { start.free(); end.free() }
-            transitions.update(chunk) { $0.add(initial: UnsafeBufferPointer(start.buffer), final: UnsafeBufferPointer(end.buffer), width: width, rowAreaKm2: rowArea) }
+            transitions.update(chunk) { $0.add(initial: UnsafeBufferPointer(start.buffer), final: UnsafeBufferPointer(end.buffer), pixelAreaKm2: pixelArea) }
         }
     }
 

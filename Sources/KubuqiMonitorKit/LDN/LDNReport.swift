@@ -15,6 +15,8 @@ public struct LDNReport: Sendable {
     public var periods: [LDNPeriodResult]
     /// Zone names by id (vector zones).
     public var zoneNames: [Int: String] = [:]
+    /// Observations per productivity year and the completeness rule (nil with an external LPD).
+    var yearCompleteness: YearCompleteness?
 
     static let statusNames: [Int16: String] = [-1: "degraded", 0: "stable", 1: "improved", DegradationStatus.nodata: "no data"]
     static let lpdNames: [Int16: String] = [1: "declining", 2: "early signs of decline", 3: "stable but stressed", 4: "stable",
@@ -69,6 +71,13 @@ public struct LDNReport: Sendable {
         var productivityScale: Double?
         var productivityScaleSource: String
         var productivity: String
+        /// `[[year, observations], ...]`: the bands (observations) of each productivity year.
+        var observationsPerYear: [[Int]]?
+        /// Valid observations a pixel needs for a year (`YearCompleteness`), of `fullYearObservations`.
+        var requiredObservations: Int?
+        var fullYearObservations: Int?
+        /// Years with fewer observations than required: nodata everywhere.
+        var yearsShort: [Int]?
     }
 
     struct GridDocument: Codable {
@@ -101,7 +110,7 @@ public struct LDNReport: Sendable {
         let valid = byClass.filter { $0.key != DegradationStatus.nodata }.values.reduce(0.0) { $0 + $1.1 }
         return names.keys.sorted().map { code in
             let (n, km2) = byClass[code] ?? (0, 0)
-            return ClassArea(code: Int(code), name: names[code]!, pixels: n, km2: Self.round(km2, 6),
+            return ClassArea(code: Int(code), name: names[code]!, pixels: n, km2: Self.round(km2, 9),
                              percent: code == DegradationStatus.nodata || valid == 0 ? nil : Self.round(100 * km2 / valid, 4))
         }
     }
@@ -131,7 +140,7 @@ public struct LDNReport: Sendable {
             var sub: [String: [ClassArea]] = [:]
             for (layer, name) in Self.subIndicators { if let t = p.areas[layer] { sub[name] = classAreas(t, names: Self.statusNames) } }
             let sdg = sub["SDG 15.3.1 (one out, all out)"]
-            let transitions = (1...7).map { from in (1...7).map { to in Self.round(p.transitions.areaKm2(from: Int16(from), to: Int16(to)), 6) } }
+            let transitions = (1...7).map { from in (1...7).map { to in Self.round(p.transitions.areaKm2(from: Int16(from), to: Int16(to)), 9) } }
             return PeriodDocument(
                 name: p.name, years: [p.years.lowerBound, p.years.upperBound], landCoverYears: [p.landCoverYears.0, p.landCoverYears.1],
                 proportionDegradedPercent: sdg?.first { $0.code == -1 }?.percent, subIndicators: sub,
@@ -160,7 +169,10 @@ public struct LDNReport: Sendable {
                 reporting: config.reporting.map { [$0.lowerBound, $0.upperBound] },
                 productivityScale: config.productivityScale.map { Double(String($0))! },
                 productivityScaleSource: config.productivityScale == nil ? "as declared by the bands" : "config",
-                productivity: config.externalLPD == nil ? "trajectory + state + performance (Trends.Earth 5-class LPD)" : "external LPD raster"),
+                productivity: config.externalLPD == nil ? "trajectory + state + performance (Trends.Earth 5-class LPD)" : "external LPD raster",
+                observationsPerYear: yearCompleteness.map { $0.years.map { [$0.year, $0.observations] } },
+                requiredObservations: yearCompleteness?.required, fullYearObservations: yearCompleteness?.full,
+                yearsShort: yearCompleteness?.short.map(\.year)),
             inputs: identities,
             grid: GridDocument(size: [grid.width, grid.height], crs: srs?.shortDescription ?? "none",
                                pixelSize: grid.geoTransform.map { abs($0.pixelWidth) }),
@@ -221,6 +233,9 @@ public struct LDNReport: Sendable {
 
     func markdown(_ doc: Document) -> String {
         var md = "# SDG 15.3.1 report\n\n\(doc.tool); config `\(config.file)`; grid \(doc.grid.size[0])x\(doc.grid.size[1]) in \(doc.grid.crs), pixel \(doc.grid.pixelSize.map { ReportJSON.number($0) } ?? "none").\n\n"
+        if let c = yearCompleteness, !c.short.isEmpty {
+            md += "Productivity years short of complete (nodata): " + c.short.map { "\($0.year) (\($0.observations) of \(c.full) observations)" }.joined(separator: ", ") + "; a pixel's year needs \(c.requiredLine).\n\n"
+        }
         if !doc.productivityAnnualMeans.isEmpty {
             md += "Mean productivity by year: " + doc.productivityAnnualMeans.map { "\($0.year) \($0.mean.map { String(format: "%.4f", $0) } ?? "n/a")" }.joined(separator: ", ") + ".\n\n"
         }
@@ -257,7 +272,7 @@ public struct LDNReport: Sendable {
             return .init(code: Int16(e.value), name: e.name, color: Canvas.Color(e.rgb.0, e.rgb.1, e.rgb.2),
                          detail: r.map { String(format: "%.2f KM2", $0.km2) + ($0.percent.map { String(format: ", %.1f%%", $0) } ?? "") } ?? "")
         }
-        let pixel = grid.pixelAreas(rows: (grid.height / 2)..<(grid.height / 2 + 1))[0].squareRoot() * Double(grid.width) / Double(w)
+        let pixel = GridAreas(grid: grid).centralPixelArea.squareRoot() * Double(grid.width) / Double(w)
         let canvas = ClassMapQuicklook(title: title, entries: entries).render(codes: codes, width: w, height: h, pixelSize: pixel)
         // Encoded in memory: nothing is written beside the layers.
         return try ImageWriter.pngData(width: canvas.width, height: canvas.height, rgba: canvas.pixels).base64EncodedString()

@@ -15,6 +15,17 @@ public protocol ChunkObserver: AnyObject, Sendable {
     /// of `width` pixels (the window's width, not always the raster's)
     /// starting at raster row `firstRow`.
     func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>])
+    /// The same with the grid column of the chunk's first pixel (windows,
+    /// and tiles, need not start at column 0): observers that need each
+    /// pixel's place (true pixel areas) implement this one.
+    func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>])
+}
+
+extension ChunkObserver {
+    /// Observers that need rows only ignore the column.
+    public func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
+        observe(chunk: chunk, firstRow: firstRow, width: width, results: results)
+    }
 }
 
 /// The one data path of every per-pixel command: read a window of each
@@ -241,7 +252,7 @@ public enum StreamedCalculation {
                     stats[o] = s
                 }
             }
-            observer?.observe(chunk: c, firstRow: firstRow, width: w.width, results: outs.map { UnsafeBufferPointer($0) })
+            observer?.observe(chunk: c, firstRow: firstRow, firstColumn: w.column, width: w.width, results: outs.map { UnsafeBufferPointer($0) })
         }
         return (0..<outputs).map { o in partial.values.reduce(into: SummaryStatistics()) { $0.merge($1[o]) } }
     }

@@ -106,6 +106,9 @@ extension LDNJob {
             throw KubuqiError.input(reducedPath, "reduced from another job than the tiles'; rerun --phase stats and tiles reduce")
         }
         var report = LDNReport(config: config, grid: inputs.grid, periods: [])
+        if !inputs.productivity.isEmpty {
+            report.yearCompleteness = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: config.minimumYearFraction)
+        }
         report.zoneNames = try config.zones.map { try ZoneLayer.names($0, field: config.zoneField) } ?? [:]
         for period in periods {
             guard let figures = merged?.periods.first(where: { $0.name == period.name }) else {

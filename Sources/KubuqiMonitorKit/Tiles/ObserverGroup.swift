@@ -3,6 +3,9 @@ final class ObserverGroup: ChunkObserver, @unchecked Sendable {
     private let members: [ChunkObserver]
     init(_ members: [ChunkObserver]) { self.members = members }
     func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
-        for m in members { m.observe(chunk: chunk, firstRow: firstRow, width: width, results: results) }
+        observe(chunk: chunk, firstRow: firstRow, firstColumn: 0, width: width, results: results)
+    }
+    func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
+        for m in members { m.observe(chunk: chunk, firstRow: firstRow, firstColumn: firstColumn, width: width, results: results) }
     }
 }

@@ -39,6 +39,17 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
         add(Key(zone: zone, code: code), pixels: n, units: Int64(n) * units)
     }
 
+    /// The area units (0.001 m2, rounded) of one pixel of `squareMetres`; 0 for a
+    /// non-finite or negative area (a pixel off the ellipsoid).
+    public static func units(squareMetres a: Double) -> Int64 {
+        a.isFinite && a > 0 ? Int64(saturating: (a * unitsPerSquareMetre).rounded()) : 0
+    }
+
+    /// Counts `n` pixels of `code` in `zone` whose areas add up to `areaUnits` (see `units(squareMetres:)`).
+    public mutating func add(zone: Int = 0, code: Int, pixels n: Int, areaUnits: Int64) {
+        add(Key(zone: zone, code: code), pixels: n, units: areaUnits)
+    }
+
     private mutating func add(_ k: Key, pixels n: Int, units: Int64) {
         pixels[k, default: 0] += n
         areaUnits[k, default: 0] += units
@@ -56,6 +67,24 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
             local[Key(zone: zone, code: code), default: 0] += 1
         }
         for (k, n) in local { add(zone: k.zone, code: k.code, pixels: n, pixelArea: pixelArea) }
+    }
+
+    /// Counts one row of class codes (NaN = nodata, counted under `nodataCode`)
+    /// with each pixel's own area in m2 (`pixelAreas[i]`, true areas vary
+    /// along a row in most projections) and optional zone ids per pixel.
+    public mutating func addRow(codes: UnsafeBufferPointer<Float>, zones: UnsafeBufferPointer<Float>?,
+                                pixelAreas: UnsafeBufferPointer<Double>, nodataCode: Int) {
+        precondition(pixelAreas.count >= codes.count, "one area per pixel")
+        var local: [Key: (Int, Int64)] = [:]
+        for i in 0..<codes.count {
+            let c = codes[i]
+            let code = c.isNaN ? nodataCode : Int(saturating: c)
+            let zone = zones.map { z in Int(saturating: z[i]) } ?? 0
+            let units = Self.units(squareMetres: pixelAreas[i])
+            local[Key(zone: zone, code: code), default: (0, 0)].0 += 1
+            local[Key(zone: zone, code: code), default: (0, 0)].1 += units
+        }
+        for (k, v) in local { add(k, pixels: v.0, units: v.1) }
     }
 
     private enum CodingKeys: String, CodingKey { case pixels, areaUnits, squareMetres }

@@ -12,10 +12,13 @@ import Synchronization
 /// `kill` neither stops the run nor leaves anything behind. (A dispatch
 /// source for SIGPIPE missed signals under load: the run went on with the
 /// signal pending.)
+///
+/// The handled signals are blocked in every thread (the mask is set in `main`
+/// before any other thread exists, and threads inherit it) and taken by one
+/// thread waiting in `sigwait`, so none can be lost or land in a thread that
+/// ignores it, however busy the process is.
 public enum Interruption {
     private static let pending = Mutex<Set<String>>([])
-    /// Kept alive for the life of the process; written once, from `main`.
-    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
     private static let interrupted = Mutex<Bool>(false)
 
@@ -57,17 +60,23 @@ public enum Interruption {
     public static func installHandlers() {
         signal(SIGXFSZ, SIG_IGN)
         signal(SIGPIPE, SIG_IGN)
-        for sig in handledSignals {
-            let code = 128 + sig
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        for sig in handledSignals { sigaddset(&blocked, sig) }
+        pthread_sigmask(SIG_BLOCK, &blocked, nil)
+        let waiter = Thread {
+            var set = sigset_t()
+            sigemptyset(&set)
+            for sig in handledSignals { sigaddset(&set, sig) }
+            while true {
+                var sig: Int32 = 0
+                guard sigwait(&set, &sig) == 0 else { continue }
                 // Taken and never released: the process ends below.
-                creation.withLock { _ -> Void in cleanUpAndExit(sig: sig, code: code) }
+                creation.withLock { _ -> Void in cleanUpAndExit(sig: sig, code: 128 + sig) }
             }
-            source.resume()
-            sources.append(source)
         }
+        waiter.name = "kubuqi-signals"
+        waiter.start()
     }
 
     /// Removes the registered temporaries and folders, says so, and ends the process.

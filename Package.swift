@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "KubuqiGDALTests", dependencies: ["KubuqiGDAL", "KubuqiRaster", "TestSupport"]),
         .testTarget(name: "KubuqiMonitorKitTests", dependencies: ["KubuqiMonitorKit", "KubuqiGDAL", "KubuqiIndicators", "TestSupport"],
                     exclude: ["ldn_reference.py"]),
-        .testTarget(name: "KubuqiIndicatorsTests", dependencies: ["KubuqiIndicators", "KubuqiRaster"]),
+        .testTarget(name: "KubuqiIndicatorsTests", dependencies: ["KubuqiIndicators", "KubuqiRaster", "TestSupport"]),
         .testTarget(name: "KubuqiFixturesTests", dependencies: ["KubuqiFixtures", "KubuqiGDAL", "KubuqiRaster", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["KubuqiGDAL", "KubuqiIndicators", "KubuqiRaster", "TestSupport"]),
     ]

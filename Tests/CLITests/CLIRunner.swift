@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `kubuqi-monitor` binary as a user would.
@@ -57,4 +58,27 @@ class CLITestCase: XCTestCase {
         XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stderr)", file: file, line: line)
         return r
     }
+
+    /// Mounts a tmpfs of `kib` KiB for `body`; nil (the test skips) when not root.
+    func withSmallDisk(_ kib: Int, _ body: (String) throws -> Void) throws {
+        let mountPoint = try TemporaryFolder()
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=\(kib)k", "tmpfs", mountPoint.path]
+        mount.standardError = FileHandle.nullDevice
+        try mount.run()
+        mount.waitUntilExit()
+        guard mount.terminationStatus == 0 else {
+            throw XCTSkip("cannot mount a small tmpfs here (needs root and CAP_SYS_ADMIN); the full-disk cases are not exercised")
+        }
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [mountPoint.path]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+        try body(mountPoint.path)
+    }
+
 }

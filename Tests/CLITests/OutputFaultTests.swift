@@ -8,33 +8,18 @@ import XCTest
 final class OutputFaultTests: CLITestCase {
     /// A 96 KiB tmpfs: too small for a 256 x 256 Float32 raster without compression.
     func testFullDiskIsAnOutputErrorWithNothingLeft() throws {
-        let mountPoint = try TemporaryFolder()
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=96k", "tmpfs", mountPoint.path]
-        mount.standardError = FileHandle.nullDevice
-        try mount.run()
-        mount.waitUntilExit()
-        guard mount.terminationStatus == 0 else {
-            throw XCTSkip("cannot mount a small tmpfs here (needs root and CAP_SYS_ADMIN); the full-disk case is not exercised")
+        try withSmallDisk(96) { disk in
+            let inputs = try TemporaryFolder()
+            let values = (0..<(256 * 256)).map { Float($0 % 977) + 1 }
+            let red = try TestRaster.write(inputs.file("red.tif"), width: 256, height: 256, values: values)
+            let nir = try TestRaster.write(inputs.file("nir.tif"), width: 256, height: 256, values: values.map { $0 * 2 })
+            let out = (disk as NSString).appendingPathComponent("ndvi.tif")
+            let r = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", out, "--co", "COMPRESS=NONE", "-q"])
+            XCTAssertEqual(r.status, 4, r.stderr)
+            XCTAssertTrue(r.stderr.contains("ndvi.tif"), r.stderr)
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk), [], "nothing left on the full disk")
         }
-        defer {
-            let umount = Process()
-            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            umount.arguments = [mountPoint.path]
-            try? umount.run()
-            umount.waitUntilExit()
-        }
-        let inputs = try TemporaryFolder()
-        let values = (0..<(256 * 256)).map { Float($0 % 977) + 1 }
-        let red = try TestRaster.write(inputs.file("red.tif"), width: 256, height: 256, values: values)
-        let nir = try TestRaster.write(inputs.file("nir.tif"), width: 256, height: 256, values: values.map { $0 * 2 })
-        let out = mountPoint.file("ndvi.tif")
-        let r = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", out, "--co", "COMPRESS=NONE", "-q"])
-        XCTAssertEqual(r.status, 4, r.stderr)
-        XCTAssertTrue(r.stderr.contains("ndvi.tif"), r.stderr)
-        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path), [], "nothing left on the full disk")
     }
 
     /// A VRT declaring 200000 x 200000 pixels: described at once, and an index run over it streams

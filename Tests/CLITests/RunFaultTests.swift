@@ -41,28 +41,6 @@ final class RunFaultTests: CLITestCase {
         return p
     }
 
-    /// Mounts a tmpfs of `kib` KiB for `body`; nil (the test skips) when not root.
-    func withSmallDisk(_ kib: Int, _ body: (String) throws -> Void) throws {
-        let mountPoint = try TemporaryFolder()
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=\(kib)k", "tmpfs", mountPoint.path]
-        mount.standardError = FileHandle.nullDevice
-        try mount.run()
-        mount.waitUntilExit()
-        guard mount.terminationStatus == 0 else {
-            throw XCTSkip("cannot mount a small tmpfs here (needs root and CAP_SYS_ADMIN); the full-disk cases are not exercised")
-        }
-        defer {
-            let umount = Process()
-            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            umount.arguments = [mountPoint.path]
-            try? umount.run()
-            umount.waitUntilExit()
-        }
-        try body(mountPoint.path)
-    }
-
     /// The disk fills at many points of a run: exit 4 and one line naming the
     /// output (not a staging file, no `ERROR 1:` line from GDAL), or success
     /// when it all fits; never exit 1; nothing left behind on failure.

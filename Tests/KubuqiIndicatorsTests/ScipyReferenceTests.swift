@@ -1,5 +1,6 @@
 import Foundation
 import KubuqiIndicators
+import TestSupport
 import XCTest
 
 /// Theil-Sen and Mann-Kendall against SciPy on random series (with ties and
@@ -57,29 +58,10 @@ json.dump(out, open(sys.argv[2], "w"))
 """#
 
     /// The first interpreter among the usual places that imports SciPy.
-    static func pythonWithScipy() -> String? {
-        var candidates = ["python3"]
-        if let home = ProcessInfo.processInfo.environment["HOME"] { candidates.append("\(home)/.pyenv/shims/python3") }
-        candidates += ["/usr/local/bin/python3", "/usr/bin/python3"]
-        for c in candidates where run(c, ["-c", "import numpy, scipy"]) == 0 { return c }
-        return nil
-    }
+    static func pythonWithScipy() -> String? { PythonReference.find("numpy, scipy") }
 
     @discardableResult
-    static func run(_ python: String, _ arguments: [String]) -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [python] + arguments
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        do {
-            try p.run()
-        } catch {
-            return -1
-        }
-        p.waitUntilExit()
-        return p.terminationStatus
-    }
+    static func run(_ python: String, _ arguments: [String]) -> Int32 { PythonReference.status(python, arguments) }
 
     func testAgainstScipy() throws {
         guard let python = Self.pythonWithScipy() else {

@@ -193,13 +193,5 @@ final class LDNPropertyTests: XCTestCase {
 /// Runs a command quietly and returns its exit status.
 enum ScipyLikeRunner {
     @discardableResult
-    static func run(_ program: String, _ arguments: [String]) -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [program] + arguments
-        p.standardOutput = FileHandle.nullDevice
-        do { try p.run() } catch { return -1 }
-        p.waitUntilExit()
-        return p.terminationStatus
-    }
+    static func run(_ program: String, _ arguments: [String]) -> Int32 { PythonReference.status(program, arguments) }
 }

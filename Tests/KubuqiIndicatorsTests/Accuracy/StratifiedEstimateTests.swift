@@ -1,6 +1,7 @@
 import Foundation
 import KubuqiIndicators
 import KubuqiRaster
+import TestSupport
 import XCTest
 
 /// The stratified estimator against the worked example of Olofsson et al. (2014), section 5
@@ -77,7 +78,7 @@ final class StratifiedEstimateTests: XCTestCase {
             cases.append(["areas": areas, "counts": counts])
             estimates.append(try StratifiedEstimate(classes: Array(1...k), mappedArea: areas, counts: counts))
         }
-        let results = try PythonReference.run(python, script: Self.numpyScript, input: cases)
+        let results = try XCTUnwrap(try PythonReference.run(python, script: Self.numpyScript, input: cases) as? [[String: Any]])
         for (c, (e, r)) in zip(estimates, results).enumerated() {
             let close = { (a: Double, b: Double, what: String) in XCTAssertEqual(a, b, accuracy: 1e-9 * max(1, abs(b)), "case \(c): \(what)") }
             close(e.overallAccuracy.value, r["oa"] as! Double, "OA")

@@ -64,6 +64,13 @@ extension KubuqiMonitor {
         var append = false
         @Option(help: ArgumentHelp("Warp inputs on another grid onto the grid of this raster (GDAL's warper, reprojecting if needed).", valueName: "FILE"))
         var grid: String?
+        @Option(help: ArgumentHelp("Instead of --grid: the target grid's box in --crs units (corner at minx,maxy).", valueName: "minx,miny,maxx,maxy"))
+        var bbox: String?
+        @Option(help: ArgumentHelp("The CRS of --bbox: EPSG:N or a WKT definition.", valueName: "EPSG:N|WKT"))
+        var crs: String?
+        @Option(name: [.customLong("resolution"), .customLong("res")],
+                help: ArgumentHelp("The pixel size of --bbox's grid, in --crs units.", valueName: "R"))
+        var resolution: Double?
         @Option(help: ArgumentHelp("Resampling with --grid: \(Resampling.allCases.map(\.rawValue).joined(separator: ", ")); default bilinear when refining, average when coarsening.", valueName: "METHOD"))
         var resampling: String?
         @Option(help: ArgumentHelp("Whittaker-smooth each pixel's series within each period (gaps filled) before reducing, with this lambda (e.g. 10).", valueName: "LAMBDA"))
@@ -126,6 +133,7 @@ extension KubuqiMonitor {
                                 offset: offset, encoding: spec.encoding, creationOptions: spec.creationOptions, quiet: global.quiet)
             options.smoothing = smooth
             options.gridFile = grid
+            options.gridBox = try boxGrid()
             options.asset = asset
             if let sensor {
                 options.sensor = try SensorPreset(name: sensor)
@@ -142,10 +150,22 @@ extension KubuqiMonitor {
                 guard let m = Resampling(rawValue: resampling.lowercased()) else {
                     throw ValidationError("--resampling must be one of \(Resampling.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                guard grid != nil else { throw ValidationError("--resampling needs --grid FILE") }
+                guard grid != nil || bbox != nil else { throw ValidationError("--resampling needs --grid FILE or --bbox") }
                 options.resampling = m
             }
             return options
+        }
+
+        /// The `--bbox/--crs/--resolution` grid (all three or none, not with --grid), every number validated.
+        func boxGrid() throws -> Grid? {
+            guard bbox != nil || crs != nil || resolution != nil else { return nil }
+            guard grid == nil else { throw ValidationError("give --grid FILE or --bbox/--crs/--resolution, not both") }
+            guard let bbox, let crs, let resolution else {
+                throw ValidationError("--bbox, --crs and --resolution go together (the target grid's box, CRS and pixel size)")
+            }
+            let box = try BoxGrid.parseBox(bbox)
+            let srs = try BoxGrid.parseCRS(crs)
+            return try BoxGrid.grid(bbox: box, srs: srs, resolution: resolution)
         }
     }
 }

@@ -85,6 +85,62 @@ final class StackCommandTests: CLITestCase {
         try assertFails([tmp.path, "--grid", files[0], "-o", tmp.file("o.tif")], code: 3, mentions: [nowhere, "cannot be warped onto the grid of"])
     }
 
+    /// `--bbox/--crs/--resolution` names a target grid as `--grid FILE` does: the stack built onto a
+    /// box equals, byte for byte, the one built onto a raster of the same grid (by EPSG code or WKT);
+    /// every number of the box is validated (exit 2, one line, nothing written).
+    func testBBoxGridEqualsTheSameGridGivenAsAFile() throws {
+        _ = try monthly(2001...2001)
+        _ = try TestRaster.write(tmp.file("east_2001-06-20.tif"), width: 4, height: 3, values: [Float](repeating: 5, count: 12),
+                                 nodata: -9999, transform: GeoTransform([600_030, 30, 0, 4_470_000, 0, -30]))
+        // The target: 5 x 5 pixels of 30 m from (599 970, 4 470 030): one pixel beyond the inputs west, north and south.
+        let gridFile = try TestRaster.write(NSTemporaryDirectory() + "i16b-grid-\(UUID().uuidString).tif", width: 5, height: 5,
+                                            values: [Float](repeating: 0, count: 25), transform: GeoTransform([599_970, 30, 0, 4_470_030, 0, -30]))
+        // Outputs beside the inputs would be read as inputs by the next run: they go to a folder of their own.
+        let outFolder = NSTemporaryDirectory() + "i16b-out-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: outFolder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: gridFile); try? FileManager.default.removeItem(atPath: outFolder) }
+        func output(_ name: String) -> String { outFolder + "/" + name }
+        let common = ["--resampling", "nearest", "--reducer", "max", "-q"]
+        var r = try CLIRunner.run(["stack", tmp.path, "--grid", gridFile, "-o", output("file.tif")] + common)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let wkt = SpatialReference(epsg: 32649)!.wkt2
+        for (name, crs) in [("epsg", "EPSG:32649"), ("wkt", wkt)] {
+            r = try CLIRunner.run(["stack", tmp.path, "--bbox", "599970,4469880,600120,4470030", "--crs", crs, "--resolution", "30",
+                                   "-o", output("\(name).tif")] + common)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            for suffix in [".tif", ".count.tif"] {
+                XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: output("file" + suffix))),
+                               try Data(contentsOf: URL(fileURLWithPath: output(name + suffix))), "\(name)\(suffix) differs from --grid FILE's")
+            }
+        }
+        // Hand-worked: rows 1-3 of the target hold the inputs one column in: nodata, 1.2 (the monthly max), 5, 5, 5
+        // (the eastern file's max); rows 0 and 4 are outside every input.
+        let values = try TestRaster.read(output("epsg.tif"))
+        XCTAssertEqual(values.count, 25)
+        for row in 1...3 { XCTAssertEqual(Array(values[row * 5 + 1..<row * 5 + 5]), [1.2, 5, 5, 5], "row \(row)") }
+        XCTAssertTrue((Array(values[0..<5]) + Array(values[20..<25]) + [values[5], values[10], values[15]]).allSatisfy(\.isNaN),
+                      "outside the inputs is nodata: \(values)")
+
+        let out = ["-o", tmp.file("o.tif")]
+        let good = (box: "599970,4469880,600120,4470030", crs: "EPSG:32649", res: "30")
+        func fails(_ box: String, _ crs: String, _ res: String, _ mention: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            try assertFails([tmp.path, "--bbox", box, "--crs", crs, "--resolution", res] + out, code: 2, mentions: [mention], file: file, line: line)
+        }
+        try fails("599970,4469880,nan,4470030", good.crs, good.res, "--bbox")
+        try fails("600150,4469880,599970,4470030", good.crs, good.res, "--bbox")
+        try fails("599970,4470030,600150,4469880", good.crs, good.res, "--bbox")
+        try fails("599970,4469880,600150", good.crs, good.res, "--bbox")
+        try fails("599970,4469880,600150,inf", good.crs, good.res, "--bbox")
+        try fails(good.box, good.crs, "0", "--resolution")
+        try fails(good.box, good.crs, "-30", "--resolution")
+        try fails(good.box, good.crs, "nan", "--resolution")
+        try fails(good.box, good.crs, "1e-9", "per side")
+        try fails(good.box, "EPSG:999999", good.res, "--crs")
+        try fails(good.box, "not a crs", good.res, "--crs")
+        try assertFails([tmp.path, "--bbox", good.box, "--resolution", good.res] + out, code: 2, mentions: ["--crs"])
+        try assertFails([tmp.path, "--bbox", good.box, "--crs", good.crs, "--resolution", good.res, "--grid", gridFile] + out, code: 2, mentions: ["--grid"])
+    }
+
     /// A local STAC ItemCollection and a Catalog of item files give the stack
     /// of the same files read from a folder; remote assets without a local
     /// copy and items with several assets but no --asset are refused.

@@ -44,7 +44,7 @@ public enum StackJob {
         let paths = outputPaths(o.output)
         let sinks = try [paths.stack, paths.counts, paths.manifest].map { try AtomicOutput($0, inputs: observations.map(\.path)) }
         defer { sinks.forEach { $0.discard() } }
-        let grid = try o.gridFile.map { try rasters.dataset($0).grid } ?? inputs.values.first!.band.dataset.grid
+        let grid = try targetGrid(rasters, o) ?? inputs.values.first!.band.dataset.grid
         // Every kept period is first written to hidden files; periods in which no pixel met the
         // rule are then left out of the published ones.
         let full = (stack: sinks[0].temporary + ".all", counts: sinks[1].temporary + ".all")
@@ -84,10 +84,21 @@ public enum StackJob {
         return (output, stem + ".count.tif", stem + ".json")
     }
 
+    /// The grid every input is warped onto: `--grid FILE`'s, or the `--bbox/--crs/--resolution` one; nil: none.
+    static func targetGrid(_ rasters: InputRasters, _ o: StackOptions) throws -> Grid? {
+        if let box = o.gridBox { return box }
+        return try o.gridFile.map { try rasters.dataset($0).grid }
+    }
+
+    /// How errors name the target grid.
+    static func targetName(_ o: StackOptions) -> String {
+        o.gridFile.map { "the grid of \($0)" } ?? "the --bbox grid"
+    }
+
     /// One reader per observation, with its scaling and nodata; with a
     /// target grid, inputs on another grid are read through GDAL's warper.
     static func pixelInputs(_ obs: [StackObservation], rasters: InputRasters, _ o: StackOptions) throws -> [StackObservation: StackReader] {
-        let target = try o.gridFile.map { try rasters.dataset($0).grid }
+        let target = try targetGrid(rasters, o)
         var warped: [String: Dataset] = [:]
         func aligned(_ source: RasterBand, nearest: Bool = false) throws -> RasterBand {
             guard let target, target.difference(from: source.dataset.grid) != nil else { return source }
@@ -139,7 +150,7 @@ public enum StackJob {
             return try dataset.warped(onto: grid, resampling: method ?? .bilinear,
                                       extra: ["-ot", "Float32"] + (nodata == nil ? ["-dstnodata", "nan"] : []))
         } catch let e as GDALError {
-            throw KubuqiError.input(dataset.path, "cannot be warped onto the grid of \(o.gridFile!) (\(e.messages.last ?? e.context))")
+            throw KubuqiError.input(dataset.path, "cannot be warped onto \(targetName(o)) (\(e.messages.last ?? e.context))")
         }
     }
 

@@ -37,6 +37,8 @@ public struct StackOptions: Sendable {
     public var memoryBudget: Int
     /// A raster whose grid every input is warped onto (GDAL's warper) when its own differs; nil: one grid required.
     public var gridFile: String? = nil
+    /// A target grid given as `--bbox/--crs/--resolution` (see ``BoxGrid``), used as `gridFile`'s grid is; nil: none.
+    public var gridBox: Grid? = nil
     /// The warper's resampling; nil: bilinear when refining, average when coarsening.
     public var resampling: Resampling? = nil
     /// The asset read from STAC items (nil: the item's only asset).

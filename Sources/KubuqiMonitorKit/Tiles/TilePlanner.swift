@@ -13,7 +13,7 @@ public enum TilePlanner {
     /// larger plans are refused before anything is allocated.
     public static let maximumTiles = 100_000
     /// The most pixels along one side of a planned grid (GDAL's limit, a C int).
-    public static let maximumSide = Double(Int32.max)
+    public static let maximumSide = BoxGrid.maximumSide
 
     /// A plan over the grid of the raster at `input`, tiles aligned to its blocks.
     public static func plan(input: String, tileSize: Int) throws -> TilePlan {
@@ -28,19 +28,8 @@ public enum TilePlanner {
     /// A plan over the box `minX, minY, maxX, maxY` in `EPSG:code` at `resolution` CRS units,
     /// the grid's corner at (minX, maxY); tiles aligned to 256-pixel blocks.
     public static func plan(bbox: [Double], epsg: Int, resolution: Double, tileSize: Int) throws -> TilePlan {
-        guard bbox.count == 4, bbox.allSatisfy(\.isFinite), bbox[2] > bbox[0], bbox[3] > bbox[1] else {
-            throw KubuqiError(.usage, "--bbox must be four finite numbers minx,miny,maxx,maxy with maxx > minx and maxy > miny")
-        }
-        guard resolution > 0, resolution.isFinite else { throw KubuqiError(.usage, "--resolution must be a positive finite size, not \(resolution)") }
-        let columns = ((bbox[2] - bbox[0]) / resolution).rounded(.up), rows = ((bbox[3] - bbox[1]) / resolution).rounded(.up)
-        guard columns.isFinite, rows.isFinite, columns <= maximumSide, rows <= maximumSide else {
-            throw KubuqiError(.usage, "--bbox at --resolution \(resolution) makes a grid of \(String(format: "%.3g", columns)) x \(String(format: "%.3g", rows)) pixels; "
-                              + "at most \(Int(maximumSide)) per side (choose a coarser resolution)")
-        }
         guard let srs = SpatialReference(epsg: epsg) else { throw KubuqiError(.usage, "--crs EPSG:\(epsg) is not a CRS PROJ knows") }
-        let width = Int(columns), height = Int(rows)
-        let grid = Grid(width: width, height: height,
-                        geoTransform: GeoTransform([bbox[0], resolution, 0, bbox[3], 0, -resolution]), crsWKT: srs.wkt2)
+        let grid = try BoxGrid.grid(bbox: bbox, srs: srs, resolution: resolution)
         return try plan(grid: grid, block: (defaultBlock, defaultBlock), tileSize: tileSize, inputs: [])
     }
 

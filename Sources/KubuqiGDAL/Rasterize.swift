@@ -40,14 +40,9 @@ public struct VectorZones {
         let defn = OGR_L_GetLayerDefn(layer)
         let fieldIndex = OGR_FD_GetFieldIndex(defn, field)
         guard fieldIndex >= 0 else {
-            let names = (0..<OGR_FD_GetFieldCount(defn)).map { String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, $0))) }
-            throw GDALError("\(path) has no field '\(field)'", messages: ["fields: \(names.joined(separator: ", "))"])
+            throw GDALError("\(path) has no field '\(field)'", messages: ["fields: \(VectorTable.fieldNames(defn).joined(separator: ", "))"])
         }
-        var wkt = ""
-        if let srs = OGR_L_GetSpatialRef(layer) {
-            var out: UnsafeMutablePointer<CChar>?
-            if OSRExportToWkt(srs, &out) == OGRERR_NONE, let out { wkt = String(cString: out); VSIFree(out) }
-        }
+        let wkt = VectorTable.crsWKT(of: layer)
         var names: [String] = [], ids: [String: Int] = [:], withoutValue = 0
         let owner = GeometryOwner()
         var geometries: [(zone: Int, geometry: OGRGeometryH)] = []

@@ -98,12 +98,8 @@ public enum VectorTable {
         guard GDALDatasetGetLayerCount(ds) > 0, let layer = GDALDatasetGetLayer(ds, 0) else { throw GDALError("has no layer") }
         let defn = OGR_L_GetLayerDefn(layer)
         let count = OGR_FD_GetFieldCount(defn)
-        let columns = (0..<count).map { String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, $0))) }
-        var wkt = ""
-        if let srs = OGR_L_GetSpatialRef(layer) {
-            var out: UnsafeMutablePointer<CChar>?
-            if OSRExportToWkt(srs, &out) == OGRERR_NONE, let out { wkt = String(cString: out); VSIFree(out) }
-        }
+        let columns = fieldNames(defn)
+        let wkt = crsWKT(of: layer)
         var rows: [(cells: [String], point: (x: Double, y: Double)?)] = []
         OGR_L_ResetReading(layer)
         while let f = OGR_L_GetNextFeature(layer) {
@@ -116,5 +112,19 @@ public enum VectorTable {
             rows.append((cells, point))
         }
         return (columns, wkt, rows)
+    }
+
+    /// The field names of a layer definition, in order.
+    static func fieldNames(_ defn: OGRFeatureDefnH?) -> [String] {
+        (0..<OGR_FD_GetFieldCount(defn)).map { String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, $0))) }
+    }
+
+    /// A layer's CRS as WKT, "" when it has none.
+    static func crsWKT(of layer: OGRLayerH) -> String {
+        guard let srs = OGR_L_GetSpatialRef(layer) else { return "" }
+        var out: UnsafeMutablePointer<CChar>?
+        guard OSRExportToWkt(srs, &out) == OGRERR_NONE, let out else { return "" }
+        defer { VSIFree(out) }
+        return String(cString: out)
     }
 }

@@ -127,10 +127,8 @@ enum AccuracyReport {
         """
     }
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    /// Text for HTML element content (the LDN report's escaping: the page puts no text in attributes).
+    static func escape(_ s: String) -> String { LDNReportHTML.escape(s) }
 
     /// The assessment as one `<section>`, its title at `heading` level (h1 alone, h2 in a report).
     static func section(_ doc: Document, heading: String) -> String {

@@ -112,9 +112,9 @@ public enum SampleJob {
     /// id, stratum, class name, map class, column, row, x, y (pixel centre in the map's CRS),
     /// lon, lat (WGS 84) and an empty `reference` to fill in.
     static func writePoints(_ points: [Point], design: SampleDesign, names: [Int: String], transform: GeoTransform, grid: Grid, folder: OutputFolder, outputFolder: String) throws {
-        var xs = points.map { transform.apply(column: Double($0.column) + 0.5, row: Double($0.row) + 0.5).x }
-        var ys = points.map { transform.apply(column: Double($0.column) + 0.5, row: Double($0.row) + 0.5).y }
-        let projected = zip(xs, ys).map { ($0, $1) }
+        // Pixel centres in the map's CRS, then the same points in WGS 84.
+        let projected = points.map { transform.apply(column: Double($0.column) + 0.5, row: Double($0.row) + 0.5) }
+        var xs = projected.map(\.x), ys = projected.map(\.y)
         var ok = [Bool](repeating: false, count: points.count)
         if let srs = SpatialReference(wkt: grid.crsWKT), let toWGS84 = CoordinateTransform.toWGS84(from: srs) {
             ok = toWGS84.transform(x: &xs, y: &ys)
@@ -125,9 +125,9 @@ public enum SampleJob {
         let rows = points.enumerated().map { k, p in
             VectorTable.Row(values: [
                 .integer(p.id), .integer(p.code), names[p.code].map(VectorTable.Value.string) ?? .null, .integer(p.code),
-                .integer(p.column), .integer(p.row), .real(projected[k].0), .real(projected[k].1),
+                .integer(p.column), .integer(p.row), .real(projected[k].x), .real(projected[k].y),
                 ok[k] ? .real(xs[k]) : .null, ok[k] ? .real(ys[k]) : .null, .null,
-            ], point: (projected[k].0, projected[k].1))
+            ], point: projected[k])
         }
         do {
             try VectorTable.write(path: folder.file("points.gpkg"), driver: "GPKG", layer: "points",

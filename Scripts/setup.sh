@@ -6,7 +6,8 @@ set -euo pipefail
 # python3-scipy: the LDN trend tests compare against scipy.stats in a subprocess.
 # libssl-dev: SHA-256 of inputs and outputs (libcrypto).
 # gdal-bin: the course's exercises use gdallocationinfo, gdal_translate and gdalwarp.
-packages=(libgdal-dev libproj-dev libtiff-dev libssl-dev pkg-config python3-scipy gdal-bin)
+# python3-venv: the tests' own virtual environment for reference packages from PyPI (below).
+packages=(libgdal-dev libproj-dev libtiff-dev libssl-dev pkg-config python3-scipy gdal-bin python3-venv)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-gdal python3-numpy time bc)
 fi
@@ -28,5 +29,19 @@ if ! command -v swift >/dev/null; then
   echo "setup: swift is not on PATH; install Swift 6 (https://www.swift.org/install/linux/)" >&2
   exit 1
 fi
+# Reference implementations the tests compare against that Debian does not ship come from PyPI,
+# pinned in Scripts/requirements-test.txt, into .venv-test/ (git-ignored) on top of Debian's
+# python3 (so numpy, scipy and GDAL's bindings stay Debian's). Tests find it through
+# PythonReference; it is rebuilt when the requirements change.
+venv=".venv-test"
+req="Scripts/requirements-test.txt"
+if [[ -s "$req" ]] && ! cmp -s "$req" "$venv/requirements.txt" 2>/dev/null; then
+  echo "setup: installing the tests' Python packages into $venv" >&2
+  rm -rf "$venv"
+  /usr/bin/python3 -m venv --system-site-packages "$venv"
+  "$venv/bin/python3" -m pip install -q --disable-pip-version-check -r "$req"
+  cp "$req" "$venv/requirements.txt"
+fi
+
 pkg-config --exists gdal || { echo "setup: pkg-config cannot find gdal after install" >&2; exit 1; }
 echo "setup: GDAL $(pkg-config --modversion gdal), $(swift --version 2>/dev/null | head -n1)" >&2

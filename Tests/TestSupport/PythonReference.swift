@@ -6,18 +6,25 @@ import XCTest
 public enum PythonReference {
     /// The first python3 that imports `modules` (e.g. "numpy", "numpy, scipy"), or nil.
     public static func find(_ modules: String) -> String? {
-        var candidates = ["python3"]
+        // The tests' virtual environment first (Scripts/setup.sh fills it from
+        // Scripts/requirements-test.txt), then the system's interpreters.
+        var candidates = [venvPython, "python3"]
         if let home = ProcessInfo.processInfo.environment["HOME"] { candidates.append("\(home)/.pyenv/shims/python3") }
         candidates += ["/usr/local/bin/python3", "/usr/bin/python3"]
         for c in candidates where status(c, ["-c", "import \(modules)"]) == 0 { return c }
         return nil
     }
 
+    /// `.venv-test/bin/python3` in the repository (resolved from this source file's location).
+    public static let venvPython: String = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".venv-test/bin/python3").path
+
     /// `find(modules)`; when there is none, a test failure under CI=true (the modules are
     /// installable there: Scripts/setup.sh installs python3-scipy) or a printed skip note.
     public static func interpreter(needing modules: String) -> String? {
         if let p = find(modules) { return p }
-        let message = "python3 with \(modules) not found (apt-get install python3-numpy python3-scipy)"
+        let message = "python3 with \(modules) not found (run Scripts/setup.sh: Debian's python3-numpy/scipy, PyPI packages of Scripts/requirements-test.txt in .venv-test)"
         if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail(message + "; it is installable, so CI requires it") } else { print("skipped: " + message) }
         return nil
     }

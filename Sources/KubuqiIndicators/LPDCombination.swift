@@ -92,22 +92,31 @@ public struct LPDCombination: Sendable, Hashable, Codable {
         (1...5).contains(c) ? statusByClass[Int(c) - 1] : DegradationStatus.nodata
     }
 
-    /// The productivity sub-indicator straight from the three metrics by the
-    /// GPG v2 look-up table as the SEPAL SDG 15.3.1 module documents it
-    /// (`doc/en.rst`, "Look-up table to combine productivity metrics"): the
-    /// status of Trends.Earth's 5-class table except in three rows, where the
-    /// GPG gives declining trajectory + stable state + good performance
-    /// stable (Trends.Earth: degraded), stable trajectory + declining state +
-    /// good performance stable (Trends.Earth: degraded) and stable trajectory
-    /// and state + poor performance degraded (Trends.Earth: stable).
+    /// The GPG v2 look-up table that combines the three metrics straight into
+    /// the productivity sub-indicator (−1 degraded, 0 stable, 1 improved), all
+    /// 18 rows, at index `(trajectory + 1) * 6 + (state + 1) * 2 + (performance + 1)`,
+    /// as the SEPAL SDG 15.3.1 module documents it (`doc/en.rst`, "Look-up table
+    /// to combine productivity metrics", column "GPG Version 2"; UNCCD GPG for
+    /// SDG 15.3.1 v2, Sims et al. 2021, §4.2.5). It differs from Trends.Earth's
+    /// 5-class table followed by `prod5_to_prod3` in three rows: declining
+    /// trajectory + stable state + good performance is stable (Trends.Earth:
+    /// degraded), stable trajectory + declining state + good performance is
+    /// stable (Trends.Earth: degraded), stable trajectory and state + poor
+    /// performance is degraded (Trends.Earth: stable).
+    public static let gpgV2StatusTable: [Int16] = [
+        // trajectory −1: state −1, 0, 1 × performance −1 (poor), 0 (not degraded)
+        -1, -1, -1, 0, -1, -1,
+        // trajectory 0
+        -1, 0, -1, 0, 0, 0,
+        // trajectory 1
+        -1, 1, 1, 1, 1, 1,
+    ]
+
+    /// The productivity sub-indicator of one pixel by `gpgV2StatusTable`, or
+    /// `DegradationStatus.nodata` (codes out of range, nodata included).
     public static func gpgStatus(trajectory t: Int16, state s: Int16, performance p: Int16) -> Int16 {
-        let c = trendsEarth.lpdClass(trajectory: t, state: s, performance: p)
-        guard c != DegradationStatus.nodata else { return c }
-        switch (t, s, p) {
-        case (-1, 0, 0), (0, -1, 0): return DegradationStatus.stable.rawValue
-        case (0, 0, -1): return DegradationStatus.degraded.rawValue
-        default: return trendsEarth.status(lpdClass: c)
-        }
+        guard (-1...1).contains(t), (-1...1).contains(s), (-1...0).contains(p) else { return DegradationStatus.nodata }
+        return gpgV2StatusTable[Int(t + 1) * 6 + Int(s + 1) * 2 + Int(p + 1)]
     }
 
     /// The sub-indicator status of every pixel of an LPD class buffer.

@@ -273,8 +273,8 @@ struct CourseRunner: Sendable {
     let binary: URL
     let fixtures: String
     let runLDN: Bool
-    /// Longest a single command may take.
-    static let timeout: TimeInterval = 120
+    /// Longest a single command may take (generous: the suite may share the machine).
+    static let timeout: TimeInterval = 600
 
     /// The full path of `tool` on PATH, nil when absent.
     static func which(_ tool: String) -> String? {

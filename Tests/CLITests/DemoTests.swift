@@ -20,10 +20,22 @@ final class DemoTests: CLITestCase {
         XCTAssertEqual(ha([1, 2]), 1608 * 0.09, accuracy: 0.05 * 1608 * 0.09)
         // The LDN report classes every planted patch with its sign in the reporting periods.
         let degraded = try TestRaster.read(fixtures + "/truth/degradation.tif"), restored = try TestRaster.read(fixtures + "/truth/restoration.tif")
+        // 2019-2024 (window 2009-2024) holds the whole planted change: every patch pixel with its sign.
+        // 2014-2018 (window 2003-2018) holds its first 6 years: no pixel with the wrong sign, and at
+        // least 95 % of each kind found (the rest stable: a young trend not yet significant).
         for period in ["reporting-2014-2018", "reporting-2019-2024"] {
             let sdg = try TestRaster.read(out + "/ldn/\(period)/sdg-15-3-1.tif")
-            XCTAssertEqual(zip(degraded, sdg).filter { $0.0 == 1 }.map(\.1), Array(repeating: -1, count: 1208), period)
-            XCTAssertEqual(zip(restored, sdg).filter { $0.0 == 1 }.map(\.1), Array(repeating: 1, count: 1608), period)
+            let onDegraded = zip(degraded, sdg).filter { $0.0 == 1 }.map(\.1), onRestored = zip(restored, sdg).filter { $0.0 == 1 }.map(\.1)
+            XCTAssertEqual(onDegraded.count, 1208)
+            XCTAssertEqual(onRestored.count, 1608)
+            if period == "reporting-2019-2024" {
+                XCTAssertEqual(onDegraded, Array(repeating: -1, count: 1208), period)
+                XCTAssertEqual(onRestored, Array(repeating: 1, count: 1608), period)
+            } else {
+                XCTAssertTrue(onDegraded.allSatisfy { $0 <= 0 } && onRestored.allSatisfy { $0 >= 0 }, period)
+                XCTAssertGreaterThanOrEqual(onDegraded.filter { $0 == -1 }.count, 1148, period)   // 95 % of 1208
+                XCTAssertGreaterThanOrEqual(onRestored.filter { $0 == 1 }.count, 1528, period)    // 95 % of 1608
+            }
         }
         XCTAssertTrue(r.stdout.contains("ldn/report.html"), r.stdout)
         for f in ["indices-2013/ndvi.tif", "indices-2023/bsi.tif", "change/quicklook.png", "change/change-class.tif"] {

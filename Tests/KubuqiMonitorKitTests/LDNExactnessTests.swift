@@ -241,7 +241,8 @@ extension LDNExactnessTests {
 /// Item 8: analysis windows per period.
 extension LDNExactnessTests {
     /// A 3-year reporting period cannot reach 95 % over its own years (largest |Z| = 2 / sqrt(11/3) = 1.04):
-    /// --check warns, and a steady increase is trajectory 0 there. The Trends.Earth preset computes the
+    /// --check warns under the `period` preset, and a steady increase is trajectory 0 there. The default
+    /// (Trends.Earth's) preset computes the
     /// trajectory over the 16 years ending at the period's end (here from the first year, 2001-2011: 11 years,
     /// S = 55, Z = 4.20, class 3) and state as 2009-2011 against 2001-2008; an override sets one window.
     func testAnalysisWindows() throws {
@@ -249,14 +250,16 @@ extension LDNExactnessTests {
         let years = Array(2001...2011)
         let series: [[Float]] = [(0..<11).map { Float(3000 + 40 * $0) }, Array(repeating: 4000, count: 11)]
         var config = try region(tmp, years: years, series: series, baseline: 2001...2006, reporting: "reporting = [[2009, 2011]]")
+        let original = try String(contentsOfFile: config, encoding: .utf8)
+        try (original + "\n[windows]\npreset = \"period\"\n").write(toFile: config, atomically: true, encoding: .utf8)
         var lines: [String] = []
         _ = try LDNJob.run(LDNOptions(config: config, output: tmp.file("a"), quiet: true)) { lines.append($0) }
         XCTAssertTrue(lines.contains { $0.contains("warning: the reporting-2009-2011 trajectory window 2009-2011 has 3 years: its largest |Z| is 1.04") }, "\(lines)")
         XCTAssertEqual(try TestRaster.read(tmp.file("a/reporting-2009-2011/trajectory.tif")), [0, 0])
         XCTAssertEqual(try TestRaster.read(tmp.file("a/reporting-2009-2011/state.tif")), [1, 0], "2009-2011 against the baseline 2001-2006")
 
-        let preset = try String(contentsOfFile: config, encoding: .utf8) + "\n[windows]\npreset = \"trends-earth\"\n"
-        try preset.write(toFile: config, atomically: true, encoding: .utf8)
+        // The default windows are Trends.Earth's.
+        try original.write(toFile: config, atomically: true, encoding: .utf8)
         lines = []
         _ = try LDNJob.run(LDNOptions(config: config, output: tmp.file("b"), quiet: true)) { lines.append($0) }
         XCTAssertFalse(lines.contains { $0.contains("warning:") }, "\(lines)")
@@ -264,7 +267,7 @@ extension LDNExactnessTests {
         XCTAssertEqual(try TestRaster.read(tmp.file("b/reporting-2009-2011/trajectory.tif")), [3, 0])
 
         config = tmp.file("ldn.toml")
-        let override = preset + "[windows.reporting-2009-2011]\ntrajectory = [2007, 2011]\nstate = [[2001, 2006], [2010, 2011]]\n"
+        let override = original + "\n[windows.reporting-2009-2011]\ntrajectory = [2007, 2011]\nstate = [[2001, 2006], [2010, 2011]]\n"
         try override.write(toFile: config, atomically: true, encoding: .utf8)
         lines = []
         _ = try LDNJob.run(LDNOptions(config: config, output: "", checkOnly: true, quiet: true)) { lines.append($0) }
@@ -281,6 +284,61 @@ extension LDNExactnessTests {
         XCTAssertEqual(LPDCombination.gpgStatus(trajectory: 0, state: 0, performance: -1), -1)  // Trends.Earth: class 3, 0
         XCTAssertEqual(LPDCombination.gpgStatus(trajectory: 1, state: 0, performance: 0), 1)
         XCTAssertEqual(LPDCombination.gpgStatus(trajectory: 0, state: DegradationStatus.nodata, performance: 0), DegradationStatus.nodata)
+    }
+
+    /// Land units of performance, hand-worked: means 0.2, 0.3, 0.8, 0.9 (flat series); all grassland in the
+    /// 2001 map, the first two cropland in the 2006 map. One unit (2001 map): P90 = 0.8 + 0.7 x 0.1 = 0.87, so
+    /// 0.2 and 0.3 are at most half of it (-1). Two units (2006 map): P90 0.29 and 0.89, every ratio above 0.5 (0).
+    /// The default (Trends.Earth) takes the map at the performance window's start; "period-end" the period's end map.
+    func testLandUnitsMap() throws {
+        let years = Array(2001...2006)
+        let series: [[Float]] = [2000, 3000, 8000, 9000].map { Array(repeating: $0, count: years.count) }
+        let maps: [Int: [Float]] = [2001: [130, 130, 130, 130], 2006: [10, 10, 130, 130]]
+        for (choice, expected) in [("", [Float](arrayLiteral: -1, -1, 0, 0)), ("land_units = \"performance-start\"", [-1, -1, 0, 0]),
+                                   ("land_units = \"period-end\"", [0, 0, 0, 0])] {
+            let tmp = try TemporaryFolder()
+            let config = try region(tmp, years: years, series: series, maps: maps, productivity: choice, baseline: 2001...2006)
+            var lines: [String] = []
+            _ = try LDNJob.run(LDNOptions(config: config, output: tmp.file("out"), quiet: true)) { lines.append($0) }
+            XCTAssertEqual(try TestRaster.read(tmp.file("out/baseline/performance.tif")), expected, choice)
+            let unitsYear = expected[0] == -1 ? 2001 : 2006
+            XCTAssertTrue(lines.contains { $0.contains("land units from the \(unitsYear) map") }, "\(choice): \(lines)")
+        }
+        let tmp = try TemporaryFolder()
+        let config = try region(tmp, years: years, series: series, maps: maps, productivity: "land_units = \"end\"", baseline: 2001...2006)
+        XCTAssertThrowsError(try LDNJob.run(LDNOptions(config: config, output: tmp.file("out"), quiet: true))) {
+            XCTAssertTrue("\($0)".contains("land_units"), "\($0)")
+        }
+    }
+
+    /// All 18 rows of the GPG v2 look-up, transcribed row by row in the words of SEPAL's
+    /// `doc/en.rst` table ("Look-up table to combine productivity metrics", column "GPG
+    /// Version 2"), against `gpgStatus`; and the three rows where Trends.Earth's 5-class table
+    /// then `prod5_to_prod3` says otherwise.
+    func testGPGLookupAllEighteenRows() {
+        let code = ["Degraded": Int16(-1), "Stable": 0, "Improved": 1, "Not degraded": 0]
+        let rows: [(String, String, String, String)] = [
+            ("Degraded", "Degraded", "Degraded", "Degraded"), ("Degraded", "Degraded", "Not degraded", "Degraded"),
+            ("Degraded", "Stable", "Degraded", "Degraded"), ("Degraded", "Stable", "Not degraded", "Stable"),
+            ("Degraded", "Improved", "Degraded", "Degraded"), ("Degraded", "Improved", "Not degraded", "Degraded"),
+            ("Stable", "Degraded", "Degraded", "Degraded"), ("Stable", "Degraded", "Not degraded", "Stable"),
+            ("Stable", "Stable", "Degraded", "Degraded"), ("Stable", "Stable", "Not degraded", "Stable"),
+            ("Stable", "Improved", "Degraded", "Stable"), ("Stable", "Improved", "Not degraded", "Stable"),
+            ("Improved", "Degraded", "Degraded", "Degraded"), ("Improved", "Degraded", "Not degraded", "Improved"),
+            ("Improved", "Stable", "Degraded", "Improved"), ("Improved", "Stable", "Not degraded", "Improved"),
+            ("Improved", "Improved", "Degraded", "Improved"), ("Improved", "Improved", "Not degraded", "Improved"),
+        ]
+        XCTAssertEqual(rows.count, 18)
+        var differing: [[Int16]] = []
+        for (t, s, p, expected) in rows {
+            let (tc, sc, pc) = (code[t]!, code[s]!, code[p]!)
+            XCTAssertEqual(LPDCombination.gpgStatus(trajectory: tc, state: sc, performance: pc), code[expected]!, "\(t)/\(s)/\(p)")
+            let te = LPDCombination.trendsEarth
+            if te.status(lpdClass: te.lpdClass(trajectory: tc, state: sc, performance: pc)) != code[expected]! { differing.append([tc, sc, pc]) }
+        }
+        XCTAssertEqual(differing, [[-1, 0, 0], [0, -1, 0], [0, 0, -1]])
+        XCTAssertEqual(LPDCombination.gpgStatus(trajectory: 2, state: 0, performance: 0), DegradationStatus.nodata)
+        XCTAssertEqual(LPDCombination.gpgStatus(trajectory: 0, state: 0, performance: 1), DegradationStatus.nodata)
     }
 
     /// Baseline 2001-2008 of 3000, 3010, 2990, 3000, 3010, 2990, 3000, 3000 (mean 3000, population sigma sqrt(50)),

@@ -29,6 +29,10 @@ final class LDNPropertyTests: XCTestCase {
         var baseline = 2001...2006
         var reporting: [ClosedRange<Int>] = []
         var minimumSlope = "0"
+        /// nil: the default windows (trends-earth); else "period".
+        var preset: String?
+        /// The trends-earth window length written to the config (nil: the default 16).
+        var windowYears: Int?
     }
 
     func generate(seed: UInt64) -> Region {
@@ -44,6 +48,8 @@ final class LDNPropertyTests: XCTestCase {
         g.baseline = 2001...(2000 + baselineYears)
         if length - baselineYears >= 3 { g.reporting = [(2001 + baselineYears)...(2000 + length)] }
         g.minimumSlope = ["0", "0.002", "0.001"][int(0...2)]
+        // Seeds 1-16 cover every combination of integer/float, geographic/projected and the two presets.
+        if (seed / 4) % 2 == 0 { g.preset = "period" } else { g.windowYears = [nil, 6, 7, 9][int(0...3)] }
         var series: [[Float?]] = []
         for _ in 0..<n {
             let kind = int(0...4)
@@ -121,6 +127,7 @@ final class LDNPropertyTests: XCTestCase {
         [periods]
         baseline = [\(g.baseline.lowerBound), \(g.baseline.upperBound)]
         reporting = [\(g.reporting.map { "[\($0.lowerBound), \($0.upperBound)]" }.joined(separator: ", "))]
+        \(g.preset.map { "\n[windows]\npreset = \"\($0)\"" } ?? g.windowYears.map { "\n[windows]\nyears = \($0)" } ?? "")
         """
         try text.write(toFile: tmp.file("ldn.toml"), atomically: true, encoding: .utf8)
         return tmp.file("ldn.toml")
@@ -134,6 +141,7 @@ final class LDNPropertyTests: XCTestCase {
             "maps": Dictionary(uniqueKeysWithValues: g.maps.map { (String($0.key), $0.value.map { Int($0) }) }),
             "soc": json(g.soc), "baseline": [g.baseline.lowerBound, g.baseline.upperBound],
             "reporting": g.reporting.map { [$0.lowerBound, $0.upperBound] },
+            "preset": g.preset ?? "trends-earth", "windowYears": g.windowYears ?? 16,
             "geo": g.geographic ? ["kind": "geographic", "transform": [105, 0.001, 0, 40, 0, -0.001], "a": 6_378_137.0, "invf": 298.257223563]
                                 : ["kind": "equal-area", "pixelM2": 900.0],
         ]

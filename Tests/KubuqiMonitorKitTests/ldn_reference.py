@@ -222,21 +222,38 @@ def main():
     eco = cfg.get("eco")
     base0, base1 = cfg["baseline"]
     periods = [("baseline", base0, base1, True)] + [(f"reporting-{a}-{b}", a, b, False) for a, b in cfg["reporting"]]
-    start_map = map_year(base0, maps)
+    # Analysis windows (docs/ldn-method.md "Analysis windows"): "period" assesses a period on its
+    # own years, state against the baseline years; "trends-earth" (the default) on the `years`
+    # years ending at the period's last year (never fewer than the period's own years, never
+    # before the first year), state as the window's last 3 years against its earlier years,
+    # reporting land cover from the baseline's end map, land units from the map at the window's start.
+    preset = cfg.get("preset", "trends-earth")
+    window_years = cfg.get("windowYears", 16)
     out = {}
     baseline_sdg = None
     for name, y0, y1, is_base in periods:
-        pyears = list(range(y0, y1 + 1))
         idx = {y: years.index(y) for y in years}
         end_map = map_year(y1, maps)
-        recent = pyears[-3:]
-        earlier = pyears[:-3] if is_base else list(range(base0, base1 + 1))
+        if preset == "period":
+            pyears = list(range(y0, y1 + 1))
+            recent = pyears[-3:]
+            earlier = pyears[:-3] if is_base else list(range(base0, base1 + 1))
+            start_map = map_year(base0, maps)
+            units_map = end_map
+        else:
+            w0 = y0 if is_base else min(max(years[0], y1 - window_years + 1), y0)
+            pyears = list(range(w0, y1 + 1))
+            recent = pyears[-3:]
+            earlier = pyears[:-3]
+            start_map = map_year(base0 if is_base else base1, maps)
+            units_map = map_year(w0, maps)
         lc0 = [LEGEND[c] for c in maps[start_map]]
         lc1 = [LEGEND[c] for c in maps[end_map]]
+        lcu = [LEGEND[c] for c in maps[units_map]]
         layers = {k: [ND] * n for k in ["trajectory", "state", "performance", "lpd", "productivity-status",
                                         "landcover-status", "soc-status", "sdg-15-3-1"]}
         means = [period_mean([values[idx[y]][p] for y in pyears], integer) for p in range(n)]
-        units_of = [None if (eco is not None and eco[p] is None) else (lc1[p], eco[p] if eco is not None else 0) for p in range(n)]
+        units_of = [None if (eco is not None and eco[p] is None) else (lcu[p], eco[p] if eco is not None else 0) for p in range(n)]
         groups = {}
         for p in range(n):
             if means[p] is not None and units_of[p] is not None:

@@ -53,7 +53,11 @@ public struct LDNConfig: Sendable {
     /// Land cover of reporting periods from the baseline's start map (nil: as the preset says) or end map.
     public var landCoverFromBaselineEnd: Bool?
     /// How the productivity metrics' windows are chosen (`[windows] preset`).
-    public var windowPreset: LDNWindows.Preset = .period
+    public var windowPreset: LDNWindows.Preset = .trendsEarth
+    /// Performance's land units from the land-cover map at the start of the performance window
+    /// (`land_units = "performance-start"`, Trends.Earth) or the period's end map (`"period-end"`);
+    /// nil: as the preset says (docs/ldn-method.md, "Alternatives").
+    public var landUnitsFromPerformanceStart: Bool?
     /// The `trends-earth` preset's window length in years (`[windows] years`, 16).
     public var windowYears = 16
     /// Per-period windows (`[windows.PERIOD]`): trajectory, performance, state baseline, state recent.
@@ -88,7 +92,7 @@ public struct LDNConfig: Sendable {
 
         let p = try r.required(try r.table("productivity"), "productivity")
         try p.rejectUnknown(known: ["stack", "files", "scale", "lpd", "ecological_units", "minimum_slope", "minimum_year_fraction",
-                                    "state", "lpd_status"])
+                                    "state", "lpd_status", "land_units"])
         var productivity: Productivity?
         if try p.path("stack") != nil, try p.pathsByYear("files") != nil {
             throw p.error("files", "give stack or files, not both")
@@ -176,6 +180,12 @@ public struct LDNConfig: Sendable {
             case "gpg": config.gpgLPDStatus = true
             default: throw p.error("lpd_status", "unknown look-up '\(m)'; valid: trends-earth (default), gpg")
             }
+        }
+        if let u = try p.string("land_units") {
+            guard ["performance-start", "period-end"].contains(u) else {
+                throw p.error("land_units", "unknown map '\(u)'; valid: performance-start (Trends.Earth), period-end")
+            }
+            config.landUnitsFromPerformanceStart = u == "performance-start"
         }
         if let w = try r.table("windows") {
             let names = ["baseline"] + reporting.map { "reporting-\($0.lowerBound)-\($0.upperBound)" }

@@ -62,7 +62,7 @@ public enum LDNJob {
         for line in windowWarnings(periods) { log(line) }
         for p in periods {
             let w = p.windows
-            log("period \(p.name): trajectory \(w.trajectory.lowerBound)-\(w.trajectory.upperBound), performance \(w.performance.lowerBound)-\(w.performance.upperBound), state \(w.stateRecent.lowerBound)-\(w.stateRecent.upperBound) against \(w.stateBaseline.lowerBound)-\(w.stateBaseline.upperBound), land cover \(p.landCoverStart) -> \(p.landCoverEnd)")
+            log("period \(p.name): trajectory \(w.trajectory.lowerBound)-\(w.trajectory.upperBound), performance \(w.performance.lowerBound)-\(w.performance.upperBound), state \(w.stateRecent.lowerBound)-\(w.stateRecent.upperBound) against \(w.stateBaseline.lowerBound)-\(w.stateBaseline.upperBound), land cover \(p.landCoverStart) -> \(p.landCoverEnd), land units from the \(p.landUnitsYear) map")
         }
         try checkLegend(inputs, quiet: o.quiet)
         log("land-cover codes all mapped by \(config.legendSource)")
@@ -178,14 +178,18 @@ public enum LDNJob {
             }
             return w
         }
-        periods.append(LDNPeriod(name: "baseline", years: c.baseline, isBaseline: true, landCoverStart: start,
-                                 landCoverEnd: LDNPeriod.mapYear(for: c.baseline.upperBound, in: maps),
-                                 windows: windows("baseline", c.baseline, true)))
+        // Trends.Earth's performance takes its land units from the land cover of the window's first year.
+        let unitsFromStart = c.landUnitsFromPerformanceStart ?? (c.windowPreset == .trendsEarth)
+        func period(_ name: String, _ years: ClosedRange<Int>, isBaseline: Bool, landCoverStart: Int) -> LDNPeriod {
+            let w = windows(name, years, isBaseline)
+            let end = LDNPeriod.mapYear(for: years.upperBound, in: maps)
+            return LDNPeriod(name: name, years: years, isBaseline: isBaseline, landCoverStart: landCoverStart, landCoverEnd: end,
+                             landUnitsYear: unitsFromStart ? LDNPeriod.mapYear(for: w.performance.lowerBound, in: maps) : end,
+                             windows: w)
+        }
+        periods.append(period("baseline", c.baseline, isBaseline: true, landCoverStart: start))
         for r in c.reporting {
-            let name = "reporting-\(r.lowerBound)-\(r.upperBound)"
-            periods.append(LDNPeriod(name: name, years: r, isBaseline: false,
-                                     landCoverStart: reportingStart, landCoverEnd: LDNPeriod.mapYear(for: r.upperBound, in: maps),
-                                     windows: windows(name, r, false)))
+            periods.append(period("reporting-\(r.lowerBound)-\(r.upperBound)", r, isBaseline: false, landCoverStart: reportingStart))
         }
         if inputs.lpd == nil {
             for p in periods {

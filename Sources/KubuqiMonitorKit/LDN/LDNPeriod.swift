@@ -11,6 +11,8 @@ struct LDNPeriod: Sendable {
     /// Land-cover map years used as the start and the end of the period.
     let landCoverStart: Int
     let landCoverEnd: Int
+    /// The land-cover map year of performance's land units (`[productivity] land_units`).
+    var landUnitsYear: Int
     /// The analysis windows of the productivity metrics (docs/ldn-method.md, "Analysis windows").
     var windows: LDNWindows
 

@@ -76,7 +76,7 @@ struct LDNPeriodRun {
     /// Input slots of the streamed calculation.
     struct Slots {
         var productivity: [Int: [Int]] = [:]   // year -> input indices (averaged)
-        var lcStart = 0, lcEnd = 0, soc = 0
+        var lcStart = 0, lcEnd = 0, lcUnits = 0, soc = 0
         var lpd: Int?, eco: Int?, climate: Int?, baseline: Int?
         var zones: [Int] = []
         var count = 0
@@ -121,6 +121,9 @@ struct LDNPeriodRun {
         }
         slots.lcStart = add(PixelInput(band: inputs.landCover[period.landCoverStart]!))
         slots.lcEnd = add(PixelInput(band: inputs.landCover[period.landCoverEnd]!))
+        slots.lcUnits = period.landUnitsYear == period.landCoverEnd ? slots.lcEnd
+            : period.landUnitsYear == period.landCoverStart ? slots.lcStart
+            : add(PixelInput(band: inputs.landCover[period.landUnitsYear]!))
         slots.soc = add(PixelInput(band: inputs.soc))
         if let b = inputs.lpd { slots.lpd = add(PixelInput(band: b)) }
         if let b = inputs.ecologicalUnits { slots.eco = add(PixelInput(band: b)) }
@@ -374,7 +377,8 @@ final class PerformanceSurvey: @unchecked Sendable {
     func merged() -> PerformanceAccumulator { lock.withLock { total } }
 }
 
-/// A chunk's land units for performance: the end land cover's UNCCD class
+/// A chunk's land units for performance: the UNCCD class of the land-units map (the period's end map
+/// or the performance window's start map, `LDNPeriod.landUnitsYear`)
 /// and, with ecological units, their codes; a pixel whose ecological unit is
 /// nodata has no land unit (its land cover is set to nodata).
 final class LandUnits {
@@ -383,7 +387,7 @@ final class LandUnits {
     init(_ ins: [UnsafeBufferPointer<Float>], slots s: LDNPeriodRun.Slots, legend: LandCoverLegend, count n: Int) {
         landCover = Int16Scratch(n)
         var unknown = UnknownCodeCounter()
-        legend.reclassify(ins[s.lcEnd], nodata: nil, into: landCover.buffer, unknown: &unknown)
+        legend.reclassify(ins[s.lcUnits], nodata: nil, into: landCover.buffer, unknown: &unknown)
         ecological = s.eco.map { Int32Scratch(ins[$0]) }
         if let e = s.eco {
             for i in 0..<n where !ins[e][i].isFinite { landCover.buffer[i] = DegradationStatus.nodata }

@@ -3,13 +3,14 @@
 /// Two presets (docs/ldn-method.md, "Analysis windows"), and per-period
 /// overrides in the config's `[windows.PERIOD]` tables:
 ///
-/// - `period` (the default): trajectory and performance over the period's own
+/// - `period`: trajectory and performance over the period's own
 ///   years; state compares the period's last 3 years with the baseline
 ///   period's earlier years (the baseline period) or with the baseline years
 ///   (a reporting period). Land cover and SOC run from the baseline's start map.
-/// - `trends-earth`: Trends.Earth's presets: trajectory and performance over the
-///   `years` (16) years ending at the period's last year (from the first
-///   productivity year when fewer exist); state compares the window's last 3
+/// - `trends-earth` (the default): Trends.Earth's presets: a reporting period's
+///   trajectory and performance over the `years` (16) years ending at the
+///   period's last year (from the first productivity year when fewer exist),
+///   the baseline's over its own years; state compares the window's last 3
 ///   years with its earlier years; land cover and SOC of a reporting period run
 ///   from the baseline's end map to the reporting year.
 public struct LDNWindows: Sendable, Equatable {
@@ -39,8 +40,10 @@ public struct LDNWindows: Sendable, Equatable {
                               stateBaseline: isBaseline && recent.lowerBound == years.lowerBound ? years.lowerBound...years.lowerBound : earlier,
                               stateRecent: recent)
         case .trendsEarth:
+            // The baseline is assessed on the years the user chose; a reporting period on the
+            // `windowYears` years ending at its last year (never fewer than its own years).
             let start = max(firstYear, years.upperBound - windowYears + 1)
-            let window = min(start, years.lowerBound)...years.upperBound
+            let window = isBaseline ? years : min(start, years.lowerBound)...years.upperBound
             let recent = max(window.lowerBound, window.upperBound - 2)...window.upperBound
             return LDNWindows(trajectory: window, performance: window,
                               stateBaseline: window.lowerBound...max(window.lowerBound, recent.lowerBound - 1), stateRecent: recent)

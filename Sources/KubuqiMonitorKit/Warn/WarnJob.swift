@@ -1,0 +1,179 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiIndicators
+import KubuqiRaster
+
+/// What a warn run wrote and found.
+public struct WarnResult: Sendable {
+    /// The one summary line.
+    public var summary: String
+    /// The bulletin written to bulletin.json.
+    public var bulletin: WarnBulletin
+    /// Output files by name.
+    public var files: [String]
+}
+
+/// `warn`: early warning of vegetation stress (docs/warn.md).
+///
+/// Every pixel's value in the assessed period (optionally averaged over the
+/// last k periods) is judged against the same period of each baseline year
+/// (``WarningKernel``), streamed window by window through
+/// ``StreamedCalculation``; alert patches become hotspots (``WarnHotspots``).
+public enum WarnJob {
+    /// The output layers, in the kernel's order.
+    enum Layer: Int, CaseIterable {
+        case level, vci, zscore, percentOfMedian, percentileRank, tci, vhi, persistence, value, baselineMedian
+        var file: String {
+            switch self {
+            case .level: return "alert-level.tif"
+            case .vci: return "vci.tif"
+            case .zscore: return "zscore.tif"
+            case .percentOfMedian: return "pct-median.tif"
+            case .percentileRank: return "pct-rank.tif"
+            case .tci: return "tci.tif"
+            case .vhi: return "vhi.tif"
+            case .persistence: return "persistence.tif"
+            case .value: return "value.tif"
+            case .baselineMedian: return "baseline-median.tif"
+            }
+        }
+    }
+
+    /// The legend of alert-level.tif.
+    static let legend: [ClassLegend.Entry] = [
+        .init(value: 0, name: "no alert", rgb: (204, 230, 204)), .init(value: 1, name: "moderate", rgb: (255, 220, 90)),
+        .init(value: 2, name: "severe", rgb: (245, 140, 40)), .init(value: 3, name: "extreme", rgb: (200, 30, 30)),
+        .init(value: 9, name: "not assessable", rgb: (200, 200, 200)),
+    ]
+
+    /// Runs the warning.
+    public static func run(_ o: WarnOptions) throws -> WarnResult {
+        try o.validate()
+        if let zones = o.zones { try InputFile.requireRegular(zones) }
+        if let previous = o.previous {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: previous, isDirectory: &isDir), isDir.boolValue else {
+                throw KubuqiError.input(previous, "--previous must be the folder of an earlier warn run")
+            }
+            guard FileManager.default.fileExists(atPath: (previous as NSString).appendingPathComponent("hotspots.gpkg")) else {
+                throw KubuqiError.input(previous, "holds no hotspots.gpkg: not the folder of an earlier warn run")
+            }
+        }
+        let destination = try OutputFolder(o.output)
+        return try destination.runStaged { work, stage in
+            let rasters = InputRasters()
+            let plan = try makePlan(o, rasters: rasters, work: work)
+            var inputs = try plan.rows.map { row -> PixelInput in
+                let obs = row.series == 0 ? plan.series.observations[row.observation] : plan.temperature!.observations[row.observation]
+                let band = try rasters.dataset(obs.path).band(obs.band)
+                let scale = row.series == 0 ? o.scale : o.temperatureScale
+                if let scale { return PixelInput(band: band, scale: scale, offset: row.series == 0 ? o.offset : 0) }
+                return PixelInput.declared(band)
+            }
+            do { try rasters.requireSameGrid(inputs.map(\.band)) } catch let e as KubuqiError {
+                throw KubuqiError(e.kind, e.message + "; warp the series onto one grid first (stack --grid FILE)")
+            }
+            let grid = inputs[0].band.dataset.grid
+            let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
+            let zoneRows = try (zoning?.rasters ?? []).map { path -> Int in
+                inputs.append(PixelInput(band: try Dataset.open(path).band(1), nodata: .some(nil)))
+                return inputs.count - 1
+            }
+            let specs = outputSpecs(o, plan: plan, stage: stage)
+            let layers = Layer.allCases.count
+            let zoneOutputs = zoneRows.indices.map { layers + $0 }
+            let historyOutputs = (1..<o.history).map { layers + zoneRows.count + $0 - 1 }
+            let allSpecs: [RasterOutputSpec?] = specs + zoneRows.map { _ in nil } + historyOutputs.map { _ in nil }
+            let kernel = makeKernel(plan.layout, rule: o.rule, zoneRows: zoneRows, layers: layers)
+            let metricLayer = layer(of: o.rule.metric)
+            let tally = WarnTally(grid: grid, levelOutput: Layer.level.rawValue, metricOutput: metricLayer.rawValue,
+                                  zoneOutputs: zoneOutputs, historyOutputs: historyOutputs)
+            let progress = ProgressBar("warn", quiet: o.quiet)
+            _ = try StreamedCalculation.runJoint(inputs: inputs, outputs: allSpecs, kernel: kernel, observer: tally, progress: progress.update)
+            try ClassLegend.attach(to: stage.file(Layer.level.file), entries: legend)
+            let hotspots = try WarnHotspots.find(o, stage: stage, work: work, grid: grid, plan: plan, zoning: zoning)
+            let bulletin = WarnBulletin.make(o, plan: plan, tally: tally, zoning: zoning, hotspots: hotspots, grid: grid)
+            try atomicWrite(try ReportJSON.encode(bulletin), to: stage.file("bulletin.json"))
+            try atomicWrite(Data(bulletin.zonesCSV.utf8), to: stage.file("zones.csv"))
+            try atomicWrite(Data(WarnBulletinPage.html(bulletin, levelPath: stage.file(Layer.level.file), hotspots: hotspots).utf8),
+                            to: stage.file("bulletin.html"))
+            let files = (try FileManager.default.contentsOfDirectory(atPath: stage.path)).sorted()
+            let inputPaths = Set(plan.rows.map { $0.series == 0 ? plan.series.observations[$0.observation].path : plan.temperature!.observations[$0.observation].path })
+            return (WarnResult(summary: bulletin.summary, bulletin: bulletin, files: files), Array(inputPaths) + (o.zones.map { [$0] } ?? []))
+        }
+    }
+
+    static func layer(of metric: WarningMetric) -> Layer {
+        switch metric {
+        case .vci: return .vci
+        case .zscore: return .zscore
+        case .percentOfMedian: return .percentOfMedian
+        case .percentileRank: return .percentileRank
+        case .vhi: return .vhi
+        }
+    }
+
+    /// Reads the series (as `stack` does) and lays out the periods.
+    static func makePlan(_ o: WarnOptions, rasters: InputRasters, work: WorkFolder) throws -> WarnPlan {
+        func collect(_ inputs: [String], band: Int) throws -> [StackObservation] {
+            var so = StackOptions(inputs: inputs, output: work.file("series.tif"), datesCSV: o.datesCSV, band: band)
+            so.quiet = true
+            let obs = try StackSources.collect(so, rasters: rasters)
+            guard !obs.isEmpty else { throw KubuqiError.input(inputs[0], "no dated observation in the series") }
+            return obs
+        }
+        let series = WarnPlan.Series(try collect(o.inputs, band: o.band), periods: o.periods)
+        let temperature = o.temperatureInputs.isEmpty ? nil : WarnPlan.Series(try collect(o.temperatureInputs, band: 1), periods: o.periods)
+        return try WarnPlan(series: series, temperature: temperature, options: o)
+    }
+
+    static func outputSpecs(_ o: WarnOptions, plan: WarnPlan, stage: OutputFolder) -> [RasterOutputSpec?] {
+        let label = plan.periods[plan.assessed].label
+        let common: [(String, String)] = [
+            ("KUBUQI_WARN_PERIOD", label), ("KUBUQI_WARN_BASELINE", "\(o.baseline.lowerBound)-\(o.baseline.upperBound) (\(plan.years.count) years, the assessed year left out)"),
+            ("KUBUQI_WARN_ACCUMULATION", "\(o.accumulation) period(s)"), ("KUBUQI_WARN_METRIC", o.rule.metric.rawValue),
+            ("KUBUQI_WARN_BOUNDS", "percentiles \(o.rule.lowerPercentile) and \(o.rule.upperPercentile) of the baseline (type 7)"),
+        ]
+        let hasLST = plan.temperature != nil
+        return Layer.allCases.map { l -> RasterOutputSpec? in
+            if (l == .tci || l == .vhi) && !hasLST { return nil }
+            let classes = l == .level || l == .persistence
+            let description: String = switch l {
+            case .level: "alert level of \(label) (\(o.rule.metric.rawValue)): 0 none, 1 moderate, 2 severe, 3 extreme, 9 not assessable"
+            case .persistence: "consecutive periods in alert up to \(label) (at most \(o.history))"
+            case .value: "assessed value of \(label)" + (o.accumulation > 1 ? " (mean of \(o.accumulation) periods)" : "")
+            case .baselineMedian: "baseline median of the same period"
+            case .vci: WarningMetric.vci.title
+            case .zscore: WarningMetric.zscore.title
+            case .percentOfMedian: WarningMetric.percentOfMedian.title
+            case .percentileRank: WarningMetric.percentileRank.title
+            case .tci: "Temperature Condition Index (0-100)"
+            case .vhi: WarningMetric.vhi.title
+            }
+            return RasterOutputSpec(path: stage.file(l.file), encoding: classes ? .classes : .float32, creationOptions: o.creationOptions,
+                                    bandDescription: description, metadata: common)
+        }
+    }
+
+    /// The joint kernel: every layer of a chunk, plus the zone ids and the history of the metric (not written).
+    static func makeKernel(_ layout: WarningLayout, rule: WarningRule, zoneRows: [Int], layers: Int) -> StreamedCalculation.JointKernel {
+        return { ins, outs, _, _ in
+            var kernel = WarningKernel(layout: layout, rule: rule)
+            let n = outs[0].count
+            for p in 0..<n {
+                let w = kernel.evaluate(ins, pixel: p)
+                let a = w.assessed
+                outs[Layer.level.rawValue][p] = a.level.map { Float($0.rawValue) } ?? .nan
+                let assessable = a.level != nil && a.level != .notAssessable
+                func put(_ l: Layer, _ v: Double) { outs[l.rawValue][p] = assessable ? Float(v) : .nan }
+                put(.vci, a.vci); put(.zscore, a.zscore); put(.percentOfMedian, a.percentOfMedian); put(.percentileRank, a.percentileRank)
+                put(.tci, a.tci); put(.vhi, a.vhi)
+                outs[Layer.persistence.rawValue][p] = a.level == nil ? .nan : Float(w.persistence)
+                outs[Layer.value.rawValue][p] = Float(w.value)
+                outs[Layer.baselineMedian.rawValue][p] = Float(w.baselineMedian)
+                for (z, row) in zoneRows.enumerated() { outs[layers + z][p] = ins[row][p] }
+                for h in 1..<max(1, w.history.count) { outs[layers + zoneRows.count + h - 1][p] = Float(w.history[h]) }
+            }
+        }
+    }
+}

@@ -172,6 +172,8 @@ public struct FixtureGenerator: Sendable {
         let json = try truth.json()
         try json.write(to: URL(fileURLWithPath: try path(Self.truthPath)))
         try text(Self.readmePath, FixtureReadme(truth: truth, area: area).markdown)
+        // The monthly series of `warn` (its own README; not part of the study area's truth).
+        written += try WarningSeries.write(into: folder)
         return written.sorted()
     }
 }

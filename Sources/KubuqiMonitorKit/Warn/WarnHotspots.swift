@@ -144,7 +144,7 @@ struct WarnHotspots {
         var inputs = [PixelInput(band: try Dataset.open(pidPath).band(1), nodata: .some(nil)),
                       PixelInput(band: try Dataset.open(stage.file(WarnJob.layer(of: o.rule.metric).file)).band(1)),
                       PixelInput(band: try Dataset.open(stage.file(WarnJob.Layer.persistence.file)).band(1))]
-        inputs.append(previousRaster.map { PixelInput(band: try! Dataset.open($0).band(1), nodata: .some(nil)) } ?? inputs[0])
+        inputs.append(try previousRaster.map { PixelInput(band: try Dataset.open($0).band(1), nodata: .some(nil)) } ?? inputs[0])
         inputs.append(try zoning?.rasters.first.map { PixelInput(band: try Dataset.open($0).band(1), nodata: .some(nil)) } ?? inputs[0])
         let hasPrevious = previousRaster != nil, hasZones = zoning != nil
         let tally = PatchTally(grid: grid)

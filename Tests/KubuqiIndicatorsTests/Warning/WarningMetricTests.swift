@@ -102,6 +102,14 @@ final class WarningMetricTests: XCTestCase {
         XCTAssertEqual(robust.level, AlertLevel.none)
         let raw = WarningRule(metric: .vci, lowerPercentile: 0, upperPercentile: 100, minimumBaselineValue: 0, noise: 0).evaluate(0.19, baseline: bloom)
         XCTAssertEqual(raw.level, .extreme, "raw min-max: VCI 100 x 0.01 / 0.22 = 4.5")
+        // TCI and VHI (Kogan 1995, 1997): temperatures 300..310 K over five years, P10 = 300.8, P90 = 309.2;
+        // t = 305 -> TCI = 100 x 4.2 / 8.4 = 50; with VCI 18.75 (above) VHI = 34.375, moderate.
+        let hot = BaselineStatistics([300, 302, 305, 308, 310])
+        let vhi = WarningRule(metric: .vhi).evaluate(0.4, baseline: BaselineStatistics([0.3, 0.4, 0.5, 0.6, 0.7]), t: 305, temperature: hot)
+        XCTAssertEqual(vhi.tci, 50, accuracy: 1e-9)
+        XCTAssertEqual(vhi.vhi, 34.375, accuracy: 1e-9)
+        XCTAssertEqual(vhi.level, .moderate)
+        XCTAssertEqual(WarningRule.tci(311, lower: 300.4, upper: 309.6), 0, "clamped")
     }
 
     static let kernelScript = """

@@ -24,6 +24,7 @@ final class WarnTally: ChunkObserver, @unchecked Sendable {
     /// Zone key: (zone layer, zone id); the whole area is (-1, 0).
     struct Key: Hashable { var layer: Int, id: Int }
 
+    static let whole = [Key(layer: -1, id: 0)]
     let areas: GridAreas
     let levelOutput: Int, metricOutput: Int, zoneOutputs: [Int], historyOutputs: [Int]
     private let lock = NSLock()
@@ -50,7 +51,7 @@ final class WarnTally: ChunkObserver, @unchecked Sendable {
             rowAreas.withUnsafeMutableBufferPointer { areas.areas(row: firstRow + r, columns: firstColumn..<(firstColumn + width), into: $0) }
             for c in 0..<width {
                 let p = r * width + c, a = rowAreas[c]
-                var keys = [Key(layer: -1, id: 0)]
+                var keys = Self.whole
                 for (l, o) in zoneOutputs.enumerated() {
                     let z = results[o][p]
                     if !z.isNaN, z > 0 { keys.append(Key(layer: l, id: Int(z))) }

@@ -163,6 +163,9 @@ public struct FixtureGenerator: Sendable {
                                 bands: [.init(GeoTIFFWriter.floats(area.patchIDs), description: "patch id (0 = none)")],
                                 metadata: source)
 
+        // The monthly series of `warn` with its planted drought (its own README, warn/README.md).
+        written += try WarningSeries.write(into: folder)
+
         // Truth tables and the README. The file list is known before they are written.
         let sceneFolders = scenes.map { Self.sceneFolder($0.acquisition) }
         let allFiles = (written + [Self.patchTablePath, Self.truthPath, Self.readmePath]).sorted()
@@ -172,8 +175,6 @@ public struct FixtureGenerator: Sendable {
         let json = try truth.json()
         try json.write(to: URL(fileURLWithPath: try path(Self.truthPath)))
         try text(Self.readmePath, FixtureReadme(truth: truth, area: area).markdown)
-        // The monthly series of `warn` (its own README; not part of the study area's truth).
-        written += try WarningSeries.write(into: folder)
         return written.sorted()
     }
 }

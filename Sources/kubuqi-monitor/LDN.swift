@@ -15,7 +15,8 @@ extension KubuqiMonitor {
             the land-cover maps, the SOC baseline, the periods and optional zones; relative paths are read from \
             the config's folder. OUTDIR receives one folder of GeoTIFF layers per period (trajectory, state, \
             performance, lpd, productivity-status, landcover-status, soc-status, sdg-15-3-1, status-vs-baseline), \
-            report.json, report.md, report.html and tables/*.csv. Re-running with the same inputs gives identical \
+            report.json, report.md, report.html (with Leaflet from Debian's libjs-leaflet copied into \
+            report-assets/), unccd-reporting.json and tables/*.csv (UNCCD tables in tables/unccd/). Re-running with the same inputs gives identical \
             tables. Progress is logged to stderr as timestamped lines.
 
             Examples:
@@ -35,12 +36,27 @@ extension KubuqiMonitor {
         @Option(name: .customLong("co"), help: ArgumentHelp("A GDAL creation option for the layers (repeatable).", valueName: "KEY=VALUE"))
         var creationOptions: [String] = []
 
+        @Option(help: ArgumentHelp("The area the report covers, for its title block (over [report] area).", valueName: "NAME"))
+        var area: String?
+
+        @Option(help: ArgumentHelp("Who produced the report, for its title block (over [report] producer).", valueName: "NAME"))
+        var producer: String?
+
+        @Option(help: ArgumentHelp("The report's date (over [report] date; default SOURCE_DATE_EPOCH or today, UTC).", valueName: "YYYY-MM-DD"))
+        var date: String?
+
+        @Option(help: ArgumentHelp("Sensors and data sources in words, for the title block (over [report] sources).", valueName: "TEXT"))
+        var sources: String?
+
         @OptionGroup var tiles: TileOptions
         @OptionGroup var global: GlobalOptions
 
         func ldnOptions() throws -> LDNOptions {
-            LDNOptions(config: config, output: output ?? "", checkOnly: check, quiet: global.quiet,
-                       creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions))
+            if let d = date, !LDNTitleBlockSettings.isDate(d) { throw ValidationError("--date: expected a date YYYY-MM-DD, got '\(d)'") }
+            var o = LDNOptions(config: config, output: output ?? "", checkOnly: check, quiet: global.quiet,
+                               creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions))
+            o.titleBlock = LDNTitleBlockSettings(area: area, producer: producer, date: date, sources: sources)
+            return o
         }
 
         /// Assembles the tiles of a plan into the single-machine layers and report (`tiles merge`).

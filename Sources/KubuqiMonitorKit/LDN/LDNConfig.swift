@@ -66,6 +66,8 @@ public struct LDNConfig: Sendable {
     public var zones: String?
     /// The vector zones' name field.
     public var zoneField: String?
+    /// The report's title block (`[report]`: area, producer, date, sources); options override it.
+    public var titleBlock = LDNTitleBlockSettings()
 
     /// Every input file named by the config.
     public var inputFiles: [String] {
@@ -87,7 +89,7 @@ public struct LDNConfig: Sendable {
     public static func load(_ path: String) throws -> LDNConfig {
         try InputFile.requireRegular(path)
         let r = ConfigReader(file: path, table: try ConfigDocument.load(path))
-        let sections = ["productivity", "landcover", "soc", "periods", "zones", "windows"]
+        let sections = ["productivity", "landcover", "soc", "periods", "zones", "windows", "report"]
         try r.rejectUnknown(known: sections)
 
         let p = try r.required(try r.table("productivity"), "productivity")
@@ -214,6 +216,16 @@ public struct LDNConfig: Sendable {
                     throw t.error("state", "give [[first, last], [first, last]]: the baseline years, then the later recent years")
                 }
                 config.windowOverrides[name] = (try t.yearRange("trajectory"), try t.yearRange("performance"), state)
+            }
+        }
+        if let t = try r.table("report") {
+            try t.rejectUnknown(known: ["area", "producer", "date", "sources"])
+            config.titleBlock.area = try t.string("area")
+            config.titleBlock.producer = try t.string("producer")
+            config.titleBlock.sources = try t.string("sources")
+            if let d = try t.string("date") {
+                guard LDNTitleBlockSettings.isDate(d) else { throw t.error("date", "expected a date YYYY-MM-DD, got '\(d)'") }
+                config.titleBlock.date = d
             }
         }
         if let f = try p.number("minimum_year_fraction") {

@@ -15,6 +15,8 @@ public struct LDNOptions: Sendable {
     public var quiet: Bool
     /// GDAL creation options for the layers.
     public var creationOptions: CreationOptions
+    /// The report's title block given on the command line (over the config's `[report]`).
+    public var titleBlock = LDNTitleBlockSettings()
 
     /// Creates options.
     public init(config: String, output: String, checkOnly: Bool = false, quiet: Bool = false,
@@ -49,7 +51,8 @@ public enum LDNJob {
 
     /// Runs (or, with `checkOnly`, validates) the job; `log` receives timestamped progress lines.
     public static func run(_ o: LDNOptions, log: (String) -> Void = { _ in }) throws -> LDNReport {
-        let config = try LDNConfig.load(o.config)
+        var config = try LDNConfig.load(o.config)
+        config.titleBlock = config.titleBlock.overridden(by: o.titleBlock)
         log("config \(o.config): \(config.inputFiles.count) input files, baseline \(config.baseline.lowerBound)-\(config.baseline.upperBound), reporting \(config.reporting.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ", "))")
         let inputs = try open(config)
         let periods = try plan(config, inputs: inputs)
@@ -71,6 +74,7 @@ public enum LDNJob {
             report.yearCompleteness = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: config.minimumYearFraction)
         }
         if o.checkOnly { return report }
+        try LeafletAssets.check()
 
         try RasterOutputSpec.checkCreationOptions(o.creationOptions, output: o.output)
         let out = try OutputFolder(o.output)

@@ -90,6 +90,8 @@ public struct LDNReport: Sendable {
 
     struct Document: Codable {
         var tool: String
+        /// Area, period, producer, date, sources and every parameter (nil only while being built).
+        var title: LDNTitleBlock?
         var productivityAnnualMeans: [YearMean]
         var indicator: String
         var config: ReportSettings
@@ -158,7 +160,7 @@ public struct LDNReport: Sendable {
         var annual: [Int: SummaryStatistics] = [:]
         for p in periods { annual.merge(p.annualProductivity) { a, _ in a } }
         return Document(
-            tool: ToolVersion.nameAndVersion,
+            tool: ToolVersion.nameAndVersion, title: nil,
             productivityAnnualMeans: annual.keys.sorted().map { y in
                 YearMean(year: y, mean: annual[y]!.mean.map { Self.round($0, 6) }, validPixels: annual[y]!.count)
             },
@@ -179,20 +181,45 @@ public struct LDNReport: Sendable {
             periods: periodDocs)
     }
 
-    /// Writes report.json, report.md, report.html and tables/*.csv into `out`.
+    /// Writes report.json, report.md, report.html (with Leaflet beside it), unccd-reporting.json,
+    /// tables/*.csv and tables/unccd/*.csv into `out`.
     func write(to out: OutputFolder, inputs: [String]) throws {
-        let doc = try document(inputs: inputs)
+        try LeafletAssets.check()
+        let title = LDNTitleBlock(report: self)
+        var doc = try document(inputs: inputs)
+        doc.title = title
         try atomicWrite(try ReportJSON.encode(doc), to: out.file("report.json"))
-        try SafeFiles.makeFolders("tables", under: out.path)
-        for (name, table) in csvTables(doc) { try atomicWrite(Data(table.text.utf8), to: out.file("tables/\(name).csv")) }
-        try atomicWrite(Data(markdown(doc).utf8), to: out.file("report.md"))
-        var maps: [String: String] = [:]
+        var figures: [String: UNCCDFigures] = [:]
         for p in periods {
-            guard let sdg = p.files[.sdg] else { continue }
-            maps[p.name] = try quicklookBase64(sdg, title: "SDG 15.3.1 \(p.name.uppercased())", legend: LDNLegend.status, table: p.areas[.sdg])
+            figures[p.name] = try UNCCDTally.run(config: config, grid: grid, period: p, baseline: p.name == periods.first?.name ? nil : periods.first)
         }
-        try atomicWrite(Data(LDNReportHTML.page(doc, maps: maps).utf8), to: out.file("report.html"))
+        let unccd = UNCCDReport.make(self, figures: figures, title: title)
+        try atomicWrite(try ReportJSON.encode(unccd), to: out.file("unccd-reporting.json"))
+        try SafeFiles.makeFolders("tables/unccd", under: out.path)
+        for (name, table) in csvTables(doc) { try atomicWrite(Data(table.text.utf8), to: out.file("tables/\(name).csv")) }
+        for (name, table) in unccd.csvTables() { try atomicWrite(Data(table.text.utf8), to: out.file("tables/unccd/\(name).csv")) }
+        try atomicWrite(Data(markdown(doc).utf8), to: out.file("report.md"))
+        var maps: [String: [InteractiveMapLayer]] = [:]
+        for p in periods {
+            var layers: [InteractiveMapLayer] = []
+            for layer in Self.mapLayers {
+                guard let path = p.files[layer] else { continue }
+                layers.append(try InteractiveMapLayer(name: Self.mapLayerNames[layer] ?? layer.file, path: path, legend: LDNLegend.entries(layer)))
+            }
+            maps[p.name] = layers
+        }
+        try LeafletAssets.copy(into: out)
+        let srs = SpatialReference(wkt: grid.crsWKT)
+        let ground = srs?.linearUnitSymbol == "m" ? grid.geoTransform.map { abs($0.pixelWidth) * Double(grid.width) } : nil
+        let content = LDNReportHTML.Content(doc: doc, title: title, unccd: unccd, maps: maps, groundWidth: ground)
+        try atomicWrite(Data(LDNReportHTML.page(content).utf8), to: out.file("report.html"))
     }
+
+    /// The layers of the interactive map, in the switcher's order.
+    static let mapLayers: [LDNPeriod.Layer] = [.sdg, .lpd, .productivity, .landCover, .soc, .comparison]
+    static let mapLayerNames: [LDNPeriod.Layer: String] = [
+        .sdg: "SDG 15.3.1 (one out, all out)", .lpd: "Land productivity dynamics", .productivity: "Land productivity sub-indicator",
+        .landCover: "Land cover sub-indicator", .soc: "Soil organic carbon sub-indicator", .comparison: "Status compared with the baseline"]
 
     /// Tables shaped like the UNCCD reporting tables (one row per class, km2 and percent), each
     /// row carrying its period's years.
@@ -232,7 +259,11 @@ public struct LDNReport: Sendable {
     }
 
     func markdown(_ doc: Document) -> String {
-        var md = "# SDG 15.3.1 report\n\n\(doc.tool); config `\(config.file)`; grid \(doc.grid.size[0])x\(doc.grid.size[1]) in \(doc.grid.crs), pixel \(doc.grid.pixelSize.map { ReportJSON.number($0) } ?? "none").\n\n"
+        let t = doc.title ?? LDNTitleBlock(report: self)
+        var md = "# SDG 15.3.1 report: \(t.area)\n\n| | |\n|---|---|\n| area | \(t.area) |\n| period | \(t.period) |\n| producer | \(t.producer ?? "(not given)") |\n| date | \(t.date) |\n"
+        for s in t.sources { md += "| sources | \(s) |\n" }
+        for p in t.parameters { md += "| \(p[0]) | \(p[1]) |\n" }
+        md += "\n\(doc.tool); config `\(config.file)`; grid \(doc.grid.size[0]) x \(doc.grid.size[1]) pixels in \(doc.grid.crs), pixel \(t.pixel).\n\n"
         if let c = yearCompleteness, !c.short.isEmpty {
             md += "Productivity years short of complete (nodata): " + c.short.map { "\($0.year) (\($0.observations) of \(c.full) observations)" }.joined(separator: ", ") + "; a pixel's year needs \(c.requiredLine).\n\n"
         }
@@ -242,7 +273,8 @@ public struct LDNReport: Sendable {
         for p in doc.periods {
             md += "## \(p.name) (\(p.years[0])-\(p.years[1]))\n\n"
             md += "Proportion of land degraded: **\(p.proportionDegradedPercent.map { String(format: "%.2f %%", $0) } ?? "n/a")**"
-            md += " (land cover \(p.landCoverYears[0]) -> \(p.landCoverYears[1])).\n\n"
+            md += p.landCoverYears[0] == p.landCoverYears[1] ? " (one land-cover map, \(p.landCoverYears[0]): no transitions).\n\n"
+                : " (land cover \(p.landCoverYears[0]) -> \(p.landCoverYears[1])).\n\n"
             md += "| sub-indicator | degraded km2 | stable km2 | improved km2 | no data km2 | degraded % |\n|---|---|---|---|---|---|\n"
             for (_, name) in Self.subIndicators {
                 guard let rows = p.subIndicators[name] else { continue }
@@ -259,22 +291,5 @@ public struct LDNReport: Sendable {
             md += "\n"
         }
         return md
-    }
-
-    func quicklookBase64(_ path: String, title: String, legend: [ClassLegend.Entry], table: AreaTable?) throws -> String {
-        let band = try Dataset.open(path).band(1)
-        let factor = max(1, (max(grid.width, grid.height) + 499) / 500)
-        let w = max(1, grid.width / factor), h = max(1, grid.height / factor)
-        let codes = try band.readDecimated(width: w, height: h).map { Int16(saturating: $0, nan: DegradationStatus.nodata) }
-        let areas = table.map { classAreas($0, names: Self.statusNames) } ?? []
-        let entries = legend.map { e -> ClassMapQuicklook.Entry in
-            let r = areas.first { $0.code == e.value }
-            return .init(code: Int16(e.value), name: e.name, color: Canvas.Color(e.rgb.0, e.rgb.1, e.rgb.2),
-                         detail: r.map { String(format: "%.2f KM2", $0.km2) + ($0.percent.map { String(format: ", %.1f%%", $0) } ?? "") } ?? "")
-        }
-        let pixel = GridAreas(grid: grid).centralPixelArea.squareRoot() * Double(grid.width) / Double(w)
-        let canvas = ClassMapQuicklook(title: title, entries: entries).render(codes: codes, width: w, height: h, pixelSize: pixel)
-        // Encoded in memory: nothing is written beside the layers.
-        return try ImageWriter.pngData(width: canvas.width, height: canvas.height, rgba: canvas.pixels).base64EncodedString()
     }
 }

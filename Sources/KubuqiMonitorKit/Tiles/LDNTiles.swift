@@ -85,7 +85,8 @@ extension LDNJob {
     /// Assembles the tiles of a plan in OUTDIR into the single-machine outputs:
     /// every period's layers (VRT and COG) and the report (JSON, Markdown, HTML, CSV).
     public static func mergeTiles(_ o: LDNOptions, plan: TilePlan, outdir: String, log: (String) -> Void = { _ in }) throws -> LDNReport {
-        let config = try LDNConfig.load(o.config)
+        var config = try LDNConfig.load(o.config)
+        config.titleBlock = config.titleBlock.overridden(by: o.titleBlock)
         let inputs = try open(config)
         let periods = try self.plan(config, inputs: inputs)
         if let diff = plan.grid.grid.difference(from: inputs.grid) {

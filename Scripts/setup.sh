@@ -8,6 +8,9 @@ set -euo pipefail
 # gdal-bin: the course's exercises use gdallocationinfo, gdal_translate and gdalwarp.
 # python3-venv: the tests' own virtual environment for reference packages from PyPI (below).
 packages=(libgdal-dev libproj-dev libtiff-dev libssl-dev pkg-config python3-scipy gdal-bin python3-venv)
+# libjs-leaflet: the reports' interactive map (copied beside report.html from /usr/share/javascript/leaflet).
+# chromium: the tests render the reports in a real headless browser (screenshot, PDF, console errors).
+packages+=(libjs-leaflet chromium)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-gdal python3-numpy time bc)
 fi

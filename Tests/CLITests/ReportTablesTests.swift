@@ -106,6 +106,7 @@ final class ReportTablesTests: CLITestCase {
             .replacingOccurrences(of: "\(Self.repo.path)/Fixtures/esa-cci", with: "esa-cci")
             .replacingOccurrences(of: "\(Self.repo.path)/Fixtures/temperate-dry", with: "temperate-dry")
         config += "\n[zones]\nfile = \"\(tmp.file("zones.geojson"))\"\nfield = \"name\"\n"
+        config += "\n[report]\narea = \"Hangjin Banner (synthetic)\"\nproducer = \"Report test\"\ndate = \"2026-06-30\"\nsources = \"Synthetic NDVI stack (Fixtures)\"\n"
         try config.write(toFile: tmp.file("ldn.toml"), atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: tmp.file("out"), withIntermediateDirectories: true)
         let r = try CLIRunner.run(["ldn", "--config", tmp.file("ldn.toml"), "-o", tmp.file("out"), "-q"])
@@ -125,5 +126,7 @@ final class ReportTablesTests: CLITestCase {
         XCTAssertTrue(summary.contains { $0["sub_indicator"] == "SDG 15.3.1 (one out, all out)" && $0["period"] == "baseline" && $0["first_year"] == "2000" })
         let zones = read[tmp.file("out/tables/reporting-2019-2024-zones.csv")] ?? []
         XCTAssertTrue(zones.contains { $0["zone_name"] == "West, \"banner\" A" && $0["sub_indicator"] == "SDG 15.3.1 (one out, all out)" })
+        // Issue 19: the report a focal point signs and the UNCCD tables, on this same run.
+        try ReportBrowser.checkFixtureReport(tmp.file("out"))
     }
 }

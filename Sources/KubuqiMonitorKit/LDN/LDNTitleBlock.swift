@@ -90,11 +90,11 @@ struct LDNTitleBlock: Codable, Sendable {
         pixel = Self.pixel(r.grid)
         var p: [[String]] = [
             ["productivity", c.externalLPD == nil ? "trajectory + state + performance (Trends.Earth 5-class LPD)" : "external LPD raster"],
-            ["productivity scale", c.productivityScale.map { ReportJSON.number($0) } ?? "as declared by the bands"],
+            ["productivity scale", c.productivityScale.map { "stored values x " + ReportJSON.number($0) } ?? "as declared by the bands"],
             ["state", c.stateMethod == .percentileClasses ? "deciles (Trends.Earth)" : "z-score (GPG v2)"],
             ["productivity sub-indicator", c.gpgLPDStatus ? "GPG look-up" : "Trends.Earth LPD classes"],
             ["trajectory minimum slope", ReportJSON.number(c.minimumSlope) + " per year"],
-            ["minimum year fraction", ReportJSON.number(c.minimumYearFraction)],
+            ["minimum year fraction", ReportJSON.number(c.minimumYearFraction) + " of the most complete year's observations"],
             ["analysis windows", c.windowPreset.rawValue + (c.windowPreset == .trendsEarth ? ", \(c.windowYears) years" : "")],
             ["land-cover legend", c.legendSource],
             ["land-cover maps", c.landCoverMaps.keys.sorted().map(String.init).joined(separator: ", ")],

@@ -27,6 +27,12 @@ let package = Package(
             name: "CLibCrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // FreeType (Debian: libfreetype-dev): the text of PNG quicklooks, in DejaVu Sans (fonts-dejavu-core).
+        .systemLibrary(
+            name: "CFreeType",
+            pkgConfig: "freetype2",
+            providers: [.apt(["libfreetype-dev", "fonts-dejavu-core"])]
+        ),
         // Pure Swift: windows, buffers, kernels, mergeable statistics. No GDAL here.
         .target(
             name: "KubuqiRaster",
@@ -38,7 +44,7 @@ let package = Package(
         .target(
             name: "KubuqiMonitorKit",
             dependencies: [
-                "CLibCrypto", "KubuqiGDAL", "KubuqiRaster", "KubuqiIndicators", "KubuqiFixtures",
+                "CLibCrypto", "CFreeType", "KubuqiGDAL", "KubuqiRaster", "KubuqiIndicators", "KubuqiFixtures",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),

@@ -11,6 +11,8 @@ packages=(libgdal-dev libproj-dev libtiff-dev libssl-dev pkg-config python3-scip
 # libjs-leaflet: the reports' interactive map (copied beside report.html from /usr/share/javascript/leaflet).
 # chromium: the tests render the reports in a real headless browser (screenshot, PDF, console errors).
 packages+=(libjs-leaflet chromium)
+# libfreetype-dev, fonts-dejavu-core: the text of PNG quicklooks (FreeType drawing DejaVu Sans).
+packages+=(libfreetype-dev fonts-dejavu-core)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-gdal python3-numpy time bc)
 fi

@@ -65,8 +65,9 @@ final class ScaleOutTests: CLITestCase {
             XCTAssertGreaterThanOrEqual(layers.count, 8, p, file: file, line: line)
             for l in layers { try assertSamePixels("\(tiled)/\(p)/\(l)", "\(single)/\(p)/\(l)", file: file, line: line) }
         }
-        var reports = ["report.json", "report.md", "report.html"]
-        reports += try FileManager.default.contentsOfDirectory(atPath: single + "/tables").map { "tables/" + $0 }
+        var reports = ["report.json", "report.md", "report.html", "unccd-reporting.json"]
+        reports += try FileManager.default.contentsOfDirectory(atPath: single + "/tables").filter { $0.hasSuffix(".csv") }.map { "tables/" + $0 }
+        reports += try FileManager.default.contentsOfDirectory(atPath: single + "/tables/unccd").map { "tables/unccd/" + $0 }
         for f in reports { assertSameBytes(tiled + "/" + f, single + "/" + f, file: file, line: line) }
     }
 

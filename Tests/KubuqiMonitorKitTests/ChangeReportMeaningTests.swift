@@ -45,8 +45,8 @@ final class ChangeReportMeaningTests: XCTestCase {
                                   after: [BandSelection(parsing: o.after)], thresholds: r.thresholds, difference: r.difference,
                                   tally: r.tally, zoneTally: r.zoneTally, zoneNames: [:], mmuPixels: 0)
         // MODIS A2020153: day 153 of the leap year 2020 is 1 June; the after file has no date: its name is shown.
-        XCTAssertEqual(report.quicklookSubtitle, ["BEFORE 2020-06-01  AFTER after.tif", "D = NDVI difference (after - before)",
-                                                  "CHANGE AT ABS(D) >= 0.1000, STRONG AT >= 0.2000 (fixed:0.1)"])
+        XCTAssertEqual(report.quicklookSubtitle, ["before 2020-06-01, after after.tif", "d = NDVI difference (after - before)",
+                                                  "change at |d| ≥ 0.1000, strong at ≥ 0.2000 (fixed:0.1)"])
         XCTAssertTrue(r.summary.contains("fixed:0.1: change where |d| >= 0.1000, strong where |d| >= 0.2000"), r.summary)
     }
 

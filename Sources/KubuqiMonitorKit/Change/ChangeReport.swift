@@ -237,17 +237,17 @@ struct ChangeReport {
         let rowsByCode = Dictionary(uniqueKeysWithValues: rows(tally.byClass, zone: 0).map { ($0.code, $0) })
         let entries = ChangeClass.allCases.reversed().map { c -> ClassMapQuicklook.Entry in
             let r = rowsByCode[Int(c.rawValue)]
-            let detail = r.map { "\(Self.format($0.hectares)) HA" + ($0.percent.map { ", \(String(format: "%.1f", $0))%" } ?? "") } ?? ""
+            let detail = r.map { "\(Self.format($0.hectares)) ha" + ($0.percent.map { ", \(String(format: "%.1f", $0))%" } ?? "") } ?? ""
             return .init(code: c.rawValue, name: c.description, color: Canvas.Color(c.color.red, c.color.green, c.color.blue), detail: detail)
         }
         let nodata = tally.byClass.pixels[.init(zone: 0, code: Int(ChangeClass.nodata))] ?? 0
-        let entriesWithNodata = entries + (nodata > 0 ? [.init(code: ChangeClass.nodata, name: "no data", color: .white, detail: "\(nodata) PIXELS")] : [])
-        let title = "\(options.indices.joined(separator: "+").uppercased()) CHANGE (\(options.method.rawValue.uppercased()), \(options.threshold))"
+        let entriesWithNodata = entries + (nodata > 0 ? [.init(code: ChangeClass.nodata, name: "no data", color: .white, detail: "\(nodata) pixels")] : [])
+        let title = "\(options.indices.joined(separator: "+").uppercased()) change (\(options.method.rawValue), \(options.threshold))"
         var pixelSize = abs(grid.geoTransform?.pixelWidth ?? 1) * Double(grid.width) / Double(w)
         if let srs = SpatialReference(wkt: grid.crsWKT), srs.isGeographic {
             pixelSize = GridAreas(grid: grid).centralPixelArea.squareRoot() * Double(grid.width) / Double(w)
         }
-        let canvas = ClassMapQuicklook(title: title, subtitle: quicklookSubtitle, entries: entriesWithNodata).render(codes: codes, width: w, height: h, pixelSize: pixelSize)
+        let canvas = try ClassMapQuicklook(title: title, subtitle: quicklookSubtitle, entries: entriesWithNodata).render(codes: codes, width: w, height: h, pixelSize: pixelSize)
         // Encoded in memory and written as any output, so a full disk says "No space left on device".
         let png: Data
         do { png = try ImageWriter.pngData(width: canvas.width, height: canvas.height, rgba: canvas.pixels) } catch let e as GDALError {
@@ -264,11 +264,11 @@ struct ChangeReport {
         let rule: String
         switch options.threshold {
         case .sigma(let k):
-            rule = "CHANGE AT ABS(D - \(f(th.centre))) >= \(f(th.change)) = \(Self.trim(k)) SD OF D ABOUT ITS MEAN, STRONG AT >= \(f(th.strong)) (RELATIVE TO THIS SCENE)"
+            rule = "change at |d - \(f(th.centre))| ≥ \(f(th.change)) = \(Self.trim(k)) SD of d about its mean, strong at ≥ \(f(th.strong)) (relative to this scene)"
         case .fixed, .otsu:
-            rule = "CHANGE AT ABS(D) >= \(f(th.change)), STRONG AT >= \(f(th.strong)) (\(options.threshold))"
+            rule = "change at |d| ≥ \(f(th.change)), strong at ≥ \(f(th.strong)) (\(options.threshold))"
         }
-        return ["BEFORE \(b.text)  AFTER \(a.text)", "D = \(units)", rule]
+        return ["before \(b.text), after \(a.text)", "d = \(units)", rule]
     }
 
     static func format(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.2f", v) }

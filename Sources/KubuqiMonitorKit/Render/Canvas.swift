@@ -1,5 +1,5 @@
 /// An RGBA raster image in memory for quicklooks: filled rectangles, lines,
-/// text in the built-in bitmap font. Pure Swift; written out as PNG by
+/// triangles, and text drawn by FreeType (`FontFace.swift`). Written out as PNG by
 /// `ImageWriter` in KubuqiGDAL.
 public struct Canvas: Sendable {
     /// An opaque RGB colour.
@@ -48,22 +48,6 @@ public struct Canvas: Sendable {
         fill(x: x, y: y, width: w, height: 1, c); fill(x: x, y: y + h - 1, width: w, height: 1, c)
         fill(x: x, y: y, width: 1, height: h, c); fill(x: x + w - 1, y: y, width: 1, height: h, c)
     }
-
-    /// Draws `text` with its top-left corner at (x, y), each font pixel `scale` pixels wide.
-    public mutating func text(_ text: String, x: Int, y: Int, scale: Int = 2, _ c: Color = .black) {
-        var cx = x
-        for ch in text {
-            for gy in 0..<BitmapFont.height {
-                for gx in 0..<BitmapFont.width where BitmapFont.ink(ch, x: gx, y: gy) {
-                    fill(x: cx + gx * scale, y: y + gy * scale, width: scale, height: scale, c)
-                }
-            }
-            cx += (BitmapFont.width + 1) * scale
-        }
-    }
-
-    /// Width in pixels of `text` at `scale`.
-    public static func textWidth(_ text: String, scale: Int = 2) -> Int { text.count * (BitmapFont.width + 1) * scale }
 
     /// A filled triangle (for the north arrow), by scanlines.
     public mutating func triangle(_ p: [(Int, Int)], _ c: Color) {

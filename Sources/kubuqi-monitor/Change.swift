@@ -59,6 +59,7 @@ extension KubuqiMonitor {
         var output: String
         @Option(name: .customLong("co"), help: ArgumentHelp("A GDAL creation option for the rasters (repeatable).", valueName: "KEY=VALUE"))
         var creationOptions: [String] = []
+        @OptionGroup var title: ReportTitleOptions
         @OptionGroup var tiles: TileOptions
         @OptionGroup var global: GlobalOptions
 
@@ -104,7 +105,7 @@ extension KubuqiMonitor {
             } else if maskRule != nil {
                 throw ValidationError("--mask-rule needs --mask FILE[:BAND]")
             }
-            let options = ChangeOptions(
+            var options = ChangeOptions(
                 before: before, after: after, outputFolder: output, sensor: try sensor.map { try SensorPreset(name: $0) },
                 method: m, indices: try indices.map { list in
                     let names = list.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces).lowercased() }
@@ -113,6 +114,7 @@ extension KubuqiMonitor {
                 },
                 threshold: rule, mmu: unit, align: align, zones: zones, zoneField: zoneField, scale: scale, offset: offset, masks: masks,
                 creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions), quiet: global.quiet)
+            options.titleBlock = try title.settings()
             return options
         }
     }

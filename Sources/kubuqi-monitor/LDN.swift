@@ -36,26 +36,14 @@ extension KubuqiMonitor {
         @Option(name: .customLong("co"), help: ArgumentHelp("A GDAL creation option for the layers (repeatable).", valueName: "KEY=VALUE"))
         var creationOptions: [String] = []
 
-        @Option(help: ArgumentHelp("The area the report covers, for its title block (over [report] area).", valueName: "NAME"))
-        var area: String?
-
-        @Option(help: ArgumentHelp("Who produced the report, for its title block (over [report] producer).", valueName: "NAME"))
-        var producer: String?
-
-        @Option(help: ArgumentHelp("The report's date (over [report] date; default SOURCE_DATE_EPOCH or today, UTC).", valueName: "YYYY-MM-DD"))
-        var date: String?
-
-        @Option(help: ArgumentHelp("Sensors and data sources in words, for the title block (over [report] sources).", valueName: "TEXT"))
-        var sources: String?
-
+        @OptionGroup var title: ReportTitleOptions
         @OptionGroup var tiles: TileOptions
         @OptionGroup var global: GlobalOptions
 
         func ldnOptions() throws -> LDNOptions {
-            if let d = date, !LDNTitleBlockSettings.isDate(d) { throw ValidationError("--date: expected a date YYYY-MM-DD, got '\(d)'") }
             var o = LDNOptions(config: config, output: output ?? "", checkOnly: check, quiet: global.quiet,
                                creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions))
-            o.titleBlock = LDNTitleBlockSettings(area: area, producer: producer, date: date, sources: sources)
+            o.titleBlock = try title.settings()
             return o
         }
 

@@ -148,3 +148,24 @@ final class ReportBrowserTests: CLITestCase {
         XCTAssertTrue(c.stderr.contains("expected a date YYYY-MM-DD"), c.stderr)
     }
 }
+
+final class ChangeTitleBlockTests: CLITestCase {
+    /// `change` carries the same title block: area, producer, date, sources, the grid with its unit, every parameter.
+    func testChangeStatsCarryTheTitleBlock() throws {
+        let tmp = try TemporaryFolder()
+        _ = try LDNTestRegion.write(tmp)
+        try run(["change", "--before", tmp.file("ndvi.tif") + ":1", "--after", tmp.file("ndvi.tif") + ":11", "-o", tmp.file("out"), "-q",
+                 "--threshold", "fixed:0.1", "--area", "Test banner", "--producer", "Test unit", "--date", "2026-03-01", "--sources", "hand-built NDVI"])
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tmp.file("out/change-stats.json")))) as! [String: Any]
+        let title = doc["title"] as! [String: Any]
+        XCTAssertEqual(title["area"] as? String, "Test banner")
+        XCTAssertEqual(title["producer"] as? String, "Test unit")
+        XCTAssertEqual(title["date"] as? String, "2026-03-01")
+        XCTAssertEqual(title["pixel"] as? String, "30 m")
+        XCTAssertEqual((title["sources"] as? [String])?.first, "hand-built NDVI")
+        let parameters = Dictionary(uniqueKeysWithValues: (title["parameters"] as! [[String]]).map { ($0[0], $0[1]) })
+        XCTAssertEqual(parameters["threshold"], "fixed:0.1")
+        XCTAssertEqual(parameters["method"], "diff")
+        try run(["change", "--before", tmp.file("ndvi.tif") + ":1", "--after", tmp.file("ndvi.tif") + ":11", "-o", tmp.file("o2"), "--date", "yesterday"], expect: 2)
+    }
+}

@@ -70,6 +70,8 @@ public struct ChangeOptions: Sendable {
     public var creationOptions: CreationOptions
     /// No progress bar.
     public var quiet: Bool
+    /// The title block of change-stats.json and the quicklook (area, producer, date, sources).
+    public var titleBlock = ReportTitleSettings()
 
     /// Creates options with the documented defaults.
     public init(before: String, after: String, outputFolder: String, sensor: SensorPreset? = nil, method: Method = .diff,

@@ -67,7 +67,7 @@ public struct LDNConfig: Sendable {
     /// The vector zones' name field.
     public var zoneField: String?
     /// The report's title block (`[report]`: area, producer, date, sources); options override it.
-    public var titleBlock = LDNTitleBlockSettings()
+    public var titleBlock = ReportTitleSettings()
 
     /// Every input file named by the config.
     public var inputFiles: [String] {
@@ -224,7 +224,7 @@ public struct LDNConfig: Sendable {
             config.titleBlock.producer = try t.string("producer")
             config.titleBlock.sources = try t.string("sources")
             if let d = try t.string("date") {
-                guard LDNTitleBlockSettings.isDate(d) else { throw t.error("date", "expected a date YYYY-MM-DD, got '\(d)'") }
+                guard ReportTitleSettings.isDate(d) else { throw t.error("date", "expected a date YYYY-MM-DD, got '\(d)'") }
                 config.titleBlock.date = d
             }
         }

@@ -16,7 +16,7 @@ public struct LDNOptions: Sendable {
     /// GDAL creation options for the layers.
     public var creationOptions: CreationOptions
     /// The report's title block given on the command line (over the config's `[report]`).
-    public var titleBlock = LDNTitleBlockSettings()
+    public var titleBlock = ReportTitleSettings()
 
     /// Creates options.
     public init(config: String, output: String, checkOnly: Bool = false, quiet: Bool = false,

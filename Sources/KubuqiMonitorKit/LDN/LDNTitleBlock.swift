@@ -2,40 +2,6 @@ import Foundation
 import KubuqiGDAL
 import KubuqiIndicators
 
-/// What the user says about a report: the `[report]` section of the config, overridden by
-/// `ldn --area/--producer/--date/--sources`.
-public struct LDNTitleBlockSettings: Sendable, Equatable {
-    /// The place the report covers ("Hangjin Banner, Ordos").
-    public var area: String?
-    /// Who produced the report (institution, unit).
-    public var producer: String?
-    /// The production date, YYYY-MM-DD.
-    public var date: String?
-    /// Sensors and data sources in words ("MODIS MOD13Q1 NDVI 250 m; ESA CCI land cover; SoilGrids SOC").
-    public var sources: String?
-
-    /// Creates settings.
-    public init(area: String? = nil, producer: String? = nil, date: String? = nil, sources: String? = nil) {
-        self.area = area; self.producer = producer; self.date = date; self.sources = sources
-    }
-
-    /// Whether `s` is a calendar date YYYY-MM-DD.
-    public static func isDate(_ s: String) -> Bool {
-        guard s.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil else { return false }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd"
-        return f.date(from: s).map { f.string(from: $0) == s } ?? false
-    }
-
-    /// `other`'s values where given, else these.
-    public func overridden(by other: LDNTitleBlockSettings) -> LDNTitleBlockSettings {
-        LDNTitleBlockSettings(area: other.area ?? area, producer: other.producer ?? producer, date: other.date ?? date,
-                              sources: other.sources ?? sources)
-    }
-}
-
 /// The title block of a report a ministry can sign: what, where, when, by whom, from which data
 /// and with which parameters. Every line is also in report.json and unccd-reporting.json.
 struct LDNTitleBlock: Codable, Sendable {
@@ -50,16 +16,6 @@ struct LDNTitleBlock: Codable, Sendable {
     var pixel: String
     /// Name and value of every parameter of the method.
     var parameters: [[String]]
-
-    /// The date of a report when none is given: SOURCE_DATE_EPOCH (reproducible builds) or today, UTC.
-    static func defaultDate() -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd"
-        if let e = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let s = TimeInterval(e) { return f.string(from: Date(timeIntervalSince1970: s)) }
-        return f.string(from: Date())
-    }
 
     /// A pixel size with its unit: metres for projected grids, degrees for geographic ones.
     static func pixel(_ grid: Grid) -> String {
@@ -80,7 +36,7 @@ struct LDNTitleBlock: Codable, Sendable {
         period = "\(c.baseline.lowerBound)-\(last) (baseline \(c.baseline.lowerBound)-\(c.baseline.upperBound)"
             + c.reporting.map { "; reporting \($0.lowerBound)-\($0.upperBound)" }.joined() + ")"
         producer = s.producer
-        date = s.date ?? Self.defaultDate()
+        date = s.effectiveDate
         var src: [String] = []
         if let given = s.sources { src.append(given) }
         src.append("inputs: " + c.inputFiles.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))

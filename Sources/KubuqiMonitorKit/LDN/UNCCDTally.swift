@@ -111,36 +111,44 @@ final class UNCCDObserver: ChunkObserver, @unchecked Sendable {
             let a = gridAreas.areas(row: firstRow + r, columns: firstColumn..<(firstColumn + width))
             for c in 0..<width { km2[r * width + c] = a[c] / 1e6 }
         }
-        func code(_ v: Float) -> Int16 { v.isFinite ? Int16(saturating: v) : DegradationStatus.nodata }
-        let lpd = result("lpd")
-        let crossed = UNCCDFigures.crossedLayers.compactMap { l -> (LDNPeriod.Layer, Int, Int)? in
-            guard let now = result("now-\(l.rawValue)"), let base = result("base-\(l.rawValue)") else { return nil }
-            return (l, base, now)
-        }
+        func codes(_ k: Int) -> [Int16] { results[k].map { $0.isFinite ? Int16(saturating: $0) : DegradationStatus.nodata } }
+        let start = codes(0), end = codes(1)
         let (y0, y1) = years
+        // Zone columns: the map year; -1 where the SOC stock is not counted.
+        var socYear0 = [Int32](repeating: -1, count: n), socYear1 = [Int32](repeating: -1, count: n)
+        var tonnes0 = [Double](repeating: 0, count: 8), tonnes1 = [Double](repeating: 0, count: 8)
+        for i in 0..<n {
+            let s0 = results[2][i], s1 = results[3][i]
+            guard s0.isFinite, s1.isFinite, (1...7).contains(start[i]), (1...7).contains(end[i]) else { continue }
+            // t/ha x km2 x 100 ha/km2.
+            tonnes0[Int(start[i])] += Double(s0) * km2[i] * 100
+            tonnes1[Int(end[i])] += Double(s1) * km2[i] * 100
+            socYear0[i] = Int32(y0)
+            socYear1[i] = Int32(y1)
+        }
+        let year0 = [Int32](repeating: Int32(y0), count: n), year1 = [Int32](repeating: Int32(y1), count: n)
+        var transition = [Int16](repeating: DegradationStatus.nodata, count: n)
+        for i in 0..<n where (1...7).contains(start[i]) && (1...7).contains(end[i]) { transition[i] = start[i] * 10 + end[i] }
+        let lpd = result("lpd").map { k in codes(k).map(Int32.init) }
+        let crossed = UNCCDFigures.crossedLayers.compactMap { l -> (LDNPeriod.Layer, [Int32], [Int16])? in
+            guard let now = result("now-\(l.rawValue)"), let base = result("base-\(l.rawValue)") else { return nil }
+            return (l, codes(base).map(Int32.init), codes(now))
+        }
+        func add(_ t: inout AreaTable, _ classes: [Int16], _ zones: [Int32], nodata: Int32? = nil) {
+            classes.withUnsafeBufferPointer { c in
+                zones.withUnsafeBufferPointer { z in km2.withUnsafeBufferPointer { a in t.add(classes: c, zones: z, zoneNodata: nodata, pixelAreaKm2: a) } }
+            }
+        }
         parts.update(chunk) { f in
-            for i in 0..<n {
-                let from = code(results[0][i]), to = code(results[1][i]), a = km2[i]
-                f.landCover.add(zone: Int32(y0), classValue: from, areaKm2: a)
-                if y1 != y0 { f.landCover.add(zone: Int32(y1), classValue: to, areaKm2: a) }
-                let s0 = results[2][i], s1 = results[3][i]
-                if s0.isFinite && s1.isFinite {
-                    // t/ha x km2 x 100 ha/km2.
-                    f.socTonnes[y0, default: [:]][from, default: 0] += Double(s0) * a * 100
-                    f.socArea.add(zone: Int32(y0), classValue: from, areaKm2: a)
-                    if y1 != y0 {
-                        f.socTonnes[y1, default: [:]][to, default: 0] += Double(s1) * a * 100
-                        f.socArea.add(zone: Int32(y1), classValue: to, areaKm2: a)
-                    }
-                }
-                if let lpd {
-                    let transition: Int16 = (1...7).contains(from) && (1...7).contains(to) ? from * 10 + to : DegradationStatus.nodata
-                    f.lpdByTransition.add(zone: Int32(code(results[lpd][i])), classValue: transition, areaKm2: a)
-                }
-                for (layer, base, now) in crossed {
-                    f.baselineVsReporting[layer, default: AreaTable()].add(zone: Int32(code(results[base][i])),
-                                                                           classValue: code(results[now][i]), areaKm2: a)
-                }
+            add(&f.landCover, start, year0)
+            if y1 != y0 { add(&f.landCover, end, year1) }
+            add(&f.socArea, start, socYear0, nodata: -1)
+            if y1 != y0 { add(&f.socArea, end, socYear1, nodata: -1) }
+            if let lpd { add(&f.lpdByTransition, transition, lpd) }
+            for (layer, base, now) in crossed { add(&f.baselineVsReporting[layer, default: AreaTable()], now, base) }
+            for c in 1...7 {
+                if tonnes0[c] > 0 { f.socTonnes[y0, default: [:]][Int16(c), default: 0] += tonnes0[c] }
+                if y1 != y0 && tonnes1[c] > 0 { f.socTonnes[y1, default: [:]][Int16(c), default: 0] += tonnes1[c] }
             }
         }
     }

@@ -67,6 +67,8 @@ public enum ChangeJob {
                 throw KubuqiError.output(classPath, "cannot move the class raster into place (\(String(cString: strerror(errno))))")
             }
             try ClassLegend.attach(to: classPath)
+            // Published as Cloud Optimized GeoTIFFs (after the legend, before any checksum).
+            for f in ChangePublication.rasters(o) { try CloudOptimizedOutput.rewrite(out.file(f), userOptions: o.creationOptions) }
 
             // 5. Areas per class (and zone): counted in the class pass, or from the sieved raster.
             let (tally, zoneTally) = o.mmu == nil ? (counter.mergedWhole(), zoning == nil ? nil : counter.mergedZones())
@@ -84,6 +86,7 @@ public enum ChangeJob {
             result.files["csv"] = out.file("change-stats.csv")
             result.files["quicklook"] = out.file("quicklook.png")
             result.summary = report.summary()
+            try ChangePublication.catalogue(o, report: report, folder: out)
             return (result, protecting: (setup.before + setup.after).map(\.path))
         }
         published.files = published.files.mapValues { destination.file(($0 as NSString).lastPathComponent) }

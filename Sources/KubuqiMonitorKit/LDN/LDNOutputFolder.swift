@@ -7,14 +7,14 @@ import Foundation
 /// periods no longer configured, its tables) are removed, and the lock file
 /// is emptied, so that two runs with the same inputs leave folders that
 /// `diff -r` finds equal. Only `ldn`'s own families of files are touched:
-/// `baseline/`, `reporting-*/`, `tables/` and `report.json|md|html`; other
+/// `baseline/`, `reporting-*/`, `tables/`, `report.json|md|html` and `catalog.json`; other
 /// files (an input kept in the folder, a user's notes) are left alone.
 enum LDNOutputFolder {
     /// Whether a path relative to the output folder is one `ldn` writes.
     static func isLDNOutput(_ relative: String) -> Bool {
         let first = relative.split(separator: "/").first.map(String.init) ?? relative
         if relative.contains("/") { return first == "baseline" || first.hasPrefix("reporting-") || first == "tables" }
-        return ["report.json", "report.md", "report.html"].contains(relative)
+        return ["report.json", "report.md", "report.html", "catalog.json"].contains(relative)
     }
 
     /// The staged files, relative to the staging folder.

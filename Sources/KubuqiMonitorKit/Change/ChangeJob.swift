@@ -74,6 +74,10 @@ public enum ChangeJob {
             let (tally, zoneTally) = o.mmu == nil ? (counter.mergedWhole(), zoning == nil ? nil : counter.mergedZones())
                 : try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
 
+            // 5b. Degradation and improvement patches as polygons (class, zone, area on the ellipsoid).
+            try PatchLayer.write(classRaster: classPath, legend: ClassLegend.change, wanted: [-2, -1, 1, 2], zones: zoning,
+                                 to: out.file("change-patches.gpkg"), layer: "patches", work: work, quiet: o.quiet)
+
             // 6. Quicklook, tables, summary.
             var result = ChangeResult(files: ["class": classPath, "magnitude": out.file("change-magnitude.tif")],
                                       thresholds: thresholds, tally: tally, zoneTally: zoneTally, difference: stats, summary: "")
@@ -82,6 +86,7 @@ public enum ChangeJob {
                                       difference: stats, tally: tally, zoneTally: zoneTally, zoneNames: zoning?.names ?? [:], mmuPixels: mmuPixels)
             try report.writeTables(json: out.file("change-stats.json"), csv: out.file("change-stats.csv"))
             try report.writeQuicklook(classPath: classPath, to: out.file("quicklook.png"))
+            result.files["patches"] = out.file("change-patches.gpkg")
             result.files["json"] = out.file("change-stats.json")
             result.files["csv"] = out.file("change-stats.csv")
             result.files["quicklook"] = out.file("quicklook.png")

@@ -16,6 +16,20 @@ enum LDNPublication {
         }
     }
 
+    /// The degraded (-1) and improved (1) patches of each period's SDG 15.3.1
+    /// layer as polygons, `sdg-15-3-1-patches.gpkg` beside it; paths by period name.
+    static func patches(_ report: LDNReport, zones: ZoneLayer?, work: WorkFolder, quiet: Bool) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for p in report.periods {
+            guard let sdg = p.files[.sdg] else { continue }
+            let gpkg = (sdg as NSString).deletingPathExtension + "-patches.gpkg"
+            try PatchLayer.write(classRaster: sdg, legend: LDNLegend.status, wanted: [-1, 1], zones: zones,
+                                 to: gpkg, layer: "patches", work: work, quiet: quiet)
+            out[p.name] = gpkg
+        }
+        return out
+    }
+
     /// Writes `catalog.json` and an Item per layer into the (staged) folder.
     static func catalogue(_ report: LDNReport, folder: OutputFolder, patches: [String: String] = [:]) throws {
         var products: [STACProduct] = []

@@ -75,7 +75,7 @@ public enum ChangeJob {
                 : try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
 
             // 5b. Degradation and improvement patches as polygons (class, zone, area on the ellipsoid).
-            try PatchLayer.write(classRaster: classPath, legend: ClassLegend.change, wanted: [-2, -1, 1, 2], zones: zoning,
+            try PatchLayer.write(classRaster: classPath, legend: ClassLegend.change, wanted: [-2, -1, 1, 2], zones: zoning, units: .changeTables,
                                  to: out.file("change-patches.gpkg"), layer: "patches", work: work, quiet: o.quiet)
 
             // 6. Quicklook, tables, summary.

@@ -23,7 +23,7 @@ enum LDNPublication {
         for p in report.periods {
             guard let sdg = p.files[.sdg] else { continue }
             let gpkg = (sdg as NSString).deletingPathExtension + "-patches.gpkg"
-            try PatchLayer.write(classRaster: sdg, legend: LDNLegend.status, wanted: [-1, 1], zones: zones,
+            try PatchLayer.write(classRaster: sdg, legend: LDNLegend.status, wanted: [-1, 1], zones: zones, units: .ldnTables,
                                  to: gpkg, layer: "patches", work: work, quiet: quiet)
             out[p.name] = gpkg
         }

@@ -1,5 +1,6 @@
 import Foundation
 import KubuqiGDAL
+import KubuqiIndicators
 import KubuqiRaster
 
 /// Degradation and improvement patches of a class raster as a GeoPackage
@@ -19,7 +20,11 @@ enum PatchLayer {
     /// GeoPackage `gpkg` (layer `layer`), split by the first zone raster of
     /// `zones`; returns the area in m2 of each code's polygons.
     @discardableResult
-    static func write(classRaster: String, legend: [ClassLegend.Entry], wanted: Set<Int>, zones: ZoneLayer?,
+    ///
+    /// - Parameter units: the area tables' rounding: each pixel's area in m2 as
+    ///   whole units of `units.size` m2, summed as integers as the table does,
+    ///   so the polygons of a class add up to the table's area exactly.
+    static func write(classRaster: String, legend: [ClassLegend.Entry], wanted: Set<Int>, zones: ZoneLayer?, units: AreaUnits,
                       to gpkg: String, layer: String, work: WorkFolder, quiet: Bool) throws -> [Int: Double] {
         let stem = ((gpkg as NSString).lastPathComponent as NSString).deletingPathExtension
         let labels = work.file("\(stem).labels.tif"), patchIds = work.file("\(stem).patch-ids.tif")
@@ -49,7 +54,7 @@ enum PatchLayer {
         }
         guard count < 1 << 24 else { throw KubuqiError.output(gpkg, "\(count) patches; at most 16777215 can be measured") }
         let ids = try Dataset.open(patchIds)
-        let counter = PatchAreaCounter(grid: ids.grid, patches: count)
+        let counter = PatchAreaCounter(grid: ids.grid, patches: count, units: units)
         let copy: SpectralIndex.Kernel = { ins, _, out in _ = out.update(fromContentsOf: ins[0]) }
         _ = try StreamedCalculation.run(inputs: [PixelInput(band: try ids.band(1))], outputs: [PixelOutput(kernel: copy, inputs: [0], spec: nil)],
                                         observer: counter, progress: ProgressBar("patch areas", quiet: quiet).update)
@@ -60,7 +65,7 @@ enum PatchLayer {
             try PatchPolygons.annotate(gpkg, layer: layer) { label, patch in
                 let zone = label / 16, code = label % 16 - 8
                 guard patch >= 1, patch <= count else { throw GDALError("patch id \(patch) outside 1...\(count)") }
-                let area = areas[patch]
+                let area = Double(areas[patch]) * units.size
                 byCode[code, default: 0] += area
                 return (code, names[code] ?? String(code), zoned ? (zones?.names[zone] ?? (zone == 0 ? "" : String(zone))) : "", area)
             }
@@ -71,14 +76,29 @@ enum PatchLayer {
     }
 }
 
-/// Sums the true area of the pixels of each patch id (0 = none).
-final class PatchAreaCounter: ChunkObserver, @unchecked Sendable {
-    private let sums: PerChunk<[Double]>
-    private let areas: GridAreas
+/// How an area table rounds pixel areas: whole units of `size` m2.
+struct AreaUnits: Sendable {
+    /// The unit in m2.
+    let size: Double
+    /// A pixel's area in m2 as units.
+    let units: @Sendable (Double) -> Int64
 
-    init(grid: Grid, patches: Int) {
+    /// `change`'s tables (``ClassAreaTally``): 10⁻³ m².
+    static let changeTables = AreaUnits(size: 1 / ClassAreaTally.unitsPerSquareMetre) { ClassAreaTally.units(squareMetres: $0) }
+    /// `ldn`'s tables (``AreaTable``): 10⁻⁹ km², from the area in km2.
+    static let ldnTables = AreaUnits(size: 1e6 / AreaTable.unitsPerKm2) { AreaTable.units($0 / 1e6) }
+}
+
+/// Sums the true area of the pixels of each patch id (0 = none), in whole units.
+final class PatchAreaCounter: ChunkObserver, @unchecked Sendable {
+    private let sums: PerChunk<[Int64]>
+    private let areas: GridAreas
+    private let units: AreaUnits
+
+    init(grid: Grid, patches: Int, units: AreaUnits) {
         areas = GridAreas(grid: grid)
-        sums = PerChunk([Double](repeating: 0, count: patches + 1))
+        sums = PerChunk([Int64](repeating: 0, count: patches + 1))
+        self.units = units
     }
 
     func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
@@ -94,15 +114,15 @@ final class PatchAreaCounter: ChunkObserver, @unchecked Sendable {
                 areas.areas(row: firstRow + r, columns: firstColumn..<(firstColumn + width), into: pixelAreas)
                 for c in 0..<width {
                     let id = ids[r * width + c]
-                    if id > 0 && !id.isNaN { s[Int(id)] += pixelAreas[c] }
+                    if id > 0 && !id.isNaN { s[Int(id)] += units.units(pixelAreas[c]) }
                 }
             }
         }
     }
 
-    /// Area in m2 by patch id.
-    func merged() -> [Double] {
-        sums.values.reduce(into: [Double](repeating: 0, count: sums.values[0].count)) { total, s in
+    /// Area units by patch id.
+    func merged() -> [Int64] {
+        sums.values.reduce(into: [Int64](repeating: 0, count: sums.values[0].count)) { total, s in
             for i in s.indices { total[i] += s[i] }
         }
     }

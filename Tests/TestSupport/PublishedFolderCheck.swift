@@ -26,7 +26,7 @@ public enum PublishedFolderCheck {
     public static let schemas: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Data/stac-schemas").path
 
-    /// Runs the check on `folder` (holding `catalog.json`); nil (skipped, or a failure under CI)
+    /// Runs the check on `folder` (holding `catalog.json`) or on a standalone `*.item.json`; nil (skipped, or a failure under CI)
     /// when python3 with pystac, jsonschema and osgeo is missing.
     public static func run(_ folder: String) throws -> Report? {
         guard let python = PythonReference.interpreter(needing: "pystac, jsonschema, osgeo.gdal, osgeo_utils.samples.validate_cloud_optimized_geotiff") else { return nil }
@@ -111,6 +111,16 @@ def visit(doc_path, seen):
             if band.GetOverviewCount() == 0 and max(w, h) > 512:
                 errors.append("%s: %dx%d raster without overviews" % (target, w, h))
 
+if folder.endswith(".item.json"):   # a standalone Item (index -o FILE.tif, stack)
+    item_path, folder = folder, os.path.dirname(folder)
+    visit(item_path, set())
+    try:
+        pystac.Item.from_file(item_path).validate()
+    except Exception as e:
+        lines = str(e).splitlines()
+        errors.append("STAC validation: " + lines[0] + (" | " + lines[-1][-300:] if len(lines) > 1 else ""))
+    json.dump({"items": items, "errors": errors, "cogs": cogs}, open(sys.argv[2], "w"))
+    sys.exit(0)
 root = os.path.join(folder, "catalog.json")
 if not os.path.isfile(root):
     errors.append("no catalog.json in " + folder)

@@ -76,7 +76,8 @@ public enum STACCatalog {
         do { ds = try Dataset.open(p.path) } catch let e as GDALError { throw KubuqiError.output(p.path, e.description) }
         let grid = ds.grid
         let folder = PathNames.parent(itemPath)
-        let footprint = try STACFootprint(grid: grid, path: p.path)
+        let located = try STACFootprint.of(grid: grid, path: p.path)
+        let footprint = located ?? STACFootprint(ungeoreferenced: grid)
         var properties: [String: Any] = ["title": p.title, "processing:software": ["kubuqi-monitor": ToolVersion.version]]
         switch p.time {
         case .instant(let t): properties["datetime"] = t
@@ -117,11 +118,13 @@ public enum STACCatalog {
             return [["rel": "root", "href": catalogHref, "type": "application/json"],
                     ["rel": "parent", "href": catalogHref, "type": "application/json"]]
         } ?? []
-        return [
+        var item: [String: Any] = [
             "type": "Feature", "stac_version": version, "stac_extensions": extensions, "id": p.id,
-            "bbox": footprint.bbox, "geometry": footprint.geometry, "properties": properties, "assets": assets,
+            "geometry": located == nil ? NSNull() : footprint.geometry as Any, "properties": properties, "assets": assets,
             "links": links,
         ]
+        if located != nil { item["bbox"] = footprint.bbox }
+        return item
     }
 
     /// `classification:classes` from the product's legend, else the band's class table.

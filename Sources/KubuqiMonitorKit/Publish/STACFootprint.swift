@@ -15,6 +15,21 @@ struct STACFootprint {
 
     static let pointsPerSide = 16
 
+    /// A raster without georeferencing (or without a CRS): no footprint. STAC then
+    /// wants `geometry: null` and no `bbox`; only `proj:shape` is stated.
+    init(ungeoreferenced grid: Grid) {
+        bbox = []
+        geometry = [:]
+        projection = ["proj:shape": [grid.height, grid.width], "proj:epsg": NSNull()]
+        resolution = nil
+    }
+
+    /// The footprint of `grid`, nil when it has no geotransform or no CRS.
+    static func of(grid: Grid, path: String) throws -> STACFootprint? {
+        guard grid.geoTransform != nil, SpatialReference(wkt: grid.crsWKT) != nil else { return nil }
+        return try STACFootprint(grid: grid, path: path)
+    }
+
     init(grid: Grid, path: String) throws {
         guard let t = grid.geoTransform, let crs = SpatialReference(wkt: grid.crsWKT) else {
             throw KubuqiError.output(path, "has no georeferencing; a STAC Item needs its footprint")

@@ -83,9 +83,15 @@ public enum Mosaic {
                 throw GDALError("cannot write \(path)", messages: ["invalid translate options \(options)"])
             }
             defer { GDALTranslateOptionsFree(opts) }
-            return try GDALErrors.check("cannot write \(path)") {
-                GDALTranslate(path, input.liveHandle, opts, nil)
+            // Warnings are shown only when the copy succeeds: after a failure (a full disk) libtiff's
+            // follow-on warnings would bury the one error that matters.
+            let (h, collector) = GDALErrors.capture(echoWarnings: false) { GDALTranslate(path, input.liveHandle, opts, nil) }
+            guard let h, collector.failures.isEmpty else {
+                if let h { GDALClose(h) }
+                throw GDALError("cannot write \(path)", messages: collector.failures)
             }
+            for w in collector.warnings { Diagnostics.warn("GDAL: \(w)") }
+            return h
         }
         _ = try GDALErrors.check("cannot finish writing \(path)") { () -> Bool? in
             GDALClose(h)

@@ -1,52 +1,116 @@
 import CGDAL
 import Foundation
 
-/// Patches of a raster as polygons, through GDAL's polygonizer, and back:
-/// the hotspots of `warn` (docs/warn.md).
+/// Patches of a label raster as GeoPackage polygons (GDAL's polygonize): one
+/// polygon per 4-connected (or 8-connected) group of pixels of one non-zero
+/// label, its edges on
+/// pixel edges. Each polygon gets a `patch` id (its feature id), burnt back
+/// onto the grid (GDAL's rasterize: exactly the polygon's pixels, whose
+/// centres lie inside it), so that its area can be summed from the true area
+/// of each of its pixels and match the area tables pixel for pixel.
+///
+/// Fields: `label` (the raster's value), `patch`, then the fields the caller
+/// fills with ``annotate(_:layer:values:)``.
 public enum PatchPolygons {
-    /// Polygonizes the non-zero pixels of band 1 of the raster at `maskPath`
-    /// (8-connected: pixels touching at a corner are one patch) into a new
-    /// GeoPackage at `output`, layer `patches`, each polygon with an integer
-    /// field `pid` numbering the patches 1, 2, ... in GDAL's order.
-    ///
-    /// - Returns: the number of patches.
-    public static func polygonize(_ maskPath: String, output: String) throws -> Int {
+    /// The fields written after `label` and `patch`, in order.
+    public static let fields: [(String, VectorTable.FieldType)] = [
+        ("class", .integer), ("class_name", .string), ("zone", .string), ("area_m2", .real), ("area_ha", .real),
+    ]
+
+    /// The modification date recorded in the GeoPackage (`gpkg_contents.last_change`):
+    /// fixed, so that two runs on the same inputs write the same bytes.
+    static let fixedDate = "2000-01-01T00:00:00.000Z"
+
+    /// Polygonizes band 1 of `labels` (0 = no patch) into a new GeoPackage
+    /// `path`, layer `layer`, and burns the patch ids into a new Int32 GeoTIFF
+    /// `patchRaster` on the same grid. With `eightConnected`, pixels touching at a
+    /// corner are one patch (`warn`'s hotspots). Returns the number of patches.
+    @discardableResult
+    public static func polygonize(labels: String, into path: String, layer: String, patchRaster: String,
+                                  eightConnected: Bool = false) throws -> Int {
         GDALEnvironment.initialize()
-        let source = try Dataset.open(maskPath)
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
+        defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
+        let source = try Dataset.open(labels)
         let band = try source.band(1)
+        let grid = source.grid
         guard let drv = GDALGetDriverByName("GPKG") else { throw GDALError("GDAL has no GPKG driver") }
-        let ds = try GDALErrors.check("cannot create \(output)") { GDALCreate(drv, output, 0, 0, 0, GDT_Unknown, nil) }
+        let ds = try GDALErrors.check("cannot create \(path)") { GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, nil) }
         var closed = false
         defer { if !closed { GDALClose(ds) } }
-        let srs = SpatialReference(wkt: source.grid.crsWKT)
-        let layer = try GDALErrors.check("cannot create the patch layer in \(output)") {
-            GDALDatasetCreateLayer(ds, "patches", srs?.handle, wkbPolygon, nil)
+        let srs = SpatialReference(wkt: grid.crsWKT)
+        let lyr = try GDALErrors.check("cannot create layer \(layer) in \(path)") {
+            GDALDatasetCreateLayer(ds, layer, srs?.handle, wkbPolygon, nil)
         }
-        guard let field = OGR_Fld_Create("pid", OFTInteger) else { throw GDALError("cannot define field pid") }
-        defer { OGR_Fld_Destroy(field) }
-        guard OGR_L_CreateField(layer, field, 1) == OGRERR_NONE else { throw GDALError("cannot add field pid to \(output)") }
-        let handle = band.handle
-        _ = OGR_L_StartTransaction(layer)
-        try CStringList.withList(["8CONNECTED=8"]) { list in
-            try GDALErrors.check("cannot polygonize \(maskPath)") { GDALPolygonize(handle, handle, layer, 0, list, nil, nil) }
+        for (name, type) in [("label", VectorTable.FieldType.integer), ("patch", .integer)] + fields {
+            let ogrType: OGRFieldType = switch type { case .integer: OFTInteger; case .real: OFTReal; case .string: OFTString }
+            guard let field = OGR_Fld_Create(name, ogrType) else { throw GDALError("cannot define field \(name) of \(path)") }
+            defer { OGR_Fld_Destroy(field) }
+            guard OGR_L_CreateField(lyr, field, 1) == OGRERR_NONE else { throw GDALError("cannot add field \(name) to \(path)") }
         }
-        guard OGR_L_CommitTransaction(layer) == OGRERR_NONE else { throw GDALError("cannot write \(output)") }
-        // Number the patches.
-        var fids: [Int64] = []
-        OGR_L_ResetReading(layer)
-        while let f = OGR_L_GetNextFeature(layer) { fids.append(OGR_F_GetFID(f)); OGR_F_Destroy(f) }
-        _ = OGR_L_StartTransaction(layer)
-        for (i, fid) in fids.enumerated() {
-            guard let f = OGR_L_GetFeature(layer, fid) else { continue }
+        _ = OGR_L_StartTransaction(lyr)
+        let handle = try GDALErrors.check("cannot read \(labels)") { GDALGetRasterBand(source.liveHandle, 1) }
+        _ = band
+        try CStringList.withList(eightConnected ? ["8CONNECTED=8"] : []) { list in
+            try GDALErrors.check("cannot polygonize \(labels)") {
+                // The band is its own mask: label 0 makes no polygon.
+                GDALPolygonize(handle, handle, lyr, 0, list, nil, nil)
+            }
+        }
+        // patch = the feature id (GeoPackage ids run 1...n).
+        let patchIndex = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), "patch")
+        OGR_L_ResetReading(lyr)
+        var count = 0
+        while let f = OGR_L_GetNextFeature(lyr) {
             defer { OGR_F_Destroy(f) }
-            OGR_F_SetFieldInteger(f, 0, Int32(i + 1))
-            guard OGR_L_SetFeature(layer, f) == OGRERR_NONE else { throw GDALError("cannot number the patches of \(output)") }
+            let fid = OGR_F_GetFID(f)
+            guard fid > 0, fid < Int64(Int32.max) else { throw GDALError("cannot number the patches of \(labels)", messages: ["feature id \(fid)"]) }
+            OGR_F_SetFieldInteger64(f, patchIndex, fid)
+            guard OGR_L_SetFeature(lyr, f) == OGRERR_NONE else { throw GDALError("cannot number the patches of \(path)") }
+            count += 1
         }
-        guard OGR_L_CommitTransaction(layer) == OGRERR_NONE else { throw GDALError("cannot write \(output)") }
+        guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
+        try burn(ds, field: "patch", layer: layer, onto: grid, output: patchRaster, describing: path)
+        try source.close()
         closed = true
         let (_, collector) = GDALErrors.capture { GDALClose(ds) }
-        if !collector.failures.isEmpty { throw GDALError("cannot write \(output)", messages: collector.failures) }
-        return fids.count
+        if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }
+        return count
+    }
+
+    /// Fills the ``fields`` of every polygon of `layer` in the GeoPackage `path`
+    /// from its label and patch id: `values(label, patch)` gives the class
+    /// code, its name, the zone name and the area in m2.
+    public static func annotate(_ path: String, layer: String,
+                                values: (_ label: Int, _ patch: Int) throws -> (code: Int, name: String, zone: String, squareMetres: Double)) throws {
+        GDALEnvironment.initialize()
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
+        defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
+        let ds = try GDALErrors.check("cannot open \(path)") {
+            GDALOpenEx(path, UInt32(GDAL_OF_VECTOR | GDAL_OF_UPDATE), nil, nil, nil)
+        }
+        var closed = false
+        defer { if !closed { GDALClose(ds) } }
+        guard let lyr = GDALDatasetGetLayerByName(ds, layer) else { throw GDALError("no layer \(layer) in \(path)") }
+        let defn = OGR_L_GetLayerDefn(lyr)
+        let index = (["label", "patch"] + fields.map(\.0)).map { OGR_FD_GetFieldIndex(defn, $0) }
+        guard !index.contains(-1) else { throw GDALError("\(path): layer \(layer) lacks a patch field") }
+        _ = OGR_L_StartTransaction(lyr)
+        OGR_L_ResetReading(lyr)
+        while let f = OGR_L_GetNextFeature(lyr) {
+            defer { OGR_F_Destroy(f) }
+            let v = try values(Int(OGR_F_GetFieldAsInteger64(f, index[0])), Int(OGR_F_GetFieldAsInteger64(f, index[1])))
+            OGR_F_SetFieldInteger64(f, index[2], Int64(v.code))
+            OGR_F_SetFieldString(f, index[3], v.name)
+            if v.zone.isEmpty { OGR_F_SetFieldNull(f, index[4]) } else { OGR_F_SetFieldString(f, index[4], v.zone) }
+            OGR_F_SetFieldDouble(f, index[5], v.squareMetres)
+            OGR_F_SetFieldDouble(f, index[6], v.squareMetres / 10_000)
+            guard OGR_L_SetFeature(lyr, f) == OGRERR_NONE else { throw GDALError("cannot write the areas into \(path)") }
+        }
+        guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
+        closed = true
+        let (_, collector) = GDALErrors.capture { GDALClose(ds) }
+        if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }
     }
 
     /// Burns the integer field `field` of the first layer of `vector` into a
@@ -59,22 +123,26 @@ public enum PatchPolygons {
         }
         defer { GDALClose(src) }
         guard GDALDatasetGetLayerCount(src) > 0, let layer = GDALDatasetGetLayer(src, 0) else { throw GDALError("\(vector) has no layer") }
-        let name = String(cString: OGR_L_GetName(layer))
+        try burn(src, field: field, layer: String(cString: OGR_L_GetName(layer)), onto: grid, output: output, describing: vector)
+    }
+
+    /// Burns `field` of `layer` of the open vector dataset `ds` into a new tiled Int32 GeoTIFF on `grid`.
+    static func burn(_ ds: GDALDatasetH, field: String, layer: String, onto grid: Grid, output: String, describing vector: String) throws {
         var options = CreationOptions()
         options.set("TILED", "YES")
         options.set("COMPRESS", "DEFLATE")
         let out = try Dataset.create(output, width: grid.width, height: grid.height, bands: 1, type: .int32, options: options)
         try out.setGeoreferencing(from: grid)
-        try CStringList.withList(["-a", field, "-l", name]) { list in
+        try CStringList.withList(["-a", field, "-l", layer]) { list in
             let opts = try GDALErrors.check("invalid rasterize options") { GDALRasterizeOptionsNew(list, nil) }
             defer { GDALRasterizeOptionsFree(opts) }
-            _ = try GDALErrors.check("cannot rasterize \(vector)") { GDALRasterize(nil, out.liveHandle, src, opts, nil) }
+            _ = try GDALErrors.check("cannot rasterize \(vector)") { GDALRasterize(nil, out.liveHandle, ds, opts, nil) }
         }
         try out.close()
     }
 
-    /// Writes the polygons of `source` (a layer made by ``polygonize(_:output:)``)
-    /// whose `pid` is in `order`, in that order, with `rows[pid]` as attributes,
+    /// Writes the polygons of `source` (a layer made by ``polygonize(labels:into:layer:patchRaster:eightConnected:)``)
+    /// whose `patch` is in `order`, in that order, with `rows[pid]` as attributes,
     /// to a new GeoPackage (layer `layer`, in the source's CRS) and a new
     /// GeoJSON file (RFC 7946: longitude and latitude on WGS 84, which OGR's
     /// GeoJSON driver reprojects to).
@@ -88,7 +156,7 @@ public enum PatchPolygons {
         guard let srcLayer = GDALDatasetGetLayer(src, 0) else { throw GDALError("\(source) has no layer") }
         var geometries: [Int: OGRGeometryH] = [:]
         defer { geometries.values.forEach { OGR_G_DestroyGeometry($0) } }
-        let pidIndex = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(srcLayer), "pid")
+        let pidIndex = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(srcLayer), "patch")
         OGR_L_ResetReading(srcLayer)
         while let f = OGR_L_GetNextFeature(srcLayer) {
             defer { OGR_F_Destroy(f) }

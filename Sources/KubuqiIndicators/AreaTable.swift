@@ -57,8 +57,9 @@ public struct AreaTable: Sendable, Hashable, Codable {
     /// An empty table.
     public init() {}
 
+    /// An area in km2 as whole units of 10⁻⁹ km² (rounded), as the table adds it up.
     @inline(__always)
-    static func units(_ km2: Double) -> Int64 {
+    public static func units(_ km2: Double) -> Int64 {
         km2.isFinite && km2 > 0 ? Int64((km2 * unitsPerKm2).rounded()) : 0
     }
 

@@ -37,7 +37,8 @@ struct RasterOutputOptions: ParsableArguments {
 
     @Option(name: .customLong("co"), help: ArgumentHelp(
         "A GDAL creation option, as KEY=VALUE (repeatable), over the defaults TILED=YES, 256x256 blocks, "
-        + "COMPRESS=DEFLATE, PREDICTOR=3 (Float32) or 2 (Int16), NUM_THREADS=ALL_CPUS, BIGTIFF=IF_SAFER.",
+        + "COMPRESS=DEFLATE, PREDICTOR=3 (Float32) or 2 (Int16), NUM_THREADS=ALL_CPUS, BIGTIFF=IF_SAFER; "
+        + "the result is a Cloud Optimized GeoTIFF unless COG=NO.",
         valueName: "KEY=VALUE"))
     var creationOptions: [String] = []
 

@@ -41,5 +41,7 @@ final class DemoTests: CLITestCase {
         for f in ["indices-2013/ndvi.tif", "indices-2023/bsi.tif", "change/quicklook.png", "change/change-class.tif"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + f), f)
         }
+        // Issue 19: the folder is a valid STAC catalogue of COGs; patch polygons match the tables.
+        try checkDemoFolder(out)
     }
 }

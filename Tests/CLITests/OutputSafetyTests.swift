@@ -184,7 +184,7 @@ final class OutputSafetyTests: CLITestCase {
         close(fd)
         let r2 = try CLIRunner.run(["index", "--index", "ndvi,savi", "--red", red, "--nir", nir, "-o", out, "-q"])
         XCTAssertEqual(r2.status, 0, r2.stderr)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), [".kubuqi.lock", "ndvi.tif", "savi.tif"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), [".kubuqi.lock", "catalog.json", "ndvi.item.json", "ndvi.tif", "savi.item.json", "savi.tif"])
     }
 
     /// Item 14: a name with a newline (and an escape sequence) stays on one line, quoted.

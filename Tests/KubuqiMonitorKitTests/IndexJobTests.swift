@@ -50,7 +50,7 @@ final class IndexJobTests: XCTestCase {
         XCTAssertEqual(ds.spatialReference?.epsgCode, 32649)
         XCTAssertTrue(try ds.band(1).nodata!.isNaN)
         XCTAssertEqual(ds.metadataItem("KUBUQI_INDEX"), "NDVI")
-        XCTAssertEqual(try tmp.contents(), ["ndvi.tif", "nir.tif", "red.tif"], "no temporary file is left")
+        XCTAssertEqual(try tmp.contents(), ["ndvi.item.json", "ndvi.tif", "nir.tif", "red.tif"], "no temporary file is left (the STAC Item beside the raster)")
     }
 
     func testInt16OutputIsScaledAndTiledDeflate() throws {

@@ -67,10 +67,16 @@ public enum ChangeJob {
                 throw KubuqiError.output(classPath, "cannot move the class raster into place (\(String(cString: strerror(errno))))")
             }
             try ClassLegend.attach(to: classPath)
+            // Published as Cloud Optimized GeoTIFFs (after the legend, before any checksum).
+            for f in ChangePublication.rasters(o) { try CloudOptimizedOutput.rewrite(out.file(f), userOptions: o.creationOptions) }
 
             // 5. Areas per class (and zone): counted in the class pass, or from the sieved raster.
             let (tally, zoneTally) = o.mmu == nil ? (counter.mergedWhole(), zoning == nil ? nil : counter.mergedZones())
                 : try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
+
+            // 5b. Degradation and improvement patches as polygons (class, zone, area on the ellipsoid).
+            try PatchLayer.write(classRaster: classPath, legend: ClassLegend.change, wanted: [-2, -1, 1, 2], zones: zoning, units: .changeTables,
+                                 to: out.file("change-patches.gpkg"), layer: "patches", work: work, quiet: o.quiet)
 
             // 6. Quicklook, tables, summary.
             var result = ChangeResult(files: ["class": classPath, "magnitude": out.file("change-magnitude.tif")],
@@ -80,10 +86,12 @@ public enum ChangeJob {
                                       difference: stats, tally: tally, zoneTally: zoneTally, zoneNames: zoning?.names ?? [:], mmuPixels: mmuPixels)
             try report.writeTables(json: out.file("change-stats.json"), csv: out.file("change-stats.csv"))
             try report.writeQuicklook(classPath: classPath, to: out.file("quicklook.png"))
+            result.files["patches"] = out.file("change-patches.gpkg")
             result.files["json"] = out.file("change-stats.json")
             result.files["csv"] = out.file("change-stats.csv")
             result.files["quicklook"] = out.file("quicklook.png")
             result.summary = report.summary()
+            try ChangePublication.catalogue(o, report: report, folder: out)
             return (result, protecting: (setup.before + setup.after).map(\.path))
         }
         published.files = published.files.mapValues { destination.file(($0 as NSString).lastPathComponent) }

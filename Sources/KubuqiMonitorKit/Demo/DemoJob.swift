@@ -85,6 +85,14 @@ public enum DemoJob {
         let report = try LDNJob.run(LDNOptions(config: config, output: out.file("ldn"), quiet: quiet))
         lines.append("SDG 15.3.1 report: \(out.file("ldn"))/report.html (config \(config))")
         for p in report.periods { lines.append("  \(p.title): \(p.summaryLine)") }
+
+        // 4. The whole folder as one STAC catalogue: each command's catalogue as a child.
+        let children = LandsatAcquisition.both.map { out.file("indices-\($0.year)/catalog.json") }
+            + [out.file("change/catalog.json"), out.file("ldn/catalog.json")]
+        try STACCatalog.write(folder: out.path, id: "kubuqi-demo", title: "kubuqi-monitor demo",
+                              description: "The demo run of \(ToolVersion.nameAndVersion) on the synthetic study area: indices of both dates, "
+                                  + "their change, and the SDG 15.3.1 report.", products: [], children: children)
+        lines.append("STAC catalogue: \(out.file("catalog.json")) (Cloud Optimized GeoTIFFs; docs/publishing.md)")
         return Result(folder: out.path, lines: lines, planted: truth, found: found)
     }
 

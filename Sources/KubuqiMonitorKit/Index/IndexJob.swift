@@ -145,6 +145,10 @@ public enum IndexJob {
             throw error
         }
         if fixed.grades != nil { try ClassLegend.attach(to: allPaths.last!, entries: SceneDependentIndex.gradeLegend) }
+        if region == nil {   // a tile's rasters are merged later, as COGs then
+            try IndexPublication.publish(names: names, paths: allPaths, folder: folder, options: options, sceneBands: sceneBands,
+                                         classes: fixed.grades == nil ? [:] : ["ddi-grades": SceneDependentIndex.gradeLegend])
+        }
         reportRanges(inputs, roles: roles, sceneBands: sceneBands, byRole: Set(options.bands.keys))
         let grid = region.map { bands[0].dataset.grid.subgrid($0) } ?? bands[0].dataset.grid
         return zip(names, zip(allPaths, stats)).map { name, ps in

@@ -94,7 +94,11 @@ public enum LDNJob {
                 report.periods.append(result)
                 log("period \(period.name): \(result.summaryLine)")
             }
+            // Publishable outputs (docs/publishing.md): COG layers, then the report, then the STAC catalogue.
+            try LDNPublication.publishRasters(report, userOptions: o.creationOptions)
             try report.write(to: stage, inputs: config.inputFiles)
+            let patches = try LDNPublication.patches(report, zones: zoneLayer, work: work, quiet: o.quiet)
+            try LDNPublication.catalogue(report, folder: stage, patches: patches)
             written = try LDNOutputFolder.written(stage)
             return ((), protecting: config.inputFiles)
         }

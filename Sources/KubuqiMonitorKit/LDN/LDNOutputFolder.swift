@@ -7,8 +7,8 @@ import Foundation
 /// periods no longer configured, its tables) are removed, and the lock file
 /// is emptied, so that two runs with the same inputs leave folders that
 /// `diff -r` finds equal. Only `ldn`'s own families of files are touched:
-/// `baseline/`, `reporting-*/`, `tables/`, `report-assets/` (Leaflet), `report.json|md|html` and
-/// `unccd-reporting.json`; other
+/// `baseline/`, `reporting-*/`, `tables/`, `report-assets/` (Leaflet), `report.json|md|html`,
+/// `unccd-reporting.json` and `catalog.json`; other
 /// files (an input kept in the folder, a user's notes) are left alone.
 enum LDNOutputFolder {
     /// Whether a path relative to the output folder is one `ldn` writes.
@@ -17,7 +17,7 @@ enum LDNOutputFolder {
         if relative.contains("/") {
             return first == "baseline" || first.hasPrefix("reporting-") || first == "tables" || first == "report-assets"
         }
-        return ["report.json", "report.md", "report.html", "unccd-reporting.json"].contains(relative)
+        return ["report.json", "report.md", "report.html", "unccd-reporting.json", "catalog.json"].contains(relative)
     }
 
     /// The staged files, relative to the staging folder.

@@ -81,17 +81,20 @@ public struct RasterOutputSpec: Sendable {
     /// of 16, a predictor the type does not take) are caught too.
     public static func checkCreationOptions(_ options: CreationOptions, output: String,
                                             encodings: [IndexEncoding] = [.float32, .classes]) throws {
+        _ = try CloudOptimizedOutput.isRequested(options)
+        let gtiff = CloudOptimizedOutput.geoTIFFOptions(options)
         do {
-            try options.check(driver: "GTiff")
+            try gtiff.check(driver: "GTiff")
             for encoding in encodings {
                 let trial = "/vsimem/kubuqi-creation-options-\(getpid())-\(encoding.dataType.rawValue).tif"
                 defer { Dataset.removeFile(trial) }
-                let spec = RasterOutputSpec(path: trial, encoding: encoding, creationOptions: options)
+                let spec = RasterOutputSpec(path: trial, encoding: encoding, creationOptions: gtiff)
                 let ds = try Dataset.create(trial, width: 256, height: 256, bands: 1, type: encoding.dataType,
                                             options: spec.effectiveCreationOptions)
                 let zeros = [Float](repeating: 0, count: 256 * 256)
                 try zeros.withUnsafeBufferPointer { try ds.band(1).write(Window(column: 0, row: 0, width: 256, height: 256), from: $0) }
                 try ds.close()
+                try CloudOptimizedOutput.check(options, output: output, trial: trial, encoding: encoding)
             }
         } catch let e as GDALError {
             var text = e.messages.isEmpty ? e.context : e.messages.joined(separator: "; ")
@@ -101,8 +104,9 @@ public struct RasterOutputSpec: Sendable {
         }
     }
 
-    /// The options actually used.
+    /// The GeoTIFF options actually used while the raster is written (the
+    /// `COG` switch of ``CloudOptimizedOutput`` removed).
     public var effectiveCreationOptions: CreationOptions {
-        creationOptions.over(Self.defaultCreationOptions(for: encoding))
+        CloudOptimizedOutput.geoTIFFOptions(creationOptions).over(Self.defaultCreationOptions(for: encoding))
     }
 }

@@ -67,12 +67,22 @@ public enum StackJob {
         let keep = tallies.indices.filter { tallies[$0].met > 0 }
         try publishBands(keep, of: kept, from: full, to: (sinks[0].temporary, sinks[1].temporary), grid: grid, o)
         var manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths, digests: digests)
+        // Published as Cloud Optimized GeoTIFFs (pixel-interleaved: GDAL 3.6's COG driver has no band
+        // interleaving; a window's whole series is then one read), before the checksums.
+        for s in sinks.prefix(2) { try CloudOptimizedOutput.rewrite(s.temporary, userOptions: o.creationOptions) }
         manifest.stackSHA256 = try SHA256.file(sinks[0].temporary)
         manifest.countsSHA256 = try SHA256.file(sinks[1].temporary)
         do { try manifest.json().write(to: URL(fileURLWithPath: sinks[2].temporary)) } catch {
             throw KubuqiError.output(paths.manifest, "cannot be written (\(error.localizedDescription))")
         }
         for s in sinks { try s.commit() }
+        let span = (kept[keep.first!].period.first.description, kept[keep.last!].period.last.description)
+        try STACCatalog.writeItem(STACProduct(
+            path: paths.stack, id: ((paths.stack as NSString).lastPathComponent as NSString).deletingPathExtension,
+            title: "Stack of \(keep.count) periods (\(o.scheme), \(o.reducer))",
+            time: .period(start: span.0 + "T00:00:00Z", end: span.1 + "T23:59:59Z"),
+            extras: [.init(key: "counts", path: paths.counts, type: STACCatalog.cogType, title: "Valid observations per pixel and period", roles: ["data"]),
+                     .init(key: "manifest", path: paths.manifest, type: "application/json", title: "Stack manifest", roles: ["metadata"])]))
         return StackResult(path: paths.stack, countPath: paths.counts, manifestPath: paths.manifest, manifest: manifest,
                            reused: (reuse?.bands.keys.sorted() ?? []).map { kept[$0].period.label })
     }

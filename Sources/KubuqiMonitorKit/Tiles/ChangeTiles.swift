@@ -90,7 +90,7 @@ extension ChangeJob {
             let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
             (tally, zoneTally) = try tallyAreas(classPath: whole, zones: zoning, grid: grid, quiet: o.quiet)
             try ClassLegend.attach(to: whole, entries: ClassLegend.change)
-            try mosaic.translate(whole, to: classPath, integer: true, classes: true)
+            try mosaic.translate(whole, to: classPath)
             unlink(classVRT)   // the tiles are not sieved: the VRT would show patches under the unit
             quicklookSource = whole
         }

@@ -4,8 +4,7 @@ import KubuqiRaster
 
 /// The finished tiles of a plan in OUTDIR, assembled into one raster per
 /// layer: a VRT mosaic (GDAL's BuildVRT) and a copy of it as a Cloud
-/// Optimized GeoTIFF (GDALTranslate `-of COG`), or a tiled GeoTIFF when
-/// GDAL has no COG driver.
+/// Optimized GeoTIFF (``CloudOptimizedOutput``).
 public struct TileMosaic: Sendable {
     /// The plan.
     public let plan: TilePlan
@@ -42,33 +41,18 @@ public struct TileMosaic: Sendable {
             if let diff = ds.grid.difference(from: plan.grid.grid) {  // the mosaic's values first
                 throw KubuqiError(.internal, "\(vrt): the mosaic is not on the plan's grid: \(diff)")
             }
-            let type = try ds.band(1).dataType
             try ds.close()
             if let legend { try ClassLegend.attach(to: vrt, entries: legend) }
-            try translate(vrt, to: target, integer: type != .float32 && type != .float64, classes: legend != nil)
+            try translate(vrt, to: target)
         } catch let e as GDALError {
             throw KubuqiError.output(target, e.description)
         }
         return (vrt, target)
     }
 
-    /// Copies `source` to `target` as a COG (or tiled GeoTIFF), through a hidden temporary file.
-    public func translate(_ source: String, to target: String, integer: Bool, classes: Bool) throws {
-        let folder = try SafeFiles.privateFolder(in: PathNames.parent(target))
-        defer { try? FileManager.default.removeItem(atPath: folder); Interruption.unregister(folder) }
-        let temp = folder + "/" + (target as NSString).lastPathComponent
-        var options: [String]
-        if Mosaic.hasDriver("COG") {
-            options = ["-of", "COG", "-co", "BLOCKSIZE=256", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=YES",
-                       "-co", "NUM_THREADS=ALL_CPUS", "-co", "BIGTIFF=IF_SAFER", "-co", "RESAMPLING=\(classes ? "NEAREST" : "AVERAGE")"]
-        } else {
-            options = ["-of", "GTiff", "-co", "TILED=YES", "-co", "BLOCKXSIZE=256", "-co", "BLOCKYSIZE=256", "-co", "COMPRESS=DEFLATE",
-                       "-co", "PREDICTOR=\(integer ? 2 : 3)", "-co", "NUM_THREADS=ALL_CPUS", "-co", "BIGTIFF=IF_SAFER"]
-        }
-        try Mosaic.translate(source, to: temp, options: options)
-        try SafeFiles.renameFinished(temp, onto: target)
-        if SafeFiles.entry(temp + ".aux.xml")?.isRegular == true {
-            try SafeFiles.renameFinished(temp + ".aux.xml", onto: target + ".aux.xml")
-        }
+    /// Copies `source` to `target` as a COG (``CloudOptimizedOutput``, the one
+    /// place every command's rasters become COGs), through a hidden temporary file.
+    public func translate(_ source: String, to target: String) throws {
+        try CloudOptimizedOutput.write(source, to: target)
     }
 }

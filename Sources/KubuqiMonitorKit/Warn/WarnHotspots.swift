@@ -111,8 +111,7 @@ struct WarnHotspots {
         let maskPath = work.file("alert-mask.tif"), patchesPath = work.file("patches.gpkg"), pidPath = work.file("patch-ids.tif")
         do {
             try writeMask(levelPath, to: maskPath, grid: grid)
-            _ = try PatchPolygons.polygonize(maskPath, output: patchesPath)
-            try PatchPolygons.rasterize(patchesPath, field: "pid", onto: grid, output: pidPath)
+            _ = try PatchPolygons.polygonize(labels: maskPath, into: patchesPath, layer: "patches", patchRaster: pidPath, eightConnected: true)
         } catch let e as GDALError {
             throw KubuqiError.output(o.output, "cannot polygonize the alert patches (\(e.description))")
         }

@@ -1,0 +1,103 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+
+/// The one place where finished rasters become Cloud Optimized GeoTIFFs
+/// (docs/publishing.md): every raster a command publishes (`index`, `stack`,
+/// `change`, `ldn`, `demo`, `tiles merge`) goes through ``write(_:to:userOptions:)``
+/// or ``rewrite(_:userOptions:)`` as its last step, after its legend and
+/// metadata are attached and before its checksum is taken.
+///
+/// Rasters are first written as tiled GeoTIFFs window by window (the
+/// streamed pipeline), then copied by GDAL's COG driver, which builds the
+/// overviews block by block (`NEAREST` for class rasters, recognised by
+/// their class table, `AVERAGE` for values) and lays the file out for HTTP
+/// range reads. The user's `--co` options are GeoTIFF options, translated by
+/// ``CloudOptimizedGeoTIFF/options(from:resampling:)``; `--co COG=NO` opts
+/// out and keeps the plain tiled GeoTIFF (no overviews, one pass less).
+public enum CloudOptimizedOutput {
+    /// The pseudo creation option that turns COG layout off (`COG=NO`).
+    public static let switchKey = "COG"
+
+    /// Whether `options` ask for a COG (the default); a usage error when
+    /// `COG=` is neither YES nor NO.
+    public static func isRequested(_ options: CreationOptions) throws -> Bool {
+        guard let v = options.value(switchKey) else { return true }
+        switch v.uppercased() {
+        case "YES", "TRUE", "ON", "1": return true
+        case "NO", "FALSE", "OFF", "0": return false
+        default: throw KubuqiError(.usage, "--co COG=\(v): expected COG=YES (the default) or COG=NO")
+        }
+    }
+
+    /// `options` without the ``switchKey`` (the GeoTIFF driver's own options).
+    public static func geoTIFFOptions(_ options: CreationOptions) -> CreationOptions {
+        var out = CreationOptions()
+        for o in options.pairs where o.key.uppercased() != switchKey { out.set(o.key, o.value) }
+        return out
+    }
+
+    /// The encoding a finished raster was written with (for its default
+    /// options): Float32 values, Int16 class codes (it carries a class
+    /// table) or scaled Int16 values.
+    static func encoding(of band: RasterBand) -> IndexEncoding {
+        if band.dataType == .float32 || band.dataType == .float64 { return .float32 }
+        return band.categoryNames().isEmpty ? .int16 : .classes
+    }
+
+    /// Copies the raster `source` to `target` as a COG (or, with `COG=NO`, as a
+    /// tiled GeoTIFF) through a private temporary folder beside `target`;
+    /// `target` (and its `.aux.xml`) appear only when complete.
+    public static func write(_ source: String, to target: String, userOptions: CreationOptions = CreationOptions()) throws {
+        let cog = try isRequested(userOptions)
+        let parent = PathNames.parent(target)
+        let folder = try SafeFiles.privateFolder(in: parent.isEmpty ? "." : parent, blame: target)
+        defer { try? FileManager.default.removeItem(atPath: folder); Interruption.unregister(folder) }
+        let temp = folder + "/" + (target as NSString).lastPathComponent
+        do {
+            let ds = try Dataset.open(source)
+            let encoding = encoding(of: try ds.band(1))
+            try ds.close()
+            let options = geoTIFFOptions(userOptions).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
+            if cog {
+                try CloudOptimizedGeoTIFF.copy(source, to: temp, creationOptions: options,
+                                               resampling: CloudOptimizedGeoTIFF.resampling(classes: encoding == .classes))
+            } else {
+                try Mosaic.translate(source, to: temp, options: ["-of", "GTiff"] + options.strings.flatMap { ["-co", $0] })
+            }
+        } catch let e as GDALError {
+            throw KubuqiError.output(target, e.messages.isEmpty ? e.context : e.messages.joined(separator: "; "))
+        }
+        try SafeFiles.renameFinished(temp, onto: target)
+        if SafeFiles.entry(temp + ".aux.xml")?.isRegular == true {
+            try SafeFiles.renameFinished(temp + ".aux.xml", onto: target + ".aux.xml")
+        } else if SafeFiles.entry(target + ".aux.xml")?.isRegular == true {
+            unlink(target + ".aux.xml")  // the source's sidecar described the file replaced
+        }
+    }
+
+    /// Rewrites the finished GeoTIFF at `path` in place as a COG; nothing
+    /// to do with `COG=NO` (the file is already the tiled GeoTIFF asked for).
+    public static func rewrite(_ path: String, userOptions: CreationOptions = CreationOptions()) throws {
+        guard try isRequested(userOptions) else { return }
+        try write(path, to: path, userOptions: userOptions)
+    }
+
+    /// Checks, before any work, that `options` can make a COG of each
+    /// encoding: a trial copy of a small raster in memory; an output error
+    /// naming `output` and the option.
+    static func check(_ options: CreationOptions, output: String, trial: String, encoding: IndexEncoding) throws {
+        guard try isRequested(options) else { return }
+        let gtiff = geoTIFFOptions(options).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
+        let target = trial + ".cog.tif"
+        defer { Dataset.removeFile(target) }
+        do {
+            try CloudOptimizedGeoTIFF.copy(trial, to: target, creationOptions: gtiff,
+                                           resampling: CloudOptimizedGeoTIFF.resampling(classes: encoding == .classes))
+        } catch let e as GDALError {
+            var text = e.messages.isEmpty ? e.context : e.messages.joined(separator: "; ")
+            text = text.replacingOccurrences(of: #"/vsimem/kubuqi-creation-options-[^:]*: ?"#, with: "", options: .regularExpression)
+            throw KubuqiError.output(output, "--co: " + text)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+
+/// `ldn`'s output folder as a publishable set: its class layers as Cloud
+/// Optimized GeoTIFFs, and a STAC catalogue with an Item per layer and period
+/// (the period's years as the Item's time).
+enum LDNPublication {
+    /// Rewrites every layer of every period as a COG (after their legends,
+    /// before the report's checksums).
+    static func publishRasters(_ report: LDNReport, userOptions: CreationOptions) throws {
+        for p in report.periods {
+            for layer in LDNPeriod.Layer.allCases {
+                if let path = p.files[layer] { try CloudOptimizedOutput.rewrite(path, userOptions: userOptions) }
+            }
+        }
+    }
+
+    /// The degraded (-1) and improved (1) patches of each period's SDG 15.3.1
+    /// layer as polygons, `sdg-15-3-1-patches.gpkg` beside it; paths by period name.
+    static func patches(_ report: LDNReport, zones: ZoneLayer?, work: WorkFolder, quiet: Bool) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for p in report.periods {
+            guard let sdg = p.files[.sdg] else { continue }
+            let gpkg = (sdg as NSString).deletingPathExtension + "-patches.gpkg"
+            try PatchLayer.write(classRaster: sdg, legend: LDNLegend.status, wanted: [-1, 1], zones: zones, units: .ldnTables,
+                                 to: gpkg, layer: "patches", work: work, quiet: quiet)
+            out[p.name] = gpkg
+        }
+        return out
+    }
+
+    /// Writes `catalog.json` and an Item per layer into the (staged) folder.
+    static func catalogue(_ report: LDNReport, folder: OutputFolder, patches: [String: String] = [:]) throws {
+        var products: [STACProduct] = []
+        for p in report.periods {
+            for layer in LDNPeriod.Layer.allCases {
+                guard let path = p.files[layer] else { continue }
+                var extras: [STACProduct.Extra] = [
+                    .init(key: "style", path: (path as NSString).deletingPathExtension + ".qml", type: "text/xml", title: "QGIS style", roles: ["style"])]
+                if layer == .sdg, let gpkg = patches[p.name] {
+                    extras.append(.init(key: "patches", path: gpkg, type: STACCatalog.geoPackageType,
+                                        title: "Degraded and improved patches (polygons with class, area, zone)", roles: ["data"]))
+                }
+                products.append(STACProduct(
+                    path: path, id: "\(p.name)-\(layer.file)", title: "\(p.name): \(layer.title)",
+                    time: .years(p.years.lowerBound, p.years.upperBound), classes: LDNLegend.entries(layer), extras: extras,
+                    properties: ["period": p.name, "land_cover_years": "\(p.landCoverYears.0)-\(p.landCoverYears.1)"]))
+            }
+        }
+        try STACCatalog.write(folder: folder.path, id: "kubuqi-ldn", title: "SDG 15.3.1 land degradation",
+                              description: "SDG indicator 15.3.1 (proportion of land that is degraded) by \(ToolVersion.nameAndVersion): "
+                                  + "sub-indicators and their one-out-all-out combination per period.",
+                              products: products,
+                              related: [(folder.file("report.html"), "text/html", "Report"),
+                                        (folder.file("report.json"), "application/json", "Report (JSON)"),
+                                        (folder.file("report.md"), "text/markdown", "Report (Markdown)")])
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiIndicators
+import KubuqiRaster
+
+/// Degradation and improvement patches of a class raster as a GeoPackage
+/// polygon layer (docs/publishing.md): one polygon per 4-connected patch of
+/// one class within one zone, with its class code and name, its zone and its
+/// area on the ellipsoid, summed from the true area of each of its pixels
+/// (``GridAreas``, as the area tables are), so the polygons of a class add up
+/// to the table's area of that class.
+enum PatchLayer {
+    /// Label of a pixel: zone x 16 + code + 8 (codes -8...7), 0 for no patch.
+    static func label(code: Int, zone: Int) -> Int { zone * 16 + code + 8 }
+
+    /// The largest zone id a label can hold exactly (Float32 labels, 2^24).
+    static let maximumZone = (1 << 24) / 16 - 1
+
+    /// Writes the patches of the codes `wanted` of `classRaster` into a new
+    /// GeoPackage `gpkg` (layer `layer`), split by the first zone raster of
+    /// `zones`; returns the area in m2 of each code's polygons.
+    @discardableResult
+    ///
+    /// - Parameter units: the area tables' rounding: each pixel's area in m2 as
+    ///   whole units of `units.size` m2, summed as integers as the table does,
+    ///   so the polygons of a class add up to the table's area exactly.
+    static func write(classRaster: String, legend: [ClassLegend.Entry], wanted: Set<Int>, zones: ZoneLayer?, units: AreaUnits,
+                      to gpkg: String, layer: String, work: WorkFolder, quiet: Bool) throws -> [Int: Double] {
+        let stem = ((gpkg as NSString).lastPathComponent as NSString).deletingPathExtension
+        let labels = work.file("\(stem).labels.tif"), patchIds = work.file("\(stem).patch-ids.tif")
+        defer { for f in [labels, patchIds] { unlink(f) } }
+        let classes = try Dataset.open(classRaster).band(1)
+        var inputs = [PixelInput(band: classes)]
+        if let z = zones?.rasters.first { inputs.append(PixelInput(band: try Dataset.open(z).band(1))) }
+        let zoned = inputs.count > 1
+        let maxZone = Float(maximumZone)
+        let kernel: SpectralIndex.Kernel = { ins, _, out in
+            for i in 0..<out.count {
+                let c = ins[0][i]
+                guard !c.isNaN, wanted.contains(Int(c)) else { out[i] = 0; continue }
+                var z: Float = 0
+                if zoned { let v = ins[1][i]; z = v.isNaN || v < 0 ? 0 : min(v, maxZone) }
+                out[i] = Float(label(code: Int(c), zone: Int(z)))
+            }
+        }
+        if zoned, let z = zones?.names.keys.max(), z > maximumZone {
+            throw KubuqiError.input(zones!.rasters[0], "zone id \(z) is beyond \(maximumZone), the largest the patch layer can label")
+        }
+        _ = try StreamedCalculation.run(inputs: inputs, outputs: [PixelOutput(kernel: kernel, inputs: Array(inputs.indices),
+                                                                              spec: RasterOutputSpec(path: labels, encoding: .float32))])
+        let count: Int
+        do { count = try PatchPolygons.polygonize(labels: labels, into: gpkg, layer: layer, patchRaster: patchIds) } catch let e as GDALError {
+            throw KubuqiError.output(gpkg, e.description)
+        }
+        guard count < 1 << 24 else { throw KubuqiError.output(gpkg, "\(count) patches; at most 16777215 can be measured") }
+        let ids = try Dataset.open(patchIds)
+        let counter = PatchAreaCounter(grid: ids.grid, patches: count, units: units)
+        let copy: SpectralIndex.Kernel = { ins, _, out in _ = out.update(fromContentsOf: ins[0]) }
+        _ = try StreamedCalculation.run(inputs: [PixelInput(band: try ids.band(1))], outputs: [PixelOutput(kernel: copy, inputs: [0], spec: nil)],
+                                        observer: counter, progress: ProgressBar("patch areas", quiet: quiet).update)
+        let areas = counter.merged()
+        let names = Dictionary(legend.map { ($0.value, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var byCode: [Int: Double] = [:]
+        do {
+            try PatchPolygons.annotate(gpkg, layer: layer) { label, patch in
+                let zone = label / 16, code = label % 16 - 8
+                guard patch >= 1, patch <= count else { throw GDALError("patch id \(patch) outside 1...\(count)") }
+                let area = Double(areas[patch]) * units.size
+                byCode[code, default: 0] += area
+                return (code, names[code] ?? String(code), zoned ? (zones?.names[zone] ?? (zone == 0 ? "" : String(zone))) : "", area)
+            }
+        } catch let e as GDALError {
+            throw KubuqiError.output(gpkg, e.description)
+        }
+        return byCode
+    }
+}
+
+/// How an area table rounds pixel areas: whole units of `size` m2.
+struct AreaUnits: Sendable {
+    /// The unit in m2.
+    let size: Double
+    /// A pixel's area in m2 as units.
+    let units: @Sendable (Double) -> Int64
+
+    /// `change`'s tables (``ClassAreaTally``): 10⁻³ m².
+    static let changeTables = AreaUnits(size: 1 / ClassAreaTally.unitsPerSquareMetre) { ClassAreaTally.units(squareMetres: $0) }
+    /// `ldn`'s tables (``AreaTable``): 10⁻⁹ km², from the area in km2.
+    static let ldnTables = AreaUnits(size: 1e6 / AreaTable.unitsPerKm2) { AreaTable.units($0 / 1e6) }
+}
+
+/// Sums the true area of the pixels of each patch id (0 = none), in whole units.
+final class PatchAreaCounter: ChunkObserver, @unchecked Sendable {
+    private let sums: PerChunk<[Int64]>
+    private let areas: GridAreas
+    private let units: AreaUnits
+
+    init(grid: Grid, patches: Int, units: AreaUnits) {
+        areas = GridAreas(grid: grid)
+        sums = PerChunk([Int64](repeating: 0, count: patches + 1))
+        self.units = units
+    }
+
+    func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
+        observe(chunk: chunk, firstRow: firstRow, firstColumn: 0, width: width, results: results)
+    }
+
+    func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
+        let ids = results[0], rows = ids.count / width
+        let pixelAreas = UnsafeMutableBufferPointer<Double>.allocate(capacity: width)
+        defer { pixelAreas.deallocate() }
+        sums.update(chunk) { s in
+            for r in 0..<rows {
+                areas.areas(row: firstRow + r, columns: firstColumn..<(firstColumn + width), into: pixelAreas)
+                for c in 0..<width {
+                    let id = ids[r * width + c]
+                    if id > 0 && !id.isNaN { s[Int(id)] += units.units(pixelAreas[c]) }
+                }
+            }
+        }
+    }
+
+    /// Area units by patch id.
+    func merged() -> [Int64] {
+        sums.values.reduce(into: [Int64](repeating: 0, count: sums.values[0].count)) { total, s in
+            for i in s.indices { total[i] += s[i] }
+        }
+    }
+}

@@ -23,36 +23,62 @@ public struct StackResult: Sendable {
 public enum StackJob {
     /// Builds the stack.
     public static func run(_ o: StackOptions, progress: (Double) -> Void = { _ in }) throws -> StackResult {
+        try write(try setup(o), o, progress: progress)
+    }
+
+    /// A collection read and planned: its observations, periods, readers and target grid.
+    struct Setup {
+        var observations: [StackObservation]
+        var plan: StackPlan
+        var inputs: [StackObservation: StackReader]
+        var grid: Grid
+        /// The periods with enough observations, in order (the bands written before the completeness tally).
+        var kept: [StackPlan.Period] { plan.kept }
+        /// The readers' datasets, kept open.
+        let rasters: InputRasters
+    }
+
+    /// Reads the collection and plans its periods; warns about the periods dropped for too few observations.
+    static func setup(_ o: StackOptions) throws -> Setup {
         try o.validate()
         let rasters = InputRasters()
         let observations = try StackSources.collect(o, rasters: rasters)
         guard !observations.isEmpty else {
             throw KubuqiError.input(o.inputs[0], "no observation to stack (the inputs hold only the stack's own outputs)")
         }
-        var plan = StackPlan(observations: observations, scheme: o.scheme, minimumObservations: o.minimumObservations,
+        let plan = StackPlan(observations: observations, scheme: o.scheme, minimumObservations: o.minimumObservations,
                              minimumCoverage: o.minimumCoverage)
         let inputs = try pixelInputs(observations, rasters: rasters, o)
         do { try rasters.requireSameGrid(inputs.values.flatMap(\.allBands).sorted { $0.dataset.path < $1.dataset.path }) } catch let e as KubuqiError {
             throw KubuqiError(e.kind, e.message + "; give --grid FILE to warp every input onto the grid of FILE")
         }
         try warnDropped(plan, o)
-        let kept = plan.kept
-        guard !kept.isEmpty else {
+        guard !plan.kept.isEmpty else {
             throw KubuqiError(.input, "\(o.inputs[0]): no \(o.scheme) has enough observations (\(o.minimumObservations) or more spanning "
                 + "\(StackPlan.percent(o.minimumCoverage)) of it); nothing to write")
         }
+        let grid = try targetGrid(rasters, o) ?? inputs.values.first!.band.dataset.grid
+        return Setup(observations: observations, plan: plan, inputs: inputs, grid: grid, rasters: rasters)
+    }
+
+    /// Streams every kept period (or copies it: `--append`'s unchanged periods, a tiled run's merged tiles),
+    /// leaves out the periods in which no pixel met the rule, and publishes OUT.tif, OUT.count.tif and OUT.json.
+    static func write(_ setup: Setup, _ o: StackOptions, copying copied: StackReuse? = nil,
+                      progress: (Double) -> Void = { _ in }) throws -> StackResult {
+        var plan = setup.plan
+        let observations = setup.observations, inputs = setup.inputs, grid = setup.grid
+        let kept = plan.kept
         let paths = outputPaths(o.output)
         let sinks = try [paths.stack, paths.counts, paths.manifest].map { try AtomicOutput($0, inputs: observations.map(\.path)) }
         defer { sinks.forEach { $0.discard() } }
-        let grid = try targetGrid(rasters, o) ?? inputs.values.first!.band.dataset.grid
         // Every kept period is first written to hidden files; periods in which no pixel met the
         // rule are then left out of the published ones.
         let full = (stack: sinks[0].temporary + ".all", counts: sinks[1].temporary + ".all")
         [full.stack, full.counts].forEach(Interruption.register)
         defer { [full.stack, full.counts].forEach { unlink($0); Interruption.unregister($0) } }
         let digests = try digests(plan)
-        let reuse = o.append ? try StackReuse.load(o, manifest: try manifest(plan, met: kept.map { _ in 1 }, grid: grid, o, paths: paths, digests: digests),
-                                                   kept: kept, paths: paths) : nil
+        let reuse = try copied ?? (o.append ? try StackReuse.load(o, manifest: try manifest(plan, met: kept.map { _ in 1 }, grid: grid, o, paths: paths, digests: digests),
+                                                                    kept: kept, paths: paths) : nil)
         let tallies = try stream(kept, plan.rule, inputs: inputs, grid: grid, o, stackAt: full.stack, countsAt: full.counts,
                                  reuse: reuse, progress: progress)
         guard tallies.contains(where: { $0.met > 0 }) else {
@@ -166,10 +192,12 @@ public enum StackJob {
     /// The window pass: every kept period of every window, reduced and written.
     /// - Returns: per kept period, the pixels that met the rule and the range of valid observations per pixel.
     static func stream(_ periods: [StackPlan.Period], _ rule: CompletenessRule, inputs: [StackObservation: StackReader], grid: Grid,
-                       _ o: StackOptions, stackAt: String, countsAt: String, reuse: StackReuse? = nil,
+                       _ o: StackOptions, stackAt: String, countsAt: String, reuse: StackReuse? = nil, region: Window? = nil,
                        progress: (Double) -> Void) throws -> [Tally] {
-        let stack = try create(stackAt, reported: o.output, grid: grid, bands: periods.count, encoding: o.encoding, o)
-        let counts = try create(countsAt, reported: outputPaths(o.output).counts, grid: grid, bands: periods.count, encoding: .classes, o)
+        // A tile computes only `region` of the grid into outputs covering it (georeferencing shifted).
+        let area = region ?? Window(column: 0, row: 0, width: grid.width, height: grid.height)
+        let stack = try create(stackAt, reported: o.output, grid: grid.subgrid(area), bands: periods.count, encoding: o.encoding, o)
+        let counts = try create(countsAt, reported: outputPaths(o.output).counts, grid: grid.subgrid(area), bands: periods.count, encoding: .classes, o)
         let stackBands = try (1...periods.count).map { try stack.band($0) }
         let countBands = try (1...periods.count).map { try counts.band($0) }
         for (k, p) in periods.enumerated() {
@@ -180,7 +208,7 @@ public enum StackJob {
         let busiest = periods.map(\.observations.count).max()!
         var blocks: [(width: Int, height: Int)] = []
         for i in inputs.values where !blocks.contains(where: { $0 == i.band.blockSize }) { blocks.append(i.band.blockSize) }
-        let layout = WindowLayout(width: grid.width, height: grid.height, outputBlock: stackBands[0].blockSize, inputBlocks: blocks,
+        let layout = WindowLayout(width: area.width, height: area.height, outputBlock: stackBands[0].blockSize, inputBlocks: blocks,
                                   bytesPerPixel: 4 * busiest + 4 * 2 + 2 * 2, budget: o.memoryBudget)
         let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity * busiest)
         let result = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity)
@@ -200,7 +228,8 @@ public enum StackJob {
                         met[k].met = old.met
                         continue
                     }
-                    try read(p.observations, w, inputs: inputs, into: values)
+                    try read(p.observations, Window(column: w.column + area.column, row: w.row + area.row, width: w.width, height: w.height),
+                             inputs: inputs, into: values)
                     met[k].met += reduce(reduction, p, window: w, values: UnsafeBufferPointer(values), result: result, counted: counted)
                     met[k].add(UnsafeBufferPointer(rebasing: counted[0..<n]))
                     try write(UnsafeBufferPointer(rebasing: result[0..<n]), to: stackBands[k], w, encoding: o.encoding.int16Encoding, scratch: encoded)

@@ -16,7 +16,7 @@ extension KubuqiMonitor {
             Landsat and Sentinel-2 product names, YYYY-MM-DD) or by a CSV (--dates), or scenes with --sensor \
             (the index computed per scene as index --scene does), or local STAC ItemCollections and Catalogs \
             (.json; items dated by properties.datetime, --asset KEY); all on one grid, or warped onto --grid FILE. \
-            Two observations on one day are refused. Writes OUT.tif (one band per period, described by the \
+            Same-day scenes on different grids are one observation (their mean); two on one grid are refused. Writes OUT.tif (one band per period, described by the \
             year or the period), OUT.count.tif (valid observations per pixel and period) and OUT.json (the \
             files, dates and SHA-256 of every period, the rule and the share of pixels that met it).
 

@@ -69,7 +69,7 @@ public enum StackJob {
         let observations = setup.observations, inputs = setup.inputs, grid = setup.grid
         let kept = plan.kept
         let paths = outputPaths(o.output)
-        let sinks = try [paths.stack, paths.counts, paths.manifest].map { try AtomicOutput($0, inputs: observations.map(\.path)) }
+        let sinks = try [paths.stack, paths.counts, paths.manifest].map { try AtomicOutput($0, inputs: observations.flatMap(\.parts).map(\.path)) }
         defer { sinks.forEach { $0.discard() } }
         // Every kept period is first written to hidden files; periods in which no pixel met the
         // rule are then left out of the published ones.
@@ -132,19 +132,20 @@ public enum StackJob {
             if warped[key] == nil { warped[key] = try warp(source.dataset, onto: target, o, method: nearest ? .nearest : nil) }
             return try warped[key]!.band(source.index)
         }
-        var out: [StackObservation: StackReader] = [:]
-        for ob in obs {
-            if let sensor = o.sensor {
-                out[ob] = try sceneReader(ob, sensor: sensor, rasters: rasters, o, aligned: aligned)
-                continue
-            }
+        func reader(_ ob: StackObservation) throws -> StackReader {
+            if let sensor = o.sensor { return try sceneReader(ob, sensor: sensor, rasters: rasters, o, aligned: aligned) }
             let source = try rasters.band(BandSelection(path: ob.path, band: ob.band))
             let declared = source.declaredScaling
             let scale = o.scale ?? Float(declared?.scale ?? 1), offset = o.scale == nil ? Float(declared?.offset ?? 0) : o.offset
             var input = PixelInput(band: try aligned(source), scale: scale, offset: offset, nodata: .some(source.nodata.map(Float.init)))
             // A Float64 nodata beyond Float's range (-1.7e308) arrives as -inf: nodata then means any non-finite value.
             if let nd = source.nodata, !nd.isNaN, abs(nd) > Double(Float.greatestFiniteMagnitude) { input.nodata = nil }
-            out[ob] = StackReader(inputs: [input])
+            return StackReader(inputs: [input])
+        }
+        var out: [StackObservation: StackReader] = [:]
+        for ob in obs {
+            // Same-day scenes on different grids: one observation, their mean where they overlap.
+            out[ob] = ob.members.isEmpty ? try reader(ob) : StackReader(mosaic: try ob.members.map(reader))
         }
         return out
     }
@@ -338,7 +339,9 @@ public enum StackJob {
     private static func read(_ obs: [StackObservation], _ w: Window, inputs: [StackObservation: StackReader],
                              into values: UnsafeMutableBufferPointer<Float>) throws {
         let n = w.pixelCount
-        let groups = Dictionary(grouping: obs.indices) { ObjectIdentifier(inputs[obs[$0]]!.band.dataset) }.map(\.value)
+        // A same-day mosaic reads several datasets, which other observations may share: then one thread reads them all.
+        let groups = obs.contains(where: { !$0.members.isEmpty }) ? [Array(obs.indices)]
+            : Dictionary(grouping: obs.indices) { ObjectIdentifier(inputs[obs[$0]]!.band.dataset) }.map(\.value)
         let failures = ReadFailures()
         nonisolated(unsafe) let buffer = values
         DispatchQueue.concurrentPerform(iterations: groups.count) { g in
@@ -381,7 +384,7 @@ public enum StackJob {
         var digests: [String: String] = [:]
         for path in Set(plan.periods.flatMap { $0.observations.flatMap(\.files) }).sorted() { digests[path] = try SHA256.file(path) }
         // A scene's digest: the SHA-256 of the lines "SHA-256  file name" of its files, in the index's band order then the mask.
-        for ob in plan.periods.flatMap(\.observations) where ob.files != [ob.path] {
+        for ob in plan.periods.flatMap(\.observations).flatMap(\.parts) where ob.files != [ob.path] {
             var d = SHA256()
             for f in ob.files { d.update(Array("\(digests[f]!)  \((f as NSString).lastPathComponent)\n".utf8)) }
             digests[ob.path] = d.hexDigest()
@@ -400,7 +403,7 @@ public enum StackJob {
             return StackManifest.Period(
                 label: p.period.label, first: p.period.first.description, last: p.period.last.description, band: kept ? band : nil,
                 status: kept ? "complete" : "dropped", reason: p.dropReason,
-                observations: p.observations.map { .init(file: $0.path, band: $0.band, date: $0.date.description, dateFrom: $0.dateSource, sha256: digests[$0.path]!) },
+                observations: p.observations.flatMap(\.parts).map { .init(file: $0.path, band: $0.band, date: $0.date.description, dateFrom: $0.dateSource, sha256: digests[$0.path]!) },
                 coverage: (p.coverage * 10_000).rounded() / 10_000,
                 pixelsMeetingRule: m, shareMeetingRule: m.map { (Double($0) / Double(total) * 10_000).rounded() / 10_000 })
         }

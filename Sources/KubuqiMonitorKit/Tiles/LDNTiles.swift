@@ -17,6 +17,7 @@ extension LDNJob {
     /// every period's layers (VRT and COG) and the report (JSON, Markdown, HTML, CSV).
     public static func mergeTiles(_ o: LDNOptions, plan: TilePlan, outdir: String, log: (String) -> Void = { _ in }) throws -> LDNReport {
         let config = try LDNConfig.load(o.config)
+        try LDNTileJob.refuseCollection(config)
         let inputs = try open(config)
         let periods = try self.plan(config, inputs: inputs)
         if let diff = plan.grid.grid.difference(from: inputs.grid) {
@@ -78,6 +79,7 @@ struct LDNTileJob: TiledJob {
 
     init(_ o: LDNOptions, request: TileRequest, log: @escaping (String) -> Void) throws {
         config = try LDNConfig.load(o.config)
+        try Self.refuseCollection(config)
         inputs = try LDNJob.open(config)
         periods = try LDNJob.plan(config, inputs: inputs)
         try request.plan.check(grid: inputs.grid, planPath: request.planPath)
@@ -86,6 +88,14 @@ struct LDNTileJob: TiledJob {
         needsStatistics = inputs.lpd == nil
         options = o
         self.log = log
+    }
+
+    /// A raw collection is reduced once for the region, not per tile: refused with a plan.
+    static func refuseCollection(_ config: LDNConfig) throws {
+        if case .collection? = config.productivity {
+            throw KubuqiError(.usage, "\(config.file): with --plan, [productivity.collection] would be reduced again by every tile; "
+                + "build the stack with stack --plan (tiles merge writes OUT/stack.tif) and name it as [productivity] stack")
+        }
     }
 
     func prepare(_ request: TileRequest) throws {

@@ -134,9 +134,11 @@ public struct LDNConfig: Sendable {
         try p.rejectUnknown(known: ["stack", "files", "collection", "scale", "lpd", "ecological_units", "minimum_slope", "minimum_year_fraction",
                                     "state", "lpd_status", "land_units"])
         var productivity: Productivity?
-        let given = [try p.path("stack") != nil, try p.pathsByYear("files") != nil, try p.table("collection") != nil].filter { $0 }.count
-        if given > 1 {
-            throw p.error(nil, "give one of stack, files or collection")
+        if try p.path("stack") != nil, try p.pathsByYear("files") != nil {
+            throw p.error("files", "give stack or files, not both")
+        }
+        if try p.table("collection") != nil, try p.path("stack") != nil || p.pathsByYear("files") != nil {
+            throw p.error("collection", "give stack, files or collection, one of them")
         }
         if let stack = try p.path("stack") {
             productivity = .stack(path: stack, years: [])

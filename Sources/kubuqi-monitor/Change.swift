@@ -5,7 +5,7 @@ import KubuqiRaster
 
 extension KubuqiMonitor {
     /// `change`: two-date change detection.
-    struct Change: ParsableCommand {
+    struct Change: TiledCommand {
         static let configuration = CommandConfiguration(
             abstract: "Two-date change detection: degradation and recovery maps, area tables and a quicklook.",
             discussion: """

@@ -6,7 +6,7 @@ import KubuqiRaster
 
 extension KubuqiMonitor {
     /// `index`: spectral indices from a scene or from band files.
-    struct Index: ParsableCommand {
+    struct Index: TiledCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compute spectral indices (NDVI, SAVI, BSI, albedo...) from a scene or band files, streamed block by block.",
             discussion: """

@@ -6,7 +6,7 @@ import KubuqiMonitorKit
 
 extension KubuqiMonitor {
     /// `ldn`: the yearly SDG 15.3.1 report.
-    struct LDN: ParsableCommand {
+    struct LDN: TiledCommand {
         static let configuration = CommandConfiguration(
             commandName: "ldn",
             abstract: "SDG 15.3.1 land degradation from productivity, land cover and soil carbon, with the yearly report.",

@@ -7,7 +7,7 @@ import KubuqiRaster
 
 extension KubuqiMonitor {
     /// `stack`: dated rasters reduced to one band per period (the annual productivity stack of `ldn`).
-    struct Stack: ParsableCommand {
+    struct Stack: TiledCommand {
         static let configuration = CommandConfiguration(
             abstract: "Reduce a collection of dated rasters to one band per year, season or month (the NDVI stack ldn reads).",
             discussion: """
@@ -16,7 +16,7 @@ extension KubuqiMonitor {
             Landsat and Sentinel-2 product names, YYYY-MM-DD) or by a CSV (--dates), or scenes with --sensor \
             (the index computed per scene as index --scene does), or local STAC ItemCollections and Catalogs \
             (.json; items dated by properties.datetime, --asset KEY); all on one grid, or warped onto --grid FILE. \
-            Two observations on one day are refused. Writes OUT.tif (one band per period, described by the \
+            Same-day scenes on different grids are one observation (their mean); two on one grid are refused. Writes OUT.tif (one band per period, described by the \
             year or the period), OUT.count.tif (valid observations per pixel and period) and OUT.json (the \
             files, dates and SHA-256 of every period, the rule and the share of pixels that met it).
 
@@ -30,6 +30,9 @@ extension KubuqiMonitor {
               kubuqi-monitor stack evi/ --dates dates.csv --dates-columns Id,date -o evi_annual.tif
               kubuqi-monitor stack 'scenes/*_NDVI.tif' --reducer p90 --min-obs 6 -o ndvi_p90.tif
               kubuqi-monitor stack 'MOD13A1/*/' --sensor modis-mod13 --index ndvi -o ndvi_annual.tif
+
+            With --plan plan.json --tile I, -o is a folder: tiles go to OUT/tiles/I/, and `tiles merge` writes \
+            OUT/stack.tif, stack.count.tif and stack.json, the same bytes as one machine (docs/scale-out.md).
             """)
 
         @Argument(help: ArgumentHelp("Time-series rasters, single-date files, folders, lists (.txt) or quoted globs.", valueName: "INPUT"))
@@ -81,17 +84,29 @@ extension KubuqiMonitor {
         var offset: Float = 0
 
         @OptionGroup var output: RasterOutputOptions
+        @OptionGroup var tiles: TileOptions
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             try global.apply()
             let options = try stackOptions()
+            if let request = try tiles.request() {
+                // With a plan, -o is a folder: the merged stack is OUTDIR/stack.tif (docs/scale-out.md).
+                print(try StackJob.runTile(options, request: request).line)
+                return
+            }
             let bar = ProgressBar("stack", quiet: global.quiet)
             let r = try StackJob.run(options, progress: bar.update)
             let kept = r.manifest.periods.filter { $0.band != nil }
             print("stack written to \(r.path): \(r.manifest.width)x\(r.manifest.height), \(kept.count) period\(kept.count == 1 ? "" : "s") "
                   + "(\(kept.first!.label)..\(kept.last!.label)), \(r.manifest.reducer); counts in \(r.countPath), record in \(r.manifestPath)"
                   + (append ? "; \(r.reused.count) period\(r.reused.count == 1 ? "" : "s") reused" : ""))
+        }
+
+        /// Assembles the tiles of a plan into OUTDIR/stack.tif, stack.count.tif and stack.json (`tiles merge`).
+        func mergeTiles(plan: TilePlan, outdir: String) throws {
+            let r = try StackJob.mergeTiles(try stackOptions(), plan: plan, outdir: outdir)
+            print("stack merged into \(r.path): \(r.manifest.width)x\(r.manifest.height), \(r.manifest.periods.filter { $0.band != nil }.count) periods; counts in \(r.countPath), record in \(r.manifestPath)")
         }
 
         func stackOptions() throws -> StackOptions {

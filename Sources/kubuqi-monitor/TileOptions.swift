@@ -26,3 +26,19 @@ struct TileOptions: ParsableArguments {
                                arguments: TileRequest.jobArguments(Array(CommandLine.arguments.dropFirst())))
     }
 }
+
+/// A command that runs in tiles (`--plan/--tile/--phase`): `tiles merge` re-reads its
+/// command line from the tiles' manifests and calls ``mergeTiles(plan:outdir:)``;
+/// `tiles slurm` knows it by name. Adding a command: conform here and in
+/// KubuqiMonitorKit (``TiledJob``, ``TileFigures``, ``TiledKinds``), see docs/scale-out.md.
+protocol TiledCommand: ParsableCommand {
+    /// Assembles the tiles of `plan` in `outdir` into the single-machine outputs.
+    func mergeTiles(plan: TilePlan, outdir: String) throws
+}
+
+extension KubuqiMonitor {
+    /// The names of the commands that run in tiles.
+    static var tiledCommands: [String] {
+        configuration.subcommands.filter { $0 is any TiledCommand.Type }.map { $0._commandName }
+    }
+}

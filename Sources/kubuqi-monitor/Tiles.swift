@@ -9,7 +9,7 @@ extension KubuqiMonitor {
         static let configuration = CommandConfiguration(
             abstract: "Split one region's work into tiles for a cluster, and merge them into the single-machine answer.",
             discussion: """
-            The steps, with change as the example (index and ldn work the same way):
+            The steps, with change as the example (index, ldn and stack work the same way):
 
               1. kubuqi-monitor tiles plan INPUT --tile-size 4096 -o plan.json
               2. for every tile I:
@@ -112,13 +112,10 @@ extension KubuqiMonitor.Tiles {
                 throw KubuqiError.input(first.workingDirectory, "the tiles' working folder is not here; run merge where the tiles ran")
             }
             let command = try KubuqiMonitor.parseAsRoot(first.arguments + (global.quiet ? ["-q"] : []))
-            switch command {
-            case let c as KubuqiMonitor.Change: try c.mergeTiles(plan: p, outdir: outdir)
-            case let c as KubuqiMonitor.LDN: try c.mergeTiles(plan: p, outdir: outdir)
-            case let c as KubuqiMonitor.Index: try c.mergeTiles(plan: p, outdir: outdir)
-            default:
+            guard let tiled = command as? any TiledCommand else {
                 throw KubuqiError(.input, "\(outdir): the tiles were made by '\(first.arguments.first ?? "?")', which has nothing to merge")
             }
+            try tiled.mergeTiles(plan: p, outdir: outdir)
         }
     }
 }
@@ -162,7 +159,7 @@ extension KubuqiMonitor.Tiles {
         func run() throws {
             try global.apply()
             var command = self.command
-            if let first = command.first, ["index", "change", "ldn"].contains(first) {
+            if let first = command.first, KubuqiMonitor.tiledCommands.contains(first) {
                 command.insert(Self.executable, at: 0)
             }
             let jobs = try SlurmJobs(planPath: plan, command: command, throttle: throttle, sbatchOptions: sbatchOptions)

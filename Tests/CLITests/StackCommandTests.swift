@@ -257,3 +257,41 @@ final class StackCommandTests: CLITestCase {
         }
     }
 }
+
+/// Same-day scenes on different grids (adjacent paths/rows) are one observation
+/// per pixel and date: their mean where they overlap, counted once.
+final class StackSameDayMosaicTests: CLITestCase {
+    func testAdjacentScenesOfOneDateAreMosaicked() throws {
+        let tmp = try TemporaryFolder()
+        let inputs = tmp.file("in"), out = tmp.file("out")
+        for f in [inputs, out] { try FileManager.default.createDirectory(atPath: f, withIntermediateDirectories: false) }
+        let t = { (x: Double) in GeoTransform([x, 30, 0, 4_470_000, 0, -30]) }
+        // The target: 6 x 3 pixels from x = 600 000; another date covers it all with 0.1.
+        let grid = try TestRaster.write(inputs + "/ndvi_2001-03-01.tif", width: 6, height: 3, values: [Float](repeating: 0.1, count: 18),
+                                        nodata: -9999, transform: t(600_000))
+        // 2001-06-15: scene A (columns 0-3, 0.2) and scene B (columns 2-5, 0.4), overlapping in columns 2-3;
+        // B has a hole at row 0, column 2 of the target (its first pixel).
+        _ = try TestRaster.write(inputs + "/a_2001-06-15.tif", width: 4, height: 3, values: [Float](repeating: 0.2, count: 12),
+                                 nodata: -9999, transform: t(600_000))
+        var b = [Float](repeating: 0.4, count: 12)
+        b[0] = -9999
+        _ = try TestRaster.write(inputs + "/b_2001-06-15.tif", width: 4, height: 3, values: b, nodata: -9999, transform: t(600_060))
+        try run(["stack", inputs, "--grid", grid, "--resampling", "nearest", "--min-coverage", "0", "-o", out + "/mean.tif", "-q"])
+        // Hand-worked: columns 0-1 (0.1 + 0.2) / 2; 2-3 (0.1 + (0.2 + 0.4) / 2) / 2 (row 0, column 2: (0.1 + 0.2) / 2);
+        // 4-5 (0.1 + 0.4) / 2; every pixel two observations (the mosaic counts once).
+        let row: [Float] = [0.15, 0.15, 0.2, 0.2, 0.25, 0.25]
+        var expected = row + row + row
+        expected[2] = 0.15
+        let got = try TestRaster.read(out + "/mean.tif")
+        for (i, (g, e)) in zip(got, expected).enumerated() { XCTAssertEqual(g, e, accuracy: 1e-6, "pixel \(i)") }
+        XCTAssertEqual(try TestRaster.read(out + "/mean.count.tif"), [Float](repeating: 2, count: 18))
+        // The record lists both scenes of the day.
+        let record = try String(contentsOfFile: out + "/mean.json", encoding: .utf8)
+        for name in ["a_2001-06-15.tif", "b_2001-06-15.tif"] { XCTAssertTrue(record.contains(name), record) }
+        // Two files of one day on the same grid are still refused, naming both.
+        _ = try TestRaster.write(inputs + "/c_2001-06-15.tif", width: 4, height: 3, values: [Float](repeating: 0.3, count: 12),
+                                 nodata: -9999, transform: t(600_000))
+        let r = try run(["stack", inputs, "--grid", grid, "--min-coverage", "0", "-o", out + "/again.tif", "-q"], expect: 3)
+        XCTAssertTrue(r.stderr.contains("c_2001-06-15.tif") && r.stderr.contains("a_2001-06-15.tif") && r.stderr.contains("same grid"), r.stderr)
+    }
+}

@@ -88,6 +88,21 @@ public final class ConfigReader {
         return resolve(s)
     }
 
+    /// A path or a list of paths (`"a"` or `["a", "b"]`), each resolved; nil when absent.
+    public func paths(_ key: String) throws -> [String]? {
+        guard let v = fetch(key) else { return nil }
+        switch v {
+        case .string(let s): return [resolve(s)]
+        case .array(let a):
+            guard !a.isEmpty else { throw error(key, "needs at least one path") }
+            return try a.map { item in
+                guard case .string(let s) = item else { throw error(key, "expected paths (strings), got \(item.typeName) \(item)") }
+                return resolve(s)
+            }
+        default: throw error(key, "expected a path or a list of paths, got \(v.typeName)")
+        }
+    }
+
     /// `path` made absolute against the config's folder.
     public func resolve(_ path: String) -> String {
         path.hasPrefix("/") || path.hasPrefix("/vsi") ? path : (folder as NSString).appendingPathComponent(path)

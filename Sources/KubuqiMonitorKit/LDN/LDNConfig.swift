@@ -10,6 +10,8 @@ public struct LDNConfig: Sendable {
         case stack(path: String, years: [Int])
         /// One single-band file per year.
         case files([Int: String])
+        /// A raw collection `stack` reduces to the annual stack first (`[productivity.collection]`).
+        case collection(StackOptions)
     }
 
     /// The config file's path.
@@ -75,7 +77,7 @@ public struct LDNConfig: Sendable {
         switch productivity {
         case .stack(let p, _)?: files.append(p)
         case .files(let f)?: files += f.keys.sorted().map { f[$0]! }
-        case nil: break
+        case .collection?, nil: break   // the collection's files are listed with their SHA-256 by the stack it builds
         }
         files += [externalLPD, ecologicalUnits].compactMap { $0 }
         files += landCoverMaps.keys.sorted().map { landCoverMaps[$0]! }
@@ -83,6 +85,44 @@ public struct LDNConfig: Sendable {
         // FILE:BAND selections name the file once.
         var seen = Set<String>()
         return files.map { BandSelection(parsing: $0).path }.filter { seen.insert($0).inserted }
+    }
+
+    /// `[productivity.collection]`: the raw collection and the settings `stack` reduces it with
+    /// (the keys are `stack`'s options: inputs, dates, reducer, season, min_obs, min_coverage, scale,
+    /// sensor, index), every value validated as the command line validates it.
+    static func collection(_ c: ConfigReader) throws -> StackOptions {
+        try c.rejectUnknown(known: ["inputs", "dates", "reducer", "season", "min_obs", "min_coverage", "scale", "sensor", "index"])
+        let inputs = try c.required(try c.paths("inputs"), "inputs")
+        var o = StackOptions(inputs: inputs, output: "")
+        o.datesCSV = try c.path("dates")
+        if let r = try c.string("reducer") {
+            guard let reducer = SeriesReducer(name: r) else { throw c.error("reducer", "must be mean, median, max, min, pNN (0-100), integral or count, not '\(r)'") }
+            o.reducer = reducer
+        }
+        if let s = try c.string("season") {
+            guard let scheme = PeriodScheme.season(parsing: s) else { throw c.error("season", "expects MM-DD..MM-DD with two different real days, e.g. 04-01..10-31; got '\(s)'") }
+            o.scheme = scheme
+        }
+        if let n = try c.number("min_obs") {
+            guard n == n.rounded(), n >= 1, n <= 100_000 else { throw c.error("min_obs", "must be a whole number of observations, at least 1, got \(n)") }
+            o.minimumObservations = Int(n)
+        }
+        if let m = try c.number("min_coverage") {
+            guard (0...1).contains(m) else { throw c.error("min_coverage", "must be between 0 and 1, got \(m)") }
+            o.minimumCoverage = m
+        }
+        if let s = try c.number("scale") {
+            guard s != 0, Float(s).isFinite, Float(s) != 0 else { throw c.error("scale", "must be a finite, non-zero number, got \(s)") }
+            o.scale = Float(s)
+        }
+        if let sensor = try c.string("sensor") {
+            do { o.sensor = try SensorPreset(name: sensor) } catch let e as KubuqiError { throw c.error("sensor", e.message) }
+            o.index = try c.string("index")?.lowercased() ?? "ndvi"
+        } else if try c.string("index") != nil {
+            throw c.error("index", "needs sensor = \"NAME\" (the inputs are then scenes)")
+        }
+        do { try o.validate() } catch let e as KubuqiError { throw c.error(nil, e.message) }
+        return o
     }
 
     /// Reads and validates the config's syntax and keys (not yet the files' contents).
@@ -93,16 +133,21 @@ public struct LDNConfig: Sendable {
         try r.rejectUnknown(known: sections)
 
         let p = try r.required(try r.table("productivity"), "productivity")
-        try p.rejectUnknown(known: ["stack", "files", "scale", "lpd", "ecological_units", "minimum_slope", "minimum_year_fraction",
+        try p.rejectUnknown(known: ["stack", "files", "collection", "scale", "lpd", "ecological_units", "minimum_slope", "minimum_year_fraction",
                                     "state", "lpd_status", "land_units"])
         var productivity: Productivity?
         if try p.path("stack") != nil, try p.pathsByYear("files") != nil {
             throw p.error("files", "give stack or files, not both")
         }
+        if try p.table("collection") != nil, try p.path("stack") != nil || p.pathsByYear("files") != nil {
+            throw p.error("collection", "give stack, files or collection, one of them")
+        }
         if let stack = try p.path("stack") {
             productivity = .stack(path: stack, years: [])
         } else if let files = try p.pathsByYear("files") {
             productivity = .files(files)
+        } else if let c = try p.table("collection") {
+            productivity = .collection(try collection(c))
         }
         // Validated as a positive 32-bit float (the pipeline's type), kept as the decimal written
         // (exact comparisons of integer stacks, docs/ldn-method.md).
@@ -112,7 +157,7 @@ public struct LDNConfig: Sendable {
         let minimumSlope = try p.number("minimum_slope") ?? 0
         guard minimumSlope >= 0 else { throw p.error("minimum_slope", "must be zero or positive") }
         if productivity == nil && lpd == nil {
-            throw p.error(nil, "give stack = \"annual.tif\", files = { YEAR = \"file\" } or lpd = \"lpd.tif\"")
+            throw p.error(nil, "give stack = \"annual.tif\", files = { YEAR = \"file\" }, [productivity.collection] or lpd = \"lpd.tif\"")
         }
 
         let lc = try r.required(try r.table("landcover"), "landcover")

@@ -47,6 +47,15 @@ public enum LDNJob {
         /// Rasters of zone ids, one per layer of non-overlapping zones (empty without zones).
         let zones: [String]
         let zoneNames: [Int: String]
+        /// The private folder holding the stack built from `[productivity.collection]`, removed by ``removeBuiltStack()``.
+        var builtFolder: String? = nil
+
+        /// Removes the stack built from the collection (nothing without one).
+        func removeBuiltStack() {
+            guard let builtFolder else { return }
+            try? FileManager.default.removeItem(atPath: builtFolder)
+            Interruption.unregister(builtFolder)
+        }
     }
 
     /// Runs (or, with `checkOnly`, validates) the job; `log` receives timestamped progress lines.
@@ -54,7 +63,8 @@ public enum LDNJob {
         var config = try LDNConfig.load(o.config)
         config.titleBlock = config.titleBlock.overridden(by: o.titleBlock)
         log("config \(o.config): \(config.inputFiles.count) input files, baseline \(config.baseline.lowerBound)-\(config.baseline.upperBound), reporting \(config.reporting.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ", "))")
-        let inputs = try open(config)
+        let inputs = try open(config, log: log)
+        defer { inputs.removeBuiltStack() }
         let periods = try plan(config, inputs: inputs)
         log("inputs on one grid \(inputs.grid.width)x\(inputs.grid.height); productivity years \(inputs.productivity.first?.year ?? 0)-\(inputs.productivity.last?.year ?? 0)")
         if !inputs.productivity.isEmpty {
@@ -109,10 +119,28 @@ public enum LDNJob {
     }
 
     /// Opens every input, parses the productivity years and checks the grids.
-    static func open(_ c: LDNConfig) throws -> Inputs {
+    static func open(_ c: LDNConfig, log: (String) -> Void = { _ in }) throws -> Inputs {
         let files = InputRasters()
         var productivity: [(Int, [RasterBand])] = []
-        switch c.productivity {
+        var builtFolder: String?
+        var source = c.productivity
+        if case .collection(var options)? = source {
+            // One run from raw data to the report: the collection reduced by `stack` into a private folder first.
+            let folder = try SafeFiles.privateFolder(in: NSTemporaryDirectory(), purpose: "ldn-stack")
+            builtFolder = folder
+            options.output = (folder as NSString).appendingPathComponent("productivity.tif")
+            do {
+                let r = try StackJob.run(options)
+                log("productivity stack built from the collection: \(r.manifest.periods.filter { $0.band != nil }.count) periods, \(r.manifest.reducer)")
+            } catch {
+                try? FileManager.default.removeItem(atPath: folder)
+                Interruption.unregister(folder)
+                throw error
+            }
+            source = .stack(path: options.output, years: [])
+        }
+        switch source {
+        case .collection?: fatalError("replaced by the built stack above")
         case .stack(let path, _)?:
             let ds = try files.dataset(path)
             var bandYears: [(band: RasterBand, year: Int)] = []
@@ -157,7 +185,7 @@ public enum LDNJob {
         all += [lpd, eco, climate].compactMap { $0 }
         try files.requireSameGrid(all)
         return Inputs(config: c, grid: all[0].dataset.grid, productivity: productivity, lpd: lpd, landCover: lc, soc: soc,
-                      ecologicalUnits: eco, climateZones: climate, zones: [], zoneNames: [:])
+                      ecologicalUnits: eco, climateZones: climate, zones: [], zoneNames: [:], builtFolder: builtFolder)
     }
 
     /// The first four-digit year (1900-2199) in a band description: `2000`, `X2000.02.18`, `NDVI_2001`.

@@ -23,36 +23,62 @@ public struct StackResult: Sendable {
 public enum StackJob {
     /// Builds the stack.
     public static func run(_ o: StackOptions, progress: (Double) -> Void = { _ in }) throws -> StackResult {
+        try write(try setup(o), o, progress: progress)
+    }
+
+    /// A collection read and planned: its observations, periods, readers and target grid.
+    struct Setup {
+        var observations: [StackObservation]
+        var plan: StackPlan
+        var inputs: [StackObservation: StackReader]
+        var grid: Grid
+        /// The periods with enough observations, in order (the bands written before the completeness tally).
+        var kept: [StackPlan.Period] { plan.kept }
+        /// The readers' datasets, kept open.
+        let rasters: InputRasters
+    }
+
+    /// Reads the collection and plans its periods; warns about the periods dropped for too few observations.
+    static func setup(_ o: StackOptions) throws -> Setup {
         try o.validate()
         let rasters = InputRasters()
         let observations = try StackSources.collect(o, rasters: rasters)
         guard !observations.isEmpty else {
             throw KubuqiError.input(o.inputs[0], "no observation to stack (the inputs hold only the stack's own outputs)")
         }
-        var plan = StackPlan(observations: observations, scheme: o.scheme, minimumObservations: o.minimumObservations,
+        let plan = StackPlan(observations: observations, scheme: o.scheme, minimumObservations: o.minimumObservations,
                              minimumCoverage: o.minimumCoverage)
         let inputs = try pixelInputs(observations, rasters: rasters, o)
         do { try rasters.requireSameGrid(inputs.values.flatMap(\.allBands).sorted { $0.dataset.path < $1.dataset.path }) } catch let e as KubuqiError {
             throw KubuqiError(e.kind, e.message + "; give --grid FILE to warp every input onto the grid of FILE")
         }
         try warnDropped(plan, o)
-        let kept = plan.kept
-        guard !kept.isEmpty else {
+        guard !plan.kept.isEmpty else {
             throw KubuqiError(.input, "\(o.inputs[0]): no \(o.scheme) has enough observations (\(o.minimumObservations) or more spanning "
                 + "\(StackPlan.percent(o.minimumCoverage)) of it); nothing to write")
         }
-        let paths = outputPaths(o.output)
-        let sinks = try [paths.stack, paths.counts, paths.manifest].map { try AtomicOutput($0, inputs: observations.map(\.path)) }
-        defer { sinks.forEach { $0.discard() } }
         let grid = try targetGrid(rasters, o) ?? inputs.values.first!.band.dataset.grid
+        return Setup(observations: observations, plan: plan, inputs: inputs, grid: grid, rasters: rasters)
+    }
+
+    /// Streams every kept period (or copies it: `--append`'s unchanged periods, a tiled run's merged tiles),
+    /// leaves out the periods in which no pixel met the rule, and publishes OUT.tif, OUT.count.tif and OUT.json.
+    static func write(_ setup: Setup, _ o: StackOptions, copying copied: StackReuse? = nil,
+                      progress: (Double) -> Void = { _ in }) throws -> StackResult {
+        var plan = setup.plan
+        let observations = setup.observations, inputs = setup.inputs, grid = setup.grid
+        let kept = plan.kept
+        let paths = outputPaths(o.output)
+        let sinks = try [paths.stack, paths.counts, paths.manifest].map { try AtomicOutput($0, inputs: observations.flatMap(\.parts).map(\.path)) }
+        defer { sinks.forEach { $0.discard() } }
         // Every kept period is first written to hidden files; periods in which no pixel met the
         // rule are then left out of the published ones.
         let full = (stack: sinks[0].temporary + ".all", counts: sinks[1].temporary + ".all")
         [full.stack, full.counts].forEach(Interruption.register)
         defer { [full.stack, full.counts].forEach { unlink($0); Interruption.unregister($0) } }
         let digests = try digests(plan)
-        let reuse = o.append ? try StackReuse.load(o, manifest: try manifest(plan, met: kept.map { _ in 1 }, grid: grid, o, paths: paths, digests: digests),
-                                                   kept: kept, paths: paths) : nil
+        let reuse = try copied ?? (o.append ? try StackReuse.load(o, manifest: try manifest(plan, met: kept.map { _ in 1 }, grid: grid, o, paths: paths, digests: digests),
+                                                                    kept: kept, paths: paths) : nil)
         let tallies = try stream(kept, plan.rule, inputs: inputs, grid: grid, o, stackAt: full.stack, countsAt: full.counts,
                                  reuse: reuse, progress: progress)
         guard tallies.contains(where: { $0.met > 0 }) else {
@@ -116,19 +142,20 @@ public enum StackJob {
             if warped[key] == nil { warped[key] = try warp(source.dataset, onto: target, o, method: nearest ? .nearest : nil) }
             return try warped[key]!.band(source.index)
         }
-        var out: [StackObservation: StackReader] = [:]
-        for ob in obs {
-            if let sensor = o.sensor {
-                out[ob] = try sceneReader(ob, sensor: sensor, rasters: rasters, o, aligned: aligned)
-                continue
-            }
+        func reader(_ ob: StackObservation) throws -> StackReader {
+            if let sensor = o.sensor { return try sceneReader(ob, sensor: sensor, rasters: rasters, o, aligned: aligned) }
             let source = try rasters.band(BandSelection(path: ob.path, band: ob.band))
             let declared = source.declaredScaling
             let scale = o.scale ?? Float(declared?.scale ?? 1), offset = o.scale == nil ? Float(declared?.offset ?? 0) : o.offset
             var input = PixelInput(band: try aligned(source), scale: scale, offset: offset, nodata: .some(source.nodata.map(Float.init)))
             // A Float64 nodata beyond Float's range (-1.7e308) arrives as -inf: nodata then means any non-finite value.
             if let nd = source.nodata, !nd.isNaN, abs(nd) > Double(Float.greatestFiniteMagnitude) { input.nodata = nil }
-            out[ob] = StackReader(inputs: [input])
+            return StackReader(inputs: [input])
+        }
+        var out: [StackObservation: StackReader] = [:]
+        for ob in obs {
+            // Same-day scenes on different grids: one observation, their mean where they overlap.
+            out[ob] = ob.members.isEmpty ? try reader(ob) : StackReader(mosaic: try ob.members.map(reader))
         }
         return out
     }
@@ -176,10 +203,12 @@ public enum StackJob {
     /// The window pass: every kept period of every window, reduced and written.
     /// - Returns: per kept period, the pixels that met the rule and the range of valid observations per pixel.
     static func stream(_ periods: [StackPlan.Period], _ rule: CompletenessRule, inputs: [StackObservation: StackReader], grid: Grid,
-                       _ o: StackOptions, stackAt: String, countsAt: String, reuse: StackReuse? = nil,
+                       _ o: StackOptions, stackAt: String, countsAt: String, reuse: StackReuse? = nil, region: Window? = nil,
                        progress: (Double) -> Void) throws -> [Tally] {
-        let stack = try create(stackAt, reported: o.output, grid: grid, bands: periods.count, encoding: o.encoding, o)
-        let counts = try create(countsAt, reported: outputPaths(o.output).counts, grid: grid, bands: periods.count, encoding: .classes, o)
+        // A tile computes only `region` of the grid into outputs covering it (georeferencing shifted).
+        let area = region ?? Window(column: 0, row: 0, width: grid.width, height: grid.height)
+        let stack = try create(stackAt, reported: o.output, grid: grid.subgrid(area), bands: periods.count, encoding: o.encoding, o)
+        let counts = try create(countsAt, reported: outputPaths(o.output).counts, grid: grid.subgrid(area), bands: periods.count, encoding: .classes, o)
         let stackBands = try (1...periods.count).map { try stack.band($0) }
         let countBands = try (1...periods.count).map { try counts.band($0) }
         for (k, p) in periods.enumerated() {
@@ -190,7 +219,7 @@ public enum StackJob {
         let busiest = periods.map(\.observations.count).max()!
         var blocks: [(width: Int, height: Int)] = []
         for i in inputs.values where !blocks.contains(where: { $0 == i.band.blockSize }) { blocks.append(i.band.blockSize) }
-        let layout = WindowLayout(width: grid.width, height: grid.height, outputBlock: stackBands[0].blockSize, inputBlocks: blocks,
+        let layout = WindowLayout(width: area.width, height: area.height, outputBlock: stackBands[0].blockSize, inputBlocks: blocks,
                                   bytesPerPixel: 4 * busiest + 4 * 2 + 2 * 2, budget: o.memoryBudget)
         let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity * busiest)
         let result = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity)
@@ -210,7 +239,8 @@ public enum StackJob {
                         met[k].met = old.met
                         continue
                     }
-                    try read(p.observations, w, inputs: inputs, into: values)
+                    try read(p.observations, Window(column: w.column + area.column, row: w.row + area.row, width: w.width, height: w.height),
+                             inputs: inputs, into: values)
                     met[k].met += reduce(reduction, p, window: w, values: UnsafeBufferPointer(values), result: result, counted: counted)
                     met[k].add(UnsafeBufferPointer(rebasing: counted[0..<n]))
                     try write(UnsafeBufferPointer(rebasing: result[0..<n]), to: stackBands[k], w, encoding: o.encoding.int16Encoding, scratch: encoded)
@@ -319,7 +349,9 @@ public enum StackJob {
     private static func read(_ obs: [StackObservation], _ w: Window, inputs: [StackObservation: StackReader],
                              into values: UnsafeMutableBufferPointer<Float>) throws {
         let n = w.pixelCount
-        let groups = Dictionary(grouping: obs.indices) { ObjectIdentifier(inputs[obs[$0]]!.band.dataset) }.map(\.value)
+        // A same-day mosaic reads several datasets, which other observations may share: then one thread reads them all.
+        let groups = obs.contains(where: { !$0.members.isEmpty }) ? [Array(obs.indices)]
+            : Dictionary(grouping: obs.indices) { ObjectIdentifier(inputs[obs[$0]]!.band.dataset) }.map(\.value)
         let failures = ReadFailures()
         nonisolated(unsafe) let buffer = values
         DispatchQueue.concurrentPerform(iterations: groups.count) { g in
@@ -362,7 +394,7 @@ public enum StackJob {
         var digests: [String: String] = [:]
         for path in Set(plan.periods.flatMap { $0.observations.flatMap(\.files) }).sorted() { digests[path] = try SHA256.file(path) }
         // A scene's digest: the SHA-256 of the lines "SHA-256  file name" of its files, in the index's band order then the mask.
-        for ob in plan.periods.flatMap(\.observations) where ob.files != [ob.path] {
+        for ob in plan.periods.flatMap(\.observations).flatMap(\.parts) where ob.files != [ob.path] {
             var d = SHA256()
             for f in ob.files { d.update(Array("\(digests[f]!)  \((f as NSString).lastPathComponent)\n".utf8)) }
             digests[ob.path] = d.hexDigest()
@@ -381,7 +413,7 @@ public enum StackJob {
             return StackManifest.Period(
                 label: p.period.label, first: p.period.first.description, last: p.period.last.description, band: kept ? band : nil,
                 status: kept ? "complete" : "dropped", reason: p.dropReason,
-                observations: p.observations.map { .init(file: $0.path, band: $0.band, date: $0.date.description, dateFrom: $0.dateSource, sha256: digests[$0.path]!) },
+                observations: p.observations.flatMap(\.parts).map { .init(file: $0.path, band: $0.band, date: $0.date.description, dateFrom: $0.dateSource, sha256: digests[$0.path]!) },
                 coverage: (p.coverage * 10_000).rounded() / 10_000,
                 pixelsMeetingRule: m, shareMeetingRule: m.map { (Double($0) / Double(total) * 10_000).rounded() / 10_000 })
         }

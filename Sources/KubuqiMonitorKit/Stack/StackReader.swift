@@ -11,15 +11,31 @@ struct StackReader: @unchecked Sendable {
     var mask: PixelMask?
     /// The index kernel for a scene, nil for a plain band.
     var kernel: SpectralIndex.Kernel?
+    /// A same-day mosaic's readers (then `inputs` is empty): per pixel, the mean of their valid values.
+    var parts: [StackReader] = []
+
+    /// A plain band or a scene.
+    init(inputs: [PixelInput], mask: PixelMask? = nil, kernel: SpectralIndex.Kernel? = nil) {
+        self.inputs = inputs
+        self.mask = mask
+        self.kernel = kernel
+    }
+
+    /// A same-day mosaic of `parts`.
+    init(mosaic parts: [StackReader]) {
+        inputs = []
+        self.parts = parts
+    }
 
     /// The first band (its dataset groups the reads by thread).
-    var band: RasterBand { inputs[0].band }
+    var band: RasterBand { parts.first?.band ?? inputs[0].band }
     /// Every band read.
-    var allBands: [RasterBand] { inputs.map(\.band) + (mask.map { [$0.band] } ?? []) }
+    var allBands: [RasterBand] { parts.isEmpty ? inputs.map(\.band) + (mask.map { [$0.band] } ?? []) : parts.flatMap(\.allBands) }
 
     /// Reads window `w` into `row` (at least `w.pixelCount` long).
     func read(_ w: Window, into row: UnsafeMutableBufferPointer<Float>) throws {
         let n = w.pixelCount
+        if !parts.isEmpty { return try readMosaic(w, into: row) }
         guard let kernel else {
             try inputs[0].band.read(w, into: row)
             inputs[0].prepare(row)
@@ -43,5 +59,22 @@ struct StackReader: @unchecked Sendable {
         let out = UnsafeMutableBufferPointer(rebasing: row[0..<n])
         kernel(inputs.indices.map { UnsafeBufferPointer(parts[$0]) }, inputs.map { _ in nil }, out)
         for p in 0..<n where !out[p].isFinite { out[p] = .nan }
+    }
+
+    /// A mosaic's window: each part read in turn, the valid values averaged (NaN where none is valid).
+    private func readMosaic(_ w: Window, into row: UnsafeMutableBufferPointer<Float>) throws {
+        let n = w.pixelCount
+        let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
+        let valid = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
+        defer { scratch.deallocate(); valid.deallocate() }
+        for p in 0..<n { row[p] = 0; valid[p] = 0 }
+        for part in parts {
+            try part.read(w, into: scratch)
+            for p in 0..<n where !scratch[p].isNaN {
+                row[p] += scratch[p]
+                valid[p] += 1
+            }
+        }
+        for p in 0..<n { row[p] = valid[p] > 0 ? row[p] / valid[p] : .nan }
     }
 }

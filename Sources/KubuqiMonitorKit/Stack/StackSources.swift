@@ -12,8 +12,11 @@ import KubuqiRaster
 ///   series: one observation per band;
 /// - otherwise the raster is one observation (band `--band`), dated by the
 ///   CSV row that names it when a CSV is given, else by its file name;
-/// - two observations on one day are refused, naming both (mosaic them
-///   first, or drop one).
+/// - observations of one day on different grids (scenes of adjacent
+///   paths/rows) are one observation, a mosaic: per pixel the mean of
+///   their valid values (docs/stack.md, "Same-day scenes");
+/// - two observations of one day on the same grid are refused, naming both
+///   (a duplicate: leave one out).
 public enum StackSources {
     /// Extensions taken from a folder.
     static let rasterExtensions: Set<String> = ["tif", "tiff", "vrt", "jp2", "img", "nc", "hdf"]
@@ -22,7 +25,7 @@ public enum StackSources {
     public static func collect(_ o: StackOptions, rasters: InputRasters) throws -> [StackObservation] {
         // A folder holding the stack itself (a yearly run into the scenes' folder) does not read it as a scene.
         let own = Set([StackJob.outputPaths(o.output).stack, StackJob.outputPaths(o.output).counts].map(AtomicOutput.resolved))
-        if let sensor = o.sensor { return try refuseSameDay(scenes(o, sensor: sensor).filter { !own.contains(AtomicOutput.resolved($0.path)) }) }
+        if let sensor = o.sensor { return try mosaicSameDay(scenes(o, sensor: sensor).filter { !own.contains(AtomicOutput.resolved($0.path)) }, rasters: rasters) }
         let stac = o.inputs.filter { $0.lowercased().hasSuffix(".json") }
         var out: [StackObservation] = try stac.flatMap { try StackSTAC.observations($0, asset: o.asset) }
         let files = try expand(o.inputs.filter { !$0.lowercased().hasSuffix(".json") }).filter { !own.contains(AtomicOutput.resolved($0)) }
@@ -43,18 +46,36 @@ public enum StackSources {
                 }
             }
         }
-        return try refuseSameDay(out)
+        return try mosaicSameDay(out, rasters: rasters)
     }
 
-    /// Sorts by date; two observations on one day are an input error naming both.
-    static func refuseSameDay(_ observations: [StackObservation]) throws -> [StackObservation] {
-        let out = observations.sorted { ($0.date, $0.path, $0.band) < ($1.date, $1.path, $1.band) }
-        for (a, b) in zip(out, out.dropFirst()) where a.date == b.date {
-            throw KubuqiError(.input, "\(b.path)\(b.band > 1 ? ":\(b.band)" : ""): same date \(b.date) as \(a.path)\(a.band > 1 ? ":\(a.band)" : "") "
-                + "(dates from \(b.dateSource) and \(a.dateSource)); stack takes one observation per day (mosaic same-day scenes first, or leave one out)")
+    /// Sorts by date and joins the observations of one day on different grids into one
+    /// mosaic observation; two of one day on the same grid are an input error naming both.
+    static func mosaicSameDay(_ observations: [StackObservation], rasters: InputRasters) throws -> [StackObservation] {
+        let sorted = observations.sorted { ($0.date, $0.path, $0.band) < ($1.date, $1.path, $1.band) }
+        var out: [StackObservation] = []
+        var i = 0
+        while i < sorted.count {
+            var j = i + 1
+            while j < sorted.count && sorted[j].date == sorted[i].date { j += 1 }
+            let day = Array(sorted[i..<j])
+            if day.count == 1 { out.append(day[0]) } else {
+                let grids = try day.map { try rasters.dataset($0.files[0]).grid }
+                for b in 1..<day.count {
+                    if let a = (0..<b).first(where: { grids[$0].difference(from: grids[b]) == nil }) {
+                        throw KubuqiError(.input, "\(name(day[b])): same date \(day[b].date) as \(name(day[a])) on the same grid "
+                            + "(dates from \(day[b].dateSource) and \(day[a].dateSource)); stack takes one observation per day and grid "
+                            + "(same-day scenes on different grids are mosaicked; leave the duplicate out)")
+                    }
+                }
+                out.append(StackObservation(mosaicOf: day))
+            }
+            i = j
         }
         return out
     }
+
+    private static func name(_ o: StackObservation) -> String { "\(o.path)\(o.band > 1 ? ":\(o.band)" : "")" }
 
     /// Scenes (folders or files a sensor preset reads), each dated by its
     /// name or, failing that, by its first band file's name.

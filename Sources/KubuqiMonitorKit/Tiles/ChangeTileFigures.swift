@@ -1,7 +1,9 @@
 import KubuqiRaster
 
 /// The mergeable figures of one tile of `change` (or, merged, of the region).
-public struct ChangeTileFigures: Sendable, Codable {
+public struct ChangeTileFigures: TileFigures {
+    /// `change`.
+    public static let kind = "change"
     /// Statistics of the change value d, exact (so sigma thresholds do not depend on the split).
     public var difference: ExactStatistics
     /// Histogram of |d| on the fixed range of the whole inputs (for Otsu).

@@ -7,49 +7,7 @@ extension ChangeJob {
     /// Computes one tile of a plan: its statistics (stats pass) or its rasters
     /// and tables (tile pass) into `OUTDIR/stats/I/` or `OUTDIR/tiles/I/`.
     public static func runTile(_ o: ChangeOptions, request: TileRequest) throws -> TileRunOutcome {
-        try checkIndices(o)
-        guard o.sensor == nil else {
-            throw KubuqiError(.usage, "with --plan, --before/--after must be index rasters: compute them per tile with `index --plan` and `tiles merge` first (the merged NAME.vrt or NAME.tif), then run change on those")
-        }
-        let outdir = try OutputFolder(o.outputFolder).path
-        let needsStatistics = o.threshold.needsStatistics
-        let start = try TileFolder.start(outdir: outdir, request: request, needsStatistics: needsStatistics)
-        if let done = start.done { return done }
-        let folder = start.folder, reduced = start.reduced
-        let staging = try folder.begin()
-        defer { folder.discard(staging: staging) }
-        let work = try WorkFolder(in: staging)
-        defer { work.remove() }
-        let setup = try prepare(o, work: work)
-        try request.plan.check(grid: setup.grid, planPath: request.planPath)
-        var manifest = TileManifest(kind: "change", request: request, reducedFingerprint: reduced?.1)
-
-        if request.phase == .stats {
-            if needsStatistics { manifest.change = try statisticsPass(setup, region: request.window, histogram: o.threshold.needsHistogram, quiet: o.quiet) }
-            try folder.commit(staging: staging, manifest: manifest)
-            return TileRunOutcome(tile: request.tile.index, phase: .stats, computed: true, folder: folder.path)
-        }
-
-        let thresholds: ChangeThresholds
-        if let reduced, let figures = reduced.0.change {
-            thresholds = try deriveThresholds(o, before: setup.before[0].path, after: setup.after[0].path, figures: figures)
-        } else {
-            thresholds = o.threshold.thresholds(statistics: SummaryStatistics(), absoluteHistogram: Histogram(lowerBound: 0, upperBound: 1, bins: 1))!
-        }
-        let out = try OutputFolder(staging)
-        let outputs = classOutputs(o, setup: setup, thresholds: thresholds, classPath: out.file("change-class.tif"), folder: out)
-        let layers = outputs.compactMap { $0.spec.map { ($0.path as NSString).lastPathComponent } }
-        let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: setup.grid, work: work, region: request.window) }
-        let survey = DifferenceSurvey(limit: setup.histogramLimit, output: 1, histogram: o.threshold.needsHistogram)
-        let counter = try classPass(setup, outputs: outputs, zoning: zoning, region: request.window, also: [survey],
-                                    label: "tile \(request.tile.index)", quiet: o.quiet)
-        var figures = survey.merged()
-        figures.tally = counter.mergedWhole()
-        if o.zones != nil { figures.zoneTally = counter.mergedZones() }
-        manifest.change = figures
-        manifest.layers = layers
-        try folder.commit(staging: staging, manifest: manifest)
-        return TileRunOutcome(tile: request.tile.index, phase: .tile, computed: true, folder: folder.path)
+        try ChangeTileJob(o).runTile(request)
     }
 
     /// Assembles the tiles of a plan in OUTDIR into the single-machine outputs:
@@ -57,12 +15,7 @@ extension ChangeJob {
     public static func mergeTiles(_ o: ChangeOptions, plan: TilePlan, outdir: String) throws -> ChangeResult {
         try checkIndices(o)
         let mosaic = try TileMosaic(plan: plan, outdir: outdir)
-        var figures: ChangeTileFigures?
-        for m in mosaic.manifests {
-            guard let c = m.change else { throw KubuqiError.input(TileFolder(outdir: outdir, phase: .tile, index: m.tile.index).manifestPath, "has no change figures") }
-            if figures == nil { figures = c } else { try figures!.merge(c) }
-        }
-        let merged = figures!
+        let merged = try mosaic.mergedFigures(ChangeTileFigures.self, required: true)!
         let destination = try OutputFolder(outdir)
         try destination.lock()
         let work = try destination.workFolder()
@@ -103,5 +56,58 @@ extension ChangeJob {
         try report.writeTables(json: files["json"]!, csv: files["csv"]!)
         try report.writeQuicklook(classPath: quicklookSource, to: files["quicklook"]!)
         return ChangeResult(files: files, thresholds: thresholds, tally: tally, zoneTally: zoneTally, difference: merged.difference.summary, summary: report.summary())
+    }
+}
+
+/// `change` as a ``TiledJob``: the region's statistics of the change value
+/// (sigma and Otsu thresholds) from the stats pass.
+struct ChangeTileJob: TiledJob {
+    let options: ChangeOptions
+    let outdir: String
+    let needsStatistics: Bool
+
+    init(_ o: ChangeOptions) throws {
+        try ChangeJob.checkIndices(o)
+        guard o.sensor == nil else {
+            throw KubuqiError(.usage, "with --plan, --before/--after must be index rasters: compute them per tile with `index --plan` and `tiles merge` first (the merged NAME.vrt or NAME.tif), then run change on those")
+        }
+        outdir = try OutputFolder(o.outputFolder).path
+        needsStatistics = o.threshold.needsStatistics
+        options = o
+    }
+
+    /// The inputs, checked against the plan.
+    private func setup(_ tile: TileContext) throws -> ChangeJob.Setup {
+        let setup = try ChangeJob.prepare(options, work: tile.work)
+        try tile.request.plan.check(grid: setup.grid, planPath: tile.request.planPath)
+        return setup
+    }
+
+    func statistics(_ tile: TileContext) throws -> ChangeTileFigures? {
+        let setup = try setup(tile)
+        guard needsStatistics else { return nil }
+        return try ChangeJob.statisticsPass(setup, region: tile.window, histogram: options.threshold.needsHistogram, quiet: options.quiet)
+    }
+
+    func compute(_ tile: TileContext, reduced: ChangeTileFigures?) throws -> TileOutput<ChangeTileFigures> {
+        let o = options
+        let setup = try setup(tile)
+        let thresholds: ChangeThresholds
+        if let reduced {
+            thresholds = try ChangeJob.deriveThresholds(o, before: setup.before[0].path, after: setup.after[0].path, figures: reduced)
+        } else {
+            thresholds = o.threshold.thresholds(statistics: SummaryStatistics(), absoluteHistogram: Histogram(lowerBound: 0, upperBound: 1, bins: 1))!
+        }
+        let out = try OutputFolder(tile.staging)
+        let outputs = ChangeJob.classOutputs(o, setup: setup, thresholds: thresholds, classPath: out.file("change-class.tif"), folder: out)
+        let layers = outputs.compactMap { $0.spec.map { ($0.path as NSString).lastPathComponent } }
+        let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: setup.grid, work: tile.work, region: tile.window) }
+        let survey = DifferenceSurvey(limit: setup.histogramLimit, output: 1, histogram: o.threshold.needsHistogram)
+        let counter = try ChangeJob.classPass(setup, outputs: outputs, zoning: zoning, region: tile.window, also: [survey],
+                                              label: "tile \(tile.request.tile.index)", quiet: o.quiet)
+        var figures = survey.merged()
+        figures.tally = counter.mergedWhole()
+        if o.zones != nil { figures.zoneTally = counter.mergedZones() }
+        return TileOutput(figures: figures, layers: layers)
     }
 }

@@ -1,7 +1,9 @@
 import KubuqiRaster
 
 /// The mergeable figures of one tile of `index` (or, merged, of the region).
-public struct IndexTileFigures: Sendable, Codable {
+public struct IndexTileFigures: TileFigures {
+    /// `index`.
+    public static let kind = "index"
     /// NDVI histogram (-1..1, 2000 bins) for FVC's end-members (stats pass).
     public var ndviHistogram: Histogram?
     /// Statistics of each written layer, by output name (final pass; summed in floating point, for the printed summary).

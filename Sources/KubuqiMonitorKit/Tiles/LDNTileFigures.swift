@@ -2,7 +2,9 @@ import KubuqiIndicators
 import KubuqiRaster
 
 /// The mergeable figures of one tile of `ldn` (or, merged, of the region), per period.
-public struct LDNTileFigures: Sendable, Codable {
+public struct LDNTileFigures: TileFigures {
+    /// `ldn`.
+    public static let kind = "ldn"
     /// One period's figures.
     public struct Period: Sendable, Codable {
         /// `baseline` or `reporting-Y0-Y1`.

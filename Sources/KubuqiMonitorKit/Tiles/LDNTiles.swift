@@ -9,77 +9,8 @@ extension LDNJob {
     /// (stats pass: mean productivity per land unit, annual statistics) or every
     /// layer and area table (tile pass, with the performance maxima of the
     /// whole region from `reduced.json`).
-    public static func runTile(_ o: LDNOptions, request: TileRequest, log: (String) -> Void = { _ in }) throws -> TileRunOutcome {
-        let config = try LDNConfig.load(o.config)
-        let inputs = try open(config)
-        let periods = try plan(config, inputs: inputs)
-        try request.plan.check(grid: inputs.grid, planPath: request.planPath)
-        let outdir = try OutputFolder(o.output).path
-        // Pass 1 exists unless the productivity dynamics come from an external LPD raster.
-        let needsStatistics = inputs.lpd == nil
-        let start = try TileFolder.start(outdir: outdir, request: request, needsStatistics: needsStatistics)
-        if let done = start.done { return done }
-        let folder = start.folder, reduced = start.reduced
-        try LDNJob.checkLegend(inputs, region: request.window, quiet: o.quiet)
-        let staging = try folder.begin()
-        defer { folder.discard(staging: staging) }
-        let work = try WorkFolder(in: staging)
-        defer { work.remove() }
-        let stage = try OutputFolder(staging)
-        var manifest = TileManifest(kind: "ldn", request: request, reducedFingerprint: reduced?.1)
-        var figures = LDNTileFigures(periods: [])
-
-        if request.phase == .stats {
-            for period in periods {
-                var p = LDNTileFigures.Period(name: period.name)
-                if needsStatistics {
-                    let r = try LDNPeriodRun(period: period, inputs: inputs, output: stage, work: work, baselineSDG: nil,
-                                             creationOptions: o.creationOptions, quiet: o.quiet, region: request.window, surveyOnly: true).run()
-                    p.performance = r.performanceSurvey
-                    p.annual = Dictionary(uniqueKeysWithValues: r.annualExact.map { (String($0.key), $0.value) })
-                }
-                figures.periods.append(p)
-                log("tile \(request.tile.index) period \(period.name): statistics")
-            }
-            manifest.ldn = figures
-            try folder.commit(staging: staging, manifest: manifest)
-            return TileRunOutcome(tile: request.tile.index, phase: .stats, computed: true, folder: folder.path)
-        }
-
-        let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work, region: request.window) }
-        let tileInputs = Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
-                                landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
-                                climateZones: inputs.climateZones, zones: zoneLayer?.rasters ?? [], zoneNames: zoneLayer?.names ?? [:])
-        var baselineSDG: String?
-        var layers: [String] = []
-        for period in periods {
-            let merged = reduced?.0.ldn?.periods.first { $0.name == period.name }
-            let surveyed = merged.map { m in
-                (performance: m.performance, annual: Dictionary(uniqueKeysWithValues: (m.annual ?? [:]).compactMap { k, v in Int(k).map { ($0, v) } }))
-            }
-            let r = try LDNPeriodRun(period: period, inputs: tileInputs, output: stage, work: work, baselineSDG: baselineSDG,
-                                     creationOptions: o.creationOptions, quiet: o.quiet, region: request.window,
-                                     surveyed: surveyed ?? (nil, [:])).run()
-            if period.isBaseline, let sdg = r.files[.sdg] {
-                // The reporting periods read the baseline's SDG layer with whole-grid rows and columns.
-                let placed = work.file("baseline-sdg.vrt")
-                do { try Mosaic.placeVRT(placed, tile: sdg, window: request.window, grid: inputs.grid) } catch let e as GDALError {
-                    throw KubuqiError.output(placed, e.description)
-                }
-                baselineSDG = placed
-            }
-            var p = LDNTileFigures.Period(name: period.name)
-            p.areas = Dictionary(uniqueKeysWithValues: r.areas.map { ($0.key.file, $0.value) })
-            if config.zones != nil { p.zoneAreas = Dictionary(uniqueKeysWithValues: r.zoneAreas.map { ($0.key.file, $0.value) }) }
-            p.transitions = r.transitions
-            figures.periods.append(p)
-            layers += r.files.keys.sorted { $0.rawValue < $1.rawValue }.map { "\(period.name)/\($0.file).tif" }
-            log("tile \(request.tile.index) period \(period.name): \(r.summaryLine)")
-        }
-        manifest.ldn = figures
-        manifest.layers = layers
-        try folder.commit(staging: staging, manifest: manifest)
-        return TileRunOutcome(tile: request.tile.index, phase: .tile, computed: true, folder: folder.path)
+    public static func runTile(_ o: LDNOptions, request: TileRequest, log: @escaping (String) -> Void = { _ in }) throws -> TileRunOutcome {
+        try LDNTileJob(o, request: request, log: log).runTile(request)
     }
 
     /// Assembles the tiles of a plan in OUTDIR into the single-machine outputs:
@@ -87,25 +18,18 @@ extension LDNJob {
     public static func mergeTiles(_ o: LDNOptions, plan: TilePlan, outdir: String, log: (String) -> Void = { _ in }) throws -> LDNReport {
         var config = try LDNConfig.load(o.config)
         config.titleBlock = config.titleBlock.overridden(by: o.titleBlock)
+        try LDNTileJob.refuseCollection(config)
         let inputs = try open(config)
         let periods = try self.plan(config, inputs: inputs)
         if let diff = plan.grid.grid.difference(from: inputs.grid) {
             throw KubuqiError(.input, "the plan's grid is not the inputs' grid: \(diff)")
         }
         let mosaic = try TileMosaic(plan: plan, outdir: outdir)
-        var merged: LDNTileFigures?
-        for m in mosaic.manifests {
-            guard let l = m.ldn else { throw KubuqiError.input(TileFolder(outdir: outdir, phase: .tile, index: m.tile.index).manifestPath, "has no LDN figures") }
-            if merged == nil { merged = l } else { try merged!.merge(l) }
-        }
+        let merged = try mosaic.mergedFigures(LDNTileFigures.self, required: true)
         let destination = try OutputFolder(outdir)
         try destination.lock()
         // The first pass's figures: reduced.json (the same tiles' stats pass), absent with an external LPD.
-        let reducedPath = destination.file(ReducedStatistics.fileName)
-        let reduced = FileManager.default.fileExists(atPath: reducedPath) ? try TileJSON.decode(ReducedStatistics.self, from: reducedPath) : nil
-        if let reduced, reduced.jobFingerprint != mosaic.manifests[0].jobFingerprint {
-            throw KubuqiError.input(reducedPath, "reduced from another job than the tiles'; rerun --phase stats and tiles reduce")
-        }
+        let reduced = try mosaic.reduced(LDNTileFigures.self)
         var report = LDNReport(config: config, grid: inputs.grid, periods: [])
         if !inputs.productivity.isEmpty {
             report.yearCompleteness = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: config.minimumYearFraction)
@@ -115,7 +39,7 @@ extension LDNJob {
             guard let figures = merged?.periods.first(where: { $0.name == period.name }) else {
                 throw KubuqiError(.input, "\(outdir): the tiles have no period \(period.name)")
             }
-            let first = reduced?.ldn?.periods.first { $0.name == period.name }
+            let first = reduced?.periods.first { $0.name == period.name }
             var layers = LDNPeriod.Layer.allCases.filter { $0 != .comparison || !period.isBaseline }
             if inputs.lpd != nil { layers.removeAll { [.trajectory, .state, .performance].contains($0) } }
             var files: [LDNPeriod.Layer: String] = [:]
@@ -141,4 +65,95 @@ extension LDNJob {
         return report
     }
 
+}
+
+/// `ldn` as a ``TiledJob``: the performance maxima and annual productivity
+/// statistics of the region from the stats pass (none with an external LPD).
+struct LDNTileJob: TiledJob {
+    let options: LDNOptions
+    let config: LDNConfig
+    let inputs: LDNJob.Inputs
+    let periods: [LDNPeriod]
+    let outdir: String
+    let needsStatistics: Bool
+    let log: (String) -> Void
+
+    init(_ o: LDNOptions, request: TileRequest, log: @escaping (String) -> Void) throws {
+        config = try LDNConfig.load(o.config)
+        try Self.refuseCollection(config)
+        inputs = try LDNJob.open(config)
+        periods = try LDNJob.plan(config, inputs: inputs)
+        try request.plan.check(grid: inputs.grid, planPath: request.planPath)
+        outdir = try OutputFolder(o.output).path
+        // Pass 1 exists unless the productivity dynamics come from an external LPD raster.
+        needsStatistics = inputs.lpd == nil
+        options = o
+        self.log = log
+    }
+
+    /// A raw collection is reduced once for the region, not per tile: refused with a plan.
+    static func refuseCollection(_ config: LDNConfig) throws {
+        if case .collection? = config.productivity {
+            throw KubuqiError(.usage, "\(config.file): with --plan, [productivity.collection] would be reduced again by every tile; "
+                + "build the stack with stack --plan (tiles merge writes OUT/stack.tif) and name it as [productivity] stack")
+        }
+    }
+
+    func prepare(_ request: TileRequest) throws {
+        try LDNJob.checkLegend(inputs, region: request.window, quiet: options.quiet)
+    }
+
+    func statistics(_ tile: TileContext) throws -> LDNTileFigures? {
+        let stage = try OutputFolder(tile.staging)
+        var figures = LDNTileFigures(periods: [])
+        for period in periods {
+            var p = LDNTileFigures.Period(name: period.name)
+            if needsStatistics {
+                let r = try LDNPeriodRun(period: period, inputs: inputs, output: stage, work: tile.work, baselineSDG: nil,
+                                         creationOptions: options.creationOptions, quiet: options.quiet, region: tile.window, surveyOnly: true).run()
+                p.performance = r.performanceSurvey
+                p.annual = Dictionary(uniqueKeysWithValues: r.annualExact.map { (String($0.key), $0.value) })
+            }
+            figures.periods.append(p)
+            log("tile \(tile.request.tile.index) period \(period.name): statistics")
+        }
+        return figures
+    }
+
+    func compute(_ tile: TileContext, reduced: LDNTileFigures?) throws -> TileOutput<LDNTileFigures> {
+        let stage = try OutputFolder(tile.staging)
+        let work = tile.work
+        let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work, region: tile.window) }
+        let tileInputs = LDNJob.Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
+                                       landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
+                                       climateZones: inputs.climateZones, zones: zoneLayer?.rasters ?? [], zoneNames: zoneLayer?.names ?? [:])
+        var baselineSDG: String?
+        var layers: [String] = []
+        var figures = LDNTileFigures(periods: [])
+        for period in periods {
+            let merged = reduced?.periods.first { $0.name == period.name }
+            let surveyed = merged.map { m in
+                (performance: m.performance, annual: Dictionary(uniqueKeysWithValues: (m.annual ?? [:]).compactMap { k, v in Int(k).map { ($0, v) } }))
+            }
+            let r = try LDNPeriodRun(period: period, inputs: tileInputs, output: stage, work: work, baselineSDG: baselineSDG,
+                                     creationOptions: options.creationOptions, quiet: options.quiet, region: tile.window,
+                                     surveyed: surveyed ?? (nil, [:])).run()
+            if period.isBaseline, let sdg = r.files[.sdg] {
+                // The reporting periods read the baseline's SDG layer with whole-grid rows and columns.
+                let placed = work.file("baseline-sdg.vrt")
+                do { try Mosaic.placeVRT(placed, tile: sdg, window: tile.window, grid: inputs.grid) } catch let e as GDALError {
+                    throw KubuqiError.output(placed, e.description)
+                }
+                baselineSDG = placed
+            }
+            var p = LDNTileFigures.Period(name: period.name)
+            p.areas = Dictionary(uniqueKeysWithValues: r.areas.map { ($0.key.file, $0.value) })
+            if config.zones != nil { p.zoneAreas = Dictionary(uniqueKeysWithValues: r.zoneAreas.map { ($0.key.file, $0.value) }) }
+            p.transitions = r.transitions
+            figures.periods.append(p)
+            layers += r.files.keys.sorted { $0.rawValue < $1.rawValue }.map { "\(period.name)/\($0.file).tif" }
+            log("tile \(tile.request.tile.index) period \(period.name): \(r.summaryLine)")
+        }
+        return TileOutput(figures: figures, layers: layers)
+    }
 }

@@ -23,6 +23,52 @@ public struct TileMosaic: Sendable {
     /// A path in OUTDIR.
     public func file(_ relative: String) -> String { (outdir as NSString).appendingPathComponent(relative) }
 
+    /// The tiles' figures of the tile pass, merged in tile order; nil when no tile has any.
+    /// With `required`, a tile without figures is an input error naming its manifest.
+    public func mergedFigures<F: TileFigures>(_ type: F.Type, required: Bool = false) throws -> F? {
+        var list: [F] = []
+        for m in manifests {
+            if let f = m.figures(F.self) { list.append(f) } else if required {
+                throw KubuqiError.input(TileFolder(outdir: outdir, phase: .tile, index: m.tile.index).manifestPath, "has no \(F.kind) figures")
+            }
+        }
+        return try F.merged(list)
+    }
+
+    /// The stats pass's merged figures (`OUTDIR/reduced.json`), nil when the job had no stats pass;
+    /// an input error when they were reduced from another job than the tiles'.
+    public func reduced<F: TileFigures>(_ type: F.Type) throws -> F? {
+        let path = file(ReducedStatistics.fileName)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let reduced = try TileJSON.decode(ReducedStatistics.self, from: path)
+        guard reduced.jobFingerprint == manifests[0].jobFingerprint else {
+            throw KubuqiError.input(path, "reduced from another job than the tiles'; rerun --phase stats and tiles reduce")
+        }
+        return reduced.figures(F.self)
+    }
+
+    /// The layer `relative` of every tile as one VRT mosaic at `OUTDIR/vrt` (tiles named relative to it),
+    /// checked to be on the plan's grid.
+    @discardableResult
+    public func mosaic(_ relative: String, into vrt: String) throws -> String {
+        let sources = manifests.map { m in (TileFolder(outdir: outdir, phase: .tile, index: m.tile.index).path as NSString).appendingPathComponent(relative) }
+        for s in sources where !FileManager.default.fileExists(atPath: s) {
+            throw KubuqiError.input(s, "missing from its tile folder; rerun that tile")
+        }
+        let path = file(vrt)
+        do {
+            try Mosaic.buildVRT(path, sources: sources)
+            let ds = try Dataset.open(path)
+            if let diff = ds.grid.difference(from: plan.grid.grid) {
+                throw KubuqiError(.internal, "\(path): the mosaic is not on the plan's grid: \(diff)")
+            }
+            try ds.close()
+        } catch let e as GDALError {
+            throw KubuqiError.output(path, e.description)
+        }
+        return path
+    }
+
     /// The layer `relative` (e.g. `baseline/sdg-15-3-1.tif`) of every tile,
     /// assembled into `OUTDIR/relative` and `OUTDIR/<relative stem>.vrt`.
     /// Class layers get nearest-neighbour overviews and their legend.

@@ -55,7 +55,7 @@ public enum DroughtJob {
             var files = try report.write(into: out)
             for k in o.scales { files["spi-\(k)"] = out.file("spi-\(k).tif") }
             files["classes"] = out.file("drought-class.tif")
-            let r = DroughtResult(files: files, tally: pass.tally, years: series.years, vulnerability: report.zoneMeans,
+            let r = DroughtResult(files: files, tally: pass.tally, years: series.classYears, vulnerability: report.zoneMeans,
                                   spi: pass.spi, summary: report.summary(folder: o.outputFolder))
             return (r, protecting: inputs)
         }
@@ -83,7 +83,7 @@ public enum DroughtJob {
     /// The window pass: read every month, SPI per scale, classes per year, tallies.
     static func stream(_ series: DroughtSeries, readers: [StackObservation: StackReader], populations: [PixelInput], vulnerability: PixelInput?,
                        zoning: ZoneLayer?, grid: Grid, _ o: DroughtOptions, out: OutputFolder, progress: (Double) -> Void) throws -> Pass {
-        let months = series.months, scales = o.computedScales, years = series.years
+        let months = series.months, scales = o.computedScales, years = series.classYears
         let spiFiles = try o.scales.map { k in
             try DroughtRasters.create(out.file("spi-\(k).tif"), grid: grid, bands: months, encoding: .float32, o,
                                       describe: series.label, metadata: DroughtRasters.spiMetadata(k, series, o))
@@ -187,7 +187,7 @@ public enum DroughtJob {
     static func classify(_ series: DroughtSeries, spi12: UnsafeBufferPointer<Float>, window w: Window, buffers: DroughtBuffers,
                          populations: UnsafeBufferPointer<Float>?, classFile: Dataset, tally: inout DroughtTally) throws {
         let n = w.pixelCount
-        for (yi, year) in series.years.enumerated() {
+        for (yi, year) in series.classYears.enumerated() {
             let t0 = series.index(year: year)
             for p in 0..<n {
                 var lowest = Float.infinity

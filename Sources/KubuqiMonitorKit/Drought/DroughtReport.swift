@@ -46,7 +46,7 @@ public struct DroughtReport {
     /// The hazard table: year, class, area in km² and its share of the classified area.
     var hazard: CSVTable {
         var t = CSVTable(header: ["year", "class_code", "class", "spi_range", "area_km2", "area_percent"])
-        for (yi, year) in series.years.enumerated() {
+        for (yi, year) in series.classYears.enumerated() {
             let total = DroughtClass.allCases.reduce(0.0) { $0 + pass.tally.area(year: yi, $1) }
             for c in DroughtClass.allCases {
                 let a = pass.tally.area(year: yi, c)
@@ -60,7 +60,7 @@ public struct DroughtReport {
     var exposure: CSVTable {
         let labels = options.populations.map(\.label)
         var t = CSVTable(header: ["year", "class_code", "class"] + labels.flatMap { ["population_\($0)", "population_\($0)_percent"] })
-        for (yi, year) in series.years.enumerated() {
+        for (yi, year) in series.classYears.enumerated() {
             let totals = labels.indices.map { l in DroughtClass.allCases.reduce(0.0) { $0 + pass.tally.people(year: yi, $1, layer: l) } }
             for c in DroughtClass.allCases {
                 t.append([String(year), String(c.rawValue), c.name] + labels.indices.flatMap { l -> [String] in
@@ -102,7 +102,7 @@ public struct DroughtReport {
         func rows(_ t: CSVTable) -> [[String: String]] { t.records.map { Dictionary(uniqueKeysWithValues: zip(t.header, $0).map { ($0, $1) }) } }
         var out: [String: Any] = [
             "tool": "kubuqi-monitor \(ToolVersion.version) drought",
-            "record": ["first": series.label(0), "last": series.label(series.months - 1), "months": series.months, "fullYears": series.years],
+            "record": ["first": series.label(0), "last": series.label(series.months - 1), "months": series.months, "fullYears": series.years, "classifiedYears": series.classYears],
             "calibration": ["first": series.calibrationYears.lowerBound, "last": series.calibrationYears.upperBound,
                             "minimumYears": DroughtOptions.minimumCalibrationYears, "minimumValuesPerCalendarMonth": SPICalculator.minimumFitValues],
             "spi": ["scalesWritten": options.scales, "scalesComputed": options.computedScales,
@@ -113,7 +113,7 @@ public struct DroughtReport {
             "classes": DroughtClass.allCases.map { ["code": Int($0.rawValue), "name": $0.name, "range": $0.range] },
             "grid": ["width": grid.width, "height": grid.height],
             "so3_1_hazard": rows(hazard),
-            "unclassifiedAreaKm2": Dictionary(uniqueKeysWithValues: series.years.enumerated().map { (String($1), pass.tally.unclassifiedArea[$0] / 1e6) }),
+            "unclassifiedAreaKm2": Dictionary(uniqueKeysWithValues: series.classYears.enumerated().map { (String($1), pass.tally.unclassifiedArea[$0] / 1e6) }),
         ]
         if !options.populations.isEmpty { out["so3_2_exposure"] = rows(exposure) }
         if options.vulnerability != nil { out["so3_3_vulnerability"] = rows(vulnerabilityTable) }
@@ -122,7 +122,7 @@ public struct DroughtReport {
 
     /// One line: the record, the calibration and the last year's drought area (and people).
     func summary(folder: String) -> String {
-        let yi = series.years.count - 1, year = series.years[yi]
+        let yi = series.classYears.count - 1, year = series.classYears[yi]
         let total = DroughtClass.allCases.reduce(0.0) { $0 + pass.tally.area(year: yi, $1) }
         let dry = DroughtClass.allCases.filter { $0 != .none }.reduce(0.0) { $0 + pass.tally.area(year: yi, $1) }
         let severe = [DroughtClass.severe, .extreme].reduce(0.0) { $0 + pass.tally.area(year: yi, $1) }

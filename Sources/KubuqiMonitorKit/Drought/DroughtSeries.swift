@@ -11,6 +11,9 @@ struct DroughtSeries {
     let first: (year: Int, month: Int)
     /// The full calendar years of the record (every month present).
     let years: [Int]
+    /// The years classified: full years whose every month has a 12-month sum
+    /// (the record's first year only when it starts 11 months earlier).
+    var classYears: [Int] { years.filter { index(year: $0) >= 11 } }
     /// The calibration years.
     let calibrationYears: ClosedRange<Int>
     /// The calibration as month indices into the series.

@@ -78,28 +78,32 @@ public enum DroughtJob {
         var spi: [Int: SPICalculator.Tally]
         /// Vulnerability sums per zone id (0: the whole area when no zones are given).
         var zoneSums: [Int: (sum: Double, pixels: Int)]
+        /// The largest window's pixels (the buffers hold 8 bytes per month for each).
+        var windowPixels: Int
     }
 
     /// The window pass: read every month, SPI per scale, classes per year, tallies.
     static func stream(_ series: DroughtSeries, readers: [StackObservation: StackReader], populations: [PixelInput], vulnerability: PixelInput?,
                        zoning: ZoneLayer?, grid: Grid, _ o: DroughtOptions, out: OutputFolder, progress: (Double) -> Void) throws -> Pass {
         let months = series.months, scales = o.computedScales, years = series.classYears
+        let zoneBands = try (zoning?.rasters ?? []).map { try Dataset.open($0).band(1) }
+        // Every month of a window's pixels and one scale's SPI at a time (the classes are taken from SPI-12 as soon as it is computed).
+        let perPixel = 8 * months + 2 + 8 + 4 * (populations.count + 1 + zoneBands.count)
+        let side = DroughtRasters.tileSide(bytesPerPixel: perPixel, budget: o.memoryBudget)
         let spiFiles = try o.scales.map { k in
-            try DroughtRasters.create(out.file("spi-\(k).tif"), grid: grid, bands: months, encoding: .float32, o,
+            try DroughtRasters.create(out.file("spi-\(k).tif"), grid: grid, bands: months, encoding: .float32, block: side, o,
                                       describe: series.label, metadata: DroughtRasters.spiMetadata(k, series, o))
         }
-        let classFile = try DroughtRasters.create(out.file("drought-class.tif"), grid: grid, bands: years.count, encoding: .classes, o,
+        let classFile = try DroughtRasters.create(out.file("drought-class.tif"), grid: grid, bands: years.count, encoding: .classes, block: side, o,
                                                   describe: { String(years[$0]) }, metadata: DroughtRasters.classMetadata(series, o))
-        let zoneBands = try (zoning?.rasters ?? []).map { try Dataset.open($0).band(1) }
         var blocks: [(width: Int, height: Int)] = []
         for b in readers.values.map(\.band) + populations.map(\.band) + zoneBands where !blocks.contains(where: { $0 == b.blockSize }) { blocks.append(b.blockSize) }
-        let perPixel = 4 * months * (1 + scales.count) + 2 + 8 + 4 * (populations.count + 1 + zoneBands.count)
         let layout = WindowLayout(width: grid.width, height: grid.height, outputBlock: try classFile.band(1).blockSize, inputBlocks: blocks,
                                   bytesPerPixel: perPixel, budget: o.memoryBudget)
-        let buffers = DroughtBuffers(capacity: layout.capacity, months: months, scales: scales.count, layers: populations.count + 1 + zoneBands.count)
+        let buffers = DroughtBuffers(capacity: layout.capacity, months: months, scales: 1, layers: populations.count + 1 + zoneBands.count)
         defer { buffers.deallocate() }
         let calculators = scales.map { SPICalculator(scale: $0, months: months, firstMonth: series.first.month, calibration: series.calibration, estimator: o.estimator) }
-        var pass = Pass(tally: DroughtTally(years: years.count, populations: populations.count), spi: [:], zoneSums: [:])
+        var pass = Pass(tally: DroughtTally(years: years.count, populations: populations.count), spi: [:], zoneSums: [:], windowPixels: layout.capacity)
         let areas = GridAreas(grid: grid)
         let windows = layout.windows()
         do {
@@ -107,21 +111,24 @@ public enum DroughtJob {
                 let n = w.pixelCount
                 try StackJob.read(series.observations, w, inputs: readers, into: buffers.values)
                 try refuseNegative(buffers.values, n: n, series, w)
-                for (s, calc) in calculators.enumerated() {
-                    let t = computeSPI(calc, window: w, values: UnsafeBufferPointer(buffers.values), into: buffers.spi(s, n: n))
-                    pass.spi[calc.scale, default: SPICalculator.Tally()].add(t)
-                    if let f = o.scales.firstIndex(of: calc.scale) {
-                        for m in 0..<months {
-                            try spiFiles[f].band(m + 1).write(w, from: UnsafeBufferPointer(rebasing: buffers.spi(s, n: n)[(m * n)..<((m + 1) * n)]))
-                        }
-                    }
-                }
                 let layers = try readLayers(populations, vulnerability, zoneBands, w, buffers)
                 for r in 0..<w.height {
                     areas.areas(row: w.row + r, columns: w.column..<(w.column + w.width), into: UnsafeMutableBufferPointer(rebasing: buffers.areas[(r * w.width)..<((r + 1) * w.width)]))
                 }
-                try classify(series, spi12: UnsafeBufferPointer(buffers.spi(scales.firstIndex(of: 12)!, n: n)), window: w, buffers: buffers,
-                             populations: layers.populations, classFile: classFile, tally: &pass.tally)
+                let spi = buffers.spi(0, n: n)
+                for calc in calculators {
+                    let t = computeSPI(calc, window: w, values: UnsafeBufferPointer(buffers.values), into: spi)
+                    pass.spi[calc.scale, default: SPICalculator.Tally()].add(t)
+                    if let f = o.scales.firstIndex(of: calc.scale) {
+                        for m in 0..<months {
+                            try spiFiles[f].band(m + 1).write(w, from: UnsafeBufferPointer(rebasing: spi[(m * n)..<((m + 1) * n)]))
+                        }
+                    }
+                    if calc.scale == 12 {
+                        try classify(series, spi12: UnsafeBufferPointer(spi), window: w, buffers: buffers,
+                                     populations: layers.populations, classFile: classFile, tally: &pass.tally)
+                    }
+                }
                 if let v = layers.vulnerability { addZoneSums(v, zones: layers.zones, n: n, into: &pass.zoneSums) }
                 progress(Double(wi + 1) / Double(windows.count))
             }

@@ -4,11 +4,20 @@ import KubuqiIndicators
 /// The rasters `drought` writes: SPI layers (Float32, one band per month,
 /// NaN nodata) and the class layer (Int16 codes 0-4, one band per year, nodata -32768).
 enum DroughtRasters {
-    /// Creates a tiled, compressed GeoTIFF on `grid` with described bands.
-    static func create(_ path: String, grid: Grid, bands: Int, encoding: IndexEncoding, _ o: DroughtOptions,
+    /// The tile side (a multiple of 16 from 64 to 256) whose window of every month fits `budget`
+    /// at `bytesPerPixel`: a window holds whole output tiles, so the tiles shrink as the record grows.
+    static func tileSide(bytesPerPixel: Int, budget: Int) -> Int {
+        let side = Int(Double(budget / max(1, bytesPerPixel)).squareRoot()) / 16 * 16
+        return min(256, max(64, side))
+    }
+
+    /// Creates a tiled (`block` x `block` unless --co says otherwise), compressed GeoTIFF on `grid` with described bands.
+    static func create(_ path: String, grid: Grid, bands: Int, encoding: IndexEncoding, block: Int, _ o: DroughtOptions,
                        describe: (Int) -> String, metadata: [(String, String)]) throws -> Dataset {
         var options = RasterOutputSpec.defaultCreationOptions(for: encoding)
         options.set("INTERLEAVE", "BAND")
+        options.set("BLOCKXSIZE", String(block))
+        options.set("BLOCKYSIZE", String(block))
         do {
             let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType,
                                         options: o.creationOptions.over(options))

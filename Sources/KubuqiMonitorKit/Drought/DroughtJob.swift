@@ -78,8 +78,10 @@ public enum DroughtJob {
         var spi: [Int: SPICalculator.Tally]
         /// Vulnerability sums per zone id (0: the whole area when no zones are given).
         var zoneSums: [Int: (sum: Double, pixels: Int)]
-        /// The largest window's pixels (the buffers hold 8 bytes per month for each).
+        /// The largest window's pixels.
         var windowPixels: Int
+        /// The buffer bytes per pixel of a window.
+        var bytesPerPixel: Int
     }
 
     /// The window pass: read every month, SPI per scale, classes per year, tallies.
@@ -103,7 +105,7 @@ public enum DroughtJob {
         let buffers = DroughtBuffers(capacity: layout.capacity, months: months, scales: 1, layers: populations.count + 1 + zoneBands.count)
         defer { buffers.deallocate() }
         let calculators = scales.map { SPICalculator(scale: $0, months: months, firstMonth: series.first.month, calibration: series.calibration, estimator: o.estimator) }
-        var pass = Pass(tally: DroughtTally(years: years.count, populations: populations.count), spi: [:], zoneSums: [:], windowPixels: layout.capacity)
+        var pass = Pass(tally: DroughtTally(years: years.count, populations: populations.count), spi: [:], zoneSums: [:], windowPixels: layout.capacity, bytesPerPixel: perPixel)
         let areas = GridAreas(grid: grid)
         let windows = layout.windows()
         do {

@@ -112,7 +112,7 @@ public struct DroughtReport {
                         "pixelMonthsWithoutFit": $0.value.unfitted, "pixelCalendarMonthsWithoutSpread": $0.value.degenerateMonths]) })],
             "classes": DroughtClass.allCases.map { ["code": Int($0.rawValue), "name": $0.name, "range": $0.range] },
             "grid": ["width": grid.width, "height": grid.height],
-            "memory": ["windowPixels": pass.windowPixels, "bufferBytes": pass.windowPixels * (8 * series.months + 10 + 4 * (options.populations.count + 2)),
+            "memory": ["windowPixels": pass.windowPixels, "bufferBytes": pass.windowPixels * pass.bytesPerPixel,
                        "budgetBytes": options.memoryBudget],
             "so3_1_hazard": rows(hazard),
             "unclassifiedAreaKm2": Dictionary(uniqueKeysWithValues: series.classYears.enumerated().map { (String($1), pass.tally.unclassifiedArea[$0] / 1e6) }),

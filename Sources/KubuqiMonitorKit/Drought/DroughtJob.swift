@@ -98,9 +98,9 @@ public enum DroughtJob {
         }
         let classFile = try DroughtRasters.create(out.file("drought-class.tif"), grid: grid, bands: years.count, encoding: .classes, block: side, o,
                                                   describe: { String(years[$0]) }, metadata: DroughtRasters.classMetadata(series, o))
-        var blocks: [(width: Int, height: Int)] = []
-        for b in readers.values.map(\.band) + populations.map(\.band) + zoneBands where !blocks.contains(where: { $0 == b.blockSize }) { blocks.append(b.blockSize) }
-        let layout = WindowLayout(width: grid.width, height: grid.height, outputBlock: try classFile.band(1).blockSize, inputBlocks: blocks,
+        // Windows follow the output tiles only: aligning them to larger input blocks (as other commands do, to decode
+        // each block once) would multiply a window of every month beyond the budget; GDAL's block cache serves the rest.
+        let layout = WindowLayout(width: grid.width, height: grid.height, outputBlock: try classFile.band(1).blockSize, inputBlocks: [],
                                   bytesPerPixel: perPixel, budget: o.memoryBudget)
         let buffers = DroughtBuffers(capacity: layout.capacity, months: months, scales: 1, layers: populations.count + 1 + zoneBands.count)
         defer { buffers.deallocate() }

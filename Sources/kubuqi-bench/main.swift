@@ -148,10 +148,15 @@ case "make-stack" where args.count == 4:
     try makeStack(size: size, path: args[3])
 case "trend" where args.count == 4:
     try trend(path: args[2], output: args[3])
+case "spi":
+    spiThroughput(seconds: args.count > 2 ? Double(args[2]) ?? 3 : 3)
+case "make-precip" where args.count == 5:
+    guard let size = Int(args[2]), (1...100_000).contains(size), let years = Int(args[3]), (1...200).contains(years) else { fail("SIZE 1-100000, YEARS 1-200") }
+    try makePrecipitation(size: size, years: years, path: args[4])
 case "kernel":
     kernelThroughput(seconds: args.count > 2 ? Double(args[2]) ?? 3 : 3)
 default:
-    FileHandle.standardError.write("usage: kubuqi-bench make-pair SIZE OUTDIR | kernel [SECONDS] | make-stack SIZE FILE | trend FILE OUT.f32\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: kubuqi-bench make-pair SIZE OUTDIR | kernel [SECONDS] | make-stack SIZE FILE | trend FILE OUT.f32 | spi [SECONDS] | make-precip SIZE YEARS FILE\n".data(using: .utf8)!)
     exit(2)
 }
 } catch {

@@ -23,7 +23,7 @@ struct KubuqiMonitor: ParsableCommand {
                     also 129 SIGHUP, 138 SIGUSR1, 140 SIGUSR2, 142 SIGALRM
         """,
         version: KubuqiVersion.string,
-        subcommands: [Info.self, Index.self, Stack.self, Change.self, LDN.self, Sample.self, Assess.self, Tiles.self, Demo.self, Fixtures.self, Warn.self]
+        subcommands: [Info.self, Index.self, Stack.self, Change.self, LDN.self, Sample.self, Assess.self, Tiles.self, Demo.self, Fixtures.self, Warn.self, Drought.self]
     )
 
     static func main() {

@@ -346,7 +346,7 @@ public enum StackJob {
 
     /// Reads one window of each observation into consecutive rows of `values`,
     /// files in parallel (each dataset from one thread), then scales them.
-    private static func read(_ obs: [StackObservation], _ w: Window, inputs: [StackObservation: StackReader],
+    static func read(_ obs: [StackObservation], _ w: Window, inputs: [StackObservation: StackReader],
                              into values: UnsafeMutableBufferPointer<Float>) throws {
         let n = w.pixelCount
         // A same-day mosaic reads several datasets, which other observations may share: then one thread reads them all.

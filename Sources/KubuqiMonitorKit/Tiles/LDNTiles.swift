@@ -11,6 +11,7 @@ extension LDNJob {
     /// whole region from `reduced.json`).
     public static func runTile(_ o: LDNOptions, request: TileRequest, log: (String) -> Void = { _ in }) throws -> TileRunOutcome {
         let config = try LDNConfig.load(o.config)
+        try refuseClimate(config)
         let inputs = try open(config)
         let periods = try plan(config, inputs: inputs)
         try request.plan.check(grid: inputs.grid, planPath: request.planPath)
@@ -86,6 +87,7 @@ extension LDNJob {
     /// every period's layers (VRT and COG) and the report (JSON, Markdown, HTML, CSV).
     public static func mergeTiles(_ o: LDNOptions, plan: TilePlan, outdir: String, log: (String) -> Void = { _ in }) throws -> LDNReport {
         let config = try LDNConfig.load(o.config)
+        try refuseClimate(config)
         let inputs = try open(config)
         let periods = try self.plan(config, inputs: inputs)
         if let diff = plan.grid.grid.difference(from: inputs.grid) {
@@ -115,8 +117,7 @@ extension LDNJob {
                 throw KubuqiError(.input, "\(outdir): the tiles have no period \(period.name)")
             }
             let first = reduced?.ldn?.periods.first { $0.name == period.name }
-            var layers = LDNPeriod.Layer.allCases.filter { $0 != .comparison || !period.isBaseline }
-            if inputs.lpd != nil { layers.removeAll { [.trajectory, .state, .performance].contains($0) } }
+            let layers = LDNPeriod.Layer.written(isBaseline: period.isBaseline, externalLPD: inputs.lpd != nil, climate: nil)
             var files: [LDNPeriod.Layer: String] = [:]
             for layer in layers {
                 // The report's maps are drawn from the VRT (no overviews), as one machine draws them from its full-resolution layer.
@@ -140,4 +141,11 @@ extension LDNJob {
         return report
     }
 
+
+    /// Tiles do not run the climate-corrected trajectory yet (docs/climate.md): refused, not silently ignored.
+    static func refuseClimate(_ config: LDNConfig) throws {
+        if config.climateCorrection != nil {
+            throw KubuqiError.input(config.file, "[climate] (climate-corrected productivity) runs on one machine only; tiles do not support it yet: run ldn without tiles")
+        }
+    }
 }

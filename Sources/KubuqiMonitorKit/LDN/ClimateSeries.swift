@@ -17,22 +17,18 @@ enum ClimateSeries {
         var years: [Int] { observations.keys.filter { observations[$0]! == full }.sorted() }
     }
 
-    /// The `stack` options summing (or, `reducer`, reducing) the series onto the grid of `gridFile`.
-    static func options(_ c: ClimateCorrection, output: String, gridFile: String, reducer: SeriesReducer = .sum,
-                        minimumObservations: Int = 1, resampling: Resampling = .bilinear) -> StackOptions {
-        var o = StackOptions(inputs: [c.precipitation], output: output, scheme: c.scheme, reducer: reducer,
-                             minimumObservations: minimumObservations, minimumCoverage: 0, scale: c.scale)
-        o.gridFile = gridFile
-        o.resampling = resampling
-        return o
+    /// The `stack` options summing (or, `reducer`, reducing) the series on its own grid.
+    static func options(_ c: ClimateCorrection, output: String, reducer: SeriesReducer = .sum, minimumObservations: Int = 1) -> StackOptions {
+        StackOptions(inputs: [c.precipitation], output: output, scheme: c.scheme, reducer: reducer,
+                     minimumObservations: minimumObservations, minimumCoverage: 0, scale: c.scale)
     }
 
     /// The year a period's total counts for: its last day's (a season across the new year belongs to the year it ends in).
     static func year(of period: SeriesPeriod) -> Int { period.last.year }
 
     /// Reads the series' dates (no pixel): which years are complete.
-    static func plan(_ c: ClimateCorrection, gridFile: String) throws -> Plan {
-        let o = options(c, output: "/nonexistent/kubuqi-precipitation.tif", gridFile: gridFile)
+    static func plan(_ c: ClimateCorrection) throws -> Plan {
+        let o = options(c, output: "/nonexistent/kubuqi-precipitation.tif")
         let observations = try StackSources.collect(o, rasters: InputRasters())
         guard !observations.isEmpty else { throw KubuqiError.input(c.precipitation, "no dated precipitation observation") }
         let plan = StackPlan(observations: observations, scheme: c.scheme, minimumObservations: 1, minimumCoverage: 0)
@@ -64,22 +60,28 @@ enum ClimateSeries {
         return out.joined(separator: ", ")
     }
 
-    /// Sums the series per year onto the grid of `gridFile` in `work` (a pixel-year needs every
-    /// observation of the most complete year, else it is nodata); refuses negative precipitation.
-    /// - Returns: the total's band of each year.
-    static func build(_ c: ClimateCorrection, plan: Plan, gridFile: String, work: WorkFolder) throws -> [Int: RasterBand] {
-        // Negative precipitation anywhere the grid reads: the per-period minimum, nearest neighbour (no smoothing away).
-        let minimum = try StackJob.run(options(c, output: work.file("precipitation-min.tif"), gridFile: gridFile, reducer: .min,
-                                               resampling: .nearest))
+    /// Sums the series per year on its own grid (one grid for the whole series; a pixel-year needs every
+    /// observation of the most complete year, else it is nodata) into `work`, refuses negative
+    /// precipitation, and presents the totals on `grid` through GDAL's warper (bilinear; the sum of
+    /// bilinear interpolations is the interpolation of the sum, so summing first is exact and reads
+    /// each month once).
+    /// - Returns: the total's band of each year, on `grid`.
+    static func build(_ c: ClimateCorrection, plan: Plan, grid: Grid, work: WorkFolder) throws -> [Int: RasterBand] {
+        let minimum = try StackJob.run(options(c, output: work.file("precipitation-min.tif"), reducer: .min))
         let lows = try Dataset.open(minimum.path)
         for (k, period) in minimum.manifest.periods.filter({ $0.band != nil }).enumerated() {
             if let v = try lowest(try lows.band(k + 1)), v < 0 {
                 throw KubuqiError.input(c.precipitation, "negative precipitation (\(v) mm after scaling) in \(period.label); precipitation must be zero or more")
             }
         }
-        let totals = try StackJob.run(options(c, output: work.file("precipitation-total.tif"), gridFile: gridFile,
-                                              minimumObservations: plan.full))
-        let ds = try Dataset.open(totals.path)
+        let o = options(c, output: work.file("precipitation-total.tif"), minimumObservations: plan.full)
+        let totals = try StackJob.run(o)
+        var ds = try Dataset.open(totals.path)
+        if grid.difference(from: ds.grid) != nil {
+            var w = o
+            w.resampling = .bilinear
+            ds = try StackJob.warp(ds, onto: grid, w)
+        }
         var out: [Int: RasterBand] = [:]
         for p in totals.manifest.periods {
             guard let b = p.band, let y = Int(p.last.prefix(4)) else { continue }

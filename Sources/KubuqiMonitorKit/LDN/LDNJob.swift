@@ -84,7 +84,7 @@ public enum LDNJob {
                                      landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
                                      climateZones: inputs.climateZones, zones: zoneLayer?.rasters ?? [], zoneNames: zoneLayer?.names ?? [:])
             if let cc = config.climateCorrection, let plan = inputs.precipitationPlan {
-                finalInputs.precipitation = try ClimateSeries.build(cc, plan: plan, gridFile: inputs.productivity[0].bands[0].dataset.path, work: work)
+                finalInputs.precipitation = try ClimateSeries.build(cc, plan: plan, grid: inputs.grid, work: work)
                 log("precipitation: \(cc.precipitation) summed per \(cc.season.map { "season \($0)" } ?? "year") onto the productivity grid (bilinear), years \(ClimateSeries.spans(finalInputs.precipitation.keys.sorted())); trajectory: \(cc.description)")
             }
             report.zoneNames = finalInputs.zoneNames
@@ -157,9 +157,7 @@ public enum LDNJob {
         try files.requireSameGrid(all)
         var inputs = Inputs(config: c, grid: all[0].dataset.grid, productivity: productivity, lpd: lpd, landCover: lc, soc: soc,
                             ecologicalUnits: eco, climateZones: climate, zones: [], zoneNames: [:])
-        if let cc = c.climateCorrection, let first = productivity.first?.1.first {
-            inputs.precipitationPlan = try ClimateSeries.plan(cc, gridFile: first.dataset.path)
-        }
+        if let cc = c.climateCorrection, !productivity.isEmpty { inputs.precipitationPlan = try ClimateSeries.plan(cc) }
         return inputs
     }
 

@@ -59,6 +59,9 @@ enum LDNReportHTML {
         for p in doc.periods {
             body += "<section><h2>\(escape(p.name)) (\(p.years[0])&ndash;\(p.years[1]))</h2>"
             body += "<p class=\"headline\">Land degraded: <b>\(p.proportionDegradedPercent.map { String(format: "%.2f %%", $0) } ?? "n/a")</b> of the assessed area.</p>"
+            if let km2 = p.declineExplainedByRainfallKm2 {
+                body += "<p>Decline explained by rainfall: <b>\(String(format: "%.4f", km2)) km2</b> (the uncorrected trajectory declines at 95 %, the climate-corrected one does not).</p>"
+            }
             if let png = maps[p.name] { body += "<img alt=\"SDG 15.3.1 map, \(escape(p.name))\" src=\"data:image/png;base64,\(png)\">" }
             body += "<h3>Sub-indicators</h3><table><tr><th>indicator</th><th>degraded / stable / improved</th><th>degraded km&sup2;</th><th>stable km&sup2;</th><th>improved km&sup2;</th><th>no data km&sup2;</th></tr>"
             for (_, name) in LDNReport.subIndicators {

@@ -80,7 +80,8 @@ public struct LDNConfig: Sendable {
         files += [externalLPD, ecologicalUnits].compactMap { $0 }
         files += landCoverMaps.keys.sorted().map { landCoverMaps[$0]! }
         files += [socBaseline] + [climateZones, zones].compactMap { $0 }
-        if let p = climateCorrection?.precipitation { files.append(p) }
+        // The precipitation series as `stack` expands it (a folder or list: its rasters).
+        if let p = climateCorrection?.precipitation { files += (try? StackSources.expand([p])) ?? [p] }
         // FILE:BAND selections name the file once.
         var seen = Set<String>()
         return files.map { BandSelection(parsing: $0).path }.filter { seen.insert($0).inserted }

@@ -104,6 +104,23 @@ final class ClimateLDNTests: XCTestCase {
         try assertLayer(out, "decline-explained-by-rainfall", [1, 0, 0, 0, 0, 0, 0, 0])
     }
 
+    /// A season across the new year counts for the year it ends in: November 1999 to March 2000 is
+    /// 2000. Pixel 0's season totals stay linear in its NDVI (2/12 of one year's rain plus 3/12 of
+    /// the next), so RESTREND still leaves nothing to trend; a series starting in January 2000 holds
+    /// only 3 of the 5 months of the 2000 season and is refused.
+    func testSeasonCountsForTheYearItEndsIn() throws {
+        let tmp = try TemporaryFolder()
+        _ = try LDNTestRegion.write(tmp)
+        let skip = Set((1...10).map { "1999-\($0 < 10 ? "0" : "")\($0)-15" })
+        try Self.writePrecipitation(tmp.file("rain.tif"), years: 1999...2010, skip: skip, annual: Self.handRain)
+        let out = tmp.file("out")
+        _ = try LDNJob.run(LDNOptions(config: try climateConfig(tmp, "season = \"11-01..03-31\"\n"), output: out, quiet: true))
+        try assertLayer(out, "trajectory", [0, 3, 0, 0, 0, 0, 0, 0])
+        try assertLayer(out, "decline-explained-by-rainfall", [1, 0, 0, 0, 0, 0, 0, 0])
+        try Self.writePrecipitation(tmp.file("rain.tif"), years: 2000...2010, annual: Self.handRain)
+        assertInputError(try climateConfig(tmp, "season = \"11-01..03-31\"\n"), ["rain.tif", "holds 3 of 5 observations in 2000"])
+    }
+
     func assertInputError(_ config: String, _ mentions: [String], check: Bool = true, file: StaticString = #filePath, line: UInt = #line) {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("kubuqi-climate-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: out) }

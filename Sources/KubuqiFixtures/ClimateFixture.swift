@@ -19,6 +19,8 @@ public struct ClimateFixture: Sendable {
     public static let rainfedStackPath = "ndvi/ndvi_annual_rainfed_2000_2024.tif"
     public static let regionsPath = "truth/climate_regions.tif"
     public static let configPath = "ldn-climate.toml"
+    /// Every file of the climate fixtures (listed in truth.json with the others).
+    public static let files = [precipitationPath, rainfedStackPath, regionsPath, configPath]
 
     /// Region codes of ``regionsPath``.
     public enum Region: UInt8, Sendable {

@@ -104,6 +104,27 @@ final class ClimateLDNTests: XCTestCase {
         try assertLayer(out, "decline-explained-by-rainfall", [1, 0, 0, 0, 0, 0, 0, 0])
     }
 
+    /// Per zone: the one explained pixel (0) lies in zone 1 (columns 0-1), none in zone 2.
+    func testDeclineExplainedPerZone() throws {
+        let tmp = try TemporaryFolder()
+        _ = try LDNTestRegion.write(tmp)
+        try Self.writePrecipitation(tmp.file("rain.tif"), years: 2000...2010, annual: Self.handRain)
+        try TestRaster.write(tmp.file("zones.tif"), width: 4, height: 2, values: [1, 1, 2, 2, 1, 1, 2, 2], type: .byte)
+        let config = try LDNTestRegion.config(tmp, extra: "[zones]\nfile = \"zones.tif\"\n\n[climate]\nprecipitation = \"rain.tif\"\n")
+        let out = tmp.file("out")
+        _ = try LDNJob.run(LDNOptions(config: config, output: out, quiet: true))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/report.json"))) as! [String: Any]
+        let zones = (report["periods"] as! [[String: Any]])[0]["zones"] as! [[String: Any]]
+        XCTAssertEqual(zones.map { $0["id"] as! Int }, [1, 2])
+        XCTAssertEqual(zones[0]["declineExplainedByRainfallKm2"] as! Double, TestRaster.utm49PixelKm2, accuracy: 3e-9)
+        XCTAssertEqual(zones[1]["declineExplainedByRainfallKm2"] as! Double, 0)
+        let csv = try String(contentsOfFile: "\(out)/tables/decline-explained-by-rainfall.csv", encoding: .utf8)
+        XCTAssertTrue(csv.contains("baseline,2000,2010,1,zone 1,0.000900"), csv)
+        XCTAssertTrue(csv.contains("baseline,2000,2010,2,zone 2,0.000000"), csv)
+        let md = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)
+        XCTAssertTrue(md.contains("by zone: zone 1 0.0009, zone 2 0.0000"), md)
+    }
+
     /// A season across the new year counts for the year it ends in: November 1999 to March 2000 is
     /// 2000. Pixel 0's season totals stay linear in its NDVI (2/12 of one year's rain plus 3/12 of
     /// the next), so RESTREND still leaves nothing to trend; a series starting in January 2000 holds

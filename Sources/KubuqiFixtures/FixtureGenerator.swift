@@ -168,13 +168,29 @@ public struct FixtureGenerator: Sendable {
 
         // Truth tables and the README. The file list is known before they are written.
         let sceneFolders = scenes.map { Self.sceneFolder($0.acquisition) }
-        let allFiles = (written + [Self.patchTablePath, Self.truthPath, Self.readmePath]).sorted()
+        let allFiles = (written + [Self.patchTablePath, Self.truthPath, Self.readmePath] + ClimateFixture.files).sorted()
         let survey = TruthSurvey(area: area, scenes: scenes, stack: stack, landCover2000: lc2000, landCover2024: lc2024)
         let truth = survey.truth(files: allFiles, sceneFiles: sceneFiles, sceneFolders: sceneFolders)
         try text(Self.patchTablePath, PatchTable(patches: truth.patches).csv)
         let json = try truth.json()
         try json.write(to: URL(fileURLWithPath: try path(Self.truthPath)))
-        try text(Self.readmePath, FixtureReadme(truth: truth, area: area).markdown)
+        // Climate (docs/climate.md): written after the truth, which describes the files above.
+        let climate = ClimateFixture(area: area, stack: stack)
+        try GeoTIFFWriter.write(
+            try path(ClimateFixture.precipitationPath), type: .int16,
+            bands: climate.precipitation.months.enumerated().map { .init(GeoTIFFWriter.floats($0.element), description: PrecipitationSeries.label($0.offset)) },
+            scale: PrecipitationSeries.scale, metadata: source + [("UNITS", "mm x 10")],
+            grid: (PrecipitationSeries.width, PrecipitationSeries.height, PrecipitationSeries.geoTransform))
+        try GeoTIFFWriter.write(
+            try path(ClimateFixture.rainfedStackPath), type: .int16,
+            bands: zip(stack.years, climate.rainfed).map { .init(GeoTIFFWriter.floats($0.1), description: String($0.0)) },
+            nodata: Double(AnnualNDVIStack.nodata), scale: 1 / AnnualNDVIStack.scale,
+            metadata: source + [("UNITS", "NDVI x 10000"), ("CLIMATE", "rain-fed: NDVI x (0.5 + 0.5 A / 300 mm)")])
+        try GeoTIFFWriter.write(try path(ClimateFixture.regionsPath), type: .byte,
+                                bands: [.init(GeoTIFFWriter.floats(climate.regions), description: "1 rainfall-driven decline, 2 human-driven decline")],
+                                metadata: source)
+        try text(ClimateFixture.configPath, ClimateFixture.config)
+        try text(Self.readmePath, FixtureReadme(truth: truth, area: area).markdown + climate.readme())
         return written.sorted()
     }
 }

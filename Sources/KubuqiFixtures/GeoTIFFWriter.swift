@@ -39,12 +39,14 @@ public struct GeoTIFFWriter: Sendable {
     ///   - nodata: declared on every band when given.
     ///   - scale: written as every band's scale (offset 0) when given.
     ///   - metadata: dataset metadata items, in order.
+    ///   - grid: another grid of the study area's CRS (width, height, geotransform); nil for the study area's.
     public static func write(_ path: String, type: RasterDataType, bands: [Band], nodata: Double? = nil,
-                             scale: Double? = nil, metadata: [(String, String)] = []) throws {
+                             scale: Double? = nil, metadata: [(String, String)] = [],
+                             grid: (width: Int, height: Int, geoTransform: GeoTransform)? = nil) throws {
         precondition(!bands.isEmpty, "a GeoTIFF has at least one band")
-        let w = StudyArea.width, h = StudyArea.height
+        let w = grid?.width ?? StudyArea.width, h = grid?.height ?? StudyArea.height
         let ds = try Dataset.create(path, width: w, height: h, bands: bands.count, type: type, options: creationOptions)
-        try ds.setGeoTransform(StudyArea.geoTransform)
+        try ds.setGeoTransform(grid?.geoTransform ?? StudyArea.geoTransform)
         guard let srs = SpatialReference(epsg: StudyArea.epsg) else {
             throw GDALError("cannot write \(path)", messages: ["PROJ does not know EPSG:\(StudyArea.epsg)"])
         }

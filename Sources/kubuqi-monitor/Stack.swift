@@ -127,7 +127,7 @@ extension KubuqiMonitor {
                 }
             }
             guard let r = SeriesReducer(name: reducer) else {
-                throw ValidationError("--reducer must be mean, median, max, min, pNN (0-100), integral or count, not '\(reducer)'")
+                throw ValidationError("--reducer must be mean, median, max, min, pNN (0-100), integral, count or sum, not '\(reducer)'")
             }
             let columns = datesColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard columns.count == 2, !columns[0].isEmpty, !columns[1].isEmpty else {

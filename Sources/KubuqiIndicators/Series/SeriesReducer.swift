@@ -11,9 +11,12 @@
 /// - `integral`: the trapezoid rule over the days,
 ///   sum_{i<n} (t_{i+1} - t_i)(x_i + x_{i+1})/2, in value x days (the
 ///   season's integrated NDVI; nodata with fewer than two observations);
-/// - `count`: n.
+/// - `count`: n;
+/// - `sum`: sum x_i (monthly precipitation to annual or seasonal totals; a
+///   total is only meaningful over complete periods, so callers require every
+///   observation with the completeness rule's minimum count).
 public enum SeriesReducer: Sendable, Hashable, CustomStringConvertible {
-    case mean, median, max, min, integral, count
+    case mean, median, max, min, integral, count, sum
     /// The p-th percentile, 0 <= p <= 100.
     case percentile(Double)
 
@@ -26,6 +29,7 @@ public enum SeriesReducer: Sendable, Hashable, CustomStringConvertible {
         case "min": self = .min
         case "integral": self = .integral
         case "count": self = .count
+        case "sum": self = .sum
         default:
             guard name.lowercased().hasPrefix("p"), let p = Double(name.dropFirst()), p.isFinite, (0...100).contains(p) else { return nil }
             self = .percentile(p)
@@ -40,6 +44,7 @@ public enum SeriesReducer: Sendable, Hashable, CustomStringConvertible {
         case .min: return "min"
         case .integral: return "integral"
         case .count: return "count"
+        case .sum: return "sum"
         case .percentile(let p): return "p" + (p == p.rounded() ? String(Int(p)) : String(p))
         }
     }
@@ -49,7 +54,7 @@ public enum SeriesReducer: Sendable, Hashable, CustomStringConvertible {
     /// a scaled index.
     public var keepsUnits: Bool {
         switch self {
-        case .integral, .count: return false
+        case .integral, .count, .sum: return false
         default: return true
         }
     }
@@ -63,6 +68,10 @@ public enum SeriesReducer: Sendable, Hashable, CustomStringConvertible {
         guard n >= minimumObservations else { return .nan }
         switch self {
         case .count: return Float(n)
+        case .sum:
+            var s = 0.0
+            for i in 0..<n { s += Double(values[i]) }
+            return Float(s)
         case .mean:
             var s = 0.0
             for i in 0..<n { s += Double(values[i]) }

@@ -70,6 +70,8 @@ public struct LDNConfig: Sendable {
     public var zoneField: String?
     /// The report's title block (`[report]`: area, producer, date, sources); options override it.
     public var titleBlock = ReportTitleSettings()
+    /// `[climate]`: precipitation and the climate-corrected trajectory (docs/climate.md); nil without.
+    public var climateCorrection: ClimateCorrection?
 
     /// Every input file named by the config.
     public var inputFiles: [String] {
@@ -82,6 +84,8 @@ public struct LDNConfig: Sendable {
         files += [externalLPD, ecologicalUnits].compactMap { $0 }
         files += landCoverMaps.keys.sorted().map { landCoverMaps[$0]! }
         files += [socBaseline] + [climateZones, zones].compactMap { $0 }
+        // The precipitation series as `stack` expands it (a folder or list: its rasters).
+        if let p = climateCorrection?.precipitation { files += (try? StackSources.expand([p])) ?? [p] }
         // FILE:BAND selections name the file once.
         var seen = Set<String>()
         return files.map { BandSelection(parsing: $0).path }.filter { seen.insert($0).inserted }
@@ -129,7 +133,7 @@ public struct LDNConfig: Sendable {
     public static func load(_ path: String) throws -> LDNConfig {
         try InputFile.requireRegular(path)
         let r = ConfigReader(file: path, table: try ConfigDocument.load(path))
-        let sections = ["productivity", "landcover", "soc", "periods", "zones", "windows", "report"]
+        let sections = ["productivity", "landcover", "soc", "periods", "zones", "windows", "report", "climate"]
         try r.rejectUnknown(known: sections)
 
         let p = try r.required(try r.table("productivity"), "productivity")
@@ -276,6 +280,10 @@ public struct LDNConfig: Sendable {
         if let f = try p.number("minimum_year_fraction") {
             guard f > 0 && f <= 1 else { throw p.error("minimum_year_fraction", "must be more than 0 and at most 1, got \(f)") }
             config.minimumYearFraction = f
+        }
+        if let climate = try r.table("climate") {
+            guard productivity != nil else { throw climate.error(nil, "climate correction needs annual productivity ([productivity] stack or files), not an external LPD alone") }
+            config.climateCorrection = try ClimateCorrection.load(climate, minimumSlope: minimumSlope)
         }
         return config
     }

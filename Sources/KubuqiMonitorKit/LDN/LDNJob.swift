@@ -56,6 +56,9 @@ public enum LDNJob {
             try? FileManager.default.removeItem(atPath: builtFolder)
             Interruption.unregister(builtFolder)
         }
+        /// `[climate]`: the precipitation series' complete years (`open`), and its annual totals on the grid (`run`).
+        var precipitationPlan: ClimateSeries.Plan? = nil
+        var precipitation: [Int: RasterBand] = [:]
     }
 
     /// Runs (or, with `checkOnly`, validates) the job; `log` receives timestamped progress lines.
@@ -91,9 +94,13 @@ public enum LDNJob {
         var written = Set<String>()
         try out.runStaged { work, stage in
             let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
-            let finalInputs = Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
+            var finalInputs = Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
                                      landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
                                      climateZones: inputs.climateZones, zones: zoneLayer?.rasters ?? [], zoneNames: zoneLayer?.names ?? [:])
+            if let cc = config.climateCorrection, let plan = inputs.precipitationPlan {
+                finalInputs.precipitation = try ClimateSeries.build(cc, plan: plan, grid: inputs.grid, work: work)
+                log("precipitation: \(cc.precipitation) summed per \(cc.season.map { "season \($0)" } ?? "year") onto the productivity grid (bilinear), years \(ClimateSeries.spans(finalInputs.precipitation.keys.sorted())); trajectory: \(cc.description)")
+            }
             report.zoneNames = finalInputs.zoneNames
             var baselineSDG: String?
             for period in periods {
@@ -184,8 +191,10 @@ public enum LDNJob {
         var all = productivity.flatMap(\.1) + lc.keys.sorted().map { lc[$0]! } + [soc]
         all += [lpd, eco, climate].compactMap { $0 }
         try files.requireSameGrid(all)
-        return Inputs(config: c, grid: all[0].dataset.grid, productivity: productivity, lpd: lpd, landCover: lc, soc: soc,
-                      ecologicalUnits: eco, climateZones: climate, zones: [], zoneNames: [:], builtFolder: builtFolder)
+        var inputs = Inputs(config: c, grid: all[0].dataset.grid, productivity: productivity, lpd: lpd, landCover: lc, soc: soc,
+                            ecologicalUnits: eco, climateZones: climate, zones: [], zoneNames: [:], builtFolder: builtFolder)
+        if let cc = c.climateCorrection, !productivity.isEmpty { inputs.precipitationPlan = try ClimateSeries.plan(cc) }
+        return inputs
     }
 
     /// The first four-digit year (1900-2199) in a band description: `2000`, `X2000.02.18`, `NDVI_2001`.
@@ -234,6 +243,9 @@ public enum LDNJob {
                     throw KubuqiError.input(c.file, "the \(p.name) period \(p.years.lowerBound)-\(p.years.upperBound) needs productivity for \(m), which the inputs lack (have \(inputs.productivity.first.map { String($0.year) } ?? "none")-\(inputs.productivity.last.map { String($0.year) } ?? "none"))")
                 }
                 try checkComputable(p, config: c)
+            }
+            if let cc = c.climateCorrection, let plan = inputs.precipitationPlan {
+                try ClimateSeries.check(plan, windows: periods.map { ($0.name, $0.windows.trajectory) }, file: cc.precipitation)
             }
         }
         return periods

@@ -24,11 +24,27 @@ struct LDNPeriod: Sendable {
     /// The layers written for a period, in output order.
     enum Layer: Int, CaseIterable {
         case trajectory, state, performance, lpd, productivity, landCover, soc, sdg, comparison
+        /// `[climate]` (docs/climate.md): the plain trend's trajectory class, the decline explained by
+        /// rainfall, and RESTREND's per-pixel fallback flag.
+        case plainTrajectory, rainfallExplained, climateFallback
 
         /// File name stem.
         var file: String {
             ["trajectory", "state", "performance", "lpd", "productivity-status", "landcover-status", "soc-status",
-             "sdg-15-3-1", "status-vs-baseline"][rawValue]
+             "sdg-15-3-1", "status-vs-baseline", "trajectory-uncorrected", "decline-explained-by-rainfall", "restrend-fallback"][rawValue]
+        }
+
+        /// Whether the layer is one of `[climate]`'s.
+        var isClimate: Bool { [.plainTrajectory, .rainfallExplained, .climateFallback].contains(self) }
+
+        /// The layers a period writes.
+        static func written(isBaseline: Bool, externalLPD: Bool, climate: ClimateCorrection?) -> [Layer] {
+            var layers = allCases.filter { ($0 != .comparison || !isBaseline) && !$0.isClimate }
+            if externalLPD { layers.removeAll { [.trajectory, .state, .performance].contains($0) } }
+            if let climate, !externalLPD {
+                layers += [.plainTrajectory, .rainfallExplained] + (climate.method == .rue ? [] : [.climateFallback])
+            }
+            return layers
         }
 
         /// Band description.
@@ -37,7 +53,10 @@ struct LDNPeriod: Sendable {
              "land productivity dynamics (1 declining .. 5 increasing)", "land productivity sub-indicator (-1, 0, 1)",
              "land cover sub-indicator (-1, 0, 1)", "soil organic carbon sub-indicator (-1, 0, 1)",
              "SDG 15.3.1 one-out-all-out (-1 degraded, 0 stable, 1 improved)",
-             "status vs baseline (GPG v2 addendum, 1..7)"][rawValue]
+             "status vs baseline (GPG v2 addendum, 1..7)",
+             "productivity trajectory class of the uncorrected trend (-3..3)",
+             "decline explained by rainfall (1: the uncorrected trend declines at 95 %, the climate-corrected one does not; 0: otherwise)",
+             "RESTREND fallback (1: productivity-precipitation fit not significant, plain trend used; 0: residual trend)"][rawValue]
         }
     }
 
@@ -69,9 +88,18 @@ enum LDNLegend {
         .init(value: 5, name: "baseline improvement, now stable", rgb: (190, 220, 160)), .init(value: 6, name: "recent improvement", rgb: (100, 170, 80)),
         .init(value: 7, name: "persistent improvement", rgb: (30, 110, 40))]
 
+    static let rainfallExplained: [ClassLegend.Entry] = [
+        .init(value: 0, name: "not a decline explained by rainfall", rgb: (240, 240, 225)),
+        .init(value: 1, name: "decline explained by rainfall", rgb: (70, 130, 200))]
+    static let climateFallback: [ClassLegend.Entry] = [
+        .init(value: 0, name: "residual trend (fit significant)", rgb: (240, 240, 225)),
+        .init(value: 1, name: "plain trend (fit not significant)", rgb: (200, 160, 60))]
+
     static func entries(_ layer: LDNPeriod.Layer) -> [ClassLegend.Entry] {
         switch layer {
-        case .trajectory: return trajectory
+        case .trajectory, .plainTrajectory: return trajectory
+        case .rainfallExplained: return rainfallExplained
+        case .climateFallback: return climateFallback
         case .lpd: return lpd
         case .comparison: return comparison
         case .performance: return Array(status.prefix(2))

@@ -79,6 +79,8 @@ struct LDNPeriodRun {
         var lcStart = 0, lcEnd = 0, lcUnits = 0, soc = 0
         var lpd: Int?, eco: Int?, climate: Int?, baseline: Int?
         var zones: [Int] = []
+        /// `[climate]`: year -> the input index of its precipitation total (the trajectory window's years).
+        var precipitation: [Int: Int] = [:]
         var count = 0
     }
 
@@ -130,6 +132,10 @@ struct LDNPeriodRun {
         if let b = inputs.climateZones { slots.climate = add(PixelInput(band: b)) }
         if let p = baselineSDG { slots.baseline = add(PixelInput(band: try Dataset.open(p).band(1))) }
         for z in inputs.zones { slots.zones.append(add(PixelInput(band: try Dataset.open(z).band(1), nodata: .some(nil)))) }
+        let correction = inputs.lpd == nil ? c.climateCorrection : nil
+        if correction != nil {
+            for year in period.windows.trajectory { slots.precipitation[year] = add(PixelInput(band: inputs.precipitation[year]!)) }
+        }
         slots.count = pixelInputs.count
 
         let years = slots.productivity.keys.sorted()
@@ -182,8 +188,7 @@ struct LDNPeriodRun {
         }
 
         // Pass 2: every layer.
-        var layers = LDNPeriod.Layer.allCases.filter { $0 != .comparison || !period.isBaseline }
-        if inputs.lpd != nil { layers.removeAll { [.trajectory, .state, .performance].contains($0) } }
+        let layers = LDNPeriod.Layer.written(isBaseline: period.isBaseline, externalLPD: inputs.lpd != nil, climate: correction)
         var specs: [RasterOutputSpec?] = layers.map { layer in
             RasterOutputSpec(path: output.file("\(period.name)/\(layer.file).tif"), encoding: .classes, creationOptions: creationOptions,
                              bandDescription: layer.title,
@@ -194,6 +199,19 @@ struct LDNPeriodRun {
         try SafeFiles.makeFolders(period.name, under: output.path)
         specs += [nil, nil]   // land-cover classes at start and end (for the tables)
         specs += inputs.zones.map { _ in nil }   // zone ids, one output per zone layer
+        // `[climate]`: the fit and the corrected trend (Float32), after every tallied output.
+        let climateFirst = specs.count
+        let climateLayers = correction.map { ClimateLayers.written($0) } ?? []
+        specs += climateLayers.map { l in
+            RasterOutputSpec(path: output.file("\(period.name)/\(l.file).tif"), encoding: .float32, creationOptions: creationOptions,
+                             bandDescription: l.title,
+                             metadata: [("KUBUQI_LDN_PERIOD", "\(period.years.lowerBound)-\(period.years.upperBound)"),
+                                        ("KUBUQI_LDN_LAYER", l.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)])
+        }
+        let climateKernel = correction.map { ClimateTrend(years: geometry.years[geometry.periodLayers].map { $0 },
+                                                       method: $0.method == .rue ? .rue : .restrend, significance: $0.significance) }
+        let replacesTrajectory = correction.map { $0.method != .trend } ?? false
+        let correctedClasses = correction?.method == .rue ? TrajectoryClass() : TrajectoryClass(minimumAbsoluteSlope: c.minimumSlope)
         let s = slots, perf = performance, p = period, externalLPD = inputs.lpd != nil, integer = values != .floating
         let climate = c.climate, matrix = c.transitions, stateMetric = Self.state(c), gpgStatus = c.gpgLPDStatus
         let trajectoryClasses = TrajectoryClass(minimumAbsoluteSlope: c.minimumSlope)
@@ -231,6 +249,27 @@ struct LDNPeriodRun {
                                                  classifier: trajectoryClasses, scale: scale, classes: scratch[.trajectory]!.buffer)
                     ExactProductivity.state(stack: UnsafeBufferPointer(stack), pixelCount: n, baselineLayers: geometry.baselineLayers,
                                             recentLayers: geometry.recentLayers, metric: stateMetric, scale: scale, status: state)
+                }
+                if let climateKernel {
+                    let fields = ClimateFields(n)
+                    defer { fields.free() }
+                    let physical = Self.physicalScaling(values)
+                    ClimateFields.compute(climateKernel, stack: periodStack, physical: physical, ins: ins, slots: s,
+                                          years: periodYears.map { Int($0) }, pixelCount: n, into: fields)
+                    let corrected = Int16Scratch(n)
+                    defer { corrected.free() }
+                    correctedClasses.classify(slope: UnsafeBufferPointer(fields.slope), z: UnsafeBufferPointer(fields.z), into: corrected.buffer)
+                    let plain = scratch[.trajectory]!.buffer
+                    _ = scratch[.plainTrajectory]!.buffer.update(fromContentsOf: plain)
+                    let explained = scratch[.rainfallExplained]!.buffer
+                    for i in 0..<n {
+                        let a = TrajectoryClass.status(ofClass: plain[i]), b = TrajectoryClass.status(ofClass: corrected.buffer[i])
+                        explained[i] = a == DegradationStatus.nodata || b == DegradationStatus.nodata ? DegradationStatus.nodata
+                            : (a == DegradationStatus.degraded.rawValue && b != DegradationStatus.degraded.rawValue ? 1 : 0)
+                    }
+                    _ = scratch[.climateFallback]!.buffer.update(fromContentsOf: fields.flag)
+                    if replacesTrajectory { _ = scratch[.trajectory]!.buffer.update(fromContentsOf: corrected.buffer) }
+                    for (k, l) in climateLayers.enumerated() { fields.store(l, into: outs[climateFirst + k]) }
                 }
                 let trajectoryStatus = Int16Scratch(n)
                 defer { trajectoryStatus.free() }

@@ -43,6 +43,8 @@ public struct LDNReport: Sendable {
         var landCoverTransitionsKm2: [[Double]]
         var layers: [String: String]
         var zones: [ZoneDocument]?
+        /// `[climate]`: km2 whose uncorrected trajectory declines (95 %) while the climate-corrected one does not.
+        var declineExplainedByRainfallKm2: Double?
     }
 
     struct ZoneDocument: Codable {
@@ -50,6 +52,8 @@ public struct LDNReport: Sendable {
         var name: String
         var proportionDegradedPercent: Double?
         var subIndicators: [String: [ClassArea]]
+        /// `[climate]`: the zone's decline explained by rainfall (km2).
+        var declineExplainedByRainfallKm2: Double?
     }
 
     struct YearMean: Codable {
@@ -78,6 +82,9 @@ public struct LDNReport: Sendable {
         var fullYearObservations: Int?
         /// Years with fewer observations than required: nodata everywhere.
         var yearsShort: [Int]?
+        /// `[climate]`: the trajectory method and the precipitation series (docs/climate.md).
+        var climateCorrection: String?
+        var precipitation: String?
     }
 
     struct GridDocument: Codable {
@@ -129,9 +136,10 @@ public struct LDNReport: Sendable {
                 for r in t.rows where r.zone == id { only.add(zone: id, classValue: r.classValue, count: r.count, areaKm2: r.count > 0 ? r.areaKm2 / Double(r.count) : 0) }
                 sub[name] = classAreas(only, names: Self.statusNames)
             }
+            let explained = p.zoneAreas[.rainfallExplained].map { t in Self.round(t.rows.filter { $0.zone == id && $0.classValue == 1 }.reduce(0.0) { $0 + $1.areaKm2 }, 9) }
             return ZoneDocument(id: Int(id), name: id == 0 ? "outside every zone" : (zoneNames[Int(id)] ?? "zone \(id)"),
                                 proportionDegradedPercent: sub["SDG 15.3.1 (one out, all out)"]?.first { $0.code == -1 }?.percent,
-                                subIndicators: sub)
+                                subIndicators: sub, declineExplainedByRainfallKm2: explained)
         }
     }
 
@@ -150,7 +158,8 @@ public struct LDNReport: Sendable {
                 statusVsBaseline: p.areas[.comparison].map { classAreas($0, names: comparisonNames) },
                 landCoverTransitionsKm2: transitions,
                 layers: Dictionary(uniqueKeysWithValues: p.files.map { ($0.key.file, "\(p.name)/\($0.key.file).tif") }),
-                zones: config.zones == nil ? nil : zoneDocuments(p))
+                zones: config.zones == nil ? nil : zoneDocuments(p),
+                declineExplainedByRainfallKm2: p.areas[.rainfallExplained].map { t in Self.round(t.rows.filter { $0.classValue == 1 }.reduce(0.0) { $0 + $1.areaKm2 }, 9) })
         }
         var identities: [[String: String]] = []
         for f in inputs {
@@ -174,7 +183,8 @@ public struct LDNReport: Sendable {
                 productivity: config.externalLPD == nil ? "trajectory + state + performance (Trends.Earth 5-class LPD)" : "external LPD raster",
                 observationsPerYear: yearCompleteness.map { $0.years.map { [$0.year, $0.observations] } },
                 requiredObservations: yearCompleteness?.required, fullYearObservations: yearCompleteness?.full,
-                yearsShort: yearCompleteness?.short.map(\.year)),
+                yearsShort: yearCompleteness?.short.map(\.year),
+                climateCorrection: config.climateCorrection?.description, precipitation: config.climateCorrection?.precipitation),
             inputs: identities,
             grid: GridDocument(size: [grid.width, grid.height], crs: srs?.shortDescription ?? "none",
                                pixelSize: grid.geoTransform.map { abs($0.pixelWidth) }),
@@ -254,6 +264,16 @@ public struct LDNReport: Sendable {
                 tables.append(("\(p.name)-zones", z))
             }
         }
+        if doc.periods.contains(where: { $0.declineExplainedByRainfallKm2 != nil }) {
+            var t = CSVTable(header: ["period", "first_year", "last_year", "zone", "zone_name", "decline_explained_by_rainfall_km2"])
+            for p in doc.periods {
+                guard let all = p.declineExplainedByRainfallKm2 else { continue }
+                let years = [String(p.years[0]), String(p.years[1])]
+                t.append([p.name] + years + ["", "all", km2(all)])
+                for z in p.zones ?? [] { t.append([p.name] + years + [String(z.id), z.name, km2(z.declineExplainedByRainfallKm2 ?? 0)]) }
+            }
+            tables.append(("decline-explained-by-rainfall", t))
+        }
         tables.insert(("sdg-15-3-1-summary", summary), at: 0)
         return tables
     }
@@ -275,6 +295,10 @@ public struct LDNReport: Sendable {
             md += "Proportion of land degraded: **\(p.proportionDegradedPercent.map { String(format: "%.2f %%", $0) } ?? "n/a")**"
             md += p.landCoverYears[0] == p.landCoverYears[1] ? " (one land-cover map, \(p.landCoverYears[0]): no transitions).\n\n"
                 : " (land cover \(p.landCoverYears[0]) -> \(p.landCoverYears[1])).\n\n"
+            if let km2 = p.declineExplainedByRainfallKm2 {
+                md += "Decline explained by rainfall: **\(String(format: "%.4f", km2)) km2** (the uncorrected trajectory declines at 95 %, the climate-corrected one does not"
+                md += (p.zones ?? []).isEmpty ? ").\n\n" : "; by zone: " + p.zones!.map { "\($0.name) \(String(format: "%.4f", $0.declineExplainedByRainfallKm2 ?? 0))" }.joined(separator: ", ") + ").\n\n"
+            }
             md += "| sub-indicator | degraded km2 | stable km2 | improved km2 | no data km2 | degraded % |\n|---|---|---|---|---|---|\n"
             for (_, name) in Self.subIndicators {
                 guard let rows = p.subIndicators[name] else { continue }

@@ -187,6 +187,10 @@ enum LDNReportHTML {
             body += "<section><h2>\(escape(p.name)) (\(p.years[0])&ndash;\(p.years[1]))</h2>"
             body += "<p class=\"headline\">Land degraded: <b>\(u?.sdg.proportion_degraded_percent.map { String(format: "%.2f %%", $0) } ?? "n/a")</b> of the land area "
                 + "(\(u.map { km2($0.sdg.total_land_area) } ?? "n/a") km&sup2; of land with data; water and no data excluded).</p>"
+            if let d = p.declineExplainedByRainfallKm2 {
+                body += "<p>Decline explained by rainfall: <b>\(String(format: "%.4f", d)) km&sup2;</b> (the uncorrected trajectory declines at 95 %, the climate-corrected one does not"
+                    + ((p.zones ?? []).isEmpty ? ").</p>" : "; by zone: " + p.zones!.map { "\(escape($0.name)) \(String(format: "%.4f", $0.declineExplainedByRainfallKm2 ?? 0))" }.joined(separator: ", ") + ").</p>")
+            }
             body += mapBlock("map-\(p.name)", c.maps[p.name] ?? [], groundWidth: c.groundWidth)
             if let u { body += "<h3>Sub-indicators</h3>" + subIndicatorTable(p, u) }
             body += classTable("Land productivity dynamics", p.productivityDynamics)

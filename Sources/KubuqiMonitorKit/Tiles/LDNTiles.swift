@@ -19,6 +19,7 @@ extension LDNJob {
         var config = try LDNConfig.load(o.config)
         config.titleBlock = config.titleBlock.overridden(by: o.titleBlock)
         try LDNTileJob.refuseCollection(config)
+        try refuseClimate(config)
         let inputs = try open(config)
         let periods = try self.plan(config, inputs: inputs)
         if let diff = plan.grid.grid.difference(from: inputs.grid) {
@@ -40,8 +41,7 @@ extension LDNJob {
                 throw KubuqiError(.input, "\(outdir): the tiles have no period \(period.name)")
             }
             let first = reduced?.periods.first { $0.name == period.name }
-            var layers = LDNPeriod.Layer.allCases.filter { $0 != .comparison || !period.isBaseline }
-            if inputs.lpd != nil { layers.removeAll { [.trajectory, .state, .performance].contains($0) } }
+            let layers = LDNPeriod.Layer.written(isBaseline: period.isBaseline, externalLPD: inputs.lpd != nil, climate: nil)
             var files: [LDNPeriod.Layer: String] = [:]
             for layer in layers {
                 // The report's maps are drawn from the VRT (no overviews), as one machine draws them from its full-resolution layer.
@@ -65,6 +65,13 @@ extension LDNJob {
         return report
     }
 
+
+    /// Tiles do not run the climate-corrected trajectory yet (docs/climate.md): refused, not silently ignored.
+    static func refuseClimate(_ config: LDNConfig) throws {
+        if config.climateCorrection != nil {
+            throw KubuqiError.input(config.file, "[climate] (climate-corrected productivity) runs on one machine only; tiles do not support it yet: run ldn without tiles")
+        }
+    }
 }
 
 /// `ldn` as a ``TiledJob``: the performance maxima and annual productivity
@@ -81,6 +88,7 @@ struct LDNTileJob: TiledJob {
     init(_ o: LDNOptions, request: TileRequest, log: @escaping (String) -> Void) throws {
         config = try LDNConfig.load(o.config)
         try Self.refuseCollection(config)
+        try LDNJob.refuseClimate(config)
         inputs = try LDNJob.open(config)
         periods = try LDNJob.plan(config, inputs: inputs)
         try request.plan.check(grid: inputs.grid, planPath: request.planPath)

@@ -16,7 +16,10 @@ import KubuqiRaster
 ///   geodesics", J. Geodesy 87). Each edge is computed once and shared by the
 ///   two pixels it separates. In a cylindrical projection (Mercator, Web
 ///   Mercator, equirectangular, cylindrical equal area) with a north-up grid
-///   the area depends on the row only and is computed once per row.
+///   the area depends on the row only and is computed once per row. Otherwise
+///   (UTM, say) the areas of 256 x 256-pixel cells come from a checked quadratic
+///   surface through exact areas (`PixelAreaSurface`), cells it does not fit exactly
+///   per pixel.
 /// - No CRS: the geotransform's |determinant| (map units squared, as metres).
 /// - No geotransform: 1 per pixel.
 ///
@@ -31,6 +34,8 @@ public final class GridAreas: @unchecked Sendable {
     private let transforms: TransformPool?
     private let segments: Int
     private let constantArea: Double?
+    /// Fitted cells for grids whose areas vary along rows (nil otherwise).
+    private var surface: PixelAreaSurface?
 
     deinit { geod.deallocate() }
 
@@ -69,6 +74,12 @@ public final class GridAreas: @unchecked Sendable {
                 a.withUnsafeMutableBufferPointer { computeRow(r, columns: 0..<1, into: $0) }
                 return a[0]
             }
+        } else {
+            surface = PixelAreaSurface(width: grid.width, height: grid.height) { [unowned self] r, c in
+                var a = [0.0]
+                a.withUnsafeMutableBufferPointer { computeRow(r, columns: c..<(c + 1), into: $0) }
+                return a[0]
+            }
         }
     }
 
@@ -80,9 +91,21 @@ public final class GridAreas: @unchecked Sendable {
         } else if rowConstant {
             let a = rowArea[row]
             for i in 0..<columns.count { out[i] = a }
+        } else if let surface {
+            surface.areas(row: row, columns: columns, into: out) { computeRow(row, columns: $0, into: $1) }
         } else {
             computeRow(row, columns: columns, into: out)
         }
+    }
+
+    /// Areas in m2 of the pixels `columns` of row `row`, each from its own geodesic outline
+    /// (no fitted surface; for checks).
+    public func exactAreas(row: Int, columns: Range<Int>) -> [Double] {
+        var out = [Double](repeating: 0, count: columns.count)
+        out.withUnsafeMutableBufferPointer { o in
+            if constantArea != nil || rowConstant { areas(row: row, columns: columns, into: o) } else { computeRow(row, columns: columns, into: o) }
+        }
+        return out
     }
 
     /// Areas in m2 of the pixels `columns` of row `row`.

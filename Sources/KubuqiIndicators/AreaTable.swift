@@ -78,6 +78,17 @@ public struct AreaTable: Sendable, Hashable, Codable {
     ) {
         let n = classes.count
         precondition((zones?.count ?? n) >= n && (pixelAreaKm2?.count ?? n) >= n, "buffers are shorter than the classes")
+        if zones == nil {
+            // Dense counts by class code (no dictionary lookup per pixel).
+            var dense = CodeCounts()
+            if let a = pixelAreaKm2 {
+                dense.add(count: n, areaUnits: { Self.units(a[$0]) }, code: { Int(classes[$0]) })
+            } else {
+                dense.add(count: n, areaUnits: { _ in 0 }, code: { Int(classes[$0]) })
+            }
+            add(dense, zone: 0)
+            return
+        }
         accumulate(n) { i in
             let zone = zones?[i] ?? 0
             if zones != nil && zone == zoneNodata { return nil }
@@ -125,6 +136,15 @@ public struct AreaTable: Sendable, Hashable, Codable {
         if let lk = lastKey {
             counts[lk, default: 0] += runCount
             areaUnits[lk, default: 0] += runUnits
+        }
+    }
+
+    /// Adds a window's dense counts (`CodeCounts`, Int16 class codes) under `zone`.
+    mutating func add(_ dense: CodeCounts, zone: Int32) {
+        dense.forEach { code, n, units in
+            let k = Key(zone: zone, classValue: Int16(code))
+            counts[k, default: 0] += n
+            areaUnits[k, default: 0] += units
         }
     }
 

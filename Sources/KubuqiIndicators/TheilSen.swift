@@ -69,8 +69,31 @@ public enum TheilSen {
             }
         }
         guard !slopes.isEmpty else { return nil }
-        slopes.sort()
+        // The middle value(s) by selection, not a full sort: the same values (exact comparisons),
+        // in linear time (the sort was half of an ldn run on an integer stack).
         let m = slopes.count
-        return m % 2 == 1 ? slopes[m / 2] : (slopes[m / 2 - 1] + slopes[m / 2]) / Rational(2)
+        let upper = select(&slopes, m / 2)
+        guard m % 2 == 0 else { return upper }
+        // After selecting index m/2 every value below it is <= slopes[m/2]: the lower middle is their maximum.
+        let lower = slopes[0..<(m / 2)].max()!
+        return (lower + upper) / Rational(2)
+    }
+
+    /// The k-th smallest of `v` (0-based), rearranging `v` so that v[..<k] <= v[k] <= v[(k+1)...]
+    /// (quickselect with a median-of-three pivot and three-way partitions).
+    static func select(_ v: inout [Rational], _ k: Int) -> Rational {
+        var lo = 0, hi = v.count - 1
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            let a = v[lo], b = v[mid], c = v[hi]
+            let pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b))
+            // Dutch national flag: [lo, lt) < pivot, [lt, i) == pivot, (gt, hi] > pivot.
+            var lt = lo, i = lo, gt = hi
+            while i <= gt {
+                if v[i] < pivot { v.swapAt(lt, i); lt += 1; i += 1 } else if pivot < v[i] { v.swapAt(i, gt); gt -= 1 } else { i += 1 }
+            }
+            if k < lt { hi = lt - 1 } else if k > gt { lo = gt + 1 } else { return pivot }
+        }
+        return v[k]
     }
 }

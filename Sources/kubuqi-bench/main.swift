@@ -3,6 +3,8 @@
 //   kubuqi-bench make-pair SIZE OUTDIR   red.tif and nir.tif, SIZE x SIZE UInt16, tiled DEFLATE
 //   kubuqi-bench kernel [SECONDS]        NDVI kernel throughput on cached 256x256 blocks, one core
 //   kubuqi-bench make-stack SIZE FILE    a 25-year (2000-2024) Int16 NDVI x 10000 stack, SIZE x SIZE
+//   kubuqi-bench make-ndvi-pair SIZE OUTDIR  before.tif and after.tif, Float32 NDVI (change's inputs)
+//   kubuqi-bench make-ldn SIZE OUTDIR    stack.tif (as make-stack), land cover, SOC and ldn.toml
 //   kubuqi-bench trend FILE OUT.f32      Theil-Sen slope and Mann-Kendall Z of every pixel on all cores;
 //                                        writes slope then Z as raw float32 (for the NumPy comparison)
 import Foundation
@@ -101,6 +103,18 @@ func makeStack(size: Int, path: String) throws {
         }
     }
     try ds.close()
+    // Read back: size, bands and every band's year (the last strip's values are checked by make-ldn's inputs).
+    let back = try Dataset.open(path)
+    guard back.width == size, back.height == size, back.bandCount == years else {
+        throw KubuqiBenchError("\(path): reads back as \(back.width) x \(back.height) x \(back.bandCount), expected \(size) x \(size) x \(years)")
+    }
+    for year in 0..<years where try back.band(year + 1).bandDescription != String(2000 + year) {
+        throw KubuqiBenchError("\(path): band \(year + 1) is not named \(2000 + year)")
+    }
+    var last = [Float](repeating: .nan, count: size)
+    let lastRow = Window(column: 0, row: size - 1, width: size, height: 1)
+    try last.withUnsafeMutableBufferPointer { try back.band(years).read(lastRow, into: $0) }
+    guard last.contains(where: { $0 != 0 }) else { throw KubuqiBenchError("\(path): the last row of band \(years) was not written") }
 }
 
 /// Times TrendBatch over the whole stack (read into memory first; the read is not timed).
@@ -146,6 +160,12 @@ case "make-pair" where args.count == 4:
 case "make-stack" where args.count == 4:
     guard let size = Int(args[2]), size > 0, size <= 100_000 else { fail("SIZE must be an integer from 1 to 100000") }
     try makeStack(size: size, path: args[3])
+case "make-ndvi-pair" where args.count == 4:
+    guard let size = Int(args[2]), size > 0, size <= 100_000 else { fail("SIZE must be an integer from 1 to 100000") }
+    try makeNDVIPair(size: size, folder: args[3])
+case "make-ldn" where args.count == 4:
+    guard let size = Int(args[2]), size > 0, size <= 100_000 else { fail("SIZE must be an integer from 1 to 100000") }
+    try makeLDN(size: size, folder: args[3])
 case "trend" where args.count == 4:
     try trend(path: args[2], output: args[3])
 case "spi":
@@ -156,7 +176,7 @@ case "make-precip" where args.count == 5:
 case "kernel":
     kernelThroughput(seconds: args.count > 2 ? Double(args[2]) ?? 3 : 3)
 default:
-    FileHandle.standardError.write("usage: kubuqi-bench make-pair SIZE OUTDIR | kernel [SECONDS] | make-stack SIZE FILE | trend FILE OUT.f32 | spi [SECONDS] | make-precip SIZE YEARS FILE\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: kubuqi-bench make-pair SIZE OUTDIR | kernel [SECONDS] | make-stack SIZE FILE | make-ndvi-pair SIZE OUTDIR | make-ldn SIZE OUTDIR | trend FILE OUT.f32 | spi [SECONDS] | make-precip SIZE YEARS FILE\n".data(using: .utf8)!)
     exit(2)
 }
 } catch {

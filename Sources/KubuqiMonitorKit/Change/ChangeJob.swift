@@ -59,9 +59,12 @@ public enum ChangeJob {
 
             // 4. Minimum mapping unit.
             var mmuPixels = 0
+            // Without zones the sieve's last pass counts the final classes' areas (no pass re-reading them).
+            var sieveCounter: AreaCounter?
             if let mmu = o.mmu {
                 mmuPixels = try pixels(for: mmu, grid: grid)
-                try ChangeSieve.apply(unsieved, threshold: mmuPixels)
+                let counter = zoning == nil ? AreaCounter(grid: grid, nodataCode: Int(ChangeClass.nodata)) : nil
+                if try ChangeSieve.apply(unsieved, threshold: mmuPixels, observer: counter) { sieveCounter = counter }
             }
             guard rename(unsieved, classPath) == 0 else {
                 throw KubuqiError.output(classPath, "cannot move the class raster into place (\(String(cString: strerror(errno))))")
@@ -72,6 +75,7 @@ public enum ChangeJob {
 
             // 5. Areas per class (and zone): counted in the class pass, or from the sieved raster.
             let (tally, zoneTally) = o.mmu == nil ? (counter.mergedWhole(), zoning == nil ? nil : counter.mergedZones())
+                : zoning == nil ? ((sieveCounter ?? counter).mergedWhole(), nil)
                 : try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
 
             // 5b. Degradation and improvement patches as polygons (class, zone, area on the ellipsoid).

@@ -77,12 +77,15 @@ final class AreaCounter: ChunkObserver, @unchecked Sendable {
         let codes = results[classes]
         let pixelAreas = UnsafeMutableBufferPointer<Double>.allocate(capacity: width)
         defer { pixelAreas.deallocate() }
+        // Whole-area counts in dense arrays by class code, folded into the chunk's tally once.
+        var counts = CodeCounts()
+        defer { whole.update(chunk) { $0.add(counts) } }
+        let nodataCode = nodataCode
         for r in 0..<rows {
             areas.areas(row: firstRow + r, columns: firstColumn..<(firstColumn + width), into: pixelAreas)
-            whole.update(chunk) { tally in
-                tally.addRow(codes: UnsafeBufferPointer(rebasing: codes[(r * width)..<((r + 1) * width)]), zones: nil,
-                             pixelAreas: UnsafeBufferPointer(pixelAreas), nodataCode: nodataCode)
-            }
+            let row = UnsafeBufferPointer(rebasing: codes[(r * width)..<((r + 1) * width)]), rowAreas = UnsafeBufferPointer(pixelAreas)
+            counts.add(count: width, areaUnits: { ClassAreaTally.units(squareMetres: rowAreas[$0]) },
+                       code: { ClassAreaTally.code(row[$0], nodataCode: nodataCode) })
             guard !zones.isEmpty else { continue }
             zoned.update(chunk) { tally in
                 var local: [ClassAreaTally.Key: (pixels: Int, units: Int64)] = [:]

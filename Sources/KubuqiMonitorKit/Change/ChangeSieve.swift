@@ -12,9 +12,14 @@ import KubuqiRaster
 /// sign survives keep their class (strong or not), and pixels whose sign
 /// changed become stable (0) or plain degradation/improvement (-1/+1).
 public enum ChangeSieve {
-    /// Applies a minimum mapping unit of `threshold` pixels to the class raster at `path`, in place.
-    public static func apply(_ path: String, threshold: Int, creationOptions: CreationOptions = CreationOptions()) throws {
-        guard threshold > 1 else { return }
+    /// Applies a minimum mapping unit of `threshold` pixels to the class raster at `path`, in place;
+    /// `observer` sees the final class codes (results[0]) as they are written. Returns false
+    /// when there was nothing to do (a unit of 0 or 1 pixel: the raster is left as it is and
+    /// `observer` sees nothing).
+    @discardableResult
+    public static func apply(_ path: String, threshold: Int, creationOptions: CreationOptions = CreationOptions(),
+                             observer: ChunkObserver? = nil) throws -> Bool {
+        guard threshold > 1 else { return false }
         let folder = PathNames.parent(path), name = (path as NSString).lastPathComponent
         let signPath = "\(folder)/.\(name).sign.tif", finalPath = "\(folder)/.\(name).sieved.tif"
         Interruption.register(signPath)
@@ -43,7 +48,8 @@ public enum ChangeSieve {
         let signs = try Dataset.open(signPath).band(1)
         _ = try StreamedCalculation.run(inputs: [PixelInput(band: classes), PixelInput(band: signs)], outputs: [
             PixelOutput(kernel: combine, inputs: [0, 1], spec: RasterOutputSpec(path: finalPath, encoding: .classes, creationOptions: creationOptions,
-                                                                                bandDescription: classes.bandDescription))])
+                                                                                bandDescription: classes.bandDescription))],
+            observer: observer)
         // Keep the class raster's metadata (thresholds, inputs) on the sieved one.
         let source = try Dataset.open(path)
         let target = try Dataset.open(finalPath, update: true)
@@ -56,5 +62,6 @@ public enum ChangeSieve {
             unlink(finalPath)
             throw KubuqiError.output(path, "cannot move the sieved class raster into place (\(String(cString: strerror(errno))))")
         }
+        return true
     }
 }

@@ -41,6 +41,7 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
 
     /// The area units (0.001 m2, rounded) of one pixel of `squareMetres`; 0 for a
     /// non-finite or negative area (a pixel off the ellipsoid).
+    @inlinable
     public static func units(squareMetres a: Double) -> Int64 {
         a.isFinite && a > 0 ? Int64(saturating: (a * unitsPerSquareMetre).rounded()) : 0
     }
@@ -58,13 +59,17 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
     /// Counts one row of class codes (NaN = nodata, counted under `nodataCode`),
     /// with optional zone ids per pixel.
     public mutating func addRow(codes: UnsafeBufferPointer<Float>, zones: UnsafeBufferPointer<Float>?, pixelArea: Double, nodataCode: Int) {
-        // Count locally by small integer code first (classes are few), then fold in.
+        guard let zones else {
+            let units = Self.units(squareMetres: pixelArea)
+            var counts = CodeCounts()
+            counts.add(count: codes.count, areaUnits: { _ in units }, code: { i in Self.code(codes[i], nodataCode: nodataCode) })
+            add(counts)
+            return
+        }
+        // Count locally by (zone, code) first, then fold in.
         var local: [Key: Int] = [:]
         for i in 0..<codes.count {
-            let c = codes[i]
-            let code = c.isNaN ? nodataCode : Int(saturating: c)
-            let zone = zones.map { z in Int(saturating: z[i]) } ?? 0
-            local[Key(zone: zone, code: code), default: 0] += 1
+            local[Key(zone: Int(saturating: zones[i]), code: Self.code(codes[i], nodataCode: nodataCode)), default: 0] += 1
         }
         for (k, n) in local { add(zone: k.zone, code: k.code, pixels: n, pixelArea: pixelArea) }
     }
@@ -75,16 +80,31 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
     public mutating func addRow(codes: UnsafeBufferPointer<Float>, zones: UnsafeBufferPointer<Float>?,
                                 pixelAreas: UnsafeBufferPointer<Double>, nodataCode: Int) {
         precondition(pixelAreas.count >= codes.count, "one area per pixel")
+        guard let zones else {
+            var counts = CodeCounts()
+            counts.add(count: codes.count, areaUnits: { i in Self.units(squareMetres: pixelAreas[i]) },
+                       code: { i in Self.code(codes[i], nodataCode: nodataCode) })
+            add(counts)
+            return
+        }
         var local: [Key: (Int, Int64)] = [:]
         for i in 0..<codes.count {
-            let c = codes[i]
-            let code = c.isNaN ? nodataCode : Int(saturating: c)
-            let zone = zones.map { z in Int(saturating: z[i]) } ?? 0
-            let units = Self.units(squareMetres: pixelAreas[i])
-            local[Key(zone: zone, code: code), default: (0, 0)].0 += 1
-            local[Key(zone: zone, code: code), default: (0, 0)].1 += units
+            let key = Key(zone: Int(saturating: zones[i]), code: Self.code(codes[i], nodataCode: nodataCode))
+            local[key, default: (0, 0)].0 += 1
+            local[key, default: (0, 0)].1 += Self.units(squareMetres: pixelAreas[i])
         }
         for (k, v) in local { add(k, pixels: v.0, units: v.1) }
+    }
+
+    /// The class code of a stored value: NaN is `nodataCode`, others convert saturating.
+    @inlinable
+    public static func code(_ value: Float, nodataCode: Int) -> Int {
+        value.isNaN ? nodataCode : Int(saturating: value)
+    }
+
+    /// Adds a window's dense counts (see `CodeCounts`) under `zone`.
+    public mutating func add(_ counts: CodeCounts, zone: Int = 0) {
+        counts.forEach { code, n, units in add(Key(zone: zone, code: code), pixels: n, units: units) }
     }
 
     private enum CodingKeys: String, CodingKey { case pixels, areaUnits, squareMetres }

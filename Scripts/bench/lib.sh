@@ -1,0 +1,34 @@
+# Shared by the per-command benchmark scripts (Scripts/bench/change.sh, ldn.sh, ...): interleaved
+# runs of several contenders, medians of wall and CPU (user + sys, from /usr/bin/time), max peak RSS.
+# Usage: source lib.sh; contender NAME CMD...; ...; run_interleaved RUNS
+# Commands run with `bash -c` (a contender may be a pipeline or a function exported with export -f);
+# a failing run stops the benchmark with its stderr (a number from a failed run would be a lie).
+BENCH_NAMES=(); BENCH_CMDS=()
+contender() { BENCH_NAMES+=("$1"); BENCH_CMDS+=("$2"); }
+run_interleaved() { # RUNS [BEFORE_EACH_CMD]
+  local runs=$1 before=${2:-true} log
+  log=$(mktemp)
+  for ((r = 0; r < runs; r++)); do
+    for i in "${!BENCH_NAMES[@]}"; do
+      bash -c "$before" || { echo "bench: setup before '${BENCH_NAMES[$i]}' failed" >&2; exit 1; }
+      /usr/bin/time -f "%e %U %S %M" -o "$log.t" bash -c "${BENCH_CMDS[$i]}" >/dev/null 2>"$log.err" \
+        || { echo "bench: '${BENCH_NAMES[$i]}' failed:" >&2; cat "$log.err" >&2; exit 1; }
+      echo "$i $(tail -n1 "$log.t")" >>"$log"
+    done
+  done
+  echo "| contender | wall s (median) | CPU s (median, user+sys) | CPU/wall | peak RSS MB |"
+  echo "|---|---|---|---|---|"
+  /usr/bin/python3 - "$log" "${BENCH_NAMES[@]}" <<'PY'
+import sys, statistics
+log, names = sys.argv[1], sys.argv[2:]
+rows = {}
+for line in open(log):
+    i, wall, user, sys_, rss = line.split()
+    rows.setdefault(int(i), []).append((float(wall), float(user) + float(sys_), int(rss)))
+for i, name in enumerate(names):
+    r = rows[i]
+    w = statistics.median(x[0] for x in r); c = statistics.median(x[1] for x in r); m = max(x[2] for x in r)
+    print(f"| {name} | {w:.2f} | {c:.2f} | {c / w:.2f} | {m // 1024} |")
+PY
+  rm -f "$log" "$log.t" "$log.err"
+}

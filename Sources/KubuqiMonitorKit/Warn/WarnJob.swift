@@ -97,6 +97,10 @@ public enum WarnJob {
             try atomicWrite(Data(bulletin.zonesCSV.utf8), to: stage.file("zones.csv"))
             try atomicWrite(Data(WarnBulletinPage.html(bulletin, levelPath: stage.file(Layer.level.file), hotspots: hotspots).utf8),
                             to: stage.file("bulletin.html"))
+            // Published as Cloud Optimized GeoTIFFs in a STAC catalogue (docs/publishing.md).
+            let written = specs.compactMap { $0 }.map { (path: $0.path, title: $0.bandDescription.isEmpty ? ($0.path as NSString).lastPathComponent : $0.bandDescription,
+                                                          isClasses: $0.path == stage.file(Layer.level.file)) }
+            try WarnPublication.publish(o, plan: plan, rasters: written, legend: legend, folder: stage)
             let files = (try FileManager.default.contentsOfDirectory(atPath: stage.path)).sorted()
             let inputPaths = Set(plan.rows.map { $0.series == 0 ? plan.series.observations[$0.observation].path : plan.temperature!.observations[$0.observation].path })
             return (WarnResult(summary: bulletin.summary, bulletin: bulletin, files: files), Array(inputPaths) + (o.zones.map { [$0] } ?? []))

@@ -115,6 +115,11 @@ json.dump({"spi12": [None if np.isnan(s) else float(s) for s in spi12.flatten()]
         XCTAssertTrue(r.stdout.hasPrefix("drought: SPI-1,3,12 of 264 months (2000-01..2021-12), calibration 2000..2021"), r.stdout)
         let ref = try XCTUnwrap(PythonReference.run(python, script: Self.script, input: [
             "series": precip, "first_year": 2000, "populations": [total, female, male], "vulnerability": vuln, "zones": zones]) as? [String: Any])
+        // The folder is a STAC catalogue of COGs (docs/publishing.md), checked by pystac and GDAL's COG validator.
+        if let check = try PublishedFolderCheck.run(out) {
+            XCTAssertEqual(check.errors, [], "drought's folder is a valid STAC catalogue of COGs")
+            XCTAssertEqual(check.items, ["drought-class", "drought-spi-1", "drought-spi-12", "drought-spi-3"])
+        }
         // SPI-12 layer: climate-indices within 1e-3.
         let expected = try XCTUnwrap(ref["spi12"] as? [Any])
         let ds = try Dataset.open(out + "/spi-12.tif")

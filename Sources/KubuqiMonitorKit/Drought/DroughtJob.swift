@@ -55,6 +55,8 @@ public enum DroughtJob {
             var files = try report.write(into: out)
             for k in o.scales { files["spi-\(k)"] = out.file("spi-\(k).tif") }
             files["classes"] = out.file("drought-class.tif")
+            // Published as Cloud Optimized GeoTIFFs in a STAC catalogue (docs/publishing.md).
+            try DroughtPublication.publish(o, series: series, folder: out)
             let r = DroughtResult(files: files, tally: pass.tally, years: series.classYears, vulnerability: report.zoneMeans,
                                   spi: pass.spi, summary: report.summary(folder: o.outputFolder))
             return (r, protecting: inputs)

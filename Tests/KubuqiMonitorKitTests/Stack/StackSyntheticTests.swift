@@ -185,7 +185,7 @@ final class StackWindowingTests: XCTestCase {
                                  options: ["TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64"])
         }
         var small = StackOptions(inputs: [inputs.path], output: tmp.file("small.tif"), reducer: .median, minimumCoverage: 0.8,
-                                 creationOptions: try CreationOptions(parsing: ["BLOCKXSIZE=64", "BLOCKYSIZE=64"]))
+                                 creationOptions: try CreationOptions(parsing: ["BLOCKXSIZE=64", "BLOCKYSIZE=64", "COG=NO"]))   // COG blocks are at least 128
         small.memoryBudget = 64 * 64 * (4 * 14 + 12) * 3
         var large = small
         large.output = tmp.file("large.tif")

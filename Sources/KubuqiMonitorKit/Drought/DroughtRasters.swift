@@ -20,7 +20,7 @@ enum DroughtRasters {
         options.set("BLOCKYSIZE", String(block))
         do {
             let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType,
-                                        options: o.creationOptions.over(options))
+                                        options: CloudOptimizedOutput.geoTIFFOptions(o.creationOptions).over(options))
             try ds.setGeoreferencing(from: grid)
             for b in 1...bands {
                 let band = try ds.band(b)

@@ -329,7 +329,7 @@ public enum StackJob {
         options.set("INTERLEAVE", "BAND")
         do {
             let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType,
-                                        options: o.creationOptions.over(options))
+                                        options: CloudOptimizedOutput.geoTIFFOptions(o.creationOptions).over(options))
             try ds.setGeoreferencing(from: grid)
             for b in 1...bands where encoding != .classes { try ds.band(b).setNodata(encoding.nodata) }
             ds.setMetadataItem("KUBUQI_STACK_REDUCER", o.reducer.description)

@@ -42,12 +42,7 @@ public enum PatchPolygons {
         let lyr = try GDALErrors.check("cannot create layer \(layer) in \(path)") {
             GDALDatasetCreateLayer(ds, layer, srs?.handle, wkbPolygon, nil)
         }
-        for (name, type) in [("label", VectorTable.FieldType.integer), ("patch", .integer)] + fields {
-            let ogrType: OGRFieldType = switch type { case .integer: OFTInteger; case .real: OFTReal; case .string: OFTString }
-            guard let field = OGR_Fld_Create(name, ogrType) else { throw GDALError("cannot define field \(name) of \(path)") }
-            defer { OGR_Fld_Destroy(field) }
-            guard OGR_L_CreateField(lyr, field, 1) == OGRERR_NONE else { throw GDALError("cannot add field \(name) to \(path)") }
-        }
+        try VectorTable.addFields([("label", VectorTable.FieldType.integer), ("patch", .integer)] + fields, to: lyr, path: path)
         _ = OGR_L_StartTransaction(lyr)
         let handle = try GDALErrors.check("cannot read \(labels)") { GDALGetRasterBand(source.liveHandle, 1) }
         _ = band
@@ -172,25 +167,13 @@ public enum PatchPolygons {
             let lyr = try CStringList.withList(options) { list in
                 try GDALErrors.check("cannot create layer \(layer) in \(path)") { GDALDatasetCreateLayer(ds, layer, srs, wkbMultiPolygon, list) }
             }
-            for (name, type) in columns {
-                let ogrType: OGRFieldType = switch type { case .integer: OFTInteger; case .real: OFTReal; case .string: OFTString }
-                guard let field = OGR_Fld_Create(name, ogrType) else { throw GDALError("cannot define field \(name) of \(path)") }
-                defer { OGR_Fld_Destroy(field) }
-                guard OGR_L_CreateField(lyr, field, 1) == OGRERR_NONE else { throw GDALError("cannot add field \(name) to \(path)") }
-            }
+            try VectorTable.addFields(columns, to: lyr, path: path)
             let defn = OGR_L_GetLayerDefn(lyr)
             _ = OGR_L_StartTransaction(lyr)
             for pid in order {
                 guard let values = rows[pid], let g = geometries[pid], let f = OGR_F_Create(defn) else { continue }
                 defer { OGR_F_Destroy(f) }
-                for (i, v) in values.enumerated() {
-                    switch v {
-                    case .integer(let n): OGR_F_SetFieldInteger64(f, Int32(i), Int64(n))
-                    case .real(let d): OGR_F_SetFieldDouble(f, Int32(i), d)
-                    case .string(let s): OGR_F_SetFieldString(f, Int32(i), s)
-                    case .null: OGR_F_SetFieldNull(f, Int32(i))
-                    }
-                }
+                VectorTable.set(values, on: f)
                 _ = OGR_F_SetGeometryDirectly(f, OGR_G_ForceToMultiPolygon(OGR_G_Clone(g)))
                 let (err, collector) = GDALErrors.capture { OGR_L_CreateFeature(lyr, f) }
                 guard err == OGRERR_NONE else { throw GDALError("cannot write a feature to \(path)", messages: collector.failures) }

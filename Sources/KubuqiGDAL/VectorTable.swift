@@ -55,25 +55,13 @@ public enum VectorTable {
                 GDALDatasetCreateLayer(ds, layer, srs?.handle, geometry, list)
             }
         }
-        for (name, type) in columns {
-            let ogrType: OGRFieldType = switch type { case .integer: OFTInteger; case .real: OFTReal; case .string: OFTString }
-            guard let field = OGR_Fld_Create(name, ogrType) else { throw GDALError("cannot define field \(name) of \(path)") }
-            defer { OGR_Fld_Destroy(field) }
-            guard OGR_L_CreateField(lyr, field, 1) == OGRERR_NONE else { throw GDALError("cannot add field \(name) to \(path)") }
-        }
+        try addFields(columns, to: lyr, path: path)
         let defn = OGR_L_GetLayerDefn(lyr)
         _ = OGR_L_StartTransaction(lyr)
         for row in rows {
             guard let f = OGR_F_Create(defn) else { throw GDALError("cannot create a feature in \(path)") }
             defer { OGR_F_Destroy(f) }
-            for (i, v) in row.values.enumerated() {
-                switch v {
-                case .integer(let n): OGR_F_SetFieldInteger64(f, Int32(i), Int64(n))
-                case .real(let d): OGR_F_SetFieldDouble(f, Int32(i), d)
-                case .string(let s): OGR_F_SetFieldString(f, Int32(i), s)
-                case .null: OGR_F_SetFieldNull(f, Int32(i))
-                }
-            }
+            set(row.values, on: f)
             if let p = row.point, geometry == wkbPoint, let g = OGR_G_CreateGeometry(wkbPoint) {
                 OGR_G_SetPoint_2D(g, 0, p.x, p.y)
                 _ = OGR_F_SetGeometryDirectly(f, g)
@@ -85,6 +73,28 @@ public enum VectorTable {
         closed = true
         let (_, collector) = GDALErrors.capture { GDALClose(ds) }
         if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }
+    }
+
+    /// Adds `columns` (name, type) to the OGR layer `lyr` of the file `path`, in order.
+    static func addFields(_ columns: [(String, FieldType)], to lyr: OGRLayerH, path: String) throws {
+        for (name, type) in columns {
+            let ogrType: OGRFieldType = switch type { case .integer: OFTInteger; case .real: OFTReal; case .string: OFTString }
+            guard let field = OGR_Fld_Create(name, ogrType) else { throw GDALError("cannot define field \(name) of \(path)") }
+            defer { OGR_Fld_Destroy(field) }
+            guard OGR_L_CreateField(lyr, field, 1) == OGRERR_NONE else { throw GDALError("cannot add field \(name) to \(path)") }
+        }
+    }
+
+    /// Sets the fields of the feature `f`, in order, from `values`.
+    static func set(_ values: [Value], on f: OGRFeatureH) {
+        for (i, v) in values.enumerated() {
+            switch v {
+            case .integer(let n): OGR_F_SetFieldInteger64(f, Int32(i), Int64(n))
+            case .real(let d): OGR_F_SetFieldDouble(f, Int32(i), d)
+            case .string(let s): OGR_F_SetFieldString(f, Int32(i), s)
+            case .null: OGR_F_SetFieldNull(f, Int32(i))
+            }
+        }
     }
 
     /// The first layer of the vector file at `path`: its column names, and every feature's cells

@@ -36,6 +36,8 @@ final class DroughtJobTests: XCTestCase {
             o.scales = [3, 12]
             o.populations = [("total", pop)]
             o.memoryBudget = budget
+            // The plain tiled GeoTIFF the window pass writes (a COG would be re-tiled in 256-pixel blocks).
+            o.creationOptions = try CreationOptions(parsing: ["COG=NO"])
             return try DroughtJob.run(o)
         }
         let whole = try run("whole", budget: 1 << 30)

@@ -176,7 +176,7 @@ struct ChangeReport {
             minimumMappingUnit: options.mmu.map { MinimumMappingUnitDocument(given: $0.description, pixels: mmuPixels) },
             inputs: identities,
             grid: GridDocument(size: [grid.width, grid.height], pixelSize: t.map { abs($0.pixelWidth) },
-                               crs: SpatialReference(wkt: grid.crsWKT)?.shortDescription ?? "none"),
+                               crs: grid.crsName),
             change: ChangeStatistics(validPixels: difference.count, mean: difference.mean, standardDeviation: difference.standardDeviation,
                                      minimum: difference.count > 0 ? difference.minimum : nil, maximum: difference.count > 0 ? difference.maximum : nil),
             classes: rows(overall, zone: 0),

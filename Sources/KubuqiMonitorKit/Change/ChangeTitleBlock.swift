@@ -20,8 +20,8 @@ struct ChangeTitleBlock: Codable, Sendable {
         producer = s.producer
         date = s.effectiveDate
         sources = (s.sources.map { [$0] } ?? []) + ["inputs: " + [o.before, o.after].map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")]
-        crs = SpatialReference(wkt: r.grid.crsWKT)?.shortDescription ?? "none"
-        pixel = LDNTitleBlock.pixel(r.grid)
+        crs = r.grid.crsName
+        pixel = r.grid.pixelSizeText
         var p: [[String]] = [["method", o.method.rawValue], ["indices", o.indices.joined(separator: ", ")], ["d", r.units],
                              ["threshold", o.threshold.description], ["threshold meaning", r.thresholdMeaning]]
         if let sensor = o.sensor { p.append(["sensor preset", "\(sensor)"]) }

@@ -17,16 +17,6 @@ struct LDNTitleBlock: Codable, Sendable {
     /// Name and value of every parameter of the method.
     var parameters: [[String]]
 
-    /// A pixel size with its unit: metres for projected grids, degrees for geographic ones.
-    static func pixel(_ grid: Grid) -> String {
-        guard let t = grid.geoTransform else { return "none (not georeferenced)" }
-        let srs = SpatialReference(wkt: grid.crsWKT)
-        let w = ReportJSON.number(abs(t.pixelWidth)), h = ReportJSON.number(abs(t.pixelHeight))
-        let size = w == h ? w : "\(w) x \(h)"
-        if srs?.isGeographic == true { return "\(size) degrees" }
-        return "\(size) \(srs?.linearUnitSymbol ?? "units")"
-    }
-
     init(report r: LDNReport) {
         let c = r.config
         let s = c.titleBlock
@@ -41,9 +31,8 @@ struct LDNTitleBlock: Codable, Sendable {
         if let given = s.sources { src.append(given) }
         src.append("inputs: " + c.inputFiles.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))
         sources = src
-        let srs = SpatialReference(wkt: r.grid.crsWKT)
-        crs = srs?.shortDescription ?? "none"
-        pixel = Self.pixel(r.grid)
+        crs = r.grid.crsName
+        pixel = r.grid.pixelSizeText
         var p: [[String]] = [
             ["productivity", c.externalLPD == nil ? "trajectory + state + performance (Trends.Earth 5-class LPD)" : "external LPD raster"],
             ["productivity scale", c.productivityScale.map { "stored values x " + ReportJSON.number($0) } ?? "as declared by the bands"],

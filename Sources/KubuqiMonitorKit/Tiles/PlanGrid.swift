@@ -20,7 +20,7 @@ public struct PlanGrid: Sendable, Hashable, Codable {
         height = grid.height
         geoTransform = grid.geoTransform?.coefficients
         crsWKT = grid.crsWKT
-        crs = SpatialReference(wkt: grid.crsWKT)?.shortDescription ?? "none"
+        crs = grid.crsName
     }
 
     /// The grid described.

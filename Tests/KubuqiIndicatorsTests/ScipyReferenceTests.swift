@@ -16,11 +16,9 @@ import XCTest
 /// fails: SciPy is installable there (`apt-get install python3-scipy` or
 /// `pip install scipy`).
 final class ScipyReferenceTests: XCTestCase {
-    static let script = #"""
-import json, sys
-import numpy as np
-from scipy import stats
-
+    /// Mann-Kendall in numpy (S, tie-corrected variance, continuity-corrected Z, two-sided p),
+    /// for the reference scripts of this target (needs numpy as np and scipy's stats).
+    static let mannKendall = #"""
 def mann_kendall(y):
     n = len(y)
     s = 0
@@ -36,6 +34,14 @@ def mann_kendall(y):
     else:
         z = 0.0
     return s, var, z, 2 * stats.norm.sf(abs(z))
+"""#
+
+    static let script = #"""
+import json, sys
+import numpy as np
+from scipy import stats
+
+\#(mannKendall)
 
 series = json.load(open(sys.argv[1]))
 out = []

@@ -114,7 +114,9 @@ public struct ClimateFixture: Sendable {
         - **Rainfall-driven decline** (code 1, \(count(.rainfall)) pixels, \(km2(count(.rainfall))) km2 on the map grid; the steppe
           whose four surrounding coarse pixels are all in the drought block): the NDVI falls from 2011 with the rain alone.
           The plain trajectory (`method = "trend"`) calls it declining in 2009-2024; RESTREND does not (its residuals have no
-          trend), and `decline-explained-by-rainfall.tif` marks it.
+          trend), and `decline-explained-by-rainfall.tif` marks it. Not degraded either with state on the climate-normalized
+          series (`correct = "trajectory-state"`, the default); with the trajectory alone corrected, state on the plain NDVI
+          of the driest years 2022-2024 falls two classes: LPD class 2, degraded (docs/climate.md).
         - **Human-driven decline** (code 2, \(count(.human)) pixels, \(km2(count(.human))) km2: the degradation patches D1-D7): the NDVI falls
           2013-2023 as in the main stack while the rain there is the area's ordinary rain. Declining under both the plain
           trend and RESTREND, and degraded.

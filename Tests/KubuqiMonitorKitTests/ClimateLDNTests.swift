@@ -162,6 +162,7 @@ final class ClimateLDNTests: XCTestCase {
         // Every value validated, errors naming file, line and key.
         for (text, mentions) in [
             ("method = \"resttrend\"\n", ["ldn.toml:", "climate.method", "unknown method 'resttrend'", "restrend, rue"]),
+            ("correct = \"state\"\n", ["ldn.toml:", "climate.correct", "unknown value 'state'", "trajectory-state, trajectory"]),
             ("significance = 0\n", ["climate.significance", "more than 0 and at most 0.5"]),
             ("significance = 0.7\n", ["climate.significance", "got 0.7"]),
             ("significance = nan\n", ["climate.significance"]),
@@ -189,23 +190,37 @@ final class ClimateLDNTests: XCTestCase {
         assertInputError(try climateConfig(tmp, ""), ["rain.tif", "negative precipitation (-4.0 mm", "2003"], check: false)
     }
 
-    /// The fixtures' planted truth (Fixtures/README.md, "Climate"): over 2009-2024 the plain
-    /// trajectory declines in both the rainfall-driven and the human-driven region; RESTREND keeps
-    /// the human one declining (and degraded) and not the rainfall one, which the
-    /// decline-explained-by-rainfall layer marks, with its true area in the report.
-    func testPlantedRainfallAndHumanDeclines() throws {
+    /// The fixtures' config with only the baseline and the last reporting period (test time), `[climate]` lines replaced.
+    func runFixture(_ tmp: TemporaryFolder, method: String, correct: String? = nil) throws -> String {
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Fixtures").path
-        let tmp = try TemporaryFolder()
-        // The fixtures' config with only the baseline and the last reporting period (test time).
-        let text = try String(contentsOfFile: fixtures + "/ldn-climate.toml", encoding: .utf8)
+        var text = try String(contentsOfFile: fixtures + "/ldn-climate.toml", encoding: .utf8)
             .replacingOccurrences(of: "reporting = [[2014, 2018], [2019, 2024]]", with: "reporting = [[2019, 2024]]")
             .replacing(/"(ndvi|landcover|soc|climate)\//) { "\"\(fixtures)/\($0.output.1)/" }
         XCTAssertTrue(text.contains("method = \"restrend\""))
-        try text.write(toFile: tmp.file("ldn.toml"), atomically: true, encoding: .utf8)
-        let out = tmp.file("out")
-        _ = try LDNJob.run(LDNOptions(config: tmp.file("ldn.toml"), output: out, quiet: true))
-        let regions = try TestRaster.read(fixtures + "/truth/climate_regions.tif")
+        text = text.replacingOccurrences(of: "method = \"restrend\"", with: "method = \"\(method)\"") + (correct.map { "correct = \"\($0)\"\n" } ?? "")
+        let name = "\(method)-\(correct ?? "default")"
+        try text.write(toFile: tmp.file("\(name).toml"), atomically: true, encoding: .utf8)
+        let out = tmp.file(name)
+        _ = try LDNJob.run(LDNOptions(config: tmp.file("\(name).toml"), output: out, quiet: true))
+        return out
+    }
+
+    /// The planted regions (1 rainfall-driven, 2 human-driven decline).
+    func plantedRegions() throws -> [Float] {
+        try TestRaster.read(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/truth/climate_regions.tif").path)
+    }
+
+    /// The fixtures' planted truth (Fixtures/README.md, "Climate"): over 2009-2024 the plain
+    /// trajectory declines in both the rainfall-driven and the human-driven region; RESTREND (trajectory
+    /// and state corrected, the default) keeps the human one declining and degraded, and the rainfall
+    /// one neither declining nor degraded, which the decline-explained-by-rainfall layer marks, with its
+    /// true area in the report.
+    func testPlantedRainfallAndHumanDeclines() throws {
+        let tmp = try TemporaryFolder()
+        let out = try runFixture(tmp, method: "restrend")
+        let regions = try plantedRegions()
         func layer(_ name: String) throws -> [Float] { try TestRaster.read("\(out)/reporting-2019-2024/\(name).tif") }
         let corrected = try layer("trajectory"), plain = try layer("trajectory-uncorrected")
         let explained = try layer("decline-explained-by-rainfall"), status = try layer("productivity-status")
@@ -217,10 +232,11 @@ final class ClimateLDNTests: XCTestCase {
         // Plain trend: both regions declining.
         XCTAssertGreaterThan(share(1) { declining(plain[$0]) }, 0.99, "rainfall region, plain trend")
         XCTAssertGreaterThan(share(2) { declining(plain[$0]) }, 0.99, "human region, plain trend")
-        // RESTREND: the human region declining and degraded, the rainfall region not declining.
+        // RESTREND: the human region declining and degraded, the rainfall region neither declining nor degraded.
         XCTAssertGreaterThan(share(2) { declining(corrected[$0]) }, 0.99, "human region, RESTREND")
         XCTAssertGreaterThan(share(2) { status[$0] == -1 }, 0.99, "human region degraded")
         XCTAssertLessThan(share(1) { declining(corrected[$0]) }, 0.02, "rainfall region, RESTREND (noise alone at the 95 % level)")
+        XCTAssertLessThan(share(1) { status[$0] == -1 }, 0.02, "rainfall region not degraded (state on the normalized series)")
         XCTAssertGreaterThan(share(1) { explained[$0] == 1 }, 0.98, "rainfall region: decline explained by rainfall")
         XCTAssertEqual(share(2) { explained[$0] == 1 }, 0, "human region: not explained by rainfall")
         // The report's area: the explained pixels' true areas (all within 1 % of 0.0009 km2 here: UTM scale 0.9996 at 49N's edge).
@@ -230,5 +246,35 @@ final class ClimateLDNTests: XCTestCase {
         let count = Double(explained.filter { $0 == 1 }.count)
         XCTAssertEqual(km2, count * 0.0009, accuracy: count * 0.0009 * 0.002, "\(count) pixels")
         XCTAssertGreaterThan(count, 2280)
+    }
+
+    /// The same truth under RUE (trajectory and state corrected) and under RESTREND with
+    /// `correct = "trajectory"` (Trends.Earth's behaviour). RUE: the human region declining and
+    /// degraded, the rainfall region not degraded (its RUE rises in the dry years, docs/climate.md,
+    /// so it reads as improving, not as stable). Trajectory only: the rainfall region's trajectory
+    /// is stable but state, on the plain NDVI of the driest recent years, falls two classes or
+    /// more: LPD class 2 (early signs of decline), degraded.
+    func testPlantedTruthUnderRUEAndTrajectoryOnly() throws {
+        let tmp = try TemporaryFolder()
+        let regions = try plantedRegions()
+        func share(_ region: Float, _ values: [Float], _ test: (Float) -> Bool) -> Double {
+            let idx = regions.indices.filter { regions[$0] == region }
+            return Double(idx.filter { test(values[$0]) }.count) / Double(idx.count)
+        }
+        let rue = try runFixture(tmp, method: "rue")
+        let rueStatus = try TestRaster.read("\(rue)/reporting-2019-2024/productivity-status.tif")
+        let rueTrajectory = try TestRaster.read("\(rue)/reporting-2019-2024/trajectory.tif")
+        XCTAssertGreaterThan(share(2, rueTrajectory) { $0 <= -2 && $0 >= -3 }, 0.99, "human region declining under RUE")
+        XCTAssertGreaterThan(share(2, rueStatus) { $0 == -1 }, 0.99, "human region degraded under RUE")
+        XCTAssertLessThan(share(1, rueStatus) { $0 == -1 }, 0.02, "rainfall region not degraded under RUE")
+
+        let te = try runFixture(tmp, method: "restrend", correct: "trajectory")
+        let teStatus = try TestRaster.read("\(te)/reporting-2019-2024/productivity-status.tif")
+        let teState = try TestRaster.read("\(te)/reporting-2019-2024/state.tif")
+        let teLPD = try TestRaster.read("\(te)/reporting-2019-2024/lpd.tif")
+        XCTAssertGreaterThan(share(1, teState) { $0 == -1 }, 0.98, "rainfall region: plain state degraded")
+        XCTAssertGreaterThan(share(1, teLPD) { $0 == 2 }, 0.98, "rainfall region: LPD class 2 with the trajectory alone corrected")
+        XCTAssertGreaterThan(share(1, teStatus) { $0 == -1 }, 0.98, "rainfall region degraded with the trajectory alone corrected")
+        XCTAssertGreaterThan(share(2, teStatus) { $0 == -1 }, 0.99, "human region degraded")
     }
 }

@@ -12,6 +12,7 @@ import KubuqiRaster
 /// season = "11-01..03-31"    # optional: sum over this season (else the calendar year)
 /// significance = 0.05        # RESTREND applies where the fit's two-sided p is below this
 /// scale = 0.1                # optional: stored value x scale = mm (else the bands' declared scale)
+/// correct = "trajectory-state"  # (default) trajectory and state on the corrected series; "trajectory": Trends.Earth's
 /// ```
 public struct ClimateCorrection: Sendable {
     /// The trajectory method.
@@ -20,6 +21,14 @@ public struct ClimateCorrection: Sendable {
         case trend
         case restrend
         case rue
+    }
+
+    /// Which LPD sub-indicators see the climate-corrected series (docs/climate.md, "Correcting state too").
+    public enum Scope: String, Sendable, CaseIterable {
+        /// Trajectory (residual or RUE trend) and state (on the climate-normalized annual series).
+        case trajectoryState = "trajectory-state"
+        /// The trajectory only, as Trends.Earth does; state and performance on the plain productivity.
+        case trajectory
     }
 
     /// The precipitation series (a dated multi-band raster, files, a folder or a list), resolved.
@@ -34,10 +43,15 @@ public struct ClimateCorrection: Sendable {
     public var significance = 0.05
     /// Stored-to-millimetre scale; nil for the bands' declared one.
     public var scale: Float?
+    /// Which sub-indicators are corrected.
+    public var scope: Scope = .trajectoryState
+
+    /// Whether state is computed on the climate-normalized series (a correcting method and scope).
+    public var correctsState: Bool { method != .trend && scope == .trajectoryState }
 
     /// Reads and validates `[climate]` (every value; errors name the file, line and key).
     static func load(_ c: ConfigReader, minimumSlope: Double) throws -> ClimateCorrection {
-        try c.rejectUnknown(known: ["precipitation", "method", "season", "significance", "scale"])
+        try c.rejectUnknown(known: ["precipitation", "method", "season", "significance", "scale", "correct"])
         var out = ClimateCorrection(precipitation: try c.required(try c.path("precipitation"), "precipitation"))
         if let m = try c.string("method") {
             guard let method = Method(rawValue: m) else {
@@ -57,10 +71,22 @@ public struct ClimateCorrection: Sendable {
             out.significance = a
         }
         out.scale = try c.positiveFloat("scale")
+        if let k = try c.string("correct") {
+            guard let scope = Scope(rawValue: k) else {
+                throw c.error("correct", "unknown value '\(k)'; valid: \(Scope.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            out.scope = scope
+        }
         if out.method == .rue && minimumSlope > 0 {
             throw c.error("method", "[productivity] minimum_slope is in productivity units per year; the rue trend is in productivity per mm per year: set minimum_slope = 0 or use restrend")
         }
         return out
+    }
+
+    /// Which sub-indicators the correction reaches, for the report.
+    private var applied: String {
+        scope == .trajectoryState ? "; trajectory and state corrected, performance on the plain productivity"
+            : "; trajectory only corrected (as Trends.Earth), state and performance on the plain productivity"
     }
 
     /// How the report names the method.
@@ -68,8 +94,8 @@ public struct ClimateCorrection: Sendable {
         let over = season.map { "season \($0)" } ?? "calendar year"
         switch method {
         case .trend: return "plain productivity trend (precipitation summed per \(over) for the comparison layers)"
-        case .restrend: return "RESTREND (residuals of productivity on precipitation per \(over); fit t test, two-sided p < \(significance), else the plain trend)"
-        case .rue: return "rain-use efficiency (productivity / precipitation per \(over))"
+        case .restrend: return "RESTREND (residuals of productivity on precipitation per \(over); fit t test, two-sided p < \(significance), else the plain trend)\(applied)"
+        case .rue: return "rain-use efficiency (productivity / precipitation per \(over))\(applied)"
         }
     }
 }

@@ -43,8 +43,24 @@ enum ClimateSeries {
         for w in windows {
             guard let missing = w.years.first(where: { !have.contains($0) }) else { continue }
             let held = plan.observations[missing].map { "holds \($0) of \(plan.full) observations in \(missing)" } ?? "has nothing in \(missing)"
-            throw KubuqiError.input(file, "the \(w.name) trajectory window \(w.years.lowerBound)-\(w.years.upperBound) needs precipitation for every year; the series \(held) (complete years: \(spans(plan.years)))")
+            throw KubuqiError.input(file, "the \(w.name) window \(w.years.lowerBound)-\(w.years.upperBound) needs precipitation for every year; the series \(held) (complete years: \(spans(plan.years)))")
         }
+    }
+
+    /// The windows of `period` that read precipitation: the trajectory's, and state's two when state is corrected.
+    static func windows(_ period: LDNPeriod, _ c: ClimateCorrection) -> [(name: String, years: ClosedRange<Int>)] {
+        let w = period.windows
+        var out = [(name: "\(period.name) trajectory", years: w.trajectory)]
+        if c.correctsState {
+            if w.stateBaselineCount > 0 { out.append((name: "\(period.name) state baseline", years: w.stateBaseline)) }
+            out.append((name: "\(period.name) state recent", years: w.stateRecent))
+        }
+        return out
+    }
+
+    /// The years of `period` whose precipitation the run reads.
+    static func years(_ period: LDNPeriod, _ c: ClimateCorrection) -> [Int] {
+        Array(Set(windows(period, c).flatMap { Array($0.years) })).sorted()
     }
 
     /// `2000-2012, 2014-2024`.
@@ -161,6 +177,30 @@ final class ClimateFields {
         }
         kernel.run(productivity: UnsafeBufferPointer(productivity), precipitation: UnsafeBufferPointer(precipitation), pixelCount: n,
                    pixels: 0..<n, r2: f.r2, fitSlope: f.fitSlope, slope: f.slope, z: f.z, flag: f.flag)
+    }
+
+    /// The climate-normalized productivity of every layer of the chunk's `stack` (all the period's years; docs/climate.md,
+    /// "Correcting state too"), in productivity units, the fit over `fitLayers`; layers without precipitation are NaN
+    /// (caller deallocates).
+    static func normalized(_ kernel: ClimateNormalization, stack: UnsafeBufferPointer<Float>, physical: (Float, Float)?,
+                           ins: [UnsafeBufferPointer<Float>], slots: LDNPeriodRun.Slots, years: [Int], fitLayers: Range<Int>,
+                           pixelCount n: Int) -> UnsafeMutableBufferPointer<Float> {
+        let layers = years.count
+        let productivity = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, layers * n))
+        let precipitation = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, layers * n))
+        let out = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, layers * n))
+        defer { productivity.deallocate(); precipitation.deallocate() }
+        for (l, year) in years.enumerated() {
+            let source = slots.precipitation[year].map { ins[$0] }
+            for i in 0..<n {
+                let v = stack[l * n + i]
+                productivity[l * n + i] = physical.map { v * $0.0 + $0.1 } ?? v
+                precipitation[l * n + i] = source?[i] ?? .nan
+            }
+        }
+        kernel.run(productivity: UnsafeBufferPointer(productivity), precipitation: UnsafeBufferPointer(precipitation), layers: layers,
+                   pixelCount: n, fitLayers: fitLayers, into: out)
+        return out
     }
 
     func store(_ layer: ClimateLayers, into out: UnsafeMutableBufferPointer<Float>) {

@@ -245,7 +245,7 @@ public enum LDNJob {
                 try checkComputable(p, config: c)
             }
             if let cc = c.climateCorrection, let plan = inputs.precipitationPlan {
-                try ClimateSeries.check(plan, windows: periods.map { ($0.name, $0.windows.trajectory) }, file: cc.precipitation)
+                try ClimateSeries.check(plan, windows: periods.flatMap { ClimateSeries.windows($0, cc) }, file: cc.precipitation)
             }
         }
         return periods

@@ -133,8 +133,8 @@ struct LDNPeriodRun {
         if let p = baselineSDG { slots.baseline = add(PixelInput(band: try Dataset.open(p).band(1))) }
         for z in inputs.zones { slots.zones.append(add(PixelInput(band: try Dataset.open(z).band(1), nodata: .some(nil)))) }
         let correction = inputs.lpd == nil ? c.climateCorrection : nil
-        if correction != nil {
-            for year in period.windows.trajectory { slots.precipitation[year] = add(PixelInput(band: inputs.precipitation[year]!)) }
+        if let correction {
+            for year in ClimateSeries.years(period, correction) { slots.precipitation[year] = add(PixelInput(band: inputs.precipitation[year]!)) }
         }
         slots.count = pixelInputs.count
 
@@ -210,6 +210,8 @@ struct LDNPeriodRun {
         }
         let climateKernel = correction.map { ClimateTrend(years: geometry.years[geometry.periodLayers].map { $0 },
                                                        method: $0.method == .rue ? .rue : .restrend, significance: $0.significance) }
+        let normalization = correction.flatMap { $0.correctsState ? ClimateNormalization(method: $0.method == .rue ? .rue : .restrend,
+                                                                                          significance: $0.significance) : nil }
         let replacesTrajectory = correction.map { $0.method != .trend } ?? false
         let correctedClasses = correction?.method == .rue ? TrajectoryClass() : TrajectoryClass(minimumAbsoluteSlope: c.minimumSlope)
         let s = slots, perf = performance, p = period, externalLPD = inputs.lpd != nil, integer = values != .floating
@@ -242,13 +244,25 @@ struct LDNPeriodRun {
                 (integer ? TrajectoryClass() : trajectoryClasses).classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z),
                                                                            into: scratch[.trajectory]!.buffer)
                 let state = scratch[.state]!.buffer
-                stateMetric.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
-                                       baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
+                if let normalization {
+                    // `[climate] correct = "trajectory-state"`: state on the climate-normalized series (docs/climate.md).
+                    let normal = ClimateFields.normalized(normalization, stack: UnsafeBufferPointer(stack), physical: Self.physicalScaling(values),
+                                                          ins: ins, slots: s, years: geometry.years.map { Int($0) },
+                                                          fitLayers: geometry.periodLayers, pixelCount: n)
+                    defer { normal.deallocate() }
+                    stateMetric.run(stack: UnsafeBufferPointer(normal), pixelCount: n, pixels: 0..<n,
+                                    baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
+                } else {
+                    stateMetric.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
+                                    baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
+                }
                 if case .integer(let scale, _) = values {
                     ExactProductivity.trajectory(stack: periodStack, pixelCount: n, years: periodYears, z: UnsafeBufferPointer(z),
                                                  classifier: trajectoryClasses, scale: scale, classes: scratch[.trajectory]!.buffer)
-                    ExactProductivity.state(stack: UnsafeBufferPointer(stack), pixelCount: n, baselineLayers: geometry.baselineLayers,
-                                            recentLayers: geometry.recentLayers, metric: stateMetric, scale: scale, status: state)
+                    if normalization == nil {
+                        ExactProductivity.state(stack: UnsafeBufferPointer(stack), pixelCount: n, baselineLayers: geometry.baselineLayers,
+                                                recentLayers: geometry.recentLayers, metric: stateMetric, scale: scale, status: state)
+                    }
                 }
                 if let climateKernel {
                     let fields = ClimateFields(n)

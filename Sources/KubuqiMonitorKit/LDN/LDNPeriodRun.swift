@@ -133,7 +133,7 @@ struct LDNPeriodRun {
         if let p = baselineSDG { slots.baseline = add(PixelInput(band: try Dataset.open(p).band(1))) }
         for z in inputs.zones { slots.zones.append(add(PixelInput(band: try Dataset.open(z).band(1), nodata: .some(nil)))) }
         let correction = inputs.lpd == nil ? c.climateCorrection : nil
-        if let correction {
+        if let correction, !surveyOnly {   // pass 1 reads no precipitation (a tile's stats pass has none built)
             for year in ClimateSeries.years(period, correction) { slots.precipitation[year] = add(PixelInput(band: inputs.precipitation[year]!)) }
         }
         slots.count = pixelInputs.count

@@ -19,7 +19,6 @@ extension LDNJob {
         var config = try LDNConfig.load(o.config)
         config.titleBlock = config.titleBlock.overridden(by: o.titleBlock)
         try LDNTileJob.refuseCollection(config)
-        try refuseClimate(config)
         let inputs = try open(config)
         let periods = try self.plan(config, inputs: inputs)
         if let diff = plan.grid.grid.difference(from: inputs.grid) {
@@ -41,12 +40,15 @@ extension LDNJob {
                 throw KubuqiError(.input, "\(outdir): the tiles have no period \(period.name)")
             }
             let first = reduced?.periods.first { $0.name == period.name }
-            let layers = LDNPeriod.Layer.written(isBaseline: period.isBaseline, externalLPD: inputs.lpd != nil, climate: nil)
+            let correction = inputs.lpd == nil ? config.climateCorrection : nil
+            let layers = LDNPeriod.Layer.written(isBaseline: period.isBaseline, externalLPD: inputs.lpd != nil, climate: correction)
             var files: [LDNPeriod.Layer: String] = [:]
             for layer in layers {
                 // The report's maps are drawn from the VRT (no overviews), as one machine draws them from its full-resolution layer.
                 files[layer] = try mosaic.assemble("\(period.name)/\(layer.file).tif", legend: LDNLegend.entries(layer)).vrt
             }
+            // `[climate]`'s Float32 layers (the fit and the corrected trend).
+            for l in correction.map({ ClimateLayers.written($0) }) ?? [] { _ = try mosaic.assemble("\(period.name)/\(l.file).tif") }
             var areas: [LDNPeriod.Layer: AreaTable] = [:]
             for layer in layers { areas[layer] = figures.areas?[layer.file] ?? AreaTable() }
             var zoneAreas: [LDNPeriod.Layer: AreaTable] = [:]
@@ -65,13 +67,6 @@ extension LDNJob {
         return report
     }
 
-
-    /// Tiles do not run the climate-corrected trajectory yet (docs/climate.md): refused, not silently ignored.
-    static func refuseClimate(_ config: LDNConfig) throws {
-        if config.climateCorrection != nil {
-            throw KubuqiError.input(config.file, "[climate] (climate-corrected productivity) runs on one machine only; tiles do not support it yet: run ldn without tiles")
-        }
-    }
 }
 
 /// `ldn` as a ``TiledJob``: the performance maxima and annual productivity
@@ -88,7 +83,6 @@ struct LDNTileJob: TiledJob {
     init(_ o: LDNOptions, request: TileRequest, log: @escaping (String) -> Void) throws {
         config = try LDNConfig.load(o.config)
         try Self.refuseCollection(config)
-        try LDNJob.refuseClimate(config)
         inputs = try LDNJob.open(config)
         periods = try LDNJob.plan(config, inputs: inputs)
         try request.plan.check(grid: inputs.grid, planPath: request.planPath)
@@ -132,9 +126,14 @@ struct LDNTileJob: TiledJob {
         let stage = try OutputFolder(tile.staging)
         let work = tile.work
         let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work, region: tile.window) }
-        let tileInputs = LDNJob.Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
+        var tileInputs = LDNJob.Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
                                        landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
                                        climateZones: inputs.climateZones, zones: zoneLayer?.rasters ?? [], zoneNames: zoneLayer?.names ?? [:])
+        // `[climate]`: the annual totals warped onto the whole productivity grid, as one machine does (a lazy warp:
+        // only this tile's window is computed; docs/climate.md, "Tiles").
+        if let cc = config.climateCorrection, let plan = inputs.precipitationPlan {
+            tileInputs.precipitation = try ClimateSeries.build(cc, plan: plan, grid: inputs.grid, work: work)
+        }
         var baselineSDG: String?
         var layers: [String] = []
         var figures = LDNTileFigures(periods: [])
@@ -160,6 +159,7 @@ struct LDNTileJob: TiledJob {
             p.transitions = r.transitions
             figures.periods.append(p)
             layers += r.files.keys.sorted { $0.rawValue < $1.rawValue }.map { "\(period.name)/\($0.file).tif" }
+            if inputs.lpd == nil, let cc = config.climateCorrection { layers += ClimateLayers.written(cc).map { "\(period.name)/\($0.file).tif" } }
             log("tile \(tile.request.tile.index) period \(period.name): \(r.summaryLine)")
         }
         return TileOutput(figures: figures, layers: layers)

@@ -190,7 +190,9 @@ public struct FixtureGenerator: Sendable {
                                 bands: [.init(GeoTIFFWriter.floats(climate.regions), description: "1 rainfall-driven decline, 2 human-driven decline")],
                                 metadata: source)
         try text(ClimateFixture.configPath, ClimateFixture.config)
-        try text(Self.readmePath, FixtureReadme(truth: truth, area: area).markdown + climate.readme())
+        try text(Self.readmePath, FixtureReadme(truth: truth, area: area).markdown + climate.readme() + PopulationFixture.readme)
+        // Population for drought's SO3-2 exposure (PopulationFixture; written after the truth, like the climate files).
+        try PopulationFixture.write(into: folder, metadata: source)
         return written.sorted()
     }
 }

@@ -19,7 +19,7 @@ final class CourseTests: CLITestCase {
     static let courseFolder = repository.appendingPathComponent("docs/course")
     static let lessonNames = ["01-reading-a-scene.md", "02-indices-in-drylands.md", "03-change-detection.md",
                               "04-ldn-sub-indicators.md", "05-pitfalls.md", "06-accuracy.md", "07-stack.md", "08-warn.md",
-                              "09-climate.md"]
+                              "09-climate.md", "10-drought.md"]
 
     func testEveryCourseCommandRunsAndGivesThePlantedAnswers() throws {
         let start = Date()

@@ -182,6 +182,13 @@ final class ClimateLDNTests: XCTestCase {
         // Years of the window missing: the series ends in 2007; one month of 2005 missing.
         try Self.writePrecipitation(tmp.file("rain.tif"), years: 2000...2007, annual: Self.handRain)
         assertInputError(try climateConfig(tmp, ""), ["rain.tif", "baseline trajectory window 2000-2010", "has nothing in 2008", "complete years: 2000-2007"])
+        // State corrected (the default): state's windows need precipitation too; with correct = "trajectory" they do not.
+        try Self.writePrecipitation(tmp.file("rain.tif"), years: 2002...2010, annual: Self.handRain)
+        let windows = "[windows.baseline]\ntrajectory = [2003, 2010]\nstate = [[2000, 2007], [2008, 2010]]\n"
+        let stateConfig = try LDNTestRegion.config(tmp, extra: windows + "[climate]\nprecipitation = \"rain.tif\"\n")
+        assertInputError(stateConfig, ["rain.tif", "the baseline state baseline window 2000-2007", "has nothing in 2000", "complete years: 2002-2010"])
+        let trajectoryOnly = try LDNTestRegion.config(tmp, extra: windows + "[climate]\nprecipitation = \"rain.tif\"\ncorrect = \"trajectory\"\n")
+        XCTAssertNoThrow(try LDNJob.run(LDNOptions(config: trajectoryOnly, output: tmp.file("trajectory-only"), checkOnly: true, quiet: true)))
         try Self.writePrecipitation(tmp.file("rain.tif"), years: 2000...2010, skip: ["2005-07-15"], annual: Self.handRain)
         assertInputError(try climateConfig(tmp, ""), ["rain.tif", "holds 11 of 12 observations in 2005", "complete years: 2000-2004, 2006-2010"])
 

@@ -168,7 +168,7 @@ public struct FixtureGenerator: Sendable {
 
         // Truth tables and the README. The file list is known before they are written.
         let sceneFolders = scenes.map { Self.sceneFolder($0.acquisition) }
-        let allFiles = (written + [Self.patchTablePath, Self.truthPath, Self.readmePath] + ClimateFixture.files).sorted()
+        let allFiles = (written + [Self.patchTablePath, Self.truthPath, Self.readmePath] + ClimateFixture.files + [PopulationFixture.path]).sorted()
         let survey = TruthSurvey(area: area, scenes: scenes, stack: stack, landCover2000: lc2000, landCover2024: lc2024)
         let truth = survey.truth(files: allFiles, sceneFiles: sceneFiles, sceneFolders: sceneFolders)
         try text(Self.patchTablePath, PatchTable(patches: truth.patches).csv)

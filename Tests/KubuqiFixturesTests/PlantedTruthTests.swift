@@ -63,11 +63,12 @@ final class PlantedTruthTests: XCTestCase {
                         crsWKT: SpatialReference(epsg: 32649)!.wkt2)
         // warn's monthly series is the 64 x 64 corner of the same grid (same origin, pixel and CRS).
         let corner = Grid(width: WarningSeries.size, height: WarningSeries.size, geoTransform: grid.geoTransform, crsWKT: grid.crsWKT)
-        // The precipitation is on its own coarser grid (a national product's), by design: docs/climate.md.
+        // The precipitation is on its own coarser grid (a national product's), by design: docs/climate.md; the population
+        // for drought's exposure on the same one (drought reads it on the precipitation grid).
         let coarse = Grid(width: 36, height: 36, geoTransform: GeoTransform([295_560, 240, 0, 4_464_300, 0, -240]), crsWKT: grid.crsWKT)
         for file in f.truth.files where file.hasSuffix(".tif") || file.hasSuffix(".TIF") {
             let ds = try Dataset.open(f.path(file))
-            let expected = file == WarningSeries.path ? corner : file == ClimateFixture.precipitationPath ? coarse : grid
+            let expected = file == WarningSeries.path ? corner : [ClimateFixture.precipitationPath, PopulationFixture.path].contains(file) ? coarse : grid
             XCTAssertNil(ds.grid.difference(from: expected), file)
             XCTAssertEqual(ds.spatialReference?.epsgCode, 32649, file)
         }

@@ -56,7 +56,11 @@ final class LDNJobTests: XCTestCase {
         let lc = rows(baseline, "land cover")
         XCTAssertEqual(lc[-1]!["pixels"] as? Int, 1)
         XCTAssertEqual(lc[1]!["pixels"] as? Int, 1)
-        XCTAssertEqual(lc[0]!["pixels"] as? Int, 6, "water -> water is stable in the matrix")
+        // Water -> water is stable in the matrix (the raster), but water is not land: the table lists it apart.
+        XCTAssertEqual(lc[0]!["pixels"] as? Int, 5, "stable land: pixels 0, 1, 4, 5, 6")
+        XCTAssertEqual(lc[7]?["pixels"] as? Int, 1, "water at both dates: pixel 7")
+        XCTAssertNil(lc[7]?["percent"] as? Double, "water has no share of land")
+        XCTAssertEqual(lc[-1]!["percent"] as! Double, 100.0 / 7, accuracy: 1e-3, "1 of the 7 land pixels")
         // Transitions (km2): grassland -> grassland 5 pixels, grassland -> other land 1, other land -> tree 1, water -> water 1.
         let m = baseline["landCoverTransitionsKm2"] as! [[Double]]
         XCTAssertEqual(m[1][1], 5 * px, accuracy: 5e-9)
@@ -155,6 +159,29 @@ extension LDNJobTests {
         XCTAssertEqual(zones[1]["proportionDegradedPercent"] as! Double, 100.0 / 3, accuracy: 1e-3)
         let csv = try String(contentsOfFile: tmp.file("out/tables/baseline-zones.csv"), encoding: .utf8)
         XCTAssertTrue(csv.contains("2,zone 2,\"SDG 15.3.1 (one out, all out)\",no data,1,0.000900,"), csv)
+        // Water is not land in the per-zone land-cover rows either (issue 19): zone 2 holds pixel 2 (degraded),
+        // 3 (improved), 6 (stable) and 7 (water at both dates) -> 1 of 3 land pixels degraded; zone 1 no water.
+        XCTAssertTrue(csv.contains("2,zone 2,land cover,stable,1,0.000900,33.3333,"), csv)
+        XCTAssertTrue(csv.contains("2,zone 2,land cover,water,1,0.000900,,"), csv)
+        XCTAssertTrue(csv.contains("2,zone 2,land cover,degraded,1,0.000900,33.3333,"), csv)
+        XCTAssertTrue(csv.contains("1,zone 1,land cover,stable,4,0.003602,100.0000,"), csv)
+        XCTAssertTrue(csv.contains("1,zone 1,land cover,water,0,0.000000,,"), csv)
+        // Every table counts the same land: per zone (and over the whole area), the land of the land-cover row
+        // (degraded + stable + improved) is the SDG row's, in the JSON, and the water is the water -> water transition.
+        func land(_ rows: [[String: Any]]) -> Int { rows.filter { [-1, 0, 1].contains($0["code"] as! Int) }.reduce(0) { $0 + ($1["pixels"] as! Int) } }
+        for (zone, want) in zip(zones, [4, 3]) {
+            let sub = zone["subIndicators"] as! [String: [[String: Any]]]
+            for name in ["land cover", "land productivity", "soil organic carbon", "SDG 15.3.1 (one out, all out)"] {
+                XCTAssertEqual(land(sub[name]!), want, "zone \(zone["id"]!) \(name): land pixels")
+            }
+        }
+        let md = try String(contentsOfFile: tmp.file("out/report.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("| land cover | 0.0009 | 0.0045 | 0.0009 | 0.0009 | 0.0000 | 14.29 |"), md)
+        XCTAssertTrue(md.contains("| SDG 15.3.1 (one out, all out) | 0.0018 | 0.0027 | 0.0018 | - | 0.0009 | 28.57 |"), md)
+        let html = try String(contentsOfFile: tmp.file("out/report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("<td>zone 2</td><td>land cover</td><td>0.001</td><td>0.001</td><td>0.001</td><td>0.001</td><td>0.000</td><td>33.33</td>"), "the zone's land-cover row in the page")
+        let summary = try String(contentsOfFile: tmp.file("out/tables/sdg-15-3-1-summary.csv"), encoding: .utf8)
+        XCTAssertTrue(summary.contains("baseline,2000,2010,land cover,water,1,0.000900,\r\n"), summary)
     }
 }
 

@@ -298,6 +298,8 @@ def main():
             t = {}
             for p in range(n):
                 code = layers[layer][p]
+                if layer == "landcover-status" and lc0[p] == 7 and lc1[p] == 7:
+                    code = 7   # water at both dates is not land: its own row of the land-cover table (docs/ldn.md)
                 cnt, u = t.get(code, (0, 0))
                 t[code] = (cnt + 1, u + units(pixel_km2(cfg, p // w)))
             tables[layer] = {str(k): [c, round(u / 1e9, 9)] for k, (c, u) in t.items()}

@@ -451,7 +451,9 @@ final class LandUnits {
 
 /// Pass 2 observer: area tables of every layer (over the whole area and, with
 /// zones, per zone: results[layers.count + 2 + k] are the ids of zone layer k,
-/// 0 = none), and the land-cover transition table.
+/// 0 = none), and the land-cover transition table. In the land-cover status
+/// table, water at both dates is counted as ``LDNReport/waterCode`` (water is
+/// not land: it is neither stable land nor no data), in every table alike.
 final class LDNTally: ChunkObserver, @unchecked Sendable {
     let layers: [LDNPeriod.Layer]
     let gridAreas: GridAreas
@@ -503,28 +505,29 @@ final class LDNTally: ChunkObserver, @unchecked Sendable {
             zoneIDs.append(outside)
         }
         defer { zoneIDs.forEach { $0.deallocate() } }
+        let start = Int16Scratch(from: results[layers.count]), end = Int16Scratch(from: results[layers.count + 1])
+        defer { start.free(); end.free() }
+        // Each layer's codes as tallied: the land-cover status of water at both dates is "water", not stable land.
+        let codes = layers.indices.map { Int16Scratch(from: results[$0]) }
+        defer { codes.forEach { $0.free() } }
+        if let k = layers.firstIndex(of: .landCover) {
+            let water = LandCoverClass.water.rawValue
+            for i in 0..<n where start.buffer[i] == water && end.buffer[i] == water { codes[k].buffer[i] = LDNReport.waterCode }
+        }
         areas.withUnsafeBufferPointer { pixelArea in
             tables.update(chunk) { t in
-                for k in 0..<layers.count {
-                    let codes = Int16Scratch(from: results[k])
-                    defer { codes.free() }
-                    t[k].add(classes: UnsafeBufferPointer(codes.buffer), pixelAreaKm2: pixelArea)
-                }
+                for k in 0..<layers.count { t[k].add(classes: UnsafeBufferPointer(codes[k].buffer), pixelAreaKm2: pixelArea) }
             }
             if !zoneIDs.isEmpty {
                 zoneTables.update(chunk) { t in
                     for k in 0..<layers.count {
-                        let codes = Int16Scratch(from: results[k])
-                        defer { codes.free() }
                         for ids in zoneIDs {
-                            t[k].add(classes: UnsafeBufferPointer(codes.buffer), zones: UnsafeBufferPointer(ids), zoneNodata: -1,
+                            t[k].add(classes: UnsafeBufferPointer(codes[k].buffer), zones: UnsafeBufferPointer(ids), zoneNodata: -1,
                                      pixelAreaKm2: pixelArea)
                         }
                     }
                 }
             }
-            let start = Int16Scratch(from: results[layers.count]), end = Int16Scratch(from: results[layers.count + 1])
-            defer { start.free(); end.free() }
             transitions.update(chunk) { $0.add(initial: UnsafeBufferPointer(start.buffer), final: UnsafeBufferPointer(end.buffer), pixelAreaKm2: pixelArea) }
         }
     }

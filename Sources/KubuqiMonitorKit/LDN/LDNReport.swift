@@ -19,6 +19,13 @@ public struct LDNReport: Sendable {
     var yearCompleteness: YearCompleteness?
 
     static let statusNames: [Int16: String] = [-1: "degraded", 0: "stable", 1: "improved", DegradationStatus.nodata: "no data"]
+    /// The land-cover status tables' code for water at both dates (``LDNTally``): water is not land,
+    /// so it is neither stable land nor counted in any percentage (GPG v2: total land area excludes water bodies).
+    static let waterCode: Int16 = 7
+    /// A sub-indicator's row names: the land-cover row also lists water.
+    static func statusNames(_ layer: LDNPeriod.Layer) -> [Int16: String] {
+        layer == .landCover ? statusNames.merging([waterCode: "water"]) { a, _ in a } : statusNames
+    }
     static let lpdNames: [Int16: String] = [1: "declining", 2: "early signs of decline", 3: "stable but stressed", 4: "stable",
                                             5: "increasing", DegradationStatus.nodata: "no data"]
     static let subIndicators: [(LDNPeriod.Layer, String)] = [(.productivity, "land productivity"), (.landCover, "land cover"),
@@ -116,11 +123,13 @@ public struct LDNReport: Sendable {
             let e = byClass[r.classValue] ?? (0, 0)
             byClass[r.classValue] = (e.0 + r.count, e.1 + r.areaKm2)
         }
-        let valid = byClass.filter { $0.key != DegradationStatus.nodata }.values.reduce(0.0) { $0 + $1.1 }
+        // Percentages are of land with data: no data and water (when the table lists it) are left out.
+        let notLand: Set<Int16> = names[Self.waterCode] == nil ? [DegradationStatus.nodata] : [DegradationStatus.nodata, Self.waterCode]
+        let valid = byClass.filter { !notLand.contains($0.key) }.values.reduce(0.0) { $0 + $1.1 }
         return names.keys.sorted().map { code in
             let (n, km2) = byClass[code] ?? (0, 0)
             return ClassArea(code: Int(code), name: names[code]!, pixels: n, km2: Self.round(km2, 9),
-                             percent: code == DegradationStatus.nodata || valid == 0 ? nil : Self.round(100 * km2 / valid, 4))
+                             percent: notLand.contains(code) || valid == 0 ? nil : Self.round(100 * km2 / valid, 4))
         }
     }
 
@@ -134,7 +143,7 @@ public struct LDNReport: Sendable {
                 guard let t = p.zoneAreas[layer] else { continue }
                 var only = AreaTable()
                 for r in t.rows where r.zone == id { only.add(zone: id, classValue: r.classValue, count: r.count, areaKm2: r.count > 0 ? r.areaKm2 / Double(r.count) : 0) }
-                sub[name] = classAreas(only, names: Self.statusNames)
+                sub[name] = classAreas(only, names: Self.statusNames(layer))
             }
             let explained = p.zoneAreas[.rainfallExplained].map { t in Self.round(t.rows.filter { $0.zone == id && $0.classValue == 1 }.reduce(0.0) { $0 + $1.areaKm2 }, 9) }
             return ZoneDocument(id: Int(id), name: id == 0 ? "outside every zone" : (zoneNames[Int(id)] ?? "zone \(id)"),
@@ -148,7 +157,7 @@ public struct LDNReport: Sendable {
             .merging([DegradationStatus.nodata: "no data"]) { a, _ in a }
         let periodDocs = periods.map { p -> PeriodDocument in
             var sub: [String: [ClassArea]] = [:]
-            for (layer, name) in Self.subIndicators { if let t = p.areas[layer] { sub[name] = classAreas(t, names: Self.statusNames) } }
+            for (layer, name) in Self.subIndicators { if let t = p.areas[layer] { sub[name] = classAreas(t, names: Self.statusNames(layer)) } }
             let sdg = sub["SDG 15.3.1 (one out, all out)"]
             let transitions = (1...7).map { from in (1...7).map { to in Self.round(p.transitions.areaKm2(from: Int16(from), to: Int16(to)), 9) } }
             return PeriodDocument(
@@ -278,6 +287,15 @@ public struct LDNReport: Sendable {
         return tables
     }
 
+    /// One sub-indicator's cells in every table's column order: degraded, stable, improved, water
+    /// (an en dash where the row does not list water), no data (km2 in `format`), degraded percent.
+    static func statusCells(_ rows: [ClassArea], format: String, dash: String = "-") -> [String] {
+        func km2(_ c: Int16) -> String { String(format: format, rows.first { $0.code == Int(c) }?.km2 ?? 0) }
+        let water = rows.contains { $0.code == Int(waterCode) } ? km2(waterCode) : dash
+        let pct = rows.first { $0.code == -1 }?.percent.map { String(format: "%.2f", $0) } ?? ""
+        return [km2(-1), km2(0), km2(1), water, km2(DegradationStatus.nodata), pct]
+    }
+
     func markdown(_ doc: Document) -> String {
         let t = doc.title ?? LDNTitleBlock(report: self)
         var md = "# SDG 15.3.1 report: \(t.area)\n\n| | |\n|---|---|\n| area | \(t.area) |\n| period | \(t.period) |\n| producer | \(t.producer ?? "(not given)") |\n| date | \(t.date) |\n"
@@ -299,12 +317,10 @@ public struct LDNReport: Sendable {
                 md += "Decline explained by rainfall: **\(String(format: "%.4f", km2)) km2** (the uncorrected trajectory declines at 95 %, the climate-corrected one does not"
                 md += (p.zones ?? []).isEmpty ? ").\n\n" : "; by zone: " + p.zones!.map { "\($0.name) \(String(format: "%.4f", $0.declineExplainedByRainfallKm2 ?? 0))" }.joined(separator: ", ") + ").\n\n"
             }
-            md += "| sub-indicator | degraded km2 | stable km2 | improved km2 | no data km2 | degraded % |\n|---|---|---|---|---|---|\n"
+            md += "| sub-indicator | degraded km2 | stable km2 | improved km2 | water km2 | no data km2 | degraded % |\n|---|---|---|---|---|---|---|\n"
             for (_, name) in Self.subIndicators {
                 guard let rows = p.subIndicators[name] else { continue }
-                func km2(_ c: Int) -> String { String(format: "%.4f", rows.first { $0.code == c }?.km2 ?? 0) }
-                let pct = rows.first { $0.code == -1 }?.percent.map { String(format: "%.2f", $0) } ?? ""
-                md += "| \(name) | \(km2(-1)) | \(km2(0)) | \(km2(1)) | \(km2(Int(DegradationStatus.nodata))) | \(pct) |\n"
+                md += "| \(name) | " + Self.statusCells(rows, format: "%.4f").joined(separator: " | ") + " |\n"
             }
             md += "\n| productivity dynamics | km2 | % |\n|---|---|---|\n"
             for r in p.productivityDynamics { md += "| \(r.name) | \(String(format: "%.4f", r.km2)) | \(r.percent.map { String(format: "%.2f", $0) } ?? "") |\n" }

@@ -40,17 +40,11 @@ enum LDNReportHTML {
     /// The sub-indicator table; the land-cover row from the UNCCD summary (persistent water apart).
     static func subIndicatorTable(_ p: LDNReport.PeriodDocument, _ u: UNCCDReport.Assessment) -> String {
         var h = "<table><tr><th>sub-indicator</th><th>degraded / stable / improved (% of land)</th><th>degraded km&sup2;</th><th>stable km&sup2;</th><th>improved km&sup2;</th><th>water km&sup2;</th><th>no data km&sup2;</th></tr>"
-        for (layer, name) in LDNReport.subIndicators {
+        for (_, name) in LDNReport.subIndicators {
             guard let rows = p.subIndicators[name] else { continue }
-            var deg = rows.first { $0.code == -1 }?.km2 ?? 0, sta = rows.first { $0.code == 0 }?.km2 ?? 0
+            let deg = rows.first { $0.code == -1 }?.km2 ?? 0, sta = rows.first { $0.code == 0 }?.km2 ?? 0
             let imp = rows.first { $0.code == 1 }?.km2 ?? 0, nd = rows.first { $0.code == Int(DegradationStatus.nodata) }?.km2 ?? 0
-            var water: Double?
-            if layer == .landCover {
-                let l = u.land_cover.summary.areas
-                deg = l.first { $0.name == "Degraded" }?.area ?? deg
-                sta = l.first { $0.name == "Stable" }?.area ?? sta
-                water = l.first { $0.name == "Water body" }?.area
-            }
+            let water = rows.first { $0.code == Int(LDNReport.waterCode) }?.km2
             let land = deg + sta + imp
             func share(_ v: Double) -> Double { land > 0 ? 100 * v / land : 0 }
             let bar = ReportSVG.stackedBar([("degraded", share(deg), statusColors[-1]!), ("stable", share(sta), statusColors[0]!),
@@ -109,12 +103,12 @@ enum LDNReportHTML {
 
     static func zoneTables(_ p: LDNReport.PeriodDocument) -> String {
         guard let zones = p.zones, !zones.isEmpty else { return "" }
-        var h = "<h3>By zone</h3><table><tr><th>zone</th><th>sub-indicator</th><th>degraded km&sup2;</th><th>stable km&sup2;</th><th>improved km&sup2;</th><th>no data km&sup2;</th><th>degraded %</th></tr>"
+        var h = "<h3>By zone</h3><table><tr><th>zone</th><th>sub-indicator</th><th>degraded km&sup2;</th><th>stable km&sup2;</th><th>improved km&sup2;</th><th>water km&sup2;</th><th>no data km&sup2;</th><th>degraded %</th></tr>"
         for z in zones {
             for (_, name) in LDNReport.subIndicators {
                 guard let rows = z.subIndicators[name] else { continue }
-                func a(_ c: Int) -> String { km2(rows.first { $0.code == c }?.km2 ?? 0) }
-                h += "<tr><td>\(escape(z.name))</td><td>\(escape(name))</td><td>\(a(-1))</td><td>\(a(0))</td><td>\(a(1))</td><td>\(a(Int(DegradationStatus.nodata)))</td><td>\(pct(rows.first { $0.code == -1 }?.percent))</td></tr>"
+                let cells = LDNReport.statusCells(rows, format: "%.3f", dash: "&ndash;")
+                h += "<tr><td>\(escape(z.name))</td><td>\(escape(name))</td>" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>"
             }
         }
         return h + "</table>"

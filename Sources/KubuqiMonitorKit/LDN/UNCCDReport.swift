@@ -158,14 +158,11 @@ struct UNCCDReport: Codable {
         l.areas.filter { $0.name != "No data" && $0.name != "Water body" }.reduce(0) { $0 + $1.area }
     }
 
-    /// The land-cover sub-indicator's areas with persistent water (water at both dates) taken out of
-    /// "Stable" into "Water body": water is not land (GPG v2; SDG 15.3.1's total land area excludes inland water).
+    /// The land-cover sub-indicator's areas with persistent water (water at both dates) as "Water body",
+    /// apart from "Stable" (the tally's water code, ``LDNReport/waterCode``): water is not land
+    /// (GPG v2; SDG 15.3.1's total land area excludes inland water).
     static func landCoverSummary(_ p: LDNPeriodResult) -> AreaList {
-        var l = areaList("Land cover", p.areas[.landCover], labels: statusLabels)
-        let water = p.transitions.areaKm2(from: LandCoverClass.water.rawValue, to: LandCoverClass.water.rawValue)
-        if let i = l.areas.firstIndex(where: { $0.name == "Stable" }) { l.areas[i].area = r9(max(0, l.areas[i].area - water)) }
-        l.areas.append(Area(name: "Water body", area: r9(water)))
-        return l
+        areaList("Land cover", p.areas[.landCover], labels: statusLabels.merging([LDNReport.waterCode: "Water body"]) { a, _ in a })
     }
 
     /// The tables as CSV files (name without extension).

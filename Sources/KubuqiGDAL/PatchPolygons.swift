@@ -26,8 +26,10 @@ public enum PatchPolygons {
     /// `patchRaster` on the same grid. With `eightConnected`, pixels touching at a
     /// corner are one patch (`warn`'s hotspots). Returns the number of patches.
     @discardableResult
+    ///
+    /// `moreFields`: string fields added after ``fields`` (``annotate(_:layer:moreFields:values:)`` fills them).
     public static func polygonize(labels: String, into path: String, layer: String, patchRaster: String,
-                                  eightConnected: Bool = false) throws -> Int {
+                                  eightConnected: Bool = false, moreFields: [String] = []) throws -> Int {
         GDALEnvironment.initialize()
         CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
         defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
@@ -42,7 +44,8 @@ public enum PatchPolygons {
         let lyr = try GDALErrors.check("cannot create layer \(layer) in \(path)") {
             GDALDatasetCreateLayer(ds, layer, srs?.handle, wkbPolygon, nil)
         }
-        try VectorTable.addFields([("label", VectorTable.FieldType.integer), ("patch", .integer)] + fields, to: lyr, path: path)
+        try VectorTable.addFields([("label", VectorTable.FieldType.integer), ("patch", .integer)] + fields + moreFields.map { ($0, .string) },
+                                  to: lyr, path: path)
         _ = OGR_L_StartTransaction(lyr)
         let handle = try GDALErrors.check("cannot read \(labels)") { GDALGetRasterBand(source.liveHandle, 1) }
         _ = band
@@ -76,8 +79,10 @@ public enum PatchPolygons {
     /// Fills the ``fields`` of every polygon of `layer` in the GeoPackage `path`
     /// from its label and patch id: `values(label, patch)` gives the class
     /// code, its name, the zone name and the area in m2.
-    public static func annotate(_ path: String, layer: String,
-                                values: (_ label: Int, _ patch: Int) throws -> (code: Int, name: String, zone: String, squareMetres: Double)) throws {
+    /// `more` fills the string fields `moreFields` given to ``polygonize(labels:into:layer:patchRaster:eightConnected:moreFields:)``
+    /// (an empty string is null).
+    public static func annotate(_ path: String, layer: String, moreFields: [String] = [],
+                                values: (_ label: Int, _ patch: Int) throws -> (code: Int, name: String, zone: String, squareMetres: Double, more: [String])) throws {
         GDALEnvironment.initialize()
         CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
         defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
@@ -88,7 +93,7 @@ public enum PatchPolygons {
         defer { if !closed { GDALClose(ds) } }
         guard let lyr = GDALDatasetGetLayerByName(ds, layer) else { throw GDALError("no layer \(layer) in \(path)") }
         let defn = OGR_L_GetLayerDefn(lyr)
-        let index = (["label", "patch"] + fields.map(\.0)).map { OGR_FD_GetFieldIndex(defn, $0) }
+        let index = (["label", "patch"] + fields.map(\.0) + moreFields).map { OGR_FD_GetFieldIndex(defn, $0) }
         guard !index.contains(-1) else { throw GDALError("\(path): layer \(layer) lacks a patch field") }
         _ = OGR_L_StartTransaction(lyr)
         OGR_L_ResetReading(lyr)
@@ -100,6 +105,9 @@ public enum PatchPolygons {
             if v.zone.isEmpty { OGR_F_SetFieldNull(f, index[4]) } else { OGR_F_SetFieldString(f, index[4], v.zone) }
             OGR_F_SetFieldDouble(f, index[5], v.squareMetres)
             OGR_F_SetFieldDouble(f, index[6], v.squareMetres / 10_000)
+            for (k, value) in v.more.prefix(moreFields.count).enumerated() {
+                if value.isEmpty { OGR_F_SetFieldNull(f, index[7 + k]) } else { OGR_F_SetFieldString(f, index[7 + k], value) }
+            }
             guard OGR_L_SetFeature(lyr, f) == OGRERR_NONE else { throw GDALError("cannot write the areas into \(path)") }
         }
         guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }

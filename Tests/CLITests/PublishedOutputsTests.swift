@@ -190,3 +190,69 @@ json.dump(out, open(sys.argv[2], "w"))
         XCTAssertEqual(props["end_datetime"] as? String, "2002-12-31T23:59:59Z", "the last period's last day")
     }
 }
+
+/// Issue 19: overlapping zones (several zone layers): each polygon carries every zone it falls in
+/// (`zone`, `zone_2`, ...), and per zone of every layer the polygons add up to the zone tables.
+final class OverlappingZonePatchTests: CLITestCase {
+    /// Per "zone|class" and per "|class" (every polygon once), the polygons' area_m2, pixels (from the
+    /// geometry alone) and count; a polygon counts for each zone field that names a zone.
+    static let script = #"""
+import json, sys
+from osgeo import ogr
+args = json.load(open(sys.argv[1]))
+ds = ogr.Open(args["gpkg"])   # kept: the layer lives as long as its dataset
+layer = ds.GetLayer("patches")
+defn = layer.GetLayerDefn()
+zone_fields = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())
+               if defn.GetFieldDefn(i).GetName() == "zone" or defn.GetFieldDefn(i).GetName().startswith("zone_")]
+out = {"fields": zone_fields, "sums": {}}
+def add(key, f, g):
+    c = out["sums"].setdefault(key, {"m2": 0.0, "pixels": 0.0, "polygons": 0})
+    c["m2"] += f["area_m2"]; c["pixels"] += g.GetArea() / args["pixelArea"]; c["polygons"] += 1
+for f in layer:
+    g = f.GetGeometryRef()
+    assert g.IsValid()
+    add("|%d" % f["class"], f, g)
+    names = [f[z] for z in zone_fields if f[z] is not None]
+    assert len(names) == len(set(names)), "a zone twice on one polygon"
+    for n in names:
+        add("%s|%d" % (n, f["class"]), f, g)
+json.dump(out, open(sys.argv[2], "w"))
+"""#
+
+    func testChangePatchesCarryEveryOverlappingZone() throws {
+        let tmp = try TemporaryFolder()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let scenes = ["LC08_L2SP_128032_20130815_20200912_02_T1", "LC09_L2SP_128032_20230819_20230821_02_T1"].map { root + "/Fixtures/landsat/" + $0 }
+        // West and east halves of the fixtures' grid, and a centre band overlapping both.
+        func box(_ name: String, _ x0: Int, _ x1: Int) -> String {
+            "{\"type\":\"Feature\",\"properties\":{\"name\":\"\(name)\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[\(x0),4456140],[\(x1),4456140],[\(x1),4463820],[\(x0),4463820],[\(x0),4456140]]]}}"
+        }
+        let zones = "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32649\"}},\"features\":["
+            + box("west", 296040, 299880) + "," + box("east", 299880, 303720) + "," + box("centre", 297960, 301800) + "]}"
+        try zones.write(toFile: tmp.file("zones.geojson"), atomically: true, encoding: .utf8)
+        let out = tmp.file("change")
+        try run(["change", "--before", scenes[0], "--after", scenes[1], "--sensor", "landsat-c2l2", "--zones", tmp.file("zones.geojson"),
+                 "--zone-field", "name", "-o", out, "-q"])
+        guard let python = PythonReference.interpreter(needing: "osgeo.ogr") else { return }
+        let result = try PythonReference.run(python, script: Self.script, input: ["gpkg": out + "/change-patches.gpkg", "pixelArea": 900.0]) as! [String: Any]
+        XCTAssertEqual(result["fields"] as? [String], ["zone", "zone_2"], "two zone layers: zone and zone_2")
+        let sums = result["sums"] as! [String: [String: Double]]
+        let stats = try publishedJSON(out + "/change-stats.json")
+        var compared: Set<String> = []
+        func check(_ key: String, _ row: [String: Any]) {
+            let pixels = row["pixels"] as! Int
+            XCTAssertEqual(sums[key]?["pixels"] ?? 0, Double(pixels), accuracy: 1e-6, "\(key): pixels under the polygons")
+            XCTAssertEqual((sums[key]?["m2"] ?? 0) / 10_000, row["hectares"] as! Double, accuracy: 0.00005 + 1e-9, "\(key): hectares")
+            if pixels > 0 { compared.insert(key) }
+        }
+        for zone in stats["zones"] as! [[String: Any]] {
+            let name = zone["name"] as! String
+            for row in zone["classes"] as! [[String: Any]] where row["code"] as! Int != 0 { check("\(name)|\(row["code"] as! Int)", row) }
+        }
+        // Every polygon once: the whole-area table (the polygons do not overlap).
+        for row in stats["classes"] as! [[String: Any]] where row["code"] as! Int != 0 { check("|\(row["code"] as! Int)", row) }
+        for zone in ["west", "east", "centre"] { XCTAssertTrue(compared.contains("\(zone)|-2"), "degradation found in \(zone): \(compared.sorted())") }
+        XCTAssertGreaterThan(sums["centre|-2"]?["polygons"] ?? 0, 0)
+    }
+}

@@ -100,6 +100,7 @@ final class ScaleOutTests: CLITestCase {
             try run(Self.changeArguments(threshold, out: single) + extra + ["-q"])
             try runTiled(Self.changeArguments(threshold, out: tiled) + extra, plan: plan, out: tiled)
             try assertChangeMatches(tiled, single)
+            if n != 1 { try assertSamePublication(tiled, single, patchLayers: ["change-patches.gpkg"]) }
             for f in (extra.isEmpty ? ["change-class.vrt"] : []) + ["change-magnitude.vrt", "reduced.json"] {
                 XCTAssertTrue(FileManager.default.fileExists(atPath: tiled + "/" + f), f)
             }
@@ -115,6 +116,7 @@ final class ScaleOutTests: CLITestCase {
         try run(Self.ldnArguments(out: single) + ["-q"])
         try runTiled(Self.ldnArguments(out: tiled), plan: plan, out: tiled)
         try assertLDNMatches(tiled, single)
+        try assertSamePublication(tiled, single, patchLayers: ["baseline", "reporting-2014-2018", "reporting-2019-2024"].map { "\($0)/sdg-15-3-1-patches.gpkg" })
         // A mosaic in a subfolder names its tiles relative to itself (../tiles/...),
         // not by absolute path: the output folder can be moved or copied whole.
         let layer = "baseline/sdg-15-3-1"
@@ -133,6 +135,7 @@ final class ScaleOutTests: CLITestCase {
         try run(job + ["-o", tmp.file("single"), "-q"])
         try runTiled(job + ["-o", tmp.file("tiled")], plan: plan, out: tmp.file("tiled"))
         for name in ["ndvi", "fvc"] { try assertSamePixels(tmp.file("tiled/\(name).tif"), tmp.file("single/\(name).tif")) }
+        try assertSamePublication(tmp.file("tiled"), tmp.file("single"), patchLayers: [])
         let soil = try Dataset.open(tmp.file("single/fvc.tif")).metadataItem("KUBUQI_FVC_NDVI_SOIL")
         XCTAssertNotNil(soil)
         XCTAssertEqual(try Dataset.open(tmp.file("tiled/tiles/3/fvc.tif")).metadataItem("KUBUQI_FVC_NDVI_SOIL"), soil, "the region's end-members")

@@ -79,8 +79,7 @@ public enum ChangeJob {
                 : try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
 
             // 5b. Degradation and improvement patches as polygons (class, zone, area on the ellipsoid).
-            try PatchLayer.write(classRaster: classPath, legend: ClassLegend.change, wanted: [-2, -1, 1, 2], zones: zoning, units: .changeTables,
-                                 to: out.file("change-patches.gpkg"), layer: "patches", work: work, quiet: o.quiet)
+            let patches = try ChangePublication.patches(classPath: classPath, zones: zoning, folder: out, work: work, quiet: o.quiet)
 
             // 6. Quicklook, tables, summary.
             var result = ChangeResult(files: ["class": classPath, "magnitude": out.file("change-magnitude.tif")],
@@ -90,7 +89,7 @@ public enum ChangeJob {
                                       difference: stats, tally: tally, zoneTally: zoneTally, zoneNames: zoning?.names ?? [:], mmuPixels: mmuPixels)
             try report.writeTables(json: out.file("change-stats.json"), csv: out.file("change-stats.csv"))
             try report.writeQuicklook(classPath: classPath, to: out.file("quicklook.png"))
-            result.files["patches"] = out.file("change-patches.gpkg")
+            result.files["patches"] = patches
             result.files["json"] = out.file("change-stats.json")
             result.files["csv"] = out.file("change-stats.csv")
             result.files["quicklook"] = out.file("quicklook.png")

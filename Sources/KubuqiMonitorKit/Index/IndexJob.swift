@@ -28,25 +28,8 @@ public enum IndexJob {
             throw KubuqiError(.usage, "--grade-breaks needs four ascending DDI values, got \(b)")
         }
         let indices = try options.indices.map { try resolve($0, options: options) }
-        var scene = try options.scene.map { try $0.sensor.load($0.path, options: options.sensorOptions) }
-        for (role, selection) in options.bands {
-            if scene == nil { scene = Scene(sensor: "bands given by role", source: "command line", bands: [:]) }
-            let scaled = options.scale != 1 || options.offset != 0
-            scene!.bands[role] = SceneBand(selection, scale: options.scale, offset: options.offset,
-                                           plausible: scaled ? ReflectanceRange.generic : ReflectanceRange.unscaled)
-        }
-
-        // The roles needed, each read once however many indices use it.
-        var roles: [BandRole] = []
-        for index in indices { for r in index.roles where !roles.contains(r) { roles.append(r) } }
-        let sceneBands: [SceneBand] = try roles.map { role in
-            let user = indices.first { $0.roles.contains(role) }!.name
-            guard let scene else { throw KubuqiError(.usage, "\(user) needs the \(role) band: give --\(role) FILE[:BAND] or --scene") }
-            if options.scene == nil, scene.bands[role] == nil {
-                throw KubuqiError(.usage, "\(user) needs the \(role) band: give --\(role) FILE[:BAND]")
-            }
-            return try scene.band(role, for: user)
-        }
+        let (loaded, roles, sceneBands) = try Self.sceneBands(options, indices: indices)
+        var scene = loaded
 
         let files = InputRasters()
         var bands = try sceneBands.map { try files.band($0.selection) }
@@ -154,6 +137,30 @@ public enum IndexJob {
         return zip(names, zip(allPaths, stats)).map { name, ps in
             IndexResult(index: name, path: ps.0, width: grid.width, height: grid.height, statistics: ps.1)
         }
+    }
+
+    /// The scene (or the bands given by role), the band roles the indices need, each
+    /// once, and their bands (metadata only, no pixel read).
+    static func sceneBands(_ options: IndexOptions, indices: [SpectralIndex]) throws -> (Scene?, [BandRole], [SceneBand]) {
+        var scene = try options.scene.map { try $0.sensor.load($0.path, options: options.sensorOptions) }
+        for (role, selection) in options.bands {
+            if scene == nil { scene = Scene(sensor: "bands given by role", source: "command line", bands: [:]) }
+            let scaled = options.scale != 1 || options.offset != 0
+            scene!.bands[role] = SceneBand(selection, scale: options.scale, offset: options.offset,
+                                           plausible: scaled ? ReflectanceRange.generic : ReflectanceRange.unscaled)
+        }
+        // The roles needed, each read once however many indices use it.
+        var roles: [BandRole] = []
+        for index in indices { for r in index.roles where !roles.contains(r) { roles.append(r) } }
+        let bands: [SceneBand] = try roles.map { role in
+            let user = indices.first { $0.roles.contains(role) }!.name
+            guard let scene else { throw KubuqiError(.usage, "\(user) needs the \(role) band: give --\(role) FILE[:BAND] or --scene") }
+            if options.scene == nil, scene.bands[role] == nil {
+                throw KubuqiError(.usage, "\(user) needs the \(role) band: give --\(role) FILE[:BAND]")
+            }
+            return try scene.band(role, for: user)
+        }
+        return (scene, roles, bands)
     }
 
     /// The quality band a sensor preset looks for, for the "mask is off" note.

@@ -10,6 +10,12 @@ enum IndexPublication {
     static func publish(names: [String], paths: [String], folder: OutputFolder?, options: IndexOptions, sceneBands: [SceneBand],
                         classes: [String: [ClassLegend.Entry]]) throws {
         for path in paths { try CloudOptimizedOutput.rewrite(path, userOptions: options.creationOptions) }
+        try describe(names: names, paths: paths, folder: folder, options: options, sceneBands: sceneBands, classes: classes)
+    }
+
+    /// The STAC catalogue (or standalone Item) of rasters that are COGs already (one machine's, or `tiles merge`'s).
+    static func describe(names: [String], paths: [String], folder: OutputFolder?, options: IndexOptions, sceneBands: [SceneBand],
+                         classes: [String: [ClassLegend.Entry]]) throws {
         let date = ChangeDate.of(path: options.scene?.path ?? sceneBands[0].selection.path,
                                  selection: options.scene == nil ? sceneBands[0].selection : nil)
         let time: STACProduct.Time

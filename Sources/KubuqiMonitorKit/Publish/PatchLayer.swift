@@ -9,21 +9,33 @@ import KubuqiRaster
 /// area on the ellipsoid, summed from the true area of each of its pixels
 /// (``GridAreas``, as the area tables are), so the polygons of a class add up
 /// to the table's area of that class.
+///
+/// Overlapping zones (several zone layers, ``ZoneLayer``): a polygon is one class
+/// within one zone of every layer at once, and carries each of them: `zone` (the
+/// first layer), `zone_2`, `zone_3`... (the further layers; null outside every zone
+/// of that layer). The polygons never overlap, so they add up to the whole-area
+/// table, and those whose `zone` or `zone_K` is Z add up to zone Z's table.
 enum PatchLayer {
-    /// Label of a pixel: zone x 16 + code + 8 (codes -8...7), 0 for no patch.
+    /// Label of a pixel: zone x 16 + code + 8 (codes -8...7), 0 for no patch
+    /// (with several zone layers, `zone` is the pixel's combination of zones, 1-based).
     static func label(code: Int, zone: Int) -> Int { zone * 16 + code + 8 }
 
     /// The largest zone id a label can hold exactly (Float32 labels, 2^24).
     static let maximumZone = (1 << 24) / 16 - 1
 
+    /// The field names of the zone layers after the first (`zone_2`, ...).
+    static func moreZoneFields(_ zones: ZoneLayer?) -> [String] {
+        (zones?.rasters.count ?? 0) > 1 ? (2...zones!.rasters.count).map { "zone_\($0)" } : []
+    }
+
     /// Writes the patches of the codes `wanted` of `classRaster` into a new
-    /// GeoPackage `gpkg` (layer `layer`), split by the first zone raster of
+    /// GeoPackage `gpkg` (layer `layer`), split by the zones of every layer of
     /// `zones`; returns the area in m2 of each code's polygons.
-    @discardableResult
     ///
     /// - Parameter units: the area tables' rounding: each pixel's area in m2 as
     ///   whole units of `units.size` m2, summed as integers as the table does,
     ///   so the polygons of a class add up to the table's area exactly.
+    @discardableResult
     static func write(classRaster: String, legend: [ClassLegend.Entry], wanted: Set<Int>, zones: ZoneLayer?, units: AreaUnits,
                       to gpkg: String, layer: String, work: WorkFolder, quiet: Bool) throws -> [Int: Double] {
         let stem = ((gpkg as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -31,25 +43,33 @@ enum PatchLayer {
         defer { for f in [labels, patchIds] { unlink(f) } }
         let classes = try Dataset.open(classRaster).band(1)
         var inputs = [PixelInput(band: classes)]
-        if let z = zones?.rasters.first { inputs.append(PixelInput(band: try Dataset.open(z).band(1))) }
-        let zoned = inputs.count > 1
-        let maxZone = Float(maximumZone)
+        for z in zones?.rasters ?? [] { inputs.append(PixelInput(band: try Dataset.open(z).band(1))) }
+        let layers = inputs.count - 1
+        if layers > 0, let z = zones?.names.keys.max(), z > maximumZone {
+            throw KubuqiError.input(zones!.rasters[0], "zone id \(z) is beyond \(maximumZone), the largest the patch layer can label")
+        }
+        // One zone layer: the label holds the zone id. Several: the id of the pixel's combination of zones.
+        let combinations = layers > 1 ? try ZoneCombinations.survey(inputs, wanted: wanted) : ZoneCombinations(list: [])
+        guard combinations.list.count <= maximumZone else {
+            throw KubuqiError.input(zones!.rasters[0], "\(combinations.list.count) combinations of overlapping zones; the patch layer can label \(maximumZone)")
+        }
         let kernel: SpectralIndex.Kernel = { ins, _, out in
+            var tuple = [Int32](repeating: 0, count: layers)
             for i in 0..<out.count {
                 let c = ins[0][i]
                 guard !c.isNaN, wanted.contains(Int(c)) else { out[i] = 0; continue }
-                var z: Float = 0
-                if zoned { let v = ins[1][i]; z = v.isNaN || v < 0 ? 0 : min(v, maxZone) }
-                out[i] = Float(label(code: Int(c), zone: Int(z)))
+                for k in 0..<layers { tuple[k] = ZoneCombinations.zone(ins[1 + k][i]) }
+                let zone = layers == 0 ? 0 : layers == 1 ? Int(tuple[0]) : combinations.ids[tuple]!
+                out[i] = Float(label(code: Int(c), zone: zone))
             }
-        }
-        if zoned, let z = zones?.names.keys.max(), z > maximumZone {
-            throw KubuqiError.input(zones!.rasters[0], "zone id \(z) is beyond \(maximumZone), the largest the patch layer can label")
         }
         _ = try StreamedCalculation.run(inputs: inputs, outputs: [PixelOutput(kernel: kernel, inputs: Array(inputs.indices),
                                                                               spec: RasterOutputSpec(path: labels, encoding: .float32))])
+        let more = moreZoneFields(zones)
         let count: Int
-        do { count = try PatchPolygons.polygonize(labels: labels, into: gpkg, layer: layer, patchRaster: patchIds) } catch let e as GDALError {
+        do {
+            count = try PatchPolygons.polygonize(labels: labels, into: gpkg, layer: layer, patchRaster: patchIds, moreFields: more)
+        } catch let e as GDALError {
             throw KubuqiError.output(gpkg, e.description)
         }
         guard count < 1 << 24 else { throw KubuqiError.output(gpkg, "\(count) patches; at most 16777215 can be measured") }
@@ -60,20 +80,66 @@ enum PatchLayer {
                                         observer: counter, progress: ProgressBar("patch areas", quiet: quiet).update)
         let areas = counter.merged()
         let names = Dictionary(legend.map { ($0.value, $0.name) }, uniquingKeysWith: { a, _ in a })
+        func zoneName(_ zone: Int) -> String { zone == 0 ? "" : (zones?.names[zone] ?? String(zone)) }
         var byCode: [Int: Double] = [:]
         do {
-            try PatchPolygons.annotate(gpkg, layer: layer) { label, patch in
+            try PatchPolygons.annotate(gpkg, layer: layer, moreFields: more) { label, patch in
                 let zone = label / 16, code = label % 16 - 8
                 guard patch >= 1, patch <= count else { throw GDALError("patch id \(patch) outside 1...\(count)") }
                 let area = Double(areas[patch]) * units.size
                 byCode[code, default: 0] += area
-                return (code, names[code] ?? String(code), zoned ? (zones?.names[zone] ?? (zone == 0 ? "" : String(zone))) : "", area)
+                let tuple = layers > 1 ? combinations.list[zone - 1].map(Int.init) : [zone]
+                return (code, names[code] ?? String(code), layers == 0 ? "" : zoneName(tuple[0]), area, tuple.dropFirst().map(zoneName))
             }
         } catch let e as GDALError {
             throw KubuqiError.output(gpkg, e.description)
         }
         return byCode
     }
+}
+
+/// The combinations of zones (one id per zone layer, 0 = none) that the patch pixels
+/// fall in, numbered 1... in sorted order (so two runs give the same labels).
+struct ZoneCombinations: Sendable {
+    /// The combinations, in id order (id = index + 1).
+    let list: [[Int32]]
+    /// Id by combination.
+    let ids: [[Int32]: Int]
+
+    init(list: [[Int32]]) {
+        self.list = list
+        ids = Dictionary(uniqueKeysWithValues: list.enumerated().map { ($1, $0 + 1) })
+    }
+
+    /// A zone raster's value as a zone id (nodata or negative: none).
+    static func zone(_ v: Float) -> Int32 { v.isNaN || v < 0 ? 0 : Int32(min(v, Float(PatchLayer.maximumZone))) }
+
+    /// Reads the class (input 0) and zone rasters (inputs 1...) once and lists the combinations of the wanted classes' pixels.
+    static func survey(_ inputs: [PixelInput], wanted: Set<Int>) throws -> ZoneCombinations {
+        let found = LockedCombinations()
+        let layers = inputs.count - 1
+        let collect: SpectralIndex.Kernel = { ins, _, out in
+            var local = Set<[Int32]>()
+            var tuple = [Int32](repeating: 0, count: layers)
+            for i in 0..<out.count {
+                let c = ins[0][i]
+                guard !c.isNaN, wanted.contains(Int(c)) else { continue }
+                for k in 0..<layers { tuple[k] = zone(ins[1 + k][i]) }
+                local.insert(tuple)
+            }
+            found.add(local)
+            out.update(repeating: 0)
+        }
+        _ = try StreamedCalculation.run(inputs: inputs, outputs: [PixelOutput(kernel: collect, inputs: Array(inputs.indices), spec: nil)])
+        return ZoneCombinations(list: found.all.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+}
+
+/// The combinations found by the chunks, gathered under a lock.
+private final class LockedCombinations: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var all = Set<[Int32]>()
+    func add(_ found: Set<[Int32]>) { lock.lock(); all.formUnion(found); lock.unlock() }
 }
 
 /// How an area table rounds pixel areas: whole units of `size` m2.

@@ -11,7 +11,8 @@ extension ChangeJob {
     }
 
     /// Assembles the tiles of a plan in OUTDIR into the single-machine outputs:
-    /// the rasters (VRT and COG), quicklook, change-stats.json and .csv.
+    /// the rasters (VRT and COG), quicklook, change-stats.json and .csv, the
+    /// patch polygons and the STAC catalogue (``ChangePublication``).
     public static func mergeTiles(_ o: ChangeOptions, plan: TilePlan, outdir: String) throws -> ChangeResult {
         try checkIndices(o)
         let mosaic = try TileMosaic(plan: plan, outdir: outdir)
@@ -32,6 +33,7 @@ extension ChangeJob {
         var zoneTally = o.zones == nil ? nil : (merged.zoneTally ?? ClassAreaTally())
         var quicklookSource = classVRT
         var mmuPixels = 0
+        let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
         if let mmu = o.mmu {
             // A minimum mapping unit joins patches across tile edges: sieve the whole class raster here.
             mmuPixels = try pixels(for: mmu, grid: grid)
@@ -40,7 +42,6 @@ extension ChangeJob {
                 try Mosaic.translate(classVRT, to: whole, options: ["-of", "GTiff", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "BIGTIFF=IF_SAFER"])
                 try ChangeSieve.apply(whole, threshold: mmuPixels)
             } catch let e as GDALError { throw KubuqiError.output(classPath, e.description) }
-            let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
             (tally, zoneTally) = try tallyAreas(classPath: whole, zones: zoning, grid: grid, quiet: o.quiet)
             try ClassLegend.attach(to: whole, entries: ClassLegend.change)
             try mosaic.translate(whole, to: classPath)
@@ -55,6 +56,9 @@ extension ChangeJob {
         files["quicklook"] = destination.file("quicklook.png")
         try report.writeTables(json: files["json"]!, csv: files["csv"]!)
         try report.writeQuicklook(classPath: quicklookSource, to: files["quicklook"]!)
+        // The one-machine run's publication (docs/publishing.md): patches from the final classes, the STAC catalogue.
+        files["patches"] = try ChangePublication.patches(classPath: classPath, zones: zoning, folder: destination, work: work, quiet: o.quiet)
+        try ChangePublication.catalogue(o, report: report, folder: destination)
         return ChangeResult(files: files, thresholds: thresholds, tally: tally, zoneTally: zoneTally, difference: merged.difference.summary, summary: report.summary())
     }
 }

@@ -11,17 +11,25 @@ extension IndexJob {
         try IndexTileJob(options).runTile(request)
     }
 
-    /// Assembles each index's tiles into `OUTDIR/NAME.tif` (COG) and `OUTDIR/NAME.vrt`.
+    /// Assembles each index's tiles into `OUTDIR/NAME.tif` (COG) and `OUTDIR/NAME.vrt`, and
+    /// describes the COGs in the STAC catalogue a one-machine run writes (``IndexPublication``).
     public static func mergeTiles(_ options: IndexOptions, plan: TilePlan, outdir: String) throws -> [IndexResult] {
-        try OutputFolder(outdir).lock()
+        let folder = try OutputFolder(outdir)
+        try folder.lock()
         let mosaic = try TileMosaic(plan: plan, outdir: outdir)
         let figures = try mosaic.mergedFigures(IndexTileFigures.self) ?? IndexTileFigures()
-        return try mosaic.manifests[0].layers.map { layer in
+        let results = try mosaic.manifests[0].layers.map { layer in
             let name = (layer as NSString).deletingPathExtension
             let raster = try mosaic.assemble(layer, legend: name == "ddi-grades" ? SceneDependentIndex.gradeLegend : nil).raster
             return IndexResult(index: name, path: raster, width: plan.grid.width, height: plan.grid.height,
                                statistics: figures.statistics[name] ?? SummaryStatistics())
         }
+        let indices = try options.indices.map { try resolve($0, options: options) }
+        let (_, _, sceneBands) = try Self.sceneBands(options, indices: indices)
+        let names = results.map(\.index)
+        try IndexPublication.describe(names: names, paths: results.map(\.path), folder: folder, options: options, sceneBands: sceneBands,
+                                      classes: names.contains("ddi-grades") ? ["ddi-grades": SceneDependentIndex.gradeLegend] : [:])
+        return results
     }
 }
 

@@ -14,7 +14,8 @@ extension LDNJob {
     }
 
     /// Assembles the tiles of a plan in OUTDIR into the single-machine outputs:
-    /// every period's layers (VRT and COG) and the report (JSON, Markdown, HTML, CSV).
+    /// every period's layers (VRT and COG), the report (JSON, Markdown, HTML, CSV),
+    /// the SDG layers' patch polygons and the STAC catalogue (``LDNPublication``).
     public static func mergeTiles(_ o: LDNOptions, plan: TilePlan, outdir: String, log: (String) -> Void = { _ in }) throws -> LDNReport {
         var config = try LDNConfig.load(o.config)
         config.titleBlock = config.titleBlock.overridden(by: o.titleBlock)
@@ -35,6 +36,7 @@ extension LDNJob {
             report.yearCompleteness = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: config.minimumYearFraction)
         }
         report.zoneNames = try config.zones.map { try ZoneLayer.names($0, field: config.zoneField) } ?? [:]
+        var cogs: [String: [LDNPeriod.Layer: String]] = [:]
         for period in periods {
             guard let figures = merged?.periods.first(where: { $0.name == period.name }) else {
                 throw KubuqiError(.input, "\(outdir): the tiles have no period \(period.name)")
@@ -45,7 +47,9 @@ extension LDNJob {
             var files: [LDNPeriod.Layer: String] = [:]
             for layer in layers {
                 // The report's maps are drawn from the VRT (no overviews), as one machine draws them from its full-resolution layer.
-                files[layer] = try mosaic.assemble("\(period.name)/\(layer.file).tif", legend: LDNLegend.entries(layer)).vrt
+                let (vrt, cog) = try mosaic.assemble("\(period.name)/\(layer.file).tif", legend: LDNLegend.entries(layer))
+                files[layer] = vrt
+                cogs[period.name, default: [:]][layer] = cog
             }
             // `[climate]`'s Float32 layers (the fit and the corrected trend).
             for l in correction.map({ ClimateLayers.written($0) }) ?? [] { _ = try mosaic.assemble("\(period.name)/\(l.file).tif") }
@@ -64,6 +68,15 @@ extension LDNJob {
         }
         try report.write(to: destination, inputs: config.inputFiles)
         log("report written: \(destination.file("report.html")), report.json, report.md, tables/*.csv")
+        // The one-machine run's publication (docs/publishing.md) of the COGs: SDG patches, the STAC catalogue.
+        var published = report
+        for i in published.periods.indices { published.periods[i].files = cogs[published.periods[i].name] ?? [:] }
+        let work = try destination.workFolder()
+        defer { work.remove() }
+        let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
+        let patches = try LDNPublication.patches(published, zones: zoneLayer, work: work, quiet: o.quiet)
+        try LDNPublication.catalogue(published, folder: destination, patches: patches)
+        log("STAC catalogue written: \(destination.file("catalog.json")), with the SDG layers' patches")
         return report
     }
 

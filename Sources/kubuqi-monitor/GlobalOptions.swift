@@ -51,10 +51,14 @@ struct RasterOutputOptions: ParsableArguments {
         return RasterOutputSpec(path: output, encoding: encoding, creationOptions: try Self.parseCreationOptions(creationOptions))
     }
 
-    /// Parses `KEY=VALUE` creation options, as a usage error when malformed.
+    /// Parses `KEY=VALUE` creation options, as a usage error when malformed or
+    /// when the GeoTIFF or COG drivers cannot take them (``CreationOptionsCheck``).
     static func parseCreationOptions(_ items: [String]) throws -> CreationOptions {
-        do { return try CreationOptions(parsing: items) } catch let e as GDALError {
+        let options: CreationOptions
+        do { options = try CreationOptions(parsing: items) } catch let e as GDALError {
             throw ValidationError(e.context)
         }
+        try CreationOptionsCheck.validate(options)
+        return options
     }
 }

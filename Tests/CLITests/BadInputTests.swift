@@ -135,7 +135,7 @@ final class BadInputTests: CLITestCase {
         try assertFails(["change", "--before", before, "--after", after, "-o", out2, "--co", "COMPRESS=FOO"],
                         code: 4, mentions: ["c2: --co", "FOO", "COMPRESS"], out: out2)
         // A value GDAL accepts in its list but libtiff refuses when writing (tiles are multiples of 16).
-        let r3 = try CLIRunner.run(["change", "--before", before, "--after", after, "--threshold", "fixed:0.1", "-o", tmp.file("c3"), "--co", "BLOCKXSIZE=100"])
+        let r3 = try CLIRunner.run(["change", "--before", before, "--after", after, "--threshold", "fixed:0.1", "-o", tmp.file("c3"), "--co", "BLOCKXSIZE=100", "--co", "BLOCKYSIZE=100"])
         XCTAssertEqual(r3.status, 4, r3.stderr)
         XCTAssertTrue(r3.stderr.contains("c3: --co") && r3.stderr.contains("TileWidth") && !r3.stderr.contains(".kubuqi-work"), r3.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("c3")))

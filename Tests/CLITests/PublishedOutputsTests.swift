@@ -128,14 +128,40 @@ json.dump(out, open(sys.argv[2], "w"))
             XCTAssertEqual(item.items, ["ndvi"], "the Item is named after its index")
         }
 
-        // Options with no COG equivalent, or a bad switch, fail before any work, naming the option.
+        // Options with no COG equivalent, or a bad switch, fail when the command line is parsed: one line, usage exit 2.
         let bad = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "--co", "BLOCKXSIZE=256", "--co", "BLOCKYSIZE=512", "-o", tmp.file("bad.tif"), "-q"])
-        XCTAssertEqual(bad.status, 4, bad.stderr)
-        XCTAssertTrue(bad.stderr.contains("BLOCKXSIZE=256 and BLOCKYSIZE=512 differ"), bad.stderr)
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--co: BLOCKXSIZE=256 and BLOCKYSIZE=512 differ"), bad.stderr)
+        XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1, bad.stderr)
         let sw = try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "--co", "COG=MAYBE", "-o", tmp.file("bad.tif"), "-q"])
         XCTAssertEqual(sw.status, 2, sw.stderr)
         XCTAssertTrue(sw.stderr.contains("COG=MAYBE"), sw.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("bad.tif")))
+        // Every command that takes --co (warn used to fail only after its work, on its first COG).
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/Fixtures"
+        let stack = fixtures + "/ndvi/ndvi_annual_2000_2024.tif"
+        let commands: [[String]] = [
+            ["warn", fixtures + "/warn/ndvi_monthly_2010_2021.tif", "--baseline", "2010-2019"],
+            ["change", "--before", stack + ":14", "--after", stack + ":24"],
+            ["ldn", "--config", fixtures + "/ldn.toml"],
+            ["stack", stack],
+            ["drought", fixtures + "/climate/precipitation_monthly_2000_2024.tif"],
+            ["index", "ndvi", "--red", red, "--nir", nir],
+        ]
+        for (k, command) in commands.enumerated() {
+            let out = tmp.file("co-\(k)" + (command[0] == "stack" || command[0] == "index" ? ".tif" : ""))
+            let r = try CLIRunner.run(command + ["--co", "BLOCKXSIZE=64", "-o", out, "-q"])
+            XCTAssertEqual(r.status, 2, "\(command[0]): \(r.stderr)")
+            XCTAssertEqual(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines),
+                           "kubuqi-monitor: error: --co: BLOCKXSIZE=64 and BLOCKYSIZE=256 differ; its tiles are square (or give COG=NO for a plain GeoTIFF)",
+                           command[0])
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(command[0]): nothing written")
+        }
+        // A value GDAL refuses only when writing (tiles are multiples of 16): warn too refuses it before its work.
+        let late = try CLIRunner.run(commands[0] + ["--co", "BLOCKXSIZE=100", "--co", "BLOCKYSIZE=100", "-o", tmp.file("w100"), "-q"])
+        XCTAssertEqual(late.status, 4, late.stderr)
+        XCTAssertTrue(late.stderr.contains("w100: --co") && late.stderr.contains("TileWidth"), late.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("w100")))
     }
 
     /// With zones, the polygons are split by zone: per (zone, class) they add up to the zone tables.

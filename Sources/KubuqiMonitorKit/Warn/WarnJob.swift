@@ -49,6 +49,7 @@ public enum WarnJob {
     /// Runs the warning.
     public static func run(_ o: WarnOptions) throws -> WarnResult {
         try o.validate()
+        try RasterOutputSpec.checkCreationOptions(o.creationOptions, output: o.output)   // before any work, as every command
         if let zones = o.zones { try InputFile.requireRegular(zones) }
         if let previous = o.previous {
             var isDir: ObjCBool = false

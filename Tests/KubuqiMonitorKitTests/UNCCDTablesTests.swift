@@ -43,6 +43,19 @@ final class UNCCDTablesTests: XCTestCase {
         XCTAssertEqual(meta["producer"] as? String, "Test unit")
         XCTAssertEqual(meta["date"] as? String, "2026-05-01")
         XCTAssertNotNil((meta["indicators"] as? [String: String])?["SO1-3"])
+        // One title block (ReportTitleBlock), printed alike in report.json, report.md and report.html.
+        let title = try json("\(out)/report.json")["title"] as! [String: Any]
+        let md = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8), html = try String(contentsOfFile: "\(out)/report.html", encoding: .utf8)
+        var rows = [("Area", "Test banner"), ("Producer", "Test unit"), ("Date", "2026-05-01"), ("Period", title["period"] as! String),
+                    ("Grid", "\(title["crs"] as! String), pixel \(title["pixel"] as! String)")]
+        rows += (title["sources"] as! [String]).map { ("Sources", $0) }
+        rows += (title["parameters"] as! [[String]]).map { ($0[0], $0[1]) }
+        XCTAssertEqual(title["area"] as? String, "Test banner")
+        XCTAssertGreaterThan(rows.count, 15)
+        for (k, v) in rows {
+            XCTAssertTrue(md.contains("| \(k) | \(v) |"), "report.md: \(k)")
+            XCTAssertTrue(html.contains("<tr><th>\(k)</th><td>\(v.replacingOccurrences(of: "&", with: "&amp;"))</td></tr>"), "report.html: \(k) \(v)")
+        }
         let base = ((doc["land_condition"] as! [String: Any])["baseline"] as! [String: Any])["period_assessment"] as! [String: Any]
 
         // SO1-1: 2000 grassland 6, other land 1, water 1; 2010 grassland 5, other land 1, tree 1, water 1.

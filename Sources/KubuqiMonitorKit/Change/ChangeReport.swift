@@ -85,7 +85,7 @@ struct ChangeReport {
     struct Document: Codable {
         var tool: String
         /// Area, dates, producer, report date, sources, grid and every parameter.
-        var title: ChangeTitleBlock
+        var title: ReportTitleBlock
         var method: String
         var indices: [String]
         var units: String
@@ -167,7 +167,7 @@ struct ChangeReport {
         }
         let t = grid.geoTransform, th = thresholds, (b, a) = dates
         var doc = Document(
-            tool: ToolVersion.nameAndVersion, title: ChangeTitleBlock(report: self), method: options.method.rawValue, indices: options.indices, units: units,
+            tool: ToolVersion.nameAndVersion, title: ReportTitleBlock(change: self), method: options.method.rawValue, indices: options.indices, units: units,
             dates: DateDocument(before: b.text, after: a.text, beforeSource: b.source, afterSource: a.source),
             threshold: ThresholdDocument(method: options.threshold.description, centre: th.centre, change: th.change, strong: th.strong,
                                          degradationAtOrBelow: th.centre - th.change, improvementAtOrAbove: th.centre + th.change,
@@ -249,7 +249,7 @@ struct ChangeReport {
         if let srs = SpatialReference(wkt: grid.crsWKT), srs.isGeographic {
             pixelSize = GridAreas(grid: grid).centralPixelArea.squareRoot() * Double(grid.width) / Double(w)
         }
-        let canvas = try ClassMapQuicklook(title: title, subtitle: [ChangeTitleBlock(report: self).line] + quicklookSubtitle, entries: entriesWithNodata).render(codes: codes, width: w, height: h, pixelSize: pixelSize)
+        let canvas = try ClassMapQuicklook(title: title, subtitle: [ReportTitleBlock(change: self).line] + quicklookSubtitle, entries: entriesWithNodata).render(codes: codes, width: w, height: h, pixelSize: pixelSize)
         // Encoded in memory and written as any output, so a full disk says "No space left on device".
         let png: Data
         do { png = try ImageWriter.pngData(width: canvas.width, height: canvas.height, rgba: canvas.pixels) } catch let e as GDALError {

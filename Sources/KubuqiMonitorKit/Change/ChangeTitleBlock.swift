@@ -3,25 +3,9 @@ import KubuqiGDAL
 
 /// The title block of a `change` run (change-stats.json and the quicklook): area, dates, producer,
 /// report date, sources, grid with its unit, and every parameter.
-struct ChangeTitleBlock: Codable, Sendable {
-    var area: String?
-    var period: String
-    var producer: String?
-    var date: String
-    var sources: [String]
-    var crs: String
-    var pixel: String
-    var parameters: [[String]]
-
-    init(report r: ChangeReport) {
-        let o = r.options, s = o.titleBlock, (b, a) = r.dates
-        area = s.area
-        period = "before \(b.text), after \(a.text)"
-        producer = s.producer
-        date = s.effectiveDate
-        sources = (s.sources.map { [$0] } ?? []) + ["inputs: " + [o.before, o.after].map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")]
-        crs = r.grid.crsName
-        pixel = r.grid.pixelSizeText
+extension ReportTitleBlock {
+    init(change r: ChangeReport) {
+        let o = r.options, (b, a) = r.dates
         var p: [[String]] = [["method", o.method.rawValue], ["indices", o.indices.joined(separator: ", ")], ["d", r.units],
                              ["threshold", o.threshold.description], ["threshold meaning", r.thresholdMeaning]]
         if let sensor = o.sensor { p.append(["sensor preset", "\(sensor)"]) }
@@ -31,11 +15,6 @@ struct ChangeTitleBlock: Codable, Sendable {
         if !o.masks.isEmpty { p.append(["masks", "\(o.masks.count) mask file(s)"]) }
         if o.align { p.append(["alignment", "after warped onto before's grid"]) }
         if let z = o.zones { p.append(["zones", z + (o.zoneField.map { " (field \($0))" } ?? "")]) }
-        parameters = p
-    }
-
-    /// One line for the quicklook: area, producer, date.
-    var line: String {
-        [area ?? "(no area name: --area)", producer ?? "(no producer: --producer)", date].joined(separator: " | ")
+        self.init(settings: o.titleBlock, period: "before \(b.text), after \(a.text)", inputs: [o.before, o.after], grid: r.grid, parameters: p)
     }
 }

@@ -105,7 +105,7 @@ public struct LDNReport: Sendable {
     struct Document: Codable {
         var tool: String
         /// Area, period, producer, date, sources and every parameter (nil only while being built).
-        var title: LDNTitleBlock?
+        var title: ReportTitleBlock?
         var productivityAnnualMeans: [YearMean]
         var indicator: String
         var config: ReportSettings
@@ -204,7 +204,7 @@ public struct LDNReport: Sendable {
     /// tables/*.csv and tables/unccd/*.csv into `out`.
     func write(to out: OutputFolder, inputs: [String]) throws {
         try LeafletAssets.check()
-        let title = LDNTitleBlock(report: self)
+        let title = ReportTitleBlock(ldn: self)
         var doc = try document(inputs: inputs)
         doc.title = title
         try atomicWrite(try ReportJSON.encode(doc), to: out.file("report.json"))
@@ -297,10 +297,9 @@ public struct LDNReport: Sendable {
     }
 
     func markdown(_ doc: Document) -> String {
-        let t = doc.title ?? LDNTitleBlock(report: self)
-        var md = "# SDG 15.3.1 report: \(t.area)\n\n| | |\n|---|---|\n| area | \(t.area) |\n| period | \(t.period) |\n| producer | \(t.producer ?? "(not given)") |\n| date | \(t.date) |\n"
-        for s in t.sources { md += "| sources | \(s) |\n" }
-        for p in t.parameters { md += "| \(p[0]) | \(p[1]) |\n" }
+        let t = doc.title ?? ReportTitleBlock(ldn: self)
+        var md = "# SDG 15.3.1 report: \(t.area ?? "")\n\n| | |\n|---|---|\n"
+        for (k, v) in t.rows(missing: { _ in "(not given)" }) + t.parameters.map({ ($0[0], $0[1]) }) { md += "| \(k) | \(v) |\n" }
         md += "\n\(doc.tool); config `\(config.file)`; grid \(doc.grid.size[0]) x \(doc.grid.size[1]) pixels in \(doc.grid.crs), pixel \(t.pixel).\n\n"
         if let c = yearCompleteness, !c.short.isEmpty {
             md += "Productivity years short of complete (nodata): " + c.short.map { "\($0.year) (\($0.observations) of \(c.full) observations)" }.joined(separator: ", ") + "; a pixel's year needs \(c.requiredLine).\n\n"

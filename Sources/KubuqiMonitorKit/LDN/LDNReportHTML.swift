@@ -10,7 +10,7 @@ enum LDNReportHTML {
     /// Everything the page shows.
     struct Content {
         var doc: LDNReport.Document
-        var title: LDNTitleBlock
+        var title: ReportTitleBlock
         var unccd: UNCCDReport
         /// Map layers by period name, in switcher order.
         var maps: [String: [InteractiveMapLayer]]
@@ -20,15 +20,11 @@ enum LDNReportHTML {
 
     static let statusColors: [Int: String] = [-1: "#ab2328", 0: "#f6f0d3", 1: "#458530"]
 
-    static func titleBlock(_ t: LDNTitleBlock) -> String {
+    static func titleBlock(_ t: ReportTitleBlock) -> String {
         var h = "<table class=\"titleblock\">"
-        func row(_ k: String, _ v: String) { h += "<tr><th>\(escape(k))</th><td>\(escape(v))</td></tr>" }
-        row("Area", t.area)
-        row("Period", t.period)
-        row("Producer", t.producer ?? "(not given: set [report] producer in the config or --producer)")
-        row("Date", t.date)
-        for s in t.sources { row("Sources", s) }
-        row("Grid", "\(t.crs), pixel \(t.pixel)")
+        for (k, v) in t.rows(missing: { "(not given: set [report] \($0) in the config or --\($0))" }) {
+            h += "<tr><th>\(escape(k))</th><td>\(escape(v))</td></tr>"
+        }
         h += "</table><details open><summary>Parameters</summary><table class=\"params\">"
         for p in t.parameters { h += "<tr><th>\(escape(p[0]))</th><td>\(escape(p[1]))</td></tr>" }
         return h + "</table></details>"
@@ -197,7 +193,7 @@ enum LDNReportHTML {
         let inputs = doc.inputs.map { "<li><code>\(escape($0["path"] ?? ""))</code> <small>sha256 \($0["sha256"] ?? "")</small></li>" }.joined()
         return """
         <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(escape(c.title.title)): \(escape(c.title.area))</title>
+        <html lang="en"><head><meta charset="utf-8"><title>\(escape(c.title.title ?? "")): \(escape(c.title.area ?? ""))</title>
         <link rel="stylesheet" href="\(LeafletAssets.folder)/leaflet.css">
         <style>
         body{font-family:"DejaVu Sans",system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
@@ -212,7 +208,7 @@ enum LDNReportHTML {
         .matrix td{min-width:4em}small{color:#777}
         @media print{.map{break-inside:avoid}section{break-before:page}details{display:block}}
         </style></head><body>
-        <h1>\(escape(c.title.title))</h1>
+        <h1>\(escape(c.title.title ?? ""))</h1>
         \(titleBlock(c.title))
         <p>The proportion of land that is degraded over total land area, computed by \(escape(doc.tool)) following the UNCCD
         Good Practice Guidance (version 2, 2021): a pixel is degraded when any of land productivity, land cover or soil organic

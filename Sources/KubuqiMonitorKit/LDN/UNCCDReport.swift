@@ -104,7 +104,7 @@ struct UNCCDReport: Codable {
     }
 
     /// The document of a run's periods and their figures.
-    static func make(_ report: LDNReport, figures: [String: UNCCDFigures], title: LDNTitleBlock) -> UNCCDReport {
+    static func make(_ report: LDNReport, figures: [String: UNCCDFigures], title: ReportTitleBlock) -> UNCCDReport {
         var conditions: [String: LandCondition] = [:]
         let classes = Dictionary(uniqueKeysWithValues: LandCoverClass.allCases.map { ($0.rawValue, $0.description) })
         for p in report.periods {
@@ -148,7 +148,7 @@ struct UNCCDReport: Codable {
             conditions[p.name] = LandCondition(period: [p.years.lowerBound, p.years.upperBound], period_assessment: assessment, change_assessment: change)
         }
         return UNCCDReport(
-            metadata: Metadata(title: title.title, date: title.date, producer: title.producer, area_of_interest: title.area,
+            metadata: Metadata(title: title.title ?? "", date: title.date, producer: title.producer, area_of_interest: title.area ?? "",
                                crs: title.crs, software: ToolVersion.nameAndVersion, template: template, indicators: indicators),
             land_condition: conditions)
     }

@@ -102,12 +102,12 @@ public enum LDNJob {
                 log("precipitation: \(cc.precipitation) summed per \(cc.season.map { "season \($0)" } ?? "year") onto the productivity grid (bilinear), years \(ClimateSeries.spans(finalInputs.precipitation.keys.sorted())); trajectory: \(cc.description)")
             }
             report.zoneNames = finalInputs.zoneNames
-            var baselineSDG: String?
+            var baseline: [LDNPeriod.Layer: String] = [:]
             for period in periods {
                 log("period \(period.name) \(period.years.lowerBound)-\(period.years.upperBound): land cover \(period.landCoverStart) -> \(period.landCoverEnd)")
                 let result = try LDNPeriodRun(period: period, inputs: finalInputs, output: stage, work: work,
-                                              baselineSDG: baselineSDG, creationOptions: o.creationOptions, quiet: o.quiet).run()
-                if period.isBaseline { baselineSDG = result.files[.sdg] }
+                                              baseline: baseline, creationOptions: o.creationOptions, quiet: o.quiet).run()
+                if period.isBaseline { baseline = result.files }
                 report.periods.append(result)
                 log("period \(period.name): \(result.summaryLine)")
             }

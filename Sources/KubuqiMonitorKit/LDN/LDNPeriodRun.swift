@@ -28,6 +28,8 @@ public struct LDNPeriodResult: Sendable {
     var annualExact: [Int: ExactStatistics] = [:]
     /// The first pass's mean productivity per land unit (nil with an external LPD).
     var performanceSurvey: PerformanceAccumulator?
+    /// The UNCCD reporting tables' own figures, gathered in the layer pass.
+    var unccd = UNCCDFigures()
 
     /// The period's name with its years, once: "baseline 2000-2015", "reporting-2016-2019".
     public var title: String {
@@ -53,7 +55,9 @@ struct LDNPeriodRun {
     let inputs: LDNJob.Inputs
     let output: OutputFolder
     let work: WorkFolder
-    let baselineSDG: String?
+    /// The baseline period's status layers (reporting periods; empty for the baseline):
+    /// its SDG layer for the status against the baseline, all of them for the UNCCD crosstabs.
+    let baseline: [LDNPeriod.Layer: String]
     let creationOptions: CreationOptions
     let quiet: Bool
     /// A window of the grid to compute alone (a tile), nil for the whole grid.
@@ -78,6 +82,8 @@ struct LDNPeriodRun {
         var productivity: [Int: [Int]] = [:]   // year -> input indices (averaged)
         var lcStart = 0, lcEnd = 0, lcUnits = 0, soc = 0
         var lpd: Int?, eco: Int?, climate: Int?, baseline: Int?
+        /// The baseline's status layers by layer (reporting periods), for the UNCCD crosstabs.
+        var baselineStatus: [LDNPeriod.Layer: Int] = [:]
         var zones: [Int] = []
         /// `[climate]`: year -> the input index of its precipitation total (the trajectory window's years).
         var precipitation: [Int: Int] = [:]
@@ -130,7 +136,11 @@ struct LDNPeriodRun {
         if let b = inputs.lpd { slots.lpd = add(PixelInput(band: b)) }
         if let b = inputs.ecologicalUnits { slots.eco = add(PixelInput(band: b)) }
         if let b = inputs.climateZones { slots.climate = add(PixelInput(band: b)) }
-        if let p = baselineSDG { slots.baseline = add(PixelInput(band: try Dataset.open(p).band(1))) }
+        if let p = baseline[.sdg] { slots.baseline = add(PixelInput(band: try Dataset.open(p).band(1))) }
+        for l in UNCCDFigures.crossedLayers where l != .sdg {
+            if let p = baseline[l] { slots.baselineStatus[l] = add(PixelInput(band: try Dataset.open(p).band(1))) }
+        }
+        if let b = slots.baseline { slots.baselineStatus[.sdg] = b }
         for z in inputs.zones { slots.zones.append(add(PixelInput(band: try Dataset.open(z).band(1), nodata: .some(nil)))) }
         let correction = inputs.lpd == nil ? c.climateCorrection : nil
         if let correction, !surveyOnly {   // pass 1 reads no precipitation (a tile's stats pass has none built)
@@ -208,6 +218,12 @@ struct LDNPeriodRun {
                              metadata: [("KUBUQI_LDN_PERIOD", "\(period.years.lowerBound)-\(period.years.upperBound)"),
                                         ("KUBUQI_LDN_LAYER", l.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)])
         }
+        // The UNCCD tables' figures (not written): the SOC stock at the start and end, the baseline's status layers.
+        let stockFirst = specs.count
+        specs += [nil, nil]
+        let baseFirst = specs.count
+        let crossedBase = UNCCDFigures.crossedLayers.filter { slots.baselineStatus[$0] != nil }
+        specs += crossedBase.map { _ in nil }
         let climateKernel = correction.map { ClimateTrend(years: geometry.years[geometry.periodLayers].map { $0 },
                                                        method: $0.method == .rue ? .rue : .restrend, significance: $0.significance) }
         let normalization = correction.flatMap { $0.correctsState ? ClimateNormalization(method: $0.method == .rue ? .rue : .restrend,
@@ -220,6 +236,10 @@ struct LDNPeriodRun {
         let socYears = Double(period.landCoverEnd - period.landCoverStart)
         let layerIndex = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
         let tally = LDNTally(layers: layers, areas: areas, zoneLayers: inputs.zones.count)
+        var unccdAt = UNCCDResults(startClass: layerIndex.count, endClass: layerIndex.count + 1, startStock: stockFirst, endStock: stockFirst + 1,
+                                   lpd: layerIndex[.lpd])
+        unccdAt.crossed = crossedBase.enumerated().compactMap { k, l in layerIndex[l].map { (l, $0, baseFirst + k) } }
+        let unccd = UNCCDObserver(areas: areas, years: (period.landCoverStart, period.landCoverEnd), results: unccdAt)
         _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: specs, kernel: { ins, outs, _, _ in
             let n = outs[0].count
             var scratch: [LDNPeriod.Layer: Int16Scratch] = [:]
@@ -311,7 +331,10 @@ struct LDNPeriodRun {
             defer { zones?.free() }
             SoilOrganicCarbon.trendsEarth.run(initialStock: ins[s.soc], initialLandCover: UnsafeBufferPointer(lcStart.buffer),
                                               finalLandCover: UnsafeBufferPointer(lcEnd.buffer), years: socYears, climate: climate,
-                                              climateZoneCodes: zones.map { UnsafeBufferPointer($0.buffer) }, status: scratch[.soc]!.buffer)
+                                              climateZoneCodes: zones.map { UnsafeBufferPointer($0.buffer) },
+                                              finalStock: outs[stockFirst + 1], status: scratch[.soc]!.buffer)
+            for i in 0..<n { outs[stockFirst][i] = outs[stockFirst + 1][i].isFinite ? ins[s.soc][i] : .nan }
+            for (k, l) in crossedBase.enumerated() { _ = outs[baseFirst + k].update(fromContentsOf: ins[s.baselineStatus[l]!]) }
             OneOutAllOut.combine(UnsafeBufferPointer(scratch[.productivity]!.buffer), UnsafeBufferPointer(scratch[.landCover]!.buffer),
                                  UnsafeBufferPointer(scratch[.soc]!.buffer), into: scratch[.sdg]!.buffer)
             if !p.isBaseline, let b = s.baseline {
@@ -324,7 +347,7 @@ struct LDNPeriodRun {
             lcStart.store(into: outs[layerIndex.count])
             lcEnd.store(into: outs[layerIndex.count + 1])
             for (k, zi) in s.zones.enumerated() { _ = outs[layerIndex.count + 2 + k].update(fromContentsOf: ins[zi]) }
-        }, region: region, observer: tally, progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
+        }, region: region, observer: ObserverGroup([tally, unccd]), progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
 
         var files: [LDNPeriod.Layer: String] = [:]
         for (layer, index) in layerIndex {
@@ -335,7 +358,7 @@ struct LDNPeriodRun {
         return LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
                                files: files, areas: tally.areas(), zoneAreas: tally.zoneAreas(), transitions: tally.transitionTable(),
                                performanceMaxima: performance.maxima, annualProductivity: annualFigures.mapValues(\.summary),
-                               annualExact: annualFigures, performanceSurvey: survey)
+                               annualExact: annualFigures, performanceSurvey: survey, unccd: unccd.figures())
     }
 }
 

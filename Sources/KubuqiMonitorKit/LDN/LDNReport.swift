@@ -208,11 +208,8 @@ public struct LDNReport: Sendable {
         var doc = try document(inputs: inputs)
         doc.title = title
         try atomicWrite(try ReportJSON.encode(doc), to: out.file("report.json"))
-        var figures: [String: UNCCDFigures] = [:]
-        for p in periods {
-            figures[p.name] = try UNCCDTally.run(config: config, grid: grid, period: p, baseline: p.name == periods.first?.name ? nil : periods.first)
-        }
-        let unccd = UNCCDReport.make(self, figures: figures, title: title)
+        // The UNCCD figures were gathered in each period's layer pass (UNCCDObserver).
+        let unccd = UNCCDReport.make(self, title: title)
         try atomicWrite(try ReportJSON.encode(unccd), to: out.file("unccd-reporting.json"))
         try SafeFiles.makeFolders("tables/unccd", under: out.path)
         for (name, table) in csvTables(doc) { try atomicWrite(Data(table.text.utf8), to: out.file("tables/\(name).csv")) }

@@ -104,11 +104,11 @@ struct UNCCDReport: Codable {
     }
 
     /// The document of a run's periods and their figures.
-    static func make(_ report: LDNReport, figures: [String: UNCCDFigures], title: ReportTitleBlock) -> UNCCDReport {
+    static func make(_ report: LDNReport, title: ReportTitleBlock) -> UNCCDReport {
         var conditions: [String: LandCondition] = [:]
         let classes = Dictionary(uniqueKeysWithValues: LandCoverClass.allCases.map { ($0.rawValue, $0.description) })
         for p in report.periods {
-            let f = figures[p.name] ?? UNCCDFigures()
+            let f = p.unccd
             let years = p.landCoverYears
             let sdg = areaList("SDG 15.3.1", p.areas[.sdg], labels: statusLabels)
             let land = landArea(sdg)
@@ -140,7 +140,7 @@ struct UNCCDReport: Codable {
             if !f.baselineVsReporting.isEmpty, let base = report.periods.first {
                 let span = (base.years.lowerBound, p.years.upperBound)
                 func tab(_ l: LDNPeriod.Layer, _ name: String) -> CrossTab? {
-                    f.baselineVsReporting[l].map { crossTab(name, $0, rows: statusLabels, columns: statusLabels, years: span) }
+                    f.baselineVsReporting[l.file].map { crossTab(name, $0, rows: statusLabels, columns: statusLabels, years: span) }
                 }
                 change = Change(sdg: tab(.sdg, "SDG 15.3.1"), productivity: tab(.productivity, "Land productivity"),
                                 land_cover: tab(.landCover, "Land cover"), soil_organic_carbon: tab(.soc, "Soil organic carbon"))

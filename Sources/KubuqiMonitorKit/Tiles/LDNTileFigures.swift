@@ -19,6 +19,8 @@ public struct LDNTileFigures: TileFigures {
         public var zoneAreas: [String: AreaTable]?
         /// Land-cover transitions (final pass).
         public var transitions: TransitionTable?
+        /// The UNCCD reporting tables' figures (final pass).
+        var unccd: UNCCDFigures?
 
         /// An empty period.
         public init(name: String) { self.name = name }
@@ -42,6 +44,7 @@ public struct LDNTileFigures: TileFigures {
                 zoneAreas = m
             }
             if let t = o.transitions { var m = transitions ?? TransitionTable(); m.merge(t); transitions = m }
+            if let u = o.unccd { var m = unccd ?? UNCCDFigures(); m.merge(u); unccd = m }
         }
     }
 

@@ -62,7 +62,7 @@ extension LDNJob {
             let result = LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
                                          files: files, areas: areas, zoneAreas: zoneAreas, transitions: figures.transitions ?? TransitionTable(),
                                          performanceMaxima: maxima, annualProductivity: annual.mapValues(\.summary),
-                                         annualExact: annual, performanceSurvey: first?.performance)
+                                         annualExact: annual, performanceSurvey: first?.performance, unccd: figures.unccd ?? UNCCDFigures())
             report.periods.append(result)
             log("period \(period.name): \(result.summaryLine)")
         }
@@ -124,7 +124,7 @@ struct LDNTileJob: TiledJob {
         for period in periods {
             var p = LDNTileFigures.Period(name: period.name)
             if needsStatistics {
-                let r = try LDNPeriodRun(period: period, inputs: inputs, output: stage, work: tile.work, baselineSDG: nil,
+                let r = try LDNPeriodRun(period: period, inputs: inputs, output: stage, work: tile.work, baseline: [:],
                                          creationOptions: options.creationOptions, quiet: options.quiet, region: tile.window, surveyOnly: true).run()
                 p.performance = r.performanceSurvey
                 p.annual = Dictionary(uniqueKeysWithValues: r.annualExact.map { (String($0.key), $0.value) })
@@ -147,7 +147,7 @@ struct LDNTileJob: TiledJob {
         if let cc = config.climateCorrection, let plan = inputs.precipitationPlan {
             tileInputs.precipitation = try ClimateSeries.build(cc, plan: plan, grid: inputs.grid, work: work)
         }
-        var baselineSDG: String?
+        var baseline: [LDNPeriod.Layer: String] = [:]
         var layers: [String] = []
         var figures = LDNTileFigures(periods: [])
         for period in periods {
@@ -155,21 +155,25 @@ struct LDNTileJob: TiledJob {
             let surveyed = merged.map { m in
                 (performance: m.performance, annual: Dictionary(uniqueKeysWithValues: (m.annual ?? [:]).compactMap { k, v in Int(k).map { ($0, v) } }))
             }
-            let r = try LDNPeriodRun(period: period, inputs: tileInputs, output: stage, work: work, baselineSDG: baselineSDG,
+            let r = try LDNPeriodRun(period: period, inputs: tileInputs, output: stage, work: work, baseline: baseline,
                                      creationOptions: options.creationOptions, quiet: options.quiet, region: tile.window,
                                      surveyed: surveyed ?? (nil, [:])).run()
-            if period.isBaseline, let sdg = r.files[.sdg] {
-                // The reporting periods read the baseline's SDG layer with whole-grid rows and columns.
-                let placed = work.file("baseline-sdg.vrt")
-                do { try Mosaic.placeVRT(placed, tile: sdg, window: tile.window, grid: inputs.grid) } catch let e as GDALError {
-                    throw KubuqiError.output(placed, e.description)
+            if period.isBaseline {
+                // The reporting periods read the baseline's status layers with whole-grid rows and columns.
+                for l in UNCCDFigures.crossedLayers {
+                    guard let layer = r.files[l] else { continue }
+                    let placed = work.file("baseline-\(l.file).vrt")
+                    do { try Mosaic.placeVRT(placed, tile: layer, window: tile.window, grid: inputs.grid) } catch let e as GDALError {
+                        throw KubuqiError.output(placed, e.description)
+                    }
+                    baseline[l] = placed
                 }
-                baselineSDG = placed
             }
             var p = LDNTileFigures.Period(name: period.name)
             p.areas = Dictionary(uniqueKeysWithValues: r.areas.map { ($0.key.file, $0.value) })
             if config.zones != nil { p.zoneAreas = Dictionary(uniqueKeysWithValues: r.zoneAreas.map { ($0.key.file, $0.value) }) }
             p.transitions = r.transitions
+            p.unccd = r.unccd
             figures.periods.append(p)
             layers += r.files.keys.sorted { $0.rawValue < $1.rawValue }.map { "\(period.name)/\($0.file).tif" }
             if inputs.lpd == nil, let cc = config.climateCorrection { layers += ClimateLayers.written(cc).map { "\(period.name)/\($0.file).tif" } }

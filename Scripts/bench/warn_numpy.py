@@ -99,11 +99,12 @@ outs = None
 
 if check:
     for n in ["alert-level", "persistence", "vci", "zscore", "pct-median", "pct-rank"]:
-        a = gdal.Open(f"{out}/{n}.tif").ReadAsArray().astype(np.float64)
-        b = gdal.Open(f"{check}/{n}.tif").ReadAsArray().astype(np.float64)
+        ours, theirs = gdal.Open(f"{out}/{n}.tif"), gdal.Open(f"{check}/{n}.tif")   # held: a band must not outlive its dataset
+        a = ours.ReadAsArray().astype(np.float64)
+        b = theirs.ReadAsArray().astype(np.float64)
         if n in ("alert-level", "persistence"):
             a[a == -32768] = np.nan
-            nd = gdal.Open(f"{check}/{n}.tif").GetRasterBand(1).GetNoDataValue()
+            nd = theirs.GetRasterBand(1).GetNoDataValue()
             if nd is not None: b[b == nd] = np.nan
         bad = ~((np.isnan(a) & np.isnan(b)) | (np.abs(a - b) <= 1e-3 * np.maximum(1, np.abs(b))))
         if bad.any():

@@ -5,9 +5,10 @@
 /// have the same bits; a Double sum's last bits depend on the split.
 ///
 /// Meant for area-weighted sums (m2, metric x m2, map coordinate x m2): the
-/// rounding of one term is at most 2^-21 (5e-7), and 2^107 (1.6e32) is
-/// reached before the integer could overflow; a sum that would is marked
-/// ``overflowed`` and reads as NaN rather than wrapping.
+/// rounding of one term is at most 2^-21 (5e-7); a term must be below 2^86
+/// (7.7e25) and the sum below 2^107 (1.6e32). A term or sum beyond that (or a
+/// non-finite term) marks the sum ``overflowed``, and it reads as NaN rather
+/// than wrapping.
 public struct ExactSum: Sendable, Hashable, Codable {
     /// Fraction bits of the fixed point.
     public static let fractionBits = 20
@@ -24,7 +25,7 @@ public struct ExactSum: Sendable, Hashable, Codable {
     /// Adds `x` (rounded to a multiple of 2^-20); a non-finite term marks the sum overflowed.
     public mutating func add(_ x: Double) {
         let y = (x * 0x1p20).rounded()
-        guard y.magnitude < 0x1p106 /* 2^20 such terms still fit */ else { overflowed = true; return }
+        guard y.magnitude < 0x1p106 else { overflowed = true; return }  // |x| < 2^86
         let (sum, o) = units.addingReportingOverflow(Int128(y))
         if o { overflowed = true } else { units = sum }
     }

@@ -65,6 +65,10 @@ final class WarnScaleOutTests: CLITestCase {
         for l in layers {
             try assertSamePixels(tiled + "/" + l, single + "/" + l)
             XCTAssertTrue(FileManager.default.fileExists(atPath: tiled + "/" + (l as NSString).deletingPathExtension + ".vrt"), l)
+            let a = try Dataset.open(tiled + "/" + l), b = try Dataset.open(single + "/" + l)
+            XCTAssertEqual(try a.band(1).bandDescription, try b.band(1).bandDescription, l)
+            XCTAssertEqual(a.metadataItem("KUBUQI_WARN_PERIOD"), "2021-06-15", l)
+            XCTAssertEqual(a.metadataItem("KUBUQI_WARN_BASELINE"), b.metadataItem("KUBUQI_WARN_BASELINE"), l)
         }
         for f in ["bulletin.json", "zones.csv", "hotspots.geojson", "bulletin.html"] {
             XCTAssertEqual(FileManager.default.contents(atPath: tiled + "/" + f), FileManager.default.contents(atPath: single + "/" + f), "\(f) differs")

@@ -28,8 +28,15 @@ extension WarnJob {
         if let diff = plan.grid.grid.difference(from: setup.grid) {
             throw KubuqiError(.input, "the plan's grid is not the series' grid: \(diff)")
         }
-        let layers = outputSpecs(o, plan: setup.plan, stage: destination).compactMap { $0.map { ($0.path as NSString).lastPathComponent } }
-        for layer in layers { try mosaic.assemble(layer, legend: layer == Layer.level.file ? legend : nil) }
+        let specs = outputSpecs(o, plan: setup.plan, stage: destination).compactMap { $0 }
+        let layers = specs.map { ($0.path as NSString).lastPathComponent }
+        for (layer, spec) in zip(layers, specs) {
+            try mosaic.assemble(layer, legend: layer == Layer.level.file ? legend : nil) { ds in
+                // The band description and metadata one machine's writer sets.
+                if !spec.bandDescription.isEmpty { try ds.band(1).setDescription(spec.bandDescription) }
+                for (k, v) in spec.metadata { ds.setMetadataItem(k, v) }
+            }
+        }
         let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: setup.grid, work: work) }
         let bulletin = try finish(o, setup, zoning: zoning, sums: figures.sums, folder: destination, work: work)
         let files = layers + ["hotspots.gpkg", "hotspots.geojson", "zones.csv", "bulletin.json", "bulletin.html"]

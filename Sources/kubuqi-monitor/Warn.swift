@@ -6,7 +6,7 @@ import KubuqiRaster
 
 extension KubuqiMonitor {
     /// `warn`: early warning of vegetation stress.
-    struct Warn: ParsableCommand {
+    struct Warn: TiledCommand {
         static let configuration = CommandConfiguration(
             abstract: "Early warning of vegetation stress: alert levels, hotspots and a bulletin for the latest period.",
             discussion: """
@@ -24,6 +24,9 @@ extension KubuqiMonitor {
               kubuqi-monitor warn MOD13Q1_NDVI/ --scale 0.0001 --baseline 2001-2020 -o warn/
               kubuqi-monitor warn series.tif --period month --accumulate 3 --baseline 2001-2020 \\
                 --zones districts.gpkg --zone-field name --mmu 25ha --previous warn-last/ -o warn-now/
+
+            With --plan plan.json --tile I the layers of tile I go to OUTDIR/tiles/I/; `tiles merge` assembles them \
+            and computes the hotspots, zones and bulletin on the whole map, as one machine does (docs/scale-out.md).
             """)
 
         @Argument(help: ArgumentHelp("The index series (files, folders, lists, globs, STAC items, or a raster with dated bands).", valueName: "SERIES"))
@@ -72,12 +75,24 @@ extension KubuqiMonitor {
         var output: String
         @Option(name: .customLong("co"), help: ArgumentHelp("A GDAL creation option for the rasters (repeatable).", valueName: "KEY=VALUE"))
         var creationOptions: [String] = []
+        @OptionGroup var tiles: TileOptions
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             try global.apply()
+            if let request = try tiles.request() {
+                print(try WarnJob.runTile(try warnOptions(), request: request).line)
+                return
+            }
             let result = try WarnJob.run(try warnOptions())
             print(result.summary)
+        }
+
+        /// Assembles the tiles of a plan into OUTDIR and computes the region-wide outputs (`tiles merge`).
+        func mergeTiles(plan: TilePlan, outdir: String) throws {
+            var o = try warnOptions()
+            o.output = outdir
+            print(try WarnJob.mergeTiles(o, plan: plan, outdir: outdir).summary)
         }
 
         static func numbers(_ text: String, count: Int, option: String) throws -> [Double] {

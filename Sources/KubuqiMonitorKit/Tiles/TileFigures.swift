@@ -30,6 +30,7 @@ public enum TiledKinds {
     /// The registered figures types.
     public static let all: [any TileFigures.Type] = [
         IndexTileFigures.self, ChangeTileFigures.self, LDNTileFigures.self, StackTileFigures.self,
+        WarnTileFigures.self,
     ]
 
     /// The figures type of `kind`, nil when no command registered it.

@@ -71,9 +71,11 @@ public struct TileMosaic: Sendable {
 
     /// The layer `relative` (e.g. `baseline/sdg-15-3-1.tif`) of every tile,
     /// assembled into `OUTDIR/relative` and `OUTDIR/<relative stem>.vrt`.
-    /// Class layers get nearest-neighbour overviews and their legend.
+    /// Class layers get nearest-neighbour overviews and their legend; `describe`, when given,
+    /// sets what one machine's writer sets (band description, metadata) on the VRT before the copy.
     @discardableResult
-    public func assemble(_ relative: String, legend: [ClassLegend.Entry]? = nil) throws -> (vrt: String, raster: String) {
+    public func assemble(_ relative: String, legend: [ClassLegend.Entry]? = nil,
+                         describe: ((Dataset) throws -> Void)? = nil) throws -> (vrt: String, raster: String) {
         let sources = manifests.map { m in (TileFolder(outdir: outdir, phase: .tile, index: m.tile.index).path as NSString).appendingPathComponent(relative) }
         for s in sources where !FileManager.default.fileExists(atPath: s) {
             throw KubuqiError.input(s, "missing from its tile folder; rerun that tile")
@@ -88,6 +90,11 @@ public struct TileMosaic: Sendable {
                 throw KubuqiError(.internal, "\(vrt): the mosaic is not on the plan's grid: \(diff)")
             }
             try ds.close()
+            if let describe {
+                let vrtDataset = try Dataset.open(vrt, update: true)
+                try describe(vrtDataset)
+                try vrtDataset.close()
+            }
             if let legend { try ClassLegend.attach(to: vrt, entries: legend) }
             try translate(vrt, to: target)
         } catch let e as GDALError {

@@ -47,26 +47,26 @@ public struct WarnBulletin: Sendable, Codable {
     public var resolved: [ResolvedHotspot]
     public var summary: String
 
-    static func make(_ o: WarnOptions, plan: WarnPlan, tally: WarnTally, zoning: ZoneLayer?, hotspots: WarnHotspots, grid: Grid) -> WarnBulletin {
-        let whole = tally.sums[WarnTally.Key(layer: -1, id: 0)] ?? WarnTally.Sums(history: o.history)
+    static func make(_ o: WarnOptions, plan: WarnPlan, sums: [WarnTally.Key: WarnTally.Sums], zoning: ZoneLayer?, hotspots: WarnHotspots, grid: Grid) -> WarnBulletin {
+        let whole = sums[WarnTally.whole] ?? WarnTally.Sums(history: o.history)
         let assessable = whole.assessable
         let codes = [0, 1, 2, 3, 9]
         let levels = codes.enumerated().map { i, c in
-            LevelArea(level: AlertLevel(rawValue: c)!.name, code: c, hectares: whole.levelArea[i] / 10_000,
-                      shareOfAssessable: c == 9 ? 0 : (assessable > 0 ? whole.levelArea[i] / assessable : 0))
+            LevelArea(level: AlertLevel(rawValue: c)!.name, code: c, hectares: whole.area(i) / 10_000,
+                      shareOfAssessable: c == 9 ? 0 : (assessable > 0 ? whole.area(i) / assessable : 0))
         }
-        let alert = whole.levelArea[1...3].reduce(0, +)
+        let alert = (1...3).map(whole.area).reduce(0, +)
         func zone(_ name: String, _ s: WarnTally.Sums) -> Zone {
             let a = s.assessable
-            func share(_ i: Int) -> Double { a > 0 ? s.levelArea[i] / a : 0 }
-            let season = (0..<o.history).reversed().map { h -> Double? in s.metricArea[h] > 0 ? s.metricSum[h] / s.metricArea[h] : nil }
-            return Zone(zone: name, rank: 0, assessableHectares: a / 10_000, notAssessableHectares: s.levelArea[4] / 10_000,
+            func share(_ i: Int) -> Double { a > 0 ? s.area(i) / a : 0 }
+            let season = (0..<o.history).reversed().map { h -> Double? in s.metricArea[h].value > 0 ? s.metricSum[h].value / s.metricArea[h].value : nil }
+            return Zone(zone: name, rank: 0, assessableHectares: a / 10_000, notAssessableHectares: s.area(4) / 10_000,
                         shareNone: share(0), shareModerate: share(1), shareSevere: share(2), shareExtreme: share(3),
                         shareInAlert: share(1) + share(2) + share(3), season: season)
         }
         var zones: [Zone]
         if let zoning {
-            zones = tally.sums.filter { $0.key.layer >= 0 }.map { zone(zoning.names[$0.key.id] ?? "zone \($0.key.id)", $0.value) }
+            zones = sums.filter { $0.key.layer >= 0 }.map { zone(zoning.names[$0.key.id] ?? "zone \($0.key.id)", $0.value) }
         } else {
             zones = [zone("whole area", whole)]
         }
@@ -88,7 +88,7 @@ public struct WarnBulletin: Sendable, Codable {
         if o.previous != nil {
             summary += " (\(counts["new"]!) new, \(counts["escalated"]!) escalated, \(counts["continuing"]!) continuing, \(counts["resolved"]!) resolved)"
         }
-        summary += "; \(String(format: "%.1f", whole.levelArea[4] / 10_000)) ha not assessable"
+        summary += "; \(String(format: "%.1f", whole.area(4) / 10_000)) ha not assessable"
         return WarnBulletin(
             tool: "kubuqi-monitor \(ToolVersion.version) warn", period: p.label, periodFirst: p.first.description, periodLast: p.last.description,
             periods: { switch o.periods { case .observation: return "each observation"; case .scheme(let s): return s.description } }(),

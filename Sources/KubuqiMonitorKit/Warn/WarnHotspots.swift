@@ -56,11 +56,13 @@ struct WarnHotspots {
         ("centroid_x", .real), ("centroid_y", .real), ("zone", .string), ("status", .string), ("previous", .string),
     ]
 
-    /// Per-patch sums, gathered from a streamed pass.
+    /// Per-patch sums, gathered from a streamed pass; exact (``ExactSum``), so
+    /// they do not depend on how the pass was cut into chunks and threads.
     final class PatchTally: ChunkObserver, @unchecked Sendable {
         struct Sums {
-            var pixels = 0, area = 0.0, metric = 0.0, metricArea = 0.0, persistence = 0, x = 0.0, y = 0.0
-            var zones: [Int: Double] = [:], previous: Set<Int> = []
+            var pixels = 0, persistence = 0
+            var area = ExactSum(), metric = ExactSum(), metricArea = ExactSum(), x = ExactSum(), y = ExactSum()
+            var zones: [Int: ExactSum] = [:], previous: Set<Int> = []
         }
         let areas: GridAreas, transform: GeoTransform?
         private let lock = NSLock()
@@ -77,27 +79,27 @@ struct WarnHotspots {
                 for c in 0..<width {
                     let p = r * width + c, pid = results[0][p]
                     guard !pid.isNaN, pid > 0 else { continue }
-                    var s = local[Int(pid)] ?? Sums()
-                    s.pixels += 1; s.area += a[c]
+                    var s = local.removeValue(forKey: Int(pid)) ?? Sums()
+                    s.pixels += 1; s.area.add(a[c])
                     let m = results[1][p]
-                    if !m.isNaN { s.metric += Double(m) * a[c]; s.metricArea += a[c] }
+                    if !m.isNaN { s.metric.add(Double(m) * a[c]); s.metricArea.add(a[c]) }
                     let per = results[2][p]
                     if !per.isNaN { s.persistence = max(s.persistence, Int(per)) }
                     let centre: (x: Double, y: Double) = transform?.apply(column: Double(firstColumn + c) + 0.5, row: Double(firstRow + r) + 0.5) ?? (x: Double(firstColumn + c) + 0.5, y: Double(firstRow + r) + 0.5)
-                    s.x += centre.x * a[c]; s.y += centre.y * a[c]
+                    s.x.add(centre.x * a[c]); s.y.add(centre.y * a[c])
                     let prev = results[3][p]
                     if !prev.isNaN, prev > 0 { s.previous.insert(Int(prev)) }
                     let zone = results[4][p]
-                    if !zone.isNaN, zone > 0 { s.zones[Int(zone), default: 0] += a[c] }
+                    if !zone.isNaN, zone > 0 { s.zones[Int(zone), default: ExactSum()].add(a[c]) }
                     local[Int(pid)] = s
                 }
             }
             lock.withLock {
                 for (k, v) in local {
                     var s = sums[k] ?? Sums()
-                    s.pixels += v.pixels; s.area += v.area; s.metric += v.metric; s.metricArea += v.metricArea
-                    s.persistence = max(s.persistence, v.persistence); s.x += v.x; s.y += v.y
-                    for (z, a) in v.zones { s.zones[z, default: 0] += a }
+                    s.pixels += v.pixels; s.area.merge(v.area); s.metric.merge(v.metric); s.metricArea.merge(v.metricArea)
+                    s.persistence = max(s.persistence, v.persistence); s.x.merge(v.x); s.y.merge(v.y)
+                    for (z, a) in v.zones { s.zones[z, default: ExactSum()].merge(a) }
                     s.previous.formUnion(v.previous)
                     sums[k] = s
                 }
@@ -155,17 +157,18 @@ struct WarnHotspots {
         }, observer: tally)
         // Hotspots: patches of at least the unit, largest first.
         let toWGS84 = SpatialReference(wkt: grid.crsWKT).flatMap { CoordinateTransform.toWGS84(from: $0) }
-        let kept = tally.sums.filter { $0.value.area / 10_000 >= o.mmuHectares }
-            .sorted { ($0.value.area, $1.key) > ($1.value.area, $0.key) }
+        let kept = tally.sums.filter { $0.value.area.value / 10_000 >= o.mmuHectares }
+            .sorted { ($0.value.area.units, $1.key) > ($1.value.area.units, $0.key) }
         var hotspots: [WarnHotspot] = [], rows: [Int: [VectorTable.Value]] = [:]
         var overlapped = Set<Int>()
         for (i, (pid, s)) in kept.enumerated() {
-            let mean = s.metricArea > 0 ? s.metric / s.metricArea : .nan
+            let area = s.area.value
+            let mean = s.metricArea.value > 0 ? s.metric.value / s.metricArea.value : .nan
             let level = o.rule.thresholds.level(mean) ?? .moderate
-            let cx = s.x / s.area, cy = s.y / s.area
+            let cx = s.x.value / area, cy = s.y.value / area
             var lon = [cx], lat = [cy]
             if let t = toWGS84 { _ = t.transform(x: &lon, y: &lat) } else { lon = [.nan]; lat = [.nan] }
-            let zoneID = s.zones.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+            let zoneID = s.zones.max { ($0.value.units, $1.key) < ($1.value.units, $0.key) }?.key
             let zone = zoneID.flatMap { zoning?.names[$0] } ?? ""
             let prev = s.previous.sorted()
             overlapped.formUnion(prev)
@@ -176,7 +179,7 @@ struct WarnHotspots {
             }
             let p = max(1, s.persistence)
             let onset = p >= o.history ? "on or before \(plan.label(back: p - 1))" : plan.label(back: p - 1)
-            let h = WarnHotspot(number: i + 1, level: level.name, levelCode: level.rawValue, areaHectares: s.area / 10_000, pixels: s.pixels,
+            let h = WarnHotspot(number: i + 1, level: level.name, levelCode: level.rawValue, areaHectares: area / 10_000, pixels: s.pixels,
                                 meanMetric: mean, persistence: s.persistence, onset: onset, centroidLongitude: lon[0], centroidLatitude: lat[0],
                                 centroidX: cx, centroidY: cy, zone: zone, status: status, previous: prev)
             hotspots.append(h)

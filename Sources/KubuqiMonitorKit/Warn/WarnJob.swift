@@ -48,6 +48,21 @@ public enum WarnJob {
 
     /// Runs the warning.
     public static func run(_ o: WarnOptions) throws -> WarnResult {
+        try check(o)
+        let destination = try OutputFolder(o.output)
+        return try destination.runStaged { work, stage in
+            let setup = try Setup(o, work: work)
+            let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: setup.grid, work: work) }
+            let progress = ProgressBar("warn", quiet: o.quiet)
+            let pass = try pixelPass(o, setup, zoning: zoning, folder: stage, region: nil, progress: progress.update)
+            let bulletin = try finish(o, setup, zoning: zoning, sums: pass.sums, folder: stage, work: work)
+            let files = (try FileManager.default.contentsOfDirectory(atPath: stage.path)).sorted()
+            return (WarnResult(summary: bulletin.summary, bulletin: bulletin, files: files), setup.inputPaths + (o.zones.map { [$0] } ?? []))
+        }
+    }
+
+    /// The checks made before any work: the numbers, the zone file, the previous run's folder.
+    static func check(_ o: WarnOptions) throws {
         try o.validate()
         try RasterOutputSpec.checkCreationOptions(o.creationOptions, output: o.output)   // before any work, as every command
         if let zones = o.zones { try InputFile.requireRegular(zones) }
@@ -60,11 +75,20 @@ public enum WarnJob {
                 throw KubuqiError.input(previous, "holds no hotspots.gpkg: not the folder of an earlier warn run")
             }
         }
-        let destination = try OutputFolder(o.output)
-        return try destination.runStaged { work, stage in
+    }
+
+    /// The series read and laid out, its bands opened and checked to share one grid.
+    struct Setup {
+        let plan: WarnPlan
+        let inputs: [PixelInput]
+        let grid: Grid
+        /// Every file read.
+        let inputPaths: [String]
+
+        init(_ o: WarnOptions, work: WorkFolder) throws {
             let rasters = InputRasters()
-            let plan = try makePlan(o, rasters: rasters, work: work)
-            var inputs = try plan.rows.map { row -> PixelInput in
+            let plan = try WarnJob.makePlan(o, rasters: rasters, work: work)
+            let inputs = try plan.rows.map { row -> PixelInput in
                 let obs = row.series == 0 ? plan.series.observations[row.observation] : plan.temperature!.observations[row.observation]
                 let band = try rasters.dataset(obs.path).band(obs.band)
                 let scale = row.series == 0 ? o.scale : o.temperatureScale
@@ -74,38 +98,55 @@ public enum WarnJob {
             do { try rasters.requireSameGrid(inputs.map(\.band)) } catch let e as KubuqiError {
                 throw KubuqiError(e.kind, e.message + "; warp the series onto one grid first (stack --grid FILE)")
             }
-            let grid = inputs[0].band.dataset.grid
-            let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
-            let zoneRows = try (zoning?.rasters ?? []).map { path -> Int in
-                inputs.append(PixelInput(band: try Dataset.open(path).band(1), nodata: .some(nil)))
-                return inputs.count - 1
-            }
-            let specs = outputSpecs(o, plan: plan, stage: stage)
-            let layers = Layer.allCases.count
-            let zoneOutputs = zoneRows.indices.map { layers + $0 }
-            let historyOutputs = (1..<o.history).map { layers + zoneRows.count + $0 - 1 }
-            let allSpecs: [RasterOutputSpec?] = specs + zoneRows.map { _ in nil } + historyOutputs.map { _ in nil }
-            let kernel = makeKernel(plan.layout, rule: o.rule, zoneRows: zoneRows, layers: layers)
-            let metricLayer = layer(of: o.rule.metric)
-            let tally = WarnTally(grid: grid, levelOutput: Layer.level.rawValue, metricOutput: metricLayer.rawValue,
-                                  zoneOutputs: zoneOutputs, historyOutputs: historyOutputs)
-            let progress = ProgressBar("warn", quiet: o.quiet)
-            _ = try StreamedCalculation.runJoint(inputs: inputs, outputs: allSpecs, kernel: kernel, observer: tally, progress: progress.update)
-            try ClassLegend.attach(to: stage.file(Layer.level.file), entries: legend)
-            let hotspots = try WarnHotspots.find(o, stage: stage, work: work, grid: grid, plan: plan, zoning: zoning)
-            let bulletin = WarnBulletin.make(o, plan: plan, tally: tally, zoning: zoning, hotspots: hotspots, grid: grid)
-            try atomicWrite(try ReportJSON.encode(bulletin), to: stage.file("bulletin.json"))
-            try atomicWrite(Data(bulletin.zonesCSV.utf8), to: stage.file("zones.csv"))
-            try atomicWrite(Data(WarnBulletinPage.html(bulletin, levelPath: stage.file(Layer.level.file), hotspots: hotspots).utf8),
-                            to: stage.file("bulletin.html"))
-            // Published as Cloud Optimized GeoTIFFs in a STAC catalogue (docs/publishing.md).
-            let written = specs.compactMap { $0 }.map { (path: $0.path, title: $0.bandDescription.isEmpty ? ($0.path as NSString).lastPathComponent : $0.bandDescription,
-                                                          isClasses: $0.path == stage.file(Layer.level.file)) }
-            try WarnPublication.publish(o, plan: plan, rasters: written, legend: legend, folder: stage)
-            let files = (try FileManager.default.contentsOfDirectory(atPath: stage.path)).sorted()
-            let inputPaths = Set(plan.rows.map { $0.series == 0 ? plan.series.observations[$0.observation].path : plan.temperature!.observations[$0.observation].path })
-            return (WarnResult(summary: bulletin.summary, bulletin: bulletin, files: files), Array(inputPaths) + (o.zones.map { [$0] } ?? []))
+            self.plan = plan
+            self.inputs = inputs
+            grid = inputs[0].band.dataset.grid
+            inputPaths = Array(Set(plan.rows.map { $0.series == 0 ? plan.series.observations[$0.observation].path : plan.temperature!.observations[$0.observation].path }))
         }
+    }
+
+    /// The per-pixel pass over `region` (the whole grid when nil): every layer written into `folder`,
+    /// the areas per level and zone tallied. Returns the sums and the layers' file names.
+    static func pixelPass(_ o: WarnOptions, _ setup: Setup, zoning: ZoneLayer?, folder: OutputFolder, region: Window?,
+                          progress: @escaping (Double) -> Void = { _ in }) throws -> (sums: [WarnTally.Key: WarnTally.Sums], layers: [String]) {
+        var inputs = setup.inputs
+        let zoneRows = try (zoning?.rasters ?? []).map { path -> Int in
+            inputs.append(PixelInput(band: try Dataset.open(path).band(1), nodata: .some(nil)))
+            return inputs.count - 1
+        }
+        let specs = outputSpecs(o, plan: setup.plan, stage: folder)
+        let layers = Layer.allCases.count
+        let zoneOutputs = zoneRows.indices.map { layers + $0 }
+        let historyOutputs = (1..<o.history).map { layers + zoneRows.count + $0 - 1 }
+        let allSpecs: [RasterOutputSpec?] = specs + zoneRows.map { _ in nil } + historyOutputs.map { _ in nil }
+        let kernel = makeKernel(setup.plan.layout, rule: o.rule, zoneRows: zoneRows, layers: layers)
+        let tally = WarnTally(grid: setup.grid, levelOutput: Layer.level.rawValue, metricOutput: layer(of: o.rule.metric).rawValue,
+                              zoneOutputs: zoneOutputs, historyOutputs: historyOutputs)
+        _ = try StreamedCalculation.runJoint(inputs: inputs, outputs: allSpecs, kernel: kernel, region: region, observer: tally, progress: progress)
+        return (tally.sums, specs.compactMap { $0.map { ($0.path as NSString).lastPathComponent } })
+    }
+
+    /// What is computed on the whole map once its layers are in `folder` (on one machine, or at the
+    /// merge of a tiled run): the legend, the hotspots (patches joined across tile edges, the minimum
+    /// mapping unit, the comparison with --previous), zones.csv, bulletin.json and .html, and the
+    /// STAC catalogue of the rasters.
+    static func finish(_ o: WarnOptions, _ setup: Setup, zoning: ZoneLayer?, sums: [WarnTally.Key: WarnTally.Sums],
+                       folder: OutputFolder, work: WorkFolder) throws -> WarnBulletin {
+        let plan = setup.plan, grid = setup.grid
+        try ClassLegend.attach(to: folder.file(Layer.level.file), entries: legend)
+        let hotspots = try WarnHotspots.find(o, stage: folder, work: work, grid: grid, plan: plan, zoning: zoning)
+        let bulletin = WarnBulletin.make(o, plan: plan, sums: sums, zoning: zoning, hotspots: hotspots, grid: grid)
+        try atomicWrite(try ReportJSON.encode(bulletin), to: folder.file("bulletin.json"))
+        try atomicWrite(Data(bulletin.zonesCSV.utf8), to: folder.file("zones.csv"))
+        try atomicWrite(Data(WarnBulletinPage.html(bulletin, levelPath: folder.file(Layer.level.file), hotspots: hotspots).utf8),
+                        to: folder.file("bulletin.html"))
+        // Published as Cloud Optimized GeoTIFFs in a STAC catalogue (docs/publishing.md).
+        let written = outputSpecs(o, plan: plan, stage: folder).compactMap { $0 }.map {
+            (path: $0.path, title: $0.bandDescription.isEmpty ? ($0.path as NSString).lastPathComponent : $0.bandDescription,
+             isClasses: $0.path == folder.file(Layer.level.file))
+        }
+        try WarnPublication.publish(o, plan: plan, rasters: written, legend: legend, folder: folder)
+        return bulletin
     }
 
     static func layer(of metric: WarningMetric) -> Layer {

@@ -1,30 +1,43 @@
 import Foundation
 import KubuqiGDAL
 import KubuqiIndicators
+import KubuqiRaster
 
 /// Areas per alert level and the season's metric, per zone and over the
-/// whole area, gathered from the warning pass (true pixel areas).
+/// whole area, gathered from the warning pass (true pixel areas). The sums
+/// are exact (``ExactSum``), so they have the same bits however the grid
+/// was cut into chunks, threads or tiles (``WarnTileFigures``).
 final class WarnTally: ChunkObserver, @unchecked Sendable {
     /// One zone's sums.
-    struct Sums {
-        /// m2 per level code (0-3, 9 at index 4) and with no value.
-        var levelArea = [Double](repeating: 0, count: 5)
-        var noData = 0.0
+    struct Sums: Codable, Sendable {
+        /// m2 per level code (0-3, 9 at index 4).
+        var levelArea = [ExactSum](repeating: ExactSum(), count: 5)
+        /// m2 with no value.
+        var noData = ExactSum()
         /// Area-weighted sums of the metric and the area with a value, per history step.
-        var metricSum: [Double], metricArea: [Double]
-        init(history: Int) { metricSum = Array(repeating: 0, count: history); metricArea = metricSum }
-        mutating func merge(_ o: Sums) {
-            for i in levelArea.indices { levelArea[i] += o.levelArea[i] }
-            noData += o.noData
-            for i in metricSum.indices { metricSum[i] += o.metricSum[i]; metricArea[i] += o.metricArea[i] }
+        var metricSum: [ExactSum], metricArea: [ExactSum]
+        init(history: Int) { metricSum = Array(repeating: ExactSum(), count: history); metricArea = metricSum }
+        mutating func merge(_ o: Sums) throws {
+            guard o.metricSum.count == metricSum.count else {
+                throw KubuqiError(.input, "warn tiles with different --history (\(metricSum.count) and \(o.metricSum.count) periods) cannot be merged")
+            }
+            for i in levelArea.indices { levelArea[i].merge(o.levelArea[i]) }
+            noData.merge(o.noData)
+            for i in metricSum.indices { metricSum[i].merge(o.metricSum[i]); metricArea[i].merge(o.metricArea[i]) }
         }
-        var assessable: Double { levelArea[0..<4].reduce(0, +) }
+        /// m2 in level `i` (0-3; 4 = not assessable).
+        func area(_ i: Int) -> Double { levelArea[i].value }
+        /// m2 assessable (levels 0-3).
+        var assessable: Double { (0..<4).map(area).reduce(0, +) }
     }
 
     /// Zone key: (zone layer, zone id); the whole area is (-1, 0).
-    struct Key: Hashable { var layer: Int, id: Int }
+    struct Key: Hashable, Codable, Comparable, Sendable {
+        var layer: Int, id: Int
+        static func < (a: Key, b: Key) -> Bool { (a.layer, a.id) < (b.layer, b.id) }
+    }
 
-    static let whole = [Key(layer: -1, id: 0)]
+    static let whole = Key(layer: -1, id: 0)
     let areas: GridAreas
     let levelOutput: Int, metricOutput: Int, zoneOutputs: [Int], historyOutputs: [Int]
     private let lock = NSLock()
@@ -47,34 +60,42 @@ final class WarnTally: ChunkObserver, @unchecked Sendable {
         let steps = 1 + historyOutputs.count
         var local: [Key: Sums] = [:]
         var rowAreas = [Double](repeating: 0, count: width)
+        var keys: [Key] = []
         for r in 0..<rows {
             rowAreas.withUnsafeMutableBufferPointer { areas.areas(row: firstRow + r, columns: firstColumn..<(firstColumn + width), into: $0) }
             for c in 0..<width {
                 let p = r * width + c, a = rowAreas[c]
-                var keys = Self.whole
+                keys.removeAll(keepingCapacity: true)
+                keys.append(Self.whole)
                 for (l, o) in zoneOutputs.enumerated() {
                     let z = results[o][p]
                     if !z.isNaN, z > 0 { keys.append(Key(layer: l, id: Int(z))) }
                 }
                 let level = results[levelOutput][p]
                 for key in keys {
-                    var s = local[key] ?? Sums(history: steps)
-                    if level.isNaN { s.noData += a } else {
-                        let code = Int(level)
-                        s.levelArea[code == 9 ? 4 : min(3, max(0, code))] += a
-                        if code != 9 {
-                            for h in 0..<steps {
-                                let v = h == 0 ? results[metricOutput][p] : results[historyOutputs[h - 1]][p]
-                                if !v.isNaN { s.metricSum[h] += Double(v) * a; s.metricArea[h] += a }
-                            }
-                        }
-                    }
-                    local[key] = s
+                    local[key, default: Sums(history: steps)].add(level: level, area: a, pixel: p, results: results,
+                                                                  metricOutput: metricOutput, historyOutputs: historyOutputs)
                 }
             }
         }
         lock.withLock {
-            for (k, v) in local { sums[k, default: Sums(history: steps)].merge(v) }
+            for (k, v) in local {
+                if sums[k] == nil { sums[k] = v } else { try! sums[k]!.merge(v) }  // same history: one run
+            }
+        }
+    }
+}
+
+extension WarnTally.Sums {
+    /// Adds one pixel of `area` m2 with its level and metric history.
+    mutating func add(level: Float, area a: Double, pixel p: Int, results: [UnsafeBufferPointer<Float>], metricOutput: Int, historyOutputs: [Int]) {
+        if level.isNaN { noData.add(a); return }
+        let code = Int(level)
+        levelArea[code == 9 ? 4 : min(3, max(0, code))].add(a)
+        guard code != 9 else { return }
+        for h in 0..<metricSum.count {
+            let v = h == 0 ? results[metricOutput][p] : results[historyOutputs[h - 1]][p]
+            if !v.isNaN { metricSum[h].add(Double(v) * a); metricArea[h].add(a) }
         }
     }
 }

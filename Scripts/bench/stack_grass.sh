@@ -24,6 +24,6 @@ for y in $years; do
   r.mapcalc expression="mean_$y = float(avg_$y * 0.0001)" --quiet
 done
 i.group group=means input="$(g.list raster pattern="mean_*" separator=comma)" --quiet
-r.out.gdal input=means output="$out" format=GTiff type=Float32 nodata=nan -f --quiet \
+r.out.gdal input=means output="$out" format=GTiff type=Float32 nodata=nan -c -f --overwrite --quiet \
   createopt="TILED=YES,BLOCKXSIZE=256,BLOCKYSIZE=256,COMPRESS=DEFLATE,ZLEVEL=1,PREDICTOR=3,NUM_THREADS=ALL_CPUS,BIGTIFF=IF_SAFER"
 ' >/dev/null

@@ -78,7 +78,7 @@ public struct SeriesReduction: Sendable {
         return met
     }
 
-    /// The pixels processed together by ``accumulate``: their accumulators (20 bytes a pixel) stay in the L1 cache.
+    /// The pixels processed together by ``accumulate``: their accumulators (16 bytes a pixel) stay in the L1 cache.
     static let accumulatorBlock = 1024
 
     /// `mean`, `sum`, `count`, `max` and `min` without smoothing: observation after observation over
@@ -91,17 +91,15 @@ public struct SeriesReduction: Sendable {
         let sum = UnsafeMutableBufferPointer<Double>.allocate(capacity: block)
         let extreme = UnsafeMutableBufferPointer<Float>.allocate(capacity: block)
         let count = UnsafeMutableBufferPointer<Int32>.allocate(capacity: block)
-        let first = UnsafeMutableBufferPointer<Int32>.allocate(capacity: block)
-        let last = UnsafeMutableBufferPointer<Int32>.allocate(capacity: block)
-        defer { sum.deallocate(); extreme.deallocate(); count.deallocate(); first.deallocate(); last.deallocate() }
+        defer { sum.deallocate(); extreme.deallocate(); count.deallocate() }
         let base = values.baseAddress!
         var met = 0
         var start = pixels.lowerBound
         while start < pixels.upperBound {
             let m = Swift.min(block, pixels.upperBound - start)
-            for j in 0..<m { sum[j] = 0; count[j] = 0; first[j] = -1; last[j] = -1; extreme[j] = .nan }
+            for j in 0..<m { sum[j] = 0; count[j] = 0; extreme[j] = .nan }
             for i in 0..<days.count {
-                let row = base + i * stride + start, obs = Int32(i)
+                let row = base + i * stride + start
                 switch reducer {
                 case .max:
                     for j in 0..<m {
@@ -109,8 +107,6 @@ public struct SeriesReduction: Sendable {
                         if !v.isNaN {
                             if count[j] == 0 || v > extreme[j] { extreme[j] = v }
                             count[j] += 1
-                            if first[j] < 0 { first[j] = obs }
-                            last[j] = obs
                         }
                     }
                 case .min:
@@ -119,8 +115,6 @@ public struct SeriesReduction: Sendable {
                         if !v.isNaN {
                             if count[j] == 0 || v < extreme[j] { extreme[j] = v }
                             count[j] += 1
-                            if first[j] < 0 { first[j] = obs }
-                            last[j] = obs
                         }
                     }
                 default:
@@ -129,16 +123,21 @@ public struct SeriesReduction: Sendable {
                         // Adding +0.0 for a gap leaves the sum as it is (it starts at +0.0, so it is never -0.0).
                         sum[j] += valid ? Double(v) : 0
                         count[j] &+= valid ? 1 : 0
-                        first[j] = first[j] < 0 && valid ? obs : first[j]
-                        last[j] = valid ? obs : last[j]
                     }
                 }
             }
             for j in 0..<m {
                 let p = start + j, n = Int(count[j])
                 counts[p] = Float(n)
-                guard n > 0, n >= reducer.minimumObservations,
-                      rule.isMet(count: n, first: Int(days[Int(first[j])]), last: Int(days[Int(last[j])]), periodDays: periodDays) else {
+                guard n > 0, n >= reducer.minimumObservations else {
+                    output[p] = .nan
+                    continue
+                }
+                // The first and last valid observations (usually the period's first and last: a short scan).
+                var a = 0, b = days.count - 1
+                while base[a * stride + p].isNaN { a += 1 }
+                while base[b * stride + p].isNaN { b -= 1 }
+                guard rule.isMet(count: n, first: Int(days[a]), last: Int(days[b]), periodDays: periodDays) else {
                     output[p] = .nan
                     continue
                 }

@@ -11,7 +11,7 @@
 # counts and manifest), checked equal to stack's before timing. stack runs with --min-coverage 0
 # (a plain mean of the valid values, as its peers compute). Then stack's `perf stat` instructions
 # and the floor's. Not part of the tests; figures in docs/benchmarks.md, "Stack (issue 16)".
-# Usage: Scripts/bench/stack.sh [RUNS] [SIZE] [PER_YEAR...]   (defaults 3, 2000, 23 92; 10 years)
+# Usage: Scripts/bench/stack.sh [RUNS] [SIZE] [PER_YEAR...]   (defaults 3, 2000, 23 92; YEARS=10)
 # Needs GRASS and xarray: Scripts/bench/setup.sh installs them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,8 +22,11 @@ OUT=bench-out; BIN=.build/release; PY=/usr/bin/python3
 command -v grass >/dev/null || { echo "stack.sh: GRASS GIS is missing; run Scripts/bench/setup.sh (apt-get install grass-core)" >&2; exit 1; }
 $PY -c "import xarray, osgeo, numpy" 2>/dev/null || { echo "stack.sh: python3-xarray/gdal/numpy missing; run Scripts/bench/setup.sh" >&2; exit 1; }
 source Scripts/bench/lib.sh
-swift build -c release --product kubuqi-monitor >/dev/null
-swift build -c release --product kubuqi-bench >/dev/null
+# BENCH_NO_BUILD=1: use the release binaries as built (e.g. while the test suite holds SwiftPM's lock).
+if [[ -z "${BENCH_NO_BUILD:-}" ]]; then
+  swift build -c release --product kubuqi-monitor >/dev/null
+  swift build -c release --product kubuqi-bench >/dev/null
+fi
 work=$(mktemp -d "$PWD/$OUT/stack-work.XXXXXX"); trap 'rm -rf "$work"' EXIT
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(gdal-config --version 2>/dev/null | sed 's/^/GDAL /')"
 for p in "${PER_YEAR[@]}"; do

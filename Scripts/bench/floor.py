@@ -1,21 +1,43 @@
 #!/usr/bin/python3
 """A measured floor: decode rasters and encode raw rasters with GDAL in one process (no Python
-per-pixel work). Usage: floor.py --decode A.tif [--decode B.tif ...] [--times N]
+per-pixel work). Usage: floor.py [--pool] --decode A.tif [--decode B.tif ...] [--times N]
                        [--encode RAW OUT.tif "CO1 CO2 ..."]...
 Decoding reads every block (GDAL_NUM_THREADS=ALL_CPUS) into a raw ENVI copy in /dev/shm;
-encoding writes a GeoTIFF from a raw copy with the given creation options."""
+encoding writes a GeoTIFF from a raw copy with the given creation options.
+--pool (many small files, e.g. a time series of single-date files): every file is decoded once
+in a pool of one process per core, each reading its files' bands whole (block rows) into memory
+and dropping them: all cores busy whatever a single file's tile count."""
 import os, sys, tempfile
 from osgeo import gdal
 gdal.UseExceptions()
 gdal.SetConfigOption("GDAL_NUM_THREADS", "ALL_CPUS")
 args = sys.argv[1:]
-decode, encode, times = [], [], 1
+decode, encode, times, pool = [], [], 1, False
 while args:
     a = args.pop(0)
     if a == "--decode": decode.append(args.pop(0))
+    elif a == "--pool": pool = True
     elif a == "--times": times = int(args.pop(0))
     elif a == "--encode": encode.append((args.pop(0), args.pop(0), args.pop(0).split()))
     else: sys.exit(f"floor.py: unknown argument {a}")
+
+def decode_whole(path):
+    """Reads every band of `path` block row by block row; returns the pixels read."""
+    gdal.SetConfigOption("GDAL_NUM_THREADS", "1")
+    ds = gdal.Open(path)
+    for b in range(1, ds.RasterCount + 1):
+        band = ds.GetRasterBand(b)
+        rows = band.GetBlockSize()[1]
+        for y in range(0, ds.RasterYSize, rows):
+            band.ReadRaster(0, y, ds.RasterXSize, min(rows, ds.RasterYSize - y))
+    return ds.RasterXSize * ds.RasterYSize * ds.RasterCount
+
+if pool:
+    import multiprocessing
+    with multiprocessing.Pool(os.cpu_count()) as workers:
+        for _ in range(times):
+            if sum(workers.imap_unordered(decode_whole, decode, chunksize=4)) == 0: sys.exit("floor.py: nothing decoded")
+    decode = []
 scratch = tempfile.mkdtemp(dir="/dev/shm")
 try:
     for _ in range(times):

@@ -5,6 +5,8 @@
 //   kubuqi-bench make-stack SIZE FILE    a 25-year (2000-2024) Int16 NDVI x 10000 stack, SIZE x SIZE
 //   kubuqi-bench make-ndvi-pair SIZE OUTDIR  before.tif and after.tif, Float32 NDVI (change's inputs)
 //   kubuqi-bench make-ldn SIZE OUTDIR    stack.tif (as make-stack), land cover, SOC and ldn.toml
+//   kubuqi-bench make-series SIZE DATES_PER_YEAR YEARS DIR  single-date Int16 NDVI files ndvi_YYYY-MM-DD.tif
+//                                        from 2001 (stack's benchmark inputs, SeriesInputs.swift)
 //   kubuqi-bench trend FILE OUT.f32      Theil-Sen slope and Mann-Kendall Z of every pixel on all cores;
 //                                        writes slope then Z as raw float32 (for the NumPy comparison)
 import Foundation
@@ -173,10 +175,14 @@ case "spi":
 case "make-precip" where args.count == 5:
     guard let size = Int(args[2]), (1...100_000).contains(size), let years = Int(args[3]), (1...200).contains(years) else { fail("SIZE 1-100000, YEARS 1-200") }
     try makePrecipitation(size: size, years: years, path: args[4])
+case "make-series" where args.count == 6:
+    guard let size = Int(args[2]), (1...100_000).contains(size), let perYear = Int(args[3]), (1...365).contains(perYear),
+          let years = Int(args[4]), (1...200).contains(years) else { fail("SIZE 1-100000, DATES_PER_YEAR 1-365, YEARS 1-200") }
+    try makeSeries(size: size, perYear: perYear, years: years, folder: args[5])
 case "kernel":
     kernelThroughput(seconds: args.count > 2 ? Double(args[2]) ?? 3 : 3)
 default:
-    FileHandle.standardError.write("usage: kubuqi-bench make-pair SIZE OUTDIR | kernel [SECONDS] | make-stack SIZE FILE | make-ndvi-pair SIZE OUTDIR | make-ldn SIZE OUTDIR | trend FILE OUT.f32 | spi [SECONDS] | make-precip SIZE YEARS FILE\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: kubuqi-bench make-pair SIZE OUTDIR | kernel [SECONDS] | make-stack SIZE FILE | make-ndvi-pair SIZE OUTDIR | make-ldn SIZE OUTDIR | trend FILE OUT.f32 | spi [SECONDS] | make-precip SIZE YEARS FILE | make-series SIZE DATES_PER_YEAR YEARS DIR\n".data(using: .utf8)!)
     exit(2)
 }
 } catch {

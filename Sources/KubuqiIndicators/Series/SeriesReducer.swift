@@ -59,6 +59,15 @@ public enum SeriesReducer: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether the result is a running accumulation over the values in date
+    /// order (`mean`, `sum`, `count`, `max`, `min`): no sort, no days needed.
+    public var accumulates: Bool {
+        switch self {
+        case .mean, .sum, .count, .max, .min: return true
+        default: return false
+        }
+    }
+
     /// The smallest number of observations the reducer needs.
     public var minimumObservations: Int { self == .integral ? 2 : 1 }
 

@@ -391,8 +391,18 @@ public enum StackJob {
     /// The manifest of a finished run.
     /// The SHA-256 of every file a period uses.
     static func digests(_ plan: StackPlan) throws -> [String: String] {
-        var digests: [String: String] = [:]
-        for path in Set(plan.periods.flatMap { $0.observations.flatMap(\.files) }).sorted() { digests[path] = try SHA256.file(path) }
+        // Files hashed on all cores (a collection's files are many and the hash is the whole of each file's read).
+        let paths = Set(plan.periods.flatMap { $0.observations.flatMap(\.files) }).sorted()
+        let hashes = UnsafeMutableBufferPointer<String>.allocate(capacity: paths.count)
+        hashes.initialize(repeating: "")
+        defer { hashes.deinitialize(); hashes.deallocate() }
+        let failures = ReadFailures()
+        nonisolated(unsafe) let slots = hashes
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            do { slots[i] = try SHA256.file(paths[i]) } catch { failures.record(error) }
+        }
+        if let e = failures.first { throw e }
+        var digests = Dictionary(uniqueKeysWithValues: zip(paths, hashes))
         // A scene's digest: the SHA-256 of the lines "SHA-256  file name" of its files, in the index's band order then the mask.
         for ob in plan.periods.flatMap(\.observations).flatMap(\.parts) where ob.files != [ob.path] {
             var d = SHA256()

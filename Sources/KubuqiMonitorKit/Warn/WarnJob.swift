@@ -90,6 +90,7 @@ public enum WarnJob {
                                   zoneOutputs: zoneOutputs, historyOutputs: historyOutputs)
             let progress = ProgressBar("warn", quiet: o.quiet)
             _ = try StreamedCalculation.runJoint(inputs: inputs, outputs: allSpecs, kernel: kernel, observer: tally, progress: progress.update)
+            try requireSomeValue(tally, plan: plan, o)
             try ClassLegend.attach(to: stage.file(Layer.level.file), entries: legend)
             let hotspots = try WarnHotspots.find(o, stage: stage, work: work, grid: grid, plan: plan, zoning: zoning)
             let bulletin = WarnBulletin.make(o, plan: plan, tally: tally, zoning: zoning, hotspots: hotspots, grid: grid)
@@ -103,7 +104,17 @@ public enum WarnJob {
             try WarnPublication.publish(o, plan: plan, rasters: written, legend: legend, folder: stage)
             let files = (try FileManager.default.contentsOfDirectory(atPath: stage.path)).sorted()
             let inputPaths = Set(plan.rows.map { $0.series == 0 ? plan.series.observations[$0.observation].path : plan.temperature!.observations[$0.observation].path })
-            return (WarnResult(summary: bulletin.summary, bulletin: bulletin, files: files), Array(inputPaths) + (o.zones.map { [$0] } ?? []))
+            return (WarnResult(summary: bulletin.summary, bulletin: bulletin, files: files), Array(inputPaths) + [o.zones, o.datesCSV].compactMap { $0 })
+        }
+    }
+
+    /// An input error when no pixel has a value in the assessed period (an all-nodata download): a
+    /// bulletin of "0 % in alert" would be a silent wrong answer; the period is as good as missing.
+    static func requireSomeValue(_ tally: WarnTally, plan: WarnPlan, _ o: WarnOptions) throws {
+        let whole = tally.sums[WarnTally.whole[0]]
+        guard let whole, whole.levelArea.contains(where: { $0 > 0 }) else {
+            throw KubuqiError.input(o.inputs[0], "no pixel has a value in the assessed period \(plan.periods[plan.assessed].label) "
+                + "(every pixel is nodata, NaN or infinite); nothing to judge")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import KubuqiGDAL
 import KubuqiIndicators
+import KubuqiRaster
 
 /// Areas per alert level and the season's metric, per zone and over the
 /// whole area, gathered from the warning pass (true pixel areas).
@@ -54,7 +55,7 @@ final class WarnTally: ChunkObserver, @unchecked Sendable {
                 var keys = Self.whole
                 for (l, o) in zoneOutputs.enumerated() {
                     let z = results[o][p]
-                    if !z.isNaN, z > 0 { keys.append(Key(layer: l, id: Int(z))) }
+                    if !z.isNaN, z > 0 { keys.append(Key(layer: l, id: Int(saturating: z))) }
                 }
                 let level = results[levelOutput][p]
                 for key in keys {

@@ -104,6 +104,18 @@ final class HostileSeriesTests: CLITestCase {
         XCTAssertEqual(try [path, single, csv].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }, before, "inputs untouched")
     }
 
+    /// OUT.item.json planted as a symbolic link was refused (exit 4) only after OUT.tif, OUT.count.tif and
+    /// OUT.json had been published: a refused run left a stack. Now refused before any work, nothing published.
+    func testAPlantedItemLinkPublishesNothing() throws {
+        let path = try yearly("s.tif")
+        let victim = try TestRaster.write(tmp.file("victim.tif"), width: 2, height: 2, values: [1, 2, 3, 4])
+        let before = try Data(contentsOf: URL(fileURLWithPath: victim))
+        try FileManager.default.createSymbolicLink(atPath: tmp.file("o.item.json"), withDestinationPath: victim)
+        let r = try run(["stack", path, "-o", tmp.file("o.tif"), "-q"], expect: 4)
+        try assertRefused(r, status: 4, mentions: ["o.item.json", "symbolic link"], keep: ["s.tif", "victim.tif", "o.item.json"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: victim)), before)
+    }
+
     /// An infinite population made the total infinite and every share "0.00" %; it is now nodata as NaN is:
     /// the exposure table equals the one with NaN there. Zone rasters of 1e30 or infinity no longer trap
     /// (`Int(_:)` on them; saturated ids as in `change`).

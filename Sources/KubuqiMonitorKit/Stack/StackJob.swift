@@ -72,6 +72,9 @@ public enum StackJob {
         let paths = outputPaths(o.output)
         let sinks = try [paths.stack, paths.counts, paths.manifest].map { try AtomicOutput($0, inputs: observations.flatMap(\.parts).map(\.path) + namedInputs(o)) }
         defer { sinks.forEach { $0.discard() } }
+        // The STAC item beside OUT.tif is written after the three are published: a link or device in its
+        // place is refused now, before any work, so a refusal never leaves a half-published stack.
+        try SafeFiles.requireReplaceable(STACCatalog.itemPath(for: paths.stack))
         // Every kept period is first written to hidden files; periods in which no pixel met the
         // rule are then left out of the published ones.
         let full = (stack: sinks[0].temporary + ".all", counts: sinks[1].temporary + ".all")

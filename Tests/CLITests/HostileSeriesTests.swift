@@ -114,6 +114,14 @@ final class HostileSeriesTests: CLITestCase {
         let r = try run(["stack", path, "-o", tmp.file("o.tif"), "-q"], expect: 4)
         try assertRefused(r, status: 4, mentions: ["o.item.json", "symbolic link"], keep: ["s.tif", "victim.tif", "o.item.json"])
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: victim)), before)
+        // The same for `index -o FILE.tif` (FILE.item.json).
+        try FileManager.default.createSymbolicLink(atPath: tmp.file("ndvi.item.json"), withDestinationPath: victim)
+        let red = try TestRaster.write(tmp.file("red.tif"), width: 2, height: 2, values: [0.1, 0.1, 0.2, 0.2])
+        let nir = try TestRaster.write(tmp.file("nir.tif"), width: 2, height: 2, values: [0.3, 0.4, 0.3, 0.4])
+        let i = try run(["index", "ndvi", "--red", red, "--nir", nir, "-o", tmp.file("ndvi.tif"), "-q"], expect: 4)
+        try assertRefused(i, status: 4, mentions: ["ndvi.item.json", "symbolic link"],
+                          keep: ["s.tif", "victim.tif", "o.item.json", "ndvi.item.json", "red.tif", "nir.tif"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: victim)), before)
     }
 
     /// An infinite population made the total infinite and every share "0.00" %; it is now nodata as NaN is:

@@ -1,3 +1,5 @@
+import KubuqiRaster
+
 /// Sample sizes for a stratified random sample of a class map (Cochran 1977, Sampling
 /// Techniques, 3rd ed., eq. 4.2 and 5.25; Olofsson et al. 2014, eq. 13).
 public enum SampleSize {
@@ -14,7 +16,8 @@ public enum SampleSize {
         let a = zip(weights, s).reduce(0) { $0 + $1.0 * $1.1 }
         let b = zip(weights, s).reduce(0) { $0 + $1.0 * $1.1 * $1.1 }
         let n = a * a / (targetSE * targetSE + b / Double(population))
-        return Int(min(n.rounded(.up), Double(population)))
+        // A target so small that its square underflows gives the census (never Int's trap).
+        return Int(saturating: min(n.rounded(.up), Double(population)), nan: population)
     }
 
     /// The size that gives a target standard error `targetSE` of one class's area proportion
@@ -24,8 +27,11 @@ public enum SampleSize {
     /// minimum per class does at least as well for rare classes.
     public static func forClassProportion(_ p: Double, targetSE: Double, population: Int) -> Int {
         precondition(p >= 0 && p <= 1 && targetSE > 0 && population > 0)
-        let n0 = p * (1 - p) / (targetSE * targetSE)
-        let n = n0 / (1 + (n0 - 1) / Double(population))
-        return Int(min(max(n, 1).rounded(.up), Double(population)))
+        let variance = p * (1 - p)
+        guard variance > 0 else { return 1 }
+        // n0 is infinite when SE^2 underflows (SE 1e-300): its limit, n = N, the census; a NaN never reaches Int.
+        let n0 = variance / (targetSE * targetSE)
+        let n = n0.isFinite ? n0 / (1 + (n0 - 1) / Double(population)) : Double(population)
+        return Int(saturating: min(max(n, 1).rounded(.up), Double(population)), nan: population)
     }
 }

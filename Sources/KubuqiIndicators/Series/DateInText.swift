@@ -26,10 +26,25 @@ public enum DateInText {
             switch self {
             case .none:
                 return "no date in it (expected a Sentinel-2 or Landsat product name, a MODIS AYYYYDDD, or YYYY-MM-DD)"
-            case .invalid(let s): return "'\(s)' is not a real date"
+            case .invalid(let s): return "'\(s)' is not a real date (of the years \(DateInText.years.lowerBound)-\(DateInText.years.upperBound))"
             case .ambiguous(let a, let b): return "two different dates in it (\(a) and \(b))"
             }
         }
+    }
+
+    /// The years an observation may carry: a date outside them (`9999-01-15`, `0001-01-01`, a
+    /// Unix-epoch default) is a corrupt or placeholder date, not an acquisition, and would
+    /// otherwise become the "latest" period of `warn` or a year of its own in `stack`.
+    public static let years = 1800...2199
+
+    /// A real day within ``years`` (nil otherwise).
+    static func day(year: Int, month: Int, day: Int) -> CalendarDate? {
+        years.contains(year) ? CalendarDate(year: year, month: month, day: day) : nil
+    }
+
+    /// The `dayOfYear`-th day of `year` within ``years`` (nil otherwise).
+    static func day(year: Int, dayOfYear: Int) -> CalendarDate? {
+        years.contains(year) ? CalendarDate(year: year, dayOfYear: dayOfYear) : nil
     }
 
     /// The date in `text`.
@@ -60,7 +75,7 @@ public enum DateInText {
     }
     private static func ymd(_ c: [UInt8], _ at: Int, text: (Int, Int) -> String) -> Result<CalendarDate, Failure> {
         let y = number(c, at, 4)!, m = number(c, at + 4, 2)!, d = number(c, at + 6, 2)!
-        guard let date = CalendarDate(year: y, month: m, day: d) else { return .failure(.invalid(text(at, 8))) }
+        guard let date = Self.day(year: y, month: m, day: d) else { return .failure(.invalid(text(at, 8))) }
         return .success(date)
     }
     private static func slice(_ c: [UInt8]) -> (Int, Int) -> String {
@@ -97,7 +112,7 @@ public enum DateInText {
         for i in 0...(c.count - 16) where c[i] == UInt8(ascii: "L") && letters.contains(c[i + 1]) && digitsOnlyAt(c, i + 2, 14)
             && (i == 0 || !isLetter(c[i - 1])) {
             let y = number(c, i + 9, 4)!, doy = number(c, i + 13, 3)!
-            guard let d = CalendarDate(year: y, dayOfYear: doy) else { return .failure(.invalid(slice(c)(i, 16))) }
+            guard let d = Self.day(year: y, dayOfYear: doy) else { return .failure(.invalid(slice(c)(i, 16))) }
             return .success(d)
         }
         return nil
@@ -109,7 +124,7 @@ public enum DateInText {
         guard c.count >= 8 else { return nil }
         for i in 0...(c.count - 8) where c[i] == UInt8(ascii: "A") && digitsOnlyAt(c, i + 1, 7) && (i == 0 || !isLetter(c[i - 1])) {
             let y = number(c, i + 1, 4)!, doy = number(c, i + 5, 3)!
-            guard let d = CalendarDate(year: y, dayOfYear: doy) else { return .failure(.invalid(slice(c)(i, 8))) }
+            guard let d = Self.day(year: y, dayOfYear: doy) else { return .failure(.invalid(slice(c)(i, 8))) }
             return .success(d)
         }
         return nil
@@ -123,7 +138,7 @@ public enum DateInText {
         for i in 0...(c.count - 10) where digitsOnlyAt(c, i, 4) && separators.contains(c[i + 4]) && c[i + 7] == c[i + 4]
             && digitsOnlyAt(c, i + 5, 2) && digitsOnlyAt(c, i + 8, 2) {
             let text = slice(c)(i, 10)
-            guard let d = CalendarDate(year: number(c, i, 4)!, month: number(c, i + 5, 2)!, day: number(c, i + 8, 2)!) else {
+            guard let d = Self.day(year: number(c, i, 4)!, month: number(c, i + 5, 2)!, day: number(c, i + 8, 2)!) else {
                 return .failure(.invalid(text))
             }
             if let (previous, previousText) = found, previous != d { return .failure(.ambiguous(previousText, text)) }
@@ -141,12 +156,12 @@ public enum DateInText {
             parts = t.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4,
                   let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else { return nil }
-            return CalendarDate(year: y, month: m, day: d)
+            return Self.day(year: y, month: m, day: d)
         }
         parts = t.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-        return CalendarDate(year: y, month: m, day: d)
+        return Self.day(year: y, month: m, day: d)
     }
 }
 

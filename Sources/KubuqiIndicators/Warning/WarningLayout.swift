@@ -74,13 +74,14 @@ public struct WarningKernel {
         tYears = years
     }
 
-    /// The mean of the valid values of `rows` at pixel `p` (NaN when none).
+    /// The mean of the valid values of `rows` at pixel `p` (NaN when none). Non-finite values
+    /// (NaN, +-infinity) are nodata, as everywhere in the tool (docs/robustness.md).
     @inline(__always)
     static func mean(_ rows: [Int], _ values: [UnsafeBufferPointer<Float>], _ p: Int) -> Double {
         var s = 0.0, n = 0
         for r in rows {
             let v = values[r][p]
-            if !v.isNaN { s += Double(v); n += 1 }
+            if v.isFinite { s += Double(v); n += 1 }
         }
         return n == 0 ? .nan : s / Double(n)
     }

@@ -41,7 +41,10 @@ public enum SampleJob {
         let weights = survey.areas.map { totalArea > 0 ? $0 / totalArea : 0 }
         let population = survey.pixels.reduce(0, +)
 
-        // 2-4. Size, allocation, draw.
+        // 2-4. Size, allocation, draw. A class named by --expected-accuracy must be on the map (a typo is not ignored).
+        for code in o.expectedUsersAccuracy.keys.sorted() where !survey.codes.contains(code) {
+            throw KubuqiError(.usage, "--expected-accuracy names class \(code), which the map does not have (classes: \(survey.codes.map(String.init).joined(separator: ", ")))")
+        }
         let expected = zip(survey.codes, weights).map { o.expectedAccuracy(code: $0, weight: $1) }
         let (planned, rule) = try sampleSize(o, survey: survey, weights: weights, expected: expected, population: population)
         let sizes = o.allocation.allocate(total: planned, weights: weights, available: survey.pixels)

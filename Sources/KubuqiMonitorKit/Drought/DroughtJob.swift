@@ -44,7 +44,7 @@ public enum DroughtJob {
         let populations = try o.populations.map { try onGrid($0.path, grid, rasters, what: "population raster") }
         let vulnerability = try o.vulnerability.map { try onGrid($0, grid, rasters, what: "vulnerability raster") }
         let destination = try OutputFolder(o.outputFolder)
-        let inputs = Array(Set(series.observations.flatMap(\.files) + o.populations.map(\.path) + [o.vulnerability, o.zones].compactMap { $0 }))
+        let inputs = Array(Set(series.observations.flatMap(\.files) + o.populations.map(\.path) + [o.vulnerability, o.zones, o.datesCSV, o.gridFile].compactMap { $0 }))
         var result: DroughtResult = try destination.runStaged { work, out in
             let names = o.scales.map { "spi-\($0).tif" } + ["drought-class.tif"] + DroughtReport.fileNames
             try destination.refuseOverwriting(inputs, with: names.map(destination.file))
@@ -173,6 +173,8 @@ public enum DroughtJob {
             let row = buffers.layer(l, n: n)
             try p.band.read(w, into: row)
             p.prepare(row)
+            // Non-finite people (NaN, +-infinity) are nodata, as NaN always was: an infinite count would make every share 0 %.
+            for i in 0..<n where !row[i].isFinite { row[i] = .nan }
             if let i = row.firstIndex(where: { $0 < 0 }) {
                 throw KubuqiError.input(p.band.dataset.path, "negative population \(row[i]) at column \(w.column + i % w.width), row \(w.row + i / w.width)")
             }
@@ -224,7 +226,7 @@ public enum DroughtJob {
                 continue
             }
             for z in zones where z[p].isFinite && z[p] > 0 {
-                let id = Int(z[p])
+                let id = Int(saturating: z[p])
                 sums[id, default: (0, 0)].sum += Double(v[p])
                 sums[id, default: (0, 0)].pixels += 1
             }

@@ -85,6 +85,8 @@ public enum IndexJob {
                                                   encodings: [options.encoding] + (fixed.grades != nil ? [.classes] : []))
         // A tile (region) writes into its own locked staging folder; otherwise the folder's lock is taken.
         let (paths, folder) = try outputPaths(indices.map(\.name), output: options.output, lock: region == nil)
+        // `-o FILE.tif` writes FILE.item.json after the raster is published: a link in its place is refused now.
+        if folder == nil && region == nil { try SafeFiles.requireReplaceable(STACCatalog.itemPath(for: paths[0])) }
         var outputs = zip(indices, zip(paths, kernels)).map { index, pk in
             var spec = RasterOutputSpec(path: pk.0, encoding: options.encoding, creationOptions: options.creationOptions,
                                         bandDescription: index.name.uppercased())

@@ -41,6 +41,7 @@ public enum StackJob {
     /// Reads the collection and plans its periods; warns about the periods dropped for too few observations.
     static func setup(_ o: StackOptions) throws -> Setup {
         try o.validate()
+        try refuseOutputsOverNamedInputs(o)
         let rasters = InputRasters()
         let observations = try StackSources.collect(o, rasters: rasters)
         guard !observations.isEmpty else {
@@ -69,8 +70,11 @@ public enum StackJob {
         let observations = setup.observations, inputs = setup.inputs, grid = setup.grid
         let kept = plan.kept
         let paths = outputPaths(o.output)
-        let sinks = try [paths.stack, paths.counts, paths.manifest].map { try AtomicOutput($0, inputs: observations.flatMap(\.parts).map(\.path)) }
+        let sinks = try [paths.stack, paths.counts, paths.manifest].map { try AtomicOutput($0, inputs: observations.flatMap(\.parts).map(\.path) + namedInputs(o)) }
         defer { sinks.forEach { $0.discard() } }
+        // The STAC item beside OUT.tif is written after the three are published: a link or device in its
+        // place is refused now, before any work, so a refusal never leaves a half-published stack.
+        try SafeFiles.requireReplaceable(STACCatalog.itemPath(for: paths.stack))
         // Every kept period is first written to hidden files; periods in which no pixel met the
         // rule are then left out of the published ones.
         let full = (stack: sinks[0].temporary + ".all", counts: sinks[1].temporary + ".all")
@@ -111,6 +115,23 @@ public enum StackJob {
                      .init(key: "manifest", path: paths.manifest, type: "application/json", title: "Stack manifest", roles: ["metadata"])]))
         return StackResult(path: paths.stack, countPath: paths.counts, manifestPath: paths.manifest, manifest: manifest,
                            reused: (reuse?.bands.keys.sorted() ?? []).map { kept[$0].period.label })
+    }
+
+    /// The files a user named on the command line (inputs, `--dates`, `--grid`): no output may replace one.
+    static func namedInputs(_ o: StackOptions) -> [String] {
+        o.inputs + [o.datesCSV, o.gridFile].compactMap { $0 }
+    }
+
+    /// An output error (exit 4) when OUT.tif, OUT.count.tif, OUT.json or OUT.item.json is a file the user
+    /// named as an input, `--dates` or `--grid`, before anything is read (a folder's own earlier stack is
+    /// still skipped when the folder is the input).
+    static func refuseOutputsOverNamedInputs(_ o: StackOptions) throws {
+        let paths = outputPaths(o.output)
+        let named = Set(namedInputs(o).map(AtomicOutput.resolved))
+        for target in [paths.stack, paths.counts, paths.manifest, STACCatalog.itemPath(for: paths.stack)]
+        where named.contains(AtomicOutput.resolved(target)) {
+            throw KubuqiError.output(target, "is also an input; choose another output path")
+        }
     }
 
     /// `OUT.tif`, `OUT.count.tif` and `OUT.json` for `-o OUT.tif`.

@@ -88,9 +88,9 @@ struct WarnHotspots {
                     let centre: (x: Double, y: Double) = transform?.apply(column: Double(firstColumn + c) + 0.5, row: Double(firstRow + r) + 0.5) ?? (x: Double(firstColumn + c) + 0.5, y: Double(firstRow + r) + 0.5)
                     s.x.add(centre.x * a[c]); s.y.add(centre.y * a[c])
                     let prev = results[3][p]
-                    if !prev.isNaN, prev > 0 { s.previous.insert(Int(prev)) }
+                    if !prev.isNaN, prev > 0 { s.previous.insert(Int(saturating: prev)) }
                     let zone = results[4][p]
-                    if !zone.isNaN, zone > 0 { s.zones[Int(zone), default: ExactSum()].add(a[c]) }
+                    if !zone.isNaN, zone > 0 { s.zones[Int(saturating: zone), default: ExactSum()].add(a[c]) }
                     local[Int(pid)] = s
                 }
             }

@@ -57,7 +57,7 @@ public enum WarnJob {
             let pass = try pixelPass(o, setup, zoning: zoning, folder: stage, region: nil, progress: progress.update)
             let bulletin = try finish(o, setup, zoning: zoning, sums: pass.sums, folder: stage, work: work)
             let files = (try FileManager.default.contentsOfDirectory(atPath: stage.path)).sorted()
-            return (WarnResult(summary: bulletin.summary, bulletin: bulletin, files: files), setup.inputPaths + (o.zones.map { [$0] } ?? []))
+            return (WarnResult(summary: bulletin.summary, bulletin: bulletin, files: files), setup.inputPaths + [o.zones, o.datesCSV].compactMap { $0 })
         }
     }
 
@@ -105,6 +105,15 @@ public enum WarnJob {
         }
     }
 
+    /// An input error when no pixel has a value in the assessed period (an all-nodata download): a
+    /// bulletin of "0 % in alert" would be a silent wrong answer; the period is as good as missing.
+    static func requireSomeValue(_ sums: [WarnTally.Key: WarnTally.Sums], plan: WarnPlan, _ o: WarnOptions) throws {
+        guard let whole = sums[WarnTally.whole], (0..<5).contains(where: { whole.area($0) > 0 }) else {
+            throw KubuqiError.input(o.inputs[0], "no pixel has a value in the assessed period \(plan.periods[plan.assessed].label) "
+                + "(every pixel is nodata, NaN or infinite); nothing to judge")
+        }
+    }
+
     /// The per-pixel pass over `region` (the whole grid when nil): every layer written into `folder`,
     /// the areas per level and zone tallied. Returns the sums and the layers' file names.
     static func pixelPass(_ o: WarnOptions, _ setup: Setup, zoning: ZoneLayer?, folder: OutputFolder, region: Window?,
@@ -133,6 +142,7 @@ public enum WarnJob {
     static func finish(_ o: WarnOptions, _ setup: Setup, zoning: ZoneLayer?, sums: [WarnTally.Key: WarnTally.Sums],
                        folder: OutputFolder, work: WorkFolder) throws -> WarnBulletin {
         let plan = setup.plan, grid = setup.grid
+        try requireSomeValue(sums, plan: plan, o)
         try ClassLegend.attach(to: folder.file(Layer.level.file), entries: legend)
         let hotspots = try WarnHotspots.find(o, stage: folder, work: work, grid: grid, plan: plan, zoning: zoning)
         let bulletin = WarnBulletin.make(o, plan: plan, sums: sums, zoning: zoning, hotspots: hotspots, grid: grid)

@@ -69,7 +69,7 @@ final class WarnTally: ChunkObserver, @unchecked Sendable {
                 keys.append(Self.whole)
                 for (l, o) in zoneOutputs.enumerated() {
                     let z = results[o][p]
-                    if !z.isNaN, z > 0 { keys.append(Key(layer: l, id: Int(z))) }
+                    if !z.isNaN, z > 0 { keys.append(Key(layer: l, id: Int(saturating: z))) }
                 }
                 let level = results[levelOutput][p]
                 for key in keys {

@@ -62,14 +62,21 @@ public struct TrajectoryClass: Sendable, Hashable, Codable {
     /// `lf_trend.abs().lte(10)` → 0, `productivity_trajectory`).
     public func classify(exactSlope slope: Rational, z: Float, scale: Rational) -> Int16 {
         guard z.isFinite else { return DegradationStatus.nodata }
-        let magnitude = abs(z)
-        var level: Int16 = 0
-        for t in thresholds where magnitude >= Float(t) { level += 1 }
-        guard level > 0 else { return 0 }
+        let level = signedLevel(z: z)
+        guard level != 0 else { return 0 }
         let direction: Int16 = z > 0 ? 1 : -1
         let minimum = Rational(decimal: minimumAbsoluteSlope) ?? Rational(0)
         let agrees = slope.signum == Int(direction) && slope.magnitude * scale > minimum
-        return agrees ? direction * level : 0
+        return agrees ? level : 0
+    }
+
+    /// The class of a finite `z` whose slope agrees with it: ±1…3 by |Z|
+    /// against the thresholds (compared in Float), signed as Z; 0 below them.
+    public func signedLevel(z: Float) -> Int16 {
+        let magnitude = abs(z)
+        var level: Int16 = 0
+        for t in thresholds where magnitude >= Float(t) { level += 1 }
+        return level == 0 ? 0 : (z > 0 ? level : -level)
     }
 
     /// Classifies every pixel of `slope` and `z` into `classes`.

@@ -272,12 +272,14 @@ struct LDNPeriodRun {
                     defer { normal.deallocate() }
                     stateMetric.run(stack: UnsafeBufferPointer(normal), pixelCount: n, pixels: 0..<n,
                                     baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
-                } else {
+                } else if !integer || stateMetric.method != .percentileClasses {
+                    // Integer stacks with percentile classes: the exact pass below decides every pixel's state alone.
                     stateMetric.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
                                     baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
                 }
                 if case .integer(let scale, _) = values {
-                    ExactProductivity.trajectory(stack: periodStack, pixelCount: n, years: periodYears, z: UnsafeBufferPointer(z),
+                    ExactProductivity.trajectory(stack: periodStack, pixelCount: n, years: periodYears, slope: UnsafeBufferPointer(slope),
+                                                 z: UnsafeBufferPointer(z),
                                                  classifier: trajectoryClasses, scale: scale, classes: scratch[.trajectory]!.buffer)
                     if normalization == nil {
                         ExactProductivity.state(stack: UnsafeBufferPointer(stack), pixelCount: n, baselineLayers: geometry.baselineLayers,

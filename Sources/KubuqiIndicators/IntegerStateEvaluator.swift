@@ -1,0 +1,79 @@
+/// The percentile-class state of integer stacks in integers: the same status
+/// as `ProductivityState.evaluateExact`, without a `Rational` (no gcd, no
+/// division, no allocation per pixel).
+///
+/// With the extension fraction E/D and the m = n + 2 extended baseline values
+/// kept in units of 1/D (v·D, lo·D − (hi − lo)·E, hi·D + (hi − lo)·E), the
+/// percentile at h = (m − 1)·p/100 = j + f/100 (numpy's linear rule) is, in
+/// units of 1/(100·D), 100·s[j] + f·(s[j+1] − s[j]), an integer; a mean B/n is
+/// above it when B·100·D > that · n. The minimum mean difference M_n/M_d
+/// with the scale S_n/S_d: |R·n_b − B·n_r|·S_n·M_d ≤ M_n·S_d·n_r·n_b.
+/// Every product stays below 2^114 for stored integers (|v| ≤ 2^24), at most
+/// 4096 years and parameters whose reduced terms are below 2^32; `init`
+/// returns nil for others (the caller then uses `evaluateExact`).
+public struct IntegerStateEvaluator: Sendable {
+    let metric: ProductivityState
+    let extensionNumerator: Int128, extensionDenominator: Int128
+    let scaleNumerator: Int128, scaleDenominator: Int128
+    let differenceNumerator: Int128, differenceDenominator: Int128
+    static let limit: Int128 = 1 << 32
+
+    /// An evaluator of `metric` (percentile classes) for stored integers of
+    /// unit `scale`; nil for the z-score method or parameters beyond the bounds above.
+    public init?(metric: ProductivityState, scale: Rational) {
+        guard metric.method == .percentileClasses else { return nil }
+        let q = metric.exactParameters
+        let terms = [q.extension_.numerator, q.extension_.denominator, scale.numerator, scale.denominator,
+                     q.minimumMeanDifference.numerator, q.minimumMeanDifference.denominator]
+        guard terms.allSatisfy({ $0 > -Self.limit && $0 < Self.limit }) else { return nil }
+        self.metric = metric
+        (extensionNumerator, extensionDenominator) = (q.extension_.numerator, q.extension_.denominator)
+        (scaleNumerator, scaleDenominator) = (scale.numerator, scale.denominator)
+        (differenceNumerator, differenceDenominator) = (q.minimumMeanDifference.numerator, q.minimumMeanDifference.denominator)
+    }
+
+    /// The status of one pixel: `baseline[0..<baselineCount]` and
+    /// `recent[0..<recentCount]` its valid stored integers, `scratch` at least
+    /// `baselineCount + 2` elements. Nodata when there are too few years.
+    public func status(
+        baseline: UnsafePointer<Int>, baselineCount nb: Int, recent: UnsafePointer<Int>, recentCount nr: Int,
+        scratch: UnsafeMutablePointer<Int128>
+    ) -> Int16 {
+        guard nb >= metric.minimumBaselineYears, nr >= metric.minimumRecentYears, nb <= 4096, nr <= 4096 else {
+            return DegradationStatus.nodata
+        }
+        var lo = baseline[0], hi = baseline[0], b = 0, r = 0
+        for i in 0..<nb { let v = baseline[i]; lo = min(lo, v); hi = max(hi, v); b += v }
+        for i in 0..<nr { r += recent[i] }
+        // The extended values in units of 1/D, sorted (insertion: a dozen or so values).
+        let d = extensionDenominator, pad = Int128(hi - lo) * extensionNumerator
+        let m = nb + 2
+        for i in 0..<nb { scratch[i] = Int128(baseline[i]) * d }
+        scratch[nb] = Int128(lo) * d - pad
+        scratch[nb + 1] = Int128(hi) * d + pad
+        for i in 1..<m {
+            let v = scratch[i]
+            var j = i - 1
+            while j >= 0 && scratch[j] > v { scratch[j + 1] = scratch[j]; j -= 1 }
+            scratch[j + 1] = v
+        }
+        // Means against the nine percentiles (units 1/(100 D)): x = B / n > P  <=>  B·100·D > P·n.
+        let bScaled = Int128(b) * 100 * d, rScaled = Int128(r) * 100 * d
+        var baselineClass = 1, recentClass = 1
+        for decile in 1...9 {
+            let t = (m - 1) * decile * 10
+            let j = t / 100
+            let p: Int128 = j >= m - 1 ? 100 * scratch[m - 1]
+                : 100 * scratch[j] + Int128(t - 100 * j) * (scratch[j + 1] - scratch[j])
+            if rScaled > p * Int128(nr) { recentClass += 1 }
+            if bScaled > p * Int128(nb) { baselineClass += 1 }
+        }
+        var change = recentClass - baselineClass
+        let gap = Int128(r) * Int128(nb) - Int128(b) * Int128(nr)
+        if (gap < 0 ? -gap : gap) * scaleNumerator * differenceDenominator
+            <= differenceNumerator * scaleDenominator * Int128(nr) * Int128(nb) { change = 0 }
+        let threshold = metric.classChangeThreshold
+        return change <= -threshold ? DegradationStatus.degraded.rawValue
+            : (change >= threshold ? DegradationStatus.improved.rawValue : DegradationStatus.stable.rawValue)
+    }
+}

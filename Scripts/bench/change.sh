@@ -30,7 +30,8 @@ import sys, numpy as np
 from osgeo import gdal
 w = sys.argv[1]
 for f in ("change-class.tif", "change-magnitude.tif"):
-    k, n = gdal.Open(f"{w}/k/{f}").GetRasterBand(1), gdal.Open(f"{w}/n/{f}").GetRasterBand(1)
+    dk, dn = gdal.Open(f"{w}/k/{f}"), gdal.Open(f"{w}/n/{f}")  # a band needs its dataset alive
+    k, n = dk.GetRasterBand(1), dn.GetRasterBand(1)
     if k.GetOverviewCount() != n.GetOverviewCount(): sys.exit(f"bench: {f}: overview counts differ")
     for what, a, b in (("pixels", k.ReadAsArray(), n.ReadAsArray()), ("first overview", k.GetOverview(0).ReadAsArray(), n.GetOverview(0).ReadAsArray())):
         same = np.array_equal(a, b, equal_nan=True) if a.dtype.kind == "f" else np.array_equal(a, b)

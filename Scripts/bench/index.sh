@@ -34,7 +34,8 @@ $PY - "$work" <<'PY'
 import sys, numpy as np
 from osgeo import gdal
 w = sys.argv[1]
-k, n = gdal.Open(f"{w}/k.tif").GetRasterBand(1), gdal.Open(f"{w}/n.tif").GetRasterBand(1)
+dk, dn = gdal.Open(f"{w}/k.tif"), gdal.Open(f"{w}/n.tif")  # a band needs its dataset alive
+k, n = dk.GetRasterBand(1), dn.GetRasterBand(1)
 if not np.array_equal(k.ReadAsArray(), n.ReadAsArray(), equal_nan=True): sys.exit("bench: NDVI differs between kubuqi-monitor and index_numpy.py")
 if not np.array_equal(k.GetOverview(0).ReadAsArray(), n.GetOverview(0).ReadAsArray(), equal_nan=True): sys.exit("bench: NDVI overviews differ")
 PY

@@ -2,10 +2,12 @@
 # Benchmarks `kubuqi-monitor change --threshold sigma:1` (and with --mmu) on a SIZE x SIZE Float32
 # NDVI pair (kubuqi-bench make-ndvi-pair) against its peers, interleaved run by run:
 #   - change_numpy.py: a two-pass NumPy+GDAL script writing the same class and magnitude rasters
-#     (checked identical below) with the same creation options;
-#   - gdal_calc.py with the thresholds precomputed (one pass; the statistics pass not counted);
+#     (checked identical below, full resolution and first overview) as Cloud Optimized GeoTIFFs
+#     with the same creation options;
+#   - gdal_calc.py with the thresholds precomputed (one pass; the statistics pass not counted; it
+#     writes the class raster only, as a plain tiled GeoTIFF: gdal_calc.py cannot write a COG);
 #   - the floor: decoding both inputs twice (sigma needs the statistics pass first) and encoding the
-#     two outputs once with the same options (gdal_translate from raw copies), measured.
+#     two outputs once as COGs with the same options (GDAL's COG driver from raw copies), measured.
 # Usage: Scripts/bench/change.sh [RUNS] [SIZE]    (defaults 3 and 6000). Not part of the tests.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,9 +30,12 @@ import sys, numpy as np
 from osgeo import gdal
 w = sys.argv[1]
 for f in ("change-class.tif", "change-magnitude.tif"):
-    a = gdal.Open(f"{w}/k/{f}").ReadAsArray(); b = gdal.Open(f"{w}/n/{f}").ReadAsArray()
-    same = np.array_equal(a, b, equal_nan=True) if a.dtype.kind == "f" else np.array_equal(a, b)
-    if not same: sys.exit(f"bench: {f} differs between kubuqi-monitor and change_numpy.py")
+    dk, dn = gdal.Open(f"{w}/k/{f}"), gdal.Open(f"{w}/n/{f}")  # a band needs its dataset alive
+    k, n = dk.GetRasterBand(1), dn.GetRasterBand(1)
+    if k.GetOverviewCount() != n.GetOverviewCount(): sys.exit(f"bench: {f}: overview counts differ")
+    for what, a, b in (("pixels", k.ReadAsArray(), n.ReadAsArray()), ("first overview", k.GetOverview(0).ReadAsArray(), n.GetOverview(0).ReadAsArray())):
+        same = np.array_equal(a, b, equal_nan=True) if a.dtype.kind == "f" else np.array_equal(a, b)
+        if not same: sys.exit(f"bench: {f}: {what} differ between kubuqi-monitor and change_numpy.py")
 PY
 stats=$(mktemp); $PY -c "
 from osgeo import gdal; import numpy as np
@@ -40,14 +45,15 @@ gdal_translate -q -of ENVI "$work/k/change-class.tif" "$raw/class.bin"
 gdal_translate -q -of ENVI "$work/k/change-magnitude.tif" "$raw/magnitude.bin"
 
 CO="-co TILED=YES -co BLOCKXSIZE=256 -co BLOCKYSIZE=256 -co COMPRESS=DEFLATE -co NUM_THREADS=ALL_CPUS -co BIGTIFF=IF_SAFER"
-COS="TILED=YES BLOCKXSIZE=256 BLOCKYSIZE=256 COMPRESS=DEFLATE NUM_THREADS=ALL_CPUS BIGTIFF=IF_SAFER"
+COS="BLOCKSIZE=256 COMPRESS=DEFLATE NUM_THREADS=ALL_CPUS BIGTIFF=IF_SAFER"
 floor="$PY Scripts/bench/floor.py --times 2 --decode $pair/before.tif --decode $pair/after.tif \
-  --encode $raw/class.bin $work/f-class.tif '$COS ZLEVEL=6 PREDICTOR=2' --encode $raw/magnitude.bin $work/f-magnitude.tif '$COS ZLEVEL=1 PREDICTOR=3'"
+  --encode-cog $raw/class.bin $work/f-class.tif '$COS LEVEL=6 PREDICTOR=STANDARD RESAMPLING=NEAREST' \
+  --encode-cog $raw/magnitude.bin $work/f-magnitude.tif '$COS LEVEL=1 PREDICTOR=FLOATING_POINT RESAMPLING=AVERAGE'"
 contender "kubuqi-monitor change --threshold sigma:1" "$BIN/kubuqi-monitor change --quiet --before $pair/before.tif --after $pair/after.tif --threshold sigma:1 -o $work/k"
 contender "kubuqi-monitor change --threshold sigma:1 --mmu 0.5ha" "$BIN/kubuqi-monitor change --quiet --before $pair/before.tif --after $pair/after.tif --threshold sigma:1 --mmu 0.5ha -o $work/m"
 contender "change_numpy.py (two passes, NumPy $($PY -c 'import numpy; print(numpy.__version__)'))" "$PY Scripts/bench/change_numpy.py $pair/before.tif $pair/after.tif $work/n 1"
-contender "gdal_calc.py (one pass, thresholds given)" "gdal_calc.py --quiet -A $pair/before.tif -B $pair/after.tif --outfile=$work/g.tif --type=Int16 --NoDataValue=-32768 ${CO//-co/--co} --co ZLEVEL=6 --co PREDICTOR=2 --calc='numpy.select([(B-A-($MEAN))<=-2*$SD,(B-A-($MEAN))<=-$SD,(B-A-($MEAN))>=2*$SD,(B-A-($MEAN))>=$SD],[-2,-1,2,1],0)'"
-contender "floor (decode inputs twice, encode both outputs once)" "$floor"
+contender "gdal_calc.py (one pass, thresholds given, class raster only, plain GTiff)" "gdal_calc.py --quiet -A $pair/before.tif -B $pair/after.tif --outfile=$work/g.tif --type=Int16 --NoDataValue=-32768 ${CO//-co/--co} --co ZLEVEL=6 --co PREDICTOR=2 --calc='numpy.select([(B-A-($MEAN))<=-2*$SD,(B-A-($MEAN))<=-$SD,(B-A-($MEAN))>=2*$SD,(B-A-($MEAN))>=$SD],[-2,-1,2,1],0)'"
+contender "floor (decode inputs twice, encode both outputs once as COGs)" "$floor"
 {
   echo "change: ${SIZE} x ${SIZE} Float32 NDVI pair; $RUNS interleaved runs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo

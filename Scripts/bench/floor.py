@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """A measured floor: decode rasters and encode raw rasters with GDAL in one process (no Python
 per-pixel work). Usage: floor.py [--pool] --decode A.tif [--decode B.tif ...] [--times N]
-                       [--encode RAW OUT.tif "CO1 CO2 ..."]...
+                       [--encode RAW OUT.tif "CO1 CO2 ..."]... [--encode-cog RAW OUT.tif "CO1 ..."]...
 Decoding reads every block (GDAL_NUM_THREADS=ALL_CPUS) into a raw ENVI copy in /dev/shm;
-encoding writes a GeoTIFF from a raw copy with the given creation options.
+--encode writes a tiled GeoTIFF from a raw copy with the given GTiff creation options,
+--encode-cog a Cloud Optimized GeoTIFF (GDAL's COG driver: overviews computed from the raw copy,
+then every tile encoded once) with the given COG creation options, as kubuqi-monitor publishes.
 --pool (many small files, e.g. a time series of single-date files): every file is decoded once
 in a pool of one process per core, each reading its files' bands whole (block rows) into memory
 and dropping them: all cores busy whatever a single file's tile count."""
@@ -18,7 +20,8 @@ while args:
     if a == "--decode": decode.append(args.pop(0))
     elif a == "--pool": pool = True
     elif a == "--times": times = int(args.pop(0))
-    elif a == "--encode": encode.append((args.pop(0), args.pop(0), args.pop(0).split()))
+    elif a == "--encode": encode.append(("GTiff", args.pop(0), args.pop(0), args.pop(0).split()))
+    elif a == "--encode-cog": encode.append(("COG", args.pop(0), args.pop(0), args.pop(0).split()))
     else: sys.exit(f"floor.py: unknown argument {a}")
 
 def decode_whole(path):
@@ -44,8 +47,8 @@ try:
         for path in decode:
             gdal.Translate(f"{scratch}/decoded.bin", path, format="ENVI")
             gdal.GetDriverByName("ENVI").Delete(f"{scratch}/decoded.bin")
-    for raw, out, co in encode:
-        gdal.Translate(out, raw, format="GTiff", creationOptions=co)
+    for fmt, raw, out, co in encode:
+        gdal.Translate(out, raw, format=fmt, creationOptions=co)
 finally:
     for f in os.listdir(scratch): os.unlink(f"{scratch}/{f}")
     os.rmdir(scratch)

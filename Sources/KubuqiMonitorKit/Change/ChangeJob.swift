@@ -64,22 +64,26 @@ public enum ChangeJob {
             if let mmu = o.mmu {
                 mmuPixels = try pixels(for: mmu, grid: grid)
                 let counter = zoning == nil ? AreaCounter(grid: grid, nodataCode: Int(ChangeClass.nodata)) : nil
-                if try ChangeSieve.apply(unsieved, threshold: mmuPixels, observer: counter) { sieveCounter = counter }
+                if try ChangeSieve.apply(unsieved, threshold: mmuPixels, creationOptions: o.creationOptions, observer: counter) { sieveCounter = counter }
             }
             guard rename(unsieved, classPath) == 0 else {
                 throw KubuqiError.output(classPath, "cannot move the class raster into place (\(String(cString: strerror(errno))))")
             }
             try ClassLegend.attach(to: classPath)
-            // Published as Cloud Optimized GeoTIFFs (after the legend, before any checksum).
-            for f in ChangePublication.rasters(o) { try CloudOptimizedOutput.rewrite(out.file(f), userOptions: o.creationOptions) }
 
             // 5. Areas per class (and zone): counted in the class pass, or from the sieved raster.
+            //    Steps that read the class raster's pixels run before the COG copy, on the staged
+            //    (uncompressed) raster.
             let (tally, zoneTally) = o.mmu == nil ? (counter.mergedWhole(), zoning == nil ? nil : counter.mergedZones())
                 : zoning == nil ? ((sieveCounter ?? counter).mergedWhole(), nil)
                 : try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
 
             // 5b. Degradation and improvement patches as polygons (class, zone, area on the ellipsoid).
             let patches = try ChangePublication.patches(classPath: classPath, zones: zoning, folder: out, work: work, quiet: o.quiet)
+
+            // Published as Cloud Optimized GeoTIFFs (after the legend, before any checksum; the
+            // quicklook reads the class COG's overviews).
+            for f in ChangePublication.rasters(o) { try CloudOptimizedOutput.rewrite(out.file(f), userOptions: o.creationOptions) }
 
             // 6. Quicklook, tables, summary.
             var result = ChangeResult(files: ["class": classPath, "magnitude": out.file("change-magnitude.tif")],
@@ -334,7 +338,8 @@ public enum ChangeJob {
                                     ("KUBUQI_BEFORE", o.before), ("KUBUQI_AFTER", o.after)]
                                     + (o.masks.isEmpty ? [] : [("KUBUQI_MASK", o.masks.map(\.sceneMask.summary).joined(separator: "; "))])
                                     + (o.scale != nil || o.offset != nil ? [("KUBUQI_INPUT_SCALING", "x \(o.scale ?? 1) + \(o.offset ?? 0)")] : [])
-                                    + extra)
+                                    + extra,
+                         storage: .stagedForCOG)
     }
 
     /// A bound on |change| from the inputs' approximate ranges, for the Otsu histogram.

@@ -29,7 +29,8 @@ public enum ChangeSieve {
             for i in 0..<out.count { let c = ins[0][i]; out[i] = c.isNaN ? .nan : (c < 0 ? -1 : (c > 0 ? 1 : 0)) }
         }
         _ = try StreamedCalculation.run(inputs: [PixelInput(band: classes)], outputs: [
-            PixelOutput(kernel: sign, inputs: [0], spec: RasterOutputSpec(path: signPath, encoding: .classes, creationOptions: creationOptions))])
+            PixelOutput(kernel: sign, inputs: [0], spec: RasterOutputSpec(path: signPath, encoding: .classes, creationOptions: creationOptions,
+                                                                         storage: .scratch))])
         do {
             let ds = try Dataset.open(signPath, update: true)
             try ds.band(1).sieve(threshold: threshold, eightConnected: true)
@@ -48,7 +49,7 @@ public enum ChangeSieve {
         let signs = try Dataset.open(signPath).band(1)
         _ = try StreamedCalculation.run(inputs: [PixelInput(band: classes), PixelInput(band: signs)], outputs: [
             PixelOutput(kernel: combine, inputs: [0, 1], spec: RasterOutputSpec(path: finalPath, encoding: .classes, creationOptions: creationOptions,
-                                                                                bandDescription: classes.bandDescription))],
+                                                                                bandDescription: classes.bandDescription, storage: .stagedForCOG))],
             observer: observer)
         // Keep the class raster's metadata (thresholds, inputs) on the sieved one.
         let source = try Dataset.open(path)

@@ -38,15 +38,29 @@ public struct RasterOutputSpec: Sendable {
     public var bandDescription: String
     /// Dataset metadata recorded in the file (index, formula, inputs...).
     public var metadata: [(String, String)]
+    /// How the streamed pass stores the file (``writingCreationOptions``).
+    public var storage: Storage
+
+    /// How a written raster is stored while it is computed.
+    public enum Storage: Sendable {
+        /// With its published options (``effectiveCreationOptions``).
+        case published
+        /// Bound for ``CloudOptimizedOutput``: uncompressed while a COG is asked
+        /// for (the COG copy encodes it once), else as published.
+        case stagedForCOG
+        /// An intermediate file never published: always uncompressed.
+        case scratch
+    }
 
     /// Creates an output spec.
     public init(path: String, encoding: IndexEncoding = .float32, creationOptions: CreationOptions = CreationOptions(),
-                bandDescription: String = "", metadata: [(String, String)] = []) {
+                bandDescription: String = "", metadata: [(String, String)] = [], storage: Storage = .published) {
         self.path = path
         self.encoding = encoding
         self.creationOptions = creationOptions
         self.bandDescription = bandDescription
         self.metadata = metadata
+        self.storage = storage
     }
 
     /// Tiled 256x256 GeoTIFF, DEFLATE with the predictor that suits the type
@@ -108,5 +122,14 @@ public struct RasterOutputSpec: Sendable {
     /// `COG` switch of ``CloudOptimizedOutput`` removed).
     public var effectiveCreationOptions: CreationOptions {
         CloudOptimizedOutput.geoTIFFOptions(creationOptions).over(Self.defaultCreationOptions(for: encoding))
+    }
+
+    /// The GeoTIFF options the streamed pass creates the file with (``storage``).
+    public var writingCreationOptions: CreationOptions {
+        switch storage {
+        case .published: return effectiveCreationOptions
+        case .stagedForCOG: return CloudOptimizedOutput.stagingOptions(creationOptions, encoding: encoding)
+        case .scratch: return CloudOptimizedOutput.uncompressed(like: effectiveCreationOptions)
+        }
     }
 }

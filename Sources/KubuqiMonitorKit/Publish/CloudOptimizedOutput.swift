@@ -15,6 +15,15 @@ import KubuqiRaster
 /// range reads. The user's `--co` options are GeoTIFF options, translated by
 /// ``CloudOptimizedGeoTIFF/options(from:resampling:)``; `--co COG=NO` opts
 /// out and keeps the plain tiled GeoTIFF (no overviews, one pass less).
+///
+/// The full-resolution pixels are encoded once: a raster bound for a COG is
+/// staged as an *uncompressed* tiled GeoTIFF (``stagingOptions(_:encoding:)``,
+/// a `RasterOutputSpec` with storage `.stagedForCOG`), so the COG driver's
+/// copy reads it without decoding and does the only encode of every tile
+/// (GDAL 3.6 has no raw copy of compressed tiles; before, every tile was
+/// DEFLATE-encoded into the staged file, decoded twice and encoded again).
+/// The staged file takes the uncompressed size on disk until the copy
+/// replaces it (docs/benchmarks.md).
 public enum CloudOptimizedOutput {
     /// The pseudo creation option that turns COG layout off (`COG=NO`).
     public static let switchKey = "COG"
@@ -28,6 +37,29 @@ public enum CloudOptimizedOutput {
         case "NO", "FALSE", "OFF", "0": return false
         default: throw KubuqiError(.usage, "--co COG=\(v): expected COG=YES (the default) or COG=NO")
         }
+    }
+
+    /// The GeoTIFF options a raster of `encoding` is written with while it is
+    /// computed, when it is published by ``write(_:to:userOptions:)`` or
+    /// ``rewrite(_:userOptions:)`` with `userOptions`: uncompressed tiles of the
+    /// published block size when a COG is asked for (the COG driver encodes
+    /// each tile once), else the published GeoTIFF options themselves.
+    public static func stagingOptions(_ userOptions: CreationOptions, encoding: IndexEncoding) -> CreationOptions {
+        let published = geoTIFFOptions(userOptions).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
+        guard (try? isRequested(userOptions)) ?? false else { return published }
+        return uncompressed(like: published)
+    }
+
+    /// Uncompressed tiled GeoTIFF options with the block size of `options`
+    /// (staged and intermediate rasters: written and read without a codec).
+    public static func uncompressed(like options: CreationOptions) -> CreationOptions {
+        var o = CreationOptions()
+        o.set("TILED", "YES")
+        o.set("BLOCKXSIZE", options.value("BLOCKXSIZE") ?? "256")
+        o.set("BLOCKYSIZE", options.value("BLOCKYSIZE") ?? "256")
+        o.set("COMPRESS", "NONE")
+        o.set("BIGTIFF", "IF_NEEDED")
+        return o
     }
 
     /// `options` without the ``switchKey`` (the GeoTIFF driver's own options).

@@ -39,8 +39,8 @@ enum PatchLayer {
     static func write(classRaster: String, legend: [ClassLegend.Entry], wanted: Set<Int>, zones: ZoneLayer?, units: AreaUnits,
                       to gpkg: String, layer: String, work: WorkFolder, quiet: Bool) throws -> [Int: Double] {
         let stem = ((gpkg as NSString).lastPathComponent as NSString).deletingPathExtension
-        let labels = work.file("\(stem).labels.tif"), patchIds = work.file("\(stem).patch-ids.tif")
-        defer { for f in [labels, patchIds] { unlink(f) } }
+        let labels = work.file("\(stem).labels.tif")
+        defer { unlink(labels) }
         let classes = try Dataset.open(classRaster).band(1)
         var inputs = [PixelInput(band: classes)]
         for z in zones?.rasters ?? [] { inputs.append(PixelInput(band: try Dataset.open(z).band(1))) }
@@ -64,21 +64,17 @@ enum PatchLayer {
             }
         }
         _ = try StreamedCalculation.run(inputs: inputs, outputs: [PixelOutput(kernel: kernel, inputs: Array(inputs.indices),
-                                                                              spec: RasterOutputSpec(path: labels, encoding: .float32))])
+                                                                              spec: RasterOutputSpec(path: labels, encoding: .float32, storage: .scratch))])
         let more = moreZoneFields(zones)
         let count: Int
+        let areas: [Int64]
         do {
-            count = try PatchPolygons.polygonize(labels: labels, into: gpkg, layer: layer, patchRaster: patchIds, moreFields: more)
+            count = try PatchPolygons.polygonize(labels: labels, into: gpkg, layer: layer, moreFields: more)
+            guard count < 1 << 24 else { throw KubuqiError.output(gpkg, "\(count) patches; at most 16777215 can be measured") }
+            areas = try patchAreas(gpkg, layer: layer, grid: classes.dataset.grid, patches: count, units: units)
         } catch let e as GDALError {
             throw KubuqiError.output(gpkg, e.description)
         }
-        guard count < 1 << 24 else { throw KubuqiError.output(gpkg, "\(count) patches; at most 16777215 can be measured") }
-        let ids = try Dataset.open(patchIds)
-        let counter = PatchAreaCounter(grid: ids.grid, patches: count, units: units)
-        let copy: SpectralIndex.Kernel = { ins, _, out in _ = out.update(fromContentsOf: ins[0]) }
-        _ = try StreamedCalculation.run(inputs: [PixelInput(band: try ids.band(1))], outputs: [PixelOutput(kernel: copy, inputs: [0], spec: nil)],
-                                        observer: counter, progress: ProgressBar("patch areas", quiet: quiet).update)
-        let areas = counter.merged()
         let names = Dictionary(legend.map { ($0.value, $0.name) }, uniquingKeysWith: { a, _ in a })
         func zoneName(_ zone: Int) -> String { zone == 0 ? "" : (zones?.names[zone] ?? String(zone)) }
         var byCode: [Int: Double] = [:]
@@ -140,6 +136,26 @@ private final class LockedCombinations: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var all = Set<[Int32]>()
     func add(_ found: Set<[Int32]>) { lock.lock(); all.formUnion(found); lock.unlock() }
+}
+
+extension PatchLayer {
+    /// The true area of each patch id 1...`patches` of the polygons of `layer` in `gpkg` (index 0
+    /// unused), in whole `units` summed pixel by pixel as the tables sum them: each polygon's
+    /// pixels are those whose centres lie inside it (``PatchPolygons/forEachPixelRun(_:layer:grid:field:_:)``).
+    static func patchAreas(_ gpkg: String, layer: String, grid: Grid, patches: Int, units: AreaUnits) throws -> [Int64] {
+        let gridAreas = GridAreas(grid: grid)
+        var sums = [Int64](repeating: 0, count: patches + 1)
+        let pixelAreas = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, grid.width))
+        defer { pixelAreas.deallocate() }
+        try PatchPolygons.forEachPixelRun(gpkg, layer: layer, grid: grid) { patch, row, columns in
+            guard patch >= 1, patch <= patches else { throw GDALError("patch id \(patch) outside 1...\(patches)") }
+            gridAreas.areas(row: row, columns: columns, into: pixelAreas)
+            var s: Int64 = 0
+            for i in 0..<columns.count { s += units.units(pixelAreas[i]) }
+            sums[patch] += s
+        }
+        return sums
+    }
 }
 
 /// How an area table rounds pixel areas: whole units of `size` m2.

@@ -136,7 +136,6 @@ extension KubuqiMonitor {
             guard minObs >= 1 else { throw ValidationError("--min-obs must be at least 1") }
             guard minCoverage.isFinite, (0...1).contains(minCoverage) else { throw ValidationError("--min-coverage must be between 0 and 1") }
             guard band >= 1 else { throw ValidationError("--band must be 1 or more") }
-            if let scale, !scale.isFinite || scale == 0 { throw ValidationError("--scale must be a finite, non-zero number") }
             guard offset.isFinite else { throw ValidationError("--offset must be a finite number") }
             if let smooth, !(smooth.isFinite && smooth > 0) { throw ValidationError("--smooth must be a positive lambda, e.g. 10") }
             if spec.encoding == .int16 && !r.keepsUnits {

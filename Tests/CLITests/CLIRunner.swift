@@ -41,8 +41,11 @@ struct CLIRunner {
     /// Runs the binary to completion (in `folder` when given).
     static func run(_ arguments: [String], in folder: String? = nil) throws -> Result {
         let (p, out, err) = try start(arguments, in: folder)
+        // stderr is drained on its own thread while stdout is read here: reading one pipe to its
+        // end first would deadlock once the other fills its 64 KiB buffer.
+        let errorText = PipeDrain(err.fileHandleForReading)
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        let e = errorText.wait()
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
                       stderr: String(decoding: e, as: UTF8.self))
@@ -81,4 +84,23 @@ class CLITestCase: XCTestCase {
         try body(mountPoint.path)
     }
 
+}
+
+/// Reads a pipe to its end on a background thread.
+final class PipeDrain: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    /// Waits for the end of the pipe and returns everything read.
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
 }

@@ -67,6 +67,27 @@ final class HostileSeriesTests: CLITestCase {
                           mentions: ["dates.csv"], keep: ["scene_9999-01-01.tif", "dates.csv"])
     }
 
+    /// `--scale` (and warn's `--lst-scale`) multiplies every pixel: a subnormal 1e-45 turned every
+    /// value into 0 and a negative one flipped every index, both accepted. One check
+    /// (`ScaleFactor`) for every command: exit 2 before any work, naming the option.
+    func testScalesThatCannotBeRightAreUsageErrors() throws {
+        let path = try yearly("s.tif")
+        let commands: [[String]] = [
+            ["stack", path, "-o", tmp.file("o.tif")],
+            ["warn", path, "--baseline", "2010-2015", "--period", "year", "-o", tmp.file("o")],
+            ["drought", path, "-o", tmp.file("o")],
+            ["index", "ndvi", "--red", path, "--nir", path, "-o", tmp.file("o.tif")],
+        ]
+        for command in commands {
+            for bad in ["1e-45", "-0.0001", "0", "inf", "nan"] {
+                let r = try run(command + ["--scale=\(bad)", "-q"], expect: 2)
+                try assertRefused(r, status: 2, mentions: ["--scale"], keep: ["s.tif"])
+            }
+        }
+        let r = try run(commands[1] + ["--lst", path, "--lst-scale=1e-45", "-q"], expect: 2)
+        try assertRefused(r, status: 2, mentions: ["--lst-scale"], keep: ["s.tif"])
+    }
+
     /// +-infinity in the series was a value to `warn`: such pixels came out "not assessable" (9) instead
     /// of nodata as NaN does (every other command takes non-finite values as nodata); a series whose
     /// assessed period holds no value at all gave a "0 % in alert" bulletin with exit 0.

@@ -114,7 +114,7 @@ public enum ChangeJob {
             guard o.sensor == nil else {
                 throw KubuqiError(.usage, "--scale/--offset apply to index rasters; with --sensor the indices are computed from the scenes' own scaling")
             }
-            if let s = o.scale, !(s.isFinite && s > 0) { throw KubuqiError(.usage, "--scale must be a finite number above 0, got \(s)") }
+            if let s = o.scale { try ScaleFactor.validate(s) }
             if let f = o.offset, !f.isFinite { throw KubuqiError(.usage, "--offset must be a finite number, got \(f)") }
         }
         let expectedIndices = o.method == .diff ? 1 : 2

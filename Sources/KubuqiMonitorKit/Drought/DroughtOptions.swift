@@ -70,7 +70,7 @@ public struct DroughtOptions: Sendable {
                 + "the SPI needs at least \(Self.minimumCalibrationYears) (WMO 2012)")
         }
         guard band >= 1 else { throw KubuqiError(.usage, "--band must be 1 or more, not \(band)") }
-        if let scale, !scale.isFinite || scale == 0 { throw KubuqiError(.usage, "--scale must be a finite non-zero number") }
+        if let scale { try ScaleFactor.validate(scale) }
         guard offset.isFinite else { throw KubuqiError(.usage, "--offset must be finite") }
         if zones != nil && vulnerability == nil { throw KubuqiError(.usage, "--zones are for the vulnerability means: give --vulnerability FILE too") }
         let labels = populations.map(\.label)

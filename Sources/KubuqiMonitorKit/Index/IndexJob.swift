@@ -22,7 +22,7 @@ public enum IndexJob {
                            checkGrid: ((Grid) throws -> Void)? = nil) throws -> [IndexResult] {
         guard !options.indices.isEmpty else { throw KubuqiError(.usage, "name at least one index (see index --list)") }
         try ListValidation.checkIndexNames(options.indices, option: "--index")
-        guard options.scale.isFinite, options.scale > 0 else { throw KubuqiError(.usage, "--scale must be a finite number above 0, got \(options.scale)") }
+        try ScaleFactor.validate(options.scale)
         guard options.offset.isFinite else { throw KubuqiError(.usage, "--offset must be a finite number, got \(options.offset)") }
         if let b = options.sceneDependent.gradeBreaks, DesertificationGrades(thresholds: b) == nil {
             throw KubuqiError(.usage, "--grade-breaks needs four ascending DDI values, got \(b)")

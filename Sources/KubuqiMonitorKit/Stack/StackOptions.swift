@@ -85,7 +85,7 @@ public struct StackOptions: Sendable {
             throw KubuqiError(.usage, "--min-coverage must be between 0 and 1, not \(minimumCoverage)")
         }
         guard band >= 1 else { throw KubuqiError(.usage, "--band must be 1 or more, not \(band)") }
-        if let scale, !scale.isFinite || scale == 0 { throw KubuqiError(.usage, "--scale must be a finite non-zero number") }
+        if let scale { try ScaleFactor.validate(scale) }
         guard offset.isFinite else { throw KubuqiError(.usage, "--offset must be finite") }
         if encoding == .int16 && !reducer.keepsUnits {
             throw KubuqiError(.usage, "--ot Int16 stores values x 10000, which the \(reducer) reducer's results do not fit; use --ot Float32")

@@ -87,8 +87,8 @@ public struct WarnOptions: Sendable {
         guard rule.minimumBaselineValue.isFinite else { throw KubuqiError(.usage, "--min-baseline must be a finite number") }
         guard rule.noise.isFinite, rule.noise >= 0 else { throw KubuqiError(.usage, "--noise must be a finite number >= 0") }
         guard mmuHectares.isFinite, mmuHectares >= 0 else { throw KubuqiError(.usage, "--mmu must be hectares >= 0 (e.g. 0.5ha)") }
-        if let scale, !scale.isFinite || scale == 0 { throw KubuqiError(.usage, "--scale must be a finite non-zero number") }
-        if let temperatureScale, !temperatureScale.isFinite || temperatureScale == 0 { throw KubuqiError(.usage, "--lst-scale must be a finite non-zero number") }
+        if let scale { try ScaleFactor.validate(scale) }
+        if let temperatureScale { try ScaleFactor.validate(temperatureScale, option: "--lst-scale") }
         guard offset.isFinite else { throw KubuqiError(.usage, "--offset must be finite") }
         guard band >= 1 else { throw KubuqiError(.usage, "--band must be 1 or more, not \(band)") }
         if rule.metric == .vhi && temperatureInputs.isEmpty {

@@ -43,6 +43,8 @@ extension KubuqiMonitor {
         var mmu: String?
         @Flag(help: "Resample AFTER onto BEFORE's grid (bilinear) when they differ, instead of stopping.")
         var align = false
+        @Flag(name: .customLong("no-patches"), help: "Do not write the degradation and improvement patches as polygons (change-patches.gpkg).")
+        var noPatches = false
         @Option(help: ArgumentHelp("Zones for the area table: a class raster on the same grid, or a vector file.", valueName: "FILE"))
         var zones: String?
         @Option(help: ArgumentHelp("The attribute naming each zone of a vector zone file.", valueName: "FIELD"))
@@ -115,6 +117,7 @@ extension KubuqiMonitor {
                 threshold: rule, mmu: unit, align: align, zones: zones, zoneField: zoneField, scale: scale, offset: offset, masks: masks,
                 creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions), quiet: global.quiet)
             options.titleBlock = try title.settings()
+            options.patches = !noPatches
             return options
         }
     }

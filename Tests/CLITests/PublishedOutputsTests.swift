@@ -197,6 +197,25 @@ json.dump(out, open(sys.argv[2], "w"))
         XCTAssertEqual(Set(sums.keys), ["west|-2", "west|2", "east|-2", "east|2"])
     }
 
+    /// `change --no-patches`: no GeoPackage and no patches asset, the catalogue still valid and
+    /// the class raster's pixels those of the run with patches.
+    func testChangeWithoutPatchesIsStillAValidCatalogue() throws {
+        let tmp = try TemporaryFolder()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let scenes = ["LC08_L2SP_128032_20130815_20200912_02_T1", "LC09_L2SP_128032_20230819_20230821_02_T1"].map { root + "/Fixtures/landsat/" + $0 }
+        let args = ["change", "--before", scenes[0], "--after", scenes[1], "--sensor", "landsat-c2l2", "-q"]
+        try run(args + ["-o", tmp.file("with")])
+        try run(args + ["--no-patches", "-o", tmp.file("without")])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: tmp.file("with/change-patches.gpkg")))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("without/change-patches.gpkg")))
+        let item = try String(contentsOfFile: tmp.file("without/change-class.item.json"), encoding: .utf8)
+        XCTAssertFalse(item.contains("change-patches.gpkg"), "no asset for the patches")
+        XCTAssertEqual(try TestRaster.read(tmp.file("with/change-class.tif")), try TestRaster.read(tmp.file("without/change-class.tif")))
+        guard let check = try PublishedFolderCheck.run(tmp.file("without")) else { return }
+        XCTAssertEqual(check.errors, [])
+        XCTAssertTrue(check.items.contains("change-class"), "\(check.items)")
+    }
+
     /// `stack -o FILE.tif`: the stack and its counts are COGs, described by a valid standalone Item.
     func testStackIsACOGWithAValidItem() throws {
         let tmp = try TemporaryFolder()

@@ -79,7 +79,7 @@ public enum ChangeJob {
                 : try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
 
             // 5b. Degradation and improvement patches as polygons (class, zone, area on the ellipsoid).
-            let patches = try ChangePublication.patches(classPath: classPath, zones: zoning, folder: out, work: work, quiet: o.quiet)
+            let patches = o.patches ? try ChangePublication.patches(classPath: classPath, zones: zoning, folder: out, work: work, quiet: o.quiet) : nil
 
             // Published as Cloud Optimized GeoTIFFs (after the legend, before any checksum; the
             // quicklook reads the class COG's overviews).

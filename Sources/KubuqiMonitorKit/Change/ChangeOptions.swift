@@ -72,6 +72,10 @@ public struct ChangeOptions: Sendable {
     public var quiet: Bool
     /// The title block of change-stats.json and the quicklook (area, producer, date, sources).
     public var titleBlock = ReportTitleSettings()
+    /// Whether the degradation and improvement patches are written as polygons
+    /// (`change-patches.gpkg`, the default); `--no-patches` leaves them out (a noisy map
+    /// of a large scene can hold half a million one-pixel patches; docs/benchmarks.md).
+    public var patches = true
 
     /// Creates options with the documented defaults.
     public init(before: String, after: String, outputFolder: String, sensor: SensorPreset? = nil, method: Method = .diff,

@@ -49,9 +49,9 @@ enum ChangePublication {
         var products = [
             STACProduct(path: folder.file("change-class.tif"), id: "change-class", title: "Change classes (\(method))", time: time,
                         classes: ClassLegend.change,
-                        extras: [.init(key: "style", path: folder.file("change-class.qml"), type: "text/xml", title: "QGIS style", roles: ["style"]),
-                                 .init(key: "patches", path: folder.file("change-patches.gpkg"), type: STACCatalog.geoPackageType,
-                                       title: "Degradation and improvement patches (polygons with class, area, zone)", roles: ["data"])],
+                        extras: [.init(key: "style", path: folder.file("change-class.qml"), type: "text/xml", title: "QGIS style", roles: ["style"])]
+                            + (o.patches ? [.init(key: "patches", path: folder.file("change-patches.gpkg"), type: STACCatalog.geoPackageType,
+                                                  title: "Degradation and improvement patches (polygons with class, area, zone)", roles: ["data"])] : []),
                         properties: common),
             STACProduct(path: folder.file("change-magnitude.tif"), id: "change-magnitude", title: "Change magnitude", time: time, properties: common),
         ]

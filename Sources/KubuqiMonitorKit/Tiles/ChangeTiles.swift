@@ -57,7 +57,9 @@ extension ChangeJob {
         try report.writeTables(json: files["json"]!, csv: files["csv"]!)
         try report.writeQuicklook(classPath: quicklookSource, to: files["quicklook"]!)
         // The one-machine run's publication (docs/publishing.md): patches from the final classes, the STAC catalogue.
-        files["patches"] = try ChangePublication.patches(classPath: classPath, zones: zoning, folder: destination, work: work, quiet: o.quiet)
+        if o.patches {
+            files["patches"] = try ChangePublication.patches(classPath: classPath, zones: zoning, folder: destination, work: work, quiet: o.quiet)
+        }
         try ChangePublication.catalogue(o, report: report, folder: destination)
         return ChangeResult(files: files, thresholds: thresholds, tally: tally, zoneTally: zoneTally, difference: merged.difference.summary, summary: report.summary())
     }

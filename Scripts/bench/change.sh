@@ -50,6 +50,7 @@ floor="$PY Scripts/bench/floor.py --times 2 --decode $pair/before.tif --decode $
   --encode-cog $raw/class.bin $work/f-class.tif '$COS LEVEL=6 PREDICTOR=STANDARD RESAMPLING=NEAREST' \
   --encode-cog $raw/magnitude.bin $work/f-magnitude.tif '$COS LEVEL=1 PREDICTOR=FLOATING_POINT RESAMPLING=AVERAGE'"
 contender "kubuqi-monitor change --threshold sigma:1" "$BIN/kubuqi-monitor change --quiet --before $pair/before.tif --after $pair/after.tif --threshold sigma:1 -o $work/k"
+contender "kubuqi-monitor change --threshold sigma:1 --no-patches (the NumPy script's outputs)" "$BIN/kubuqi-monitor change --quiet --before $pair/before.tif --after $pair/after.tif --threshold sigma:1 --no-patches -o $work/p"
 contender "kubuqi-monitor change --threshold sigma:1 --mmu 0.5ha" "$BIN/kubuqi-monitor change --quiet --before $pair/before.tif --after $pair/after.tif --threshold sigma:1 --mmu 0.5ha -o $work/m"
 contender "change_numpy.py (two passes, NumPy $($PY -c 'import numpy; print(numpy.__version__)'))" "$PY Scripts/bench/change_numpy.py $pair/before.tif $pair/after.tif $work/n 1"
 contender "gdal_calc.py (one pass, thresholds given, class raster only, plain GTiff)" "gdal_calc.py --quiet -A $pair/before.tif -B $pair/after.tif --outfile=$work/g.tif --type=Int16 --NoDataValue=-32768 ${CO//-co/--co} --co ZLEVEL=6 --co PREDICTOR=2 --calc='numpy.select([(B-A-($MEAN))<=-2*$SD,(B-A-($MEAN))<=-$SD,(B-A-($MEAN))>=2*$SD,(B-A-($MEAN))>=$SD],[-2,-1,2,1],0)'"
@@ -57,7 +58,7 @@ contender "floor (decode inputs twice, encode both outputs once as COGs)" "$floo
 {
   echo "change: ${SIZE} x ${SIZE} Float32 NDVI pair; $RUNS interleaved runs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  run_interleaved "$RUNS" "rm -rf $work/k $work/m $work/n/*.tif $work/g.tif $work/f-*.tif"
+  run_interleaved "$RUNS" "rm -rf $work/k $work/p $work/m $work/n/*.tif $work/g.tif $work/f-*.tif"
   echo
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/change-results.md"

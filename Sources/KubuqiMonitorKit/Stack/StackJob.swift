@@ -18,8 +18,9 @@ public struct StackResult: Sendable {
 ///
 /// Streamed window by window (``WindowLayout``, within the options' memory
 /// budget) and, within a window, period by period: the buffers hold one
-/// window of the busiest period's observations, whatever the number of
-/// dates in the collection.
+/// window of the busiest period's observations, and only that period's
+/// inputs are open (``StackInputs``), whatever the number of dates in the
+/// collection.
 public enum StackJob {
     /// Builds the stack.
     public static func run(_ o: StackOptions, progress: (Double) -> Void = { _ in }) throws -> StackResult {
@@ -30,12 +31,11 @@ public enum StackJob {
     struct Setup {
         var observations: [StackObservation]
         var plan: StackPlan
-        var inputs: [StackObservation: StackReader]
+        /// The observations' readers, opened a period at a time by the window pass.
+        var inputs: StackInputs
         var grid: Grid
         /// The periods with enough observations, in order (the bands written before the completeness tally).
         var kept: [StackPlan.Period] { plan.kept }
-        /// The readers' datasets, kept open.
-        let rasters: InputRasters
     }
 
     /// Reads the collection and plans its periods; warns about the periods dropped for too few observations.
@@ -49,8 +49,8 @@ public enum StackJob {
         }
         let plan = StackPlan(observations: observations, scheme: o.scheme, minimumObservations: o.minimumObservations,
                              minimumCoverage: o.minimumCoverage)
-        let inputs = try pixelInputs(observations, rasters: rasters, o)
-        do { try rasters.requireSameGrid(inputs.values.flatMap(\.allBands).sorted { $0.dataset.path < $1.dataset.path }) } catch let e as KubuqiError {
+        let inputs = try StackInputs(observations, o)
+        do { try inputs.requireOneGrid() } catch let e as KubuqiError {
             throw KubuqiError(e.kind, e.message + "; give --grid FILE to warp every input onto the grid of FILE")
         }
         try warnDropped(plan, o)
@@ -58,8 +58,8 @@ public enum StackJob {
             throw KubuqiError(.input, "\(o.inputs[0]): no \(o.scheme) has enough observations (\(o.minimumObservations) or more spanning "
                 + "\(StackPlan.percent(o.minimumCoverage)) of it); nothing to write")
         }
-        let grid = try targetGrid(rasters, o) ?? inputs.values.first!.band.dataset.grid
-        return Setup(observations: observations, plan: plan, inputs: inputs, grid: grid, rasters: rasters)
+        let grid = try targetGrid(rasters, o) ?? inputs.grid
+        return Setup(observations: observations, plan: plan, inputs: inputs, grid: grid)
     }
 
     /// Streams every kept period (or copies it: `--append`'s unchanged periods, a tiled run's merged tiles),
@@ -154,7 +154,9 @@ public enum StackJob {
 
     /// One reader per observation, with its scaling and nodata; with a
     /// target grid, inputs on another grid are read through GDAL's warper.
-    static func pixelInputs(_ obs: [StackObservation], rasters: InputRasters, _ o: StackOptions) throws -> [StackObservation: StackReader] {
+    /// - Parameter scene: reads a scene folder's description (default: the preset's `load`).
+    static func pixelInputs(_ obs: [StackObservation], rasters: InputRasters, _ o: StackOptions,
+                            scene: ((String, SensorPreset) throws -> Scene)? = nil) throws -> [StackObservation: StackReader] {
         let target = try targetGrid(rasters, o)
         var warped: [String: Dataset] = [:]
         func aligned(_ source: RasterBand, nearest: Bool = false) throws -> RasterBand {
@@ -164,7 +166,9 @@ public enum StackJob {
             return try warped[key]!.band(source.index)
         }
         func reader(_ ob: StackObservation) throws -> StackReader {
-            if let sensor = o.sensor { return try sceneReader(ob, sensor: sensor, rasters: rasters, o, aligned: aligned) }
+            if let sensor = o.sensor {
+                return try sceneReader(ob, scene: try scene?(ob.path, sensor) ?? sensor.load(ob.path), rasters: rasters, o, aligned: aligned)
+            }
             let source = try rasters.band(BandSelection(path: ob.path, band: ob.band))
             let declared = source.declaredScaling
             let scale = o.scale ?? Float(declared?.scale ?? 1), offset = o.scale == nil ? Float(declared?.offset ?? 0) : o.offset
@@ -183,9 +187,8 @@ public enum StackJob {
 
     /// A scene's index bands, scaled as its preset says (reflectance outside the preset's plausible
     /// range is nodata), with its quality mask, as `index --scene` reads them.
-    static func sceneReader(_ ob: StackObservation, sensor: SensorPreset, rasters: InputRasters, _ o: StackOptions,
+    static func sceneReader(_ ob: StackObservation, scene: Scene, rasters: InputRasters, _ o: StackOptions,
                             aligned: (RasterBand, Bool) throws -> RasterBand) throws -> StackReader {
-        let scene = try sensor.load(ob.path)
         let index = SpectralIndex.named(o.index.lowercased())!
         let inputs = try index.roles.map { role -> PixelInput in
             let sb = try scene.band(role, for: index.name)
@@ -223,7 +226,7 @@ public enum StackJob {
 
     /// The window pass: every kept period of every window, reduced and written.
     /// - Returns: per kept period, the pixels that met the rule and the range of valid observations per pixel.
-    static func stream(_ periods: [StackPlan.Period], _ rule: CompletenessRule, inputs: [StackObservation: StackReader], grid: Grid,
+    static func stream(_ periods: [StackPlan.Period], _ rule: CompletenessRule, inputs: StackInputs, grid: Grid,
                        _ o: StackOptions, stackAt: String, countsAt: String, reuse: StackReuse? = nil, region: Window? = nil,
                        progress: (Double) -> Void) throws -> [Tally] {
         // A tile computes only `region` of the grid into outputs covering it (georeferencing shifted).
@@ -238,9 +241,7 @@ public enum StackJob {
             if o.encoding == .int16 { try stackBands[k].setScale(1.0 / 10_000, offset: 0) }
         }
         let busiest = periods.map(\.observations.count).max()!
-        var blocks: [(width: Int, height: Int)] = []
-        for i in inputs.values where !blocks.contains(where: { $0 == i.band.blockSize }) { blocks.append(i.band.blockSize) }
-        let layout = WindowLayout(width: area.width, height: area.height, outputBlock: stackBands[0].blockSize, inputBlocks: blocks,
+        let layout = WindowLayout(width: area.width, height: area.height, outputBlock: stackBands[0].blockSize, inputBlocks: inputs.blocks,
                                   bytesPerPixel: 4 * busiest + 4 * 2 + 2 * 2, budget: o.memoryBudget)
         let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity * busiest)
         let result = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity)
@@ -260,8 +261,9 @@ public enum StackJob {
                         met[k].met = old.met
                         continue
                     }
+                    // The period's datasets are open only while its window is read (memory flat in the number of dates).
                     try read(p.observations, Window(column: w.column + area.column, row: w.row + area.row, width: w.width, height: w.height),
-                             inputs: inputs, into: values)
+                             inputs: try inputs.open(p.observations), into: values)
                     met[k].met += reduce(reduction, p, window: w, values: UnsafeBufferPointer(values), result: result, counted: counted)
                     met[k].add(UnsafeBufferPointer(rebasing: counted[0..<n]))
                     try write(UnsafeBufferPointer(rebasing: result[0..<n]), to: stackBands[k], w, encoding: o.encoding.int16Encoding, scratch: encoded)

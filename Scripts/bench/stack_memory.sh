@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Peak memory of `kubuqi-monitor stack` as the number of dates grows, for two builds (e.g. before and
+# after a change), interleaved run by run (Scripts/bench/lib.sh: medians of wall and CPU, max peak RSS),
+# on `kubuqi-bench make-series SIZE PER_YEAR YEARS` inputs; the two builds' outputs (stack, counts)
+# must be byte-identical. Not part of the tests; figures in docs/benchmarks.md, "Stack (issue 16)".
+# Usage: Scripts/bench/stack_memory.sh BEFORE_BIN AFTER_BIN [RUNS] [SIZE] [PER_YEAR...]
+#        (BIN: a folder holding kubuqi-monitor; kubuqi-bench is taken from AFTER_BIN; defaults 2, 1000, 23 92; YEARS=10)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BEFORE=$1; AFTER=$2; RUNS=${3:-2}; SIZE=${4:-1000}; shift 4 || shift $# || true
+PER_YEAR=("${@:-23}"); [[ $# -gt 0 ]] || PER_YEAR=(23 92)
+YEARS=${YEARS:-10}; OUT=bench-out
+source Scripts/bench/lib.sh
+mkdir -p "$OUT"; work=$(mktemp -d "$PWD/$OUT/stackmem-work.XXXXXX"); trap 'rm -rf "$work"' EXIT
+for p in "${PER_YEAR[@]}"; do
+  in="$OUT/series-$SIZE-$p-$YEARS"; n=$((p * YEARS))
+  if [[ $(ls "$in"/ndvi_*.tif 2>/dev/null | wc -l) -ne $n ]]; then rm -rf "$in"; "$AFTER/kubuqi-bench" make-series "$SIZE" "$p" "$YEARS" "$in"; fi
+  for b in before after; do
+    bin=$BEFORE; [[ $b == after ]] && bin=$AFTER
+    mkdir -p "$work/$b"; "$bin/kubuqi-monitor" stack "$in" --min-coverage 0 -q -o "$work/$b/k.tif" >/dev/null
+  done
+  cmp "$work/before/k.tif" "$work/after/k.tif" && cmp "$work/before/k.count.tif" "$work/after/k.count.tif" \
+    || { echo "stack_memory.sh: the two builds' outputs differ ($n files)" >&2; exit 1; }
+  BENCH_NAMES=(); BENCH_CMDS=()
+  contender "stack, before ($BEFORE)" "$BEFORE/kubuqi-monitor stack $in --min-coverage 0 -q -o $work/before/k.tif"
+  contender "stack, after ($AFTER)" "$AFTER/kubuqi-monitor stack $in --min-coverage 0 -q -o $work/after/k.tif"
+  {
+    echo
+    echo "stack memory: $n files ($p dates a year x $YEARS years) of $SIZE x $SIZE, outputs byte-identical; $RUNS interleaved runs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    run_interleaved "$RUNS" "rm -f $work/before/k.* $work/after/k.*"
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  } | tee -a "$OUT/stack-memory-results.md"
+done

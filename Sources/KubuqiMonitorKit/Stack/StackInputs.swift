@@ -1,0 +1,64 @@
+import KubuqiGDAL
+import KubuqiRaster
+
+/// A collection's observation readers, opened on demand.
+///
+/// The window pass opens the observations of one period, reads their window
+/// and closes them again, so the number of datasets open at once is bounded by
+/// the busiest period, not by the number of dates: each open GDAL dataset keeps
+/// its own decode buffers (about 0.27 MB for a tiled DEFLATE GeoTIFF,
+/// docs/benchmarks.md "Stack (issue 16)"), which used to make the peak memory
+/// grow with the length of the collection.
+final class StackInputs {
+    /// The run's options (scaling, sensor preset, target grid).
+    let options: StackOptions
+    /// The distinct block sizes of the inputs' bands, in observation order.
+    private(set) var blocks: [(width: Int, height: Int)] = []
+    /// The grid of the inputs' bands (one grid, checked; with a target grid, that grid).
+    var grid: Grid { grids[0].grid }
+    /// Every band's dataset path and grid, sorted by path.
+    private var grids: [(path: String, grid: Grid)] = []
+    /// Scenes already read (a preset's metadata is parsed, and warned about, once).
+    private var scenes: [String: Scene] = [:]
+
+    /// Opens every observation once, `batch` at a time, to check that their bands
+    /// lie on one grid and to learn their block sizes.
+    /// - Throws: the first unreadable input, in observation order.
+    init(_ observations: [StackObservation], _ o: StackOptions, batch: Int = 64) throws {
+        options = o
+        var grids: [(path: String, grid: Grid)] = []
+        for start in stride(from: 0, to: observations.count, by: batch) {
+            let part = Array(observations[start..<min(start + batch, observations.count)])
+            let readers = try open(part)
+            for ob in part {
+                let r = readers[ob]!
+                for b in r.allBands { grids.append((b.dataset.path, b.dataset.grid)) }
+                if !blocks.contains(where: { $0 == r.band.blockSize }) { blocks.append(r.band.blockSize) }
+            }
+        }
+        self.grids = grids.sorted { $0.path < $1.path }
+    }
+
+    /// Checks that every band lies on the grid of the first (paths sorted, as
+    /// ``InputRasters/requireSameGrid(_:)`` names them).
+    func requireOneGrid() throws {
+        for g in grids.dropFirst() {
+            if let diff = g.grid.difference(from: grids[0].grid) {  // g's values first, as g is named first
+                throw KubuqiError(.input, "\(g.path): not on the grid of \(grids[0].path): \(diff)")
+            }
+        }
+    }
+
+    /// The readers of `observations`, their datasets freshly opened; they close when the readers go.
+    func open(_ observations: [StackObservation]) throws -> [StackObservation: StackReader] {
+        try StackJob.pixelInputs(observations, rasters: InputRasters(), options, scene: scene)
+    }
+
+    /// A scene folder's description, read once.
+    private func scene(_ path: String, _ sensor: SensorPreset) throws -> Scene {
+        if let s = scenes[path] { return s }
+        let s = try sensor.load(path)
+        scenes[path] = s
+        return s
+    }
+}

@@ -60,6 +60,15 @@ public enum GDALEnvironment {
         }
     }
 
+    /// Runs `body` with a GDAL configuration option set for the calling thread
+    /// only, unless the option is already set (environment, `--gdal-config`).
+    public static func withThreadConfig<T>(_ key: String, _ value: String, _ body: () throws -> T) rethrows -> T {
+        guard config(key) == nil else { return try body() }
+        CPLSetThreadLocalConfigOption(key, value)
+        defer { CPLSetThreadLocalConfigOption(key, nil) }
+        return try body()
+    }
+
     /// The value of a GDAL configuration option (from the environment,
     /// `--gdal-config` or the tool's defaults), nil when unset.
     public static func config(_ key: String) -> String? {

@@ -50,8 +50,14 @@ final class StackInputs {
     }
 
     /// The readers of `observations`, their datasets freshly opened; they close when the readers go.
+    ///
+    /// Opened without GDAL listing each file's folder (`GDAL_DISABLE_READDIR_ON_OPEN=TRUE`, unless the
+    /// user set it: side-car files are then found by probing their names): the window pass reopens
+    /// every file once per window, and listing a folder of N dated files at each open costs O(N) each.
     func open(_ observations: [StackObservation]) throws -> [StackObservation: StackReader] {
-        try StackJob.pixelInputs(observations, rasters: InputRasters(), options, scene: scene)
+        try GDALEnvironment.withThreadConfig("GDAL_DISABLE_READDIR_ON_OPEN", "TRUE") {
+            try StackJob.pixelInputs(observations, rasters: InputRasters(), options, scene: scene)
+        }
     }
 
     /// A scene folder's description, read once.

@@ -11,16 +11,27 @@ enum DroughtRasters {
         return min(256, max(64, side))
     }
 
-    /// Creates a tiled (`block` x `block` unless --co says otherwise), compressed GeoTIFF on `grid` with described bands.
-    static func create(_ path: String, grid: Grid, bands: Int, encoding: IndexEncoding, block: Int, _ o: DroughtOptions,
-                       describe: (Int) -> String, metadata: [(String, String)]) throws -> Dataset {
+    /// The GeoTIFF options a raster of `encoding` is created with: band-interleaved `block` x `block` tiles
+    /// (unless --co says otherwise); uncompressed when a COG is asked for, as it is then staged for
+    /// ``DroughtPublication`` (CloudOptimizedOutput: the COG copy encodes every tile once), else compressed as published.
+    static func creationOptions(encoding: IndexEncoding, block: Int, _ o: DroughtOptions) -> CreationOptions {
         var options = RasterOutputSpec.defaultCreationOptions(for: encoding)
         options.set("INTERLEAVE", "BAND")
         options.set("BLOCKXSIZE", String(block))
         options.set("BLOCKYSIZE", String(block))
+        let published = CloudOptimizedOutput.geoTIFFOptions(o.creationOptions).over(options)
+        guard (try? CloudOptimizedOutput.isRequested(o.creationOptions)) ?? false else { return published }
+        var staged = CloudOptimizedOutput.uncompressed(like: published)
+        staged.set("INTERLEAVE", "BAND")
+        return staged
+    }
+
+    /// Creates a tiled GeoTIFF on `grid` with described bands (``creationOptions(encoding:block:_:)``).
+    static func create(_ path: String, grid: Grid, bands: Int, encoding: IndexEncoding, block: Int, _ o: DroughtOptions,
+                       describe: (Int) -> String, metadata: [(String, String)]) throws -> Dataset {
         do {
             let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType,
-                                        options: CloudOptimizedOutput.geoTIFFOptions(o.creationOptions).over(options))
+                                        options: creationOptions(encoding: encoding, block: block, o))
             try ds.setGeoreferencing(from: grid)
             for b in 1...bands {
                 let band = try ds.band(b)

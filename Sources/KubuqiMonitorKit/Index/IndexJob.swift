@@ -87,9 +87,12 @@ public enum IndexJob {
         let (paths, folder) = try outputPaths(indices.map(\.name), output: options.output, lock: region == nil)
         // `-o FILE.tif` writes FILE.item.json after the raster is published: a link in its place is refused now.
         if folder == nil && region == nil { try SafeFiles.requireReplaceable(STACCatalog.itemPath(for: paths[0])) }
+        // A whole run publishes its rasters through CloudOptimizedOutput (the COG copy encodes them once);
+        // a tile's rasters are published by the merge, so they are written as published.
+        let storage: RasterOutputSpec.Storage = region == nil ? .stagedForCOG : .published
         var outputs = zip(indices, zip(paths, kernels)).map { index, pk in
             var spec = RasterOutputSpec(path: pk.0, encoding: options.encoding, creationOptions: options.creationOptions,
-                                        bandDescription: index.name.uppercased())
+                                        bandDescription: index.name.uppercased(), storage: storage)
             spec.metadata = [("KUBUQI_INDEX", index.name.uppercased()), ("KUBUQI_FORMULA", index.formula),
                              ("KUBUQI_SENSOR", scene?.sensor ?? "")]
             spec.metadata += index.roles.map { r in
@@ -113,7 +116,7 @@ public enum IndexJob {
                                         bandDescription: "desertification grade (1 none .. 5 extreme)",
                                         metadata: [("KUBUQI_INDEX", "DDI_GRADES"),
                                                    ("KUBUQI_GRADE_THRESHOLDS", grades.thresholds.map { String($0) }.joined(separator: ","))]
-                                                   + (fixed.metadata["ddi"] ?? []))
+                                                   + (fixed.metadata["ddi"] ?? []), storage: storage)
             outputs.append(PixelOutput(kernel: SceneDependentIndex.gradeKernel(fixed.kernels["ddi"]!, grades),
                                        inputs: ddi.roles.map { roles.firstIndex(of: $0)! }, spec: spec))
             names.append("ddi-grades")

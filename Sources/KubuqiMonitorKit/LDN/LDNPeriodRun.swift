@@ -199,11 +199,15 @@ struct LDNPeriodRun {
 
         // Pass 2: every layer.
         let layers = LDNPeriod.Layer.written(isBaseline: period.isBaseline, externalLPD: inputs.lpd != nil, climate: correction)
+        // A whole run publishes the class layers through CloudOptimizedOutput (LDNPublication.publishRasters: the COG
+        // copy encodes them once); a tile's layers are published by the merge, so they are written as published.
+        let classStorage: RasterOutputSpec.Storage = region == nil ? .stagedForCOG : .published
         var specs: [RasterOutputSpec?] = layers.map { layer in
             RasterOutputSpec(path: output.file("\(period.name)/\(layer.file).tif"), encoding: .classes, creationOptions: creationOptions,
                              bandDescription: layer.title,
                              metadata: [("KUBUQI_LDN_PERIOD", "\(period.years.lowerBound)-\(period.years.upperBound)"),
-                                        ("KUBUQI_LDN_LAYER", layer.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)])
+                                        ("KUBUQI_LDN_LAYER", layer.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)],
+                             storage: classStorage)
         }
         // One level, never the staging folder itself: after an interruption renamed it away, a writer must not recreate it.
         try SafeFiles.makeFolders(period.name, under: output.path)

@@ -4,7 +4,7 @@ import KubuqiRaster
 
 /// The one place where finished rasters become Cloud Optimized GeoTIFFs
 /// (docs/publishing.md): every raster a command publishes (`index`, `stack`,
-/// `change`, `ldn`, `demo`, `tiles merge`) goes through ``write(_:to:userOptions:)``
+/// `change`, `ldn`, `warn`, `drought`, `demo`, `tiles merge`) goes through ``write(_:to:userOptions:)``
 /// or ``rewrite(_:userOptions:)`` as its last step, after its legend and
 /// metadata are attached and before its checksum is taken.
 ///

@@ -123,7 +123,11 @@ public enum WarnJob {
             inputs.append(PixelInput(band: try Dataset.open(path).band(1), nodata: .some(nil)))
             return inputs.count - 1
         }
-        let specs = outputSpecs(o, plan: setup.plan, stage: folder)
+        // A whole run publishes every layer through CloudOptimizedOutput (finish: the COG copy encodes them once);
+        // a tile's layers are published by the merge, so they are written as published.
+        let specs = outputSpecs(o, plan: setup.plan, stage: folder).map { spec in
+            spec.map { s -> RasterOutputSpec in var s = s; s.storage = region == nil ? .stagedForCOG : .published; return s }
+        }
         let layers = Layer.allCases.count
         let zoneOutputs = zoneRows.indices.map { layers + $0 }
         let historyOutputs = (1..<o.history).map { layers + zoneRows.count + $0 - 1 }

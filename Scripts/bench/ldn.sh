@@ -15,9 +15,7 @@ RUNS=${1:-3}; shift || true
 SIZES=("${@:-2000}"); [[ $# -gt 0 ]] || SIZES=(2000 4000)
 OUT=bench-out; BIN=.build/release; PY=/usr/bin/python3
 source Scripts/bench/lib.sh
-$PY -c "import osgeo" 2>/dev/null || Scripts/setup.sh --bench
-swift build -c release --product kubuqi-monitor >/dev/null
-swift build -c release --product kubuqi-bench >/dev/null
+bench_build
 for s in "${SIZES[@]}"; do [[ -f "$OUT/ldn-$s/ldn.toml" ]] || "$BIN/kubuqi-bench" make-ldn "$s" "$OUT/ldn-$s"; done
 work=$(mktemp -d "$PWD/$OUT/ldn-work.XXXXXX"); raw=$(mktemp -d /dev/shm/kubuqi-bench.XXXXXX); trap 'rm -rf "$work" "$raw"' EXIT
 S=${SIZES[0]}; in="$OUT/ldn-$S"

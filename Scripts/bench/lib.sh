@@ -32,3 +32,11 @@ for i, name in enumerate(names):
 PY
   rm -f "$log" "$log.t" "$log.err"
 }
+
+# The release binaries built, GDAL's command-line tools and Python bindings installed if missing
+# (Scripts/setup.sh --bench). Needs PY set.
+bench_build() {
+  command -v gdal_translate >/dev/null && $PY -c "import osgeo" 2>/dev/null || Scripts/setup.sh --bench
+  swift build -c release --product kubuqi-monitor >/dev/null
+  swift build -c release --product kubuqi-bench >/dev/null
+}

@@ -34,6 +34,12 @@ json.dump(out, open(sys.argv[2], "w"))
         return sums
     }
 
+    /// The fixtures' two Landsat scenes (2013, 2023), before and after.
+    static var landsatPair: [String] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        return ["LC08_L2SP_128032_20130815_20200912_02_T1", "LC09_L2SP_128032_20230819_20230821_02_T1"].map { root + "/Fixtures/landsat/" + $0 }
+    }
+
     func publishedJSON(_ path: String) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
     }
@@ -167,8 +173,7 @@ json.dump(out, open(sys.argv[2], "w"))
     /// With zones, the polygons are split by zone: per (zone, class) they add up to the zone tables.
     func testChangePatchesPerZoneMatchTheZoneTables() throws {
         let tmp = try TemporaryFolder()
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let scenes = ["LC08_L2SP_128032_20130815_20200912_02_T1", "LC09_L2SP_128032_20230819_20230821_02_T1"].map { root + "/Fixtures/landsat/" + $0 }
+        let scenes = Self.landsatPair
         // The fixtures' grid (UTM 49N, x 296040..303720, y 4456140..4463820) cut in a west and an east half.
         func box(_ name: String, _ x0: Int, _ x1: Int) -> String {
             "{\"type\":\"Feature\",\"properties\":{\"name\":\"\(name)\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[\(x0),4456140],[\(x1),4456140],[\(x1),4463820],[\(x0),4463820],[\(x0),4456140]]]}}"
@@ -201,8 +206,7 @@ json.dump(out, open(sys.argv[2], "w"))
     /// the class raster's pixels those of the run with patches.
     func testChangeWithoutPatchesIsStillAValidCatalogue() throws {
         let tmp = try TemporaryFolder()
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let scenes = ["LC08_L2SP_128032_20130815_20200912_02_T1", "LC09_L2SP_128032_20230819_20230821_02_T1"].map { root + "/Fixtures/landsat/" + $0 }
+        let scenes = Self.landsatPair
         let args = ["change", "--before", scenes[0], "--after", scenes[1], "--sensor", "landsat-c2l2", "-q"]
         try run(args + ["-o", tmp.file("with")])
         try run(args + ["--no-patches", "-o", tmp.file("without")])
@@ -267,8 +271,7 @@ json.dump(out, open(sys.argv[2], "w"))
 
     func testChangePatchesCarryEveryOverlappingZone() throws {
         let tmp = try TemporaryFolder()
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let scenes = ["LC08_L2SP_128032_20130815_20200912_02_T1", "LC09_L2SP_128032_20230819_20230821_02_T1"].map { root + "/Fixtures/landsat/" + $0 }
+        let scenes = Self.landsatPair
         // West and east halves of the fixtures' grid, and a centre band overlapping both.
         func box(_ name: String, _ x0: Int, _ x1: Int) -> String {
             "{\"type\":\"Feature\",\"properties\":{\"name\":\"\(name)\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[\(x0),4456140],[\(x1),4456140],[\(x1),4463820],[\(x0),4463820],[\(x0),4456140]]]}}"

@@ -15,7 +15,10 @@ final class WarnCommandTests: CLITestCase {
         .appendingPathComponent("Fixtures/warn/ndvi_monthly_2010_2021.tif").path
 
     /// Two zones: columns 0-31 ("west", holding patch A) and 32-63 ("east", holding the bare strip and patch B).
-    func zones() throws -> String {
+    func zones() throws -> String { try Self.zones(in: tmp) }
+
+    /// The two zones as a GeoJSON file in `tmp` (also used by WarnScaleOutTests).
+    static func zones(in tmp: TemporaryFolder) throws -> String {
         let x0 = 296_040.0, y0 = 4_463_820.0, mid = x0 + 32 * 30, x1 = x0 + 64 * 30, y1 = y0 - 64 * 30
         func ring(_ a: Double, _ b: Double) -> String { "[[[\(a),\(y0)],[\(b),\(y0)],[\(b),\(y1)],[\(a),\(y1)],[\(a),\(y0)]]]" }
         let json = """

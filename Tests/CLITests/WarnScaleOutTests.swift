@@ -17,18 +17,7 @@ final class WarnScaleOutTests: CLITestCase {
     static let series = fixtures + "/warn/ndvi_monthly_2010_2021.tif"
 
     /// Two zones split at column 32 (west, east), as in WarnCommandTests.
-    func zones(_ tmp: TemporaryFolder) throws -> String {
-        let x0 = 296_040.0, y0 = 4_463_820.0, mid = x0 + 32 * 30, x1 = x0 + 64 * 30, y1 = y0 - 64 * 30
-        func ring(_ a: Double, _ b: Double) -> String { "[[[\(a),\(y0)],[\(b),\(y0)],[\(b),\(y1)],[\(a),\(y1)],[\(a),\(y0)]]]" }
-        let json = """
-        {"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32649"}},"features":[
-        {"type":"Feature","properties":{"name":"west"},"geometry":{"type":"Polygon","coordinates":\(ring(x0, mid))}},
-        {"type":"Feature","properties":{"name":"east"},"geometry":{"type":"Polygon","coordinates":\(ring(mid, x1))}}]}
-        """
-        let path = tmp.file("zones.geojson")
-        try json.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func zones(_ tmp: TemporaryFolder) throws -> String { try WarnCommandTests.zones(in: tmp) }
 
     func assertSamePixels(_ a: String, _ b: String, file: StaticString = #filePath, line: UInt = #line) throws {
         XCTAssertNil(try Dataset.open(a).grid.difference(from: try Dataset.open(b).grid), "\(a) vs \(b)", file: file, line: line)

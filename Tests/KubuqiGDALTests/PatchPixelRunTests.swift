@@ -11,7 +11,7 @@ final class PatchPixelRunTests: XCTestCase {
     func testScanlineRunsMatchGDALRasterize() throws {
         let tmp = try TemporaryFolder()
         let (w, h) = (61, 47)
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         // Blobs of labels 1...3 on 0, with single-pixel noise: holes, rings, diagonal contacts.
         let values: [Float] = (0..<(w * h)).map { i in
             let x = Double(i % w), y = Double(i / w)
@@ -41,18 +41,5 @@ final class PatchPixelRunTests: XCTestCase {
             // Every labelled pixel is in a patch, every unlabelled one in none.
             XCTAssertEqual(fromRuns.map { $0 > 0 }, values.map { $0 > 0 })
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64).
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -231,8 +231,12 @@ public enum StackJob {
                        progress: (Double) -> Void) throws -> [Tally] {
         // A tile computes only `region` of the grid into outputs covering it (georeferencing shifted).
         let area = region ?? Window(column: 0, row: 0, width: grid.width, height: grid.height)
-        let stack = try create(stackAt, reported: o.output, grid: grid.subgrid(area), bands: periods.count, encoding: o.encoding, o)
-        let counts = try create(countsAt, reported: outputPaths(o.output).counts, grid: grid.subgrid(area), bands: periods.count, encoding: .classes, o)
+        // A whole run's files become OUT.tif and OUT.count.tif (renamed or copied) and then COGs: staged
+        // uncompressed so the COG copy is their only encode. A tile's are kept as they are until the merge.
+        let storage: RasterOutputSpec.Storage = region == nil ? .stagedForCOG : .published
+        let stack = try create(stackAt, reported: o.output, grid: grid.subgrid(area), bands: periods.count, encoding: o.encoding, storage: storage, o)
+        let counts = try create(countsAt, reported: outputPaths(o.output).counts, grid: grid.subgrid(area), bands: periods.count, encoding: .classes,
+                                storage: storage, o)
         let stackBands = try (1...periods.count).map { try stack.band($0) }
         let countBands = try (1...periods.count).map { try counts.band($0) }
         for (k, p) in periods.enumerated() {
@@ -322,7 +326,7 @@ public enum StackJob {
         do {
             for (source, path, encoding) in [(full.stack, target.stack, o.encoding), (full.counts, target.counts, IndexEncoding.classes)] {
                 let src = try Dataset.open(source)
-                let dst = try create(path, reported: o.output, grid: grid, bands: keep.count, encoding: encoding, o)
+                let dst = try create(path, reported: o.output, grid: grid, bands: keep.count, encoding: encoding, storage: .stagedForCOG, o)
                 for (j, k) in keep.enumerated() {
                     let band = try dst.band(j + 1)
                     band.setDescription(periods[k].period.label)
@@ -347,12 +351,15 @@ public enum StackJob {
         }
     }
 
-    private static func create(_ path: String, reported: String, grid: Grid, bands: Int, encoding: IndexEncoding, _ o: StackOptions) throws -> Dataset {
-        var options = RasterOutputSpec.defaultCreationOptions(for: encoding)
-        options.set("INTERLEAVE", "BAND")
+    /// Creates a band-interleaved stack or counts raster; `storage` `.stagedForCOG` writes it
+    /// uncompressed when a COG is asked for (``CloudOptimizedOutput/stagingOptions(_:encoding:)``).
+    private static func create(_ path: String, reported: String, grid: Grid, bands: Int, encoding: IndexEncoding,
+                               storage: RasterOutputSpec.Storage, _ o: StackOptions) throws -> Dataset {
+        var options = storage == .stagedForCOG ? CloudOptimizedOutput.stagingOptions(o.creationOptions, encoding: encoding)
+            : CloudOptimizedOutput.geoTIFFOptions(o.creationOptions).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
+        options.set("INTERLEAVE", o.creationOptions.value("INTERLEAVE") ?? "BAND")   // the user's, else band by band
         do {
-            let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType,
-                                        options: CloudOptimizedOutput.geoTIFFOptions(o.creationOptions).over(options))
+            let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType, options: options)
             try ds.setGeoreferencing(from: grid)
             for b in 1...bands where encoding != .classes { try ds.band(b).setNodata(encoding.nodata) }
             ds.setMetadataItem("KUBUQI_STACK_REDUCER", o.reducer.description)

@@ -1,4 +1,5 @@
 import KubuqiIndicators
+import KubuqiRaster
 import TestSupport
 import XCTest
 
@@ -6,18 +7,6 @@ import XCTest
 /// missing years, and the kernel's accumulation and persistence against a
 /// second implementation in Python.
 final class WarningMetricTests: XCTestCase {
-    /// A deterministic generator (SplitMix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
 
     static let metricsScript = """
     import json, sys, numpy as np
@@ -41,7 +30,7 @@ final class WarningMetricTests: XCTestCase {
 
     func testEveryMetricAgainstNumpyWithTiesAndMissingYears() throws {
         guard let python = PythonReference.interpreter(needing: "numpy, scipy") else { return }
-        var rng = Random(state: 17)
+        var rng = SplitMix64(seed: 17)
         var cases: [[String: Any]] = []
         var swiftCases: [(x: Double, baseline: [Double])] = []
         for _ in 0..<300 {
@@ -140,7 +129,7 @@ final class WarningMetricTests: XCTestCase {
     /// The kernel: periods averaged over k = 2, baseline years with missing periods, persistence over 4 steps.
     func testKernelAccumulationAndPersistenceAgainstPython() throws {
         guard let python = PythonReference.interpreter(needing: "numpy") else { return }
-        var rng = Random(state: 99)
+        var rng = SplitMix64(seed: 99)
         let k = 2, history = 4, offsets = history + k - 1, years = 8
         var inputs: [[String: Any]] = [], results: [PixelWarning] = []
         for _ in 0..<40 {
@@ -192,4 +181,9 @@ extension Array where Element == [Float] {
         defer { copies.forEach { $0.deallocate() } }
         return body(copies.map { UnsafeBufferPointer($0) })
     }
+}
+
+extension SplitMix64 {
+    /// A uniform integer in `0..<n`.
+    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

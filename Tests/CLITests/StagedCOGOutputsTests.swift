@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Issue 21: `ldn`, `index`, `warn` and `drought` stage their published rasters uncompressed
+/// Issue 21: `ldn`, `index`, `warn`, `drought` and `stack` stage their published rasters uncompressed
 /// (`.stagedForCOG`) so that the COG copy encodes every tile once. What they publish must still be
 /// compressed COGs, with no staged (uncompressed) file or private folder left behind; with
 /// `--co COG=NO` the rasters are the compressed tiled GeoTIFFs asked for.
@@ -42,12 +42,19 @@ json.dump(out, open(sys.argv[2], "w"))
             ("index", ["index", "--index", "ndvi,savi", "--red", red, "--nir", nir], 2),
             ("warn", ["warn", fixtures + "/warn/ndvi_monthly_2010_2021.tif", "--baseline", "2010-2019"], 0),
             ("drought", ["drought", fixtures + "/climate/precipitation_monthly_2000_2024.tif"], 0),
+            // Writes OUT.tif and OUT.count.tif; 2021 is incomplete and dropped, so its bands are copied, not renamed.
+            ("stack", ["stack", fixtures + "/warn/ndvi_monthly_2010_2021.tif"], 2),
         ]
         var folders: [String: (command: String, cog: Bool, expected: Int)] = [:]
         for c in commands {
             for cog in [true, false] {
                 let out = tmp.file("\(c.name)-\(cog ? "cog" : "plain")")
-                try run(c.args + (cog ? [] : ["--co", "COG=NO"]) + ["-o", out, "-q"])
+                var target = out
+                if c.name == "stack" {
+                    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+                    target = out + "/stack.tif"
+                }
+                try run(c.args + (cog ? [] : ["--co", "COG=NO"]) + ["-o", target, "-q"])
                 folders[out] = (c.name, cog, c.expected)
             }
         }

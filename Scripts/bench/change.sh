@@ -14,9 +14,7 @@ cd "$(dirname "$0")/../.."
 RUNS=${1:-3}; SIZE=${2:-6000}
 OUT=bench-out; BIN=.build/release; PY=/usr/bin/python3
 source Scripts/bench/lib.sh
-command -v gdal_translate >/dev/null && $PY -c "import osgeo" 2>/dev/null || Scripts/setup.sh --bench
-swift build -c release --product kubuqi-monitor >/dev/null
-swift build -c release --product kubuqi-bench >/dev/null
+bench_build
 pair="$OUT/ndvi-$SIZE"
 [[ -f "$pair/after.tif" ]] || "$BIN/kubuqi-bench" make-ndvi-pair "$SIZE" "$pair"
 work=$(mktemp -d "$PWD/$OUT/change-work.XXXXXX"); trap 'rm -rf "$work"' EXIT

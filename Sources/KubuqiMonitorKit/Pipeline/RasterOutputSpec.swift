@@ -124,6 +124,17 @@ public struct RasterOutputSpec: Sendable {
         CloudOptimizedOutput.geoTIFFOptions(creationOptions).over(Self.defaultCreationOptions(for: encoding))
     }
 
+    /// The GeoTIFF options for a file of `width` x `height` x `bands` at `path`: a staged raster whose
+    /// uncompressed size does not fit in half the free space there keeps its published options
+    /// (``CloudOptimizedOutput/stagingFits(bytes:at:)``).
+    public func writingCreationOptions(width: Int, height: Int, bands: Int = 1, at path: String) -> CreationOptions {
+        if storage == .stagedForCOG,
+           !CloudOptimizedOutput.stagingFits(bytes: Double(width) * Double(height) * Double(bands) * Double(encoding.dataType.byteSize), at: path) {
+            return effectiveCreationOptions
+        }
+        return writingCreationOptions
+    }
+
     /// The GeoTIFF options the streamed pass creates the file with (``storage``).
     public var writingCreationOptions: CreationOptions {
         switch storage {

@@ -50,6 +50,17 @@ public enum CloudOptimizedOutput {
         return uncompressed(like: published)
     }
 
+    /// Whether an uncompressed staged raster of `bytes` fits comfortably (in half the free space)
+    /// in the file system of `path`'s folder. When it does not (a huge declared scene), the raster is
+    /// staged with its published, compressed options instead: the same pixels and the same COG, one
+    /// more encode, and no "not enough disk space" failure for a file that would fit compressed.
+    public static func stagingFits(bytes: Double, at path: String) -> Bool {
+        var s = statvfs()
+        let folder = (path as NSString).deletingLastPathComponent
+        guard statvfs(folder.isEmpty ? "." : folder, &s) == 0 else { return false }
+        return bytes <= Double(s.f_bavail) * Double(s.f_frsize) / 2
+    }
+
     /// Uncompressed tiled GeoTIFF options with the block size of `options`
     /// (staged and intermediate rasters: written and read without a codec).
     public static func uncompressed(like options: CreationOptions) -> CreationOptions {

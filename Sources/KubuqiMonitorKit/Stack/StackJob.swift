@@ -355,7 +355,9 @@ public enum StackJob {
     /// uncompressed when a COG is asked for (``CloudOptimizedOutput/stagingOptions(_:encoding:)``).
     private static func create(_ path: String, reported: String, grid: Grid, bands: Int, encoding: IndexEncoding,
                                storage: RasterOutputSpec.Storage, _ o: StackOptions) throws -> Dataset {
-        var options = storage == .stagedForCOG ? CloudOptimizedOutput.stagingOptions(o.creationOptions, encoding: encoding)
+        let bytes = Double(grid.width) * Double(grid.height) * Double(bands) * Double(encoding.dataType.byteSize)
+        let staged = storage == .stagedForCOG && CloudOptimizedOutput.stagingFits(bytes: bytes, at: path)
+        var options = staged ? CloudOptimizedOutput.stagingOptions(o.creationOptions, encoding: encoding)
             : CloudOptimizedOutput.geoTIFFOptions(o.creationOptions).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
         options.set("INTERLEAVE", o.creationOptions.value("INTERLEAVE") ?? "BAND")   // the user's, else band by band
         do {

@@ -14,13 +14,14 @@ enum DroughtRasters {
     /// The GeoTIFF options a raster of `encoding` is created with: band-interleaved `block` x `block` tiles
     /// (unless --co says otherwise); uncompressed when a COG is asked for, as it is then staged for
     /// ``DroughtPublication`` (CloudOptimizedOutput: the COG copy encodes every tile once), else compressed as published.
-    static func creationOptions(encoding: IndexEncoding, block: Int, _ o: DroughtOptions) -> CreationOptions {
+    /// `staging`: false when the uncompressed file would not fit (``CloudOptimizedOutput/stagingFits(bytes:at:)``).
+    static func creationOptions(encoding: IndexEncoding, block: Int, _ o: DroughtOptions, staging: Bool = true) -> CreationOptions {
         var options = RasterOutputSpec.defaultCreationOptions(for: encoding)
         options.set("INTERLEAVE", "BAND")
         options.set("BLOCKXSIZE", String(block))
         options.set("BLOCKYSIZE", String(block))
         let published = CloudOptimizedOutput.geoTIFFOptions(o.creationOptions).over(options)
-        guard (try? CloudOptimizedOutput.isRequested(o.creationOptions)) ?? false else { return published }
+        guard staging, (try? CloudOptimizedOutput.isRequested(o.creationOptions)) ?? false else { return published }
         var staged = CloudOptimizedOutput.uncompressed(like: published)
         staged.set("INTERLEAVE", "BAND")
         return staged
@@ -31,7 +32,8 @@ enum DroughtRasters {
                        describe: (Int) -> String, metadata: [(String, String)]) throws -> Dataset {
         do {
             let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType,
-                                        options: creationOptions(encoding: encoding, block: block, o))
+                                        options: creationOptions(encoding: encoding, block: block, o, staging: CloudOptimizedOutput.stagingFits(
+                                            bytes: Double(grid.width) * Double(grid.height) * Double(bands) * Double(encoding.dataType.byteSize), at: path)))
             try ds.setGeoreferencing(from: grid)
             for b in 1...bands {
                 let band = try ds.band(b)

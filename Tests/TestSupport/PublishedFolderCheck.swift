@@ -111,14 +111,18 @@ def visit(doc_path, seen):
             if band.GetOverviewCount() == 0 and max(w, h) > 512:
                 errors.append("%s: %dx%d raster without overviews" % (target, w, h))
 
+def stac_error(e):
+    """A pystac validation failure as one line: its first line and the tail of its last."""
+    lines = str(e).splitlines()
+    errors.append("STAC validation: " + lines[0] + (" | " + lines[-1][-300:] if len(lines) > 1 else ""))
+
 if folder.endswith(".item.json"):   # a standalone Item (index -o FILE.tif, stack)
     item_path, folder = folder, os.path.dirname(folder)
     visit(item_path, set())
     try:
         pystac.Item.from_file(item_path).validate()
     except Exception as e:
-        lines = str(e).splitlines()
-        errors.append("STAC validation: " + lines[0] + (" | " + lines[-1][-300:] if len(lines) > 1 else ""))
+        stac_error(e)
     json.dump({"items": items, "errors": errors, "cogs": cogs}, open(sys.argv[2], "w"))
     sys.exit(0)
 root = os.path.join(folder, "catalog.json")
@@ -129,8 +133,7 @@ else:
     try:
         pystac.Catalog.from_file(root).validate_all()
     except Exception as e:
-        lines = str(e).splitlines()
-        errors.append("STAC validation: " + lines[0] + (" | " + lines[-1][-300:] if len(lines) > 1 else ""))
+        stac_error(e)
 json.dump({"items": items, "errors": errors, "cogs": cogs}, open(sys.argv[2], "w"))
 """#
 }

@@ -42,20 +42,26 @@ public enum ChangeJob {
                                               with: ["change-class.tif", "change-magnitude.tif", "change-direction.tif"].map(destination.file))
             let grid = setup.grid
 
-            // 2. Statistics pass (sigma and Otsu need the whole scene first).
-            let survey = try statisticsPass(setup, region: nil, histogram: o.threshold.needsHistogram, quiet: o.quiet)
+            // 2. Statistics pass (sigma and Otsu need the whole scene first); it writes the magnitude
+            //    (and direction) rasters, which need no threshold.
+            let values = valueOutputs(o, setup: setup, folder: out)
+            let survey = try statisticsPass(setup, region: nil, histogram: o.threshold.needsHistogram, writing: values, quiet: o.quiet)
             let stats = survey.difference.summary
             let thresholds = try deriveThresholds(o, before: setup.before[0].path, after: setup.after[0].path, figures: survey)
 
-            // 3. Class, magnitude (and direction) rasters; without a minimum mapping unit the
-            //    classes are final, so their areas are counted in the same pass.
+            // 3. The class raster, classed from the magnitude raster just written (the change value d
+            //    as Float32, the very values the kernel gives: the same classes as from the inputs,
+            //    without decoding them again); without a minimum mapping unit the classes are final,
+            //    so their areas are counted in the same pass.
             let classPath = out.file("change-class.tif"), unsieved = out.file(".change-class.unsieved.tif")
             Interruption.register(unsieved)
             defer { unlink(unsieved); Interruption.unregister(unsieved) }
-            let outputs = classOutputs(o, setup: setup, thresholds: thresholds, classPath: unsieved, folder: out)
             let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
-            let counter = try classPass(setup, outputs: outputs, zoning: o.mmu == nil ? zoning : nil, region: nil,
-                                        label: "classes", quiet: o.quiet)
+            let counter = try { () throws -> AreaCounter in  // the magnitude raster is closed before its COG copy
+                let fromValues = try valuesSetup(setup, path: values[0].spec!.path)
+                return try classPass(fromValues, outputs: [classOutput(o, setup: fromValues, thresholds: thresholds, classPath: unsieved)],
+                                     zoning: o.mmu == nil ? zoning : nil, region: nil, label: "classes", quiet: o.quiet)
+            }()
 
             // 4. Minimum mapping unit.
             var mmuPixels = 0
@@ -81,18 +87,20 @@ public enum ChangeJob {
             // 5b. Degradation and improvement patches as polygons (class, zone, area on the ellipsoid).
             let patches = o.patches ? try ChangePublication.patches(classPath: classPath, zones: zoning, folder: out, work: work, quiet: o.quiet) : nil
 
-            // Published as Cloud Optimized GeoTIFFs (after the legend, before any checksum; the
-            // quicklook reads the class COG's overviews).
-            for f in ChangePublication.rasters(o) { try CloudOptimizedOutput.rewrite(out.file(f), userOptions: o.creationOptions) }
-
-            // 6. Quicklook, tables, summary.
+            // 6. Published as Cloud Optimized GeoTIFFs (after the legend, before any checksum),
+            //    side by side with the tables (they need no raster); the quicklook reads the class
+            //    COG's overviews, so it follows that copy.
             var result = ChangeResult(files: ["class": classPath, "magnitude": out.file("change-magnitude.tif")],
                                       thresholds: thresholds, tally: tally, zoneTally: zoneTally, difference: stats, summary: "")
             if o.method == .cva { result.files["direction"] = out.file("change-direction.tif") }
             let report = ChangeReport(options: o, grid: grid, before: setup.before, after: setup.after, thresholds: thresholds,
                                       difference: stats, tally: tally, zoneTally: zoneTally, zoneNames: zoning?.names ?? [:], mmuPixels: mmuPixels)
-            try report.writeTables(json: out.file("change-stats.json"), csv: out.file("change-stats.csv"))
-            try report.writeQuicklook(classPath: classPath, to: out.file("quicklook.png"))
+            let cog = { (f: String) in try CloudOptimizedOutput.rewrite(out.file(f), userOptions: o.creationOptions) }
+            // The largest copy first: on two cores it runs beside the class copy, the quicklook and the tables.
+            try ConcurrentSteps.run([{ try cog("change-magnitude.tif") },
+                                     { try cog("change-class.tif"); try report.writeQuicklook(classPath: classPath, to: out.file("quicklook.png")) }]
+                                    + (o.method == .cva ? [{ try cog("change-direction.tif") }] : [])
+                                    + [{ try report.writeTables(json: out.file("change-stats.json"), csv: out.file("change-stats.csv")) }])
             result.files["patches"] = patches
             result.files["json"] = out.file("change-stats.json")
             result.files["csv"] = out.file("change-stats.csv")
@@ -218,10 +226,12 @@ public enum ChangeJob {
     /// How far outside an index's range values must be for the warning.
     static let outOfRangeFactor = 5.0
 
-    /// The statistics pass over the grid (or one region of it): exact moments of d and the |d| histogram.
-    static func statisticsPass(_ setup: Setup, region: Window?, histogram: Bool, quiet: Bool) throws -> ChangeTileFigures {
+    /// The statistics pass over the grid (or one region of it): exact moments of d and the |d| histogram;
+    /// `writing` (``valueOutputs(_:setup:folder:)``, whose first output is d) are written on the way.
+    static func statisticsPass(_ setup: Setup, region: Window?, histogram: Bool, writing: [PixelOutput] = [], quiet: Bool) throws -> ChangeTileFigures {
         let survey = DifferenceSurvey(limit: setup.histogramLimit, output: 0, histogram: histogram)
-        _ = try StreamedCalculation.run(inputs: setup.inputs, outputs: [PixelOutput(kernel: setup.change, inputs: setup.inputOrder, spec: nil)],
+        let outputs = writing.isEmpty ? [PixelOutput(kernel: setup.change, inputs: setup.inputOrder, spec: nil)] : writing
+        _ = try StreamedCalculation.run(inputs: setup.inputs, outputs: outputs,
                                         region: region, observer: survey, progress: ProgressBar("statistics", quiet: quiet).update)
         return survey.merged()
     }
@@ -247,9 +257,29 @@ public enum ChangeJob {
 
     /// The written outputs: class codes (at `classPath`), magnitude and, for CVA, direction in `folder`.
     static func classOutputs(_ o: ChangeOptions, setup: Setup, thresholds: ChangeThresholds, classPath: String, folder: OutputFolder) -> [PixelOutput] {
+        [classOutput(o, setup: setup, thresholds: thresholds, classPath: classPath)] + valueOutputs(o, setup: setup, folder: folder)
+    }
+
+    /// The class codes of `setup`'s change value, written at `classPath`.
+    static func classOutput(_ o: ChangeOptions, setup: Setup, thresholds: ChangeThresholds, classPath: String) -> PixelOutput {
+        PixelOutput(kernel: classKernel(setup.change, thresholds), inputs: setup.inputOrder,
+                    spec: spec(classPath, .classes, o, "change class", [("KUBUQI_THRESHOLDS", "\(o.threshold) centre \(thresholds.centre) change \(thresholds.change) strong \(thresholds.strong)")]))
+    }
+
+    /// A setup whose one input is the change value d already written at `path` (the magnitude
+    /// raster, Float32, NaN where d is not defined) and whose change kernel copies it: classing
+    /// it gives the classes of the original inputs, value for value.
+    static func valuesSetup(_ setup: Setup, path: String) throws -> Setup {
+        var s = setup
+        s.inputs = [PixelInput(band: try Dataset.open(path).band(1), nodata: .some(nil))]
+        s.inputOrder = [0]
+        s.change = { ins, _, out in _ = out.update(fromContentsOf: ins[0]) }
+        return s
+    }
+
+    /// The change value's own rasters: magnitude (d) first and, for CVA, direction, in `folder`.
+    static func valueOutputs(_ o: ChangeOptions, setup: Setup, folder: OutputFolder) -> [PixelOutput] {
         var outputs = [
-            PixelOutput(kernel: classKernel(setup.change, thresholds), inputs: setup.inputOrder,
-                        spec: spec(classPath, .classes, o, "change class", [("KUBUQI_THRESHOLDS", "\(o.threshold) centre \(thresholds.centre) change \(thresholds.change) strong \(thresholds.strong)")])),
             PixelOutput(kernel: setup.change, inputs: setup.inputOrder,
                         spec: spec(folder.file("change-magnitude.tif"), .float32, o, o.method == .diff ? "\(o.indices[0].uppercased()) difference (after - before, oriented)" : "change vector magnitude (signed)", [])),
         ]

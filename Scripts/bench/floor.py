@@ -8,17 +8,23 @@ Decoding reads every block (GDAL_NUM_THREADS=ALL_CPUS) into a raw ENVI copy in /
 then every tile encoded once) with the given COG creation options, as kubuqi-monitor publishes.
 --pool (many small files, e.g. a time series of single-date files): every file is decoded once
 in a pool of one process per core, each reading its files' bands whole (block rows) into memory
-and dropping them: all cores busy whatever a single file's tile count."""
+and dropping them: all cores busy whatever a single file's tile count.
+--concurrent: the files of each decoding pass are decoded side by side (one thread each, GDAL
+releases Python's lock), and the outputs encoded side by side, so that two inputs or two outputs
+keep two cores busy as a program overlapping them would.
+The COG driver's temporary overviews are ZSTD level 1 (ZSTD_LEVEL_OVERVIEW, as kubuqi-monitor
+sets it: lossless, the same COG for less CPU) unless the COG itself is ZSTD."""
 import os, sys, tempfile
 from osgeo import gdal
 gdal.UseExceptions()
 gdal.SetConfigOption("GDAL_NUM_THREADS", "ALL_CPUS")
 args = sys.argv[1:]
-decode, encode, times, pool = [], [], 1, False
+decode, encode, times, pool, concurrent = [], [], 1, False, False
 while args:
     a = args.pop(0)
     if a == "--decode": decode.append(args.pop(0))
     elif a == "--pool": pool = True
+    elif a == "--concurrent": concurrent = True
     elif a == "--times": times = int(args.pop(0))
     elif a == "--encode": encode.append(("GTiff", args.pop(0), args.pop(0), args.pop(0).split()))
     elif a == "--encode-cog": encode.append(("COG", args.pop(0), args.pop(0), args.pop(0).split()))
@@ -41,14 +47,29 @@ if pool:
         for _ in range(times):
             if sum(workers.imap_unordered(decode_whole, decode, chunksize=4)) == 0: sys.exit("floor.py: nothing decoded")
     decode = []
+def side_by_side(steps):
+    """Runs the steps one after the other, or with --concurrent on one thread each."""
+    if not concurrent:
+        for step in steps: step()
+        return
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(len(steps) or 1) as workers:
+        for f in [workers.submit(step) for step in steps]: f.result()
+
+def encode_one(fmt, raw, out, co):
+    if fmt == "COG" and not any("ZSTD" in o.upper() for o in co if o.upper().startswith("COMPRESS=")):
+        gdal.SetThreadLocalConfigOption("ZSTD_LEVEL_OVERVIEW", "1")
+    gdal.Translate(out, raw, format=fmt, creationOptions=co)
+    gdal.SetThreadLocalConfigOption("ZSTD_LEVEL_OVERVIEW", None)
+
 scratch = tempfile.mkdtemp(dir="/dev/shm")
 try:
     for _ in range(times):
-        for path in decode:
-            gdal.Translate(f"{scratch}/decoded.bin", path, format="ENVI")
-            gdal.GetDriverByName("ENVI").Delete(f"{scratch}/decoded.bin")
-    for fmt, raw, out, co in encode:
-        gdal.Translate(out, raw, format=fmt, creationOptions=co)
+        def decode_one(k, path):
+            gdal.Translate(f"{scratch}/decoded{k}.bin", path, format="ENVI")
+            gdal.GetDriverByName("ENVI").Delete(f"{scratch}/decoded{k}.bin")
+        side_by_side([lambda k=k, p=p: decode_one(k, p) for k, p in enumerate(decode)])
+    side_by_side([lambda e=e: encode_one(*e) for e in encode])
 finally:
     for f in os.listdir(scratch): os.unlink(f"{scratch}/{f}")
     os.rmdir(scratch)

@@ -9,18 +9,18 @@
 #   - Orfeo ToolBox (otbcli_BandMath) and GRASS (r.mapcalc) only when installed (not installed
 #     here: they are big), writing plain tiled GeoTIFFs (noted in their names);
 #   - kubuqi-monitor with --co COG=NO (a plain tiled GeoTIFF: what the COG layout costs);
-#   - the floor: decoding both inputs once and encoding our output once as a COG with the same
-#     options (floor.py, GDAL's COG driver from a raw copy), measured.
+#   - the floor: decoding both inputs once (side by side) and encoding our output once as a COG with
+#     the same options (floor.py --concurrent, GDAL's COG driver from a raw copy), measured.
+# Unattended: the input pair is generated on the first run and kept in bench-out/; results are also
+# written to bench-out/index-results.md.
 # Usage: Scripts/bench/index.sh [RUNS] [SIZE]    (defaults 3 and 6000). Not part of the tests.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-3}; SIZE=${2:-6000}
-OUT=bench-out; BIN=.build/release; PY=/usr/bin/python3
 source Scripts/bench/lib.sh
 bench_build
 pair="$OUT/pair-$SIZE"
 [[ -f "$pair/nir.tif" ]] || "$BIN/kubuqi-bench" make-pair "$SIZE" "$pair"
-mkdir -p "$OUT"
 work=$(mktemp -d "$PWD/$OUT/index-work.XXXXXX"); raw=$(mktemp -d /dev/shm/kubuqi-bench.XXXXXX)
 trap 'rm -rf "$work" "$raw"' EXIT
 
@@ -56,9 +56,9 @@ if command -v grass >/dev/null; then
     && r.mapcalc \"ndvi = float(nir - red) / (nir + red)\" && r.out.gdal input=ndvi output=$work/gr.tif type=Float32 createopt=TILED=YES,COMPRESS=DEFLATE,ZLEVEL=1,PREDICTOR=3'"
 fi
 contender "floor (decode both inputs once, encode the output once as a COG)" \
-  "$PY Scripts/bench/floor.py --decode $pair/red.tif --decode $pair/nir.tif --encode-cog $raw/ndvi.bin $work/f.tif '$COG'"
+  "$PY Scripts/bench/floor.py --concurrent --decode $pair/red.tif --decode $pair/nir.tif --encode-cog $raw/ndvi.bin $work/f.tif '$COG'"
 {
-  echo "index ndvi: ${SIZE} x ${SIZE} UInt16 red + NIR; $RUNS interleaved runs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "index ndvi: ${SIZE} x ${SIZE} UInt16 red + NIR; $RUNS interleaved runs; commit $(git rev-parse --short HEAD); $(date -u '+%F %H:%M UTC'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   run_interleaved "$RUNS" "rm -f $work/k.tif $work/k0.tif $work/n.tif $work/r.tif $work/g0.tif $work/g.tif $work/o.tif $work/gr.tif $work/f.tif"
   echo

@@ -30,7 +30,8 @@ def strips():
                 win = Window(0, y, w, min(rows, h - y))
                 yield y, R.read(1, window=win), N.read(1, window=win)
     else:
-        R, N = r_ds.GetRasterBand(1), gdal.Open(nir_path).GetRasterBand(1)
+        n_ds = gdal.Open(nir_path)  # a band needs its dataset alive (GDAL's bindings crash otherwise)
+        R, N = r_ds.GetRasterBand(1), n_ds.GetRasterBand(1)
         for y in range(0, h, rows):
             n = min(rows, h - y)
             yield y, R.ReadAsArray(0, y, w, n), N.ReadAsArray(0, y, w, n)

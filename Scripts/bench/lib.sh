@@ -1,6 +1,10 @@
 # Shared by the per-command benchmark scripts (Scripts/bench/change.sh, ldn.sh, ...): interleaved
 # runs of several contenders, medians of wall and CPU (user + sys, from /usr/bin/time), max peak RSS.
-# Usage: source lib.sh; contender NAME CMD...; ...; run_interleaved RUNS
+# Usage (from the repository's root): source Scripts/bench/lib.sh; contender NAME CMD...; ...; run_interleaved RUNS
+# Sourcing it sets the scripts' common names unless already set (OUT: the results and inputs folder,
+# created; BIN: the release binaries; PY: the Python with GDAL's bindings and NumPy).
+: "${OUT:=bench-out}" "${BIN:=.build/release}" "${PY:=/usr/bin/python3}"
+mkdir -p "$OUT"
 # Commands run with `bash -c` (a contender may be a pipeline or a function exported with export -f);
 # a failing run stops the benchmark with its stderr (a number from a failed run would be a lie).
 BENCH_NAMES=(); BENCH_CMDS=()

@@ -10,11 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SIZE=${1:-1024}
 YEARS=${2:-30}
-OUT=bench-out
-mkdir -p "$OUT"
-swift build -c release --product kubuqi-monitor >/dev/null
-swift build -c release --product kubuqi-bench >/dev/null
-BIN=.build/release
+source Scripts/bench/lib.sh
+bench_build
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 "$BIN/kubuqi-bench" spi 3
 series="$OUT/precip-$SIZE-$YEARS.tif"

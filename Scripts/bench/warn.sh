@@ -11,12 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-3}; FACTOR=${2:-16}
-OUT=bench-out; BIN=.build/release; PY=/usr/bin/python3
 source Scripts/bench/lib.sh
-$PY -c "import osgeo" 2>/dev/null || Scripts/setup.sh --bench
-swift build -c release --product kubuqi-monitor >/dev/null
+bench_build
 size=$((64 * FACTOR))
-mkdir -p "$OUT"
 series="$OUT/warn-series-$size.tif"
 if [[ ! -f "$series" ]]; then
   # Nearest-neighbour enlargement keeps the band dates and the planted patches (then 120 x FACTOR^2 pixels).

@@ -14,15 +14,12 @@
 # Unattended: the input pair is generated on the first run and kept in bench-out/; results are also
 # written to bench-out/change-results.md.
 # Usage: Scripts/bench/change.sh [RUNS] [SIZE]    (defaults 3 and 6000). Not part of the tests.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/lib.sh"  # strict mode, the repository's root, OUT/BIN/PY
 RUNS=${1:-3}; SIZE=${2:-6000}
-source Scripts/bench/lib.sh
 bench_build
 pair="$OUT/ndvi-$SIZE"
 [[ -f "$pair/after.tif" ]] || "$BIN/kubuqi-bench" make-ndvi-pair "$SIZE" "$pair"
-work=$(mktemp -d "$PWD/$OUT/change-work.XXXXXX"); trap 'rm -rf "$work"' EXIT
-raw=$(mktemp -d /dev/shm/kubuqi-bench.XXXXXX); trap 'rm -rf "$work" "$raw"' EXIT
+bench_folders change
 
 # Our outputs once, to check the peer against and to encode for the floor.
 "$BIN/kubuqi-monitor" change --quiet --before "$pair/before.tif" --after "$pair/after.tif" --threshold sigma:1 -o "$work/k" >/dev/null

@@ -14,15 +14,12 @@
 # Unattended: the input pair is generated on the first run and kept in bench-out/; results are also
 # written to bench-out/index-results.md.
 # Usage: Scripts/bench/index.sh [RUNS] [SIZE]    (defaults 3 and 6000). Not part of the tests.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/lib.sh"  # strict mode, the repository's root, OUT/BIN/PY
 RUNS=${1:-3}; SIZE=${2:-6000}
-source Scripts/bench/lib.sh
 bench_build
 pair="$OUT/pair-$SIZE"
 [[ -f "$pair/nir.tif" ]] || "$BIN/kubuqi-bench" make-pair "$SIZE" "$pair"
-work=$(mktemp -d "$PWD/$OUT/index-work.XXXXXX"); raw=$(mktemp -d /dev/shm/kubuqi-bench.XXXXXX)
-trap 'rm -rf "$work" "$raw"' EXIT
+bench_folders index
 
 # Our output once, to check the peers against and to encode for the floor.
 "$BIN/kubuqi-monitor" index ndvi --quiet --red "$pair/red.tif" --nir "$pair/nir.tif" -o "$work/k.tif" >/dev/null

@@ -1,8 +1,11 @@
 # Shared by the per-command benchmark scripts (Scripts/bench/change.sh, ldn.sh, ...): interleaved
 # runs of several contenders, medians of wall and CPU (user + sys, from /usr/bin/time), max peak RSS.
 # Usage (from the repository's root): source Scripts/bench/lib.sh; contender NAME CMD...; ...; run_interleaved RUNS
-# Sourcing it sets the scripts' common names unless already set (OUT: the results and inputs folder,
-# created; BIN: the release binaries; PY: the Python with GDAL's bindings and NumPy).
+# Sourcing it (`source "$(dirname "$0")/lib.sh"`) turns on strict mode (set -euo pipefail), moves to
+# the repository's root and sets the scripts' common names unless already set (OUT: the results and
+# inputs folder, created; BIN: the release binaries; PY: the Python with GDAL's bindings and NumPy).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 : "${OUT:=bench-out}" "${BIN:=.build/release}" "${PY:=/usr/bin/python3}"
 mkdir -p "$OUT"
 # Commands run with `bash -c` (a contender may be a pipeline or a function exported with export -f);
@@ -43,4 +46,11 @@ bench_build() {
   command -v gdal_translate >/dev/null && $PY -c "import osgeo" 2>/dev/null || Scripts/setup.sh --bench
   swift build -c release --product kubuqi-monitor >/dev/null
   swift build -c release --product kubuqi-bench >/dev/null
+}
+
+# The run's scratch folders, removed at exit: `work` under $OUT (outputs of the contenders) and `raw`
+# in /dev/shm (raw copies the floor encodes from). NAME names the work folder.
+bench_folders() { # NAME
+  work=$(mktemp -d "$PWD/$OUT/$1-work.XXXXXX"); raw=$(mktemp -d /dev/shm/kubuqi-bench.XXXXXX)
+  trap 'rm -rf "$work" "$raw"' EXIT
 }

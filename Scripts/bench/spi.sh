@@ -6,11 +6,9 @@
 # "Drought: SPI".
 #
 # Usage: Scripts/bench/spi.sh [SIZE] [YEARS]     (defaults 1024 and 30)
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/lib.sh"  # strict mode, the repository's root, OUT/BIN/PY
 SIZE=${1:-1024}
 YEARS=${2:-30}
-source Scripts/bench/lib.sh
 bench_build
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 "$BIN/kubuqi-bench" spi 3

@@ -8,10 +8,8 @@
 #   - the floor (floor.py): decoding the series once and encoding warn's 8 layers once, measured.
 # Then `perf stat` instructions of one warn run (when perf may count).
 # Usage: Scripts/bench/warn.sh [RUNS] [FACTOR]   (defaults 3 and 16: 1024 x 1024 x 138). Not part of the tests.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/lib.sh"  # strict mode, the repository's root, OUT/BIN/PY
 RUNS=${1:-3}; FACTOR=${2:-16}
-source Scripts/bench/lib.sh
 bench_build
 size=$((64 * FACTOR))
 series="$OUT/warn-series-$size.tif"
@@ -21,7 +19,7 @@ if [[ ! -f "$series" ]]; then
     Fixtures/warn/ndvi_monthly_2010_2021.tif "$series.part"
   mv "$series.part" "$series"
 fi
-work=$(mktemp -d "$PWD/$OUT/warn-work.XXXXXX"); raw=$(mktemp -d /dev/shm/kubuqi-bench.XXXXXX); trap 'rm -rf "$work" "$raw"' EXIT
+bench_folders warn
 WARN="$BIN/kubuqi-monitor warn $series --baseline 2010-2019 --mmu 5ha -o $work/k -q"
 $WARN >/dev/null
 mkdir -p "$work/n"

@@ -209,13 +209,13 @@ final class HostileSeriesTests: CLITestCase {
     /// its band descriptions and was read as one undated file: `cannot tell its date from its name`. Now the
     /// series commands (stack, warn, drought, ldn's climate series: one reader) name the file as truncated or damaged.
     func testATruncatedSeriesIsNamedAsDamagedNotUndated() throws {
-        let path = try series("s.tif", dates: (1...14).map { "\(2010 + ($0 - 1) / 7)-\(String(format: "%02d", ($0 - 1) % 7 + 1))-15" }) { b, p in
+        let path = try series("s.tif", dates: (2010...2016).flatMap { ["\($0)-03-15", "\($0)-07-15"] }) { b, p in
             0.3 + 0.01 * Float(b + p)
         }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: tmp.file("cut.tif")))
         for args in [["stack", tmp.file("cut.tif"), "-o", tmp.file("o.tif")],
-                     ["warn", tmp.file("cut.tif"), "--baseline", "2010-2010", "--period", "month", "-o", tmp.file("w")]] {
+                     ["warn", tmp.file("cut.tif"), "--baseline", "2010-2015", "--period", "year", "-o", tmp.file("w")]] {
             let r = try run(args + ["-q"], expect: 3)
             let last = r.stderr.split(separator: "\n").last.map(String.init) ?? ""
             XCTAssertTrue(last.contains("cut.tif") && last.contains("truncated or damaged") && last.contains("GDALMetadata"), r.stderr)

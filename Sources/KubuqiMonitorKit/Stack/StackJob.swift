@@ -75,8 +75,9 @@ public enum StackJob {
     /// ever meet it, so the run stops before any input is opened for its pixels, naming the most
     /// observations a period has and the periods that have them (docs/robustness.md, "Series commands").
     static func refuseUnreachableMinimum(_ plan: StackPlan, _ o: StackOptions) throws {
+        // No observation in any period (a season no date falls in) is the inputs' fault: exit 3 further on.
         let most = plan.periods.map(\.observations.count).max() ?? 0
-        guard most < o.minimumObservations else { return }
+        guard most > 0, most < o.minimumObservations else { return }
         let busiest = plan.periods.filter { $0.observations.count == most }.map(\.period.label)
         let named = busiest.count <= 4 ? busiest.joined(separator: ", ") : busiest.prefix(4).joined(separator: ", ") + " and \(busiest.count - 4) more"
         throw KubuqiError(.usage, "--min-obs \(o.minimumObservations) cannot be met: the most observations any \(o.scheme) of the inputs has is "

@@ -54,7 +54,9 @@ public enum StackSources {
     /// lost its band descriptions, which hold a series' dates, and may have lost its georeferencing:
     /// an input error naming the file and the tag, rather than reading it as one undated file.
     static func requireIntact(_ ds: Dataset) throws {
-        guard let lost = ds.openWarnings.first(where: { $0.contains("IO error during reading of") }) else { return }
+        let skipped = ds.openWarnings.filter { $0.contains("IO error during reading of") }
+        // The tag that holds the band descriptions is named first when it is among those lost.
+        guard let lost = skipped.first(where: { $0.contains("GDALMetadata") }) ?? skipped.first else { return }
         let what = lost.range(of: "IO error during reading of").map { String(lost[$0.lowerBound...]) } ?? lost
         throw KubuqiError.input(ds.path, "is truncated or damaged: GDAL could not read all of its tags (\(what)), "
             + "so its band descriptions (a series' dates) and georeferencing may be lost")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Peak memory of `kubuqi-monitor stack` as the number of dates grows, for two builds (e.g. before and
-# after a change), interleaved run by run (Scripts/bench/lib.sh: medians of wall and CPU, max peak RSS),
+# Peak memory and CPU of `kubuqi-monitor stack` as the number of dates grows, for two builds (e.g. before and
+# after a change) and the decoding floor (floor.py --pool), interleaved run by run (Scripts/bench/lib.sh: medians of wall and CPU, max peak RSS),
 # on `kubuqi-bench make-series SIZE PER_YEAR YEARS` inputs; the two builds' outputs (stack, counts)
 # must be byte-identical. Not part of the tests; figures in docs/benchmarks.md, "Stack (issue 16)".
 # Usage: Scripts/bench/stack_memory.sh BEFORE_BIN AFTER_BIN [RUNS] [SIZE] [PER_YEAR...]
@@ -24,6 +24,8 @@ for p in "${PER_YEAR[@]}"; do
   BENCH_NAMES=(); BENCH_CMDS=()
   contender "stack, before ($BEFORE)" "$BEFORE/kubuqi-monitor stack $in --min-coverage 0 -q -o $work/before/k.tif"
   contender "stack, after ($AFTER)" "$AFTER/kubuqi-monitor stack $in --min-coverage 0 -q -o $work/after/k.tif"
+  files=(); for f in "$in"/ndvi_*.tif; do files+=(--decode "$f"); done
+  contender "floor (decode every file once, all cores)" "/usr/bin/python3 Scripts/bench/floor.py --pool ${files[*]}"
   {
     echo
     echo "stack memory: $n files ($p dates a year x $YEARS years) of $SIZE x $SIZE, outputs byte-identical; $RUNS interleaved runs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -34,11 +34,20 @@ public final class Dataset: @unchecked Sendable {
         let flags = UInt32(GDAL_OF_RASTER) | UInt32(update ? GDAL_OF_UPDATE : GDAL_OF_READONLY)
             | UInt32(GDAL_OF_VERBOSE_ERROR)
         try VRTGuard.check(path)
-        let h = try GDALErrors.check("cannot open \(path) as a raster") {
-            GDALOpenEx(path, flags, nil, nil, nil)
+        // As GDALErrors.check, keeping the warnings (a damaged file's skipped tags) on the dataset.
+        let (opened, collected) = GDALErrors.capture { GDALOpenEx(path, flags, nil, nil, nil) }
+        guard let h = opened, collected.failures.isEmpty else {
+            if let opened { GDALClose(opened) }
+            throw GDALError("cannot open \(path) as a raster", messages: collected.failures)
         }
-        return Dataset(handle: h, path: path)
+        let ds = Dataset(handle: h, path: path)
+        ds.openWarnings = collected.warnings
+        return ds
     }
+
+    /// The warnings GDAL gave while opening the dataset (already shown to the user), e.g. a damaged
+    /// TIFF's `TIFFFetchNormalTag:IO error during reading of "GDALMetadata"; tag ignored`.
+    public private(set) var openWarnings: [String] = []
 
     /// Creates a new raster with `driver` (a GDAL short name such as `GTiff`).
     public static func create(

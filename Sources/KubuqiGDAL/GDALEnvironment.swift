@@ -60,6 +60,19 @@ public enum GDALEnvironment {
         }
     }
 
+    /// Runs `body` with GDAL's block cache lowered to at most `bytes` (process-wide), restored
+    /// afterwards; unchanged when the user set `GDAL_CACHEMAX` (environment or `--gdal-config`).
+    /// For streamed passes whose windows are whole input and output blocks, where no block is
+    /// read twice and a larger cache only holds blocks already used (`stack`).
+    public static func withBlockCacheLimit<T>(_ bytes: Int64, _ body: () throws -> T) rethrows -> T {
+        initialize()
+        guard CPLGetConfigOption("GDAL_CACHEMAX", nil) == nil else { return try body() }
+        let before = GDALGetCacheMax64()
+        GDALSetCacheMax64(min(before, bytes))
+        defer { GDALSetCacheMax64(before) }
+        return try body()
+    }
+
     /// Runs `body` with a GDAL configuration option set for the calling thread
     /// only, unless the option is already set (environment, `--gdal-config`).
     public static func withThreadConfig<T>(_ key: String, _ value: String, _ body: () throws -> T) rethrows -> T {

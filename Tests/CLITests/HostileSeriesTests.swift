@@ -181,4 +181,46 @@ final class HostileSeriesTests: CLITestCase {
         let bad = try run(["sample", map, "--expected-accuracy", "99=0.7", "-o", tmp.file("o"), "-q"], expect: 2)
         try assertRefused(bad, status: 2, mentions: ["--expected-accuracy", "class 99", "classes: 0, 1"], keep: ["map.tif", "s"])
     }
+
+    /// `--min-obs` above the observations of every period was refused (exit 3) only after every input was
+    /// opened, with a warning per period before the error. It can never be met whatever the pixels: now a
+    /// usage error (exit 2), one line naming the most observations a period has and where, before any pixel
+    /// is read: the series here is a VRT whose pixels cannot be read at all (its source is missing).
+    func testAnUnreachableMinObsIsRefusedBeforeAnyPixelIsRead() throws {
+        let dates = (1...7).map { "2010-\(String(format: "%02d", $0))-15" } + (1...3).map { "2011-0\($0)-15" }
+        let vrt = tmp.file("s.vrt")
+        let bands = dates.enumerated().map { k, d in
+            "<VRTRasterBand dataType=\"Float32\" band=\"\(k + 1)\"><Description>\(d)</Description><SimpleSource>"
+                + "<SourceFilename relativeToVRT=\"1\">missing.tif</SourceFilename><SourceBand>1</SourceBand></SimpleSource></VRTRasterBand>"
+        }
+        try ("<VRTDataset rasterXSize=\"2\" rasterYSize=\"2\"><GeoTransform>500000, 30, 0, 4400000, 0, -30</GeoTransform>"
+             + bands.joined() + "</VRTDataset>").write(toFile: vrt, atomically: true, encoding: .utf8)
+        for n in ["8", "1000000"] {
+            let r = try run(["stack", vrt, "--min-obs", n, "--min-coverage", "0", "-o", tmp.file("o.tif"), "-q"], expect: 2)
+            try assertRefused(r, status: 2, mentions: ["--min-obs \(n)", "7 observations", "2010"], keep: ["s.vrt"])
+            XCTAssertFalse(r.stderr.contains("2011"), "only the busiest period is named: \(r.stderr)")
+        }
+        // A reachable --min-obs goes on to read the pixels (here: the missing source, exit 3 naming it).
+        let read = try run(["stack", vrt, "--min-obs", "7", "--min-coverage", "0", "-o", tmp.file("o.tif"), "-q"], expect: 3)
+        XCTAssertTrue(read.stderr.contains("cannot read rows"), read.stderr)
+    }
+
+    /// A series TIFF cut short so that GDAL skipped its tags ("IO error during reading of GDALMetadata") lost
+    /// its band descriptions and was read as one undated file: `cannot tell its date from its name`. Now the
+    /// series commands (stack, warn, drought, ldn's climate series: one reader) name the file as truncated or damaged.
+    func testATruncatedSeriesIsNamedAsDamagedNotUndated() throws {
+        let path = try series("s.tif", dates: (2010...2016).flatMap { ["\($0)-03-15", "\($0)-07-15"] }) { b, p in
+            0.3 + 0.01 * Float(b + p)
+        }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: tmp.file("cut.tif")))
+        for args in [["stack", tmp.file("cut.tif"), "-o", tmp.file("o.tif")],
+                     ["warn", tmp.file("cut.tif"), "--baseline", "2010-2015", "--period", "year", "-o", tmp.file("w")]] {
+            let r = try run(args + ["-q"], expect: 3)
+            let last = r.stderr.split(separator: "\n").last.map(String.init) ?? ""
+            XCTAssertTrue(last.contains("cut.tif") && last.contains("truncated or damaged") && last.contains("GDALMetadata"), r.stderr)
+            XCTAssertFalse(r.stderr.contains("cannot tell its date"), r.stderr)
+            XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: tmp.path)), ["s.tif", "cut.tif"], "nothing left")
+        }
+    }
 }

@@ -3,8 +3,8 @@ import KubuqiRaster
 
 /// A collection's observation readers, opened on demand.
 ///
-/// The window pass opens the observations of one period, reads their window
-/// and closes them again, so the number of datasets open at once is bounded by
+/// The window pass opens the observations of one period, reads them through
+/// every window and closes them again, so the number of datasets open at once is bounded by
 /// the busiest period, not by the number of dates: each open GDAL dataset keeps
 /// its own decode buffers (about 0.27 MB for a tiled DEFLATE GeoTIFF,
 /// docs/benchmarks.md "Stack (issue 16)"), which used to make the peak memory
@@ -52,8 +52,8 @@ final class StackInputs {
     /// The readers of `observations`, their datasets freshly opened; they close when the readers go.
     ///
     /// Opened without GDAL listing each file's folder (`GDAL_DISABLE_READDIR_ON_OPEN=TRUE`, unless the
-    /// user set it: side-car files are then found by probing their names): the window pass reopens
-    /// every file once per window, and listing a folder of N dated files at each open costs O(N) each.
+    /// user set it: side-car files are then found by probing their names): every file is opened twice
+    /// (setup, then its period), and listing a folder of N dated files at each open costs O(N) each.
     func open(_ observations: [StackObservation]) throws -> [StackObservation: StackReader] {
         try GDALEnvironment.withThreadConfig("GDAL_DISABLE_READDIR_ON_OPEN", "TRUE") {
             try StackJob.pixelInputs(observations, rasters: InputRasters(), options, scene: scene)

@@ -16,15 +16,23 @@ public struct StackResult: Sendable {
 
 /// `stack`: a collection of dated rasters reduced to one band per period.
 ///
-/// Streamed window by window (``WindowLayout``, within the options' memory
-/// budget) and, within a window, period by period: the buffers hold one
+/// Streamed period by period and, within a period, window by window
+/// (``WindowLayout``, within the options' memory budget): the buffers hold one
 /// window of the busiest period's observations, and only that period's
-/// inputs are open (``StackInputs``), whatever the number of dates in the
-/// collection.
+/// inputs are open, each once (``StackInputs``), whatever the number of dates
+/// in the collection.
 public enum StackJob {
     /// Builds the stack.
     public static func run(_ o: StackOptions, progress: (Double) -> Void = { _ in }) throws -> StackResult {
-        try write(try setup(o), o, progress: progress)
+        try withBlockCache(o) { try write(try setup(o), o, progress: progress) }
+    }
+
+    /// GDAL's block cache while stack runs: half the buffer budget (16 MiB by default) instead of the
+    /// tool's 64 MiB, unless the user set GDAL_CACHEMAX. Every window is whole input and output blocks,
+    /// read and written once, so a larger cache only keeps blocks already used (60 MB of the peak at
+    /// 230 dates; the same CPU and bytes: docs/benchmarks.md "Stack (issue 16)").
+    static func withBlockCache<T>(_ o: StackOptions, _ body: () throws -> T) rethrows -> T {
+        try GDALEnvironment.withBlockCacheLimit(Int64(max(o.memoryBudget / 2, 4 << 20)), body)
     }
 
     /// A collection read and planned: its observations, periods, readers and target grid.
@@ -49,6 +57,7 @@ public enum StackJob {
         }
         let plan = StackPlan(observations: observations, scheme: o.scheme, minimumObservations: o.minimumObservations,
                              minimumCoverage: o.minimumCoverage)
+        try refuseUnreachableMinimum(plan, o)
         let inputs = try StackInputs(observations, o)
         do { try inputs.requireOneGrid() } catch let e as KubuqiError {
             throw KubuqiError(e.kind, e.message + "; give --grid FILE to warp every input onto the grid of FILE")
@@ -60,6 +69,19 @@ public enum StackJob {
         }
         let grid = try targetGrid(rasters, o) ?? inputs.grid
         return Setup(observations: observations, plan: plan, inputs: inputs, grid: grid)
+    }
+
+    /// A usage error (exit 2) when `--min-obs` exceeds the observations of every period: no pixel could
+    /// ever meet it, so the run stops before any input is opened for its pixels, naming the most
+    /// observations a period has and the periods that have them (docs/robustness.md, "Series commands").
+    static func refuseUnreachableMinimum(_ plan: StackPlan, _ o: StackOptions) throws {
+        // No observation in any period (a season no date falls in) is the inputs' fault: exit 3 further on.
+        let most = plan.periods.map(\.observations.count).max() ?? 0
+        guard most > 0, most < o.minimumObservations else { return }
+        let busiest = plan.periods.filter { $0.observations.count == most }.map(\.period.label)
+        let named = busiest.count <= 4 ? busiest.joined(separator: ", ") : busiest.prefix(4).joined(separator: ", ") + " and \(busiest.count - 4) more"
+        throw KubuqiError(.usage, "--min-obs \(o.minimumObservations) cannot be met: the most observations any \(o.scheme) of the inputs has is "
+            + "\(most) observation\(most == 1 ? "" : "s") (\(named)); give --min-obs \(most) or less")
     }
 
     /// Streams every kept period (or copies it: `--append`'s unchanged periods, a tiled run's merged tiles),
@@ -99,7 +121,12 @@ public enum StackJob {
         var manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths, digests: digests)
         // Published as Cloud Optimized GeoTIFFs (pixel-interleaved: GDAL 3.6's COG driver has no band
         // interleaving; a window's whole series is then one read), before the checksums.
-        for s in sinks.prefix(2) { try CloudOptimizedOutput.rewrite(s.temporary, userOptions: o.creationOptions) }
+        // GDAL's COG driver computes the overviews into a temporary file compressed with ZSTD at level 9 by
+        // default; that file is read back once and deleted, so level 1 gives the same COG for about a third
+        // of the copy's CPU (docs/benchmarks.md "Stack (issue 16)"); a user's ZSTD_LEVEL_OVERVIEW still wins.
+        try GDALEnvironment.withThreadConfig("ZSTD_LEVEL_OVERVIEW", "1") {
+            for s in sinks.prefix(2) { try CloudOptimizedOutput.rewrite(s.temporary, userOptions: o.creationOptions) }
+        }
         manifest.stackSHA256 = try SHA256.file(sinks[0].temporary)
         manifest.countsSHA256 = try SHA256.file(sinks[1].temporary)
         do { try manifest.json().write(to: URL(fileURLWithPath: sinks[2].temporary)) } catch {
@@ -256,23 +283,30 @@ public enum StackJob {
         var met = [Tally](repeating: Tally(), count: periods.count)
         let windows = layout.windows()
         do {
-            for (wi, w) in windows.enumerated() {
-                let n = w.pixelCount
-                for (k, p) in periods.enumerated() {
-                    if let reuse, let old = reuse.bands[k] {
+            // Period by period, then window by window: a period's datasets are opened once, read through
+            // every window and closed (open datasets bounded by the busiest period, memory flat in the
+            // number of dates, and no file reopened per window); the outputs are band-interleaved, so
+            // each period's band is written tile by tile in the same order as before.
+            for (k, p) in periods.enumerated() {
+                if let reuse, let old = reuse.bands[k] {
+                    for w in windows {
                         try copy(old.band, of: reuse, window: w, to: (stackBands[k], countBands[k]), counted: counted, scratch: encoded, o)
-                        met[k].add(UnsafeBufferPointer(rebasing: counted[0..<n]))
-                        met[k].met = old.met
-                        continue
+                        met[k].add(UnsafeBufferPointer(rebasing: counted[0..<w.pixelCount]))
                     }
-                    // The period's datasets are open only while its window is read (memory flat in the number of dates).
+                    met[k].met = old.met
+                    progress(Double(k + 1) / Double(periods.count))
+                    continue
+                }
+                let readers = try inputs.open(p.observations)
+                for (wi, w) in windows.enumerated() {
+                    let n = w.pixelCount
                     try read(p.observations, Window(column: w.column + area.column, row: w.row + area.row, width: w.width, height: w.height),
-                             inputs: try inputs.open(p.observations), into: values)
+                             inputs: readers, into: values)
                     met[k].met += reduce(reduction, p, window: w, values: UnsafeBufferPointer(values), result: result, counted: counted)
                     met[k].add(UnsafeBufferPointer(rebasing: counted[0..<n]))
                     try write(UnsafeBufferPointer(rebasing: result[0..<n]), to: stackBands[k], w, encoding: o.encoding.int16Encoding, scratch: encoded)
                     try write(UnsafeBufferPointer(rebasing: counted[0..<n]), to: countBands[k], w, encoding: ScaledInt16(scale: 1), scratch: encoded)
-                    progress((Double(wi) + Double(k + 1) / Double(periods.count)) / Double(windows.count))
+                    progress((Double(k) + Double(wi + 1) / Double(windows.count)) / Double(periods.count))
                 }
             }
             try stack.close()

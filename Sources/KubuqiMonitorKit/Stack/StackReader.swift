@@ -39,7 +39,7 @@ struct StackReader: @unchecked Sendable {
         guard let kernel else {
             try inputs[0].band.read(w, into: row)
             inputs[0].prepare(row)
-            for p in 0..<n where !row[p].isFinite { row[p] = .nan }
+            Self.nanForNonFinite(UnsafeMutableBufferPointer(rebasing: row[0..<n]))
             return
         }
         let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * (inputs.count + (mask == nil ? 0 : 1)))
@@ -59,6 +59,27 @@ struct StackReader: @unchecked Sendable {
         let out = UnsafeMutableBufferPointer(rebasing: row[0..<n])
         kernel(inputs.indices.map { UnsafeBufferPointer(parts[$0]) }, inputs.map { _ in nil }, out)
         for p in 0..<n where !out[p].isFinite { out[p] = .nan }
+    }
+
+    /// Every non-finite value of `row` (±infinity, any NaN) made the one NaN that marks nodata,
+    /// eight lanes at a time (the scalar loop was 2.5 % of a 230-date run).
+    static func nanForNonFinite(_ row: UnsafeMutableBufferPointer<Float>) {
+        let n = row.count
+        guard n > 0 else { return }
+        let base = UnsafeMutableRawPointer(row.baseAddress!)
+        let nan = Lanes(repeating: .nan), low = Lanes(repeating: -.infinity), high = Lanes(repeating: .infinity)
+        var i = 0
+        while i + Lanes.scalarCount <= n {
+            let p = base + i * MemoryLayout<Float>.stride
+            var v = p.loadUnaligned(as: Lanes.self)
+            v.replace(with: nan, where: .!((v .> low) .& (v .< high)))
+            p.storeBytes(of: v, as: Lanes.self)
+            i += Lanes.scalarCount
+        }
+        while i < n {
+            if !row[i].isFinite { row[i] = .nan }
+            i += 1
+        }
     }
 
     /// A mosaic's window: each part read in turn, the valid values averaged (NaN where none is valid).

@@ -32,6 +32,7 @@ public enum StackSources {
         let csvDates = try o.datesCSV.map { try datesFromCSV($0, columns: o.csvColumns, files: files) }
         for file in files {
             let ds = try rasters.dataset(file)
+            try requireIntact(ds)
             if let (date, row) = csvDates?[file] {
                 try requireBand(o.band, of: ds)
                 out.append(StackObservation(path: file, band: o.band, date: date, dateSource: "\(o.datesCSV!) row \(row)"))
@@ -47,6 +48,18 @@ public enum StackSources {
             }
         }
         return try mosaicSameDay(out, rasters: rasters)
+    }
+
+    /// A raster GDAL opened only by skipping tags it could not read (a TIFF cut short or damaged) has
+    /// lost its band descriptions, which hold a series' dates, and may have lost its georeferencing:
+    /// an input error naming the file and the tag, rather than reading it as one undated file.
+    static func requireIntact(_ ds: Dataset) throws {
+        let skipped = ds.openWarnings.filter { $0.contains("IO error during reading of") }
+        // The tag that holds the band descriptions is named first when it is among those lost.
+        guard let lost = skipped.first(where: { $0.contains("GDALMetadata") }) ?? skipped.first else { return }
+        let what = lost.range(of: "IO error during reading of").map { String(lost[$0.lowerBound...]) } ?? lost
+        throw KubuqiError.input(ds.path, "is truncated or damaged: GDAL could not read all of its tags (\(what)), "
+            + "so its band descriptions (a series' dates) and georeferencing may be lost")
     }
 
     /// Sorts by date and joins the observations of one day on different grids into one

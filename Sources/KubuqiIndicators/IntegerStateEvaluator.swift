@@ -76,4 +76,60 @@ public struct IntegerStateEvaluator: Sendable {
         return change <= -threshold ? DegradationStatus.degraded.rawValue
             : (change >= threshold ? DegradationStatus.improved.rawValue : DegradationStatus.stable.rawValue)
     }
+
+    /// Whether the extension pushes the ends outwards (E ≥ 0: the extended minimum and maximum are the
+    /// first and last extended values), which `status(sortingBaseline:...)` needs.
+    public var extendsOutward: Bool { extensionNumerator >= 0 && extensionDenominator > 0 }
+
+    /// The status of `status(baseline:...)`, sorting `baseline[0..<baselineCount]` in place as machine
+    /// integers instead of sorting the extended values in 128 bits: with E ≥ 0 (`extendsOutward`) the
+    /// sorted extended values are lo·D − (hi − lo)·E, then v·D in the order of the sorted v, then
+    /// hi·D + (hi − lo)·E, so the k-th of them is formed from the k-th stored integer when a
+    /// percentile needs it. The same integers are compared as in `status(baseline:...)`.
+    public func status(
+        sortingBaseline baseline: UnsafeMutablePointer<Int>, baselineCount nb: Int, recent: UnsafePointer<Int>, recentCount nr: Int
+    ) -> Int16 {
+        precondition(extendsOutward, "an extension that pushes the ends outwards")
+        guard nb >= metric.minimumBaselineYears, nr >= metric.minimumRecentYears, nb <= 4096, nr <= 4096 else {
+            return DegradationStatus.nodata
+        }
+        var b = 0, r = 0
+        for i in 0..<nb { b += baseline[i] }
+        for i in 0..<nr { r += recent[i] }
+        for i in 1..<max(1, nb) {
+            let v = baseline[i]
+            var j = i - 1
+            while j >= 0 && baseline[j] > v { baseline[j + 1] = baseline[j]; j -= 1 }
+            baseline[j + 1] = v
+        }
+        let lo = baseline[0], hi = baseline[nb - 1]
+        let d = extensionDenominator, pad = Int128(hi - lo) * extensionNumerator
+        let m = nb + 2
+        // The k-th extended value (units of 1/D).
+        @inline(__always) func extended(_ k: Int) -> Int128 {
+            k == 0 ? Int128(lo) * d - pad : (k == m - 1 ? Int128(hi) * d + pad : Int128(baseline[k - 1]) * d)
+        }
+        let bScaled = Int128(b) * 100 * d, rScaled = Int128(r) * 100 * d
+        var baselineClass = 1, recentClass = 1
+        for decile in 1...9 {
+            let t = (m - 1) * decile * 10
+            let j = t / 100
+            let p: Int128
+            if j >= m - 1 {
+                p = 100 * extended(m - 1)
+            } else {
+                let a = extended(j)
+                p = 100 * a + Int128(t - 100 * j) * (extended(j + 1) - a)
+            }
+            if rScaled > p * Int128(nr) { recentClass += 1 }
+            if bScaled > p * Int128(nb) { baselineClass += 1 }
+        }
+        var change = recentClass - baselineClass
+        let gap = Int128(r) * Int128(nb) - Int128(b) * Int128(nr)
+        if (gap < 0 ? -gap : gap) * scaleNumerator * differenceDenominator
+            <= differenceNumerator * scaleDenominator * Int128(nr) * Int128(nb) { change = 0 }
+        let threshold = metric.classChangeThreshold
+        return change <= -threshold ? DegradationStatus.degraded.rawValue
+            : (change >= threshold ? DegradationStatus.improved.rawValue : DegradationStatus.stable.rawValue)
+    }
 }

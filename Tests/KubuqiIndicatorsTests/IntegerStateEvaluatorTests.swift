@@ -17,6 +17,8 @@ final class IntegerStateEvaluatorTests: XCTestCase {
             (ProductivityState(extensionFraction: 0, minimumMeanDifference: 0.3), "0.1"),
             (ProductivityState(classChangeThreshold: 3, extensionFraction: 0.25, minimumMeanDifference: 2), "0.5"),
             (ProductivityState(minimumMeanDifference: 0.01), "-0.0001"), (ProductivityState(minimumBaselineYears: 5), "0.0001"),
+            // An extension fraction of denominator 10^7 > 2^16: the in-place path compares in 128 bits.
+            (ProductivityState(extensionFraction: 0.0123457, minimumMeanDifference: 0.01), "0.0001"),
         ]
         var counts: [Int16: Int] = [:]
         var sortedChecked = 0
@@ -63,6 +65,6 @@ final class IntegerStateEvaluatorTests: XCTestCase {
         // Every outcome occurred (the comparison above is not vacuous).
         XCTAssertEqual(Set(counts.keys), [-1, 0, 1, DegradationStatus.nodata], "\(counts)")
         XCTAssertNil(IntegerStateEvaluator(metric: ProductivityState(method: .zScore), scale: Rational(1)))
-        XCTAssertEqual(sortedChecked, 6 * 3000, "every setting extends outwards")
+        XCTAssertEqual(sortedChecked, settings.count * 3000, "every setting extends outwards")
     }
 }

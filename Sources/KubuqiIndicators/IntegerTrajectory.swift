@@ -130,16 +130,20 @@ public struct IntegerTrajectory: Sendable {
         let layers = years.count
         var positive = Lanes(), negative = Lanes(), above = Lanes(), below = Lanes(), validCount = Lanes()
         for l in 0..<layers { ties[l] = Lanes() }
-        let zero = Lanes()
+        let zero = Lanes(), everyLane = Lanes(repeating: -1)
         let hasEdge = edgeNumerator != 0
-        pairEdges.withUnsafeBufferPointer { edges in
+        var complete = true
+        for l in 0..<layers where valid[l] != everyLane { complete = false; break }
+        // `masked` false (every year of every lane valid, the common block) drops the pair masks; the
+        // optimizer folds `x & everyLane` away in that copy of the loop.
+        @inline(__always) func pairs(masked: Bool, _ edges: UnsafeBufferPointer<Int32>) {
             var pair = 0
             for i in 0..<layers {
-                let yi = values[i], vi = valid[i]
+                let yi = values[i], vi = masked ? valid[i] : everyLane
                 validCount &-= vi
                 var tiedWithI = Lanes()
                 for j in (i + 1)..<max(i + 1, layers) {
-                    let both = vi & valid[j]
+                    let both = masked ? vi & valid[j] : everyLane
                     let d = values[j] &- yi
                     positive &-= both & unsafeBitCast(d .> zero, to: Lanes.self)
                     negative &-= both & unsafeBitCast(d .< zero, to: Lanes.self)
@@ -155,6 +159,9 @@ public struct IntegerTrajectory: Sendable {
                 }
                 ties[i] &+= tiedWithI
             }
+        }
+        pairEdges.withUnsafeBufferPointer { edges in
+            if complete { pairs(masked: false, edges) } else { pairs(masked: true, edges) }
         }
         var term = Lanes()
         for l in 0..<layers { let t = ties[l]; term &+= t &* (t &+ t &+ 7) }

@@ -60,7 +60,13 @@ public struct AreaTable: Sendable, Hashable, Codable {
     /// An area in km2 as whole units of 10⁻⁹ km² (rounded), as the table adds it up.
     @inline(__always)
     public static func units(_ km2: Double) -> Int64 {
-        km2.isFinite && km2 > 0 ? Int64((km2 * unitsPerKm2).rounded()) : 0
+        guard km2.isFinite && km2 > 0 else { return 0 }
+        let x = km2 * unitsPerKm2
+        guard x < 0x1p52 else { return Int64(x.rounded()) }
+        // x.rounded() (half away from zero) without libm's `round` call (once per pixel and layer in the
+        // tallies): below 2^52 the truncation t and the fraction x − t are exact.
+        let t = Int64(x)
+        return x - Double(t) >= 0.5 ? t + 1 : t
     }
 
     /// Counts one pixel (or `count` pixels of `areaKm2` each).

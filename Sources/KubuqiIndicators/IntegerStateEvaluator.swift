@@ -76,4 +76,93 @@ public struct IntegerStateEvaluator: Sendable {
         return change <= -threshold ? DegradationStatus.degraded.rawValue
             : (change >= threshold ? DegradationStatus.improved.rawValue : DegradationStatus.stable.rawValue)
     }
+
+    /// Whether the extension pushes the ends outwards (E ≥ 0: the extended minimum and maximum are the
+    /// first and last extended values), which `status(sortingBaseline:...)` needs.
+    public var extendsOutward: Bool { extensionNumerator >= 0 && extensionDenominator > 0 }
+
+    /// The status of `status(baseline:...)`, sorting `baseline[0..<baselineCount]` in place as machine
+    /// integers instead of sorting the extended values in 128 bits: with E ≥ 0 (`extendsOutward`) the
+    /// sorted extended values are lo·D − (hi − lo)·E, then v·D in the order of the sorted v, then
+    /// hi·D + (hi − lo)·E, so the k-th of them is formed from the k-th stored integer when a
+    /// percentile needs it. The same integers are compared as in `status(baseline:...)`.
+    public func status(
+        sortingBaseline baseline: UnsafeMutablePointer<Int>, baselineCount nb: Int, recent: UnsafePointer<Int>, recentCount nr: Int
+    ) -> Int16 {
+        precondition(extendsOutward, "an extension that pushes the ends outwards")
+        guard nb >= metric.minimumBaselineYears, nr >= metric.minimumRecentYears, nb <= 4096, nr <= 4096 else {
+            return DegradationStatus.nodata
+        }
+        var b = 0, r = 0
+        for i in 0..<nb { b += baseline[i] }
+        for i in 0..<nr { r += recent[i] }
+        for i in 1..<max(1, nb) {
+            let v = baseline[i]
+            var j = i - 1
+            while j >= 0 && baseline[j] > v { baseline[j + 1] = baseline[j]; j -= 1 }
+            baseline[j + 1] = v
+        }
+        let lo = baseline[0], hi = baseline[nb - 1]
+        let m = nb + 2
+        var baselineClass = 1, recentClass = 1
+        if smallTerms && nb <= 64 && nr <= 64 && lo >= -(1 << 24) && hi <= 1 << 24 && abs(b) <= 1 << 30 && abs(r) <= 1 << 30 {
+            // The same integers in 64 bits: D, |E| < 2^16 and |v| ≤ 2^24 keep every extended value below 2^42, a
+            // percentile (units 1/(100 D)) below 2^51 and its product with a count of at most 64 below 2^57;
+            // B·100·D stays below 2^53.
+            let d = Int(extensionDenominator), pad = (hi - lo) * Int(extensionNumerator)
+            @inline(__always) func extended(_ k: Int) -> Int {
+                k == 0 ? lo * d - pad : (k == m - 1 ? hi * d + pad : baseline[k - 1] * d)
+            }
+            let bScaled = b * 100 * d, rScaled = r * 100 * d
+            for decile in 1...9 {
+                let t = (m - 1) * decile * 10
+                let j = t / 100
+                let p: Int
+                if j >= m - 1 {
+                    p = 100 * extended(m - 1)
+                } else {
+                    let a = extended(j)
+                    p = 100 * a + (t - 100 * j) * (extended(j + 1) - a)
+                }
+                if rScaled > p * nr { recentClass += 1 }
+                if bScaled > p * nb { baselineClass += 1 }
+            }
+            return finish(baselineClass: baselineClass, recentClass: recentClass, b: b, r: r, nb: nb, nr: nr)
+        }
+        let d = extensionDenominator, pad = Int128(hi - lo) * extensionNumerator
+        // The k-th extended value (units of 1/D).
+        @inline(__always) func extended(_ k: Int) -> Int128 {
+            k == 0 ? Int128(lo) * d - pad : (k == m - 1 ? Int128(hi) * d + pad : Int128(baseline[k - 1]) * d)
+        }
+        let bScaled = Int128(b) * 100 * d, rScaled = Int128(r) * 100 * d
+        for decile in 1...9 {
+            let t = (m - 1) * decile * 10
+            let j = t / 100
+            let p: Int128
+            if j >= m - 1 {
+                p = 100 * extended(m - 1)
+            } else {
+                let a = extended(j)
+                p = 100 * a + Int128(t - 100 * j) * (extended(j + 1) - a)
+            }
+            if rScaled > p * Int128(nr) { recentClass += 1 }
+            if bScaled > p * Int128(nb) { baselineClass += 1 }
+        }
+        return finish(baselineClass: baselineClass, recentClass: recentClass, b: b, r: r, nb: nb, nr: nr)
+    }
+
+    /// D and |E| below 2^16: `status(sortingBaseline:...)` may compare in 64 bits.
+    var smallTerms: Bool { extensionDenominator < 1 << 16 && extensionNumerator < 1 << 16 && extensionNumerator > -(1 << 16) }
+
+    /// The status from the two classes and the sums: no change when the means differ by at most the minimum.
+    @inline(__always)
+    private func finish(baselineClass: Int, recentClass: Int, b: Int, r: Int, nb: Int, nr: Int) -> Int16 {
+        var change = recentClass - baselineClass
+        let gap = Int128(r) * Int128(nb) - Int128(b) * Int128(nr)
+        if (gap < 0 ? -gap : gap) * scaleNumerator * differenceDenominator
+            <= differenceNumerator * scaleDenominator * Int128(nr) * Int128(nb) { change = 0 }
+        let threshold = metric.classChangeThreshold
+        return change <= -threshold ? DegradationStatus.degraded.rawValue
+            : (change >= threshold ? DegradationStatus.improved.rawValue : DegradationStatus.stable.rawValue)
+    }
 }

@@ -48,10 +48,25 @@ public struct PerformanceAccumulator: Sendable, Hashable, Codable {
     ) {
         precondition(landCover.count >= means.count && (ecologicalUnit?.count ?? means.count) >= means.count,
                      "input buffers are shorter than the means")
+        // The unit's table is taken out while a run of pixels of that unit is counted (one unit lookup per
+        // run, not per pixel), and an exact mean is formed only for a value new to the table: the entries
+        // are those `add(mean:exact:unit:)` would make pixel by pixel.
+        var unit: LandUnit?, table: [Double: Entry] = [:]
         for i in 0..<means.count {
-            guard landCover[i] != landCoverNodata, let m = means.mean(i) else { continue }
-            add(mean: m, exact: means.exactMean(i), unit: LandUnit(landCover: landCover[i], ecologicalUnit: ecologicalUnit?[i] ?? 0))
+            guard landCover[i] != landCoverNodata, let m = means.mean(i), m.isFinite else { continue }
+            let u = LandUnit(landCover: landCover[i], ecologicalUnit: ecologicalUnit?[i] ?? 0)
+            if u != unit {
+                if let unit { values[unit] = table }
+                unit = u
+                table = values.removeValue(forKey: u) ?? [:]
+            }
+            if let k = table.index(forKey: m) {
+                table.values[k].count += 1
+            } else {
+                table[m] = Entry(count: 1, exact: means.exactMean(i))
+            }
         }
+        if let unit { values[unit] = table }
     }
 
     /// Adds the counts of another accumulator.

@@ -75,6 +75,10 @@ public struct ProductivityPerformance: Sendable, Hashable, Codable {
     ) {
         let n = status.count
         precondition(means.count >= n && landCover.count >= n && (ecologicalUnit?.count ?? n) >= n, "buffers are shorter than the output")
+        if means.integer, let bounds = exactBounds() {
+            return runExact(means: means, landCover: landCover, ecologicalUnit: ecologicalUnit, landCoverNodata: landCoverNodata,
+                            bounds: bounds, status: status)
+        }
         for i in 0..<n {
             let unit = LandUnit(landCover: landCover[i], ecologicalUnit: ecologicalUnit?[i] ?? 0)
             guard landCover[i] != landCoverNodata, let mean = means.mean(i) else {
@@ -86,6 +90,46 @@ public struct ProductivityPerformance: Sendable, Hashable, Codable {
             } else {
                 status[i] = self.status(mean: mean, unit: unit)
             }
+        }
+    }
+
+    /// Integer stacks: each unit's bound on the exact mean of the stored integers, B = (r·(P·s + o) − o)/s
+    /// (s > 0), so that mean·s + o ≤ r·(P·s + o), `status(exactMean:unit:)`'s rule, is mean ≤ B; units whose
+    /// maximum P·s + o is not positive are left out (nodata). Nil when the values are not integers or a
+    /// bound's terms reach 2^80 (the per-pixel fractions are used then).
+    func exactBounds() -> [LandUnit: Rational]? {
+        guard case .integer(let scale, let offset) = values else { return nil }
+        var bounds: [LandUnit: Rational] = [:]
+        let limit: Int128 = 1 << 80
+        for (unit, p) in exactMaxima {
+            let maximum = p * scale + offset
+            guard maximum.signum > 0 else { continue }
+            let b = (exactRatio * maximum - offset) / scale
+            guard b.numerator > -limit && b.numerator < limit && b.denominator < limit else { return nil }
+            bounds[unit] = b
+        }
+        return bounds
+    }
+
+    /// `run` for integer stacks: sum/count ≤ B compared as sum·B_d ≤ B_n·count in 128-bit integers (sums below
+    /// 2^46, terms of B below 2^80: every product below 2^127; larger sums take the fractions), the unit's bound looked up
+    /// only when the unit changes from the previous pixel. The same classes as `status(exactMean:unit:)`.
+    private func runExact(
+        means: PeriodMeans, landCover: UnsafeBufferPointer<Int16>, ecologicalUnit: UnsafeBufferPointer<Int32>?,
+        landCoverNodata: Int16?, bounds: [LandUnit: Rational], status: UnsafeMutableBufferPointer<Int16>
+    ) {
+        var lastUnit: LandUnit?, lastBound: Rational?
+        for i in 0..<status.count {
+            guard landCover[i] != landCoverNodata, Int(means.years[i]) >= means.minimumYears else {
+                status[i] = DegradationStatus.nodata
+                continue
+            }
+            let unit = LandUnit(landCover: landCover[i], ecologicalUnit: ecologicalUnit?[i] ?? 0)
+            if unit != lastUnit { lastUnit = unit; lastBound = bounds[unit] }
+            guard let b = lastBound else { status[i] = DegradationStatus.nodata; continue }
+            guard abs(means.sums[i]) < 0x1p46 else { status[i] = self.status(exactMean: means.exactMean(i)!, unit: unit); continue }
+            status[i] = Int128(means.sums[i]) * b.denominator <= b.numerator * Int128(means.years[i])
+                ? DegradationStatus.degraded.rawValue : DegradationStatus.stable.rawValue
         }
     }
 }

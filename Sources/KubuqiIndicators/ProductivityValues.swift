@@ -21,7 +21,10 @@ public enum ProductivityValues: Sendable, Hashable, Codable {
     /// infinities and fractions).
     @inlinable
     public static func storedInteger(_ v: Float) -> Int? {
-        guard v.isFinite, v == v.rounded(), abs(v) <= 16_777_216 else { return nil }
-        return Int(v)
+        // |v| <= 2^24 first (false for NaN and infinities), then integral by a truncating conversion
+        // (no libm `round` call: this runs for every value of every pixel of the exact passes).
+        guard abs(v) <= 16_777_216 else { return nil }
+        let i = Int32(v)
+        return Float(i) == v ? Int(i) : nil
     }
 }

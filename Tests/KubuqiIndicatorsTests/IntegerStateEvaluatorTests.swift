@@ -17,8 +17,11 @@ final class IntegerStateEvaluatorTests: XCTestCase {
             (ProductivityState(extensionFraction: 0, minimumMeanDifference: 0.3), "0.1"),
             (ProductivityState(classChangeThreshold: 3, extensionFraction: 0.25, minimumMeanDifference: 2), "0.5"),
             (ProductivityState(minimumMeanDifference: 0.01), "-0.0001"), (ProductivityState(minimumBaselineYears: 5), "0.0001"),
+            // An extension fraction of denominator 10^7 > 2^16: the in-place path compares in 128 bits.
+            (ProductivityState(extensionFraction: 0.0123457, minimumMeanDifference: 0.01), "0.0001"),
         ]
         var counts: [Int16: Int] = [:]
+        var sortedChecked = 0
         for (setting, (metric, scaleText)) in settings.enumerated() {
             let scale = Rational(decimalString: scaleText)!
             guard let evaluator = IntegerStateEvaluator(metric: metric, scale: scale) else { return XCTFail("setting \(setting)") }
@@ -45,11 +48,23 @@ final class IntegerStateEvaluatorTests: XCTestCase {
                     }
                 }
                 XCTAssertEqual(got, expected, "setting \(setting), baseline \(baseline), recent \(recent)")
+                // The in-place machine-integer sort (ExactProductivity.state's path) gives the same status.
+                if evaluator.extendsOutward {
+                    var unsorted = baseline
+                    let sortedGot = unsorted.withUnsafeMutableBufferPointer { b in
+                        padded.withUnsafeBufferPointer { r in
+                            evaluator.status(sortingBaseline: b.baseAddress!, baselineCount: nb, recent: r.baseAddress!, recentCount: nr)
+                        }
+                    }
+                    XCTAssertEqual(sortedGot, expected, "sorting in place: setting \(setting), baseline \(baseline), recent \(recent)")
+                    sortedChecked += 1
+                }
                 counts[expected, default: 0] += 1
             }
         }
         // Every outcome occurred (the comparison above is not vacuous).
         XCTAssertEqual(Set(counts.keys), [-1, 0, 1, DegradationStatus.nodata], "\(counts)")
         XCTAssertNil(IntegerStateEvaluator(metric: ProductivityState(method: .zScore), scale: Rational(1)))
+        XCTAssertEqual(sortedChecked, settings.count * 3000, "every setting extends outwards")
     }
 }

@@ -182,10 +182,10 @@ struct LDNPeriodRun {
                 defer { means.free() }
                 let units = LandUnits(ins, slots: s, legend: legend, count: n)
                 defer { units.free() }
-                var part = PerformanceAccumulator()
-                part.add(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
-                         ecologicalUnit: units.ecological.map { UnsafeBufferPointer($0.buffer) })
-                surveyor.add(part)
+                surveyor.add { part in
+                    part.add(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
+                             ecologicalUnit: units.ecological.map { UnsafeBufferPointer($0.buffer) })
+                }
             }, region: region, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
             survey = surveyor.merged()
             performance = ProductivityPerformance(accumulator: survey!, values: values)
@@ -244,6 +244,11 @@ struct LDNPeriodRun {
                                    lpd: layerIndex[.lpd])
         unccdAt.crossed = crossedBase.enumerated().compactMap { k, l in layerIndex[l].map { (l, $0, baseFirst + k) } }
         let unccd = UNCCDObserver(areas: areas, years: (period.landCoverStart, period.landCoverEnd), results: unccdAt)
+        // Integer stacks whose edge fits 32-bit counts: the trajectory by counting pairs (`IntegerTrajectory`).
+        let countedTrajectory: IntegerTrajectory? = {
+            guard case .integer(let scale, _) = values else { return nil }
+            return IntegerTrajectory(years: Array(geometry.years[geometry.periodLayers]), classifier: trajectoryClasses, scale: scale)
+        }()
         _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: specs, kernel: { ins, outs, _, _ in
             let n = outs[0].count
             var scratch: [LDNPeriod.Layer: Int16Scratch] = [:]
@@ -259,14 +264,15 @@ struct LDNPeriodRun {
             } else {
                 let stack = geometry.pack(ins, slots: s, count: n)
                 defer { stack.deallocate() }
-                let slope = UnsafeMutableBufferPointer<Float>.allocate(capacity: n), z = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                defer { slope.deallocate(); z.deallocate() }
                 let periodStack = UnsafeBufferPointer(rebasing: stack[(geometry.periodLayers.lowerBound * n)..<(geometry.periodLayers.upperBound * n)])
                 let periodYears = Array(geometry.years[geometry.periodLayers])
-                TrendBatch(years: periodYears).run(stack: periodStack, pixelCount: n, pixels: 0..<n, slope: slope, z: z)
-                // Integer stacks: significance and sign here, the minimum slope in exact fractions below.
-                (integer ? TrajectoryClass() : trajectoryClasses).classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z),
-                                                                           into: scratch[.trajectory]!.buffer)
+                if let countedTrajectory {
+                    // Integer stacks: every class by counting pairs in integers (no slope is published).
+                    countedTrajectory.run(stack: periodStack, pixelCount: n, pixels: 0..<n, classes: scratch[.trajectory]!.buffer)
+                } else {
+                    Self.floatTrajectory(periodStack: periodStack, years: periodYears, pixelCount: n, values: values,
+                                         classifier: trajectoryClasses, classes: scratch[.trajectory]!.buffer)
+                }
                 let state = scratch[.state]!.buffer
                 if let normalization {
                     // `[climate] correct = "trajectory-state"`: state on the climate-normalized series (docs/climate.md).
@@ -281,14 +287,9 @@ struct LDNPeriodRun {
                     stateMetric.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
                                     baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
                 }
-                if case .integer(let scale, _) = values {
-                    ExactProductivity.trajectory(stack: periodStack, pixelCount: n, years: periodYears, slope: UnsafeBufferPointer(slope),
-                                                 z: UnsafeBufferPointer(z),
-                                                 classifier: trajectoryClasses, scale: scale, classes: scratch[.trajectory]!.buffer)
-                    if normalization == nil {
-                        ExactProductivity.state(stack: UnsafeBufferPointer(stack), pixelCount: n, baselineLayers: geometry.baselineLayers,
-                                                recentLayers: geometry.recentLayers, metric: stateMetric, scale: scale, status: state)
-                    }
+                if case .integer(let scale, _) = values, normalization == nil {
+                    ExactProductivity.state(stack: UnsafeBufferPointer(stack), pixelCount: n, baselineLayers: geometry.baselineLayers,
+                                            recentLayers: geometry.recentLayers, metric: stateMetric, scale: scale, status: state)
                 }
                 if let climateKernel {
                     let fields = ClimateFields(n)
@@ -365,6 +366,24 @@ struct LDNPeriodRun {
                                files: files, areas: tally.areas(), zoneAreas: tally.zoneAreas(), transitions: tally.transitionTable(),
                                performanceMaxima: performance.maxima, annualProductivity: annualFigures.mapValues(\.summary),
                                annualExact: annualFigures, performanceSurvey: survey, unccd: unccd.figures())
+    }
+}
+
+extension LDNPeriodRun {
+    /// The trajectory classes through the Float Theil-Sen slope (`TrendBatch`): a floating-point stack
+    /// classified in Double; an integer stack whose edge `IntegerTrajectory` refuses classified by Z and
+    /// sign here, its significant pixels then re-decided near the edge in exact fractions.
+    static func floatTrajectory(periodStack: UnsafeBufferPointer<Float>, years: [Double], pixelCount n: Int, values: ProductivityValues,
+                                classifier: TrajectoryClass, classes: UnsafeMutableBufferPointer<Int16>) {
+        let slope = UnsafeMutableBufferPointer<Float>.allocate(capacity: n), z = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
+        defer { slope.deallocate(); z.deallocate() }
+        TrendBatch(years: years).run(stack: periodStack, pixelCount: n, pixels: 0..<n, slope: slope, z: z)
+        guard case .integer(let scale, _) = values else {
+            return classifier.classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z), into: classes)
+        }
+        TrajectoryClass().classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z), into: classes)
+        ExactProductivity.trajectory(stack: periodStack, pixelCount: n, years: years, slope: UnsafeBufferPointer(slope),
+                                     z: UnsafeBufferPointer(z), classifier: classifier, scale: scale, classes: classes)
     }
 }
 
@@ -451,12 +470,19 @@ final class AnnualStatistics: @unchecked Sendable {
     func merged() -> [Int: ExactStatistics] { lock.withLock { Dictionary(uniqueKeysWithValues: zip(years, stats)) } }
 }
 
-/// Pass 1: the chunks' performance accumulators, merged under a lock (adding counts: the order does not matter).
+/// Pass 1: a pool of performance accumulators, one per chunk running at a time; a chunk counts into one
+/// taken out of the pool and puts it back, so none is shared and none is merged per chunk (merging every
+/// chunk's distinct means into one total was 5 % of the periods); they are merged once at the end
+/// (adding counts: the order does not matter).
 final class PerformanceSurvey: @unchecked Sendable {
     private let lock = NSLock()
-    private var total = PerformanceAccumulator()
-    func add(_ part: PerformanceAccumulator) { lock.withLock { total.merge(part) } }
-    func merged() -> PerformanceAccumulator { lock.withLock { total } }
+    private var pool: [PerformanceAccumulator] = []
+    func add(_ body: (inout PerformanceAccumulator) -> Void) {
+        var part = lock.withLock { pool.popLast() } ?? PerformanceAccumulator()
+        body(&part)
+        lock.withLock { pool.append(part) }
+    }
+    func merged() -> PerformanceAccumulator { lock.withLock { pool.reduce(into: PerformanceAccumulator()) { $0.merge($1) } } }
 }
 
 /// A chunk's land units for performance: the UNCCD class of the land-units map (the period's end map

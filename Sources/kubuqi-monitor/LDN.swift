@@ -36,6 +36,9 @@ extension KubuqiMonitor {
         @Option(name: .customLong("co"), help: ArgumentHelp("A GDAL creation option for the layers (repeatable).", valueName: "KEY=VALUE"))
         var creationOptions: [String] = []
 
+        @Flag(name: .customLong("no-patches"), help: "Do not write the degraded and improved patches as polygons (sdg-15-3-1-patches.gpkg).")
+        var noPatches = false
+
         @OptionGroup var title: ReportTitleOptions
         @OptionGroup var tiles: TileOptions
         @OptionGroup var global: GlobalOptions
@@ -44,6 +47,7 @@ extension KubuqiMonitor {
             var o = LDNOptions(config: config, output: output ?? "", checkOnly: check, quiet: global.quiet,
                                creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions))
             o.titleBlock = try title.settings()
+            o.patches = !noPatches
             return o
         }
 

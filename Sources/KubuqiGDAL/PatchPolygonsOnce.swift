@@ -47,12 +47,14 @@ extension PatchPolygons {
                                       attributes: (_ label: Int, _ patch: Int, _ runs: [PixelRun]) throws -> Attributes) throws -> Int {
         GDALEnvironment.initialize()
         defer { Dataset.removeFile(scratch) }
-        try polygonizeToScratch(labels: labels, scratch: scratch)
+        let polygons = try polygonizeToScratch(labels: labels, scratch: scratch)
         CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
         defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
-        let src = try GDALErrors.check("cannot open \(scratch)") { GDALOpenEx(scratch, UInt32(GDAL_OF_VECTOR), nil, nil, nil) }
-        defer { GDALClose(src) }
-        guard let srcLayer = GDALDatasetGetLayer(src, 0) else { throw GDALError("\(scratch) has no layer") }
+        // GDAL's FlatGeobuf writer leaves no file for an empty layer: no polygons, nothing to read.
+        let src = polygons == 0 ? nil : try GDALErrors.check("cannot open \(scratch)") { GDALOpenEx(scratch, UInt32(GDAL_OF_VECTOR), nil, nil, nil) }
+        defer { if let src { GDALClose(src) } }
+        let srcLayer = src.flatMap { GDALDatasetGetLayer($0, 0) }
+        if src != nil, srcLayer == nil { throw GDALError("\(scratch) has no layer") }
         guard let drv = GDALGetDriverByName("GPKG") else { throw GDALError("GDAL has no GPKG driver") }
         let ds = try GDALErrors.check("cannot create \(path)") { GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, nil) }
         var closed = false
@@ -68,8 +70,8 @@ extension PatchPolygons {
         var edges: [PixelEdges.Edge] = [], xs: [Double] = [], ys: [Double] = [], runs: [PixelRun] = []
         var patch = 0
         _ = OGR_L_StartTransaction(lyr)
-        OGR_L_ResetReading(srcLayer)
-        while let g = OGR_L_GetNextFeature(srcLayer) {
+        if let srcLayer { OGR_L_ResetReading(srcLayer) }
+        while let srcLayer, let g = OGR_L_GetNextFeature(srcLayer) {
             defer { OGR_F_Destroy(g) }
             patch += 1
             guard patch < 1 << 24 else { throw GDALError("more than 16777215 patches; at most 16777215 can be measured") }
@@ -106,8 +108,8 @@ extension PatchPolygons {
     }
 
     /// GDAL's polygonize of band 1 of `labels` (4-connected) into a new FlatGeobuf `scratch`
-    /// without a spatial index: the polygons in polygonize's order, field `label`.
-    private static func polygonizeToScratch(labels: String, scratch: String) throws {
+    /// without a spatial index: the polygons in polygonize's order, field `label`. Returns their number.
+    private static func polygonizeToScratch(labels: String, scratch: String) throws -> Int {
         let source = try Dataset.open(labels)
         let grid = source.grid
         guard let drv = GDALGetDriverByName("FlatGeobuf") else { throw GDALError("GDAL has no FlatGeobuf driver") }
@@ -124,9 +126,11 @@ extension PatchPolygons {
             // The band is its own mask: label 0 makes no polygon.
             GDALPolygonize(handle, handle, lyr, 0, nil, nil, nil)
         }
+        let count = Int(OGR_L_GetFeatureCount(lyr, 1))
         try source.close()
         closed = true
         let (_, collector) = GDALErrors.capture { GDALClose(ds) }
         if !collector.failures.isEmpty { throw GDALError("cannot write \(scratch)", messages: collector.failures) }
+        return count
     }
 }

@@ -10,7 +10,8 @@ import KubuqiRaster
 ///
 /// Periods are published one at a time, in the order submitted; within a
 /// period the SDG layer is copied first and its patches are then drawn from
-/// it on one thread while the other layers are copied on another. Every file
+/// it on one thread while the other layers are copied on another (without
+/// patches, the layers are copied on two threads). Every file
 /// is the one the serial order writes (the same copy of the same staged
 /// raster; the patches drawn from the same pixels). A later period reading a
 /// baseline layer while it is replaced reads either the staged raster or its
@@ -63,7 +64,7 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     private func publish(_ p: LDNPeriodResult) throws {
         let layers = LDNPeriod.Layer.allCases.compactMap { p.files[$0] }
         guard patches, let sdg = p.files[.sdg] else {
-            try copy(layers)
+            try copy(layers, threads: 2)
             return
         }
         try CloudOptimizedOutput.rewrite(sdg, userOptions: userOptions)
@@ -76,7 +77,7 @@ final class LDNPeriodPublisher: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             slots[i] = Result {
                 if i == 0 { return try LDNPublication.patches(of: p, zones: zones, work: work, quiet: quiet) }
-                try copy(others)
+                try copy(others, threads: 1)
                 return nil
             }
         }
@@ -85,7 +86,22 @@ final class LDNPeriodPublisher: @unchecked Sendable {
         if let gpkg { lock.withLock { patchFiles[p.name] = gpkg } }
     }
 
-    private func copy(_ paths: [String]) throws {
-        for path in paths { try CloudOptimizedOutput.rewrite(path, userOptions: userOptions) }
+    /// Copies `paths` to COGs, on `threads` threads (each copy is one file, the same whichever thread makes it).
+    private func copy(_ paths: [String], threads: Int) throws {
+        guard threads > 1, paths.count > 1 else {
+            for path in paths { try CloudOptimizedOutput.rewrite(path, userOptions: userOptions) }
+            return
+        }
+        let outcome = UnsafeMutableBufferPointer<Result<Void, Error>>.allocate(capacity: paths.count)
+        outcome.initialize(repeating: .success(()))
+        defer { outcome.deinitialize(); outcome.deallocate() }
+        nonisolated(unsafe) let slots = outcome
+        let options = userOptions
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            for i in stride(from: t, to: paths.count, by: threads) {
+                slots[i] = Result { try CloudOptimizedOutput.rewrite(paths[i], userOptions: options) }
+            }
+        }
+        for r in outcome { try r.get() }
     }
 }

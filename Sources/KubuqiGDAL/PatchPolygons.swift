@@ -9,8 +9,8 @@ import Foundation
 /// centres lie inside it), so that its area can be summed from the true area
 /// of each of its pixels and match the area tables pixel for pixel.
 ///
-/// Fields: `label` (the raster's value), `patch`, then the fields the caller
-/// fills with ``annotate(_:layer:values:)``.
+/// Fields: `label` (the raster's value), `patch`, then ``fields`` (written by
+/// ``polygonizeOnce(labels:into:layer:grid:scratch:moreFields:attributes:)``).
 public enum PatchPolygons {
     /// The fields written after `label` and `patch`, in order.
     public static let fields: [(String, VectorTable.FieldType)] = [
@@ -27,7 +27,7 @@ public enum PatchPolygons {
     /// corner are one patch (`warn`'s hotspots). Returns the number of patches.
     @discardableResult
     ///
-    /// `moreFields`: string fields added after ``fields`` (``annotate(_:layer:moreFields:values:)`` fills them).
+    /// `moreFields`: string fields added after ``fields``.
     public static func polygonize(labels: String, into path: String, layer: String, patchRaster: String,
                                   eightConnected: Bool = false, moreFields: [String] = []) throws -> Int {
         try polygonize(labels: labels, into: path, layer: layer, patchRaster: Optional(patchRaster), eightConnected: eightConnected,
@@ -57,8 +57,8 @@ public enum PatchPolygons {
         var closed = false
         defer { if !closed { GDALClose(ds) } }
         let srs = SpatialReference(wkt: grid.crsWKT)
-        // Without a burn, ``annotate(_:layer:values:)`` writes every feature once more: the
-        // spatial index is built after it in one go, not updated feature by feature.
+        // Without a burn, the caller reads the polygons for their pixels: the spatial index
+        // is built by ``ensureSpatialIndex(_:layer:lyr:path:)`` when needed, in one go.
         let lyr = try CStringList.withList(patchRaster == nil ? ["SPATIAL_INDEX=NO"] : []) { list in
             try GDALErrors.check("cannot create layer \(layer) in \(path)") {
                 GDALDatasetCreateLayer(ds, layer, srs?.handle, wkbPolygon, list)
@@ -76,7 +76,7 @@ public enum PatchPolygons {
             }
         }
         guard let patchRaster else {
-            // patch = the feature id, written by annotate.
+            // patch = the feature id (not written here).
             let count = Int(OGR_L_GetFeatureCount(lyr, 1))
             guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
             try source.close()
@@ -104,50 +104,6 @@ public enum PatchPolygons {
         let (_, collector) = GDALErrors.capture { GDALClose(ds) }
         if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }
         return count
-    }
-
-    /// Fills the ``fields`` of every polygon of `layer` in the GeoPackage `path`
-    /// from its label and patch id: `values(label, patch)` gives the class
-    /// code, its name, the zone name and the area in m2.
-    /// `more` fills the string fields `moreFields` given to ``polygonize(labels:into:layer:patchRaster:eightConnected:moreFields:)``
-    /// (an empty string is null).
-    public static func annotate(_ path: String, layer: String, moreFields: [String] = [],
-                                values: (_ label: Int, _ patch: Int) throws -> (code: Int, name: String, zone: String, squareMetres: Double, more: [String])) throws {
-        GDALEnvironment.initialize()
-        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
-        defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
-        let ds = try GDALErrors.check("cannot open \(path)") {
-            GDALOpenEx(path, UInt32(GDAL_OF_VECTOR | GDAL_OF_UPDATE), nil, nil, nil)
-        }
-        var closed = false
-        defer { if !closed { GDALClose(ds) } }
-        guard let lyr = GDALDatasetGetLayerByName(ds, layer) else { throw GDALError("no layer \(layer) in \(path)") }
-        let defn = OGR_L_GetLayerDefn(lyr)
-        let index = (["label", "patch"] + fields.map(\.0) + moreFields).map { OGR_FD_GetFieldIndex(defn, $0) }
-        guard !index.contains(-1) else { throw GDALError("\(path): layer \(layer) lacks a patch field") }
-        _ = OGR_L_StartTransaction(lyr)
-        OGR_L_ResetReading(lyr)
-        while let f = OGR_L_GetNextFeature(lyr) {
-            defer { OGR_F_Destroy(f) }
-            // patch = the feature id (GeoPackage ids run 1...n).
-            let patch = OGR_F_GetFID(f)
-            OGR_F_SetFieldInteger64(f, index[1], patch)
-            let v = try values(Int(OGR_F_GetFieldAsInteger64(f, index[0])), Int(patch))
-            OGR_F_SetFieldInteger64(f, index[2], Int64(v.code))
-            OGR_F_SetFieldString(f, index[3], v.name)
-            if v.zone.isEmpty { OGR_F_SetFieldNull(f, index[4]) } else { OGR_F_SetFieldString(f, index[4], v.zone) }
-            OGR_F_SetFieldDouble(f, index[5], v.squareMetres)
-            OGR_F_SetFieldDouble(f, index[6], v.squareMetres / 10_000)
-            for (k, value) in v.more.prefix(moreFields.count).enumerated() {
-                if value.isEmpty { OGR_F_SetFieldNull(f, index[7 + k]) } else { OGR_F_SetFieldString(f, index[7 + k], value) }
-            }
-            guard OGR_L_SetFeature(lyr, f) == OGRERR_NONE else { throw GDALError("cannot write the areas into \(path)") }
-        }
-        guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
-        try ensureSpatialIndex(ds, layer: layer, lyr: lyr, path: path)
-        closed = true
-        let (_, collector) = GDALErrors.capture { GDALClose(ds) }
-        if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }
     }
 
     /// Builds the GeoPackage spatial index of `layer` when it has none (a layer

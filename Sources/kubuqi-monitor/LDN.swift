@@ -36,6 +36,9 @@ extension KubuqiMonitor {
         @Option(name: .customLong("co"), help: ArgumentHelp("A GDAL creation option for the layers (repeatable).", valueName: "KEY=VALUE"))
         var creationOptions: [String] = []
 
+        @Flag(name: .customLong("no-patches"), help: "Do not write the degraded and improved patches as polygons (sdg-15-3-1-patches.gpkg).")
+        var noPatches = false
+
         @OptionGroup var title: ReportTitleOptions
         @OptionGroup var tiles: TileOptions
         @OptionGroup var global: GlobalOptions
@@ -44,6 +47,7 @@ extension KubuqiMonitor {
             var o = LDNOptions(config: config, output: output ?? "", checkOnly: check, quiet: global.quiet,
                                creationOptions: try RasterOutputOptions.parseCreationOptions(creationOptions))
             o.titleBlock = try title.settings()
+            o.patches = !noPatches
             return o
         }
 
@@ -63,6 +67,12 @@ extension KubuqiMonitor {
                 print(try LDNJob.runTile(options, request: request, log: Log.line).line)
                 return
             }
+            #if canImport(Glibc)
+            // Two malloc arenas instead of glibc's 8 per core: the periods' worker threads and the background
+            // publication each kept an arena of freed blocks (440 -> 375 MB peak at 2000 x 2000, the same CPU;
+            // docs/benchmarks.md, "ldn: the tail, memory and compression").
+            _ = glibcMallopt(-8 /* M_ARENA_MAX, malloc.h */, 2)
+            #endif
             let report = try LDNJob.run(options, log: Log.line)
             if check {
                 print("\(config): OK (\(report.config.inputFiles.count) inputs on one \(report.grid.width)x\(report.grid.height) grid; "
@@ -106,3 +116,9 @@ struct LineLogHandler: LogHandler {
         Diagnostics.standardError("\(stamp) \(level) \(label): \(message)\n")
     }
 }
+
+#if canImport(Glibc)
+/// glibc's `mallopt` (malloc.h, not in the Glibc module's headers).
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif

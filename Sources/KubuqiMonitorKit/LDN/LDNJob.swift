@@ -17,6 +17,10 @@ public struct LDNOptions: Sendable {
     public var creationOptions: CreationOptions
     /// The report's title block given on the command line (over the config's `[report]`).
     public var titleBlock = ReportTitleSettings()
+    /// Whether each period's degraded and improved patches are written as polygons
+    /// (`sdg-15-3-1-patches.gpkg`, the default); `--no-patches` leaves them out (a noisy map
+    /// of a large scene can hold hundreds of thousands of one-pixel patches; docs/benchmarks.md).
+    public var patches = true
 
     /// Creates options.
     public init(config: String, output: String, checkOnly: Bool = false, quiet: Bool = false,
@@ -102,19 +106,28 @@ public enum LDNJob {
                 log("precipitation: \(cc.precipitation) summed per \(cc.season.map { "season \($0)" } ?? "year") onto the productivity grid (bilinear), years \(ClimateSeries.spans(finalInputs.precipitation.keys.sorted())); trajectory: \(cc.description)")
             }
             report.zoneNames = finalInputs.zoneNames
+            // Each period is published (COG layers, SDG patches) while the next is computed, and the inputs
+            // are hashed meanwhile, so that little is left after the last period (docs/benchmarks.md, "ldn").
+            let publisher = LDNPeriodPublisher(userOptions: o.creationOptions, zones: zoneLayer, work: work, quiet: o.quiet, patches: o.patches)
+            defer { publisher.drain() }
+            let digests = InputDigests(config.inputFiles)
+            defer { digests.drain() }
             var baseline: [LDNPeriod.Layer: String] = [:]
             for period in periods {
                 log("period \(period.name) \(period.years.lowerBound)-\(period.years.upperBound): land cover \(period.landCoverStart) -> \(period.landCoverEnd)")
-                let result = try LDNPeriodRun(period: period, inputs: finalInputs, output: stage, work: work,
+                var result = try LDNPeriodRun(period: period, inputs: finalInputs, output: stage, work: work,
                                               baseline: baseline, creationOptions: o.creationOptions, quiet: o.quiet).run()
                 if period.isBaseline { baseline = result.files }
+                // The survey's distinct means are for tiles' merges; a whole run has its maxima and lets it go.
+                result.performanceSurvey = nil
                 report.periods.append(result)
+                publisher.submit(result)
                 log("period \(period.name): \(result.summaryLine)")
             }
-            // Publishable outputs (docs/publishing.md): COG layers, then the report, then the STAC catalogue.
-            try LDNPublication.publishRasters(report, userOptions: o.creationOptions)
+            // Publishable outputs (docs/publishing.md): COG layers and patches (above), then the report, then the STAC catalogue.
+            let patches = try publisher.finish()
+            report.inputDigests = digests.finish()
             try report.write(to: stage, inputs: config.inputFiles)
-            let patches = try LDNPublication.patches(report, zones: zoneLayer, work: work, quiet: o.quiet)
             try LDNPublication.catalogue(report, folder: stage, patches: patches)
             written = try LDNOutputFolder.written(stage)
             return ((), protecting: config.inputFiles)

@@ -17,6 +17,9 @@ public struct LDNReport: Sendable {
     public var zoneNames: [Int: String] = [:]
     /// Observations per productivity year and the completeness rule (nil with an external LPD).
     var yearCompleteness: YearCompleteness?
+    /// SHA-256 of input files already hashed (a whole run hashes them while the periods are computed);
+    /// the report hashes the others itself.
+    var inputDigests: [String: String] = [:]
 
     static let statusNames: [Int16: String] = [-1: "degraded", 0: "stable", 1: "improved", DegradationStatus.nodata: "no data"]
     /// The land-cover status tables' code for water at both dates (``LDNTally``): water is not land,
@@ -172,7 +175,7 @@ public struct LDNReport: Sendable {
         }
         var identities: [[String: String]] = []
         for f in inputs {
-            identities.append(["path": f, "sha256": try SHA256.file(f)])
+            identities.append(["path": f, "sha256": try inputDigests[f] ?? SHA256.file(f)])
         }
         let srs = SpatialReference(wkt: grid.crsWKT)
         var annual: [Int: SummaryStatistics] = [:]

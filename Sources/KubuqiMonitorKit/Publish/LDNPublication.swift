@@ -21,13 +21,19 @@ enum LDNPublication {
     static func patches(_ report: LDNReport, zones: ZoneLayer?, work: WorkFolder, quiet: Bool) throws -> [String: String] {
         var out: [String: String] = [:]
         for p in report.periods {
-            guard let sdg = p.files[.sdg] else { continue }
-            let gpkg = (sdg as NSString).deletingPathExtension + "-patches.gpkg"
-            try PatchLayer.write(classRaster: sdg, legend: LDNLegend.status, wanted: [-1, 1], zones: zones, units: .ldnTables,
-                                 to: gpkg, layer: "patches", work: work, quiet: quiet)
-            out[p.name] = gpkg
+            if let gpkg = try patches(of: p, zones: zones, work: work, quiet: quiet) { out[p.name] = gpkg }
         }
         return out
+    }
+
+    /// The patches of one period's SDG 15.3.1 layer, `sdg-15-3-1-patches.gpkg` beside it
+    /// (nil for a period without an SDG layer).
+    static func patches(of p: LDNPeriodResult, zones: ZoneLayer?, work: WorkFolder, quiet: Bool) throws -> String? {
+        guard let sdg = p.files[.sdg] else { return nil }
+        let gpkg = (sdg as NSString).deletingPathExtension + "-patches.gpkg"
+        try PatchLayer.write(classRaster: sdg, legend: LDNLegend.status, wanted: [-1, 1], zones: zones, units: .ldnTables,
+                             to: gpkg, layer: "patches", work: work, quiet: quiet)
+        return gpkg
     }
 
     /// Writes `catalog.json` and an Item per layer into the (staged) folder.

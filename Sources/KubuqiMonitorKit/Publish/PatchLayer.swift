@@ -66,26 +66,27 @@ enum PatchLayer {
         _ = try StreamedCalculation.run(inputs: inputs, outputs: [PixelOutput(kernel: kernel, inputs: Array(inputs.indices),
                                                                               spec: RasterOutputSpec(path: labels, encoding: .float32, storage: .scratch))])
         let more = moreZoneFields(zones)
-        let count: Int
-        let areas: [Int64]
-        do {
-            count = try PatchPolygons.polygonize(labels: labels, into: gpkg, layer: layer, moreFields: more)
-            guard count < 1 << 24 else { throw KubuqiError.output(gpkg, "\(count) patches; at most 16777215 can be measured") }
-            areas = try patchAreas(gpkg, layer: layer, grid: classes.dataset.grid, patches: count, units: units)
-        } catch let e as GDALError {
-            throw KubuqiError.output(gpkg, e.description)
-        }
         let names = Dictionary(legend.map { ($0.value, $0.name) }, uniquingKeysWith: { a, _ in a })
         func zoneName(_ zone: Int) -> String { zone == 0 ? "" : (zones?.names[zone] ?? String(zone)) }
+        let gridAreas = GridAreas(grid: classes.dataset.grid)
+        let pixelAreas = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, classes.dataset.grid.width))
+        defer { pixelAreas.deallocate() }
         var byCode: [Int: Double] = [:]
         do {
-            try PatchPolygons.annotate(gpkg, layer: layer, moreFields: more) { label, patch in
+            // Each polygon written once with its fields; its area summed from its pixels' true areas in whole units, as the tables sum them.
+            try PatchPolygons.polygonizeOnce(labels: labels, into: gpkg, layer: layer, grid: classes.dataset.grid,
+                                             scratch: work.file("\(stem).polygons.fgb"), moreFields: more) { label, _, runs in
+                var sum: Int64 = 0
+                for run in runs {
+                    gridAreas.areas(row: run.row, columns: run.columns, into: pixelAreas)
+                    for i in 0..<run.columns.count { sum += units.units(pixelAreas[i]) }
+                }
                 let zone = label / 16, code = label % 16 - 8
-                guard patch >= 1, patch <= count else { throw GDALError("patch id \(patch) outside 1...\(count)") }
-                let area = Double(areas[patch]) * units.size
+                let area = Double(sum) * units.size
                 byCode[code, default: 0] += area
                 let tuple = layers > 1 ? combinations.list[zone - 1].map(Int.init) : [zone]
-                return (code, names[code] ?? String(code), layers == 0 ? "" : zoneName(tuple[0]), area, tuple.dropFirst().map(zoneName))
+                return PatchPolygons.Attributes(code: code, name: names[code] ?? String(code), zone: layers == 0 ? "" : zoneName(tuple[0]),
+                                                squareMetres: area, more: tuple.dropFirst().map(zoneName))
             }
         } catch let e as GDALError {
             throw KubuqiError.output(gpkg, e.description)
@@ -136,26 +137,6 @@ private final class LockedCombinations: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var all = Set<[Int32]>()
     func add(_ found: Set<[Int32]>) { lock.lock(); all.formUnion(found); lock.unlock() }
-}
-
-extension PatchLayer {
-    /// The true area of each patch id 1...`patches` of the polygons of `layer` in `gpkg` (index 0
-    /// unused), in whole `units` summed pixel by pixel as the tables sum them: each polygon's
-    /// pixels are those whose centres lie inside it (``PatchPolygons/forEachPixelRun(_:layer:grid:field:_:)``).
-    static func patchAreas(_ gpkg: String, layer: String, grid: Grid, patches: Int, units: AreaUnits) throws -> [Int64] {
-        let gridAreas = GridAreas(grid: grid)
-        var sums = [Int64](repeating: 0, count: patches + 1)
-        let pixelAreas = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, grid.width))
-        defer { pixelAreas.deallocate() }
-        try PatchPolygons.forEachPixelRun(gpkg, layer: layer, grid: grid) { patch, row, columns in
-            guard patch >= 1, patch <= patches else { throw GDALError("patch id \(patch) outside 1...\(patches)") }
-            gridAreas.areas(row: row, columns: columns, into: pixelAreas)
-            var s: Int64 = 0
-            for i in 0..<columns.count { s += units.units(pixelAreas[i]) }
-            sums[patch] += s
-        }
-        return sums
-    }
 }
 
 /// How an area table rounds pixel areas: whole units of `size` m2.

@@ -74,9 +74,9 @@ extension LDNJob {
         let work = try destination.workFolder()
         defer { work.remove() }
         let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
-        let patches = try LDNPublication.patches(published, zones: zoneLayer, work: work, quiet: o.quiet)
+        let patches = o.patches ? try LDNPublication.patches(published, zones: zoneLayer, work: work, quiet: o.quiet) : [:]
         try LDNPublication.catalogue(published, folder: destination, patches: patches)
-        log("STAC catalogue written: \(destination.file("catalog.json")), with the SDG layers' patches")
+        log("STAC catalogue written: \(destination.file("catalog.json"))" + (o.patches ? ", with the SDG layers' patches" : ""))
         return report
     }
 

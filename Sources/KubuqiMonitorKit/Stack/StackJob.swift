@@ -121,12 +121,8 @@ public enum StackJob {
         var manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths, digests: digests)
         // Published as Cloud Optimized GeoTIFFs (pixel-interleaved: GDAL 3.6's COG driver has no band
         // interleaving; a window's whole series is then one read), before the checksums.
-        // GDAL's COG driver computes the overviews into a temporary file compressed with ZSTD at level 9 by
-        // default; that file is read back once and deleted, so level 1 gives the same COG for about a third
-        // of the copy's CPU (docs/benchmarks.md "Stack (issue 16)"); a user's ZSTD_LEVEL_OVERVIEW still wins.
-        try GDALEnvironment.withThreadConfig("ZSTD_LEVEL_OVERVIEW", "1") {
-            for s in sinks.prefix(2) { try CloudOptimizedOutput.rewrite(s.temporary, userOptions: o.creationOptions) }
-        }
+        // (CloudOptimizedOutput sets the COG driver's temporary overviews to ZSTD level 1, as for every command.)
+        for s in sinks.prefix(2) { try CloudOptimizedOutput.rewrite(s.temporary, userOptions: o.creationOptions) }
         manifest.stackSHA256 = try SHA256.file(sinks[0].temporary)
         manifest.countsSHA256 = try SHA256.file(sinks[1].temporary)
         do { try manifest.json().write(to: URL(fileURLWithPath: sinks[2].temporary)) } catch {

@@ -29,8 +29,8 @@ public enum StackJob {
 
     /// GDAL's block cache while stack runs: half the buffer budget (16 MiB by default) instead of the
     /// tool's 64 MiB, unless the user set GDAL_CACHEMAX. Every window is whole input and output blocks,
-    /// read and written once, so a larger cache only keeps blocks already used (60 MB of the peak at
-    /// 230 dates; the same CPU and bytes: docs/benchmarks.md "Stack (issue 16)").
+    /// read and written once, so a larger cache only keeps blocks already used (about 60 MB of the peak
+    /// at 230 dates, with the same bytes out and no more CPU: docs/benchmarks.md "Stack (issue 16)").
     static func withBlockCache<T>(_ o: StackOptions, _ body: () throws -> T) rethrows -> T {
         try GDALEnvironment.withBlockCacheLimit(Int64(max(o.memoryBudget / 2, 4 << 20)), body)
     }
@@ -280,9 +280,9 @@ public enum StackJob {
         let windows = layout.windows()
         do {
             // Period by period, then window by window: a period's datasets are opened once, read through
-            // every window and closed (open datasets bounded by the busiest period, memory flat in the
-            // number of dates, and no file reopened per window); the outputs are band-interleaved, so
-            // each period's band is written tile by tile in the same order as before.
+            // every window and closed (open datasets bounded by the busiest period, not by the number of
+            // dates, and no file reopened per window); the outputs are band-interleaved, so each period's
+            // band is still written whole tiles at a time, each tile once.
             for (k, p) in periods.enumerated() {
                 if let reuse, let old = reuse.bands[k] {
                     for w in windows {

@@ -103,52 +103,46 @@ public struct IntegerStateEvaluator: Sendable {
             baseline[j + 1] = v
         }
         let lo = baseline[0], hi = baseline[nb - 1]
-        let m = nb + 2
-        var baselineClass = 1, recentClass = 1
+        let (baselineClass, recentClass): (Int, Int)
         if smallTerms && nb <= 64 && nr <= 64 && lo >= -(1 << 24) && hi <= 1 << 24 && abs(b) <= 1 << 30 && abs(r) <= 1 << 30 {
             // The same integers in 64 bits: D, |E| < 2^16 and |v| ≤ 2^24 keep every extended value below 2^42, a
             // percentile (units 1/(100 D)) below 2^51 and its product with a count of at most 64 below 2^57;
             // B·100·D stays below 2^53.
-            let d = Int(extensionDenominator), pad = (hi - lo) * Int(extensionNumerator)
-            @inline(__always) func extended(_ k: Int) -> Int {
-                k == 0 ? lo * d - pad : (k == m - 1 ? hi * d + pad : baseline[k - 1] * d)
-            }
-            let bScaled = b * 100 * d, rScaled = r * 100 * d
-            for decile in 1...9 {
-                let t = (m - 1) * decile * 10
-                let j = t / 100
-                let p: Int
-                if j >= m - 1 {
-                    p = 100 * extended(m - 1)
-                } else {
-                    let a = extended(j)
-                    p = 100 * a + (t - 100 * j) * (extended(j + 1) - a)
-                }
-                if rScaled > p * nr { recentClass += 1 }
-                if bScaled > p * nb { baselineClass += 1 }
-            }
-            return finish(baselineClass: baselineClass, recentClass: recentClass, b: b, r: r, nb: nb, nr: nr)
+            (baselineClass, recentClass) = decileClasses(Int.self, sorted: baseline, nb: nb, nr: nr, b: b, r: r)
+        } else {
+            (baselineClass, recentClass) = decileClasses(Int128.self, sorted: baseline, nb: nb, nr: nr, b: b, r: r)
         }
-        let d = extensionDenominator, pad = Int128(hi - lo) * extensionNumerator
+        return finish(baselineClass: baselineClass, recentClass: recentClass, b: b, r: r, nb: nb, nr: nr)
+    }
+
+    /// The classes (1-10) of the baseline and recent means B/nb and R/nr among the deciles of the extended
+    /// sorted baseline, computed in the integer type `T` (the caller proves that `T` cannot overflow).
+    @inline(__always)
+    private func decileClasses<T: FixedWidthInteger & SignedInteger>(
+        _: T.Type, sorted baseline: UnsafeMutablePointer<Int>, nb: Int, nr: Int, b: Int, r: Int
+    ) -> (baseline: Int, recent: Int) {
+        let lo = baseline[0], hi = baseline[nb - 1], m = nb + 2
+        let d = T(extensionDenominator), pad = T(hi - lo) * T(extensionNumerator)
         // The k-th extended value (units of 1/D).
-        @inline(__always) func extended(_ k: Int) -> Int128 {
-            k == 0 ? Int128(lo) * d - pad : (k == m - 1 ? Int128(hi) * d + pad : Int128(baseline[k - 1]) * d)
+        @inline(__always) func extended(_ k: Int) -> T {
+            k == 0 ? T(lo) * d - pad : (k == m - 1 ? T(hi) * d + pad : T(baseline[k - 1]) * d)
         }
-        let bScaled = Int128(b) * 100 * d, rScaled = Int128(r) * 100 * d
+        let bScaled = T(b) * 100 * d, rScaled = T(r) * 100 * d
+        var baselineClass = 1, recentClass = 1
         for decile in 1...9 {
             let t = (m - 1) * decile * 10
             let j = t / 100
-            let p: Int128
+            let p: T
             if j >= m - 1 {
                 p = 100 * extended(m - 1)
             } else {
                 let a = extended(j)
-                p = 100 * a + Int128(t - 100 * j) * (extended(j + 1) - a)
+                p = 100 * a + T(t - 100 * j) * (extended(j + 1) - a)
             }
-            if rScaled > p * Int128(nr) { recentClass += 1 }
-            if bScaled > p * Int128(nb) { baselineClass += 1 }
+            if rScaled > p * T(nr) { recentClass += 1 }
+            if bScaled > p * T(nb) { baselineClass += 1 }
         }
-        return finish(baselineClass: baselineClass, recentClass: recentClass, b: b, r: r, nb: nb, nr: nr)
+        return (baselineClass, recentClass)
     }
 
     /// D and |E| below 2^16: `status(sortingBaseline:...)` may compare in 64 bits.

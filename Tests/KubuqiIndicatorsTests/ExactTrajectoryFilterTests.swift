@@ -1,5 +1,6 @@
 import XCTest
 @testable import KubuqiIndicators
+import KubuqiRaster
 
 /// `ExactProductivity.trajectory` decides in integers only the pixels whose floating-point slope lies
 /// within its rounding bound of the class edge; `trajectoryFullyExact` decides every significant pixel
@@ -7,20 +8,12 @@ import XCTest
 /// stacks built to sit on and next to the edges: slopes of exactly 0 and exactly the minimum, many ties,
 /// missing years, odd and even pair counts.
 final class ExactTrajectoryFilterTests: XCTestCase {
-    private struct Generator {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(state >> 33) % bound
-        }
-    }
-
     /// (scale, minimum slope): the edge in stored units per year is minimum / scale: 20, 10/3, 0, 1/7 ...
     private let settings: [(String, Double)] = [("0.0001", 0.002), ("0.0003", 0.001), ("1", 0), ("0.0001", 0),
                                                 ("0.7", 0.1), ("0.0001", 0.0001), ("2", 0.5), ("-0.0001", 0.002)]
 
     func testFilteredClassesEqualFullyExactClasses() {
-        var g = Generator(state: 2026)
+        var g = SplitMix64(seed: 2026)
         let n = 1500
         var decidedExactly = 0
         for (setting, (scaleText, minimum)) in settings.enumerated() {
@@ -31,12 +24,12 @@ final class ExactTrajectoryFilterTests: XCTestCase {
                 var stack = [Float](repeating: .nan, count: yearCount * n)
                 for p in 0..<n {
                     // Steps at the edge, at 0, one unit off them, as fractions; noise of 0 or +-1 (many ties).
-                    let steps = [edge, -edge, 0, edge + 1, -edge - 1, Double(g.next(61) - 30) / Double(1 + g.next(4))]
-                    let step = steps[g.next(steps.count)]
-                    let noise = g.next(3)
+                    let steps = [edge, -edge, 0, edge + 1, -edge - 1, Double(g.int(61) - 30) / Double(1 + g.int(4))]
+                    let step = steps[g.int(steps.count)]
+                    let noise = g.int(3)
                     for l in 0..<yearCount {
-                        if g.next(12) == 0 { continue }   // a missing year
-                        let wobble = noise == 0 ? 0 : g.next(2 * noise + 1) - noise
+                        if g.int(12) == 0 { continue }   // a missing year
+                        let wobble = noise == 0 ? 0 : g.int(2 * noise + 1) - noise
                         stack[l * n + p] = Float((3000 + step * Double(l)).rounded(.down) + Double(wobble))
                     }
                 }
@@ -92,14 +85,14 @@ final class ExactTrajectoryFilterTests: XCTestCase {
     /// The counting decision against the exact median, on random series and thresholds, including
     /// thresholds equal to the median and to either middle slope.
     func testExceedsAgreesWithTheExactMedian() {
-        var g = Generator(state: 77)
+        var g = SplitMix64(seed: 77)
         for trial in 0..<600 {
             let count = 2 + trial % 15
             let x = (0..<count).map { 2000 + $0 + ($0 > 3 && trial % 4 == 0 ? 1 : 0) }
-            let y = (0..<count).map { _ in g.next(trial % 3 == 0 ? 4 : 400) - 200 }
+            let y = (0..<count).map { _ in g.int(trial % 3 == 0 ? 4 : 400) - 200 }
             let median = TheilSen.exactSlope(x: x, y: y)!
-            let offsets = [Rational(0), Rational(1, 1_000_000), Rational(-1, 1_000_000), Rational(Int128(g.next(9) - 4), 3)]
-            for t in offsets.map({ median + $0 }) + [Rational(0), Rational(Int128(g.next(41) - 20), Int128(1 + g.next(6)))] {
+            let offsets = [Rational(0), Rational(1, 1_000_000), Rational(-1, 1_000_000), Rational(Int128(g.int(9) - 4), 3)]
+            for t in offsets.map({ median + $0 }) + [Rational(0), Rational(Int128(g.int(41) - 20), Int128(1 + g.int(6)))] {
                 XCTAssertEqual(TheilSen.exactSlopeExceeds(x: x, y: y, numerator: t.numerator, denominator: t.denominator),
                                t < median, "trial \(trial), threshold \(t), median \(median)")
             }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import KubuqiIndicators
+import KubuqiRaster
 
 /// `IntegerTrajectory` (pair counting, eight pixels at a time, no slope) must give the classes of the
 /// fully exact reference path: `TrendBatch`'s Z with `TrajectoryClass` for significance and sign, then
@@ -8,14 +9,6 @@ import XCTest
 /// minimum, many ties, missing years, gaps between years, odd and even pair counts, pixel counts and
 /// ranges that are not multiples of 8.
 final class IntegerTrajectoryTests: XCTestCase {
-    private struct Generator {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(state >> 33) % bound
-        }
-    }
-
     /// (scale, minimum slope): the edge in stored units per year is minimum / scale: 20, 10/3, 0, 0, 1/7, 1, 1/4, 33.
     private let settings: [(String, Double)] = [("0.0001", 0.002), ("0.0003", 0.001), ("1", 0), ("0.0001", 0),
                                                 ("0.7", 0.1), ("0.0001", 0.0001), ("2", 0.5), ("0.0003", 0.0099)]
@@ -40,7 +33,7 @@ final class IntegerTrajectoryTests: XCTestCase {
     }
 
     func testCountedClassesEqualFullyExactClasses() throws {
-        var g = Generator(state: 4242)
+        var g = SplitMix64(seed: 4242)
         let n = 1203
         var evenTies = 0, significant = 0
         for (setting, (scaleText, minimum)) in settings.enumerated() {
@@ -55,14 +48,14 @@ final class IntegerTrajectoryTests: XCTestCase {
                 }
                 var stack = [Float](repeating: .nan, count: yearCount * n)
                 for p in 0..<n {
-                    let steps = [edge, -edge, 0, edge + 1, -edge - 1, Double(g.next(61) - 30) / Double(1 + g.next(4))]
-                    let step = steps[g.next(steps.count)]
-                    let noise = g.next(3)
+                    let steps = [edge, -edge, 0, edge + 1, -edge - 1, Double(g.int(61) - 30) / Double(1 + g.int(4))]
+                    let step = steps[g.int(steps.count)]
+                    let noise = g.int(3)
                     // Whole blocks of 8 complete (the common case), others with missing years.
-                    let missingRate = (p / 8) % 3 == 0 ? 0 : 1 + g.next(10)
+                    let missingRate = (p / 8) % 3 == 0 ? 0 : 1 + g.int(10)
                     for (l, year) in years.enumerated() {
-                        if missingRate > 0 && g.next(missingRate * 4) == 0 { continue }
-                        let wobble = noise == 0 ? 0 : g.next(2 * noise + 1) - noise
+                        if missingRate > 0 && g.int(missingRate * 4) == 0 { continue }
+                        let wobble = noise == 0 ? 0 : g.int(2 * noise + 1) - noise
                         stack[l * n + p] = Float((3000 + step * (year - 2000)).rounded(.down) + Double(wobble))
                     }
                 }

@@ -12,6 +12,25 @@ import Foundation
 /// Fields: `label` (the raster's value), `patch`, then ``fields`` (written by
 /// ``polygonizeOnce(labels:into:layer:grid:scratch:moreFields:attributes:)``).
 public enum PatchPolygons {
+    /// A new vector dataset `path` of GDAL's `driver` holding one empty polygon layer `layer` in the CRS
+    /// `crsWKT`, created with the layer creation `options`. Nothing is left open when it fails; the
+    /// caller closes the dataset.
+    static func createPolygonLayer(driver name: String, path: String, layer: String, crsWKT: String,
+                                   options: [String]) throws -> (dataset: GDALDatasetH, layer: OGRLayerH) {
+        guard let drv = GDALGetDriverByName(name) else { throw GDALError("GDAL has no \(name) driver") }
+        let ds = try GDALErrors.check("cannot create \(path)") { GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, nil) }
+        do {
+            let srs = SpatialReference(wkt: crsWKT)
+            let lyr = try CStringList.withList(options) { list in
+                try GDALErrors.check("cannot create layer \(layer) in \(path)") { GDALDatasetCreateLayer(ds, layer, srs?.handle, wkbPolygon, list) }
+            }
+            return (ds, lyr)
+        } catch {
+            GDALClose(ds)
+            throw error
+        }
+    }
+
     /// The fields written after `label` and `patch`, in order.
     public static let fields: [(String, VectorTable.FieldType)] = [
         ("class", .integer), ("class_name", .string), ("zone", .string), ("area_m2", .real), ("area_ha", .real),
@@ -52,18 +71,12 @@ public enum PatchPolygons {
         let source = try Dataset.open(labels)
         let band = try source.band(1)
         let grid = source.grid
-        guard let drv = GDALGetDriverByName("GPKG") else { throw GDALError("GDAL has no GPKG driver") }
-        let ds = try GDALErrors.check("cannot create \(path)") { GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, nil) }
-        var closed = false
-        defer { if !closed { GDALClose(ds) } }
-        let srs = SpatialReference(wkt: grid.crsWKT)
         // Without a burn, the caller reads the polygons for their pixels: the spatial index
         // is built by ``ensureSpatialIndex(_:layer:lyr:path:)`` when needed, in one go.
-        let lyr = try CStringList.withList(patchRaster == nil ? ["SPATIAL_INDEX=NO"] : []) { list in
-            try GDALErrors.check("cannot create layer \(layer) in \(path)") {
-                GDALDatasetCreateLayer(ds, layer, srs?.handle, wkbPolygon, list)
-            }
-        }
+        let (ds, lyr) = try createPolygonLayer(driver: "GPKG", path: path, layer: layer, crsWKT: grid.crsWKT,
+                                               options: patchRaster == nil ? ["SPATIAL_INDEX=NO"] : [])
+        var closed = false
+        defer { if !closed { GDALClose(ds) } }
         try VectorTable.addFields([("label", VectorTable.FieldType.integer), ("patch", .integer)] + fields + moreFields.map { ($0, .string) },
                                   to: lyr, path: path)
         _ = OGR_L_StartTransaction(lyr)

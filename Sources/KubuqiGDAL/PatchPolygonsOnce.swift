@@ -55,14 +55,9 @@ extension PatchPolygons {
         defer { if let src { GDALClose(src) } }
         let srcLayer = src.flatMap { GDALDatasetGetLayer($0, 0) }
         if src != nil, srcLayer == nil { throw GDALError("\(scratch) has no layer") }
-        guard let drv = GDALGetDriverByName("GPKG") else { throw GDALError("GDAL has no GPKG driver") }
-        let ds = try GDALErrors.check("cannot create \(path)") { GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, nil) }
+        let (ds, lyr) = try createPolygonLayer(driver: "GPKG", path: path, layer: layer, crsWKT: grid.crsWKT, options: ["SPATIAL_INDEX=NO"])
         var closed = false
         defer { if !closed { GDALClose(ds) } }
-        let srs = SpatialReference(wkt: grid.crsWKT)
-        let lyr = try CStringList.withList(["SPATIAL_INDEX=NO"]) { list in
-            try GDALErrors.check("cannot create layer \(layer) in \(path)") { GDALDatasetCreateLayer(ds, layer, srs?.handle, wkbPolygon, list) }
-        }
         try VectorTable.addFields([("label", VectorTable.FieldType.integer), ("patch", .integer)] + fields + moreFields.map { ($0, .string) },
                                   to: lyr, path: path)
         let defn = OGR_L_GetLayerDefn(lyr)
@@ -112,14 +107,9 @@ extension PatchPolygons {
     private static func polygonizeToScratch(labels: String, scratch: String) throws -> Int {
         let source = try Dataset.open(labels)
         let grid = source.grid
-        guard let drv = GDALGetDriverByName("FlatGeobuf") else { throw GDALError("GDAL has no FlatGeobuf driver") }
-        let ds = try GDALErrors.check("cannot create \(scratch)") { GDALCreate(drv, scratch, 0, 0, 0, GDT_Unknown, nil) }
+        let (ds, lyr) = try createPolygonLayer(driver: "FlatGeobuf", path: scratch, layer: "patches", crsWKT: grid.crsWKT, options: ["SPATIAL_INDEX=NO"])
         var closed = false
         defer { if !closed { GDALClose(ds) } }
-        let srs = SpatialReference(wkt: grid.crsWKT)
-        let lyr = try CStringList.withList(["SPATIAL_INDEX=NO"]) { list in
-            try GDALErrors.check("cannot create layer in \(scratch)") { GDALDatasetCreateLayer(ds, "patches", srs?.handle, wkbPolygon, list) }
-        }
         try VectorTable.addFields([("label", VectorTable.FieldType.integer)], to: lyr, path: scratch)
         let handle = try GDALErrors.check("cannot read \(labels)") { GDALGetRasterBand(source.liveHandle, 1) }
         try GDALErrors.check("cannot polygonize \(labels)") {

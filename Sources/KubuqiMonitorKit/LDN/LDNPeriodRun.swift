@@ -196,6 +196,9 @@ struct LDNPeriodRun {
                                    files: [:], areas: [:], transitions: TransitionTable(), performanceMaxima: performance.maxima,
                                    annualProductivity: annualFigures.mapValues(\.summary), annualExact: annualFigures, performanceSurvey: survey)
         }
+        // A whole run needs only the maxima from here on; the survey's distinct means (tens of MB on a large grid) are
+        // for tiles' merges, which take them from a survey-only run: let them go before pass 2 (docs/benchmarks.md).
+        if region == nil { survey = nil }
 
         // Pass 2: every layer.
         let layers = LDNPeriod.Layer.written(isBaseline: period.isBaseline, externalLPD: inputs.lpd != nil, climate: correction)
@@ -482,7 +485,20 @@ final class PerformanceSurvey: @unchecked Sendable {
         body(&part)
         lock.withLock { pool.append(part) }
     }
-    func merged() -> PerformanceAccumulator { lock.withLock { pool.reduce(into: PerformanceAccumulator()) { $0.merge($1) } } }
+    /// The pool merged into its largest accumulator, each other one released as soon as it is merged: the distinct
+    /// means of a large grid are tens of MB per accumulator, so a new total built beside the whole pool was the
+    /// run's peak (docs/benchmarks.md, "ldn memory").
+    func merged() -> PerformanceAccumulator {
+        lock.withLock {
+            var parts = pool
+            pool = []
+            func size(_ a: PerformanceAccumulator) -> Int { a.values.values.reduce(0) { $0 + $1.count } }
+            guard let largest = parts.indices.max(by: { size(parts[$0]) < size(parts[$1]) }) else { return PerformanceAccumulator() }
+            var total = parts.remove(at: largest)
+            while let part = parts.popLast() { total.merge(part) }
+            return total
+        }
+    }
 }
 
 /// A chunk's land units for performance: the UNCCD class of the land-units map (the period's end map

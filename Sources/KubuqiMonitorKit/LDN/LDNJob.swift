@@ -65,6 +65,12 @@ public enum LDNJob {
         var precipitation: [Int: RasterBand] = [:]
     }
 
+    /// GDAL's block cache while a whole run computes and publishes its periods: 32 MiB instead of the tool's 64, unless
+    /// the user set GDAL_CACHEMAX. Windows are whole blocks, each decoded once (a block of the 25-band pixel-interleaved
+    /// stack is 3.2 MB, two windows of them in flight), so the rest of the cache only kept blocks already used: 46 MB
+    /// less peak RSS at 2000 x 2000, the same bytes out, the same CPU (docs/benchmarks.md, "ldn memory").
+    static let blockCacheLimit: Int64 = 32 << 20
+
     /// Runs (or, with `checkOnly`, validates) the job; `log` receives timestamped progress lines.
     public static func run(_ o: LDNOptions, log: (String) -> Void = { _ in }) throws -> LDNReport {
         var config = try LDNConfig.load(o.config)
@@ -96,7 +102,8 @@ public enum LDNJob {
         try RasterOutputSpec.checkCreationOptions(o.creationOptions, output: o.output)
         let out = try OutputFolder(o.output)
         var written = Set<String>()
-        try out.runStaged { work, stage in
+        // GDAL's block cache held to `blockCacheLimit` while the periods run and are published (docs/benchmarks.md, "ldn memory").
+        try GDALEnvironment.withBlockCacheLimit(blockCacheLimit) { try out.runStaged { work, stage in
             let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
             var finalInputs = Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
                                      landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
@@ -131,7 +138,7 @@ public enum LDNJob {
             try LDNPublication.catalogue(report, folder: stage, patches: patches)
             written = try LDNOutputFolder.written(stage)
             return ((), protecting: config.inputFiles)
-        }
+        } }
         // The folder holds exactly this run's outputs (docs/ldn.md, "Outputs").
         try LDNOutputFolder.prune(out, keeping: written, inputs: config.inputFiles)
         log("report written: \(out.file("report.html")), report.json, report.md, tables/*.csv")

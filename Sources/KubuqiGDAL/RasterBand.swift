@@ -100,6 +100,12 @@ public struct RasterBand: @unchecked Sendable {
         return out
     }
 
+    /// Reads `window` in the band's own 16-bit type (`Int16` or `UInt16`, by `unsigned`) into the
+    /// raw memory `buffer` (at least `2 * window.pixelCount` bytes), with no conversion by GDAL.
+    public func read16(_ window: Window, into buffer: UnsafeMutableRawBufferPointer, unsigned: Bool) throws {
+        try rasterIO(GF_Read, window, buffer.baseAddress!, buffer.count / 2, unsigned ? GDT_UInt16 : GDT_Int16)
+    }
+
     private func rasterIO(_ flag: GDALRWFlag, _ w: Window, _ data: UnsafeMutableRawPointer,
                           _ capacity: Int, _ type: GDALDataType) throws {
         precondition(capacity >= w.pixelCount, "buffer smaller than the window")

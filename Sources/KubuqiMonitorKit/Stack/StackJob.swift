@@ -102,7 +102,10 @@ public enum StackJob {
         let full = (stack: sinks[0].temporary + ".all", counts: sinks[1].temporary + ".all")
         [full.stack, full.counts].forEach(Interruption.register)
         defer { [full.stack, full.counts].forEach { unlink($0); Interruption.unregister($0) } }
-        let digests = try digests(plan)
+        // The inputs' SHA-256 are needed only by the manifest, except for `--append`, which compares them
+        // with the old manifest's before the window pass: then first, otherwise beside the COG copies below.
+        let digestsFirst = o.append && copied == nil
+        var digests: [String: String] = try digestsFirst ? Self.digests(plan) : [:]
         let reuse = try copied ?? (o.append ? try StackReuse.load(o, manifest: try manifest(plan, met: kept.map { _ in 1 }, grid: grid, o, paths: paths, digests: digests),
                                                                     kept: kept, paths: paths) : nil)
         let tallies = try stream(kept, plan.rule, inputs: inputs, grid: grid, o, stackAt: full.stack, countsAt: full.counts,
@@ -118,11 +121,18 @@ public enum StackJob {
         }
         let keep = tallies.indices.filter { tallies[$0].met > 0 }
         try publishBands(keep, of: kept, from: full, to: (sinks[0].temporary, sinks[1].temporary), grid: grid, o)
-        var manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths, digests: digests)
         // Published as Cloud Optimized GeoTIFFs (pixel-interleaved: GDAL 3.6's COG driver has no band
         // interleaving; a window's whole series is then one read), before the checksums.
         // (CloudOptimizedOutput sets the COG driver's temporary overviews to ZSTD level 1, as for every command.)
-        for s in sinks.prefix(2) { try CloudOptimizedOutput.rewrite(s.temporary, userOptions: o.creationOptions) }
+        // GDAL's COG copy runs on one core: the inputs' SHA-256 run beside OUT.tif's copy, so both cores stay
+        // busy. The two copies stay one after the other: side by side they raised the peak by about 44 MB
+        // (230 dates) for under a CPU-second of wall (docs/benchmarks.md, "Stack (issue 16)").
+        try ConcurrentSteps.run([
+            { try CloudOptimizedOutput.rewrite(sinks[0].temporary, userOptions: o.creationOptions) },
+            { if !digestsFirst { digests = try Self.digests(plan) } },
+        ])
+        try CloudOptimizedOutput.rewrite(sinks[1].temporary, userOptions: o.creationOptions)
+        var manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths, digests: digests)
         manifest.stackSHA256 = try SHA256.file(sinks[0].temporary)
         manifest.countsSHA256 = try SHA256.file(sinks[1].temporary)
         do { try manifest.json().write(to: URL(fileURLWithPath: sinks[2].temporary)) } catch {

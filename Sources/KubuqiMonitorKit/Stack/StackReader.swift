@@ -37,6 +37,7 @@ struct StackReader: @unchecked Sendable {
         let n = w.pixelCount
         if !parts.isEmpty { return try readMosaic(w, into: row) }
         guard let kernel else {
+            if let unsigned = Self.sixteenBit(inputs[0]) { return try Self.read16(inputs[0], unsigned: unsigned, w, into: row) }
             try inputs[0].band.read(w, into: row)
             inputs[0].prepare(row)
             Self.nanForNonFinite(UnsafeMutableBufferPointer(rebasing: row[0..<n]))

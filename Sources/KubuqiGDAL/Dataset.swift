@@ -42,7 +42,21 @@ public final class Dataset: @unchecked Sendable {
         }
         let ds = Dataset(handle: h, path: path)
         ds.openWarnings = collected.warnings
+        ds.openedReadOnly = !update
         return ds
+    }
+
+    /// Whether ``open(_:update:)`` opened this dataset read-only (not created, not for update, not derived).
+    private var openedReadOnly = false
+
+    /// A second, independent read-only handle on the same file, for reading it on another thread at the same
+    /// time (a handle is used from one thread at a time); nil when this dataset was not opened read-only by
+    /// ``open(_:update:)`` (a created, updated or derived dataset may hold data a new handle would not see)
+    /// or the file cannot be opened again.
+    public func reopenedForReading() -> Dataset? {
+        guard openedReadOnly, let again = try? Dataset.open(path), again.bandCount == bandCount,
+              again.width == width, again.height == height else { return nil }
+        return again
     }
 
     /// The warnings GDAL gave while opening the dataset (already shown to the user), e.g. a damaged

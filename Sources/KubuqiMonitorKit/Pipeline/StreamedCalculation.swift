@@ -143,30 +143,26 @@ public enum StreamedCalculation {
         windows: [Window], origin: Window, capacity: Int, inputs: [PixelInput], mask: PixelMask?, specs: [RasterOutputSpec?],
         kernel: JointKernel, bands: [RasterBand?], observer: ChunkObserver?, progress: (Double) -> Void
     ) throws -> [SummaryStatistics] {
-        let slots = [WindowBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity),
-                     WindowBuffers(count: inputs.count + (mask == nil ? 0 : 1), capacity: capacity)]
-        let results = WindowBuffers(count: specs.count, capacity: capacity)
-        let encoded = Int16Buffer(capacity: specs.contains { $0?.encoding.int16Encoding != nil } ? capacity : 0)
-        // One reader queue per distinct dataset: different files decode in
-        // parallel, and no GDAL handle is ever used from two threads.
-        var sources: [(band: RasterBand, buffer: Int)] = inputs.enumerated().map { ($0.element.band, $0.offset) }
-        if let mask { sources.append((mask.band, inputs.count)) }
-        var queueOf: [ObjectIdentifier: DispatchQueue] = [:]
-        for s in sources where queueOf[ObjectIdentifier(s.band.dataset)] == nil {
-            queueOf[ObjectIdentifier(s.band.dataset)] = DispatchQueue(label: "kubuqi.reader.\(queueOf.count)")
-        }
-        let readers = Dictionary(grouping: sources) { ObjectIdentifier($0.band.dataset) }
-            .map { (queue: queueOf[$0.key]!, sources: $0.value) }
-        let readDone = DispatchGroup()
+        let buffers = inputs.count + (mask == nil ? 0 : 1)
+        // Three input slots: window k is computed while windows k+1 and k+2 are read.
+        let slots = (0..<3).map { _ in WindowBuffers(count: buffers, capacity: capacity) }
+        // Two result slots: window k is computed while window k-1 is written.
+        let results = (0..<2).map { _ in WindowBuffers(count: specs.count, capacity: capacity) }
+        let encodes = specs.contains { $0?.encoding.int16Encoding != nil }
+        let encoded = (0..<2).map { _ in Int16Buffer(capacity: encodes ? capacity : 0) }
+        let readers = WindowReaders(inputs: inputs, mask: mask, windows: windows)
+        let readDone = (0..<3).map { _ in DispatchGroup() }
         let failures = ReadFailures()
+        // Every read and write has ended before the buffers and handles go, also after an error.
+        defer { readDone.forEach { $0.wait() } }
 
         func read(_ k: Int) {
-            let slot = slots[k % 2]
+            let slot = slots[k % 3], group = readDone[k % 3]
             let n = windows[k].pixelCount
-            for reader in readers {
-                readDone.enter()
+            for reader in readers.readers(forWindow: k) {
+                group.enter()
                 reader.queue.async {
-                    defer { readDone.leave() }
+                    defer { group.leave() }
                     do {
                         for s in reader.sources { try readInput(s.band, windows[k], into: slot.buffer(s.buffer, count: n)) }
                     } catch { failures.record(error) }
@@ -174,34 +170,53 @@ public enum StreamedCalculation {
             }
         }
 
+        // One writer thread: the output handles are used from it alone, window after window, in order.
+        let writer = DispatchQueue(label: "kubuqi.writer")
+        let written = (0..<2).map { _ in DispatchGroup() }
+        let writeFailures = ReadFailures()
+        defer { written.forEach { $0.wait() } }
+        func write(_ k: Int) {
+            let w = windows[k], values = results[k % 2], encoding = encoded[k % 2]
+            let local = Window(column: w.column - origin.column, row: w.row - origin.row, width: w.width, height: w.height)
+            written[k % 2].enter()
+            writer.async {
+                defer { written[k % 2].leave() }
+                guard writeFailures.first == nil else { return }
+                do {
+                    for (o, band) in bands.enumerated() {
+                        guard let band, let spec = specs[o] else { continue }
+                        let v = values.buffer(o, count: w.pixelCount)
+                        if let encoder = spec.encoding.int16Encoding {
+                            let out = encoding.buffer(count: w.pixelCount)
+                            parallelChunks(w) { _, range in
+                                encoder.encode(UnsafeBufferPointer(rebasing: v[range]), into: UnsafeMutableBufferPointer(rebasing: out[range]))
+                            }
+                            try band.write(local, from: UnsafeBufferPointer(out))
+                        } else {
+                            try band.write(local, from: UnsafeBufferPointer(v))
+                        }
+                    }
+                } catch { writeFailures.record(error) }
+            }
+        }
+
         var totals = Array(repeating: SummaryStatistics(), count: specs.count)
         read(0)
+        if windows.count > 1 { read(1) }
         for k in windows.indices {
-            readDone.wait()
-            let slot = slots[k % 2]
+            readDone[k % 3].wait()
             if let e = failures.first { throw e }
-            if k + 1 < windows.count { read(k + 1) }
-            let w = windows[k]
-            let stats = compute(slot, results: results, window: w, inputs: inputs, mask: mask, outputs: specs.count,
-                                kernel: kernel, observer: observer)
+            if let e = writeFailures.first { throw e }
+            if k + 2 < windows.count { read(k + 2) }   // into the slot window k-1 used (computed already)
+            written[k % 2].wait()                       // window k-2's results are written: their slot is free
+            let stats = compute(slots[k % 3], results: results[k % 2], window: windows[k], inputs: inputs, mask: mask,
+                                outputs: specs.count, kernel: kernel, observer: observer)
             for o in specs.indices { totals[o].merge(stats[o]) }
-            let local = Window(column: w.column - origin.column, row: w.row - origin.row, width: w.width, height: w.height)
-            for (o, band) in bands.enumerated() {
-                guard let band, let spec = specs[o] else { continue }
-                let values = results.buffer(o, count: w.pixelCount)
-                if let encoder = spec.encoding.int16Encoding {
-                    let out = encoded.buffer(count: w.pixelCount)
-                    parallelChunks(w) { _, range in
-                        encoder.encode(UnsafeBufferPointer(rebasing: values[range]),
-                                       into: UnsafeMutableBufferPointer(rebasing: out[range]))
-                    }
-                    try band.write(local, from: UnsafeBufferPointer(out))
-                } else {
-                    try band.write(local, from: UnsafeBufferPointer(values))
-                }
-            }
+            write(k)
             progress(Double(k + 1) / Double(windows.count))
         }
+        written.forEach { $0.wait() }
+        if let e = writeFailures.first { throw e }
         return totals
     }
 
@@ -257,6 +272,56 @@ public enum StreamedCalculation {
         }
         return (0..<outputs).map { o in partial.values.reduce(into: SummaryStatistics()) { $0.merge($1[o]) } }
     }
+}
+
+/// The reader threads of a calculation: one serial queue per distinct input dataset, so different files
+/// decode in parallel and no GDAL handle is ever used from two threads. A dataset that supplies several
+/// bands (a multi-band stack, decoded block by block for all its bands) also gets a second read-only handle
+/// on its own queue when it can be opened again (``Dataset/reopenedForReading()``): even windows are read
+/// through the first handle and odd windows through the second, so two windows of it decode at once.
+final class WindowReaders: @unchecked Sendable {
+    struct Reader { let queue: DispatchQueue; let sources: [(band: RasterBand, buffer: Int)] }
+    private let even: [Reader], odd: [Reader]
+
+    init(inputs: [PixelInput], mask: PixelMask?, windows: [Window]) {
+        var sources: [(band: RasterBand, buffer: Int)] = inputs.enumerated().map { ($0.element.band, $0.offset) }
+        if let mask { sources.append((mask.band, inputs.count)) }
+        var order: [ObjectIdentifier] = []
+        var groups: [ObjectIdentifier: [(band: RasterBand, buffer: Int)]] = [:]
+        for s in sources {
+            let id = ObjectIdentifier(s.band.dataset)
+            if groups[id] == nil { order.append(id) }
+            groups[id, default: []].append(s)
+        }
+        var even: [Reader] = [], odd: [Reader] = []
+        for (i, id) in order.enumerated() {
+            let group = groups[id]!
+            let first = Reader(queue: DispatchQueue(label: "kubuqi.reader.\(i)"), sources: group)
+            even.append(first)
+            guard group.count > 1, windows.count > 1, Self.aligned(windows, group[0].band), let again = group[0].band.dataset.reopenedForReading(),
+                  let bands = try? group.map({ (band: try again.band($0.band.index), buffer: $0.buffer) }) else {
+                odd.append(first)
+                continue
+            }
+            odd.append(Reader(queue: DispatchQueue(label: "kubuqi.reader.\(i).b"), sources: bands))
+        }
+        self.even = even
+        self.odd = odd
+    }
+
+    /// Whether every window covers whole blocks of `band` (else two handles would decode a block that two
+    /// windows share twice, where one handle keeps it in GDAL's cache).
+    static func aligned(_ windows: [Window], _ band: RasterBand) -> Bool {
+        let b = band.blockSize, width = band.dataset.width, height = band.dataset.height
+        guard b.width > 0, b.height > 0 else { return false }
+        return windows.allSatisfy { w in
+            w.column % b.width == 0 && w.row % b.height == 0
+                && (w.width % b.width == 0 || w.column + w.width == width) && (w.height % b.height == 0 || w.row + w.height == height)
+        }
+    }
+
+    /// The readers of window `k`.
+    func readers(forWindow k: Int) -> [Reader] { k % 2 == 0 ? even : odd }
 }
 
 /// The first read error of any reader thread.

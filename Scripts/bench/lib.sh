@@ -13,7 +13,7 @@ mkdir -p "$OUT"
 BENCH_NAMES=(); BENCH_CMDS=()
 contender() { BENCH_NAMES+=("$1"); BENCH_CMDS+=("$2"); }
 run_interleaved() { # RUNS [BEFORE_EACH_CMD]
-  local runs=$1 before=${2:-true} log
+  local runs=$1 before=${2:-true} log i r
   log=$(mktemp)
   for ((r = 0; r < runs; r++)); do
     for i in "${!BENCH_NAMES[@]}"; do

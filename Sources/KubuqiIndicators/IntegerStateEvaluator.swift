@@ -68,13 +68,7 @@ public struct IntegerStateEvaluator: Sendable {
             if rScaled > p * Int128(nr) { recentClass += 1 }
             if bScaled > p * Int128(nb) { baselineClass += 1 }
         }
-        var change = recentClass - baselineClass
-        let gap = Int128(r) * Int128(nb) - Int128(b) * Int128(nr)
-        if (gap < 0 ? -gap : gap) * scaleNumerator * differenceDenominator
-            <= differenceNumerator * scaleDenominator * Int128(nr) * Int128(nb) { change = 0 }
-        let threshold = metric.classChangeThreshold
-        return change <= -threshold ? DegradationStatus.degraded.rawValue
-            : (change >= threshold ? DegradationStatus.improved.rawValue : DegradationStatus.stable.rawValue)
+        return finish(baselineClass: baselineClass, recentClass: recentClass, b: b, r: r, nb: nb, nr: nr)
     }
 
     /// Whether the extension pushes the ends outwards (E ≥ 0: the extended minimum and maximum are the

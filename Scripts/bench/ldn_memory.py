@@ -10,59 +10,43 @@ periods and the tail (issue 21: peak RSS under 300 MB, flat from 2000 x 2000 to 
 At the largest RssAnon seen, the largest mappings (`pmap -x`) are kept and printed at the end.
 Exit 1 when the run fails.
 """
-import os, subprocess, sys, threading, time
+import os, subprocess, sys, time
 
-cmd = sys.argv[1:]
-if not cmd:
-    sys.exit(__doc__)
-tick = os.sysconf("SC_CLK_TCK")
-t0 = time.time()
-p = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import procsample
+
+run = procsample.Run(sys.argv[1:], __doc__)
+KEYS = ("VmRSS", "RssAnon", "RssFile", "VmHWM", "Threads")
 
 
 def status():
-    out = {}
-    try:
-        for line in open(f"/proc/{p.pid}/status"):
-            k, _, v = line.partition(":")
-            if k in ("VmRSS", "RssAnon", "RssFile", "VmHWM", "Threads"):
-                out[k] = int(v.split()[0]) // (1 if k == "Threads" else 1024)
-        f = open(f"/proc/{p.pid}/stat").read().rsplit(")", 1)[1].split()
-        out["cpu"] = (int(f[11]) + int(f[12])) / tick
-    except (OSError, IndexError, ValueError):
+    out = run.status(KEYS)
+    cpu = run.cpu()
+    if out is None or cpu is None:
         return None
+    out["cpu"] = cpu
     return out
 
 
-samples, marks, errors = [], [], []
+samples = []
 top = {"anon": 0, "pmap": ""}
 
 
 def sample():
-    while p.poll() is None:
-        s = status()
-        if s:
-            samples.append((time.time() - t0, s))
-            if s.get("RssAnon", 0) > top["anon"] + 8:
-                top["anon"] = s["RssAnon"]
-                try:
-                    top["pmap"] = subprocess.run(["pmap", "-x", str(p.pid)], capture_output=True, text=True).stdout
-                except OSError:
-                    pass
-        time.sleep(0.5)
+    s = status()
+    if s:
+        samples.append((run.elapsed(), s))
+        if s.get("RssAnon", 0) > top["anon"] + 8:
+            top["anon"] = s["RssAnon"]
+            try:
+                top["pmap"] = subprocess.run(["pmap", "-x", str(run.p.pid)], capture_output=True, text=True).stdout
+            except OSError:
+                pass
 
 
-threading.Thread(target=sample, daemon=True).start()
-for line in p.stderr:
-    if " period " in line and ": SDG 15.3.1: " in line:
-        marks.append((line.split(" period ", 1)[1].split(":", 1)[0], time.time() - t0, status()))
-    else:
-        errors.append(line)
-_, code, usage = os.wait4(p.pid, 0)
-wall = time.time() - t0
-if code != 0:
-    sys.stderr.write("".join(errors[-20:]))
-    sys.exit(f"ldn_memory.py: the run failed (status {code >> 8})")
+run.sample(0.5, sample)
+marks = [(name, t, s) for name, (t, s) in run.periods(lambda name: (run.elapsed(), status()))]
+wall, usage = run.finish("ldn_memory.py")
 last = 0.0
 for name, t, s in marks + [("end", wall, None)]:
     window = [x for tt, x in samples if last <= tt <= t]

@@ -9,55 +9,24 @@ Reads the run's log lines (stderr) and, at each period's summary line ("period N
 whole run's CPU-s, wall s and peak RSS, and the tail after the last period in CPU-s and wall s
 with its share of the run (issue 21's goal: under 5 %). Exit 1 when the run fails.
 """
-import os, subprocess, sys, threading, time
+import os, sys
 
-cmd = sys.argv[1:]
-if not cmd:
-    sys.exit(__doc__)
-tick = os.sysconf("SC_CLK_TCK")
-t0 = time.time()
-p = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import procsample
 
-
-def cpu():
-    try:
-        f = open(f"/proc/{p.pid}/stat").read().rsplit(")", 1)[1].split()
-        return (int(f[11]) + int(f[12])) / tick
-    except OSError:
-        return None
+run = procsample.Run(sys.argv[1:], __doc__)
 
 
 def hwm():
-    try:
-        for line in open(f"/proc/{p.pid}/status"):
-            if line.startswith("VmHWM"):
-                return int(line.split()[1]) // 1024
-    except OSError:
-        return None
+    s = run.status(("VmHWM",))
+    return s.get("VmHWM") if s else None
 
 
-samples, marks, errors = [], [], []
-
-
-def sample():
-    while p.poll() is None:
-        samples.append((time.time() - t0, cpu(), hwm()))
-        time.sleep(1)
-
-
-threading.Thread(target=sample, daemon=True).start()
-for line in p.stderr:
-    if " period " in line and ": SDG 15.3.1: " in line:
-        name = line.split(" period ", 1)[1].split(":", 1)[0]
-        marks.append((name, time.time() - t0, cpu(), hwm()))
-    else:
-        errors.append(line)
-_, status, usage = os.wait4(p.pid, 0)
-wall = time.time() - t0
+samples = []
+run.sample(1, lambda: samples.append((run.elapsed(), run.cpu(), hwm())))
+marks = [(name, t, c, m) for name, (t, c, m) in run.periods(lambda name: (run.elapsed(), run.cpu(), hwm()))]
+wall, usage = run.finish("ldn_tail.py")
 total = usage.ru_utime + usage.ru_stime
-if status != 0:
-    sys.stderr.write("".join(errors[-20:]))
-    sys.exit(f"ldn_tail.py: the run failed (status {status >> 8})")
 for name, t, c, m in marks:
     print(f"- period {name} done at {t:.1f} s wall, {c:.2f} CPU-s, VmHWM {m} MB")
 print(f"- whole run: {total:.2f} CPU-s (user {usage.ru_utime:.2f}, sys {usage.ru_stime:.2f}), {wall:.1f} s wall, peak RSS {usage.ru_maxrss // 1024} MB")

@@ -11,30 +11,22 @@ enum DroughtRasters {
         return min(256, max(64, side))
     }
 
-    /// The GeoTIFF options a raster of `encoding` is created with: band-interleaved `block` x `block` tiles
-    /// (unless --co says otherwise); uncompressed when a COG is asked for, as it is then staged for
-    /// ``DroughtPublication`` (CloudOptimizedOutput: the COG copy encodes every tile once), else compressed as published.
-    /// `staging`: false when the uncompressed file would not fit (``CloudOptimizedOutput/stagingFits(bytes:at:)``).
-    static func creationOptions(encoding: IndexEncoding, block: Int, _ o: DroughtOptions, staging: Bool = true) -> CreationOptions {
-        var options = RasterOutputSpec.defaultCreationOptions(for: encoding)
-        options.set("INTERLEAVE", "BAND")
-        options.set("BLOCKXSIZE", String(block))
-        options.set("BLOCKYSIZE", String(block))
-        let published = CloudOptimizedOutput.geoTIFFOptions(o.creationOptions).over(options)
-        guard staging, (try? CloudOptimizedOutput.isRequested(o.creationOptions)) ?? false else { return published }
-        var staged = CloudOptimizedOutput.uncompressed(like: published)
-        staged.set("INTERLEAVE", "BAND")
-        return staged
+    /// The ``RasterOutputSpec`` of a raster of `encoding`: band-interleaved `block` x `block` tiles (under
+    /// the user's --co), staged for ``DroughtPublication`` (uncompressed when a COG is asked for and the
+    /// file fits: CloudOptimizedOutput's COG copy encodes every tile once).
+    static func spec(_ path: String, encoding: IndexEncoding, block: Int, _ o: DroughtOptions) -> RasterOutputSpec {
+        var layout = CreationOptions()
+        layout.set("INTERLEAVE", "BAND")
+        layout.set("BLOCKXSIZE", String(block))
+        layout.set("BLOCKYSIZE", String(block))
+        return RasterOutputSpec(path: path, encoding: encoding, creationOptions: o.creationOptions, storage: .stagedForCOG, layout: layout)
     }
 
-    /// Creates a tiled GeoTIFF on `grid` with described bands (``creationOptions(encoding:block:_:)``).
+    /// Creates a tiled GeoTIFF on `grid` with described bands (``spec(_:encoding:block:_:)``).
     static func create(_ path: String, grid: Grid, bands: Int, encoding: IndexEncoding, block: Int, _ o: DroughtOptions,
                        describe: (Int) -> String, metadata: [(String, String)]) throws -> Dataset {
         do {
-            let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType,
-                                        options: creationOptions(encoding: encoding, block: block, o, staging: CloudOptimizedOutput.stagingFits(
-                                            bytes: Double(grid.width) * Double(grid.height) * Double(bands) * Double(encoding.dataType.byteSize), at: path)))
-            try ds.setGeoreferencing(from: grid)
+            let ds = try spec(path, encoding: encoding, block: block, o).createDataset(at: path, grid: grid, bands: bands)
             for b in 1...bands {
                 let band = try ds.band(b)
                 try band.setNodata(encoding.nodata)

@@ -40,6 +40,9 @@ public struct RasterOutputSpec: Sendable {
     public var metadata: [(String, String)]
     /// How the streamed pass stores the file (``writingCreationOptions``).
     public var storage: Storage
+    /// The command's own layout over ``defaultCreationOptions(for:)`` and under the user's options
+    /// (`stack`'s and `drought`'s band interleaving, `drought`'s tile side); kept when the file is staged.
+    public var layout: CreationOptions
 
     /// How a written raster is stored while it is computed.
     public enum Storage: Sendable {
@@ -54,8 +57,10 @@ public struct RasterOutputSpec: Sendable {
 
     /// Creates an output spec.
     public init(path: String, encoding: IndexEncoding = .float32, creationOptions: CreationOptions = CreationOptions(),
-                bandDescription: String = "", metadata: [(String, String)] = [], storage: Storage = .published) {
+                bandDescription: String = "", metadata: [(String, String)] = [], storage: Storage = .published,
+                layout: CreationOptions = CreationOptions()) {
         self.path = path
+        self.layout = layout
         self.encoding = encoding
         self.creationOptions = creationOptions
         self.bandDescription = bandDescription
@@ -118,10 +123,10 @@ public struct RasterOutputSpec: Sendable {
         }
     }
 
-    /// The GeoTIFF options actually used while the raster is written (the
-    /// `COG` switch of ``CloudOptimizedOutput`` removed).
+    /// The GeoTIFF options of the published raster: the user's (the `COG` switch of
+    /// ``CloudOptimizedOutput`` removed) over the command's ``layout`` over the defaults.
     public var effectiveCreationOptions: CreationOptions {
-        CloudOptimizedOutput.geoTIFFOptions(creationOptions).over(Self.defaultCreationOptions(for: encoding))
+        CloudOptimizedOutput.geoTIFFOptions(creationOptions).over(layout.over(Self.defaultCreationOptions(for: encoding)))
     }
 
     /// The GeoTIFF options for a file of `width` x `height` x `bands` at `path`: a staged raster whose
@@ -139,8 +144,20 @@ public struct RasterOutputSpec: Sendable {
     public var writingCreationOptions: CreationOptions {
         switch storage {
         case .published: return effectiveCreationOptions
-        case .stagedForCOG: return CloudOptimizedOutput.stagingOptions(creationOptions, encoding: encoding)
+        case .stagedForCOG: return CloudOptimizedOutput.stagingOptions(published: effectiveCreationOptions, userOptions: creationOptions)
         case .scratch: return CloudOptimizedOutput.uncompressed(like: effectiveCreationOptions)
         }
+    }
+
+    /// Creates the file at `path` (the spec's own path, or a temporary standing for it) on `grid` with
+    /// `bands` bands, with the creation options its ``storage`` calls for: the one place every command's
+    /// rasters get their options and staging decided (`index`, `change`, `ldn`, `warn` through
+    /// ``StreamedCalculation``; `stack` and `drought` directly). Georeferenced; bands, nodata and
+    /// metadata are the caller's.
+    public func createDataset(at path: String, grid: Grid, bands: Int = 1) throws -> Dataset {
+        let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType,
+                                    options: writingCreationOptions(width: grid.width, height: grid.height, bands: bands, at: path))
+        try ds.setGeoreferencing(from: grid)
+        return ds
     }
 }

@@ -124,10 +124,7 @@ public enum StreamedCalculation {
 
     private static func create(_ spec: RasterOutputSpec, at path: String, grid: Grid) throws -> Dataset {
         do {
-            let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: 1,
-                                        type: spec.encoding.dataType,
-                                        options: spec.writingCreationOptions(width: grid.width, height: grid.height, at: path))
-            try ds.setGeoreferencing(from: grid)
+            let ds = try spec.createDataset(at: path, grid: grid)
             let band = try ds.band(1)
             try band.setNodata(spec.encoding.nodata)
             if !spec.bandDescription.isEmpty { band.setDescription(spec.bandDescription) }

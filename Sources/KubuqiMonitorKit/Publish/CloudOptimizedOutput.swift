@@ -17,7 +17,7 @@ import KubuqiRaster
 /// out and keeps the plain tiled GeoTIFF (no overviews, one pass less).
 ///
 /// The full-resolution pixels are encoded once: a raster bound for a COG is
-/// staged as an *uncompressed* tiled GeoTIFF (``stagingOptions(_:encoding:)``,
+/// staged as an *uncompressed* tiled GeoTIFF (``stagingOptions(published:userOptions:)``,
 /// a `RasterOutputSpec` with storage `.stagedForCOG`), so the COG driver's
 /// copy reads it without decoding and does the only encode of every tile
 /// (GDAL 3.6 has no raw copy of compressed tiles; before, every tile was
@@ -39,15 +39,15 @@ public enum CloudOptimizedOutput {
         }
     }
 
-    /// The GeoTIFF options a raster of `encoding` is written with while it is
-    /// computed, when it is published by ``write(_:to:userOptions:)`` or
-    /// ``rewrite(_:userOptions:)`` with `userOptions`: uncompressed tiles of the
-    /// published block size when a COG is asked for (the COG driver encodes
-    /// each tile once), else the published GeoTIFF options themselves.
-    public static func stagingOptions(_ userOptions: CreationOptions, encoding: IndexEncoding) -> CreationOptions {
-        let published = geoTIFFOptions(userOptions).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
+    /// The GeoTIFF options a raster is written with while it is computed, when it is published with
+    /// `published` GeoTIFF options by ``write(_:to:userOptions:)`` or ``rewrite(_:userOptions:)`` with
+    /// `userOptions`: uncompressed tiles of the published block size and interleaving when a COG is asked
+    /// for (the COG driver encodes each tile once), else the published options themselves.
+    public static func stagingOptions(published: CreationOptions, userOptions: CreationOptions) -> CreationOptions {
         guard (try? isRequested(userOptions)) ?? false else { return published }
-        return uncompressed(like: published)
+        var staged = uncompressed(like: published)
+        if let interleave = published.value("INTERLEAVE") { staged.set("INTERLEAVE", interleave) }
+        return staged
     }
 
     /// Whether an uncompressed staged raster of `bytes` fits comfortably (in half the free space)

@@ -391,18 +391,15 @@ public enum StackJob {
         }
     }
 
-    /// Creates a band-interleaved stack or counts raster; `storage` `.stagedForCOG` writes it
-    /// uncompressed when a COG is asked for (``CloudOptimizedOutput/stagingOptions(_:encoding:)``).
+    /// Creates a band-interleaved stack or counts raster through its ``RasterOutputSpec`` (`storage`
+    /// `.stagedForCOG`: uncompressed when a COG is asked for and the file fits).
     private static func create(_ path: String, reported: String, grid: Grid, bands: Int, encoding: IndexEncoding,
                                storage: RasterOutputSpec.Storage, _ o: StackOptions) throws -> Dataset {
-        let bytes = Double(grid.width) * Double(grid.height) * Double(bands) * Double(encoding.dataType.byteSize)
-        let staged = storage == .stagedForCOG && CloudOptimizedOutput.stagingFits(bytes: bytes, at: path)
-        var options = staged ? CloudOptimizedOutput.stagingOptions(o.creationOptions, encoding: encoding)
-            : CloudOptimizedOutput.geoTIFFOptions(o.creationOptions).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
-        options.set("INTERLEAVE", o.creationOptions.value("INTERLEAVE") ?? "BAND")   // the user's, else band by band
+        var interleave = CreationOptions()
+        interleave.set("INTERLEAVE", "BAND")   // under the user's --co
+        let spec = RasterOutputSpec(path: reported, encoding: encoding, creationOptions: o.creationOptions, storage: storage, layout: interleave)
         do {
-            let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType, options: options)
-            try ds.setGeoreferencing(from: grid)
+            let ds = try spec.createDataset(at: path, grid: grid, bands: bands)
             for b in 1...bands where encoding != .classes { try ds.band(b).setNodata(encoding.nodata) }
             ds.setMetadataItem("KUBUQI_STACK_REDUCER", o.reducer.description)
             ds.setMetadataItem("KUBUQI_STACK_PERIODS", o.scheme.description)

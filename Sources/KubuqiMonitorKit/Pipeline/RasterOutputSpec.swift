@@ -154,10 +154,43 @@ public struct RasterOutputSpec: Sendable {
     /// rasters get their options and staging decided (`index`, `change`, `ldn`, `warn` through
     /// ``StreamedCalculation``; `stack` and `drought` directly). Georeferenced; bands, nodata and
     /// metadata are the caller's.
+    ///
+    /// A raster whose tile index would not fit ``maximumTileIndexBytes`` is refused first (an output error
+    /// naming ``path``): libtiff holds the offset and size of every tile (16 bytes each) in memory while
+    /// the file is written, so a huge declared grid (times its bands) would otherwise take gigabytes
+    /// before the first pixel (docs/robustness.md, "Huge declared grids").
     public func createDataset(at path: String, grid: Grid, bands: Int = 1) throws -> Dataset {
-        let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType,
-                                    options: writingCreationOptions(width: grid.width, height: grid.height, bands: bands, at: path))
+        let options = writingCreationOptions(width: grid.width, height: grid.height, bands: bands, at: path)
+        try Self.refuseHugeTileIndex(options, grid: grid, bands: bands, output: self.path)
+        let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType, options: options)
         try ds.setGeoreferencing(from: grid)
         return ds
+    }
+
+    /// The most memory a file's tile index may take while it is written: 64 MiB, 4,194,304 tiles (a single
+    /// band of 524,288 x 524,288 pixels in 256 x 256 tiles; 80 years of monthly bands on 11,000 x 11,000).
+    public static let maximumTileIndexBytes = 64 << 20
+
+    /// The tiles (or strips) of a `grid` x `bands` GeoTIFF created with `options`: per band when
+    /// band-interleaved (the default of several bands in GDAL), else once.
+    static func tileCount(_ options: CreationOptions, grid: Grid, bands: Int) -> Double {
+        let tiled = (options.value("TILED") ?? "NO").uppercased() == "YES"
+        let bx = tiled ? max(1, Int(options.value("BLOCKXSIZE") ?? "256") ?? 256) : grid.width
+        let by = tiled ? max(1, Int(options.value("BLOCKYSIZE") ?? "256") ?? 256) : 1
+        let separate = bands > 1 && (options.value("INTERLEAVE") ?? "PIXEL").uppercased() == "BAND"
+        let across = (Double(grid.width) / Double(bx)).rounded(.up), down = (Double(grid.height) / Double(by)).rounded(.up)
+        return across * down * Double(separate ? bands : 1)
+    }
+
+    /// An output error when the tile index of the file would exceed ``maximumTileIndexBytes``.
+    static func refuseHugeTileIndex(_ options: CreationOptions, grid: Grid, bands: Int, output: String) throws {
+        let tiles = tileCount(options, grid: grid, bands: bands)
+        let bytes = tiles * 16
+        guard bytes > Double(maximumTileIndexBytes) else { return }
+        let block = (options.value("TILED") ?? "NO").uppercased() == "YES"
+            ? "tiles of \(options.value("BLOCKXSIZE") ?? "256") x \(options.value("BLOCKYSIZE") ?? "256")" : "strips"
+        throw KubuqiError.output(output, "\(grid.width) x \(grid.height) pixels x \(bands) band\(bands == 1 ? "" : "s") would be "
+            + "\(String(format: "%.0f", tiles)) \(block), whose index alone takes \(String(format: "%.0f", bytes / 1_048_576)) MiB of memory while the file is written "
+            + "(at most \(maximumTileIndexBytes >> 20) MiB); split the region (tiles plan) or give larger blocks (--co BLOCKXSIZE=1024 --co BLOCKYSIZE=1024)")
     }
 }

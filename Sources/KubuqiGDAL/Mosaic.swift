@@ -99,11 +99,10 @@ public enum Mosaic {
         }
     }
 
-    /// Writes a VRT of the whole `grid` in which the raster at `tile` (band 1)
+    /// Writes a VRT of the whole `grid` in which the raster at `tile` (every band)
     /// fills `window`; pixels outside the window read as the tile's nodata.
     public static func placeVRT(_ path: String, tile: String, window: Window, grid: Grid) throws {
         let ds = try Dataset.open(tile)
-        let band = try ds.band(1)
         guard ds.width == window.width && ds.height == window.height else {
             throw GDALError("cannot place \(tile)", messages: ["it is \(ds.width)x\(ds.height), the window \(window) is not"])
         }
@@ -113,19 +112,22 @@ public enum Mosaic {
         if let t = grid.geoTransform {
             xml += "  <GeoTransform>" + t.coefficients.map { String($0) }.joined(separator: ", ") + "</GeoTransform>\n"
         }
-        xml += "  <VRTRasterBand dataType=\"\(band.dataType.rawValue)\" band=\"1\">\n"
-        if let nd = band.nodata { xml += "    <NoDataValue>\(nd.isNaN ? "nan" : String(nd))</NoDataValue>\n" }
-        xml += """
-            <SimpleSource>
-              <SourceFilename relativeToVRT="0">\(escape(tile))</SourceFilename>
-              <SourceBand>1</SourceBand>
-              <SrcRect xOff="0" yOff="0" xSize="\(window.width)" ySize="\(window.height)"/>
-              <DstRect xOff="\(window.column)" yOff="\(window.row)" xSize="\(window.width)" ySize="\(window.height)"/>
-            </SimpleSource>
-          </VRTRasterBand>
-        </VRTDataset>
+        for b in 1...ds.bandCount {
+            let band = try ds.band(b)
+            xml += "  <VRTRasterBand dataType=\"\(band.dataType.rawValue)\" band=\"\(b)\">\n"
+            if let nd = band.nodata { xml += "    <NoDataValue>\(nd.isNaN ? "nan" : String(nd))</NoDataValue>\n" }
+            xml += """
+                <SimpleSource>
+                  <SourceFilename relativeToVRT="0">\(escape(tile))</SourceFilename>
+                  <SourceBand>\(b)</SourceBand>
+                  <SrcRect xOff="0" yOff="0" xSize="\(window.width)" ySize="\(window.height)"/>
+                  <DstRect xOff="\(window.column)" yOff="\(window.row)" xSize="\(window.width)" ySize="\(window.height)"/>
+                </SimpleSource>
+              </VRTRasterBand>
 
-        """
+            """
+        }
+        xml += "</VRTDataset>\n"
         do { try xml.write(toFile: path, atomically: true, encoding: .utf8) } catch {
             throw GDALError("cannot write \(path)", messages: [error.localizedDescription])
         }

@@ -81,8 +81,14 @@ enum ClimateSeries {
     /// precipitation, and presents the totals on `grid` through GDAL's warper (bilinear; the sum of
     /// bilinear interpolations is the interpolation of the sum, so summing first is exact and reads
     /// each month once).
+    ///
+    /// A tile (`region` of `grid`) reduces only the window of the series' grid its reads need
+    /// (``tileWindow(of:grid:source:)``), so its cost follows its own size, not the whole grid's; the totals
+    /// are placed in the series' whole grid and warped exactly as one machine warps them, so the tile's
+    /// pixels are bit-identical to one machine's (docs/climate.md, "Tiles").
     /// - Returns: the total's band of each year, on `grid`.
-    static func build(_ c: ClimateCorrection, plan: Plan, grid: Grid, work: WorkFolder) throws -> [Int: RasterBand] {
+    static func build(_ c: ClimateCorrection, plan: Plan, grid: Grid, work: WorkFolder, region: Window? = nil) throws -> [Int: RasterBand] {
+        if let region, let bands = try windowed(c, plan: plan, grid: grid, work: work, region: region) { return bands }
         let minimum = try StackJob.run(options(c, output: work.file("precipitation-min.tif"), reducer: .min))
         let lows = try Dataset.open(minimum.path)
         for (k, period) in minimum.manifest.periods.filter({ $0.band != nil }).enumerated() {
@@ -104,6 +110,66 @@ enum ClimateSeries {
             out[y] = try ds.band(b)
         }
         return out
+    }
+
+    /// GDAL's warped VRT computes whole blocks of `min(512, width)` x `min(128, height)` pixels, each from
+    /// the source window its footprint needs (the bilinear kernel, a pixel each side when refining):
+    /// the window of the series' grid under the blocks `region` touches, with 8 source pixels to spare,
+    /// so no block a tile reads sees a pixel the tile did not reduce. Nil (the whole series is reduced)
+    /// when the footprint cannot be placed or the series is not coarser than `grid` (coarsening reads
+    /// the series' overviews, which only the whole series has).
+    static func tileWindow(of region: Window, grid: Grid, source: Grid) -> Window? {
+        let bx = min(512, grid.width), by = min(128, grid.height)
+        let c0 = region.column / bx * bx, r0 = region.row / by * by
+        let c1 = min(grid.width, (region.column + region.width + bx - 1) / bx * bx), r1 = min(grid.height, (region.row + region.height + by - 1) / by * by)
+        let blocks = Window(column: c0, row: r0, width: c1 - c0, height: r1 - r0)
+        guard let exact = grid.footprint(of: blocks, in: source, margin: 0),
+              exact.width <= blocks.width, exact.height <= blocks.height else { return nil }
+        return grid.footprint(of: blocks, in: source, margin: 8)
+    }
+
+    /// A tile's totals (``build(_:plan:grid:work:region:)``): the series reduced over ``tileWindow(of:grid:source:)``
+    /// only, negative precipitation refused there, placed in the series' whole grid and warped as one machine
+    /// warps it; nil when the whole series must be reduced.
+    static func windowed(_ c: ClimateCorrection, plan: Plan, grid: Grid, work: WorkFolder, region: Window) throws -> [Int: RasterBand]? {
+        let o = options(c, output: work.file("precipitation-total.tif"), minimumObservations: plan.full)
+        let totals = try StackJob.setup(o)
+        let warps = grid.difference(from: totals.grid) != nil
+        guard let window = warps ? tileWindow(of: region, grid: grid, source: totals.grid) : region else { return nil }
+        let lows = try StackJob.setup(options(c, output: work.file("precipitation-min.tif"), reducer: .min))
+        let minimum = try reduce(lows, options(c, output: work.file("precipitation-min.tif"), reducer: .min), window: window, work: work, name: "precipitation-min")
+        for (k, p) in lows.kept.enumerated() {
+            if let v = try lowest(try minimum.band(k + 1)), v < 0 {
+                throw KubuqiError.input(c.precipitation, "negative precipitation (\(v) mm after scaling) in \(p.period.label); precipitation must be zero or more")
+            }
+        }
+        _ = try reduce(totals, o, window: window, work: work, name: "precipitation-total")
+        let placed = work.file("precipitation-total.vrt")
+        do { try Mosaic.placeVRT(placed, tile: work.file("precipitation-total-window.tif"), window: window, grid: totals.grid) } catch let e as GDALError {
+            throw KubuqiError.output(placed, e.description)
+        }
+        var ds = try Dataset.open(placed)
+        if warps {
+            var w = o
+            w.resampling = .bilinear
+            ds = try StackJob.warp(ds, onto: grid, w)
+            // The window assumed GDAL's block size of a warped VRT: another GDAL may choose otherwise.
+            let block = try ds.band(1).blockSize
+            guard block.width == min(512, grid.width), block.height == min(128, grid.height) else { return nil }
+        }
+        var out: [Int: RasterBand] = [:]
+        for (k, p) in totals.kept.enumerated() { out[year(of: p.period)] = try ds.band(k + 1) }
+        return out
+    }
+
+    /// Reduces every kept period of `setup` over `window` of its grid into WORK/NAME-window.tif (georeferenced on the window).
+    private static func reduce(_ setup: StackJob.Setup, _ o: StackOptions, window: Window, work: WorkFolder, name: String) throws -> Dataset {
+        let path = work.file("\(name)-window.tif")
+        _ = try StackJob.withBlockCache(o) {
+            try StackJob.stream(setup.kept, setup.plan.rule, inputs: setup.inputs, grid: setup.grid, o, stackAt: path,
+                                countsAt: work.file("\(name)-window.count.tif"), region: window, progress: { _ in })
+        }
+        return try Dataset.open(path)
     }
 
     /// The smallest finite value of a band, read strip by strip; nil when none is finite.

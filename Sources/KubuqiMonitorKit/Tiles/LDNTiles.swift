@@ -142,10 +142,10 @@ struct LDNTileJob: TiledJob {
         var tileInputs = LDNJob.Inputs(config: config, grid: inputs.grid, productivity: inputs.productivity, lpd: inputs.lpd,
                                        landCover: inputs.landCover, soc: inputs.soc, ecologicalUnits: inputs.ecologicalUnits,
                                        climateZones: inputs.climateZones, zones: zoneLayer?.rasters ?? [], zoneNames: zoneLayer?.names ?? [:])
-        // `[climate]`: the annual totals warped onto the whole productivity grid, as one machine does (a lazy warp:
-        // only this tile's window is computed; docs/climate.md, "Tiles").
+        // `[climate]`: the annual totals of the series' window under this tile, warped onto the whole productivity
+        // grid as one machine does (a lazy warp: only this tile's window is computed; docs/climate.md, "Tiles").
         if let cc = config.climateCorrection, let plan = inputs.precipitationPlan {
-            tileInputs.precipitation = try ClimateSeries.build(cc, plan: plan, grid: inputs.grid, work: work)
+            tileInputs.precipitation = try ClimateSeries.build(cc, plan: plan, grid: inputs.grid, work: work, region: tile.window)
         }
         var baseline: [LDNPeriod.Layer: String] = [:]
         var layers: [String] = []

@@ -90,12 +90,7 @@ enum ClimateSeries {
     static func build(_ c: ClimateCorrection, plan: Plan, grid: Grid, work: WorkFolder, region: Window? = nil) throws -> [Int: RasterBand] {
         if let region, let bands = try windowed(c, plan: plan, grid: grid, work: work, region: region) { return bands }
         let minimum = try StackJob.run(options(c, output: work.file("precipitation-min.tif"), reducer: .min))
-        let lows = try Dataset.open(minimum.path)
-        for (k, period) in minimum.manifest.periods.filter({ $0.band != nil }).enumerated() {
-            if let v = try lowest(try lows.band(k + 1)), v < 0 {
-                throw KubuqiError.input(c.precipitation, "negative precipitation (\(v) mm after scaling) in \(period.label); precipitation must be zero or more")
-            }
-        }
+        try refuseNegative(c, minima: try Dataset.open(minimum.path), labels: minimum.manifest.periods.filter { $0.band != nil }.map(\.label))
         let o = options(c, output: work.file("precipitation-total.tif"), minimumObservations: plan.full)
         let totals = try StackJob.run(o)
         var ds = try Dataset.open(totals.path)
@@ -138,11 +133,7 @@ enum ClimateSeries {
         guard let window = warps ? tileWindow(of: region, grid: grid, source: totals.grid) : region else { return nil }
         let lows = try StackJob.setup(options(c, output: work.file("precipitation-min.tif"), reducer: .min))
         let minimum = try reduce(lows, options(c, output: work.file("precipitation-min.tif"), reducer: .min), window: window, work: work, name: "precipitation-min")
-        for (k, p) in lows.kept.enumerated() {
-            if let v = try lowest(try minimum.band(k + 1)), v < 0 {
-                throw KubuqiError.input(c.precipitation, "negative precipitation (\(v) mm after scaling) in \(p.period.label); precipitation must be zero or more")
-            }
-        }
+        try refuseNegative(c, minima: minimum, labels: lows.kept.map(\.period.label))
         _ = try reduce(totals, o, window: window, work: work, name: "precipitation-total")
         let placed = work.file("precipitation-total.vrt")
         do { try Mosaic.placeVRT(placed, tile: work.file("precipitation-total-window.tif"), window: window, grid: totals.grid) } catch let e as GDALError {
@@ -170,6 +161,15 @@ enum ClimateSeries {
                                 countsAt: work.file("\(name)-window.count.tif"), region: window, progress: { _ in })
         }
         return try Dataset.open(path)
+    }
+
+    /// An input error at the first period (band k + 1 of `minima`, labelled `labels[k]`) whose lowest value is negative.
+    static func refuseNegative(_ c: ClimateCorrection, minima: Dataset, labels: [String]) throws {
+        for (k, label) in labels.enumerated() {
+            if let v = try lowest(try minima.band(k + 1)), v < 0 {
+                throw KubuqiError.input(c.precipitation, "negative precipitation (\(v) mm after scaling) in \(label); precipitation must be zero or more")
+            }
+        }
     }
 
     /// The smallest finite value of a band, read strip by strip; nil when none is finite.

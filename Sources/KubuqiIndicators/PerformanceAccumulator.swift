@@ -108,34 +108,51 @@ public struct PerformanceAccumulator: Sendable, Hashable, Codable {
     }
 
     static func percentile(_ counts: [Double: Entry], _ percent: Int) -> Percentile? {
-        let sorted = counts.keys.sorted()
         let n = counts.values.reduce(0) { $0 + $1.count }
         guard n > 0 else { return nil }
-        // The values at ranks j and j + 1 (0-based) of the sorted pixels.
-        func value(atRank rank: Int) -> (Double, Rational?) {
-            var seen = 0
-            for k in sorted {
-                seen += counts[k]!.count
-                if seen > rank { return (k, counts[k]!.exact) }
-            }
-            let k = sorted.last!
-            return (k, counts[k]!.exact)
+        let exact = counts.values.allSatisfy { $0.exact != nil }
+        let (j, k) = ranks(count: n, percent: percent, exact: exact)
+        return interpolate(count: n, percent: percent, exact: exact, a: value(atRank: j, in: counts), b: value(atRank: k, in: counts))
+    }
+
+    /// The two 0-based ranks the percentile of `n` values interpolates between: ⌊h⌋ and ⌊h⌋ + 1 (both at most
+    /// n − 1), h = (n − 1) · percent/100 in exact fractions (`exact`) or in numpy's Double arithmetic.
+    static func ranks(count n: Int, percent: Int, exact: Bool) -> (Int, Int) {
+        if exact {
+            let h = Rational(Int128(n - 1) * Int128(percent), 100)
+            let j = Int(h.numerator / h.denominator)
+            return (j, min(j + 1, n - 1))
         }
-        let exactH = Rational(Int128(n - 1) * Int128(percent), 100)
-        if counts.values.allSatisfy({ $0.exact != nil }) {
-            let j = Int(exactH.numerator / exactH.denominator)
-            let g = exactH - Rational(j)
-            let a = value(atRank: j).1!, b = value(atRank: min(j + 1, n - 1)).1!
-            let p = a + g * (b - a)
+        let j = Int((Double(n - 1) * (Double(percent) / 100)).rounded(.down))
+        return (min(j, n - 1), min(j + 1, n - 1))
+    }
+
+    /// The value at 0-based `rank` of the sorted pixels of `counts` (the largest beyond the last), with its exact fraction.
+    static func value(atRank rank: Int, in counts: [Double: Entry]) -> (Double, Rational?) {
+        let sorted = counts.keys.sorted()
+        var seen = 0
+        for k in sorted {
+            seen += counts[k]!.count
+            if seen > rank { return (k, counts[k]!.exact) }
+        }
+        let k = sorted.last!
+        return (k, counts[k]!.exact)
+    }
+
+    /// The percentile of `n` values from the values `a` and `b` at the ranks `ranks(count:percent:exact:)` gives:
+    /// a + g·(b − a) in exact fractions (`exact`), else numpy's `_lerp` in Double.
+    static func interpolate(count n: Int, percent: Int, exact: Bool, a: (Double, Rational?), b: (Double, Rational?)) -> Percentile {
+        if exact {
+            let h = Rational(Int128(n - 1) * Int128(percent), 100)
+            let g = h - Rational(h.numerator / h.denominator)
+            let p = a.1! + g * (b.1! - a.1!)
             return Percentile(value: p.doubleValue, exact: p)
         }
         let h = Double(n - 1) * (Double(percent) / 100)
-        let j = Int(h.rounded(.down))
-        let g = h - Double(j)
-        let a = value(atRank: min(j, n - 1)).0, b = value(atRank: min(j + 1, n - 1)).0
+        let g = h - h.rounded(.down)
         // numpy's _lerp: a + (b − a)·g, or b − (b − a)·(1 − g) when g ≥ 0.5.
-        let d = b - a
-        return Percentile(value: g >= 0.5 ? b - d * (1 - g) : a + d * g, exact: nil)
+        let d = b.0 - a.0
+        return Percentile(value: g >= 0.5 ? b.0 - d * (1 - g) : a.0 + d * g, exact: nil)
     }
 }
 
@@ -170,6 +187,33 @@ public struct PeriodMeans {
             }
             sums[p] = s
             years[p] = k
+        }
+    }
+
+    /// Uninitialised sums and counts of `n` pixels, to be filled (`decode`). Call `free()`.
+    public init(count n: Int, integer: Bool, minimumYears: Int = 1) {
+        sums = .allocate(capacity: n)
+        years = .allocate(capacity: n)
+        self.integer = integer
+        self.minimumYears = max(1, minimumYears)
+    }
+
+    /// Pixel `i`'s sum and count as four Float values that hold them exactly (for a Float32 scratch raster):
+    /// the sum's 64 IEEE bits in three integers of 22, 21 and 21 bits (each exact in a Float), then the count.
+    @inline(__always) public func encode(_ i: Int, into out: [UnsafeMutableBufferPointer<Float>]) {
+        let b = sums[i].bitPattern
+        out[0][i] = Float(b >> 42)
+        out[1][i] = Float((b >> 21) & 0x1F_FFFF)
+        out[2][i] = Float(b & 0x1F_FFFF)
+        out[3][i] = Float(years[i])
+    }
+
+    /// Fills every pixel from the four values `encode` wrote (the same sums and counts, to the bit).
+    public func decode(_ bands: [UnsafeBufferPointer<Float>]) {
+        precondition(bands.count == 4 && bands.allSatisfy { $0.count >= count }, "four bands of the means")
+        for i in 0..<count {
+            sums[i] = Double(bitPattern: UInt64(bands[0][i]) << 42 | UInt64(bands[1][i]) << 21 | UInt64(bands[2][i]))
+            years[i] = Int32(bands[3][i])
         }
     }
 

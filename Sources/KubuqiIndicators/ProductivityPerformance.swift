@@ -39,7 +39,13 @@ public struct ProductivityPerformance: Sendable, Hashable, Codable {
     /// A metric whose maxima are the 90th percentiles of each unit of a
     /// finished first pass, compared as `values` says.
     public init(accumulator: PerformanceAccumulator, values: ProductivityValues = .floating, degradedAtOrBelowRatio: Double = 0.5) {
-        let p = accumulator.percentiles(90)
+        self.init(percentiles: accumulator.percentiles(90), values: values, degradedAtOrBelowRatio: degradedAtOrBelowRatio)
+    }
+
+    /// A metric whose maxima are each unit's 90th percentile `p` (from a `PerformanceAccumulator` or a
+    /// finished `PerformancePercentileSearch`), compared as `values` says.
+    public init(percentiles p: [LandUnit: PerformanceAccumulator.Percentile], values: ProductivityValues = .floating,
+                degradedAtOrBelowRatio: Double = 0.5) {
         self.init(maxima: [:], degradedAtOrBelowRatio: degradedAtOrBelowRatio)
         self.values = values
         switch values {

@@ -82,6 +82,10 @@ struct LDNPeriodRun {
         var productivity: [Int: [Int]] = [:]   // year -> input indices (averaged)
         var lcStart = 0, lcEnd = 0, lcUnits = 0, soc = 0
         var lpd: Int?, eco: Int?, climate: Int?, baseline: Int?
+        /// The stack pass's layers read back by the layer pass of a whole run, by layer.
+        var stackLayers: [LDNPeriod.Layer: Int] = [:]
+        /// The stack pass's four means bands (`PeriodMeans.encode`), read back by the refinements and the layer pass.
+        var means: [Int] = []
         /// The baseline's status layers by layer (reporting periods), for the UNCCD crosstabs.
         var baselineStatus: [LDNPeriod.Layer: Int] = [:]
         var zones: [Int] = []
@@ -112,14 +116,33 @@ struct LDNPeriodRun {
         return (Float(s.doubleValue), Float(o.doubleValue))
     }
 
-    func run() throws -> LDNPeriodResult {
+    /// Which inputs a pass reads (`inputs(for:)`).
+    enum Pass {
+        /// Every input (one pass: a tile's final pass, an external LPD).
+        case whole
+        /// A tile's stats pass: the productivity and the land units.
+        case survey
+        /// The stack pass of a whole run: the productivity, the land units, the precipitation.
+        case stack
+        /// The performance search's refinement: the means scratch and the land units.
+        case refine
+        /// The layer pass of a whole run: everything but the productivity and the precipitation, with the stack
+        /// pass's layers and means read back.
+        case layers
+    }
+
+    /// The layers computed from the productivity stack (written by the stack pass of a whole run).
+    static let stackLayers: [LDNPeriod.Layer] = [.trajectory, .state, .plainTrajectory, .rainfallExplained, .climateFallback]
+
+    /// The inputs of `pass` and their slots; `scratch` the stack pass's layers and the four means bands (`.layers`, `.refine`).
+    func inputs(for pass: Pass, values: ProductivityValues, correction: ClimateCorrection?,
+                scratch: (layers: [(LDNPeriod.Layer, String)], means: [String]) = ([], [])) throws -> ([PixelInput], Slots) {
         let c = inputs.config
         var pixelInputs: [PixelInput] = []
         var slots = Slots()
         func add(_ input: PixelInput) -> Int { pixelInputs.append(input); return pixelInputs.count - 1 }
         let needed = period.productivityYears
-        let values = Self.productivityValues(inputs)
-        if inputs.lpd == nil {
+        if inputs.lpd == nil, [.whole, .survey, .stack].contains(pass) {
             for (year, bands) in inputs.productivity where needed.contains(year) {
                 slots.productivity[year] = bands.map { band in
                     if case .integer = values { return add(PixelInput(band: band)) }   // stored integers, scaled in exact arithmetic
@@ -127,26 +150,43 @@ struct LDNPeriodRun {
                 }
             }
         }
-        slots.lcStart = add(PixelInput(band: inputs.landCover[period.landCoverStart]!))
-        slots.lcEnd = add(PixelInput(band: inputs.landCover[period.landCoverEnd]!))
-        slots.lcUnits = period.landUnitsYear == period.landCoverEnd ? slots.lcEnd
-            : period.landUnitsYear == period.landCoverStart ? slots.lcStart
-            : add(PixelInput(band: inputs.landCover[period.landUnitsYear]!))
-        slots.soc = add(PixelInput(band: inputs.soc))
-        if let b = inputs.lpd { slots.lpd = add(PixelInput(band: b)) }
-        if let b = inputs.ecologicalUnits { slots.eco = add(PixelInput(band: b)) }
-        if let b = inputs.climateZones { slots.climate = add(PixelInput(band: b)) }
-        if let p = baseline[.sdg] { slots.baseline = add(PixelInput(band: try Dataset.open(p).band(1))) }
-        for l in UNCCDFigures.crossedLayers where l != .sdg {
-            if let p = baseline[l] { slots.baselineStatus[l] = add(PixelInput(band: try Dataset.open(p).band(1))) }
+        let all = pass == .whole || pass == .layers
+        if all {
+            slots.lcStart = add(PixelInput(band: inputs.landCover[period.landCoverStart]!))
+            slots.lcEnd = add(PixelInput(band: inputs.landCover[period.landCoverEnd]!))
         }
-        if let b = slots.baseline { slots.baselineStatus[.sdg] = b }
-        for z in inputs.zones { slots.zones.append(add(PixelInput(band: try Dataset.open(z).band(1), nodata: .some(nil)))) }
-        let correction = inputs.lpd == nil ? c.climateCorrection : nil
-        if let correction, !surveyOnly {   // pass 1 reads no precipitation (a tile's stats pass has none built)
+        slots.lcUnits = all && period.landUnitsYear == period.landCoverEnd ? slots.lcEnd
+            : all && period.landUnitsYear == period.landCoverStart ? slots.lcStart
+            : add(PixelInput(band: inputs.landCover[period.landUnitsYear]!))
+        if let b = inputs.ecologicalUnits { slots.eco = add(PixelInput(band: b)) }
+        if all {
+            slots.soc = add(PixelInput(band: inputs.soc))
+            if let b = inputs.lpd { slots.lpd = add(PixelInput(band: b)) }
+            if let b = inputs.climateZones { slots.climate = add(PixelInput(band: b)) }
+            if let p = baseline[.sdg] { slots.baseline = add(PixelInput(band: try Dataset.open(p).band(1))) }
+            for l in UNCCDFigures.crossedLayers where l != .sdg {
+                if let p = baseline[l] { slots.baselineStatus[l] = add(PixelInput(band: try Dataset.open(p).band(1))) }
+            }
+            if let b = slots.baseline { slots.baselineStatus[.sdg] = b }
+            for z in inputs.zones { slots.zones.append(add(PixelInput(band: try Dataset.open(z).band(1), nodata: .some(nil)))) }
+        }
+        if let correction, pass == .whole || pass == .stack {   // a tile's stats pass has no precipitation built
             for year in ClimateSeries.years(period, correction) { slots.precipitation[year] = add(PixelInput(band: inputs.precipitation[year]!)) }
         }
+        for (layer, path) in scratch.layers { slots.stackLayers[layer] = add(PixelInput(band: try Dataset.open(path).band(1))) }
+        for path in scratch.means { slots.means.append(add(PixelInput(band: try Dataset.open(path).band(1), nodata: .some(nil)))) }
         slots.count = pixelInputs.count
+        return (pixelInputs, slots)
+    }
+
+    func run() throws -> LDNPeriodResult {
+        let c = inputs.config
+        let values = Self.productivityValues(inputs)
+        let correction = inputs.lpd == nil ? c.climateCorrection : nil
+        // A whole run computing its own LPD decodes the stack once: the stack pass writes the stack's layers and
+        // every pixel's mean, the layer pass reads them back (docs/ldn-method.md, "Two passes, one decode").
+        let split = region == nil && surveyed == nil && !surveyOnly && inputs.lpd == nil
+        let (pixelInputs, slots) = try inputs(for: surveyOnly ? .survey : split ? .stack : .whole, values: values, correction: correction)
 
         let years = slots.productivity.keys.sorted()
         func layers(_ r: ClosedRange<Int>) -> Range<Int> { years.firstIndex(of: r.lowerBound).map { $0..<($0 + r.count) } ?? 0..<0 }
@@ -160,86 +200,205 @@ struct LDNPeriodRun {
         shape.performanceLayers = performanceLayers
         let geometry = shape
         let legend = c.legend, areas = GridAreas(grid: inputs.grid)
-
-        // Pass 1: 90th percentile of mean productivity per land unit.
-        var performance = ProductivityPerformance(maxima: [:])
+        let integer = values != .floating, physical = Self.physicalScaling(values)
         let annual = AnnualStatistics(years: years)
-        var survey: PerformanceAccumulator?
-        var annualFigures: [Int: ExactStatistics] = [:]
-        if let surveyed {
-            survey = surveyed.performance
-            annualFigures = surveyed.annual
-            if let s = survey { performance = ProductivityPerformance(accumulator: s, values: values) }
-        } else if inputs.lpd == nil {
-            let surveyor = PerformanceSurvey()
-            let s = slots, integer = values != .floating, physical = Self.physicalScaling(values)
-            _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: [nil], kernel: { ins, outs, _, _ in
-                let n = outs[0].count
-                let stack = geometry.pack(ins, slots: s, count: n)
-                defer { stack.deallocate() }
-                annual.add(stack: UnsafeBufferPointer(stack), pixelCount: n, physical: physical)
-                let means = PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.performanceLayers, integer: integer)
-                defer { means.free() }
-                let units = LandUnits(ins, slots: s, legend: legend, count: n)
-                defer { units.free() }
-                surveyor.add { part in
-                    part.add(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
-                             ecologicalUnit: units.ecological.map { UnsafeBufferPointer($0.buffer) })
-                }
-            }, region: region, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
-            survey = surveyor.merged()
-            performance = ProductivityPerformance(accumulator: survey!, values: values)
-            annualFigures = annual.merged()
-        }
+
+        // A tile's stats pass: the whole distinct-value survey (its tile file), merged over the tiles by `tiles merge`.
         if surveyOnly {
+            var survey: PerformanceAccumulator?
+            var annualFigures: [Int: ExactStatistics] = [:]
+            if inputs.lpd == nil {
+                let surveyor = PerformanceSurvey()
+                let s = slots
+                _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: [nil], kernel: { ins, outs, _, _ in
+                    let n = outs[0].count
+                    let stack = geometry.pack(ins, slots: s, count: n)
+                    defer { stack.deallocate() }
+                    annual.add(stack: UnsafeBufferPointer(stack), pixelCount: n, physical: physical)
+                    let means = PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.performanceLayers, integer: integer)
+                    defer { means.free() }
+                    let units = LandUnits(ins, slots: s, legend: legend, count: n)
+                    defer { units.free() }
+                    surveyor.add { part in
+                        part.add(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
+                                 ecologicalUnit: units.ecological.map { UnsafeBufferPointer($0.buffer) })
+                    }
+                }, region: region, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
+                survey = surveyor.merged()
+                annualFigures = annual.merged()
+            }
+            let maxima = survey.map { ProductivityPerformance(accumulator: $0, values: values).maxima } ?? [:]
             return LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
-                                   files: [:], areas: [:], transitions: TransitionTable(), performanceMaxima: performance.maxima,
+                                   files: [:], areas: [:], transitions: TransitionTable(), performanceMaxima: maxima,
                                    annualProductivity: annualFigures.mapValues(\.summary), annualExact: annualFigures, performanceSurvey: survey)
         }
-        // A whole run needs only the maxima from here on; the survey's distinct means (tens of MB on a large grid) are
-        // for tiles' merges, which take them from a survey-only run: let them go before pass 2 (docs/benchmarks.md).
-        if region == nil { survey = nil }
 
-        // Pass 2: every layer.
         let layers = LDNPeriod.Layer.written(isBaseline: period.isBaseline, externalLPD: inputs.lpd != nil, climate: correction)
         // A whole run publishes the class layers through CloudOptimizedOutput (LDNPublication.publishRasters: the COG
         // copy encodes them once); a tile's layers are published by the merge, so they are written as published.
         let classStorage: RasterOutputSpec.Storage = region == nil ? .stagedForCOG : .published
-        var specs: [RasterOutputSpec?] = layers.map { layer in
+        func layerSpec(_ layer: LDNPeriod.Layer) -> RasterOutputSpec {
             RasterOutputSpec(path: output.file("\(period.name)/\(layer.file).tif"), encoding: .classes, creationOptions: creationOptions,
                              bandDescription: layer.title,
                              metadata: [("KUBUQI_LDN_PERIOD", "\(period.years.lowerBound)-\(period.years.upperBound)"),
                                         ("KUBUQI_LDN_LAYER", layer.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)],
                              storage: classStorage)
         }
-        // One level, never the staging folder itself: after an interruption renamed it away, a writer must not recreate it.
-        try SafeFiles.makeFolders(period.name, under: output.path)
-        specs += [nil, nil]   // land-cover classes at start and end (for the tables)
-        specs += inputs.zones.map { _ in nil }   // zone ids, one output per zone layer
-        // `[climate]`: the fit and the corrected trend (Float32), after every tallied output.
-        let climateFirst = specs.count
         let climateLayers = correction.map { ClimateLayers.written($0) } ?? []
-        specs += climateLayers.map { l in
+        let climateSpecs = climateLayers.map { l in
             RasterOutputSpec(path: output.file("\(period.name)/\(l.file).tif"), encoding: .float32, creationOptions: creationOptions,
                              bandDescription: l.title,
                              metadata: [("KUBUQI_LDN_PERIOD", "\(period.years.lowerBound)-\(period.years.upperBound)"),
                                         ("KUBUQI_LDN_LAYER", l.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)])
         }
-        // The UNCCD tables' figures (not written): the SOC stock at the start and end, the baseline's status layers.
-        let stockFirst = specs.count
-        specs += [nil, nil]
-        let baseFirst = specs.count
-        let crossedBase = UNCCDFigures.crossedLayers.filter { slots.baselineStatus[$0] != nil }
-        specs += crossedBase.map { _ in nil }
+        // One level, never the staging folder itself: after an interruption renamed it away, a writer must not recreate it.
+        try SafeFiles.makeFolders(period.name, under: output.path)
+
         let climateKernel = correction.map { ClimateTrend(years: geometry.years[geometry.periodLayers].map { $0 },
                                                        method: $0.method == .rue ? .rue : .restrend, significance: $0.significance) }
         let normalization = correction.flatMap { $0.correctsState ? ClimateNormalization(method: $0.method == .rue ? .rue : .restrend,
                                                                                           significance: $0.significance) : nil }
         let replacesTrajectory = correction.map { $0.method != .trend } ?? false
         let correctedClasses = correction?.method == .rue ? TrajectoryClass() : TrajectoryClass(minimumAbsoluteSlope: c.minimumSlope)
-        let s = slots, perf = performance, p = period, externalLPD = inputs.lpd != nil, integer = values != .floating
-        let climate = c.climate, matrix = c.transitions, stateMetric = Self.state(c), gpgStatus = c.gpgLPDStatus
+        let stateMetric = Self.state(c)
         let trajectoryClasses = TrajectoryClass(minimumAbsoluteSlope: c.minimumSlope)
+        // Integer stacks whose edge fits 32-bit counts: the trajectory by counting pairs (`IntegerTrajectory`).
+        let countedTrajectory: IntegerTrajectory? = {
+            guard case .integer(let scale, _) = values else { return nil }
+            return IntegerTrajectory(years: Array(geometry.years[geometry.periodLayers]), classifier: trajectoryClasses, scale: scale)
+        }()
+
+        /// The layers computed from the productivity stack (`stackLayers`, the `[climate]` fields into `climateOuts`) and
+        /// the performance window's means (caller frees); `annual` counts each year's values.
+        @Sendable func stackPart(_ ins: [UnsafeBufferPointer<Float>], _ s: Slots, _ n: Int, _ scratch: [LDNPeriod.Layer: Int16Scratch],
+                                 climateOuts: [UnsafeMutableBufferPointer<Float>], annual: AnnualStatistics? = nil) -> PeriodMeans {
+            let stack = geometry.pack(ins, slots: s, count: n)
+            defer { stack.deallocate() }
+            annual?.add(stack: UnsafeBufferPointer(stack), pixelCount: n, physical: physical)
+            let periodStack = UnsafeBufferPointer(rebasing: stack[(geometry.periodLayers.lowerBound * n)..<(geometry.periodLayers.upperBound * n)])
+            let periodYears = Array(geometry.years[geometry.periodLayers])
+            if let countedTrajectory {
+                // Integer stacks: every class by counting pairs in integers (no slope is published).
+                countedTrajectory.run(stack: periodStack, pixelCount: n, pixels: 0..<n, classes: scratch[.trajectory]!.buffer)
+            } else {
+                Self.floatTrajectory(periodStack: periodStack, years: periodYears, pixelCount: n, values: values,
+                                     classifier: trajectoryClasses, classes: scratch[.trajectory]!.buffer)
+            }
+            let state = scratch[.state]!.buffer
+            if let normalization {
+                // `[climate] correct = "trajectory-state"`: state on the climate-normalized series (docs/climate.md).
+                let normal = ClimateFields.normalized(normalization, stack: UnsafeBufferPointer(stack), physical: physical,
+                                                      ins: ins, slots: s, years: geometry.years.map { Int($0) },
+                                                      fitLayers: geometry.periodLayers, pixelCount: n)
+                defer { normal.deallocate() }
+                stateMetric.run(stack: UnsafeBufferPointer(normal), pixelCount: n, pixels: 0..<n,
+                                baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
+            } else if !integer || stateMetric.method != .percentileClasses {
+                // Integer stacks with percentile classes: the exact pass below decides every pixel's state alone.
+                stateMetric.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
+                                baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
+            }
+            if case .integer(let scale, _) = values, normalization == nil {
+                ExactProductivity.state(stack: UnsafeBufferPointer(stack), pixelCount: n, baselineLayers: geometry.baselineLayers,
+                                        recentLayers: geometry.recentLayers, metric: stateMetric, scale: scale, status: state)
+            }
+            if let climateKernel {
+                let fields = ClimateFields(n)
+                defer { fields.free() }
+                ClimateFields.compute(climateKernel, stack: periodStack, physical: physical, ins: ins, slots: s,
+                                      years: periodYears.map { Int($0) }, pixelCount: n, into: fields)
+                let corrected = Int16Scratch(n)
+                defer { corrected.free() }
+                correctedClasses.classify(slope: UnsafeBufferPointer(fields.slope), z: UnsafeBufferPointer(fields.z), into: corrected.buffer)
+                let plain = scratch[.trajectory]!.buffer
+                _ = scratch[.plainTrajectory]!.buffer.update(fromContentsOf: plain)
+                let explained = scratch[.rainfallExplained]!.buffer
+                for i in 0..<n {
+                    let a = TrajectoryClass.status(ofClass: plain[i]), b = TrajectoryClass.status(ofClass: corrected.buffer[i])
+                    explained[i] = a == DegradationStatus.nodata || b == DegradationStatus.nodata ? DegradationStatus.nodata
+                        : (a == DegradationStatus.degraded.rawValue && b != DegradationStatus.degraded.rawValue ? 1 : 0)
+                }
+                _ = scratch[.climateFallback]!.buffer.update(fromContentsOf: fields.flag)
+                if replacesTrajectory { _ = scratch[.trajectory]!.buffer.update(fromContentsOf: corrected.buffer) }
+                for (k, l) in climateLayers.enumerated() { fields.store(l, into: climateOuts[k]) }
+            }
+            return PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.performanceLayers, integer: integer)
+        }
+
+        // Performance's land-unit maxima: given (a tile's final pass), none (external LPD), or found by the stack pass and the search.
+        var performance = ProductivityPerformance(maxima: [:])
+        var annualFigures: [Int: ExactStatistics] = [:]
+        var survey: PerformanceAccumulator?
+        let meansPaths = split ? (0..<4).map { work.file("\(period.name)-means-\($0).tif") } : []
+        let computedLayers = split ? layers.filter { Self.stackLayers.contains($0) } : []
+        defer { for p in meansPaths { try? FileManager.default.removeItem(atPath: p) } }
+        if let surveyed {
+            survey = surveyed.performance
+            annualFigures = surveyed.annual
+            if let s = survey { performance = ProductivityPerformance(accumulator: s, values: values) }
+        } else if split {
+            // The stack pass: the stack's layers (staged as published), the `[climate]` fields, and each pixel's sum and count
+            // of the performance window (four Float32 scratch bands, exact) for the layer pass; the search's first digits.
+            let specs: [RasterOutputSpec?] = computedLayers.map { layerSpec($0) } + climateSpecs
+                + meansPaths.map { RasterOutputSpec(path: $0, encoding: .float32, storage: .scratch) }
+            let first = SearchPass(PerformancePercentileSearch(integer: integer).nextPass())
+            let s = slots, climateFirst = computedLayers.count, meansFirst = computedLayers.count + climateSpecs.count
+            _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: specs, kernel: { ins, outs, _, _ in
+                let n = outs[0].count
+                var scratch: [LDNPeriod.Layer: Int16Scratch] = [:]
+                for l in Self.stackLayers { scratch[l] = Int16Scratch(n) }
+                defer { scratch.values.forEach { $0.free() } }
+                let means = stackPart(ins, s, n, scratch, climateOuts: Array(outs[climateFirst..<meansFirst]), annual: annual)
+                defer { means.free() }
+                for (k, layer) in computedLayers.enumerated() { scratch[layer]!.store(into: outs[k]) }
+                let meanOuts = Array(outs[meansFirst..<(meansFirst + 4)])
+                for i in 0..<n { means.encode(i, into: meanOuts) }
+                let units = LandUnits(ins, slots: s, legend: legend, count: n)
+                defer { units.free() }
+                first.add(means: means, units: units)
+            }, region: region, progress: ProgressBar("\(period.name) trends", quiet: quiet).update)
+            annualFigures = annual.merged()
+            var search = PerformancePercentileSearch(integer: integer)
+            search.advance(with: first.merged())
+            // The search's refinements: the means scratch and the land units only, until every unit's two ranks are values.
+            while !search.isComplete {
+                let pass = SearchPass(search.nextPass())
+                let (ins, rs) = try inputs(for: .refine, values: values, correction: nil, scratch: ([], meansPaths))
+                _ = try StreamedCalculation.runJoint(inputs: ins, outputs: [nil], kernel: { ins, outs, _, _ in
+                    let n = outs[0].count
+                    let means = PeriodMeans(count: n, integer: integer)
+                    defer { means.free() }
+                    means.decode(rs.means.map { ins[$0] })
+                    let units = LandUnits(ins, slots: rs, legend: legend, count: n)
+                    defer { units.free() }
+                    pass.add(means: means, units: units)
+                }, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
+                search.advance(with: pass.merged())
+            }
+            performance = ProductivityPerformance(percentiles: search.percentiles(), values: values)
+        }
+        // A whole run drops the survey here: only the maxima are used from here on (tiles take theirs from their stats pass).
+        if region == nil { survey = nil }
+
+        // The layer pass: every layer (a split run reads the stack pass's layers and means back instead of the stack).
+        let (passInputs, slotsOfPass) = split
+            ? try inputs(for: .layers, values: values, correction: correction,
+                         scratch: (computedLayers.map { ($0, layerSpec($0).path) }, meansPaths))
+            : (pixelInputs, slots)
+        var specs: [RasterOutputSpec?] = layers.map { computedLayers.contains($0) ? nil : layerSpec($0) }
+        specs += [nil, nil]   // land-cover classes at start and end (for the tables)
+        specs += inputs.zones.map { _ in nil }   // zone ids, one output per zone layer
+        // `[climate]`: the fit and the corrected trend (Float32), after every tallied output (a split run wrote them in the stack pass).
+        let climateFirst = specs.count
+        specs += climateSpecs.map { split ? nil : $0 }
+        // The UNCCD tables' figures (not written): the SOC stock at the start and end, the baseline's status layers.
+        let stockFirst = specs.count
+        specs += [nil, nil]
+        let baseFirst = specs.count
+        let crossedBase = UNCCDFigures.crossedLayers.filter { slotsOfPass.baselineStatus[$0] != nil }
+        specs += crossedBase.map { _ in nil }
+        let s = slotsOfPass, perf = performance, p = period, externalLPD = inputs.lpd != nil
+        let climate = c.climate, matrix = c.transitions, gpgStatus = c.gpgLPDStatus
         let socYears = Double(period.landCoverEnd - period.landCoverStart)
         let layerIndex = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
         let tally = LDNTally(layers: layers, areas: areas, zoneLayers: inputs.zones.count)
@@ -247,12 +406,7 @@ struct LDNPeriodRun {
                                    lpd: layerIndex[.lpd])
         unccdAt.crossed = crossedBase.enumerated().compactMap { k, l in layerIndex[l].map { (l, $0, baseFirst + k) } }
         let unccd = UNCCDObserver(areas: areas, years: (period.landCoverStart, period.landCoverEnd), results: unccdAt)
-        // Integer stacks whose edge fits 32-bit counts: the trajectory by counting pairs (`IntegerTrajectory`).
-        let countedTrajectory: IntegerTrajectory? = {
-            guard case .integer(let scale, _) = values else { return nil }
-            return IntegerTrajectory(years: Array(geometry.years[geometry.periodLayers]), classifier: trajectoryClasses, scale: scale)
-        }()
-        _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: specs, kernel: { ins, outs, _, _ in
+        _ = try StreamedCalculation.runJoint(inputs: passInputs, outputs: specs, kernel: { ins, outs, _, _ in
             let n = outs[0].count
             var scratch: [LDNPeriod.Layer: Int16Scratch] = [:]
             for l in LDNPeriod.Layer.allCases { scratch[l] = Int16Scratch(n) }
@@ -265,61 +419,19 @@ struct LDNPeriodRun {
             if externalLPD {
                 LPDCombination.acceptExternal(ins[s.lpd!], into: scratch[.lpd]!.buffer)
             } else {
-                let stack = geometry.pack(ins, slots: s, count: n)
-                defer { stack.deallocate() }
-                let periodStack = UnsafeBufferPointer(rebasing: stack[(geometry.periodLayers.lowerBound * n)..<(geometry.periodLayers.upperBound * n)])
-                let periodYears = Array(geometry.years[geometry.periodLayers])
-                if let countedTrajectory {
-                    // Integer stacks: every class by counting pairs in integers (no slope is published).
-                    countedTrajectory.run(stack: periodStack, pixelCount: n, pixels: 0..<n, classes: scratch[.trajectory]!.buffer)
+                let means: PeriodMeans
+                if s.means.isEmpty {
+                    means = stackPart(ins, s, n, scratch, climateOuts: Array(outs[climateFirst..<stockFirst]))
                 } else {
-                    Self.floatTrajectory(periodStack: periodStack, years: periodYears, pixelCount: n, values: values,
-                                         classifier: trajectoryClasses, classes: scratch[.trajectory]!.buffer)
+                    // The stack pass's layers and means, as it computed them.
+                    for (layer, k) in s.stackLayers { scratch[layer]!.load(from: ins[k]) }
+                    means = PeriodMeans(count: n, integer: integer)
+                    means.decode(s.means.map { ins[$0] })
                 }
-                let state = scratch[.state]!.buffer
-                if let normalization {
-                    // `[climate] correct = "trajectory-state"`: state on the climate-normalized series (docs/climate.md).
-                    let normal = ClimateFields.normalized(normalization, stack: UnsafeBufferPointer(stack), physical: Self.physicalScaling(values),
-                                                          ins: ins, slots: s, years: geometry.years.map { Int($0) },
-                                                          fitLayers: geometry.periodLayers, pixelCount: n)
-                    defer { normal.deallocate() }
-                    stateMetric.run(stack: UnsafeBufferPointer(normal), pixelCount: n, pixels: 0..<n,
-                                    baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
-                } else if !integer || stateMetric.method != .percentileClasses {
-                    // Integer stacks with percentile classes: the exact pass below decides every pixel's state alone.
-                    stateMetric.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
-                                    baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
-                }
-                if case .integer(let scale, _) = values, normalization == nil {
-                    ExactProductivity.state(stack: UnsafeBufferPointer(stack), pixelCount: n, baselineLayers: geometry.baselineLayers,
-                                            recentLayers: geometry.recentLayers, metric: stateMetric, scale: scale, status: state)
-                }
-                if let climateKernel {
-                    let fields = ClimateFields(n)
-                    defer { fields.free() }
-                    let physical = Self.physicalScaling(values)
-                    ClimateFields.compute(climateKernel, stack: periodStack, physical: physical, ins: ins, slots: s,
-                                          years: periodYears.map { Int($0) }, pixelCount: n, into: fields)
-                    let corrected = Int16Scratch(n)
-                    defer { corrected.free() }
-                    correctedClasses.classify(slope: UnsafeBufferPointer(fields.slope), z: UnsafeBufferPointer(fields.z), into: corrected.buffer)
-                    let plain = scratch[.trajectory]!.buffer
-                    _ = scratch[.plainTrajectory]!.buffer.update(fromContentsOf: plain)
-                    let explained = scratch[.rainfallExplained]!.buffer
-                    for i in 0..<n {
-                        let a = TrajectoryClass.status(ofClass: plain[i]), b = TrajectoryClass.status(ofClass: corrected.buffer[i])
-                        explained[i] = a == DegradationStatus.nodata || b == DegradationStatus.nodata ? DegradationStatus.nodata
-                            : (a == DegradationStatus.degraded.rawValue && b != DegradationStatus.degraded.rawValue ? 1 : 0)
-                    }
-                    _ = scratch[.climateFallback]!.buffer.update(fromContentsOf: fields.flag)
-                    if replacesTrajectory { _ = scratch[.trajectory]!.buffer.update(fromContentsOf: corrected.buffer) }
-                    for (k, l) in climateLayers.enumerated() { fields.store(l, into: outs[climateFirst + k]) }
-                }
+                defer { means.free() }
                 let trajectoryStatus = Int16Scratch(n)
                 defer { trajectoryStatus.free() }
                 TrajectoryClass.status(ofClasses: UnsafeBufferPointer(scratch[.trajectory]!.buffer), into: trajectoryStatus.buffer)
-                let means = PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.performanceLayers, integer: integer)
-                defer { means.free() }
                 let units = LandUnits(ins, slots: s, legend: legend, count: n)
                 defer { units.free() }
                 perf.run(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
@@ -360,8 +472,8 @@ struct LDNPeriodRun {
         }, region: region, observer: ObserverGroup([tally, unccd]), progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
 
         var files: [LDNPeriod.Layer: String] = [:]
-        for (layer, index) in layerIndex {
-            let path = specs[index]!.path
+        for (layer, _) in layerIndex {
+            let path = layerSpec(layer).path
             try ClassLegend.attach(to: path, entries: LDNLegend.entries(layer))
             files[layer] = path
         }
@@ -433,6 +545,10 @@ final class Int16Scratch {
         self.init(values.count)
         for i in 0..<values.count where values[i].isFinite { buffer[i] = Int16(saturating: values[i]) }
     }
+    /// Reads the codes back from Float values (NaN -> nodata), as `init(from:)` does.
+    func load(from values: UnsafeBufferPointer<Float>) {
+        for i in 0..<buffer.count { buffer[i] = values[i].isFinite ? Int16(saturating: values[i]) : DegradationStatus.nodata }
+    }
     /// Writes the codes as Float (nodata -> NaN) for the pipeline.
     func store(into out: UnsafeMutableBufferPointer<Float>) {
         for i in 0..<out.count { out[i] = buffer[i] == DegradationStatus.nodata ? .nan : Float(buffer[i]) }
@@ -496,6 +612,28 @@ final class PerformanceSurvey: @unchecked Sendable {
             guard let largest = parts.indices.max(by: { size(parts[$0]) < size(parts[$1]) }) else { return PerformanceAccumulator() }
             var total = parts.remove(at: largest)
             while let part = parts.popLast() { total.merge(part) }
+            return total
+        }
+    }
+}
+
+/// One pass of the performance search (`PerformancePercentileSearch`): a pool of counts, one per chunk running
+/// at a time, as `PerformanceSurvey`; merged once at the end (adding counts: the order does not matter).
+final class SearchPass: @unchecked Sendable {
+    private let lock = NSLock()
+    private let empty: PerformancePercentileSearch.Counts
+    private var pool: [PerformancePercentileSearch.Counts] = []
+    init(_ empty: PerformancePercentileSearch.Counts) { self.empty = empty }
+    func add(means: PeriodMeans, units: LandUnits) {
+        var part = lock.withLock { pool.popLast() } ?? empty
+        part.add(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
+                 ecologicalUnit: units.ecological.map { UnsafeBufferPointer($0.buffer) })
+        lock.withLock { pool.append(part) }
+    }
+    func merged() -> PerformancePercentileSearch.Counts {
+        lock.withLock {
+            var total = pool.popLast() ?? empty
+            while let part = pool.popLast() { total.merge(part) }
             return total
         }
     }

@@ -12,11 +12,12 @@ import KubuqiRaster
 /// bin only, either the next digit (a bin of more than ``exactLimit`` means) or, once a bin holds at
 /// most ``exactLimit`` means (or all 64 bits are fixed), every distinct value with its count, as
 /// ``PerformanceAccumulator`` does for the whole unit. The ranks are then read inside those values,
-/// and the interpolation is ``PerformanceAccumulator/interpolate(count:percent:exact:value:)``'s, so the
+/// and the interpolation is ``PerformanceAccumulator/interpolate(count:percent:exact:a:b:)``'s, so the
 /// percentile is the one the whole distinct-value survey gives, to the bit.
 ///
 /// Memory: per unit at most two bins of at most 65,536 counts or ``exactLimit`` values, whatever the
-/// grid size; passes: the first plus at most three (a bin is exact at the latest after 48 bits).
+/// grid size; passes: the first plus at most four (a bin is collected value by value at the latest once all 64 bits are
+/// fixed; with the default limit a bin of 65,536 means or fewer is collected at once, so two refinements are usual).
 public struct PerformancePercentileSearch: Sendable {
     /// A bin of order keys: those whose first `bits` bits are `prefix`, counted by their next digit
     /// (`exact` false) or value by value (`exact` true).

@@ -26,7 +26,7 @@ public struct LDNPeriodResult: Sendable {
     public var annualProductivity: [Int: SummaryStatistics]
     /// The same, exact and mergeable (tiles).
     var annualExact: [Int: ExactStatistics] = [:]
-    /// The first pass's mean productivity per land unit (nil with an external LPD).
+    /// A tile's stats pass: the mean productivity per land unit, the tile file's survey (nil otherwise).
     var performanceSurvey: PerformanceAccumulator?
     /// The UNCCD reporting tables' own figures, gathered in the layer pass.
     var unccd = UNCCDFigures()
@@ -49,7 +49,10 @@ public struct LDNPeriodResult: Sendable {
     }
 }
 
-/// The two streamed passes of one period: performance's land-unit maxima, then every layer.
+/// The streamed passes of one period. A whole run: the stack pass (the stack's layers, the means scratch, the
+/// performance search's first digits), the search's refinements over the means, then the layer pass (every other
+/// layer, the stack read no more). A tile: its stats pass (the distinct-value survey), or its final pass (every
+/// layer in one pass, with the merged survey's maxima). docs/ldn-method.md §6.
 struct LDNPeriodRun {
     let period: LDNPeriod
     let inputs: LDNJob.Inputs

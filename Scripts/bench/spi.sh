@@ -6,12 +6,14 @@
 # by run (lib.sh, medians of wall and CPU, max peak RSS):
 #   - spi_peer.py: NOAA's climate-indices package (2.0.1, .venv-test/) computing the same SPI-1, 3, 12
 #     layers (gamma, Thom's fit, calibration on the whole record as drought's defaults) per pixel in a
-#     pool of one process per core, written as GeoTIFFs with drought's SPI creation options; checked
+#     pool of one process per core, written as tiled band-interleaved GeoTIFFs with drought's SPI
+#     compression (DEFLATE level 1, floating-point predictor; no COG layout, no overviews); checked
 #     against drought's layers before timing (spi_peer.py --check: within 1e-3 except the calendar
 #     months 1..K-1 whose zero probability climate-indices counts differently, docs/climate.md);
 #     no class layer, no tables;
 #   - the floor (floor.py --concurrent): decoding the series once and encoding drought's three SPI
-#     layers and its class layer once, side by side, with drought's creation options, measured.
+#     layers and its class layer once as COGs (GDAL's COG driver from raw copies), side by side, with
+#     drought's creation options (as change.sh's floor), measured.
 # Results are also written to bench-out/spi-results.md.
 # Usage: Scripts/bench/spi.sh [RUNS] [SIZE] [YEARS]   (defaults 3, 256 and 30). Not part of the tests.
 # (Before 2026-11-30 13:00 UTC the script took [SIZE] [YEARS] and ran drought once: `spi.sh 512 30`
@@ -28,19 +30,22 @@ series="$OUT/precip-$SIZE-$YEARS.tif"
 bench_folders spi
 DROUGHT="$BIN/kubuqi-monitor drought -q $series --scales 1,3,12 -o $work/k"
 $DROUGHT >/dev/null
-# drought's layout (its tile side follows the record's length and the memory budget) and options.
+# drought's tile size (BLOCKSIZE of its COGs) and class bands; its options are RasterOutputSpec's defaults.
 read -r BLOCK CLASSES < <($PY -c "
 from osgeo import gdal
 s = gdal.Open('$work/k/spi-12.tif'); c = gdal.Open('$work/k/drought-class.tif')
 print(s.GetRasterBand(1).GetBlockSize()[0], c.RasterCount)")
-LAYOUT="TILED=YES BLOCKXSIZE=$BLOCK BLOCKYSIZE=$BLOCK INTERLEAVE=BAND COMPRESS=DEFLATE NUM_THREADS=ALL_CPUS BIGTIFF=IF_SAFER"
-SPI_CO="$LAYOUT ZLEVEL=1 PREDICTOR=3"
-CLASS_CO="$LAYOUT PREDICTOR=2"
+SPI_CO="TILED=YES BLOCKXSIZE=$BLOCK BLOCKYSIZE=$BLOCK INTERLEAVE=BAND COMPRESS=DEFLATE ZLEVEL=1 PREDICTOR=3 NUM_THREADS=ALL_CPUS BIGTIFF=IF_SAFER"
+COS="BLOCKSIZE=$BLOCK COMPRESS=DEFLATE NUM_THREADS=ALL_CPUS BIGTIFF=IF_SAFER"
 PEER="$VPY Scripts/bench/spi_peer.py $series $work/n --scales 1,3,12 --co '$SPI_CO'"
 bash -c "$PEER --check $work/k" | tee "$OUT/spi-check.txt"
 enc=()
-for l in spi-1 spi-3 spi-12; do gdal_translate -q -of ENVI "$work/k/$l.tif" "$raw/$l.bin"; enc+=(--encode "$raw/$l.bin" "$work/f-$l.tif" "'$SPI_CO'"); done
-gdal_translate -q -of ENVI "$work/k/drought-class.tif" "$raw/class.bin"; enc+=(--encode "$raw/class.bin" "$work/f-class.tif" "'$CLASS_CO'")
+for l in spi-1 spi-3 spi-12; do
+  gdal_translate -q -of ENVI "$work/k/$l.tif" "$raw/$l.bin"
+  enc+=(--encode-cog "$raw/$l.bin" "$work/f-$l.tif" "'$COS LEVEL=1 PREDICTOR=FLOATING_POINT RESAMPLING=AVERAGE'")
+done
+gdal_translate -q -of ENVI "$work/k/drought-class.tif" "$raw/class.bin"
+enc+=(--encode-cog "$raw/class.bin" "$work/f-class.tif" "'$COS LEVEL=6 PREDICTOR=STANDARD RESAMPLING=NEAREST'")
 contender "kubuqi-monitor drought --scales 1,3,12 (3 SPI layers, classes, tables)" "$DROUGHT"
 contender "spi_peer.py (climate-indices $($VPY -c 'from importlib.metadata import version; print(version("climate-indices"))'), the 3 SPI layers only, $(nproc) processes)" "$PEER"
 contender "floor (decode the series once, encode the 3 SPI layers and the class layer once, side by side)" "$PY Scripts/bench/floor.py --concurrent --decode $series ${enc[*]}"

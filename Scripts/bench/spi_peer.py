@@ -115,12 +115,12 @@ def run(series, outdir, scales, co):
 def check_all(series, outdir, drought, scales):
     """Compares the peer's layers with drought's (see the module's documentation); exits 1 on a disagreement."""
     ds = gdal.Open(series)
+    from scipy.stats import norm
     cube = ds.ReadAsArray().astype(np.float64)
     for b in range(ds.RasterCount):
         nd = ds.GetRasterBand(b + 1).GetNoDataValue()
         if nd is not None and not np.isnan(nd):
             cube[b][cube[b] == nd] = np.nan
-    months = cube.shape[0]
     bad = False
     for k in scales:
         peer = gdal.Open(f"{outdir}/spi-{k}.tif").ReadAsArray().astype(np.float64)
@@ -128,7 +128,6 @@ def check_all(series, outdir, drought, scales):
         if peer.shape != ours.shape:
             print(f"spi-{k}: shapes differ: peer {peer.shape}, drought {ours.shape}"); bad = True; continue
         nan_p, nan_o = np.isnan(peer), np.isnan(ours)
-        mismatch = int((nan_p != nan_o).sum())
         # k-month sums (NaN for the first k - 1 months), then per pixel and calendar month whether a
         # zero sum occurs: in calendar months 1..k-1 such a pixel's q differs by design.
         c = np.cumsum(np.nan_to_num(cube, nan=0.0), axis=0)
@@ -148,10 +147,24 @@ def check_all(series, outdir, drought, scales):
         worst = float(d[clean].max()) if clean.any() else 0.0
         worst_design = float(d[both & design].max()) if (both & design).any() else 0.0
         over = int((d[clean] > 1e-3).sum())
-        print(f"spi-{k}: {int(clean.sum())} values compared, largest difference {worst:.2e}, {over} over 1e-3; "
-              f"{mismatch} NaN in one only; {int((both & design).sum())} values in calendar months 1..{k - 1} "
-              f"with a zero sum (q differs by design) differ by up to {worst_design:.3f}")
-        if over or mismatch:
+        # climate-indices 2.0.1 returns NaN at a zero sum (it sets zeros to NaN before the gamma CDF;
+        # monocongo/climate_indices#533, fixed after 2.0.1 by giving them H = q). There the expected SPI
+        # is the mixed distribution's Φ⁻¹(q), q = m / n of the calendar month's defined sums, bounded.
+        zero_nan = nan_p & ~nan_o & (sums == 0)
+        defined = ~np.isnan(sums)
+        q = np.empty(sums.shape)
+        for m in range(12):
+            n = defined[m::12].sum(axis=0)
+            q[m::12] = ((sums[m::12] == 0).sum(axis=0) / np.maximum(n, 1))[None, :, :]
+        expected = np.clip(norm.ppf(q), -BOUND, BOUND)
+        worst_zero = float(np.abs(ours - expected)[zero_nan].max()) if zero_nan.any() else 0.0
+        over_zero = int((np.abs(ours - expected)[zero_nan] > 1e-3).sum())
+        mismatch = int((nan_p != nan_o).sum()) - int(zero_nan.sum())
+        print(f"spi-{k}: {int(clean.sum())} values compared with climate-indices, largest difference {worst:.2e}, {over} over 1e-3; "
+              f"{int(zero_nan.sum())} zero sums (NaN in climate-indices 2.0.1) against Φ⁻¹(q): largest difference {worst_zero:.2e}, "
+              f"{over_zero} over 1e-3; {mismatch} other NaN in one only; {int((both & design).sum())} values in calendar months "
+              f"1..{k - 1} of pixels with a zero sum there (q differs by design) differ by up to {worst_design:.3f}")
+        if over or over_zero or mismatch:
             bad = True
     if bad:
         sys.exit("spi_peer.py: the peer's SPI disagrees with drought's")

@@ -420,20 +420,17 @@ public enum StackJob {
         let n = w.pixelCount
         // A same-day mosaic reads several datasets, which other observations may share: then one thread reads them all.
         let groups = obs.contains(where: { !$0.members.isEmpty }) ? [Array(obs.indices)]
-            : Dictionary(grouping: obs.indices) { ObjectIdentifier(inputs[obs[$0]]!.band.dataset) }.map(\.value)
-        let failures = ReadFailures()
+            : Dictionary(grouping: obs.indices) { ObjectIdentifier(inputs[obs[$0]]!.band.dataset) }.map(\.value).sorted { $0[0] < $1[0] }
         nonisolated(unsafe) let buffer = values
-        DispatchQueue.concurrentPerform(iterations: groups.count) { g in
-            for i in groups[g] {
+        try ConcurrentSteps.run(groups.map { group in {
+            for i in group {
                 let reader = inputs[obs[i]]!
                 let row = UnsafeMutableBufferPointer(rebasing: buffer[(i * n)..<((i + 1) * n)])
                 do { try reader.read(w, into: row) } catch let e as GDALError {
-                    failures.record(KubuqiError.input(obs[i].path, "cannot read rows \(w.row)-\(w.row + w.height - 1)\(obs[i].band > 0 ? " of band \(obs[i].band)" : "") (\(e.messages.joined(separator: "; ")))"))
-                    return
-                } catch { failures.record(error); return }
+                    throw KubuqiError.input(obs[i].path, "cannot read rows \(w.row)-\(w.row + w.height - 1)\(obs[i].band > 0 ? " of band \(obs[i].band)" : "") (\(e.messages.joined(separator: "; ")))")
+                }
             }
-        }
-        if let e = failures.first { throw e }
+        } })
     }
 
     /// Reduces one window of one period on all cores; returns the pixels that met the rule.
@@ -457,21 +454,11 @@ public enum StackJob {
         try band.write(w, from: UnsafeBufferPointer(out))
     }
 
-    /// The manifest of a finished run.
-    /// The SHA-256 of every file a period uses.
+    /// The SHA-256 of every file a period uses, and of every scene (its files' digests).
     static func digests(_ plan: StackPlan) throws -> [String: String] {
         // Files hashed on all cores (a collection's files are many and the hash is the whole of each file's read).
-        let paths = Set(plan.periods.flatMap { $0.observations.flatMap(\.files) }).sorted()
-        let hashes = UnsafeMutableBufferPointer<String>.allocate(capacity: paths.count)
-        hashes.initialize(repeating: "")
-        defer { hashes.deinitialize(); hashes.deallocate() }
-        let failures = ReadFailures()
-        nonisolated(unsafe) let slots = hashes
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            do { slots[i] = try SHA256.file(paths[i]) } catch { failures.record(error) }
-        }
-        if let e = failures.first { throw e }
-        var digests = Dictionary(uniqueKeysWithValues: zip(paths, hashes))
+        let paths = plan.periods.flatMap { $0.observations.flatMap(\.files) }
+        var digests = try InputDigests(paths, start: .now, threads: .allCores, unreadable: .fail).finish()
         // A scene's digest: the SHA-256 of the lines "SHA-256  file name" of its files, in the index's band order then the mask.
         for ob in plan.periods.flatMap(\.observations).flatMap(\.parts) where ob.files != [ob.path] {
             var d = SHA256()
@@ -481,6 +468,7 @@ public enum StackJob {
         return digests
     }
 
+    /// The manifest of a finished run.
     static func manifest(_ plan: StackPlan, met: [Int], grid: Grid, _ o: StackOptions,
                          paths: (stack: String, counts: String, manifest: String), digests: [String: String]) throws -> StackManifest {
         var band = 0

@@ -118,7 +118,7 @@ struct LineLogHandler: LogHandler {
 }
 
 #if canImport(Glibc)
-/// glibc's `mallopt` (malloc.h, not in the Glibc module's headers).
+/// glibc's `mallopt` (malloc.h, not in the Glibc module's headers; also used by `stack`).
 @_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif

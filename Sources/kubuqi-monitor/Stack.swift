@@ -95,6 +95,11 @@ extension KubuqiMonitor {
                 print(try StackJob.runTile(options, request: request).line)
                 return
             }
+            #if canImport(Glibc)
+            // Two malloc arenas, as for ldn: the reading, hashing and COG threads each kept an arena of freed
+            // blocks (920 dates: 208 -> 168 MB peak; docs/benchmarks.md, "Stack (issue 16)", session 7).
+            _ = glibcMallopt(-8 /* M_ARENA_MAX, malloc.h */, 2)
+            #endif
             let bar = ProgressBar("stack", quiet: global.quiet)
             let r = try StackJob.run(options, progress: bar.update)
             let kept = r.manifest.periods.filter { $0.band != nil }

@@ -78,81 +78,14 @@ public struct SeriesReduction: Sendable {
         return met
     }
 
-    /// The pixels processed together by ``accumulate``: their accumulators (16 bytes a pixel) stay in the L1 cache.
-    static let accumulatorBlock = 1024
-
     /// `mean`, `sum`, `count`, `max` and `min` without smoothing: observation after observation over
-    /// blocks of pixels, so each observation's row is read once, in order, and the inner loop has no
-    /// gather. Each pixel's valid values are taken in the same (date) order as ``SeriesReducer/reduce``
-    /// takes them, with the same Double sums and the same first-wins comparisons: the same results.
+    /// blocks of pixels (``SeriesAccumulators``), so each observation's row is read once, in order, and
+    /// the inner loop has no gather; the same results as ``SeriesReducer/reduce(_:days:count:)``.
     private func accumulate(values: UnsafeBufferPointer<Float>, stride: Int, days: [Int32], periodDays: Int, pixels: Range<Int>,
                             output: UnsafeMutableBufferPointer<Float>, counts: UnsafeMutableBufferPointer<Float>) -> Int {
-        let block = Self.accumulatorBlock
-        let sum = UnsafeMutableBufferPointer<Double>.allocate(capacity: block)
-        let extreme = UnsafeMutableBufferPointer<Float>.allocate(capacity: block)
-        let count = UnsafeMutableBufferPointer<Int32>.allocate(capacity: block)
-        defer { sum.deallocate(); extreme.deallocate(); count.deallocate() }
-        let base = values.baseAddress!
-        var met = 0
-        var start = pixels.lowerBound
-        while start < pixels.upperBound {
-            let m = Swift.min(block, pixels.upperBound - start)
-            for j in 0..<m { sum[j] = 0; count[j] = 0; extreme[j] = .nan }
-            for i in 0..<days.count {
-                let row = base + i * stride + start
-                switch reducer {
-                case .max:
-                    for j in 0..<m {
-                        let v = row[j]
-                        if !v.isNaN {
-                            if count[j] == 0 || v > extreme[j] { extreme[j] = v }
-                            count[j] += 1
-                        }
-                    }
-                case .min:
-                    for j in 0..<m {
-                        let v = row[j]
-                        if !v.isNaN {
-                            if count[j] == 0 || v < extreme[j] { extreme[j] = v }
-                            count[j] += 1
-                        }
-                    }
-                default:
-                    for j in 0..<m {
-                        let v = row[j], valid = !v.isNaN
-                        // Adding +0.0 for a gap leaves the sum as it is (it starts at +0.0, so it is never -0.0).
-                        sum[j] += valid ? Double(v) : 0
-                        count[j] &+= valid ? 1 : 0
-                    }
-                }
-            }
-            for j in 0..<m {
-                let p = start + j, n = Int(count[j])
-                counts[p] = Float(n)
-                guard n > 0, n >= reducer.minimumObservations else {
-                    output[p] = .nan
-                    continue
-                }
-                // The first and last valid observations (usually the period's first and last: a short scan).
-                var a = 0, b = days.count - 1
-                while base[a * stride + p].isNaN { a += 1 }
-                while base[b * stride + p].isNaN { b -= 1 }
-                guard rule.isMet(count: n, first: Int(days[a]), last: Int(days[b]), periodDays: periodDays) else {
-                    output[p] = .nan
-                    continue
-                }
-                let r: Float
-                switch reducer {
-                case .mean: r = Float(sum[j] / Double(n))
-                case .sum: r = Float(sum[j])
-                case .count: r = Float(n)
-                default: r = extreme[j]
-                }
-                output[p] = r
-                if !r.isNaN { met += 1 }
-            }
-            start += m
-        }
-        return met
+        let state = SeriesAccumulators(reducer, pixels: pixels)
+        state.reset(pixels)
+        state.add(values: values, stride: stride, days: days, pixels: pixels)
+        return state.finish(rule: rule, periodDays: periodDays, pixels: pixels, output: output, counts: counts)
     }
 }

@@ -133,7 +133,7 @@ public enum LDNJob {
             }
             // Publishable outputs (docs/publishing.md): COG layers and patches (above), then the report, then the STAC catalogue.
             let patches = try publisher.finish()
-            report.inputDigests = digests.finish()
+            report.inputDigests = try digests.finish()
             try report.write(to: stage, inputs: config.inputFiles)
             try LDNPublication.catalogue(report, folder: stage, patches: patches)
             written = try LDNOutputFolder.written(stage)

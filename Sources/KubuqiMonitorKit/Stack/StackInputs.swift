@@ -3,12 +3,11 @@ import KubuqiRaster
 
 /// A collection's observation readers, opened on demand.
 ///
-/// The window pass opens the observations of one period, reads them through
-/// every window and closes them again, so the number of datasets open at once is bounded by
-/// the busiest period, not by the number of dates: each open GDAL dataset keeps
-/// its own decode buffers (about 0.27 MB for a tiled DEFLATE GeoTIFF,
-/// docs/benchmarks.md "Stack (issue 16)"), which used to make the peak memory
-/// grow with the length of the collection.
+/// The window pass opens the observations of one period (a group of at most
+/// ``StackJob/openAtOnce`` at a time when the period has more), reads them and closes them
+/// again, so the number of datasets open at once is bounded by a constant, not by the number of
+/// dates: each open GDAL dataset keeps its own state and decode buffers, which used to make the
+/// peak memory grow with the length of the collection (docs/benchmarks.md "Stack (issue 16)").
 final class StackInputs {
     /// The run's options (scaling, sensor preset, target grid).
     let options: StackOptions
@@ -24,7 +23,7 @@ final class StackInputs {
     /// Opens every observation once, `batch` at a time, to check that their bands
     /// lie on one grid and to learn their block sizes.
     /// - Throws: the first unreadable input, in observation order.
-    init(_ observations: [StackObservation], _ o: StackOptions, batch: Int = 64) throws {
+    init(_ observations: [StackObservation], _ o: StackOptions, batch: Int = StackJob.openAtOnce) throws {
         options = o
         var grids: [(path: String, grid: Grid)] = []
         for start in stride(from: 0, to: observations.count, by: batch) {

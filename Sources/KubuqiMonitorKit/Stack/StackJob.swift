@@ -18,9 +18,9 @@ public struct StackResult: Sendable {
 ///
 /// Streamed period by period and, within a period, window by window
 /// (``WindowLayout``, within the options' memory budget): the buffers hold one
-/// window of the busiest period's observations, and only that period's
-/// inputs are open, each once (``StackInputs``), whatever the number of dates
-/// in the collection.
+/// window of a group of the period's observations (accumulating reducers) or of all of
+/// them (the others), and at most ``openAtOnce`` inputs are open at once (``StackInputs``),
+/// whatever the number of dates in the collection.
 public enum StackJob {
     /// Builds the stack.
     public static func run(_ o: StackOptions, progress: (Double) -> Void = { _ in }) throws -> StackResult {
@@ -51,7 +51,7 @@ public enum StackJob {
         try o.validate()
         try refuseOutputsOverNamedInputs(o)
         let rasters = InputRasters()
-        let observations = try StackSources.collect(o, rasters: rasters)
+        let observations = try StackSources.collect(o, rasters: rasters, keepOpen: false)
         guard !observations.isEmpty else {
             throw KubuqiError.input(o.inputs[0], "no observation to stack (the inputs hold only the stack's own outputs)")
         }
@@ -278,20 +278,28 @@ public enum StackJob {
             if o.encoding == .int16 { try stackBands[k].setScale(1.0 / 10_000, offset: 0) }
         }
         let busiest = periods.map(\.observations.count).max()!
+        let reduction = SeriesReduction(reducer: o.reducer, rule: rule, smoother: o.smoothing.map(WhittakerSmoother.init))
+        // An accumulating reducer keeps a running state per pixel and takes a period's observations a group at a
+        // time: the window holds one group's rows. The others need all of a pixel's observations at once.
+        let accumulates = reduction.smoother == nil && o.reducer.accumulates
+        let rows = accumulates ? min(busiest, openAtOnce) : busiest
         let layout = WindowLayout(width: area.width, height: area.height, outputBlock: stackBands[0].blockSize, inputBlocks: inputs.blocks,
-                                  bytesPerPixel: 4 * busiest + 4 * 2 + 2 * 2, budget: o.memoryBudget)
-        let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity * busiest)
+                                  bytesPerPixel: 4 * rows + (accumulates ? SeriesAccumulators.bytesPerPixel : 0) + 4 * 2 + 2 * 2,
+                                  budget: o.memoryBudget)
+        let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity * rows)
         let result = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity)
         let counted = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity)
         let encoded = UnsafeMutableBufferPointer<Int16>.allocate(capacity: layout.capacity)
         defer { values.deallocate(); result.deallocate(); counted.deallocate(); encoded.deallocate() }
-        let reduction = SeriesReduction(reducer: o.reducer, rule: rule, smoother: o.smoothing.map(WhittakerSmoother.init))
+        let state = accumulates ? SeriesAccumulators(o.reducer, pixels: 0..<layout.capacity) : nil
         var met = [Tally](repeating: Tally(), count: periods.count)
         let windows = layout.windows()
         do {
-            // Period by period, then window by window: a period's datasets are opened once, read through
-            // every window and closed (open datasets bounded by the busiest period, not by the number of
-            // dates, and no file reopened per window); the outputs are band-interleaved, so each period's
+            // Period by period, then window by window. A period of at most `openAtOnce` observations has its
+            // datasets opened once, read through every window and closed; a longer one is read a group of
+            // `openAtOnce` at a time, each group opened, read and closed within the window (opening a file is
+            // cheap next to decoding its window), so the datasets open at once never exceed `openAtOnce` whatever
+            // the number of dates (docs/stack.md, "Streaming and memory"). The outputs are band-interleaved, so each period's
             // band is still written whole tiles at a time, each tile once.
             for (k, p) in periods.enumerated() {
                 if let reuse, let old = reuse.bands[k] {
@@ -303,12 +311,23 @@ public enum StackJob {
                     progress(Double(k + 1) / Double(periods.count))
                     continue
                 }
-                let readers = try inputs.open(p.observations)
+                let groups = stride(from: 0, to: p.observations.count, by: openAtOnce).map {
+                    Array(p.observations[$0..<min($0 + openAtOnce, p.observations.count)])
+                }
+                let whole = groups.count == 1 ? try inputs.open(p.observations) : nil
                 for (wi, w) in windows.enumerated() {
                     let n = w.pixelCount
-                    try read(p.observations, Window(column: w.column + area.column, row: w.row + area.row, width: w.width, height: w.height),
-                             inputs: readers, into: values)
-                    met[k].met += reduce(reduction, p, window: w, values: UnsafeBufferPointer(values), result: result, counted: counted)
+                    let source = Window(column: w.column + area.column, row: w.row + area.row, width: w.width, height: w.height)
+                    var done = 0
+                    for g in groups {
+                        // Accumulated groups share the window's first rows; otherwise each group has its own rows.
+                        let rowsAt = UnsafeMutableBufferPointer(rebasing: values[((accumulates ? 0 : done) * n)...])
+                        try read(g, source, inputs: try whole ?? inputs.open(g), into: rowsAt)
+                        if let state { accumulate(g, into: state, window: w, values: UnsafeBufferPointer(values), first: done == 0) }
+                        done += g.count
+                    }
+                    met[k].met += state.map { finish($0, rule, p, window: w, result: result, counted: counted) }
+                        ?? reduce(reduction, p, window: w, values: UnsafeBufferPointer(values), result: result, counted: counted)
                     met[k].add(UnsafeBufferPointer(rebasing: counted[0..<n]))
                     try write(UnsafeBufferPointer(rebasing: result[0..<n]), to: stackBands[k], w, encoding: o.encoding.int16Encoding, scratch: encoded)
                     try write(UnsafeBufferPointer(rebasing: counted[0..<n]), to: countBands[k], w, encoding: ScaledInt16(scale: 1), scratch: encoded)
@@ -420,20 +439,17 @@ public enum StackJob {
         let n = w.pixelCount
         // A same-day mosaic reads several datasets, which other observations may share: then one thread reads them all.
         let groups = obs.contains(where: { !$0.members.isEmpty }) ? [Array(obs.indices)]
-            : Dictionary(grouping: obs.indices) { ObjectIdentifier(inputs[obs[$0]]!.band.dataset) }.map(\.value)
-        let failures = ReadFailures()
+            : Dictionary(grouping: obs.indices) { ObjectIdentifier(inputs[obs[$0]]!.band.dataset) }.map(\.value).sorted { $0[0] < $1[0] }
         nonisolated(unsafe) let buffer = values
-        DispatchQueue.concurrentPerform(iterations: groups.count) { g in
-            for i in groups[g] {
+        try ConcurrentSteps.run(groups.map { group in {
+            for i in group {
                 let reader = inputs[obs[i]]!
                 let row = UnsafeMutableBufferPointer(rebasing: buffer[(i * n)..<((i + 1) * n)])
                 do { try reader.read(w, into: row) } catch let e as GDALError {
-                    failures.record(KubuqiError.input(obs[i].path, "cannot read rows \(w.row)-\(w.row + w.height - 1)\(obs[i].band > 0 ? " of band \(obs[i].band)" : "") (\(e.messages.joined(separator: "; ")))"))
-                    return
-                } catch { failures.record(error); return }
+                    throw KubuqiError.input(obs[i].path, "cannot read rows \(w.row)-\(w.row + w.height - 1)\(obs[i].band > 0 ? " of band \(obs[i].band)" : "") (\(e.messages.joined(separator: "; ")))")
+                }
             }
-        }
-        if let e = failures.first { throw e }
+        } })
     }
 
     /// Reduces one window of one period on all cores; returns the pixels that met the rule.
@@ -449,6 +465,33 @@ public enum StackJob {
         return tally.values.reduce(0, +)
     }
 
+    /// The most input datasets the window pass holds open at once (a period's observations are read in groups of this many).
+    /// Each open dataset keeps GDAL's and libtiff's state and decode buffers; 32 keeps them to a few MB.
+    static let openAtOnce = 32
+
+    /// Adds one group of a period's observations (the first `group.count` rows of `values`) to the running
+    /// state of window `w`'s pixels, on all cores; `first`: the window's first group (the state starts empty).
+    private static func accumulate(_ group: [StackObservation], into state: SeriesAccumulators, window w: Window,
+                                   values: UnsafeBufferPointer<Float>, first: Bool) {
+        let days = group.map { Int32($0.date.dayNumber) }
+        StreamedCalculation.parallelChunks(w) { _, range in
+            if first { state.reset(range) }
+            state.add(values: values, stride: w.pixelCount, days: days, pixels: range)
+        }
+    }
+
+    /// The reduced values and counts of window `w` from its running state, on all cores; returns the pixels that met the rule.
+    private static func finish(_ state: SeriesAccumulators, _ rule: CompletenessRule, _ p: StackPlan.Period, window w: Window,
+                               result: UnsafeMutableBufferPointer<Float>, counted: UnsafeMutableBufferPointer<Float>) -> Int {
+        let tally = PerChunk(0)
+        nonisolated(unsafe) let (r, c) = (result, counted)
+        StreamedCalculation.parallelChunks(w) { chunk, range in
+            let m = state.finish(rule: rule, periodDays: p.period.days, pixels: range, output: r, counts: c)
+            tally.update(chunk) { $0 += m }
+        }
+        return tally.values.reduce(0, +)
+    }
+
     private static func write(_ values: UnsafeBufferPointer<Float>, to band: RasterBand, _ w: Window, encoding: ScaledInt16?,
                               scratch: UnsafeMutableBufferPointer<Int16>) throws {
         guard let encoding else { return try band.write(w, from: values) }
@@ -457,21 +500,11 @@ public enum StackJob {
         try band.write(w, from: UnsafeBufferPointer(out))
     }
 
-    /// The manifest of a finished run.
-    /// The SHA-256 of every file a period uses.
+    /// The SHA-256 of every file a period uses, and of every scene (its files' digests).
     static func digests(_ plan: StackPlan) throws -> [String: String] {
         // Files hashed on all cores (a collection's files are many and the hash is the whole of each file's read).
-        let paths = Set(plan.periods.flatMap { $0.observations.flatMap(\.files) }).sorted()
-        let hashes = UnsafeMutableBufferPointer<String>.allocate(capacity: paths.count)
-        hashes.initialize(repeating: "")
-        defer { hashes.deinitialize(); hashes.deallocate() }
-        let failures = ReadFailures()
-        nonisolated(unsafe) let slots = hashes
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            do { slots[i] = try SHA256.file(paths[i]) } catch { failures.record(error) }
-        }
-        if let e = failures.first { throw e }
-        var digests = Dictionary(uniqueKeysWithValues: zip(paths, hashes))
+        let paths = plan.periods.flatMap { $0.observations.flatMap(\.files) }
+        var digests = try InputDigests(paths, start: .now, threads: .allCores, unreadable: .fail).finish()
         // A scene's digest: the SHA-256 of the lines "SHA-256  file name" of its files, in the index's band order then the mask.
         for ob in plan.periods.flatMap(\.observations).flatMap(\.parts) where ob.files != [ob.path] {
             var d = SHA256()
@@ -481,6 +514,7 @@ public enum StackJob {
         return digests
     }
 
+    /// The manifest of a finished run.
     static func manifest(_ plan: StackPlan, met: [Int], grid: Grid, _ o: StackOptions,
                          paths: (stack: String, counts: String, manifest: String), digests: [String: String]) throws -> StackManifest {
         var band = 0

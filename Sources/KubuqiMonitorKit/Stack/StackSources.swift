@@ -22,16 +22,21 @@ public enum StackSources {
     static let rasterExtensions: Set<String> = ["tif", "tiff", "vrt", "jp2", "img", "nc", "hdf"]
 
     /// The observations, sorted by date.
-    public static func collect(_ o: StackOptions, rasters: InputRasters) throws -> [StackObservation] {
+    /// - Parameter keepOpen: whether the datasets read for their dates stay open in `rasters` (for a caller
+    ///   that reads them next); false opens and closes each in turn, so the number of datasets open at
+    ///   once does not grow with the collection (`stack`, which opens them again a group at a time:
+    ///   docs/stack.md, "Streaming and memory").
+    public static func collect(_ o: StackOptions, rasters: InputRasters, keepOpen: Bool = true) throws -> [StackObservation] {
+        let opened = { keepOpen ? rasters : InputRasters() }
         // A folder holding the stack itself (a yearly run into the scenes' folder) does not read it as a scene.
         let own = Set([StackJob.outputPaths(o.output).stack, StackJob.outputPaths(o.output).counts].map(AtomicOutput.resolved))
-        if let sensor = o.sensor { return try mosaicSameDay(scenes(o, sensor: sensor).filter { !own.contains(AtomicOutput.resolved($0.path)) }, rasters: rasters) }
+        if let sensor = o.sensor { return try mosaicSameDay(scenes(o, sensor: sensor).filter { !own.contains(AtomicOutput.resolved($0.path)) }, rasters: opened) }
         let stac = o.inputs.filter { $0.lowercased().hasSuffix(".json") }
         var out: [StackObservation] = try stac.flatMap { try StackSTAC.observations($0, asset: o.asset) }
         let files = try expand(o.inputs.filter { !$0.lowercased().hasSuffix(".json") }).filter { !own.contains(AtomicOutput.resolved($0)) }
         let csvDates = try o.datesCSV.map { try datesFromCSV($0, columns: o.csvColumns, files: files) }
         for file in files {
-            let ds = try rasters.dataset(file)
+            let ds = try opened().dataset(file)
             try requireIntact(ds)
             if let (date, row) = csvDates?[file] {
                 try requireBand(o.band, of: ds)
@@ -47,7 +52,7 @@ public enum StackSources {
                 }
             }
         }
-        return try mosaicSameDay(out, rasters: rasters)
+        return try mosaicSameDay(out, rasters: opened)
     }
 
     /// A raster GDAL opened only by skipping tags it could not read (a TIFF cut short or damaged) has
@@ -64,7 +69,8 @@ public enum StackSources {
 
     /// Sorts by date and joins the observations of one day on different grids into one
     /// mosaic observation; two of one day on the same grid are an input error naming both.
-    static func mosaicSameDay(_ observations: [StackObservation], rasters: InputRasters) throws -> [StackObservation] {
+    /// - Parameter rasters: where a day's datasets are opened (a new set per day closes them after it).
+    static func mosaicSameDay(_ observations: [StackObservation], rasters: () -> InputRasters) throws -> [StackObservation] {
         let sorted = observations.sorted { ($0.date, $0.path, $0.band) < ($1.date, $1.path, $1.band) }
         var out: [StackObservation] = []
         var i = 0
@@ -73,7 +79,8 @@ public enum StackSources {
             while j < sorted.count && sorted[j].date == sorted[i].date { j += 1 }
             let day = Array(sorted[i..<j])
             if day.count == 1 { out.append(day[0]) } else {
-                let grids = try day.map { try rasters.dataset($0.files[0]).grid }
+                let opened = rasters()
+                let grids = try day.map { try opened.dataset($0.files[0]).grid }
                 for b in 1..<day.count {
                     if let a = (0..<b).first(where: { grids[$0].difference(from: grids[b]) == nil }) {
                         throw KubuqiError(.input, "\(name(day[b])): same date \(day[b].date) as \(name(day[a])) on the same grid "

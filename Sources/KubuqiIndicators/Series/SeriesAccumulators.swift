@@ -1,0 +1,135 @@
+/// The running state of an accumulating reducer (`mean`, `sum`, `count`, `max`, `min`; see
+/// ``SeriesReducer/accumulates``) for the pixels of one window, fed the period's observations a group
+/// at a time in date order, so that a period's observations need not all be in memory (nor their
+/// files open) at once (docs/stack.md, "Streaming and memory").
+///
+/// Per pixel: the Double sum of the valid values, their count, the extreme value (`max`, `min`,
+/// first-wins comparisons) and the days of the first and last valid observations (for the
+/// completeness rule). Each pixel's valid values are taken in date order with the same Double sums
+/// and comparisons as ``SeriesReducer/reduce(_:days:count:)``, so the result does not depend on how
+/// the observations are split into groups: the same bits as one pass over all of them.
+public final class SeriesAccumulators: @unchecked Sendable {
+    /// The reducer (one that accumulates).
+    public let reducer: SeriesReducer
+    /// The pixels held (indices into the window's buffers).
+    public let pixels: Range<Int>
+    private let sum: UnsafeMutableBufferPointer<Double>
+    private let extreme: UnsafeMutableBufferPointer<Float>
+    private let count: UnsafeMutableBufferPointer<Int32>
+    private let first: UnsafeMutableBufferPointer<Int32>
+    private let last: UnsafeMutableBufferPointer<Int32>
+
+    /// The bytes one pixel's state takes (for memory budgets).
+    public static let bytesPerPixel = 8 + 4 + 4 + 4 + 4
+
+    /// The pixels processed together by ``add(values:stride:days:pixels:)``: their state (24 bytes a pixel) stays in the L1 cache.
+    static let block = 1024
+
+    /// State for the pixels `pixels` of a window, of `reducer` (which must accumulate).
+    public init(_ reducer: SeriesReducer, pixels: Range<Int>) {
+        precondition(reducer.accumulates, "\(reducer) does not accumulate")
+        self.reducer = reducer
+        self.pixels = pixels
+        let n = Swift.max(1, pixels.count)
+        sum = .allocate(capacity: n)
+        extreme = .allocate(capacity: n)
+        count = .allocate(capacity: n)
+        first = .allocate(capacity: n)
+        last = .allocate(capacity: n)
+    }
+
+    deinit { sum.deallocate(); extreme.deallocate(); count.deallocate(); first.deallocate(); last.deallocate() }
+
+    /// Empties the state of `pixels` (a part of ``pixels``; before a window's first group).
+    public func reset(_ pixels: Range<Int>) {
+        for p in pixels {
+            let q = p - self.pixels.lowerBound
+            sum[q] = 0; count[q] = 0; extreme[q] = .nan; first[q] = 0; last[q] = 0
+        }
+    }
+
+    /// Adds a group of observations: `days.count` rows of `values`, `stride` apart (NaN for nodata), in
+    /// ascending date order and after every group added before, for the pixels `pixels`.
+    public func add(values: UnsafeBufferPointer<Float>, stride: Int, days: [Int32], pixels: Range<Int>) {
+        guard !days.isEmpty, !pixels.isEmpty else { return }
+        let base = values.baseAddress!
+        let before = UnsafeMutableBufferPointer<Int32>.allocate(capacity: Self.block)
+        defer { before.deallocate() }
+        var start = pixels.lowerBound
+        while start < pixels.upperBound {
+            let m = Swift.min(Self.block, pixels.upperBound - start)
+            let q = start - self.pixels.lowerBound
+            let (s, e, c) = (sum.baseAddress! + q, extreme.baseAddress! + q, count.baseAddress! + q)
+            for j in 0..<m { before[j] = c[j] }
+            for i in days.indices {
+                let row = base + i * stride + start
+                switch reducer {
+                case .max:
+                    for j in 0..<m {
+                        let v = row[j]
+                        if !v.isNaN {
+                            if c[j] == 0 || v > e[j] { e[j] = v }
+                            c[j] += 1
+                        }
+                    }
+                case .min:
+                    for j in 0..<m {
+                        let v = row[j]
+                        if !v.isNaN {
+                            if c[j] == 0 || v < e[j] { e[j] = v }
+                            c[j] += 1
+                        }
+                    }
+                default:
+                    for j in 0..<m {
+                        let v = row[j], valid = !v.isNaN
+                        // Adding +0.0 for a gap leaves the sum as it is (it starts at +0.0, so it is never -0.0).
+                        s[j] += valid ? Double(v) : 0
+                        c[j] &+= valid ? 1 : 0
+                    }
+                }
+            }
+            // The days of the first and last valid observations, for the pixels this group added to: a short
+            // scan from the group's ends (usually its first and last rows), outside the loops above.
+            let (f, l) = (first.baseAddress! + q, last.baseAddress! + q)
+            for j in 0..<m where c[j] != before[j] {
+                if before[j] == 0 {
+                    var a = 0
+                    while base[a * stride + start + j].isNaN { a += 1 }
+                    f[j] = days[a]
+                }
+                var b = days.count - 1
+                while base[b * stride + start + j].isNaN { b -= 1 }
+                l[j] = days[b]
+            }
+            start += m
+        }
+    }
+
+    /// The reduced values of `pixels` into `output` (NaN where a pixel falls short of `rule`) and their
+    /// valid observations into `counts`; returns how many pixels met the rule.
+    public func finish(rule: CompletenessRule, periodDays: Int, pixels: Range<Int>,
+                       output: UnsafeMutableBufferPointer<Float>, counts: UnsafeMutableBufferPointer<Float>) -> Int {
+        var met = 0
+        for p in pixels {
+            let q = p - self.pixels.lowerBound
+            let n = Int(count[q])
+            counts[p] = Float(n)
+            guard n > 0, n >= reducer.minimumObservations,
+                  rule.isMet(count: n, first: Int(first[q]), last: Int(last[q]), periodDays: periodDays) else {
+                output[p] = .nan
+                continue
+            }
+            let r: Float
+            switch reducer {
+            case .mean: r = Float(sum[q] / Double(n))
+            case .sum: r = Float(sum[q])
+            case .count: r = Float(n)
+            default: r = extreme[q]
+            }
+            output[p] = r
+            if !r.isNaN { met += 1 }
+        }
+        return met
+    }
+}

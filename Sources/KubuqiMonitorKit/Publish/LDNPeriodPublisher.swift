@@ -70,20 +70,11 @@ final class LDNPeriodPublisher: @unchecked Sendable {
         try CloudOptimizedOutput.rewrite(sdg, userOptions: userOptions)
         let others = layers.filter { $0 != sdg }
         // Two threads: the patches of the SDG layer, and the copies of the other layers.
-        let outcome = UnsafeMutableBufferPointer<Result<String?, Error>>.allocate(capacity: 2)
-        outcome.initialize(repeating: .success(nil))
-        defer { outcome.deinitialize(); outcome.deallocate() }
-        nonisolated(unsafe) let slots = outcome
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            slots[i] = Result {
-                if i == 0 { return try LDNPublication.patches(of: p, zones: zones, work: work, quiet: quiet) }
-                try copy(others, threads: 1)
-                return nil
-            }
-        }
-        let gpkg = try outcome[0].get()
-        _ = try outcome[1].get()
-        if let gpkg { lock.withLock { patchFiles[p.name] = gpkg } }
+        let outcome = try ConcurrentSteps.results([
+            { [self] in try LDNPublication.patches(of: p, zones: zones, work: work, quiet: quiet) },
+            { [self] in try copy(others, threads: 1); return nil },
+        ])
+        if let gpkg = outcome[0] { lock.withLock { patchFiles[p.name] = gpkg } }
     }
 
     /// Copies `paths` to COGs, on `threads` threads (each copy is one file, the same whichever thread makes it).
@@ -92,16 +83,7 @@ final class LDNPeriodPublisher: @unchecked Sendable {
             for path in paths { try CloudOptimizedOutput.rewrite(path, userOptions: userOptions) }
             return
         }
-        let outcome = UnsafeMutableBufferPointer<Result<Void, Error>>.allocate(capacity: paths.count)
-        outcome.initialize(repeating: .success(()))
-        defer { outcome.deinitialize(); outcome.deallocate() }
-        nonisolated(unsafe) let slots = outcome
         let options = userOptions
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            for i in stride(from: t, to: paths.count, by: threads) {
-                slots[i] = Result { try CloudOptimizedOutput.rewrite(paths[i], userOptions: options) }
-            }
-        }
-        for r in outcome { try r.get() }
+        try ConcurrentSteps.run(paths.map { path in { try CloudOptimizedOutput.rewrite(path, userOptions: options) } }, threads: threads)
     }
 }

@@ -11,7 +11,10 @@ import KubuqiRaster
 /// Periods are published one at a time, in the order submitted; within a
 /// period the SDG layer is copied first and its patches are then drawn from
 /// it on one thread while the other layers are copied on another (without
-/// patches, the layers are copied on two threads). Every file
+/// patches, all of the period's layers are copied side by side on every core,
+/// ``ConcurrentSteps``). Right after its copy, each layer the report's
+/// interactive map shows is drawn from the COG (``LDNReport/mapLayer(_:path:)``),
+/// so the report does not read them again after the last period. Every file
 /// is the one the serial order writes (the same copy of the same staged
 /// raster; the patches drawn from the same pixels). A later period reading a
 /// baseline layer while it is replaced reads either the staged raster or its
@@ -27,6 +30,13 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     private let lock = NSLock()
     private var failure: Error?
     private var patchFiles: [String: String] = [:]
+    private var maps: [String: [LDNPeriod.Layer: InteractiveMapLayer]] = [:]
+
+    /// What the publication made besides the COGs: the patch GeoPackages and the report map's layers, by period name.
+    struct Published {
+        var patches: [String: String]
+        var maps: [String: [LDNPeriod.Layer: InteractiveMapLayer]]
+    }
 
     /// A publisher of COGs with the user's `--co` options and, with `patches`, the SDG patches split by `zones`.
     init(userOptions: CreationOptions, zones: ZoneLayer?, work: WorkFolder, quiet: Bool, patches: Bool) {
@@ -49,12 +59,12 @@ final class LDNPeriodPublisher: @unchecked Sendable {
         }
     }
 
-    /// Waits for every period submitted; the first error met, else the patch GeoPackages by period name.
-    func finish() throws -> [String: String] {
+    /// Waits for every period submitted; the first error met, else the patch GeoPackages and map layers by period name.
+    func finish() throws -> Published {
         group.wait()
         return try lock.withLock {
             if let failure { throw failure }
-            return patchFiles
+            return Published(patches: patchFiles, maps: maps)
         }
     }
 
@@ -62,28 +72,32 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     func drain() { group.wait() }
 
     private func publish(_ p: LDNPeriodResult) throws {
-        let layers = LDNPeriod.Layer.allCases.compactMap { p.files[$0] }
-        guard patches, let sdg = p.files[.sdg] else {
-            try copy(layers, threads: 2)
+        let layers = LDNPeriod.Layer.allCases.filter { p.files[$0] != nil }
+        guard patches, p.files[.sdg] != nil else {
+            try copy(layers, of: p, threads: nil)
             return
         }
-        try CloudOptimizedOutput.rewrite(sdg, userOptions: userOptions)
-        let others = layers.filter { $0 != sdg }
+        try copy([.sdg], of: p, threads: 1)
+        let others = layers.filter { $0 != .sdg }
         // Two threads: the patches of the SDG layer, and the copies of the other layers.
         let outcome = try ConcurrentSteps.results([
             { [self] in try LDNPublication.patches(of: p, zones: zones, work: work, quiet: quiet) },
-            { [self] in try copy(others, threads: 1); return nil },
+            { [self] in try copy(others, of: p, threads: 1); return nil },
         ])
         if let gpkg = outcome[0] { lock.withLock { patchFiles[p.name] = gpkg } }
     }
 
-    /// Copies `paths` to COGs, on `threads` threads (each copy is one file, the same whichever thread makes it).
-    private func copy(_ paths: [String], threads: Int) throws {
-        guard threads > 1, paths.count > 1 else {
-            for path in paths { try CloudOptimizedOutput.rewrite(path, userOptions: userOptions) }
-            return
-        }
+    /// Copies `layers` of `p` to COGs, on at most `threads` threads (nil: side by side on every core; each copy is one
+    /// file, the same whichever thread makes it), and draws the report map's layers from the copies.
+    private func copy(_ layers: [LDNPeriod.Layer], of p: LDNPeriodResult, threads: Int?) throws {
         let options = userOptions
-        try ConcurrentSteps.run(paths.map { path in { try CloudOptimizedOutput.rewrite(path, userOptions: options) } }, threads: threads)
+        let drawn = try ConcurrentSteps.results(layers.map { layer in {
+            let path = p.files[layer]!
+            try CloudOptimizedOutput.rewrite(path, userOptions: options)
+            return try LDNReport.mapLayer(layer, path: path)
+        } }, threads: threads)
+        lock.withLock {
+            for (layer, map) in zip(layers, drawn) { if let map { maps[p.name, default: [:]][layer] = map } }
+        }
     }
 }

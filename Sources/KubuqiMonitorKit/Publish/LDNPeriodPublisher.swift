@@ -8,7 +8,8 @@ import KubuqiRaster
 /// on a background thread, so that they are not a serial tail after the last
 /// period (docs/benchmarks.md, "ldn").
 ///
-/// Periods are published one at a time, in the order submitted; within a
+/// Each period's publication starts as soon as it is submitted, beside the
+/// previous periods' still running (each period writes only its own files); within a
 /// period the SDG layer is copied first and its patches are then drawn from
 /// it on one thread while the other layers are copied on another (without
 /// patches, all of the period's layers are copied side by side on every core,
@@ -25,10 +26,15 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     private let work: WorkFolder
     private let quiet: Bool
     private let patches: Bool
-    private let queue = DispatchQueue(label: "kubuqi.ldn.publish")
+    /// Concurrent: a period's publication starts when it is submitted, beside a previous period's still running (the
+    /// patch GeoPackage of a period, polygonize, SQLite insert and R-tree, is one thread's work of several seconds: queued
+    /// one period after another they were the run's tail; docs/benchmarks.md, "ldn observers and tail").
+    private let queue = DispatchQueue(label: "kubuqi.ldn.publish", attributes: .concurrent)
     private let group = DispatchGroup()
     private let lock = NSLock()
-    private var failure: Error?
+    /// The errors met, by the period's place in the order submitted (the first period's is reported, whatever the timing).
+    private var failures: [Int: Error] = [:]
+    private var submitted = 0
     private var patchFiles: [String: String] = [:]
     private var maps: [String: [LDNPeriod.Layer: InteractiveMapLayer]] = [:]
 
@@ -49,21 +55,22 @@ final class LDNPeriodPublisher: @unchecked Sendable {
 
     /// Queues the publication of `period`'s layers (returns at once).
     func submit(_ period: LDNPeriodResult) {
+        let index = lock.withLock { submitted += 1; return submitted }
         queue.async(group: group) { [self] in
-            guard lock.withLock({ failure == nil }) else { return }
+            guard lock.withLock({ failures.isEmpty }) else { return }   // the run fails: publish nothing more
             do {
                 try publish(period)
             } catch {
-                lock.withLock { if failure == nil { failure = error } }
+                lock.withLock { failures[index] = error }
             }
         }
     }
 
-    /// Waits for every period submitted; the first error met, else the patch GeoPackages and map layers by period name.
+    /// Waits for every period submitted; the error of the first period (in the order submitted) that failed, else the patch GeoPackages and map layers by period name.
     func finish() throws -> Published {
         group.wait()
         return try lock.withLock {
-            if let failure { throw failure }
+            if let first = failures.keys.min() { throw failures[first]! }
             return Published(patches: patchFiles, maps: maps)
         }
     }

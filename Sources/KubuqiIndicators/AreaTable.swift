@@ -102,6 +102,28 @@ public struct AreaTable: Sendable, Hashable, Codable {
         }
     }
 
+    /// Counts every pixel of a window as ``add(classes:zones:zoneNodata:pixelAreaKm2:)`` does, with each pixel's
+    /// area already in the table's units (``units(_:)`` of its km2): the same sums, for callers that add one
+    /// window's areas to several tables and form the units once.
+    public mutating func add(
+        classes: UnsafeBufferPointer<Int16>, zones: UnsafeBufferPointer<Int32>? = nil, zoneNodata: Int32? = nil,
+        pixelAreaUnits: UnsafeBufferPointer<Int64>
+    ) {
+        let n = classes.count
+        precondition((zones?.count ?? n) >= n && pixelAreaUnits.count >= n, "buffers are shorter than the classes")
+        guard let zones else {
+            var dense = CodeCounts()
+            dense.add(count: n, areaUnits: { pixelAreaUnits[$0] }, code: { Int(classes[$0]) })
+            add(dense, zone: 0)
+            return
+        }
+        accumulate(n) { i in
+            let zone = zones[i]
+            if zone == zoneNodata { return nil }
+            return (Key(zone: zone, classValue: classes[i]), pixelAreaUnits[i])
+        }
+    }
+
     /// Counts every pixel of a window of `width` columns with one pixel area
     /// per row, `rowAreaKm2[r]`.
     public mutating func add(

@@ -42,6 +42,14 @@ public struct TransitionTable: Sendable, Hashable, Codable {
         }
     }
 
+    /// Counts every pixel of a window with each pixel's area already in the table's units (``units(_:)``
+    /// of its km2): the same sums as ``add(initial:final:pixelAreaKm2:)``.
+    public mutating func add(initial: UnsafeBufferPointer<Int16>, final: UnsafeBufferPointer<Int16>, pixelAreaUnits: UnsafeBufferPointer<Int64>) {
+        let n = initial.count
+        precondition(final.count >= n && pixelAreaUnits.count >= n, "buffers are shorter than the classes")
+        for i in 0..<n { add(from: initial[i], to: final[i], units: pixelAreaUnits[i]) }
+    }
+
     /// Counts every pixel of a window of `width` columns whose pixel area is
     /// the same along each row: `rowAreaKm2[r]` for row r.
     public mutating func add(

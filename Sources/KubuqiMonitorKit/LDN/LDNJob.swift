@@ -132,10 +132,10 @@ public enum LDNJob {
                 log("period \(period.name): \(result.summaryLine)")
             }
             // Publishable outputs (docs/publishing.md): COG layers and patches (above), then the report, then the STAC catalogue.
-            let patches = try publisher.finish()
+            let published = try publisher.finish()
             report.inputDigests = try digests.finish()
-            try report.write(to: stage, inputs: config.inputFiles)
-            try LDNPublication.catalogue(report, folder: stage, patches: patches)
+            try report.write(to: stage, inputs: config.inputFiles, drawn: published.maps)
+            try LDNPublication.catalogue(report, folder: stage, patches: published.patches)
             written = try LDNOutputFolder.written(stage)
             return ((), protecting: config.inputFiles)
         } }

@@ -472,7 +472,7 @@ struct LDNPeriodRun {
             lcStart.store(into: outs[layerIndex.count])
             lcEnd.store(into: outs[layerIndex.count + 1])
             for (k, zi) in s.zones.enumerated() { _ = outs[layerIndex.count + 2 + k].update(fromContentsOf: ins[zi]) }
-        }, region: region, observer: ObserverGroup([tally, unccd]), progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
+        }, region: region, observer: LDNLayerObservers(tally: tally, unccd: unccd), progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
 
         var files: [LDNPeriod.Layer: String] = [:]
         for (layer, _) in layerIndex {
@@ -687,17 +687,14 @@ final class LDNTally: ChunkObserver, @unchecked Sendable {
     }
 
     func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
-        let rows = results[0].count / width
-        let n = results[0].count
-        // Each pixel's true area in km2 (docs/ldn-method.md §5).
-        var areas = [Double](repeating: 0, count: n)
-        areas.withUnsafeMutableBufferPointer { a in
-            for r in 0..<rows {
-                gridAreas.areas(row: firstRow + r, columns: firstColumn..<(firstColumn + width),
-                                into: UnsafeMutableBufferPointer(rebasing: a[(r * width)..<((r + 1) * width)]))
-            }
-            for i in 0..<a.count { a[i] /= 1e6 }
-        }
+        let shared = LDNLayerChunk(firstRow: firstRow, firstColumn: firstColumn, width: width, results: results, areas: gridAreas)
+        defer { shared.free() }
+        observe(chunk: chunk, shared)
+    }
+
+    /// Tallies one chunk from its areas and codes, formed once for every observer of the pass (``LDNLayerObservers``).
+    func observe(chunk: Int, _ c: LDNLayerChunk) {
+        let n = c.count, results = c.results
         // Zone ids per zone layer, and a layer of 0 where no zone holds the pixel ("outside every zone");
         // -1 marks pixels a layer does not count (skipped as zone nodata).
         var zoneIDs: [UnsafeMutableBufferPointer<Int32>] = []
@@ -717,31 +714,33 @@ final class LDNTally: ChunkObserver, @unchecked Sendable {
             zoneIDs.append(outside)
         }
         defer { zoneIDs.forEach { $0.deallocate() } }
-        let start = Int16Scratch(from: results[layers.count]), end = Int16Scratch(from: results[layers.count + 1])
-        defer { start.free(); end.free() }
-        // Each layer's codes as tallied: the land-cover status of water at both dates is "water", not stable land.
-        let codes = layers.indices.map { Int16Scratch(from: results[$0]) }
-        defer { codes.forEach { $0.free() } }
-        if let k = layers.firstIndex(of: .landCover) {
+        let start = c.codes(layers.count), end = c.codes(layers.count + 1)
+        // Each layer's codes as tallied: the land-cover status of water at both dates is "water", not stable land
+        // (in a copy: the shared codes stay the layer's own, which UNCCDObserver crosses with the baseline's).
+        let landCoverIndex = layers.firstIndex(of: .landCover)
+        let landCover = landCoverIndex.map { k -> Int16Scratch in
+            let tallied = Int16Scratch(n)
+            _ = tallied.buffer.update(fromContentsOf: c.codes(k))
             let water = LandCoverClass.water.rawValue
-            for i in 0..<n where start.buffer[i] == water && end.buffer[i] == water { codes[k].buffer[i] = LDNReport.waterCode }
+            for i in 0..<n where start[i] == water && end[i] == water { tallied.buffer[i] = LDNReport.waterCode }
+            return tallied
         }
-        areas.withUnsafeBufferPointer { pixelArea in
-            tables.update(chunk) { t in
-                for k in 0..<layers.count { t[k].add(classes: UnsafeBufferPointer(codes[k].buffer), pixelAreaKm2: pixelArea) }
-            }
-            if !zoneIDs.isEmpty {
-                zoneTables.update(chunk) { t in
-                    for k in 0..<layers.count {
-                        for ids in zoneIDs {
-                            t[k].add(classes: UnsafeBufferPointer(codes[k].buffer), zones: UnsafeBufferPointer(ids), zoneNodata: -1,
-                                     pixelAreaKm2: pixelArea)
-                        }
+        defer { landCover?.free() }
+        func codes(_ k: Int) -> UnsafeBufferPointer<Int16> { k == landCoverIndex ? UnsafeBufferPointer(landCover!.buffer) : c.codes(k) }
+        let units = UnsafeBufferPointer(c.units)
+        tables.update(chunk) { t in
+            for k in 0..<layers.count { t[k].add(classes: codes(k), pixelAreaUnits: units) }
+        }
+        if !zoneIDs.isEmpty {
+            zoneTables.update(chunk) { t in
+                for k in 0..<layers.count {
+                    for ids in zoneIDs {
+                        t[k].add(classes: codes(k), zones: UnsafeBufferPointer(ids), zoneNodata: -1, pixelAreaUnits: units)
                     }
                 }
             }
-            transitions.update(chunk) { $0.add(initial: UnsafeBufferPointer(start.buffer), final: UnsafeBufferPointer(end.buffer), pixelAreaKm2: pixelArea) }
         }
+        transitions.update(chunk) { $0.add(initial: start, final: end, pixelAreaUnits: units) }
     }
 
     /// Whole-area tables per layer.

@@ -205,7 +205,9 @@ public struct LDNReport: Sendable {
 
     /// Writes report.json, report.md, report.html (with Leaflet beside it), unccd-reporting.json,
     /// tables/*.csv and tables/unccd/*.csv into `out`.
-    func write(to out: OutputFolder, inputs: [String]) throws {
+    /// `drawn`: the interactive map's layers already drawn from the published rasters, by period name and layer
+    /// (``LDNPeriodPublisher`` draws each right after its COG copy); the others are drawn here.
+    func write(to out: OutputFolder, inputs: [String], drawn: [String: [LDNPeriod.Layer: InteractiveMapLayer]] = [:]) throws {
         try LeafletAssets.check()
         let title = ReportTitleBlock(ldn: self)
         var doc = try document(inputs: inputs)
@@ -223,7 +225,7 @@ public struct LDNReport: Sendable {
             var layers: [InteractiveMapLayer] = []
             for layer in Self.mapLayers {
                 guard let path = p.files[layer] else { continue }
-                layers.append(try InteractiveMapLayer(name: Self.mapLayerNames[layer] ?? layer.file, path: path, legend: LDNLegend.entries(layer)))
+                if let done = drawn[p.name]?[layer] { layers.append(done) } else if let map = try Self.mapLayer(layer, path: path) { layers.append(map) }
             }
             maps[p.name] = layers
         }
@@ -232,6 +234,12 @@ public struct LDNReport: Sendable {
         let ground = srs?.linearUnitSymbol == "m" ? grid.geoTransform.map { abs($0.pixelWidth) * Double(grid.width) } : nil
         let content = LDNReportHTML.Content(doc: doc, title: title, unccd: unccd, maps: maps, groundWidth: ground)
         try atomicWrite(Data(LDNReportHTML.page(content).utf8), to: out.file("report.html"))
+    }
+
+    /// The interactive map's layer of `layer`, drawn from its published raster at `path`; nil for a layer the map does not show.
+    static func mapLayer(_ layer: LDNPeriod.Layer, path: String) throws -> InteractiveMapLayer? {
+        guard mapLayers.contains(layer) else { return nil }
+        return try InteractiveMapLayer(name: mapLayerNames[layer] ?? layer.file, path: path, legend: LDNLegend.entries(layer))
     }
 
     /// The layers of the interactive map, in the switcher's order.

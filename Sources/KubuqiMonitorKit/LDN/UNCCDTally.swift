@@ -69,14 +69,15 @@ final class UNCCDObserver: ChunkObserver, @unchecked Sendable {
     }
 
     func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
-        let n = results[0].count, rows = n / width
-        var km2 = [Double](repeating: 0, count: n)
-        for r in 0..<rows {
-            let a = gridAreas.areas(row: firstRow + r, columns: firstColumn..<(firstColumn + width))
-            for c in 0..<width { km2[r * width + c] = a[c] / 1e6 }
-        }
-        func codes(_ k: Int) -> [Int16] { results[k].map { $0.isFinite ? Int16(saturating: $0) : DegradationStatus.nodata } }
-        let start = codes(at.startClass), end = codes(at.endClass)
+        let shared = LDNLayerChunk(firstRow: firstRow, firstColumn: firstColumn, width: width, results: results, areas: gridAreas)
+        defer { shared.free() }
+        observe(chunk: chunk, shared)
+    }
+
+    /// Tallies one chunk from its areas and codes, formed once for every observer of the pass (``LDNLayerObservers``).
+    func observe(chunk: Int, _ c: LDNLayerChunk) {
+        let n = c.count, results = c.results, km2 = c.km2, units = UnsafeBufferPointer(c.units)
+        let start = c.codes(at.startClass), end = c.codes(at.endClass)
         let (y0, y1) = years
         // Zone columns: the map year; -1 where the SOC stock is not counted.
         var socYear0 = [Int32](repeating: -1, count: n), socYear1 = [Int32](repeating: -1, count: n)
@@ -93,20 +94,23 @@ final class UNCCDObserver: ChunkObserver, @unchecked Sendable {
         let year0 = [Int32](repeating: Int32(y0), count: n), year1 = [Int32](repeating: Int32(y1), count: n)
         var transition = [Int16](repeating: DegradationStatus.nodata, count: n)
         for i in 0..<n where (1...7).contains(start[i]) && (1...7).contains(end[i]) { transition[i] = start[i] * 10 + end[i] }
-        let lpd = at.lpd.map { k in codes(k).map(Int32.init) }
-        let crossed = at.crossed.map { c in (c.layer.file, codes(c.base).map(Int32.init), codes(c.now)) }
-        func add(_ t: inout AreaTable, _ classes: [Int16], _ zones: [Int32], nodata: Int32? = nil) {
-            classes.withUnsafeBufferPointer { c in
-                zones.withUnsafeBufferPointer { z in km2.withUnsafeBufferPointer { a in t.add(classes: c, zones: z, zoneNodata: nodata, pixelAreaKm2: a) } }
-            }
+        let lpd = at.lpd.map { c.zoneCodes($0) }
+        defer { lpd?.deallocate() }
+        let crossed = at.crossed.map { x in (x.layer.file, c.zoneCodes(x.base), c.codes(x.now)) }
+        defer { crossed.forEach { $0.1.deallocate() } }
+        func add(_ t: inout AreaTable, _ classes: UnsafeBufferPointer<Int16>, _ zones: UnsafeBufferPointer<Int32>, nodata: Int32? = nil) {
+            t.add(classes: classes, zones: zones, zoneNodata: nodata, pixelAreaUnits: units)
+        }
+        func add(_ t: inout AreaTable, _ classes: UnsafeBufferPointer<Int16>, _ zones: [Int32], nodata: Int32? = nil) {
+            zones.withUnsafeBufferPointer { add(&t, classes, $0, nodata: nodata) }
         }
         parts.update(chunk) { f in
             add(&f.landCover, start, year0)
             if y1 != y0 { add(&f.landCover, end, year1) }
             add(&f.socArea, start, socYear0, nodata: -1)
             if y1 != y0 { add(&f.socArea, end, socYear1, nodata: -1) }
-            if let lpd { add(&f.lpdByTransition, transition, lpd) }
-            for (layer, base, now) in crossed { add(&f.baselineVsReporting[layer, default: AreaTable()], now, base) }
+            if let lpd { transition.withUnsafeBufferPointer { add(&f.lpdByTransition, $0, UnsafeBufferPointer(lpd)) } }
+            for (layer, base, now) in crossed { add(&f.baselineVsReporting[layer, default: AreaTable()], now, UnsafeBufferPointer(base)) }
             for c in 1...7 {
                 if grams0[c] > 0 { f.socGrams[y0, default: [:]][Int16(c), default: 0] += grams0[c] }
                 if y1 != y0 && grams1[c] > 0 { f.socGrams[y1, default: [:]][Int16(c), default: 0] += grams1[c] }

@@ -8,21 +8,43 @@ import Foundation
 enum ConcurrentSteps {
     /// Runs `steps` concurrently and waits for all of them.
     static func run(_ steps: [() throws -> Void]) throws {
-        let errors = StepErrors(count: steps.count)
-        // Each step touches only its own files and state; the errors are kept under a lock.
+        _ = try results(steps)
+    }
+
+    /// Runs `steps` on at most `threads` threads (thread t takes steps t, t + threads, ...) and
+    /// waits for all of them; one thread runs them in order.
+    static func run(_ steps: [() throws -> Void], threads: Int) throws {
+        _ = try results(steps, threads: threads)
+    }
+
+    /// Runs `steps` concurrently (on at most `threads` threads when given, thread t taking steps
+    /// t, t + threads, ...), waits for all of them and returns their values in the order given.
+    static func results<T>(_ steps: [() throws -> T], threads: Int? = nil) throws -> [T] {
+        let slots = StepResults<T>(count: steps.count)
+        // Each step touches only its own files and state; the outcomes are kept under a lock.
         nonisolated(unsafe) let steps = steps
-        DispatchQueue.concurrentPerform(iterations: steps.count) { i in
-            do { try steps[i]() } catch { errors.record(i, error) }
+        if let threads, threads < steps.count {
+            let t = max(1, threads)
+            if t == 1 {
+                for i in steps.indices { slots.record(i, Result { try steps[i]() }) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: t) { k in
+                    for i in stride(from: k, to: steps.count, by: t) { slots.record(i, Result { try steps[i]() }) }
+                }
+            }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: steps.count) { i in slots.record(i, Result { try steps[i]() }) }
         }
-        if let e = errors.first { throw e }
+        return try slots.values()
     }
 }
 
-/// The error of each step, if any (thread-safe).
-private final class StepErrors: @unchecked Sendable {
+/// The outcome of each step (thread-safe).
+private final class StepResults<T>: @unchecked Sendable {
     private let lock = NSLock()
-    private var errors: [Error?]
-    init(count: Int) { errors = Array(repeating: nil, count: count) }
-    func record(_ i: Int, _ e: Error) { lock.withLock { errors[i] = e } }
-    var first: Error? { lock.withLock { errors.compactMap { $0 }.first } }
+    private var outcomes: [Result<T, Error>?]
+    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+    func record(_ i: Int, _ r: Result<T, Error>) { lock.withLock { outcomes[i] = r } }
+    /// The values in order, or the error of the first failing step.
+    func values() throws -> [T] { try lock.withLock { try outcomes.map { try $0!.get() } } }
 }

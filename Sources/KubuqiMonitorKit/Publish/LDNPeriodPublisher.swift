@@ -8,10 +8,14 @@ import KubuqiRaster
 /// on a background thread, so that they are not a serial tail after the last
 /// period (docs/benchmarks.md, "ldn").
 ///
-/// Periods are published one at a time, in the order submitted; within a
+/// Each period's publication starts as soon as it is submitted, beside the
+/// previous periods' still running (each period writes only its own files); within a
 /// period the SDG layer is copied first and its patches are then drawn from
 /// it on one thread while the other layers are copied on another (without
-/// patches, the layers are copied on two threads). Every file
+/// patches, all of the period's layers are copied side by side on every core,
+/// ``ConcurrentSteps``). Right after its copy, each layer the report's
+/// interactive map shows is drawn from the COG (``LDNReport/mapLayer(_:path:)``),
+/// so the report does not read them again after the last period. Every file
 /// is the one the serial order writes (the same copy of the same staged
 /// raster; the patches drawn from the same pixels). A later period reading a
 /// baseline layer while it is replaced reads either the staged raster or its
@@ -22,11 +26,23 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     private let work: WorkFolder
     private let quiet: Bool
     private let patches: Bool
-    private let queue = DispatchQueue(label: "kubuqi.ldn.publish")
+    /// Concurrent: a period's publication starts when it is submitted, beside a previous period's still running (the
+    /// patch GeoPackage of a period, polygonize, SQLite insert and R-tree, is one thread's work of several seconds: queued
+    /// one period after another they were the run's tail; docs/benchmarks.md, "ldn observers and tail").
+    private let queue = DispatchQueue(label: "kubuqi.ldn.publish", attributes: .concurrent)
     private let group = DispatchGroup()
     private let lock = NSLock()
-    private var failure: Error?
+    /// The errors met, by the period's place in the order submitted (the first period's is reported, whatever the timing).
+    private var failures: [Int: Error] = [:]
+    private var submitted = 0
     private var patchFiles: [String: String] = [:]
+    private var maps: [String: [LDNPeriod.Layer: InteractiveMapLayer]] = [:]
+
+    /// What the publication made besides the COGs: the patch GeoPackages and the report map's layers, by period name.
+    struct Published {
+        var patches: [String: String]
+        var maps: [String: [LDNPeriod.Layer: InteractiveMapLayer]]
+    }
 
     /// A publisher of COGs with the user's `--co` options and, with `patches`, the SDG patches split by `zones`.
     init(userOptions: CreationOptions, zones: ZoneLayer?, work: WorkFolder, quiet: Bool, patches: Bool) {
@@ -39,22 +55,23 @@ final class LDNPeriodPublisher: @unchecked Sendable {
 
     /// Queues the publication of `period`'s layers (returns at once).
     func submit(_ period: LDNPeriodResult) {
+        let index = lock.withLock { submitted += 1; return submitted }
         queue.async(group: group) { [self] in
-            guard lock.withLock({ failure == nil }) else { return }
+            guard lock.withLock({ failures.isEmpty }) else { return }   // the run fails: publish nothing more
             do {
                 try publish(period)
             } catch {
-                lock.withLock { if failure == nil { failure = error } }
+                lock.withLock { failures[index] = error }
             }
         }
     }
 
-    /// Waits for every period submitted; the first error met, else the patch GeoPackages by period name.
-    func finish() throws -> [String: String] {
+    /// Waits for every period submitted; the error of the first period (in the order submitted) that failed, else the patch GeoPackages and map layers by period name.
+    func finish() throws -> Published {
         group.wait()
         return try lock.withLock {
-            if let failure { throw failure }
-            return patchFiles
+            if let first = failures.keys.min() { throw failures[first]! }
+            return Published(patches: patchFiles, maps: maps)
         }
     }
 
@@ -62,46 +79,32 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     func drain() { group.wait() }
 
     private func publish(_ p: LDNPeriodResult) throws {
-        let layers = LDNPeriod.Layer.allCases.compactMap { p.files[$0] }
-        guard patches, let sdg = p.files[.sdg] else {
-            try copy(layers, threads: 2)
+        let layers = LDNPeriod.Layer.allCases.filter { p.files[$0] != nil }
+        guard patches, p.files[.sdg] != nil else {
+            try copy(layers, of: p, threads: nil)
             return
         }
-        try CloudOptimizedOutput.rewrite(sdg, userOptions: userOptions)
-        let others = layers.filter { $0 != sdg }
+        try copy([.sdg], of: p, threads: 1)
+        let others = layers.filter { $0 != .sdg }
         // Two threads: the patches of the SDG layer, and the copies of the other layers.
-        let outcome = UnsafeMutableBufferPointer<Result<String?, Error>>.allocate(capacity: 2)
-        outcome.initialize(repeating: .success(nil))
-        defer { outcome.deinitialize(); outcome.deallocate() }
-        nonisolated(unsafe) let slots = outcome
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            slots[i] = Result {
-                if i == 0 { return try LDNPublication.patches(of: p, zones: zones, work: work, quiet: quiet) }
-                try copy(others, threads: 1)
-                return nil
-            }
-        }
-        let gpkg = try outcome[0].get()
-        _ = try outcome[1].get()
-        if let gpkg { lock.withLock { patchFiles[p.name] = gpkg } }
+        let outcome = try ConcurrentSteps.results([
+            { [self] in try LDNPublication.patches(of: p, zones: zones, work: work, quiet: quiet) },
+            { [self] in try copy(others, of: p, threads: 1); return nil },
+        ])
+        if let gpkg = outcome[0] { lock.withLock { patchFiles[p.name] = gpkg } }
     }
 
-    /// Copies `paths` to COGs, on `threads` threads (each copy is one file, the same whichever thread makes it).
-    private func copy(_ paths: [String], threads: Int) throws {
-        guard threads > 1, paths.count > 1 else {
-            for path in paths { try CloudOptimizedOutput.rewrite(path, userOptions: userOptions) }
-            return
-        }
-        let outcome = UnsafeMutableBufferPointer<Result<Void, Error>>.allocate(capacity: paths.count)
-        outcome.initialize(repeating: .success(()))
-        defer { outcome.deinitialize(); outcome.deallocate() }
-        nonisolated(unsafe) let slots = outcome
+    /// Copies `layers` of `p` to COGs, on at most `threads` threads (nil: side by side on every core; each copy is one
+    /// file, the same whichever thread makes it), and draws the report map's layers from the copies.
+    private func copy(_ layers: [LDNPeriod.Layer], of p: LDNPeriodResult, threads: Int?) throws {
         let options = userOptions
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            for i in stride(from: t, to: paths.count, by: threads) {
-                slots[i] = Result { try CloudOptimizedOutput.rewrite(paths[i], userOptions: options) }
-            }
+        let drawn = try ConcurrentSteps.results(layers.map { layer in {
+            let path = p.files[layer]!
+            try CloudOptimizedOutput.rewrite(path, userOptions: options)
+            return try LDNReport.mapLayer(layer, path: path)
+        } }, threads: threads)
+        lock.withLock {
+            for (layer, map) in zip(layers, drawn) { if let map { maps[p.name, default: [:]][layer] = map } }
         }
-        for r in outcome { try r.get() }
     }
 }

@@ -38,7 +38,8 @@ enum PatchLayer {
     @discardableResult
     static func write(classRaster: String, legend: [ClassLegend.Entry], wanted: Set<Int>, zones: ZoneLayer?, units: AreaUnits,
                       to gpkg: String, layer: String, work: WorkFolder, quiet: Bool) throws -> [Int: Double] {
-        let stem = ((gpkg as NSString).lastPathComponent as NSString).deletingPathExtension
+        // Scratch names of their own: several GeoPackages of one stem (ldn's periods) are written at once into one work folder.
+        let stem = ((gpkg as NSString).lastPathComponent as NSString).deletingPathExtension + "-" + UUID().uuidString
         let labels = work.file("\(stem).labels.tif")
         defer { unlink(labels) }
         let classes = try Dataset.open(classRaster).band(1)

@@ -36,10 +36,14 @@ public enum STACCatalog {
                              children: [String] = [], related: [(path: String, type: String, title: String)] = []) throws {
         let catalogPath = (folder as NSString).appendingPathComponent("catalog.json")
         var links: [[String: Any]] = [["rel": "root", "href": "./catalog.json", "type": "application/json", "title": title]]
-        for product in products {
+        // The Items side by side (each opens its own raster, hashes its own files and writes its own Item file); the
+        // links in the products' order.
+        try ConcurrentSteps.run(products.map { product in {
             let itemPath = itemPath(for: product.path)
             try writeJSON(try item(product, itemPath: itemPath, catalog: catalogPath), to: itemPath)
-            links.append(["rel": "item", "href": href(itemPath, from: folder), "type": "application/geo+json", "title": product.title])
+        } })
+        for product in products {
+            links.append(["rel": "item", "href": href(itemPath(for: product.path), from: folder), "type": "application/geo+json", "title": product.title])
         }
         for child in children {
             links.append(["rel": "child", "href": href(child, from: folder), "type": "application/json"])

@@ -124,7 +124,9 @@ running() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 start_daemons() {
   if ! running "$dir/slurmctld.pid"; then
-    slurmctld -i </dev/null >"$dir/log/slurmctld.out" 2>&1 || die "slurmctld does not start (log: $dir/log/slurmctld.log, $dir/log/slurmctld.out)"
+    # -c: a controller this script starts begins with an empty queue (jobs left pending by a run that
+    # was stopped mid-way would otherwise hold the one node's array slots and block the next run).
+    slurmctld -c -i </dev/null >"$dir/log/slurmctld.out" 2>&1 || die "slurmctld does not start (log: $dir/log/slurmctld.log, $dir/log/slurmctld.out)"
   fi
   if ! running "$dir/slurmd.pid"; then
     slurmd </dev/null >"$dir/log/slurmd.out" 2>&1 || die "slurmd does not start (log: $dir/log/slurmd.log, $dir/log/slurmd.out)"

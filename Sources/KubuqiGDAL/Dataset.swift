@@ -102,6 +102,15 @@ public final class Dataset: @unchecked Sendable {
         }
     }
 
+    /// Closes a dataset whose file is being thrown away (a failed run's output or
+    /// scratch), dropping GDAL's messages: on a full disk, closing it would otherwise
+    /// warn about a sidecar of a file that is about to be deleted. No-op once closed.
+    public func discard() {
+        guard let h = handle else { return }
+        handle = nil
+        _ = GDALErrors.capture(echoWarnings: false) { GDALClose(h) }
+    }
+
     var liveHandle: GDALDatasetH {
         guard let handle else { preconditionFailure("dataset \(path) used after close()") }
         return handle

@@ -84,6 +84,8 @@ extension ScaleOutTests {
             XCTAssertEqual(submitted.count, 4, "stats, reduce, tiles, merge: \(r.stdout)")
             ids += submitted
         }
+        // Jobs of a failing run are cancelled, not left pending for the next run.
+        addTeardownBlock { [ids] in Self.shell(["scancel"] + ids) }
         try run(ScaleOutTests.changeArguments("otsu", out: tmp.file("change-single")) + ["-q"])
         try run(ScaleOutTests.ldnArguments(out: tmp.file("ldn-single")) + ["-q"])
         waitForJobs(ids)

@@ -89,6 +89,9 @@ public enum StreamedCalculation {
         var bands: [RasterBand?] = []
         var datasets: [Dataset] = []
         defer { sinks.forEach { $0?.discard() } }
+        // After a failure the outputs not yet closed are thrown away quietly, before their folder goes
+        // (closed ones are untouched): only the first failure is reported, naming the output.
+        defer { datasets.forEach { $0.discard() } }
         for spec in specs {
             guard let spec else { sinks.append(nil); bands.append(nil); continue }
             let sink = try AtomicOutput(spec.path, inputs: inputPaths)

@@ -7,12 +7,9 @@
 # read at that moment, so the tail (patch GeoPackages, COG copies, report: Scripts/bench/ldn.sh) is left out.
 # Usage: Scripts/bench/ldn_periods.sh [RUNS] [SIZE] [OTHER_KUBUQI_BINARY...]   (defaults 3, 2000; the
 # extra binaries, e.g. a build of main, are measured the same way in the same rounds). Not part of the tests.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/lib.sh"  # strict mode, the repository's root, OUT/BIN/PY
 RUNS=${1:-3}; SIZE=${2:-2000}; shift 2 || shift $# || true
 OTHERS=("$@")
-OUT=bench-out; BIN=.build/release; PY=/usr/bin/python3
-source Scripts/bench/lib.sh
 bench_build
 in="$OUT/ldn-$SIZE"
 [[ -f "$in/ldn.toml" ]] || "$BIN/kubuqi-bench" make-ldn "$SIZE" "$in"

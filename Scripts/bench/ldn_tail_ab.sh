@@ -7,12 +7,9 @@
 # feature (ogrinfo -al dumps; their SQLite pages, so the SDG Items' checksums of them, differ between runs).
 # Usage: Scripts/bench/ldn_tail_ab.sh [RUNS] [SIZE] [OTHER_KUBUQI_BINARY...]  (defaults 3, 2000). Not a test.
 # Reads bench-out/ldn-SIZE (kubuqi-bench make-ldn SIZE), or $LDN_INPUT when set (a folder with ldn.toml).
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/lib.sh"  # strict mode, the repository's root, OUT/BIN/PY
 RUNS=${1:-3}; SIZE=${2:-2000}; shift 2 || shift $# || true
 OTHERS=("$@")
-OUT=bench-out; BIN=.build/release; PY=/usr/bin/python3
-source Scripts/bench/lib.sh
 [[ -x "$BIN/kubuqi-monitor" ]] || bench_build
 in=${LDN_INPUT:-$OUT/ldn-$SIZE}
 [[ -f "$in/ldn.toml" ]] || "$BIN/kubuqi-bench" make-ldn "$SIZE" "$in"

@@ -63,10 +63,8 @@ final class InputDigests: @unchecked Sendable {
             } as () throws -> Void
         }
         do {
-            switch threads {
-            case .one: for step in steps { try step() }
-            case .allCores: try ConcurrentSteps.run(steps)
-            }
+            // One thread: the steps in path order; all cores: GCD's scheduling over the files.
+            if threads == .one { try ConcurrentSteps.run(steps, threads: 1) } else { try ConcurrentSteps.run(steps) }
         } catch {
             lock.withLock { failure = error }
         }

@@ -182,296 +182,161 @@ struct LDNPeriodRun {
         return (pixelInputs, slots)
     }
 
+    /// Runs the period: the plan (``LDNPeriodPlan``, worked out once), then a tile's stats pass alone, or the
+    /// performance maxima (the stack pass and the search's refinements of a whole run, the tiles' merged survey, or
+    /// none with an external LPD) and the layer pass.
     func run() throws -> LDNPeriodResult {
-        let c = inputs.config
-        let values = Self.productivityValues(inputs)
-        let correction = inputs.lpd == nil ? c.climateCorrection : nil
-        // A whole run computing its own LPD decodes the stack once: the stack pass writes the stack's layers and
-        // every pixel's mean, the layer pass reads them back (docs/ldn-method.md, "Two passes, one decode").
-        let split = region == nil && surveyed == nil && !surveyOnly && inputs.lpd == nil
-        let (pixelInputs, slots) = try inputs(for: surveyOnly ? .survey : split ? .stack : .whole, values: values, correction: correction)
-
-        let years = slots.productivity.keys.sorted()
-        func layers(_ r: ClosedRange<Int>) -> Range<Int> { years.firstIndex(of: r.lowerBound).map { $0..<($0 + r.count) } ?? 0..<0 }
-        let w = period.windows
-        let periodLayers = layers(w.trajectory), performanceLayers = layers(w.performance)
-        let recent = layers(w.stateRecent)
-        let baselineLayers = w.stateBaselineCount > 0 ? layers(w.stateBaseline) : recent.lowerBound..<recent.lowerBound
-        let completeness = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: c.minimumYearFraction)
-        var shape = StackGeometry(years: years.map(Double.init), periodLayers: periodLayers, recentLayers: recent,
-                                  baselineLayers: baselineLayers, requiredObservations: completeness.required)
-        shape.performanceLayers = performanceLayers
-        let geometry = shape
-        let legend = c.legend, areas = GridAreas(grid: inputs.grid)
-        let integer = values != .floating, physical = Self.physicalScaling(values)
-        let annual = AnnualStatistics(years: years)
-
-        // A tile's stats pass: the whole distinct-value survey (its tile file), merged over the tiles by `tiles merge`.
-        if surveyOnly {
-            var survey: PerformanceAccumulator?
-            var annualFigures: [Int: ExactStatistics] = [:]
-            if inputs.lpd == nil {
-                let surveyor = PerformanceSurvey()
-                let s = slots
-                _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: [nil], kernel: { ins, outs, _, _ in
-                    let n = outs[0].count
-                    let stack = geometry.pack(ins, slots: s, count: n)
-                    defer { stack.deallocate() }
-                    annual.add(stack: UnsafeBufferPointer(stack), pixelCount: n, physical: physical)
-                    let means = PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.performanceLayers, integer: integer)
-                    defer { means.free() }
-                    let units = LandUnits(ins, slots: s, legend: legend, count: n)
-                    defer { units.free() }
-                    surveyor.add { part in
-                        part.add(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
-                                 ecologicalUnit: units.ecological.map { UnsafeBufferPointer($0.buffer) })
-                    }
-                }, region: region, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
-                survey = surveyor.merged()
-                annualFigures = annual.merged()
-            }
-            let maxima = survey.map { ProductivityPerformance(accumulator: $0, values: values).maxima } ?? [:]
-            return LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
-                                   files: [:], areas: [:], transitions: TransitionTable(), performanceMaxima: maxima,
-                                   annualProductivity: annualFigures.mapValues(\.summary), annualExact: annualFigures, performanceSurvey: survey)
-        }
-
-        let layers = LDNPeriod.Layer.written(isBaseline: period.isBaseline, externalLPD: inputs.lpd != nil, climate: correction)
-        // A whole run publishes the class layers through CloudOptimizedOutput (LDNPublication.publishRasters: the COG
-        // copy encodes them once); a tile's layers are published by the merge, so they are written as published.
-        let classStorage: RasterOutputSpec.Storage = region == nil ? .stagedForCOG : .published
-        func layerSpec(_ layer: LDNPeriod.Layer) -> RasterOutputSpec {
-            RasterOutputSpec(path: output.file("\(period.name)/\(layer.file).tif"), encoding: .classes, creationOptions: creationOptions,
-                             bandDescription: layer.title,
-                             metadata: [("KUBUQI_LDN_PERIOD", "\(period.years.lowerBound)-\(period.years.upperBound)"),
-                                        ("KUBUQI_LDN_LAYER", layer.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)],
-                             storage: classStorage)
-        }
-        let climateLayers = correction.map { ClimateLayers.written($0) } ?? []
-        let climateSpecs = climateLayers.map { l in
-            RasterOutputSpec(path: output.file("\(period.name)/\(l.file).tif"), encoding: .float32, creationOptions: creationOptions,
-                             bandDescription: l.title,
-                             metadata: [("KUBUQI_LDN_PERIOD", "\(period.years.lowerBound)-\(period.years.upperBound)"),
-                                        ("KUBUQI_LDN_LAYER", l.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)])
-        }
+        let plan = try LDNPeriodPlan(self)
+        if surveyOnly { return try surveyPass(plan) }
         // One level, never the staging folder itself: after an interruption renamed it away, a writer must not recreate it.
         try SafeFiles.makeFolders(period.name, under: output.path)
+        let kernel = LDNStackKernel(plan, config: inputs.config)
+        defer { for p in plan.meansPaths { try? FileManager.default.removeItem(atPath: p) } }
+        let figures = try performanceFigures(plan, kernel)
+        return try layerPass(plan, kernel, figures)
+    }
 
-        let climateKernel = correction.map { ClimateTrend(years: geometry.years[geometry.periodLayers].map { $0 },
-                                                       method: $0.method == .rue ? .rue : .restrend, significance: $0.significance) }
-        let normalization = correction.flatMap { $0.correctsState ? ClimateNormalization(method: $0.method == .rue ? .rue : .restrend,
-                                                                                          significance: $0.significance) : nil }
-        let replacesTrajectory = correction.map { $0.method != .trend } ?? false
-        let correctedClasses = correction?.method == .rue ? TrajectoryClass() : TrajectoryClass(minimumAbsoluteSlope: c.minimumSlope)
-        let stateMetric = Self.state(c)
-        let trajectoryClasses = TrajectoryClass(minimumAbsoluteSlope: c.minimumSlope)
-        // Integer stacks whose edge fits 32-bit counts: the trajectory by counting pairs (`IntegerTrajectory`).
-        let countedTrajectory: IntegerTrajectory? = {
-            guard case .integer(let scale, _) = values else { return nil }
-            return IntegerTrajectory(years: Array(geometry.years[geometry.periodLayers]), classifier: trajectoryClasses, scale: scale)
-        }()
+    /// A class layer's output: staged for the COG copy in a whole run (LDNPublication.publishRasters encodes it
+    /// once); a tile's layers are published by the merge, so they are written as published.
+    func layerSpec(_ layer: LDNPeriod.Layer) -> RasterOutputSpec {
+        RasterOutputSpec(path: output.file("\(period.name)/\(layer.file).tif"), encoding: .classes, creationOptions: creationOptions,
+                         bandDescription: layer.title,
+                         metadata: [("KUBUQI_LDN_PERIOD", "\(period.years.lowerBound)-\(period.years.upperBound)"),
+                                    ("KUBUQI_LDN_LAYER", layer.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)],
+                         storage: region == nil ? .stagedForCOG : .published)
+    }
 
-        /// The layers computed from the productivity stack (`stackLayers`, the `[climate]` fields into `climateOuts`) and
-        /// the performance window's means (caller frees); `annual` counts each year's values.
-        @Sendable func stackPart(_ ins: [UnsafeBufferPointer<Float>], _ s: Slots, _ n: Int, _ scratch: [LDNPeriod.Layer: Int16Scratch],
-                                 climateOuts: [UnsafeMutableBufferPointer<Float>], annual: AnnualStatistics? = nil) -> PeriodMeans {
-            let stack = geometry.pack(ins, slots: s, count: n)
-            defer { stack.deallocate() }
-            annual?.add(stack: UnsafeBufferPointer(stack), pixelCount: n, physical: physical)
-            let periodStack = UnsafeBufferPointer(rebasing: stack[(geometry.periodLayers.lowerBound * n)..<(geometry.periodLayers.upperBound * n)])
-            let periodYears = Array(geometry.years[geometry.periodLayers])
-            if let countedTrajectory {
-                // Integer stacks: every class by counting pairs in integers (no slope is published).
-                countedTrajectory.run(stack: periodStack, pixelCount: n, pixels: 0..<n, classes: scratch[.trajectory]!.buffer)
-            } else {
-                Self.floatTrajectory(periodStack: periodStack, years: periodYears, pixelCount: n, values: values,
-                                     classifier: trajectoryClasses, classes: scratch[.trajectory]!.buffer)
-            }
-            let state = scratch[.state]!.buffer
-            if let normalization {
-                // `[climate] correct = "trajectory-state"`: state on the climate-normalized series (docs/climate.md).
-                let normal = ClimateFields.normalized(normalization, stack: UnsafeBufferPointer(stack), physical: physical,
-                                                      ins: ins, slots: s, years: geometry.years.map { Int($0) },
-                                                      fitLayers: geometry.periodLayers, pixelCount: n)
-                defer { normal.deallocate() }
-                stateMetric.run(stack: UnsafeBufferPointer(normal), pixelCount: n, pixels: 0..<n,
-                                baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
-            } else if !integer || stateMetric.method != .percentileClasses {
-                // Integer stacks with percentile classes: the exact pass below decides every pixel's state alone.
-                stateMetric.run(stack: UnsafeBufferPointer(stack), pixelCount: n, pixels: 0..<n,
-                                baselineLayers: geometry.baselineLayers, recentLayers: geometry.recentLayers, status: state)
-            }
-            if case .integer(let scale, _) = values, normalization == nil {
-                ExactProductivity.state(stack: UnsafeBufferPointer(stack), pixelCount: n, baselineLayers: geometry.baselineLayers,
-                                        recentLayers: geometry.recentLayers, metric: stateMetric, scale: scale, status: state)
-            }
-            if let climateKernel {
-                let fields = ClimateFields(n)
-                defer { fields.free() }
-                ClimateFields.compute(climateKernel, stack: periodStack, physical: physical, ins: ins, slots: s,
-                                      years: periodYears.map { Int($0) }, pixelCount: n, into: fields)
-                let corrected = Int16Scratch(n)
-                defer { corrected.free() }
-                correctedClasses.classify(slope: UnsafeBufferPointer(fields.slope), z: UnsafeBufferPointer(fields.z), into: corrected.buffer)
-                let plain = scratch[.trajectory]!.buffer
-                _ = scratch[.plainTrajectory]!.buffer.update(fromContentsOf: plain)
-                let explained = scratch[.rainfallExplained]!.buffer
-                for i in 0..<n {
-                    let a = TrajectoryClass.status(ofClass: plain[i]), b = TrajectoryClass.status(ofClass: corrected.buffer[i])
-                    explained[i] = a == DegradationStatus.nodata || b == DegradationStatus.nodata ? DegradationStatus.nodata
-                        : (a == DegradationStatus.degraded.rawValue && b != DegradationStatus.degraded.rawValue ? 1 : 0)
-                }
-                _ = scratch[.climateFallback]!.buffer.update(fromContentsOf: fields.flag)
-                if replacesTrajectory { _ = scratch[.trajectory]!.buffer.update(fromContentsOf: corrected.buffer) }
-                for (k, l) in climateLayers.enumerated() { fields.store(l, into: climateOuts[k]) }
-            }
-            return PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.performanceLayers, integer: integer)
-        }
-
-        // Performance's land-unit maxima: given (a tile's final pass), none (external LPD), or found by the stack pass and the search.
-        var performance = ProductivityPerformance(maxima: [:])
-        var annualFigures: [Int: ExactStatistics] = [:]
+    /// A tile's stats pass: the whole distinct-value survey (its tile file), merged over the tiles by `tiles merge`;
+    /// the result holds its figures and no layer.
+    private func surveyPass(_ plan: LDNPeriodPlan) throws -> LDNPeriodResult {
         var survey: PerformanceAccumulator?
-        let meansPaths = split ? (0..<4).map { work.file("\(period.name)-means-\($0).tif") } : []
-        let computedLayers = split ? layers.filter { Self.stackLayers.contains($0) } : []
-        defer { for p in meansPaths { try? FileManager.default.removeItem(atPath: p) } }
-        if let surveyed {
-            survey = surveyed.performance
-            annualFigures = surveyed.annual
-            if let s = survey { performance = ProductivityPerformance(accumulator: s, values: values) }
-        } else if split {
-            // The stack pass: the stack's layers (staged as published), the `[climate]` fields, and each pixel's sum and count
-            // of the performance window (four Float32 scratch bands, exact) for the layer pass; the search's first digits.
-            let specs: [RasterOutputSpec?] = computedLayers.map { layerSpec($0) } + climateSpecs
-                + meansPaths.map { RasterOutputSpec(path: $0, encoding: .float32, storage: .scratch) }
-            let first = SearchPass(PerformancePercentileSearch(integer: integer).nextPass())
-            let s = slots, climateFirst = computedLayers.count, meansFirst = computedLayers.count + climateSpecs.count
-            _ = try StreamedCalculation.runJoint(inputs: pixelInputs, outputs: specs, kernel: { ins, outs, _, _ in
+        var annualFigures: [Int: ExactStatistics] = [:]
+        if inputs.lpd == nil {
+            let surveyor = PerformanceSurvey()
+            let s = plan.slots, geometry = plan.geometry, annual = plan.annual, physical = plan.physical
+            let integer = plan.integer, legend = inputs.config.legend
+            _ = try StreamedCalculation.runJoint(inputs: plan.pixelInputs, outputs: [nil], kernel: { ins, outs, _, _ in
                 let n = outs[0].count
-                var scratch: [LDNPeriod.Layer: Int16Scratch] = [:]
-                for l in Self.stackLayers { scratch[l] = Int16Scratch(n) }
-                defer { scratch.values.forEach { $0.free() } }
-                let means = stackPart(ins, s, n, scratch, climateOuts: Array(outs[climateFirst..<meansFirst]), annual: annual)
+                let stack = geometry.pack(ins, slots: s, count: n)
+                defer { stack.deallocate() }
+                annual.add(stack: UnsafeBufferPointer(stack), pixelCount: n, physical: physical)
+                let means = PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.performanceLayers, integer: integer)
                 defer { means.free() }
-                for (k, layer) in computedLayers.enumerated() { scratch[layer]!.store(into: outs[k]) }
+                let units = LandUnits(ins, slots: s, legend: legend, count: n)
+                defer { units.free() }
+                surveyor.add { part in
+                    part.add(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
+                             ecologicalUnit: units.ecological.map { UnsafeBufferPointer($0.buffer) })
+                }
+            }, region: region, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
+            survey = surveyor.merged()
+            annualFigures = plan.annual.merged()
+        }
+        let maxima = survey.map { ProductivityPerformance(accumulator: $0, values: plan.values).maxima } ?? [:]
+        return LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
+                               files: [:], areas: [:], transitions: TransitionTable(), performanceMaxima: maxima,
+                               annualProductivity: annualFigures.mapValues(\.summary), annualExact: annualFigures, performanceSurvey: survey)
+    }
+
+    /// What the layer pass takes from before it: performance's land-unit maxima, the annual statistics, and a tile's
+    /// survey (kept for its tile file; nil in a whole run).
+    struct PerformanceFigures {
+        var performance = ProductivityPerformance(maxima: [:])
+        var annual: [Int: ExactStatistics] = [:]
+        var survey: PerformanceAccumulator?
+    }
+
+    /// Performance's land-unit maxima: given (a tile's final pass), none (an external LPD), or found by the stack pass
+    /// and the search's refinements (a split run).
+    private func performanceFigures(_ plan: LDNPeriodPlan, _ kernel: LDNStackKernel) throws -> PerformanceFigures {
+        var figures = PerformanceFigures()
+        if let surveyed {
+            figures.survey = surveyed.performance
+            figures.annual = surveyed.annual
+            if let s = figures.survey { figures.performance = ProductivityPerformance(accumulator: s, values: plan.values) }
+        } else if plan.split {
+            let first = try stackPass(plan, kernel)
+            figures.annual = plan.annual.merged()
+            figures.performance = try refinedPerformance(plan, first: first)
+        }
+        // A whole run drops the survey here: only the maxima are used from here on (tiles take theirs from their stats pass).
+        if region == nil { figures.survey = nil }
+        return figures
+    }
+
+    /// The stack pass of a split run: the stack's layers (staged as published), the `[climate]` fields, and each pixel's
+    /// sum and count of the performance window (four Float32 scratch bands, exact) for the layer pass; returns the
+    /// performance search's first digits.
+    private func stackPass(_ plan: LDNPeriodPlan, _ kernel: LDNStackKernel) throws -> PerformancePercentileSearch.Counts {
+        let computedLayers = plan.computedLayers
+        let specs: [RasterOutputSpec?] = computedLayers.map { layerSpec($0) } + plan.climateSpecs
+            + plan.meansPaths.map { RasterOutputSpec(path: $0, encoding: .float32, storage: .scratch) }
+        let first = SearchPass(PerformancePercentileSearch(integer: plan.integer).nextPass())
+        let s = plan.slots, climateFirst = computedLayers.count, meansFirst = computedLayers.count + plan.climateSpecs.count
+        let annual = plan.annual, legend = inputs.config.legend, scratches = LDNScratchPool()
+        _ = try StreamedCalculation.runJoint(inputs: plan.pixelInputs, outputs: specs, kernel: { ins, outs, _, _ in
+            let n = outs[0].count
+            scratches.with(count: n) { scratch in
+                let means = kernel.compute(ins, s, n, scratch, climateOuts: Array(outs[climateFirst..<meansFirst]), annual: annual)
+                defer { means.free() }
+                for (k, layer) in computedLayers.enumerated() { scratch[layer].store(into: outs[k]) }
                 let meanOuts = Array(outs[meansFirst..<(meansFirst + 4)])
                 for i in 0..<n { means.encode(i, into: meanOuts) }
                 let units = LandUnits(ins, slots: s, legend: legend, count: n)
                 defer { units.free() }
                 first.add(means: means, units: units)
-            }, region: region, progress: ProgressBar("\(period.name) trends", quiet: quiet).update)
-            annualFigures = annual.merged()
-            var search = PerformancePercentileSearch(integer: integer)
-            search.advance(with: first.merged())
-            // The search's refinements: the means scratch and the land units only, until every unit's two ranks are values.
-            while !search.isComplete {
-                let pass = SearchPass(search.nextPass())
-                let (ins, rs) = try inputs(for: .refine, values: values, correction: nil, scratch: ([], meansPaths))
-                _ = try StreamedCalculation.runJoint(inputs: ins, outputs: [nil], kernel: { ins, outs, _, _ in
-                    let n = outs[0].count
-                    let means = PeriodMeans(count: n, integer: integer)
-                    defer { means.free() }
-                    means.decode(rs.means.map { ins[$0] })
-                    let units = LandUnits(ins, slots: rs, legend: legend, count: n)
-                    defer { units.free() }
-                    pass.add(means: means, units: units)
-                }, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
-                search.advance(with: pass.merged())
             }
-            performance = ProductivityPerformance(percentiles: search.percentiles(), values: values)
-        }
-        // A whole run drops the survey here: only the maxima are used from here on (tiles take theirs from their stats pass).
-        if region == nil { survey = nil }
+        }, region: region, progress: ProgressBar("\(period.name) trends", quiet: quiet).update)
+        return first.merged()
+    }
 
-        // The layer pass: every layer (a split run reads the stack pass's layers and means back instead of the stack).
-        let (passInputs, slotsOfPass) = split
-            ? try inputs(for: .layers, values: values, correction: correction,
-                         scratch: (computedLayers.map { ($0, layerSpec($0).path) }, meansPaths))
-            : (pixelInputs, slots)
-        var specs: [RasterOutputSpec?] = layers.map { computedLayers.contains($0) ? nil : layerSpec($0) }
-        specs += [nil, nil]   // land-cover classes at start and end (for the tables)
-        specs += inputs.zones.map { _ in nil }   // zone ids, one output per zone layer
-        // `[climate]`: the fit and the corrected trend (Float32), after every tallied output (a split run wrote them in the stack pass).
-        let climateFirst = specs.count
-        specs += climateSpecs.map { split ? nil : $0 }
-        // The UNCCD tables' figures (not written): the SOC stock at the start and end, the baseline's status layers.
-        let stockFirst = specs.count
-        specs += [nil, nil]
-        let baseFirst = specs.count
-        let crossedBase = UNCCDFigures.crossedLayers.filter { slotsOfPass.baselineStatus[$0] != nil }
-        specs += crossedBase.map { _ in nil }
-        let s = slotsOfPass, perf = performance, p = period, externalLPD = inputs.lpd != nil
-        let climate = c.climate, matrix = c.transitions, gpgStatus = c.gpgLPDStatus
-        let socYears = Double(period.landCoverEnd - period.landCoverStart)
-        let layerIndex = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
-        let tally = LDNTally(layers: layers, areas: areas, zoneLayers: inputs.zones.count)
-        var unccdAt = UNCCDResults(startClass: layerIndex.count, endClass: layerIndex.count + 1, startStock: stockFirst, endStock: stockFirst + 1,
-                                   lpd: layerIndex[.lpd])
-        unccdAt.crossed = crossedBase.enumerated().compactMap { k, l in layerIndex[l].map { (l, $0, baseFirst + k) } }
-        let unccd = UNCCDObserver(areas: areas, years: (period.landCoverStart, period.landCoverEnd), results: unccdAt)
-        _ = try StreamedCalculation.runJoint(inputs: passInputs, outputs: specs, kernel: { ins, outs, _, _ in
-            let n = outs[0].count
-            var scratch: [LDNPeriod.Layer: Int16Scratch] = [:]
-            for l in LDNPeriod.Layer.allCases { scratch[l] = Int16Scratch(n) }
-            let lcStart = Int16Scratch(n), lcEnd = Int16Scratch(n)
-            defer { scratch.values.forEach { $0.free() }; lcStart.free(); lcEnd.free() }
-            var unknown = UnknownCodeCounter()
-            legend.reclassify(ins[s.lcStart], nodata: nil, into: lcStart.buffer, unknown: &unknown)
-            legend.reclassify(ins[s.lcEnd], nodata: nil, into: lcEnd.buffer, unknown: &unknown)
-
-            if externalLPD {
-                LPDCombination.acceptExternal(ins[s.lpd!], into: scratch[.lpd]!.buffer)
-            } else {
-                let means: PeriodMeans
-                if s.means.isEmpty {
-                    means = stackPart(ins, s, n, scratch, climateOuts: Array(outs[climateFirst..<stockFirst]))
-                } else {
-                    // The stack pass's layers and means, as it computed them.
-                    for (layer, k) in s.stackLayers { scratch[layer]!.load(from: ins[k]) }
-                    means = PeriodMeans(count: n, integer: integer)
-                    means.decode(s.means.map { ins[$0] })
-                }
+    /// The search's refinements over the means scratch and the land units only, until every unit's two ranks are
+    /// values: the exact 90th percentile of the mean per land unit (docs/ldn-method.md §1.4).
+    private func refinedPerformance(_ plan: LDNPeriodPlan, first: PerformancePercentileSearch.Counts) throws -> ProductivityPerformance {
+        let integer = plan.integer, legend = inputs.config.legend
+        var search = PerformancePercentileSearch(integer: integer)
+        search.advance(with: first)
+        while !search.isComplete {
+            let pass = SearchPass(search.nextPass())
+            let (ins, rs) = try inputs(for: .refine, values: plan.values, correction: nil, scratch: ([], plan.meansPaths))
+            _ = try StreamedCalculation.runJoint(inputs: ins, outputs: [nil], kernel: { ins, outs, _, _ in
+                let n = outs[0].count
+                let means = PeriodMeans(count: n, integer: integer)
                 defer { means.free() }
-                let trajectoryStatus = Int16Scratch(n)
-                defer { trajectoryStatus.free() }
-                TrajectoryClass.status(ofClasses: UnsafeBufferPointer(scratch[.trajectory]!.buffer), into: trajectoryStatus.buffer)
-                let units = LandUnits(ins, slots: s, legend: legend, count: n)
+                means.decode(rs.means.map { ins[$0] })
+                let units = LandUnits(ins, slots: rs, legend: legend, count: n)
                 defer { units.free() }
-                perf.run(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
-                         ecologicalUnit: units.ecological.map { UnsafeBufferPointer($0.buffer) }, status: scratch[.performance]!.buffer)
-                LPDCombination.trendsEarth.lpdClass(trajectory: UnsafeBufferPointer(trajectoryStatus.buffer),
-                                                    state: UnsafeBufferPointer(scratch[.state]!.buffer),
-                                                    performance: UnsafeBufferPointer(scratch[.performance]!.buffer),
-                                                    into: scratch[.lpd]!.buffer)
-            }
-            LPDCombination.trendsEarth.status(lpdClasses: UnsafeBufferPointer(scratch[.lpd]!.buffer), into: scratch[.productivity]!.buffer)
-            if gpgStatus && !externalLPD {
-                let t = scratch[.trajectory]!.buffer, st = scratch[.state]!.buffer, pf = scratch[.performance]!.buffer
-                for i in 0..<n {
-                    scratch[.productivity]!.buffer[i] = LPDCombination.gpgStatus(trajectory: TrajectoryClass.status(ofClass: t[i]), state: st[i], performance: pf[i])
-                }
-            }
-            matrix.status(initial: UnsafeBufferPointer(lcStart.buffer), final: UnsafeBufferPointer(lcEnd.buffer), into: scratch[.landCover]!.buffer)
-            let zones = s.climate.map { Int16Scratch(from: ins[$0]) }
-            defer { zones?.free() }
-            SoilOrganicCarbon.trendsEarth.run(initialStock: ins[s.soc], initialLandCover: UnsafeBufferPointer(lcStart.buffer),
-                                              finalLandCover: UnsafeBufferPointer(lcEnd.buffer), years: socYears, climate: climate,
-                                              climateZoneCodes: zones.map { UnsafeBufferPointer($0.buffer) },
-                                              finalStock: outs[stockFirst + 1], status: scratch[.soc]!.buffer)
-            for i in 0..<n { outs[stockFirst][i] = outs[stockFirst + 1][i].isFinite ? ins[s.soc][i] : .nan }
-            for (k, l) in crossedBase.enumerated() { _ = outs[baseFirst + k].update(fromContentsOf: ins[s.baselineStatus[l]!]) }
-            OneOutAllOut.combine(UnsafeBufferPointer(scratch[.productivity]!.buffer), UnsafeBufferPointer(scratch[.landCover]!.buffer),
-                                 UnsafeBufferPointer(scratch[.soc]!.buffer), into: scratch[.sdg]!.buffer)
-            if !p.isBaseline, let b = s.baseline {
-                let base = Int16Scratch(from: ins[b])
-                defer { base.free() }
-                StatusComparison.gpgAddendum.run(baseline: UnsafeBufferPointer(base.buffer), reporting: UnsafeBufferPointer(scratch[.sdg]!.buffer),
-                                                 expanded: scratch[.comparison]!.buffer, status: nil)
-            }
-            for (layer, index) in layerIndex { scratch[layer]!.store(into: outs[index]) }
-            lcStart.store(into: outs[layerIndex.count])
-            lcEnd.store(into: outs[layerIndex.count + 1])
-            for (k, zi) in s.zones.enumerated() { _ = outs[layerIndex.count + 2 + k].update(fromContentsOf: ins[zi]) }
+                pass.add(means: means, units: units)
+            }, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
+            search.advance(with: pass.merged())
+        }
+        return ProductivityPerformance(percentiles: search.percentiles(), values: plan.values)
+    }
+
+    /// The layer pass: every layer (a split run reads the stack pass's layers and means back instead of the stack),
+    /// tallied by area (``LDNTally``) and for the UNCCD tables (``UNCCDObserver``); the layers get their legends.
+    private func layerPass(_ plan: LDNPeriodPlan, _ kernel: LDNStackKernel, _ figures: PerformanceFigures) throws -> LDNPeriodResult {
+        let c = inputs.config, layers = plan.layers
+        let (passInputs, slots) = plan.split
+            ? try inputs(for: .layers, values: plan.values, correction: plan.correction,
+                         scratch: (plan.computedLayers.map { ($0, layerSpec($0).path) }, plan.meansPaths))
+            : (plan.pixelInputs, plan.slots)
+        let outputs = LDNLayerOutputs(layers: layers, computed: plan.computedLayers, layerSpec: layerSpec, zones: inputs.zones.count,
+                                      climateSpecs: plan.climateSpecs, split: plan.split, slots: slots)
+        let layerKernel = LDNLayerKernel(stack: kernel, slots: slots, outputs: outputs, performance: figures.performance,
+                                         isBaseline: period.isBaseline, externalLPD: inputs.lpd != nil, legend: c.legend,
+                                         climate: c.climate, matrix: c.transitions, gpgStatus: c.gpgLPDStatus,
+                                         socYears: Double(period.landCoverEnd - period.landCoverStart))
+        let areas = GridAreas(grid: inputs.grid), layerIndex = outputs.layerIndex
+        let tally = LDNTally(layers: layers, areas: areas, zoneLayers: inputs.zones.count)
+        var unccdAt = UNCCDResults(startClass: layerIndex.count, endClass: layerIndex.count + 1, startStock: outputs.stockFirst,
+                                   endStock: outputs.stockFirst + 1, lpd: layerIndex[.lpd])
+        unccdAt.crossed = outputs.crossedBase.enumerated().compactMap { k, l in layerIndex[l].map { (l, $0, outputs.baseFirst + k) } }
+        let unccd = UNCCDObserver(areas: areas, years: (period.landCoverStart, period.landCoverEnd), results: unccdAt)
+        let scratches = LDNScratchPool()
+        _ = try StreamedCalculation.runJoint(inputs: passInputs, outputs: outputs.specs, kernel: { ins, outs, _, _ in
+            let n = outs[0].count
+            scratches.with(count: n) { layerKernel.compute(ins, outs, n, $0) }
         }, region: region, observer: LDNLayerObservers(tally: tally, unccd: unccd), progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
 
         var files: [LDNPeriod.Layer: String] = [:]
@@ -482,8 +347,8 @@ struct LDNPeriodRun {
         }
         return LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
                                files: files, areas: tally.areas(), zoneAreas: tally.zoneAreas(), transitions: tally.transitionTable(),
-                               performanceMaxima: performance.maxima, annualProductivity: annualFigures.mapValues(\.summary),
-                               annualExact: annualFigures, performanceSurvey: survey, unccd: unccd.figures())
+                               performanceMaxima: figures.performance.maxima, annualProductivity: figures.annual.mapValues(\.summary),
+                               annualExact: figures.annual, performanceSurvey: figures.survey, unccd: unccd.figures())
     }
 }
 
@@ -536,17 +401,30 @@ struct StackGeometry: Sendable {
     }
 }
 
-/// A chunk's Int16 layer.
+/// A chunk's Int16 layer. ``reset(count:)`` reuses it for another chunk (``LDNChunkScratch``): its storage grows to the
+/// largest chunk it served and is never given back before ``free()``.
 final class Int16Scratch {
-    let buffer: UnsafeMutableBufferPointer<Int16>
+    private var storage: UnsafeMutableBufferPointer<Int16>
+    /// The chunk's codes.
+    private(set) var buffer: UnsafeMutableBufferPointer<Int16>
     init(_ n: Int) {
-        buffer = .allocate(capacity: n)
+        storage = .allocate(capacity: max(1, n))
+        buffer = UnsafeMutableBufferPointer(rebasing: storage[0..<n])
         buffer.initialize(repeating: DegradationStatus.nodata)
     }
     /// Int16 codes from Float values (NaN -> nodata).
     convenience init(from values: UnsafeBufferPointer<Float>) {
         self.init(values.count)
         for i in 0..<values.count where values[i].isFinite { buffer[i] = Int16(saturating: values[i]) }
+    }
+    /// Makes the layer `n` nodata codes, as `init(_:)` does, in the storage it has when it is large enough.
+    func reset(count n: Int) {
+        if n > storage.count {
+            storage.deallocate()
+            storage = .allocate(capacity: n)
+        }
+        buffer = UnsafeMutableBufferPointer(rebasing: storage[0..<n])
+        buffer.update(repeating: DegradationStatus.nodata)
     }
     /// Reads the codes back from Float values (NaN -> nodata), as `init(from:)` does.
     func load(from values: UnsafeBufferPointer<Float>) {
@@ -556,7 +434,7 @@ final class Int16Scratch {
     func store(into out: UnsafeMutableBufferPointer<Float>) {
         for i in 0..<out.count { out[i] = buffer[i] == DegradationStatus.nodata ? .nan : Float(buffer[i]) }
     }
-    func free() { buffer.deallocate() }
+    func free() { storage.deallocate() }
 }
 
 /// A chunk's Int32 codes (ecological units), nodata as -1.

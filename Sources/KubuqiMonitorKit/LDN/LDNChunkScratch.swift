@@ -1,0 +1,48 @@
+import Foundation
+import KubuqiIndicators
+
+/// The Int16 layers one chunk of an ldn pass computes (every `LDNPeriod.Layer`, the land-cover classes at the
+/// period's start and end, the trajectory's status), reused from chunk to chunk through a ``LDNScratchPool``
+/// instead of allocated for every layer of every chunk. Each chunk starts from nodata codes, as new layers did.
+final class LDNChunkScratch {
+    /// Every layer of the period, by layer.
+    let layers: [LDNPeriod.Layer: Int16Scratch]
+    /// The UNCCD land-cover classes at the period's start and end map years.
+    let lcStart = Int16Scratch(0), lcEnd = Int16Scratch(0)
+    /// The trajectory classes as statuses (the LPD combination's input).
+    let trajectoryStatus = Int16Scratch(0)
+
+    init() {
+        layers = Dictionary(uniqueKeysWithValues: LDNPeriod.Layer.allCases.map { ($0, Int16Scratch(0)) })
+    }
+
+    /// Layer `l`'s codes.
+    subscript(_ l: LDNPeriod.Layer) -> Int16Scratch { layers[l]! }
+
+    /// Makes every layer `n` nodata codes for the next chunk.
+    func reset(count n: Int) {
+        for l in layers.values { l.reset(count: n) }
+        for l in [lcStart, lcEnd, trajectoryStatus] { l.reset(count: n) }
+    }
+
+    deinit {
+        layers.values.forEach { $0.free() }
+        for l in [lcStart, lcEnd, trajectoryStatus] { l.free() }
+    }
+}
+
+/// The chunk scratches of one pass: a chunk takes one out of the pool (or makes one when every one is in use) and
+/// puts it back, so the pass holds one per chunk running at a time (at most the cores), whatever the grid size,
+/// each as large as the largest chunk it served; all of them go with the pool at the end of the pass.
+final class LDNScratchPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pool: [LDNChunkScratch] = []
+
+    /// Runs `body` with a scratch of `n` nodata codes per layer.
+    func with<R>(count n: Int, _ body: (LDNChunkScratch) -> R) -> R {
+        let scratch = lock.withLock { pool.popLast() } ?? LDNChunkScratch()
+        defer { lock.withLock { pool.append(scratch) } }
+        scratch.reset(count: n)
+        return body(scratch)
+    }
+}

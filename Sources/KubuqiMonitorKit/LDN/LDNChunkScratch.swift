@@ -11,6 +11,8 @@ final class LDNChunkScratch {
     let lcStart = Int16Scratch(0), lcEnd = Int16Scratch(0)
     /// The trajectory classes as statuses (the LPD combination's input).
     let trajectoryStatus = Int16Scratch(0)
+    /// The chunk's productivity stack (`StackGeometry.pack`), grown to the largest one asked for.
+    private var stackStorage = UnsafeMutableBufferPointer<Float>.allocate(capacity: 1)
 
     init() {
         layers = Dictionary(uniqueKeysWithValues: LDNPeriod.Layer.allCases.map { ($0, Int16Scratch(0)) })
@@ -25,7 +27,17 @@ final class LDNChunkScratch {
         for l in [lcStart, lcEnd, trajectoryStatus] { l.reset(count: n) }
     }
 
+    /// Room for a layer-major stack of `values` Float values (overwritten by `StackGeometry.pack`).
+    func stack(_ values: Int) -> UnsafeMutableBufferPointer<Float> {
+        if values > stackStorage.count {
+            stackStorage.deallocate()
+            stackStorage = .allocate(capacity: values)
+        }
+        return UnsafeMutableBufferPointer(rebasing: stackStorage[0..<values])
+    }
+
     deinit {
+        stackStorage.deallocate()
         layers.values.forEach { $0.free() }
         for l in [lcStart, lcEnd, trajectoryStatus] { l.free() }
     }

@@ -386,6 +386,13 @@ struct StackGeometry: Sendable {
     /// `requiredObservations` are valid (caller deallocates).
     func pack(_ ins: [UnsafeBufferPointer<Float>], slots: LDNPeriodRun.Slots, count n: Int) -> UnsafeMutableBufferPointer<Float> {
         let stack = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, years.count * n))
+        pack(ins, slots: slots, count: n, into: stack)
+        return stack
+    }
+
+    /// The same copy into `stack` (at least `years.count × n` values; every one of them is written).
+    func pack(_ ins: [UnsafeBufferPointer<Float>], slots: LDNPeriodRun.Slots, count n: Int, into stack: UnsafeMutableBufferPointer<Float>) {
+        precondition(stack.count >= years.count * n, "the stack buffer is shorter than years x pixels")
         for (layer, year) in years.enumerated() {
             let sources = slots.productivity[Int(year)]!
             let dst = UnsafeMutableBufferPointer(rebasing: stack[(layer * n)..<((layer + 1) * n)])
@@ -397,7 +404,6 @@ struct StackGeometry: Sendable {
                 dst[i] = count >= max(1, requiredObservations) ? Float(sum / Double(count)) : .nan
             }
         }
-        return stack
     }
 }
 

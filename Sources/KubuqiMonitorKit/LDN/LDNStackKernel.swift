@@ -53,8 +53,8 @@ struct LDNStackKernel: Sendable {
     /// into `climateOuts`) and the performance window's means (caller frees); `annual` counts each year's values.
     func compute(_ ins: [UnsafeBufferPointer<Float>], _ s: LDNPeriodRun.Slots, _ n: Int, _ scratch: LDNChunkScratch,
                  climateOuts: [UnsafeMutableBufferPointer<Float>], annual: AnnualStatistics? = nil) -> PeriodMeans {
-        let stack = geometry.pack(ins, slots: s, count: n)
-        defer { stack.deallocate() }
+        let stack = scratch.stack(geometry.years.count * n)
+        geometry.pack(ins, slots: s, count: n, into: stack)
         annual?.add(stack: UnsafeBufferPointer(stack), pixelCount: n, physical: physical)
         let periodStack = UnsafeBufferPointer(rebasing: stack[(geometry.periodLayers.lowerBound * n)..<(geometry.periodLayers.upperBound * n)])
         let periodYears = Array(geometry.years[geometry.periodLayers])

@@ -16,10 +16,10 @@ public struct StackResult: Sendable {
 
 /// `stack`: a collection of dated rasters reduced to one band per period.
 ///
-/// Streamed period by period and, within a period, window by window
-/// (``WindowLayout``, within the options' memory budget): the buffers hold one
-/// window of a group of the period's observations (accumulating reducers) or of all of
-/// them (the others), and at most ``openAtOnce`` inputs are open at once (``StackInputs``),
+/// Streamed period by period and, within a period, strip by strip (accumulating reducers: a strip's
+/// running state is kept while each group of the period's observations is read through its windows,
+/// ``StackStrips``) or window by window (the others: a window holds all of the period's observations),
+/// within the options' memory budget; at most ``openAtOnce`` inputs are open at once (``StackInputs``),
 /// whatever the number of dates in the collection.
 public enum StackJob {
     /// Builds the stack.
@@ -103,9 +103,13 @@ public enum StackJob {
         [full.stack, full.counts].forEach(Interruption.register)
         defer { [full.stack, full.counts].forEach { unlink($0); Interruption.unregister($0) } }
         // The inputs' SHA-256 are needed only by the manifest, except for `--append`, which compares them
-        // with the old manifest's before the window pass: then first, otherwise beside the COG copies below.
+        // with the old manifest's before the window pass: then first, on all cores; otherwise on one background
+        // thread beside the window pass (which keeps both cores busy but for its serial moments), waited for
+        // before the manifest is written.
         let digestsFirst = o.append && copied == nil
         var digests: [String: String] = try digestsFirst ? Self.digests(plan) : [:]
+        let hashing = digestsFirst ? nil : InputDigests(hashedFiles(plan), start: .background, threads: .one, unreadable: .fail)
+        defer { hashing?.drain() }
         let reuse = try copied ?? (o.append ? try StackReuse.load(o, manifest: try manifest(plan, met: kept.map { _ in 1 }, grid: grid, o, paths: paths, digests: digests),
                                                                     kept: kept, paths: paths) : nil)
         let tallies = try stream(kept, plan.rule, inputs: inputs, grid: grid, o, stackAt: full.stack, countsAt: full.counts,
@@ -124,14 +128,12 @@ public enum StackJob {
         // Published as Cloud Optimized GeoTIFFs (pixel-interleaved: GDAL 3.6's COG driver has no band
         // interleaving; a window's whole series is then one read), before the checksums.
         // (CloudOptimizedOutput sets the COG driver's temporary overviews to ZSTD level 1, as for every command.)
-        // GDAL's COG copy runs on one core: the inputs' SHA-256 run beside OUT.tif's copy, so both cores stay
-        // busy. The two copies stay one after the other: side by side they raised the peak by about 44 MB
-        // (230 dates) for under a CPU-second of wall (docs/benchmarks.md, "Stack (issue 16)").
-        try ConcurrentSteps.run([
-            { try CloudOptimizedOutput.rewrite(sinks[0].temporary, userOptions: o.creationOptions) },
-            { if !digestsFirst { digests = try Self.digests(plan) } },
-        ])
-        try CloudOptimizedOutput.rewrite(sinks[1].temporary, userOptions: o.creationOptions)
+        // GDAL's COG copy runs mostly on one core: the two copies run side by side, now that the inputs' SHA-256
+        // are computed beside the window pass (docs/benchmarks.md, "Stack (issue 16)").
+        try ConcurrentSteps.run([sinks[0].temporary, sinks[1].temporary].map { path in
+            { try CloudOptimizedOutput.rewrite(path, userOptions: o.creationOptions) }
+        })
+        if let hashing { digests = try Self.digests(plan, of: hashing) }
         var manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths, digests: digests)
         manifest.stackSHA256 = try SHA256.file(sinks[0].temporary)
         manifest.countsSHA256 = try SHA256.file(sinks[1].temporary)
@@ -257,7 +259,8 @@ public enum StackJob {
         }
     }
 
-    /// The window pass: every kept period of every window, reduced and written.
+    /// The window pass: every kept period, reduced and written strip by strip (accumulating reducers) or
+    /// window by window (the others), or copied (`--append`).
     /// - Returns: per kept period, the pixels that met the rule and the range of valid observations per pixel.
     static func stream(_ periods: [StackPlan.Period], _ rule: CompletenessRule, inputs: StackInputs, grid: Grid,
                        _ o: StackOptions, stackAt: String, countsAt: String, reuse: StackReuse? = nil, region: Window? = nil,
@@ -279,59 +282,48 @@ public enum StackJob {
         }
         let busiest = periods.map(\.observations.count).max()!
         let reduction = SeriesReduction(reducer: o.reducer, rule: rule, smoother: o.smoothing.map(WhittakerSmoother.init))
-        // An accumulating reducer keeps a running state per pixel and takes a period's observations a group at a
-        // time: the window holds one group's rows. The others need all of a pixel's observations at once.
+        // An accumulating reducer keeps a running state per pixel of a strip and takes a period's observations a
+        // group at a time (``StackStrips``). The others need all of a pixel's observations at once: windows of the
+        // whole period.
         let accumulates = reduction.smoother == nil && o.reducer.accumulates
-        let rows = accumulates ? min(busiest, openAtOnce) : busiest
-        let layout = WindowLayout(width: area.width, height: area.height, outputBlock: stackBands[0].blockSize, inputBlocks: inputs.blocks,
-                                  bytesPerPixel: 4 * rows + (accumulates ? SeriesAccumulators.bytesPerPixel : 0) + 4 * 2 + 2 * 2,
-                                  budget: o.memoryBudget)
-        let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity * rows)
-        let result = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity)
-        let counted = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.capacity)
-        let encoded = UnsafeMutableBufferPointer<Int16>.allocate(capacity: layout.capacity)
-        defer { values.deallocate(); result.deallocate(); counted.deallocate(); encoded.deallocate() }
-        let state = accumulates ? SeriesAccumulators(o.reducer, pixels: 0..<layout.capacity) : nil
+        let bands = Bands(stack: stackBands, counts: countBands)
         var met = [Tally](repeating: Tally(), count: periods.count)
-        let windows = layout.windows()
         do {
-            // Period by period, then window by window. A period of at most `openAtOnce` observations has its
-            // datasets opened once, read through every window and closed; a longer one is read a group of
-            // `openAtOnce` at a time, each group opened, read and closed within the window (opening a file is
-            // cheap next to decoding its window), so the datasets open at once never exceed `openAtOnce` whatever
-            // the number of dates (docs/stack.md, "Streaming and memory"). The outputs are band-interleaved, so each period's
-            // band is still written whole tiles at a time, each tile once.
-            for (k, p) in periods.enumerated() {
-                if let reuse, let old = reuse.bands[k] {
-                    for w in windows {
-                        try copy(old.band, of: reuse, window: w, to: (stackBands[k], countBands[k]), counted: counted, scratch: encoded, o)
-                        met[k].add(UnsafeBufferPointer(rebasing: counted[0..<w.pixelCount]))
+            // Period by period (the outputs are band-interleaved, so each period's band is written whole tiles at a
+            // time, each tile once). A period of at most `openAtOnce` observations has its datasets opened once and
+            // closed after it; a longer one is read a group of `openAtOnce` at a time, each group opened and closed
+            // within a strip (accumulating reducers) or a window (the others), so the datasets open at once never
+            // exceed `openAtOnce` whatever the number of dates (docs/stack.md, "Streaming and memory").
+            if accumulates {
+                let strips = StackStrips(width: area.width, height: area.height, outputBlock: stackBands[0].blockSize,
+                                         inputBlocks: inputs.blocks, observations: min(busiest, openAtOnce), budget: o.memoryBudget)
+                let buffers = Buffers(capacity: strips.windowCapacity, rows: min(busiest, openAtOnce))
+                defer { buffers.deallocate() }
+                let slots = (0..<strips.windowsPerStrip).map { _ in SeriesAccumulators(o.reducer, pixels: 0..<strips.windowCapacity) }
+                for (k, p) in periods.enumerated() {
+                    if let reuse, let old = reuse.bands[k] {
+                        try copy(band: k, old, of: reuse, windows: strips.strips.windows().flatMap(strips.windows(in:)), to: bands,
+                                 buffers, tally: &met[k], o)
+                    } else {
+                        try accumulatePeriod(k, p, rule, strips: strips, slots: slots, inputs: inputs, area: area, buffers, to: bands,
+                                             tally: &met[k], o) { progress((Double(k) + $0) / Double(periods.count)) }
                     }
-                    met[k].met = old.met
                     progress(Double(k + 1) / Double(periods.count))
-                    continue
                 }
-                let groups = stride(from: 0, to: p.observations.count, by: openAtOnce).map {
-                    Array(p.observations[$0..<min($0 + openAtOnce, p.observations.count)])
-                }
-                let whole = groups.count == 1 ? try inputs.open(p.observations) : nil
-                for (wi, w) in windows.enumerated() {
-                    let n = w.pixelCount
-                    let source = Window(column: w.column + area.column, row: w.row + area.row, width: w.width, height: w.height)
-                    var done = 0
-                    for g in groups {
-                        // Accumulated groups share the window's first rows; otherwise each group has its own rows.
-                        let rowsAt = UnsafeMutableBufferPointer(rebasing: values[((accumulates ? 0 : done) * n)...])
-                        try read(g, source, inputs: try whole ?? inputs.open(g), into: rowsAt)
-                        if let state { accumulate(g, into: state, window: w, values: UnsafeBufferPointer(values), first: done == 0) }
-                        done += g.count
+            } else {
+                let layout = WindowLayout(width: area.width, height: area.height, outputBlock: stackBands[0].blockSize, inputBlocks: inputs.blocks,
+                                          bytesPerPixel: 4 * busiest + StackStrips.windowExtraBytes, budget: o.memoryBudget)
+                let buffers = Buffers(capacity: layout.capacity, rows: busiest)
+                defer { buffers.deallocate() }
+                let windows = layout.windows()
+                for (k, p) in periods.enumerated() {
+                    if let reuse, let old = reuse.bands[k] {
+                        try copy(band: k, old, of: reuse, windows: windows, to: bands, buffers, tally: &met[k], o)
+                    } else {
+                        try gatherPeriod(k, p, reduction, windows: windows, inputs: inputs, area: area, buffers, to: bands,
+                                         tally: &met[k], o) { progress((Double(k) + $0) / Double(periods.count)) }
                     }
-                    met[k].met += state.map { finish($0, rule, p, window: w, result: result, counted: counted) }
-                        ?? reduce(reduction, p, window: w, values: UnsafeBufferPointer(values), result: result, counted: counted)
-                    met[k].add(UnsafeBufferPointer(rebasing: counted[0..<n]))
-                    try write(UnsafeBufferPointer(rebasing: result[0..<n]), to: stackBands[k], w, encoding: o.encoding.int16Encoding, scratch: encoded)
-                    try write(UnsafeBufferPointer(rebasing: counted[0..<n]), to: countBands[k], w, encoding: ScaledInt16(scale: 1), scratch: encoded)
-                    progress((Double(k) + Double(wi + 1) / Double(windows.count)) / Double(periods.count))
+                    progress(Double(k + 1) / Double(periods.count))
                 }
             }
             try stack.close()
@@ -345,7 +337,7 @@ public enum StackJob {
     }
 
     /// Copies one window of band `band` of an existing stack and its counts (`--append`).
-    private static func copy(_ band: Int, of reuse: StackReuse, window w: Window, to bands: (stack: RasterBand, counts: RasterBand),
+    static func copy(_ band: Int, of reuse: StackReuse, window w: Window, to bands: (stack: RasterBand, counts: RasterBand),
                              counted: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Int16>, _ o: StackOptions) throws {
         let n = w.pixelCount
         let counts = UnsafeMutableBufferPointer(rebasing: counted[0..<n])
@@ -453,7 +445,7 @@ public enum StackJob {
     }
 
     /// Reduces one window of one period on all cores; returns the pixels that met the rule.
-    private static func reduce(_ reduction: SeriesReduction, _ p: StackPlan.Period, window w: Window, values: UnsafeBufferPointer<Float>,
+    static func reduce(_ reduction: SeriesReduction, _ p: StackPlan.Period, window w: Window, values: UnsafeBufferPointer<Float>,
                                result: UnsafeMutableBufferPointer<Float>, counted: UnsafeMutableBufferPointer<Float>) -> Int {
         let days = p.observations.map { Int32($0.date.dayNumber) }
         let tally = PerChunk(0)
@@ -471,7 +463,7 @@ public enum StackJob {
 
     /// Adds one group of a period's observations (the first `group.count` rows of `values`) to the running
     /// state of window `w`'s pixels, on all cores; `first`: the window's first group (the state starts empty).
-    private static func accumulate(_ group: [StackObservation], into state: SeriesAccumulators, window w: Window,
+    static func accumulate(_ group: [StackObservation], into state: SeriesAccumulators, window w: Window,
                                    values: UnsafeBufferPointer<Float>, first: Bool) {
         let days = group.map { Int32($0.date.dayNumber) }
         StreamedCalculation.parallelChunks(w) { _, range in
@@ -481,7 +473,7 @@ public enum StackJob {
     }
 
     /// The reduced values and counts of window `w` from its running state, on all cores; returns the pixels that met the rule.
-    private static func finish(_ state: SeriesAccumulators, _ rule: CompletenessRule, _ p: StackPlan.Period, window w: Window,
+    static func finish(_ state: SeriesAccumulators, _ rule: CompletenessRule, _ p: StackPlan.Period, window w: Window,
                                result: UnsafeMutableBufferPointer<Float>, counted: UnsafeMutableBufferPointer<Float>) -> Int {
         let tally = PerChunk(0)
         nonisolated(unsafe) let (r, c) = (result, counted)
@@ -492,7 +484,7 @@ public enum StackJob {
         return tally.values.reduce(0, +)
     }
 
-    private static func write(_ values: UnsafeBufferPointer<Float>, to band: RasterBand, _ w: Window, encoding: ScaledInt16?,
+    static func write(_ values: UnsafeBufferPointer<Float>, to band: RasterBand, _ w: Window, encoding: ScaledInt16?,
                               scratch: UnsafeMutableBufferPointer<Int16>) throws {
         guard let encoding else { return try band.write(w, from: values) }
         let out = UnsafeMutableBufferPointer(rebasing: scratch[0..<values.count])
@@ -503,8 +495,17 @@ public enum StackJob {
     /// The SHA-256 of every file a period uses, and of every scene (its files' digests).
     static func digests(_ plan: StackPlan) throws -> [String: String] {
         // Files hashed on all cores (a collection's files are many and the hash is the whole of each file's read).
-        let paths = plan.periods.flatMap { $0.observations.flatMap(\.files) }
-        var digests = try InputDigests(paths, start: .now, threads: .allCores, unreadable: .fail).finish()
+        try digests(plan, of: InputDigests(hashedFiles(plan), start: .now, threads: .allCores, unreadable: .fail))
+    }
+
+    /// Every file a period uses (each scene's files), as hashed for the manifest.
+    static func hashedFiles(_ plan: StackPlan) -> [String] {
+        plan.periods.flatMap { $0.observations.flatMap(\.files) }
+    }
+
+    /// The digests of `hashing` (of ``hashedFiles(_:)``), waited for, with every scene's digest (its files' digests).
+    static func digests(_ plan: StackPlan, of hashing: InputDigests) throws -> [String: String] {
+        var digests = try hashing.finish()
         // A scene's digest: the SHA-256 of the lines "SHA-256  file name" of its files, in the index's band order then the mask.
         for ob in plan.periods.flatMap(\.observations).flatMap(\.parts) where ob.files != [ob.path] {
             var d = SHA256()

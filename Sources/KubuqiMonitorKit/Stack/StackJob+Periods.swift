@@ -1,0 +1,104 @@
+import KubuqiGDAL
+import KubuqiIndicators
+import KubuqiRaster
+
+/// One period of the window pass (``StackJob/stream(_:_:inputs:grid:_:stackAt:countsAt:reuse:region:progress:)``):
+/// accumulated strip by strip, gathered window by window, or copied from an existing stack (`--append`).
+extension StackJob {
+    /// The output bands, one per kept period.
+    struct Bands {
+        var stack: [RasterBand], counts: [RasterBand]
+    }
+
+    /// The window pass's buffers: `rows` observation rows of a window, its result, counts and encoded values.
+    struct Buffers {
+        let values, result, counted: UnsafeMutableBufferPointer<Float>
+        let encoded: UnsafeMutableBufferPointer<Int16>
+
+        init(capacity: Int, rows: Int) {
+            values = .allocate(capacity: capacity * rows)
+            result = .allocate(capacity: capacity)
+            counted = .allocate(capacity: capacity)
+            encoded = .allocate(capacity: capacity)
+        }
+
+        func deallocate() { values.deallocate(); result.deallocate(); counted.deallocate(); encoded.deallocate() }
+    }
+
+    /// A period's observations in groups of at most ``openAtOnce``, in date order.
+    static func groups(of p: StackPlan.Period) -> [[StackObservation]] {
+        stride(from: 0, to: p.observations.count, by: openAtOnce).map {
+            Array(p.observations[$0..<min($0 + openAtOnce, p.observations.count)])
+        }
+    }
+
+    /// Window `w` of the area in the inputs' grid.
+    static func source(_ w: Window, in area: Window) -> Window {
+        Window(column: w.column + area.column, row: w.row + area.row, width: w.width, height: w.height)
+    }
+
+    /// Period `k` with an accumulating reducer, strip by strip: each group of its observations is opened
+    /// once per strip, read through the strip's windows into their running states (`slots`, one per window
+    /// of a strip), then the strip's windows are finished and written. `progress`: the share of the period done.
+    static func accumulatePeriod(_ k: Int, _ p: StackPlan.Period, _ rule: CompletenessRule, strips: StackStrips,
+                                 slots: [SeriesAccumulators], inputs: StackInputs, area: Window, _ b: Buffers, to bands: Bands,
+                                 tally: inout Tally, _ o: StackOptions, progress: (Double) -> Void) throws {
+        let groups = groups(of: p)
+        let whole = groups.count == 1 ? try inputs.open(p.observations) : nil
+        let all = strips.strips.windows()
+        for (si, strip) in all.enumerated() {
+            let windows = strips.windows(in: strip)
+            for (gi, g) in groups.enumerated() {
+                let readers = try whole ?? inputs.open(g)
+                for (wi, w) in windows.enumerated() {
+                    try read(g, source(w, in: area), inputs: readers, into: b.values)
+                    accumulate(g, into: slots[wi], window: w, values: UnsafeBufferPointer(b.values), first: gi == 0)
+                }
+            }
+            for (wi, w) in windows.enumerated() {
+                tally.met += finish(slots[wi], rule, p, window: w, result: b.result, counted: b.counted)
+                try write(window: w, k, b, to: bands, tally: &tally, o)
+            }
+            progress(Double(si + 1) / Double(all.count))
+        }
+    }
+
+    /// Period `k` with a reducer that needs all of a pixel's observations at once, window by window: the
+    /// window holds every observation's rows (read a group at a time, each group opened within the window
+    /// when the period has more than one). `progress`: the share of the period done.
+    static func gatherPeriod(_ k: Int, _ p: StackPlan.Period, _ reduction: SeriesReduction, windows: [Window], inputs: StackInputs,
+                             area: Window, _ b: Buffers, to bands: Bands, tally: inout Tally, _ o: StackOptions,
+                             progress: (Double) -> Void) throws {
+        let groups = groups(of: p)
+        let whole = groups.count == 1 ? try inputs.open(p.observations) : nil
+        for (wi, w) in windows.enumerated() {
+            let n = w.pixelCount
+            var done = 0
+            for g in groups {
+                try read(g, source(w, in: area), inputs: try whole ?? inputs.open(g), into: UnsafeMutableBufferPointer(rebasing: b.values[(done * n)...]))
+                done += g.count
+            }
+            tally.met += reduce(reduction, p, window: w, values: UnsafeBufferPointer(b.values), result: b.result, counted: b.counted)
+            try write(window: w, k, b, to: bands, tally: &tally, o)
+            progress(Double(wi + 1) / Double(windows.count))
+        }
+    }
+
+    /// Band `k` copied from an existing stack and its counts (`--append`), window by window, with its tally.
+    static func copy(band k: Int, _ old: (band: Int, met: Int), of reuse: StackReuse, windows: [Window], to bands: Bands,
+                     _ b: Buffers, tally: inout Tally, _ o: StackOptions) throws {
+        for w in windows {
+            try copy(old.band, of: reuse, window: w, to: (bands.stack[k], bands.counts[k]), counted: b.counted, scratch: b.encoded, o)
+            tally.add(UnsafeBufferPointer(rebasing: b.counted[0..<w.pixelCount]))
+        }
+        tally.met = old.met
+    }
+
+    /// Window `w`'s result and counts (in `b`) tallied and written to band `k`.
+    static func write(window w: Window, _ k: Int, _ b: Buffers, to bands: Bands, tally: inout Tally, _ o: StackOptions) throws {
+        let n = w.pixelCount
+        tally.add(UnsafeBufferPointer(rebasing: b.counted[0..<n]))
+        try write(UnsafeBufferPointer(rebasing: b.result[0..<n]), to: bands.stack[k], w, encoding: o.encoding.int16Encoding, scratch: b.encoded)
+        try write(UnsafeBufferPointer(rebasing: b.counted[0..<n]), to: bands.counts[k], w, encoding: ScaledInt16(scale: 1), scratch: b.encoded)
+    }
+}

@@ -98,7 +98,7 @@ public enum CloudOptimizedOutput {
     /// The overview chunk of a COG copy: 1 MiB. GDAL's default chunk grows with the raster's width (about
     /// 10 MB of buffers a copy at 2000 x 2000, 19 MB at 4000, heaptrack), and `ldn` copies two layers at once beside its
     /// next period; with 1 MiB a copy's memory is the same at 2000 and 8000 pixels wide, for the same
-    /// file (docs/benchmarks.md, "ldn memory, flat to 8000 x 8000"). A user's setting wins.
+    /// file (docs/benchmarks.md, "ldn memory from 2000 to 8000 x 8000"). A user's setting wins.
     static let overviewChunkBytes = 1 << 20
 
     /// Copies the raster `source` to `target` as a COG (or, with `COG=NO`, as a

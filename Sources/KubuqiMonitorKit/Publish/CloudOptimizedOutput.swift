@@ -92,6 +92,15 @@ public enum CloudOptimizedOutput {
     /// driver's temporary (ZSTD) overview file.
     static let temporaryOverviewLevelKey = "ZSTD_LEVEL_OVERVIEW"
 
+    /// GDAL's option for the most bytes of source pixels an overview computation reads at once.
+    static let overviewChunkKey = "GDAL_OVR_CHUNK_MAX_SIZE"
+
+    /// The overview chunk of a COG copy: 1 MiB. GDAL's default chunk grows with the raster's width (about
+    /// 10 MB of buffers a copy at 2000 x 2000, 19 MB at 4000, heaptrack), and `ldn` copies two layers at once beside its
+    /// next period; with 1 MiB a copy's memory is the same at 2000 and 8000 pixels wide, for the same
+    /// file (docs/benchmarks.md, "ldn memory from 2000 to 8000 x 8000"). A user's setting wins.
+    static let overviewChunkBytes = 1 << 20
+
     /// Copies the raster `source` to `target` as a COG (or, with `COG=NO`, as a
     /// tiled GeoTIFF) through a private temporary folder beside `target`;
     /// `target` (and its `.aux.xml`) appear only when complete.
@@ -114,10 +123,14 @@ public enum CloudOptimizedOutput {
                 // The driver's temporary overviews (ZSTD) at ZSTD level 1 instead of GDAL's 9: lossless
                 // either way, so the same COG byte for byte, for about a third less CPU in the copy
                 // (docs/benchmarks.md). Not when the COG itself is ZSTD: the option would set its overviews' level.
-                if (options.value("COMPRESS") ?? "").uppercased().contains("ZSTD") {
-                    try copy()
-                } else {
-                    try GDALEnvironment.withThreadConfig(temporaryOverviewLevelKey, "1", copy)
+                // The overviews computed in chunks of at most `overviewChunkBytes` (GDAL's default, 10 MB and more, grows
+                // with the raster's width): the same COG byte for byte, in memory that does not grow with the grid.
+                try GDALEnvironment.withThreadConfig(overviewChunkKey, String(overviewChunkBytes)) {
+                    if (options.value("COMPRESS") ?? "").uppercased().contains("ZSTD") {
+                        try copy()
+                    } else {
+                        try GDALEnvironment.withThreadConfig(temporaryOverviewLevelKey, "1", copy)
+                    }
                 }
             } else {
                 try Mosaic.translate(source, to: temp, options: ["-of", "GTiff"] + options.strings.flatMap { ["-co", $0] })

@@ -33,13 +33,18 @@ let package = Package(
             pkgConfig: "freetype2",
             providers: [.apt(["libfreetype-dev", "fonts-dejavu-core"])]
         ),
+        // SQLite (Debian: libsqlite3-dev), which GDAL's GeoPackage driver links: the patch layers' spatial index in one go.
+        .systemLibrary(
+            name: "CSQLite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // Pure Swift: windows, buffers, kernels, mergeable statistics. No GDAL here.
         .target(
             name: "KubuqiRaster",
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // The only module that talks to GDAL.
-        .target(name: "KubuqiGDAL", dependencies: ["CGDAL", "KubuqiRaster"]),
+        .target(name: "KubuqiGDAL", dependencies: ["CGDAL", "CSQLite3", "KubuqiRaster"]),
         // The library functions behind each command (read window -> kernel -> write window).
         .target(
             name: "KubuqiMonitorKit",

@@ -13,6 +13,8 @@ packages=(libgdal-dev libproj-dev libtiff-dev libssl-dev pkg-config python3-scip
 packages+=(libjs-leaflet chromium)
 # libfreetype-dev, fonts-dejavu-core: the text of PNG quicklooks (FreeType drawing DejaVu Sans).
 packages+=(libfreetype-dev fonts-dejavu-core)
+# libsqlite3-dev: the GeoPackage patch layers' spatial index written in one go on GDAL's own SQLite connection.
+packages+=(libsqlite3-dev)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-gdal python3-numpy time bc)
 fi

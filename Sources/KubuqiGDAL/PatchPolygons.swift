@@ -71,8 +71,7 @@ public enum PatchPolygons {
         let source = try Dataset.open(labels)
         let band = try source.band(1)
         let grid = source.grid
-        // Without a burn, the caller reads the polygons for their pixels: the spatial index
-        // is built by ``ensureSpatialIndex(_:layer:lyr:path:)`` when needed, in one go.
+        // Without a burn, the caller reads the polygons for their pixels: no spatial index.
         let (ds, lyr) = try createPolygonLayer(driver: "GPKG", path: path, layer: layer, crsWKT: grid.crsWKT,
                                                options: patchRaster == nil ? ["SPATIAL_INDEX=NO"] : [])
         var closed = false
@@ -117,25 +116,6 @@ public enum PatchPolygons {
         let (_, collector) = GDALErrors.capture { GDALClose(ds) }
         if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }
         return count
-    }
-
-    /// Builds the GeoPackage spatial index of `layer` when it has none (a layer
-    /// polygonized without a burn is written without one until it is annotated).
-    static func ensureSpatialIndex(_ ds: GDALDatasetH, layer: String, lyr: OGRLayerH, path: String) throws {
-        let column = String(cString: OGR_L_GetGeometryColumn(lyr))
-        let quoted = { (s: String) in "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
-        if let r = GDALDatasetExecuteSQL(ds, "SELECT HasSpatialIndex(\(quoted(layer)), \(quoted(column)))", nil, nil) {
-            defer { GDALDatasetReleaseResultSet(ds, r) }
-            if let f = OGR_L_GetNextFeature(r) {
-                defer { OGR_F_Destroy(f) }
-                if OGR_F_GetFieldAsInteger(f, 0) == 1 { return }
-            }
-        }
-        let (result, collector) = GDALErrors.capture {
-            GDALDatasetExecuteSQL(ds, "SELECT CreateSpatialIndex(\(quoted(layer)), \(quoted(column)))", nil, nil)
-        }
-        if let result { GDALDatasetReleaseResultSet(ds, result) }
-        if !collector.failures.isEmpty { throw GDALError("cannot index \(path)", messages: collector.failures) }
     }
 
     /// Burns the integer field `field` of the first layer of `vector` into a

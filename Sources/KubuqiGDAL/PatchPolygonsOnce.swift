@@ -60,6 +60,8 @@ extension PatchPolygons {
         defer { if !closed { GDALClose(ds) } }
         try VectorTable.addFields([("label", VectorTable.FieldType.integer), ("patch", .integer)] + fields + moreFields.map { ($0, .string) },
                                   to: lyr, path: path)
+        // The spatial index: made empty now by GDAL, filled in one go at the end (GeoPackageRTree).
+        var index = try GeoPackageRTree.begin(ds, table: layer, column: String(cString: OGR_L_GetGeometryColumn(lyr)), path: path)
         let defn = OGR_L_GetLayerDefn(lyr)
         let toPixel = try PixelEdges(grid: grid, describing: path)
         var edges: [PixelEdges.Edge] = [], xs: [Double] = [], ys: [Double] = [], runs: [PixelRun] = []
@@ -90,12 +92,13 @@ extension PatchPolygons {
             for (k, value) in a.more.prefix(moreFields.count).enumerated() {
                 if value.isEmpty { OGR_F_SetFieldNull(f, Int32(7 + k)) } else { OGR_F_SetFieldString(f, Int32(7 + k), value) }
             }
+            index.add(fid: Int64(patch), geometry: geometry)
             _ = OGR_F_SetGeometryDirectly(f, OGR_F_StealGeometry(g))
             let (err, collector) = GDALErrors.capture { OGR_L_CreateFeature(lyr, f) }
             guard err == OGRERR_NONE else { throw GDALError("cannot write a feature to \(path)", messages: collector.failures) }
         }
         guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
-        try ensureSpatialIndex(ds, layer: layer, lyr: lyr, path: path)
+        try index.finish(ds)
         closed = true
         let (_, collector) = GDALErrors.capture { GDALClose(ds) }
         if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }

@@ -7,6 +7,7 @@
 //   kubuqi-bench make-ldn SIZE OUTDIR    stack.tif (as make-stack), land cover, SOC and ldn.toml
 //   kubuqi-bench make-series SIZE DATES_PER_YEAR YEARS DIR  single-date Int16 NDVI files ndvi_YYYY-MM-DD.tif
 //                                        from 2001 (stack's benchmark inputs, SeriesInputs.swift)
+//   kubuqi-bench patches LABELS OUT.gpkg  the patch GeoPackage of a label raster alone (PatchBench.swift)
 //   kubuqi-bench trend FILE OUT.f32      Theil-Sen slope and Mann-Kendall Z of every pixel on all cores;
 //                                        writes slope then Z as raw float32 (for the NumPy comparison)
 import Foundation
@@ -179,10 +180,12 @@ case "make-series" where args.count == 6:
     guard let size = Int(args[2]), (1...100_000).contains(size), let perYear = Int(args[3]), (1...365).contains(perYear),
           let years = Int(args[4]), (1...200).contains(years) else { fail("SIZE 1-100000, DATES_PER_YEAR 1-365, YEARS 1-200") }
     try makeSeries(size: size, perYear: perYear, years: years, folder: args[5])
+case "patches" where args.count == 4:
+    try patchBench(labels: args[2], output: args[3])
 case "kernel":
     kernelThroughput(seconds: args.count > 2 ? Double(args[2]) ?? 3 : 3)
 default:
-    FileHandle.standardError.write("usage: kubuqi-bench make-pair SIZE OUTDIR | kernel [SECONDS] | make-stack SIZE FILE | make-ndvi-pair SIZE OUTDIR | make-ldn SIZE OUTDIR | trend FILE OUT.f32 | spi [SECONDS] | make-precip SIZE YEARS FILE | make-series SIZE DATES_PER_YEAR YEARS DIR\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: kubuqi-bench make-pair SIZE OUTDIR | kernel [SECONDS] | make-stack SIZE FILE | make-ndvi-pair SIZE OUTDIR | make-ldn SIZE OUTDIR | trend FILE OUT.f32 | spi [SECONDS] | make-precip SIZE YEARS FILE | make-series SIZE DATES_PER_YEAR YEARS DIR | patches LABELS OUT.gpkg\n".data(using: .utf8)!)
     exit(2)
 }
 } catch {

@@ -1,0 +1,165 @@
+/// The rows of SQLite's three R-tree shadow tables (`<name>_node`, `<name>_parent`, `<name>_rowid`) for a
+/// two-dimensional R-tree holding a given set of rectangles, packed in one go by Sort-Tile-Recursive
+/// (Leutenegger, Lopez and Edgington 1997, "STR: a simple and efficient algorithm for R-tree packing",
+/// ICDE) instead of inserted one by one. Pure Swift, no SQLite: ``GeoPackageRTree`` writes the rows.
+///
+/// The layout is SQLite's (ext/rtree/rtree.c, "Database Format of R-Tree Tables"): node 1 is the root; a
+/// node is a blob of `nodeSize` bytes, a big-endian 16-bit depth (the root's: levels below it; 0 in
+/// other nodes), a big-endian 16-bit cell count, then its cells of 24 bytes each, a big-endian 64-bit id
+/// (the entry's id in a leaf, the child node's number in an inner node) and the rectangle as big-endian
+/// 32-bit floats in column order (min x, max x, min y, max y); the rest is zero. `_rowid` maps each
+/// entry's id to its leaf, `_parent` each node but the root to its parent. A rectangle's double
+/// coordinates become floats as SQLite rounds them on insert (minima down, maxima up, ``roundDown(_:)``),
+/// so the index holds the same boxes as one filled by SQLite's own inserts.
+struct SQLiteRTreeImage {
+    /// A rectangle as the R-tree stores it.
+    struct Rect: Equatable {
+        var minX: Float, maxX: Float, minY: Float, maxY: Float
+
+        /// The rectangle SQLite stores for these double coordinates (minima rounded down, maxima up).
+        init(minX: Double, maxX: Double, minY: Double, maxY: Double) {
+            self.minX = SQLiteRTreeImage.roundDown(minX)
+            self.maxX = SQLiteRTreeImage.roundUp(maxX)
+            self.minY = SQLiteRTreeImage.roundDown(minY)
+            self.maxY = SQLiteRTreeImage.roundUp(maxY)
+        }
+
+        init(floats minX: Float, _ maxX: Float, _ minY: Float, _ maxY: Float) {
+            self.minX = minX
+            self.maxX = maxX
+            self.minY = minY
+            self.maxY = maxY
+        }
+
+        func union(_ o: Rect) -> Rect {
+            Rect(floats: min(minX, o.minX), max(maxX, o.maxX), min(minY, o.minY), max(maxY, o.maxY))
+        }
+
+        var centreX: Double { (Double(minX) + Double(maxX)) / 2 }
+        var centreY: Double { (Double(minY) + Double(maxY)) / 2 }
+    }
+
+    /// SQLite's `RTREE_MAXCELLS`: at most 51 cells a node, whatever the page size.
+    static let maximumCells = 51
+    /// Bytes of one cell of a two-dimensional R-tree of 32-bit floats: id and four coordinates.
+    static let cellBytes = 8 + 4 * 4
+
+    /// The node size SQLite gives a new R-tree in a database of `pageSize`-byte pages (`getNodeSize`).
+    static func nodeSize(pageSize: Int) -> Int { min(pageSize - 64, 4 + cellBytes * maximumCells) }
+
+    /// `_node` rows: node number and blob, the root (1) first, then each level from the top.
+    private(set) var nodes: [(number: Int64, data: [UInt8])] = []
+    /// `_parent` rows: node number and its parent's.
+    private(set) var parents: [(node: Int64, parent: Int64)] = []
+    /// `_rowid` rows: entry id and its leaf's node number, in the leaves' order.
+    private(set) var rowids: [(id: Int64, node: Int64)] = []
+    /// Levels below the root (0: the root is the only leaf).
+    private(set) var depth = 0
+
+    /// Packs `entries` (id, rectangle; ids distinct) into nodes of `nodeSize` bytes. No entries: no rows
+    /// (the R-tree keeps the empty root SQLite made).
+    init(entries: [(id: Int64, rect: Rect)], nodeSize: Int) {
+        let capacity = (nodeSize - 4) / Self.cellBytes
+        precondition(capacity >= 2, "an R-tree node of \(nodeSize) bytes holds fewer than two cells")
+        guard !entries.isEmpty else { return }
+        // Levels from the leaves up: each node lists its children as indices into the level below
+        // (level 0: into the entries); levelRects[l] are the rectangles of level l's children.
+        var levels: [[[Int]]] = []
+        var levelRects: [[Rect]] = [entries.map(\.rect)]
+        var keys = entries.map(\.id)
+        while true {
+            let below = levelRects[levels.count]
+            let groups = Self.tile(below, keys: keys, capacity: capacity)
+            levels.append(groups)
+            if groups.count == 1 { break }
+            levelRects.append(groups.map { g in g.dropFirst().reduce(below[g[0]]) { $0.union(below[$1]) } })
+            keys = (0..<Int64(groups.count)).map { $0 }
+        }
+        depth = levels.count - 1
+        // Number the nodes from the root down, level by level, in the order their parents list them.
+        var numbers: [[Int64]] = levels.map { [Int64](repeating: 0, count: $0.count) }
+        numbers[depth][0] = 1
+        var next: Int64 = 2
+        for level in stride(from: depth, to: 0, by: -1) {
+            for node in levels[level].indices {
+                for child in levels[level][node] {
+                    numbers[level - 1][child] = next
+                    parents.append((next, numbers[level][node]))
+                    next += 1
+                }
+            }
+        }
+        var order: [(level: Int, node: Int)] = []
+        for level in stride(from: depth, through: 0, by: -1) {
+            for node in levels[level].indices { order.append((level, node)) }
+        }
+        order.sort { numbers[$0.level][$0.node] < numbers[$1.level][$1.node] }
+        for (level, node) in order {
+            let number = numbers[level][node]
+            var blob = [UInt8](repeating: 0, count: nodeSize)
+            Self.put(UInt16(level == depth ? depth : 0), into: &blob, at: 0)
+            Self.put(UInt16(levels[level][node].count), into: &blob, at: 2)
+            for (k, child) in levels[level][node].enumerated() {
+                let id = level == 0 ? entries[child].id : numbers[level - 1][child]
+                let r = levelRects[level][child]
+                let at = 4 + k * Self.cellBytes
+                Self.put(UInt64(bitPattern: id), into: &blob, at: at)
+                for (j, v) in [r.minX, r.maxX, r.minY, r.maxY].enumerated() { Self.put(v.bitPattern, into: &blob, at: at + 8 + 4 * j) }
+                if level == 0 { rowids.append((id, number)) }
+            }
+            nodes.append((number, blob))
+        }
+    }
+
+    /// Sort-Tile-Recursive grouping of `rects` into nodes of at most `capacity`: sorted by the centres'
+    /// x into vertical slices of about √(nodes) nodes each, each slice sorted by the centres' y and cut
+    /// into nodes. Sizes are spread evenly (no nearly empty last node); ties are broken by `keys`, so
+    /// the grouping is the same on every run.
+    static func tile(_ rects: [Rect], keys: [Int64], capacity: Int) -> [[Int]] {
+        let n = rects.count
+        let nodeCount = (n + capacity - 1) / capacity
+        let sliceCount = Int(Double(nodeCount).squareRoot().rounded(.up))
+        let byX = rects.indices.sorted { a, b in
+            let ca = rects[a].centreX, cb = rects[b].centreX
+            return ca != cb ? ca < cb : keys[a] < keys[b]
+        }
+        var groups: [[Int]] = []
+        groups.reserveCapacity(nodeCount + sliceCount)
+        for s in 0..<sliceCount {
+            let slice = byX[(s * n / sliceCount)..<((s + 1) * n / sliceCount)]
+            guard !slice.isEmpty else { continue }
+            let byY = slice.sorted { a, b in
+                let ca = rects[a].centreY, cb = rects[b].centreY
+                return ca != cb ? ca < cb : keys[a] < keys[b]
+            }
+            let parts = (byY.count + capacity - 1) / capacity
+            for p in 0..<parts { groups.append(Array(byY[(p * byY.count / parts)..<((p + 1) * byY.count / parts)])) }
+        }
+        return groups
+    }
+
+    private static func put<T: FixedWidthInteger>(_ value: T, into blob: inout [UInt8], at offset: Int) {
+        withUnsafeBytes(of: value.bigEndian) { bytes in
+            for (i, b) in bytes.enumerated() { blob[offset + i] = b }
+        }
+    }
+
+    // SQLite's rtreeValueDown / rtreeValueUp (ext/rtree/rtree.c): a double as a float rounded toward
+    // minus or plus infinity, by SQLite's own rule (scaling by 1 -/+ 2^-23 when the nearest float overshoots).
+    private static let towards = 1.0 - 1.0 / 8_388_608.0
+    private static let away = 1.0 + 1.0 / 8_388_608.0
+
+    /// A minimum as SQLite's R-tree stores it.
+    static func roundDown(_ d: Double) -> Float {
+        var f = Float(d)
+        if Double(f) > d { f = Float(d * (d < 0 ? away : towards)) }
+        return f
+    }
+
+    /// A maximum as SQLite's R-tree stores it.
+    static func roundUp(_ d: Double) -> Float {
+        var f = Float(d)
+        if Double(f) < d { f = Float(d * (d < 0 ? towards : away)) }
+        return f
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// The spatial index of a patch GeoPackage written in one go (`GeoPackageRTree`, through
+/// `PatchPolygons.polygonizeOnce`) against the index GDAL builds itself on the same file (a copy whose
+/// index `ogrinfo` drops and recreates with GDAL's `DisableSpatialIndex` / `CreateSpatialIndex`: SQLite's
+/// own R*-tree inserts). Compared by Python's sqlite3: the same entries (ids and float boxes), the same
+/// triggers and extension rows, SQLite's `rtreecheck` passing, the same answers to window queries, and
+/// the index still kept by its triggers when features are deleted afterwards.
+final class GeoPackageRTreeTests: XCTestCase {
+    /// A noisy label raster on a grid whose corners are not floats (rounding exercised): thousands of
+    /// patches, so the R-tree has three levels; all-zero labels: no patch, an empty index.
+    func testPackedIndexIsGDALsIndex() throws {
+        guard let python = PythonReference.interpreter(needing: "sqlite3") else { return }
+        let tmp = try TemporaryFolder()
+        let (w, h) = (150, 130)
+        var rng = SplitMix64(seed: 11)
+        let noisy: [Float] = (0..<(w * h)).map { _ in Float(rng.next() % 3) }
+        let transform = GeoTransform([600_000.123, 30.7, 0, 4_470_000.456, 0, -30.3])
+        var cases: [(name: String, values: [Float], depth: Int?)] = [("noisy", noisy, 2), ("empty", [Float](repeating: 0, count: w * h), nil)]
+        // Three patches: the root is the only leaf.
+        var three = [Float](repeating: 0, count: w * h)
+        for i in [5, 400, 9000, 9001] { three[i] = 1 }
+        cases.append(("three", three, 0))
+        for c in cases {
+            let labels = try TestRaster.write(tmp.file("\(c.name).tif"), width: w, height: h, values: c.values, type: .int32, transform: transform)
+            let grid = try Dataset.open(labels).grid
+            let ours = tmp.file("\(c.name).gpkg"), gdals = tmp.file("\(c.name)-gdal.gpkg")
+            let n = try PatchPolygons.polygonizeOnce(labels: labels, into: ours, layer: "patches", grid: grid, scratch: tmp.file("\(c.name).fgb")) { label, _, runs in
+                PatchPolygons.Attributes(code: label, name: "class \(label)", zone: "", squareMetres: Double(runs.count), more: [])
+            }
+            if c.name == "noisy" { XCTAssertGreaterThan(n, 51 * 51, "a two-level tree needs more than 51 x 51 entries") }
+            try FileManager.default.copyItem(atPath: ours, toPath: gdals)
+            for sql in ["SELECT DisableSpatialIndex('patches', 'geom')", "SELECT CreateSpatialIndex('patches', 'geom')"] {
+                XCTAssertEqual(PythonReference.status("ogrinfo", ["-q", gdals, "-sql", sql]), 0, sql)
+            }
+            let result = try XCTUnwrap(PythonReference.run(python, script: Self.compare, input: [ours, gdals]) as? [String: Any])
+            XCTAssertEqual(result["entries"] as? Int, n, c.name)
+            XCTAssertEqual(result["same_entries"] as? Bool, true, c.name)
+            XCTAssertEqual(result["same_triggers"] as? Bool, true, c.name)
+            XCTAssertEqual(result["triggers"] as? Int, 6, c.name)
+            XCTAssertEqual(result["same_extensions"] as? Bool, true, c.name)
+            XCTAssertEqual(result["check"] as? String, "ok", c.name)
+            XCTAssertEqual(result["same_queries"] as? Bool, true, c.name)
+            if let depth = c.depth { XCTAssertEqual(result["depth"] as? Int, depth, c.name) }
+            XCTAssertEqual(result["after_delete_check"] as? String, "ok", c.name)
+            XCTAssertEqual(result["after_delete_entries"] as? Int, result["after_delete_features"] as? Int, c.name)
+        }
+    }
+
+    /// in.json: [ours, GDAL's]. Writes the comparison as JSON.
+    static let compare = """
+    import json, random, shutil, sqlite3, sys
+    ours, gdals = json.load(open(sys.argv[1]))
+    a, b = sqlite3.connect(ours), sqlite3.connect(gdals)
+    q = lambda db, sql, *p: db.execute(sql, p).fetchall()
+    entries = lambda db: q(db, "SELECT * FROM rtree_patches_geom ORDER BY id")
+    triggers = lambda db: sorted(q(db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree%'"))
+    extensions = lambda db: q(db, "SELECT * FROM gpkg_extensions ORDER BY 1, 2, 3")
+    ea, eb = entries(a), entries(b)
+    out = {"entries": len(ea), "same_entries": ea == eb, "same_triggers": triggers(a) == triggers(b), "triggers": len(triggers(a)),
+           "same_extensions": extensions(a) == extensions(b) and len(extensions(a)) == 1,
+           "check": q(a, "SELECT rtreecheck('rtree_patches_geom')")[0][0],
+           "depth": int.from_bytes(q(a, "SELECT data FROM rtree_patches_geom_node WHERE nodeno = 1")[0][0][:2], "big")}
+    # Window queries through the R-tree (SQLite searches the tree for constraints on its columns).
+    rnd = random.Random(5)
+    same = True
+    for _ in range(40):
+        x, y = rnd.uniform(599000, 605000), rnd.uniform(4465000, 4471000)
+        sql = "SELECT id FROM rtree_patches_geom WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ? ORDER BY id"
+        p = (x, x + rnd.uniform(10, 900), y, y + rnd.uniform(10, 900))
+        same = same and q(a, sql, *p) == q(b, sql, *p)
+    out["same_queries"] = same
+    # The triggers keep the packed index: delete a third of the features.
+    a.execute("DELETE FROM patches WHERE fid % 3 = 0"); a.commit()
+    out["after_delete_check"] = q(a, "SELECT rtreecheck('rtree_patches_geom')")[0][0]
+    out["after_delete_entries"] = q(a, "SELECT count(*) FROM rtree_patches_geom")[0][0]
+    out["after_delete_features"] = q(a, "SELECT count(*) FROM patches")[0][0]
+    json.dump(out, open(sys.argv[2], "w"))
+    """
+}

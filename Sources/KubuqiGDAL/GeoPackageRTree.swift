@@ -19,7 +19,15 @@ import CSQLite3
 ///    written into the R-tree's shadow tables, and the triggers put back with their own SQL, in one
 ///    transaction. The file is a standard GeoPackage whose index holds the same boxes as GDAL's
 ///    (SQLite's `rtreecheck` passes; `GeoPackageRTreeTests` compares both).
+///
+/// Memory stays bounded whatever the layer's size: packing holds about 112 bytes a box (the boxes, the
+/// sort orders, the node blobs and the `_rowid` rows). A layer of more than ``bulkLimit`` boxes (a
+/// budget of about 64 MiB) has its first ``bulkLimit`` boxes packed and written as soon as they are
+/// added, and its triggers put back then, so that SQLite's own inserts index the rest one by one, as
+/// GDAL 3.6 does for the whole layer (the same entries, a tree of another shape).
 struct GeoPackageRTree {
+    /// The most boxes packed in one go: about 64 MiB at about 112 bytes a box.
+    static let bulkLimit = 1 << 19
     /// The feature table and its geometry column.
     let table: String, column: String
     /// The file, for messages.
@@ -28,15 +36,22 @@ struct GeoPackageRTree {
     private let triggers: [(name: String, sql: String)]
     /// The node size of the R-tree SQLite created (`length(data)` of its root).
     private let nodeSize: Int
-    /// The boxes added, by feature id.
+    /// The GeoPackage, open for writing (GDAL's SQLite connection).
+    private let ds: GDALDatasetH
+    /// The most boxes packed in one go (``bulkLimit`` unless a test sets fewer).
+    private let limit: Int
+    /// The boxes added, by feature id, until they are written.
     private var entries: [(id: Int64, rect: SQLiteRTreeImage.Rect)] = []
+    /// Whether the packed boxes are written and the triggers back (the rest indexed by SQLite's inserts).
+    private var written = false
 
     /// The R-tree table's name (`rtree_<table>_<column>`, GeoPackage 1.2, F.3).
     var rtree: String { "rtree_\(table)_\(column)" }
 
     /// Creates the spatial index of the empty layer `table` of the GeoPackage `ds` (file `path`) through
     /// GDAL and sets its triggers aside; ``finish(_:)`` must follow once the features are written.
-    static func begin(_ ds: GDALDatasetH, table: String, column: String, path: String) throws -> GeoPackageRTree {
+    static func begin(_ ds: GDALDatasetH, table: String, column: String, path: String, limit: Int = bulkLimit) throws -> GeoPackageRTree {
+        precondition(limit > 0, "an R-tree bulk limit must be positive")
         try execute(ds, "SELECT CreateSpatialIndex(\(literal(table)), \(literal(column)))", path: path)
         let rtree = "rtree_\(table)_\(column)"
         var triggers: [(String, String)] = []
@@ -48,25 +63,48 @@ struct GeoPackageRTree {
         try query(ds, "SELECT length(data) FROM \(identifier(rtree + "_node")) WHERE nodeno = 1", path: path) { size = Int($0[0]) ?? 0 }
         guard size >= 4 + 2 * SQLiteRTreeImage.cellBytes else { throw GDALError("cannot index \(path)", messages: ["unexpected R-tree node size \(size)"]) }
         for t in triggers { try execute(ds, "DROP TRIGGER \(identifier(t.0))", path: path) }
-        return GeoPackageRTree(table: table, column: column, path: path, triggers: triggers, nodeSize: size)
+        return GeoPackageRTree(table: table, column: column, path: path, triggers: triggers, nodeSize: size, ds: ds, limit: limit)
     }
 
-    /// Records the bounding box of feature `fid` (as its insert trigger would; nothing for a null or empty geometry).
-    mutating func add(fid: Int64, geometry: OGRGeometryH?) {
-        guard let geometry, OGR_G_IsEmpty(geometry) == 0 else { return }
+    /// Records the bounding box of feature `fid` (as its insert trigger would; nothing for a null or empty geometry),
+    /// to be called before the feature is inserted. The ``bulkLimit``-th box writes the packed tree and puts the
+    /// triggers back (inside the caller's open transaction), so the insert triggers index this feature and the rest.
+    mutating func add(fid: Int64, geometry: OGRGeometryH?) throws {
+        guard !written, let geometry, OGR_G_IsEmpty(geometry) == 0 else { return }
         var e = OGREnvelope()
         OGR_G_GetEnvelope(geometry, &e)
+        guard entries.count < limit else {
+            try writePacked()
+            written = true
+            entries = []
+            return
+        }
         entries.append((fid, SQLiteRTreeImage.Rect(minX: e.MinX, maxX: e.MaxX, minY: e.MinY, maxY: e.MaxY)))
     }
 
-    /// Writes the R-tree of the boxes added and puts the index's triggers back, in one transaction.
+    /// Writes the R-tree of the boxes added and puts the index's triggers back, in one transaction
+    /// (nothing left to do when a layer over ``bulkLimit`` boxes had it done already).
+    mutating func finish() throws {
+        guard !written else { return }
+        guard GDALDatasetStartTransaction(ds, 0) == OGRERR_NONE else { throw GDALError("cannot index \(path)") }
+        do {
+            try writePacked()
+        } catch {
+            _ = GDALDatasetRollbackTransaction(ds)
+            throw error
+        }
+        guard GDALDatasetCommitTransaction(ds) == OGRERR_NONE else { throw GDALError("cannot index \(path)") }
+        written = true
+        entries = []
+    }
+
+    /// Packs the boxes added into the R-tree's tables and puts the index's triggers back, in the open transaction.
     ///
     /// The rows go through prepared statements on GDAL's own SQLite connection to the file
     /// (`GDALGetInternalHandle(ds, "SQLITE_HANDLE")`; GDAL's GeoPackage driver links the system's
     /// libsqlite3, as this module does), as GDAL 3.7's bulk loader writes them.
-    func finish(_ ds: GDALDatasetH) throws {
+    private func writePacked() throws {
         let image = SQLiteRTreeImage(entries: entries, nodeSize: nodeSize)
-        guard GDALDatasetStartTransaction(ds, 0) == OGRERR_NONE else { throw GDALError("cannot index \(path)") }
         do {
             if !image.nodes.isEmpty {
                 guard let raw = GDALGetInternalHandle(ds, "SQLITE_HANDLE") else {
@@ -91,11 +129,7 @@ struct GeoPackageRTree {
                 }
             }
             for t in triggers { try Self.execute(ds, t.sql, path: path) }
-        } catch {
-            _ = GDALDatasetRollbackTransaction(ds)
-            throw error
         }
-        guard GDALDatasetCommitTransaction(ds) == OGRERR_NONE else { throw GDALError("cannot index \(path)") }
     }
 
     /// SQLite copies a bound blob (SQLITE_TRANSIENT).

@@ -37,13 +37,15 @@ extension PatchPolygons {
     /// its patch id (1, 2, ... in polygonize's order, which is also its GeoPackage feature id) and
     /// `attributes(label, patch, runs)` its fields from its label and its pixels (`runs`: the pixels
     /// whose centres lie inside it, as ``forEachPixelRun(_:layer:grid:_:)`` gives them). The
-    /// GeoPackage is written in one transaction and its spatial index built once at the end.
+    /// GeoPackage is written in one transaction and its spatial index built once at the end, packed
+    /// (``GeoPackageRTree``: at most `indexBulkLimit` boxes, default 524,288, are packed; a larger
+    /// layer's further boxes are indexed by SQLite's inserts, so memory stays bounded).
     /// (Polygonizing into the GeoPackage, reading it back for the pixels and rewriting every row
     /// with its fields took three passes through SQLite; docs/benchmarks.md, "ldn".)
     /// Returns the number of patches.
     @discardableResult
     public static func polygonizeOnce(labels: String, into path: String, layer: String, grid: Grid, scratch: String,
-                                      moreFields: [String] = [],
+                                      moreFields: [String] = [], indexBulkLimit: Int? = nil,
                                       attributes: (_ label: Int, _ patch: Int, _ runs: [PixelRun]) throws -> Attributes) throws -> Int {
         GDALEnvironment.initialize()
         defer { Dataset.removeFile(scratch) }
@@ -61,7 +63,8 @@ extension PatchPolygons {
         try VectorTable.addFields([("label", VectorTable.FieldType.integer), ("patch", .integer)] + fields + moreFields.map { ($0, .string) },
                                   to: lyr, path: path)
         // The spatial index: made empty now by GDAL, filled in one go at the end (GeoPackageRTree).
-        var index = try GeoPackageRTree.begin(ds, table: layer, column: String(cString: OGR_L_GetGeometryColumn(lyr)), path: path)
+        var index = try GeoPackageRTree.begin(ds, table: layer, column: String(cString: OGR_L_GetGeometryColumn(lyr)), path: path,
+                                              limit: indexBulkLimit ?? GeoPackageRTree.bulkLimit)
         let defn = OGR_L_GetLayerDefn(lyr)
         let toPixel = try PixelEdges(grid: grid, describing: path)
         var edges: [PixelEdges.Edge] = [], xs: [Double] = [], ys: [Double] = [], runs: [PixelRun] = []
@@ -92,13 +95,13 @@ extension PatchPolygons {
             for (k, value) in a.more.prefix(moreFields.count).enumerated() {
                 if value.isEmpty { OGR_F_SetFieldNull(f, Int32(7 + k)) } else { OGR_F_SetFieldString(f, Int32(7 + k), value) }
             }
-            index.add(fid: Int64(patch), geometry: geometry)
+            try index.add(fid: Int64(patch), geometry: geometry)
             _ = OGR_F_SetGeometryDirectly(f, OGR_F_StealGeometry(g))
             let (err, collector) = GDALErrors.capture { OGR_L_CreateFeature(lyr, f) }
             guard err == OGRERR_NONE else { throw GDALError("cannot write a feature to \(path)", messages: collector.failures) }
         }
         guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
-        try index.finish(ds)
+        try index.finish()
         closed = true
         let (_, collector) = GDALErrors.capture { GDALClose(ds) }
         if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }

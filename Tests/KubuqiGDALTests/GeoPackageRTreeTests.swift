@@ -20,19 +20,24 @@ final class GeoPackageRTreeTests: XCTestCase {
         var rng = SplitMix64(seed: 11)
         let noisy: [Float] = (0..<(w * h)).map { _ in Float(rng.next() % 3) }
         let transform = GeoTransform([600_000.123, 30.7, 0, 4_470_000.456, 0, -30.3])
-        var cases: [(name: String, values: [Float], depth: Int?)] = [("noisy", noisy, 2), ("empty", [Float](repeating: 0, count: w * h), nil)]
+        // "limited": the same noise with a bulk limit of 1,000 boxes: the first 1,000 packed, the rest
+        // indexed by SQLite's inserts through the triggers put back at the 1,001st (bounded memory).
+        var cases: [(name: String, values: [Float], depth: Int?, limit: Int?)] = [
+            ("noisy", noisy, 2, nil), ("limited", noisy, nil, 1000), ("empty", [Float](repeating: 0, count: w * h), nil, nil)]
         // Three patches: the root is the only leaf.
         var three = [Float](repeating: 0, count: w * h)
         for i in [5, 400, 9000, 9001] { three[i] = 1 }
-        cases.append(("three", three, 0))
+        cases.append(("three", three, 0, nil))
         for c in cases {
             let labels = try TestRaster.write(tmp.file("\(c.name).tif"), width: w, height: h, values: c.values, type: .int32, transform: transform)
             let grid = try Dataset.open(labels).grid
             let ours = tmp.file("\(c.name).gpkg"), gdals = tmp.file("\(c.name)-gdal.gpkg")
-            let n = try PatchPolygons.polygonizeOnce(labels: labels, into: ours, layer: "patches", grid: grid, scratch: tmp.file("\(c.name).fgb")) { label, _, runs in
+            let n = try PatchPolygons.polygonizeOnce(labels: labels, into: ours, layer: "patches", grid: grid, scratch: tmp.file("\(c.name).fgb"),
+                                                           indexBulkLimit: c.limit) { label, _, runs in
                 PatchPolygons.Attributes(code: label, name: "class \(label)", zone: "", squareMetres: Double(runs.count), more: [])
             }
             if c.name == "noisy" { XCTAssertGreaterThan(n, 51 * 51, "a two-level tree needs more than 51 x 51 entries") }
+            if let limit = c.limit { XCTAssertGreaterThan(n, 2 * limit, "the limited case must index more boxes than its limit") }
             try FileManager.default.copyItem(atPath: ours, toPath: gdals)
             for sql in ["SELECT DisableSpatialIndex('patches', 'geom')", "SELECT CreateSpatialIndex('patches', 'geom')"] {
                 XCTAssertEqual(PythonReference.status("ogrinfo", ["-q", gdals, "-sql", sql]), 0, sql)

@@ -8,7 +8,9 @@
 set -euo pipefail
 dir=$(realpath "$1"); out=$(realpath -m "$2")
 db=$(mktemp -d); trap 'rm -rf "$db"' EXIT
-first=$(ls "$dir"/ndvi_*.tif | head -n1)
+# A glob, not `ls | head`: under pipefail, ls killed by SIGPIPE when head exits fails the script (exit 141).
+files=("$dir"/ndvi_*.tif); first=${files[0]}
+[[ -f "$first" ]] || { echo "stack_grass.sh: no ndvi_*.tif in $dir" >&2; exit 1; }
 grass -c "$first" -e "$db/loc" >/dev/null 2>&1
 export dir out
 grass "$db/loc/PERMANENT" --exec bash -c '

@@ -105,31 +105,29 @@ struct GeoPackageRTree {
     /// libsqlite3, as this module does), as GDAL 3.7's bulk loader writes them.
     private func writePacked() throws {
         let image = SQLiteRTreeImage(entries: entries, nodeSize: nodeSize)
-        do {
-            if !image.nodes.isEmpty {
-                guard let raw = GDALGetInternalHandle(ds, "SQLITE_HANDLE") else {
-                    throw GDALError("cannot index \(path)", messages: ["GDAL gives no SQLite connection to it"])
-                }
-                let db = OpaquePointer(raw)
-                // The empty root SQLite made gives way to the packed tree's.
-                try Self.execute(ds, "DELETE FROM \(Self.identifier(rtree + "_node"))", path: path)
-                try insert(db, "INSERT INTO \(Self.identifier(rtree + "_node")) VALUES (?, ?)", rows: image.nodes.count) { stmt, i in
-                    sqlite3_bind_int64(stmt, 1, image.nodes[i].number)
-                    return image.nodes[i].data.withUnsafeBytes { b in
-                        sqlite3_bind_blob(stmt, 2, b.baseAddress, Int32(b.count), Self.transient)
-                    }
-                }
-                try insert(db, "INSERT INTO \(Self.identifier(rtree + "_parent")) VALUES (?, ?)", rows: image.parents.count) { stmt, i in
-                    sqlite3_bind_int64(stmt, 1, image.parents[i].node)
-                    return sqlite3_bind_int64(stmt, 2, image.parents[i].parent)
-                }
-                try insert(db, "INSERT INTO \(Self.identifier(rtree + "_rowid")) VALUES (?, ?)", rows: image.rowids.count) { stmt, i in
-                    sqlite3_bind_int64(stmt, 1, image.rowids[i].id)
-                    return sqlite3_bind_int64(stmt, 2, image.rowids[i].node)
+        if !image.nodes.isEmpty {
+            guard let raw = GDALGetInternalHandle(ds, "SQLITE_HANDLE") else {
+                throw GDALError("cannot index \(path)", messages: ["GDAL gives no SQLite connection to it"])
+            }
+            let db = OpaquePointer(raw)
+            // The empty root SQLite made gives way to the packed tree's.
+            try Self.execute(ds, "DELETE FROM \(Self.identifier(rtree + "_node"))", path: path)
+            try insert(db, "INSERT INTO \(Self.identifier(rtree + "_node")) VALUES (?, ?)", rows: image.nodes.count) { stmt, i in
+                sqlite3_bind_int64(stmt, 1, image.nodes[i].number)
+                return image.nodes[i].data.withUnsafeBytes { b in
+                    sqlite3_bind_blob(stmt, 2, b.baseAddress, Int32(b.count), Self.transient)
                 }
             }
-            for t in triggers { try Self.execute(ds, t.sql, path: path) }
+            try insert(db, "INSERT INTO \(Self.identifier(rtree + "_parent")) VALUES (?, ?)", rows: image.parents.count) { stmt, i in
+                sqlite3_bind_int64(stmt, 1, image.parents[i].node)
+                return sqlite3_bind_int64(stmt, 2, image.parents[i].parent)
+            }
+            try insert(db, "INSERT INTO \(Self.identifier(rtree + "_rowid")) VALUES (?, ?)", rows: image.rowids.count) { stmt, i in
+                sqlite3_bind_int64(stmt, 1, image.rowids[i].id)
+                return sqlite3_bind_int64(stmt, 2, image.rowids[i].node)
+            }
         }
+        for t in triggers { try Self.execute(ds, t.sql, path: path) }
     }
 
     /// SQLite copies a bound blob (SQLITE_TRANSIENT).

@@ -17,28 +17,11 @@ final class StackStripTests: XCTestCase {
     /// About 75 dates a year in 2003-2004 (every 4 to 6 days), a sixth nodata; column 2 valid only in the
     /// first months and row 3 only in the last ones (their coverage decides), pixel 0 never valid.
     static func writeCollection(in folder: TemporaryFolder) throws -> (dates: [String], values: [[Float?]]) {
-        var rng = SplitMix64(seed: 71)
-        var dates: [String] = []
-        var day = CalendarDate(year: 2003, month: 1, day: 3)!.dayNumber
-        let end = CalendarDate(year: 2004, month: 12, day: 28)!.dayNumber
-        while day <= end {
-            dates.append(CalendarDate(dayNumber: day).description)
-            day += 4 + Int(rng.next() % 3)
+        try FrequentCollection.write(in: folder, prefix: "s", width: width, height: height, seed: 71,
+                                     first: CalendarDate(year: 2003, month: 1, day: 3)!, last: CalendarDate(year: 2004, month: 12, day: 28)!,
+                                     options: ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"]) { p, m in
+            p != 0 && (p % width != 2 || m <= 4) && (p / width != 3 || m >= 9)
         }
-        var values: [[Float?]] = []
-        for (k, d) in dates.enumerated() {
-            let m = Int(d.split(separator: "-")[1])!
-            var row: [Float?] = []
-            for p in 0..<(width * height) {
-                let u = Float(rng.next() % 100_000) / 100_000
-                let valid = p != 0 && (p % width != 2 || m <= 4) && (p / width != 3 || m >= 9) && rng.next() % 6 != 0
-                row.append(valid ? -0.2 + 1.1 * u + Float(k % 3) * 0.01 : nil)
-            }
-            values.append(row)
-            try TestRaster.write(folder.file("s_\(d).tif"), width: width, height: height, values: row.map { $0 ?? -9999 }, nodata: -9999,
-                                 options: ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"])
-        }
-        return (dates, values)
     }
 
     /// The layout itself: every pixel in exactly one window of one strip, windows whole 16 x 16 blocks but at the edges.

@@ -38,8 +38,9 @@ extension PatchPolygons {
     /// `attributes(label, patch, runs)` its fields from its label and its pixels (`runs`: the pixels
     /// whose centres lie inside it, as ``forEachPixelRun(_:layer:grid:_:)`` gives them). The
     /// GeoPackage is written in one transaction and its spatial index built once at the end, packed
-    /// (``GeoPackageRTree``: at most `indexBulkLimit` boxes, default 524,288, are packed; a larger
-    /// layer's further boxes are indexed by SQLite's inserts, so memory stays bounded).
+    /// (``GeoPackageRTree``: up to `indexBulkLimit` boxes, default 524,288, packed in memory; a larger
+    /// layer's from sorted runs of that many spilled to the scratch file `scratch`.rtree, removed at the
+    /// end, so memory stays bounded).
     /// (Polygonizing into the GeoPackage, reading it back for the pixels and rewriting every row
     /// with its fields took three passes through SQLite; docs/benchmarks.md, "ldn".)
     /// Returns the number of patches.
@@ -63,8 +64,8 @@ extension PatchPolygons {
         try VectorTable.addFields([("label", VectorTable.FieldType.integer), ("patch", .integer)] + fields + moreFields.map { ($0, .string) },
                                   to: lyr, path: path)
         // The spatial index: made empty now by GDAL, filled in one go at the end (GeoPackageRTree).
-        var index = try GeoPackageRTree.begin(ds, table: layer, column: String(cString: OGR_L_GetGeometryColumn(lyr)), path: path,
-                                              limit: indexBulkLimit ?? GeoPackageRTree.bulkLimit)
+        let index = try GeoPackageRTree.begin(ds, table: layer, column: String(cString: OGR_L_GetGeometryColumn(lyr)), path: path,
+                                              spill: scratch + ".rtree", limit: indexBulkLimit ?? GeoPackageRTree.bulkLimit)
         let defn = OGR_L_GetLayerDefn(lyr)
         let toPixel = try PixelEdges(grid: grid, describing: path)
         var edges: [PixelEdges.Edge] = [], xs: [Double] = [], ys: [Double] = [], runs: [PixelRun] = []

@@ -59,55 +59,92 @@ struct SQLiteRTreeImage {
     /// Packs `entries` (id, rectangle; ids distinct) into nodes of `nodeSize` bytes. No entries: no rows
     /// (the R-tree keeps the empty root SQLite made).
     init(entries: [(id: Int64, rect: Rect)], nodeSize: Int) {
-        let capacity = (nodeSize - 4) / Self.cellBytes
-        precondition(capacity >= 2, "an R-tree node of \(nodeSize) bytes holds fewer than two cells")
+        let capacity = Self.capacity(nodeSize: nodeSize)
         guard !entries.isEmpty else { return }
-        // Levels from the leaves up: each node lists its children as indices into the level below
-        // (level 0: into the entries); levelRects[l] are the rectangles of level l's children.
-        var levels: [[[Int]]] = []
-        var levelRects: [[Rect]] = [entries.map(\.rect)]
-        var keys = entries.map(\.id)
-        while true {
-            let below = levelRects[levels.count]
-            let groups = Self.tile(below, keys: keys, capacity: capacity)
-            levels.append(groups)
-            if groups.count == 1 { break }
-            levelRects.append(groups.map { g in g.dropFirst().reduce(below[g[0]]) { $0.union(below[$1]) } })
-            keys = (0..<Int64(groups.count)).map { $0 }
+        let leaves = Self.tile(entries.map(\.rect), keys: entries.map(\.id), capacity: capacity)
+        let shape = Levels(leafRects: leaves.map { g in g.dropFirst().reduce(entries[g[0]].rect) { $0.union(entries[$1].rect) } },
+                           capacity: capacity)
+        depth = shape.depth
+        parents = shape.parents
+        nodes = shape.innerNodes(nodeSize: nodeSize)
+        // The leaves in their numbers' order.
+        for leaf in leaves.indices.sorted(by: { shape.numbers[0][$0] < shape.numbers[0][$1] }) {
+            let number = shape.numbers[0][leaf]
+            let cells = leaves[leaf].map { entries[$0] }
+            nodes.append((number, Self.blob(nodeSize: nodeSize, depth: shape.depth == 0 ? 0 : nil, cells: cells)))
+            for c in cells { rowids.append((c.id, number)) }
         }
-        depth = levels.count - 1
-        // Number the nodes from the root down, level by level, in the order their parents list them.
-        var numbers: [[Int64]] = levels.map { [Int64](repeating: 0, count: $0.count) }
-        numbers[depth][0] = 1
-        var next: Int64 = 2
-        for level in stride(from: depth, to: 0, by: -1) {
-            for node in levels[level].indices {
-                for child in levels[level][node] {
-                    numbers[level - 1][child] = next
-                    parents.append((next, numbers[level][node]))
-                    next += 1
+    }
+
+    /// Cells a node of `nodeSize` bytes holds (at least two).
+    static func capacity(nodeSize: Int) -> Int {
+        let capacity = (nodeSize - 4) / cellBytes
+        precondition(capacity >= 2, "an R-tree node of \(nodeSize) bytes holds fewer than two cells")
+        return capacity
+    }
+
+    /// A node blob of `nodeSize` bytes holding `cells` (id, rectangle); `depth` is written into the root's
+    /// header (nil: not the root, 0).
+    static func blob(nodeSize: Int, depth: Int?, cells: [(id: Int64, rect: Rect)]) -> [UInt8] {
+        var blob = [UInt8](repeating: 0, count: nodeSize)
+        put(UInt16(depth ?? 0), into: &blob, at: 0)
+        put(UInt16(cells.count), into: &blob, at: 2)
+        for (k, c) in cells.enumerated() {
+            let at = 4 + k * cellBytes
+            put(UInt64(bitPattern: c.id), into: &blob, at: at)
+            for (j, v) in [c.rect.minX, c.rect.maxX, c.rect.minY, c.rect.maxY].enumerated() { put(v.bitPattern, into: &blob, at: at + 8 + 4 * j) }
+        }
+        return blob
+    }
+
+    /// The tree above given leaves (level 0, in the order Sort-Tile-Recursive made them): the inner
+    /// levels tiled from the leaves' rectangles, and every node's number, from the root (1) down,
+    /// level by level in the order their parents list them.
+    struct Levels {
+        /// `inner[l - 1]`: the nodes of level `l` (1...depth), each its children as indices into level `l - 1`.
+        private(set) var inner: [[[Int]]] = []
+        /// `rects[l]`: the rectangles of level `l`'s nodes (0..<depth: every level with a parent).
+        private(set) var rects: [[Rect]]
+        /// `numbers[l][node]`: the node's number (level 0: the leaves).
+        private(set) var numbers: [[Int64]]
+        /// `_parent` rows (node, parent), in the children's numbers' order.
+        private(set) var parents: [(node: Int64, parent: Int64)] = []
+        /// Levels below the root (0: the only leaf is the root).
+        var depth: Int { inner.count }
+
+        init(leafRects: [Rect], capacity: Int) {
+            rects = [leafRects]
+            while rects[inner.count].count > 1 {
+                let below = rects[inner.count]
+                let groups = SQLiteRTreeImage.tile(below, keys: (0..<Int64(below.count)).map { $0 }, capacity: capacity)
+                inner.append(groups)
+                if groups.count == 1 { break }
+                rects.append(groups.map { g in g.dropFirst().reduce(below[g[0]]) { $0.union(below[$1]) } })
+            }
+            numbers = [[Int64](repeating: 0, count: leafRects.count)] + inner.map { [Int64](repeating: 0, count: $0.count) }
+            numbers[inner.count][0] = 1
+            var next: Int64 = 2
+            for level in stride(from: inner.count, to: 0, by: -1) {
+                for node in inner[level - 1].indices {
+                    for child in inner[level - 1][node] {
+                        numbers[level - 1][child] = next
+                        parents.append((next, numbers[level][node]))
+                        next += 1
+                    }
                 }
             }
         }
-        var order: [(level: Int, node: Int)] = []
-        for level in stride(from: depth, through: 0, by: -1) {
-            for node in levels[level].indices { order.append((level, node)) }
-        }
-        order.sort { numbers[$0.level][$0.node] < numbers[$1.level][$1.node] }
-        for (level, node) in order {
-            let number = numbers[level][node]
-            var blob = [UInt8](repeating: 0, count: nodeSize)
-            Self.put(UInt16(level == depth ? depth : 0), into: &blob, at: 0)
-            Self.put(UInt16(levels[level][node].count), into: &blob, at: 2)
-            for (k, child) in levels[level][node].enumerated() {
-                let id = level == 0 ? entries[child].id : numbers[level - 1][child]
-                let r = levelRects[level][child]
-                let at = 4 + k * Self.cellBytes
-                Self.put(UInt64(bitPattern: id), into: &blob, at: at)
-                for (j, v) in [r.minX, r.maxX, r.minY, r.maxY].enumerated() { Self.put(v.bitPattern, into: &blob, at: at + 8 + 4 * j) }
-                if level == 0 { rowids.append((id, number)) }
+
+        /// The `_node` rows of the inner levels (none when the root is the only leaf), in their numbers' order.
+        func innerNodes(nodeSize: Int) -> [(number: Int64, data: [UInt8])] {
+            var out: [(number: Int64, data: [UInt8])] = []
+            for level in stride(from: depth, to: 0, by: -1) {
+                for node in inner[level - 1].indices.sorted(by: { numbers[level][$0] < numbers[level][$1] }) {
+                    let cells = inner[level - 1][node].map { (numbers[level - 1][$0], rects[level - 1][$0]) }
+                    out.append((numbers[level][node], SQLiteRTreeImage.blob(nodeSize: nodeSize, depth: level == depth ? depth : nil, cells: cells)))
+                }
             }
-            nodes.append((number, blob))
+            return out
         }
     }
 
@@ -138,7 +175,7 @@ struct SQLiteRTreeImage {
         return groups
     }
 
-    private static func put<T: FixedWidthInteger>(_ value: T, into blob: inout [UInt8], at offset: Int) {
+    static func put<T: FixedWidthInteger>(_ value: T, into blob: inout [UInt8], at offset: Int) {
         withUnsafeBytes(of: value.bigEndian) { bytes in
             for (i, b) in bytes.enumerated() { blob[offset + i] = b }
         }

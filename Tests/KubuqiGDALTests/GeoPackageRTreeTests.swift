@@ -20,14 +20,15 @@ final class GeoPackageRTreeTests: XCTestCase {
         var rng = SplitMix64(seed: 11)
         let noisy: [Float] = (0..<(w * h)).map { _ in Float(rng.next() % 3) }
         let transform = GeoTransform([600_000.123, 30.7, 0, 4_470_000.456, 0, -30.3])
-        // "limited": the same noise with a bulk limit of 1,000 boxes: the first 1,000 packed, the rest
-        // indexed by SQLite's inserts through the triggers put back at the 1,001st (bounded memory).
+        // "limited": the same noise with a bulk limit of 1,000 boxes: packed from sorted runs of 1,000
+        // spilled to a scratch file (bounded memory), the same tree as "noisy"'s, node for node.
         var cases: [(name: String, values: [Float], depth: Int?, limit: Int?)] = [
-            ("noisy", noisy, 2, nil), ("limited", noisy, nil, 1000), ("empty", [Float](repeating: 0, count: w * h), nil, nil)]
+            ("noisy", noisy, 2, nil), ("limited", noisy, 2, 1000), ("empty", [Float](repeating: 0, count: w * h), nil, nil)]
         // Three patches: the root is the only leaf.
         var three = [Float](repeating: 0, count: w * h)
         for i in [5, 400, 9000, 9001] { three[i] = 1 }
         cases.append(("three", three, 0, nil))
+        var nodeDigests: [String: String] = [:]
         for c in cases {
             let labels = try TestRaster.write(tmp.file("\(c.name).tif"), width: w, height: h, values: c.values, type: .int32, transform: transform)
             let grid = try Dataset.open(labels).grid
@@ -53,12 +54,16 @@ final class GeoPackageRTreeTests: XCTestCase {
             if let depth = c.depth { XCTAssertEqual(result["depth"] as? Int, depth, c.name) }
             XCTAssertEqual(result["after_delete_check"] as? String, "ok", c.name)
             XCTAssertEqual(result["after_delete_entries"] as? Int, result["after_delete_features"] as? Int, c.name)
+            nodeDigests[c.name] = result["nodes"] as? String
+            XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("\(c.name).fgb.rtree")), "the runs' scratch file is removed")
         }
+        XCTAssertNotNil(nodeDigests["noisy"])
+        XCTAssertEqual(nodeDigests["limited"], nodeDigests["noisy"], "the tree packed from spilled runs is the tree packed at once")
     }
 
     /// in.json: [ours, GDAL's]. Writes the comparison as JSON.
     static let compare = """
-    import json, random, shutil, sqlite3, sys
+    import hashlib, json, random, shutil, sqlite3, sys
     ours, gdals = json.load(open(sys.argv[1]))
     a, b = sqlite3.connect(ours), sqlite3.connect(gdals)
     q = lambda db, sql, *p: db.execute(sql, p).fetchall()
@@ -69,6 +74,9 @@ final class GeoPackageRTreeTests: XCTestCase {
     out = {"entries": len(ea), "same_entries": ea == eb, "same_triggers": triggers(a) == triggers(b), "triggers": len(triggers(a)),
            "same_extensions": extensions(a) == extensions(b) and len(extensions(a)) == 1,
            "check": q(a, "SELECT rtreecheck('rtree_patches_geom')")[0][0],
+           "nodes": hashlib.sha256(repr(q(a, "SELECT * FROM rtree_patches_geom_node ORDER BY nodeno")
+                                         + q(a, "SELECT * FROM rtree_patches_geom_parent ORDER BY nodeno")
+                                         + q(a, "SELECT * FROM rtree_patches_geom_rowid ORDER BY rowid")).encode()).hexdigest(),
            "depth": int.from_bytes(q(a, "SELECT data FROM rtree_patches_geom_node WHERE nodeno = 1")[0][0][:2], "big")}
     # Window queries through the R-tree (SQLite searches the tree for constraints on its columns).
     rnd = random.Random(5)

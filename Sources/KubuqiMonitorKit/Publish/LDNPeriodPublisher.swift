@@ -10,8 +10,8 @@ import KubuqiRaster
 ///
 /// Each period's publication starts as soon as it is submitted, beside the
 /// previous periods' still running (each period writes only its own files); within a
-/// period the SDG layer is copied first and its patches are then drawn from
-/// it on one thread while the other layers are copied on another (without
+/// period the SDG layer's patches are drawn on one thread while its layers are
+/// copied on another, the SDG layer's first (without
 /// patches, all of the period's layers are copied side by side on every core,
 /// ``ConcurrentSteps``). Right after its copy, each layer the report's
 /// interactive map shows is drawn from the COG (``LDNReport/mapLayer(_:path:)``),
@@ -84,12 +84,12 @@ final class LDNPeriodPublisher: @unchecked Sendable {
             try copy(layers, of: p, threads: nil)
             return
         }
-        try copy([.sdg], of: p, threads: 1)
-        let others = layers.filter { $0 != .sdg }
-        // Two threads: the patches of the SDG layer, and the copies of the other layers.
+        let copies = [.sdg] + layers.filter { $0 != .sdg }
+        // Two threads: the patches of the SDG layer, drawn at once (from the staged raster or, once its copy
+        // is renamed onto it, the COG: the same pixels), and the copies of the layers, the SDG layer's first.
         let outcome = try ConcurrentSteps.results([
             { [self] in try LDNPublication.patches(of: p, zones: zones, work: work, quiet: quiet) },
-            { [self] in try copy(others, of: p, threads: 1); return nil },
+            { [self] in try copy(copies, of: p, threads: 1); return nil },
         ])
         if let gpkg = outcome[0] { lock.withLock { patchFiles[p.name] = gpkg } }
     }

@@ -1,0 +1,58 @@
+@testable import KubuqiGDAL
+import Foundation
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// The R-tree packed from sorted runs spilled to a file (``SQLiteRTreeSpill``) against the one
+/// ``SQLiteRTreeImage`` packs from all the boxes at once (already checked against SQLite's format and
+/// rounding by `SQLiteRTreeImageTests` and against GDAL's index by `GeoPackageRTreeTests`): the same
+/// `_node`, `_parent` and `_rowid` rows, for boxes whose centres tie often (ties broken by id across runs).
+final class SQLiteRTreeSpillTests: XCTestCase {
+    func testSpilledTreeIsTheTreePackedAtOnce() throws {
+        let tmp = try TemporaryFolder()
+        var rng = SplitMix64(seed: 21)
+        // Centres on a coarse lattice (many ties), ids shuffled so that runs do not hold consecutive ids.
+        var ids = Array(Int64(1)...Int64(12_345))
+        for i in stride(from: ids.count - 1, to: 0, by: -1) { ids.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        let all: [(id: Int64, rect: SQLiteRTreeImage.Rect)] = ids.map { id in
+            let x = Double(rng.next() % 60) * 10.25, y = Double(rng.next() % 60) * 7.5 - 100
+            let w = Double(rng.next() % 3), h = Double(rng.next() % 3)
+            return (id, .init(minX: x - w, maxX: x + w, minY: y - h, maxY: y + h))
+        }
+        // Several runs of even and uneven sizes; one run; a tree whose root is its only leaf; one box.
+        for (count, runSize) in [(12_345, 1000), (12_345, 997), (12_345, 20_000), (30, 7), (1, 5), (2_602, 2_601)] {
+            let entries = Array(all.prefix(count))
+            let spill = SQLiteRTreeSpill(path: tmp.file("runs-\(count)-\(runSize)"), runSize: runSize)
+            for e in entries { try spill.add(id: e.id, rect: e.rect) }
+            XCTAssertEqual(spill.spilled, count >= runSize, "\(count) in runs of \(runSize)")
+            var nodes: [Int64: [UInt8]] = [:], parents: [Int64: Int64] = [:], rowids: [Int64: Int64] = [:]
+            var order: [Int64] = []
+            try spill.write(nodeSize: 1228, node: { n, blob in
+                XCTAssertNil(nodes[n], "node \(n) written twice")
+                nodes[n] = blob
+                order.append(n)
+            }, parent: { parents[$0] = $1 }, rowid: { rowids[$0] = $1 })
+            let image = SQLiteRTreeImage(entries: entries, nodeSize: 1228)
+            XCTAssertEqual(nodes, Dictionary(uniqueKeysWithValues: image.nodes.map { ($0.number, $0.data) }), "\(count) in runs of \(runSize)")
+            XCTAssertEqual(parents, Dictionary(uniqueKeysWithValues: image.parents.map { ($0.node, $0.parent) }), "\(count) in runs of \(runSize)")
+            XCTAssertEqual(rowids, Dictionary(uniqueKeysWithValues: image.rowids.map { ($0.id, $0.node) }), "\(count) in runs of \(runSize)")
+            XCTAssertEqual(rowids.count, count)
+            XCTAssertEqual(order.first, 1, "the root first")
+            if count == 12_345 { XCTAssertEqual(image.depth, 2) }
+        }
+    }
+
+    /// The scratch file goes with the spill.
+    func testScratchFileRemoved() throws {
+        let tmp = try TemporaryFolder()
+        let path = tmp.file("runs")
+        do {
+            let spill = SQLiteRTreeSpill(path: path, runSize: 2)
+            for i in 1...5 { try spill.add(id: Int64(i), rect: .init(minX: Double(i), maxX: Double(i), minY: 0, maxY: 1)) }
+            XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+            XCTAssertEqual(spill.runs, [2, 2])
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+    }
+}

@@ -72,34 +72,45 @@ extension PatchPolygons {
         var patch = 0
         _ = OGR_L_StartTransaction(lyr)
         if let srcLayer { OGR_L_ResetReading(srcLayer) }
-        while let srcLayer, let g = OGR_L_GetNextFeature(srcLayer) {
-            defer { OGR_F_Destroy(g) }
-            patch += 1
-            guard patch < 1 << 24 else { throw GDALError("more than 16777215 patches; at most 16777215 can be measured") }
-            guard let geometry = OGR_F_GetGeometryRef(g) else { throw GDALError("\(scratch): polygon \(patch) has no geometry") }
-            edges.removeAll(keepingCapacity: true)
-            runs.removeAll(keepingCapacity: true)
-            try toPixel.collect(geometry, into: &edges, xs: &xs, ys: &ys)
-            try toPixel.scan(edges) { row, columns in runs.append((row, columns)) }
-            let label = Int(OGR_F_GetFieldAsInteger64(g, 0))
-            let a = try attributes(label, patch, runs)
-            guard let f = OGR_F_Create(defn) else { throw GDALError("cannot write a feature to \(path)") }
+        // Two threads: this one reads the polygons, measures them and makes their features; another
+        // indexes and inserts them, in the same order (BatchPipe), each feature owned by it once sent.
+        var inserting = false
+        try BatchPipe<OGRFeatureH>.run(consume: { f in
             defer { OGR_F_Destroy(f) }
-            _ = OGR_F_SetFID(f, Int64(patch))
-            OGR_F_SetFieldInteger64(f, 0, Int64(label))
-            OGR_F_SetFieldInteger64(f, 1, Int64(patch))
-            OGR_F_SetFieldInteger64(f, 2, Int64(a.code))
-            OGR_F_SetFieldString(f, 3, a.name)
-            if a.zone.isEmpty { OGR_F_SetFieldNull(f, 4) } else { OGR_F_SetFieldString(f, 4, a.zone) }
-            OGR_F_SetFieldDouble(f, 5, a.squareMetres)
-            OGR_F_SetFieldDouble(f, 6, a.squareMetres / 10_000)
-            for (k, value) in a.more.prefix(moreFields.count).enumerated() {
-                if value.isEmpty { OGR_F_SetFieldNull(f, Int32(7 + k)) } else { OGR_F_SetFieldString(f, Int32(7 + k), value) }
+            if !inserting {   // the inserting thread's own settings
+                CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
+                inserting = true
             }
-            try index.add(fid: Int64(patch), geometry: geometry)
-            _ = OGR_F_SetGeometryDirectly(f, OGR_F_StealGeometry(g))
+            try index.add(fid: OGR_F_GetFID(f), geometry: OGR_F_GetGeometryRef(f))
             let (err, collector) = GDALErrors.capture { OGR_L_CreateFeature(lyr, f) }
             guard err == OGRERR_NONE else { throw GDALError("cannot write a feature to \(path)", messages: collector.failures) }
+        }, discard: { OGR_F_Destroy($0) }) { send in
+            while let srcLayer, let g = OGR_L_GetNextFeature(srcLayer) {
+                defer { OGR_F_Destroy(g) }
+                patch += 1
+                guard patch < 1 << 24 else { throw GDALError("more than 16777215 patches; at most 16777215 can be measured") }
+                guard let geometry = OGR_F_GetGeometryRef(g) else { throw GDALError("\(scratch): polygon \(patch) has no geometry") }
+                edges.removeAll(keepingCapacity: true)
+                runs.removeAll(keepingCapacity: true)
+                try toPixel.collect(geometry, into: &edges, xs: &xs, ys: &ys)
+                try toPixel.scan(edges) { row, columns in runs.append((row, columns)) }
+                let label = Int(OGR_F_GetFieldAsInteger64(g, 0))
+                let a = try attributes(label, patch, runs)
+                guard let f = OGR_F_Create(defn) else { throw GDALError("cannot write a feature to \(path)") }
+                _ = OGR_F_SetFID(f, Int64(patch))
+                OGR_F_SetFieldInteger64(f, 0, Int64(label))
+                OGR_F_SetFieldInteger64(f, 1, Int64(patch))
+                OGR_F_SetFieldInteger64(f, 2, Int64(a.code))
+                OGR_F_SetFieldString(f, 3, a.name)
+                if a.zone.isEmpty { OGR_F_SetFieldNull(f, 4) } else { OGR_F_SetFieldString(f, 4, a.zone) }
+                OGR_F_SetFieldDouble(f, 5, a.squareMetres)
+                OGR_F_SetFieldDouble(f, 6, a.squareMetres / 10_000)
+                for (k, value) in a.more.prefix(moreFields.count).enumerated() {
+                    if value.isEmpty { OGR_F_SetFieldNull(f, Int32(7 + k)) } else { OGR_F_SetFieldString(f, Int32(7 + k), value) }
+                }
+                _ = OGR_F_SetGeometryDirectly(f, OGR_F_StealGeometry(g))
+                try send(f)
+            }
         }
         guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
         try index.finish()

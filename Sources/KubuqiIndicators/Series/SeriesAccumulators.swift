@@ -53,6 +53,30 @@ public final class SeriesAccumulators: @unchecked Sendable {
     public func add(values: UnsafeBufferPointer<Float>, stride: Int, days: [Int32], pixels: Range<Int>) {
         guard !days.isEmpty, !pixels.isEmpty else { return }
         let base = values.baseAddress!
+        accumulate(days: days, pixels: pixels, row: { i, start, _ in base + i * stride + start },
+                   value: { i, p in base[i * stride + p] })
+    }
+
+    /// Adds a group of observations stored as 16-bit integers: `days.count` rows at `stored`, `stride`
+    /// values apart, row `i` converted by `scalings[i]` (``SixteenBitScaling``) block by block as it is
+    /// added, so a row is read once, as 2 bytes a value, and its Float values live only in the L1 cache.
+    /// The same state, bit for bit, as ``add(values:stride:days:pixels:)`` on the converted rows.
+    public func add(stored: UnsafeRawPointer, stride: Int, scalings: [SixteenBitScaling], days: [Int32], pixels: Range<Int>) {
+        precondition(scalings.count == days.count, "one conversion per row")
+        guard !days.isEmpty, !pixels.isEmpty else { return }
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Self.block)
+        defer { scratch.deallocate() }
+        accumulate(days: days, pixels: pixels, row: { i, start, m in
+            scalings[i].convert(stored + 2 * (i * stride + start), into: UnsafeMutableRawPointer(scratch), count: m)
+            return UnsafePointer(scratch)
+        }, value: { i, p in scalings[i].value(stored + 2 * i * stride, at: p) })
+    }
+
+    /// The accumulation of a group, block by block: `row(i, start, m)` gives the `m` values of row `i` from
+    /// pixel `start` (valid until the next call), `value(i, p)` the value of row `i` at pixel `p`.
+    @inline(__always)
+    private func accumulate(days: [Int32], pixels: Range<Int>, row: (Int, Int, Int) -> UnsafePointer<Float>,
+                            value: (Int, Int) -> Float) {
         let before = UnsafeMutableBufferPointer<Int32>.allocate(capacity: Self.block)
         defer { before.deallocate() }
         var start = pixels.lowerBound
@@ -62,7 +86,7 @@ public final class SeriesAccumulators: @unchecked Sendable {
             let (s, e, c) = (sum.baseAddress! + q, extreme.baseAddress! + q, count.baseAddress! + q)
             for j in 0..<m { before[j] = c[j] }
             for i in days.indices {
-                let row = base + i * stride + start
+                let row = row(i, start, m)
                 switch reducer {
                 case .max:
                     for j in 0..<m {
@@ -95,11 +119,11 @@ public final class SeriesAccumulators: @unchecked Sendable {
             for j in 0..<m where c[j] != before[j] {
                 if before[j] == 0 {
                     var a = 0
-                    while base[a * stride + start + j].isNaN { a += 1 }
+                    while value(a, start + j).isNaN { a += 1 }
                     f[j] = days[a]
                 }
                 var b = days.count - 1
-                while base[b * stride + start + j].isNaN { b -= 1 }
+                while value(b, start + j).isNaN { b -= 1 }
                 l[j] = days[b]
             }
             start += m

@@ -39,7 +39,8 @@ extension StackJob {
 
     /// Period `k` with an accumulating reducer, strip by strip: each group of its observations is opened
     /// once per strip, read through the strip's windows into their running states (`slots`, one per window
-    /// of a strip), then the strip's windows are finished and written. `progress`: the share of the period done.
+    /// of a strip), then the strip's windows are finished and written. A group of plain 16-bit bands is read
+    /// in its stored type and converted block by block as it is added (``SeriesAccumulators/add(stored:stride:scalings:days:pixels:)``). `progress`: the share of the period done.
     static func accumulatePeriod(_ k: Int, _ p: StackPlan.Period, _ rule: CompletenessRule, strips: StackStrips,
                                  slots: [SeriesAccumulators], inputs: StackInputs, area: Window, _ b: Buffers, to bands: Bands,
                                  tally: inout Tally, _ o: StackOptions, progress: (Double) -> Void) throws {
@@ -50,9 +51,18 @@ extension StackJob {
             let windows = strips.windows(in: strip)
             for (gi, g) in groups.enumerated() {
                 let readers = try whole ?? inputs.open(g)
+                // Plain 16-bit bands (most collections): stored rows, converted block by block as they are added.
+                let scalings = g.map { readers[$0]!.sixteenBitScaling }
+                let sixteenBit = scalings.allSatisfy { $0 != nil } ? scalings.map { $0! } : nil
                 for (wi, w) in windows.enumerated() {
-                    try read(g, source(w, in: area), inputs: readers, into: b.values)
-                    accumulate(g, into: slots[wi], window: w, values: UnsafeBufferPointer(b.values), first: gi == 0)
+                    if let sixteenBit {
+                        let stored = UnsafeMutableRawPointer(b.values.baseAddress!)
+                        try readStored(g, source(w, in: area), inputs: readers, into: stored)
+                        accumulate(g, stored: stored, scalings: sixteenBit, into: slots[wi], window: w, first: gi == 0)
+                    } else {
+                        try read(g, source(w, in: area), inputs: readers, into: b.values)
+                        accumulate(g, into: slots[wi], window: w, values: UnsafeBufferPointer(b.values), first: gi == 0)
+                    }
                 }
             }
             for (wi, w) in windows.enumerated() {

@@ -429,15 +429,33 @@ public enum StackJob {
     static func read(_ obs: [StackObservation], _ w: Window, inputs: [StackObservation: StackReader],
                              into values: UnsafeMutableBufferPointer<Float>) throws {
         let n = w.pixelCount
-        // A same-day mosaic reads several datasets, which other observations may share: then one thread reads them all.
+        nonisolated(unsafe) let buffer = values
+        try readEach(obs, w, inputs: inputs) { i, reader in
+            try reader.read(w, into: UnsafeMutableBufferPointer(rebasing: buffer[(i * n)..<((i + 1) * n)]))
+        }
+    }
+
+    /// Reads one window of each observation, all plain 16-bit bands (``StackReader/sixteenBitScaling``), in
+    /// their stored type into consecutive rows of 2-byte values at `stored`, files in parallel, unconverted.
+    static func readStored(_ obs: [StackObservation], _ w: Window, inputs: [StackObservation: StackReader],
+                           into stored: UnsafeMutableRawPointer) throws {
+        let n = w.pixelCount
+        nonisolated(unsafe) let base = stored
+        try readEach(obs, w, inputs: inputs) { i, reader in
+            try reader.readStored(w, into: UnsafeMutableRawBufferPointer(start: base + 2 * i * n, count: 2 * n))
+        }
+    }
+
+    /// Calls `body(i, reader)` for each observation `obs[i]` of window `w`, files in parallel (each dataset
+    /// from one thread; a same-day mosaic reads several datasets, which other observations may share: then
+    /// one thread reads them all); a read error names the file and the window's rows.
+    private static func readEach(_ obs: [StackObservation], _ w: Window, inputs: [StackObservation: StackReader],
+                                 _ body: @escaping @Sendable (Int, StackReader) throws -> Void) throws {
         let groups = obs.contains(where: { !$0.members.isEmpty }) ? [Array(obs.indices)]
             : Dictionary(grouping: obs.indices) { ObjectIdentifier(inputs[obs[$0]]!.band.dataset) }.map(\.value).sorted { $0[0] < $1[0] }
-        nonisolated(unsafe) let buffer = values
         try ConcurrentSteps.run(groups.map { group in {
             for i in group {
-                let reader = inputs[obs[i]]!
-                let row = UnsafeMutableBufferPointer(rebasing: buffer[(i * n)..<((i + 1) * n)])
-                do { try reader.read(w, into: row) } catch let e as GDALError {
+                do { try body(i, inputs[obs[i]]!) } catch let e as GDALError {
                     throw KubuqiError.input(obs[i].path, "cannot read rows \(w.row)-\(w.row + w.height - 1)\(obs[i].band > 0 ? " of band \(obs[i].band)" : "") (\(e.messages.joined(separator: "; ")))")
                 }
             }
@@ -469,6 +487,20 @@ public enum StackJob {
         StreamedCalculation.parallelChunks(w) { _, range in
             if first { state.reset(range) }
             state.add(values: values, stride: w.pixelCount, days: days, pixels: range)
+        }
+    }
+
+    /// Adds one group of a period's observations stored as 16-bit rows (the first `group.count` rows of 2-byte
+    /// values at `stored`, converted by `scalings`) to the running state of window `w`'s pixels, on all cores;
+    /// `first`: the window's first group. The same state as ``accumulate(_:into:window:values:first:)`` on the
+    /// converted rows, with each row read once as 2 bytes a value and converted in the cache as it is added.
+    static func accumulate(_ group: [StackObservation], stored: UnsafeRawPointer, scalings: [SixteenBitScaling],
+                           into state: SeriesAccumulators, window w: Window, first: Bool) {
+        let days = group.map { Int32($0.date.dayNumber) }
+        nonisolated(unsafe) let base = stored
+        StreamedCalculation.parallelChunks(w) { _, range in
+            if first { state.reset(range) }
+            state.add(stored: base, stride: w.pixelCount, scalings: scalings, days: days, pixels: range)
         }
     }
 

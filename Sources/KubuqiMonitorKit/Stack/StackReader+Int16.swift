@@ -1,4 +1,5 @@
 import KubuqiGDAL
+import KubuqiIndicators
 import KubuqiRaster
 
 /// Int16 and UInt16 bands (most NDVI/EVI collections: x 10000) read in their own type and turned into
@@ -18,45 +19,35 @@ extension StackReader {
         }
     }
 
+    /// The conversion of a plain 16-bit band's stored values (nil when the reader is a scene, a mosaic or
+    /// not a 16-bit band that can take the 16-bit path): `stack`'s accumulating reducers then read the
+    /// stored rows and convert them block by block as they add them (``SeriesAccumulators``).
+    var sixteenBitScaling: SixteenBitScaling? {
+        guard parts.isEmpty, kernel == nil, mask == nil, inputs.count == 1, let unsigned = Self.sixteenBit(inputs[0]) else { return nil }
+        return Self.scaling(inputs[0], unsigned: unsigned)
+    }
+
+    /// The conversion of `input`'s stored values.
+    static func scaling(_ input: PixelInput, unsigned: Bool) -> SixteenBitScaling {
+        SixteenBitScaling(unsigned: unsigned, scale: input.scale, offset: input.offset, nodata: input.nodata, validMaximum: input.validMaximum)
+    }
+
+    /// Reads window `w` of a plain 16-bit band (``sixteenBitScaling`` not nil) in its stored type into `raw`
+    /// (at least `2 * w.pixelCount` bytes), unconverted.
+    func readStored(_ w: Window, into raw: UnsafeMutableRawBufferPointer) throws {
+        try inputs[0].band.read16(w, into: raw, unsigned: inputs[0].band.dataType == .uint16)
+    }
+
     /// Reads window `w` of `input` as 16-bit integers into the upper half of `row`'s bytes, then converts,
     /// scales and masks them into `row` (nodata, values at or above the valid maximum and non-finite
-    /// results -> NaN), eight lanes at a time, front to back: a converted lane group (32 bytes at
-    /// offset 4i) never reaches the integers not yet read (offset 2n + 2i + 16 onwards) while i + 8 <= n.
+    /// results -> NaN; ``SixteenBitScaling``), eight lanes at a time, front to back: a converted lane group
+    /// (32 bytes at offset 4i) never reaches the integers not yet read (offset 2n + 2i + 16 onwards) while i + 8 <= n.
     static func read16(_ input: PixelInput, unsigned: Bool, _ w: Window, into row: UnsafeMutableBufferPointer<Float>) throws {
         let n = w.pixelCount
         guard n > 0 else { return }
         let base = UnsafeMutableRawPointer(row.baseAddress!)
         let stored = base + 2 * n
         try input.band.read16(w, into: UnsafeMutableRawBufferPointer(start: stored, count: 2 * n), unsigned: unsigned)
-        if unsigned {
-            convert(UInt16.self, stored, into: base, count: n, input)
-        } else {
-            convert(Int16.self, stored, into: base, count: n, input)
-        }
-    }
-
-    @inline(__always)
-    private static func convert<T: FixedWidthInteger & SIMDScalar>(_: T.Type, _ stored: UnsafeRawPointer, into base: UnsafeMutableRawPointer,
-                                                                     count n: Int, _ input: PixelInput) {
-        let identity = input.scale == 1 && input.offset == 0
-        let ndScalar = input.nodata ?? .nan, topScalar = input.validMaximum ?? .infinity
-        let nd = Lanes(repeating: ndScalar), top = Lanes(repeating: topScalar)
-        let a = Lanes(repeating: input.scale), b = Lanes(repeating: input.offset)
-        let nan = Lanes(repeating: .nan), low = Lanes(repeating: -.infinity), high = Lanes(repeating: .infinity)
-        var i = 0
-        while i + Lanes.scalarCount <= n {
-            let raw = (stored + i * MemoryLayout<T>.stride).loadUnaligned(as: SIMD8<T>.self)
-            let v = Lanes(raw)
-            var r = identity ? v : v * a + b
-            r.replace(with: nan, where: (v .== nd) .| (v .>= top) .| .!((r .> low) .& (r .< high)))
-            (base + i * MemoryLayout<Float>.stride).storeBytes(of: r, as: Lanes.self)
-            i += Lanes.scalarCount
-        }
-        while i < n {
-            let v = Float((stored + i * MemoryLayout<T>.stride).loadUnaligned(as: T.self))
-            let r = (v == ndScalar || v >= topScalar) ? Float.nan : (identity ? v : v * input.scale + input.offset)
-            (base + i * MemoryLayout<Float>.stride).storeBytes(of: r.isFinite ? r : .nan, as: Float.self)
-            i += 1
-        }
+        scaling(input, unsigned: unsigned).convert(stored, into: base, count: n)
     }
 }

@@ -61,8 +61,7 @@ public struct IntegerStateBatch: Sendable {
         let scalar = UnsafeMutablePointer<Int>.allocate(capacity: max(1, nb))
         let recentScratch = UnsafeMutablePointer<Int>.allocate(capacity: max(1, nr))
         let lanes = UnsafeMutablePointer<Lanes>.allocate(capacity: max(1, nb))
-        let raw = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, nb + nr) * w)
-        defer { scalar.deallocate(); recentScratch.deallocate(); lanes.deallocate(); raw.deallocate() }
+        defer { scalar.deallocate(); recentScratch.deallocate(); lanes.deallocate() }
         // The per-pixel path (a block with a missing year, the last partial block).
         func single(_ p: Int) {
             var b = 0, r = 0
@@ -70,53 +69,73 @@ public struct IntegerStateBatch: Sendable {
             for l in recentLayers { if let v = ProductivityValues.storedInteger(stack[l * n + p]) { recentScratch[r] = v; r += 1 } }
             status[p] = evaluator.status(sortingBaseline: scalar, baselineCount: b, recent: recentScratch, recentCount: r)
         }
-        let plan = evaluator.sortedPlan(baselineCount: nb, recentCount: nr)
-        let blocks = plan == nil ? 0 : n / w
+        guard let plan = evaluator.sortedPlan(baselineCount: nb, recentCount: nr) else {
+            for p in 0..<n { single(p) }
+            return
+        }
         let network = Self.network(count: nb)
         let base = stack.baseAddress!
         network.withUnsafeBufferPointer { net in
-            for block in 0..<blocks {
+            for block in 0..<(n / w) {
                 let first = block * w
-                var complete = true
-                for (k, l) in baselineLayers.enumerated() { complete = Self.load(base + l * n + first, into: raw + k * w) && complete }
-                for (k, l) in recentLayers.enumerated() { complete = Self.load(base + l * n + first, into: raw + (nb + k) * w) && complete }
+                var complete = SIMDMask<Lanes>(repeating: true)
                 var baselineSum = Lanes(), recentSum = Lanes()
-                for k in 0..<nb {
-                    let v = UnsafeRawPointer(raw + k * w).loadUnaligned(as: Lanes.self)
+                for (k, l) in baselineLayers.enumerated() {
+                    let (v, valid) = ProductivityValues.storedIntegers(base + l * n + first)
+                    complete .&= valid
                     lanes[k] = v
                     baselineSum &+= v
                 }
-                for k in nb..<(nb + nr) { recentSum &+= UnsafeRawPointer(raw + k * w).loadUnaligned(as: Lanes.self) }
-                guard complete else {
+                for l in recentLayers {
+                    let (v, valid) = ProductivityValues.storedIntegers(base + l * n + first)
+                    complete .&= valid
+                    recentSum &+= v
+                }
+                guard all(complete) else {
                     for p in first..<(first + w) { single(p) }
                     continue
                 }
                 Self.sort(lanes, comparators: net)
+                if plan.interior, let change = Self.classChange(sorted: lanes, plan: plan, baselineSum: baselineSum, recentSum: recentSum) {
+                    for k in 0..<w {
+                        status[first + k] = plan.status(change: Int(change[k]), baselineSum: Int(baselineSum[k]), recentSum: Int(recentSum[k]))
+                    }
+                    continue
+                }
                 let sorted = UnsafeRawPointer(lanes).assumingMemoryBound(to: Int32.self)
                 for k in 0..<w {
-                    status[first + k] = evaluator.status(sortedBaseline: sorted + k, stride: w, plan: plan!,
+                    status[first + k] = evaluator.status(sortedBaseline: sorted + k, stride: w, plan: plan,
                                                          baselineSum: Int(baselineSum[k]), recentSum: Int(recentSum[k]))
                 }
             }
         }
-        for p in (blocks * w)..<n { single(p) }
+        for p in ((n / w) * w)..<n { single(p) }
     }
 
-    /// Eight values as stored integers into `out` (plain memory: writing single lanes of a vector would
-    /// stall every later load of it), and whether every one of them is one (|v| ≤ 2^24, integral, as
-    /// `ProductivityValues.storedInteger`); the others are written as 0.
+    /// The class change (recent class − baseline class) of eight pixels in 32-bit lanes, for a plan whose deciles
+    /// fall between stored values (`SortedPlan.interior`: neither extended end enters, so D cancels out: a mean
+    /// B/n lies above the percentile D·(100·v_j + f·(v_{j+1} − v_j)) / (100·D) iff 100·B > n·(100·v_j +
+    /// f·(v_{j+1} − v_j)), the comparison of `status(sortedBaseline:...)` divided by D > 0). Nil when a lane's
+    /// baseline leaves ±2^16 or a sum ±2^24: within them every term stays below 2^31 (|100·v + f·Δv| ≤
+    /// 300·2^16, times n ≤ 64 below 2^30.3; 100·|B| below 2^30.7).
     @inline(__always)
-    static func load(_ src: UnsafePointer<Float>, into out: UnsafeMutablePointer<Int32>) -> Bool {
-        var ok = true
-        for k in 0..<width {
-            let f = src[k]
-            let inRange = abs(f) <= 16_777_216   // false for NaN
-            let g: Float = inRange ? f : 0
-            let i = Int32(g)
-            ok = ok && inRange && Float(i) == g
-            out[k] = i
+    static func classChange(sorted: UnsafeMutablePointer<Lanes>, plan: IntegerStateEvaluator.SortedPlan,
+                            baselineSum: Lanes, recentSum: Lanes) -> Lanes? {
+        let limit = Lanes(repeating: 1 << 16), sums = Lanes(repeating: 1 << 24)
+        guard all(sorted[0] .>= 0 &- limit), all(sorted[plan.nb &- 1] .<= limit), all(baselineSum .<= sums),
+              all(baselineSum .>= 0 &- sums), all(recentSum .<= sums), all(recentSum .>= 0 &- sums) else { return nil }
+        let b100 = baselineSum &* 100, r100 = recentSum &* 100
+        let nb = Lanes(repeating: Int32(plan.nb)), nr = Lanes(repeating: Int32(plan.nr))
+        var change = Lanes()
+        for q in 0..<9 {
+            let j = plan.j[q], f = Int32(plan.f[q])
+            // Extended value j is stored value j − 1 of the sorted baseline.
+            let a = sorted[j &- 1]
+            let p = f == 0 ? a &* 100 : a &* 100 &+ Lanes(repeating: f) &* (sorted[j] &- a)
+            change &-= unsafeBitCast(r100 .> p &* nr, to: Lanes.self)
+            change &+= unsafeBitCast(b100 .> p &* nb, to: Lanes.self)
         }
-        return ok
+        return change
     }
 
     /// Sorts `values[0..<count]` lane by lane with the network's comparators.

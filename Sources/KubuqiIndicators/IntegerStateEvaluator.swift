@@ -131,6 +131,21 @@ public struct IntegerStateEvaluator: Sendable {
         /// |R·nb − B·nr|·factor ≤ limit: the means differ by at most the minimum (`finish`), in 64 bits when `narrowGap`.
         let factor: Int128, limit: Int128, narrowGap: Bool
         let threshold: Int
+        /// Every decile lies between two stored values of the sorted baseline: 1 ≤ j and j + 1 ≤ m − 2 (or f = 0
+        /// and j ≤ m − 2), so neither extended end (and no D) enters (`IntegerStateBatch.classChange`).
+        public let interior: Bool
+
+        /// The status from the class change and the sums (the baseline's and recent years' stored integers): no
+        /// change when the means differ by at most the minimum, then the threshold (`finish`'s comparisons).
+        @inline(__always)
+        func status(change c: Int, baselineSum b: Int, recentSum r: Int) -> Int16 {
+            var change = c
+            let gap = r &* nb &- b &* nr
+            let within = narrowGap ? Int128(abs(gap) &* Int(factor)) <= limit : Int128(abs(gap)) * factor <= limit
+            if within { change = 0 }
+            return change <= -threshold ? DegradationStatus.degraded.rawValue
+                : (change >= threshold ? DegradationStatus.improved.rawValue : DegradationStatus.stable.rawValue)
+        }
     }
 
     /// The plan of `status(sortedBaseline:...)` for nb baseline and nr recent years; nil unless
@@ -147,8 +162,9 @@ public struct IntegerStateEvaluator: Sendable {
         let factor = scaleNumerator * differenceDenominator, limit = differenceNumerator * scaleDenominator * Int128(nr) * Int128(nb)
         // |gap| ≤ 2^30·(nb + nr) ≤ 2^37, so |gap|·factor < 2^63 for factor < 2^25.
         let narrow = factor >= 0 && factor < 1 << 25 && limit > -(1 << 62) && limit < 1 << 62
+        let interior = (0..<9).allSatisfy { j[$0] >= 1 && j[$0] <= m - 2 && (f[$0] == 0 || j[$0] + 1 <= m - 2) }
         return SortedPlan(nb: nb, nr: nr, last: m - 1, j: j, f: f, d: Int(extensionDenominator), e: Int(extensionNumerator),
-                          factor: factor, limit: limit, narrowGap: narrow, threshold: metric.classChangeThreshold)
+                          factor: factor, limit: limit, narrowGap: narrow, threshold: metric.classChangeThreshold, interior: interior)
     }
 
     /// The status of `status(sortingBaseline:...)` for a pixel whose baseline is already sorted: its k-th
@@ -180,12 +196,7 @@ public struct IntegerStateEvaluator: Sendable {
             recentClass &+= rScaled > p &* nr ? 1 : 0
             baselineClass &+= bScaled > p &* nb ? 1 : 0
         }
-        var change = recentClass &- baselineClass
-        let gap = r &* nb &- b &* nr
-        let within = plan.narrowGap ? Int128(abs(gap) &* Int(plan.factor)) <= plan.limit : Int128(abs(gap)) * plan.factor <= plan.limit
-        if within { change = 0 }
-        return change <= -plan.threshold ? DegradationStatus.degraded.rawValue
-            : (change >= plan.threshold ? DegradationStatus.improved.rawValue : DegradationStatus.stable.rawValue)
+        return plan.status(change: recentClass &- baselineClass, baselineSum: b, recentSum: r)
     }
 
     /// The classes (1-10) of the baseline and recent means B/nb and R/nr among the deciles of the extended

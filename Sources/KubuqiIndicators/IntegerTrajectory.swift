@@ -96,9 +96,11 @@ public struct IntegerTrajectory: Sendable {
         var start = pixels.lowerBound
         while start < pixels.upperBound {
             let count = min(w, pixels.upperBound - start)
-            let fits = load(stack: stack, pixelCount: n, first: start, count: count, raw: raw, ok: ok, ok32: ok32, scaled: scaled)
+            var complete = false
+            let fits = load(stack: stack, pixelCount: n, first: start, count: count, raw: raw, ok: ok, ok32: ok32, scaled: scaled,
+                            complete: &complete)
             if narrowLayers && fits {
-                tally16(into: counts, valid: UnsafeRawPointer(ok), values: UnsafeRawPointer(scaled), ties: ties16)
+                tally16(into: counts, complete: complete, valid: UnsafeRawPointer(ok), values: UnsafeRawPointer(scaled), ties: ties16)
             } else {
                 for half in 0..<(count > Self.width ? 2 : 1) {
                     tally(into: counts, lanes: half * Self.width, valid: UnsafeRawPointer(ok32), values: UnsafeRawPointer(raw), ties: ties)
@@ -132,38 +134,57 @@ public struct IntegerTrajectory: Sendable {
 
     /// Step 1: a block's stored integers (`raw`, layer-major by 16 lanes), their validity masks (`ok` and
     /// `ok32`: −1 valid, 0 not) and y·q in 16 bits (`scaled`, 0 where invalid; meaningful only when the result
-    /// is true); lanes past `count` are invalid. True when every valid y·q lies in [−2^14, 2^14). Written to
-    /// plain memory (writing single lanes of a vector would stall every later load of it).
+    /// is true); lanes past `count` are invalid; `complete` whether every lane of every layer is valid. True
+    /// when every valid y·q lies in [−2^14, 2^14). Written to plain memory (writing single lanes of a vector
+    /// would stall every later load of it); a whole block eight values at a time, without a branch.
     @inline(__always)
     private func load(stack: UnsafeBufferPointer<Float>, pixelCount n: Int, first: Int, count: Int, raw: UnsafeMutablePointer<Int32>,
-                      ok: UnsafeMutablePointer<Int16>, ok32: UnsafeMutablePointer<Int32>, scaled: UnsafeMutablePointer<Int16>) -> Bool {
+                      ok: UnsafeMutablePointer<Int16>, ok32: UnsafeMutablePointer<Int32>, scaled: UnsafeMutablePointer<Int16>,
+                      complete: inout Bool) -> Bool {
         let w = Self.blockWidth, q = edgeDenominator
-        var outside: Int32 = 0
+        var outside: Int32 = 0, invalid: Int32 = 0
+        if count == w {
+            // Eight lanes at a time, without a branch (`ProductivityValues.storedIntegers`).
+            var outsideLanes = Lanes(), validLanes = SIMDMask<Lanes>(repeating: true)
+            for l in 0..<years.count {
+                for half in 0..<2 {
+                    let at = l &* w &+ half &* Self.width
+                    let (v, valid) = ProductivityValues.storedIntegers(stack.baseAddress! + l * n + first + half * Self.width)
+                    let mask = unsafeBitCast(valid, to: Lanes.self), y = v &* q
+                    validLanes .&= valid
+                    // Outside [−2^14, 2^14): y + 2^14 has a bit at or above 2^15 (or is negative).
+                    outsideLanes |= (y &+ 16_384) & ~32_767
+                    UnsafeMutableRawPointer(raw + at).storeBytes(of: v, as: Lanes.self)
+                    UnsafeMutableRawPointer(ok32 + at).storeBytes(of: mask, as: Lanes.self)
+                    UnsafeMutableRawPointer(ok + at).storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: mask), as: SIMD8<Int16>.self)
+                    UnsafeMutableRawPointer(scaled + at).storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: y), as: SIMD8<Int16>.self)
+                }
+            }
+            complete = all(validLanes)
+            return outsideLanes == Lanes()
+        }
         for l in 0..<years.count {
             let src = stack.baseAddress! + l * n + first
             for k in 0..<w {
-                let f: Float = k < count ? src[k] : .nan
-                let inRange = abs(f) <= 16_777_216   // false for NaN
-                let g: Float = inRange ? f : 0
-                let i = Int32(g)
-                let valid = inRange && Float(i) == g
-                let v: Int32 = valid ? i : 0
-                raw[l * w + k] = v
-                ok[l * w + k] = valid ? -1 : 0
-                ok32[l * w + k] = valid ? -1 : 0
+                let x = k < count ? ProductivityValues.storedInteger(src[k]) : nil
+                let v = Int32(x ?? 0), at = l &* w &+ k
+                raw[at] = v
+                ok[at] = x == nil ? 0 : -1
+                ok32[at] = x == nil ? 0 : -1
+                invalid |= x == nil ? 1 : 0
                 let y = v &* q
-                // Outside [−2^14, 2^14): y + 2^14 has a bit at or above 2^15 (or is negative).
                 outside |= (y &+ 16_384) & ~32_767
-                scaled[l * w + k] = Int16(truncatingIfNeeded: y)
+                scaled[at] = Int16(truncatingIfNeeded: y)
             }
         }
+        complete = invalid == 0
         return outside == 0
     }
 
     /// Step 2 (16-bit lanes): the counts of `tally` for sixteen pixels, from `valid` and `values` (layer-major,
     /// sixteen Int16 per layer). No difference or count overflows (`load`'s range, `narrowLayerLimit`).
     @inline(__always)
-    private func tally16(into b: Counts, valid validRaw: UnsafeRawPointer, values valuesRaw: UnsafeRawPointer,
+    private func tally16(into b: Counts, complete: Bool, valid validRaw: UnsafeRawPointer, values valuesRaw: UnsafeRawPointer,
                          ties: UnsafeMutablePointer<Lanes16>) {
         let layers = years.count
         @inline(__always) func valid(_ l: Int) -> Lanes16 { validRaw.loadUnaligned(fromByteOffset: l * 32, as: Lanes16.self) }
@@ -172,8 +193,6 @@ public struct IntegerTrajectory: Sendable {
         for l in 0..<layers { ties[l] = Lanes16() }
         let everyLane = Lanes16(repeating: -1)
         let hasEdge = edgeNumerator != 0
-        var complete = true
-        for l in 0..<layers where valid(l) != everyLane { complete = false; break }
         @inline(__always) func pairs(masked: Bool, _ edges: UnsafeBufferPointer<Int32>) {
             var pair = 0
             for i in 0..<layers {

@@ -24,6 +24,10 @@ contender "this build ($BIN/kubuqi-monitor)" "$BIN/kubuqi-monitor ldn --quiet --
 echo "ldn --no-patches A/B: ${SIZE} x ${SIZE}, $RUNS interleaved rounds; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 run_interleaved "$RUNS" "rm -rf $work/a $work/b"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# One more run of each (the rounds above clear both folders before each run) for the byte comparison.
+rm -rf "$work/a" "$work/b"
+"$OTHER" ldn --quiet --no-patches --config "$in/ldn.toml" -o "$work/a" >/dev/null 2>&1
+"$BIN/kubuqi-monitor" ldn --quiet --no-patches --config "$in/ldn.toml" -o "$work/b" >/dev/null 2>&1
 echo "bench outputs: $(same "$work/a" "$work/b")"
 for b in a b; do
   bin=$OTHER; [[ $b == b ]] && bin=$BIN/kubuqi-monitor

@@ -117,11 +117,69 @@ public struct AreaTable: Sendable, Hashable, Codable {
             add(dense, zone: 0)
             return
         }
+        if addDense(classes: classes, zones: zones, zoneNodata: zoneNodata, pixelAreaUnits: pixelAreaUnits, count: n) { return }
         accumulate(n) { i in
             let zone = zones[i]
             if zone == zoneNodata { return nil }
             return (Key(zone: zone, classValue: classes[i]), pixelAreaUnits[i])
         }
+    }
+
+    /// The most distinct zones, and the widest span of class codes (besides nodata), that `addDense` counts densely.
+    static let denseZones = 16, denseSpan = 256
+
+    /// The zoned add of ``add(classes:zones:zoneNodata:pixelAreaUnits:)`` through dense counts instead of a
+    /// dictionary lookup per pixel (the crossed tables' zones and classes change from pixel to pixel, so runs are
+    /// short): one row of counts per zone, at most `denseZones` of them, and one column per class code in the
+    /// window's range (at most `denseSpan`) plus one for nodata; the rows are added to the dictionaries once.
+    /// The same integer sums per cell, so the same table. False, with nothing added, for windows with more zones
+    /// or a wider range of codes (the caller then takes the dictionary path).
+    private mutating func addDense(classes: UnsafeBufferPointer<Int16>, zones: UnsafeBufferPointer<Int32>, zoneNodata: Int32?,
+                                   pixelAreaUnits: UnsafeBufferPointer<Int64>, count n: Int) -> Bool {
+        let nodata = DegradationStatus.nodata
+        var lo = Int16.max, hi = Int16.min
+        for i in 0..<n where classes[i] != nodata {
+            lo = Swift.min(lo, classes[i])
+            hi = Swift.max(hi, classes[i])
+        }
+        let span = lo > hi ? 0 : Int(hi) - Int(lo) + 1
+        guard span <= Self.denseSpan else { return false }
+        let width = span + 1, low = Int(lo)
+        let pixels = UnsafeMutablePointer<Int>.allocate(capacity: Self.denseZones * width)
+        let units = UnsafeMutablePointer<Int64>.allocate(capacity: Self.denseZones * width)
+        defer { pixels.deallocate(); units.deallocate() }
+        var ids: [Int32] = []
+        ids.reserveCapacity(Self.denseZones)
+        let skips = zoneNodata != nil, skipped = zoneNodata ?? 0
+        var lastZone: Int32 = 0, lastRow = -1
+        for i in 0..<n {
+            let z = zones[i]
+            if skips && z == skipped { continue }
+            if z != lastZone || lastRow < 0 {
+                if let k = ids.firstIndex(of: z) {
+                    lastRow = k * width
+                } else {
+                    guard ids.count < Self.denseZones else { return false }
+                    lastRow = ids.count * width
+                    ids.append(z)
+                    (pixels + lastRow).initialize(repeating: 0, count: width)
+                    (units + lastRow).initialize(repeating: 0, count: width)
+                }
+                lastZone = z
+            }
+            let c = classes[i]
+            let cell = lastRow &+ (c == nodata ? span : Int(c) &- low)
+            pixels[cell] &+= 1
+            units[cell] &+= pixelAreaUnits[i]
+        }
+        for (k, zone) in ids.enumerated() {
+            for column in 0..<width where pixels[k * width + column] != 0 {
+                let key = Key(zone: zone, classValue: column == span ? nodata : Int16(low + column))
+                counts[key, default: 0] += pixels[k * width + column]
+                areaUnits[key, default: 0] += units[k * width + column]
+            }
+        }
+        return true
     }
 
     /// Counts every pixel of a window of `width` columns with one pixel area

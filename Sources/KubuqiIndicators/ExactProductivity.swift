@@ -98,17 +98,20 @@ public enum ExactProductivity {
             return stateByFractions(stack: stack, pixelCount: n, baselineLayers: baselineLayers, recentLayers: recentLayers,
                                     metric: metric, scale: scale, status: status)
         }
+        if evaluator.extendsOutward {
+            // Eight pixels at a time through a sorting network (the same status as `status(sortingBaseline:...)`).
+            return IntegerStateBatch(evaluator: evaluator).run(stack: stack, pixelCount: n, baselineLayers: baselineLayers,
+                                                                recentLayers: recentLayers, status: status)
+        }
         let b = UnsafeMutablePointer<Int>.allocate(capacity: max(1, baselineLayers.count))
         let r = UnsafeMutablePointer<Int>.allocate(capacity: max(1, recentLayers.count))
         let scratch = UnsafeMutablePointer<Int128>.allocate(capacity: baselineLayers.count + 2)
         defer { b.deallocate(); r.deallocate(); scratch.deallocate() }
-        let outward = evaluator.extendsOutward
         for p in 0..<n {
             var nb = 0, nr = 0
             for l in baselineLayers { if let v = ProductivityValues.storedInteger(stack[l * n + p]) { b[nb] = v; nb += 1 } }
             for l in recentLayers { if let v = ProductivityValues.storedInteger(stack[l * n + p]) { r[nr] = v; nr += 1 } }
-            status[p] = outward ? evaluator.status(sortingBaseline: b, baselineCount: nb, recent: r, recentCount: nr)
-                : evaluator.status(baseline: b, baselineCount: nb, recent: r, recentCount: nr, scratch: scratch)
+            status[p] = evaluator.status(baseline: b, baselineCount: nb, recent: r, recentCount: nr, scratch: scratch)
         }
     }
 

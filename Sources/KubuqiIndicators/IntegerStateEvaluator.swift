@@ -102,24 +102,115 @@ public struct IntegerStateEvaluator: Sendable {
             // The same integers in 64 bits: D, |E| < 2^16 and |v| ≤ 2^24 keep every extended value below 2^42, a
             // percentile (units 1/(100 D)) below 2^51 and its product with a count of at most 64 below 2^57;
             // B·100·D stays below 2^53.
-            (baselineClass, recentClass) = decileClasses(Int.self, sorted: baseline, nb: nb, nr: nr, b: b, r: r)
+            (baselineClass, recentClass) = decileClasses(Int.self, nb: nb, nr: nr, b: b, r: r) { baseline[$0] }
         } else {
-            (baselineClass, recentClass) = decileClasses(Int128.self, sorted: baseline, nb: nb, nr: nr, b: b, r: r)
+            (baselineClass, recentClass) = decileClasses(Int128.self, nb: nb, nr: nr, b: b, r: r) { baseline[$0] }
         }
         return finish(baselineClass: baselineClass, recentClass: recentClass, b: b, r: r, nb: nb, nr: nr)
     }
 
+    /// Whether `IntegerStateBatch` may decide pixels with every one of `nb` baseline and `nr` recent years
+    /// valid through `status(sortedBaseline:...)`: enough years, an extension outwards, and the bounds of the
+    /// 64-bit comparisons of `status(sortingBaseline:...)` (D, |E| < 2^16; at most 64 years each, so that with
+    /// |v| ≤ 2^24 every sum stays within 2^30).
+    public func sortsInBlocks(baselineCount nb: Int, recentCount nr: Int) -> Bool {
+        extendsOutward && smallTerms && nb >= max(1, metric.minimumBaselineYears) && nr >= metric.minimumRecentYears
+            && nb <= 64 && nr <= 64
+    }
+
+    /// What `status(sortedBaseline:...)` needs of a baseline of nb and nr recent years, worked out once for
+    /// every pixel with those counts: the deciles' ranks and the minimum difference's two sides.
+    public struct SortedPlan: Sendable {
+        let nb: Int, nr: Int
+        /// The last of the m = nb + 2 extended values.
+        let last: Int
+        /// Decile k (10k-th percentile, k = 1…9, at index k − 1): h = (m − 1)·10k/100 = j + f/100.
+        let j: SIMD16<Int>, f: SIMD16<Int>
+        /// D and E of the extension fraction.
+        let d: Int, e: Int
+        /// |R·nb − B·nr|·factor ≤ limit: the means differ by at most the minimum (`finish`), in 64 bits when `narrowGap`.
+        let factor: Int128, limit: Int128, narrowGap: Bool
+        let threshold: Int
+        /// Every decile lies between two stored values of the sorted baseline: 1 ≤ j and j + 1 ≤ m − 2 (or f = 0
+        /// and j ≤ m − 2), so neither extended end (and no D) enters (`IntegerStateBatch.classChange`).
+        public let interior: Bool
+
+        /// The status from the class change and the sums (the baseline's and recent years' stored integers): no
+        /// change when the means differ by at most the minimum, then the threshold (`finish`'s comparisons).
+        @inline(__always)
+        func status(change c: Int, baselineSum b: Int, recentSum r: Int) -> Int16 {
+            var change = c
+            let gap = r &* nb &- b &* nr
+            let within = narrowGap ? Int128(abs(gap) &* Int(factor)) <= limit : Int128(abs(gap)) * factor <= limit
+            if within { change = 0 }
+            return change <= -threshold ? DegradationStatus.degraded.rawValue
+                : (change >= threshold ? DegradationStatus.improved.rawValue : DegradationStatus.stable.rawValue)
+        }
+    }
+
+    /// The plan of `status(sortedBaseline:...)` for nb baseline and nr recent years; nil unless
+    /// `sortsInBlocks(baselineCount: nb, recentCount: nr)`.
+    public func sortedPlan(baselineCount nb: Int, recentCount nr: Int) -> SortedPlan? {
+        guard sortsInBlocks(baselineCount: nb, recentCount: nr) else { return nil }
+        let m = nb + 2
+        var j = SIMD16<Int>(), f = SIMD16<Int>()
+        for decile in 1...9 {
+            let t = (m - 1) * decile * 10
+            j[decile - 1] = t / 100
+            f[decile - 1] = t - 100 * (t / 100)
+        }
+        let factor = scaleNumerator * differenceDenominator, limit = differenceNumerator * scaleDenominator * Int128(nr) * Int128(nb)
+        // |gap| ≤ 2^30·(nb + nr) ≤ 2^37, so |gap|·factor < 2^63 for factor < 2^25.
+        let narrow = factor >= 0 && factor < 1 << 25 && limit > -(1 << 62) && limit < 1 << 62
+        let interior = (0..<9).allSatisfy { j[$0] >= 1 && j[$0] <= m - 2 && (f[$0] == 0 || j[$0] + 1 <= m - 2) }
+        return SortedPlan(nb: nb, nr: nr, last: m - 1, j: j, f: f, d: Int(extensionDenominator), e: Int(extensionNumerator),
+                          factor: factor, limit: limit, narrowGap: narrow, threshold: metric.classChangeThreshold, interior: interior)
+    }
+
+    /// The status of `status(sortingBaseline:...)` for a pixel whose baseline is already sorted: its k-th
+    /// smallest stored integer at `sorted[k · stride]`, k < nb, with sums `baselineSum` and `recentSum` of its
+    /// nb baseline and nr recent stored integers (|v| ≤ 2^24), `plan` of `sortedPlan(baselineCount: nb,
+    /// recentCount: nr)`. The same integers as `status(sortingBaseline:...)`'s 64-bit comparisons, without
+    /// overflow checks: `sortsInBlocks`'s bounds keep every product below 2^57 (see there).
+    @inline(__always)
+    public func status(sortedBaseline sorted: UnsafePointer<Int32>, stride: Int, plan: SortedPlan,
+                       baselineSum b: Int, recentSum r: Int) -> Int16 {
+        let nb = plan.nb, nr = plan.nr, last = plan.last, d = plan.d
+        let lo = Int(sorted[0]), hi = Int(sorted[(nb &- 1) &* stride])
+        let pad = (hi &- lo) &* plan.e
+        // The k-th extended value (units of 1/D).
+        @inline(__always) func extended(_ k: Int) -> Int {
+            k == 0 ? lo &* d &- pad : (k == last ? hi &* d &+ pad : Int(sorted[(k &- 1) &* stride]) &* d)
+        }
+        let bScaled = b &* 100 &* d, rScaled = r &* 100 &* d
+        var baselineClass = 1, recentClass = 1
+        for q in 0..<9 {
+            let j = plan.j[q]
+            let p: Int
+            if j >= last {
+                p = 100 &* extended(last)
+            } else {
+                let a = extended(j)
+                p = 100 &* a &+ plan.f[q] &* (extended(j &+ 1) &- a)
+            }
+            recentClass &+= rScaled > p &* nr ? 1 : 0
+            baselineClass &+= bScaled > p &* nb ? 1 : 0
+        }
+        return plan.status(change: recentClass &- baselineClass, baselineSum: b, recentSum: r)
+    }
+
     /// The classes (1-10) of the baseline and recent means B/nb and R/nr among the deciles of the extended
-    /// sorted baseline, computed in the integer type `T` (the caller proves that `T` cannot overflow).
+    /// sorted baseline (`baseline(k)` its k-th smallest stored integer), computed in the integer type `T` (the
+    /// caller proves that `T` cannot overflow).
     @inline(__always)
     private func decileClasses<T: FixedWidthInteger & SignedInteger>(
-        _: T.Type, sorted baseline: UnsafeMutablePointer<Int>, nb: Int, nr: Int, b: Int, r: Int
+        _: T.Type, nb: Int, nr: Int, b: Int, r: Int, sorted baseline: (Int) -> Int
     ) -> (baseline: Int, recent: Int) {
-        let lo = baseline[0], hi = baseline[nb - 1], m = nb + 2
+        let lo = baseline(0), hi = baseline(nb - 1), m = nb + 2
         let d = T(extensionDenominator), pad = T(hi - lo) * T(extensionNumerator)
         // The k-th extended value (units of 1/D).
         @inline(__always) func extended(_ k: Int) -> T {
-            k == 0 ? T(lo) * d - pad : (k == m - 1 ? T(hi) * d + pad : T(baseline[k - 1]) * d)
+            k == 0 ? T(lo) * d - pad : (k == m - 1 ? T(hi) * d + pad : T(baseline(k - 1)) * d)
         }
         let bScaled = T(b) * 100 * d, rScaled = T(r) * 100 * d
         var baselineClass = 1, recentClass = 1

@@ -1,6 +1,7 @@
 /// The productivity trajectory classes of an integer stack decided by counting
-/// pairs, eight pixels at a time, in 32-bit integers: no slope, no median, no
-/// floating point before Z (docs/ldn-method.md, "Trajectory by counting").
+/// pairs, sixteen pixels at a time in 16-bit lanes where every count fits, else
+/// eight at a time in 32-bit lanes: no slope, no median, no floating point
+/// before Z (docs/ldn-method.md, "Trajectory by counting").
 ///
 /// A pixel's class needs only Mann-Kendall's S and ties (its Z, so its level
 /// and direction) and whether direction × median slope > T, with
@@ -25,7 +26,7 @@
 /// Float). A value is valid when it is a stored integer
 /// (`ProductivityValues.storedInteger`: finite, integral, |v| ≤ 2^24).
 public struct IntegerTrajectory: Sendable {
-    /// Eight 32-bit lanes: one per pixel of a block.
+    /// Eight 32-bit lanes: one per pixel of half a block.
     typealias Lanes = SIMD8<Int32>
     static let width = 8
 
@@ -70,81 +71,195 @@ public struct IntegerTrajectory: Sendable {
     /// `pixels` into `classes` (indexed like one layer). `stack` is layer-major,
     /// `years.count × pixelCount` values. Calls on disjoint ranges may run at
     /// the same time.
+    ///
+    /// Sixteen pixels at a time: a block whose valid y·q all lie in [−2^14, 2^14) is counted in 16-bit
+    /// lanes (`narrowLayers`: every difference then fits in 16 bits, and with at most 24 layers so do every
+    /// count and the ties term, n(n − 1)(2n + 5) < 2^15), any other block as two blocks of eight 32-bit lanes.
     public func run(stack: UnsafeBufferPointer<Float>, pixelCount n: Int, pixels: Range<Int>,
                     classes: UnsafeMutableBufferPointer<Int16>) {
         let layers = years.count
         precondition(stack.count >= layers * n, "the stack is shorter than years x pixels")
         precondition(pixels.lowerBound >= 0 && pixels.upperBound <= n && classes.count >= n, "pixel range outside the window")
-        let w = Self.width
+        let w = Self.blockWidth
         let raw = UnsafeMutablePointer<Int32>.allocate(capacity: layers * w)
-        let valid = UnsafeMutablePointer<Lanes>.allocate(capacity: layers)
-        let values = UnsafeMutablePointer<Lanes>.allocate(capacity: layers)
+        let ok = UnsafeMutablePointer<Int16>.allocate(capacity: layers * w)
+        let ok32 = UnsafeMutablePointer<Int32>.allocate(capacity: layers * w)
+        let scaled = UnsafeMutablePointer<Int16>.allocate(capacity: layers * w)
         let ties = UnsafeMutablePointer<Lanes>.allocate(capacity: layers)
-        defer { raw.deallocate(); valid.deallocate(); values.deallocate(); ties.deallocate() }
-        var block = Block()
+        let ties16 = UnsafeMutablePointer<Lanes16>.allocate(capacity: layers)
+        let counts = Counts()
+        defer {
+            raw.deallocate(); ok.deallocate(); ok32.deallocate(); scaled.deallocate(); ties.deallocate(); ties16.deallocate()
+            counts.free()
+        }
+        let narrowLayers = layers <= Self.narrowLayerLimit
         var start = pixels.lowerBound
         while start < pixels.upperBound {
             let count = min(w, pixels.upperBound - start)
-            load(stack: stack, pixelCount: n, first: start, count: count, raw: raw, valid: valid, values: values)
-            tally(into: &block, valid: valid, values: values, ties: ties)
-            for k in 0..<count { classes[start + k] = decide(lane: k, block: block, raw: raw, valid: valid) }
+            var complete = false
+            let fits = load(stack: stack, pixelCount: n, first: start, count: count, raw: raw, ok: ok, ok32: ok32, scaled: scaled,
+                            complete: &complete)
+            if narrowLayers && fits {
+                tally16(into: counts, complete: complete, valid: UnsafeRawPointer(ok), values: UnsafeRawPointer(scaled), ties: ties16)
+            } else {
+                for half in 0..<(count > Self.width ? 2 : 1) {
+                    tally(into: counts, lanes: half * Self.width, valid: UnsafeRawPointer(ok32), values: UnsafeRawPointer(raw), ties: ties)
+                }
+            }
+            for k in 0..<count { classes[start + k] = decide(lane: k, counts: counts, raw: raw, ok: ok) }
             start += count
         }
     }
 
-    /// The counts of one block, per lane.
-    struct Block {
-        var positive = Lanes(), negative = Lanes(), above = Lanes(), below = Lanes()
-        var validYears = Lanes(), tieTerm = Lanes()
+    /// Pixels per block.
+    static let blockWidth = 16
+    /// The most layers counted in 16-bit lanes: with n layers every count is at most n(n − 1)/2 and the ties
+    /// term at most n(n − 1)(2n + 5), below 2^15 for n ≤ 24.
+    static let narrowLayerLimit = 24
+    /// Sixteen 16-bit lanes: one per pixel of a block.
+    typealias Lanes16 = SIMD16<Int16>
+
+    /// The counts of one block, per lane (16 lanes each), in plain memory: S's two counts, the slopes above T
+    /// and below −T, the valid years and the ties term.
+    struct Counts {
+        let storage = UnsafeMutablePointer<Int32>.allocate(capacity: 6 * IntegerTrajectory.blockWidth)
+        var positive: UnsafeMutablePointer<Int32> { storage }
+        var negative: UnsafeMutablePointer<Int32> { storage + IntegerTrajectory.blockWidth }
+        var above: UnsafeMutablePointer<Int32> { storage + 2 * IntegerTrajectory.blockWidth }
+        var below: UnsafeMutablePointer<Int32> { storage + 3 * IntegerTrajectory.blockWidth }
+        var validYears: UnsafeMutablePointer<Int32> { storage + 4 * IntegerTrajectory.blockWidth }
+        var tieTerm: UnsafeMutablePointer<Int32> { storage + 5 * IntegerTrajectory.blockWidth }
+        func free() { storage.deallocate() }
     }
 
-    /// Step 1: a block's stored integers (`raw`, layer-major by 8 lanes), their validity masks
-    /// (−1 valid, 0 not) and y·q (0 where invalid); lanes past `count` are invalid.
+    /// Step 1: a block's stored integers (`raw`, layer-major by 16 lanes), their validity masks (`ok` and
+    /// `ok32`: −1 valid, 0 not) and y·q in 16 bits (`scaled`, 0 where invalid; meaningful only when the result
+    /// is true); lanes past `count` are invalid; `complete` whether every lane of every layer is valid. True
+    /// when every valid y·q lies in [−2^14, 2^14). Written to plain memory (writing single lanes of a vector
+    /// would stall every later load of it); a whole block eight values at a time, without a branch.
     @inline(__always)
-    private func load(stack: UnsafeBufferPointer<Float>, pixelCount n: Int, first: Int, count: Int,
-                      raw: UnsafeMutablePointer<Int32>, valid: UnsafeMutablePointer<Lanes>, values: UnsafeMutablePointer<Lanes>) {
-        let w = Self.width, q = Lanes(repeating: edgeDenominator)
+    private func load(stack: UnsafeBufferPointer<Float>, pixelCount n: Int, first: Int, count: Int, raw: UnsafeMutablePointer<Int32>,
+                      ok: UnsafeMutablePointer<Int16>, ok32: UnsafeMutablePointer<Int32>, scaled: UnsafeMutablePointer<Int16>,
+                      complete: inout Bool) -> Bool {
+        let w = Self.blockWidth, q = edgeDenominator
+        var outside: Int32 = 0, invalid: Int32 = 0
+        if count == w {
+            // Eight lanes at a time, without a branch (`ProductivityValues.storedIntegers`).
+            var outsideLanes = Lanes(), validLanes = SIMDMask<Lanes>(repeating: true)
+            for l in 0..<years.count {
+                for half in 0..<2 {
+                    let at = l &* w &+ half &* Self.width
+                    let (v, valid) = ProductivityValues.storedIntegers(stack.baseAddress! + l * n + first + half * Self.width)
+                    let mask = unsafeBitCast(valid, to: Lanes.self), y = v &* q
+                    validLanes .&= valid
+                    // Outside [−2^14, 2^14): y + 2^14 has a bit at or above 2^15 (or is negative).
+                    outsideLanes |= (y &+ 16_384) & ~32_767
+                    UnsafeMutableRawPointer(raw + at).storeBytes(of: v, as: Lanes.self)
+                    UnsafeMutableRawPointer(ok32 + at).storeBytes(of: mask, as: Lanes.self)
+                    UnsafeMutableRawPointer(ok + at).storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: mask), as: SIMD8<Int16>.self)
+                    UnsafeMutableRawPointer(scaled + at).storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: y), as: SIMD8<Int16>.self)
+                }
+            }
+            complete = all(validLanes)
+            return outsideLanes == Lanes()
+        }
         for l in 0..<years.count {
             let src = stack.baseAddress! + l * n + first
-            var mask = Lanes()
             for k in 0..<w {
-                var v: Int32 = 0, ok: Int32 = 0
-                if k < count {
-                    let f = src[k]
-                    if abs(f) <= 16_777_216, f == f.rounded(.towardZero) { v = Int32(f); ok = -1 }
-                }
-                raw[l * w + k] = v
-                mask[k] = ok
+                let x = k < count ? ProductivityValues.storedInteger(src[k]) : nil
+                let v = Int32(x ?? 0), at = l &* w &+ k
+                raw[at] = v
+                ok[at] = x == nil ? 0 : -1
+                ok32[at] = x == nil ? 0 : -1
+                invalid |= x == nil ? 1 : 0
+                let y = v &* q
+                outside |= (y &+ 16_384) & ~32_767
+                scaled[at] = Int16(truncatingIfNeeded: y)
             }
-            valid[l] = mask
-            let stored = UnsafeRawPointer(raw + l * w).loadUnaligned(as: Lanes.self)
-            values[l] = edgeDenominator == 1 ? stored : stored &* q
+        }
+        complete = invalid == 0
+        return outside == 0
+    }
+
+    /// Step 2 (16-bit lanes): the counts of `tally` for sixteen pixels, from `valid` and `values` (layer-major,
+    /// sixteen Int16 per layer). No difference or count overflows (`load`'s range, `narrowLayerLimit`).
+    @inline(__always)
+    private func tally16(into b: Counts, complete: Bool, valid validRaw: UnsafeRawPointer, values valuesRaw: UnsafeRawPointer,
+                         ties: UnsafeMutablePointer<Lanes16>) {
+        let layers = years.count
+        @inline(__always) func valid(_ l: Int) -> Lanes16 { validRaw.loadUnaligned(fromByteOffset: l * 32, as: Lanes16.self) }
+        @inline(__always) func value(_ l: Int) -> Lanes16 { valuesRaw.loadUnaligned(fromByteOffset: l * 32, as: Lanes16.self) }
+        var positive = Lanes16(), negative = Lanes16(), above = Lanes16(), below = Lanes16(), validCount = Lanes16()
+        for l in 0..<layers { ties[l] = Lanes16() }
+        let everyLane = Lanes16(repeating: -1)
+        let hasEdge = edgeNumerator != 0
+        @inline(__always) func pairs(masked: Bool, _ edges: UnsafeBufferPointer<Int32>) {
+            var pair = 0
+            for i in 0..<layers {
+                let yi = value(i), vi = masked ? valid(i) : everyLane
+                validCount &-= vi
+                var tiedWithI = Lanes16()
+                for j in (i + 1)..<max(i + 1, layers) {
+                    let both = masked ? vi & valid(j) : everyLane
+                    let yj = value(j)
+                    positive &-= both & unsafeBitCast(yj .> yi, to: Lanes16.self)
+                    negative &-= both & unsafeBitCast(yj .< yi, to: Lanes16.self)
+                    let tied = both & unsafeBitCast(yj .== yi, to: Lanes16.self)
+                    tiedWithI &-= tied
+                    ties[j] &-= tied
+                    if hasEdge {
+                        // |Δ| < 2^15; an edge of 2^15 or more is never exceeded, as its clamp 32767 is not.
+                        let d = yj &- yi, e = Int16(clamping: edges[pair])
+                        above &-= both & unsafeBitCast(d .> Lanes16(repeating: e), to: Lanes16.self)
+                        below &-= both & unsafeBitCast(d .< Lanes16(repeating: -e), to: Lanes16.self)
+                    }
+                    pair &+= 1
+                }
+                ties[i] &+= tiedWithI
+            }
+        }
+        pairEdges.withUnsafeBufferPointer { edges in
+            if complete { pairs(masked: false, edges) } else { pairs(masked: true, edges) }
+        }
+        var term = Lanes16()
+        for l in 0..<layers { let t = ties[l]; term &+= t &* (t &+ t &+ 7) }
+        if !hasEdge { (above, below) = (positive, negative) }
+        for k in 0..<Self.blockWidth {
+            b.positive[k] = Int32(positive[k]); b.negative[k] = Int32(negative[k])
+            b.above[k] = Int32(above[k]); b.below[k] = Int32(below[k])
+            b.validYears[k] = Int32(validCount[k]); b.tieTerm[k] = Int32(term[k])
         }
     }
 
     /// Step 2: S's two counts, the slopes above T and below −T, the valid years and the ties term,
     /// over every pair of the block's layers (compare masks are −1 per true lane).
     @inline(__always)
-    private func tally(into b: inout Block, valid: UnsafeMutablePointer<Lanes>, values: UnsafeMutablePointer<Lanes>,
+    private func tally(into b: Counts, lanes offset: Int, valid validRaw: UnsafeRawPointer, values valuesRaw: UnsafeRawPointer,
                        ties: UnsafeMutablePointer<Lanes>) {
-        let layers = years.count
+        let layers = years.count, q = Lanes(repeating: edgeDenominator), rowBytes = 4 * Self.blockWidth
+        // Lanes offset..<offset + 8 of layer l: its validity masks and y·q.
+        @inline(__always) func valid(_ l: Int) -> Lanes { validRaw.loadUnaligned(fromByteOffset: l * rowBytes + 4 * offset, as: Lanes.self) }
+        @inline(__always) func value(_ l: Int) -> Lanes {
+            let y = valuesRaw.loadUnaligned(fromByteOffset: l * rowBytes + 4 * offset, as: Lanes.self)
+            return edgeDenominator == 1 ? y : y &* q
+        }
         var positive = Lanes(), negative = Lanes(), above = Lanes(), below = Lanes(), validCount = Lanes()
         for l in 0..<layers { ties[l] = Lanes() }
         let zero = Lanes(), everyLane = Lanes(repeating: -1)
         let hasEdge = edgeNumerator != 0
         var complete = true
-        for l in 0..<layers where valid[l] != everyLane { complete = false; break }
+        for l in 0..<layers where valid(l) != everyLane { complete = false; break }
         // `masked` false (every year of every lane valid, the common block) drops the pair masks; the
         // optimizer folds `x & everyLane` away in that copy of the loop.
         @inline(__always) func pairs(masked: Bool, _ edges: UnsafeBufferPointer<Int32>) {
             var pair = 0
             for i in 0..<layers {
-                let yi = values[i], vi = masked ? valid[i] : everyLane
+                let yi = value(i), vi = masked ? valid(i) : everyLane
                 validCount &-= vi
                 var tiedWithI = Lanes()
                 for j in (i + 1)..<max(i + 1, layers) {
-                    let both = masked ? vi & valid[j] : everyLane
-                    let d = values[j] &- yi
+                    let both = masked ? vi & valid(j) : everyLane
+                    let d = value(j) &- yi
                     positive &-= both & unsafeBitCast(d .> zero, to: Lanes.self)
                     negative &-= both & unsafeBitCast(d .< zero, to: Lanes.self)
                     let tied = both & unsafeBitCast(d .== zero, to: Lanes.self)
@@ -165,17 +280,17 @@ public struct IntegerTrajectory: Sendable {
         }
         var term = Lanes()
         for l in 0..<layers { let t = ties[l]; term &+= t &* (t &+ t &+ 7) }
-        b.positive = positive
-        b.negative = negative
-        b.above = hasEdge ? above : positive
-        b.below = hasEdge ? below : negative
-        b.validYears = validCount
-        b.tieTerm = term
+        if !hasEdge { (above, below) = (positive, negative) }
+        for k in 0..<Self.width {
+            b.positive[offset + k] = positive[k]; b.negative[offset + k] = negative[k]
+            b.above[offset + k] = above[k]; b.below[offset + k] = below[k]
+            b.validYears[offset + k] = validCount[k]; b.tieTerm[offset + k] = term[k]
+        }
     }
 
     /// Step 3: one lane's class from its counts.
     @inline(__always)
-    private func decide(lane k: Int, block b: Block, raw: UnsafeMutablePointer<Int32>, valid: UnsafeMutablePointer<Lanes>) -> Int16 {
+    private func decide(lane k: Int, counts b: Counts, raw: UnsafeMutablePointer<Int32>, ok: UnsafeMutablePointer<Int16>) -> Int16 {
         let nv = Int(b.validYears[k])
         guard nv >= minimumYears else { return DegradationStatus.nodata }
         let s = Int(b.positive[k]) - Int(b.negative[k])
@@ -191,8 +306,8 @@ public struct IntegerTrajectory: Sendable {
         var x: [Int] = [], y: [Int] = []
         x.reserveCapacity(nv)
         y.reserveCapacity(nv)
-        for l in 0..<years.count where valid[l][k] != 0 {
-            let v = Int(raw[l * Self.width + k])
+        for l in 0..<years.count where ok[l * Self.blockWidth + k] != 0 {
+            let v = Int(raw[l * Self.blockWidth + k])
             x.append(years[l])
             y.append(rising ? v : -v)
         }

@@ -121,4 +121,51 @@ final class IntegerTrajectoryTests: XCTestCase {
         XCTAssertEqual(try classOf(9), 1)
         XCTAssertEqual(try classOf(9.5), 0)
     }
+
+    /// Both lane widths side by side: values around ±2^14 / q (so that neighbouring blocks of 16 take the
+    /// 16-bit and the 32-bit lanes), values beyond 2^22 (read again value by value), edges p·Δx above 2^15
+    /// (clamped in 16-bit lanes), and 24 and 25 years (the 16-bit lanes' limit), against the fully exact path.
+    func testBothLaneWidthsGiveTheFullyExactClasses() throws {
+        var g = SplitMix64(seed: 77)
+        let n = 517
+        var narrowBlocks = 0, wideBlocks = 0
+        // (scale, minimum slope): q = 1 with T = 0, q = 1 with T = 40,000 (p·Δx beyond 2^15), q = 3 with T = 10/3.
+        for (scaleText, minimum) in [("0.0001", 0.0), ("0.0001", 4.0), ("0.0003", 0.001)] {
+            let scale = Rational(decimalString: scaleText)!
+            let q = Double((Rational(decimal: minimum)! / scale).denominator)
+            let classifier = TrajectoryClass(minimumAbsoluteSlope: minimum)
+            for yearCount in [16, 24, 25] {
+                let years = (0..<yearCount).map { Double(2000 + $0) }
+                var stack = [Float](repeating: .nan, count: yearCount * n)
+                for p in 0..<n {
+                    // Per block of 16: around the 16-bit edge (inside or just outside), or far beyond it.
+                    let block = p / 16
+                    let centre = [16_383 / q - 40, 16_384 / q - 20, -16_384 / q + 30, 5_000_000, 0][block % 5]
+                    let slope = Double(g.int(41) - 20) / Double(1 + g.int(3)) * (block % 7 == 0 ? 3000 : 1)
+                    for (l, _) in years.enumerated() where !(block % 3 == 1 && g.int(6) == 0) {
+                        stack[l * n + p] = Float((centre + slope * Double(l - yearCount / 2)).rounded(.down) + Double(g.int(3) - 1))
+                    }
+                }
+                for p in stride(from: 0, to: n - 15, by: 16) {
+                    let ys = (0..<yearCount).flatMap { l in (p..<(p + 16)).compactMap { ProductivityValues.storedInteger(stack[l * n + $0]) } }
+                    if ys.allSatisfy({ Double($0) * q >= -16_384 && Double($0) * q < 16_384 }) && yearCount <= 24 { narrowBlocks += 1 } else { wideBlocks += 1 }
+                }
+                let reference = referenceClasses(stack: stack, years: years, n: n, classifier: classifier, scale: scale)
+                let kernel = try XCTUnwrap(IntegerTrajectory(years: years, classifier: classifier, scale: scale))
+                var counted = [Int16](repeating: 99, count: n)
+                stack.withUnsafeBufferPointer { s in
+                    counted.withUnsafeMutableBufferPointer { c in
+                        for r in [0..<5, 5..<300, 300..<n] { kernel.run(stack: s, pixelCount: n, pixels: r, classes: c) }
+                    }
+                }
+                for p in 0..<n where counted[p] != reference[p] {
+                    XCTFail("(\(scaleText), \(minimum)), \(yearCount) years, pixel \(p): \(counted[p]) vs \(reference[p])")
+                    break
+                }
+                XCTAssertGreaterThanOrEqual(Set(reference).count, 3, "several classes: \(Set(reference))")
+            }
+        }
+        XCTAssertGreaterThan(narrowBlocks, 20)
+        XCTAssertGreaterThan(wideBlocks, 20)
+    }
 }

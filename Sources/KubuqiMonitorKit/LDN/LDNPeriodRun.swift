@@ -228,7 +228,7 @@ struct LDNPeriodRun {
                     part.add(means: means, landCover: UnsafeBufferPointer(units.landCover.buffer),
                              ecologicalUnit: units.ecological.map { UnsafeBufferPointer($0.buffer) })
                 }
-            }, region: region, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
+            }, region: region, statistics: false, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
             survey = surveyor.merged()
             annualFigures = plan.annual.merged()
         }
@@ -286,7 +286,7 @@ struct LDNPeriodRun {
                 defer { units.free() }
                 first.add(means: means, units: units)
             }
-        }, region: region, progress: ProgressBar("\(period.name) trends", quiet: quiet).update)
+        }, region: region, statistics: false, progress: ProgressBar("\(period.name) trends", quiet: quiet).update)
         return first.merged()
     }
 
@@ -307,7 +307,7 @@ struct LDNPeriodRun {
                 let units = LandUnits(ins, slots: rs, legend: legend, count: n)
                 defer { units.free() }
                 pass.add(means: means, units: units)
-            }, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
+            }, statistics: false, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
             search.advance(with: pass.merged())
         }
         return ProductivityPerformance(percentiles: search.percentiles(), values: plan.values)
@@ -337,7 +337,7 @@ struct LDNPeriodRun {
         _ = try StreamedCalculation.runJoint(inputs: passInputs, outputs: outputs.specs, kernel: { ins, outs, _, _ in
             let n = outs[0].count
             scratches.with(count: n) { layerKernel.compute(ins, outs, n, $0) }
-        }, region: region, observer: LDNLayerObservers(tally: tally, unccd: unccd), progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
+        }, region: region, observer: LDNLayerObservers(tally: tally, unccd: unccd), statistics: false, progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
 
         var files: [LDNPeriod.Layer: String] = [:]
         for (layer, _) in layerIndex {

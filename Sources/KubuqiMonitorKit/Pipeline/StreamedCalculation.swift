@@ -74,9 +74,11 @@ public enum StreamedCalculation {
     ///   tile of a plan); the outputs then cover that window only, with their
     ///   georeferencing shifted to it. Rows passed to kernels and observers stay
     ///   rows of the whole grid.
+    /// - Parameter statistics: false for callers that do not use the returned summary statistics: they are
+    ///   then not computed (empty statistics are returned), which saves a pass over every output's values.
     public static func runJoint(
         inputs: [PixelInput], mask: PixelMask? = nil, outputs specs: [RasterOutputSpec?], kernel: @escaping JointKernel,
-        region: Window? = nil, observer: ChunkObserver? = nil, progress: (Double) -> Void = { _ in }
+        region: Window? = nil, observer: ChunkObserver? = nil, statistics: Bool = true, progress: (Double) -> Void = { _ in }
     ) throws -> [SummaryStatistics] {
         precondition(!inputs.isEmpty, "a calculation needs at least one input")
         let full = inputs[0].band.dataset.grid
@@ -111,7 +113,7 @@ public enum StreamedCalculation {
                                       bytesPerPixel: bytesPerPixel)
             let stats = try stream(windows: layout.windows(origin: (area.column, area.row)), origin: area,
                                    capacity: layout.capacity, inputs: inputs, mask: mask, specs: specs, kernel: kernel,
-                                   bands: bands, observer: observer, progress: progress)
+                                   bands: bands, observer: observer, statistics: statistics, progress: progress)
             for ds in datasets { try ds.close() }
             for sink in sinks { try sink?.commit() }
             return stats
@@ -141,7 +143,7 @@ public enum StreamedCalculation {
 
     private static func stream(
         windows: [Window], origin: Window, capacity: Int, inputs: [PixelInput], mask: PixelMask?, specs: [RasterOutputSpec?],
-        kernel: JointKernel, bands: [RasterBand?], observer: ChunkObserver?, progress: (Double) -> Void
+        kernel: JointKernel, bands: [RasterBand?], observer: ChunkObserver?, statistics: Bool, progress: (Double) -> Void
     ) throws -> [SummaryStatistics] {
         let buffers = inputs.count + (mask == nil ? 0 : 1)
         // Three input slots: window k is computed while windows k+1 and k+2 are read.
@@ -210,7 +212,7 @@ public enum StreamedCalculation {
             if k + 2 < windows.count { read(k + 2) }   // into the slot window k-1 used (computed already)
             written[k % 2].wait()                       // window k-2's results are written: their slot is free
             let stats = compute(slots[k % 3], results: results[k % 2], window: windows[k], inputs: inputs, mask: mask,
-                                outputs: specs.count, kernel: kernel, observer: observer)
+                                outputs: specs.count, kernel: kernel, observer: observer, statistics: statistics)
             for o in specs.indices { totals[o].merge(stats[o]) }
             write(k)
             progress(Double(k + 1) / Double(windows.count))
@@ -245,7 +247,7 @@ public enum StreamedCalculation {
     /// Prepares the inputs, applies the mask and runs every kernel over one window.
     private static func compute(
         _ slot: WindowBuffers, results: WindowBuffers, window w: Window, inputs: [PixelInput], mask: PixelMask?,
-        outputs: Int, kernel: JointKernel, observer: ChunkObserver?
+        outputs: Int, kernel: JointKernel, observer: ChunkObserver?, statistics: Bool
     ) -> [SummaryStatistics] {
         let partial = PerChunk([SummaryStatistics](repeating: SummaryStatistics(), count: outputs))
         let n = w.pixelCount
@@ -261,13 +263,13 @@ public enum StreamedCalculation {
             let firstRow = w.row + range.lowerBound / w.width
             let outs = (0..<outputs).map { UnsafeMutableBufferPointer(rebasing: results.buffer($0, count: n)[range]) }
             kernel(ins.map { UnsafeBufferPointer($0) }, outs, firstRow, w.width)
-            partial.update(c) { stats in
+            if statistics { partial.update(c) { stats in
                 for (o, out) in outs.enumerated() {
                     var s = SummaryStatistics()
                     s.add(UnsafeBufferPointer(out))
                     stats[o] = s
                 }
-            }
+            } }
             observer?.observe(chunk: c, firstRow: firstRow, firstColumn: w.column, width: w.width, results: outs.map { UnsafeBufferPointer($0) })
         }
         return (0..<outputs).map { o in partial.values.reduce(into: SummaryStatistics()) { $0.merge($1[o]) } }

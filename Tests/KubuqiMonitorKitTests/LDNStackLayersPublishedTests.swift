@@ -39,6 +39,34 @@ final class LDNStackLayersPublishedTests: XCTestCase {
                 XCTAssertTrue(lpd[7].isNaN)
             }
         }
+        try assertNothingLeft(out)
+    }
+
+    /// The fixtures' three periods: only the last one's stack layers are copied early (LDNJob); the earlier
+    /// periods' are copied with the rest of their layers, and every layer of every period is a COG with its legend.
+    func testEveryPeriodsLayersKeepTheirLegends() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+        let tmp = try TemporaryFolder()
+        let out = tmp.file("out")
+        var options = LDNOptions(config: fixtures + "/ldn.toml", output: out, quiet: true)
+        options.patches = false
+        _ = try LDNJob.run(options)
+        for period in ["baseline", "reporting-2014-2018", "reporting-2019-2024"] {
+            let layers = try FileManager.default.contentsOfDirectory(atPath: "\(out)/\(period)").filter { $0.hasSuffix(".tif") }
+            XCTAssertGreaterThanOrEqual(layers.count, 8, period)
+            XCTAssertTrue(layers.contains("trajectory.tif") && layers.contains("state.tif"), period)
+            for layer in layers {
+                let path = "\(out)/\(period)/\(layer)"
+                let ds = try Dataset.open(path)
+                XCTAssertEqual(ds.metadataItem("LAYOUT", domain: "IMAGE_STRUCTURE"), "COG", path)
+                XCTAssertFalse(try ds.band(1).categoryNames().isEmpty, "\(path) has its legend")
+            }
+        }
+        try assertNothingLeft(out)
+    }
+
+    private func assertNothingLeft(_ out: String) throws {
         let left = FileManager.default.enumerator(atPath: out)!.compactMap { $0 as? String }.filter { $0.contains(".kubuqi-") && !$0.hasSuffix(".lock") }
         XCTAssertEqual(left, [], "nothing staged or private left behind")
     }

@@ -259,7 +259,8 @@ struct LDNPeriodRun {
             if let s = figures.survey { figures.performance = ProductivityPerformance(accumulator: s, values: plan.values) }
         } else if plan.split {
             let first = try stackPass(plan, kernel)
-            stackLayersDone?(try attachLegends(plan.computedLayers))
+            let stackLayers = try attachLegends(plan.computedLayers)   // whether or not anyone is told
+            stackLayersDone?(stackLayers)
             figures.annual = plan.annual.merged()
             figures.performance = try refinedPerformance(plan, first: first)
         }

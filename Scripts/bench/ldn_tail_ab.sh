@@ -6,6 +6,7 @@
 # same outputs as the first: the layers and tables byte for byte (cmp), the patch GeoPackages feature by
 # feature (ogrinfo -al dumps; their SQLite pages, so the SDG Items' checksums of them, differ between runs).
 # Usage: Scripts/bench/ldn_tail_ab.sh [RUNS] [SIZE] [OTHER_KUBUQI_BINARY...]  (defaults 3, 2000). Not a test.
+# LDN_VARIANTS=no-patches runs only `--no-patches` (default: "no-patches patches", both).
 # Reads bench-out/ldn-SIZE (kubuqi-bench make-ldn SIZE), or $LDN_INPUT when set (a folder with ldn.toml).
 source "$(dirname "$0")/lib.sh"  # strict mode, the repository's root, OUT/BIN/PY
 RUNS=${1:-3}; SIZE=${2:-2000}; shift 2 || shift $# || true
@@ -19,7 +20,8 @@ log="$work/log"
 echo "ldn tail A/B: ${SIZE} x ${SIZE}, $RUNS interleaved rounds; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((r = 0; r < RUNS; r++)); do
   for i in "${!bins[@]}"; do
-    for flag in --no-patches ""; do
+    for variant in ${LDN_VARIANTS:-no-patches patches}; do
+      flag=$([[ $variant == no-patches ]] && echo --no-patches || true)
       o="$work/o-$i${flag:+-n}"; rm -rf "$o"
       $PY Scripts/bench/ldn_tail.py "${bins[$i]}" ldn --quiet $flag --config "$in/ldn.toml" -o "$o" >"$work/t" \
         || { echo "ldn_tail_ab: ${bins[$i]} $flag failed" >&2; exit 1; }
@@ -47,7 +49,8 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Same outputs as the first build's.
 for i in "${!bins[@]}"; do
   [[ $i -eq 0 ]] && continue
-  for flag in -n ""; do
+  for variant in ${LDN_VARIANTS:-no-patches patches}; do
+    flag=$([[ $variant == no-patches ]] && printf %s -n || true)
     a="$work/o-0$flag" b="$work/o-$i$flag" bad=0
     while IFS= read -r f; do
       case "$f" in

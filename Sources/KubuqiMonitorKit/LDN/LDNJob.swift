@@ -122,8 +122,16 @@ public enum LDNJob {
             var baseline: [LDNPeriod.Layer: String] = [:]
             for period in periods {
                 log("period \(period.name) \(period.years.lowerBound)-\(period.years.upperBound): land cover \(period.landCoverStart) -> \(period.landCoverEnd)")
-                var result = try LDNPeriodRun(period: period, inputs: finalInputs, output: stage, work: work,
-                                              baseline: baseline, creationOptions: o.creationOptions, quiet: o.quiet).run()
+                var run = LDNPeriodRun(period: period, inputs: finalInputs, output: stage, work: work,
+                                       baseline: baseline, creationOptions: o.creationOptions, quiet: o.quiet)
+                // The last period's stack-pass layers are copied as soon as they are final, beside the rest of the
+                // period, so that they are not in the tail after it. Not the earlier periods': their copies end before
+                // the last period does anyway, and a copy beside a layer pass adds to the run's peak memory
+                // (docs/benchmarks.md, "ldn tail and memory, session 9").
+                if period.name == periods.last?.name {
+                    run.stackLayersDone = { publisher.submitStackLayers(of: period.name, files: $0) }
+                }
+                var result = try run.run()
                 if period.isBaseline { baseline = result.files }
                 // The survey's distinct means are for tiles' merges; a whole run has its maxima and lets it go.
                 result.performanceSurvey = nil
@@ -131,6 +139,8 @@ public enum LDNJob {
                 publisher.submit(result)
                 log("period \(period.name): \(result.summaryLine)")
             }
+            // Nothing is computed any more: the copies left run on every core.
+            publisher.computingEnded()
             // Publishable outputs (docs/publishing.md): COG layers and patches (above), then the report, then the STAC catalogue.
             let published = try publisher.finish()
             report.inputDigests = try digests.finish()

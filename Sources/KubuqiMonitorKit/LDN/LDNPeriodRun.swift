@@ -69,6 +69,9 @@ struct LDNPeriodRun {
     var surveyed: (performance: PerformanceAccumulator?, annual: [Int: ExactStatistics])? = nil
     /// Run pass 1 only (a tile's stats pass): the result holds its figures and no layer.
     var surveyOnly = false
+    /// Called with the stack pass's layers once they are final (legends attached), before the rest of the period:
+    /// a whole run's publisher copies them beside it (``LDNPeriodPublisher/submitStackLayers(of:files:)``).
+    var stackLayersDone: (([LDNPeriod.Layer: String]) -> Void)? = nil
 
     /// Productivity state as Trends.Earth runs it: a change of two or more
     /// percentile classes, and of at least 0.01 in the productivity units
@@ -256,6 +259,8 @@ struct LDNPeriodRun {
             if let s = figures.survey { figures.performance = ProductivityPerformance(accumulator: s, values: plan.values) }
         } else if plan.split {
             let first = try stackPass(plan, kernel)
+            let stackLayers = try attachLegends(plan.computedLayers)   // whether or not anyone is told
+            stackLayersDone?(stackLayers)
             figures.annual = plan.annual.merged()
             figures.performance = try refinedPerformance(plan, first: first)
         }
@@ -339,12 +344,9 @@ struct LDNPeriodRun {
             scratches.with(count: n) { layerKernel.compute(ins, outs, n, $0) }
         }, region: region, observer: LDNLayerObservers(tally: tally, unccd: unccd), statistics: false, progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
 
-        var files: [LDNPeriod.Layer: String] = [:]
-        for (layer, _) in layerIndex {
-            let path = layerSpec(layer).path
-            try ClassLegend.attach(to: path, entries: LDNLegend.entries(layer))
-            files[layer] = path
-        }
+        // The stack pass's layers have theirs already (and may be published by now).
+        var files = try attachLegends(layerIndex.keys.filter { !plan.computedLayers.contains($0) })
+        for layer in plan.computedLayers where layerIndex[layer] != nil { files[layer] = layerSpec(layer).path }
         return LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
                                files: files, areas: tally.areas(), zoneAreas: tally.zoneAreas(), transitions: tally.transitionTable(),
                                performanceMaxima: figures.performance.maxima, annualProductivity: figures.annual.mapValues(\.summary),
@@ -367,6 +369,19 @@ extension LDNPeriodRun {
         TrajectoryClass().classify(slope: UnsafeBufferPointer(slope), z: UnsafeBufferPointer(z), into: classes)
         ExactProductivity.trajectory(stack: periodStack, pixelCount: n, years: years, slope: UnsafeBufferPointer(slope),
                                      z: UnsafeBufferPointer(z), classifier: classifier, scale: scale, classes: classes)
+    }
+}
+
+extension LDNPeriodRun {
+    /// Attaches each of `layers`' legend to its written raster; their paths.
+    func attachLegends(_ layers: [LDNPeriod.Layer]) throws -> [LDNPeriod.Layer: String] {
+        var files: [LDNPeriod.Layer: String] = [:]
+        for layer in layers {
+            let path = layerSpec(layer).path
+            try ClassLegend.attach(to: path, entries: LDNLegend.entries(layer))
+            files[layer] = path
+        }
+        return files
     }
 }
 

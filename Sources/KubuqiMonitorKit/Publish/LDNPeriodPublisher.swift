@@ -20,6 +20,12 @@ import KubuqiRaster
 /// raster; the patches drawn from the same pixels). A later period reading a
 /// baseline layer while it is replaced reads either the staged raster or its
 /// COG, whose pixels are the same (the copy is renamed onto the path whole).
+///
+/// A period's stack-pass layers (trajectory, state) are final when its stack pass ends, before the search's
+/// refinements and its layer pass: ``submitStackLayers(of:files:)`` copies them then, beside the rest of the period,
+/// and ``submit(_:)`` copies the others. The copies run one at a time while a period is computed and on every core
+/// once ``computingEnded()`` is called (``PublishingBudget``): the passes keep the cores busy, and each copy beside
+/// them adds its own working set to the run's peak memory.
 final class LDNPeriodPublisher: @unchecked Sendable {
     private let userOptions: CreationOptions
     private let zones: ZoneLayer?
@@ -37,6 +43,10 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     private var submitted = 0
     private var patchFiles: [String: String] = [:]
     private var maps: [String: [LDNPeriod.Layer: InteractiveMapLayer]] = [:]
+    /// The layers already submitted by ``submitStackLayers(of:files:)``, by period name (``submit(_:)`` skips them).
+    private var submittedEarly: [String: Set<LDNPeriod.Layer>] = [:]
+    /// How many COG copies run at once: one while a period is computed, every core once the last one is.
+    let budget = PublishingBudget(limit: 1)
 
     /// What the publication made besides the COGs: the patch GeoPackages and the report map's layers, by period name.
     struct Published {
@@ -53,13 +63,32 @@ final class LDNPeriodPublisher: @unchecked Sendable {
         self.patches = patches
     }
 
-    /// Queues the publication of `period`'s layers (returns at once).
+    /// Queues the publication of `period`'s layers (returns at once); those given to ``submitStackLayers(of:files:)``
+    /// are not copied again.
     func submit(_ period: LDNPeriodResult) {
+        var rest = period
+        lock.withLock { for layer in submittedEarly[period.name] ?? [] { rest.files[layer] = nil } }
+        enqueue { [self, rest] in try publish(rest) }
+    }
+
+    /// Queues the COG copies of the layers `files` of the period `name`, final before the period ends (its stack
+    /// pass's layers with their legends attached; returns at once).
+    func submitStackLayers(of name: String, files: [LDNPeriod.Layer: String]) {
+        guard !files.isEmpty else { return }
+        lock.withLock { submittedEarly[name, default: []].formUnion(files.keys) }
+        enqueue { [self] in try copy(LDNPeriod.Layer.allCases.filter { files[$0] != nil }, named: name, files: files, threads: nil) }
+    }
+
+    /// No period is computed any more: the copies left run side by side on every core.
+    func computingEnded() { budget.setLimit(ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Runs `work` on the queue, its error kept by the order submitted.
+    private func enqueue(_ work: @escaping @Sendable () throws -> Void) {
         let index = lock.withLock { submitted += 1; return submitted }
         queue.async(group: group) { [self] in
             guard lock.withLock({ failures.isEmpty }) else { return }   // the run fails: publish nothing more
             do {
-                try publish(period)
+                try work()
             } catch {
                 lock.withLock { failures[index] = error }
             }
@@ -97,14 +126,19 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     /// Copies `layers` of `p` to COGs, on at most `threads` threads (nil: side by side on every core; each copy is one
     /// file, the same whichever thread makes it), and draws the report map's layers from the copies.
     private func copy(_ layers: [LDNPeriod.Layer], of p: LDNPeriodResult, threads: Int?) throws {
-        let options = userOptions
+        try copy(layers, named: p.name, files: p.files, threads: threads)
+    }
+
+    /// Copies `layers` of the period `name` (paths in `files`), each copy within the ``budget``.
+    private func copy(_ layers: [LDNPeriod.Layer], named name: String, files: [LDNPeriod.Layer: String], threads: Int?) throws {
+        let options = userOptions, budget = budget
         let drawn = try ConcurrentSteps.results(layers.map { layer in {
-            let path = p.files[layer]!
-            try CloudOptimizedOutput.rewrite(path, userOptions: options)
+            let path = files[layer]!
+            try budget.run { try CloudOptimizedOutput.rewrite(path, userOptions: options) }
             return try LDNReport.mapLayer(layer, path: path)
         } }, threads: threads)
         lock.withLock {
-            for (layer, map) in zip(layers, drawn) { if let map { maps[p.name, default: [:]][layer] = map } }
+            for (layer, map) in zip(layers, drawn) { if let map { maps[name, default: [:]][layer] = map } }
         }
     }
 }

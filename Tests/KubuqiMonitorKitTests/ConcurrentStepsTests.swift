@@ -19,7 +19,7 @@ final class ConcurrentStepsTests: XCTestCase {
 
     func testEveryStepRunsAndTheFirstFailureInOrderIsThrown() {
         for threads in [nil, 1, 2] as [Int?] {
-            let ran = Counter()
+            let ran = ConcurrencyCounter()
             let steps: [() throws -> Void] = (0..<9).map { i in {
                 ran.add()
                 if i == 7 { throw Failure(step: 7) }
@@ -37,7 +37,7 @@ final class ConcurrentStepsTests: XCTestCase {
 
     func testAThreadLimitIsKept() throws {
         for limit in [1, 2] {
-            let running = Counter(), peak = Counter()
+            let running = ConcurrencyCounter(), peak = ConcurrencyCounter()
             _ = try ConcurrentSteps.results((0..<8).map { _ in {
                 peak.raise(to: running.add())
                 usleep(5_000)
@@ -48,13 +48,4 @@ final class ConcurrentStepsTests: XCTestCase {
         }
         XCTAssertEqual(try ConcurrentSteps.results([() throws -> Int](), threads: 2), [])
     }
-}
-
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var n = 0
-    @discardableResult func add() -> Int { lock.withLock { n += 1; return n } }
-    func remove() { lock.withLock { n -= 1 } }
-    func raise(to v: Int) { lock.withLock { n = max(n, v) } }
-    var value: Int { lock.withLock { n } }
 }

@@ -9,7 +9,7 @@ final class PublishingBudgetTests: XCTestCase {
     func testTheLimitIsKept() {
         for limit in [1, 2] {
             let budget = PublishingBudget(limit: limit)
-            let running = Tally(), peak = Tally()
+            let running = ConcurrencyCounter(), peak = ConcurrencyCounter()
             DispatchQueue.concurrentPerform(iterations: 6) { _ in
                 budget.run {
                     peak.raise(to: running.add())
@@ -24,7 +24,7 @@ final class PublishingBudgetTests: XCTestCase {
 
     func testRaisingTheLimitLetsTheWaitingStepsStartTogether() {
         let budget = PublishingBudget(limit: 1)
-        let running = Tally(), peak = Tally(), group = DispatchGroup()
+        let running = ConcurrencyCounter(), peak = ConcurrencyCounter(), group = DispatchGroup()
         let threads = (0..<3).map { _ in Thread {
             budget.run {
                 peak.raise(to: running.add())
@@ -52,13 +52,4 @@ final class PublishingBudgetTests: XCTestCase {
         DispatchQueue.global().async { budget.run { done.fulfill() } }
         wait(for: [done], timeout: 5)
     }
-}
-
-private final class Tally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var n = 0
-    @discardableResult func add() -> Int { lock.withLock { n += 1; return n } }
-    func remove() { lock.withLock { n -= 1 } }
-    func raise(to v: Int) { lock.withLock { n = max(n, v) } }
-    var value: Int { lock.withLock { n } }
 }

@@ -110,7 +110,7 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     private func publish(_ p: LDNPeriodResult) throws {
         let layers = LDNPeriod.Layer.allCases.filter { p.files[$0] != nil }
         guard patches, p.files[.sdg] != nil else {
-            try copy(layers, of: p, threads: nil)
+            try copy(layers, named: p.name, files: p.files, threads: nil)
             return
         }
         let copies = [.sdg] + layers.filter { $0 != .sdg }
@@ -118,18 +118,14 @@ final class LDNPeriodPublisher: @unchecked Sendable {
         // is renamed onto it, the COG: the same pixels), and the copies of the layers, the SDG layer's first.
         let outcome = try ConcurrentSteps.results([
             { [self] in try LDNPublication.patches(of: p, zones: zones, work: work, quiet: quiet) },
-            { [self] in try copy(copies, of: p, threads: 1); return nil },
+            { [self] in try copy(copies, named: p.name, files: p.files, threads: 1); return nil },
         ])
         if let gpkg = outcome[0] { lock.withLock { patchFiles[p.name] = gpkg } }
     }
 
-    /// Copies `layers` of `p` to COGs, on at most `threads` threads (nil: side by side on every core; each copy is one
-    /// file, the same whichever thread makes it), and draws the report map's layers from the copies.
-    private func copy(_ layers: [LDNPeriod.Layer], of p: LDNPeriodResult, threads: Int?) throws {
-        try copy(layers, named: p.name, files: p.files, threads: threads)
-    }
-
-    /// Copies `layers` of the period `name` (paths in `files`), each copy within the ``budget``.
+    /// Copies `layers` of the period `name` (paths in `files`) to COGs, each within the ``budget``, on at most `threads`
+    /// threads (nil: side by side on every core; each copy is one file, the same whichever thread makes it), and draws
+    /// the report map's layers from the copies.
     private func copy(_ layers: [LDNPeriod.Layer], named name: String, files: [LDNPeriod.Layer: String], threads: Int?) throws {
         let options = userOptions, budget = budget
         let drawn = try ConcurrentSteps.results(layers.map { layer in {

@@ -483,9 +483,7 @@ public enum StackJob {
     /// state of window `w`'s pixels, on all cores; `first`: the window's first group (the state starts empty).
     static func accumulate(_ group: [StackObservation], into state: SeriesAccumulators, window w: Window,
                                    values: UnsafeBufferPointer<Float>, first: Bool) {
-        let days = group.map { Int32($0.date.dayNumber) }
-        StreamedCalculation.parallelChunks(w) { _, range in
-            if first { state.reset(range) }
+        addInParallel(group, into: state, window: w, first: first) { days, range in
             state.add(values: values, stride: w.pixelCount, days: days, pixels: range)
         }
     }
@@ -496,11 +494,20 @@ public enum StackJob {
     /// converted rows, with each row read once as 2 bytes a value and converted in the cache as it is added.
     static func accumulate(_ group: [StackObservation], stored: UnsafeRawPointer, scalings: [SixteenBitScaling],
                            into state: SeriesAccumulators, window w: Window, first: Bool) {
-        let days = group.map { Int32($0.date.dayNumber) }
         nonisolated(unsafe) let base = stored
+        addInParallel(group, into: state, window: w, first: first) { days, range in
+            state.add(stored: base, stride: w.pixelCount, scalings: scalings, days: days, pixels: range)
+        }
+    }
+
+    /// Runs `add(days, pixels)` over window `w`'s pixels in chunks on all cores, each chunk's running state
+    /// reset first when `first` (the window's first group); `days`: the group's day numbers.
+    private static func addInParallel(_ group: [StackObservation], into state: SeriesAccumulators, window w: Window,
+                                      first: Bool, _ add: ([Int32], Range<Int>) -> Void) {
+        let days = group.map { Int32($0.date.dayNumber) }
         StreamedCalculation.parallelChunks(w) { _, range in
             if first { state.reset(range) }
-            state.add(stored: base, stride: w.pixelCount, scalings: scalings, days: days, pixels: range)
+            add(days, range)
         }
     }
 

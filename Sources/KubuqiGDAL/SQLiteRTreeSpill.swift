@@ -72,7 +72,7 @@ final class SQLiteRTreeSpill {
     private func spill() throws {
         guard !held.isEmpty else { return }
         if fd < 0 {
-            fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+            fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)   // never through a link planted at the scratch path
             guard fd >= 0 else { throw GDALError("cannot write the scratch file \(path)", messages: [String(cString: strerror(errno))]) }
         }
         held.sort(by: Self.xOrder)

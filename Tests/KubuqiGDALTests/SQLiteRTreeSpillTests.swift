@@ -57,4 +57,15 @@ final class SQLiteRTreeSpillTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
+
+    /// A link planted at the scratch path is not followed: the spill fails and the file it names is untouched.
+    func testLinkAtScratchPathNotFollowed() throws {
+        let tmp = try TemporaryFolder()
+        let victim = tmp.file("victim"), path = tmp.file("runs")
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: victim))
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: victim)
+        let spill = SQLiteRTreeSpill(path: path, runSize: 2)
+        XCTAssertThrowsError(try (1...3).forEach { try spill.add(id: Int64($0), rect: .init(minX: 0, maxX: 1, minY: 0, maxY: 1)) })
+        XCTAssertEqual(try String(contentsOfFile: victim, encoding: .utf8), "keep")
+    }
 }

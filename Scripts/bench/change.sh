@@ -45,7 +45,7 @@ gdal_translate -q -of ENVI "$work/k/change-magnitude.tif" "$raw/magnitude.bin"
 
 CO="-co TILED=YES -co BLOCKXSIZE=256 -co BLOCKYSIZE=256 -co COMPRESS=DEFLATE -co NUM_THREADS=ALL_CPUS -co BIGTIFF=IF_SAFER"
 COS="BLOCKSIZE=256 COMPRESS=DEFLATE NUM_THREADS=ALL_CPUS BIGTIFF=IF_SAFER"
-encodes="--encode-cog $raw/class.bin $work/f-class.tif '$COS LEVEL=6 PREDICTOR=STANDARD RESAMPLING=NEAREST' \
+encodes="--encode-cog $raw/class.bin $work/f-class.tif '$COS LEVEL=4 PREDICTOR=STANDARD RESAMPLING=NEAREST' \
   --encode-cog $raw/magnitude.bin $work/f-magnitude.tif '$COS LEVEL=1 PREDICTOR=FLOATING_POINT RESAMPLING=AVERAGE'"
 floor="$PY Scripts/bench/floor.py --concurrent --times 2 --decode $pair/before.tif --decode $pair/after.tif $encodes"
 floor1="$PY Scripts/bench/floor.py --concurrent --times 1 --decode $pair/before.tif --decode $pair/after.tif $encodes"
@@ -53,7 +53,7 @@ contender "kubuqi-monitor change --threshold sigma:1" "$BIN/kubuqi-monitor chang
 contender "kubuqi-monitor change --threshold sigma:1 --no-patches (the NumPy script's outputs)" "$BIN/kubuqi-monitor change --quiet --before $pair/before.tif --after $pair/after.tif --threshold sigma:1 --no-patches -o $work/p"
 contender "kubuqi-monitor change --threshold sigma:1 --mmu 0.5ha" "$BIN/kubuqi-monitor change --quiet --before $pair/before.tif --after $pair/after.tif --threshold sigma:1 --mmu 0.5ha -o $work/m"
 contender "change_numpy.py (two passes, NumPy $($PY -c 'import numpy; print(numpy.__version__)'))" "$PY Scripts/bench/change_numpy.py $pair/before.tif $pair/after.tif $work/n 1"
-contender "gdal_calc.py (one pass, thresholds given, class raster only, plain GTiff)" "gdal_calc.py --quiet -A $pair/before.tif -B $pair/after.tif --outfile=$work/g.tif --type=Int16 --NoDataValue=-32768 ${CO//-co/--co} --co ZLEVEL=6 --co PREDICTOR=2 --calc='numpy.select([(B-A-($MEAN))<=-2*$SD,(B-A-($MEAN))<=-$SD,(B-A-($MEAN))>=2*$SD,(B-A-($MEAN))>=$SD],[-2,-1,2,1],0)'"
+contender "gdal_calc.py (one pass, thresholds given, class raster only, plain GTiff)" "gdal_calc.py --quiet -A $pair/before.tif -B $pair/after.tif --outfile=$work/g.tif --type=Int16 --NoDataValue=-32768 ${CO//-co/--co} --co ZLEVEL=4 --co PREDICTOR=2 --calc='numpy.select([(B-A-($MEAN))<=-2*$SD,(B-A-($MEAN))<=-$SD,(B-A-($MEAN))>=2*$SD,(B-A-($MEAN))>=$SD],[-2,-1,2,1],0)'"
 contender "floor (decode inputs twice, encode both outputs once as COGs; side by side)" "$floor"
 contender "floor, one decode (decode inputs once, encode both outputs once as COGs; side by side)" "$floor1"
 {

@@ -51,7 +51,7 @@ for y, n, d in strips():
     counts += np.bincount((c[c != -32768] + 2).ravel(), minlength=5)
     cls.GetRasterBand(1).WriteArray(c, 0, y)
     mag.GetRasterBand(1).WriteArray(d, 0, y)
-gdal.Translate(f"{out}/change-class.tif", cls, format="COG", creationOptions=common + ["LEVEL=6", "PREDICTOR=STANDARD", "RESAMPLING=NEAREST"])
+gdal.Translate(f"{out}/change-class.tif", cls, format="COG", creationOptions=common + ["LEVEL=4", "PREDICTOR=STANDARD", "RESAMPLING=NEAREST"])
 gdal.Translate(f"{out}/change-magnitude.tif", mag, format="COG", creationOptions=common + ["LEVEL=1", "PREDICTOR=FLOATING_POINT", "RESAMPLING=AVERAGE"])
 cls = mag = None
 gt = b_ds.GetGeoTransform()

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Class layers' compression on given class rasters: CPU seconds (user+sys) and bytes of GDAL's COG
 driver writing every listed raster as kubuqi-monitor publishes a class layer (Int16, 256-pixel tiles,
-predictor 2, NEAREST overviews, NUM_THREADS=ALL_CPUS), at DEFLATE 6, DEFLATE 1, ZSTD 1 and ZSTD 9.
+predictor 2, NEAREST overviews, NUM_THREADS=ALL_CPUS), at DEFLATE 6 to 1, ZSTD 1 and ZSTD 9.
 
 usage: class_codecs.py [--reps N] NAME=FILE[,FILE...] [NAME=...]...
 Each FILE[:BAND] (every band when no band is given) is decoded once into a raw Int16 copy in
@@ -12,7 +12,9 @@ import os, sys, tempfile
 from osgeo import gdal
 gdal.UseExceptions()
 
-CODECS = [("DEFLATE 6", ["COMPRESS=DEFLATE", "LEVEL=6"]), ("DEFLATE 1", ["COMPRESS=DEFLATE", "LEVEL=1"]),
+CODECS = [("DEFLATE 6", ["COMPRESS=DEFLATE", "LEVEL=6"]), ("DEFLATE 5", ["COMPRESS=DEFLATE", "LEVEL=5"]),
+          ("DEFLATE 4", ["COMPRESS=DEFLATE", "LEVEL=4"]), ("DEFLATE 3", ["COMPRESS=DEFLATE", "LEVEL=3"]),
+          ("DEFLATE 2", ["COMPRESS=DEFLATE", "LEVEL=2"]), ("DEFLATE 1", ["COMPRESS=DEFLATE", "LEVEL=1"]),
           ("ZSTD 1", ["COMPRESS=ZSTD", "LEVEL=1"]), ("ZSTD 9", ["COMPRESS=ZSTD", "LEVEL=9"])]
 BASE = ["BLOCKSIZE=256", "PREDICTOR=STANDARD", "RESAMPLING=NEAREST", "NUM_THREADS=ALL_CPUS", "BIGTIFF=IF_SAFER"]
 

@@ -45,7 +45,7 @@ for l in spi-1 spi-3 spi-12; do
   enc+=(--encode-cog "$raw/$l.bin" "$work/f-$l.tif" "'$COS LEVEL=1 PREDICTOR=FLOATING_POINT RESAMPLING=AVERAGE'")
 done
 gdal_translate -q -of ENVI "$work/k/drought-class.tif" "$raw/class.bin"
-enc+=(--encode-cog "$raw/class.bin" "$work/f-class.tif" "'$COS LEVEL=6 PREDICTOR=STANDARD RESAMPLING=NEAREST'")
+enc+=(--encode-cog "$raw/class.bin" "$work/f-class.tif" "'$COS LEVEL=4 PREDICTOR=STANDARD RESAMPLING=NEAREST'")
 contender "kubuqi-monitor drought --scales 1,3,12 (3 SPI layers, classes, tables)" "$DROUGHT"
 contender "spi_peer.py (climate-indices $($VPY -c 'from importlib.metadata import version; print(version("climate-indices"))'), the 3 SPI layers only, $(nproc) processes)" "$PEER"
 contender "floor (decode the series once, encode the 3 SPI layers and the class layer once, side by side)" "$PY Scripts/bench/floor.py --concurrent --decode $series ${enc[*]}"

@@ -68,6 +68,14 @@ public struct RasterOutputSpec: Sendable {
         self.storage = storage
     }
 
+    /// The DEFLATE level of class maps (Int16 codes with a class table): 4, not GDAL's default 6.
+    /// On the real land-cover maps of `../shared/data/real` (NLCD 2011 in its 16 codes and in 8
+    /// classes, ESA CCI, five CGLS LC100 years) libdeflate's level 4 writes 6.9 % more bytes than
+    /// level 6 in total (at most 8.8 % on one map) for 53-63 % less encoding CPU; level 1 would be
+    /// 18.5 % more bytes (docs/benchmarks.md, "Class layers' DEFLATE level 4"). `--co ZLEVEL=6`
+    /// restores GDAL's default.
+    public static let classDeflateLevel = "4"
+
     /// Tiled 256x256 GeoTIFF, DEFLATE with the predictor that suits the type
     /// (3, floating point, for Float32; 2, horizontal differencing, for
     /// integers), compression on all cores, BigTIFF when needed.
@@ -76,14 +84,14 @@ public struct RasterOutputSpec: Sendable {
     /// level 1: their low-order bits are noise that no level compresses, and
     /// on a Sentinel-2 tile level 1 is 20 % faster than GDAL's default 6 for a
     /// file 0.04 % larger (Float32) or 2.7 % smaller (Int16); see
-    /// docs/benchmarks.md. Class maps keep level 6 (long runs of one code).
+    /// docs/benchmarks.md. Class maps are compressed at level ``classDeflateLevel``.
     public static func defaultCreationOptions(for encoding: IndexEncoding) -> CreationOptions {
         var o = CreationOptions()
         o.set("TILED", "YES")
         o.set("BLOCKXSIZE", "256")
         o.set("BLOCKYSIZE", "256")
         o.set("COMPRESS", "DEFLATE")
-        if encoding != .classes { o.set("ZLEVEL", "1") }
+        o.set("ZLEVEL", encoding == .classes ? classDeflateLevel : "1")
         o.set("PREDICTOR", encoding == .float32 ? "3" : "2")
         o.set("NUM_THREADS", "ALL_CPUS")
         o.set("BIGTIFF", "IF_SAFER")

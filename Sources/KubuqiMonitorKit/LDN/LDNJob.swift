@@ -144,8 +144,7 @@ public enum LDNJob {
             // Publishable outputs (docs/publishing.md): COG layers and patches (above), then the report, then the STAC catalogue.
             let published = try publisher.finish()
             report.inputDigests = try digests.finish()
-            try report.write(to: stage, inputs: config.inputFiles, drawn: published.maps)
-            try LDNPublication.catalogue(report, folder: stage, patches: published.patches)
+            try LDNPublication.report(report, folder: stage, inputs: config.inputFiles, maps: published.maps, patches: published.patches)
             written = try LDNOutputFolder.written(stage)
             return ((), protecting: config.inputFiles)
         } }

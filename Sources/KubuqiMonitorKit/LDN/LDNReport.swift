@@ -207,19 +207,36 @@ public struct LDNReport: Sendable {
     /// tables/*.csv and tables/unccd/*.csv into `out`.
     /// `drawn`: the interactive map's layers already drawn from the published rasters, by period name and layer
     /// (``LDNPeriodPublisher`` draws each right after its COG copy); the others are drawn here.
+    /// The page and the other files are written side by side (each from the same finished document; each file whole,
+    /// through a temporary file renamed onto its path): they were one after the other in the run's serial tail
+    /// (docs/benchmarks.md, "ldn report tail").
     func write(to out: OutputFolder, inputs: [String], drawn: [String: [LDNPeriod.Layer: InteractiveMapLayer]] = [:]) throws {
         try LeafletAssets.check()
         let title = ReportTitleBlock(ldn: self)
         var doc = try document(inputs: inputs)
         doc.title = title
-        try atomicWrite(try ReportJSON.encode(doc), to: out.file("report.json"))
         // The UNCCD figures were gathered in each period's layer pass (UNCCDObserver).
         let unccd = UNCCDReport.make(self, title: title)
+        let finished = doc
+        try ConcurrentSteps.run([
+            { try writeDocuments(finished, unccd: unccd, to: out) },
+            { try writePage(finished, title: title, unccd: unccd, drawn: drawn, to: out) },
+        ])
+    }
+
+    /// report.json, unccd-reporting.json, the tables and report.md.
+    func writeDocuments(_ doc: Document, unccd: UNCCDReport, to out: OutputFolder) throws {
+        try atomicWrite(try ReportJSON.encode(doc), to: out.file("report.json"))
         try atomicWrite(try ReportJSON.encode(unccd), to: out.file("unccd-reporting.json"))
         try SafeFiles.makeFolders("tables/unccd", under: out.path)
         for (name, table) in csvTables(doc) { try atomicWrite(Data(table.text.utf8), to: out.file("tables/\(name).csv")) }
         for (name, table) in unccd.csvTables() { try atomicWrite(Data(table.text.utf8), to: out.file("tables/unccd/\(name).csv")) }
         try atomicWrite(Data(markdown(doc).utf8), to: out.file("report.md"))
+    }
+
+    /// report.html with Leaflet beside it; the map layers not in `drawn` are drawn here.
+    func writePage(_ doc: Document, title: ReportTitleBlock, unccd: UNCCDReport,
+                   drawn: [String: [LDNPeriod.Layer: InteractiveMapLayer]], to out: OutputFolder) throws {
         var maps: [String: [InteractiveMapLayer]] = [:]
         for p in periods {
             var layers: [InteractiveMapLayer] = []

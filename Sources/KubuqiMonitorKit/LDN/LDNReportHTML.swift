@@ -127,7 +127,7 @@ enum LDNReportHTML {
         let data = layers.map { Data(name: $0.name, width: $0.width, height: $0.height, png: $0.png, codes: $0.codes, entries: $0.entries) }
         let json = (try? ReportJSON.encode(data)).flatMap { String(data: $0, encoding: .utf8) } ?? "[]"
         _ = first
-        return h + "<script type=\"application/json\" id=\"\(id)-layers\">\(json.replacingOccurrences(of: "</", with: "<\\/"))</script>"
+        return h + "<script type=\"application/json\" id=\"\(id)-layers\">\(InlineScriptText.escaped(json))</script>"
     }
 
     static let script = """

@@ -36,8 +36,36 @@ enum LDNPublication {
         return gpkg
     }
 
+    /// Writes the report (``LDNReport/write(to:inputs:drawn:)``) and the STAC Items of every layer side by side, then
+    /// `catalog.json`, into the (staged) folder: everything after the last period's layers are published
+    /// (docs/benchmarks.md, "ldn report tail"). The Items hash the published files, which are final once
+    /// ``LDNPeriodPublisher/finish()`` has returned; the catalogue links the Items and the report files that exist, so
+    /// it comes after both (``afterSideBySide(_:then:)``).
+    static func report(_ report: LDNReport, folder: OutputFolder, inputs: [String],
+                       maps: [String: [LDNPeriod.Layer: InteractiveMapLayer]], patches: [String: String]) throws {
+        let products = products(report, patches: patches)
+        try afterSideBySide([
+            { try report.write(to: folder, inputs: inputs, drawn: maps) },
+            { try STACCatalog.writeItems(products, folder: folder.path) },
+        ], then: { try catalogue(products, folder: folder) })
+    }
+
+    /// Runs `steps` side by side and, once every one of them has ended without an error, `last`
+    /// (the error of the first failing step, in the order given, otherwise).
+    static func afterSideBySide(_ steps: [() throws -> Void], then last: () throws -> Void) throws {
+        try ConcurrentSteps.run(steps)
+        try last()
+    }
+
     /// Writes `catalog.json` and an Item per layer into the (staged) folder.
     static func catalogue(_ report: LDNReport, folder: OutputFolder, patches: [String: String] = [:]) throws {
+        let products = products(report, patches: patches)
+        try STACCatalog.writeItems(products, folder: folder.path)
+        try catalogue(products, folder: folder)
+    }
+
+    /// The STAC products of every layer of every period (with its QGIS style and, for the SDG layer, its patches).
+    static func products(_ report: LDNReport, patches: [String: String]) -> [STACProduct] {
         var products: [STACProduct] = []
         for p in report.periods {
             for layer in LDNPeriod.Layer.allCases {
@@ -54,12 +82,17 @@ enum LDNPublication {
                     properties: ["period": p.name, "land_cover_years": "\(p.landCoverYears.0)-\(p.landCoverYears.1)"]))
             }
         }
-        try STACCatalog.write(folder: folder.path, id: "kubuqi-ldn", title: "SDG 15.3.1 land degradation",
-                              description: "SDG indicator 15.3.1 (proportion of land that is degraded) by \(ToolVersion.nameAndVersion): "
-                                  + "sub-indicators and their one-out-all-out combination per period.",
-                              products: products,
-                              related: [(folder.file("report.html"), "text/html", "Report"),
-                                        (folder.file("report.json"), "application/json", "Report (JSON)"),
-                                        (folder.file("report.md"), "text/markdown", "Report (Markdown)")])
+        return products
+    }
+
+    /// `catalog.json` linking the Items of `products` (already written) and the report files.
+    static func catalogue(_ products: [STACProduct], folder: OutputFolder) throws {
+        try STACCatalog.writeCatalog(folder: folder.path, id: "kubuqi-ldn", title: "SDG 15.3.1 land degradation",
+                                     description: "SDG indicator 15.3.1 (proportion of land that is degraded) by \(ToolVersion.nameAndVersion): "
+                                         + "sub-indicators and their one-out-all-out combination per period.",
+                                     products: products,
+                                     related: [(folder.file("report.html"), "text/html", "Report"),
+                                               (folder.file("report.json"), "application/json", "Report (JSON)"),
+                                               (folder.file("report.md"), "text/markdown", "Report (Markdown)")])
     }
 }

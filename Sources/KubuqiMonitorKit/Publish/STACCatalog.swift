@@ -34,14 +34,27 @@ public enum STACCatalog {
     /// tables) linked from the catalogue.
     public static func write(folder: String, id: String, title: String, description: String, products: [STACProduct],
                              children: [String] = [], related: [(path: String, type: String, title: String)] = []) throws {
+        try writeItems(products, folder: folder)
+        try writeCatalog(folder: folder, id: id, title: title, description: description, products: products,
+                         children: children, related: related)
+    }
+
+    /// Writes the Item of each product (linked to `folder/catalog.json`), side by side: each opens its own raster,
+    /// hashes its own files and writes its own Item file. The products' files must be final.
+    public static func writeItems(_ products: [STACProduct], folder: String) throws {
         let catalogPath = (folder as NSString).appendingPathComponent("catalog.json")
-        var links: [[String: Any]] = [["rel": "root", "href": "./catalog.json", "type": "application/json", "title": title]]
-        // The Items side by side (each opens its own raster, hashes its own files and writes its own Item file); the
-        // links in the products' order.
         try ConcurrentSteps.run(products.map { product in {
             let itemPath = itemPath(for: product.path)
             try writeJSON(try item(product, itemPath: itemPath, catalog: catalogPath), to: itemPath)
         } })
+    }
+
+    /// Writes `folder/catalog.json` linking the Items of `products` (in their order, written by
+    /// ``writeItems(_:folder:)``), `children` and those of the `related` files that exist now.
+    public static func writeCatalog(folder: String, id: String, title: String, description: String, products: [STACProduct],
+                                    children: [String] = [], related: [(path: String, type: String, title: String)] = []) throws {
+        let catalogPath = (folder as NSString).appendingPathComponent("catalog.json")
+        var links: [[String: Any]] = [["rel": "root", "href": "./catalog.json", "type": "application/json", "title": title]]
         for product in products {
             links.append(["rel": "item", "href": href(itemPath(for: product.path), from: folder), "type": "application/geo+json", "title": product.title])
         }

@@ -1,0 +1,84 @@
+import Foundation
+import KubuqiGDAL
+@testable import KubuqiMonitorKit
+import TestSupport
+import XCTest
+
+/// The ldn report and the STAC Items are written side by side after the last period, then the catalogue
+/// (``LDNPublication/report(_:folder:inputs:maps:patches:)``): the order that the catalogue needs (it links the
+/// report files that exist and the Items), and a whole run's catalogue linking every report file and every Item,
+/// whose checksums are those of the final files (sha256sum, independent of the tool's hashing).
+final class LDNReportPublicationTests: XCTestCase {
+    /// Both steps run at once (each waits for the other to have started: one after the other, the first would
+    /// wait in vain), and the last runs only after both have ended.
+    func testLastRunsAfterStepsThatRunSideBySide() throws {
+        let started = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+        let log = EventLog()
+        let step = { (k: Int) -> () throws -> Void in {
+            started[k].signal()
+            if started[1 - k].wait(timeout: .now() + 5) == .timedOut { log.add("step \(k) ran alone") } else { started[1 - k].signal() }
+            Thread.sleep(forTimeInterval: k == 0 ? 0.05 : 0.3)   // a thread free for the last step while step 1 runs
+            log.add("step \(k) ended")
+        } }
+        try LDNPublication.afterSideBySide([step(0), step(1)], then: { log.add("last") })
+        let events = log.events
+        XCTAssertFalse(events.contains { $0.hasSuffix("ran alone") }, "\(events)")
+        XCTAssertEqual(events.last, "last", "\(events)")
+        XCTAssertEqual(Set(events.dropLast()), ["step 0 ended", "step 1 ended"])
+    }
+
+    /// A failing step: the last step is not run, and the error is the first failing step's in the order given.
+    func testFailureStopsBeforeTheLast() {
+        struct Failure: Error, Equatable { var k: Int }
+        let log = EventLog()
+        XCTAssertThrowsError(try LDNPublication.afterSideBySide([
+            { Thread.sleep(forTimeInterval: 0.05); throw Failure(k: 0) }, { throw Failure(k: 1) },
+        ], then: { log.add("last") })) { XCTAssertEqual($0 as? Failure, Failure(k: 0)) }
+        XCTAssertEqual(log.events, [])
+    }
+
+    /// A whole run (the hand-worked region): catalog.json links report.html, report.json and
+    /// report.md and an Item per layer; each Item's data and style checksums are the SHA-256 of the published files.
+    func testWholeRunCatalogueLinksTheReportAndFinalFiles() throws {
+        let tmp = try TemporaryFolder()
+        let config = try LDNTestRegion.write(tmp)
+        let out = tmp.file("out")
+        _ = try LDNJob.run(LDNOptions(config: config, output: out, quiet: true))
+        let catalog = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/catalog.json"))) as! [String: Any]
+        let links = catalog["links"] as! [[String: Any]]
+        XCTAssertEqual(Set(links.filter { $0["rel"] as? String == "related" }.map { $0["href"] as! String }),
+                       ["./report.html", "./report.json", "./report.md"])
+        let items = links.filter { $0["rel"] as? String == "item" }.map { $0["href"] as! String }
+        let layers = FileManager.default.enumerator(atPath: out)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".tif") }
+        XCTAssertEqual(items.count, layers.count, "an Item per layer: \(layers)")
+        XCTAssertGreaterThanOrEqual(items.count, 8)
+        for href in items {
+            let itemPath = (out as NSString).appendingPathComponent(href)
+            let item = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: itemPath))) as! [String: Any]
+            for (key, asset) in item["assets"] as! [String: [String: Any]] {
+                let file = ((itemPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(asset["href"] as! String)
+                XCTAssertEqual(asset["file:checksum"] as? String, "1220" + (try sha256sum(file)), "\(href) \(key)")
+            }
+        }
+    }
+
+    func sha256sum(_ path: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        p.arguments = [path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return String(text.prefix(64))
+    }
+}
+
+/// Events from several threads, in the order they happened.
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func add(_ e: String) { lock.withLock { list.append(e) } }
+    var events: [String] { lock.withLock { list } }
+}

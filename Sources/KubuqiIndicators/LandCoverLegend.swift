@@ -126,29 +126,36 @@ public struct LandCoverLegend: Sendable, Hashable, Codable {
     /// Reclassifies codes read as Float (GDAL's common buffer type). NaN and
     /// `nodata` become nodata; a code that is not an integer in Int32 range
     /// or not mapped becomes nodata and, if integral, is counted in `unknown`.
+    ///
+    /// Integral is tested without libm's `roundf` (a call per pixel, 1.5 % of an ldn run's CPU; docs/benchmarks.md,
+    /// "ldn report tail"): within [-2^31, 2^31) the truncation `Int32(v)` is exact, and a Float that is not an
+    /// integer has |v| < 2^23, so `Float(Int32(v)) == v` exactly when v is an integer (what `v == v.rounded()` says).
     public func reclassify(
         _ codes: UnsafeBufferPointer<Float>, nodata: Float?, into out: UnsafeMutableBufferPointer<Int16>,
         unknown: inout UnknownCodeCounter
     ) {
         precondition(codes.count >= out.count, "input buffer is shorter than the output")
-        for i in 0..<out.count {
-            let v = codes[i]
-            guard v.isFinite, v != nodata else {
-                out[i] = DegradationStatus.nodata
-                continue
-            }
-            guard v == v.rounded(), v >= -2_147_483_648, v < 2_147_483_648 else {
-                out[i] = DegradationStatus.nodata
-                continue
-            }
-            let code = Int32(v)
-            let c: Int16? = (-32768...32767).contains(code)
-                ? lookup[Int(code) + 32768].nilIfUnmapped : mapping[code]
-            if let c {
-                out[i] = c
-            } else {
-                unknown.add(code)
-                out[i] = DegradationStatus.nodata
+        let nd = nodata ?? .nan   // NaN equals nothing: no nodata value
+        lookup.withUnsafeBufferPointer { table in
+            for i in 0..<out.count {
+                let v = codes[i]
+                // NaN and the infinities fail the range test.
+                guard v >= -2_147_483_648, v < 2_147_483_648, v != nd else {
+                    out[i] = DegradationStatus.nodata
+                    continue
+                }
+                let code = Int32(v)
+                guard Float(code) == v else {
+                    out[i] = DegradationStatus.nodata
+                    continue
+                }
+                let c: Int16? = code >= -32768 && code <= 32767 ? table[Int(code) + 32768].nilIfUnmapped : mapping[code]
+                if let c {
+                    out[i] = c
+                } else {
+                    unknown.add(code)
+                    out[i] = DegradationStatus.nodata
+                }
             }
         }
     }

@@ -10,8 +10,9 @@ folder (every output is written to a temporary file first and renamed whole):
   STAC        the Items and catalog.json
   exit        the staging folder moved onto the output folder, the work folder removed, the process gone
 
-Prints a Markdown table: step, from/to mark, wall s, CPU s (perf samples of the run's process in the
-interval, at the sampling rate), then the tail's top symbols per step (self time).
+Prints a Markdown table: step (from the previous mark to this one), wall s, CPU s (perf samples of the run's
+process in the interval, at the sampling rate) and its top symbols (self time); then the part after the last COG
+copy (the report, the STAC catalogue, the move into place and the exit) in wall and CPU seconds.
 Usage: ldn_tail_steps.py OUT_PREFIX kubuqi-monitor ldn --config C -o OUT [more options]
        ldn_tail_steps.py OUT_PREFIX   (the table again from the files of an earlier run)
 Writes OUT_PREFIX.perf.data and OUT_PREFIX.strace.txt. Needs perf, strace and a release build. Not a test;
@@ -81,3 +82,5 @@ for (_, a), (name, b) in zip(marks, marks[1:]):
     tail_wall += b - a
     tail_cpu += cpu
 print(f"| tail, period end to exit | {tail_wall:.3f} | {tail_cpu:.2f} | |")
+after = [s for s in samples if s[0] >= max(cogs)]
+print(f"after the COG copies: {exit_time - max(cogs):.3f} s wall, {len(after) / HZ:.2f} CPU-s")

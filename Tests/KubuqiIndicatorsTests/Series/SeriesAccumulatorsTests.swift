@@ -56,4 +56,53 @@ final class SeriesAccumulatorsTests: XCTestCase {
             }
         }
     }
+
+    /// The state is kept eight pixels at a time in registers across a group's rows: pixel ranges that start
+    /// anywhere and end with any number (0-7) of pixels beyond the last eight give the per-pixel definition's bits,
+    /// and no pixel outside the range is touched (a kernel storing whole lanes past the range's end fails here).
+    func testRangesOfAnyStartAndLengthGiveThePerPixelBits() {
+        let k = 11, stride = 40
+        let days = (0..<k).map { Int32(10 + $0 * 16) }
+        var rng = SystemRandomNumberGenerator()
+        var values = [Float](repeating: .nan, count: k * stride)
+        for p in 0..<stride {
+            // Every third pixel valid only in the second group (its first valid day comes from a later group).
+            for i in 0..<k where Int.random(in: 0..<3, using: &rng) > 0 && !(p % 3 == 0 && i < 4) {
+                values[i * stride + p] = Float.random(in: -1...1, using: &rng)
+            }
+        }
+        let rule = CompletenessRule(minimumObservations: 1, minimumCoverage: 0.45, stepDays: 16)
+        let periodDays = 365
+        for reducer in [SeriesReducer.mean, .sum, .count, .max, .min] {
+            for start in 0...8 {
+                for length in 0...17 {
+                    let range = start..<(start + length)
+                    let state = SeriesAccumulators(reducer, pixels: 0..<stride)
+                    state.reset(0..<stride)
+                    for (a, b) in [(0, 4), (4, k)] {
+                        let group = Array(values[(a * stride)..<(b * stride)])
+                        group.withUnsafeBufferPointer { state.add(values: $0, stride: stride, days: Array(days[a..<b]), pixels: range) }
+                    }
+                    var out = [Float](repeating: 7, count: stride), counts = out
+                    _ = out.withUnsafeMutableBufferPointer { o in
+                        counts.withUnsafeMutableBufferPointer { state.finish(rule: rule, periodDays: periodDays, pixels: 0..<stride, output: o, counts: $0) }
+                    }
+                    for p in 0..<stride {
+                        var series: [Float] = [], when: [Int32] = []
+                        if range.contains(p) {
+                            for i in 0..<k where !values[i * stride + p].isNaN { series.append(values[i * stride + p]); when.append(days[i]) }
+                        }
+                        var want = Float.nan
+                        if !series.isEmpty, rule.isMet(count: series.count, first: Int(when[0]), last: Int(when.last!), periodDays: periodDays) {
+                            let n = series.count
+                            want = series.withUnsafeMutableBufferPointer { s in when.withUnsafeBufferPointer { reducer.reduce(s, days: $0, count: n) } }
+                        }
+                        XCTAssertEqual(counts[p], Float(series.count), "\(reducer) \(range) pixel \(p)")
+                        XCTAssertTrue(out[p].bitPattern == want.bitPattern || (out[p].isNaN && want.isNaN),
+                                      "\(reducer) \(range) pixel \(p): \(out[p]) vs \(want)")
+                    }
+                }
+            }
+        }
+    }
 }

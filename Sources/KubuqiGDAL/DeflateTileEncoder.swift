@@ -4,8 +4,9 @@ import Foundation
 /// Encodes Int16 tiles as a TIFF with `Compression=8` (Adobe DEFLATE) and `Predictor=2` stores them: the
 /// horizontal differencing predictor (TIFF 6.0 §14: each sample replaced by its difference from the sample to
 /// its left, modulo 2^16, row by row over the whole tile width), then a zlib stream (RFC 1950 around RFC
-/// 1951, what TIFF DEFLATE holds) made by libdeflate at the given level, the library and level libtiff uses
-/// for GDAL's `COMPRESS=DEFLATE` with `ZLEVEL`. Little-endian samples (the files are written `II`).
+/// 1951, what TIFF DEFLATE holds) made by libdeflate, the library libtiff uses for GDAL's `COMPRESS=DEFLATE`, at
+/// the level libtiff takes for the `ZLEVEL` (``libdeflateLevel(forZLEVEL:)``): the same bytes as GDAL's tiles.
+/// Little-endian samples (the files are written `II`).
 ///
 /// Thread-safe: each call takes a compressor from a pool (libdeflate's compressors are not shared between
 /// threads), so tiles are encoded on whichever thread completes them.
@@ -54,6 +55,14 @@ public final class DeflateTileEncoder: @unchecked Sendable {
             }
             row += width
         }
+    }
+
+    /// The libdeflate level libtiff 4.5 compresses with for GDAL's `ZLEVEL` (nil: not given): libtiff asks libdeflate for
+    /// one level more than zlib's for 6 to 9 ("to get results as good as zlib"), 7 when no level is given (zlib's
+    /// default 6), the level itself otherwise (1-5, 10-12). Checked on GDAL 3.6's own tiles: the same bytes.
+    public static func libdeflateLevel(forZLEVEL zlevel: Int?) -> Int {
+        guard let z = zlevel else { return 7 }
+        return (6...9).contains(z) ? z + 1 : z
     }
 
     private func take() -> OpaquePointer {

@@ -5,7 +5,7 @@
 /// For each case: every level's pixels equal (read by GDAL); `gdalinfo -json` equal but for the file names; GDAL's
 /// own validator (`osgeo_utils.samples.validate_cloud_optimized_geotiff`, full check) finds no error in ours and the
 /// same warnings as in GDAL's; the IFDs' tags equal but for the tile offsets and byte counts; every tile's inflated
-/// bytes equal GDAL's (the padding of edge tiles included); each tile preceded by its byte count and followed by
+/// bytes equal GDAL's (the padding of edge tiles included), and so do its compressed bytes (the same libdeflate level); each tile preceded by its byte count and followed by
 /// its last 4 bytes; the IFDs and tile arrays before the first tile, the tiles of the smallest level first; the
 /// `.aux.xml` sidecars equal.
 enum CloudOptimizedReference {
@@ -110,6 +110,8 @@ def check(ours, theirs, problems):
                 problems.append(f'{name}: level {level} tile {index}: leader or trailer wrong')
             if zlib.decompress(raw) != zlib.decompress(rawB):
                 problems.append(f'{name}: level {level} tile {index}: inflated bytes differ from GDAL\'s')
+            elif raw != rawB:
+                problems.append(f'{name}: level {level} tile {index}: compressed bytes differ from GDAL\'s (same pixels)')
     aux = [p + '.aux.xml' for p in (ours, theirs)]
     texts = [open(p).read() if os.path.exists(p) else None for p in aux]
     if texts[0] != texts[1]:

@@ -81,7 +81,7 @@ final class CloudOptimizedTileWriterTests: XCTestCase {
     }
 
     func testSameCOGAsGDALsDriver() throws {
-        guard let python = PythonReference.interpreter(needing: "numpy, osgeo.gdal, osgeo_utils.samples.validate_cloud_optimized_geotiff") else { return }
+        guard let python = PythonReference.interpreter(needing: CloudOptimizedReference.modules) else { return }
         let tmp = try TemporaryFolder()
         var cases: [[String: String]] = []
         // Odd sizes (partial edge tiles, overviews of odd sizes), one pixel, exactly one tile, one tile and a pixel,

@@ -109,6 +109,6 @@ public enum TileSpools {
         return spooled
     }
 
-    /// How many spools are waiting for their COG copy (tests).
-    static var pending: Int { lock.withLock { finished.count } }
+    /// Whether a spool waits for the COG copy of the raster at `path` (tests).
+    static func isWaiting(for path: String) -> Bool { lock.withLock { finished[path] != nil } }
 }

@@ -1,15 +1,19 @@
-/// The independent check of a COG written by ``CloudOptimizedTileWriter`` against GDAL's COG driver's copy of the
+/// The independent check of a COG written by `CloudOptimizedTileWriter` against GDAL's COG driver's copy of the
 /// same staged raster, in Python (GDAL's bindings, numpy, zlib, and a TIFF reader written here from the TIFF 6.0
 /// and BigTIFF layouts): input `{"cases": [{"ours": path, "gdal": path}]}`, output `{"problems": [text]}`.
 ///
 /// For each case: every level's pixels equal (read by GDAL); `gdalinfo -json` equal but for the file names; GDAL's
 /// own validator (`osgeo_utils.samples.validate_cloud_optimized_geotiff`, full check) finds no error in ours and the
 /// same warnings as in GDAL's; the IFDs' tags equal but for the tile offsets and byte counts; every tile's inflated
-/// bytes equal GDAL's (the padding of edge tiles included), and so do its compressed bytes (the same libdeflate level); each tile preceded by its byte count and followed by
-/// its last 4 bytes; the IFDs and tile arrays before the first tile, the tiles of the smallest level first; the
+/// bytes equal GDAL's (the padding of edge tiles included), and so do its compressed bytes (the same libdeflate
+/// level); each tile preceded by its byte count and followed by its last 4 bytes; the IFDs and tile arrays before the first tile, the tiles of the smallest level first; the
 /// `.aux.xml` sidecars equal.
-enum CloudOptimizedReference {
-    static let script = #"""
+public enum CloudOptimizedReference {
+    /// The modules the script imports.
+    public static let modules = "numpy, osgeo.gdal, osgeo_utils.samples.validate_cloud_optimized_geotiff"
+
+    /// The script (`python script in.json out.json`, ``PythonReference/run(_:script:input:)``).
+    public static let script = #"""
 import json, struct, sys, zlib, os
 import numpy as np
 from osgeo import gdal

@@ -118,7 +118,7 @@ public enum CloudOptimizedOutput {
             let encoding = encoding(of: try ds.band(1))
             try ds.close()
             let options = geoTIFFOptions(userOptions).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
-            if cog, let spooled, encoding == .classes, TileSpools.level(ofPublished: options) == spooled.spool.encoder.level {
+            if cog, let spooled, spooled.spool.isComplete, encoding == .classes, TileSpools.level(ofPublished: options) == spooled.spool.encoder.level {
                 try layOut(spooled.spool, staged: source, to: temp, options: options)
             } else if cog {
                 let copy = {

@@ -38,13 +38,25 @@ let package = Package(
             name: "CSQLite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // libtiff (Debian: libtiff-dev) and libdeflate (libdeflate-dev): COGs assembled from tiles the workers
+        // compressed while a raster was computed (CloudOptimizedTileWriter, docs/publishing.md).
+        .systemLibrary(
+            name: "CTIFF",
+            pkgConfig: "libtiff-4",
+            providers: [.apt(["libtiff-dev"])]
+        ),
+        .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
         // Pure Swift: windows, buffers, kernels, mergeable statistics. No GDAL here.
         .target(
             name: "KubuqiRaster",
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // The only module that talks to GDAL.
-        .target(name: "KubuqiGDAL", dependencies: ["CGDAL", "CSQLite3", "KubuqiRaster"]),
+        .target(name: "KubuqiGDAL", dependencies: ["CGDAL", "CSQLite3", "CTIFF", "CDeflate", "KubuqiRaster"]),
         // The library functions behind each command (read window -> kernel -> write window).
         .target(
             name: "KubuqiMonitorKit",

@@ -15,6 +15,8 @@ packages+=(libjs-leaflet chromium)
 packages+=(libfreetype-dev fonts-dejavu-core)
 # libsqlite3-dev: the GeoPackage patch layers' spatial index written in one go on GDAL's own SQLite connection.
 packages+=(libsqlite3-dev)
+# libdeflate-dev (libtiff-dev above): COGs assembled with libtiff from tiles compressed by libdeflate while computed.
+packages+=(libdeflate-dev)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-gdal python3-numpy time bc)
 fi

@@ -8,6 +8,8 @@
 # Usage: Scripts/bench/ldn_tail_ab.sh [RUNS] [SIZE] [OTHER_KUBUQI_BINARY...]  (defaults 3, 2000). Not a test.
 # LDN_VARIANTS=no-patches runs only `--no-patches` (default: "no-patches patches", both).
 # Reads bench-out/ldn-SIZE (kubuqi-bench make-ldn SIZE), or $LDN_INPUT when set (a folder with ldn.toml).
+# LDN_SAME=content compares the outputs by content (cog_same.py: every raster's pixels at every level and gdalinfo,
+# the STAC Items but their checksums and sizes, every other file byte for byte) instead of byte for byte.
 source "$(dirname "$0")/lib.sh"  # strict mode, the repository's root, OUT/BIN/PY
 RUNS=${1:-3}; SIZE=${2:-2000}; shift 2 || shift $# || true
 OTHERS=("$@")
@@ -52,6 +54,10 @@ for i in "${!bins[@]}"; do
   for variant in ${LDN_VARIANTS:-no-patches patches}; do
     flag=$([[ $variant == no-patches ]] && printf %s -n || true)
     a="$work/o-0$flag" b="$work/o-$i$flag" bad=0
+    if [[ "${LDN_SAME:-bytes}" == content ]]; then   # COGs laid out differently (cogwriter): pixels at every level, gdalinfo, Items but checksums
+      echo "outputs of ${bins[$i]} ${flag:+(--no-patches) }against ${bins[0]}, by content: $($PY Scripts/bench/cog_same.py "$a" "$b" | tail -n1)"
+      continue
+    fi
     while IFS= read -r f; do
       case "$f" in
         *.gpkg) diff -q <(ogrinfo -ro -al "$a/$f" | grep -v "^INFO: Open") <(ogrinfo -ro -al "$b/$f" | grep -v "^INFO: Open") >/dev/null || { echo "differs: $f"; bad=1; } ;;

@@ -199,14 +199,17 @@ struct LDNPeriodRun {
         return try layerPass(plan, kernel, figures)
     }
 
-    /// A class layer's output: staged for the COG copy in a whole run (LDNPublication.publishRasters encodes it
-    /// once); a tile's layers are published by the merge, so they are written as published.
+    /// A class layer's output: staged for the COG copy in a whole run, its published tiles compressed by the pass
+    /// that writes it (``TileSpools``: the COG copy then only lays them out); a tile's layers are published by the
+    /// merge, so they are written as published.
     func layerSpec(_ layer: LDNPeriod.Layer) -> RasterOutputSpec {
-        RasterOutputSpec(path: output.file("\(period.name)/\(layer.file).tif"), encoding: .classes, creationOptions: creationOptions,
-                         bandDescription: layer.title,
-                         metadata: [("KUBUQI_LDN_PERIOD", "\(period.years.lowerBound)-\(period.years.upperBound)"),
-                                    ("KUBUQI_LDN_LAYER", layer.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)],
-                         storage: region == nil ? .stagedForCOG : .published)
+        var spec = RasterOutputSpec(path: output.file("\(period.name)/\(layer.file).tif"), encoding: .classes, creationOptions: creationOptions,
+                                    bandDescription: layer.title,
+                                    metadata: [("KUBUQI_LDN_PERIOD", "\(period.years.lowerBound)-\(period.years.upperBound)"),
+                                               ("KUBUQI_LDN_LAYER", layer.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)],
+                                    storage: region == nil ? .stagedForCOG : .published)
+        spec.compressesTiles = region == nil
+        return spec
     }
 
     /// A tile's stats pass: the whole distinct-value survey (its tile file), merged over the tiles by `tiles merge`;

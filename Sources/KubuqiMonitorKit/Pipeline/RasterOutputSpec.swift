@@ -43,6 +43,9 @@ public struct RasterOutputSpec: Sendable {
     /// The command's own layout over ``defaultCreationOptions(for:)`` and under the user's options
     /// (`stack`'s and `drought`'s band interleaving, `drought`'s tile side); kept when the file is staged.
     public var layout: CreationOptions
+    /// Whether the streamed pass also compresses the published tiles as it writes the staged raster, for its COG
+    /// copy to lay them out (``TileSpools``; class rasters staged for a COG, when their options allow).
+    public var compressesTiles = false
 
     /// How a written raster is stored while it is computed.
     public enum Storage: Sendable {

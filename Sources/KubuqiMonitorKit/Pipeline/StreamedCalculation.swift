@@ -90,17 +90,23 @@ public enum StreamedCalculation {
         var sinks: [AtomicOutput?] = []
         var bands: [RasterBand?] = []
         var datasets: [Dataset] = []
+        // The outputs whose published tiles are compressed as they are written (TileSpools), by output.
+        var spools: [TileSpools.Spooled?] = []
+        var spoolsHandedOver = false
+        defer { if !spoolsHandedOver { spools.forEach { $0?.discard() } } }
         defer { sinks.forEach { $0?.discard() } }
         // After a failure the outputs not yet closed are thrown away quietly, before their folder goes
         // (closed ones are untouched): only the first failure is reported, naming the output.
         defer { datasets.forEach { $0.discard() } }
         for spec in specs {
-            guard let spec else { sinks.append(nil); bands.append(nil); continue }
+            guard let spec else { sinks.append(nil); bands.append(nil); spools.append(nil); continue }
             let sink = try AtomicOutput(spec.path, inputs: inputPaths)
             sinks.append(sink)
             let ds = try create(spec, at: sink.temporary, grid: grid)
             datasets.append(ds)
             bands.append(try ds.band(1))
+            spools.append(try TileSpools.start(for: spec, width: grid.width, height: grid.height,
+                                               writing: spec.writingCreationOptions(width: grid.width, height: grid.height, at: sink.temporary)))
         }
         do {
             let outBlock = bands.compactMap { $0?.blockSize }.first ?? (width: 256, height: 256)
@@ -113,9 +119,11 @@ public enum StreamedCalculation {
                                       bytesPerPixel: bytesPerPixel)
             let stats = try stream(windows: layout.windows(origin: (area.column, area.row)), origin: area,
                                    capacity: layout.capacity, inputs: inputs, mask: mask, specs: specs, kernel: kernel,
-                                   bands: bands, observer: observer, statistics: statistics, progress: progress)
+                                   bands: bands, spools: spools.map { $0?.spool }, observer: observer, statistics: statistics, progress: progress)
             for ds in datasets { try ds.close() }
             for sink in sinks { try sink?.commit() }
+            spoolsHandedOver = true
+            for (o, spooled) in spools.enumerated() { if let spooled { TileSpools.finish(spooled, for: specs[o]!.path) } }
             return stats
         } catch let e as GDALError {
             // Name the output the user asked for, not its temporary file, and each GDAL message once.
@@ -143,7 +151,8 @@ public enum StreamedCalculation {
 
     private static func stream(
         windows: [Window], origin: Window, capacity: Int, inputs: [PixelInput], mask: PixelMask?, specs: [RasterOutputSpec?],
-        kernel: JointKernel, bands: [RasterBand?], observer: ChunkObserver?, statistics: Bool, progress: (Double) -> Void
+        kernel: JointKernel, bands: [RasterBand?], spools: [CompressedTileSpool?], observer: ChunkObserver?, statistics: Bool,
+        progress: (Double) -> Void
     ) throws -> [SummaryStatistics] {
         let buffers = inputs.count + (mask == nil ? 0 : 1)
         // Three input slots: window k is computed while windows k+1 and k+2 are read.
@@ -194,6 +203,8 @@ public enum StreamedCalculation {
                                 encoder.encode(UnsafeBufferPointer(rebasing: v[range]), into: UnsafeMutableBufferPointer(rebasing: out[range]))
                             }
                             try band.write(local, from: UnsafeBufferPointer(out))
+                            // The published tiles of this window, compressed on every core beside the next window's computation.
+                            try spools[o]?.add(local, values: UnsafeBufferPointer(out))
                         } else {
                             try band.write(local, from: UnsafeBufferPointer(v))
                         }

@@ -106,6 +106,9 @@ public enum CloudOptimizedOutput {
     /// `target` (and its `.aux.xml`) appear only when complete.
     public static func write(_ source: String, to target: String, userOptions: CreationOptions = CreationOptions()) throws {
         let cog = try isRequested(userOptions)
+        // The tiles compressed while `source` was computed, if any (TileSpools): deleted once the copy is made either way.
+        let spooled = TileSpools.take(source)
+        defer { spooled?.discard() }
         let parent = PathNames.parent(target)
         let folder = try SafeFiles.privateFolder(in: parent.isEmpty ? "." : parent, blame: target)
         defer { try? FileManager.default.removeItem(atPath: folder); Interruption.unregister(folder) }
@@ -115,7 +118,9 @@ public enum CloudOptimizedOutput {
             let encoding = encoding(of: try ds.band(1))
             try ds.close()
             let options = geoTIFFOptions(userOptions).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
-            if cog {
+            if cog, let spooled, spooled.spool.isComplete, encoding == .classes, TileSpools.level(ofPublished: options) == spooled.spool.encoder.level {
+                try layOut(spooled.spool, staged: source, to: temp, options: options)
+            } else if cog {
                 let copy = {
                     try CloudOptimizedGeoTIFF.copy(source, to: temp, creationOptions: options,
                                                    resampling: CloudOptimizedGeoTIFF.resampling(classes: encoding == .classes))
@@ -143,6 +148,17 @@ public enum CloudOptimizedOutput {
             try SafeFiles.renameFinished(temp + ".aux.xml", onto: target + ".aux.xml")
         } else if SafeFiles.entry(target + ".aux.xml")?.isRegular == true {
             unlink(target + ".aux.xml")  // the source's sidecar described the file replaced
+        }
+    }
+
+    /// The COG of the staged class raster `staged` laid out from the tiles of `spool` (compressed while it was
+    /// computed, ``TileSpools``) at `temp`, BigTIFF as GDAL's driver decides it for `options`; the staged raster's
+    /// `.aux.xml` (legend) beside it as GDAL's copy writes it.
+    static func layOut(_ spool: CompressedTileSpool, staged: String, to temp: String, options: CreationOptions) throws {
+        try CloudOptimizedTileWriter.write(spool, staged: staged, to: temp,
+                                           bigTIFF: CloudOptimizedTileWriter.isBigTIFF(option: options.value("BIGTIFF"), levels: spool.levels))
+        if SafeFiles.entry(staged + ".aux.xml")?.isRegular == true {
+            try FileManager.default.copyItem(atPath: staged + ".aux.xml", toPath: temp + ".aux.xml")
         }
     }
 

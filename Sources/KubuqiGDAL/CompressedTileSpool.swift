@@ -1,0 +1,216 @@
+import Dispatch
+import Foundation
+import KubuqiRaster
+
+/// The tiles of a COG-to-be, compressed while its raster is computed and kept in a spool file until
+/// ``CloudOptimizedTileWriter`` lays them out (docs/publishing.md, "COG from the workers' tiles").
+///
+/// The streamed pass hands each written window's Int16 values to ``add(_:values:)`` (windows of whole
+/// tiles, in any order, one call at a time). Its full-resolution tiles are encoded at once
+/// (``DeflateTileEncoder``: predictor 2, DEFLATE) on every core and appended to the spool; the pixels the
+/// overviews take from it (`NEAREST`, ``CloudOptimizedLevels``) are copied into each overview's open rows of
+/// tiles, whose tiles are encoded and appended as soon as a row of tiles is complete. Memory: the open
+/// overview rows (about 256 x the raster's width x 2 bytes) and one tile per encoding thread; the encoded
+/// tiles are on disk.
+///
+/// Partial edge tiles are padded with zeros, as GDAL's COG driver writes them (checked in the tests).
+/// The spool file is created with `O_NOFOLLOW | O_CLOEXEC` (a link planted at its path is refused,
+/// never followed), mode 0600, in a private folder the caller owns.
+public final class CompressedTileSpool: @unchecked Sendable {
+    /// The spool file.
+    public let path: String
+    /// The levels the tiles belong to.
+    public let levels: CloudOptimizedLevels
+    /// The tile encoder (its DEFLATE level is the published file's).
+    public let encoder: DeflateTileEncoder
+
+    private var fd: Int32
+    private let lock = NSLock()
+    private var end: Int64 = 0
+    /// Offset and length in the spool of each level's tiles (row-major), nil until encoded.
+    private var entries: [[(offset: Int64, length: Int)?]]
+    /// Each overview level's open rows of tiles, by row-of-tiles index: the samples and how many are set.
+    private var strips: [[Int: Strip]]
+    private var failure: String?
+
+    private final class Strip {
+        let samples: UnsafeMutableBufferPointer<Int16>
+        var filled = 0
+        init(count: Int) { samples = .allocate(capacity: count); samples.initialize(repeating: 0) }
+        deinit { samples.deallocate() }
+    }
+
+    /// A spool at `path` (created; refused when a link or anything but a new file is there) for a `width` x
+    /// `height` Int16 raster encoded at DEFLATE `level` in tiles of `tile` pixels.
+    public init(path: String, width: Int, height: Int, level: Int, tile: Int = 256) throws {
+        self.path = path
+        levels = CloudOptimizedLevels(width: width, height: height, tile: tile)
+        encoder = DeflateTileEncoder(level: level, tile: tile)
+        entries = levels.sizes.map { s in let t = s.tiles(tile); return Array(repeating: nil, count: t.across * t.down) }
+        strips = Array(repeating: [:], count: levels.count)
+        fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)   // never through a link planted at the path
+        guard fd >= 0 else { throw GDALError("cannot create the tile spool \(path)", messages: [String(cString: strerror(errno))]) }
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Whether every tile of every level is in the spool.
+    public var isComplete: Bool { lock.withLock { failure == nil && entries.allSatisfy { $0.allSatisfy { $0 != nil } } } }
+
+    /// Why the spool cannot be used (a window not made of whole tiles, a write error), nil when it can.
+    public var unusableReason: String? { lock.withLock { failure } }
+
+    /// Bytes of encoded tiles in the spool.
+    public var encodedBytes: Int64 { lock.withLock { end } }
+
+    /// Takes the Int16 values of `window` (row-major, `window.width` per row) of the raster: encodes its tiles and
+    /// the overview tiles it completes. A window that is not made of whole tiles leaves the spool unusable
+    /// (``unusableReason``); a write error is thrown. Called from one thread at a time.
+    public func add(_ window: Window, values: UnsafeBufferPointer<Int16>) throws {
+        precondition(values.count >= window.width * window.height, "fewer values than the window's pixels")
+        let t = levels.tile, full = levels.sizes[0]
+        guard lock.withLock({ failure == nil }) else { return }
+        guard window.column % t == 0, window.row % t == 0,
+              window.width % t == 0 || window.column + window.width == full.width,
+              window.height % t == 0 || window.row + window.height == full.height else {
+            lock.withLock { failure = "window \(window) is not made of whole \(t) x \(t) tiles" }
+            return
+        }
+        var jobs: [() throws -> Void] = []
+        let across = full.tiles(t).across
+        for ty in (window.row / t)..<((window.row + window.height + t - 1) / t) {
+            for tx in (window.column / t)..<((window.column + window.width + t - 1) / t) {
+                jobs.append { [self] in
+                    try encodeTile(level: 0, index: ty * across + tx) { scratch in
+                        let x0 = tx * t, y0 = ty * t
+                        let w = min(t, full.width - x0), h = min(t, full.height - y0)
+                        for r in 0..<h {
+                            let from = (y0 + r - window.row) * window.width + (x0 - window.column)
+                            UnsafeMutableBufferPointer(rebasing: scratch[(r * t)..<(r * t + w)])
+                                .update(fromContentsOf: UnsafeBufferPointer(rebasing: values[from..<(from + w)]))
+                        }
+                    }
+                }
+            }
+        }
+        for level in 1..<levels.count { jobs += fillOverview(level, from: window, values: values) }
+        try run(jobs)
+    }
+
+    /// Copies the pixels level `level` takes from `window` into its open rows of tiles; the encodings of the
+    /// tiles of the rows completed.
+    private func fillOverview(_ level: Int, from window: Window, values: UnsafeBufferPointer<Int16>) -> [() throws -> Void] {
+        let t = levels.tile, size = levels.sizes[level]
+        let rowMap = levels.rows[level], columnMap = levels.columns[level]
+        let y0 = Self.lowerBound(rowMap, window.row), y1 = Self.lowerBound(rowMap, window.row + window.height)
+        let x0 = Self.lowerBound(columnMap, window.column), x1 = Self.lowerBound(columnMap, window.column + window.width)
+        guard y0 < y1, x0 < x1 else { return [] }
+        var completed: [(Int, Strip)] = []
+        for y in y0..<y1 {
+            let s = y / t
+            let stripRows = min(t, size.height - s * t)
+            let strip = strips[level][s] ?? Strip(count: stripRows * size.width)
+            strips[level][s] = strip
+            let sourceRow = (Int(rowMap[y]) - window.row) * window.width - window.column
+            let target = (y - s * t) * size.width
+            for x in x0..<x1 { strip.samples[target + x] = values[sourceRow + Int(columnMap[x])] }
+            strip.filled += x1 - x0
+            if strip.filled == stripRows * size.width {
+                completed.append((s, strip))
+                strips[level][s] = nil
+            }
+        }
+        let across = size.tiles(t).across
+        return completed.flatMap { s, strip in
+            (0..<across).map { tx in { [self] in
+                try encodeTile(level: level, index: s * across + tx) { scratch in
+                    let w = min(t, size.width - tx * t), h = min(t, size.height - s * t)
+                    for r in 0..<h {
+                        let from = r * size.width + tx * t
+                        UnsafeMutableBufferPointer(rebasing: scratch[(r * t)..<(r * t + w)])
+                            .update(fromContentsOf: UnsafeBufferPointer(rebasing: strip.samples[from..<(from + w)]))
+                    }
+                }
+            } }
+        }
+    }
+
+    /// Runs `jobs` on every core; the first error thrown.
+    private func run(_ jobs: [() throws -> Void]) throws {
+        guard !jobs.isEmpty else { return }
+        let errors = NSLock()
+        nonisolated(unsafe) var first: Error?
+        nonisolated(unsafe) let jobs = jobs
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
+            do { try jobs[k]() } catch { errors.withLock { if first == nil { first = error } } }
+        }
+        if let first { throw first }
+    }
+
+    /// Fills a zeroed tile with `fill`, encodes it and appends it to the spool as tile `index` of `level`.
+    private func encodeTile(level: Int, index: Int, _ fill: (UnsafeMutableBufferPointer<Int16>) -> Void) throws {
+        let t = levels.tile
+        let scratch = UnsafeMutableBufferPointer<Int16>.allocate(capacity: t * t)
+        defer { scratch.deallocate() }
+        scratch.initialize(repeating: 0)
+        fill(scratch)
+        let bytes = encoder.encode(scratch)
+        let offset = lock.withLock { () -> Int64 in
+            let o = end
+            end += Int64(bytes.count)
+            return o
+        }
+        try bytes.withUnsafeBytes { b in
+            var done = 0
+            while done < b.count {
+                let n = pwrite(fd, b.baseAddress! + done, b.count - done, off_t(offset) + off_t(done))
+                guard n > 0 else {
+                    let reason = String(cString: strerror(errno))
+                    lock.withLock { failure = "cannot write the tile spool (\(reason))" }
+                    throw GDALError("cannot write the tile spool \(path)", messages: [reason])
+                }
+                done += n
+            }
+        }
+        lock.withLock { entries[level][index] = (offset, bytes.count) }
+    }
+
+    /// The encoded tile `index` (row-major) of `level`.
+    public func tile(level: Int, index: Int) throws -> [UInt8] {
+        guard let e = lock.withLock({ entries[level][index] }) else {
+            throw GDALError("the tile spool \(path) lacks tile \(index) of level \(level)")
+        }
+        var out = [UInt8](repeating: 0, count: e.length)
+        try out.withUnsafeMutableBytes { b in
+            var done = 0
+            while done < b.count {
+                let n = pread(fd, b.baseAddress! + done, b.count - done, off_t(e.offset) + off_t(done))
+                guard n > 0 else { throw GDALError("cannot read the tile spool \(path)", messages: [n == 0 ? "truncated" : String(cString: strerror(errno))]) }
+                done += n
+            }
+        }
+        return out
+    }
+
+    /// The encoded length of tile `index` of `level` (nil when not encoded yet).
+    public func tileLength(level: Int, index: Int) -> Int? { lock.withLock { entries[level][index]?.length } }
+
+    /// Closes and deletes the spool file.
+    public func remove() {
+        lock.withLock {
+            if fd >= 0 { close(fd); fd = -1 }
+            strips = Array(repeating: [:], count: levels.count)
+        }
+        unlink(path)
+    }
+
+    /// The first index of the sorted `values` not below `v`.
+    static func lowerBound(_ values: [Int32], _ v: Int) -> Int {
+        var (lo, hi) = (0, values.count)
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(values[mid]) < v { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}

@@ -22,13 +22,15 @@ import CSQLite3
 ///
 /// Memory stays bounded whatever the layer's size: packing all the boxes at once holds about 112 bytes
 /// a box (the boxes, the sort orders, the node blobs and the `_rowid` rows), so a layer of more than
-/// ``bulkLimit`` boxes (a budget of about 64 MiB) is packed from sorted runs of ``bulkLimit`` boxes
+/// ``bulkLimit`` boxes (a budget of about 7 MiB) is packed from sorted runs of ``bulkLimit`` boxes
 /// spilled to a scratch file (``SQLiteRTreeSpill``, 24 bytes a box in memory while a run fills, the
 /// leaves streamed to SQLite): the same tree, row for row, as packing them all at once.
 struct GeoPackageRTree {
-    /// The most boxes packed in memory in one go (about 64 MiB at about 112 bytes a box); more are packed
-    /// from sorted runs of this many spilled to a scratch file (about 12 MiB while a run fills).
-    static let bulkLimit = 1 << 19
+    /// The most boxes packed in memory in one go (about 7 MiB at about 112 bytes a box); more are packed
+    /// from sorted runs of this many spilled to a scratch file (about 1.5 MiB while a run fills). It was
+    /// 2^19 (about 56 MiB for the 481,214 patches of the ldn benchmark's SDG layer, packed in memory);
+    /// the tree is the same either way (``SQLiteRTreeSpill``), so it is sized for memory (issue 21, `patchmem`).
+    static let bulkLimit = 1 << 16
     /// The feature table and its geometry column.
     let table: String, column: String
     /// The file, for messages.

@@ -1,5 +1,6 @@
 import CGDAL
 import Foundation
+import KubuqiRaster
 
 /// Patches of a label raster as GeoPackage polygons (GDAL's polygonize): one
 /// polygon per 4-connected (or 8-connected) group of pixels of one non-zero
@@ -274,6 +275,19 @@ struct PixelEdges {
                 edges.append(Edge(x: p.0, top: min(q.1, p.1), bottom: max(q.1, p.1)))
             }
             previous = p
+        }
+    }
+
+    /// Appends the vertical edges of pixel-edge `rings` (corners in pixel-edge units, as ``RowPolygonizer`` gives them).
+    func collect(_ rings: [[PixelCorner]], into edges: inout [Edge]) {
+        for ring in rings {
+            var previous: PixelCorner?
+            for p in ring {
+                if let q = previous, q.y != p.y {
+                    edges.append(Edge(x: Int(p.x), top: Int(min(q.y, p.y)), bottom: Int(max(q.y, p.y))))
+                }
+                previous = p
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import CGDAL
 import Foundation
+import KubuqiRaster
 
 extension PatchPolygons {
     /// The fields of one patch, as ``polygonizeOnce(labels:into:layer:grid:scratch:moreFields:attributes:)`` writes them.
@@ -32,15 +33,18 @@ extension PatchPolygons {
     /// its fields, into a new GeoPackage `path` (layer `layer`, fields `label`, `patch`,
     /// ``fields``, then `moreFields` as strings).
     ///
-    /// GDAL's polygonize writes the polygons to the scratch FlatGeobuf `scratch` (a sequential
-    /// file without an index, removed at the end), which is read back in order: each polygon gets
-    /// its patch id (1, 2, ... in polygonize's order, which is also its GeoPackage feature id) and
+    /// The labels are read a strip of rows at a time and polygonized in one pass (``RowPolygonizer``: the
+    /// polygons of GDAL 3.6's `GDALPolygonize`, 4-connected, the band its own mask, with the same rings,
+    /// corners and order, in memory that does not grow with the raster's height; GDAL's own keeps two maps of
+    /// every row fragment of the raster, about 50 MB at 2000 x 2000 and 200 MB at 4000 x 4000 for a noisy
+    /// class map, docs/benchmarks.md). The labels must be integers (0 = no patch). Each polygon gets its
+    /// patch id (1, 2, ... in polygonize's order, which is also its GeoPackage feature id) and
     /// `attributes(label, patch, runs)` its fields from its label and its pixels (`runs`: the pixels
     /// whose centres lie inside it, as ``forEachPixelRun(_:layer:grid:_:)`` gives them). The
     /// GeoPackage is written in one transaction and its spatial index built once at the end, packed
-    /// (``GeoPackageRTree``: up to `indexBulkLimit` boxes, default 524,288, packed in memory; a larger
-    /// layer's from sorted runs of that many spilled to the scratch file `scratch`.rtree, removed at the
-    /// end, so memory stays bounded).
+    /// (``GeoPackageRTree``: up to `indexBulkLimit` boxes, default ``GeoPackageRTree/bulkLimit``, packed in
+    /// memory; a larger layer's from sorted runs of that many spilled to the scratch file `scratch`.rtree,
+    /// removed at the end, so memory stays bounded).
     /// (Polygonizing into the GeoPackage, reading it back for the pixels and rewriting every row
     /// with its fields took three passes through SQLite; docs/benchmarks.md, "ldn".)
     /// Returns the number of patches.
@@ -49,15 +53,16 @@ extension PatchPolygons {
                                       moreFields: [String] = [], indexBulkLimit: Int? = nil,
                                       attributes: (_ label: Int, _ patch: Int, _ runs: [PixelRun]) throws -> Attributes) throws -> Int {
         GDALEnvironment.initialize()
-        defer { Dataset.removeFile(scratch) }
-        let polygons = try polygonizeToScratch(labels: labels, scratch: scratch)
         CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
         defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
-        // GDAL's FlatGeobuf writer leaves no file for an empty layer: no polygons, nothing to read.
-        let src = polygons == 0 ? nil : try GDALErrors.check("cannot open \(scratch)") { GDALOpenEx(scratch, UInt32(GDAL_OF_VECTOR), nil, nil, nil) }
-        defer { if let src { GDALClose(src) } }
-        let srcLayer = src.flatMap { GDALDatasetGetLayer($0, 0) }
-        if src != nil, srcLayer == nil { throw GDALError("\(scratch) has no layer") }
+        let source = try Dataset.open(labels)
+        let band = try GDALErrors.check("cannot read \(labels)") { GDALGetRasterBand(source.liveHandle, 1) }
+        guard Int(GDALGetRasterBandXSize(band)) == grid.width, Int(GDALGetRasterBandYSize(band)) == grid.height else {
+            throw GDALError("\(labels) is not on the grid of the patches (\(grid.width) x \(grid.height))")
+        }
+        // GDAL's polygonize places the corners by the labels' own geotransform (the identity without one).
+        var transform = [0.0, 1, 0, 0, 0, 1]
+        if GDALGetGeoTransform(source.liveHandle, &transform) != CE_None { transform = [0.0, 1, 0, 0, 0, 1] }
         let (ds, lyr) = try createPolygonLayer(driver: "GPKG", path: path, layer: layer, crsWKT: grid.crsWKT, options: ["SPATIAL_INDEX=NO"])
         var closed = false
         defer { if !closed { GDALClose(ds) } }
@@ -66,13 +71,13 @@ extension PatchPolygons {
         // The spatial index: made empty now by GDAL, filled in one go at the end (GeoPackageRTree).
         let index = try GeoPackageRTree.begin(ds, table: layer, column: String(cString: OGR_L_GetGeometryColumn(lyr)), path: path,
                                               spill: scratch + ".rtree", limit: indexBulkLimit ?? GeoPackageRTree.bulkLimit)
+        defer { Dataset.removeFile(scratch + ".rtree") }
         let defn = OGR_L_GetLayerDefn(lyr)
         let toPixel = try PixelEdges(grid: grid, describing: path)
-        var edges: [PixelEdges.Edge] = [], xs: [Double] = [], ys: [Double] = [], runs: [PixelRun] = []
+        var edges: [PixelEdges.Edge] = [], runs: [PixelRun] = [], xs: [Double] = [], ys: [Double] = []
         var patch = 0
         _ = OGR_L_StartTransaction(lyr)
-        if let srcLayer { OGR_L_ResetReading(srcLayer) }
-        // Two threads: this one reads the polygons, measures them and makes their features; another
+        // Two threads: this one polygonizes the rows, measures the patches and makes their features; another
         // indexes and inserts them, in the same order (BatchPipe), each feature owned by it once sent.
         var inserting = false
         try BatchPipe<OGRFeatureH>.run(consume: { f in
@@ -85,16 +90,15 @@ extension PatchPolygons {
             let (err, collector) = GDALErrors.capture { OGR_L_CreateFeature(lyr, f) }
             guard err == OGRERR_NONE else { throw GDALError("cannot write a feature to \(path)", messages: collector.failures) }
         }, discard: { OGR_F_Destroy($0) }) { send in
-            while let srcLayer, let g = OGR_L_GetNextFeature(srcLayer) {
-                defer { OGR_F_Destroy(g) }
+            let polygonizer = RowPolygonizer(width: grid.width)
+            func write(_ p: RowPolygonizer.Patch) throws {
                 patch += 1
                 guard patch < 1 << 24 else { throw GDALError("more than 16777215 patches; at most 16777215 can be measured") }
-                guard let geometry = OGR_F_GetGeometryRef(g) else { throw GDALError("\(scratch): polygon \(patch) has no geometry") }
                 edges.removeAll(keepingCapacity: true)
                 runs.removeAll(keepingCapacity: true)
-                try toPixel.collect(geometry, into: &edges, xs: &xs, ys: &ys)
+                toPixel.collect(p.rings, into: &edges)
                 try toPixel.scan(edges) { row, columns in runs.append((row, columns)) }
-                let label = Int(OGR_F_GetFieldAsInteger64(g, 0))
+                let label = Int(p.label)
                 let a = try attributes(label, patch, runs)
                 guard let f = OGR_F_Create(defn) else { throw GDALError("cannot write a feature to \(path)") }
                 _ = OGR_F_SetFID(f, Int64(patch))
@@ -108,37 +112,59 @@ extension PatchPolygons {
                 for (k, value) in a.more.prefix(moreFields.count).enumerated() {
                     if value.isEmpty { OGR_F_SetFieldNull(f, Int32(7 + k)) } else { OGR_F_SetFieldString(f, Int32(7 + k), value) }
                 }
-                _ = OGR_F_SetGeometryDirectly(f, OGR_F_StealGeometry(g))
+                _ = OGR_F_SetGeometryDirectly(f, polygonGeometry(p.rings, transform: transform, xs: &xs, ys: &ys))
                 try send(f)
             }
+            try readLabelRows(band, width: grid.width, height: grid.height, describing: labels) { try polygonizer.add(row: $0, emit: write) }
+            try polygonizer.finish(emit: write)
         }
         guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
         try index.finish()
+        try source.close()
         closed = true
         let (_, collector) = GDALErrors.capture { GDALClose(ds) }
         if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }
         return patch
     }
 
-    /// GDAL's polygonize of band 1 of `labels` (4-connected) into a new FlatGeobuf `scratch`
-    /// without a spatial index: the polygons in polygonize's order, field `label`. Returns their number.
-    private static func polygonizeToScratch(labels: String, scratch: String) throws -> Int {
-        let source = try Dataset.open(labels)
-        let grid = source.grid
-        let (ds, lyr) = try createPolygonLayer(driver: "FlatGeobuf", path: scratch, layer: "patches", crsWKT: grid.crsWKT, options: ["SPATIAL_INDEX=NO"])
-        var closed = false
-        defer { if !closed { GDALClose(ds) } }
-        try VectorTable.addFields([("label", VectorTable.FieldType.integer)], to: lyr, path: scratch)
-        let handle = try GDALErrors.check("cannot read \(labels)") { GDALGetRasterBand(source.liveHandle, 1) }
-        try GDALErrors.check("cannot polygonize \(labels)") {
-            // The band is its own mask: label 0 makes no polygon.
-            GDALPolygonize(handle, handle, lyr, 0, nil, nil, nil)
+    /// Reads band `band` (`width` x `height`) as 32-bit integer labels, a strip of rows at a time (about 4 MiB),
+    /// and calls `row` with each row from the top.
+    static func readLabelRows(_ band: GDALRasterBandH, width: Int, height: Int, describing path: String,
+                              _ row: (UnsafeBufferPointer<Int32>) throws -> Void) throws {
+        let strip = max(1, min(height, (1 << 20) / max(1, width)))
+        var buffer = [Int32](repeating: 0, count: strip * width)
+        var y = 0
+        while y < height {
+            let n = min(strip, height - y)
+            let err = buffer.withUnsafeMutableBytes { b in
+                GDALRasterIO(band, GF_Read, 0, Int32(y), Int32(width), Int32(n), b.baseAddress, Int32(width), Int32(n), GDT_Int32, 0, 0)
+            }
+            guard err == CE_None else { throw GDALError("cannot read \(path)", messages: ["rows \(y)-\(y + n - 1)"]) }
+            try buffer.withUnsafeBufferPointer { b in
+                for r in 0..<n { try row(UnsafeBufferPointer(rebasing: b[(r * width)..<((r + 1) * width)])) }
+            }
+            y += n
         }
-        let count = Int(OGR_L_GetFeatureCount(lyr, 1))
-        try source.close()
-        closed = true
-        let (_, collector) = GDALErrors.capture { GDALClose(ds) }
-        if !collector.failures.isEmpty { throw GDALError("cannot write \(scratch)", messages: collector.failures) }
-        return count
+    }
+
+    /// The polygon of pixel-edge `rings` placed by the geotransform `t` as GDAL's polygonize places its corners
+    /// (x = t0 + column t1 + row t2, y = t3 + column t4 + row t5, in that order of operations).
+    static func polygonGeometry(_ rings: [[PixelCorner]], transform t: [Double], xs: inout [Double], ys: inout [Double]) -> OGRGeometryH {
+        let polygon = OGR_G_CreateGeometry(wkbPolygon)!
+        for ring in rings {
+            xs.removeAll(keepingCapacity: true)
+            ys.removeAll(keepingCapacity: true)
+            for c in ring {
+                let x = Double(c.x), y = Double(c.y)
+                xs.append(t[0] + x * t[1] + y * t[2])
+                ys.append(t[3] + x * t[4] + y * t[5])
+            }
+            let r = OGR_G_CreateGeometry(wkbLinearRing)!
+            xs.withUnsafeMutableBytes { x in ys.withUnsafeMutableBytes { y in
+                OGR_G_SetPoints(r, Int32(ring.count), x.baseAddress, 8, y.baseAddress, 8, nil, 0)
+            } }
+            _ = OGR_G_AddGeometryDirectly(polygon, r)
+        }
+        return polygon
     }
 }

@@ -24,7 +24,7 @@ public final class CompressedTileSpool: @unchecked Sendable {
     /// The tile encoder (its DEFLATE level is the published file's).
     public let encoder: DeflateTileEncoder
 
-    private var fd: Int32
+    private let file: ScratchFile
     private let lock = NSLock()
     private var end: Int64 = 0
     /// Offset and length in the spool of each level's tiles (row-major), nil until encoded.
@@ -48,11 +48,8 @@ public final class CompressedTileSpool: @unchecked Sendable {
         encoder = DeflateTileEncoder(level: level, tile: tile)
         entries = levels.sizes.map { s in let t = s.tiles(tile); return Array(repeating: nil, count: t.across * t.down) }
         strips = Array(repeating: [:], count: levels.count)
-        fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)   // never through a link planted at the path
-        guard fd >= 0 else { throw GDALError("cannot create the tile spool \(path)", messages: [String(cString: strerror(errno))]) }
+        file = try ScratchFile(path: path, name: "the tile spool")
     }
-
-    deinit { if fd >= 0 { close(fd) } }
 
     /// Whether every tile of every level is in the spool.
     public var isComplete: Bool { lock.withLock { failure == nil && entries.allSatisfy { $0.allSatisfy { $0 != nil } } } }
@@ -160,17 +157,11 @@ public final class CompressedTileSpool: @unchecked Sendable {
             end += Int64(bytes.count)
             return o
         }
-        try bytes.withUnsafeBytes { b in
-            var done = 0
-            while done < b.count {
-                let n = pwrite(fd, b.baseAddress! + done, b.count - done, off_t(offset) + off_t(done))
-                guard n > 0 else {
-                    let reason = String(cString: strerror(errno))
-                    lock.withLock { failure = "cannot write the tile spool (\(reason))" }
-                    throw GDALError("cannot write the tile spool \(path)", messages: [reason])
-                }
-                done += n
-            }
+        do {
+            try bytes.withUnsafeBytes { try file.write($0, at: offset) }
+        } catch let e as GDALError {
+            lock.withLock { failure = "cannot write the tile spool (\(e.messages.joined(separator: "; ")))" }
+            throw e
         }
         lock.withLock { entries[level][index] = (offset, bytes.count) }
     }
@@ -181,14 +172,7 @@ public final class CompressedTileSpool: @unchecked Sendable {
             throw GDALError("the tile spool \(path) lacks tile \(index) of level \(level)")
         }
         var out = [UInt8](repeating: 0, count: e.length)
-        try out.withUnsafeMutableBytes { b in
-            var done = 0
-            while done < b.count {
-                let n = pread(fd, b.baseAddress! + done, b.count - done, off_t(e.offset) + off_t(done))
-                guard n > 0 else { throw GDALError("cannot read the tile spool \(path)", messages: [n == 0 ? "truncated" : String(cString: strerror(errno))]) }
-                done += n
-            }
-        }
+        try out.withUnsafeMutableBytes { try file.read(into: $0, at: e.offset) }
         return out
     }
 
@@ -198,10 +182,9 @@ public final class CompressedTileSpool: @unchecked Sendable {
     /// Closes and deletes the spool file.
     public func remove() {
         lock.withLock {
-            if fd >= 0 { close(fd); fd = -1 }
+            file.remove()
             strips = Array(repeating: [:], count: levels.count)
         }
-        unlink(path)
     }
 
     /// The first index of the sorted `values` not below `v`.

@@ -29,7 +29,8 @@ final class SQLiteRTreeSpill {
     private(set) var runs: [Int] = []
     /// Boxes added in all.
     private(set) var count = 0
-    private var fd: Int32 = -1
+    /// The file of the spilled runs, created with the first spill.
+    private var file: ScratchFile?
 
     /// Boxes are held up to `runSize` (positive), then spilled to `path` (which must not be needed for anything else).
     init(path: String, runSize: Int) {
@@ -39,12 +40,7 @@ final class SQLiteRTreeSpill {
         self.runSize = runSize
     }
 
-    deinit {
-        if fd >= 0 {
-            close(fd)
-            unlink(path)
-        }
-    }
+    deinit { file?.remove() }
 
     /// Whether any run went to the file (else ``held`` is every box).
     var spilled: Bool { !runs.isEmpty }
@@ -71,20 +67,11 @@ final class SQLiteRTreeSpill {
     /// Writes the held boxes, sorted, as a run at the end of the file.
     private func spill() throws {
         guard !held.isEmpty else { return }
-        if fd < 0 {
-            fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)   // never through a link planted at the scratch path
-            guard fd >= 0 else { throw GDALError("cannot write the scratch file \(path)", messages: [String(cString: strerror(errno))]) }
-        }
+        let file = try self.file ?? ScratchFile(path: path, name: "the scratch file")
+        self.file = file
         held.sort(by: Self.xOrder)
-        let offset = off_t(runs.reduce(0, +) * MemoryLayout<Box>.stride)
-        try held.withUnsafeBytes { bytes in
-            var done = 0
-            while done < bytes.count {
-                let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, offset + off_t(done))
-                guard n > 0 else { throw GDALError("cannot write the scratch file \(path)", messages: [String(cString: strerror(errno))]) }
-                done += n
-            }
-        }
+        let offset = Int64(runs.reduce(0, +) * MemoryLayout<Box>.stride)
+        try held.withUnsafeBytes { try file.write($0, at: offset) }
         runs.append(held.count)
         held.removeAll(keepingCapacity: true)
     }
@@ -121,7 +108,7 @@ final class SQLiteRTreeSpill {
         let n = count
         let nodeCount = (n + capacity - 1) / capacity
         let sliceCount = Int(Double(nodeCount).squareRoot().rounded(.up))
-        var merge = try RunMerge(fd: fd, runs: runs, path: path)
+        var merge = try RunMerge(file: file!, runs: runs)
         var slice: [Box] = []
         var leaf = 0
         for s in 0..<sliceCount {
@@ -143,15 +130,14 @@ final class SQLiteRTreeSpill {
     private struct RunMerge {
         /// Boxes read from a run at a time (96 KiB).
         static let block = 4096
-        let fd: Int32, path: String
+        let file: ScratchFile
         /// Each run's first box in the file, end, and its block read so far.
         var cursor: [Int], end: [Int], buffers: [[Box]], positions: [Int]
         /// Runs by their head, smallest first.
         var heap: [Int] = []
 
-        init(fd: Int32, runs: [Int], path: String) throws {
-            self.fd = fd
-            self.path = path
+        init(file: ScratchFile, runs: [Int]) throws {
+            self.file = file
             var start = 0
             cursor = []
             end = []
@@ -167,16 +153,8 @@ final class SQLiteRTreeSpill {
             guard n > 0 else { return false }
             var boxes = [Box](repeating: Box(id: 0, rect: .init(floats: 0, 0, 0, 0)), count: n)
             let stride = MemoryLayout<Box>.stride
-            let (fd, offset) = (fd, off_t(cursor[r] * stride))
-            let path = path
-            try boxes.withUnsafeMutableBytes { bytes in
-                var done = 0
-                while done < bytes.count {
-                    let got = pread(fd, bytes.baseAddress! + done, bytes.count - done, offset + off_t(done))
-                    guard got > 0 else { throw GDALError("cannot read the scratch file \(path)", messages: [got == 0 ? "short file" : String(cString: strerror(errno))]) }
-                    done += got
-                }
-            }
+            let (file, offset) = (file, Int64(cursor[r] * stride))
+            try boxes.withUnsafeMutableBytes { try file.read(into: $0, at: offset) }
             cursor[r] += n
             buffers[r] = boxes
             positions[r] = 0
@@ -207,7 +185,7 @@ final class SQLiteRTreeSpill {
 
         /// The smallest box left (there must be one).
         mutating func next() throws -> Box {
-            guard let r = heap.first else { throw GDALError("cannot read the scratch file \(path)", messages: ["fewer boxes than written"]) }
+            guard let r = heap.first else { throw GDALError("cannot read \(file.name) \(file.path)", messages: ["fewer boxes than written"]) }
             let box = head(r)
             positions[r] += 1
             if positions[r] == buffers[r].count, !(try refill(r)) {

@@ -57,21 +57,9 @@ final class LDNReportPublicationTests: XCTestCase {
             let item = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: itemPath))) as! [String: Any]
             for (key, asset) in item["assets"] as! [String: [String: Any]] {
                 let file = ((itemPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(asset["href"] as! String)
-                XCTAssertEqual(asset["file:checksum"] as? String, "1220" + (try sha256sum(file)), "\(href) \(key)")
+                XCTAssertEqual(asset["file:checksum"] as? String, "1220" + (try coreutilsSHA256(file)), "\(href) \(key)")
             }
         }
-    }
-
-    func sha256sum(_ path: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        p.arguments = [path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return String(text.prefix(64))
     }
 }
 

@@ -77,6 +77,11 @@ struct GeoPackageRTree {
         try boxes.add(id: fid, rect: SQLiteRTreeImage.Rect(minX: e.MinX, maxX: e.MaxX, minY: e.MinY, maxY: e.MaxY))
     }
 
+    /// Records the box `rect` of feature `fid` (the envelope of a non-empty geometry, as SQLite stores it).
+    func add(fid: Int64, rect: SQLiteRTreeImage.Rect) throws {
+        try boxes.add(id: fid, rect: rect)
+    }
+
     /// Writes the R-tree of the boxes added and puts the index's triggers back, in one transaction.
     func finish() throws {
         guard GDALDatasetStartTransaction(ds, 0) == OGRERR_NONE else { throw GDALError("cannot index \(path)") }

@@ -72,24 +72,35 @@ extension PatchPolygons {
         let index = try GeoPackageRTree.begin(ds, table: layer, column: String(cString: OGR_L_GetGeometryColumn(lyr)), path: path,
                                               spill: scratch + ".rtree", limit: indexBulkLimit ?? GeoPackageRTree.bulkLimit)
         defer { Dataset.removeFile(scratch + ".rtree") }
-        let defn = OGR_L_GetLayerDefn(lyr)
         let toPixel = try PixelEdges(grid: grid, describing: path)
-        var edges: [PixelEdges.Edge] = [], runs: [PixelRun] = [], xs: [Double] = [], ys: [Double] = []
+        var edges: [PixelEdges.Edge] = [], runs: [PixelRun] = []
         var patch = 0
         _ = OGR_L_StartTransaction(lyr)
-        // Two threads: this one polygonizes the rows, measures the patches and makes their features; another
-        // indexes and inserts them, in the same order (BatchPipe), each feature owned by it once sent.
-        var inserting = false
-        try BatchPipe<OGRFeatureH>.run(consume: { f in
-            defer { OGR_F_Destroy(f) }
-            if !inserting {   // the inserting thread's own settings
-                CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
-                inserting = true
+        // The rows go through one prepared insert on GDAL's connection (GeoPackageRows), the geometry as a
+        // GeoPackage blob made here (GeoPackageGeometry): what OGR_L_CreateFeature wrote, without a feature.
+        let rows = try GeoPackageRows.begin(ds, layer: lyr, table: layer, columns: columnNames(moreFields: moreFields), path: path)
+        let srsID = rows.srsID
+        var extent: (minX: Double, maxX: Double, minY: Double, maxY: Double)?
+        // Two threads: this one polygonizes the rows, measures the patches and encodes their geometries; another
+        // indexes and inserts them, in the same order (BatchPipe).
+        try BatchPipe<Row>.run(consume: { r in
+            try index.add(fid: r.fid, rect: SQLiteRTreeImage.Rect(minX: r.envelope.minX, maxX: r.envelope.maxX,
+                                                                   minY: r.envelope.minY, maxY: r.envelope.maxY))
+            if let e = extent {
+                extent = (min(e.minX, r.envelope.minX), max(e.maxX, r.envelope.maxX), min(e.minY, r.envelope.minY), max(e.maxY, r.envelope.maxY))
+            } else {
+                extent = r.envelope
             }
-            try index.add(fid: OGR_F_GetFID(f), geometry: OGR_F_GetGeometryRef(f))
-            let (err, collector) = GDALErrors.capture { OGR_L_CreateFeature(lyr, f) }
-            guard err == OGRERR_NONE else { throw GDALError("cannot write a feature to \(path)", messages: collector.failures) }
-        }, discard: { OGR_F_Destroy($0) }) { send in
+            try rows.insert(fid: r.fid, geometry: r.geometry) { f in
+                var ok = f.integer(0, r.label) && f.integer(1, r.fid) && f.integer(2, Int64(r.attributes.code))
+                    && f.text(3, r.attributes.name) && f.text(4, r.attributes.zone, emptyIsNull: true)
+                    && f.real(5, r.attributes.squareMetres) && f.real(6, r.attributes.squareMetres / 10_000)
+                for (k, value) in r.attributes.more.prefix(moreFields.count).enumerated() where ok {
+                    ok = f.text(7 + k, value, emptyIsNull: true)
+                }
+                return ok
+            }
+        }, discard: { _ in }) { send in
             let polygonizer = RowPolygonizer(width: grid.width)
             func write(_ p: RowPolygonizer.Patch) throws {
                 patch += 1
@@ -100,24 +111,13 @@ extension PatchPolygons {
                 try toPixel.scan(edges) { row, columns in runs.append((row, columns)) }
                 let label = Int(p.label)
                 let a = try attributes(label, patch, runs)
-                guard let f = OGR_F_Create(defn) else { throw GDALError("cannot write a feature to \(path)") }
-                _ = OGR_F_SetFID(f, Int64(patch))
-                OGR_F_SetFieldInteger64(f, 0, Int64(label))
-                OGR_F_SetFieldInteger64(f, 1, Int64(patch))
-                OGR_F_SetFieldInteger64(f, 2, Int64(a.code))
-                OGR_F_SetFieldString(f, 3, a.name)
-                if a.zone.isEmpty { OGR_F_SetFieldNull(f, 4) } else { OGR_F_SetFieldString(f, 4, a.zone) }
-                OGR_F_SetFieldDouble(f, 5, a.squareMetres)
-                OGR_F_SetFieldDouble(f, 6, a.squareMetres / 10_000)
-                for (k, value) in a.more.prefix(moreFields.count).enumerated() {
-                    if value.isEmpty { OGR_F_SetFieldNull(f, Int32(7 + k)) } else { OGR_F_SetFieldString(f, Int32(7 + k), value) }
-                }
-                _ = OGR_F_SetGeometryDirectly(f, polygonGeometry(p.rings, transform: transform, xs: &xs, ys: &ys))
-                try send(f)
+                let (blob, envelope) = GeoPackageGeometry.polygon(p.rings, transform: transform, srsID: srsID)
+                try send(Row(fid: Int64(patch), label: Int64(label), attributes: a, geometry: blob, envelope: envelope))
             }
             try readLabelRows(band, width: grid.width, height: grid.height, describing: labels) { try polygonizer.add(row: $0, emit: write) }
             try polygonizer.finish(emit: write)
         }
+        try rows.finish(count: patch, extent: extent)
         guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
         try index.finish()
         try source.close()
@@ -125,6 +125,21 @@ extension PatchPolygons {
         let (_, collector) = GDALErrors.capture { GDALClose(ds) }
         if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }
         return patch
+    }
+
+    /// One patch as the inserting thread writes it: its fid (= `patch`), `label`, fields and geometry blob.
+    struct Row {
+        var fid: Int64
+        var label: Int64
+        var attributes: Attributes
+        var geometry: [UInt8]
+        var envelope: (minX: Double, maxX: Double, minY: Double, maxY: Double)
+    }
+
+    /// The columns ``polygonizeOnce(labels:into:layer:grid:scratch:moreFields:indexBulkLimit:attributes:)`` writes
+    /// after the fid and the geometry, in order.
+    static func columnNames(moreFields: [String]) -> [String] {
+        ["label", "patch"] + fields.map(\.0) + moreFields
     }
 
     /// Reads band `band` (`width` x `height`) as 32-bit integer labels, a strip of rows at a time (about 4 MiB),

@@ -1,0 +1,143 @@
+import CGDAL
+import CSQLite3
+
+/// The rows of one GeoPackage feature table inserted through one prepared SQLite statement on GDAL's own
+/// connection to the file, instead of an `OGRFeature` a row through `OGR_L_CreateFeature` (GDAL 3.6's
+/// GeoPackage driver: about 10 µs a row for the patch layers, building the feature, its geometry, the
+/// blob and a statement's bindings; docs/benchmarks.md, "ldn patch writing").
+///
+/// GDAL still makes the file: the layer, its table, fields, `gpkg_*` metadata and the spatial index's
+/// tables (``GeoPackageRTree``); this type only inserts rows and keeps the metadata GDAL keeps for them, as
+/// GDAL does on a bulk insert:
+/// 1. ``begin(_:table:columns:path:)`` (the table made): the `feature_count` triggers of `gpkg_ogr_contents`
+///    set aside (dropped, their SQL kept; GDAL's `DisableFeatureCountTriggers`);
+/// 2. ``insert(fid:geometry:_:)`` for each row: the `fid`, the geometry blob (``GeoPackageGeometry``) and the
+///    fields bound by index, inside the caller's transaction;
+/// 3. ``finish(count:extent:)``: `gpkg_ogr_contents.feature_count` and the extent of `gpkg_contents` set as
+///    GDAL sets them when it closes the layer, and the triggers put back with their own SQL.
+final class GeoPackageRows {
+    /// The table and the file (for messages).
+    let table: String, path: String
+    /// The `srs_id` of the table's geometry column (`gpkg_geometry_columns`), for the blobs' headers.
+    let srsID: Int32
+    private let ds: GDALDatasetH
+    private let db: OpaquePointer
+    private let statement: OpaquePointer
+    private let triggers: [(name: String, sql: String)]
+
+    private init(ds: GDALDatasetH, db: OpaquePointer, statement: OpaquePointer, table: String, path: String, srsID: Int32,
+                 triggers: [(name: String, sql: String)]) {
+        self.ds = ds
+        self.db = db
+        self.statement = statement
+        self.table = table
+        self.path = path
+        self.srsID = srsID
+        self.triggers = triggers
+    }
+
+    deinit { sqlite3_finalize(statement) }
+
+    /// Prepares the insert into the feature table `table` of the GeoPackage `ds` (file `path`, open for writing,
+    /// the table already created by GDAL) of its fid column, its geometry column, then `columns` in order
+    /// (bound as 0, 1, 2... by ``insert(fid:geometry:_:)``), and sets the feature-count triggers aside.
+    static func begin(_ ds: GDALDatasetH, layer: OGRLayerH, table: String, columns: [String], path: String) throws -> GeoPackageRows {
+        guard let raw = GDALGetInternalHandle(ds, "SQLITE_HANDLE") else {
+            throw GDALError("cannot write \(path)", messages: ["GDAL gives no SQLite connection to it"])
+        }
+        let db = OpaquePointer(raw)
+        let fidColumn = String(cString: OGR_L_GetFIDColumn(layer)), geometryColumn = String(cString: OGR_L_GetGeometryColumn(layer))
+        var srs = ""
+        try GeoPackageRTree.query(ds, "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = \(GeoPackageRTree.literal(table))",
+                                  path: path) { srs = $0[0] }
+        guard let srsID = Int32(srs) else { throw GDALError("cannot write \(path)", messages: ["no geometry column registered for \(table)"]) }
+        let names = ([fidColumn, geometryColumn] + columns).map(GeoPackageRTree.identifier)
+        let sql = "INSERT INTO \(GeoPackageRTree.identifier(table)) (\(names.joined(separator: ", "))) VALUES ("
+            + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
+        var s: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &s, nil) == SQLITE_OK, let s else {
+            let message = String(cString: sqlite3_errmsg(db))
+            sqlite3_finalize(s)
+            throw GDALError("cannot write \(path)", messages: [message])
+        }
+        var triggers: [(String, String)] = []
+        let counting = ["trigger_insert_feature_count_\(table)", "trigger_delete_feature_count_\(table)"]
+        do {
+            try GeoPackageRTree.query(ds, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = \(GeoPackageRTree.literal(table)) ORDER BY rowid",
+                                      path: path) { if counting.contains($0[0]) { triggers.append(($0[0], $0[1])) } }
+            for t in triggers { try GeoPackageRTree.execute(ds, "DROP TRIGGER \(GeoPackageRTree.identifier(t.0))", path: path) }
+        } catch {
+            sqlite3_finalize(s)
+            throw error
+        }
+        return GeoPackageRows(ds: ds, db: db, statement: s, table: table, path: path, srsID: srsID, triggers: triggers)
+    }
+
+    /// The bindings of one row's fields (index 0 is the first of `columns`).
+    struct Fields {
+        fileprivate let statement: OpaquePointer
+        /// Binds an integer.
+        func integer(_ k: Int, _ v: Int64) -> Bool { sqlite3_bind_int64(statement, Int32(k + 3), v) == SQLITE_OK }
+        /// Binds a double.
+        func real(_ k: Int, _ v: Double) -> Bool { sqlite3_bind_double(statement, Int32(k + 3), v) == SQLITE_OK }
+        /// Binds a string (UTF-8); an empty one as null when `emptyIsNull`.
+        func text(_ k: Int, _ v: String, emptyIsNull: Bool = false) -> Bool {
+            if emptyIsNull && v.isEmpty { return sqlite3_bind_null(statement, Int32(k + 3)) == SQLITE_OK }
+            return v.utf8CString.withUnsafeBufferPointer { b in
+                sqlite3_bind_text(statement, Int32(k + 3), b.baseAddress, Int32(b.count - 1), GeoPackageRows.transient) == SQLITE_OK
+            }
+        }
+    }
+
+    /// Inserts the row `fid` with the geometry blob `geometry` and the fields `bind` binds (column k of
+    /// `columns` as k = 0, 1...; a column not bound is null).
+    func insert(fid: Int64, geometry: [UInt8], _ bind: (Fields) -> Bool) throws {
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+        // The blob is bound without a copy (SQLITE_STATIC), stepped while its bytes are held.
+        let done = geometry.withUnsafeBytes { g in
+            sqlite3_bind_int64(statement, 1, fid) == SQLITE_OK
+                && sqlite3_bind_blob(statement, 2, g.baseAddress, Int32(g.count), nil) == SQLITE_OK
+                && bind(Fields(statement: statement))
+                && sqlite3_step(statement) == SQLITE_DONE
+        }
+        guard done else {
+            let message = String(cString: sqlite3_errmsg(db))
+            sqlite3_reset(statement)
+            throw GDALError("cannot write a feature to \(path)", messages: [message])
+        }
+        sqlite3_reset(statement)
+    }
+
+    /// Sets `gpkg_ogr_contents.feature_count` to `count`, the extent of `gpkg_contents` to `extent` (nil: none
+    /// inserted, left null) and puts the feature-count triggers back, in the caller's transaction.
+    func finish(count: Int, extent: (minX: Double, maxX: Double, minY: Double, maxY: Double)?) throws {
+        sqlite3_reset(statement)
+        let name = GeoPackageRTree.literal(table)
+        try run("UPDATE gpkg_ogr_contents SET feature_count = ? WHERE lower(table_name) = lower(\(name))") {
+            sqlite3_bind_int64($0, 1, Int64(count))
+        }
+        if let e = extent {
+            try run("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE lower(table_name) = lower(\(name))") { s in
+                var r = sqlite3_bind_double(s, 1, e.minX)
+                if r == SQLITE_OK { r = sqlite3_bind_double(s, 2, e.minY) }
+                if r == SQLITE_OK { r = sqlite3_bind_double(s, 3, e.maxX) }
+                if r == SQLITE_OK { r = sqlite3_bind_double(s, 4, e.maxY) }
+                return r
+            }
+        }
+        for t in triggers { try GeoPackageRTree.execute(ds, t.sql, path: path) }
+    }
+
+    /// Runs one statement with the values `bind` binds.
+    private func run(_ sql: String, _ bind: (OpaquePointer) -> Int32) throws {
+        var s: OpaquePointer?
+        defer { sqlite3_finalize(s) }
+        guard sqlite3_prepare_v2(db, sql, -1, &s, nil) == SQLITE_OK, let s, bind(s) == SQLITE_OK, sqlite3_step(s) == SQLITE_DONE else {
+            throw GDALError("cannot write \(path)", messages: [String(cString: sqlite3_errmsg(db))])
+        }
+    }
+
+    /// SQLite copies a bound string (SQLITE_TRANSIENT).
+    fileprivate static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}

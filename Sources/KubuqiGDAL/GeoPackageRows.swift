@@ -109,32 +109,40 @@ final class GeoPackageRows {
         sqlite3_reset(statement)
     }
 
-    /// Sets `gpkg_ogr_contents.feature_count` to `count`, the extent of `gpkg_contents` to `extent` (nil: none
-    /// inserted, left null) and puts the feature-count triggers back, in the caller's transaction.
+    /// Sets `gpkg_ogr_contents.feature_count` to `count` and the extent of `gpkg_contents` to `extent` (the rows'
+    /// envelope; nothing changes when no row was inserted: GDAL's values stay), as GDAL 3.6 writes them
+    /// (its `SaveExtent`: the doubles printed by SQLite's `%.18g` into the statement, which does not always
+    /// read back as the same double), and puts the feature-count triggers back, in the caller's transaction.
     func finish(count: Int, extent: (minX: Double, maxX: Double, minY: Double, maxY: Double)?) throws {
         sqlite3_reset(statement)
         let name = GeoPackageRTree.literal(table)
-        try run("UPDATE gpkg_ogr_contents SET feature_count = ? WHERE lower(table_name) = lower(\(name))") {
-            sqlite3_bind_int64($0, 1, Int64(count))
+        if count > 0 {
+            try run("UPDATE gpkg_ogr_contents SET feature_count = \(count) WHERE lower(table_name) = lower(\(name))")
         }
         if let e = extent {
-            try run("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE lower(table_name) = lower(\(name))") { s in
-                var r = sqlite3_bind_double(s, 1, e.minX)
-                if r == SQLITE_OK { r = sqlite3_bind_double(s, 2, e.minY) }
-                if r == SQLITE_OK { r = sqlite3_bind_double(s, 3, e.maxX) }
-                if r == SQLITE_OK { r = sqlite3_bind_double(s, 4, e.maxY) }
-                return r
-            }
+            let (minX, minY, maxX, maxY) = (Self.printed(e.minX), Self.printed(e.minY), Self.printed(e.maxX), Self.printed(e.maxY))
+            try run("UPDATE gpkg_contents SET min_x = \(minX), min_y = \(minY), max_x = \(maxX), max_y = \(maxY) "
+                + "WHERE lower(table_name) = lower(\(name)) AND Lower(data_type) = 'features'")
         }
         for t in triggers { try GeoPackageRTree.execute(ds, t.sql, path: path) }
     }
 
-    /// Runs one statement with the values `bind` binds.
-    private func run(_ sql: String, _ bind: (OpaquePointer) -> Int32) throws {
-        var s: OpaquePointer?
-        defer { sqlite3_finalize(s) }
-        guard sqlite3_prepare_v2(db, sql, -1, &s, nil) == SQLITE_OK, let s, bind(s) == SQLITE_OK, sqlite3_step(s) == SQLITE_DONE else {
-            throw GDALError("cannot write \(path)", messages: [String(cString: sqlite3_errmsg(db))])
+    /// `v` as SQLite's `sqlite3_mprintf("%.18g")` prints it.
+    static func printed(_ v: Double) -> String {
+        withVaList([v]) { args in
+            guard let p = sqlite3_vmprintf("%.18g", args) else { return "\(v)" }
+            defer { sqlite3_free(p) }
+            return String(cString: p)
+        }
+    }
+
+    /// Runs one SQL statement on the connection.
+    private func run(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        guard sqlite3_exec(db, sql, nil, nil, &message) == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(db))
+            sqlite3_free(message)
+            throw GDALError("cannot write \(path)", messages: [text])
         }
     }
 

@@ -1,0 +1,79 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// The patch rows written straight into the GeoPackage (`GeoPackageRows` with `GeoPackageGeometry`'s blobs,
+/// through `PatchPolygons.polygonizeOnce`) against the same features written by GDAL's own GeoPackage driver
+/// (`ogr2ogr -preserve_fid` copies every feature of ours through `OGR_L_CreateFeature`: GDAL's blobs, its
+/// field bindings, its feature count, extent and index). Compared by Python's sqlite3: every row, all columns,
+/// the geometry blobs byte for byte; `gpkg_contents` (without `last_change`), `gpkg_ogr_contents`,
+/// `gpkg_geometry_columns`, `gpkg_extensions`, the triggers' SQL, the R-tree's entries; `PRAGMA
+/// integrity_check` and `rtreecheck` on ours; and GDAL reading ours back (`ogrinfo`'s feature count).
+final class GeoPackageRowsTests: XCTestCase {
+    /// Noisy labels with holes (interior rings) on a rotated-free but non-float grid, string fields with
+    /// quotes, non-ASCII text and empty values (nulls), more fields; and all-zero labels (no row).
+    func testRowsAreGDALsFeatures() throws {
+        guard let python = PythonReference.interpreter(needing: "sqlite3") else { return }
+        let tmp = try TemporaryFolder()
+        let (w, h) = (97, 83)
+        var rng = SplitMix64(seed: 21)
+        var noisy: [Float] = (0..<(w * h)).map { _ in Float(rng.next() % 4) }
+        // A block of label 5 with a hole of label 0 and an island of label 6 inside the hole.
+        for r in 10..<30 { for c in 10..<30 { noisy[r * w + c] = (15..<25).contains(r) && (15..<25).contains(c) ? 0 : 5 } }
+        for r in 18..<21 { for c in 18..<21 { noisy[r * w + c] = 6 } }
+        let transform = GeoTransform([600_000.123, 30.7, 0, 4_470_000.456, 0, -30.3])
+        for (name, values) in [("noisy", noisy), ("empty", [Float](repeating: 0, count: w * h))] {
+            let labels = try TestRaster.write(tmp.file("\(name).tif"), width: w, height: h, values: values, type: .int32, transform: transform)
+            let grid = try Dataset.open(labels).grid
+            let ours = tmp.file("\(name).gpkg"), gdals = tmp.file("\(name)-gdal.gpkg")
+            let n = try PatchPolygons.polygonizeOnce(labels: labels, into: ours, layer: "patches", grid: grid, scratch: tmp.file("\(name).s"),
+                                                     moreFields: ["note", "sdg"]) { label, patch, runs in
+                PatchPolygons.Attributes(code: label * 10, name: label % 2 == 0 ? "dégradé '\(label)'" : "class \"\(label)\"",
+                                         zone: patch % 3 == 0 ? "" : "zone \(patch % 7)", squareMetres: Double(runs.count) * 930.21 + 0.1,
+                                         more: [patch % 2 == 0 ? "" : "n\(patch)", "15.3.1"])
+            }
+            if name == "noisy" { XCTAssertGreaterThan(n, 1000) } else { XCTAssertEqual(n, 0) }
+            XCTAssertEqual(PythonReference.status("ogr2ogr", ["-f", "GPKG", "-preserve_fid", gdals, ours]), 0, "ogr2ogr \(name)")
+            let r = try XCTUnwrap(PythonReference.run(python, script: Self.compare, input: [ours, gdals]) as? [String: Any])
+            XCTAssertEqual(r["features"] as? Int, n, name)
+            for key in ["rows", "contents", "ogr_contents", "geometry_columns", "extensions", "triggers", "rtree"] {
+                XCTAssertEqual(r[key] as? Bool, true, "\(name): \(key) differ from GDAL's")
+            }
+            XCTAssertEqual(r["integrity"] as? String, "ok", name)
+            XCTAssertEqual(r["rtreecheck"] as? String, "ok", name)
+            if name == "noisy" {
+                XCTAssertEqual(r["holes"] as? Bool, true, "a polygon with an interior ring is written")
+                XCTAssertEqual(r["nulls"] as? Bool, true, "empty zones and notes are nulls")
+            }
+            // GDAL reads ours back: its feature count and every feature (ogrinfo fails on a bad blob).
+            XCTAssertEqual(PythonReference.status("ogrinfo", ["-ro", "-al", "-q", ours]), 0, name)
+        }
+    }
+
+    /// in.json: [ours, GDAL's]. Writes the comparison as JSON.
+    static let compare = """
+    import json, sqlite3, sys
+    ours, gdals = json.load(open(sys.argv[1]))
+    a, b = sqlite3.connect(ours), sqlite3.connect(gdals)
+    q = lambda db, sql: db.execute(sql).fetchall()
+    both = lambda sql: q(a, sql) == q(b, sql)
+    rows = q(a, "SELECT * FROM patches ORDER BY fid")
+    out = {"features": len(rows), "rows": rows == q(b, "SELECT * FROM patches ORDER BY fid"),
+           "contents": both("SELECT table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id FROM gpkg_contents"),
+           # An empty layer's count is left unknown (null) by GDAL, as by ours.
+           "ogr_contents": both("SELECT * FROM gpkg_ogr_contents")
+               and q(a, "SELECT feature_count FROM gpkg_ogr_contents")[0][0] == (len(rows) if rows else None),
+           "geometry_columns": both("SELECT * FROM gpkg_geometry_columns"),
+           "extensions": both("SELECT * FROM gpkg_extensions ORDER BY 1, 2, 3"),
+           "triggers": both("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"),
+           "rtree": both("SELECT * FROM rtree_patches_geom ORDER BY id"),
+           "integrity": q(a, "PRAGMA integrity_check")[0][0],
+           "rtreecheck": q(a, "SELECT rtreecheck('rtree_patches_geom')")[0][0],
+           "holes": any(int.from_bytes(g[45:49], "little") > 1 for (g,) in q(a, "SELECT geom FROM patches")),
+           "nulls": q(a, "SELECT count(*) FROM patches WHERE zone IS NULL")[0][0] > 0
+               and q(a, "SELECT count(*) FROM patches WHERE note IS NULL")[0][0] > 0}
+    json.dump(out, open(sys.argv[2], "w"))
+    """
+}

@@ -10,8 +10,8 @@ enum GeoPackageGeometry {
     static let headerBytes = 8 + 32
 
     /// The blob of the polygon of pixel-edge `rings` placed by the geotransform `t` as GDAL's polygonize places
-    /// its corners (x = t0 + column t1 + row t2, y = t3 + column t4 + row t5, in that order of operations, as
-    /// ``PatchPolygons/polygonGeometry(_:transform:xs:ys:)``), in the CRS `srsID`, and its envelope
+    /// its corners (x = t0 + column t1 + row t2, y = t3 + column t4 + row t5, in that order of operations), in the
+    /// CRS `srsID`, and its envelope
     /// (minX, maxX, minY, maxY; what `OGR_G_GetEnvelope` gives, all rings' points).
     static func polygon(_ rings: [[PixelCorner]], transform t: [Double], srsID: Int32)
         -> (blob: [UInt8], envelope: (minX: Double, maxX: Double, minY: Double, maxY: Double)) {

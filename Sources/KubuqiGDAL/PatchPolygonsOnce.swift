@@ -161,25 +161,4 @@ extension PatchPolygons {
             y += n
         }
     }
-
-    /// The polygon of pixel-edge `rings` placed by the geotransform `t` as GDAL's polygonize places its corners
-    /// (x = t0 + column t1 + row t2, y = t3 + column t4 + row t5, in that order of operations).
-    static func polygonGeometry(_ rings: [[PixelCorner]], transform t: [Double], xs: inout [Double], ys: inout [Double]) -> OGRGeometryH {
-        let polygon = OGR_G_CreateGeometry(wkbPolygon)!
-        for ring in rings {
-            xs.removeAll(keepingCapacity: true)
-            ys.removeAll(keepingCapacity: true)
-            for c in ring {
-                let x = Double(c.x), y = Double(c.y)
-                xs.append(t[0] + x * t[1] + y * t[2])
-                ys.append(t[3] + x * t[4] + y * t[5])
-            }
-            let r = OGR_G_CreateGeometry(wkbLinearRing)!
-            xs.withUnsafeMutableBytes { x in ys.withUnsafeMutableBytes { y in
-                OGR_G_SetPoints(r, Int32(ring.count), x.baseAddress, 8, y.baseAddress, 8, nil, 0)
-            } }
-            _ = OGR_G_AddGeometryDirectly(polygon, r)
-        }
-        return polygon
-    }
 }

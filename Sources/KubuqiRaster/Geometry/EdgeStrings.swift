@@ -10,6 +10,17 @@ public struct PixelCorner: Hashable, Sendable {
         self.x = x
         self.y = y
     }
+
+    /// The corner's hash for `Dictionary` and `Set`: both coordinates in one 64-bit word through SplitMix64's
+    /// finalizer instead of `Hasher` (SipHash), whose seeding and finalizing took about a fifth of a noisy ldn
+    /// run's CPU in ``EdgeStrings``' corner maps (docs/benchmarks.md, "ldn patch writing"). The seed is mixed
+    /// in, so iteration orders still differ between runs; nothing here depends on them.
+    public func _rawHashValue(seed: Int) -> Int {
+        var z = (UInt64(UInt32(bitPattern: x)) << 32 | UInt64(UInt32(bitPattern: y))) &+ UInt64(bitPattern: Int64(seed)) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(bitPattern: UInt(truncatingIfNeeded: z ^ (z >> 31)))
+    }
 }
 
 /// The outline of one patch being formed from unit pixel edges, joined into rings exactly as GDAL 3.6's

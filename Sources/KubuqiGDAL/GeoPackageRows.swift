@@ -22,7 +22,7 @@ final class GeoPackageRows {
     let srsID: Int32
     private let ds: GDALDatasetH
     private let db: OpaquePointer
-    private let statement: OpaquePointer
+    private var statement: OpaquePointer?
     private let triggers: [(name: String, sql: String)]
 
     private init(ds: GDALDatasetH, db: OpaquePointer, statement: OpaquePointer, table: String, path: String, srsID: Int32,
@@ -36,7 +36,14 @@ final class GeoPackageRows {
         self.triggers = triggers
     }
 
-    deinit { sqlite3_finalize(statement) }
+    deinit { close() }
+
+    /// Finalizes the insert (again: nothing), so that GDAL can close its connection; called before the dataset
+    /// is closed (an unfinalized statement keeps SQLite's connection open).
+    func close() {
+        sqlite3_finalize(statement)
+        statement = nil
+    }
 
     /// Prepares the insert into the feature table `table` of the GeoPackage `ds` (file `path`, open for writing,
     /// the table already created by GDAL) of its fid column, its geometry column, then `columns` in order
@@ -92,6 +99,7 @@ final class GeoPackageRows {
     /// Inserts the row `fid` with the geometry blob `geometry` and the fields `bind` binds (column k of
     /// `columns` as k = 0, 1...; a column not bound is null).
     func insert(fid: Int64, geometry: [UInt8], _ bind: (Fields) -> Bool) throws {
+        guard let statement else { throw GDALError("cannot write a feature to \(path)", messages: ["the insert is closed"]) }
         sqlite3_reset(statement)
         sqlite3_clear_bindings(statement)
         // The blob is bound without a copy (SQLITE_STATIC), stepped while its bytes are held.

@@ -79,6 +79,7 @@ extension PatchPolygons {
         // The rows go through one prepared insert on GDAL's connection (GeoPackageRows), the geometry as a
         // GeoPackage blob made here (GeoPackageGeometry): what OGR_L_CreateFeature wrote, without a feature.
         let rows = try GeoPackageRows.begin(ds, layer: lyr, table: layer, columns: columnNames(moreFields: moreFields), path: path)
+        defer { rows.close() }   // before the dataset's close (defers run last first)
         let srsID = rows.srsID
         var extent: (minX: Double, maxX: Double, minY: Double, maxY: Double)?
         // Two threads: this one polygonizes the rows, measures the patches and encodes their geometries; another
@@ -118,6 +119,7 @@ extension PatchPolygons {
             try polygonizer.finish(emit: write)
         }
         try rows.finish(count: patch, extent: extent)
+        rows.close()
         guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
         try index.finish()
         try source.close()

@@ -53,8 +53,6 @@ extension PatchPolygons {
                                       moreFields: [String] = [], indexBulkLimit: Int? = nil,
                                       attributes: (_ label: Int, _ patch: Int, _ runs: [PixelRun]) throws -> Attributes) throws -> Int {
         GDALEnvironment.initialize()
-        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
-        defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
         let source = try Dataset.open(labels)
         let band = try GDALErrors.check("cannot read \(labels)") { GDALGetRasterBand(source.liveHandle, 1) }
         guard Int(GDALGetRasterBandXSize(band)) == grid.width, Int(GDALGetRasterBandYSize(band)) == grid.height else {
@@ -63,6 +61,26 @@ extension PatchPolygons {
         // GDAL's polygonize places the corners by the labels' own geotransform (the identity without one).
         var transform = [0.0, 1, 0, 0, 0, 1]
         if GDALGetGeoTransform(source.liveHandle, &transform) != CE_None { transform = [0.0, 1, 0, 0, 0, 1] }
+        let count = try polygonizeOnce(rows: { row in try readLabelRows(band, width: grid.width, height: grid.height, describing: labels, row) },
+                                       into: path, layer: layer, grid: grid, transform: transform, scratch: scratch, moreFields: moreFields,
+                                       indexBulkLimit: indexBulkLimit, attributes: attributes)
+        try source.close()
+        return count
+    }
+
+    /// The same from labels pushed row by row rather than read from a raster: `rows(row)` calls `row` with each of the
+    /// grid's rows of labels from the top (`grid.height` rows of `grid.width`; 0 = no patch), on this thread (a pass
+    /// computing them hands them over through a reorder buffer, ``LabelRowFeeder`` in KubuqiMonitorKit); `transform`
+    /// places the corners (GDAL's order of operations; the grid's geotransform, else the identity, when nil). The
+    /// GeoPackage is the one the raster of the same labels gives.
+    @discardableResult
+    public static func polygonizeOnce(rows: ((UnsafeBufferPointer<Int32>) throws -> Void) throws -> Void, into path: String, layer: String,
+                                      grid: Grid, transform: [Double]? = nil, scratch: String, moreFields: [String] = [], indexBulkLimit: Int? = nil,
+                                      attributes: (_ label: Int, _ patch: Int, _ runs: [PixelRun]) throws -> Attributes) throws -> Int {
+        GDALEnvironment.initialize()
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
+        defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
+        let transform = transform ?? grid.geoTransform?.coefficients ?? [0.0, 1, 0, 0, 0, 1]
         let (ds, lyr) = try createPolygonLayer(driver: "GPKG", path: path, layer: layer, crsWKT: grid.crsWKT, options: ["SPATIAL_INDEX=NO"])
         var closed = false
         defer { if !closed { GDALClose(ds) } }
@@ -115,12 +133,19 @@ extension PatchPolygons {
                 _ = OGR_F_SetGeometryDirectly(f, polygonGeometry(p.rings, transform: transform, xs: &xs, ys: &ys))
                 try send(f)
             }
-            try readLabelRows(band, width: grid.width, height: grid.height, describing: labels) { try polygonizer.add(row: $0, emit: write) }
+            var added = 0
+            try withoutActuallyEscaping(rows) { rows in
+                try rows { row in
+                    guard row.count == grid.width, added < grid.height else { throw GDALError("\(path): a row of labels is not on the grid of the patches") }
+                    added += 1
+                    try polygonizer.add(row: row, emit: write)
+                }
+            }
+            guard added == grid.height else { throw GDALError("\(path): \(added) rows of labels for a grid of \(grid.height)") }
             try polygonizer.finish(emit: write)
         }
         guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
         try index.finish()
-        try source.close()
         closed = true
         let (_, collector) = GDALErrors.capture { GDALClose(ds) }
         if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }

@@ -109,7 +109,9 @@ final class LDNPeriodPublisher: @unchecked Sendable {
 
     private func publish(_ p: LDNPeriodResult) throws {
         let layers = LDNPeriod.Layer.allCases.filter { p.files[$0] != nil }
-        guard patches, p.files[.sdg] != nil else {
+        // Patches drawn during the period's layer pass (no zones or one zone layer, ``PatchDrawing``): only recorded here.
+        if let gpkg = p.patches { lock.withLock { patchFiles[p.name] = gpkg } }
+        guard patches, p.files[.sdg] != nil, p.patches == nil else {
             try copy(layers, named: p.name, files: p.files, threads: nil)
             return
         }

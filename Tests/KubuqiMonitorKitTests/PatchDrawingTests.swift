@@ -76,6 +76,36 @@ final class PatchDrawingTests: XCTestCase {
 
     func testOutOfOrderChunksDrawTheSameGeoPackageWithOneZoneLayer() throws { try check(zoned: true) }
 
+    /// A whole `ldn` run with one zone layer draws the SDG patches during its layer pass: by hand on LDNTestRegion's
+    /// eight pixels (baseline SDG row 0: -1, +1, -1, +1; row 1: 0, 0, 0, no data), zones A = columns 0-1 and
+    /// B = columns 2-3: four one-pixel patches; and the same GeoPackage as PatchLayer.write draws after the run from
+    /// the published SDG layer and the same zones.
+    func testLDNRunWithOneZoneLayerDrawsDuringThePass() throws {
+        let tmp = try TemporaryFolder()
+        _ = try LDNTestRegion.write(tmp)
+        func box(_ name: String, _ x0: Int, _ x1: Int) -> String {
+            "{\"type\":\"Feature\",\"properties\":{\"name\":\"\(name)\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[\(x0),4469940],[\(x1),4469940],[\(x1),4470000],[\(x0),4470000],[\(x0),4469940]]]}}"
+        }
+        let zones = "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32649\"}},\"features\":["
+            + [box("A", 600_000, 600_060), box("B", 600_060, 600_120)].joined(separator: ",") + "]}"
+        try zones.write(toFile: tmp.file("zones.geojson"), atomically: true, encoding: .utf8)
+        let config = try LDNTestRegion.config(tmp, extra: "[zones]\nfile = \"zones.geojson\"\nfield = \"name\"\n")
+        let report = try LDNJob.run(LDNOptions(config: config, output: tmp.file("out"), quiet: true))
+        XCTAssertNotNil(report.periods.first?.patches, "drawn by the layer pass, not after it")
+        let during = tmp.file("out/baseline/sdg-15-3-1-patches.gpkg")
+        let table = try VectorTable.read(path: during)
+        let classIndex = try XCTUnwrap(table.columns.firstIndex(of: "class")), zoneIndex = try XCTUnwrap(table.columns.firstIndex(of: "zone"))
+        XCTAssertEqual(table.rows.map { "\($0.cells[classIndex]) \($0.cells[zoneIndex])" }.sorted(), ["-1 A", "-1 B", "1 A", "1 B"])
+        let work = try WorkFolder(in: tmp.path)
+        let sdg = tmp.file("out/baseline/sdg-15-3-1.tif")
+        let zoneLayer = try ZoneLayer.load(tmp.file("zones.geojson"), field: "name", grid: try Dataset.open(sdg).grid, work: work)
+        XCTAssertEqual(zoneLayer.rasters.count, 1, "A and B do not overlap: one zone layer")
+        try PatchLayer.write(classRaster: sdg, legend: LDNLegend.status, wanted: [-1, 1], zones: zoneLayer, units: .ldnTables,
+                             to: tmp.file("after.gpkg"), layer: "patches", work: work, quiet: true)
+        guard let python = PythonReference.find("sqlite3") else { return XCTFail("no python3 with sqlite3") }
+        XCTAssertEqual(PythonReference.status(python, [Self.gpkgSame, tmp.file("after.gpkg"), during], quiet: false), 0)
+    }
+
     /// A cancelled drawing (the pass failed) ends its thread and reports nothing.
     func testCancelEndsTheDrawing() throws {
         let tmp = try TemporaryFolder()

@@ -4,7 +4,8 @@ import KubuqiRaster
 
 /// Publishes each finished `ldn` period while the next one is computed: the
 /// COG copies of its class layers (``CloudOptimizedOutput/rewrite(_:userOptions:)``)
-/// and the patch GeoPackage of its SDG layer (``LDNPublication/patches(of:zones:work:quiet:)``),
+/// and, with several overlapping zone layers, the patch GeoPackage of its SDG layer
+/// (``LDNPublication/patches(of:zones:work:quiet:)``; otherwise the layer pass drew it, ``PatchDrawing``),
 /// on a background thread, so that they are not a serial tail after the last
 /// period (docs/benchmarks.md, "ldn").
 ///

@@ -58,7 +58,7 @@ final class PatchDrawing: @unchecked Sendable {
                     try PatchPolygons.polygonizeOnce(rows: feeder.drain, into: gpkg, layer: layer, grid: grid, scratch: scratch,
                                                      moreFields: more, attributes: measure.attributes)
                 } catch let e as GDALError {
-                    throw KubuqiError.output(gpkg, e.description)
+                    throw PatchLayer.outputError(gpkg, e)
                 }
                 return measure.byCode
             }

@@ -23,6 +23,15 @@ enum PatchLayer {
     /// The largest zone id a label can hold exactly (Float32 labels, 2^24).
     static let maximumZone = (1 << 24) / 16 - 1
 
+    /// A GeoPackage's GDAL error as the output error naming `gpkg`. SQLite says "database or disk is full" where a
+    /// raster's write says "No space left on device": the system's words are added, as every other output on a full
+    /// disk gives them (RunFaultTests).
+    static func outputError(_ gpkg: String, _ e: GDALError) -> KubuqiError {
+        var text = e.description
+        if text.contains("disk is full") { text += " (" + String(cString: strerror(ENOSPC)) + ")" }
+        return KubuqiError.output(gpkg, text)
+    }
+
     /// The field names of the zone layers after the first (`zone_2`, ...).
     static func moreZoneFields(_ zones: ZoneLayer?) -> [String] {
         (zones?.rasters.count ?? 0) > 1 ? (2...zones!.rasters.count).map { "zone_\($0)" } : []
@@ -72,7 +81,7 @@ enum PatchLayer {
             try PatchPolygons.polygonizeOnce(labels: labels, into: gpkg, layer: layer, grid: classes.dataset.grid,
                                              scratch: work.file("\(stem).polygons.fgb"), moreFields: moreZoneFields(zones), attributes: measure.attributes)
         } catch let e as GDALError {
-            throw KubuqiError.output(gpkg, e.description)
+            throw outputError(gpkg, e)
         }
         return measure.byCode
     }

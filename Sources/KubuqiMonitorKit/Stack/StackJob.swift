@@ -131,7 +131,7 @@ public enum StackJob {
         // GDAL's COG copy runs mostly on one core: the two copies run side by side, now that the inputs' SHA-256
         // are computed beside the window pass (docs/benchmarks.md, "Stack (issue 16)").
         try ConcurrentSteps.run([sinks[0].temporary, sinks[1].temporary].map { path in
-            { try CloudOptimizedOutput.rewrite(path, userOptions: o.creationOptions) }
+            { try CloudOptimizedOutput.rewrite(path, userOptions: o.creationOptions, averagingRows: true) }
         })
         if let hashing { digests = try Self.digests(plan, of: hashing) }
         var manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths, digests: digests)

@@ -63,11 +63,10 @@ public final class AveragedTileRows {
             var jobs: [() throws -> Void] = []
             push(0, UnsafeRawBufferPointer(rebasing: rows[(r * bytesPerRow[0])..<((r + 1) * bytesPerRow[0])]), &jobs)
             try spool.run(jobs)
-            // The completed rows of tiles are encoded: start them again.
+            // The completed rows of tiles are encoded: start them again (only the rows written are read).
             for k in 0..<levels.count where filled[k] == stripRows(k) {
                 filled[k] = 0
                 stripIndex[k] += 1
-                strips[k].initializeMemory(as: UInt8.self, repeating: 0)
             }
         }
     }

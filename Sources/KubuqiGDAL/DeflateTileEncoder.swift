@@ -85,24 +85,28 @@ public final class DeflateTileEncoder: @unchecked Sendable {
     public static func applyFloatingPointPredictor(_ bytes: UnsafeMutableRawBufferPointer, width: Int, samplesPerPixel: Int) {
         let n = width * samplesPerPixel, rowBytes = 4 * n
         precondition(bytes.count % rowBytes == 0, "whole rows")
-        let b = bytes.bindMemory(to: UInt8.self)
-        let planes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: rowBytes)
+        let planes = UnsafeMutablePointer<UInt8>.allocate(capacity: rowBytes)
         defer { planes.deallocate() }
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var row = 0
-        while row < b.count {
+        while row < bytes.count {
+            let r = base + row
+            // The byte planes, most significant first.
             for k in 0..<n {
-                let s = row + 4 * k
-                planes[k] = b[s + 3]
-                planes[n + k] = b[s + 2]
-                planes[2 * n + k] = b[s + 1]
-                planes[3 * n + k] = b[s]
+                let v = UnsafeRawPointer(r + 4 * k).loadUnaligned(as: UInt32.self).littleEndian
+                planes[k] = UInt8(truncatingIfNeeded: v >> 24)
+                planes[n + k] = UInt8(truncatingIfNeeded: v >> 16)
+                planes[2 * n + k] = UInt8(truncatingIfNeeded: v >> 8)
+                planes[3 * n + k] = UInt8(truncatingIfNeeded: v)
             }
-            var i = rowBytes - 1
-            while i >= samplesPerPixel {
-                planes[i] = planes[i] &- planes[i - samplesPerPixel]
-                i -= 1
+            // Each byte less the byte one pixel before it (what fpDiff's backward loop leaves), written back.
+            let head = min(samplesPerPixel, rowBytes)
+            for i in 0..<head { r[i] = planes[i] }
+            var i = head
+            while i < rowBytes {
+                r[i] = planes[i] &- planes[i - samplesPerPixel]
+                i += 1
             }
-            UnsafeMutableBufferPointer(rebasing: b[row..<(row + rowBytes)]).update(fromContentsOf: planes)
             row += rowBytes
         }
     }

@@ -60,14 +60,28 @@ public final class AveragedTileRows {
     public func add(rows: UnsafeRawBufferPointer, count: Int) throws {
         precondition(rows.count >= count * bytesPerRow[0] && rowsAdded + count <= levels.sizes[0].height, "rows past the raster")
         for r in 0..<count {
-            var jobs: [() throws -> Void] = []
-            push(0, UnsafeRawBufferPointer(rebasing: rows[(r * bytesPerRow[0])..<((r + 1) * bytesPerRow[0])]), &jobs)
-            try spool.run(jobs)
-            // The completed rows of tiles are encoded: start them again (only the rows written are read).
-            for k in 0..<levels.count where filled[k] == stripRows(k) {
-                filled[k] = 0
-                stripIndex[k] += 1
-            }
+            try step { push(0, UnsafeRawBufferPointer(rebasing: rows[(r * bytesPerRow[0])..<((r + 1) * bytesPerRow[0])]), &$0) }
+        }
+    }
+
+    /// Takes the next `count` full-resolution rows written by `fill` straight into the open row of tiles (no copy;
+    /// `count` rows must fit in it: at most what is left of the current row of tiles), then as ``add(rows:count:)``.
+    public func addRows(_ count: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        let at = filled[0]
+        precondition(count > 0 && at + count <= stripRows(0), "rows past the open row of tiles")
+        try fill(UnsafeMutableRawBufferPointer(rebasing: strips[0][(at * bytesPerRow[0])..<((at + count) * bytesPerRow[0])]))
+        for _ in 0..<count { try step { advance(0, &$0) } }
+    }
+
+    /// Runs one row's work (`body` collects the encodings it makes due), then restarts the completed rows of tiles.
+    private func step(_ body: (inout [() throws -> Void]) -> Void) throws {
+        var jobs: [() throws -> Void] = []
+        body(&jobs)
+        try spool.run(jobs)
+        // The completed rows of tiles are encoded: start them again (only the rows written are read).
+        for k in 0..<levels.count where filled[k] == stripRows(k) {
+            filled[k] = 0
+            stripIndex[k] += 1
         }
     }
 
@@ -78,6 +92,13 @@ public final class AveragedTileRows {
     private func push(_ k: Int, _ row: UnsafeRawBufferPointer, _ jobs: inout [() throws -> Void]) {
         let at = filled[k]
         UnsafeMutableRawBufferPointer(rebasing: strips[k][(at * bytesPerRow[k])..<((at + 1) * bytesPerRow[k])]).copyMemory(from: row)
+        advance(k, &jobs)
+    }
+
+    /// Counts the row of level `k` in place at its open row of tiles; averages it with the row above into level k + 1
+    /// when it is the second of a pair; the encodings of the rows of tiles it completes go into `jobs`.
+    private func advance(_ k: Int, _ jobs: inout [() throws -> Void]) {
+        let at = filled[k]
         filled[k] += 1
         if k + 1 < levels.count, (stripIndex[k] * levels.tile + at) % 2 == 1 {
             let above = UnsafeRawBufferPointer(rebasing: strips[k][((at - 1) * bytesPerRow[k])..<(at * bytesPerRow[k])])

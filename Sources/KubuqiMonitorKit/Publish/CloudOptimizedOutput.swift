@@ -216,12 +216,9 @@ public enum CloudOptimizedOutput {
         defer { spool.remove() }
         let rows = AveragedTileRows(spool, nodata: nodata)
         let t = spool.levels.tile
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: t * ds.width * format.bytesPerPixel, alignment: 16)
-        defer { buffer.deallocate() }
         for y in stride(from: 0, to: ds.height, by: t) {
             let w = Window(column: 0, row: y, width: ds.width, height: min(t, ds.height - y))
-            try ds.readInterleaved(w, float: float, into: buffer)
-            try rows.add(rows: UnsafeRawBufferPointer(buffer), count: w.height)
+            try rows.addRows(w.height) { try ds.readInterleaved(w, float: float, into: $0) }
         }
         try ds.close()
         try CloudOptimizedTileWriter.write(spool, staged: source, to: temp,

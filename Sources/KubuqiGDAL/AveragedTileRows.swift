@@ -31,6 +31,12 @@ public final class AveragedTileRows {
         zip(levels.sizes, levels.sizes.dropFirst()).allSatisfy { $1.width * 2 == $0.width && $1.height * 2 == $0.height }
     }
 
+    /// The bytes of the open rows of tiles kept for `levels` at `bytesPerPixel` (every level's `tile` rows x its
+    /// width): what an instance holds besides the spool, about twice the full resolution's row of tiles.
+    public static func stripBytes(_ levels: CloudOptimizedLevels, bytesPerPixel: Int) -> Int {
+        levels.sizes.reduce(0) { $0 + $1.width * bytesPerPixel * levels.tile }
+    }
+
     /// Rows for `spool` (whose levels pass ``isGDALs(_:)``), Int16 `nodata` when the raster has one.
     public init(_ spool: CompressedTileSpool, nodata: Int16? = nil) {
         precondition(Self.isGDALs(spool.levels), "AVERAGE overviews of exact halves only")

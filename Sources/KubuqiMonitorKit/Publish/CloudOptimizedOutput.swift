@@ -177,19 +177,26 @@ public enum CloudOptimizedOutput {
         try write(path, to: path, userOptions: userOptions, averagingRows: averagingRows)
     }
 
+    /// The most memory the averaging writer may hold in open rows of tiles for one raster
+    /// (``AveragedTileRows/stripBytes(_:bytesPerPixel:)``, which grows with the width and the number of bands): a wider
+    /// or deeper raster goes through GDAL's driver, whose overviews are computed in 1 MiB chunks, so memory stays
+    /// bounded whatever the scene size (stack's 10 Float32 years at 2000 wide hold about 40 MB).
+    static let averagingBudgetBytes = 64 << 20
+
     /// The libdeflate level and Int16 nodata with which ``layOutAveraged(_:to:spool:level:nodata:options:)`` makes
     /// exactly the COG GDAL's driver makes of the raster `source` with the GeoTIFF `options` and `AVERAGE` overviews;
     /// nil when it does not: another codec, block size or option (``TileSpools/level(ofPublished:predictor:)``:
     /// DEFLATE, predictor 3 for Float32 and 2 for Int16, 256-pixel tiles), bands of another or of mixed types, a
     /// class table, nodata other than NaN on every Float32 band (or none or -32768 on every Int16 band), a level not
-    /// exactly half the one before it (``AveragedTileRows/isGDALs(_:)``).
+    /// exactly half the one before it (``AveragedTileRows/isGDALs(_:)``), open rows of tiles beyond ``averagingBudgetBytes``.
     static func averagedLevel(_ source: String, options: CreationOptions) throws -> (level: Int, nodata: Int16?)? {
         let ds = try Dataset.open(source)
         defer { try? ds.close() }
         let first = try ds.band(1)
         let float = first.dataType == .float32
-        guard float || first.dataType == .int16,
-              AveragedTileRows.isGDALs(CloudOptimizedLevels(width: ds.width, height: ds.height)),
+        let levels = CloudOptimizedLevels(width: ds.width, height: ds.height)
+        guard float || first.dataType == .int16, AveragedTileRows.isGDALs(levels),
+              AveragedTileRows.stripBytes(levels, bytesPerPixel: ds.bandCount * (float ? 4 : 2)) <= averagingBudgetBytes,
               let level = TileSpools.level(ofPublished: options, predictor: float ? 3 : 2) else { return nil }
         let nodata = first.nodata
         for b in 1...ds.bandCount {

@@ -15,7 +15,9 @@ import Foundation
 ///    its byte count (4 bytes, little-endian) and followed by its last 4 bytes again (`TIFFWriteRawTile`; the
 ///    arrays are rewritten in place by `TIFFFlush` after each level).
 ///
-/// Tags: 16-bit signed samples, one band, Adobe DEFLATE (8), predictor 2, 256 x 256 tiles, MinIsBlack; the
+/// Tags: the spool's ``TileSampleFormat`` (16-bit signed samples with predictor 2, or 32-bit floats with predictor 3;
+/// one band, or several interleaved by pixel with `ExtraSamples` 0 for all but the first, as GDAL writes them),
+/// Adobe DEFLATE (8), 256 x 256 tiles, MinIsBlack; the
 /// georeferencing (ModelPixelScale, ModelTiepoint, ModelTransformation, GeoKeyDirectory, GeoDoubleParams,
 /// GeoAsciiParams) and GDAL's `GDAL_METADATA` copied from the staged file GDAL wrote, `GDAL_NODATA` on every
 /// level, as GDAL writes them. The staged file's `.aux.xml` (legends) is the caller's to copy.
@@ -31,31 +33,32 @@ public enum CloudOptimizedTileWriter {
 
     /// Whether a COG of `levels` with BIGTIFF option `option` (YES, NO, IF_NEEDED, IF_SAFER; nil = IF_NEEDED) is a
     /// BigTIFF, as GDAL's GeoTIFF driver decides for a compressed copy with its overviews: YES/NO as said;
-    /// IF_SAFER when the uncompressed pixels of every level exceed 2 GB; IF_NEEDED never (compressed).
-    public static func isBigTIFF(option: String?, levels: CloudOptimizedLevels) -> Bool {
+    /// IF_SAFER when the uncompressed pixels of every level (`bytesPerPixel` each) exceed 2 GB; IF_NEEDED never (compressed).
+    public static func isBigTIFF(option: String?, levels: CloudOptimizedLevels, bytesPerPixel: Int = 2) -> Bool {
         switch (option ?? "IF_NEEDED").uppercased() {
         case "YES", "TRUE", "ON", "1": return true
         case "IF_SAFER":
-            let bytes = levels.sizes.reduce(0.0) { $0 + Double($1.width) * Double($1.height) * 2 }
+            let bytes = levels.sizes.reduce(0.0) { $0 + Double($1.width) * Double($1.height) * Double(bytesPerPixel) }
             return bytes > 2_000_000_000
         default: return false
         }
     }
 
     /// Writes the COG of the tiles in `spool` to the new file `target` (created with `O_EXCL | O_NOFOLLOW`), its
-    /// tags from the Int16 GeoTIFF `staged` (the same raster, written by GDAL), a BigTIFF when `bigTIFF`.
+    /// tags from the GeoTIFF `staged` (the same raster, its bands of the spool's type, written by GDAL), a BigTIFF when
+    /// `bigTIFF`.
     public static func write(_ spool: CompressedTileSpool, staged: String, to target: String, bigTIFF: Bool) throws {
         guard spool.isComplete else {
             throw GDALError("the tile spool of \(staged) is incomplete", messages: spool.unusableReason.map { [$0] } ?? [])
         }
-        let tags = try stagedTags(staged, levels: spool.levels)
+        let tags = try stagedTags(staged, levels: spool.levels, format: spool.encoder.format)
         let fd = open(target, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw GDALError("cannot create \(target)", messages: [String(cString: strerror(errno))]) }
         let out: TIFFHandle
         do { out = try TIFFHandle(path: target, mode: bigTIFF ? "w8l" : "wl", fd: fd) } catch { close(fd); throw error }
         defer { out.close() }
         try writeGhostArea(fd: fd, headerSize: bigTIFF ? 16 : 8, out)
-        try writeDirectories(out, levels: spool.levels, tags: tags)
+        try writeDirectories(out, levels: spool.levels, format: spool.encoder.format, tags: tags)
         for level in 0..<spool.levels.count {
             try out.check(TIFFSetDirectory(out.tif, UInt32(level)), "cannot reread IFD \(level)")
             try out.check(TIFFForceStrileArrayWriting(out.tif), "cannot write the tile arrays of IFD \(level)")
@@ -70,17 +73,24 @@ public enum CloudOptimizedTileWriter {
         }
     }
 
-    /// The staged file's tags to copy, after checking it is the spool's raster (size, one Int16 band).
-    static func stagedTags(_ staged: String, levels: CloudOptimizedLevels) throws -> [(UInt32, TIFFHandle.FieldValue)] {
+    /// The staged file's tags to copy, after checking it is the spool's raster (size, bands and their type).
+    static func stagedTags(_ staged: String, levels: CloudOptimizedLevels, format: TileSampleFormat = .int16) throws -> [(UInt32, TIFFHandle.FieldValue)] {
         let source = try TIFFHandle(path: staged, mode: "r")
         defer { source.close() }
         let size = levels.sizes[0]
         guard source.integer(UInt32(TIFFTAG_IMAGEWIDTH), bits: 32) == size.width, source.integer(UInt32(TIFFTAG_IMAGELENGTH), bits: 32) == size.height,
-              source.integer(UInt32(TIFFTAG_BITSPERSAMPLE), bits: 16) == 16, source.integer(UInt32(TIFFTAG_SAMPLEFORMAT), bits: 16) == Int(SAMPLEFORMAT_INT),
-              (source.integer(UInt32(TIFFTAG_SAMPLESPERPIXEL), bits: 16) ?? 1) == 1 else {
-            throw source.error("the staged raster is not the spool's \(size.width) x \(size.height) Int16 band")
+              source.integer(UInt32(TIFFTAG_BITSPERSAMPLE), bits: 16) == 8 * format.bytesPerSample,
+              source.integer(UInt32(TIFFTAG_SAMPLEFORMAT), bits: 16) == Int(sampleFormat(format)),
+              (source.integer(UInt32(TIFFTAG_SAMPLESPERPIXEL), bits: 16) ?? 1) == format.samplesPerPixel else {
+            throw source.error("the staged raster is not the spool's \(size.width) x \(size.height) raster of \(format.samplesPerPixel) "
+                + (format.type == .int16 ? "Int16" : "Float32") + " band\(format.samplesPerPixel == 1 ? "" : "s")")
         }
         return (copiedTags + [nodataTag]).compactMap { tag in source.field(tag).map { (tag, $0) } }
+    }
+
+    /// The TIFF `SampleFormat` of `format`'s samples.
+    static func sampleFormat(_ format: TileSampleFormat) -> Int32 {
+        format.type == .int16 ? Int32(SAMPLEFORMAT_INT) : Int32(SAMPLEFORMAT_IEEEFP)
     }
 
     /// GDAL's structural metadata right after the header (libtiff has written the header; the first IFD goes after).
@@ -91,20 +101,23 @@ public enum CloudOptimizedTileWriter {
     }
 
     /// Every level's IFD, tile arrays deferred.
-    static func writeDirectories(_ out: TIFFHandle, levels: CloudOptimizedLevels, tags: [(UInt32, TIFFHandle.FieldValue)]) throws {
+    static func writeDirectories(_ out: TIFFHandle, levels: CloudOptimizedLevels, format: TileSampleFormat = .int16,
+                                 tags: [(UInt32, TIFFHandle.FieldValue)]) throws {
+        let extra = [UInt16](repeating: 0, count: format.samplesPerPixel - 1)   // EXTRASAMPLE_UNSPECIFIED
         for (level, size) in levels.sizes.enumerated() {
             if level > 0 { try out.set(UInt32(TIFFTAG_SUBFILETYPE), [UInt32(FILETYPE_REDUCEDIMAGE)]) }
             try out.set(UInt32(TIFFTAG_IMAGEWIDTH), [UInt32(size.width)])
             try out.set(UInt32(TIFFTAG_IMAGELENGTH), [UInt32(size.height)])
-            try out.set(UInt32(TIFFTAG_BITSPERSAMPLE), 16)
+            try out.set(UInt32(TIFFTAG_BITSPERSAMPLE), 8 * format.bytesPerSample)
             try out.set(UInt32(TIFFTAG_COMPRESSION), Int(COMPRESSION_ADOBE_DEFLATE))
             try out.set(UInt32(TIFFTAG_PHOTOMETRIC), Int(PHOTOMETRIC_MINISBLACK))
-            try out.set(UInt32(TIFFTAG_SAMPLESPERPIXEL), 1)
+            try out.set(UInt32(TIFFTAG_SAMPLESPERPIXEL), format.samplesPerPixel)
+            if !extra.isEmpty { try extra.withUnsafeBufferPointer { try out.set(UInt32(TIFFTAG_EXTRASAMPLES), [Int32(extra.count), $0.baseAddress!]) } }
             try out.set(UInt32(TIFFTAG_PLANARCONFIG), Int(PLANARCONFIG_CONTIG))
-            try out.set(UInt32(TIFFTAG_PREDICTOR), Int(PREDICTOR_HORIZONTAL))
+            try out.set(UInt32(TIFFTAG_PREDICTOR), format.predictor)
             try out.set(UInt32(TIFFTAG_TILEWIDTH), [UInt32(levels.tile)])
             try out.set(UInt32(TIFFTAG_TILELENGTH), [UInt32(levels.tile)])
-            try out.set(UInt32(TIFFTAG_SAMPLEFORMAT), Int(SAMPLEFORMAT_INT))
+            try out.set(UInt32(TIFFTAG_SAMPLEFORMAT), Int(sampleFormat(format)))
             for (tag, value) in tags where level == 0 || tag == nodataTag { try out.set(tag, value) }
             try out.check(TIFFDeferStrileArrayWriting(out.tif), "cannot defer the tile arrays of IFD \(level)")
             try out.check(TIFFWriteCheck(out.tif, 1, "CloudOptimizedTileWriter"), "cannot prepare IFD \(level)")

@@ -41,11 +41,13 @@ public final class CompressedTileSpool: @unchecked Sendable {
     }
 
     /// A spool at `path` (created; refused when a link or anything but a new file is there) for a `width` x
-    /// `height` Int16 raster encoded at DEFLATE `level` in tiles of `tile` pixels.
-    public init(path: String, width: Int, height: Int, level: Int, tile: Int = 256) throws {
+    /// `height` raster of `format` (one Int16 band by default) encoded at DEFLATE `level` in tiles of `tile` pixels.
+    /// ``add(_:values:)`` (`NEAREST` overviews) takes one Int16 band; any format takes its tiles from
+    /// ``AveragedTileRows`` (`AVERAGE` overviews) or ``store(level:index:_:)``.
+    public init(path: String, width: Int, height: Int, level: Int, tile: Int = 256, format: TileSampleFormat = .int16) throws {
         self.path = path
         levels = CloudOptimizedLevels(width: width, height: height, tile: tile)
-        encoder = DeflateTileEncoder(level: level, tile: tile)
+        encoder = DeflateTileEncoder(level: level, tile: tile, format: format)
         entries = levels.sizes.map { s in let t = s.tiles(tile); return Array(repeating: nil, count: t.across * t.down) }
         strips = Array(repeating: [:], count: levels.count)
         file = try ScratchFile(path: path, name: "the tile spool")
@@ -65,6 +67,7 @@ public final class CompressedTileSpool: @unchecked Sendable {
     /// (``unusableReason``); a write error is thrown. Called from one thread at a time.
     public func add(_ window: Window, values: UnsafeBufferPointer<Int16>) throws {
         precondition(values.count >= window.width * window.height, "fewer values than the window's pixels")
+        precondition(encoder.format == .int16, "add(_:values:) takes one Int16 band")
         let t = levels.tile, full = levels.sizes[0]
         guard lock.withLock({ failure == nil }) else { return }
         guard window.column % t == 0, window.row % t == 0,
@@ -133,7 +136,7 @@ public final class CompressedTileSpool: @unchecked Sendable {
     }
 
     /// Runs `jobs` on every core; the first error thrown.
-    private func run(_ jobs: [() throws -> Void]) throws {
+    func run(_ jobs: [() throws -> Void]) throws {
         guard !jobs.isEmpty else { return }
         let errors = NSLock()
         nonisolated(unsafe) var first: Error?
@@ -144,14 +147,20 @@ public final class CompressedTileSpool: @unchecked Sendable {
         if let first { throw first }
     }
 
-    /// Fills a zeroed tile with `fill`, encodes it and appends it to the spool as tile `index` of `level`.
+    /// Fills a zeroed Int16 tile with `fill`, encodes it and appends it to the spool as tile `index` of `level`.
     private func encodeTile(level: Int, index: Int, _ fill: (UnsafeMutableBufferPointer<Int16>) -> Void) throws {
-        let t = levels.tile
-        let scratch = UnsafeMutableBufferPointer<Int16>.allocate(capacity: t * t)
+        try store(level: level, index: index) { fill($0.bindMemory(to: Int16.self)) }
+    }
+
+    /// Fills a zeroed tile (`tile` x `tile` pixels of the encoder's format, row-major, pixel-interleaved; the pixels
+    /// past the raster's right and bottom edges stay zero, as GDAL writes them) with `fill`, encodes it and appends it
+    /// to the spool as tile `index` (row-major) of `level`. Thread-safe; a write error is thrown.
+    public func store(level: Int, index: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) throws {
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: encoder.tileBytes, alignment: 16)
         defer { scratch.deallocate() }
-        scratch.initialize(repeating: 0)
+        scratch.initializeMemory(as: UInt8.self, repeating: 0)
         fill(scratch)
-        let bytes = encoder.encode(scratch)
+        let bytes = encoder.encode(raw: scratch)
         let offset = lock.withLock { () -> Int64 in
             let o = end
             end += Int64(bytes.count)

@@ -136,6 +136,18 @@ public final class Dataset: @unchecked Sendable {
         return RasterBand(handle: GDALGetRasterBand(liveHandle, Int32(index)), dataset: self, index: index)
     }
 
+    /// Reads `window` of every band into `buffer`, pixel-interleaved (row-major pixels, each pixel's samples in band
+    /// order), as Float32 when `float` else as Int16.
+    public func readInterleaved(_ window: Window, float: Bool, into buffer: UnsafeMutableRawBufferPointer) throws {
+        let n = bandCount, size = float ? 4 : 2
+        precondition(buffer.count >= window.pixelCount * n * size, "buffer smaller than the window's pixels")
+        try GDALErrors.check("cannot read window \(window) of \(path)") {
+            GDALDatasetRasterIO(liveHandle, GF_Read, Int32(window.column), Int32(window.row), Int32(window.width), Int32(window.height),
+                                buffer.baseAddress, Int32(window.width), Int32(window.height), float ? GDT_Float32 : GDT_Int16,
+                                Int32(n), nil, Int32(n * size), Int32(n * size * window.width), Int32(size))
+        }
+    }
+
     /// The affine geotransform, nil when the dataset has none.
     public var geoTransform: GeoTransform? {
         var c = [Double](repeating: 0, count: 6)

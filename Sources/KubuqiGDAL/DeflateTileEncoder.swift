@@ -1,12 +1,14 @@
 import CDeflate
 import Foundation
 
-/// Encodes Int16 tiles as a TIFF with `Compression=8` (Adobe DEFLATE) and `Predictor=2` stores them: the
-/// horizontal differencing predictor (TIFF 6.0 §14: each sample replaced by its difference from the sample to
-/// its left, modulo 2^16, row by row over the whole tile width), then a zlib stream (RFC 1950 around RFC
-/// 1951, what TIFF DEFLATE holds) made by libdeflate, the library libtiff uses for GDAL's `COMPRESS=DEFLATE`, at
-/// the level libtiff takes for the `ZLEVEL` (``libdeflateLevel(forZLEVEL:)``): the same bytes as GDAL's tiles.
-/// Little-endian samples (the files are written `II`).
+/// Encodes tiles as a TIFF with `Compression=8` (Adobe DEFLATE) stores them, with the predictor of their
+/// ``TileSampleFormat``: Int16 samples with `Predictor=2` (TIFF 6.0 §14: each sample replaced by its difference from
+/// the same band's sample to its left, modulo 2^16, row by row over the whole tile width), Float32 samples with
+/// `Predictor=3` (libtiff's `fpDiff`, Adobe's TIFF Technical Note 3: each row's bytes split into byte planes, the
+/// most significant byte of every sample first, then each byte replaced by its difference from the byte one pixel
+/// to its left, modulo 256); then a zlib stream (RFC 1950 around RFC 1951, what TIFF DEFLATE holds) made by
+/// libdeflate, the library libtiff uses for GDAL's `COMPRESS=DEFLATE`, at the level libtiff takes for the `ZLEVEL`
+/// (``libdeflateLevel(forZLEVEL:)``): the same bytes as GDAL's tiles. Little-endian samples (the files are written `II`).
 ///
 /// Thread-safe: each call takes a compressor from a pool (libdeflate's compressors are not shared between
 /// threads), so tiles are encoded on whichever thread completes them.
@@ -15,25 +17,42 @@ public final class DeflateTileEncoder: @unchecked Sendable {
     public let level: Int
     /// The tile side in pixels.
     public let tile: Int
+    /// The tiles' samples.
+    public let format: TileSampleFormat
     private let lock = NSLock()
     private var compressors: [OpaquePointer] = []
 
-    /// An encoder of `tile` x `tile` Int16 tiles at DEFLATE `level`.
-    public init(level: Int, tile: Int = 256) {
+    /// An encoder of `tile` x `tile` tiles of `format` (one Int16 band by default) at DEFLATE `level`.
+    public init(level: Int, tile: Int = 256, format: TileSampleFormat = .int16) {
         precondition((0...12).contains(level), "libdeflate levels are 0 to 12")
         self.level = level
         self.tile = tile
+        self.format = format
     }
 
     deinit { for c in compressors { libdeflate_free_compressor(c) } }
 
-    /// The encoded tile of `samples` (`tile` x `tile`, row-major), which the predictor overwrites.
+    /// Bytes of one tile, uncompressed.
+    public var tileBytes: Int { tile * tile * format.bytesPerPixel }
+
+    /// The encoded tile of one Int16 band's `samples` (`tile` x `tile`, row-major), which the predictor overwrites.
     public func encode(_ samples: UnsafeMutableBufferPointer<Int16>) -> [UInt8] {
-        precondition(samples.count == tile * tile, "a tile has tile x tile samples")
-        Self.applyHorizontalPredictor(samples, width: tile)
+        precondition(format == .int16, "an Int16 tile for an encoder of one Int16 band")
+        return encode(raw: UnsafeMutableRawBufferPointer(samples))
+    }
+
+    /// The encoded tile of `bytes` (`tile` x `tile` pixels of ``format``, row-major, pixel-interleaved), which the
+    /// predictor overwrites.
+    public func encode(raw bytes: UnsafeMutableRawBufferPointer) -> [UInt8] {
+        precondition(bytes.count == tileBytes, "a tile has tile x tile pixels")
+        switch format.type {
+        case .int16:
+            Self.applyHorizontalPredictor(bytes.bindMemory(to: Int16.self), width: tile, samplesPerPixel: format.samplesPerPixel)
+        case .float32:
+            Self.applyFloatingPointPredictor(bytes, width: tile, samplesPerPixel: format.samplesPerPixel)
+        }
         let compressor = take()
         defer { give(compressor) }
-        let bytes = UnsafeRawBufferPointer(samples)
         let bound = libdeflate_zlib_compress_bound(compressor, bytes.count)
         var out = [UInt8](repeating: 0, count: bound)
         let n = out.withUnsafeMutableBytes { o in
@@ -44,16 +63,51 @@ public final class DeflateTileEncoder: @unchecked Sendable {
         return out
     }
 
-    /// TIFF predictor 2 on rows of `width` Int16 samples, in place (right to left, wrapping).
-    public static func applyHorizontalPredictor(_ s: UnsafeMutableBufferPointer<Int16>, width: Int) {
+    /// TIFF predictor 2 on rows of `width` pixels of `samplesPerPixel` Int16 samples, in place (right to left,
+    /// each sample less the same band's sample one pixel to its left, wrapping).
+    public static func applyHorizontalPredictor(_ s: UnsafeMutableBufferPointer<Int16>, width: Int, samplesPerPixel: Int = 1) {
+        let rowLength = width * samplesPerPixel
         var row = 0
         while row < s.count {
-            var x = width - 1
-            while x > 0 {
-                s[row + x] = s[row + x] &- s[row + x - 1]
+            var x = rowLength - 1
+            while x >= samplesPerPixel {
+                s[row + x] = s[row + x] &- s[row + x - samplesPerPixel]
                 x -= 1
             }
-            row += width
+            row += rowLength
+        }
+    }
+
+    /// TIFF predictor 3 (libtiff 4.5's `fpDiff`) on rows of `width` pixels of `samplesPerPixel` little-endian Float32
+    /// samples, in place: each row's `4 n` bytes (n samples) rearranged into 4 planes of n bytes, the most
+    /// significant bytes first (plane p holds byte 3 - p of every sample, in sample order), then from the row's end
+    /// backwards each byte less the byte `samplesPerPixel` before it (modulo 256), across the planes' boundaries.
+    public static func applyFloatingPointPredictor(_ bytes: UnsafeMutableRawBufferPointer, width: Int, samplesPerPixel: Int) {
+        let n = width * samplesPerPixel, rowBytes = 4 * n
+        precondition(bytes.count % rowBytes == 0, "whole rows")
+        let planes = UnsafeMutablePointer<UInt8>.allocate(capacity: rowBytes)
+        defer { planes.deallocate() }
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var row = 0
+        while row < bytes.count {
+            let r = base + row
+            // The byte planes, most significant first.
+            for k in 0..<n {
+                let v = UnsafeRawPointer(r + 4 * k).loadUnaligned(as: UInt32.self).littleEndian
+                planes[k] = UInt8(truncatingIfNeeded: v >> 24)
+                planes[n + k] = UInt8(truncatingIfNeeded: v >> 16)
+                planes[2 * n + k] = UInt8(truncatingIfNeeded: v >> 8)
+                planes[3 * n + k] = UInt8(truncatingIfNeeded: v)
+            }
+            // Each byte less the byte one pixel before it (what fpDiff's backward loop leaves), written back.
+            let head = min(samplesPerPixel, rowBytes)
+            for i in 0..<head { r[i] = planes[i] }
+            var i = head
+            while i < rowBytes {
+                r[i] = planes[i] &- planes[i - samplesPerPixel]
+                i += 1
+            }
+            row += rowBytes
         }
     }
 

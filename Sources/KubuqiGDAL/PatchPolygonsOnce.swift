@@ -53,8 +53,6 @@ extension PatchPolygons {
                                       moreFields: [String] = [], indexBulkLimit: Int? = nil,
                                       attributes: (_ label: Int, _ patch: Int, _ runs: [PixelRun]) throws -> Attributes) throws -> Int {
         GDALEnvironment.initialize()
-        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
-        defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
         let source = try Dataset.open(labels)
         let band = try GDALErrors.check("cannot read \(labels)") { GDALGetRasterBand(source.liveHandle, 1) }
         guard Int(GDALGetRasterBandXSize(band)) == grid.width, Int(GDALGetRasterBandYSize(band)) == grid.height else {
@@ -63,6 +61,26 @@ extension PatchPolygons {
         // GDAL's polygonize places the corners by the labels' own geotransform (the identity without one).
         var transform = [0.0, 1, 0, 0, 0, 1]
         if GDALGetGeoTransform(source.liveHandle, &transform) != CE_None { transform = [0.0, 1, 0, 0, 0, 1] }
+        let count = try polygonizeOnce(rows: { row in try readLabelRows(band, width: grid.width, height: grid.height, describing: labels, row) },
+                                       into: path, layer: layer, grid: grid, transform: transform, scratch: scratch, moreFields: moreFields,
+                                       indexBulkLimit: indexBulkLimit, attributes: attributes)
+        try source.close()
+        return count
+    }
+
+    /// The same from labels pushed row by row rather than read from a raster: `rows(row)` calls `row` with each of the
+    /// grid's rows of labels from the top (`grid.height` rows of `grid.width`; 0 = no patch), on this thread (a pass
+    /// computing them hands them over through a reorder buffer, ``LabelRowFeeder`` in KubuqiMonitorKit); `transform`
+    /// places the corners (GDAL's order of operations; the grid's geotransform, else the identity, when nil). The
+    /// GeoPackage is the one the raster of the same labels gives.
+    @discardableResult
+    public static func polygonizeOnce(rows: ((UnsafeBufferPointer<Int32>) throws -> Void) throws -> Void, into path: String, layer: String,
+                                      grid: Grid, transform: [Double]? = nil, scratch: String, moreFields: [String] = [], indexBulkLimit: Int? = nil,
+                                      attributes: (_ label: Int, _ patch: Int, _ runs: [PixelRun]) throws -> Attributes) throws -> Int {
+        GDALEnvironment.initialize()
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
+        defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
+        let transform = transform ?? grid.geoTransform?.coefficients ?? [0.0, 1, 0, 0, 0, 1]
         let (ds, lyr) = try createPolygonLayer(driver: "GPKG", path: path, layer: layer, crsWKT: grid.crsWKT, options: ["SPATIAL_INDEX=NO"])
         var closed = false
         defer { if !closed { GDALClose(ds) } }
@@ -76,11 +94,11 @@ extension PatchPolygons {
         var edges: [PixelEdges.Edge] = [], runs: [PixelRun] = []
         var patch = 0
         _ = OGR_L_StartTransaction(lyr)
-        // The rows go through one prepared insert on GDAL's connection (GeoPackageRows), the geometry as a
+        // The rows go through one prepared insert on GDAL's connection (GeoPackageRows, `table`), the geometry as a
         // GeoPackage blob made here (GeoPackageGeometry): what OGR_L_CreateFeature wrote, without a feature.
-        let rows = try GeoPackageRows.begin(ds, layer: lyr, table: layer, columns: columnNames(moreFields: moreFields), path: path)
-        defer { rows.close() }   // before the dataset's close (defers run last first)
-        let srsID = rows.srsID
+        let table = try GeoPackageRows.begin(ds, layer: lyr, table: layer, columns: columnNames(moreFields: moreFields), path: path)
+        defer { table.close() }   // before the dataset's close (defers run last first)
+        let srsID = table.srsID
         var extent: (minX: Double, maxX: Double, minY: Double, maxY: Double)?
         // Two threads: this one polygonizes the rows, measures the patches and encodes their geometries; another
         // indexes and inserts them, in the same order (BatchPipe).
@@ -92,7 +110,7 @@ extension PatchPolygons {
             } else {
                 extent = r.envelope
             }
-            try rows.insert(fid: r.fid, geometry: r.geometry) { f in
+            try table.insert(fid: r.fid, geometry: r.geometry) { f in
                 var ok = f.integer(0, r.label) && f.integer(1, r.fid) && f.integer(2, Int64(r.attributes.code))
                     && f.text(3, r.attributes.name) && f.text(4, r.attributes.zone, emptyIsNull: true)
                     && f.real(5, r.attributes.squareMetres) && f.real(6, r.attributes.squareMetres / 10_000)
@@ -115,14 +133,21 @@ extension PatchPolygons {
                 let (blob, envelope) = GeoPackageGeometry.polygon(p.rings, transform: transform, srsID: srsID)
                 try send(Row(fid: Int64(patch), label: Int64(label), attributes: a, geometry: blob, envelope: envelope))
             }
-            try readLabelRows(band, width: grid.width, height: grid.height, describing: labels) { try polygonizer.add(row: $0, emit: write) }
+            var added = 0
+            try withoutActuallyEscaping(rows) { rows in
+                try rows { row in
+                    guard row.count == grid.width, added < grid.height else { throw GDALError("\(path): a row of labels is not on the grid of the patches") }
+                    added += 1
+                    try polygonizer.add(row: row, emit: write)
+                }
+            }
+            guard added == grid.height else { throw GDALError("\(path): \(added) rows of labels for a grid of \(grid.height)") }
             try polygonizer.finish(emit: write)
         }
-        try rows.finish(count: patch, extent: extent)
-        rows.close()
+        try table.finish(count: patch, extent: extent)
+        table.close()
         guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
         try index.finish()
-        try source.close()
         closed = true
         let (_, collector) = GDALErrors.capture { GDALClose(ds) }
         if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }

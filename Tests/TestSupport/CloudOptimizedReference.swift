@@ -2,7 +2,7 @@
 /// same staged raster, in Python (GDAL's bindings, numpy, zlib, and a TIFF reader written here from the TIFF 6.0
 /// and BigTIFF layouts): input `{"cases": [{"ours": path, "gdal": path}]}`, output `{"problems": [text]}`.
 ///
-/// For each case: every level's pixels equal (read by GDAL); `gdalinfo -json` equal but for the file names; GDAL's
+/// For each case: every band's pixels equal at every level (read by GDAL; NaN equal to NaN); `gdalinfo -json` equal but for the file names; GDAL's
 /// own validator (`osgeo_utils.samples.validate_cloud_optimized_geotiff`, full check) finds no error in ours and the
 /// same warnings as in GDAL's; the IFDs' tags equal but for the tile offsets and byte counts; every tile's inflated
 /// bytes equal GDAL's (the padding of edge tiles included), and so do its compressed bytes (the same libdeflate
@@ -70,19 +70,25 @@ def info(path):
 def check(ours, theirs, problems):
     name = os.path.basename(ours)
     a, b = gdal.Open(ours), gdal.Open(theirs)
-    ba, bb = a.GetRasterBand(1), b.GetRasterBand(1)
-    if ba.GetOverviewCount() != bb.GetOverviewCount():
-        problems.append(f'{name}: {ba.GetOverviewCount()} overviews, GDAL {bb.GetOverviewCount()}')
+    if a.RasterCount != b.RasterCount:
+        problems.append(f'{name}: {a.RasterCount} bands, GDAL {b.RasterCount}')
         return
-    for k in range(-1, bb.GetOverviewCount()):
-        x = ba if k < 0 else ba.GetOverview(k)
-        y = bb if k < 0 else bb.GetOverview(k)
-        if (x.XSize, x.YSize) != (y.XSize, y.YSize):
-            problems.append(f'{name}: level {k + 1} is {x.XSize}x{x.YSize}, GDAL {y.XSize}x{y.YSize}')
-            continue
-        differ = int(np.count_nonzero(x.ReadAsArray() != y.ReadAsArray()))
-        if differ:
-            problems.append(f'{name}: level {k + 1}: {differ} pixels differ from GDAL')
+    for band in range(1, b.RasterCount + 1):
+        ba, bb = a.GetRasterBand(band), b.GetRasterBand(band)
+        if ba.GetOverviewCount() != bb.GetOverviewCount():
+            problems.append(f'{name}: {ba.GetOverviewCount()} overviews, GDAL {bb.GetOverviewCount()}')
+            return
+        for k in range(-1, bb.GetOverviewCount()):
+            x = ba if k < 0 else ba.GetOverview(k)
+            y = bb if k < 0 else bb.GetOverview(k)
+            if (x.XSize, x.YSize) != (y.XSize, y.YSize):
+                problems.append(f'{name}: level {k + 1} is {x.XSize}x{x.YSize}, GDAL {y.XSize}x{y.YSize}')
+                continue
+            xa, ya = x.ReadAsArray(), y.ReadAsArray()
+            same = (xa == ya) | (np.isnan(xa) & np.isnan(ya)) if xa.dtype.kind == 'f' else xa == ya
+            differ = int(np.count_nonzero(~same))
+            if differ:
+                problems.append(f'{name}: band {band} level {k + 1}: {differ} pixels differ from GDAL')
     a = b = ba = bb = None
     if info(ours) != info(theirs):
         problems.append(f'{name}: gdalinfo differs: {json.dumps(info(ours))} vs {json.dumps(info(theirs))}')

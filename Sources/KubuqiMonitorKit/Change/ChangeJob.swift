@@ -57,20 +57,32 @@ public enum ChangeJob {
             Interruption.register(unsieved)
             defer { unlink(unsieved); Interruption.unregister(unsieved) }
             let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
+            let mmuPixels = try o.mmu.map { try pixels(for: $0, grid: grid) } ?? 0
+            // The patches are drawn during the pass that gives the final classes (``PatchDrawing``): the class pass
+            // without a minimum mapping unit, else the sieve's last pass (without zones: that pass reads none); the
+            // other cases (a unit with zones, several zone layers) draw them from the final raster (step 5b).
+            let drawDuring = o.patches && PatchDrawing.applies(to: zoning) && (o.mmu == nil || (zoning == nil && mmuPixels > 1))
+            let drawing = drawDuring ? try PatchDrawing(grid: grid, legend: ClassLegend.change, wanted: ChangePublication.patchClasses,
+                                                        zones: zoning, units: .changeTables, to: ChangePublication.patchPath(out),
+                                                        layer: "patches", work: work) : nil
+            defer { drawing?.cancel() }   // a failed pass: the drawing stops (after finish(), nothing happens)
             let counter = try { () throws -> AreaCounter in  // the magnitude raster is closed before its COG copy
                 let fromValues = try valuesSetup(setup, path: values[0].spec!.path)
+                // Outputs: the classes, then the zone ids (with zones, without a unit).
                 return try classPass(fromValues, outputs: [classOutput(o, setup: fromValues, thresholds: thresholds, classPath: unsieved)],
-                                     zoning: o.mmu == nil ? zoning : nil, region: nil, label: "classes", quiet: o.quiet)
+                                     zoning: o.mmu == nil ? zoning : nil, region: nil,
+                                     also: o.mmu == nil ? drawing.map { [PatchDrawingObserver($0, classes: 0, zone: zoning == nil ? nil : 1)] } ?? [] : [],
+                                     label: "classes", quiet: o.quiet)
             }()
 
             // 4. Minimum mapping unit.
-            var mmuPixels = 0
             // Without zones the sieve's last pass counts the final classes' areas (no pass re-reading them).
             var sieveCounter: AreaCounter?
-            if let mmu = o.mmu {
-                mmuPixels = try pixels(for: mmu, grid: grid)
+            if o.mmu != nil {
                 let counter = zoning == nil ? AreaCounter(grid: grid, nodataCode: Int(ChangeClass.nodata)) : nil
-                if try ChangeSieve.apply(unsieved, threshold: mmuPixels, creationOptions: o.creationOptions, observer: counter) { sieveCounter = counter }
+                let observers: [ChunkObserver] = [counter].compactMap { $0 } + [drawing.map { PatchDrawingObserver($0, classes: 0, zone: nil) }].compactMap { $0 }
+                if try ChangeSieve.apply(unsieved, threshold: mmuPixels, creationOptions: o.creationOptions,
+                                         observer: observers.isEmpty ? nil : ObserverGroup(observers)) { sieveCounter = counter }
             }
             guard rename(unsieved, classPath) == 0 else {
                 throw KubuqiError.output(classPath, "cannot move the class raster into place (\(String(cString: strerror(errno))))")
@@ -85,7 +97,10 @@ public enum ChangeJob {
                 : try tallyAreas(classPath: classPath, zones: zoning, grid: grid, quiet: o.quiet)
 
             // 5b. Degradation and improvement patches as polygons (class, zone, area on the ellipsoid).
-            let patches = o.patches ? try ChangePublication.patches(classPath: classPath, zones: zoning, folder: out, work: work, quiet: o.quiet) : nil
+            //     Drawn during the pass above when it could be (`drawing`), else from the final class raster.
+            let patches = !o.patches ? nil
+                : try drawing.map { try $0.finish(); return $0.path }
+                ?? ChangePublication.patches(classPath: classPath, zones: zoning, folder: out, work: work, quiet: o.quiet)
 
             // 6. Published as Cloud Optimized GeoTIFFs (after the legend, before any checksum),
             //    side by side with the tables (they need no raster); the quicklook reads the class

@@ -131,6 +131,9 @@ public enum LDNJob {
                 if period.name == periods.last?.name {
                     run.stackLayersDone = { publisher.submitStackLayers(of: period.name, files: $0) }
                 }
+                // The SDG layer's patches are drawn during its layer pass (no zones or one zone layer; several overlapping
+                // zone layers are drawn by the publisher after the period: their combinations are numbered over the whole layer).
+                if o.patches, PatchDrawing.applies(to: zoneLayer) { run.patches = .some(zoneLayer) }
                 var result = try run.run()
                 if period.isBaseline { baseline = result.files }
                 // The survey's distinct means are for tiles' merges; a whole run has its maxima and lets it go.

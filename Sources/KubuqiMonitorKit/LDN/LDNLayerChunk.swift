@@ -62,10 +62,14 @@ final class LDNLayerChunk {
 final class LDNLayerObservers: ChunkObserver, @unchecked Sendable {
     let tally: LDNTally
     let unccd: UNCCDObserver
+    /// The SDG layer's patches drawn during the pass (``PatchDrawing``), with the outputs of the SDG layer and of
+    /// the zone layer's ids.
+    let patches: (drawing: PatchDrawing, sdg: Int, zone: Int?)?
 
-    init(tally: LDNTally, unccd: UNCCDObserver) {
+    init(tally: LDNTally, unccd: UNCCDObserver, patches: (drawing: PatchDrawing, sdg: Int, zone: Int?)? = nil) {
         self.tally = tally
         self.unccd = unccd
+        self.patches = patches
     }
 
     func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
@@ -77,5 +81,8 @@ final class LDNLayerObservers: ChunkObserver, @unchecked Sendable {
         defer { shared.free() }
         tally.observe(chunk: chunk, shared)
         unccd.observe(chunk: chunk, shared)
+        if let p = patches {
+            p.drawing.observe(firstRow: firstRow, firstColumn: firstColumn, width: width, classes: results[p.sdg], zone: p.zone.map { results[$0] })
+        }
     }
 }

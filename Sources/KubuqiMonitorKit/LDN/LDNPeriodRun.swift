@@ -30,6 +30,8 @@ public struct LDNPeriodResult: Sendable {
     var performanceSurvey: PerformanceAccumulator?
     /// The UNCCD reporting tables' own figures, gathered in the layer pass.
     var unccd = UNCCDFigures()
+    /// The SDG layer's patch GeoPackage when the layer pass drew it (``LDNPeriodRun/patches``), else nil.
+    var patches: String? = nil
 
     /// The period's name with its years, once: "baseline 2000-2015", "reporting-2016-2019".
     public var title: String {
@@ -72,6 +74,9 @@ struct LDNPeriodRun {
     /// Called with the stack pass's layers once they are final (legends attached), before the rest of the period:
     /// a whole run's publisher copies them beside it (``LDNPeriodPublisher/submitStackLayers(of:files:)``).
     var stackLayersDone: (([LDNPeriod.Layer: String]) -> Void)? = nil
+    /// Draw the SDG layer's patches during the layer pass, split by these zones (``PatchDrawing``: a whole run, no
+    /// zones or one zone layer); nil: not drawn here (``LDNPeriodPublisher`` draws them after the period, if asked).
+    var patches: ZoneLayer?? = nil
 
     /// Productivity state as Trends.Earth runs it: a change of two or more
     /// percentile classes, and of at least 0.01 in the productivity units
@@ -342,10 +347,25 @@ struct LDNPeriodRun {
         unccdAt.crossed = outputs.crossedBase.enumerated().compactMap { k, l in layerIndex[l].map { (l, $0, outputs.baseFirst + k) } }
         let unccd = UNCCDObserver(areas: areas, years: (period.landCoverStart, period.landCoverEnd), results: unccdAt)
         let scratches = LDNScratchPool()
-        _ = try StreamedCalculation.runJoint(inputs: passInputs, outputs: outputs.specs, kernel: { ins, outs, _, _ in
-            let n = outs[0].count
-            scratches.with(count: n) { layerKernel.compute(ins, outs, n, $0) }
-        }, region: region, observer: LDNLayerObservers(tally: tally, unccd: unccd), statistics: false, progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
+        // The SDG layer's patches, drawn from the pass's chunks as they finish (docs/publishing.md, "Patches").
+        var drawing: (drawing: PatchDrawing, sdg: Int, zone: Int?)? = nil
+        if case .some(let zones) = patches, region == nil, let sdg = layerIndex[.sdg], PatchDrawing.applies(to: zones) {
+            let gpkg = LDNPublication.patchPath(sdg: layerSpec(.sdg).path)
+            drawing = (try PatchDrawing(grid: inputs.grid, legend: LDNLegend.status, wanted: LDNPublication.patchClasses, zones: zones,
+                                        units: .ldnTables, to: gpkg, layer: "patches", work: work),
+                       sdg, zones == nil ? nil : layerIndex.count + 2)
+        }
+        do {
+            _ = try StreamedCalculation.runJoint(inputs: passInputs, outputs: outputs.specs, kernel: { ins, outs, _, _ in
+                let n = outs[0].count
+                scratches.with(count: n) { layerKernel.compute(ins, outs, n, $0) }
+            }, region: region, observer: LDNLayerObservers(tally: tally, unccd: unccd, patches: drawing), statistics: false,
+               progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
+        } catch {
+            drawing?.drawing.cancel()
+            throw error
+        }
+        try drawing?.drawing.finish()
 
         // The stack pass's layers have theirs already (and may be published by now).
         var files = try attachLegends(layerIndex.keys.filter { !plan.computedLayers.contains($0) })
@@ -353,7 +373,8 @@ struct LDNPeriodRun {
         return LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
                                files: files, areas: tally.areas(), zoneAreas: tally.zoneAreas(), transitions: tally.transitionTable(),
                                performanceMaxima: figures.performance.maxima, annualProductivity: figures.annual.mapValues(\.summary),
-                               annualExact: figures.annual, performanceSurvey: figures.survey, unccd: unccd.figures())
+                               annualExact: figures.annual, performanceSurvey: figures.survey, unccd: unccd.figures(),
+                               patches: drawing?.drawing.path)
     }
 }
 

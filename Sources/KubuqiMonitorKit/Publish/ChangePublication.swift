@@ -35,11 +35,17 @@ enum ChangePublication {
     /// The degradation and improvement patches (classes -2, -1, 1, 2) of the final class raster as
     /// polygons, `change-patches.gpkg` in `folder` (one machine's staging folder, or the merged tiles' folder).
     static func patches(classPath: String, zones: ZoneLayer?, folder: OutputFolder, work: WorkFolder, quiet: Bool) throws -> String {
-        let gpkg = folder.file("change-patches.gpkg")
-        try PatchLayer.write(classRaster: classPath, legend: ClassLegend.change, wanted: [-2, -1, 1, 2], zones: zones, units: .changeTables,
+        let gpkg = patchPath(folder)
+        try PatchLayer.write(classRaster: classPath, legend: ClassLegend.change, wanted: patchClasses, zones: zones, units: .changeTables,
                              to: gpkg, layer: "patches", work: work, quiet: quiet)
         return gpkg
     }
+
+    /// The classes drawn as patches: degradation and improvement (-2, -1, 1, 2).
+    static let patchClasses: Set<Int> = [-2, -1, 1, 2]
+
+    /// `change-patches.gpkg` in `folder`.
+    static func patchPath(_ folder: OutputFolder) -> String { folder.file("change-patches.gpkg") }
 
     /// Writes `catalog.json` and the Items into the (staged) output folder.
     static func catalogue(_ o: ChangeOptions, report: ChangeReport, folder: OutputFolder) throws {

@@ -104,7 +104,13 @@ public enum CloudOptimizedOutput {
     /// Copies the raster `source` to `target` as a COG (or, with `COG=NO`, as a
     /// tiled GeoTIFF) through a private temporary folder beside `target`;
     /// `target` (and its `.aux.xml`) appear only when complete.
-    public static func write(_ source: String, to target: String, userOptions: CreationOptions = CreationOptions()) throws {
+    ///
+    /// With `averagingRows` (`stack`'s outputs), a multi-band Float32 or Int16 value raster (no class table) whose
+    /// published options this writer makes exactly (``averagedLevel(_:options:)``) is laid out from tiles encoded
+    /// here on every core from the staged rows, its `AVERAGE` overviews computed as GDAL computes them
+    /// (``AveragedTileRows``), instead of GDAL's driver (docs/publishing.md, "COG from the workers' tiles").
+    public static func write(_ source: String, to target: String, userOptions: CreationOptions = CreationOptions(),
+                             averagingRows: Bool = false) throws {
         let cog = try isRequested(userOptions)
         // The tiles compressed while `source` was computed, if any (TileSpools): deleted once the copy is made either way.
         let spooled = TileSpools.take(source)
@@ -120,6 +126,8 @@ public enum CloudOptimizedOutput {
             let options = geoTIFFOptions(userOptions).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
             if cog, let spooled, spooled.spool.isComplete, encoding == .classes, TileSpools.level(ofPublished: options) == spooled.spool.encoder.level {
                 try layOut(spooled.spool, staged: source, to: temp, options: options)
+            } else if cog, averagingRows, spooled == nil, let plan = try averagedLevel(source, options: options) {
+                try layOutAveraged(source, to: temp, spool: folder + "/tiles.spool", level: plan.level, nodata: plan.nodata, options: options)
             } else if cog {
                 let copy = {
                     try CloudOptimizedGeoTIFF.copy(source, to: temp, creationOptions: options,
@@ -163,10 +171,69 @@ public enum CloudOptimizedOutput {
     }
 
     /// Rewrites the finished GeoTIFF at `path` in place as a COG; nothing
-    /// to do with `COG=NO` (the file is already the tiled GeoTIFF asked for).
-    public static func rewrite(_ path: String, userOptions: CreationOptions = CreationOptions()) throws {
+    /// to do with `COG=NO` (the file is already the tiled GeoTIFF asked for). `averagingRows`: as ``write(_:to:userOptions:averagingRows:)``.
+    public static func rewrite(_ path: String, userOptions: CreationOptions = CreationOptions(), averagingRows: Bool = false) throws {
         guard try isRequested(userOptions) else { return }
-        try write(path, to: path, userOptions: userOptions)
+        try write(path, to: path, userOptions: userOptions, averagingRows: averagingRows)
+    }
+
+    /// The most memory the averaging writer may hold in open rows of tiles for one raster
+    /// (``AveragedTileRows/stripBytes(_:bytesPerPixel:)``, which grows with the width and the number of bands): a wider
+    /// or deeper raster goes through GDAL's driver, whose overviews are computed in 1 MiB chunks, so memory stays
+    /// bounded whatever the scene size (stack's 10 Float32 years at 2000 wide hold about 40 MB).
+    static let averagingBudgetBytes = 64 << 20
+
+    /// The libdeflate level and Int16 nodata with which ``layOutAveraged(_:to:spool:level:nodata:options:)`` makes
+    /// exactly the COG GDAL's driver makes of the raster `source` with the GeoTIFF `options` and `AVERAGE` overviews;
+    /// nil when it does not: another codec, block size or option (``TileSpools/level(ofPublished:predictor:)``:
+    /// DEFLATE, predictor 3 for Float32 and 2 for Int16, 256-pixel tiles), bands of another or of mixed types, a
+    /// class table, nodata other than NaN on every Float32 band (or none or -32768 on every Int16 band), a level not
+    /// exactly half the one before it (``AveragedTileRows/isGDALs(_:)``), open rows of tiles beyond ``averagingBudgetBytes``.
+    static func averagedLevel(_ source: String, options: CreationOptions) throws -> (level: Int, nodata: Int16?)? {
+        let ds = try Dataset.open(source)
+        defer { try? ds.close() }
+        let first = try ds.band(1)
+        let float = first.dataType == .float32
+        let levels = CloudOptimizedLevels(width: ds.width, height: ds.height)
+        guard float || first.dataType == .int16, AveragedTileRows.isGDALs(levels),
+              AveragedTileRows.stripBytes(levels, bytesPerPixel: ds.bandCount * (float ? 4 : 2)) <= averagingBudgetBytes,
+              let level = TileSpools.level(ofPublished: options, predictor: float ? 3 : 2) else { return nil }
+        let nodata = first.nodata
+        for b in 1...ds.bandCount {
+            let band = try ds.band(b)
+            guard band.dataType == first.dataType, band.categoryNames().isEmpty else { return nil }
+            let v = band.nodata
+            if float {
+                guard let v, v.isNaN else { return nil }
+            } else {
+                guard v == nodata, v == nil || v == -32768 else { return nil }
+            }
+        }
+        return (level, float ? nil : nodata.map { Int16($0) })
+    }
+
+    /// Lays out the COG of the staged raster `source` at `temp` from tiles encoded here (``AveragedTileRows`` into a
+    /// ``CompressedTileSpool`` at `spool`, deleted after): its rows read a row of tiles at a time, pixel-interleaved.
+    static func layOutAveraged(_ source: String, to temp: String, spool path: String, level: Int, nodata: Int16?,
+                               options: CreationOptions) throws {
+        let ds = try Dataset.open(source)
+        let float = try ds.band(1).dataType == .float32
+        let format = TileSampleFormat(float ? .float32 : .int16, samplesPerPixel: ds.bandCount)
+        let spool = try CompressedTileSpool(path: path, width: ds.width, height: ds.height, level: level, format: format)
+        defer { spool.remove() }
+        let rows = AveragedTileRows(spool, nodata: nodata)
+        let t = spool.levels.tile
+        for y in stride(from: 0, to: ds.height, by: t) {
+            let w = Window(column: 0, row: y, width: ds.width, height: min(t, ds.height - y))
+            try rows.addRows(w.height) { try ds.readInterleaved(w, float: float, into: $0) }
+        }
+        try ds.close()
+        try CloudOptimizedTileWriter.write(spool, staged: source, to: temp,
+                                           bigTIFF: CloudOptimizedTileWriter.isBigTIFF(option: options.value("BIGTIFF"), levels: spool.levels,
+                                                                                       bytesPerPixel: format.bytesPerPixel))
+        if SafeFiles.entry(source + ".aux.xml")?.isRegular == true {
+            try FileManager.default.copyItem(atPath: source + ".aux.xml", toPath: temp + ".aux.xml")
+        }
     }
 
     /// Checks, before any work, that `options` can make a COG of each

@@ -4,7 +4,8 @@ import KubuqiRaster
 
 /// Publishes each finished `ldn` period while the next one is computed: the
 /// COG copies of its class layers (``CloudOptimizedOutput/rewrite(_:userOptions:)``)
-/// and the patch GeoPackage of its SDG layer (``LDNPublication/patches(of:zones:work:quiet:)``),
+/// and, with several overlapping zone layers, the patch GeoPackage of its SDG layer
+/// (``LDNPublication/patches(of:zones:work:quiet:)``; otherwise the layer pass drew it, ``PatchDrawing``),
 /// on a background thread, so that they are not a serial tail after the last
 /// period (docs/benchmarks.md, "ldn").
 ///
@@ -109,7 +110,9 @@ final class LDNPeriodPublisher: @unchecked Sendable {
 
     private func publish(_ p: LDNPeriodResult) throws {
         let layers = LDNPeriod.Layer.allCases.filter { p.files[$0] != nil }
-        guard patches, p.files[.sdg] != nil else {
+        // Patches drawn during the period's layer pass (no zones or one zone layer, ``PatchDrawing``): only recorded here.
+        if let gpkg = p.patches { lock.withLock { patchFiles[p.name] = gpkg } }
+        guard patches, p.files[.sdg] != nil, p.patches == nil else {
             try copy(layers, named: p.name, files: p.files, threads: nil)
             return
         }

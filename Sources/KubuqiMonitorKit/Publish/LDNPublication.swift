@@ -30,11 +30,17 @@ enum LDNPublication {
     /// (nil for a period without an SDG layer).
     static func patches(of p: LDNPeriodResult, zones: ZoneLayer?, work: WorkFolder, quiet: Bool) throws -> String? {
         guard let sdg = p.files[.sdg] else { return nil }
-        let gpkg = (sdg as NSString).deletingPathExtension + "-patches.gpkg"
-        try PatchLayer.write(classRaster: sdg, legend: LDNLegend.status, wanted: [-1, 1], zones: zones, units: .ldnTables,
+        let gpkg = patchPath(sdg: sdg)
+        try PatchLayer.write(classRaster: sdg, legend: LDNLegend.status, wanted: patchClasses, zones: zones, units: .ldnTables,
                              to: gpkg, layer: "patches", work: work, quiet: quiet)
         return gpkg
     }
+
+    /// The SDG layer's classes drawn as patches: degraded (-1) and improved (1).
+    static let patchClasses: Set<Int> = [-1, 1]
+
+    /// The patch GeoPackage of the SDG layer `sdg`: `sdg-15-3-1-patches.gpkg` beside it.
+    static func patchPath(sdg: String) -> String { (sdg as NSString).deletingPathExtension + "-patches.gpkg" }
 
     /// Writes the report (``LDNReport/write(to:inputs:drawn:)``) and the STAC Items of every layer side by side, then
     /// `catalog.json`, into the (staged) folder: everything after the last period's layers are published

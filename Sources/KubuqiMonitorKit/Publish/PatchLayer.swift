@@ -23,6 +23,15 @@ enum PatchLayer {
     /// The largest zone id a label can hold exactly (Float32 labels, 2^24).
     static let maximumZone = (1 << 24) / 16 - 1
 
+    /// A GeoPackage's GDAL error as the output error naming `gpkg`. SQLite says "database or disk is full" where a
+    /// raster's write says "No space left on device": the system's words are added, as every other output on a full
+    /// disk gives them (RunFaultTests).
+    static func outputError(_ gpkg: String, _ e: GDALError) -> KubuqiError {
+        var text = e.description
+        if text.contains("disk is full") { text += " (" + String(cString: strerror(ENOSPC)) + ")" }
+        return KubuqiError.output(gpkg, text)
+    }
+
     /// The field names of the zone layers after the first (`zone_2`, ...).
     static func moreZoneFields(_ zones: ZoneLayer?) -> [String] {
         (zones?.rasters.count ?? 0) > 1 ? (2...zones!.rasters.count).map { "zone_\($0)" } : []
@@ -66,33 +75,60 @@ enum PatchLayer {
         }
         _ = try StreamedCalculation.run(inputs: inputs, outputs: [PixelOutput(kernel: kernel, inputs: Array(inputs.indices),
                                                                               spec: RasterOutputSpec(path: labels, encoding: .float32, storage: .scratch))])
-        let more = moreZoneFields(zones)
-        let names = Dictionary(legend.map { ($0.value, $0.name) }, uniquingKeysWith: { a, _ in a })
-        func zoneName(_ zone: Int) -> String { zone == 0 ? "" : (zones?.names[zone] ?? String(zone)) }
-        let gridAreas = GridAreas(grid: classes.dataset.grid)
-        let pixelAreas = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, classes.dataset.grid.width))
-        defer { pixelAreas.deallocate() }
-        var byCode: [Int: Double] = [:]
+        let measure = PatchMeasure(grid: classes.dataset.grid, legend: legend, zones: zones, combinations: combinations, units: units)
         do {
             // Each polygon written once with its fields; its area summed from its pixels' true areas in whole units, as the tables sum them.
             try PatchPolygons.polygonizeOnce(labels: labels, into: gpkg, layer: layer, grid: classes.dataset.grid,
-                                             scratch: work.file("\(stem).polygons.fgb"), moreFields: more) { label, _, runs in
-                var sum: Int64 = 0
-                for run in runs {
-                    gridAreas.areas(row: run.row, columns: run.columns, into: pixelAreas)
-                    for i in 0..<run.columns.count { sum += units.units(pixelAreas[i]) }
-                }
-                let zone = label / 16, code = label % 16 - 8
-                let area = Double(sum) * units.size
-                byCode[code, default: 0] += area
-                let tuple = layers > 1 ? combinations.list[zone - 1].map(Int.init) : [zone]
-                return PatchPolygons.Attributes(code: code, name: names[code] ?? String(code), zone: layers == 0 ? "" : zoneName(tuple[0]),
-                                                squareMetres: area, more: tuple.dropFirst().map(zoneName))
-            }
+                                             scratch: work.file("\(stem).polygons.fgb"), moreFields: moreZoneFields(zones), attributes: measure.attributes)
         } catch let e as GDALError {
-            throw KubuqiError.output(gpkg, e.description)
+            throw outputError(gpkg, e)
         }
-        return byCode
+        return measure.byCode
+    }
+}
+
+/// The fields of each patch from its label and its pixels (``PatchLayer/write(classRaster:legend:wanted:zones:units:to:layer:work:quiet:)``
+/// and ``PatchDrawing``): class code and name, zone names, and the area on the ellipsoid summed from the true area
+/// of each of its pixels in whole units of the tables, so the polygons of a class add up to the table's area exactly;
+/// ``byCode`` sums them by class. Used from one thread at a time (made on one, handed to the polygonizing one).
+final class PatchMeasure: @unchecked Sendable {
+    private let names: [Int: String]
+    private let zones: ZoneLayer?
+    private let layers: Int
+    private let combinations: ZoneCombinations
+    private let units: AreaUnits
+    private let gridAreas: GridAreas
+    private let pixelAreas: UnsafeMutableBufferPointer<Double>
+    /// The area in m2 of each code's polygons so far.
+    private(set) var byCode: [Int: Double] = [:]
+
+    init(grid: Grid, legend: [ClassLegend.Entry], zones: ZoneLayer?, combinations: ZoneCombinations, units: AreaUnits) {
+        names = Dictionary(legend.map { ($0.value, $0.name) }, uniquingKeysWith: { a, _ in a })
+        self.zones = zones
+        layers = zones?.rasters.count ?? 0
+        self.combinations = combinations
+        self.units = units
+        gridAreas = GridAreas(grid: grid)
+        pixelAreas = .allocate(capacity: max(1, grid.width))
+    }
+
+    deinit { pixelAreas.deallocate() }
+
+    private func zoneName(_ zone: Int) -> String { zone == 0 ? "" : (zones?.names[zone] ?? String(zone)) }
+
+    /// The fields of the patch `label` (zone x 16 + code + 8) whose pixels are `runs`.
+    func attributes(_ label: Int, _ patch: Int, _ runs: [PatchPolygons.PixelRun]) -> PatchPolygons.Attributes {
+        var sum: Int64 = 0
+        for run in runs {
+            gridAreas.areas(row: run.row, columns: run.columns, into: pixelAreas)
+            for i in 0..<run.columns.count { sum += units.units(pixelAreas[i]) }
+        }
+        let zone = label / 16, code = label % 16 - 8
+        let area = Double(sum) * units.size
+        byCode[code, default: 0] += area
+        let tuple = layers > 1 ? combinations.list[zone - 1].map(Int.init) : [zone]
+        return PatchPolygons.Attributes(code: code, name: names[code] ?? String(code), zone: layers == 0 ? "" : zoneName(tuple[0]),
+                                        squareMetres: area, more: tuple.dropFirst().map(zoneName))
     }
 }
 

@@ -41,7 +41,11 @@ public enum TileSpools {
     /// (``DeflateTileEncoder/libdeflateLevel(forZLEVEL:)``) when this writer makes exactly the COG GDAL's driver makes
     /// of them: `COMPRESS=DEFLATE`, `PREDICTOR=2`, square 256-pixel tiles, any `ZLEVEL` (1-12), `NUM_THREADS` and
     /// `BIGTIFF`; nil for anything else (another codec, block size, interleaving or option).
-    public static func level(ofPublished published: CreationOptions) -> Int? {
+    public static func level(ofPublished published: CreationOptions) -> Int? { level(ofPublished: published, predictor: 2) }
+
+    /// ``level(ofPublished:)`` for the TIFF `predictor` the writer gives (2: Int16 samples; 3: Float32 samples).
+    public static func level(ofPublished published: CreationOptions, predictor: Int) -> Int? {
+        let predictors = predictor == 3 ? ["3", "FLOATING_POINT"] : ["2", "STANDARD"]
         var level: Int? = nil
         for o in published.pairs {
             let v = o.value.uppercased()
@@ -49,7 +53,7 @@ public enum TileSpools {
             case "TILED": guard ["YES", "TRUE", "ON", "1"].contains(v) else { return nil }
             case "BLOCKXSIZE", "BLOCKYSIZE": guard v == "256" else { return nil }
             case "COMPRESS": guard v == "DEFLATE" else { return nil }
-            case "PREDICTOR": guard v == "2" || v == "STANDARD" else { return nil }
+            case "PREDICTOR": guard predictors.contains(v) else { return nil }
             case "ZLEVEL":
                 guard let l = Int(v), (1...12).contains(l) else { return nil }
                 level = l
@@ -59,7 +63,7 @@ public enum TileSpools {
             default: return nil
             }
         }
-        guard published.value("COMPRESS")?.uppercased() == "DEFLATE", ["2", "STANDARD"].contains(published.value("PREDICTOR")?.uppercased() ?? "") else {
+        guard published.value("COMPRESS")?.uppercased() == "DEFLATE", predictors.contains(published.value("PREDICTOR")?.uppercased() ?? "") else {
             return nil
         }
         return DeflateTileEncoder.libdeflateLevel(forZLEVEL: level)

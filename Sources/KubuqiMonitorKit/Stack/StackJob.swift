@@ -127,11 +127,12 @@ public enum StackJob {
         try publishBands(keep, of: kept, from: full, to: (sinks[0].temporary, sinks[1].temporary), grid: grid, o)
         // Published as Cloud Optimized GeoTIFFs (pixel-interleaved: GDAL 3.6's COG driver has no band
         // interleaving; a window's whole series is then one read), before the checksums.
-        // (CloudOptimizedOutput sets the COG driver's temporary overviews to ZSTD level 1, as for every command.)
-        // GDAL's COG copy runs mostly on one core: the two copies run side by side, now that the inputs' SHA-256
-        // are computed beside the window pass (docs/benchmarks.md, "Stack (issue 16)").
+        // Laid out from tiles encoded on every core from the staged rows, AVERAGE overviews computed as GDAL's
+        // (`averagingRows`; GDAL's COG driver for sizes and options this writer does not make exactly; docs/publishing.md,
+        // "stack's OUT.tif and OUT.count.tif"). The two copies run side by side, the inputs' SHA-256 being computed
+        // beside the window pass (docs/benchmarks.md, "Stack (issue 16)").
         try ConcurrentSteps.run([sinks[0].temporary, sinks[1].temporary].map { path in
-            { try CloudOptimizedOutput.rewrite(path, userOptions: o.creationOptions) }
+            { try CloudOptimizedOutput.rewrite(path, userOptions: o.creationOptions, averagingRows: true) }
         })
         if let hashing { digests = try Self.digests(plan, of: hashing) }
         var manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths, digests: digests)

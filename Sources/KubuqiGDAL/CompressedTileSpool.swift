@@ -32,6 +32,8 @@ public final class CompressedTileSpool: @unchecked Sendable {
     /// Each overview level's open rows of tiles, by row-of-tiles index: the samples and how many are set.
     private var strips: [[Int: Strip]]
     private var failure: String?
+    /// Tile scratch buffers (`tile` x `tile` samples) kept for the next tiles, one per thread encoding at a time.
+    private var scratches: [UnsafeMutableBufferPointer<Int16>] = []
 
     private final class Strip {
         let samples: UnsafeMutableBufferPointer<Int16>
@@ -147,8 +149,8 @@ public final class CompressedTileSpool: @unchecked Sendable {
     /// Fills a zeroed tile with `fill`, encodes it and appends it to the spool as tile `index` of `level`.
     private func encodeTile(level: Int, index: Int, _ fill: (UnsafeMutableBufferPointer<Int16>) -> Void) throws {
         let t = levels.tile
-        let scratch = UnsafeMutableBufferPointer<Int16>.allocate(capacity: t * t)
-        defer { scratch.deallocate() }
+        let scratch = lock.withLock { scratches.popLast() } ?? .allocate(capacity: t * t)
+        defer { lock.withLock { scratches.append(scratch) } }
         scratch.initialize(repeating: 0)
         fill(scratch)
         let bytes = encoder.encode(scratch)
@@ -184,8 +186,12 @@ public final class CompressedTileSpool: @unchecked Sendable {
         lock.withLock {
             file.remove()
             strips = Array(repeating: [:], count: levels.count)
+            for s in scratches { s.deallocate() }
+            scratches = []
         }
     }
+
+    deinit { for s in scratches { s.deallocate() } }
 
     /// The first index of the sorted `values` not below `v`.
     static func lowerBound(_ values: [Int32], _ v: Int) -> Int {

@@ -9,14 +9,16 @@ import Foundation
 /// Little-endian samples (the files are written `II`).
 ///
 /// Thread-safe: each call takes a compressor from a pool (libdeflate's compressors are not shared between
-/// threads), so tiles are encoded on whichever thread completes them.
+/// threads), so tiles are encoded on whichever thread completes them. Each pooled compressor keeps its output
+/// buffer (the compression bound of a tile, a little over 128 KiB) for the next tile: a tile's only allocation is
+/// its encoded bytes, so no block of that size is mapped and unmapped per tile under `ldn`'s fixed mmap threshold.
 public final class DeflateTileEncoder: @unchecked Sendable {
     /// The DEFLATE level (libdeflate: 0-12; GDAL's ZLEVEL 1-9, default 6).
     public let level: Int
     /// The tile side in pixels.
     public let tile: Int
     private let lock = NSLock()
-    private var compressors: [OpaquePointer] = []
+    private var compressors: [(compressor: OpaquePointer, buffer: UnsafeMutableRawBufferPointer)] = []
 
     /// An encoder of `tile` x `tile` Int16 tiles at DEFLATE `level`.
     public init(level: Int, tile: Int = 256) {
@@ -25,23 +27,24 @@ public final class DeflateTileEncoder: @unchecked Sendable {
         self.tile = tile
     }
 
-    deinit { for c in compressors { libdeflate_free_compressor(c) } }
+    deinit {
+        for c in compressors {
+            libdeflate_free_compressor(c.compressor)
+            c.buffer.deallocate()
+        }
+    }
 
     /// The encoded tile of `samples` (`tile` x `tile`, row-major), which the predictor overwrites.
     public func encode(_ samples: UnsafeMutableBufferPointer<Int16>) -> [UInt8] {
         precondition(samples.count == tile * tile, "a tile has tile x tile samples")
         Self.applyHorizontalPredictor(samples, width: tile)
-        let compressor = take()
-        defer { give(compressor) }
+        let c = take()
+        defer { give(c) }
         let bytes = UnsafeRawBufferPointer(samples)
-        let bound = libdeflate_zlib_compress_bound(compressor, bytes.count)
-        var out = [UInt8](repeating: 0, count: bound)
-        let n = out.withUnsafeMutableBytes { o in
-            libdeflate_zlib_compress(compressor, bytes.baseAddress, bytes.count, o.baseAddress, o.count)
-        }
+        precondition(c.buffer.count >= libdeflate_zlib_compress_bound(c.compressor, bytes.count), "the output buffer is below the bound")
+        let n = libdeflate_zlib_compress(c.compressor, bytes.baseAddress, bytes.count, c.buffer.baseAddress, c.buffer.count)
         precondition(n > 0, "libdeflate's bound was too small")
-        out.removeSubrange(n...)
-        return out
+        return Array(UnsafeRawBufferPointer(rebasing: c.buffer[0..<n]))
     }
 
     /// TIFF predictor 2 on rows of `width` Int16 samples, in place (right to left, wrapping).
@@ -65,11 +68,13 @@ public final class DeflateTileEncoder: @unchecked Sendable {
         return (6...9).contains(z) ? z + 1 : z
     }
 
-    private func take() -> OpaquePointer {
+    /// A compressor and its output buffer (the bound of a whole tile), from the pool or new.
+    private func take() -> (compressor: OpaquePointer, buffer: UnsafeMutableRawBufferPointer) {
         if let c = lock.withLock({ compressors.popLast() }) { return c }
         guard let c = libdeflate_alloc_compressor(Int32(level)) else { fatalError("libdeflate: out of memory") }
-        return c
+        let bound = libdeflate_zlib_compress_bound(c, tile * tile * MemoryLayout<Int16>.size)
+        return (c, .allocate(byteCount: bound, alignment: 16))
     }
 
-    private func give(_ c: OpaquePointer) { lock.withLock { compressors.append(c) } }
+    private func give(_ c: (compressor: OpaquePointer, buffer: UnsafeMutableRawBufferPointer)) { lock.withLock { compressors.append(c) } }
 }

@@ -32,6 +32,8 @@ public final class CompressedTileSpool: @unchecked Sendable {
     /// Each overview level's open rows of tiles, by row-of-tiles index: the samples and how many are set.
     private var strips: [[Int: Strip]]
     private var failure: String?
+    /// Tile scratch buffers (``DeflateTileEncoder/tileBytes``) kept for the next tiles, one per thread encoding at a time.
+    private var scratches: [UnsafeMutableRawBufferPointer] = []
 
     private final class Strip {
         let samples: UnsafeMutableBufferPointer<Int16>
@@ -156,8 +158,9 @@ public final class CompressedTileSpool: @unchecked Sendable {
     /// past the raster's right and bottom edges stay zero, as GDAL writes them) with `fill`, encodes it and appends it
     /// to the spool as tile `index` (row-major) of `level`. Thread-safe; a write error is thrown.
     public func store(level: Int, index: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) throws {
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: encoder.tileBytes, alignment: 16)
-        defer { scratch.deallocate() }
+        // Tile scratch buffers kept for the next tiles (one per thread encoding at a time).
+        let scratch = lock.withLock { scratches.popLast() } ?? .allocate(byteCount: encoder.tileBytes, alignment: 16)
+        defer { lock.withLock { scratches.append(scratch) } }
         scratch.initializeMemory(as: UInt8.self, repeating: 0)
         fill(scratch)
         let bytes = encoder.encode(raw: scratch)
@@ -193,8 +196,12 @@ public final class CompressedTileSpool: @unchecked Sendable {
         lock.withLock {
             file.remove()
             strips = Array(repeating: [:], count: levels.count)
+            for s in scratches { s.deallocate() }
+            scratches = []
         }
     }
+
+    deinit { for s in scratches { s.deallocate() } }
 
     /// The first index of the sorted `values` not below `v`.
     static func lowerBound(_ values: [Int32], _ v: Int) -> Int {

@@ -11,7 +11,10 @@ import Foundation
 /// (``libdeflateLevel(forZLEVEL:)``): the same bytes as GDAL's tiles. Little-endian samples (the files are written `II`).
 ///
 /// Thread-safe: each call takes a compressor from a pool (libdeflate's compressors are not shared between
-/// threads), so tiles are encoded on whichever thread completes them.
+/// threads), so tiles are encoded on whichever thread completes them. Each pooled compressor keeps its output
+/// buffer (the compression bound of a tile) for the next tile: a tile's only allocation is its encoded bytes, so no
+/// block of that size is mapped and unmapped per tile under `ldn`'s fixed mmap threshold (docs/benchmarks.md,
+/// "ldn memory at 8000 x 8000, session 11").
 public final class DeflateTileEncoder: @unchecked Sendable {
     /// The DEFLATE level (libdeflate: 0-12; GDAL's ZLEVEL 1-9, default 6).
     public let level: Int
@@ -20,7 +23,7 @@ public final class DeflateTileEncoder: @unchecked Sendable {
     /// The tiles' samples.
     public let format: TileSampleFormat
     private let lock = NSLock()
-    private var compressors: [OpaquePointer] = []
+    private var compressors: [(compressor: OpaquePointer, buffer: UnsafeMutableRawBufferPointer)] = []
 
     /// An encoder of `tile` x `tile` tiles of `format` (one Int16 band by default) at DEFLATE `level`.
     public init(level: Int, tile: Int = 256, format: TileSampleFormat = .int16) {
@@ -30,7 +33,12 @@ public final class DeflateTileEncoder: @unchecked Sendable {
         self.format = format
     }
 
-    deinit { for c in compressors { libdeflate_free_compressor(c) } }
+    deinit {
+        for c in compressors {
+            libdeflate_free_compressor(c.compressor)
+            c.buffer.deallocate()
+        }
+    }
 
     /// Bytes of one tile, uncompressed.
     public var tileBytes: Int { tile * tile * format.bytesPerPixel }
@@ -51,16 +59,12 @@ public final class DeflateTileEncoder: @unchecked Sendable {
         case .float32:
             Self.applyFloatingPointPredictor(bytes, width: tile, samplesPerPixel: format.samplesPerPixel)
         }
-        let compressor = take()
-        defer { give(compressor) }
-        let bound = libdeflate_zlib_compress_bound(compressor, bytes.count)
-        var out = [UInt8](repeating: 0, count: bound)
-        let n = out.withUnsafeMutableBytes { o in
-            libdeflate_zlib_compress(compressor, bytes.baseAddress, bytes.count, o.baseAddress, o.count)
-        }
+        let c = take()
+        defer { give(c) }
+        precondition(c.buffer.count >= libdeflate_zlib_compress_bound(c.compressor, bytes.count), "the output buffer is below the bound")
+        let n = libdeflate_zlib_compress(c.compressor, bytes.baseAddress, bytes.count, c.buffer.baseAddress, c.buffer.count)
         precondition(n > 0, "libdeflate's bound was too small")
-        out.removeSubrange(n...)
-        return out
+        return Array(UnsafeRawBufferPointer(rebasing: c.buffer[0..<n]))
     }
 
     /// TIFF predictor 2 on rows of `width` pixels of `samplesPerPixel` Int16 samples, in place (right to left,
@@ -119,11 +123,12 @@ public final class DeflateTileEncoder: @unchecked Sendable {
         return (6...9).contains(z) ? z + 1 : z
     }
 
-    private func take() -> OpaquePointer {
+    /// A compressor and its output buffer (the bound of a whole tile), from the pool or new.
+    private func take() -> (compressor: OpaquePointer, buffer: UnsafeMutableRawBufferPointer) {
         if let c = lock.withLock({ compressors.popLast() }) { return c }
         guard let c = libdeflate_alloc_compressor(Int32(level)) else { fatalError("libdeflate: out of memory") }
-        return c
+        return (c, .allocate(byteCount: libdeflate_zlib_compress_bound(c, tileBytes), alignment: 16))
     }
 
-    private func give(_ c: OpaquePointer) { lock.withLock { compressors.append(c) } }
+    private func give(_ c: (compressor: OpaquePointer, buffer: UnsafeMutableRawBufferPointer)) { lock.withLock { compressors.append(c) } }
 }

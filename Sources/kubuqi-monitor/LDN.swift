@@ -72,6 +72,15 @@ extension KubuqiMonitor {
             // publication each kept an arena of freed blocks (440 -> 375 MB peak at 2000 x 2000, the same CPU;
             // docs/benchmarks.md, "ldn: the tail, memory and compression").
             _ = glibcMallopt(-8 /* M_ARENA_MAX, malloc.h */, 2)
+            // Blocks of `ldnMmapThreshold` bytes and more (GDAL's blocks, the spools' tiles, window buffers) mapped on their
+            // own and given back when freed. glibc's default threshold follows the largest block freed (up to 32 MiB), so
+            // after the first pass every block came from the arenas, and the holes the 128 KiB blocks left between live
+            // ones stayed resident: 122 of the 265 MB the arenas held at 8000 x 8000 were free (malloc_info), and the
+            // peak grew with the grid (docs/benchmarks.md, "ldn memory at 8000 x 8000, session 11").
+            // A threshold the user gives glibc (MALLOC_MMAP_THRESHOLD_) wins.
+            if ProcessInfo.processInfo.environment["MALLOC_MMAP_THRESHOLD_"] == nil {
+                _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD, malloc.h */, Int32(ldnMmapThreshold))
+            }
             #endif
             let report = try LDNJob.run(options, log: Log.line)
             if check {
@@ -122,3 +131,7 @@ struct LineLogHandler: LogHandler {
 @_silgen_name("mallopt")
 func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif
+
+/// `ldn`'s fixed malloc mmap threshold (glibc's `M_MMAP_THRESHOLD`): 128 KiB, so that GDAL's Int16 blocks (128 KiB and
+/// GDAL's alignment) and larger are mapped alone; 256 KiB left them in the arenas (287 MB peak at 4000 x 4000, 195 with 128).
+let ldnMmapThreshold = 128 << 10

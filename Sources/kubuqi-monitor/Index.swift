@@ -70,7 +70,7 @@ extension KubuqiMonitor {
         var resolution: Double?
         @Option(help: ArgumentHelp("Resampling of a scene's bands onto the output grid: \(Resampling.allCases.map(\.rawValue).joined(separator: ", ")); default bilinear when refining, average when coarsening.", valueName: "METHOD"))
         var resampling: String?
-        @Option(name: .customLong("savi-l"), help: ArgumentHelp("SAVI's soil adjustment factor L.", valueName: "L"))
+        @Option(name: .customLong("savi-l"), parsing: .unconditional, help: ArgumentHelp("SAVI's soil adjustment factor L.", valueName: "L"))
         var saviL: Float = 0.5
 
         @Option(name: .customLong("fvc-soil"), parsing: .unconditional, help: ArgumentHelp("FVC: NDVI of bare soil (default: the scene's 5th percentile).", valueName: "NDVI"))

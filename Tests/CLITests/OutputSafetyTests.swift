@@ -131,6 +131,68 @@ final class OutputSafetyTests: CLITestCase {
         XCTAssertEqual(try tmp.contents().filter { $0.hasPrefix(".kubuqi-") }, [])
     }
 
+    /// A stale GDAL sidecar: `gdalinfo -stats` or QGIS on the previous output leaves `OUT.tif.aux.xml`, here one
+    /// declaring nodata 0.25, scale 2 and offset 100. It outlived the rerun and GDAL merged it into the new output
+    /// (`index` even baked it into its COG, whose STAC item then said nodata 0.25; `change`, `stack`, `warn`,
+    /// `drought` left it beside theirs), so every reader saw NDVI 0.25 as nodata and every value as 2 x + 100. Now
+    /// the replaced file's sidecar goes with it, as GDAL itself (an independent reader, in Python) shows: nodata
+    /// NaN, no scale or offset; and a sidecar planted as a link is refused (exit 4) with its target untouched.
+    func testAStaleSidecarOfThePreviousOutputIsNotReadAsTheNewOnes() throws {
+        guard let python = PythonReference.interpreter(needing: "osgeo.gdal") else { return }
+        let stale = Data("""
+            <PAMDataset>
+              <PAMRasterBand band="1"><NoDataValue>0.25</NoDataValue><Offset>100</Offset><Scale>2</Scale></PAMRasterBand>
+            </PAMDataset>
+            """.utf8)
+        let series = tmp.file("series.tif")
+        let ds = try Dataset.create(series, width: 4, height: 4, bands: 3, type: .float32)
+        try ds.setGeoTransform(TestRaster.utm49Transform)
+        for b in 1...3 {
+            try ds.band(b).setDescription("201\(b)-06-15")
+            try [Float](repeating: Float(b) / 10, count: 16).withUnsafeBufferPointer { try ds.band(b).write(Window(column: 0, row: 0, width: 4, height: 4), from: $0) }
+        }
+        try ds.close()
+        let runs: [(args: [String], raster: String)] = [
+            (["index", "ndvi", "--red", red, "--nir", nir, "-o", tmp.file("ndvi.tif")], tmp.file("ndvi.tif")),
+            (["index", "ndvi", "--red", red, "--nir", nir, "--co", "COG=NO", "-o", tmp.file("plain.tif")], tmp.file("plain.tif")),
+            (["change", "--before", red, "--after", nir, "-o", tmp.file("ch")], tmp.file("ch/change-magnitude.tif")),
+            (["stack", series, "--min-coverage", "0", "-o", tmp.file("st.tif")], tmp.file("st.tif")),
+        ]
+        for run in runs {
+            XCTAssertEqual(try CLIRunner.run(run.args + ["-q"]).status, 0)
+            try stale.write(to: URL(fileURLWithPath: run.raster + ".aux.xml"))
+            let r = try CLIRunner.run(run.args + ["-q"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: run.raster + ".aux.xml"), "\(run.raster): the stale sidecar is gone")
+        }
+        let script = """
+            import json, sys
+            from osgeo import gdal
+            out = {}
+            for p in json.load(open(sys.argv[1])):
+                ds = gdal.Open(p); b = ds.GetRasterBand(1)
+                out[p] = [repr(b.GetNoDataValue()), b.GetScale(), b.GetOffset()]
+            json.dump(out, open(sys.argv[2], "w"))
+            """
+        let got = try XCTUnwrap(PythonReference.run(python, script: script, input: runs.map(\.raster)) as? [String: [Any]])
+        for run in runs {
+            let g = try XCTUnwrap(got[run.raster])
+            XCTAssertEqual(g[0] as? String, "nan", "\(run.raster) nodata")
+            XCTAssertTrue((g[1] as? Double).map { $0 == 1 } ?? true, "\(run.raster) scale \(g[1])")
+            XCTAssertTrue((g[2] as? Double).map { $0 == 0 } ?? true, "\(run.raster) offset \(g[2])")
+        }
+        // A sidecar planted as a link: refused before any work, nothing written through it.
+        let link = tmp.file("ndvi.tif.aux.xml")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: try victim())
+        assertOutputError(try CLIRunner.run(["index", "ndvi", "--red", red, "--nir", nir, "-o", tmp.file("ndvi.tif"), "-q"]),
+                          mentions: ["ndvi.tif.aux.xml", "symbolic link"])
+        try assertUntouched(tmp.file("victim.txt"))
+        let folderLink = tmp.file("ch/change-magnitude.tif.aux.xml")
+        try FileManager.default.createSymbolicLink(atPath: folderLink, withDestinationPath: tmp.file("victim.txt"))
+        assertOutputError(try change(tmp.file("ch")), mentions: ["change-magnitude.tif.aux.xml", "symbolic link"])
+        try assertUntouched(tmp.file("victim.txt"))
+    }
+
     /// Item 2 (root only: device nodes): `-o /dev/null`, a device, a FIFO, a
     /// socket and a folder as `-o` are refused with exit 4 and stay what they were.
     func testSpecialFilesAsOutputAreRefused() throws {

@@ -149,6 +149,29 @@ final class ConfigDocumentTests: XCTestCase {
         try assertRefused(Self.base + "[periods]\nbaseline = [2000.0, 2010]\n", ["periods.baseline", "expected a year"])
     }
 
+    /// A reporting period given twice was computed twice into one folder (`reporting-2014-2018/`, the
+    /// second run replacing the first) and listed twice in report.json and report.md, with exit 0; now
+    /// exit 3 naming the key, its line and the period. State's two ranges keep their own check.
+    func testAReportingPeriodGivenTwiceIsRefused() throws {
+        try assertRefused(Self.base + "[periods]\nbaseline = [2000, 2013]\nreporting = [[2014, 2018], [2019, 2024], [2014, 2018]]\n",
+                          [":9:", "periods.reporting", "the period 2014-2018 is given twice"])
+        let tmp = try TemporaryFolder()
+        let ok = try LDNConfig.load(try config(tmp, Self.base + "[periods]\nbaseline = [2000, 2013]\nreporting = [[2014, 2018], [2014, 2019]]\n"))
+        XCTAssertEqual(ok.reporting, [2014...2018, 2014...2019])
+    }
+
+    /// An empty path (`stack = ""`) resolved to the config's own folder (or, for a config in the working
+    /// folder, to "", reported as `: no such file` without the key); now exit 3 naming the key and line,
+    /// for every path key (single paths, lists of paths; the year tables already did).
+    func testEmptyPathsNameTheKey() throws {
+        try assertRefused(Self.base.replacingOccurrences(of: "stack = \"ndvi.tif\"", with: "stack = \"\""),
+                          [":2:", "productivity.stack", "the path is empty"])
+        try assertRefused(Self.base.replacingOccurrences(of: "baseline = \"soc.tif\"", with: "baseline = \"\""),
+                          [":6:", "soc.baseline", "the path is empty"])
+        try assertRefused(Self.base + "[zones]\nfile = \"\"\n", [":8:", "zones.file", "the path is empty"])
+        try assertRefused(Self.base + "[climate]\nprecipitation = \"\"\n", [":8:", "climate.precipitation", "the path is empty"])
+    }
+
     /// Plausible years the productivity stack lacks are refused by `--check`, before any computing.
     func testPeriodsOutsideTheStackAreRefused() throws {
         let tmp = try TemporaryFolder()

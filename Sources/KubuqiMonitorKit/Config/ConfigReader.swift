@@ -85,6 +85,8 @@ public final class ConfigReader {
     /// A path, resolved against the config's folder; nil when absent.
     public func path(_ key: String) throws -> String? {
         guard let s = try string(key) else { return nil }
+        // An empty path would resolve to the config's own folder (or the working folder).
+        guard !s.isEmpty else { throw error(key, "the path is empty") }
         return resolve(s)
     }
 
@@ -92,11 +94,14 @@ public final class ConfigReader {
     public func paths(_ key: String) throws -> [String]? {
         guard let v = fetch(key) else { return nil }
         switch v {
-        case .string(let s): return [resolve(s)]
+        case .string(let s):
+            guard !s.isEmpty else { throw error(key, "the path is empty") }
+            return [resolve(s)]
         case .array(let a):
             guard !a.isEmpty else { throw error(key, "needs at least one path") }
             return try a.map { item in
                 guard case .string(let s) = item else { throw error(key, "expected paths (strings), got \(item.typeName) \(item)") }
+                guard !s.isEmpty else { throw error(key, "a path in the list is empty") }
                 return resolve(s)
             }
         default: throw error(key, "expected a path or a list of paths, got \(v.typeName)")
@@ -125,7 +130,12 @@ public final class ConfigReader {
     public func yearRanges(_ key: String) throws -> [ClosedRange<Int>]? {
         guard let v = fetch(key) else { return nil }
         guard case .array(let a) = v else { throw error(key, "expected a list of [first year, last year], got \(v.typeName)") }
-        return try a.map { try yearRange($0, key: key) }
+        let ranges = try a.map { try yearRange($0, key: key) }
+        // One period twice would be computed twice into one folder and listed twice in the report.
+        for (i, r) in ranges.enumerated() where ranges[..<i].contains(r) {
+            throw error(key, "the period \(r.lowerBound)-\(r.upperBound) is given twice")
+        }
+        return ranges
     }
 
     /// `{ 2000 = "a.tif", 2024 = "b.tif" }`: paths by year, resolved. Keys are years written

@@ -24,6 +24,10 @@ public enum IndexJob {
         try ListValidation.checkIndexNames(options.indices, option: "--index")
         try ScaleFactor.validate(options.scale)
         guard options.offset.isFinite else { throw KubuqiError(.usage, "--offset must be a finite number, got \(options.offset)") }
+        guard options.saviL.isFinite, options.saviL >= 0, options.saviL <= 1 else {
+            throw KubuqiError(.usage, "--savi-l must be a soil factor L within 0...1 (0 is NDVI, 0.5 Huete's choice, 1 very low cover), got \(options.saviL)")
+        }
+        try options.sceneDependent.validate()
         if let b = options.sceneDependent.gradeBreaks, DesertificationGrades(thresholds: b) == nil {
             throw KubuqiError(.usage, "--grade-breaks needs four ascending DDI values, got \(b)")
         }
@@ -246,8 +250,13 @@ public enum IndexJob {
                 guard let e = FractionalVegetationCover.endMembers(from: h) else {
                     throw KubuqiError(.input, "\(inputs[0].band.dataset.path): cannot derive the FVC end-members (the scene's NDVI 5th and 95th percentiles are equal or there is no valid pixel); give --fvc-soil and --fvc-vegetation")
                 }
-                try SceneFitLimits.checkEndMembers(e, source: inputs[0].band.dataset.path)
-                ends = e
+                if o.fvcSoil == nil && o.fvcVegetation == nil {
+                    try SceneFitLimits.checkEndMembers(e, source: inputs[0].band.dataset.path)
+                    ends = e
+                } else {
+                    // One end-member given: it replaces the scene's, the other is the scene's.
+                    ends = try o.fvcEndMembers(completing: e, source: inputs[0].band.dataset.path)
+                }
             }
             if surveyDDI {
                 let acc = survey.fit.values.reduce(into: LinearFitAccumulator()) { $0.merge($1) }
@@ -267,7 +276,10 @@ public enum IndexJob {
                 FractionalVegetationCover.apply(ndvi: UnsafeBufferPointer(out), ndviNodata: nil, endMembers: ends, into: out)
             }
             settled.metadata["fvc"] = [("KUBUQI_FVC_NDVI_SOIL", String(ends.soil)), ("KUBUQI_FVC_NDVI_VEGETATION", String(ends.vegetation)),
-                                       ("KUBUQI_FVC_SOURCE", surveyFVC ? "scene 5th/95th percentiles" : "given")]
+                                       ("KUBUQI_FVC_SOURCE", !surveyFVC ? "given"
+                                            : o.fvcSoil != nil ? "soil given, vegetation the scene's 95th percentile"
+                                            : o.fvcVegetation != nil ? "vegetation given, soil the scene's 5th percentile"
+                                            : "scene 5th/95th percentiles")]
         }
         if let k {
             let kernel = SceneDependentIndex.ddiKernel(k: k)

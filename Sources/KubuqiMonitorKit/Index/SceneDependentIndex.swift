@@ -25,6 +25,43 @@ public struct SceneDependentOptions: Sendable {
         self.grades = grades
         self.gradeBreaks = gradeBreaks
     }
+
+    /// Refuses (usage, exit 2) parameters no scene could make right: an FVC
+    /// end-member that is not an NDVI (non-finite or outside -1...1), a soil
+    /// end-member not below the vegetation one, and a DDI k that is not a
+    /// positive finite number (k = -1 / the Albedo-NDVI slope, which is negative;
+    /// NaN or infinity would make every pixel nodata, a negative k reverse the axis),
+    /// and grade breaks without `grades` (they would be ignored).
+    public func validate() throws {
+        for (option, value) in [("--fvc-soil", fvcSoil), ("--fvc-vegetation", fvcVegetation)] {
+            if let value, !(value.isFinite && value >= -1 && value <= 1) {
+                throw KubuqiError(.usage, "\(option) must be an NDVI within -1...1, got \(value)")
+            }
+        }
+        if let s = fvcSoil, let v = fvcVegetation, !(s < v) {
+            throw KubuqiError(.usage, "--fvc-soil (\(s)) must be below --fvc-vegetation (\(v))")
+        }
+        if gradeBreaks != nil && !grades {
+            throw KubuqiError(.usage, "--grade-breaks needs --grades (the breaks set the grades written with them)")
+        }
+        if let k = ddiK, !(k.isFinite && k > 0) {
+            throw KubuqiError(.usage, "--ddi-k must be a positive finite number (k = -1 / the Albedo-NDVI slope, which is negative), got \(k)")
+        }
+    }
+
+    /// FVC's end-members when only some were given: each given one replaces the
+    /// scene's (a sandy scene's 95th percentile is not full cover, docs/indices.md),
+    /// the other is the scene's. Throws an input error naming both when the pair
+    /// is then not ordered.
+    public func fvcEndMembers(completing scene: FractionalVegetationCover.EndMembers, source: String) throws -> FractionalVegetationCover.EndMembers {
+        let soil = fvcSoil ?? scene.soil, vegetation = fvcVegetation ?? scene.vegetation
+        guard let e = FractionalVegetationCover.EndMembers(soil: soil, vegetation: vegetation) else {
+            let s = fvcSoil != nil ? "--fvc-soil \(soil)" : String(format: "the scene's NDVI soil end-member (5th percentile) %.3f", soil)
+            let v = fvcVegetation != nil ? "--fvc-vegetation \(vegetation)" : String(format: "the scene's NDVI vegetation end-member (95th percentile) %.3f", vegetation)
+            throw KubuqiError(.input, "\(source): \(s) is not below \(v); give both --fvc-soil and --fvc-vegetation")
+        }
+        return e
+    }
 }
 
 /// FVC and DDI as catalogue-like entries whose kernels are fixed once the

@@ -33,6 +33,8 @@ public final class AtomicOutput: @unchecked Sendable {
             throw KubuqiError.output(target, "is a folder, not a file")
         }
         try SafeFiles.requireReplaceable(target)
+        // The previous output's sidecar is removed on commit: it must be removable (a planted link is refused).
+        try SafeFiles.requireReplaceable(SafeFiles.sidecar(of: target))
         let resolvedTarget = Self.resolved(target)
         for input in inputs where Self.resolved(input) == resolvedTarget {
             throw KubuqiError.output(target, "is also an input; choose another output path")
@@ -44,12 +46,16 @@ public final class AtomicOutput: @unchecked Sendable {
         temporary = temporaryFolder + "/" + (name.isEmpty ? "output" : name)
     }
 
-    /// Moves the finished temporary file onto the target.
+    /// Moves the finished temporary file onto the target, and removes the
+    /// replaced file's `.aux.xml` (``SafeFiles/removeStaleSidecar(of:)``), which
+    /// GDAL would otherwise read as the new file's (a stale nodata, scale or
+    /// offset, baked into the COG when the file is rewritten in place).
     public func commit() throws {
         do { try SafeFiles.renameFinished(temporary, onto: target) } catch {
             discard()
             throw error
         }
+        SafeFiles.removeStaleSidecar(of: target)
         finished = true
         removeFolder()
     }

@@ -128,15 +128,21 @@ public struct OutputFolder: Sendable {
         let relatives = files.map { String($0.dropFirst(staging.count + 1)) }
         let targets = relatives.map { self.file($0) }
         try refuseOverwriting(inputs, with: targets)
+        // A published file whose `.aux.xml` is not published with it: the previous output's sidecar, if
+        // any, described the file replaced and is removed (GDAL would read it as the new file's).
+        let published = Set(relatives)
+        let bare = zip(relatives, targets).filter { !published.contains(SafeFiles.sidecar(of: $0.0)) }.map(\.1)
         // Every target checked before any is moved: a link, device or folder in
         // the way stops the publication with the previous outputs intact.
         for (relative, target) in zip(relatives, targets) {
             try SafeFiles.makeFolders(PathNames.parent(relative), under: path)
             try SafeFiles.requireReplaceable(target)
         }
+        for target in bare { try SafeFiles.requireReplaceable(SafeFiles.sidecar(of: target)) }
         for (file, target) in zip(files, targets) {
             try SafeFiles.renameFinished(file, onto: target)
         }
+        for target in bare { SafeFiles.removeStaleSidecar(of: target) }
     }
 }
 

@@ -125,6 +125,22 @@ public enum SafeFiles {
         try renameFinished(temp, onto: path)
     }
 
+    /// GDAL's sidecar of `path` (`PATH.aux.xml`): nodata, scale, offset,
+    /// statistics, a class legend, which GDAL merges into what every reader
+    /// sees of the file.
+    public static func sidecar(of path: String) -> String { path + ".aux.xml" }
+
+    /// Removes the sidecar of a file just replaced at `target` by one that
+    /// brings none: it described the replaced file (a `gdalinfo -stats` or QGIS
+    /// run on the previous output writes one), and GDAL would read its nodata,
+    /// scale, offset and statistics as the new file's. Only a regular file of
+    /// this user is removed (``requireReplaceable(_:)`` refuses anything else
+    /// before the run publishes).
+    public static func removeStaleSidecar(of target: String) {
+        let sidecar = sidecar(of: target)
+        if let e = entry(sidecar), e.isRegular, e.uid == geteuid() { unlink(sidecar) }
+    }
+
     /// Renames a finished temporary onto `target` after checking the target
     /// may be replaced; the temporary is removed when it may not.
     public static func renameFinished(_ temporary: String, onto target: String) throws {

@@ -78,8 +78,10 @@ struct IndexTileJob: TiledJob {
             guard let h = reduced?.ndviHistogram, let ends = FractionalVegetationCover.endMembers(from: h) else {
                 throw KubuqiError(.input, "\(outdir)/\(ReducedStatistics.fileName): cannot derive the FVC end-members (no NDVI histogram, or its 5th and 95th percentiles are equal); give --fvc-soil and --fvc-vegetation")
             }
-            o.sceneDependent.fvcSoil = ends.soil
-            o.sceneDependent.fvcVegetation = ends.vegetation
+            // A given end-member replaces the scene's, as on one machine.
+            let completed = try options.sceneDependent.fvcEndMembers(completing: ends, source: "\(outdir)/\(ReducedStatistics.fileName)")
+            o.sceneDependent.fvcSoil = completed.soil
+            o.sceneDependent.fvcVegetation = completed.vegetation
         }
         o.output = names.count == 1 ? tile.file("\(names[0]).tif") : tile.staging
         let results = try IndexJob.run(o, region: tile.window, checkGrid: check(tile.request))

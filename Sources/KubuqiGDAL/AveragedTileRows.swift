@@ -77,9 +77,23 @@ public final class AveragedTileRows {
     /// Takes the next `count` full-resolution rows written by `fill` straight into the open row of tiles (no copy;
     /// `count` rows must fit in it: at most what is left of the current row of tiles), then as ``add(rows:count:)``.
     public func addRows(_ count: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        try fill(openRows(count))
+        try commitRows(count)
+    }
+
+    /// Where the next `count` full-resolution rows go in the open row of tiles (at most what is left of it), to be
+    /// written by the caller and then taken by ``commitRows(_:)``; ``addRows(_:_:)`` in two steps, which may run on
+    /// two threads one after the other (``StagedAveragingFeed``: the rows read on the writer's thread, averaged and
+    /// encoded on another).
+    public func openRows(_ count: Int) -> UnsafeMutableRawBufferPointer {
         let at = filled[0]
         precondition(count > 0 && at + count <= stripRows(0), "rows past the open row of tiles")
-        try fill(UnsafeMutableRawBufferPointer(rebasing: strips[0][(at * bytesPerRow[0])..<((at + count) * bytesPerRow[0])]))
+        return UnsafeMutableRawBufferPointer(rebasing: strips[0][(at * bytesPerRow[0])..<((at + count) * bytesPerRow[0])])
+    }
+
+    /// Takes the `count` rows written at ``openRows(_:)`` as ``add(rows:count:)`` takes rows.
+    public func commitRows(_ count: Int) throws {
+        precondition(count > 0 && filled[0] + count <= stripRows(0), "rows past the open row of tiles")
         for _ in 0..<count { try step { advance(0, &$0) } }
     }
 

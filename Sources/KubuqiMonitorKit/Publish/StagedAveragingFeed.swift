@@ -13,8 +13,9 @@ import KubuqiRaster
 /// thread, which averages and encodes them on every core while the writer goes on. ``finish()`` reads the rows left
 /// and waits; ``handOver(for:)`` leaves the spool in ``TileSpools`` for the staged file once it is in place, where
 /// the COG copy takes it instead of encoding every tile from the staged rows (the same tiles, the same COG byte for
-/// byte). One row of tiles is read ahead at most: memory is ``AveragedTileRows/stripBytes(_:bytesPerPixel:)`` plus
-/// one full-resolution row of tiles. All calls but the background work come from the thread writing the dataset.
+/// byte). The rows are read straight into the open row of tiles (``AveragedTileRows/openRows(_:)``) while the
+/// background thread is idle, so memory is ``AveragedTileRows/stripBytes(_:bytesPerPixel:)``, nothing read ahead.
+/// All calls but the background work come from the thread writing the dataset.
 final class StagedAveragingFeed: @unchecked Sendable {
     /// The spool and its private folder.
     let spooled: TileSpools.Spooled
@@ -23,8 +24,7 @@ final class StagedAveragingFeed: @unchecked Sendable {
     private let dataset: Dataset
     private let rows: AveragedTileRows
     private let float: Bool
-    private let tile: Int, height: Int, rowBytes: Int
-    private let buffer: UnsafeMutableRawBufferPointer
+    private let tile: Int, height: Int
     private let queue = DispatchQueue(label: "kubuqi.staged-averaging-feed")
     private let busy = DispatchGroup()
     /// Rows read and handed to the background thread; rows final in every band.
@@ -62,14 +62,9 @@ final class StagedAveragingFeed: @unchecked Sendable {
         float = format.type == .float32
         tile = spool.levels.tile
         height = dataset.height
-        rowBytes = dataset.width * format.bytesPerPixel
-        buffer = .allocate(byteCount: rowBytes * tile, alignment: 16)
     }
 
-    deinit {
-        busy.wait()
-        buffer.deallocate()
-    }
+    deinit { busy.wait() }
 
     /// Rows `0..<row` are final in every band of the dataset (written through its handle): hands the rows of tiles
     /// now complete to the background thread, as far as it is free (the rest wait for the next call or ``finish()``).
@@ -121,14 +116,13 @@ final class StagedAveragingFeed: @unchecked Sendable {
             guard count > 0 else { return }
             if waiting { busy.wait() } else if busy.wait(timeout: .now()) == .timedOut { return }
             if let failure { throw failure }
+            // The background thread is idle: the rows go straight into its open row of tiles.
             let w = Window(column: 0, row: fed, width: dataset.width, height: count)
-            let part = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<(count * rowBytes)])
-            try dataset.readInterleaved(w, float: float, into: part)
+            try dataset.readInterleaved(w, float: float, into: rows.openRows(count))
             fed += count
             busy.enter()
-            nonisolated(unsafe) let rows = UnsafeRawBufferPointer(part)
             queue.async { [self] in
-                do { try self.rows.add(rows: rows, count: count) } catch { failure = error }
+                do { try rows.commitRows(count) } catch { failure = error }
                 busy.leave()
             }
         }

@@ -78,10 +78,11 @@ extension StackJob {
 
     /// Period `k` with a reducer that needs all of a pixel's observations at once, window by window: the
     /// window holds every observation's rows (read a group at a time, each group opened within the window
-    /// when the period has more than one). `progress`: the share of the period done.
+    /// when the period has more than one). `windowDone`: called with each window (area coordinates) once it is
+    /// written. `progress`: the share of the period done.
     static func gatherPeriod(_ k: Int, _ p: StackPlan.Period, _ reduction: SeriesReduction, windows: [Window], inputs: StackInputs,
                              area: Window, _ b: Buffers, to bands: Bands, tally: inout Tally, _ o: StackOptions,
-                             progress: (Double) -> Void) throws {
+                             windowDone: (Window) throws -> Void = { _ in }, progress: (Double) -> Void) throws {
         let groups = groups(of: p)
         let whole = groups.count == 1 ? try inputs.open(p.observations) : nil
         for (wi, w) in windows.enumerated() {
@@ -93,6 +94,7 @@ extension StackJob {
             }
             tally.met += reduce(reduction, p, window: w, values: UnsafeBufferPointer(b.values), result: b.result, counted: b.counted)
             try write(window: w, k, b, to: bands, tally: &tally, o)
+            try windowDone(w)
             progress(Double(wi + 1) / Double(windows.count))
         }
     }

@@ -309,7 +309,7 @@ public enum StackJob {
                 throw KubuqiError.output(o.output, e.messages.isEmpty ? e.context : e.messages.joined(separator: "; "))
             }
         }
-        // Rows of the full-width strips of the last period are final in every band.
+        // Rows of the last period's full-width strips (or windows) are final in every band once it is written.
         let lastStripDone: (Window) throws -> Void = { strip in
             guard strip.column == 0, strip.width == area.width else { return }
             for f in feeds { try f.rowsComplete(upTo: strip.row + strip.height) }
@@ -349,7 +349,9 @@ public enum StackJob {
                         try copy(band: k, old, of: reuse, windows: windows, to: bands, buffers, tally: &met[k], o)
                     } else {
                         try gatherPeriod(k, p, reduction, windows: windows, inputs: inputs, area: area, buffers, to: bands,
-                                         tally: &met[k], o) { progress((Double(k) + $0) / Double(periods.count)) }
+                                         tally: &met[k], o, windowDone: k == periods.count - 1 ? lastStripDone : { _ in }) {
+                            progress((Double(k) + $0) / Double(periods.count))
+                        }
                     }
                     progress(Double(k + 1) / Double(periods.count))
                 }

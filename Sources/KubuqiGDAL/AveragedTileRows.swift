@@ -12,7 +12,8 @@ import Foundation
 ///   when none is valid (checked pixel for pixel against GDAL's COG driver in the tests).
 ///
 /// Each level's open row of tiles (`tile` rows x its width) is kept; its tiles are encoded on every core and stored
-/// when it is complete. Memory: about `tile` x width x bytes per pixel x 2 for the full resolution and the overviews.
+/// when it is complete. Memory: about `tile` x width x bytes per pixel x 2 for the full resolution and the overviews,
+/// and one averaged row per overview (reused).
 public final class AveragedTileRows {
     /// The spool the tiles go to.
     public let spool: CompressedTileSpool
@@ -21,6 +22,8 @@ public final class AveragedTileRows {
     private let levels: CloudOptimizedLevels
     private let bytesPerRow: [Int]
     private let strips: [UnsafeMutableRawBufferPointer]
+    /// One averaged row per overview level (index k: the row of level k + 1 being made), reused row after row.
+    private let averaged: [UnsafeMutableRawBufferPointer]
     /// Rows written in each level's open row of tiles, and its index.
     private var filled: [Int]
     private var stripIndex: [Int]
@@ -52,11 +55,12 @@ public final class AveragedTileRows {
             s.initializeMemory(as: UInt8.self, repeating: 0)
             return s
         }
+        averaged = bytesPerRow.dropFirst().map { UnsafeMutableRawBufferPointer.allocate(byteCount: $0, alignment: 16) }
         filled = Array(repeating: 0, count: levels.count)
         stripIndex = Array(repeating: 0, count: levels.count)
     }
 
-    deinit { for s in strips { s.deallocate() } }
+    deinit { for s in strips + averaged { s.deallocate() } }
 
     /// Rows of the full resolution so far.
     public var rowsAdded: Int { stripIndex[0] * levels.tile + filled[0] }
@@ -73,9 +77,23 @@ public final class AveragedTileRows {
     /// Takes the next `count` full-resolution rows written by `fill` straight into the open row of tiles (no copy;
     /// `count` rows must fit in it: at most what is left of the current row of tiles), then as ``add(rows:count:)``.
     public func addRows(_ count: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        try fill(openRows(count))
+        try commitRows(count)
+    }
+
+    /// Where the next `count` full-resolution rows go in the open row of tiles (at most what is left of it), to be
+    /// written by the caller and then taken by ``commitRows(_:)``; ``addRows(_:_:)`` in two steps, which may run on
+    /// two threads one after the other (``StagedAveragingFeed``: the rows read on the writer's thread, averaged and
+    /// encoded on another).
+    public func openRows(_ count: Int) -> UnsafeMutableRawBufferPointer {
         let at = filled[0]
         precondition(count > 0 && at + count <= stripRows(0), "rows past the open row of tiles")
-        try fill(UnsafeMutableRawBufferPointer(rebasing: strips[0][(at * bytesPerRow[0])..<((at + count) * bytesPerRow[0])]))
+        return UnsafeMutableRawBufferPointer(rebasing: strips[0][(at * bytesPerRow[0])..<((at + count) * bytesPerRow[0])])
+    }
+
+    /// Takes the `count` rows written at ``openRows(_:)`` as ``add(rows:count:)`` takes rows.
+    public func commitRows(_ count: Int) throws {
+        precondition(count > 0 && filled[0] + count <= stripRows(0), "rows past the open row of tiles")
         for _ in 0..<count { try step { advance(0, &$0) } }
     }
 
@@ -109,8 +127,7 @@ public final class AveragedTileRows {
         if k + 1 < levels.count, (stripIndex[k] * levels.tile + at) % 2 == 1 {
             let above = UnsafeRawBufferPointer(rebasing: strips[k][((at - 1) * bytesPerRow[k])..<(at * bytesPerRow[k])])
             let here = UnsafeRawBufferPointer(rebasing: strips[k][(at * bytesPerRow[k])..<((at + 1) * bytesPerRow[k])])
-            let out = UnsafeMutableRawBufferPointer.allocate(byteCount: bytesPerRow[k + 1], alignment: 16)
-            defer { out.deallocate() }
+            let out = averaged[k]   // level k + 1's row: copied into its open row of tiles before it is made again
             average(above, here, into: out, pixels: levels.sizes[k + 1].width)
             push(k + 1, UnsafeRawBufferPointer(out), &jobs)
         }

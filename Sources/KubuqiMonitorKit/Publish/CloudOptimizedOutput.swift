@@ -120,14 +120,24 @@ public enum CloudOptimizedOutput {
         defer { try? FileManager.default.removeItem(atPath: folder); Interruption.unregister(folder) }
         let temp = folder + "/" + (target as NSString).lastPathComponent
         do {
+            // The staged raster opened once: its encoding, whether this writer averages it, and its rows.
             let ds = try Dataset.open(source)
+            defer { try? ds.close() }
             let encoding = encoding(of: try ds.band(1))
-            try ds.close()
             let options = geoTIFFOptions(userOptions).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
-            if cog, let spooled, spooled.spool.isComplete, encoding == .classes, TileSpools.level(ofPublished: options) == spooled.spool.encoder.level {
+            let averaged = cog && averagingRows ? try averagedLevel(ds, options: options) : nil
+            if cog, let spooled, spooled.spool.isComplete, encoding == .classes, averaged == nil, spooled.averagedNodata == nil,
+               TileSpools.level(ofPublished: options) == spooled.spool.encoder.level {
                 try layOut(spooled.spool, staged: source, to: temp, options: options)
-            } else if cog, averagingRows, spooled == nil, let plan = try averagedLevel(source, options: options) {
-                try layOutAveraged(source, to: temp, spool: folder + "/tiles.spool", level: plan.level, nodata: plan.nodata, options: options)
+            } else if let plan = averaged {
+                // The tiles averaged and encoded while the raster was written (StagedAveragingFeed), when they are
+                // this plan's; else encoded now from the staged rows.
+                if let spooled, spooled.spool.isComplete, spooled.averagedNodata == .some(plan.nodata),
+                   spooled.spool.encoder.level == plan.level, spooled.spool.encoder.format == (try averagedFormat(ds)) {
+                    try layOut(spooled.spool, staged: source, to: temp, options: options)
+                } else {
+                    try layOutAveraged(ds, to: temp, spool: folder + "/tiles.spool", level: plan.level, nodata: plan.nodata, options: options)
+                }
             } else if cog {
                 let copy = {
                     try CloudOptimizedGeoTIFF.copy(source, to: temp, creationOptions: options,
@@ -159,12 +169,14 @@ public enum CloudOptimizedOutput {
         }
     }
 
-    /// The COG of the staged class raster `staged` laid out from the tiles of `spool` (compressed while it was
-    /// computed, ``TileSpools``) at `temp`, BigTIFF as GDAL's driver decides it for `options`; the staged raster's
-    /// `.aux.xml` (legend) beside it as GDAL's copy writes it.
+    /// The COG of the staged raster `staged` laid out from the tiles of `spool` (compressed while it was computed,
+    /// ``TileSpools``, or from its rows, ``layOutAveraged(_:to:spool:level:nodata:options:)``) at `temp`, BigTIFF as
+    /// GDAL's driver decides it for `options` and the spool's bytes per pixel; the staged raster's `.aux.xml`
+    /// (legend) beside it as GDAL's copy writes it.
     static func layOut(_ spool: CompressedTileSpool, staged: String, to temp: String, options: CreationOptions) throws {
         try CloudOptimizedTileWriter.write(spool, staged: staged, to: temp,
-                                           bigTIFF: CloudOptimizedTileWriter.isBigTIFF(option: options.value("BIGTIFF"), levels: spool.levels))
+                                           bigTIFF: CloudOptimizedTileWriter.isBigTIFF(option: options.value("BIGTIFF"), levels: spool.levels,
+                                                                                       bytesPerPixel: spool.encoder.format.bytesPerPixel))
         if SafeFiles.entry(staged + ".aux.xml")?.isRegular == true {
             try FileManager.default.copyItem(atPath: staged + ".aux.xml", toPath: temp + ".aux.xml")
         }
@@ -184,14 +196,12 @@ public enum CloudOptimizedOutput {
     static let averagingBudgetBytes = 64 << 20
 
     /// The libdeflate level and Int16 nodata with which ``layOutAveraged(_:to:spool:level:nodata:options:)`` makes
-    /// exactly the COG GDAL's driver makes of the raster `source` with the GeoTIFF `options` and `AVERAGE` overviews;
+    /// exactly the COG GDAL's driver makes of the raster `ds` with the GeoTIFF `options` and `AVERAGE` overviews;
     /// nil when it does not: another codec, block size or option (``TileSpools/level(ofPublished:predictor:)``:
     /// DEFLATE, predictor 3 for Float32 and 2 for Int16, 256-pixel tiles), bands of another or of mixed types, a
     /// class table, nodata other than NaN on every Float32 band (or none or -32768 on every Int16 band), a level not
     /// exactly half the one before it (``AveragedTileRows/isGDALs(_:)``), open rows of tiles beyond ``averagingBudgetBytes``.
-    static func averagedLevel(_ source: String, options: CreationOptions) throws -> (level: Int, nodata: Int16?)? {
-        let ds = try Dataset.open(source)
-        defer { try? ds.close() }
+    static func averagedLevel(_ ds: Dataset, options: CreationOptions) throws -> (level: Int, nodata: Int16?)? {
         let first = try ds.band(1)
         let float = first.dataType == .float32
         let levels = CloudOptimizedLevels(width: ds.width, height: ds.height)
@@ -212,28 +222,26 @@ public enum CloudOptimizedOutput {
         return (level, float ? nil : nodata.map { Int16($0) })
     }
 
-    /// Lays out the COG of the staged raster `source` at `temp` from tiles encoded here (``AveragedTileRows`` into a
-    /// ``CompressedTileSpool`` at `spool`, deleted after): its rows read a row of tiles at a time, pixel-interleaved.
-    static func layOutAveraged(_ source: String, to temp: String, spool path: String, level: Int, nodata: Int16?,
+    /// The tile format of the averaged COG of `ds`: its bands interleaved by pixel, Float32 or Int16.
+    static func averagedFormat(_ ds: Dataset) throws -> TileSampleFormat {
+        TileSampleFormat(try ds.band(1).dataType == .float32 ? .float32 : .int16, samplesPerPixel: ds.bandCount)
+    }
+
+    /// Lays out the COG of the staged raster `ds` at `temp` from tiles encoded here (``AveragedTileRows`` into a
+    /// ``CompressedTileSpool`` at `spool`, deleted after): its rows read a row of tiles at a time, pixel-interleaved,
+    /// then ``layOut(_:staged:to:options:)``.
+    static func layOutAveraged(_ ds: Dataset, to temp: String, spool path: String, level: Int, nodata: Int16?,
                                options: CreationOptions) throws {
-        let ds = try Dataset.open(source)
-        let float = try ds.band(1).dataType == .float32
-        let format = TileSampleFormat(float ? .float32 : .int16, samplesPerPixel: ds.bandCount)
+        let format = try averagedFormat(ds)
         let spool = try CompressedTileSpool(path: path, width: ds.width, height: ds.height, level: level, format: format)
         defer { spool.remove() }
         let rows = AveragedTileRows(spool, nodata: nodata)
         let t = spool.levels.tile
         for y in stride(from: 0, to: ds.height, by: t) {
             let w = Window(column: 0, row: y, width: ds.width, height: min(t, ds.height - y))
-            try rows.addRows(w.height) { try ds.readInterleaved(w, float: float, into: $0) }
+            try rows.addRows(w.height) { try ds.readInterleaved(w, float: format.type == .float32, into: $0) }
         }
-        try ds.close()
-        try CloudOptimizedTileWriter.write(spool, staged: source, to: temp,
-                                           bigTIFF: CloudOptimizedTileWriter.isBigTIFF(option: options.value("BIGTIFF"), levels: spool.levels,
-                                                                                       bytesPerPixel: format.bytesPerPixel))
-        if SafeFiles.entry(source + ".aux.xml")?.isRegular == true {
-            try FileManager.default.copyItem(atPath: source + ".aux.xml", toPath: temp + ".aux.xml")
-        }
+        try layOut(spool, staged: ds.path, to: temp, options: options)
     }
 
     /// Checks, before any work, that `options` can make a COG of each

@@ -20,6 +20,9 @@ public enum TileSpools {
         let folder: String
         /// The staged raster's file (device, inode) once it is in place: the COG copy uses the spool only for it.
         var staged: (dev: UInt64, ino: UInt64)?
+        /// nil: full-resolution tiles with `NEAREST` overviews (``CompressedTileSpool/add(_:values:)``); else the
+        /// Int16 nodata (`.some(nil)`: none, or Float32) of `AVERAGE` overviews (``AveragedTileRows``, ``StagedAveragingFeed``).
+        var averagedNodata: Int16?? = nil
 
         init(spool: CompressedTileSpool, folder: String) {
             self.spool = spool

@@ -40,10 +40,12 @@ extension StackJob {
     /// Period `k` with an accumulating reducer, strip by strip: each group of its observations is opened
     /// once per strip, read through the strip's windows into their running states (`slots`, one per window
     /// of a strip), then the strip's windows are finished and written. A group of plain 16-bit bands is read
-    /// in its stored type and converted block by block as it is added (``SeriesAccumulators/add(stored:stride:scalings:days:pixels:)``). `progress`: the share of the period done.
+    /// in its stored type and converted block by block as it is added (``SeriesAccumulators/add(stored:stride:scalings:days:pixels:)``).
+    /// `stripDone`: called with each strip (area coordinates) once it is written. `progress`: the share of the period done.
     static func accumulatePeriod(_ k: Int, _ p: StackPlan.Period, _ rule: CompletenessRule, strips: StackStrips,
                                  slots: [SeriesAccumulators], inputs: StackInputs, area: Window, _ b: Buffers, to bands: Bands,
-                                 tally: inout Tally, _ o: StackOptions, progress: (Double) -> Void) throws {
+                                 tally: inout Tally, _ o: StackOptions, stripDone: (Window) throws -> Void = { _ in },
+                                 progress: (Double) -> Void) throws {
         let groups = groups(of: p)
         let whole = groups.count == 1 ? try inputs.open(p.observations) : nil
         let all = strips.strips.windows()
@@ -69,16 +71,18 @@ extension StackJob {
                 tally.met += finish(slots[wi], rule, p, window: w, result: b.result, counted: b.counted)
                 try write(window: w, k, b, to: bands, tally: &tally, o)
             }
+            try stripDone(strip)
             progress(Double(si + 1) / Double(all.count))
         }
     }
 
     /// Period `k` with a reducer that needs all of a pixel's observations at once, window by window: the
     /// window holds every observation's rows (read a group at a time, each group opened within the window
-    /// when the period has more than one). `progress`: the share of the period done.
+    /// when the period has more than one). `windowDone`: called with each window (area coordinates) once it is
+    /// written. `progress`: the share of the period done.
     static func gatherPeriod(_ k: Int, _ p: StackPlan.Period, _ reduction: SeriesReduction, windows: [Window], inputs: StackInputs,
                              area: Window, _ b: Buffers, to bands: Bands, tally: inout Tally, _ o: StackOptions,
-                             progress: (Double) -> Void) throws {
+                             windowDone: (Window) throws -> Void = { _ in }, progress: (Double) -> Void) throws {
         let groups = groups(of: p)
         let whole = groups.count == 1 ? try inputs.open(p.observations) : nil
         for (wi, w) in windows.enumerated() {
@@ -90,6 +94,7 @@ extension StackJob {
             }
             tally.met += reduce(reduction, p, window: w, values: UnsafeBufferPointer(b.values), result: b.result, counted: b.counted)
             try write(window: w, k, b, to: bands, tally: &tally, o)
+            try windowDone(w)
             progress(Double(wi + 1) / Double(windows.count))
         }
     }

@@ -112,8 +112,12 @@ public enum StackJob {
         defer { hashing?.drain() }
         let reuse = try copied ?? (o.append ? try StackReuse.load(o, manifest: try manifest(plan, met: kept.map { _ in 1 }, grid: grid, o, paths: paths, digests: digests),
                                                                     kept: kept, paths: paths) : nil)
+        // The COG tiles of OUT.tif and OUT.count.tif encoded during the last period's pass (StagedAveragingFeed),
+        // handed to the COG copies when every period is kept (the staged files then become the published ones).
+        var feeds: [StagedAveragingFeed] = []
+        defer { feeds.forEach { $0.discard() } }
         let tallies = try stream(kept, plan.rule, inputs: inputs, grid: grid, o, stackAt: full.stack, countsAt: full.counts,
-                                 reuse: reuse, progress: progress)
+                                 reuse: reuse, cogFeeds: { feeds.append($0) }, progress: progress)
         guard tallies.contains(where: { $0.met > 0 }) else {
             throw KubuqiError(.input, "\(o.inputs[0]): no pixel of any period has valid observations meeting the completeness rule "
                 + "(valid observations per pixel and period: \(tallies.map(\.counts.lowerBound).min()!)..\(tallies.map(\.counts.upperBound).max()!)); nothing to write")
@@ -125,6 +129,9 @@ public enum StackJob {
         }
         let keep = tallies.indices.filter { tallies[$0].met > 0 }
         try publishBands(keep, of: kept, from: full, to: (sinks[0].temporary, sinks[1].temporary), grid: grid, o)
+        if keep.count == kept.count {
+            for f in feeds { f.handOver(for: f.staged == full.stack ? sinks[0].temporary : sinks[1].temporary) }
+        }
         // Published as Cloud Optimized GeoTIFFs (pixel-interleaved: GDAL 3.6's COG driver has no band
         // interleaving; a window's whole series is then one read), before the checksums.
         // Laid out from tiles encoded on every core from the staged rows, AVERAGE overviews computed as GDAL's
@@ -265,7 +272,7 @@ public enum StackJob {
     /// - Returns: per kept period, the pixels that met the rule and the range of valid observations per pixel.
     static func stream(_ periods: [StackPlan.Period], _ rule: CompletenessRule, inputs: StackInputs, grid: Grid,
                        _ o: StackOptions, stackAt: String, countsAt: String, reuse: StackReuse? = nil, region: Window? = nil,
-                       progress: (Double) -> Void) throws -> [Tally] {
+                       cogFeeds: ((StagedAveragingFeed) -> Void)? = nil, progress: (Double) -> Void) throws -> [Tally] {
         // A tile computes only `region` of the grid into outputs covering it (georeferencing shifted).
         let area = region ?? Window(column: 0, row: 0, width: grid.width, height: grid.height)
         // A whole run's files become OUT.tif and OUT.count.tif (renamed or copied) and then COGs: staged
@@ -289,6 +296,24 @@ public enum StackJob {
         let accumulates = reduction.smoother == nil && o.reducer.accumulates
         let bands = Bands(stack: stackBands, counts: countBands)
         var met = [Tally](repeating: Tally(), count: periods.count)
+        // With `cogFeeds` (a whole run), the COG tiles of each output averaged and encoded from its rows as soon as the
+        // last period has written them (StagedAveragingFeed), beside the rest of the pass; handed to `cogFeeds` finished.
+        var feeds: [StagedAveragingFeed] = []
+        defer { feeds.forEach { $0.discard() } }
+        if cogFeeds != nil, region == nil {
+            do {
+                feeds = try [(stack, o.output), (counts, outputPaths(o.output).counts)].compactMap {
+                    try StagedAveragingFeed($0.0, userOptions: o.creationOptions, output: $0.1)
+                }
+            } catch let e as GDALError {
+                throw KubuqiError.output(o.output, e.messages.isEmpty ? e.context : e.messages.joined(separator: "; "))
+            }
+        }
+        // Rows of the last period's full-width strips (or windows) are final in every band once it is written.
+        let lastStripDone: (Window) throws -> Void = { strip in
+            guard strip.column == 0, strip.width == area.width else { return }
+            for f in feeds { try f.rowsComplete(upTo: strip.row + strip.height) }
+        }
         do {
             // Period by period (the outputs are band-interleaved, so each period's band is written whole tiles at a
             // time, each tile once). A period of at most `openAtOnce` observations has its datasets opened once and
@@ -307,7 +332,9 @@ public enum StackJob {
                                  buffers, tally: &met[k], o)
                     } else {
                         try accumulatePeriod(k, p, rule, strips: strips, slots: slots, inputs: inputs, area: area, buffers, to: bands,
-                                             tally: &met[k], o) { progress((Double(k) + $0) / Double(periods.count)) }
+                                             tally: &met[k], o, stripDone: k == periods.count - 1 ? lastStripDone : { _ in }) {
+                            progress((Double(k) + $0) / Double(periods.count))
+                        }
                     }
                     progress(Double(k + 1) / Double(periods.count))
                 }
@@ -322,13 +349,17 @@ public enum StackJob {
                         try copy(band: k, old, of: reuse, windows: windows, to: bands, buffers, tally: &met[k], o)
                     } else {
                         try gatherPeriod(k, p, reduction, windows: windows, inputs: inputs, area: area, buffers, to: bands,
-                                         tally: &met[k], o) { progress((Double(k) + $0) / Double(periods.count)) }
+                                         tally: &met[k], o, windowDone: k == periods.count - 1 ? lastStripDone : { _ in }) {
+                            progress((Double(k) + $0) / Double(periods.count))
+                        }
                     }
                     progress(Double(k + 1) / Double(periods.count))
                 }
             }
+            try StagedAveragingFeed.finish(feeds)
             try stack.close()
             try counts.close()
+            if let cogFeeds { feeds.forEach(cogFeeds); feeds = [] }   // theirs to hand over or discard
         } catch let e as GDALError {
             var text = e.context + (e.messages.isEmpty ? "" : " (" + e.messages.joined(separator: "; ") + ")")
             text = text.replacingOccurrences(of: stackAt, with: o.output).replacingOccurrences(of: countsAt, with: outputPaths(o.output).counts)

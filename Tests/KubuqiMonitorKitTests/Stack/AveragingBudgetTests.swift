@@ -23,9 +23,9 @@ final class AveragingBudgetTests: XCTestCase {
             let ds = try Dataset.create(path, width: 4096, height: 512, bands: bands, type: .float32,
                                         options: try CreationOptions(parsing: ["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "SPARSE_OK=YES"]))
             for b in 1...bands { try ds.band(b).setNodata(.nan) }
-            try ds.close()
             let options = RasterOutputSpec.defaultCreationOptions(for: .float32)
-            let plan = try CloudOptimizedOutput.averagedLevel(path, options: options)
+            let plan = try CloudOptimizedOutput.averagedLevel(ds, options: options)
+            try ds.close()
             XCTAssertEqual(plan != nil, taken, "\(bands) bands")
         }
     }

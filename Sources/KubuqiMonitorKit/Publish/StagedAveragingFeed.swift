@@ -1,0 +1,130 @@
+import Dispatch
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+
+/// The tiles of an averaged COG (``CloudOptimizedOutput/write(_:to:userOptions:averagingRows:)``) encoded while its
+/// staged raster is still being written (docs/publishing.md, "COG from the workers' tiles"; `stack`'s OUT.tif and
+/// OUT.count.tif, docs/benchmarks.md, "Session 12").
+///
+/// The writer of the staged raster says which rows are final in every band (``rowsComplete(upTo:)``: `stack`'s
+/// band-interleaved file, once the last period's strip is written); those rows are read back from the writer's
+/// own handle, a row of tiles at a time, pixel-interleaved, and handed to ``AveragedTileRows`` on a background
+/// thread, which averages and encodes them on every core while the writer goes on. ``finish()`` reads the rows left
+/// and waits; ``handOver(for:)`` leaves the spool in ``TileSpools`` for the staged file once it is in place, where
+/// the COG copy takes it instead of encoding every tile from the staged rows (the same tiles, the same COG byte for
+/// byte). The rows are read straight into the open row of tiles (``AveragedTileRows/openRows(_:)``) while the
+/// background thread is idle, so memory is ``AveragedTileRows/stripBytes(_:bytesPerPixel:)``, nothing read ahead.
+/// All calls but the background work come from the thread writing the dataset.
+final class StagedAveragingFeed: @unchecked Sendable {
+    /// The spool and its private folder.
+    let spooled: TileSpools.Spooled
+    /// The staged raster's path.
+    var staged: String { dataset.path }
+    private let dataset: Dataset
+    private let rows: AveragedTileRows
+    private let float: Bool
+    private let tile: Int, height: Int
+    private let queue = DispatchQueue(label: "kubuqi.staged-averaging-feed")
+    private let busy = DispatchGroup()
+    /// Rows read and handed to the background thread; rows final in every band.
+    private(set) var fed = 0
+    private var complete = 0
+    /// The background thread's error, read after `busy` is waited for.
+    private var failure: Error?
+    private var finished = false, handedOver = false
+
+    /// A feed for the staged raster `dataset` (open for writing, its bands and nodata set) published with the user's
+    /// `userOptions`, when ``CloudOptimizedOutput`` would lay its COG out with averaged overviews
+    /// (``CloudOptimizedOutput/averagedLevel(_:options:)``); nil otherwise (GDAL's driver makes it, after the pass).
+    /// The spool goes in a private folder beside `output` (the published file's path).
+    init?(_ dataset: Dataset, userOptions: CreationOptions, output: String) throws {
+        guard try CloudOptimizedOutput.isRequested(userOptions) else { return nil }
+        let encoding = CloudOptimizedOutput.encoding(of: try dataset.band(1))
+        let options = CloudOptimizedOutput.geoTIFFOptions(userOptions).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
+        guard let plan = try CloudOptimizedOutput.averagedLevel(dataset, options: options) else { return nil }
+        let format = try CloudOptimizedOutput.averagedFormat(dataset)
+        let parent = PathNames.parent(output)
+        let folder = try SafeFiles.privateFolder(in: parent.isEmpty ? "." : parent, blame: output)
+        let spool: CompressedTileSpool
+        do {
+            spool = try CompressedTileSpool(path: folder + "/tiles.spool", width: dataset.width, height: dataset.height,
+                                            level: plan.level, format: format)
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            Interruption.unregister(folder)
+            throw error
+        }
+        spooled = TileSpools.Spooled(spool: spool, folder: folder)
+        spooled.averagedNodata = .some(plan.nodata)
+        self.dataset = dataset
+        rows = AveragedTileRows(spool, nodata: plan.nodata)
+        float = format.type == .float32
+        tile = spool.levels.tile
+        height = dataset.height
+    }
+
+    deinit { busy.wait() }
+
+    /// Rows `0..<row` are final in every band of the dataset (written through its handle): hands the rows of tiles
+    /// now complete to the background thread, as far as it is free (the rest wait for the next call or ``finish()``).
+    func rowsComplete(upTo row: Int) throws {
+        complete = max(complete, min(row, height))
+        try pump(waiting: false)
+    }
+
+    /// Every row is final: reads the rows left, waits for their tiles; throws the first error of the encoding.
+    func finish() throws {
+        guard !finished else { return }
+        complete = height
+        try pump(waiting: true)
+        busy.wait()
+        finished = true
+        if let failure { throw failure }
+    }
+
+    /// Finishes `feeds` side by side (rows of each handed over as its background thread is free), then as ``finish()``.
+    static func finish(_ feeds: [StagedAveragingFeed]) throws {
+        for f in feeds where !f.finished { f.complete = f.height }
+        while feeds.contains(where: { !$0.finished && $0.fed < $0.complete }) {
+            let before = feeds.map(\.fed)
+            for f in feeds where !f.finished { try f.pump(waiting: false) }
+            if feeds.map(\.fed) == before { usleep(2_000) }   // every background thread busy
+        }
+        for f in feeds { try f.finish() }
+    }
+
+    /// After ``finish()``: leaves the spool for the staged file now at `path` (``TileSpools/finish(_:for:)``), which
+    /// the COG copy of `path` takes.
+    func handOver(for path: String) {
+        precondition(finished, "the feed is not finished")
+        handedOver = true
+        TileSpools.finish(spooled, for: path)
+    }
+
+    /// Deletes the spool unless it was handed over (a failed or abandoned pass), after the background work ends.
+    func discard() {
+        busy.wait()
+        if !handedOver { spooled.discard() }
+    }
+
+    /// Reads and hands over the next rows (up to the end of their row of tiles) while the background thread is free,
+    /// or (`waiting`) waits for it, until no complete row is left.
+    private func pump(waiting: Bool) throws {
+        while true {
+            let count = min(tile - fed % tile, complete - fed)
+            guard count > 0 else { return }
+            if waiting { busy.wait() } else if busy.wait(timeout: .now()) == .timedOut { return }
+            if let failure { throw failure }
+            // The background thread is idle: the rows go straight into its open row of tiles.
+            let w = Window(column: 0, row: fed, width: dataset.width, height: count)
+            try dataset.readInterleaved(w, float: float, into: rows.openRows(count))
+            fed += count
+            busy.enter()
+            queue.async { [self] in
+                do { try rows.commitRows(count) } catch { failure = error }
+                busy.leave()
+            }
+        }
+    }
+}

@@ -42,8 +42,36 @@ final class LDNReportPublicationTests: XCTestCase {
     func testWholeRunCatalogueLinksTheReportAndFinalFiles() throws {
         let tmp = try TemporaryFolder()
         let config = try LDNTestRegion.write(tmp)
-        let out = tmp.file("out")
-        _ = try LDNJob.run(LDNOptions(config: config, output: out, quiet: true))
+        try checkCatalogue(of: tmp.file("out"), LDNOptions(config: config, output: tmp.file("out"), quiet: true))
+    }
+
+    /// The Items are written by the publisher as soon as each layer's COG is (docs/benchmarks.md, "ldn no-patch tail and
+    /// structure"): without patches, and with overlapping zones (the publisher draws the SDG patches after the period, so the
+    /// SDG layer's Item waits for them), every Item's checksums are still those of the final files.
+    func testItemsWrittenDuringTheRunDescribeTheFinalFiles() throws {
+        let tmp = try TemporaryFolder()
+        let config = try LDNTestRegion.write(tmp)
+        var options = LDNOptions(config: config, output: tmp.file("plain"), quiet: true)
+        options.patches = false
+        try checkCatalogue(of: tmp.file("plain"), options)
+
+        func box(_ name: String, _ x0: Int, _ x1: Int) -> String {
+            "{\"type\":\"Feature\",\"properties\":{\"name\":\"\(name)\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[\(x0),4469940],[\(x1),4469940],[\(x1),4470000],[\(x0),4470000],[\(x0),4469940]]]}}"
+        }
+        let zones = "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32649\"}},\"features\":["
+            + [box("A", 600_000, 600_060), box("B", 600_060, 600_120), box("C", 600_030, 600_090)].joined(separator: ",") + "]}"
+        try zones.write(toFile: tmp.file("zones.geojson"), atomically: true, encoding: .utf8)
+        let zoned = try LDNTestRegion.config(tmp, extra: "[zones]\nfile = \"zones.geojson\"\nfield = \"name\"\n")
+        try checkCatalogue(of: tmp.file("zoned"), LDNOptions(config: zoned, output: tmp.file("zoned"), quiet: true))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: tmp.file("zoned/baseline/sdg-15-3-1-patches.gpkg")))
+        let sdgItem = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tmp.file("zoned/baseline/sdg-15-3-1.item.json")))) as! [String: Any]
+        XCTAssertNotNil((sdgItem["assets"] as! [String: Any])["patches"], "the SDG Item lists the patches drawn after its COG copy")
+    }
+
+    /// Runs `ldn` with `options` into `out` and checks its catalogue: the report linked, an Item per layer, every asset's
+    /// checksum sha256sum's of the final file.
+    private func checkCatalogue(of out: String, _ options: LDNOptions) throws {
+        _ = try LDNJob.run(options)
         let catalog = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/catalog.json"))) as! [String: Any]
         let links = catalog["links"] as! [[String: Any]]
         XCTAssertEqual(Set(links.filter { $0["rel"] as? String == "related" }.map { $0["href"] as! String }),

@@ -117,6 +117,8 @@ public enum LDNJob {
             // are hashed meanwhile, so that little is left after the last period (docs/benchmarks.md, "ldn").
             let publisher = LDNPeriodPublisher(userOptions: o.creationOptions, zones: zoneLayer, work: work, quiet: o.quiet, patches: o.patches)
             defer { publisher.drain() }
+            // Each layer's STAC Item is written once its COG is (docs/benchmarks.md, "ldn no-patch tail and structure").
+            publisher.itemsFolder = stage.path
             let digests = InputDigests(config.inputFiles)
             defer { digests.drain() }
             var baseline: [LDNPeriod.Layer: String] = [:]
@@ -129,7 +131,7 @@ public enum LDNJob {
                 // the last period does anyway, and a copy beside a layer pass adds to the run's peak memory
                 // (docs/benchmarks.md, "ldn tail and memory, session 9").
                 if period.name == periods.last?.name {
-                    run.stackLayersDone = { publisher.submitStackLayers(of: period.name, files: $0) }
+                    run.stackLayersDone = { publisher.submitStackLayers(of: period, files: $0) }
                 }
                 // The SDG layer's patches are drawn during its layer pass (no zones or one zone layer; several overlapping
                 // zone layers are drawn by the publisher after the period: their combinations are numbered over the whole layer).
@@ -147,7 +149,8 @@ public enum LDNJob {
             // Publishable outputs (docs/publishing.md): COG layers and patches (above), then the report, then the STAC catalogue.
             let published = try publisher.finish()
             report.inputDigests = try digests.finish()
-            try LDNPublication.report(report, folder: stage, inputs: config.inputFiles, maps: published.maps, patches: published.patches)
+            try LDNPublication.report(report, folder: stage, inputs: config.inputFiles, maps: published.maps, patches: published.patches,
+                                     itemsWritten: published.items)
             written = try LDNOutputFolder.written(stage)
             return ((), protecting: config.inputFiles)
         } }

@@ -27,6 +27,11 @@ import KubuqiRaster
 /// and ``submit(_:)`` copies the others. The copies run one at a time while a period is computed and on every core
 /// once ``computingEnded()`` is called (``PublishingBudget``): the passes keep the cores busy, and each copy beside
 /// them adds its own working set to the run's peak memory.
+///
+/// With ``itemsFolder`` set, each layer's STAC Item is written right after its COG copy and map layer (the SDG layer's
+/// after its patches, when this publisher draws them), so only the last period's layers' Items are left after it
+/// (``LDNPublication/report(_:folder:inputs:maps:patches:itemsWritten:)`` writes the others): the same Item, since it
+/// describes files that are final once written here.
 final class LDNPeriodPublisher: @unchecked Sendable {
     private let userOptions: CreationOptions
     private let zones: ZoneLayer?
@@ -46,6 +51,12 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     private var maps: [String: [LDNPeriod.Layer: InteractiveMapLayer]] = [:]
     /// The layers already submitted by ``submitStackLayers(of:files:)``, by period name (``submit(_:)`` skips them).
     private var submittedEarly: [String: Set<LDNPeriod.Layer>] = [:]
+    /// The periods' descriptions for their Items, by period name.
+    private var periods: [String: PeriodDescription] = [:]
+    /// The rasters whose Items are written.
+    private var itemsWritten: Set<String> = []
+    /// The (staged) folder whose `catalog.json` the Items link; nil: no Item is written here.
+    var itemsFolder: String? = nil
     /// How many COG copies run at once: one while a period is computed, every core once the last one is.
     let budget = PublishingBudget(limit: 1)
 
@@ -53,6 +64,14 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     struct Published {
         var patches: [String: String]
         var maps: [String: [LDNPeriod.Layer: InteractiveMapLayer]]
+        /// The rasters whose STAC Items are written (``itemsFolder``).
+        var items: Set<String> = []
+    }
+
+    /// What a period's Items say of it.
+    private struct PeriodDescription {
+        var years: ClosedRange<Int>
+        var landCoverYears: (Int, Int)
     }
 
     /// A publisher of COGs with the user's `--co` options and, with `patches`, the SDG patches split by `zones`.
@@ -68,15 +87,22 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     /// are not copied again.
     func submit(_ period: LDNPeriodResult) {
         var rest = period
-        lock.withLock { for layer in submittedEarly[period.name] ?? [] { rest.files[layer] = nil } }
+        lock.withLock {
+            for layer in submittedEarly[period.name] ?? [] { rest.files[layer] = nil }
+            periods[period.name] = PeriodDescription(years: period.years, landCoverYears: period.landCoverYears)
+        }
         enqueue { [self, rest] in try publish(rest) }
     }
 
-    /// Queues the COG copies of the layers `files` of the period `name`, final before the period ends (its stack
-    /// pass's layers with their legends attached; returns at once).
-    func submitStackLayers(of name: String, files: [LDNPeriod.Layer: String]) {
+    /// Queues the COG copies of the layers `files` of `period`, final before the period ends (its stack pass's layers
+    /// with their legends attached; returns at once).
+    func submitStackLayers(of period: LDNPeriod, files: [LDNPeriod.Layer: String]) {
         guard !files.isEmpty else { return }
-        lock.withLock { submittedEarly[name, default: []].formUnion(files.keys) }
+        let name = period.name
+        lock.withLock {
+            submittedEarly[name, default: []].formUnion(files.keys)
+            periods[name] = PeriodDescription(years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd))
+        }
         enqueue { [self] in try copy(LDNPeriod.Layer.allCases.filter { files[$0] != nil }, named: name, files: files, threads: nil) }
     }
 
@@ -101,7 +127,7 @@ final class LDNPeriodPublisher: @unchecked Sendable {
         group.wait()
         return try lock.withLock {
             if let first = failures.keys.min() { throw failures[first]! }
-            return Published(patches: patchFiles, maps: maps)
+            return Published(patches: patchFiles, maps: maps, items: itemsWritten)
         }
     }
 
@@ -121,23 +147,41 @@ final class LDNPeriodPublisher: @unchecked Sendable {
         // is renamed onto it, the COG: the same pixels), and the copies of the layers, the SDG layer's first.
         let outcome = try ConcurrentSteps.results([
             { [self] in try LDNPublication.patches(of: p, zones: zones, work: work, quiet: quiet) },
-            { [self] in try copy(copies, named: p.name, files: p.files, threads: 1); return nil },
+            { [self] in try copy(copies, named: p.name, files: p.files, threads: 1, itemsAfter: [.sdg]); return nil },
         ])
         if let gpkg = outcome[0] { lock.withLock { patchFiles[p.name] = gpkg } }
+        try writeItem(.sdg, path: p.files[.sdg]!, period: p.name, patches: outcome[0])
     }
 
     /// Copies `layers` of the period `name` (paths in `files`) to COGs, each within the ``budget``, on at most `threads`
     /// threads (nil: side by side on every core; each copy is one file, the same whichever thread makes it), and draws
-    /// the report map's layers from the copies.
-    private func copy(_ layers: [LDNPeriod.Layer], named name: String, files: [LDNPeriod.Layer: String], threads: Int?) throws {
+    /// the report map's layers from the copies, then their Items (``itemsFolder``; but those of `itemsAfter`, written
+    /// by the caller once their other files are final).
+    private func copy(_ layers: [LDNPeriod.Layer], named name: String, files: [LDNPeriod.Layer: String], threads: Int?,
+                      itemsAfter: Set<LDNPeriod.Layer> = []) throws {
         let options = userOptions, budget = budget
-        let drawn = try ConcurrentSteps.results(layers.map { layer in {
+        let drawn = try ConcurrentSteps.results(layers.map { layer in { [self] in
             let path = files[layer]!
             try budget.run { try CloudOptimizedOutput.rewrite(path, userOptions: options) }
-            return try LDNReport.mapLayer(layer, path: path)
+            let map = try LDNReport.mapLayer(layer, path: path)
+            if !itemsAfter.contains(layer) {
+                // The SDG layer's patches, when drawn, were drawn during the layer pass and are final.
+                try writeItem(layer, path: path, period: name, patches: layer == .sdg ? lock.withLock { patchFiles[name] } : nil)
+            }
+            return map
         } }, threads: threads)
         lock.withLock {
             for (layer, map) in zip(layers, drawn) { if let map { maps[name, default: [:]][layer] = map } }
         }
+    }
+
+    /// Writes the STAC Item of `layer` of the period `name` at `path` into ``itemsFolder`` (none when unset), with the
+    /// SDG layer's `patches`: the product ``LDNPublication/products(_:patches:)`` makes of it after the run.
+    private func writeItem(_ layer: LDNPeriod.Layer, path: String, period name: String, patches: String?) throws {
+        guard let folder = itemsFolder, let period = lock.withLock({ periods[name] }) else { return }
+        let product = LDNPublication.product(layer, path: path, period: name, years: period.years,
+                                             landCoverYears: period.landCoverYears, patches: patches)
+        try STACCatalog.writeItem(product, folder: folder)
+        lock.withLock { _ = itemsWritten.insert(path) }
     }
 }

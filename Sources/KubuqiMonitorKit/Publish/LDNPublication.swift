@@ -46,13 +46,16 @@ enum LDNPublication {
     /// `catalog.json`, into the (staged) folder: everything after the last period's layers are published
     /// (docs/benchmarks.md, "ldn report tail"). The Items hash the published files, which are final once
     /// ``LDNPeriodPublisher/finish()`` has returned; the catalogue links the Items and the report files that exist, so
-    /// it comes after both (``afterSideBySide(_:then:)``).
+    /// it comes after both (``afterSideBySide(_:then:)``). The Items of the rasters in `itemsWritten` were written by the
+    /// publisher as soon as their files were final (``LDNPeriodPublisher/itemsFolder``) and are not written again.
     static func report(_ report: LDNReport, folder: OutputFolder, inputs: [String],
-                       maps: [String: [LDNPeriod.Layer: InteractiveMapLayer]], patches: [String: String]) throws {
+                       maps: [String: [LDNPeriod.Layer: InteractiveMapLayer]], patches: [String: String],
+                       itemsWritten: Set<String> = []) throws {
         let products = products(report, patches: patches)
+        let left = products.filter { !itemsWritten.contains($0.path) }
         try afterSideBySide([
             { try report.write(to: folder, inputs: inputs, drawn: maps) },
-            { try STACCatalog.writeItems(products, folder: folder.path) },
+            { try STACCatalog.writeItems(left, folder: folder.path) },
         ], then: { try catalogue(products, folder: folder) })
     }
 
@@ -76,19 +79,27 @@ enum LDNPublication {
         for p in report.periods {
             for layer in LDNPeriod.Layer.allCases {
                 guard let path = p.files[layer] else { continue }
-                var extras: [STACProduct.Extra] = [
-                    .init(key: "style", path: (path as NSString).deletingPathExtension + ".qml", type: "text/xml", title: "QGIS style", roles: ["style"])]
-                if layer == .sdg, let gpkg = patches[p.name] {
-                    extras.append(.init(key: "patches", path: gpkg, type: STACCatalog.geoPackageType,
-                                        title: "Degraded and improved patches (polygons with class, area, zone)", roles: ["data"]))
-                }
-                products.append(STACProduct(
-                    path: path, id: "\(p.name)-\(layer.file)", title: "\(p.name): \(layer.title)",
-                    time: .years(p.years.lowerBound, p.years.upperBound), classes: LDNLegend.entries(layer), extras: extras,
-                    properties: ["period": p.name, "land_cover_years": "\(p.landCoverYears.0)-\(p.landCoverYears.1)"]))
+                products.append(product(layer, path: path, period: p.name, years: p.years, landCoverYears: p.landCoverYears,
+                                        patches: layer == .sdg ? patches[p.name] : nil))
             }
         }
         return products
+    }
+
+    /// The STAC product of the layer `layer` at `path` of the period `period` (with its QGIS style and, for the SDG
+    /// layer, its patch GeoPackage `patches`, if any).
+    static func product(_ layer: LDNPeriod.Layer, path: String, period: String, years: ClosedRange<Int>, landCoverYears: (Int, Int),
+                        patches: String?) -> STACProduct {
+        var extras: [STACProduct.Extra] = [
+            .init(key: "style", path: (path as NSString).deletingPathExtension + ".qml", type: "text/xml", title: "QGIS style", roles: ["style"])]
+        if layer == .sdg, let gpkg = patches {
+            extras.append(.init(key: "patches", path: gpkg, type: STACCatalog.geoPackageType,
+                                title: "Degraded and improved patches (polygons with class, area, zone)", roles: ["data"]))
+        }
+        return STACProduct(
+            path: path, id: "\(period)-\(layer.file)", title: "\(period): \(layer.title)",
+            time: .years(years.lowerBound, years.upperBound), classes: LDNLegend.entries(layer), extras: extras,
+            properties: ["period": period, "land_cover_years": "\(landCoverYears.0)-\(landCoverYears.1)"])
     }
 
     /// `catalog.json` linking the Items of `products` (already written) and the report files.

@@ -42,11 +42,14 @@ public enum STACCatalog {
     /// Writes the Item of each product (linked to `folder/catalog.json`), side by side: each opens its own raster,
     /// hashes its own files and writes its own Item file. The products' files must be final.
     public static func writeItems(_ products: [STACProduct], folder: String) throws {
+        try ConcurrentSteps.run(products.map { product in { try writeItem(product, folder: folder) } })
+    }
+
+    /// Writes the Item of `product` (linked to `folder/catalog.json`); its files must be final.
+    public static func writeItem(_ product: STACProduct, folder: String) throws {
         let catalogPath = (folder as NSString).appendingPathComponent("catalog.json")
-        try ConcurrentSteps.run(products.map { product in {
-            let itemPath = itemPath(for: product.path)
-            try writeJSON(try item(product, itemPath: itemPath, catalog: catalogPath), to: itemPath)
-        } })
+        let itemPath = itemPath(for: product.path)
+        try writeJSON(try item(product, itemPath: itemPath, catalog: catalogPath), to: itemPath)
     }
 
     /// Writes `folder/catalog.json` linking the Items of `products` (in their order, written by

@@ -294,11 +294,21 @@ struct PixelEdges {
     /// Calls `run(row, columns)` for each run of pixel centres inside the
     /// edges (even-odd), clipped to the grid, row by row from the top.
     func scan(_ edges: [Edge], _ run: (_ row: Int, _ columns: Range<Int>) throws -> Void) throws {
-        guard !edges.isEmpty else { return }
-        let sorted = edges.sorted { $0.top < $1.top }
-        var active: [Edge] = [], next = 0, crossings: [Int] = []
+        var sorted = edges, active: [Edge] = [], crossings: [Int] = []
+        try scan(&sorted, active: &active, crossings: &crossings, run)
+    }
+
+    /// The same, sorting `edges` in place and working in `active` and `crossings` (emptied first), so that a caller
+    /// scanning patch after patch allocates nothing.
+    func scan(_ sorted: inout [Edge], active: inout [Edge], crossings: inout [Int],
+              _ run: (_ row: Int, _ columns: Range<Int>) throws -> Void) throws {
+        guard !sorted.isEmpty else { return }
+        sorted.sort { $0.top < $1.top }
+        active.removeAll(keepingCapacity: true)
+        var next = 0
         var row = sorted[0].top
-        let last = sorted.map(\.bottom).max()!
+        var last = sorted[0].bottom
+        for e in sorted where e.bottom > last { last = e.bottom }
         while row < last {
             while next < sorted.count, sorted[next].top <= row { active.append(sorted[next]); next += 1 }
             active.removeAll { $0.bottom <= row }

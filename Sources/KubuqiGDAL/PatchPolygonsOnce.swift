@@ -80,78 +80,36 @@ extension PatchPolygons {
         GDALEnvironment.initialize()
         CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
         defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
+        let sink = try PatchRowSink(path: path, layer: layer, grid: grid, scratch: scratch, moreFields: moreFields, indexBulkLimit: indexBulkLimit)
+        defer { sink.close() }
         let transform = transform ?? grid.geoTransform?.coefficients ?? [0.0, 1, 0, 0, 0, 1]
-        let (ds, lyr) = try createPolygonLayer(driver: "GPKG", path: path, layer: layer, crsWKT: grid.crsWKT, options: ["SPATIAL_INDEX=NO"])
-        var closed = false
-        defer { if !closed { GDALClose(ds) } }
-        try VectorTable.addFields([("label", VectorTable.FieldType.integer), ("patch", .integer)] + fields + moreFields.map { ($0, .string) },
-                                  to: lyr, path: path)
-        // The spatial index: made empty now by GDAL, filled in one go at the end (GeoPackageRTree).
-        let index = try GeoPackageRTree.begin(ds, table: layer, column: String(cString: OGR_L_GetGeometryColumn(lyr)), path: path,
-                                              spill: scratch + ".rtree", limit: indexBulkLimit ?? GeoPackageRTree.bulkLimit)
-        defer { Dataset.removeFile(scratch + ".rtree") }
-        let toPixel = try PixelEdges(grid: grid, describing: path)
-        var edges: [PixelEdges.Edge] = [], runs: [PixelRun] = []
-        var patch = 0
-        _ = OGR_L_StartTransaction(lyr)
-        // The rows go through one prepared insert on GDAL's connection (GeoPackageRows, `table`), the geometry as a
-        // GeoPackage blob made here (GeoPackageGeometry): what OGR_L_CreateFeature wrote, without a feature.
-        let table = try GeoPackageRows.begin(ds, layer: lyr, table: layer, columns: columnNames(moreFields: moreFields), path: path)
-        defer { table.close() }   // before the dataset's close (defers run last first)
-        let srsID = table.srsID
-        var extent: (minX: Double, maxX: Double, minY: Double, maxY: Double)?
-        // Two threads: this one polygonizes the rows, measures the patches and encodes their geometries; another
-        // indexes and inserts them, in the same order (BatchPipe).
-        try BatchPipe<Row>.run(consume: { r in
-            try index.add(fid: r.fid, rect: SQLiteRTreeImage.Rect(minX: r.envelope.minX, maxX: r.envelope.maxX,
-                                                                   minY: r.envelope.minY, maxY: r.envelope.maxY))
-            if let e = extent {
-                extent = (min(e.minX, r.envelope.minX), max(e.maxX, r.envelope.maxX), min(e.minY, r.envelope.minY), max(e.maxY, r.envelope.maxY))
-            } else {
-                extent = r.envelope
+        let count = try withoutActuallyEscaping(attributes) { attributes in
+            let maker = try PatchRowMaker(grid: grid, transform: transform, srsID: sink.srsID, path: path, attributes: attributes)
+            // Two threads: this one polygonizes the rows, measures the patches and encodes their geometries (maker); another
+            // indexes and inserts them, in the same order (sink; BatchPipe).
+            try BatchPipe<Row>.run(consume: sink.insert, discard: { _ in }) { send in
+                try polygonize(rows: rows, grid: grid, path: path) { p in try send(maker.row(p)) }
             }
-            try table.insert(fid: r.fid, geometry: r.geometry) { f in
-                var ok = f.integer(0, r.label) && f.integer(1, r.fid) && f.integer(2, Int64(r.attributes.code))
-                    && f.text(3, r.attributes.name) && f.text(4, r.attributes.zone, emptyIsNull: true)
-                    && f.real(5, r.attributes.squareMetres) && f.real(6, r.attributes.squareMetres / 10_000)
-                for (k, value) in r.attributes.more.prefix(moreFields.count).enumerated() where ok {
-                    ok = f.text(7 + k, value, emptyIsNull: true)
-                }
-                return ok
-            }
-        }, discard: { _ in }) { send in
-            let polygonizer = RowPolygonizer(width: grid.width)
-            func write(_ p: RowPolygonizer.Patch) throws {
-                patch += 1
-                guard patch < 1 << 24 else { throw GDALError("more than 16777215 patches; at most 16777215 can be measured") }
-                edges.removeAll(keepingCapacity: true)
-                runs.removeAll(keepingCapacity: true)
-                toPixel.collect(p.rings, into: &edges)
-                try toPixel.scan(edges) { row, columns in runs.append((row, columns)) }
-                let label = Int(p.label)
-                let a = try attributes(label, patch, runs)
-                let (blob, envelope) = GeoPackageGeometry.polygon(p.rings, transform: transform, srsID: srsID)
-                try send(Row(fid: Int64(patch), label: Int64(label), attributes: a, geometry: blob, envelope: envelope))
-            }
-            var added = 0
-            try withoutActuallyEscaping(rows) { rows in
-                try rows { row in
-                    guard row.count == grid.width, added < grid.height else { throw GDALError("\(path): a row of labels is not on the grid of the patches") }
-                    added += 1
-                    try polygonizer.add(row: row, emit: write)
-                }
-            }
-            guard added == grid.height else { throw GDALError("\(path): \(added) rows of labels for a grid of \(grid.height)") }
-            try polygonizer.finish(emit: write)
+            return maker.patches
         }
-        try table.finish(count: patch, extent: extent)
-        table.close()
-        guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
-        try index.finish()
-        closed = true
-        let (_, collector) = GDALErrors.capture { GDALClose(ds) }
-        if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }
-        return patch
+        return try sink.finish(count: count)
+    }
+
+    /// Feeds the rows `rows` gives to a ``RowPolygonizer`` of the grid's width and hands each finished patch to `emit`,
+    /// in GDAL's order; throws unless exactly the grid's rows came, each of its width (`path` names the output in messages).
+    static func polygonize(rows: ((UnsafeBufferPointer<Int32>) throws -> Void) throws -> Void, grid: Grid, path: String,
+                           emit: (RowPolygonizer.Patch) throws -> Void) throws {
+        let polygonizer = RowPolygonizer(width: grid.width)
+        var added = 0
+        try withoutActuallyEscaping(rows) { rows in
+            try rows { row in
+                guard row.count == grid.width, added < grid.height else { throw GDALError("\(path): a row of labels is not on the grid of the patches") }
+                added += 1
+                try polygonizer.add(row: row, emit: emit)
+            }
+        }
+        guard added == grid.height else { throw GDALError("\(path): \(added) rows of labels for a grid of \(grid.height)") }
+        try polygonizer.finish(emit: emit)
     }
 
     /// One patch as the inserting thread writes it: its fid (= `patch`), `label`, fields and geometry blob.

@@ -85,4 +85,7 @@ final class LDNLayerObservers: ChunkObserver, @unchecked Sendable {
             p.drawing.observe(firstRow: firstRow, firstColumn: firstColumn, width: width, classes: results[p.sdg], zone: p.zone.map { results[$0] })
         }
     }
+
+    /// The patch drawing's failure stops the pass.
+    var stopReason: Error? { patches?.drawing.failure }
 }

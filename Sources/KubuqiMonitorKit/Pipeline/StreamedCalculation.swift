@@ -19,9 +19,15 @@ public protocol ChunkObserver: AnyObject, Sendable {
     /// and tiles, need not start at column 0): observers that need each
     /// pixel's place (true pixel areas) implement this one.
     func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>])
+    /// The pass's stop hook: an error here (nil: go on) stops the pass before its next window, which throws it
+    /// (a patch drawing that failed: the rest of the layer pass would be computed for nothing).
+    var stopReason: Error? { get }
 }
 
 extension ChunkObserver {
+    /// Observers that never stop the pass.
+    public var stopReason: Error? { nil }
+
     /// Observers that need rows only ignore the column.
     public func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
         observe(chunk: chunk, firstRow: firstRow, width: width, results: results)
@@ -217,6 +223,7 @@ public enum StreamedCalculation {
         read(0)
         if windows.count > 1 { read(1) }
         for k in windows.indices {
+            if let e = observer?.stopReason { throw e }   // the stop hook (ChunkObserver.stopReason)
             readDone[k % 3].wait()
             if let e = failures.first { throw e }
             if let e = writeFailures.first { throw e }

@@ -18,7 +18,7 @@ final class PatchDrawing: @unchecked Sendable {
     /// The GeoPackage written.
     let path: String
     private let feeder: LabelRowFeeder
-    /// Class code + 8 -> wanted (codes -8...7).
+    /// Class code + 8 -> wanted (codes -8...7; ``PatchLayer/wantedTable(_:)``).
     private let wanted: [Bool]
     /// The zone raster's nodata value (none: nil), which labels as no zone as PatchLayer's input reads it.
     private let zoneNodata: Float?
@@ -38,16 +38,13 @@ final class PatchDrawing: @unchecked Sendable {
     init(grid: Grid, legend: [ClassLegend.Entry], wanted: Set<Int>, zones: ZoneLayer?, units: AreaUnits,
          to gpkg: String, layer: String, work: WorkFolder, lead: Int? = nil) throws {
         precondition(Self.applies(to: zones), "several zone layers are drawn after the pass (PatchLayer.write)")
-        precondition(wanted.allSatisfy { (-8...7).contains($0) }, "class codes of patches are -8...7")
-        if let z = zones?.names.keys.max(), z > PatchLayer.maximumZone {
-            throw KubuqiError.input(zones!.rasters[0], "zone id \(z) is beyond \(PatchLayer.maximumZone), the largest the patch layer can label")
-        }
+        try PatchLayer.checkZoneIDs(zones)
         path = gpkg
         zoned = zones != nil
         zoneNodata = try zones.flatMap { z in try Dataset.open(z.rasters[0]).band(1).nodata.map(Float.init) }
-        self.wanted = (-8...7).map { wanted.contains($0) }
+        self.wanted = PatchLayer.wantedTable(wanted)
         feeder = LabelRowFeeder(width: grid.width, height: grid.height, lead: lead)
-        let stem = ((gpkg as NSString).lastPathComponent as NSString).deletingPathExtension + "-" + UUID().uuidString
+        let stem = PatchLayer.scratchStem(gpkg)
         let scratch = work.file("\(stem).polygons.fgb")
         let measure = PatchMeasure(grid: grid, legend: legend, zones: zones, combinations: ZoneCombinations(list: []), units: units)
         let more = PatchLayer.moreZoneFields(zones)
@@ -81,15 +78,18 @@ final class PatchDrawing: @unchecked Sendable {
         feeder.deposit(rows: firstRow..<(firstRow + rows), columns: firstColumn..<(firstColumn + width)) { r, out in
             let base = (r - firstRow) * width
             for i in 0..<width {
-                let c = classes[base + i]
-                guard !c.isNaN, c >= -8, c <= 7, wanted[Int(c) + 8] else { out[i] = 0; continue }
-                var id: Int32 = 0
-                if let zone {
-                    let v = zone[base + i]
-                    id = v == nodata ? 0 : ZoneCombinations.zone(v)
-                }
-                out[i] = Int32(PatchLayer.label(code: Int(c), zone: Int(id)))
+                let id = zone.map { PatchLayer.zoneID($0[base + i], nodata: nodata) } ?? 0
+                out[i] = PatchLayer.label(class: classes[base + i], zone: id, wanted: wanted)
             }
+        }
+    }
+
+    /// The drawing's error once it has failed (nil while it goes on or after it succeeded): the pass's stop hook
+    /// (``ChunkObserver/stopReason``), so that a failed drawing ends the pass early instead of at its end.
+    var failure: Error? {
+        lock.withLock {
+            if case .failure(let e) = outcome { return e }
+            return nil
         }
     }
 
@@ -132,4 +132,7 @@ final class PatchDrawingObserver: ChunkObserver, @unchecked Sendable {
     func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
         drawing.observe(firstRow: firstRow, firstColumn: firstColumn, width: width, classes: results[classes], zone: zone.map { results[$0] })
     }
+
+    /// The drawing's failure stops the pass.
+    var stopReason: Error? { drawing.failure }
 }

@@ -23,6 +23,41 @@ enum PatchLayer {
     /// The largest zone id a label can hold exactly (Float32 labels, 2^24).
     static let maximumZone = (1 << 24) / 16 - 1
 
+    /// The codes `wanted` as a table by code + 8 (codes -8...7; ``label(class:zone:wanted:)``).
+    static func wantedTable(_ wanted: Set<Int>) -> [Bool] {
+        precondition(wanted.allSatisfy { (-8...7).contains($0) }, "class codes of patches are -8...7")
+        return (-8...7).map { wanted.contains($0) }
+    }
+
+    /// The label of a pixel of class `c` (NaN: nodata) in zone `zone` (0: none), 0 (no patch) unless its class is
+    /// wanted (`wanted`: ``wantedTable(_:)``). The one labelling of ``write(classRaster:legend:wanted:zones:units:to:layer:work:quiet:)``
+    /// and ``PatchDrawing``.
+    @inline(__always)
+    static func label(class c: Float, zone: Int, wanted: [Bool]) -> Int32 {
+        guard !c.isNaN, c >= -8, c <= 7, wanted[Int(c) + 8] else { return 0 }
+        return Int32(label(code: Int(c), zone: zone))
+    }
+
+    /// The zone of a zone raster's value `v` as a label holds it (``ZoneCombinations/zone(_:)``: NaN or negative, none),
+    /// `nodata` (the raster's nodata when the value is read raw, not as NaN) none too.
+    @inline(__always)
+    static func zoneID(_ v: Float, nodata: Float? = nil) -> Int {
+        v == nodata ? 0 : Int(ZoneCombinations.zone(v))
+    }
+
+    /// Throws unless every zone id of the first layer of `zones` fits in a label (``maximumZone``).
+    static func checkZoneIDs(_ zones: ZoneLayer?) throws {
+        if let z = zones?.names.keys.max(), z > maximumZone {
+            throw KubuqiError.input(zones!.rasters[0], "zone id \(z) is beyond \(maximumZone), the largest the patch layer can label")
+        }
+    }
+
+    /// A stem for the scratch files of the GeoPackage `gpkg`, its own: several GeoPackages of one stem (ldn's periods) are
+    /// written at once into one work folder.
+    static func scratchStem(_ gpkg: String) -> String {
+        ((gpkg as NSString).lastPathComponent as NSString).deletingPathExtension + "-" + UUID().uuidString
+    }
+
     /// A GeoPackage's GDAL error as the output error naming `gpkg`. SQLite says "database or disk is full" where a
     /// raster's write says "No space left on device": the system's words are added, as every other output on a full
     /// disk gives them (RunFaultTests).
@@ -47,30 +82,30 @@ enum PatchLayer {
     @discardableResult
     static func write(classRaster: String, legend: [ClassLegend.Entry], wanted: Set<Int>, zones: ZoneLayer?, units: AreaUnits,
                       to gpkg: String, layer: String, work: WorkFolder, quiet: Bool) throws -> [Int: Double] {
-        // Scratch names of their own: several GeoPackages of one stem (ldn's periods) are written at once into one work folder.
-        let stem = ((gpkg as NSString).lastPathComponent as NSString).deletingPathExtension + "-" + UUID().uuidString
+        let stem = scratchStem(gpkg)
         let labels = work.file("\(stem).labels.tif")
         defer { unlink(labels) }
         let classes = try Dataset.open(classRaster).band(1)
         var inputs = [PixelInput(band: classes)]
         for z in zones?.rasters ?? [] { inputs.append(PixelInput(band: try Dataset.open(z).band(1))) }
         let layers = inputs.count - 1
-        if layers > 0, let z = zones?.names.keys.max(), z > maximumZone {
-            throw KubuqiError.input(zones!.rasters[0], "zone id \(z) is beyond \(maximumZone), the largest the patch layer can label")
-        }
+        if layers > 0 { try checkZoneIDs(zones) }
         // One zone layer: the label holds the zone id. Several: the id of the pixel's combination of zones.
         let combinations = layers > 1 ? try ZoneCombinations.survey(inputs, wanted: wanted) : ZoneCombinations(list: [])
         guard combinations.list.count <= maximumZone else {
             throw KubuqiError.input(zones!.rasters[0], "\(combinations.list.count) combinations of overlapping zones; the patch layer can label \(maximumZone)")
         }
+        let table = wantedTable(wanted)
         let kernel: SpectralIndex.Kernel = { ins, _, out in
             var tuple = [Int32](repeating: 0, count: layers)
             for i in 0..<out.count {
                 let c = ins[0][i]
-                guard !c.isNaN, wanted.contains(Int(c)) else { out[i] = 0; continue }
-                for k in 0..<layers { tuple[k] = ZoneCombinations.zone(ins[1 + k][i]) }
-                let zone = layers == 0 ? 0 : layers == 1 ? Int(tuple[0]) : combinations.ids[tuple]!
-                out[i] = Float(label(code: Int(c), zone: zone))
+                var zone = 0
+                if layers > 0, !c.isNaN, c >= -8, c <= 7, table[Int(c) + 8] {
+                    for k in 0..<layers { tuple[k] = Int32(zoneID(ins[1 + k][i])) }
+                    zone = layers == 1 ? Int(tuple[0]) : combinations.ids[tuple]!
+                }
+                out[i] = Float(label(class: c, zone: zone, wanted: table))
             }
         }
         _ = try StreamedCalculation.run(inputs: inputs, outputs: [PixelOutput(kernel: kernel, inputs: Array(inputs.indices),
@@ -126,9 +161,12 @@ final class PatchMeasure: @unchecked Sendable {
         let zone = label / 16, code = label % 16 - 8
         let area = Double(sum) * units.size
         byCode[code, default: 0] += area
-        let tuple = layers > 1 ? combinations.list[zone - 1].map(Int.init) : [zone]
-        return PatchPolygons.Attributes(code: code, name: names[code] ?? String(code), zone: layers == 0 ? "" : zoneName(tuple[0]),
-                                        squareMetres: area, more: tuple.dropFirst().map(zoneName))
+        let name = names[code] ?? String(code)
+        guard layers > 1 else {   // no zone tuple to make (most patches: none or one zone layer)
+            return PatchPolygons.Attributes(code: code, name: name, zone: layers == 0 ? "" : zoneName(zone), squareMetres: area, more: [])
+        }
+        let tuple = combinations.list[zone - 1].map(Int.init)
+        return PatchPolygons.Attributes(code: code, name: name, zone: zoneName(tuple[0]), squareMetres: area, more: tuple.dropFirst().map(zoneName))
     }
 }
 

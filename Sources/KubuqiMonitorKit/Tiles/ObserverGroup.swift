@@ -8,4 +8,6 @@ final class ObserverGroup: ChunkObserver, @unchecked Sendable {
     func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
         for m in members { m.observe(chunk: chunk, firstRow: firstRow, firstColumn: firstColumn, width: width, results: results) }
     }
+    /// The first member's reason to stop.
+    var stopReason: Error? { members.lazy.compactMap(\.stopReason).first }
 }

@@ -31,22 +31,30 @@ public struct PixelCorner: Hashable, Sendable {
 /// as GDAL joins them, and at the end each string in number order closed by merging the others into it.
 struct EdgeStrings {
     /// The two strings (at most) starting or ending at a corner (-1: none).
-    private typealias Ends = (first: Int, second: Int)
+    typealias Ends = (first: Int, second: Int)
 
     /// The strings by number (nil: merged into another).
     private(set) var strings: [[PixelCorner]?] = []
-    private var starts: [PixelCorner: Ends] = [:]
-    private var ends: [PixelCorner: Ends] = [:]
+    private var starts = CornerEnds()
+    private var ends = CornerEnds()
+
+    /// Empties the strings for the next patch, keeping the buffers (one ``EdgeStrings`` serves every patch of a
+    /// ``RowPolygonizer``: a fresh one a patch allocated two hash tables and grew them).
+    mutating func removeAll() {
+        strings.removeAll(keepingCapacity: true)
+        starts.removeAll()
+        ends.removeAll()
+    }
 
     /// A string other than `excluded` with an extremity at `xy` in `map` (-1: none).
-    private static func find(_ map: [PixelCorner: Ends], _ xy: PixelCorner, not excluded: Int) -> Int {
+    private static func find(_ map: CornerEnds, _ xy: PixelCorner, not excluded: Int) -> Int {
         guard let e = map[xy] else { return -1 }
         if e.first != excluded { return e.first }
         if e.second != excluded { return e.second }
         return -1
     }
 
-    private static func remove(_ map: inout [PixelCorner: Ends], _ xy: PixelCorner, _ id: Int) {
+    private static func remove(_ map: inout CornerEnds, _ xy: PixelCorner, _ id: Int) {
         guard var e = map[xy] else { preconditionFailure("edge strings: no extremity at (\(xy.x), \(xy.y))") }
         if e.first == id {
             e.first = e.second
@@ -60,7 +68,7 @@ struct EdgeStrings {
         }
     }
 
-    private static func insert(_ map: inout [PixelCorner: Ends], _ xy: PixelCorner, _ id: Int) {
+    private static func insert(_ map: inout CornerEnds, _ xy: PixelCorner, _ id: Int) {
         if var e = map[xy] {
             e.second = id
             map[xy] = e
@@ -140,5 +148,72 @@ struct EdgeStrings {
             }
         }
         return strings.compactMap { $0 }
+    }
+}
+
+/// The strings' extremities by corner (``EdgeStrings``): a map from corner to ``EdgeStrings/Ends``, searched
+/// linearly in two flat arrays while it holds few corners (the patches of a noisy class map are mostly a few
+/// pixels: a handful of open extremities), a `Dictionary` once it holds more than ``linearLimit``.
+/// Which it is changes nothing but the time: it is a map (no order is read from it).
+struct CornerEnds {
+    /// The most corners searched linearly.
+    static let linearLimit = 24
+
+    private var corners: [PixelCorner] = []
+    private var values: [EdgeStrings.Ends] = []
+    private var table: [PixelCorner: EdgeStrings.Ends]?
+
+    /// Empties the map, keeping the flat arrays' capacity (a large patch's table goes).
+    mutating func removeAll() {
+        corners.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        table = nil
+    }
+
+    @inline(__always)
+    private func index(_ xy: PixelCorner) -> Int? {
+        var i = 0
+        let n = corners.count
+        while i < n {
+            if corners[i] == xy { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The ends at `xy` (nil: none); setting nil removes them.
+    subscript(xy: PixelCorner) -> EdgeStrings.Ends? {
+        get {
+            if let table { return table[xy] }
+            return index(xy).map { values[$0] }
+        }
+        set {
+            if table != nil {
+                table![xy] = newValue
+                return
+            }
+            if let i = index(xy) {
+                if let newValue {
+                    values[i] = newValue
+                } else {
+                    corners.swapAt(i, corners.count - 1)
+                    values.swapAt(i, values.count - 1)
+                    corners.removeLast()
+                    values.removeLast()
+                }
+            } else if let newValue {
+                if corners.count < Self.linearLimit {
+                    corners.append(xy)
+                    values.append(newValue)
+                } else {
+                    var t = [PixelCorner: EdgeStrings.Ends](minimumCapacity: 4 * Self.linearLimit)
+                    for (c, v) in zip(corners, values) { t[c] = v }
+                    t[xy] = newValue
+                    table = t
+                    corners.removeAll(keepingCapacity: true)
+                    values.removeAll(keepingCapacity: true)
+                }
+            }
+        }
     }
 }

@@ -53,6 +53,10 @@ public final class RowPolygonizer {
     private var lastSlots: [Int32], thisSlots: [Int32]
     private var remap: [Int32] = [], seen: [Int32] = []
     private var stamp: Int32 = 0
+    /// The keys of the patch being finished, sorted (its buffer reused).
+    private var keys: [Int64] = []
+    /// The rings of the patch being finished (its buffers reused patch after patch).
+    private var strings = EdgeStrings()
     /// Finished patches waiting for the row at which GDAL writes them.
     private var waiting: [Patch] = []
 
@@ -109,11 +113,19 @@ public final class RowPolygonizer {
         // Keep the longer list, append the shorter (sorted when the patch ends).
         let (keep, give) = edges[Int(a)].count > edges[Int(b)].count ? (a, b) : (b, a)
         edges[Int(keep)].append(contentsOf: edges[Int(give)])
-        edges[Int(give)] = []
-        freeEdges.append(give)
+        release(give)
         open[Int(rd)] = keep
         open[Int(rs)] = -1
     }
+
+    /// Frees the edge list `e` for reuse, its buffer kept unless large (a patch's edges no longer allocate a list).
+    private func release(_ e: Int32) {
+        edges[Int(e)].removeAll(keepingCapacity: edges[Int(e)].capacity <= Self.keptCapacity)
+        freeEdges.append(e)
+    }
+
+    /// The largest edge list (and sort buffer) whose buffer is kept for the next patch.
+    private static let keptCapacity = 4096
 
     private func addEdge(_ slot: Int32, _ k: Int64) {
         let r = Int(slot)   // a root
@@ -171,13 +183,13 @@ public final class RowPolygonizer {
             seen[Int(r)] = stamp
             let e = open[Int(r)]
             precondition(e >= 0, "polygonize: a patch without edges")
-            var keys = edges[Int(e)]
-            edges[Int(e)] = []
-            freeEdges.append(e)
+            swap(&keys, &edges[Int(e)])   // the list's buffer taken, the spare one left in its slot
+            release(e)
             open[Int(r)] = -1
             heldEdges -= keys.count
             keys.sort()
-            var strings = EdgeStrings()
+            strings.removeAll()
+            defer { keys.removeAll(keepingCapacity: keys.capacity <= Self.keptCapacity) }
             for k in keys {
                 let direction = Int(k & 1), vertical = (k >> 1) & 1 == 1, at = k >> 2
                 let iY = Int32(at / Int64(width + 1)), x = Int32(at % Int64(width + 1)) - 1

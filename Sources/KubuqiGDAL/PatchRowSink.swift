@@ -1,0 +1,88 @@
+import CGDAL
+import KubuqiRaster
+
+/// The GeoPackage half of ``PatchPolygons/polygonizeOnce(rows:into:layer:grid:transform:scratch:moreFields:indexBulkLimit:attributes:)``,
+/// in its steps: ``init(path:layer:grid:scratch:moreFields:indexBulkLimit:)`` makes the file (GDAL: the layer, its
+/// fields, the empty spatial index) and opens one transaction and the prepared insert (``GeoPackageRows``);
+/// ``insert(_:)`` writes each row (on the inserting thread) and keeps its box for the index and the extent;
+/// ``finish(count:)`` sets the metadata, commits, packs the index (``GeoPackageRTree``) and closes the file;
+/// ``close()`` (always called) lets go of whatever is still open after a failure.
+final class PatchRowSink {
+    /// The `srs_id` of the layer's geometry column, for the blobs' headers.
+    let srsID: Int32
+    private let path: String, scratch: String, moreFields: Int
+    private let ds: GDALDatasetH, layer: OGRLayerH
+    private let index: GeoPackageRTree
+    private let table: GeoPackageRows
+    private var extent: (minX: Double, maxX: Double, minY: Double, maxY: Double)?
+    private var closed = false
+
+    /// Creates the GeoPackage `path` with the polygon layer `layer` on `grid`'s CRS (fields `label`, `patch`,
+    /// ``PatchPolygons/fields``, then `moreFields` as strings), its spatial index spilling to `scratch`.rtree past
+    /// `indexBulkLimit` boxes (default ``GeoPackageRTree/bulkLimit``), and starts the transaction of its rows.
+    init(path: String, layer name: String, grid: Grid, scratch: String, moreFields: [String], indexBulkLimit: Int?) throws {
+        self.path = path
+        self.scratch = scratch
+        self.moreFields = moreFields.count
+        (ds, layer) = try PatchPolygons.createPolygonLayer(driver: "GPKG", path: path, layer: name, crsWKT: grid.crsWKT, options: ["SPATIAL_INDEX=NO"])
+        do {
+            try VectorTable.addFields([("label", VectorTable.FieldType.integer), ("patch", .integer)] + PatchPolygons.fields
+                                      + moreFields.map { ($0, .string) }, to: layer, path: path)
+            // The spatial index: made empty now by GDAL, filled in one go at the end (GeoPackageRTree).
+            index = try GeoPackageRTree.begin(ds, table: name, column: String(cString: OGR_L_GetGeometryColumn(layer)), path: path,
+                                              spill: scratch + ".rtree", limit: indexBulkLimit ?? GeoPackageRTree.bulkLimit)
+            _ = OGR_L_StartTransaction(layer)
+            // The rows go through one prepared insert on GDAL's connection (GeoPackageRows), the geometry as a GeoPackage
+            // blob (GeoPackageGeometry): what OGR_L_CreateFeature wrote, without a feature.
+            table = try GeoPackageRows.begin(ds, layer: layer, table: name, columns: PatchPolygons.columnNames(moreFields: moreFields), path: path)
+        } catch {
+            Dataset.removeFile(scratch + ".rtree")
+            GDALClose(ds)
+            throw error
+        }
+        srsID = table.srsID
+    }
+
+    /// Inserts one row and keeps its box for the spatial index and the layer's extent (rows in fid order).
+    func insert(_ r: PatchPolygons.Row) throws {
+        try index.add(fid: r.fid, rect: SQLiteRTreeImage.Rect(minX: r.envelope.minX, maxX: r.envelope.maxX, minY: r.envelope.minY, maxY: r.envelope.maxY))
+        if let e = extent {
+            extent = (min(e.minX, r.envelope.minX), max(e.maxX, r.envelope.maxX), min(e.minY, r.envelope.minY), max(e.maxY, r.envelope.maxY))
+        } else {
+            extent = r.envelope
+        }
+        let more = moreFields
+        try table.insert(fid: r.fid, geometry: r.geometry) { f in
+            var ok = f.integer(0, r.label) && f.integer(1, r.fid) && f.integer(2, Int64(r.attributes.code))
+                && f.text(3, r.attributes.name) && f.text(4, r.attributes.zone, emptyIsNull: true)
+                && f.real(5, r.attributes.squareMetres) && f.real(6, r.attributes.squareMetres / 10_000)
+            for (k, value) in r.attributes.more.prefix(more).enumerated() where ok {
+                ok = f.text(7 + k, value, emptyIsNull: true)
+            }
+            return ok
+        }
+    }
+
+    /// Ends the file once all `count` rows are in: the feature count and extent, the commit, the packed spatial index,
+    /// the close (GDAL's errors at the close thrown). Returns `count`.
+    func finish(count: Int) throws -> Int {
+        try table.finish(count: count, extent: extent)
+        table.close()
+        guard OGR_L_CommitTransaction(layer) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
+        try index.finish()
+        closed = true
+        Dataset.removeFile(scratch + ".rtree")
+        let (_, collector) = GDALErrors.capture { GDALClose(ds) }
+        if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }
+        return count
+    }
+
+    /// Lets go of the insert, the scratch file and the dataset if ``finish(count:)`` did not (a failure); again: nothing.
+    func close() {
+        guard !closed else { return }
+        closed = true
+        table.close()
+        Dataset.removeFile(scratch + ".rtree")
+        GDALClose(ds)
+    }
+}

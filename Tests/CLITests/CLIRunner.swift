@@ -25,11 +25,13 @@ struct CLIRunner {
         return dir.appendingPathComponent("kubuqi-monitor")
     }
 
-    /// Starts the binary (in `folder` when given); the caller waits or signals it.
-    static func start(_ arguments: [String], in folder: String? = nil) throws -> (Process, Pipe, Pipe) {
+    /// Starts the binary (in `folder` when given, with `environment` added to the tests' own); the caller
+    /// waits or signals it.
+    static func start(_ arguments: [String], in folder: String? = nil, environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let p = Process()
         p.executableURL = executable
         if let folder { p.currentDirectoryURL = URL(fileURLWithPath: folder) }
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         p.arguments = arguments
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -38,9 +40,9 @@ struct CLIRunner {
         return (p, out, err)
     }
 
-    /// Runs the binary to completion (in `folder` when given).
-    static func run(_ arguments: [String], in folder: String? = nil) throws -> Result {
-        let (p, out, err) = try start(arguments, in: folder)
+    /// Runs the binary to completion (in `folder` when given, with `environment` added).
+    static func run(_ arguments: [String], in folder: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        let (p, out, err) = try start(arguments, in: folder, environment: environment)
         // stderr is drained on its own thread while stdout is read here: reading one pipe to its
         // end first would deadlock once the other fills its 64 KiB buffer.
         let errorText = PipeDrain(err.fileHandleForReading)
@@ -56,8 +58,9 @@ struct CLIRunner {
 class CLITestCase: XCTestCase {
     /// Runs the binary and checks its exit status (the message shows stderr).
     @discardableResult
-    func run(_ args: [String], expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> CLIRunner.Result {
-        let r = try CLIRunner.run(args)
+    func run(_ args: [String], expect status: Int32 = 0, environment: [String: String] = [:],
+             file: StaticString = #filePath, line: UInt = #line) throws -> CLIRunner.Result {
+        let r = try CLIRunner.run(args, environment: environment)
         XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stderr)", file: file, line: line)
         return r
     }

@@ -38,9 +38,13 @@ final class LDNFromCollectionTests: CLITestCase {
         try run(["stack", scenes, "--min-coverage", "0.5", "-o", copy + "/built32.tif", "-q"])
         try config.replacingOccurrences(of: stackLines, with: "stack = \"built32.tif\"\n").write(toFile: copy + "/from-stack32.toml", atomically: true, encoding: .utf8)
         try run(["ldn", "--config", copy + "/from-stack32.toml", "-o", tmp.file("ldn-stack"), "-q"])
-        let leftovers = { try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix(".kubuqi-ldn-stack-") } }
+        // The run's temporary folder is a private one, so another process's folders cannot be taken for leftovers.
+        let scratch = tmp.file("scratch")
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false)
+        let leftovers = { try FileManager.default.contentsOfDirectory(atPath: scratch).filter { $0.hasPrefix(".kubuqi-ldn-stack-") } }
         let before = try leftovers()
-        let one = try run(["ldn", "--config", copy + "/from-collection.toml", "-o", tmp.file("ldn-collection"), "-q"])
+        XCTAssertEqual(before, [])
+        let one = try run(["ldn", "--config", copy + "/from-collection.toml", "-o", tmp.file("ldn-collection"), "-q"], environment: ["TMPDIR": scratch])
         XCTAssertFalse(one.stderr.contains("error"), one.stderr)
         let rasters = try FileManager.default.subpathsOfDirectory(atPath: tmp.file("ldn-stack")).filter { $0.hasSuffix(".tif") }.sorted()
         XCTAssertGreaterThanOrEqual(rasters.count, 20)

@@ -102,6 +102,29 @@ final class LDNJobTests: XCTestCase {
         assertInputError(config, ["ndvi.tif", "out of order", "2002"])
     }
 
+    /// A map dated after every period (2030 for a 2000-2010 baseline) and one between a period's first and last
+    /// years (2005) are read by no period: each gets one warning naming it; the maps at the period's ends get none.
+    func testLandCoverMapsNoPeriodReadsAreNamed() throws {
+        let tmp = try TemporaryFolder()
+        _ = try LDNTestRegion.write(tmp)
+        let config = try LDNTestRegion.config(tmp, extra: "")
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        let maps = "maps = { 2000 = \"lc2000.tif\", 2010 = \"lc2010.tif\" }"
+        XCTAssertTrue(text.contains(maps), text)
+        try text.replacingOccurrences(of: maps, with: "maps = { 2000 = \"lc2000.tif\", 2005 = \"lc2010.tif\", 2010 = \"lc2010.tif\", 2030 = \"lc2010.tif\" }")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        var lines: [String] = []
+        _ = try LDNJob.run(LDNOptions(config: config, output: "", checkOnly: true, quiet: true)) { lines.append($0) }
+        let warnings = lines.filter { $0.contains("land-cover map") }
+        XCTAssertEqual(warnings.count, 2, lines.joined(separator: "\n"))
+        XCTAssertTrue(warnings.contains { $0.contains("the 2005 land-cover map (") && $0.contains("lc2010.tif) is used by no period (baseline 2000 -> 2010)") }, warnings.joined(separator: "\n"))
+        XCTAssertTrue(warnings.contains { $0.contains("the 2030 land-cover map") && $0.hasPrefix("warning: ") && $0.contains("ldn.toml") }, warnings.joined(separator: "\n"))
+        // The region's own maps (2000 and 2010, the baseline's ends): no warning.
+        lines = []
+        _ = try LDNJob.run(LDNOptions(config: try LDNTestRegion.config(tmp, extra: ""), output: "", checkOnly: true, quiet: true)) { lines.append($0) }
+        XCTAssertFalse(lines.contains { $0.contains("used by no period") }, lines.joined(separator: "\n"))
+    }
+
     func testUnknownLandCoverCodeIsNamedWithItsPixelCount() throws {
         let tmp = try TemporaryFolder()
         let config = try LDNTestRegion.write(tmp, lcCodes2010: [130, 130, 200, 60, 55, 55, 130, 210])

@@ -86,6 +86,7 @@ public enum LDNJob {
             if !c.short.isEmpty { log("years short of \(c.requiredLine): " + c.short.map { "\($0.year) (\($0.observations) of \(c.full))" }.joined(separator: ", ")) }
         }
         for line in windowWarnings(periods) { log(line) }
+        for line in unusedLandCoverWarnings(config, periods) { log(line) }
         for p in periods {
             let w = p.windows
             log("period \(p.name): trajectory \(w.trajectory.lowerBound)-\(w.trajectory.upperBound), performance \(w.performance.lowerBound)-\(w.performance.upperBound), state \(w.stateRecent.lowerBound)-\(w.stateRecent.upperBound) against \(w.stateBaseline.lowerBound)-\(w.stateBaseline.upperBound), land cover \(p.landCoverStart) -> \(p.landCoverEnd), land units from the \(p.landUnitsYear) map")
@@ -313,6 +314,18 @@ public enum LDNJob {
             let z = s / v.squareRoot()
             guard z < 1.96 else { return nil }
             return "warning: the \(p.name) trajectory window \(p.windows.trajectory.lowerBound)-\(p.windows.trajectory.upperBound) has \(n) years: its largest |Z| is \(String(format: "%.2f", z)), so no pixel can reach the 95 % level (a trend needs 5 years; [windows] preset = \"trends-earth\" uses 16 ending at the period's end)"
+        }
+    }
+
+    /// Warnings for land-cover maps that no period reads: a period takes the map of its first year (or of the
+    /// baseline's end, Trends.Earth's rule) and of its last year, each the latest map at or before that year (the
+    /// earliest map when none is), and its land units from one of them; a map dated after every period's end, or
+    /// between two such years, is silently unused otherwise (e.g. a 2030 map in a 2019-2024 report).
+    static func unusedLandCoverWarnings(_ c: LDNConfig, _ periods: [LDNPeriod]) -> [String] {
+        let used = Set(periods.flatMap { [$0.landCoverStart, $0.landCoverEnd, $0.landUnitsYear] })
+        return c.landCoverMaps.keys.sorted().filter { !used.contains($0) }.map { year in
+            let span = periods.map { "\($0.name) \($0.landCoverStart) -> \($0.landCoverEnd)" }.joined(separator: ", ")
+            return "warning: \(c.file): the \(year) land-cover map (\(c.landCoverMaps[year]!)) is used by no period (\(span)): a period reads the latest map at or before its first and last years"
         }
     }
 

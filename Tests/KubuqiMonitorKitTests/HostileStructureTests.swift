@@ -47,6 +47,11 @@ final class HostileStructureTests: XCTestCase {
         XCTAssertEqual(Quoted.name("x\u{1B}[2J"), "'x\\u{1B}[2J'")
         XCTAssertEqual(Quoted.escaped("one\r\ttwo"), "one\\r\\ttwo")
         XCTAssertEqual(KubuqiError.input("a\nb", "no such file").message, "'a\\nb': no such file")
+        // A message that already starts with the file's name names it once (quoted as every other name).
+        XCTAssertEqual(KubuqiError.input("zv.geojson", "zv.geojson has no field 'id'").message, "zv.geojson has no field 'id'")
+        XCTAssertEqual(KubuqiError.input("a\nb", "a\nb has no vector layer").message, "'a\\nb' has no vector layer")
+        XCTAssertEqual(KubuqiError.output("o.tif", "o.tif: exists").message, "o.tif: exists")
+        XCTAssertEqual(KubuqiError.input("zv", "zv.geojson has no field").message, "zv: zv.geojson has no field")
     }
 
     func testStaleNamesAndLivenessAreRecognised() {

@@ -28,12 +28,22 @@ public struct KubuqiError: Error, CustomStringConvertible, Sendable {
 
     /// An input error about `path`.
     public static func input(_ path: String, _ what: String) -> KubuqiError {
-        KubuqiError(.input, "\(Quoted.name(path)): \(what)")
+        KubuqiError(.input, named(path, what))
     }
 
     /// An output error about `path`.
     public static func output(_ path: String, _ what: String) -> KubuqiError {
-        KubuqiError(.output, "\(Quoted.name(path)): \(what)")
+        KubuqiError(.output, named(path, what))
+    }
+
+    /// `path: what`, or `what` with its leading `path` quoted when it already starts by naming the file (a
+    /// library's "x.geojson has no field 'id'" stays one mention, not "x.geojson: x.geojson has no field 'id'").
+    static func named(_ path: String, _ what: String) -> String {
+        if !path.isEmpty, what.hasPrefix(path) {
+            let rest = what.dropFirst(path.count)
+            if rest.hasPrefix(" ") || rest.hasPrefix(":") { return Quoted.name(path) + rest }
+        }
+        return "\(Quoted.name(path)): \(what)"
     }
 
     /// The exit code.

@@ -134,37 +134,35 @@ public final class AveragedTileRows {
         if filled[k] == stripRows(k) { jobs += encodings(k) }
     }
 
-    /// The 2 x 2 average of rows `a` and `b` of a level into the `pixels` pixels of `out`.
+    /// The 2 x 2 average of rows `a` and `b` of a level into the `pixels` pixels of `out`: Float32 leaves NaN out,
+    /// Int16 the nodata value (rounded half away from zero), as GDAL 3.6's `AVERAGE`.
     private func average(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, pixels: Int) {
         let spp = spool.encoder.format.samplesPerPixel
         switch spool.encoder.format.type {
         case .float32:
-            let r0 = a.bindMemory(to: Float.self), r1 = b.bindMemory(to: Float.self), o = out.bindMemory(to: Float.self)
-            for x in 0..<pixels {
-                let left = 2 * x * spp, right = left + spp
-                for c in 0..<spp {
-                    var s = 0.0, n = 0
-                    let v0 = r0[left + c], v1 = r0[right + c], v2 = r1[left + c], v3 = r1[right + c]
-                    if !v0.isNaN { s += Double(v0); n += 1 }
-                    if !v1.isNaN { s += Double(v1); n += 1 }
-                    if !v2.isNaN { s += Double(v2); n += 1 }
-                    if !v3.isNaN { s += Double(v3); n += 1 }
-                    o[x * spp + c] = n == 0 ? .nan : Float(s / Double(n))
-                }
-            }
+            Self.average(a.bindMemory(to: Float.self), b.bindMemory(to: Float.self), into: out.bindMemory(to: Float.self),
+                         pixels: pixels, samples: spp, counts: { !$0.isNaN }, value: { Double($0) }, empty: .nan, make: { Float($0) })
         case .int16:
-            let r0 = a.bindMemory(to: Int16.self), r1 = b.bindMemory(to: Int16.self), o = out.bindMemory(to: Int16.self)
-            for x in 0..<pixels {
-                let left = 2 * x * spp, right = left + spp
-                for c in 0..<spp {
-                    var s = 0.0, n = 0
-                    let v0 = r0[left + c], v1 = r0[right + c], v2 = r1[left + c], v3 = r1[right + c]
-                    if v0 != nodata { s += Double(v0); n += 1 }
-                    if v1 != nodata { s += Double(v1); n += 1 }
-                    if v2 != nodata { s += Double(v2); n += 1 }
-                    if v3 != nodata { s += Double(v3); n += 1 }
-                    o[x * spp + c] = n == 0 ? (nodata ?? 0) : Int16((s / Double(n)).rounded(.toNearestOrAwayFromZero))
-                }
+            let nodata = self.nodata
+            Self.average(a.bindMemory(to: Int16.self), b.bindMemory(to: Int16.self), into: out.bindMemory(to: Int16.self),
+                         pixels: pixels, samples: spp, counts: { $0 != nodata }, value: { Double($0) }, empty: nodata ?? 0,
+                         make: { Int16($0.rounded(.toNearestOrAwayFromZero)) })
+        }
+    }
+
+    /// Each pixel's and sample's mean, summed in Double, of those of its 2 x 2 samples in rows `r0` and `r1` that
+    /// `counts`; `empty` where none does.
+    @inline(__always)
+    private static func average<T>(_ r0: UnsafeBufferPointer<T>, _ r1: UnsafeBufferPointer<T>, into o: UnsafeMutableBufferPointer<T>,
+                                   pixels: Int, samples spp: Int, counts: (T) -> Bool, value: (T) -> Double,
+                                   empty: T, make: (Double) -> T) {
+        for x in 0..<pixels {
+            let left = 2 * x * spp, right = left + spp
+            for c in 0..<spp {
+                var s = 0.0, n = 0
+                func add(_ v: T) { if counts(v) { s += value(v); n += 1 } }
+                add(r0[left + c]); add(r0[right + c]); add(r1[left + c]); add(r1[right + c])
+                o[x * spp + c] = n == 0 ? empty : make(s / Double(n))
             }
         }
     }

@@ -323,9 +323,9 @@ public enum LDNJob {
     /// between two such years, is silently unused otherwise (e.g. a 2030 map in a 2019-2024 report).
     static func unusedLandCoverWarnings(_ c: LDNConfig, _ periods: [LDNPeriod]) -> [String] {
         let used = Set(periods.flatMap { [$0.landCoverStart, $0.landCoverEnd, $0.landUnitsYear] })
+        let span = periods.map { "\($0.name) \($0.landCoverStart) -> \($0.landCoverEnd)" }.joined(separator: ", ")
         return c.landCoverMaps.keys.sorted().filter { !used.contains($0) }.map { year in
-            let span = periods.map { "\($0.name) \($0.landCoverStart) -> \($0.landCoverEnd)" }.joined(separator: ", ")
-            return "warning: \(c.file): the \(year) land-cover map (\(c.landCoverMaps[year]!)) is used by no period (\(span)): a period reads the latest map at or before its first and last years"
+            "warning: \(c.file): the \(year) land-cover map (\(c.landCoverMaps[year]!)) is used by no period (\(span)): a period reads the latest map at or before its first and last years"
         }
     }
 

@@ -58,6 +58,27 @@ final class LDNLayerChunk {
     }
 }
 
+/// An observer of an `ldn` layer pass that tallies ``LDNLayerChunk``s: fed alone, it forms the chunk itself from the
+/// pass's results; beside others (``LDNLayerObservers``) it is handed the one chunk they share.
+protocol LDNChunkTally: ChunkObserver {
+    /// The true pixel areas the chunks are formed with.
+    var gridAreas: GridAreas { get }
+    /// Tallies one chunk.
+    func observe(chunk: Int, _ c: LDNLayerChunk)
+}
+
+extension LDNChunkTally {
+    func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
+        observe(chunk: chunk, firstRow: firstRow, firstColumn: 0, width: width, results: results)
+    }
+
+    func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
+        let shared = LDNLayerChunk(firstRow: firstRow, firstColumn: firstColumn, width: width, results: results, areas: gridAreas)
+        defer { shared.free() }
+        observe(chunk: chunk, shared)
+    }
+}
+
 /// Pass 2's observers of a whole `ldn` period fed one shared ``LDNLayerChunk`` per chunk.
 final class LDNLayerObservers: ChunkObserver, @unchecked Sendable {
     let tally: LDNTally

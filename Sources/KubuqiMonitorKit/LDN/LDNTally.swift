@@ -8,7 +8,7 @@ import KubuqiRaster
 /// 0 = none), and the land-cover transition table. In the land-cover status
 /// table, water at both dates is counted as ``LDNReport/waterCode`` (water is
 /// not land: it is neither stable land nor no data), in every table alike.
-final class LDNTally: ChunkObserver, @unchecked Sendable {
+final class LDNTally: LDNChunkTally, @unchecked Sendable {
     let layers: [LDNPeriod.Layer]
     let gridAreas: GridAreas
     let zoneLayers: Int
@@ -22,16 +22,6 @@ final class LDNTally: ChunkObserver, @unchecked Sendable {
         self.zoneLayers = zoneLayers
         tables = PerChunk(Array(repeating: AreaTable(), count: layers.count))
         zoneTables = PerChunk(Array(repeating: AreaTable(), count: layers.count))
-    }
-
-    func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
-        observe(chunk: chunk, firstRow: firstRow, firstColumn: 0, width: width, results: results)
-    }
-
-    func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
-        let shared = LDNLayerChunk(firstRow: firstRow, firstColumn: firstColumn, width: width, results: results, areas: gridAreas)
-        defer { shared.free() }
-        observe(chunk: chunk, shared)
     }
 
     /// Tallies one chunk from its areas and codes, formed once for every observer of the pass (``LDNLayerObservers``).

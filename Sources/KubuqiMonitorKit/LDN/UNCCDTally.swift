@@ -52,7 +52,7 @@ struct UNCCDResults: Sendable {
 }
 
 /// Tallies the UNCCD figures of pass 2's results by true pixel area, one accumulator per chunk.
-final class UNCCDObserver: ChunkObserver, @unchecked Sendable {
+final class UNCCDObserver: LDNChunkTally, @unchecked Sendable {
     let gridAreas: GridAreas
     let years: (Int, Int)
     let at: UNCCDResults
@@ -62,16 +62,6 @@ final class UNCCDObserver: ChunkObserver, @unchecked Sendable {
         gridAreas = areas
         self.years = years
         at = results
-    }
-
-    func observe(chunk: Int, firstRow: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
-        observe(chunk: chunk, firstRow: firstRow, firstColumn: 0, width: width, results: results)
-    }
-
-    func observe(chunk: Int, firstRow: Int, firstColumn: Int, width: Int, results: [UnsafeBufferPointer<Float>]) {
-        let shared = LDNLayerChunk(firstRow: firstRow, firstColumn: firstColumn, width: width, results: results, areas: gridAreas)
-        defer { shared.free() }
-        observe(chunk: chunk, shared)
     }
 
     /// Tallies one chunk from its areas and codes, formed once for every observer of the pass (``LDNLayerObservers``).

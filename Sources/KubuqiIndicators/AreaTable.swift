@@ -234,6 +234,15 @@ public struct AreaTable: Sendable, Hashable, Codable {
         }
     }
 
+    /// The cells of one zone alone, with their pixel counts and integer area sums unchanged (a zone's own
+    /// table: the same areas as its rows in this table, to the unit).
+    public func zone(_ id: Int32) -> AreaTable {
+        var t = AreaTable()
+        for (k, n) in counts where k.zone == id { t.counts[k] = n }
+        for (k, u) in areaUnits where k.zone == id { t.areaUnits[k] = u }
+        return t
+    }
+
     /// Adds another table.
     public mutating func merge(_ other: AreaTable) {
         for (k, n) in other.counts { counts[k, default: 0] += n }

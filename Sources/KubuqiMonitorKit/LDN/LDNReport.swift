@@ -144,9 +144,9 @@ public struct LDNReport: Sendable {
             var sub: [String: [ClassArea]] = [:]
             for (layer, name) in Self.subIndicators {
                 guard let t = p.zoneAreas[layer] else { continue }
-                var only = AreaTable()
-                for r in t.rows where r.zone == id { only.add(zone: id, classValue: r.classValue, count: r.count, areaKm2: r.count > 0 ? r.areaKm2 / Double(r.count) : 0) }
-                sub[name] = classAreas(only, names: Self.statusNames(layer))
+                // The zone's own cells, summed areas as they are (not count x the mean pixel area, which rounds the
+                // mean to the table's 10^-9 km2 unit: 2e-5 km2 off on 55,000 pixels of varying area).
+                sub[name] = classAreas(t.zone(id), names: Self.statusNames(layer))
             }
             let explained = p.zoneAreas[.rainfallExplained].map { t in Self.round(t.rows.filter { $0.zone == id && $0.classValue == 1 }.reduce(0.0) { $0 + $1.areaKm2 }, 9) }
             return ZoneDocument(id: Int(id), name: id == 0 ? "outside every zone" : (zoneNames[Int(id)] ?? "zone \(id)"),

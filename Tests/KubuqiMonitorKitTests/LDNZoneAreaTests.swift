@@ -1,0 +1,38 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiIndicators
+@testable import KubuqiMonitorKit
+import TestSupport
+import XCTest
+
+/// The report's per-zone areas are the sums of the zone's pixel areas (audit, session 13): they were formed
+/// as count x the mean pixel area rounded to 10⁻⁹ km², 2e-5 km2 off on the fixtures' 55,000-pixel zone, and
+/// one set of pixels had different areas in different sub-indicator rows.
+final class LDNZoneAreaTests: XCTestCase {
+    func testZoneRowsAreTheSumsOfTheirPixelAreas() throws {
+        let tmp = try TemporaryFolder()
+        let config = try LDNConfig.load(try LDNTestRegion.write(tmp))
+        let grid = try Dataset.open(tmp.file("ndvi.tif")).grid
+        // Zone 1: three stable pixels of 900491.9, 900492.2, 900493.1 units of 10⁻⁹ km2; by hand their table area
+        // is 900492 + 900492 + 900493 = 2701477 units (0.002701477 km2), not 3 x round(900492.33) = 2701476.
+        var table = AreaTable()
+        let classes: [Int16] = [0, 0, 0]
+        let zones: [Int32] = [1, 1, 1]
+        let km2 = [0.0009004919, 0.0009004922, 0.0009004931]
+        classes.withUnsafeBufferPointer { c in
+            zones.withUnsafeBufferPointer { z in km2.withUnsafeBufferPointer { table.add(classes: c, zones: z, pixelAreaKm2: $0) } }
+        }
+        var layers: [LDNPeriod.Layer: AreaTable] = [:]
+        for layer in [LDNPeriod.Layer.productivity, .landCover, .soc, .sdg] { layers[layer] = table }
+        let period = LDNPeriodResult(name: "baseline", years: 2000...2010, landCoverYears: (2000, 2010), files: [:], areas: [:],
+                                     zoneAreas: layers, transitions: TransitionTable(), performanceMaxima: [:], annualProductivity: [:])
+        let report = LDNReport(config: config, grid: grid, periods: [period])
+        let docs = report.zoneDocuments(period)
+        XCTAssertEqual(docs.map(\.id), [1])
+        for (name, rows) in docs[0].subIndicators {
+            let stable = rows.first { $0.code == 0 }!
+            XCTAssertEqual(stable.pixels, 3, name)
+            XCTAssertEqual(stable.km2, 0.002701477, accuracy: 1e-15, name)
+        }
+    }
+}

@@ -47,6 +47,8 @@ extension KubuqiMonitor {
         var minPerClass: Int = 50
         @Option(help: ArgumentHelp("Random seed: the same seed gives the same points.", valueName: "N"))
         var seed: UInt64 = 1
+        @Option(help: ArgumentHelp("The most pixels the map may declare (default 2^34 = 17179869184); a larger map is refused before any is read.", valueName: "N"))
+        var maxPixels: Int = SampleOptions.defaultMaximumPixels
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -54,6 +56,7 @@ extension KubuqiMonitor {
             var o = SampleOptions(map: BandSelection(parsing: map), outputFolder: output)
             o.quiet = global.quiet
             o.seed = seed
+            o.maximumPixels = maxPixels
             let rules = [size != nil, targetSE != nil, targetClassSE != nil].filter { $0 }.count
             guard rules <= 1 else { throw ValidationError("give at most one of --size, --target-se and --target-class-se") }
             if let size { o.size = .fixed(size) }

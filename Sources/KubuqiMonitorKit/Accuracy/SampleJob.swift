@@ -33,6 +33,12 @@ public enum SampleJob {
         InputRasters.noteFirstOfSeveral(band, selection: o.map, as: "the class map")
         let grid = band.dataset.grid
         guard let transform = grid.geoTransform else { throw KubuqiError.input(o.map.path, "has no georeferencing (geotransform): points could not be located") }
+        // Both passes read every pixel: a map declaring more than the limit (a tiny VRT or sparse file can declare
+        // 10^12) is refused before any is read, rather than run for hours.
+        let (declared, overflow) = grid.width.multipliedReportingOverflow(by: grid.height)
+        if overflow || declared > o.maximumPixels {
+            throw KubuqiError.input(o.map.path, "declares \(grid.width) x \(grid.height) = \(overflow ? "more than \(Int.max)" : String(declared)) pixels, more than sample reads (\(o.maximumPixels), --max-pixels); each of its two passes reads every pixel (about 20 ns a pixel): give --max-pixels \(overflow ? Int.max : declared) to sample it anyway, or sample a smaller map")
+        }
 
         // 1. Strata.
         let survey = try StrataSurvey.survey(band, path: o.map.path, grid: grid, quiet: o.quiet)

@@ -25,6 +25,9 @@ public struct SampleOptions: Sendable {
     public var allocation: SampleAllocation = .compromise(minimum: 50)
     /// The random seed.
     public var seed: UInt64 = 1
+    /// The most pixels the map may declare (``defaultMaximumPixels`` unless raised): a larger map is refused
+    /// before any pixel is read, as its two passes would run for hours.
+    public var maximumPixels = Self.defaultMaximumPixels
     /// No progress bar.
     public var quiet = false
 
@@ -55,6 +58,9 @@ public struct SampleOptions: Sendable {
         for (code, u) in expectedUsersAccuracy where !(u > 0 && u < 1) {
             throw KubuqiError(.usage, "--expected-accuracy \(code)=\(u): a user's accuracy must lie strictly between 0 and 1")
         }
+        if maximumPixels < 1 {
+            throw KubuqiError(.usage, "--max-pixels must be a whole number of at least 1")
+        }
         if case .compromise(let m) = allocation, m < 2 || m > Self.maximumPoints {
             throw KubuqiError(.usage, "--min-per-class must be a whole number from 2 to \(Self.maximumPoints)")
         }
@@ -62,6 +68,11 @@ public struct SampleOptions: Sendable {
 
     /// The most points one sample may hold (a labelling campaign, not a census).
     public static let maximumPoints = 1_000_000
+    /// The default of ``maximumPixels``: 2^34 (17,179,869,184) pixels, about a 30 m map of a
+    /// 15-million-km2 region; each of `sample`'s two passes reads every pixel (about 20 ns a pixel on one
+    /// core, so some 6 CPU minutes a pass at the limit, hours for a declared 10^6 x 10^6 grid).
+    public static let defaultMaximumPixels = 1 << 34
+
     /// The most classes a class map may have.
     public static let maximumClasses = 1000
 }

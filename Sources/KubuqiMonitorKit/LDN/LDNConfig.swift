@@ -201,6 +201,10 @@ public struct LDNConfig: Sendable {
             climate = z
         }
         let zonesRaster = try soc.path("climate_zones")
+        // Per-pixel zones replace the single climate: both given, one would be ignored without a word.
+        if zonesRaster != nil && soc.has("climate") {
+            throw soc.error("climate_zones", "give climate (one climate for the region) or climate_zones (a raster of IPCC climate zones), not both")
+        }
 
         let periods = try r.table("periods")
         try periods?.rejectUnknown(known: ["baseline", "reporting"])

@@ -1,0 +1,45 @@
+import Foundation
+import KubuqiMonitorKit
+import TestSupport
+import XCTest
+
+/// Config cases of the outside audit (session 13): a value given twice in two forms is refused.
+final class LDNConfigAuditTests: XCTestCase {
+    static let base = """
+    [productivity]
+    stack = "ndvi.tif"
+    [landcover]
+    maps = { 2000 = "lc2000.tif", 2010 = "lc2010.tif" }
+    [soc]
+    baseline = "soc.tif"
+
+    """
+
+    func load(_ text: String) throws -> LDNConfig {
+        let tmp = try TemporaryFolder()
+        try Data(text.utf8).write(to: URL(fileURLWithPath: tmp.file("ldn.toml")))
+        return try LDNConfig.load(tmp.file("ldn.toml"))
+    }
+
+    func assertRefused(_ text: String, _ fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try load(text), file: file, line: line) { e in
+            let message = "\(e)"
+            XCTAssertEqual((e as? KubuqiError)?.kind, .input, message, file: file, line: line)
+            XCTAssertEqual(KubuqiError.Kind.input.rawValue, 3)
+            XCTAssertFalse(message.contains("\n"), message, file: file, line: line)
+            for f in ["ldn.toml:"] + fragments { XCTAssertTrue(message.contains(f), "'\(f)' not in: \(message)", file: file, line: line) }
+        }
+    }
+
+    /// `climate` and `climate_zones` both given: the zones were used and `climate` ignored without a word.
+    func testClimateAndClimateZonesTogetherAreRefused() throws {
+        let both = Self.base.replacingOccurrences(of: "baseline = \"soc.tif\"\n",
+                                                  with: "baseline = \"soc.tif\"\nclimate = \"tropical-dry\"\nclimate_zones = \"zones.tif\"\n")
+        assertRefused(both, [":8:", "soc.climate_zones", "not both"])
+        let zonesOnly = try load(Self.base.replacingOccurrences(of: "baseline = \"soc.tif\"\n", with: "baseline = \"soc.tif\"\nclimate_zones = \"zones.tif\"\n"))
+        XCTAssertTrue(zonesOnly.climateZones?.hasSuffix("/zones.tif") == true)
+        let climateOnly = try load(Self.base.replacingOccurrences(of: "baseline = \"soc.tif\"\n", with: "baseline = \"soc.tif\"\nclimate = \"tropical-dry\"\n"))
+        XCTAssertNil(climateOnly.climateZones)
+        XCTAssertEqual(climateOnly.climate, .tropicalDry)
+    }
+}

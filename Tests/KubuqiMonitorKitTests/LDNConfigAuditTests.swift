@@ -3,7 +3,8 @@ import KubuqiMonitorKit
 import TestSupport
 import XCTest
 
-/// Config cases of the outside audit (session 13): a value given twice in two forms is refused.
+/// Config cases of the outside audit (session 13): a value given twice in two forms is refused, and a TOML
+/// date is read as the date it is.
 final class LDNConfigAuditTests: XCTestCase {
     static let base = """
     [productivity]
@@ -41,5 +42,16 @@ final class LDNConfigAuditTests: XCTestCase {
         let climateOnly = try load(Self.base.replacingOccurrences(of: "baseline = \"soc.tif\"\n", with: "baseline = \"soc.tif\"\nclimate = \"tropical-dry\"\n"))
         XCTAssertNil(climateOnly.climateZones)
         XCTAssertEqual(climateOnly.climate, .tropicalDry)
+    }
+
+    /// `[report] date = 2026-06-30` (a TOML local date) was refused as "expected a string, got a date"; it is the
+    /// date it says, as the string "2026-06-30" is. A date-time, a time or an impossible date stays an error.
+    func testReportDateAsATOMLDate() throws {
+        XCTAssertEqual(try load(Self.base + "[report]\ndate = 2026-06-30\n").titleBlock.date, "2026-06-30")
+        XCTAssertEqual(try load(Self.base + "[report]\ndate = \"2026-06-30\"\n").titleBlock.date, "2026-06-30")
+        assertRefused(Self.base + "[report]\ndate = 2026-06-30T10:00:00Z\n", [":8:", "report.date", "expected a date YYYY-MM-DD"])
+        assertRefused(Self.base + "[report]\ndate = 10:00:00\n", [":8:", "report.date", "expected a date YYYY-MM-DD"])
+        assertRefused(Self.base + "[report]\ndate = \"2026-02-30\"\n", [":8:", "report.date", "'2026-02-30'"])
+        assertRefused(Self.base + "[report]\ndate = 20260630\n", [":8:", "report.date", "expected a date YYYY-MM-DD, got an integer"])
     }
 }

@@ -51,6 +51,19 @@ public final class ConfigReader {
         return s
     }
 
+    /// A calendar date `YYYY-MM-DD`, written as a TOML local date (`date = 2026-06-30`) or as a string
+    /// (`date = "2026-06-30"`), nil when absent; a time or an offset date-time is refused.
+    public func date(_ key: String) throws -> String? {
+        guard let v = fetch(key) else { return nil }
+        let text: String
+        switch v {
+        case .string(let s), .dateTime(let s): text = s
+        default: throw error(key, "expected a date YYYY-MM-DD, got \(v.typeName) \(v)")
+        }
+        guard ReportTitleSettings.isDate(text) else { throw error(key, "expected a date YYYY-MM-DD, got '\(text)'") }
+        return text
+    }
+
     /// A finite number (integer or float), nil when absent; inf and nan are refused.
     public func number(_ key: String) throws -> Double? {
         guard let v = fetch(key) else { return nil }

@@ -276,10 +276,7 @@ public struct LDNConfig: Sendable {
             config.titleBlock.area = try t.string("area")
             config.titleBlock.producer = try t.string("producer")
             config.titleBlock.sources = try t.string("sources")
-            if let d = try t.string("date") {
-                guard ReportTitleSettings.isDate(d) else { throw t.error("date", "expected a date YYYY-MM-DD, got '\(d)'") }
-                config.titleBlock.date = d
-            }
+            if let d = try t.date("date") { config.titleBlock.date = d }
         }
         if let f = try p.number("minimum_year_fraction") {
             guard f > 0 && f <= 1 else { throw p.error("minimum_year_fraction", "must be more than 0 and at most 1, got \(f)") }

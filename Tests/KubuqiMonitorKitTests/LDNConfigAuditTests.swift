@@ -55,3 +55,17 @@ final class LDNConfigAuditTests: XCTestCase {
         assertRefused(Self.base + "[report]\ndate = 20260630\n", [":8:", "report.date", "expected a date YYYY-MM-DD, got an integer"])
     }
 }
+
+extension LDNConfigAuditTests {
+    static let periods = "[periods]\nbaseline = [2000, 2013]\nreporting = [[2014, 2018]]\n[windows.reporting-2014-2018]\n"
+
+    /// A window override too short to compute was refused by the run naming the period only (no key, no line), and
+    /// a 2-year state baseline as "the period 2014-2018 has 5 years ... give the baseline at least 6 years".
+    func testShortWindowOverridesNameTheirKeyAndLine() {
+        assertRefused(Self.base + Self.periods + "trajectory = [2017, 2018]\n",
+                      [":11:", "windows.reporting-2014-2018.trajectory", "2017-2018 has 2 years", "needs at least 3"])
+        assertRefused(Self.base + Self.periods + "state = [[2014, 2015], [2016, 2018]]\n",
+                      [":11:", "windows.reporting-2014-2018.state", "2014-2015 are 2", "at least 3"])
+        XCTAssertNoThrow(try load(Self.base + Self.periods + "trajectory = [2016, 2018]\nstate = [[2013, 2015], [2016, 2018]]\n"))
+    }
+}

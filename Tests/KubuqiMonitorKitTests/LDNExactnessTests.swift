@@ -154,6 +154,7 @@ final class LDNExactnessTests: XCTestCase {
             XCTAssertThrowsError(try LDNJob.run(LDNOptions(config: config, output: tmp.file("out"), checkOnly: check, quiet: true))) { e in
                 let text = "\(e)"
                 XCTAssertTrue(text.contains("baseline period 2001-2005 has 5 years") && text.contains("at least 6 years"), text)
+                XCTAssertTrue(text.contains("ldn.toml: periods.baseline: the baseline period"), "names the key: \(text)")
             }
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("out/baseline")))

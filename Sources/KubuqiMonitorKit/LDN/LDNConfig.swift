@@ -268,7 +268,16 @@ public struct LDNConfig: Sendable {
                 if let s = state, s.count != 2 || s[0].upperBound >= s[1].lowerBound {
                     throw t.error("state", "give [[first, last], [first, last]]: the baseline years, then the later recent years")
                 }
-                config.windowOverrides[name] = (try t.yearRange("trajectory"), try t.yearRange("performance"), state)
+                // Windows too short to compute are named here, with their key and line (the run's own check
+                // names the period only, and for a state window spoke of the period's years, not the window's).
+                let trajectory = try t.yearRange("trajectory")
+                if let y = trajectory, y.count < 3 {
+                    throw t.error("trajectory", "the window \(y.lowerBound)-\(y.upperBound) has \(y.count) years; the productivity trajectory needs at least 3")
+                }
+                if let s = state, s[0].count < LDNPeriodRun.state.minimumBaselineYears {
+                    throw t.error("state", "the baseline years \(s[0].lowerBound)-\(s[0].upperBound) are \(s[0].count); state needs at least \(LDNPeriodRun.state.minimumBaselineYears) to compare the recent years with")
+                }
+                config.windowOverrides[name] = (trajectory, try t.yearRange("performance"), state)
             }
         }
         if let t = try r.table("report") {

@@ -276,7 +276,8 @@ public enum LDNJob {
             for p in periods {
                 let missing = p.productivityYears.filter { !years.contains($0) }
                 if let m = missing.first {
-                    throw KubuqiError.input(c.file, "the \(p.name) period \(p.years.lowerBound)-\(p.years.upperBound) needs productivity for \(m), which the inputs lack (have \(inputs.productivity.first.map { String($0.year) } ?? "none")-\(inputs.productivity.last.map { String($0.year) } ?? "none"))")
+                    let key = c.windowOverrides[p.name] != nil ? "windows.\(p.name)" : (p.isBaseline ? "periods.baseline" : "periods.reporting")
+                    throw KubuqiError.input(c.file, "\(key): the \(p.name) period \(p.years.lowerBound)-\(p.years.upperBound) needs productivity for \(m), which the inputs lack (have \(inputs.productivity.first.map { String($0.year) } ?? "none")-\(inputs.productivity.last.map { String($0.year) } ?? "none"))")
                 }
                 try checkComputable(p, config: c)
             }
@@ -295,13 +296,14 @@ public enum LDNJob {
         let span = "\(p.years.lowerBound)-\(p.years.upperBound)"
         let w = p.windows
         let trendYears = 3, recent = 3, baselineYears = LDNPeriodRun.state.minimumBaselineYears
+        let key = p.isBaseline ? "periods.baseline" : "periods.reporting"
         if w.trajectory.count < trendYears {
-            throw KubuqiError.input(c.file, "the \(p.name) period \(span) has a trajectory window of \(w.trajectory.count) years (\(w.trajectory.lowerBound)-\(w.trajectory.upperBound)): the productivity trajectory needs at least \(trendYears)")
+            throw KubuqiError.input(c.file, "\(key): the \(p.name) period \(span) has a trajectory window of \(w.trajectory.count) years (\(w.trajectory.lowerBound)-\(w.trajectory.upperBound)): the productivity trajectory needs at least \(trendYears)")
         }
         let earlier = w.stateBaselineCount
         if earlier < baselineYears {
             let which = p.isBaseline && c.windowOverrides[p.name]?.state == nil ? "the \(earlier) before them" : "\(earlier) baseline years"
-            throw KubuqiError.input(c.file, "the \(p.name) period \(span) has \(p.years.count) years: productivity state compares the last \(w.stateRecent.count) with \(which) and needs at least \(baselineYears) of those; give the baseline at least \(recent + baselineYears) years")
+            throw KubuqiError.input(c.file, "\(key): the \(p.name) period \(span) has \(p.years.count) years: productivity state compares the last \(w.stateRecent.count) with \(which) and needs at least \(baselineYears) of those; give the baseline at least \(recent + baselineYears) years")
         }
     }
 

@@ -351,7 +351,7 @@ def main():
     soc, soc_nd, _ = read(os.path.join(base, cfg["soc"]["baseline"]))
     soc = soc.astype(np.float64).ravel()
     soc_ok = (soc != soc_nd) if soc_nd is not None else np.ones_like(soc, bool)
-    f = CROPLAND_FACTOR[cfg["soc"]["climate"]]
+    f = CROPLAND_FACTOR[cfg["soc"].get("climate", "temperate-dry")]
     periods = [("baseline", cfg["periods"]["baseline"])] + \
         [(f"reporting-{a}-{b}", [a, b]) for a, b in cfg["periods"].get("reporting", [])]
     y0 = years[0]

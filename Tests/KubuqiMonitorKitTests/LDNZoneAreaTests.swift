@@ -36,3 +36,23 @@ final class LDNZoneAreaTests: XCTestCase {
         }
     }
 }
+
+extension LDNZoneAreaTests {
+    /// `[zones] field` with a zone raster was ignored without a word (the raster's values are the ids; audit,
+    /// session 13): exit 3 naming the zone file and the field. Without the field the same raster is read.
+    func testAZoneFieldWithAZoneRasterIsRefused() throws {
+        let tmp = try TemporaryFolder()
+        _ = try LDNTestRegion.write(tmp)
+        try TestRaster.write(tmp.file("zones.tif"), width: 4, height: 2, values: [1, 1, 2, 2, 1, 1, 2, 2], type: .byte)
+        let withField = try LDNTestRegion.config(tmp, extra: "[zones]\nfile = \"zones.tif\"\nfield = \"name\"\n")
+        XCTAssertThrowsError(try LDNJob.run(LDNOptions(config: withField, output: tmp.file("out"), quiet: true))) { e in
+            let message = "\(e)"
+            XCTAssertEqual((e as? KubuqiError)?.kind, .input, message)
+            XCTAssertFalse(message.contains("\n"), message)
+            for f in ["zones.tif", "is a zone raster", "the zone field 'name'", "[zones] field"] { XCTAssertTrue(message.contains(f), "'\(f)' in \(message)") }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("out/baseline")))
+        let without = try LDNTestRegion.config(tmp, extra: "[zones]\nfile = \"zones.tif\"\n")
+        XCTAssertNoThrow(try LDNJob.run(LDNOptions(config: without, output: tmp.file("out2"), quiet: true)))
+    }
+}

@@ -19,6 +19,7 @@ struct ZoneLayer {
         try InputFile.requireRegular(path)
         // A raster GDAL opens is a zone raster; otherwise try it as a vector layer.
         if let ds = try? Dataset.open(path) {
+            try refuseField(field, forRaster: path)
             if let diff = ds.grid.difference(from: grid) {  // the zone raster's values first
                 throw KubuqiError(.input, "\(path): the zone raster is not on the analysis grid: \(diff)")
             }
@@ -58,8 +59,18 @@ struct ZoneLayer {
 
     /// The zone names only (vector zones: by id; raster zones: none), without rasterising.
     static func names(_ path: String, field: String?) throws -> [Int: String] {
-        if let ds = try? Dataset.open(path) { return try ZoneRasterNames.read(ds) }
+        if let ds = try? Dataset.open(path) {
+            try refuseField(field, forRaster: path)
+            return try ZoneRasterNames.read(ds)
+        }
         return names(of: try vectorZones(path, field: field))
+    }
+
+    /// A zone field given with a zone raster would be ignored (the raster's values are the ids, its names come
+    /// from its raster attribute table): refused, naming the file, rather than dropped without a word.
+    private static func refuseField(_ field: String?, forRaster path: String) throws {
+        guard let field else { return }
+        throw KubuqiError.input(path, "is a zone raster (its values are the zone ids, its names from its raster attribute table); the zone field '\(field)' (--zone-field, [zones] field) names the attribute of vector zones only: leave it out")
     }
 
     private static func names(of zones: VectorZones) -> [Int: String] {

@@ -181,6 +181,24 @@ def state(stack, valid, base_idx, recent_idx, scale, min_diff=Fraction(1, 100)):
     return out
 
 
+def state_z(stack, valid, base_idx, recent_idx):
+    """GPG v2 state (docs/ldn-method.md 1.3, "z-score"): z = (recent mean - mu) / (sigma / sqrt(n)), population
+    sigma of the baseline years; z < -1.96 degraded, z > 1.96 improved; sigma = 0 nodata (in float64)."""
+    P = stack.shape[1]
+    out = np.full(P, NODATA, np.int64)
+    for p in range(P):
+        b = np.array([stack[i, p] for i in base_idx if valid[i, p]], np.float64)
+        r = np.array([stack[i, p] for i in recent_idx if valid[i, p]], np.float64)
+        if len(b) < 3 or len(r) < 1:
+            continue
+        sd = b.std()
+        if sd == 0:
+            continue
+        z = (r.mean() - b.mean()) / (sd / math.sqrt(len(r)))
+        out[p] = -1 if z < -1.96 else (1 if z > 1.96 else 0)
+    return out
+
+
 def performance(stack, valid, idx, unit, unit_valid, scale):
     P = stack.shape[1]
     cnt = valid[idx].sum(0)
@@ -378,7 +396,10 @@ def main():
         unit = lc_cls[unit_year]
         unit_valid = (lc_cls[unit_year] != 0) & (lc_cls[unit_year] != 7)
         perf = performance(stack, valid, idx, unit, unit_valid, scale)
-        stt = state(stack, valid, st_base, st_recent, scale)
+        if pr.get("state", "deciles") == "z-score":
+            stt = state_z(stack, valid, st_base, st_recent)
+        else:
+            stt = state(stack, valid, st_base, st_recent, scale)
         tr_s = traj_status(traj_c)
         l5 = lpd(tr_s, stt, perf)
         ps = prod_status(l5)

@@ -121,16 +121,20 @@ public final class DirectTileReader: @unchecked Sendable {
         for i in 0..<skip { acc &+= row[i] }
         let from = UnsafeRawPointer(row + skip), to = UnsafeMutableRawPointer(out)
         var i = 0
+        // The running sum kept in every lane of a vector (a broadcast of lane 7: shuffles, no trip through a
+        // general register), so the loop carries one addition and one shuffle per eight samples.
+        var carry = Lanes(repeating: acc)
         while i + 8 <= count {
             var v = (from + 2 * i).loadUnaligned(as: Lanes.self)
             v &+= Lanes(0, v[0], v[1], v[2], v[3], v[4], v[5], v[6])
             v &+= Lanes(0, 0, v[0], v[1], v[2], v[3], v[4], v[5])
             v &+= Lanes(0, 0, 0, 0, v[0], v[1], v[2], v[3])
-            v &+= Lanes(repeating: acc)
+            v &+= carry
             (to + 2 * i).storeBytes(of: v, as: Lanes.self)
-            acc = v[7]
+            carry = Lanes(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7])
             i += 8
         }
+        acc = carry[0]
         while i < count {
             acc &+= row[skip + i]
             out[i] = acc

@@ -155,7 +155,11 @@ public final class DirectTileReader: @unchecked Sendable {
 
         /// Opens `path` with libtiff; nil when its first directory is not what the fast path decodes.
         init?(path: String, width: Int, height: Int, block: (width: Int, height: Int), unsigned: Bool) throws {
-            let t = try TIFFHandle(path: path, mode: "rm")
+            let t: TIFFHandle
+            do { t = try TIFFHandle(path: path, mode: "rm") } catch let e as GDALError {
+                // One message line, as the reads' errors (the caller quotes the messages).
+                throw GDALError(e.context, messages: ["libtiff cannot open \(path)" + (e.messages.isEmpty ? "" : ": " + e.messages.joined(separator: "; "))])
+            }
             func tag(_ tag: UInt32, bits: Int) -> Int? {
                 var v32: UInt32 = 0
                 let found = withUnsafeMutablePointer(to: &v32) { p in withVaList([p]) { TIFFVGetFieldDefaulted(t.tif, tag, $0) } }

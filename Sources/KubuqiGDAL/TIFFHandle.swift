@@ -7,7 +7,7 @@ import Foundation
 final class TIFFHandle {
     let tif: OpaquePointer
     let path: String
-    private let messages: Messages
+    let messages: Messages
     private let options: OpaquePointer
 
     /// The messages libtiff reported on this handle.

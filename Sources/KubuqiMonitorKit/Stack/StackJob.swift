@@ -218,7 +218,10 @@ public enum StackJob {
             var input = PixelInput(band: try aligned(source), scale: scale, offset: offset, nodata: .some(source.nodata.map(Float.init)))
             // A Float64 nodata beyond Float's range (-1.7e308) arrives as -inf: nodata then means any non-finite value.
             if let nd = source.nodata, !nd.isNaN, abs(nd) > Double(Float.greatestFiniteMagnitude) { input.nodata = nil }
-            return StackReader(inputs: [input])
+            var plain = StackReader(inputs: [input])
+            // A plain tiled 16-bit GeoTIFF (not warped): its windows decoded by us where the file allows.
+            if StackReader.sixteenBit(input) != nil { plain.direct = DirectTileReader(input.band) }
+            return plain
         }
         var out: [StackObservation: StackReader] = [:]
         for ob in obs {

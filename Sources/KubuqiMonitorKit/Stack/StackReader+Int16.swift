@@ -35,19 +35,27 @@ extension StackReader {
     /// Reads window `w` of a plain 16-bit band (``sixteenBitScaling`` not nil) in its stored type into `raw`
     /// (at least `2 * w.pixelCount` bytes), unconverted.
     func readStored(_ w: Window, into raw: UnsafeMutableRawBufferPointer) throws {
-        try inputs[0].band.read16(w, into: raw, unsigned: inputs[0].band.dataType == .uint16)
+        try Self.readStored(inputs[0], direct: direct, w, into: raw)
+    }
+
+    /// Window `w` of `input`'s band in its stored 16-bit type into `raw`: decoded by `direct` when it takes the
+    /// window, else by GDAL (the same values).
+    static func readStored(_ input: PixelInput, direct: DirectTileReader?, _ w: Window, into raw: UnsafeMutableRawBufferPointer) throws {
+        if let direct, try direct.read(w, into: raw) { return }
+        try input.band.read16(w, into: raw, unsigned: input.band.dataType == .uint16)
     }
 
     /// Reads window `w` of `input` as 16-bit integers into the upper half of `row`'s bytes, then converts,
     /// scales and masks them into `row` (nodata, values at or above the valid maximum and non-finite
     /// results -> NaN; ``SixteenBitScaling``), eight lanes at a time, front to back: a converted lane group
     /// (32 bytes at offset 4i) never reaches the integers not yet read (offset 2n + 2i + 16 onwards) while i + 8 <= n.
-    static func read16(_ input: PixelInput, unsigned: Bool, _ w: Window, into row: UnsafeMutableBufferPointer<Float>) throws {
+    static func read16(_ input: PixelInput, unsigned: Bool, direct: DirectTileReader? = nil, _ w: Window,
+                       into row: UnsafeMutableBufferPointer<Float>) throws {
         let n = w.pixelCount
         guard n > 0 else { return }
         let base = UnsafeMutableRawPointer(row.baseAddress!)
         let stored = base + 2 * n
-        try input.band.read16(w, into: UnsafeMutableRawBufferPointer(start: stored, count: 2 * n), unsigned: unsigned)
+        try readStored(input, direct: direct, w, into: UnsafeMutableRawBufferPointer(start: stored, count: 2 * n))
         scaling(input, unsigned: unsigned).convert(stored, into: base, count: n)
     }
 }

@@ -13,6 +13,9 @@ struct StackReader: @unchecked Sendable {
     var kernel: SpectralIndex.Kernel?
     /// A same-day mosaic's readers (then `inputs` is empty): per pixel, the mean of their valid values.
     var parts: [StackReader] = []
+    /// A plain tiled 16-bit GeoTIFF band's windows decoded by us (``DirectTileReader``), nil when GDAL reads them;
+    /// a file or tile the fast path does not take is read through GDAL, with the same values.
+    var direct: DirectTileReader?
 
     /// A plain band or a scene.
     init(inputs: [PixelInput], mask: PixelMask? = nil, kernel: SpectralIndex.Kernel? = nil) {
@@ -37,7 +40,7 @@ struct StackReader: @unchecked Sendable {
         let n = w.pixelCount
         if !parts.isEmpty { return try readMosaic(w, into: row) }
         guard let kernel else {
-            if let unsigned = Self.sixteenBit(inputs[0]) { return try Self.read16(inputs[0], unsigned: unsigned, w, into: row) }
+            if let unsigned = Self.sixteenBit(inputs[0]) { return try Self.read16(inputs[0], unsigned: unsigned, direct: direct, w, into: row) }
             try inputs[0].band.read(w, into: row)
             inputs[0].prepare(row)
             Self.nanForNonFinite(UnsafeMutableBufferPointer(rebasing: row[0..<n]))

@@ -1,0 +1,239 @@
+import Foundation
+@testable import KubuqiGDAL
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// ``DirectTileReader`` decodes windows of plain tiled 16-bit GeoTIFFs itself: every window it takes must equal
+/// GDAL's `RasterIO` of the same window, bit for bit, on files GDAL wrote (in Python: `gdal.Create` with TILED=YES,
+/// DEFLATE or none, predictor 1 or 2, Int16 and UInt16, sizes that are not multiples of the block, blocks of 256 and
+/// 512, sparse tiles with SPARSE_OK); files it does not take (striped, another codec, two bands) and windows over a
+/// sparse tile are refused (read through GDAL by the caller); a corrupt or cut tile is an error naming the tile and
+/// the file where GDAL fails too.
+final class DirectTileReaderTests: XCTestCase {
+    static let make = #"""
+import json, sys
+import numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+cases = json.load(open(sys.argv[1]))
+out = []
+for c in cases:
+    w, h, block = c["width"], c["height"], c["block"]
+    dtype = gdal.GDT_Int16 if c["type"] == "Int16" else gdal.GDT_UInt16
+    rng = np.random.default_rng(c["seed"])
+    lo, hi = (-32768, 32768) if c["type"] == "Int16" else (0, 65536)
+    # Smooth ramps plus noise (the predictor's differences small and large) and whole-range values.
+    yy, xx = np.mgrid[0:h, 0:w]
+    data = (xx * 37 + yy * 11 + rng.integers(-300, 300, (h, w))) % (hi - lo) + lo
+    noisy = rng.random((h, w)) < 0.05
+    data[noisy] = rng.integers(lo, hi, int(noisy.sum()))
+    data[::7, ::5] = rng.integers(lo, hi, data[::7, ::5].shape)
+    opts = c["options"] + ["BLOCKXSIZE=%d" % block, "BLOCKYSIZE=%d" % block] if "TILED=YES" in c["options"] else c["options"]
+    ds = gdal.GetDriverByName("GTiff").Create(c["path"], w, h, c.get("bands", 1), dtype, opts)
+    ds.SetGeoTransform([500000, 30, 0, 4400000, 0, -30])
+    b = ds.GetRasterBand(1)
+    if c.get("nodata") is not None:
+        b.SetNoDataValue(c["nodata"])
+    if c.get("sparse"):
+        # Only every other tile written: the others stay offset 0 (GDAL reads them as nodata).
+        for ty in range((h + block - 1) // block):
+            for tx in range((w + block - 1) // block):
+                if (tx + ty) % 2 == 0:
+                    x0, y0 = tx * block, ty * block
+                    b.WriteArray(data[y0:y0 + block, x0:x0 + block].astype(np.int32), x0, y0)
+    else:
+        b.WriteArray(data.astype(np.int32))
+    ds = None
+    d = gdal.Open(c["path"])
+    last = "%d_%d" % ((w - 1) // block, (h - 1) // block)
+    item = lambda k: int(d.GetRasterBand(1).GetMetadataItem(k, "TIFF") or 0)
+    out.append({"path": c["path"], "offset": item("BLOCK_OFFSET_0_0"), "size": item("BLOCK_SIZE_0_0"),
+                "last_offset": item("BLOCK_OFFSET_" + last), "last_size": item("BLOCK_SIZE_" + last)})
+json.dump(out, open(sys.argv[2], "w"))
+"""#
+
+    struct Case {
+        var name: String, type: String, options: [String], block: Int, width: Int, height: Int
+        var nodata: Double? = nil, sparse = false, bands = 1
+    }
+
+    /// Writes `cases` with GDAL in Python; per case the path, the offset and size of its first tile and the offset
+    /// and size of its last (bottom-right).
+    func make(_ cases: [Case], in tmp: TemporaryFolder) throws -> [(path: String, offset: Int, size: Int, lastOffset: Int, lastSize: Int)]? {
+        guard let python = PythonReference.interpreter(needing: "numpy, osgeo.gdal") else { return nil }
+        let input: [[String: Any]] = cases.enumerated().map { k, c in
+            var d: [String: Any] = ["path": tmp.file(c.name + ".tif"), "type": c.type, "options": c.options, "block": c.block,
+                                    "width": c.width, "height": c.height, "seed": k + 1, "sparse": c.sparse, "bands": c.bands]
+            if let n = c.nodata { d["nodata"] = n }
+            return d
+        }
+        let out = try PythonReference.run(python, script: Self.make, input: input) as! [[String: Any]]
+        return out.map { ($0["path"] as! String, $0["offset"] as! Int, $0["size"] as! Int, $0["last_offset"] as! Int, $0["last_size"] as! Int) }
+    }
+
+    /// Windows over a `width` x `height` raster of `block` tiles: the whole raster, tile-aligned, straddling tiles,
+    /// the bottom-right partial tiles, one pixel, one row.
+    func windows(width: Int, height: Int, block: Int) -> [Window] {
+        var ws = [Window(column: 0, row: 0, width: width, height: height),
+                  Window(column: 0, row: 0, width: min(block, width), height: min(block, height)),
+                  Window(column: 1, row: 3, width: width - 2, height: min(height - 3, block + 7)),
+                  Window(column: block - 5, row: block - 9, width: min(17, width - block + 5), height: min(40, height - block + 9)),
+                  Window(column: width - 1, row: height - 1, width: 1, height: 1),
+                  Window(column: 0, row: height / 2, width: width, height: 1)]
+        ws += Window.tiles(width: width, height: height, tileWidth: block, tileHeight: block)
+        ws += Window.tiles(width: width, height: height, tileWidth: 300, tileHeight: 130)
+        return ws
+    }
+
+    func testWindowsEqualGDALsRasterIO() throws {
+        let tmp = try TemporaryFolder()
+        var cases: [Case] = []
+        for type in ["Int16", "UInt16"] {
+            for (codec, predictors) in [("DEFLATE", ["1", "2"]), ("NONE", ["1"])] {
+                for predictor in predictors {
+                    for (block, w, h) in [(256, 600, 530), (512, 1100, 700), (256, 512, 256)] {
+                        cases.append(Case(name: "\(type)-\(codec)-p\(predictor)-b\(block)-\(w)x\(h)", type: type,
+                                          options: ["TILED=YES", "COMPRESS=\(codec)", "PREDICTOR=\(predictor)"], block: block,
+                                          width: w, height: h, nodata: type == "Int16" ? -32768 : nil))
+                    }
+                }
+            }
+        }
+        cases.append(Case(name: "zlevel9", type: "Int16", options: ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2", "ZLEVEL=9"],
+                          block: 256, width: 300, height: 300))
+        guard let files = try make(cases, in: tmp) else { return }
+        var compared = 0
+        for (c, f) in zip(cases, files) {
+            let ds = try Dataset.open(f.path)
+            let band = try ds.band(1)
+            let reader = try XCTUnwrap(DirectTileReader(band), c.name)
+            for w in windows(width: c.width, height: c.height, block: c.block) {
+                var ours = [UInt8](repeating: 0xAB, count: 2 * w.pixelCount)
+                var gdal = [UInt8](repeating: 0xCD, count: 2 * w.pixelCount)
+                let took = try ours.withUnsafeMutableBytes { try reader.read(w, into: $0) }
+                XCTAssertTrue(took, "\(c.name): window \(w) not taken")
+                try gdal.withUnsafeMutableBytes { try band.read16(w, into: $0, unsigned: c.type == "UInt16") }
+                XCTAssertTrue(ours == gdal, "\(c.name): window \(w) differs from GDAL's")
+                compared += 1
+            }
+            XCTAssertTrue(reader.isDirect, c.name)
+        }
+        XCTAssertGreaterThan(compared, 300)
+    }
+
+    func testSparseTilesAreLeftToGDALWithTheSameValues() throws {
+        let tmp = try TemporaryFolder()
+        let cases = [Case(name: "sparse-nodata", type: "Int16", options: ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2", "SPARSE_OK=TRUE"],
+                          block: 256, width: 700, height: 600, nodata: -9999, sparse: true),
+                     Case(name: "sparse-zero", type: "UInt16", options: ["TILED=YES", "COMPRESS=DEFLATE", "SPARSE_OK=TRUE"],
+                          block: 256, width: 700, height: 600, sparse: true)]
+        guard let files = try make(cases, in: tmp) else { return }
+        for (c, f) in zip(cases, files) {
+            let ds = try Dataset.open(f.path)
+            let band = try ds.band(1)
+            // The first tile is present: taken. A window over tile (1, 0), not written, is refused, then every window.
+            let reader = try XCTUnwrap(DirectTileReader(band))
+            let first = Window(column: 0, row: 0, width: 256, height: 256)
+            var ours = [UInt8](repeating: 0, count: 2 * first.pixelCount), gdal = ours
+            XCTAssertTrue(try ours.withUnsafeMutableBytes { try reader.read(first, into: $0) }, c.name)
+            try gdal.withUnsafeMutableBytes { try band.read16(first, into: $0, unsigned: c.type == "UInt16") }
+            XCTAssertEqual(ours, gdal, c.name)
+            let missing = Window(column: 256, row: 0, width: 10, height: 10)
+            XCTAssertFalse(try ours.withUnsafeMutableBytes { try reader.read(missing, into: $0) }, c.name)
+            XCTAssertFalse(try ours.withUnsafeMutableBytes { try reader.read(first, into: $0) }, "\(c.name): refused from then on")
+            // What the caller then reads (GDAL's) fills the missing tile with the nodata value (or 0).
+            try gdal.withUnsafeMutableBytes { try band.read16(missing, into: $0, unsigned: c.type == "UInt16") }
+            let fill = gdal.prefix(20).withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+            XCTAssertEqual(fill, [Int16](repeating: c.nodata.map { Int16($0) } ?? 0, count: 10), c.name)
+        }
+    }
+
+    func testFilesTheFastPathDoesNotDecodeAreRefused() throws {
+        let tmp = try TemporaryFolder()
+        let cases = [Case(name: "striped", type: "Int16", options: ["COMPRESS=DEFLATE"], block: 256, width: 300, height: 200),
+                     Case(name: "lzw", type: "Int16", options: ["TILED=YES", "COMPRESS=LZW", "PREDICTOR=2"], block: 256, width: 300, height: 200),
+                     Case(name: "zstd", type: "UInt16", options: ["TILED=YES", "COMPRESS=ZSTD"], block: 256, width: 300, height: 200),
+                     Case(name: "twobands", type: "Int16", options: ["TILED=YES", "COMPRESS=DEFLATE"], block: 256, width: 300, height: 200, bands: 2)]
+        guard let files = try make(cases, in: tmp) else { return }
+        for (c, f) in zip(cases, files) {
+            let band = try Dataset.open(f.path).band(1)
+            guard let reader = DirectTileReader(band) else {
+                XCTAssertEqual(c.name, "twobands", "refused by GDAL's view alone")
+                continue
+            }
+            var buffer = [UInt8](repeating: 0, count: 2 * 100)
+            XCTAssertFalse(try buffer.withUnsafeMutableBytes { try reader.read(Window(column: 0, row: 0, width: 10, height: 10), into: $0) }, c.name)
+            XCTAssertFalse(reader.isDirect, c.name)
+        }
+        // A Float32 file, or one GDAL reads through a VRT, is not a candidate.
+        let float = try TestRaster.write(tmp.file("float.tif"), width: 20, height: 20, values: [Float](repeating: 1, count: 400), options: ["TILED=YES"])
+        XCTAssertNil(DirectTileReader(try Dataset.open(float).band(1)))
+    }
+
+    func testACorruptOrCutTileIsANamedErrorWhereGDALFailsToo() throws {
+        let tmp = try TemporaryFolder()
+        let cases = [Case(name: "corrupt", type: "Int16", options: ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2"], block: 256, width: 600, height: 530),
+                     Case(name: "cut", type: "Int16", options: ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2"], block: 256, width: 600, height: 530)]
+        guard let files = try make(cases, in: tmp) else { return }
+        // The first tile's zlib header and first block header overwritten; the other file cut inside its last tile.
+        // (Bytes overwritten in the middle of a stream may instead inflate past the tile's end, which libtiff, and so
+        // GDAL, accepts without checking the rest: the reader does the same.)
+        let corrupt = try FileHandle(forUpdating: URL(fileURLWithPath: files[0].path))
+        try corrupt.seek(toOffset: UInt64(files[0].offset))
+        corrupt.write(Data([0xFF, 0xFF, 0xFF, 0xFF]))
+        try corrupt.close()
+        let size = try FileManager.default.attributesOfItem(atPath: files[1].path)[.size] as! Int
+        XCTAssertEqual(files[1].lastOffset + files[1].lastSize, size, "the last tile ends the file (the IFD before the tiles)")
+        XCTAssertEqual(truncate(files[1].path, off_t(files[1].lastOffset + files[1].lastSize / 2)), 0)
+        for (f, w, tile) in [(files[0], Window(column: 0, row: 0, width: 256, height: 256), 0),
+                             (files[1], Window(column: 512, row: 512, width: 88, height: 18), 8)] {
+            let band = try Dataset.open(f.path).band(1)
+            var buffer = [UInt8](repeating: 0, count: 2 * w.pixelCount)
+            XCTAssertThrowsError(try buffer.withUnsafeMutableBytes { try band.read16(w, into: $0, unsigned: false) }, "GDAL fails too")
+            let reader = try XCTUnwrap(DirectTileReader(band))
+            XCTAssertThrowsError(try buffer.withUnsafeMutableBytes { try reader.read(w, into: $0) }) { e in
+                let g = e as? GDALError
+                XCTAssertEqual(g?.messages.count, 1)
+                let line = g?.messages.first ?? ""
+                XCTAssertTrue(line.hasPrefix("tile \(tile) of \(f.path) "), line)
+                XCTAssertFalse(line.contains("\n"), line)
+            }
+        }
+    }
+
+    /// Predictor 2 undone against a running sum worked one sample at a time (wrapping modulo 2^16), from the row's
+    /// start whatever part of it is written.
+    func testHorizontalPredictorIsARunningSumModulo65536() {
+        let row: [UInt16] = [65535, 1, 2, 65534, 0, 7]
+        // Sums: 65535, 65535+1=0, 0+2=2, 2+65534=0, 0+0=0, 0+7=7.
+        for (skip, count, expected) in [(0, 6, [65535, 0, 2, 0, 0, 7] as [UInt16]), (2, 3, [2, 0, 0]), (5, 1, [7]), (3, 0, [])] {
+            var out = [UInt16](repeating: 1234, count: count + 1)
+            row.withUnsafeBufferPointer { r in
+                out.withUnsafeMutableBufferPointer { DirectTileReader.undoHorizontalPredictor(r.baseAddress!, skipping: skip, count: count, into: $0.baseAddress!) }
+            }
+            XCTAssertEqual(out, expected + [1234], "skip \(skip), count \(count)")
+        }
+    }
+
+    /// Long rows (the eight-lane path and its tail) against a running sum in Int arithmetic modulo 65536, for every
+    /// start and length near the lanes' boundaries.
+    func testHorizontalPredictorOnLongRowsEqualsTheRunningSum() {
+        var rng = SplitMix64(seed: 7)
+        let row = (0..<300).map { _ in UInt16(truncatingIfNeeded: rng.next()) }
+        for skip in [0, 1, 7, 8, 9, 100] {
+            for count in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 200 - skip] {
+                var expected: [UInt16] = [], sum = 0
+                for i in 0..<(skip + count) {
+                    sum = (sum + Int(row[i])) % 65536
+                    if i >= skip { expected.append(UInt16(sum)) }
+                }
+                var out = [UInt16](repeating: 0, count: count + 1)
+                row.withUnsafeBufferPointer { r in
+                    out.withUnsafeMutableBufferPointer { DirectTileReader.undoHorizontalPredictor(r.baseAddress!, skipping: skip, count: count, into: $0.baseAddress!) }
+                }
+                XCTAssertEqual(out, expected + [0], "skip \(skip), count \(count)")
+            }
+        }
+    }
+}

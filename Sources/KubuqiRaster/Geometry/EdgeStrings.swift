@@ -29,24 +29,52 @@ public struct PixelCorner: Hashable, Sendable {
 /// numbered in the order they are started, each extended at its end by the next edge (a straight
 /// continuation moves the last corner instead of adding one), the strings meeting at a corner joined
 /// as GDAL joins them, and at the end each string in number order closed by merging the others into it.
+///
+/// Storage: every string is a singly linked list of corner nodes in flat arrays shared by all strings of the
+/// patch (and, emptied, by every patch of a ``RowPolygonizer``), with its head, its tail and the node before
+/// its tail: extending, moving the last corner and joining another string forwards are O(1), joining it
+/// backwards reverses its links in place; no array per string (GDAL's `std::vector` per string, the nested
+/// `[[PixelCorner]?]` before: a buffer per string, grown and copied, uniqueness checks and reference counts on
+/// every step; docs/benchmarks.md, "ldn patches, session 13").
 struct EdgeStrings {
     /// The two strings (at most) starting or ending at a corner (-1: none).
     typealias Ends = (first: Int, second: Int)
 
-    /// The strings by number (nil: merged into another).
-    private(set) var strings: [[PixelCorner]?] = []
+    // Nodes: a corner and the next node of its string (-1: the tail).
+    private var corner: [PixelCorner] = []
+    private var next: [Int32] = []
+    // Strings by number: the first node (-1: merged into another), the last node, the node before the last.
+    private var head: [Int32] = []
+    private var tail: [Int32] = []
+    private var beforeTail: [Int32] = []
     private var starts = CornerEnds()
     private var ends = CornerEnds()
 
     /// Empties the strings for the next patch, keeping the buffers (one ``EdgeStrings`` serves every patch of a
     /// ``RowPolygonizer``: a fresh one a patch allocated two hash tables and grew them).
     mutating func removeAll() {
-        strings.removeAll(keepingCapacity: true)
+        corner.removeAll(keepingCapacity: true)
+        next.removeAll(keepingCapacity: true)
+        head.removeAll(keepingCapacity: true)
+        tail.removeAll(keepingCapacity: true)
+        beforeTail.removeAll(keepingCapacity: true)
         starts.removeAll()
         ends.removeAll()
     }
 
+    /// The corners of string `id`, from the first.
+    private func corners(of id: Int) -> [PixelCorner] {
+        var out: [PixelCorner] = []
+        var n = Int(head[id])
+        while n >= 0 {
+            out.append(corner[n])
+            n = Int(next[n])
+        }
+        return out
+    }
+
     /// A string other than `excluded` with an extremity at `xy` in `map` (-1: none).
+    @inline(__always)
     private static func find(_ map: CornerEnds, _ xy: PixelCorner, not excluded: Int) -> Int {
         guard let e = map[xy] else { return -1 }
         if e.first != excluded { return e.first }
@@ -55,43 +83,54 @@ struct EdgeStrings {
     }
 
     private static func remove(_ map: inout CornerEnds, _ xy: PixelCorner, _ id: Int) {
-        guard var e = map[xy] else { preconditionFailure("edge strings: no extremity at (\(xy.x), \(xy.y))") }
-        if e.first == id {
-            e.first = e.second
-            e.second = -1
-            if e.first < 0 { map[xy] = nil } else { map[xy] = e }
-        } else if e.second == id {
-            e.second = -1
-            map[xy] = e
-        } else {
-            preconditionFailure("edge strings: string \(id) has no extremity at (\(xy.x), \(xy.y))")
-        }
+        guard map.remove(id, at: xy) else { preconditionFailure("edge strings: string \(id) has no extremity at (\(xy.x), \(xy.y))") }
     }
 
+    @inline(__always)
     private static func insert(_ map: inout CornerEnds, _ xy: PixelCorner, _ id: Int) {
-        if var e = map[xy] {
-            e.second = id
-            map[xy] = e
-        } else {
-            map[xy] = (id, -1)
-        }
+        map.insert(id, at: xy)
+    }
+
+    /// A new node holding `xy`, linked to nothing.
+    @inline(__always)
+    private mutating func node(_ xy: PixelCorner) -> Int32 {
+        corner.append(xy)
+        next.append(-1)
+        return Int32(corner.count - 1)
     }
 
     /// Appends string `src` to string `base` (forwards for `direction` 1, backwards for -1), without
     /// their shared corner twice; `src` goes.
     private mutating func merge(_ base: Int, _ src: Int, direction: Int) {
-        let string = strings[src]!
-        let baseEnd = strings[base]!.last!
-        Self.remove(&ends, baseEnd, base)
+        let baseTail = tail[base]
+        let srcHead = head[src], srcTail = tail[src], srcBeforeTail = beforeTail[src]
+        let srcFirst = corner[Int(srcHead)], srcLast = corner[Int(srcTail)]
+        Self.remove(&ends, corner[Int(baseTail)], base)
         if direction == 1 {
-            strings[base]!.append(contentsOf: string[1...])
+            // src[1...]: from the node after its first.
+            let second = next[Int(srcHead)]
+            next[Int(baseTail)] = second
+            tail[base] = srcTail
+            beforeTail[base] = second == srcTail ? baseTail : srcBeforeTail
         } else {
-            strings[base]!.append(contentsOf: string[..<(string.count - 1)].reversed())
+            // src[..<(count - 1)].reversed(): its nodes but the last, their links reversed.
+            let second = next[Int(srcHead)]
+            var previous: Int32 = -1, n = srcHead
+            while true {
+                let following = next[Int(n)]
+                next[Int(n)] = previous
+                if n == srcBeforeTail { break }
+                previous = n
+                n = following
+            }
+            next[Int(baseTail)] = srcBeforeTail
+            tail[base] = srcHead
+            beforeTail[base] = srcHead == srcBeforeTail ? baseTail : second
         }
-        Self.remove(&starts, string.first!, src)
-        Self.remove(&ends, string.last!, src)
-        strings[src] = nil
-        Self.insert(&ends, strings[base]!.last!, base)
+        Self.remove(&starts, srcFirst, src)
+        Self.remove(&ends, srcLast, src)
+        head[src] = -1
+        Self.insert(&ends, corner[Int(tail[base])], base)
     }
 
     /// Adds the unit edge from `a` to `b` (GDAL's `AddSegment`; `direction` 1 when the patch lies below
@@ -102,27 +141,33 @@ struct EdgeStrings {
             let other = Self.find(ends, a, not: existing)
             if other >= 0 {
                 // Two strings end here: take the one in the same pixel as this edge.
-                let s2 = strings[other]!
-                let n2 = s2.count
+                let p2 = corner[Int(beforeTail[other])], l2 = corner[Int(tail[other])]
                 if a.x == b.x {
-                    if s2[n2 - 2].y == s2[n2 - 1].y { existing = other }
+                    if p2.y == l2.y { existing = other }
                 } else {
-                    if s2[n2 - 2].x == s2[n2 - 1].x { existing = other }
+                    if p2.x == l2.x { existing = other }
                 }
             }
-            let s = strings[existing]!
-            let n = s.count
-            let lastLength = max(abs(s[n - 2].x - s[n - 1].x), abs(s[n - 2].y - s[n - 1].y))
-            Self.remove(&ends, s[n - 1], existing)
-            if s[n - 2].x - s[n - 1].x == (s[n - 1].x - b.x) * lastLength, s[n - 2].y - s[n - 1].y == (s[n - 1].y - b.y) * lastLength {
-                strings[existing]![n - 1] = b
+            let t = tail[existing]
+            let p = corner[Int(beforeTail[existing])], l = corner[Int(t)]
+            let lastLength = max(abs(p.x - l.x), abs(p.y - l.y))
+            Self.remove(&ends, l, existing)
+            if p.x - l.x == (l.x - b.x) * lastLength, p.y - l.y == (l.y - b.y) * lastLength {
+                corner[Int(t)] = b
             } else {
-                strings[existing]!.append(b)
+                let n = node(b)
+                next[Int(t)] = n
+                beforeTail[existing] = t
+                tail[existing] = n
             }
             Self.insert(&ends, b, existing)
         } else {
-            existing = strings.count
-            strings.append([a, b])
+            existing = head.count
+            let na = node(a), nb = node(b)
+            next[Int(na)] = nb
+            head.append(na)
+            tail.append(nb)
+            beforeTail.append(na)
             Self.insert(&starts, a, existing)
             Self.insert(&ends, b, existing)
         }
@@ -134,12 +179,10 @@ struct EdgeStrings {
 
     /// Joins the strings into closed rings (GDAL's `Coalesce`) and returns them in number order.
     mutating func rings() -> [[PixelCorner]] {
-        var id = 0
-        while id < strings.count {
-            defer { id += 1 }
-            guard strings[id] != nil else { continue }
+        var out: [[PixelCorner]] = []
+        for id in 0..<head.count where head[id] >= 0 {
             while true {
-                let end = strings[id]!.last!
+                let end = corner[Int(tail[id])]
                 var other = Self.find(starts, end, not: id)
                 if other != -1 { merge(id, other, direction: 1); continue }
                 other = Self.find(ends, end, not: id)
@@ -147,7 +190,8 @@ struct EdgeStrings {
                 break
             }
         }
-        return strings.compactMap { $0 }
+        for id in 0..<head.count where head[id] >= 0 { out.append(corners(of: id)) }
+        return out
     }
 }
 
@@ -179,6 +223,56 @@ struct CornerEnds {
             i += 1
         }
         return nil
+    }
+
+    /// Takes string `id` off the ends at `xy` (the second, if any, becomes the first; none left: the corner goes), in
+    /// one search; false when `id` has no end there. The same as reading the ends and setting them back.
+    mutating func remove(_ id: Int, at xy: PixelCorner) -> Bool {
+        if table != nil {
+            guard var e = table![xy], Self.drop(id, from: &e) else { return false }
+            table![xy] = e.first < 0 ? nil : e
+            return true
+        }
+        guard let i = index(xy) else { return false }
+        var e = values[i]
+        guard Self.drop(id, from: &e) else { return false }
+        if e.first < 0 {
+            corners.swapAt(i, corners.count - 1)
+            values.swapAt(i, values.count - 1)
+            corners.removeLast()
+            values.removeLast()
+        } else {
+            values[i] = e
+        }
+        return true
+    }
+
+    /// Adds string `id` to the ends at `xy`: the first if there are none, else the second (replacing any second), in one search.
+    mutating func insert(_ id: Int, at xy: PixelCorner) {
+        if table == nil, let i = index(xy) {
+            values[i].second = id
+            return
+        }
+        if table != nil, var e = table![xy] {
+            e.second = id
+            table![xy] = e
+            return
+        }
+        self[xy] = (id, -1)
+    }
+
+    @inline(__always)
+    private static func drop(_ id: Int, from e: inout EdgeStrings.Ends) -> Bool {
+        if e.first == id {
+            e.first = e.second
+            e.second = -1
+            return true
+        }
+        if e.second == id {
+            e.second = -1
+            return true
+        }
+        return false
     }
 
     /// The ends at `xy` (nil: none); setting nil removes them.

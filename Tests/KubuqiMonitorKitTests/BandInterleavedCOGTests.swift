@@ -78,6 +78,10 @@ final class BandInterleavedCOGTests: XCTestCase {
             try CloudOptimizedOutput.write(staged, to: out)
             XCTAssertEqual(try structure(out), ["INTERLEAVE": interleave, "LAYOUT": "COG"], "\(type) x \(bands)")
         }
+        // The user's INTERLEAVE=PIXEL is kept (GDAL's driver, as before).
+        let asked = tmp.file("asked.tif")
+        try CloudOptimizedOutput.write(tmp.file("s-float32-33.tif"), to: asked, userOptions: try CreationOptions(parsing: ["INTERLEAVE=PIXEL"]))
+        XCTAssertEqual(try structure(asked), ["INTERLEAVE": "PIXEL", "LAYOUT": "COG"])
     }
 
     /// Every band of `a` equals `b`'s at full resolution, as GDAL reads them (NaN equal to NaN).

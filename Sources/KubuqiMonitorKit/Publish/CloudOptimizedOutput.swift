@@ -206,7 +206,7 @@ public enum CloudOptimizedOutput {
     /// exactly half the one before it (``AveragedTileRows/isGDALs(_:)``), open rows of tiles beyond ``averagingBudgetBytes``.
     /// Not when the raster is laid out band after band (``bandInterleavedLevel(_:options:)``).
     static func averagedLevel(_ ds: Dataset, options: CreationOptions) throws -> (level: Int, nodata: Int16?)? {
-        guard try !isBandInterleaved(ds) else { return nil }
+        guard try !isBandInterleaved(ds, options: options) else { return nil }
         return try averagingPlan(ds, options: options, bytesPerPixel: ds.bandCount * (try ds.band(1).dataType == .float32 ? 4 : 2))
     }
 
@@ -219,20 +219,22 @@ public enum CloudOptimizedOutput {
     /// tiles of ``AveragedTileRows`` grow with the bands too (docs/publishing.md, "Band-interleaved COGs").
     static let pixelInterleavedTileBudgetBytes = 8 << 20
 
-    /// Whether the raster `ds` (its first band's type) is published band after band: its pixel-interleaved 256 x 256
-    /// tile would exceed ``pixelInterleavedTileBudgetBytes``.
-    static func isBandInterleaved(_ ds: Dataset) throws -> Bool {
+    /// Whether the raster `ds` (its first band's type) is published band after band with the GeoTIFF `options`: its
+    /// pixel-interleaved 256 x 256 tile would exceed ``pixelInterleavedTileBudgetBytes``, unless the user asked for
+    /// `INTERLEAVE=PIXEL` (then GDAL's driver writes it as before, in memory that grows with the bands).
+    static func isBandInterleaved(_ ds: Dataset, options: CreationOptions) throws -> Bool {
+        guard options.value("INTERLEAVE")?.uppercased() != "PIXEL" else { return false }
         let sample = try ds.band(1).dataType.byteSize
         return 256 * 256 * sample * ds.bandCount > pixelInterleavedTileBudgetBytes
     }
 
     /// The libdeflate level and Int16 nodata with which ``layOutBandInterleaved(_:to:spool:level:nodata:options:)``
-    /// writes the raster `ds` band after band (``isBandInterleaved(_:)``), its pixels and overviews those of GDAL's COG
+    /// writes the raster `ds` band after band (``isBandInterleaved(_:options:)``), its pixels and overviews those of GDAL's COG
     /// driver with `options` and `AVERAGE` overviews; nil when it does not make them exactly (as
     /// ``averagedLevel(_:options:)``, one band's open rows of tiles within ``averagingBudgetBytes``): then GDAL's driver
     /// writes it pixel-interleaved, in memory that grows with the bands.
     static func bandInterleavedLevel(_ ds: Dataset, options: CreationOptions) throws -> (level: Int, nodata: Int16?)? {
-        guard try isBandInterleaved(ds) else { return nil }
+        guard try isBandInterleaved(ds, options: options) else { return nil }
         return try averagingPlan(ds, options: options, bytesPerPixel: try ds.band(1).dataType == .float32 ? 4 : 2)
     }
 

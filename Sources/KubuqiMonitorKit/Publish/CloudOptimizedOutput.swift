@@ -213,7 +213,7 @@ public enum CloudOptimizedOutput {
     /// The most bytes of one pixel-interleaved tile (256 x 256 pixels x the bands x the bytes of a sample) of a COG:
     /// a raster whose tiles would be larger is laid out band after band (``bandInterleavedLevel(_:options:)``).
     /// 8 MiB: 32 Float32 or 64 Int16 bands, above `stack`'s yearly rasters (10 to 25 bands, pixel-interleaved as
-    /// before, byte for byte) and below `drought`'s SPI layers of 10 years and more (120 months and more) and `stack`'s
+    /// before, byte for byte) and below `drought`'s SPI layers (240 months and more: 20 years at least) and `stack`'s
     /// monthly periods over 3 years and more. GDAL's COG driver holds about six tiles of every band at a time
     /// (`drought`, 360 Float32 bands of 94 MB tiles: 578 MB peak), so 8 MiB tiles keep it near 50 MB; the open rows of
     /// tiles of ``AveragedTileRows`` grow with the bands too (docs/publishing.md, "Band-interleaved COGs").

@@ -19,6 +19,8 @@ public final class AveragedTileRows {
     public let spool: CompressedTileSpool
     /// Int16 nodata (nil: none); Float32's is NaN.
     public let nodata: Int16?
+    /// The plane (band, from 0) of a spool of ``CompressedTileSpool/planes`` whose tiles these rows make; 0 otherwise.
+    public let plane: Int
     private let levels: CloudOptimizedLevels
     private let bytesPerRow: [Int]
     private let strips: [UnsafeMutableRawBufferPointer]
@@ -40,11 +42,15 @@ public final class AveragedTileRows {
         levels.sizes.reduce(0) { $0 + $1.width * bytesPerPixel * levels.tile }
     }
 
-    /// Rows for `spool` (whose levels pass ``isGDALs(_:)``), Int16 `nodata` when the raster has one.
-    public init(_ spool: CompressedTileSpool, nodata: Int16? = nil) {
+    /// Rows for `spool` (whose levels pass ``isGDALs(_:)``), Int16 `nodata` when the raster has one; the rows of band
+    /// `plane` (from 0) when the spool stores its bands as planes (``CompressedTileSpool/planes``: one instance per
+    /// band, one after the other, so that memory is one band's open rows of tiles whatever the number of bands).
+    public init(_ spool: CompressedTileSpool, nodata: Int16? = nil, plane: Int = 0) {
         precondition(Self.isGDALs(spool.levels), "AVERAGE overviews of exact halves only")
+        precondition((0..<spool.planes).contains(plane), "a plane of the spool")
         self.spool = spool
         self.nodata = nodata
+        self.plane = plane
         let levels = spool.levels
         self.levels = levels
         let bpp = spool.encoder.format.bytesPerPixel
@@ -172,10 +178,10 @@ public final class AveragedTileRows {
         let t = levels.tile, size = levels.sizes[k], s = stripIndex[k]
         let rows = filled[k], strip = UnsafeRawBufferPointer(strips[k]), rowBytes = bytesPerRow[k]
         let bpp = spool.encoder.format.bytesPerPixel
-        let across = size.tiles(t).across
+        let tiles = size.tiles(t), across = tiles.across, first = plane * tiles.across * tiles.down
         nonisolated(unsafe) let source = strip
         return (0..<across).map { tx in { [spool] in
-            try spool.store(level: k, index: s * across + tx) { scratch in
+            try spool.store(level: k, index: first + s * across + tx) { scratch in
                 let w = min(t, size.width - tx * t)
                 for r in 0..<rows {
                     let from = r * rowBytes + tx * t * bpp

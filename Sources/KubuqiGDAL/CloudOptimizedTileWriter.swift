@@ -16,7 +16,9 @@ import Foundation
 ///    arrays are rewritten in place by `TIFFFlush` after each level).
 ///
 /// Tags: the spool's ``TileSampleFormat`` (16-bit signed samples with predictor 2, or 32-bit floats with predictor 3;
-/// one band, or several interleaved by pixel with `ExtraSamples` 0 for all but the first, as GDAL writes them),
+/// one band, or several interleaved by pixel with `ExtraSamples` 0 for all but the first, as GDAL writes them; or, for
+/// a spool of ``CompressedTileSpool/planes``, the bands stored one after the other, `PlanarConfiguration=2`, each
+/// level's tiles band after band as GDAL's GeoTIFF driver writes `INTERLEAVE=BAND` with `COPY_SRC_OVERVIEWS=YES`),
 /// Adobe DEFLATE (8), 256 x 256 tiles, MinIsBlack; the
 /// georeferencing (ModelPixelScale, ModelTiepoint, ModelTransformation, GeoKeyDirectory, GeoDoubleParams,
 /// GeoAsciiParams) and GDAL's `GDAL_METADATA` copied from the staged file GDAL wrote, `GDAL_NODATA` on every
@@ -51,14 +53,14 @@ public enum CloudOptimizedTileWriter {
         guard spool.isComplete else {
             throw GDALError("the tile spool of \(staged) is incomplete", messages: spool.unusableReason.map { [$0] } ?? [])
         }
-        let tags = try stagedTags(staged, levels: spool.levels, format: spool.encoder.format)
+        let tags = try stagedTags(staged, levels: spool.levels, format: spool.encoder.format, planes: spool.planes)
         let fd = open(target, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw GDALError("cannot create \(target)", messages: [String(cString: strerror(errno))]) }
         let out: TIFFHandle
         do { out = try TIFFHandle(path: target, mode: bigTIFF ? "w8l" : "wl", fd: fd) } catch { close(fd); throw error }
         defer { out.close() }
         try writeGhostArea(fd: fd, headerSize: bigTIFF ? 16 : 8, out)
-        try writeDirectories(out, levels: spool.levels, format: spool.encoder.format, tags: tags)
+        try writeDirectories(out, levels: spool.levels, format: spool.encoder.format, planes: spool.planes, tags: tags)
         for level in 0..<spool.levels.count {
             try out.check(TIFFSetDirectory(out.tif, UInt32(level)), "cannot reread IFD \(level)")
             try out.check(TIFFForceStrileArrayWriting(out.tif), "cannot write the tile arrays of IFD \(level)")
@@ -66,7 +68,7 @@ public enum CloudOptimizedTileWriter {
         for level in (0..<spool.levels.count).reversed() {
             try out.check(TIFFSetDirectory(out.tif, UInt32(level)), "cannot reread IFD \(level)")
             let t = spool.levels.sizes[level].tiles(spool.levels.tile)
-            for index in 0..<(t.across * t.down) {
+            for index in 0..<(t.across * t.down * spool.planes) {
                 try writeTile(try spool.tile(level: level, index: index), index: index, fd: fd, out)
             }
             try out.check(TIFFFlush(out.tif), "cannot update the tile arrays of IFD \(level)")
@@ -74,16 +76,18 @@ public enum CloudOptimizedTileWriter {
     }
 
     /// The staged file's tags to copy, after checking it is the spool's raster (size, bands and their type).
-    static func stagedTags(_ staged: String, levels: CloudOptimizedLevels, format: TileSampleFormat = .int16) throws -> [(UInt32, TIFFHandle.FieldValue)] {
+    static func stagedTags(_ staged: String, levels: CloudOptimizedLevels, format: TileSampleFormat = .int16,
+                           planes: Int = 1) throws -> [(UInt32, TIFFHandle.FieldValue)] {
         let source = try TIFFHandle(path: staged, mode: "r")
         defer { source.close() }
         let size = levels.sizes[0]
         guard source.integer(UInt32(TIFFTAG_IMAGEWIDTH), bits: 32) == size.width, source.integer(UInt32(TIFFTAG_IMAGELENGTH), bits: 32) == size.height,
               source.integer(UInt32(TIFFTAG_BITSPERSAMPLE), bits: 16) == 8 * format.bytesPerSample,
               source.integer(UInt32(TIFFTAG_SAMPLEFORMAT), bits: 16) == Int(sampleFormat(format)),
-              (source.integer(UInt32(TIFFTAG_SAMPLESPERPIXEL), bits: 16) ?? 1) == format.samplesPerPixel else {
-            throw source.error("the staged raster is not the spool's \(size.width) x \(size.height) raster of \(format.samplesPerPixel) "
-                + (format.type == .int16 ? "Int16" : "Float32") + " band\(format.samplesPerPixel == 1 ? "" : "s")")
+              (source.integer(UInt32(TIFFTAG_SAMPLESPERPIXEL), bits: 16) ?? 1) == format.samplesPerPixel * planes else {
+            let bands = format.samplesPerPixel * planes
+            throw source.error("the staged raster is not the spool's \(size.width) x \(size.height) raster of \(bands) "
+                + (format.type == .int16 ? "Int16" : "Float32") + " band\(bands == 1 ? "" : "s")")
         }
         return (copiedTags + [nodataTag]).compactMap { tag in source.field(tag).map { (tag, $0) } }
     }
@@ -101,9 +105,10 @@ public enum CloudOptimizedTileWriter {
     }
 
     /// Every level's IFD, tile arrays deferred.
-    static func writeDirectories(_ out: TIFFHandle, levels: CloudOptimizedLevels, format: TileSampleFormat = .int16,
+    static func writeDirectories(_ out: TIFFHandle, levels: CloudOptimizedLevels, format: TileSampleFormat = .int16, planes: Int = 1,
                                  tags: [(UInt32, TIFFHandle.FieldValue)]) throws {
-        let extra = [UInt16](repeating: 0, count: format.samplesPerPixel - 1)   // EXTRASAMPLE_UNSPECIFIED
+        let samples = format.samplesPerPixel * planes
+        let extra = [UInt16](repeating: 0, count: samples - 1)   // EXTRASAMPLE_UNSPECIFIED
         for (level, size) in levels.sizes.enumerated() {
             if level > 0 { try out.set(UInt32(TIFFTAG_SUBFILETYPE), [UInt32(FILETYPE_REDUCEDIMAGE)]) }
             try out.set(UInt32(TIFFTAG_IMAGEWIDTH), [UInt32(size.width)])
@@ -111,9 +116,9 @@ public enum CloudOptimizedTileWriter {
             try out.set(UInt32(TIFFTAG_BITSPERSAMPLE), 8 * format.bytesPerSample)
             try out.set(UInt32(TIFFTAG_COMPRESSION), Int(COMPRESSION_ADOBE_DEFLATE))
             try out.set(UInt32(TIFFTAG_PHOTOMETRIC), Int(PHOTOMETRIC_MINISBLACK))
-            try out.set(UInt32(TIFFTAG_SAMPLESPERPIXEL), format.samplesPerPixel)
+            try out.set(UInt32(TIFFTAG_SAMPLESPERPIXEL), samples)
             if !extra.isEmpty { try extra.withUnsafeBufferPointer { try out.set(UInt32(TIFFTAG_EXTRASAMPLES), [Int32(extra.count), $0.baseAddress!]) } }
-            try out.set(UInt32(TIFFTAG_PLANARCONFIG), Int(PLANARCONFIG_CONTIG))
+            try out.set(UInt32(TIFFTAG_PLANARCONFIG), Int(planes == 1 ? PLANARCONFIG_CONTIG : PLANARCONFIG_SEPARATE))
             try out.set(UInt32(TIFFTAG_PREDICTOR), format.predictor)
             try out.set(UInt32(TIFFTAG_TILEWIDTH), [UInt32(levels.tile)])
             try out.set(UInt32(TIFFTAG_TILELENGTH), [UInt32(levels.tile)])

@@ -23,6 +23,10 @@ public final class CompressedTileSpool: @unchecked Sendable {
     public let levels: CloudOptimizedLevels
     /// The tile encoder (its DEFLATE level is the published file's).
     public let encoder: DeflateTileEncoder
+    /// The planes (bands stored one after the other, TIFF `PlanarConfiguration=2`): 1 for pixel-interleaved tiles
+    /// (the ``TileSampleFormat``'s samples in each tile); else each level holds `planes` x its tiles, those of plane 0
+    /// (band 1) first, each plane's row-major (``AveragedTileRows/init(_:nodata:plane:)``).
+    public let planes: Int
 
     private let file: ScratchFile
     private let lock = NSLock()
@@ -45,12 +49,16 @@ public final class CompressedTileSpool: @unchecked Sendable {
     /// A spool at `path` (created; refused when a link or anything but a new file is there) for a `width` x
     /// `height` raster of `format` (one Int16 band by default) encoded at DEFLATE `level` in tiles of `tile` pixels.
     /// ``add(_:values:)`` (`NEAREST` overviews) takes one Int16 band; any format takes its tiles from
-    /// ``AveragedTileRows`` (`AVERAGE` overviews) or ``store(level:index:_:)``.
-    public init(path: String, width: Int, height: Int, level: Int, tile: Int = 256, format: TileSampleFormat = .int16) throws {
+    /// ``AveragedTileRows`` (`AVERAGE` overviews) or ``store(level:index:_:)``. With `planes` > 1 (`format` of one
+    /// sample a pixel), the raster has `planes` bands stored band after band (``planes``).
+    public init(path: String, width: Int, height: Int, level: Int, tile: Int = 256, format: TileSampleFormat = .int16,
+                planes: Int = 1) throws {
+        precondition(planes >= 1 && (planes == 1 || format.samplesPerPixel == 1), "planes of one sample a pixel")
         self.path = path
+        self.planes = planes
         levels = CloudOptimizedLevels(width: width, height: height, tile: tile)
         encoder = DeflateTileEncoder(level: level, tile: tile, format: format)
-        entries = levels.sizes.map { s in let t = s.tiles(tile); return Array(repeating: nil, count: t.across * t.down) }
+        entries = levels.sizes.map { s in let t = s.tiles(tile); return Array(repeating: nil, count: t.across * t.down * planes) }
         strips = Array(repeating: [:], count: levels.count)
         file = try ScratchFile(path: path, name: "the tile spool")
     }
@@ -156,7 +164,7 @@ public final class CompressedTileSpool: @unchecked Sendable {
 
     /// Fills a zeroed tile (`tile` x `tile` pixels of the encoder's format, row-major, pixel-interleaved; the pixels
     /// past the raster's right and bottom edges stay zero, as GDAL writes them) with `fill`, encodes it and appends it
-    /// to the spool as tile `index` (row-major) of `level`. Thread-safe; a write error is thrown.
+    /// to the spool as tile `index` (row-major; plane after plane, ``planes``) of `level`. Thread-safe; a write error is thrown.
     public func store(level: Int, index: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) throws {
         // Tile scratch buffers kept for the next tiles (one per thread encoding at a time).
         let scratch = lock.withLock { scratches.popLast() } ?? .allocate(byteCount: encoder.tileBytes, alignment: 16)
@@ -178,7 +186,7 @@ public final class CompressedTileSpool: @unchecked Sendable {
         lock.withLock { entries[level][index] = (offset, bytes.count) }
     }
 
-    /// The encoded tile `index` (row-major) of `level`.
+    /// The encoded tile `index` (row-major; plane after plane, ``planes``) of `level`.
     public func tile(level: Int, index: Int) throws -> [UInt8] {
         guard let e = lock.withLock({ entries[level][index] }) else {
             throw GDALError("the tile spool \(path) lacks tile \(index) of level \(level)")

@@ -126,7 +126,10 @@ public enum CloudOptimizedOutput {
             let encoding = encoding(of: try ds.band(1))
             let options = geoTIFFOptions(userOptions).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
             let averaged = cog && averagingRows ? try averagedLevel(ds, options: options) : nil
-            if cog, let spooled, spooled.spool.isComplete, encoding == .classes, averaged == nil, spooled.averagedNodata == nil,
+            if cog, let plan = try bandInterleavedLevel(ds, options: options) {
+                // Too many bands for pixel-interleaved tiles in bounded memory: band after band (any command).
+                try layOutBandInterleaved(ds, to: temp, spool: folder + "/tiles.spool", level: plan.level, nodata: plan.nodata, options: options)
+            } else if cog, let spooled, spooled.spool.isComplete, encoding == .classes, averaged == nil, spooled.averagedNodata == nil,
                TileSpools.level(ofPublished: options) == spooled.spool.encoder.level {
                 try layOut(spooled.spool, staged: source, to: temp, options: options)
             } else if let plan = averaged {
@@ -176,7 +179,7 @@ public enum CloudOptimizedOutput {
     static func layOut(_ spool: CompressedTileSpool, staged: String, to temp: String, options: CreationOptions) throws {
         try CloudOptimizedTileWriter.write(spool, staged: staged, to: temp,
                                            bigTIFF: CloudOptimizedTileWriter.isBigTIFF(option: options.value("BIGTIFF"), levels: spool.levels,
-                                                                                       bytesPerPixel: spool.encoder.format.bytesPerPixel))
+                                                                                       bytesPerPixel: spool.encoder.format.bytesPerPixel * spool.planes))
         if SafeFiles.entry(staged + ".aux.xml")?.isRegular == true {
             try FileManager.default.copyItem(atPath: staged + ".aux.xml", toPath: temp + ".aux.xml")
         }
@@ -201,12 +204,48 @@ public enum CloudOptimizedOutput {
     /// DEFLATE, predictor 3 for Float32 and 2 for Int16, 256-pixel tiles), bands of another or of mixed types, a
     /// class table, nodata other than NaN on every Float32 band (or none or -32768 on every Int16 band), a level not
     /// exactly half the one before it (``AveragedTileRows/isGDALs(_:)``), open rows of tiles beyond ``averagingBudgetBytes``.
+    /// Not when the raster is laid out band after band (``bandInterleavedLevel(_:options:)``).
     static func averagedLevel(_ ds: Dataset, options: CreationOptions) throws -> (level: Int, nodata: Int16?)? {
+        guard try !isBandInterleaved(ds, options: options) else { return nil }
+        return try averagingPlan(ds, options: options, bytesPerPixel: ds.bandCount * (try ds.band(1).dataType == .float32 ? 4 : 2))
+    }
+
+    /// The most bytes of one pixel-interleaved tile (256 x 256 pixels x the bands x the bytes of a sample) of a COG:
+    /// a raster whose tiles would be larger is laid out band after band (``bandInterleavedLevel(_:options:)``).
+    /// 8 MiB: 32 Float32 or 64 Int16 bands, above `stack`'s yearly rasters (10 to 25 bands, pixel-interleaved as
+    /// before, byte for byte) and below `drought`'s SPI layers (240 months and more: 20 years at least) and `stack`'s
+    /// monthly periods over 3 years and more. GDAL's COG driver holds about six tiles of every band at a time
+    /// (`drought`, 360 Float32 bands of 94 MB tiles: 578 MB peak), so 8 MiB tiles keep it near 50 MB; the open rows of
+    /// tiles of ``AveragedTileRows`` grow with the bands too (docs/publishing.md, "Band-interleaved COGs").
+    static let pixelInterleavedTileBudgetBytes = 8 << 20
+
+    /// Whether the raster `ds` (its first band's type) is published band after band with the GeoTIFF `options`: its
+    /// pixel-interleaved 256 x 256 tile would exceed ``pixelInterleavedTileBudgetBytes``, unless the user asked for
+    /// `INTERLEAVE=PIXEL` (then GDAL's driver writes it as before, in memory that grows with the bands).
+    static func isBandInterleaved(_ ds: Dataset, options: CreationOptions) throws -> Bool {
+        guard options.value("INTERLEAVE")?.uppercased() != "PIXEL" else { return false }
+        let sample = try ds.band(1).dataType.byteSize
+        return 256 * 256 * sample * ds.bandCount > pixelInterleavedTileBudgetBytes
+    }
+
+    /// The libdeflate level and Int16 nodata with which ``layOutBandInterleaved(_:to:spool:level:nodata:options:)``
+    /// writes the raster `ds` band after band (``isBandInterleaved(_:options:)``), its pixels and overviews those of GDAL's COG
+    /// driver with `options` and `AVERAGE` overviews; nil when it does not make them exactly (as
+    /// ``averagedLevel(_:options:)``, one band's open rows of tiles within ``averagingBudgetBytes``): then GDAL's driver
+    /// writes it pixel-interleaved, in memory that grows with the bands.
+    static func bandInterleavedLevel(_ ds: Dataset, options: CreationOptions) throws -> (level: Int, nodata: Int16?)? {
+        guard try isBandInterleaved(ds, options: options) else { return nil }
+        return try averagingPlan(ds, options: options, bytesPerPixel: try ds.band(1).dataType == .float32 ? 4 : 2)
+    }
+
+    /// The plan of ``averagedLevel(_:options:)`` and ``bandInterleavedLevel(_:options:)``, its open rows of tiles of
+    /// `bytesPerPixel` within ``averagingBudgetBytes``.
+    static func averagingPlan(_ ds: Dataset, options: CreationOptions, bytesPerPixel: Int) throws -> (level: Int, nodata: Int16?)? {
         let first = try ds.band(1)
         let float = first.dataType == .float32
         let levels = CloudOptimizedLevels(width: ds.width, height: ds.height)
         guard float || first.dataType == .int16, AveragedTileRows.isGDALs(levels),
-              AveragedTileRows.stripBytes(levels, bytesPerPixel: ds.bandCount * (float ? 4 : 2)) <= averagingBudgetBytes,
+              AveragedTileRows.stripBytes(levels, bytesPerPixel: bytesPerPixel) <= averagingBudgetBytes,
               let level = TileSpools.level(ofPublished: options, predictor: float ? 3 : 2) else { return nil }
         let nodata = first.nodata
         for b in 1...ds.bandCount {
@@ -240,6 +279,34 @@ public enum CloudOptimizedOutput {
         for y in stride(from: 0, to: ds.height, by: t) {
             let w = Window(column: 0, row: y, width: ds.width, height: min(t, ds.height - y))
             try rows.addRows(w.height) { try ds.readInterleaved(w, float: format.type == .float32, into: $0) }
+        }
+        try layOut(spool, staged: ds.path, to: temp, options: options)
+    }
+
+    /// Lays out the COG of the staged raster `ds` at `temp` band after band (``bandInterleavedLevel(_:options:)``): a
+    /// ``CompressedTileSpool`` of one plane per band at `spool` (deleted after), each band's rows read a row of tiles
+    /// at a time into its own ``AveragedTileRows`` (one band's open rows of tiles in memory at a time, whatever the
+    /// number of bands), then ``layOut(_:staged:to:options:)`` (`PlanarConfiguration=2`).
+    static func layOutBandInterleaved(_ ds: Dataset, to temp: String, spool path: String, level: Int, nodata: Int16?,
+                                      options: CreationOptions) throws {
+        let float = try ds.band(1).dataType == .float32
+        let spool = try CompressedTileSpool(path: path, width: ds.width, height: ds.height, level: level,
+                                            format: TileSampleFormat(float ? .float32 : .int16), planes: ds.bandCount)
+        defer { spool.remove() }
+        let t = spool.levels.tile
+        for b in 0..<ds.bandCount {
+            let band = try ds.band(b + 1)
+            let rows = AveragedTileRows(spool, nodata: nodata, plane: b)
+            for y in stride(from: 0, to: ds.height, by: t) {
+                let w = Window(column: 0, row: y, width: ds.width, height: min(t, ds.height - y))
+                try rows.addRows(w.height) { buffer in
+                    if float {
+                        try band.read(w, into: buffer.bindMemory(to: Float.self))
+                    } else {
+                        try band.read16(w, into: buffer, unsigned: false)
+                    }
+                }
+            }
         }
         try layOut(spool, staged: ds.path, to: temp, options: options)
     }

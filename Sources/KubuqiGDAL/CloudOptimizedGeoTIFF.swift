@@ -65,6 +65,52 @@ public enum CloudOptimizedGeoTIFF {
         return cog
     }
 
+    /// Copies the multi-band raster `source` to `target` as a band-interleaved COG through GDAL's GeoTIFF driver,
+    /// in memory that does not grow with the bands (GDAL 3.6's COG driver has no `INTERLEAVE=BAND`, and its
+    /// pixel-interleaved tiles hold every band): `source` copied into `scratch` (a private folder, emptied by the
+    /// caller) as an uncompressed band-interleaved tiled GeoTIFF, its overviews built there with `resampling`
+    /// (factors 2, 4, ... while the level before is larger than a tile, as the COG driver), then copied with
+    /// `COPY_SRC_OVERVIEWS=YES`, the layout GDAL >= 3.11's COG driver writes with `INTERLEAVE=BAND` and GDAL's COG
+    /// validator accepts (IFDs first, smaller levels first). The options are those of ``copy(_:to:creationOptions:resampling:)``,
+    /// checked as there; the tiles are square, `BLOCKXSIZE` (512, the COG driver's default, when not given).
+    public static func copyBandInterleaved(_ source: String, to target: String, scratch: String,
+                                           creationOptions gtiff: CreationOptions, resampling: String) throws {
+        _ = try options(from: gtiff, resampling: resampling)   // the COG's rules: square tiles, tiled
+        let tile = gtiff.value("BLOCKXSIZE") ?? gtiff.value("BLOCKYSIZE") ?? "512"
+        guard let side = Int(tile), side >= 16, side % 16 == 0 else {
+            throw GDALError("invalid creation option for a Cloud Optimized GeoTIFF", messages: ["BLOCKXSIZE=\(tile): expected a multiple of 16"])
+        }
+        let staged = scratch + "/band-interleaved.tif"
+        defer { unlink(staged) }
+        try Mosaic.translate(source, to: staged, options: ["-of", "GTiff", "-co", "TILED=YES", "-co", "BLOCKXSIZE=\(side)",
+                                                           "-co", "BLOCKYSIZE=\(side)", "-co", "INTERLEAVE=BAND",
+                                                           "-co", "COMPRESS=NONE", "-co", "BIGTIFF=IF_SAFER"])
+        let input = try Dataset.open(source)
+        let levels = CloudOptimizedLevels(width: input.width, height: input.height, tile: side)
+        try input.close()
+        if levels.sizes.count > 1 {
+            let ds = try Dataset.open(staged, update: true)
+            var factors = (1..<levels.sizes.count).map { Int32(1 << $0) }
+            let (status, collector) = GDALErrors.capture(echoWarnings: false) {
+                GDALBuildOverviews(ds.liveHandle, resampling, Int32(factors.count), &factors, 0, nil, nil, nil)
+            }
+            guard status == CE_None, collector.failures.isEmpty else {
+                ds.discard()
+                throw GDALError("cannot build the overviews of \(target)", messages: collector.failures)
+            }
+            try ds.close()
+        }
+        var out = CreationOptions()
+        for o in gtiff.pairs where !["BLOCKXSIZE", "BLOCKYSIZE", "TILED", "INTERLEAVE"].contains(o.key.uppercased()) {
+            out.set(o.key, o.value)
+        }
+        for (k, v) in [("TILED", "YES"), ("BLOCKXSIZE", "\(side)"), ("BLOCKYSIZE", "\(side)"), ("INTERLEAVE", "BAND"),
+                       ("COPY_SRC_OVERVIEWS", "YES")] { out.set(k, v) }
+        if out.value("BIGTIFF") == nil { out.set("BIGTIFF", "IF_SAFER") }
+        try out.check(driver: "GTiff")
+        try Mosaic.translate(staged, to: target, options: ["-of", "GTiff"] + out.strings.flatMap { ["-co", $0] })
+    }
+
     /// Copies the raster `source` to `target` as a COG with GeoTIFF creation
     /// options `gtiff` (see the type's notes) and overview `resampling`.
     /// Band descriptions, nodata, scale/offset, metadata, colour tables and

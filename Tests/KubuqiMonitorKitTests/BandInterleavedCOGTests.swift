@@ -68,6 +68,92 @@ final class BandInterleavedCOGTests: XCTestCase {
         XCTAssertEqual(out?["problems"] as? [String] ?? ["no answer"], [])
     }
 
+    /// Rasters of many bands this writer does not make exactly (levels that do not halve exactly, class rasters with
+    /// `NEAREST` overviews) are band-interleaved too, through GDAL's GeoTIFF driver (`COPY_SRC_OVERVIEWS=YES`), instead
+    /// of GDAL 3.6's COG driver's pixel-interleaved tiles of every band: against GDAL in Python (its own overviews of a
+    /// band-interleaved copy of the staged raster, every band at every level, class names, nodata) and its COG validator.
+    func testManyBandsOfOtherSizesAndClassesAreBandInterleavedThroughGDAL() throws {
+        guard let python = PythonReference.interpreter(needing: CloudOptimizedReference.modules) else { return }
+        let tmp = try TemporaryFolder()
+        // 301 x 299 (levels 150 x 149 and 75 x 74 by the COG's integer halving: not exact halves), 40 Float32 bands
+        // with NaN holes; 70 Int16 class bands (a class table) with -1 nodata.
+        let make = #"""
+import json, sys
+import numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+rng = np.random.default_rng(7)
+for c in json.load(open(sys.argv[1]))['cases']:
+    t = gdal.GDT_Float32 if c['type'] == 'float32' else gdal.GDT_Int16
+    ds = gdal.GetDriverByName('GTiff').Create(c['staged'], 301, 299, c['bands'], t,
+        ['TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'COMPRESS=NONE', 'INTERLEAVE=BAND'])
+    ds.SetGeoTransform([500000, 30, 0, 4400000, 0, -30])
+    sr = gdal.osr.SpatialReference(); sr.ImportFromEPSG(32649); ds.SetProjection(sr.ExportToWkt())
+    for b in range(1, c['bands'] + 1):
+        band = ds.GetRasterBand(b)
+        band.SetDescription('band %d' % b)
+        if t == gdal.GDT_Float32:
+            a = rng.uniform(-1000, 2000, (299, 301)).astype(np.float32)
+            a[rng.random((299, 301)) < 0.2] = np.nan
+            band.SetNoDataValue(float('nan'))
+        else:
+            a = rng.integers(1, 8, (299, 301)).astype(np.int16)
+            a[rng.random((299, 301)) < 0.1] = -1
+            band.SetNoDataValue(-1)
+            band.SetCategoryNames(['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven'])
+        band.WriteArray(a)
+    ds = None
+json.dump({}, open(sys.argv[2], 'w'))
+"""#
+        let check = #"""
+import json, sys
+import numpy as np
+from osgeo import gdal
+from osgeo_utils.samples import validate_cloud_optimized_geotiff as validator
+gdal.UseExceptions()
+problems = []
+cases = json.load(open(sys.argv[1]))['cases']
+for c in cases:
+    ours = gdal.Open(c['ours'])
+    if ours.GetMetadataItem('INTERLEAVE', 'IMAGE_STRUCTURE') != 'BAND':
+        problems.append('%s: not band-interleaved' % c['ours'])
+    _, errors, _ = validator.validate(c['ours'], full_check=True)
+    problems += ['%s: validator: %s' % (c['ours'], e) for e in errors]
+    ref = '/vsimem/ref.tif'
+    gdal.Translate(ref, c['staged'], creationOptions=['TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'INTERLEAVE=BAND'])
+    r = gdal.Open(ref, gdal.GA_Update)
+    factors, w, h, f = [], r.RasterXSize, r.RasterYSize, 2
+    while w > 256 or h > 256:
+        factors.append(f); f *= 2; w //= 2; h //= 2
+    r.BuildOverviews(c['resampling'], factors)
+    if ours.RasterCount != r.RasterCount:
+        problems.append('%s: %d bands, expected %d' % (c['ours'], ours.RasterCount, r.RasterCount))
+    for b in range(1, r.RasterCount + 1):
+        x, y = ours.GetRasterBand(b), r.GetRasterBand(b)
+        for what, u, v in [('description', x.GetDescription(), y.GetDescription()), ('nodata', str(x.GetNoDataValue()), str(y.GetNoDataValue())),
+                           ('classes', x.GetCategoryNames(), y.GetCategoryNames()), ('overviews', x.GetOverviewCount(), len(factors))]:
+            if u != v: problems.append('%s band %d: %s %r, expected %r' % (c['ours'], b, what, u, v))
+        levels = [(x, y)] + [(x.GetOverview(k), y.GetOverview(k)) for k in range(min(x.GetOverviewCount(), len(factors)))]
+        for k, (p, q) in enumerate(levels):
+            a, e = p.ReadAsArray(), q.ReadAsArray()
+            if a.shape != e.shape or not np.array_equal(a, e, equal_nan=a.dtype.kind == 'f'):
+                problems.append('%s band %d level %d differs from GDAL' % (c['ours'], b, k))
+    r = None
+    gdal.Unlink(ref)
+json.dump({'checked': len(cases), 'problems': problems[:20]}, open(sys.argv[2], 'w'))
+"""#
+        let cases: [[String: Any]] = [["type": "float32", "bands": 40, "staged": tmp.file("f-staged.tif"), "ours": tmp.file("f.tif"), "resampling": "AVERAGE"],
+                                      ["type": "int16", "bands": 70, "staged": tmp.file("c-staged.tif"), "ours": tmp.file("c.tif"), "resampling": "NEAREST"]]
+        _ = try PythonReference.run(python, script: make, input: ["cases": cases])
+        for c in cases { try CloudOptimizedOutput.write(c["staged"] as! String, to: c["ours"] as! String) }
+        let out = try PythonReference.run(python, script: check, input: ["cases": cases]) as? [String: Any]
+        XCTAssertEqual(out?["checked"] as? Int, cases.count)
+        XCTAssertEqual(out?["problems"] as? [String] ?? ["no answer"], [])
+        // Nothing left beside the outputs (the scratch copy with its overviews is removed with the private folder).
+        let expected = ["c-staged.tif", "c.tif", "f-staged.tif", "f.tif"].flatMap { [$0, $0 + ".aux.xml"] }
+        XCTAssertEqual(try tmp.contents().filter { !expected.contains($0) }, [])
+    }
+
     /// Pixel-interleaved up to a 256 x 256 tile of 8 MiB (32 Float32 bands, 64 Int16 bands), band-interleaved above.
     func testLayoutChangesAboveTheTileBudget() throws {
         let tmp = try TemporaryFolder()

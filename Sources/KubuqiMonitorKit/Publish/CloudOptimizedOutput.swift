@@ -126,9 +126,17 @@ public enum CloudOptimizedOutput {
             let encoding = encoding(of: try ds.band(1))
             let options = geoTIFFOptions(userOptions).over(RasterOutputSpec.defaultCreationOptions(for: encoding))
             let averaged = cog && averagingRows ? try averagedLevel(ds, options: options) : nil
-            if cog, let plan = try bandInterleavedLevel(ds, options: options) {
+            let bandInterleaved = cog ? try isBandInterleaved(ds, options: options) : false
+            if bandInterleaved, let plan = try bandInterleavedLevel(ds, options: options) {
                 // Too many bands for pixel-interleaved tiles in bounded memory: band after band (any command).
                 try layOutBandInterleaved(ds, to: temp, spool: folder + "/tiles.spool", level: plan.level, nodata: plan.nodata, options: options)
+            } else if bandInterleaved {
+                // Band after band too, where this writer does not make GDAL's tiles exactly (sizes that do not halve
+                // exactly, class rasters, other options): GDAL's GeoTIFF driver with COPY_SRC_OVERVIEWS.
+                try GDALEnvironment.withThreadConfig(overviewChunkKey, String(overviewChunkBytes)) {
+                    try CloudOptimizedGeoTIFF.copyBandInterleaved(source, to: temp, scratch: folder, creationOptions: options,
+                                                                  resampling: CloudOptimizedGeoTIFF.resampling(classes: encoding == .classes))
+                }
             } else if cog, let spooled, spooled.spool.isComplete, encoding == .classes, averaged == nil, spooled.averagedNodata == nil,
                TileSpools.level(ofPublished: options) == spooled.spool.encoder.level {
                 try layOut(spooled.spool, staged: source, to: temp, options: options)
@@ -231,8 +239,8 @@ public enum CloudOptimizedOutput {
     /// The libdeflate level and Int16 nodata with which ``layOutBandInterleaved(_:to:spool:level:nodata:options:)``
     /// writes the raster `ds` band after band (``isBandInterleaved(_:options:)``), its pixels and overviews those of GDAL's COG
     /// driver with `options` and `AVERAGE` overviews; nil when it does not make them exactly (as
-    /// ``averagedLevel(_:options:)``, one band's open rows of tiles within ``averagingBudgetBytes``): then GDAL's driver
-    /// writes it pixel-interleaved, in memory that grows with the bands.
+    /// ``averagedLevel(_:options:)``, one band's open rows of tiles within ``averagingBudgetBytes``): then GDAL's GeoTIFF
+    /// driver writes it band-interleaved (``CloudOptimizedGeoTIFF/copyBandInterleaved(_:to:scratch:creationOptions:resampling:)``).
     static func bandInterleavedLevel(_ ds: Dataset, options: CreationOptions) throws -> (level: Int, nodata: Int16?)? {
         guard try isBandInterleaved(ds, options: options) else { return nil }
         return try averagingPlan(ds, options: options, bytesPerPixel: try ds.band(1).dataType == .float32 ? 4 : 2)

@@ -24,8 +24,11 @@ extension KubuqiMonitor {
 
             Examples:
               kubuqi-monitor drought chirps_monthly_1991_2024.tif -o drought/
-              kubuqi-monitor drought precip/ --scales 1,3,6,12 --calibration 1991..2020 --population pop.tif -o drought/
-              kubuqi-monitor drought precip.tif --population-female f.tif --population-male m.tif --vulnerability vi.tif --zones banners.gpkg --zone-field name -o drought/
+              kubuqi-monitor drought precip/ --scales 1,3,6,12 --calibration 1991..2020 \\
+                --population pop.tif -o drought/
+              kubuqi-monitor drought precip.tif --population-female f.tif \\
+                --population-male m.tif --vulnerability vi.tif \\
+                --zones banners.gpkg --zone-field name -o drought/
             """)
 
         @Argument(help: ArgumentHelp("Monthly precipitation: a time-series raster, dated files, folders, lists (.txt) or quoted globs.", valueName: "INPUT"))

@@ -24,8 +24,8 @@ extension KubuqiMonitor {
 
             Examples:
               kubuqi-monitor sample change/change-class.tif -o sample/
-              kubuqi-monitor sample ldn/reporting-2019-2024/sdg-15-3-1.tif --target-se 0.02 \\
-                --expected-accuracy -1=0.6 --seed 7 -o sample/
+              kubuqi-monitor sample ldn/reporting-2019-2024/sdg-15-3-1.tif \\
+                --target-se 0.02 --expected-accuracy -1=0.6 --seed 7 -o sample/
               kubuqi-monitor sample map.tif --size 600 --allocation proportional -o sample/
             """)
 

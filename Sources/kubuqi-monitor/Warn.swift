@@ -21,9 +21,11 @@ extension KubuqiMonitor {
             line on stdout. Exit code 0 whether or not there are alerts. Method: docs/warn.md.
 
             Examples:
-              kubuqi-monitor warn MOD13Q1_NDVI/ --scale 0.0001 --baseline 2001-2020 -o warn/
-              kubuqi-monitor warn series.tif --period month --accumulate 3 --baseline 2001-2020 \\
-                --zones districts.gpkg --zone-field name --mmu 25ha --previous warn-last/ -o warn-now/
+              kubuqi-monitor warn MOD13Q1_NDVI/ --scale 0.0001 --baseline 2001-2020 \\
+                -o warn/
+              kubuqi-monitor warn series.tif --period month --accumulate 3 \\
+                --baseline 2001-2020 --zones districts.gpkg --zone-field name \\
+                --mmu 25ha --previous warn-last/ -o warn-now/
 
             With --plan plan.json --tile I the layers of tile I go to OUTDIR/tiles/I/; `tiles merge` assembles them \
             and computes the hotspots, zones and bulletin on the whole map, as one machine does (docs/scale-out.md).

@@ -25,7 +25,7 @@ extension KubuqiMonitor {
                 --sensor landsat-c2l2 -o out/
               kubuqi-monitor change --method cva --before ndvi1.tif,bsi1.tif \\
                 --after ndvi2.tif,bsi2.tif -o out/
-            """)
+            """ + ExitCodesHelp.section)
 
         @Option(help: ArgumentHelp("The earlier date: index raster(s) or a scene.", valueName: "A"))
         var before: String

@@ -29,7 +29,7 @@ extension KubuqiMonitor {
               kubuqi-monitor drought precip.tif --population-female f.tif \\
                 --population-male m.tif --vulnerability vi.tif \\
                 --zones banners.gpkg --zone-field name -o drought/
-            """)
+            """ + ExitCodesHelp.section)
 
         @Argument(help: ArgumentHelp("Monthly precipitation: a time-series raster, dated files, folders, lists (.txt) or quoted globs.", valueName: "INPUT"))
         var inputs: [String] = []

@@ -31,7 +31,7 @@ extension KubuqiMonitor {
 
             Example:
               kubuqi-monitor fixtures /tmp/kubuqi-fixtures
-            """)
+            """ + ExitCodesHelp.section)
 
         @Argument(help: ArgumentHelp("Folder to write into (created if missing).", valueName: "OUTDIR"))
         var outdir: String

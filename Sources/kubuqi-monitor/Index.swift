@@ -24,7 +24,7 @@ extension KubuqiMonitor {
                 --sensor landsat-c2l2 -o out/
               kubuqi-monitor index savi --scene S2A_..._L2A.json --sensor sentinel2-l2a \\
                 --resolution 20 -o savi.tif
-            """)
+            """ + ExitCodesHelp.section)
 
         @Argument(help: ArgumentHelp("The index to compute (see --list); or use --index for several.", valueName: "NAME"))
         var name: String?

@@ -12,16 +12,7 @@ struct KubuqiMonitor: ParsableCommand {
         discussion: """
         Every raster GDAL opens is accepted (GeoTIFF, COG, VRT, JP2, /vsizip/...). Outputs are tiled, \
         compressed GeoTIFFs that appear only when complete.
-
-        EXIT CODES
-          0  success
-          1  internal error (a bug: please report it)
-          2  usage error (unknown option, missing argument)
-          3  input error (missing, unreadable or unsuitable input)
-          4  output error (folder missing, not writable, disk full)
-          130, 143  interrupted by SIGINT or SIGTERM (no output left behind);
-                    also 129 SIGHUP, 138 SIGUSR1, 140 SIGUSR2, 142 SIGALRM
-        """,
+        """ + ExitCodesHelp.section,
         version: KubuqiVersion.string,
         subcommands: [Info.self, Index.self, Stack.self, Change.self, LDN.self, Sample.self, Assess.self, Tiles.self, Demo.self, Fixtures.self, Warn.self, Drought.self]
     )

@@ -22,7 +22,7 @@ extension KubuqiMonitor {
             Examples:
               kubuqi-monitor ldn --config Fixtures/ldn.toml -o out/ldn
               kubuqi-monitor ldn --config ldn.toml --check
-            """)
+            """ + ExitCodesHelp.section)
 
         @Option(help: ArgumentHelp("The configuration file (TOML).", valueName: "FILE"))
         var config: String

@@ -38,7 +38,7 @@ extension KubuqiMonitor {
 
             With --plan plan.json --tile I, -o is a folder: tiles go to OUT/tiles/I/, and `tiles merge` writes \
             OUT/stack.tif, stack.count.tif and stack.json, the same bytes as one machine (docs/scale-out.md).
-            """)
+            """ + ExitCodesHelp.section)
 
         @Argument(help: ArgumentHelp("Time-series rasters, single-date files, folders, lists (.txt) or quoted globs.", valueName: "INPUT"))
         var inputs: [String] = []

@@ -29,7 +29,7 @@ extension KubuqiMonitor {
 
             With --plan plan.json --tile I the layers of tile I go to OUTDIR/tiles/I/; `tiles merge` assembles them \
             and computes the hotspots, zones and bulletin on the whole map, as one machine does (docs/scale-out.md).
-            """)
+            """ + ExitCodesHelp.section)
 
         @Argument(help: ArgumentHelp("The index series (files, folders, lists, globs, STAC items, or a raster with dated bands).", valueName: "SERIES"))
         var inputs: [String]

@@ -45,6 +45,22 @@ final class HelpTextTests: CLITestCase {
         XCTAssertGreaterThan(seen, 20, "the examples were not found")
     }
 
+    /// Every help page lists the exit codes (a cron job's owner reads one command's help, not the tool's),
+    /// the same block as `kubuqi-monitor --help` and the README's table.
+    func testEveryHelpPageListsTheExitCodes() throws {
+        let expected = ["EXIT CODES", "  0  success", "  1  internal error (a bug: please report it)",
+                        "  2  usage error (unknown option, missing argument)",
+                        "  3  input error (missing, unreadable or unsuitable input)",
+                        "  4  output error (folder missing, not writable, disk full)",
+                        "  130, 143  interrupted by SIGINT or SIGTERM (no output left behind);",
+                        "            also 129 SIGHUP, 138 SIGUSR1, 140 SIGUSR2, 142 SIGALRM"].joined(separator: "\n")
+        for command in [[]] + Self.commands {
+            let r = try CLIRunner.run(command + ["--help"])
+            XCTAssertEqual(r.status, 0)
+            XCTAssertTrue(r.stdout.contains(expected), "kubuqi-monitor \(command.joined(separator: " ")) --help lacks the exit codes")
+        }
+    }
+
     /// The check above can fail: a help page wrapped by the parser is caught.
     func testTheExampleCheckCatchesAWrappedCommand() {
         let wrapped = "OVERVIEW: x\n\nExamples:\n  kubuqi-monitor stack a.tif --scale 0.0001 --ot Int16 -o\nndvi_annual.tif\n\nUSAGE: x\n"

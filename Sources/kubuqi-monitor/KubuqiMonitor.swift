@@ -22,12 +22,12 @@ struct KubuqiMonitor: ParsableCommand {
         // `kubuqi-monitor nosuch --help` would print the general help and exit 0: name the unknown command instead.
         let arguments = Array(CommandLine.arguments.dropFirst())
         let commands = configuration.subcommands.map { $0._commandName } + ["help"]
-        if let first = arguments.first, !first.hasPrefix("-"), !commands.contains(first) {
-            fail("unknown command '\(first)'; commands: \(commands.dropLast().joined(separator: ", ")) (see 'kubuqi-monitor --help')", code: 2)
+        func unknown(_ typed: String) -> Never {
+            let guess = CommandSuggestion.closest(to: typed, in: Array(commands.dropLast())).map { " (did you mean '\($0)'?)" } ?? ""
+            fail("unknown command '\(typed)'\(guess); commands: \(commands.dropLast().joined(separator: ", ")) (see 'kubuqi-monitor --help')", code: 2)
         }
-        if arguments.first == "help", arguments.count > 1, !commands.contains(arguments[1]) {
-            fail("unknown command '\(arguments[1])'; commands: \(commands.dropLast().joined(separator: ", ")) (see 'kubuqi-monitor --help')", code: 2)
-        }
+        if let first = arguments.first, !first.hasPrefix("-"), !commands.contains(first) { unknown(first) }
+        if arguments.first == "help", arguments.count > 1, !commands.contains(arguments[1]) { unknown(arguments[1]) }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -16,7 +16,8 @@ extension KubuqiMonitor {
             Outputs in OUTDIR: change-class.tif (Int16: -2 strong degradation, -1 degradation, 0 stable, \
             1 improvement, 2 strong improvement, -32768 nodata; legend in .aux.xml and .qml), \
             change-magnitude.tif (Float32), change-direction.tif (cva), quicklook.png, change-stats.json, \
-            change-stats.csv; a one-paragraph summary on stdout.
+            change-stats.csv, change-patches.gpkg (unless --no-patches), catalog.json and an .item.json per \
+            raster (STAC, docs/publishing.md); a one-paragraph summary on stdout.
 
             Examples:
               kubuqi-monitor change --before ndvi2013.tif --after ndvi2023.tif \\
@@ -25,7 +26,7 @@ extension KubuqiMonitor {
                 --sensor landsat-c2l2 -o out/
               kubuqi-monitor change --method cva --before ndvi1.tif,bsi1.tif \\
                 --after ndvi2.tif,bsi2.tif -o out/
-            """)
+            """ + ExitCodesHelp.section)
 
         @Option(help: ArgumentHelp("The earlier date: index raster(s) or a scene.", valueName: "A"))
         var before: String
@@ -74,7 +75,7 @@ extension KubuqiMonitor {
             }
             let result = try ChangeJob.run(options)
             print(result.summary)
-            print("Outputs in \(output): " + ["class", "magnitude", "direction", "quicklook", "json", "csv"]
+            print("Outputs in \(output): " + ["class", "magnitude", "direction", "quicklook", "json", "csv", "patches"]
                 .compactMap { result.files[$0].map { ($0 as NSString).lastPathComponent } }.joined(separator: ", "))
         }
 
@@ -82,7 +83,7 @@ extension KubuqiMonitor {
         func mergeTiles(plan: TilePlan, outdir: String) throws {
             let result = try ChangeJob.mergeTiles(try changeOptions(), plan: plan, outdir: outdir)
             print(result.summary)
-            print("Outputs in \(outdir): " + ["class", "magnitude", "direction", "quicklook", "json", "csv"]
+            print("Outputs in \(outdir): " + ["class", "magnitude", "direction", "quicklook", "json", "csv", "patches"]
                 .compactMap { result.files[$0].map { ($0 as NSString).lastPathComponent } }.joined(separator: ", "))
         }
 

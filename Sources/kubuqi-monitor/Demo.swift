@@ -16,7 +16,7 @@ extension KubuqiMonitor {
             Examples:
               kubuqi-monitor demo                      # writes out/demo/
               kubuqi-monitor demo -o /tmp/course --fixtures my-fixtures/
-            """)
+            """ + ExitCodesHelp.section)
 
         @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The output folder.", valueName: "OUTDIR"))
         var output: String = "out/demo"

@@ -24,9 +24,12 @@ extension KubuqiMonitor {
 
             Examples:
               kubuqi-monitor drought chirps_monthly_1991_2024.tif -o drought/
-              kubuqi-monitor drought precip/ --scales 1,3,6,12 --calibration 1991..2020 --population pop.tif -o drought/
-              kubuqi-monitor drought precip.tif --population-female f.tif --population-male m.tif --vulnerability vi.tif --zones banners.gpkg --zone-field name -o drought/
-            """)
+              kubuqi-monitor drought precip/ --scales 1,3,6,12 --calibration 1991..2020 \\
+                --population pop.tif -o drought/
+              kubuqi-monitor drought precip.tif --population-female f.tif \\
+                --population-male m.tif --vulnerability vi.tif \\
+                --zones banners.gpkg --zone-field name -o drought/
+            """ + ExitCodesHelp.section)
 
         @Argument(help: ArgumentHelp("Monthly precipitation: a time-series raster, dated files, folders, lists (.txt) or quoted globs.", valueName: "INPUT"))
         var inputs: [String] = []
@@ -34,7 +37,7 @@ extension KubuqiMonitor {
         var output: String
         @Option(help: ArgumentHelp("SPI accumulation scales in months, written as layers (12 is always computed for the classes).", valueName: "K,K,..."))
         var scales = "12"
-        @Option(help: ArgumentHelp("Calibration years, e.g. 1991..2020 (at least \(DroughtOptions.minimumCalibrationYears)); default every full year of the record.", valueName: "FIRST..LAST"))
+        @Option(help: ArgumentHelp("Calibration years, e.g. 1991..2020 or 1991-2020 (at least \(DroughtOptions.minimumCalibrationYears)); default every full year of the record.", valueName: "FIRST..LAST"))
         var calibration: String?
         @Option(name: .customLong("gamma-fit"), help: ArgumentHelp("thom (Thom's approximation, as climate-indices and NOAA) or exact (maximum likelihood).", valueName: "thom|exact"))
         var gammaFit = "thom"
@@ -82,11 +85,10 @@ extension KubuqiMonitor {
             }
             guard Set(o.scales).count == o.scales.count else { throw ValidationError("--scales names a scale twice: \(scales)") }
             if let calibration {
-                let ends = calibration.components(separatedBy: "..")
-                guard ends.count == 2, let a = Int(ends[0]), let b = Int(ends[1]), (1...9999).contains(a), (1...9999).contains(b), a <= b else {
-                    throw ValidationError("--calibration expects FIRST..LAST years, e.g. 1991..2020; got '\(calibration)'")
+                guard let years = YearRangeArgument.parse(calibration) else {
+                    throw ValidationError("--calibration expects FIRST..LAST years (or FIRST-LAST), e.g. 1991..2020; got '\(calibration)'")
                 }
-                o.calibration = a...b
+                o.calibration = years
             }
             guard let e = GammaFit.Estimator(rawValue: gammaFit.lowercased()) else { throw ValidationError("--gamma-fit must be thom or exact, not '\(gammaFit)'") }
             o.estimator = e

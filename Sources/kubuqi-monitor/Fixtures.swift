@@ -29,12 +29,17 @@ extension KubuqiMonitor {
             the one of the repository's Fixtures/ folder. Same-named files in \
             OUTDIR are replaced; give --force to write into a folder that is not empty.
 
-            Example:
+            Examples:
               kubuqi-monitor fixtures /tmp/kubuqi-fixtures
-            """)
+              kubuqi-monitor fixtures -o /tmp/kubuqi-fixtures    # the same
+            """ + ExitCodesHelp.section)
 
-        @Argument(help: ArgumentHelp("Folder to write into (created if missing).", valueName: "OUTDIR"))
-        var outdir: String
+        @Argument(help: ArgumentHelp("Folder to write into (created if missing); or give it with -o.", valueName: "OUTDIR"))
+        var folder: String?
+
+        @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The folder to write into, as other commands' -o (instead of OUTDIR).",
+                                                                     valueName: "OUTDIR"))
+        var output: String?
 
         @Option(help: ArgumentHelp("Seed of the layout and the noise.", valueName: "N"))
         var seed: UInt64 = FixtureGenerator.defaultSeed
@@ -43,6 +48,17 @@ extension KubuqiMonitor {
         var force = false
 
         @OptionGroup var global: GlobalOptions
+
+        /// The folder given as OUTDIR or -o (one of them, or both the same).
+        var outdir: String { folder ?? output ?? "" }
+
+        func validate() throws {
+            switch (folder, output) {
+            case (nil, nil): throw ValidationError("missing the output folder: give OUTDIR or -o OUTDIR")
+            case let (a?, b?) where a != b: throw ValidationError("two output folders, '\(a)' and -o '\(b)': give one")
+            default: break
+            }
+        }
 
         func run() throws {
             try global.apply()

@@ -24,7 +24,7 @@ extension KubuqiMonitor {
                 --sensor landsat-c2l2 -o out/
               kubuqi-monitor index savi --scene S2A_..._L2A.json --sensor sentinel2-l2a \\
                 --resolution 20 -o savi.tif
-            """)
+            """ + ExitCodesHelp.section)
 
         @Argument(help: ArgumentHelp("The index to compute (see --list); or use --index for several.", valueName: "NAME"))
         var name: String?
@@ -66,7 +66,8 @@ extension KubuqiMonitor {
         var maskRule: String?
         @Option(parsing: .unconditional, help: ArgumentHelp("Sentinel-2 BOA_ADD_OFFSET in DN when the metadata does not give it (-1000 from baseline 04.00).", valueName: "DN"))
         var boaOffset: Float?
-        @Option(help: ArgumentHelp("Output pixel size in CRS units (e.g. 20 for Sentinel-2's 20 m grid); default the finest band.", valueName: "METRES"))
+        @Option(name: [.customLong("resolution"), .customLong("res")],
+                help: ArgumentHelp("Output pixel size in CRS units (e.g. 20 for Sentinel-2's 20 m grid); default the finest band.", valueName: "METRES"))
         var resolution: Double?
         @Option(help: ArgumentHelp("Resampling of a scene's bands onto the output grid: \(Resampling.allCases.map(\.rawValue).joined(separator: ", ")); default bilinear when refining, average when coarsening.", valueName: "METHOD"))
         var resampling: String?

@@ -12,7 +12,7 @@ extension KubuqiMonitor {
               kubuqi-monitor info B04.tif
               kubuqi-monitor info --json scene/*.tif
               kubuqi-monitor info /vsizip/bands.zip/red.tif
-            """)
+            """ + ExitCodesHelp.section)
 
         @Argument(help: ArgumentHelp("Rasters to describe (any GDAL-readable path).", valueName: "RASTER"))
         var rasters: [String]

@@ -12,16 +12,7 @@ struct KubuqiMonitor: ParsableCommand {
         discussion: """
         Every raster GDAL opens is accepted (GeoTIFF, COG, VRT, JP2, /vsizip/...). Outputs are tiled, \
         compressed GeoTIFFs that appear only when complete.
-
-        EXIT CODES
-          0  success
-          1  internal error (a bug: please report it)
-          2  usage error (unknown option, missing argument)
-          3  input error (missing, unreadable or unsuitable input)
-          4  output error (folder missing, not writable, disk full)
-          130, 143  interrupted by SIGINT or SIGTERM (no output left behind);
-                    also 129 SIGHUP, 138 SIGUSR1, 140 SIGUSR2, 142 SIGALRM
-        """,
+        """ + ExitCodesHelp.section,
         version: KubuqiVersion.string,
         subcommands: [Info.self, Index.self, Stack.self, Change.self, LDN.self, Sample.self, Assess.self, Tiles.self, Demo.self, Fixtures.self, Warn.self, Drought.self]
     )
@@ -31,12 +22,12 @@ struct KubuqiMonitor: ParsableCommand {
         // `kubuqi-monitor nosuch --help` would print the general help and exit 0: name the unknown command instead.
         let arguments = Array(CommandLine.arguments.dropFirst())
         let commands = configuration.subcommands.map { $0._commandName } + ["help"]
-        if let first = arguments.first, !first.hasPrefix("-"), !commands.contains(first) {
-            fail("unknown command '\(first)'; commands: \(commands.dropLast().joined(separator: ", ")) (see 'kubuqi-monitor --help')", code: 2)
+        func unknown(_ typed: String) -> Never {
+            let guess = CommandSuggestion.closest(to: typed, in: Array(commands.dropLast())).map { " (did you mean '\($0)'?)" } ?? ""
+            fail("unknown command '\(typed)'\(guess); commands: \(commands.dropLast().joined(separator: ", ")) (see 'kubuqi-monitor --help')", code: 2)
         }
-        if arguments.first == "help", arguments.count > 1, !commands.contains(arguments[1]) {
-            fail("unknown command '\(arguments[1])'; commands: \(commands.dropLast().joined(separator: ", ")) (see 'kubuqi-monitor --help')", code: 2)
-        }
+        if let first = arguments.first, !first.hasPrefix("-"), !commands.contains(first) { unknown(first) }
+        if arguments.first == "help", arguments.count > 1, !commands.contains(arguments[1]) { unknown(arguments[1]) }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -22,7 +22,7 @@ extension KubuqiMonitor {
             Examples:
               kubuqi-monitor ldn --config Fixtures/ldn.toml -o out/ldn
               kubuqi-monitor ldn --config ldn.toml --check
-            """)
+            """ + ExitCodesHelp.section)
 
         @Option(help: ArgumentHelp("The configuration file (TOML).", valueName: "FILE"))
         var config: String
@@ -55,7 +55,7 @@ extension KubuqiMonitor {
         func mergeTiles(plan: TilePlan, outdir: String) throws {
             let report = try LDNJob.mergeTiles(try ldnOptions(), plan: plan, outdir: outdir, log: Log.line)
             for p in report.periods { print("\(p.title): \(p.summaryLine)") }
-            print("Report: \((outdir as NSString).appendingPathComponent("report.html")) (also report.json, report.md, tables/*.csv)")
+            print("Report: \((outdir as NSString).appendingPathComponent("report.html")) (also report.json, report.md, unccd-reporting.json, tables/*.csv)")
         }
 
         func run() throws {
@@ -90,7 +90,7 @@ extension KubuqiMonitor {
                 return
             }
             for p in report.periods { print("\(p.title): \(p.summaryLine)") }
-            print("Report: \((output! as NSString).appendingPathComponent("report.html")) (also report.json, report.md, tables/*.csv)")
+            print("Report: \((output! as NSString).appendingPathComponent("report.html")) (also report.json, report.md, unccd-reporting.json, tables/*.csv)")
         }
     }
 }

@@ -24,10 +24,10 @@ extension KubuqiMonitor {
 
             Examples:
               kubuqi-monitor sample change/change-class.tif -o sample/
-              kubuqi-monitor sample ldn/reporting-2019-2024/sdg-15-3-1.tif --target-se 0.02 \\
-                --expected-accuracy -1=0.6 --seed 7 -o sample/
+              kubuqi-monitor sample ldn/reporting-2019-2024/sdg-15-3-1.tif \\
+                --target-se 0.02 --expected-accuracy -1=0.6 --seed 7 -o sample/
               kubuqi-monitor sample map.tif --size 600 --allocation proportional -o sample/
-            """)
+            """ + ExitCodesHelp.section)
 
         @Argument(help: ArgumentHelp("The class map (integer codes), FILE[:BAND].", valueName: "MAP"))
         var map: String
@@ -114,7 +114,7 @@ extension KubuqiMonitor {
                 --points labelled.csv -o accuracy/
               kubuqi-monitor assess --design sample/design.json --points labelled.csv \\
                 --report ldn/report.html -o accuracy/
-            """)
+            """ + ExitCodesHelp.section)
 
         @Option(help: ArgumentHelp("The design written by 'sample'.", valueName: "design.json"))
         var design: String

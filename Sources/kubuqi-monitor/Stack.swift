@@ -25,15 +25,20 @@ extension KubuqiMonitor {
             that falls short even with every pixel valid is dropped with a warning. See docs/stack.md.
 
             Examples:
-              kubuqi-monitor stack modis_ndvi_2000_2012.tif --scale 0.0001 --ot Int16 -o ndvi_annual.tif
-              kubuqi-monitor stack MOD13Q1/ --reducer integral --season 04-01..10-31 -o ndvi_season.tif
-              kubuqi-monitor stack evi/ --dates dates.csv --dates-columns Id,date -o evi_annual.tif
-              kubuqi-monitor stack 'scenes/*_NDVI.tif' --reducer p90 --min-obs 6 -o ndvi_p90.tif
-              kubuqi-monitor stack 'MOD13A1/*/' --sensor modis-mod13 --index ndvi -o ndvi_annual.tif
+              kubuqi-monitor stack modis_ndvi_2000_2012.tif --scale 0.0001 --ot Int16 \\
+                -o ndvi_annual.tif
+              kubuqi-monitor stack MOD13Q1/ --reducer integral --season 04-01..10-31 \\
+                -o ndvi_season.tif
+              kubuqi-monitor stack evi/ --dates dates.csv --dates-columns Id,date \\
+                -o evi_annual.tif
+              kubuqi-monitor stack 'scenes/*_NDVI.tif' --reducer p90 --min-obs 6 \\
+                -o ndvi_p90.tif
+              kubuqi-monitor stack 'MOD13A1/*/' --sensor modis-mod13 --index ndvi \\
+                -o ndvi_annual.tif
 
             With --plan plan.json --tile I, -o is a folder: tiles go to OUT/tiles/I/, and `tiles merge` writes \
             OUT/stack.tif, stack.count.tif and stack.json, the same bytes as one machine (docs/scale-out.md).
-            """)
+            """ + ExitCodesHelp.section)
 
         @Argument(help: ArgumentHelp("Time-series rasters, single-date files, folders, lists (.txt) or quoted globs.", valueName: "INPUT"))
         var inputs: [String] = []

@@ -23,7 +23,7 @@ extension KubuqiMonitor {
 
             `tiles slurm plan.json -- kubuqi-monitor change ... -o OUT` writes (and with --submit submits) \
             steps 2-5 as Slurm job arrays chained by dependencies. See docs/scale-out.md.
-            """,
+            """ + ExitCodesHelp.section,
             subcommands: [Plan.self, Reduce.self, Merge.self, Slurm.self])
     }
 }
@@ -32,7 +32,8 @@ extension KubuqiMonitor.Tiles {
     /// `tiles plan`.
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Split a raster's grid (or a bounding box) into tiles aligned to its blocks; write plan.json.")
+            abstract: "Split a raster's grid (or a bounding box) into tiles aligned to its blocks; write plan.json.",
+            discussion: ExitCodesHelp.text)
 
         @Argument(help: ArgumentHelp("A raster whose grid and blocks the plan follows (omit with --bbox).", valueName: "INPUT"))
         var input: String?
@@ -80,7 +81,8 @@ extension KubuqiMonitor.Tiles {
     /// `tiles reduce`.
     struct Reduce: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Merge every tile's statistics (OUTDIR/stats/I/) into OUTDIR/reduced.json for the per-tile pass.")
+            abstract: "Merge every tile's statistics (OUTDIR/stats/I/) into OUTDIR/reduced.json for the per-tile pass.",
+            discussion: ExitCodesHelp.text)
 
         @OptionGroup var job: PlannedJob
         @OptionGroup var global: GlobalOptions
@@ -96,7 +98,8 @@ extension KubuqiMonitor.Tiles {
     /// `tiles merge`.
     struct Merge: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Assemble the tiles in OUTDIR into one raster per layer (VRT and COG) and the single-machine reports.")
+            abstract: "Assemble the tiles in OUTDIR into one raster per layer (VRT and COG) and the single-machine reports.",
+            discussion: ExitCodesHelp.text)
 
         @OptionGroup var job: PlannedJob
         @OptionGroup var global: GlobalOptions
@@ -134,7 +137,7 @@ extension KubuqiMonitor.Tiles {
             Example:
               kubuqi-monitor tiles slurm plan.json --submit --throttle 50 -- \\
                 kubuqi-monitor change --before a.tif --after b.tif -o out
-            """)
+            """ + ExitCodesHelp.section)
 
         @Argument(help: ArgumentHelp("The plan.", valueName: "plan.json"))
         var plan: String

@@ -21,17 +21,19 @@ extension KubuqiMonitor {
             line on stdout. Exit code 0 whether or not there are alerts. Method: docs/warn.md.
 
             Examples:
-              kubuqi-monitor warn MOD13Q1_NDVI/ --scale 0.0001 --baseline 2001-2020 -o warn/
-              kubuqi-monitor warn series.tif --period month --accumulate 3 --baseline 2001-2020 \\
-                --zones districts.gpkg --zone-field name --mmu 25ha --previous warn-last/ -o warn-now/
+              kubuqi-monitor warn MOD13Q1_NDVI/ --scale 0.0001 --baseline 2001-2020 \\
+                -o warn/
+              kubuqi-monitor warn series.tif --period month --accumulate 3 \\
+                --baseline 2001-2020 --zones districts.gpkg --zone-field name \\
+                --mmu 25ha --previous warn-last/ -o warn-now/
 
             With --plan plan.json --tile I the layers of tile I go to OUTDIR/tiles/I/; `tiles merge` assembles them \
             and computes the hotspots, zones and bulletin on the whole map, as one machine does (docs/scale-out.md).
-            """)
+            """ + ExitCodesHelp.section)
 
         @Argument(help: ArgumentHelp("The index series (files, folders, lists, globs, STAC items, or a raster with dated bands).", valueName: "SERIES"))
         var inputs: [String]
-        @Option(help: ArgumentHelp("Baseline years, e.g. 2001-2010 (the assessed year is left out).", valueName: "FIRST-LAST"))
+        @Option(help: ArgumentHelp("Baseline years, e.g. 2001-2010 or 2001..2010 (the assessed year is left out).", valueName: "FIRST-LAST"))
         var baseline: String
         @Option(help: ArgumentHelp("A date in the period to assess (default: the latest period).", valueName: "YYYY-MM-DD"))
         var at: String?
@@ -104,10 +106,10 @@ extension KubuqiMonitor {
         }
 
         func warnOptions() throws -> WarnOptions {
-            let years = baseline.split(separator: "-").map { Int($0) }
-            guard years.count == 2, let a = years[0], let b = years[1], a <= b else {
-                throw ValidationError("--baseline must be FIRST-LAST years, e.g. 2001-2010; got '\(baseline)'")
+            guard let years = YearRangeArgument.parse(baseline) else {
+                throw ValidationError("--baseline must be FIRST-LAST years (or FIRST..LAST), e.g. 2001-2010; got '\(baseline)'")
             }
+            let a = years.lowerBound, b = years.upperBound
             guard let m = WarningMetric(rawValue: metric.lowercased()) else {
                 throw ValidationError("--metric must be vci, zscore, pct-median, pct-rank or vhi; got '\(metric)'")
             }

@@ -64,6 +64,19 @@ final class BadInputTests: CLITestCase {
                         code: 3, mentions: ["red.tif", "band 2 does not exist", "1 band"], out: out)
     }
 
+    /// `FILE:abc` or `FILE:-1` of an existing FILE: the missing file is named, and so is the band that was meant.
+    func testBandThatIsNotANumber() throws {
+        let out = tmp.file("o.tif")
+        for word in ["abc", "-1", "red"] {
+            try assertFails(["index", "ndvi", "--red", red + ":" + word, "--nir", nir, "-o", out], code: 3,
+                            mentions: ["red.tif:\(word): no such file; ", "red.tif exists, but '\(word)' after it is not a band number"], out: out)
+        }
+        // A missing file with a colon in its name and nothing before it that exists: no hint.
+        try assertFails(["index", "ndvi", "--red", tmp.file("nope.tif:abc"), "--nir", nir, "-o", out], code: 3, mentions: ["no such file"], out: out)
+        let r = try CLIRunner.run(["index", "ndvi", "--red", tmp.file("nope.tif:abc"), "--nir", nir, "-o", out])
+        XCTAssertFalse(r.stderr.contains("band number"), r.stderr)
+    }
+
     func testGridsThatDiffer() throws {
         let other = try TestRaster.write(tmp.file("shifted.tif"), width: 8, height: 8, values: Array(repeating: 5, count: 64),
                                          transform: GeoTransform([600_030, 30, 0, 4_470_000, 0, -30]))

@@ -170,6 +170,24 @@ json.dump({"spi12": [None if np.isnan(s) else float(s) for s in spi12.flatten()]
         return text.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     }
 
+    /// `--calibration` reads FIRST-LAST (the form `warn --baseline` takes) as well as FIRST..LAST: the same
+    /// years (2000-2019 of a 2000-2020 record, not the default every year), the same SPI; a third spelling is refused.
+    func testCalibrationYearsInEitherSpelling() throws {
+        let good = try series("good.tif", years: 21)
+        var spi: [Data] = []
+        for (i, years) in ["2000..2019", "2000-2019"].enumerated() {
+            let out = tmp.file("calibration-\(i)")
+            _ = try run(["drought", "-q", good, "--calibration", years, "-o", out])
+            let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/drought.json"))) as! [String: Any]
+            let calibration = try XCTUnwrap(record["calibration"] as? [String: Any])
+            XCTAssertEqual(calibration["first"] as? Int, 2000, years)
+            XCTAssertEqual(calibration["last"] as? Int, 2019, years)
+            spi.append(try Data(contentsOf: URL(fileURLWithPath: out + "/spi-12.tif")))
+        }
+        XCTAssertEqual(spi[0], spi[1])
+        try assertFails([good, "--calibration", "2000_2019"], code: 2, mentions: ["--calibration", "2000_2019"])
+    }
+
     private func assertFails(_ args: [String], code: Int32, mentions: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         let out = tmp.file("bad-out")
         let r = try CLIRunner.run(["drought", "-q"] + args + ["-o", out])

@@ -52,4 +52,19 @@ final class LDNOutputFolderTests: XCTestCase {
         diff.waitUntilExit()
         XCTAssertEqual(diff.terminationStatus, 0, "diff -r finds the two runs' folders different")
     }
+
+    /// The last line names the report and every file beside it that exists, unccd-reporting.json (the
+    /// UNCCD SO1 figures the README's tour points to) included.
+    func testTheReportLineNamesTheFilesWritten() throws {
+        let tmp = try TemporaryFolder()
+        _ = try LDNTestRegion.write(tmp)
+        let config = try LDNTestRegion.config(tmp, extra: "", periods: "[periods]\nbaseline = [2000, 2005]\nreporting = [[2006, 2008]]\n")
+        let r = try CLIRunner.run(["ldn", "--config", config, "-o", tmp.file("out"), "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let last = try XCTUnwrap(r.stdout.split(separator: "\n").last.map(String.init))
+        XCTAssertEqual(last, "Report: \(tmp.file("out"))/report.html (also report.json, report.md, unccd-reporting.json, tables/*.csv)")
+        for f in ["report.html", "report.json", "report.md", "unccd-reporting.json", "tables"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: tmp.file("out/" + f)), f)
+        }
+    }
 }

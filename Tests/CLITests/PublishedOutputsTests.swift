@@ -208,8 +208,11 @@ json.dump(out, open(sys.argv[2], "w"))
         let tmp = try TemporaryFolder()
         let scenes = Self.landsatPair
         let args = ["change", "--before", scenes[0], "--after", scenes[1], "--sensor", "landsat-c2l2", "-q"]
-        try run(args + ["-o", tmp.file("with")])
-        try run(args + ["--no-patches", "-o", tmp.file("without")])
+        let with = try run(args + ["-o", tmp.file("with")])
+        let without = try run(args + ["--no-patches", "-o", tmp.file("without")])
+        // The "Outputs in" line names the patches exactly when they are written.
+        XCTAssertTrue(with.stdout.contains("change-stats.csv, change-patches.gpkg\n"), with.stdout)
+        XCTAssertFalse(without.stdout.contains("change-patches.gpkg"), without.stdout)
         XCTAssertTrue(FileManager.default.fileExists(atPath: tmp.file("with/change-patches.gpkg")))
         XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("without/change-patches.gpkg")))
         let item = try String(contentsOfFile: tmp.file("without/change-class.item.json"), encoding: .utf8)

@@ -22,6 +22,23 @@ final class StackCommandTests: CLITestCase {
         return out
     }
 
+    /// An output that is a folder, or in a missing folder, is one error line (exit 4) before the inputs are
+    /// planned: no warning about a dropped period first, nothing written.
+    func testAnImpossibleOutputIsRefusedBeforeThePlan() throws {
+        _ = try monthly(2001...2001)
+        for m in 1...3 { _ = try write("ndvi_2002-0\(m)-15.tif", 0.1) }  // 2002 would be dropped with a warning
+        let folder = tmp.file("out")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        let before = try tmp.contents()
+        for (output, message) in [(folder, "out: is a folder, not a file"), (tmp.file("nosuch/s.tif"), "nosuch/s.tif: the folder")] {
+            let r = try CLIRunner.run(["stack", "-q", tmp.path, "-o", output])
+            XCTAssertEqual(r.status, 4, r.stderr)
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "one line, no warning first: \(r.stderr)")
+            XCTAssertTrue(r.stderr.hasPrefix("kubuqi-monitor: error: ") && r.stderr.contains(message), r.stderr)
+            XCTAssertEqual(try tmp.contents(), before, "nothing written")
+        }
+    }
+
     private func assertFails(_ args: [String], code: Int32, mentions: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         let before = try tmp.contents()
         let r = try CLIRunner.run(["stack", "-q"] + args)

@@ -162,4 +162,18 @@ final class WarnCommandTests: CLITestCase {
         try assertFails([Self.series, "--baseline", "2010-2019", "--previous", tmp.path], code: 3, mentions: ["hotspots.gpkg"])
         try assertFails([tmp.file("nosuch.tif"), "--baseline", "2010-2019"], code: 3, mentions: ["nosuch.tif"])
     }
+
+    /// `--baseline` reads FIRST..LAST (the form `drought --calibration` and `stack --season` take) as well as
+    /// FIRST-LAST: the same years, the same layers; a third spelling is still refused.
+    func testBaselineYearsInEitherSpelling() throws {
+        var levels: [Data] = []
+        for (i, years) in ["2010-2019", "2010..2019"].enumerated() {
+            let out = tmp.file("spelling-\(i)")
+            _ = try run(["warn", Self.series, "--baseline", years, "--at", "2021-05-15", "-o", out, "-q"])
+            XCTAssertEqual(try bulletin(out)["baseline"] as? String, "2010-2019", years)
+            levels.append(try Data(contentsOf: URL(fileURLWithPath: out + "/alert-level.tif")))
+        }
+        XCTAssertEqual(levels[0], levels[1])
+        try assertFails([Self.series, "--baseline", "2010_2019"], code: 2, mentions: ["--baseline", "2010_2019"])
+    }
 }

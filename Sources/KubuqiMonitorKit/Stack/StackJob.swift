@@ -24,7 +24,19 @@ public struct StackResult: Sendable {
 public enum StackJob {
     /// Builds the stack.
     public static func run(_ o: StackOptions, progress: (Double) -> Void = { _ in }) throws -> StackResult {
-        try withBlockCache(o) { try write(try setup(o), o, progress: progress) }
+        try refuseImpossibleOutput(o)
+        return try withBlockCache(o) { try write(try setup(o), o, progress: progress) }
+    }
+
+    /// An output whose folder is missing, or which is a folder, is refused (exit 4) before the collection is
+    /// read: not after it was dated and planned, with its warnings about dropped periods printed first.
+    /// The full checks (links, devices, the output being an input) stay with ``AtomicOutput``.
+    static func refuseImpossibleOutput(_ o: StackOptions) throws {
+        let folder = PathNames.parent(o.output), shown = folder.isEmpty ? "." : folder
+        guard let dir = SafeFiles.target(shown), dir.isDirectory else {
+            throw KubuqiError.output(o.output, "the folder \(Quoted.name(shown)) does not exist")
+        }
+        if let e = SafeFiles.entry(o.output), e.isDirectory { throw KubuqiError.output(o.output, "is a folder, not a file") }
     }
 
     /// GDAL's block cache while stack runs: half the buffer budget (16 MiB by default) instead of the

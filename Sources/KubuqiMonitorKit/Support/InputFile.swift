@@ -10,11 +10,21 @@ public enum InputFile {
     /// An input error unless `path` leads to a regular file (links followed).
     public static func requireRegular(_ path: String, allowFolder: Bool = false) throws {
         guard let e = SafeFiles.target(path) else {
-            throw KubuqiError.input(path, SafeFiles.entry(path) != nil ? "is a broken or looping symbolic link" : "no such file")
+            throw KubuqiError.input(path, SafeFiles.entry(path) != nil ? "is a broken or looping symbolic link" : "no such file" + bandHint(path))
         }
         if e.isRegular || (allowFolder && e.isDirectory) { return }
         if e.isDirectory { throw KubuqiError.input(path, "is a folder, not a file") }
         throw KubuqiError.input(path, "is \(e.kind), not a regular file; only regular files are read")
+    }
+
+    /// For a missing `FILE:WORD` whose FILE exists (`ndvi.tif:abc`, `ndvi.tif:-1`): that WORD is not a band
+    /// number, which is what the user meant to give; empty otherwise.
+    static func bandHint(_ path: String) -> String {
+        guard let colon = path.lastIndex(of: ":"), colon != path.startIndex else { return "" }
+        let file = String(path[..<colon]), word = String(path[path.index(after: colon)...])
+        // A whole number would have been read as the band where FILE:BAND is taken: no hint where it is not.
+        guard SafeFiles.target(file)?.isRegular == true, !(Int(word).map { $0 >= 0 } ?? false) else { return "" }
+        return "; \(Quoted.name(file)) exists, but '\(word)' after it is not a band number (FILE:BAND, bands numbered from 1)"
     }
 
     /// The bytes of a regular file of at most `limit` bytes.

@@ -170,6 +170,9 @@ public enum PatchPolygons {
             if rows[pid] != nil, let g = OGR_F_GetGeometryRef(f), let copy = OGR_G_Clone(g) { geometries[pid] = copy }
         }
         let srs = OGR_L_GetSpatialRef(srcLayer)
+        // The GeoPackage's last_change fixed, as the patch layers': the same inputs give the same bytes.
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
+        defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
         for (path, driver, options) in [(gpkg, "GPKG", [String]()), (geojson, "GeoJSON", ["RFC7946=YES", "WRITE_NAME=NO"])] {
             guard let drv = GDALGetDriverByName(driver) else { throw GDALError("GDAL has no \(driver) driver") }
             let ds = try GDALErrors.check("cannot create \(path)") { GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, nil) }

@@ -43,6 +43,9 @@ public enum VectorTable {
     public static func write(path: String, driver: String, layer: String, crsWKT: String?, columns: [(String, FieldType)], rows: [Row], layerOptions: [String] = []) throws {
         GDALEnvironment.initialize()
         guard let drv = GDALGetDriverByName(driver) else { throw GDALError("GDAL has no \(driver) driver") }
+        // A GeoPackage's last_change fixed (PatchPolygons.fixedDate): the same rows give the same bytes.
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", PatchPolygons.fixedDate)
+        defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
         let ds = try GDALErrors.check("cannot create \(path)") { GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, nil) }
         var closed = false
         defer { if !closed { GDALClose(ds) } }

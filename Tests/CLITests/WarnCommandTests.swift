@@ -142,6 +142,22 @@ final class WarnCommandTests: CLITestCase {
         XCTAssertEqual(try tmp.contents(), before, "nothing left behind", file: file, line: line)
     }
 
+    /// Two runs on the same inputs write the same bytes: the hotspot GeoPackage's `gpkg_contents.last_change` is fixed,
+    /// not the clock's (a cron job's catalogue checksums change only when the data do).
+    func testTwoRunsWriteTheSameHotspotBytes() throws {
+        let zones = try zones()
+        let folders = [tmp.file("a"), tmp.file("b")]
+        for f in folders {
+            _ = try run(["warn", Self.series, "--baseline", "2010-2019", "--at", "2021-05-15", "--zones", zones, "--zone-field", "name",
+                         "--mmu", "5ha", "-o", f, "-q"])
+        }
+        for name in ["hotspots.gpkg", "hotspots.geojson", "alert-level.tif"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: folders[0] + "/" + name))
+            let b = try Data(contentsOf: URL(fileURLWithPath: folders[1] + "/" + name))
+            XCTAssertEqual(a, b, "\(name) differs between two runs on the same inputs")
+        }
+    }
+
     func testBadInput() throws {
         // The baseline 2005-2012 holds May only in 2010-2012: fewer than VCI's 5 years (the series starts in 2010).
         try assertFails([Self.series, "--baseline", "2005-2012", "--at", "2021-05-15"], code: 3,

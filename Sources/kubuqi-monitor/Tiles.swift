@@ -186,10 +186,24 @@ extension KubuqiMonitor.Tiles {
     }
 }
 
-/// The two arguments of `tiles reduce` and `tiles merge`: the plan and the job's output folder.
+/// The two arguments of `tiles reduce` and `tiles merge`: the plan and the job's output folder, given after the
+/// plan or with `-o` as in every other command (one of the two).
 struct PlannedJob: ParsableArguments {
     @Argument(help: ArgumentHelp("The plan.", valueName: "plan.json"))
     var plan: String
-    @Argument(help: ArgumentHelp("The job's output folder.", valueName: "OUTDIR"))
-    var outdir: String
+    @Argument(help: ArgumentHelp("The job's output folder (or give it with -o).", valueName: "OUTDIR"))
+    var positionalOutdir: String?
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The job's output folder, as its -o.", valueName: "OUTDIR"))
+    var optionOutdir: String?
+
+    /// The output folder, however it was given.
+    var outdir: String { optionOutdir ?? positionalOutdir ?? "" }
+
+    func validate() throws {
+        switch (positionalOutdir, optionOutdir) {
+        case (nil, nil): throw ValidationError("give the job's output folder: tiles ... plan.json OUTDIR, or -o OUTDIR")
+        case let (a?, b?) where a != b: throw ValidationError("two output folders given: \(a) and -o \(b)")
+        default: break
+        }
+    }
 }

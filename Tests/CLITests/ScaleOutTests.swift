@@ -33,8 +33,20 @@ final class ScaleOutTests: CLITestCase {
         for i in 0..<4 { lines.append(try run(job + ["--plan", plan, "--tile", "\(i)", "--phase", "stats", "-q"]).stdout) }
         try run(["tiles", "reduce", plan, out])
         for i in 0..<4 { lines.append(try run(job + ["--plan", plan, "--tile", "\(i)", "-q"]).stdout) }
-        try run(["tiles", "merge", plan, out, "-q"])
+        try run(["tiles", "merge", plan, "-o", out, "-q"])   // the output folder as every command takes it (reduce: after the plan)
         return lines
+    }
+
+    /// `tiles reduce` and `tiles merge` take the job's output folder after the plan or with `-o`, not neither, not two.
+    func testReduceAndMergeNeedOneOutputFolder() throws {
+        let tmp = try TemporaryFolder()
+        let plan = try plan(tmp)
+        for sub in ["reduce", "merge"] {
+            let none = try run(["tiles", sub, plan], expect: 2)
+            XCTAssertTrue(none.stderr.contains("give the job's output folder"), none.stderr)
+            let two = try run(["tiles", sub, plan, tmp.file("a"), "-o", tmp.file("b")], expect: 2)
+            XCTAssertTrue(two.stderr.contains("two output folders given"), two.stderr)
+        }
     }
 
     /// Same size and the same bits in every pixel (NaN nodata included).

@@ -63,15 +63,21 @@ public final class DirectTileReader: @unchecked Sendable {
         samples = 1
     }
 
+    /// The largest tile (all its samples, decoded) a multi-band reader holds: 16 MiB (256 x 256 pixels of 128 bands);
+    /// a file of larger tiles is left to GDAL, so the memory a reader holds stays bounded whatever the band count.
+    public static let maximumStackTileBytes = 16 << 20
+
     /// A reader of every band of `dataset` as the samples of its pixels (``read(_:bands:into:)``), or nil when GDAL's
     /// view alone rules the fast path out (another driver, a virtual file system path, bands not all of one 16-bit
-    /// type and one block size). Whether the file is pixel-interleaved is libtiff's to say, on the first read.
+    /// type and one block size, a tile of all bands over ``maximumStackTileBytes``). Whether the file is
+    /// pixel-interleaved is libtiff's to say, on the first read.
     public init?(stack dataset: Dataset) {
         let n = dataset.bandCount
         guard dataset.driverName == "GTiff", n >= 1, !dataset.path.hasPrefix("/vsi"),
               let bands = try? (1...n).map({ try dataset.band($0) }),
               let type = bands.first?.dataType, type == .int16 || type == .uint16,
-              bands.allSatisfy({ $0.dataType == type && $0.blockSize.width == bands[0].blockSize.width && $0.blockSize.height == bands[0].blockSize.height }) else { return nil }
+              bands.allSatisfy({ $0.dataType == type && $0.blockSize.width == bands[0].blockSize.width && $0.blockSize.height == bands[0].blockSize.height }),
+              2 * n * bands[0].blockSize.width * bands[0].blockSize.height <= Self.maximumStackTileBytes else { return nil }
         var st = stat()
         guard stat(dataset.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         path = dataset.path

@@ -324,8 +324,14 @@ json.dump([c["path"] for c in cases], open(sys.argv[2], "w"))
     func testStacksTheFastPathDoesNotDecodeAreRefused() throws {
         let tmp = try TemporaryFolder()
         let cases = [StackCase(name: "band-interleaved", type: "Int16", options: ["COMPRESS=DEFLATE", "INTERLEAVE=BAND"], block: 256, width: 300, height: 200, bands: 3),
-                     StackCase(name: "lzw", type: "UInt16", options: ["COMPRESS=LZW", "PREDICTOR=2"], block: 256, width: 300, height: 200, bands: 2)]
-        guard let files = try makeStacks(cases, in: tmp) else { return }
+                     StackCase(name: "lzw", type: "UInt16", options: ["COMPRESS=LZW", "PREDICTOR=2"], block: 256, width: 300, height: 200, bands: 2),
+                     // 512 x 512 x 33 bands x 2 bytes: a tile over 16 MiB (2 x 512 x 512 x 32 is 16 MiB exactly).
+                     StackCase(name: "big-tiles", type: "Int16", options: ["COMPRESS=DEFLATE"], block: 512, width: 20, height: 20, bands: 33),
+                     StackCase(name: "largest-tiles", type: "Int16", options: ["COMPRESS=DEFLATE"], block: 512, width: 20, height: 20, bands: 32)]
+        guard var files = try makeStacks(cases, in: tmp) else { return }
+        XCTAssertNil(DirectTileReader(stack: try Dataset.open(files[2])), "a tile of 33 bands of 512 x 512 is left to GDAL")
+        XCTAssertNotNil(DirectTileReader(stack: try Dataset.open(files[3])), "a tile of 16 MiB is decoded")
+        files.removeLast(2)
         for (c, path) in zip(cases, files) {
             let reader = try XCTUnwrap(DirectTileReader(stack: try Dataset.open(path)), c.name)
             var buffer = [Float](repeating: 0, count: 100)

@@ -20,14 +20,26 @@ import KubuqiRaster
 /// Errors (a tile that cannot be read in full, or does not inflate to a whole tile) are ``GDALError``s whose
 /// message names the tile and the file, as libtiff's own would for GDAL.
 ///
+/// A multi-band file whose bands are the samples of contiguous pixels (`INTERLEAVE=PIXEL`, TIFF PlanarConfiguration
+/// 1; ``init(stack:)``) is read the same way, several bands at once (``read(_:bands:into:)``): each tile decoded once
+/// for all its bands (where GDAL's cache splits it into one block per band and copies each out), predictor 2 undone
+/// over the tile with a stride of SamplesPerPixel (each sample the difference from the same sample of the pixel to
+/// its left), each band's samples converted to `Float` as GDAL's `RasterIO` to `Float32` would (exactly: every
+/// 16-bit integer is a `Float`). The same conditions, with SamplesPerPixel the dataset's band count, every band of
+/// the same type and block size, and PlanarConfiguration 1.
+///
 /// One reader is used from one thread at a time (as its ``Dataset``); its libtiff handle opens on the first read.
 public final class DirectTileReader: @unchecked Sendable {
     /// The file read.
     public let path: String
+    /// Samples per pixel (the dataset's bands; 1 for a one-band reader).
+    public let samples: Int
     private let width: Int, height: Int, block: (width: Int, height: Int), unsigned: Bool
     private var state: State = .unopened
-    /// The last tile decoded (its index, -1 for none; its inflated samples, the predictor's differences, are the decoder's `tile`).
+    /// The last tile decoded (its index, -1 for none; its inflated samples, the predictor's differences unless
+    /// `cachedUndone`, are the decoder's `tile`).
     private var cached = -1
+    private var cachedUndone = false
 
     private enum State {
         case unopened
@@ -48,6 +60,32 @@ public final class DirectTileReader: @unchecked Sendable {
         height = ds.height
         block = band.blockSize
         unsigned = band.dataType == .uint16
+        samples = 1
+    }
+
+    /// The largest tile (all its samples, decoded) a multi-band reader holds: 16 MiB (256 x 256 pixels of 128 bands);
+    /// a file of larger tiles is left to GDAL, so the memory a reader holds stays bounded whatever the band count.
+    public static let maximumStackTileBytes = 16 << 20
+
+    /// A reader of every band of `dataset` as the samples of its pixels (``read(_:bands:into:)``), or nil when GDAL's
+    /// view alone rules the fast path out (another driver, a virtual file system path, bands not all of one 16-bit
+    /// type and one block size, a tile of all bands over ``maximumStackTileBytes``). Whether the file is
+    /// pixel-interleaved is libtiff's to say, on the first read.
+    public init?(stack dataset: Dataset) {
+        let n = dataset.bandCount
+        guard dataset.driverName == "GTiff", n >= 1, !dataset.path.hasPrefix("/vsi"),
+              let bands = try? (1...n).map({ try dataset.band($0) }),
+              let type = bands.first?.dataType, type == .int16 || type == .uint16,
+              bands.allSatisfy({ $0.dataType == type && $0.blockSize.width == bands[0].blockSize.width && $0.blockSize.height == bands[0].blockSize.height }),
+              2 * n * bands[0].blockSize.width * bands[0].blockSize.height <= Self.maximumStackTileBytes else { return nil }
+        var st = stat()
+        guard stat(dataset.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        path = dataset.path
+        width = dataset.width
+        height = dataset.height
+        block = bands[0].blockSize
+        unsigned = type == .uint16
+        samples = n
     }
 
     /// Whether the file was found to take the fast path (after the first ``read(_:into:)``; false before).
@@ -58,38 +96,22 @@ public final class DirectTileReader: @unchecked Sendable {
     /// usable written: read the window through GDAL).
     /// - Throws: ``GDALError`` for a tile that cannot be read or inflated, or a file libtiff cannot open.
     public func read(_ w: Window, into raw: UnsafeMutableRawBufferPointer) throws -> Bool {
+        precondition(samples == 1, "a one-band read of a multi-sample reader")
         precondition(raw.count >= 2 * w.pixelCount, "buffer smaller than the window")
         guard w.pixelCount > 0 else { return true }
-        let d: Decoder
-        switch state {
-        case .refused: return false
-        case .open(let o): d = o
-        case .unopened:
-            guard let o = try Decoder(path: path, width: width, height: height, block: block, unsigned: unsigned) else {
-                state = .refused
-                return false
-            }
-            state = .open(o)
-            d = o
-        }
+        guard let d = try decoder(for: w) else { return false }
         let (tw, th) = block
         let out = raw.baseAddress!
         let firstRow = w.row / th, lastRow = (w.row + w.height - 1) / th
         let firstColumn = w.column / tw, lastColumn = (w.column + w.width - 1) / tw
-        // Every tile present before any is decoded (a sparse tile sends the file to GDAL).
-        for ty in firstRow...lastRow {
-            for tx in firstColumn...lastColumn where !d.present(ty * d.tilesAcross + tx) {
-                state = .refused
-                return false
-            }
-        }
         for ty in firstRow...lastRow {
             for tx in firstColumn...lastColumn {
                 let t = ty * d.tilesAcross + tx
-                if cached != t {
+                if cached != t || cachedUndone {
                     cached = -1
                     try d.decode(t)
                     cached = t
+                    cachedUndone = false
                 }
                 // The part of tile (tx, ty) inside the window, predictor 2 undone as it is copied out.
                 let x0 = max(w.column, tx * tw), x1 = min(w.column + w.width, (tx + 1) * tw)
@@ -107,6 +129,105 @@ public final class DirectTileReader: @unchecked Sendable {
             }
         }
         return true
+    }
+
+    /// Reads window `w` of bands `bands` (1-based, each at most ``samples``) converted to `Float` into `outs` (one
+    /// buffer per band, each at least `w.pixelCount` long, row-major), as GDAL's `RasterIO` to `Float32` would; false
+    /// when the file or a tile of the window does not take the fast path (nothing usable written: read the window
+    /// through GDAL).
+    /// - Throws: ``GDALError`` for a tile that cannot be read or inflated, or a file libtiff cannot open.
+    public func read(_ w: Window, bands: [Int], into outs: [UnsafeMutableBufferPointer<Float>]) throws -> Bool {
+        precondition(bands.count == outs.count && outs.allSatisfy { $0.count >= w.pixelCount }, "a buffer per band, of the window's size")
+        precondition(bands.allSatisfy { (1...samples).contains($0) }, "a band the file does not have")
+        guard w.pixelCount > 0, !bands.isEmpty else { return true }
+        guard let d = try decoder(for: w) else { return false }
+        let (tw, th) = block
+        let s = samples
+        let targets = outs.map { $0.baseAddress! }, lanes = bands.map { $0 - 1 }
+        let firstRow = w.row / th, lastRow = (w.row + w.height - 1) / th
+        let firstColumn = w.column / tw, lastColumn = (w.column + w.width - 1) / tw
+        for ty in firstRow...lastRow {
+            for tx in firstColumn...lastColumn {
+                let t = ty * d.tilesAcross + tx
+                if cached != t || !cachedUndone {
+                    cached = -1
+                    try d.decode(t)
+                    if d.predicted {
+                        for y in 0..<th { Self.undoHorizontalPredictor(inPlace: d.tile.baseAddress! + y * tw * s, count: tw * s, stride: s) }
+                    }
+                    cached = t
+                    cachedUndone = true
+                }
+                // The part of tile (tx, ty) inside the window, each band's samples gathered from the pixels.
+                let x0 = max(w.column, tx * tw), x1 = min(w.column + w.width, (tx + 1) * tw)
+                let y0 = max(w.row, ty * th), y1 = min(w.row + w.height, (ty + 1) * th)
+                let count = x1 - x0
+                for y in y0..<y1 {
+                    let from = UnsafePointer(d.tile.baseAddress! + ((y - ty * th) * tw + (x0 - tx * tw)) * s)
+                    let at = (y - w.row) * w.width + (x0 - w.column)
+                    for (k, lane) in lanes.enumerated() {
+                        Self.gather(from + lane, stride: s, count: count, unsigned: unsigned, into: targets[k] + at)
+                    }
+                }
+            }
+        }
+        return true
+    }
+
+    /// `count` samples `stride` apart from `from`, as `Float` (signed or unsigned 16-bit).
+    private static func gather(_ from: UnsafePointer<UInt16>, stride: Int, count: Int, unsigned: Bool, into to: UnsafeMutablePointer<Float>) {
+        if unsigned {
+            for i in 0..<count { to[i] = Float(from[i * stride]) }
+        } else {
+            for i in 0..<count { to[i] = Float(Int16(bitPattern: from[i * stride])) }
+        }
+    }
+
+    /// The decoder of the file when `w`'s tiles take the fast path (libtiff's handle opened on the first call), nil
+    /// when the file or a tile `w` touches does not (the file is then refused from here on).
+    private func decoder(for w: Window) throws -> Decoder? {
+        let d: Decoder
+        switch state {
+        case .refused: return nil
+        case .open(let o): d = o
+        case .unopened:
+            guard let o = try Decoder(path: path, width: width, height: height, block: block, samples: samples, unsigned: unsigned) else {
+                state = .refused
+                return nil
+            }
+            state = .open(o)
+            d = o
+        }
+        let (tw, th) = block
+        // Every tile present before any is decoded (a sparse tile sends the file to GDAL).
+        for ty in (w.row / th)...((w.row + w.height - 1) / th) {
+            for tx in (w.column / tw)...((w.column + w.width - 1) / tw) where !d.present(ty * d.tilesAcross + tx) {
+                state = .refused
+                return nil
+            }
+        }
+        return d
+    }
+
+    /// TIFF predictor 2 undone in place on one row of `count` 16-bit samples of pixels of `stride` samples (TIFF 6.0
+    /// §14: each sample is its difference, modulo 2^16, from the same sample of the pixel to its left; the first
+    /// pixel's are the samples themselves): `row[i] += row[i - stride]` from `i = stride` on. With a stride of eight
+    /// or more, eight samples at a time (the eight samples `stride` before them are final by then).
+    public static func undoHorizontalPredictor(inPlace row: UnsafeMutablePointer<UInt16>, count: Int, stride: Int) {
+        typealias Lanes = SIMD8<UInt16>
+        var i = stride
+        if stride >= 8 {
+            let raw = UnsafeMutableRawPointer(row)
+            while i + 8 <= count {
+                let v = (raw + 2 * i).loadUnaligned(as: Lanes.self) &+ (raw + 2 * (i - stride)).loadUnaligned(as: Lanes.self)
+                (raw + 2 * i).storeBytes(of: v, as: Lanes.self)
+                i += 8
+            }
+        }
+        while i < count {
+            row[i] &+= row[i - stride]
+            i += 1
+        }
     }
 
     /// TIFF predictor 2 undone on one row of 16-bit samples (TIFF 6.0 §14: each sample is its difference from the
@@ -154,7 +275,7 @@ public final class DirectTileReader: @unchecked Sendable {
         private let inflater: OpaquePointer
 
         /// Opens `path` with libtiff; nil when its first directory is not what the fast path decodes.
-        init?(path: String, width: Int, height: Int, block: (width: Int, height: Int), unsigned: Bool) throws {
+        init?(path: String, width: Int, height: Int, block: (width: Int, height: Int), samples: Int, unsigned: Bool) throws {
             let t: TIFFHandle
             do { t = try TIFFHandle(path: path, mode: "rm") } catch let e as GDALError {
                 // One message line, as the reads' errors (the caller quotes the messages).
@@ -169,7 +290,8 @@ public final class DirectTileReader: @unchecked Sendable {
             guard TIFFIsTiled(t.tif) != 0, TIFFIsByteSwapped(t.tif) == 0,
                   tag(UInt32(TIFFTAG_IMAGEWIDTH), bits: 32) == width, tag(UInt32(TIFFTAG_IMAGELENGTH), bits: 32) == height,
                   tag(UInt32(TIFFTAG_TILEWIDTH), bits: 32) == block.width, tag(UInt32(TIFFTAG_TILELENGTH), bits: 32) == block.height,
-                  tag(UInt32(TIFFTAG_BITSPERSAMPLE), bits: 16) == 16, tag(UInt32(TIFFTAG_SAMPLESPERPIXEL), bits: 16) == 1,
+                  tag(UInt32(TIFFTAG_BITSPERSAMPLE), bits: 16) == 16, tag(UInt32(TIFFTAG_SAMPLESPERPIXEL), bits: 16) == samples,
+                  samples == 1 || tag(UInt32(TIFFTAG_PLANARCONFIG), bits: 16) == Int(PLANARCONFIG_CONTIG),
                   tag(UInt32(TIFFTAG_SAMPLEFORMAT), bits: 16) == Int(unsigned ? SAMPLEFORMAT_UINT : SAMPLEFORMAT_INT),
                   let compression = tag(UInt32(TIFFTAG_COMPRESSION), bits: 16),
                   [COMPRESSION_NONE, COMPRESSION_ADOBE_DEFLATE, COMPRESSION_DEFLATE].map(Int.init).contains(compression),
@@ -184,10 +306,10 @@ public final class DirectTileReader: @unchecked Sendable {
             tiff = t
             self.block = block
             tilesAcross = (width + block.width - 1) / block.width
-            tileBytes = 2 * block.width * block.height
+            tileBytes = 2 * block.width * block.height * samples
             deflated = compression != Int(COMPRESSION_NONE)
             predicted = predictor == Int(PREDICTOR_HORIZONTAL)
-            tile = .allocate(capacity: block.width * block.height)
+            tile = .allocate(capacity: block.width * block.height * samples)
             compressed = .allocate(byteCount: 0, alignment: 16)
             self.inflater = inflater
         }

@@ -236,4 +236,126 @@ json.dump(out, open(sys.argv[2], "w"))
             }
         }
     }
+
+    /// Multi-band pixel-interleaved files (several samples per pixel) written by GDAL with every band filled, and
+    /// for the refusals one band-interleaved (`INTERLEAVE=BAND`); per case its path.
+    static let makeStacks = #"""
+import json, sys
+import numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+cases = json.load(open(sys.argv[1]))
+for c in cases:
+    w, h, block, n = c["width"], c["height"], c["block"], c["bands"]
+    dtype = gdal.GDT_Int16 if c["type"] == "Int16" else gdal.GDT_UInt16
+    lo, hi = (-32768, 32768) if c["type"] == "Int16" else (0, 65536)
+    rng = np.random.default_rng(c["seed"])
+    yy, xx = np.mgrid[0:h, 0:w]
+    opts = c["options"] + ["TILED=YES", "BLOCKXSIZE=%d" % block, "BLOCKYSIZE=%d" % block]
+    ds = gdal.GetDriverByName("GTiff").Create(c["path"], w, h, n, dtype, opts)
+    ds.SetGeoTransform([500000, 30, 0, 4400000, 0, -30])
+    for b in range(1, n + 1):
+        # Each band its own ramp plus noise, some whole-range values, and the type's extremes.
+        data = (xx * (13 + 7 * b) + yy * (3 + b) + rng.integers(-300, 300, (h, w))) % (hi - lo) + lo
+        noisy = rng.random((h, w)) < 0.05
+        data[noisy] = rng.integers(lo, hi, int(noisy.sum()))
+        data[::11, ::3] = lo
+        data[5::13, 1::4] = hi - 1
+        ds.GetRasterBand(b).WriteArray(data.astype(np.int32))
+    ds = None
+json.dump([c["path"] for c in cases], open(sys.argv[2], "w"))
+"""#
+
+    struct StackCase { var name: String, type: String, options: [String], block: Int, width: Int, height: Int, bands: Int }
+
+    func makeStacks(_ cases: [StackCase], in tmp: TemporaryFolder) throws -> [String]? {
+        guard let python = PythonReference.interpreter(needing: "numpy, osgeo.gdal") else { return nil }
+        let input: [[String: Any]] = cases.enumerated().map { k, c in
+            ["path": tmp.file(c.name + ".tif"), "type": c.type, "options": c.options, "block": c.block,
+             "width": c.width, "height": c.height, "seed": k + 1, "bands": c.bands]
+        }
+        return try PythonReference.run(python, script: Self.makeStacks, input: input) as? [String]
+    }
+
+    /// Windows of every band (and of a few bands in another order) of pixel-interleaved Int16 and UInt16 files of 2,
+    /// 3 and 25 bands, DEFLATE with predictor 1 or 2 or no compression, blocks of 256 and 512, sizes not multiples of
+    /// the block, equal GDAL's `RasterIO` to `Float32` of each band bit for bit.
+    func testWindowsOfPixelInterleavedBandsEqualGDALsRasterIO() throws {
+        let tmp = try TemporaryFolder()
+        var cases: [StackCase] = []
+        for type in ["Int16", "UInt16"] {
+            for options in [["COMPRESS=DEFLATE", "PREDICTOR=2"], ["COMPRESS=DEFLATE", "PREDICTOR=1"], ["COMPRESS=NONE"]] {
+                for bands in [2, 3, 25] {
+                    for (block, w, h) in bands == 25 ? [(256, 300, 270), (512, 530, 515)] : [(256, 600, 530), (512, 1100, 700)] {
+                        cases.append(StackCase(name: "\(type)-\(options.joined(separator: "-"))-\(bands)b-b\(block)-\(w)x\(h)", type: type,
+                                               options: options + ["INTERLEAVE=PIXEL"], block: block, width: w, height: h, bands: bands))
+                    }
+                }
+            }
+        }
+        guard let files = try makeStacks(cases, in: tmp) else { return }
+        var compared = 0
+        for (c, path) in zip(cases, files) {
+            let ds = try Dataset.open(path)
+            let reader = try XCTUnwrap(DirectTileReader(stack: ds), c.name)
+            XCTAssertEqual(reader.samples, c.bands)
+            let gdalBands = try (1...c.bands).map { try ds.band($0) }
+            for (k, w) in windows(width: c.width, height: c.height, block: c.block).enumerated() {
+                // Every band in order, or (every other window) the last, the first and the second.
+                let bands = k % 2 == 0 ? Array(1...c.bands) : [c.bands, 1, 2]
+                let buffers = bands.map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: w.pixelCount) }
+                defer { buffers.forEach { $0.deallocate() } }
+                buffers.forEach { $0.initialize(repeating: 0.5) }
+                let took = try reader.read(w, bands: bands, into: buffers)
+                XCTAssertTrue(took, "\(c.name): window \(w) not taken")
+                for (i, b) in bands.enumerated() {
+                    let gdal = try gdalBands[b - 1].read(w)
+                    let same = gdal.withUnsafeBytes { memcmp($0.baseAddress!, buffers[i].baseAddress!, $0.count) == 0 }
+                    XCTAssertTrue(same, "\(c.name): band \(b), window \(w) differs from GDAL's (bit for bit)")
+                    compared += 1
+                }
+            }
+            XCTAssertTrue(reader.isDirect, c.name)
+        }
+        XCTAssertGreaterThan(compared, 1000)
+    }
+
+    /// A band-interleaved multi-band file, another codec, or bands of another type are not decoded by us.
+    func testStacksTheFastPathDoesNotDecodeAreRefused() throws {
+        let tmp = try TemporaryFolder()
+        let cases = [StackCase(name: "band-interleaved", type: "Int16", options: ["COMPRESS=DEFLATE", "INTERLEAVE=BAND"], block: 256, width: 300, height: 200, bands: 3),
+                     StackCase(name: "lzw", type: "UInt16", options: ["COMPRESS=LZW", "PREDICTOR=2"], block: 256, width: 300, height: 200, bands: 2),
+                     // 512 x 512 x 33 bands x 2 bytes: a tile over 16 MiB (2 x 512 x 512 x 32 is 16 MiB exactly).
+                     StackCase(name: "big-tiles", type: "Int16", options: ["COMPRESS=DEFLATE"], block: 512, width: 20, height: 20, bands: 33),
+                     StackCase(name: "largest-tiles", type: "Int16", options: ["COMPRESS=DEFLATE"], block: 512, width: 20, height: 20, bands: 32)]
+        guard var files = try makeStacks(cases, in: tmp) else { return }
+        XCTAssertNil(DirectTileReader(stack: try Dataset.open(files[2])), "a tile of 33 bands of 512 x 512 is left to GDAL")
+        XCTAssertNotNil(DirectTileReader(stack: try Dataset.open(files[3])), "a tile of 16 MiB is decoded")
+        files.removeLast(2)
+        for (c, path) in zip(cases, files) {
+            let reader = try XCTUnwrap(DirectTileReader(stack: try Dataset.open(path)), c.name)
+            var buffer = [Float](repeating: 0, count: 100)
+            let took = try buffer.withUnsafeMutableBufferPointer { try reader.read(Window(column: 0, row: 0, width: 10, height: 10), bands: [1], into: [$0]) }
+            XCTAssertFalse(took, c.name)
+            XCTAssertFalse(reader.isDirect, c.name)
+        }
+        let float = try TestRaster.write(tmp.file("float.tif"), width: 20, height: 20, values: [Float](repeating: 1, count: 400), options: ["TILED=YES"])
+        XCTAssertNil(DirectTileReader(stack: try Dataset.open(float)))
+    }
+
+    /// Predictor 2 with a stride: each sample the running sum (modulo 65536) of the samples `stride` apart before it
+    /// and itself, worked in Int arithmetic, for strides below and above the eight lanes and lengths near their ends.
+    func testHorizontalPredictorWithAStrideEqualsTheRunningSumPerSample() {
+        var rng = SplitMix64(seed: 11)
+        let row = (0..<400).map { _ in UInt16(truncatingIfNeeded: rng.next()) }
+        for stride in [1, 2, 3, 7, 8, 9, 25] {
+            for count in [0, stride, stride + 1, stride + 8, stride + 15, 16 * stride + 3, 400] where count <= 400 {
+                var expected = Array(row[0..<count])
+                for i in 0..<count where i >= stride { expected[i] = UInt16((Int(expected[i]) + Int(expected[i - stride])) % 65536) }
+                var ours = Array(row[0..<count]) + [4321]
+                ours.withUnsafeMutableBufferPointer { DirectTileReader.undoHorizontalPredictor(inPlace: $0.baseAddress!, count: count, stride: stride) }
+                XCTAssertEqual(ours, expected + [4321], "stride \(stride), count \(count)")
+            }
+        }
+    }
 }

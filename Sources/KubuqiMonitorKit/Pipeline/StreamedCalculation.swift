@@ -181,6 +181,9 @@ public enum StreamedCalculation {
                 reader.queue.async {
                     defer { group.leave() }
                     do {
+                        if let direct = reader.direct,
+                           try readDirect(direct, windows[k], bands: reader.sources.map(\.band.index),
+                                          into: reader.sources.map { slot.buffer($0.buffer, count: n) }) { return }
                         for s in reader.sources { try readInput(s.band, windows[k], into: slot.buffer(s.buffer, count: n)) }
                     } catch { failures.record(error) }
                 }
@@ -247,6 +250,14 @@ public enum StreamedCalculation {
         }
     }
 
+    /// Reads a window of several bands of one pixel-interleaved file through ``DirectTileReader`` (false: read them
+    /// through GDAL); a failure is an input error naming the file, as ``readInput(_:_:into:)``'s.
+    private static func readDirect(_ direct: DirectTileReader, _ w: Window, bands: [Int], into buffers: [UnsafeMutableBufferPointer<Float>]) throws -> Bool {
+        do { return try direct.read(w, bands: bands, into: buffers) } catch let e as GDALError {
+            throw KubuqiError.input(direct.path, "cannot read rows \(w.row)-\(w.row + w.height - 1) (\(e.messages.joined(separator: "; ")))")
+        }
+    }
+
     /// Splits a window into row chunks run on all cores.
     static func parallelChunks(_ w: Window, _ body: (Int, Range<Int>) -> Void) {
         let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -298,9 +309,16 @@ public enum StreamedCalculation {
 /// decode in parallel and no GDAL handle is ever used from two threads. A dataset that supplies several
 /// bands (a multi-band stack, decoded block by block for all its bands) also gets a second read-only handle
 /// on its own queue when it can be opened again (``Dataset/reopenedForReading()``): even windows are read
-/// through the first handle and odd windows through the second, so two windows of it decode at once.
+/// through the first handle and odd windows through the second, so two windows of it decode at once. Such a
+/// dataset's bands are decoded by us (``DirectTileReader``, one per handle) when it is a plain pixel-interleaved
+/// tiled 16-bit GeoTIFF: each tile once for all the bands read (GDAL's cache would split it into a block per band).
 final class WindowReaders: @unchecked Sendable {
-    struct Reader { let queue: DispatchQueue; let sources: [(band: RasterBand, buffer: Int)] }
+    struct Reader {
+        let queue: DispatchQueue
+        let sources: [(band: RasterBand, buffer: Int)]
+        /// The sources' file decoded by us (several bands of a multi-band file; nil: GDAL reads them).
+        var direct: DirectTileReader? = nil
+    }
     private let even: [Reader], odd: [Reader]
 
     init(inputs: [PixelInput], mask: PixelMask?, windows: [Window]) {
@@ -316,14 +334,17 @@ final class WindowReaders: @unchecked Sendable {
         var even: [Reader] = [], odd: [Reader] = []
         for (i, id) in order.enumerated() {
             let group = groups[id]!
-            let first = Reader(queue: DispatchQueue(label: "kubuqi.reader.\(i)"), sources: group)
+            let stack = group.count > 1 && group[0].band.dataset.bandCount > 1
+            let first = Reader(queue: DispatchQueue(label: "kubuqi.reader.\(i)"), sources: group,
+                               direct: stack ? DirectTileReader(stack: group[0].band.dataset) : nil)
             even.append(first)
             guard group.count > 1, windows.count > 1, Self.aligned(windows, group[0].band), let again = group[0].band.dataset.reopenedForReading(),
                   let bands = try? group.map({ (band: try again.band($0.band.index), buffer: $0.buffer) }) else {
                 odd.append(first)
                 continue
             }
-            odd.append(Reader(queue: DispatchQueue(label: "kubuqi.reader.\(i).b"), sources: bands))
+            odd.append(Reader(queue: DispatchQueue(label: "kubuqi.reader.\(i).b"), sources: bands,
+                              direct: first.direct == nil ? nil : DirectTileReader(stack: again)))
         }
         self.even = even
         self.odd = odd

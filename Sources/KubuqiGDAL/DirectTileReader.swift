@@ -298,6 +298,8 @@ public final class DirectTileReader: @unchecked Sendable {
                   // (libtiff knows a predictor only for a codec that takes one.)
                   let predictor = compression == Int(COMPRESSION_NONE) ? Int(PREDICTOR_NONE) : tag(UInt32(TIFFTAG_PREDICTOR), bits: 16),
                   predictor == Int(PREDICTOR_NONE) || predictor == Int(PREDICTOR_HORIZONTAL),
+                  // A block declared larger than a stack's largest tile (a hostile or odd file) is left to GDAL.
+                  2 * block.width * block.height * samples <= DirectTileReader.maximumStackTileBytes,
                   let inflater = libdeflate_alloc_decompressor()
             else {
                 t.close()
@@ -325,7 +327,10 @@ public final class DirectTileReader: @unchecked Sendable {
         /// and reads only the rows it needs of an uncompressed tile stored short; both are left to GDAL.
         func present(_ t: Int) -> Bool {
             let stored = TIFFGetStrileByteCount(tiff.tif, UInt32(t))
+            // A stored size beyond what DEFLATE can make of a tile (stored blocks: 5 bytes a 64 KiB, the zlib frame) is
+            // not read into memory here: a hostile count (BigTIFF's are 64-bit) goes to GDAL, which checks it against the file.
             return TIFFGetStrileOffset(tiff.tif, UInt32(t)) != 0 && stored != 0 && (deflated || stored >= UInt64(tileBytes))
+                && stored <= UInt64(tileBytes + tileBytes / 8 + 4096)
         }
 
         /// Decodes tile `t` into `tile` (inflated; with predictor 2, the differences).

@@ -202,6 +202,47 @@ json.dump(out, open(sys.argv[2], "w"))
         }
     }
 
+    /// A tile whose stored size is declared beyond anything DEFLATE makes of it (a BigTIFF count of 2^50 bytes) is not
+    /// allocated or read by the reader: the window goes to GDAL (which refuses the file), no crash.
+    func testAHostileTileByteCountIsLeftToGDAL() throws {
+        guard let python = PythonReference.interpreter(needing: "numpy, osgeo.gdal") else { return }
+        let tmp = try TemporaryFolder()
+        let path = tmp.file("hostile.tif")
+        let script = #"""
+import json, struct, sys
+import numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+path = json.load(open(sys.argv[1]))['path']
+ds = gdal.GetDriverByName('GTiff').Create(path, 200, 150, 1, gdal.GDT_Int16, ['TILED=YES', 'COMPRESS=DEFLATE', 'PREDICTOR=2', 'BIGTIFF=YES'])
+ds.GetRasterBand(1).WriteArray(np.arange(30000, dtype=np.int16).reshape(150, 200))
+ds = None
+data = bytearray(open(path, 'rb').read())
+assert data[2:4] == struct.pack('<H', 43)
+ifd = struct.unpack('<Q', data[8:16])[0]
+n = struct.unpack('<Q', data[ifd:ifd + 8])[0]
+patched = False
+for k in range(n):
+    e = ifd + 8 + 20 * k
+    tag, typ, count = struct.unpack('<HHQ', data[e:e + 12])
+    if tag == 325:
+        assert count == 1
+        data[e + 2:e + 4] = struct.pack('<H', 16)            # LONG8, its one value inline
+        data[e + 12:e + 20] = struct.pack('<Q', 1 << 50)
+        patched = True
+assert patched
+open(path, 'wb').write(bytes(data))
+json.dump({}, open(sys.argv[2], 'w'))
+"""#
+        _ = try PythonReference.run(python, script: script, input: ["path": path])
+        let band = try Dataset.open(path).band(1)
+        let reader = try XCTUnwrap(DirectTileReader(band))
+        let w = Window(column: 0, row: 0, width: 200, height: 150)
+        var buffer = [UInt8](repeating: 0, count: 2 * w.pixelCount)
+        XCTAssertFalse(try buffer.withUnsafeMutableBytes { try reader.read(w, into: $0) }, "left to GDAL")
+        XCTAssertFalse(reader.isDirect)
+    }
+
     /// Predictor 2 undone against a running sum worked one sample at a time (wrapping modulo 2^16), from the row's
     /// start whatever part of it is written.
     func testHorizontalPredictorIsARunningSumModulo65536() {

@@ -253,7 +253,9 @@ def main():
         layers = {k: [ND] * n for k in ["trajectory", "state", "performance", "lpd", "productivity-status",
                                         "landcover-status", "soc-status", "sdg-15-3-1"]}
         means = [period_mean([values[idx[y]][p] for y in pyears], integer) for p in range(n)]
-        units_of = [None if (eco is not None and eco[p] is None) else (lcu[p], eco[p] if eco is not None else 0) for p in range(n)]
+        # Water (class 7 of the land-units map) is not land: no land unit, so no performance (docs/ldn.md, "Nodata").
+        units_of = [None if (eco is not None and eco[p] is None) or lcu[p] == 7 else (lcu[p], eco[p] if eco is not None else 0)
+                    for p in range(n)]
         groups = {}
         for p in range(n):
             if means[p] is not None and units_of[p] is not None:

@@ -14,8 +14,9 @@ import KubuqiRaster
 /// through GDAL; the values are the same either way): GDAL's `GTiff` driver on a local file, one band, band 1,
 /// `Int16` or `UInt16`; libtiff's view of the first directory: tiled, the host's byte order, 16 bits, one sample,
 /// the sample format of GDAL's type, no compression or DEFLATE (8 or 32946), predictor 1 or 2, the dataset's size
-/// and GDAL's block size; and every tile the window touches present (a tile of offset or size 0, which GDAL fills
-/// with nodata, sends the file to GDAL from then on).
+/// and GDAL's block size; the same file (device and inode) as when the reader was made, after GDAL opened it
+/// (a path replaced in between is GDAL's: its handle reads the old file); and every tile the window touches present
+/// (a tile of offset or size 0, which GDAL fills with nodata, sends the file to GDAL from then on).
 ///
 /// Errors (a tile that cannot be read in full, or does not inflate to a whole tile) are ``GDALError``s whose
 /// message names the tile and the file, as libtiff's own would for GDAL.
@@ -35,6 +36,9 @@ public final class DirectTileReader: @unchecked Sendable {
     /// Samples per pixel (the dataset's bands; 1 for a one-band reader).
     public let samples: Int
     private let width: Int, height: Int, block: (width: Int, height: Int), unsigned: Bool
+    /// The file's device and inode when the reader was made (after GDAL opened it): libtiff's handle, opened on
+    /// the first read, must be on the same file, else the path was replaced in between and the file goes to GDAL.
+    private let identity: (device: UInt64, inode: UInt64)
     private var state: State = .unopened
     /// The last tile decoded (its index, -1 for none; its inflated samples, the predictor's differences unless
     /// `cachedUndone`, are the decoder's `tile`).
@@ -55,6 +59,7 @@ public final class DirectTileReader: @unchecked Sendable {
               band.dataType == .int16 || band.dataType == .uint16 else { return nil }
         var st = stat()
         guard stat(ds.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        identity = (UInt64(st.st_dev), UInt64(st.st_ino))
         path = ds.path
         width = ds.width
         height = ds.height
@@ -80,6 +85,7 @@ public final class DirectTileReader: @unchecked Sendable {
               2 * n * bands[0].blockSize.width * bands[0].blockSize.height <= Self.maximumStackTileBytes else { return nil }
         var st = stat()
         guard stat(dataset.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        identity = (UInt64(st.st_dev), UInt64(st.st_ino))
         path = dataset.path
         width = dataset.width
         height = dataset.height
@@ -191,7 +197,7 @@ public final class DirectTileReader: @unchecked Sendable {
         case .refused: return nil
         case .open(let o): d = o
         case .unopened:
-            guard let o = try Decoder(path: path, width: width, height: height, block: block, samples: samples, unsigned: unsigned) else {
+            guard let o = try Decoder(path: path, identity: identity, width: width, height: height, block: block, samples: samples, unsigned: unsigned) else {
                 state = .refused
                 return nil
             }
@@ -274,8 +280,10 @@ public final class DirectTileReader: @unchecked Sendable {
         private var compressed: UnsafeMutableRawBufferPointer
         private let inflater: OpaquePointer
 
-        /// Opens `path` with libtiff; nil when its first directory is not what the fast path decodes.
-        init?(path: String, width: Int, height: Int, block: (width: Int, height: Int), samples: Int, unsigned: Bool) throws {
+        /// Opens `path` with libtiff; nil when it is no longer the file of `identity` (device, inode: replaced since
+        /// GDAL opened it, whose handle still reads the old one) or its first directory is not what the fast path decodes.
+        init?(path: String, identity: (device: UInt64, inode: UInt64), width: Int, height: Int, block: (width: Int, height: Int),
+              samples: Int, unsigned: Bool) throws {
             let t: TIFFHandle
             do { t = try TIFFHandle(path: path, mode: "rm") } catch let e as GDALError {
                 // One message line, as the reads' errors (the caller quotes the messages).
@@ -287,7 +295,9 @@ public final class DirectTileReader: @unchecked Sendable {
                 guard found == 1 else { return nil }
                 return bits == 16 ? Int(UInt16(truncatingIfNeeded: v32)) : Int(v32)
             }
-            guard TIFFIsTiled(t.tif) != 0, TIFFIsByteSwapped(t.tif) == 0,
+            var opened = stat()
+            guard fstat(TIFFFileno(t.tif), &opened) == 0, UInt64(opened.st_dev) == identity.device, UInt64(opened.st_ino) == identity.inode,
+                  TIFFIsTiled(t.tif) != 0, TIFFIsByteSwapped(t.tif) == 0,
                   tag(UInt32(TIFFTAG_IMAGEWIDTH), bits: 32) == width, tag(UInt32(TIFFTAG_IMAGELENGTH), bits: 32) == height,
                   tag(UInt32(TIFFTAG_TILEWIDTH), bits: 32) == block.width, tag(UInt32(TIFFTAG_TILELENGTH), bits: 32) == block.height,
                   tag(UInt32(TIFFTAG_BITSPERSAMPLE), bits: 16) == 16, tag(UInt32(TIFFTAG_SAMPLESPERPIXEL), bits: 16) == samples,

@@ -122,6 +122,40 @@ json.dump(out, open(sys.argv[2], "w"))
         XCTAssertGreaterThan(compared, 300)
     }
 
+    /// A path replaced (renamed over) after GDAL opened it and before the reader's first read: GDAL's handle still
+    /// reads the old file; the reader, whose libtiff handle opens by path on the first read, must not decode the new one
+    /// (refused: the caller reads GDAL's values).
+    func testAFileReplacedAfterGDALOpenedItIsLeftToGDAL() throws {
+        let tmp = try TemporaryFolder()
+        let cases = [Case(name: "old", type: "UInt16", options: ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2"], block: 256, width: 300, height: 200),
+                     Case(name: "new", type: "UInt16", options: ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2"], block: 256, width: 300, height: 200)]
+        guard let files = try make(cases, in: tmp) else { return }
+        let ds = try Dataset.open(files[0].path)
+        let band = try ds.band(1)
+        let reader = try XCTUnwrap(DirectTileReader(band))
+        XCTAssertEqual(rename(files[1].path, files[0].path), 0)
+        let w = Window(column: 0, row: 0, width: 300, height: 200)
+        var ours = [UInt8](repeating: 0, count: 2 * w.pixelCount), gdal = ours
+        XCTAssertFalse(try ours.withUnsafeMutableBytes { try reader.read(w, into: $0) }, "the replaced file is not decoded")
+        XCTAssertFalse(reader.isDirect)
+        try gdal.withUnsafeMutableBytes { try band.read16(w, into: $0, unsigned: true) }
+        // GDAL's handle reads the old file: its values differ from the new file's (the check can tell them apart).
+        let now = try Dataset.open(files[0].path).band(1)
+        var replaced = ours
+        try replaced.withUnsafeMutableBytes { try now.read16(w, into: $0, unsigned: true) }
+        XCTAssertNotEqual(gdal, replaced)
+        // The same for a multi-band reader.
+        let stackCases = [Case(name: "old2", type: "Int16", options: ["TILED=YES", "COMPRESS=DEFLATE", "INTERLEAVE=PIXEL"], block: 256, width: 100, height: 50, bands: 2),
+                          Case(name: "new2", type: "Int16", options: ["TILED=YES", "COMPRESS=DEFLATE", "INTERLEAVE=PIXEL"], block: 256, width: 100, height: 50, bands: 2)]
+        guard let stackFiles = try make(stackCases, in: tmp) else { return }
+        let stackDataset = try Dataset.open(stackFiles[0].path)
+        let stack = try XCTUnwrap(DirectTileReader(stack: stackDataset))
+        XCTAssertEqual(rename(stackFiles[1].path, stackFiles[0].path), 0)
+        var values = [Float](repeating: 0, count: 5000)
+        let took = try values.withUnsafeMutableBufferPointer { try stack.read(Window(column: 0, row: 0, width: 100, height: 50), bands: [1], into: [$0]) }
+        XCTAssertFalse(took, "the replaced stack is not decoded")
+    }
+
     func testSparseTilesAreLeftToGDALWithTheSameValues() throws {
         let tmp = try TemporaryFolder()
         let cases = [Case(name: "sparse-nodata", type: "Int16", options: ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2", "SPARSE_OK=TRUE"],

@@ -199,10 +199,13 @@ struct PlannedJob: ParsableArguments {
     /// The output folder, however it was given.
     var outdir: String { optionOutdir ?? positionalOutdir ?? "" }
 
+    /// `path` as a folder name to compare: `x`, `./x` and `x/` are one folder.
+    static func folder(_ path: String) -> String { URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL.path }
+
     func validate() throws {
         switch (positionalOutdir, optionOutdir) {
         case (nil, nil): throw ValidationError("give the job's output folder: tiles ... plan.json OUTDIR, or -o OUTDIR")
-        case let (a?, b?) where a != b: throw ValidationError("two output folders given: \(a) and -o \(b)")
+        case let (a?, b?) where Self.folder(a) != Self.folder(b): throw ValidationError("two output folders given: \(a) and -o \(b)")
         default: break
         }
     }

@@ -46,6 +46,9 @@ final class ScaleOutTests: CLITestCase {
             XCTAssertTrue(none.stderr.contains("give the job's output folder"), none.stderr)
             let two = try run(["tiles", sub, plan, tmp.file("a"), "-o", tmp.file("b")], expect: 2)
             XCTAssertTrue(two.stderr.contains("two output folders given"), two.stderr)
+            // The same folder spelt twice is one folder (the error is then about the plan, not the folders).
+            let same = try run(["tiles", sub, tmp.file("nope.json"), tmp.file("a"), "-o", tmp.file("a") + "/."], expect: 3)
+            XCTAssertFalse(same.stderr.contains("two output folders given"), same.stderr)
         }
     }
 

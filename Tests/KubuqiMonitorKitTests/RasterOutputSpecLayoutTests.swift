@@ -65,4 +65,15 @@ final class RasterOutputSpecLayoutTests: XCTestCase {
         let huge = spec.writingCreationOptions(width: 10_000_000, height: 10_000_000, bands: 1000, at: tmp.file("h.tif"))
         XCTAssertEqual(huge.strings, spec.effectiveCreationOptions.strings)
     }
+
+    /// The staged size weighed against the free disk counts whole tiles as GDAL writes them (hand-worked): a thin grid's
+    /// tiles are mostly padding (1000 x 1 x 240 Float32 bands in 64-pixel tiles: 16 x 1 tiles of 64 x 64 x 4 bytes a band).
+    func testStagedBytesCountWholeTiles() throws {
+        XCTAssertEqual(RasterOutputSpec.stagedBytes(width: 1000, height: 1, bands: 240, sampleBytes: 4, options: layout(block: 64)),
+                       Double(16 * 64 * 64 * 4 * 240))
+        XCTAssertEqual(RasterOutputSpec.stagedBytes(width: 512, height: 256, bands: 1, sampleBytes: 2, options: CreationOptions()),
+                       Double(512 * 256 * 2), "tiles of 256 when no block size is given; exact multiples add nothing")
+        XCTAssertEqual(RasterOutputSpec.stagedBytes(width: 257, height: 3, bands: 2, sampleBytes: 2, options: layout(block: 256)),
+                       Double(2 * 256 * 256 * 2 * 2))
+    }
 }

@@ -142,13 +142,26 @@ public struct RasterOutputSpec: Sendable {
 
     /// The GeoTIFF options for a file of `width` x `height` x `bands` at `path`: a staged raster whose
     /// uncompressed size does not fit in half the free space there keeps its published options
-    /// (``CloudOptimizedOutput/stagingFits(bytes:at:)``).
+    /// (``CloudOptimizedOutput/stagingFits(bytes:at:)``). The size counts whole tiles, as they are written: a
+    /// thin grid's tiles are mostly padding (1000 x 1 pixels in 256 x 256 tiles: 256 times the pixels).
     public func writingCreationOptions(width: Int, height: Int, bands: Int = 1, at path: String) -> CreationOptions {
+        let staged = writingCreationOptions
         if storage == .stagedForCOG,
-           !CloudOptimizedOutput.stagingFits(bytes: Double(width) * Double(height) * Double(bands) * Double(encoding.dataType.byteSize), at: path) {
+           !CloudOptimizedOutput.stagingFits(bytes: Self.stagedBytes(width: width, height: height, bands: bands,
+                                                                     sampleBytes: encoding.dataType.byteSize, options: staged), at: path) {
             return effectiveCreationOptions
         }
-        return writingCreationOptions
+        return staged
+    }
+
+    /// The bytes of an uncompressed tiled GeoTIFF of `width` x `height` x `bands` samples of `sampleBytes` written with
+    /// `options`: whole tiles of `BLOCKXSIZE` x `BLOCKYSIZE` (256 when not given), padding included.
+    static func stagedBytes(width: Int, height: Int, bands: Int, sampleBytes: Int, options: CreationOptions) -> Double {
+        func padded(_ n: Int, _ key: String) -> Double {
+            let block = max(1, Int(options.value(key) ?? "256") ?? 256)
+            return Double((n + block - 1) / block) * Double(block)
+        }
+        return padded(width, "BLOCKXSIZE") * padded(height, "BLOCKYSIZE") * Double(bands) * Double(sampleBytes)
     }
 
     /// The GeoTIFF options the streamed pass creates the file with (``storage``).

@@ -53,19 +53,9 @@ public final class DirectTileReader: @unchecked Sendable {
 
     /// A reader of `band`, or nil when GDAL's view alone rules the fast path out (another driver, a
     /// virtual file system path, several bands, not a 16-bit type).
-    public init?(_ band: RasterBand) {
-        let ds = band.dataset
-        guard ds.driverName == "GTiff", ds.bandCount == 1, band.index == 1, !ds.path.hasPrefix("/vsi"),
-              band.dataType == .int16 || band.dataType == .uint16 else { return nil }
-        var st = stat()
-        guard stat(ds.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        identity = (UInt64(st.st_dev), UInt64(st.st_ino))
-        path = ds.path
-        width = ds.width
-        height = ds.height
-        block = band.blockSize
-        unsigned = band.dataType == .uint16
-        samples = 1
+    public convenience init?(_ band: RasterBand) {
+        guard band.dataset.bandCount == 1, band.index == 1 else { return nil }
+        self.init(file: band.dataset, block: band.blockSize, type: band.dataType, samples: 1)
     }
 
     /// The largest tile (all its samples, decoded) a multi-band reader holds: 16 MiB (256 x 256 pixels of 128 bands);
@@ -76,22 +66,28 @@ public final class DirectTileReader: @unchecked Sendable {
     /// view alone rules the fast path out (another driver, a virtual file system path, bands not all of one 16-bit
     /// type and one block size, a tile of all bands over ``maximumStackTileBytes``). Whether the file is
     /// pixel-interleaved is libtiff's to say, on the first read.
-    public init?(stack dataset: Dataset) {
+    public convenience init?(stack dataset: Dataset) {
         let n = dataset.bandCount
-        guard dataset.driverName == "GTiff", n >= 1, !dataset.path.hasPrefix("/vsi"),
-              let bands = try? (1...n).map({ try dataset.band($0) }),
-              let type = bands.first?.dataType, type == .int16 || type == .uint16,
+        guard n >= 1, let bands = try? (1...n).map({ try dataset.band($0) }), let type = bands.first?.dataType,
               bands.allSatisfy({ $0.dataType == type && $0.blockSize.width == bands[0].blockSize.width && $0.blockSize.height == bands[0].blockSize.height }),
               2 * n * bands[0].blockSize.width * bands[0].blockSize.height <= Self.maximumStackTileBytes else { return nil }
+        self.init(file: dataset, block: bands[0].blockSize, type: type, samples: n)
+    }
+
+    /// The reader of `samples` bands of `type` in tiles of `block` of `dataset`'s file, or nil when GDAL's view rules
+    /// it out (another driver than `GTiff`, a virtual file system path or not a regular file, not a 16-bit type);
+    /// the file's device and inode recorded (``identity``).
+    private init?(file dataset: Dataset, block: (width: Int, height: Int), type: RasterDataType, samples: Int) {
+        guard dataset.driverName == "GTiff", !dataset.path.hasPrefix("/vsi"), type == .int16 || type == .uint16 else { return nil }
         var st = stat()
         guard stat(dataset.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         identity = (UInt64(st.st_dev), UInt64(st.st_ino))
         path = dataset.path
         width = dataset.width
         height = dataset.height
-        block = bands[0].blockSize
+        self.block = block
         unsigned = type == .uint16
-        samples = n
+        self.samples = samples
     }
 
     /// Whether the file was found to take the fast path (after the first ``read(_:into:)``; false before).
@@ -106,35 +102,46 @@ public final class DirectTileReader: @unchecked Sendable {
         precondition(raw.count >= 2 * w.pixelCount, "buffer smaller than the window")
         guard w.pixelCount > 0 else { return true }
         guard let d = try decoder(for: w) else { return false }
-        let (tw, th) = block
+        let tw = block.width
         let out = raw.baseAddress!
-        let firstRow = w.row / th, lastRow = (w.row + w.height - 1) / th
-        let firstColumn = w.column / tw, lastColumn = (w.column + w.width - 1) / tw
-        for ty in firstRow...lastRow {
-            for tx in firstColumn...lastColumn {
-                let t = ty * d.tilesAcross + tx
-                if cached != t || cachedUndone {
-                    cached = -1
-                    try d.decode(t)
-                    cached = t
-                    cachedUndone = false
-                }
-                // The part of tile (tx, ty) inside the window, predictor 2 undone as it is copied out.
-                let x0 = max(w.column, tx * tw), x1 = min(w.column + w.width, (tx + 1) * tw)
-                let y0 = max(w.row, ty * th), y1 = min(w.row + w.height, (ty + 1) * th)
-                let skip = x0 - tx * tw, count = x1 - x0
-                for y in y0..<y1 {
-                    let from = d.tile.baseAddress! + (y - ty * th) * tw
-                    let to = (out + 2 * ((y - w.row) * w.width + (x0 - w.column))).assumingMemoryBound(to: UInt16.self)
-                    if d.predicted {
-                        Self.undoHorizontalPredictor(from, skipping: skip, count: count, into: to)
-                    } else {
-                        to.update(from: from + skip, count: count)
-                    }
+        try eachTilePart(of: w, d) { t, part in
+            if cached != t || cachedUndone {
+                cached = -1
+                try d.decode(t)
+                cached = t
+                cachedUndone = false
+            }
+            // Predictor 2 undone as the part is copied out.
+            for y in part.rows {
+                let from = d.tile.baseAddress! + (y - part.tileRow) * tw
+                let to = (out + 2 * ((y - w.row) * w.width + (part.columns.lowerBound - w.column))).assumingMemoryBound(to: UInt16.self)
+                if d.predicted {
+                    Self.undoHorizontalPredictor(from, skipping: part.skip, count: part.columns.count, into: to)
+                } else {
+                    to.update(from: from + part.skip, count: part.columns.count)
                 }
             }
         }
         return true
+    }
+
+    /// The part of a tile inside a window: its rows and columns (raster coordinates), the tile's first row, and the
+    /// columns of the tile left of the part (`skip`).
+    private struct TilePart {
+        let rows: Range<Int>, columns: Range<Int>, tileRow: Int, skip: Int
+    }
+
+    /// Calls `body(t, part)` for every tile `t` window `w` touches (present, as `decoder(for:)` checked), row of tiles
+    /// after row, with the part of it inside `w`.
+    private func eachTilePart(of w: Window, _ d: Decoder, _ body: (Int, TilePart) throws -> Void) throws {
+        let (tw, th) = block
+        for ty in (w.row / th)...((w.row + w.height - 1) / th) {
+            for tx in (w.column / tw)...((w.column + w.width - 1) / tw) {
+                let x0 = max(w.column, tx * tw), x1 = min(w.column + w.width, (tx + 1) * tw)
+                let y0 = max(w.row, ty * th), y1 = min(w.row + w.height, (ty + 1) * th)
+                try body(ty * d.tilesAcross + tx, TilePart(rows: y0..<y1, columns: x0..<x1, tileRow: ty * th, skip: x0 - tx * tw))
+            }
+        }
     }
 
     /// Reads window `w` of bands `bands` (1-based, each at most ``samples``) converted to `Float` into `outs` (one
@@ -150,30 +157,22 @@ public final class DirectTileReader: @unchecked Sendable {
         let (tw, th) = block
         let s = samples
         let targets = outs.map { $0.baseAddress! }, lanes = bands.map { $0 - 1 }
-        let firstRow = w.row / th, lastRow = (w.row + w.height - 1) / th
-        let firstColumn = w.column / tw, lastColumn = (w.column + w.width - 1) / tw
-        for ty in firstRow...lastRow {
-            for tx in firstColumn...lastColumn {
-                let t = ty * d.tilesAcross + tx
-                if cached != t || !cachedUndone {
-                    cached = -1
-                    try d.decode(t)
-                    if d.predicted {
-                        for y in 0..<th { Self.undoHorizontalPredictor(inPlace: d.tile.baseAddress! + y * tw * s, count: tw * s, stride: s) }
-                    }
-                    cached = t
-                    cachedUndone = true
+        try eachTilePart(of: w, d) { t, part in
+            if cached != t || !cachedUndone {
+                cached = -1
+                try d.decode(t)
+                if d.predicted {
+                    for y in 0..<th { Self.undoHorizontalPredictor(inPlace: d.tile.baseAddress! + y * tw * s, count: tw * s, stride: s) }
                 }
-                // The part of tile (tx, ty) inside the window, each band's samples gathered from the pixels.
-                let x0 = max(w.column, tx * tw), x1 = min(w.column + w.width, (tx + 1) * tw)
-                let y0 = max(w.row, ty * th), y1 = min(w.row + w.height, (ty + 1) * th)
-                let count = x1 - x0
-                for y in y0..<y1 {
-                    let from = UnsafePointer(d.tile.baseAddress! + ((y - ty * th) * tw + (x0 - tx * tw)) * s)
-                    let at = (y - w.row) * w.width + (x0 - w.column)
-                    for (k, lane) in lanes.enumerated() {
-                        Self.gather(from + lane, stride: s, count: count, unsigned: unsigned, into: targets[k] + at)
-                    }
+                cached = t
+                cachedUndone = true
+            }
+            // Each band's samples gathered from the part's pixels.
+            for y in part.rows {
+                let from = UnsafePointer(d.tile.baseAddress! + ((y - part.tileRow) * tw + part.skip) * s)
+                let at = (y - w.row) * w.width + (part.columns.lowerBound - w.column)
+                for (k, lane) in lanes.enumerated() {
+                    Self.gather(from + lane, stride: s, count: part.columns.count, unsigned: unsigned, into: targets[k] + at)
                 }
             }
         }

@@ -6,15 +6,8 @@ import XCTest
 /// Config cases of the outside audit (session 13): a value given twice in two forms is refused, and a TOML
 /// date is read as the date it is.
 final class LDNConfigAuditTests: XCTestCase {
-    static let base = """
-    [productivity]
-    stack = "ndvi.tif"
-    [landcover]
-    maps = { 2000 = "lc2000.tif", 2010 = "lc2010.tif" }
-    [soc]
-    baseline = "soc.tif"
-
-    """
+    /// The smallest valid config (its inputs need not exist to be read), as the config document tests'.
+    static let base = ConfigDocumentTests.base
 
     func load(_ text: String) throws -> LDNConfig {
         let tmp = try TemporaryFolder()

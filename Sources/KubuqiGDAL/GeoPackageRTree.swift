@@ -16,8 +16,10 @@ import CSQLite3
 /// 2. ``add(fid:geometry:)`` for each feature written: its bounding box, as the insert trigger
 ///    would have taken it (`ST_MinX`...; null and empty geometries are not indexed);
 /// 3. ``finish()``: the boxes packed into an R-tree (``SQLiteRTreeImage``, Sort-Tile-Recursive)
-///    written into the R-tree's shadow tables, and the triggers put back with their own SQL, in one
-///    transaction. The file is a standard GeoPackage whose index holds the same boxes as GDAL's
+///    written into the R-tree's shadow tables, each in its key's order (SQLite appends, each page is
+///    written once; in the leaves' order, `_rowid` alone filled most of SQLite's page cache with misses:
+///    1,553 pages written 73,978 times for 519,052 boxes), and the triggers put back with their own SQL,
+///    in one transaction. The file is a standard GeoPackage whose index holds the same boxes as GDAL's
 ///    (SQLite's `rtreecheck` passes; `GeoPackageRTreeTests` compares both).
 ///
 /// Memory stays bounded whatever the layer's size: packing all the boxes at once holds about 112 bytes

@@ -11,8 +11,10 @@ import CSQLite3
 /// GDAL does on a bulk insert:
 /// 1. ``begin(_:table:columns:path:)`` (the table made): the `feature_count` triggers of `gpkg_ogr_contents`
 ///    set aside (dropped, their SQL kept; GDAL's `DisableFeatureCountTriggers`);
-/// 2. ``insert(fid:geometry:_:)`` for each row: the `fid`, the geometry blob (``GeoPackageGeometry``) and the
-///    fields bound by index, inside the caller's transaction;
+/// 2. ``insert(rows:_:)`` for each batch of rows: one statement of up to ``batch`` rows (`VALUES (...), (...)`), each
+///    row's `fid`, geometry blob (``GeoPackageGeometry``) and fields bound by index, inside the caller's transaction
+///    (one statement a row ran the table's `AUTOINCREMENT` bookkeeping, a read and a rewrite of `sqlite_sequence`,
+///    and the statement's start and end for every row);
 /// 3. ``finish(count:extent:)``: `gpkg_ogr_contents.feature_count` and the extent of `gpkg_contents` set as
 ///    GDAL sets them when it closes the layer, and the triggers put back with their own SQL.
 final class GeoPackageRows {
@@ -20,16 +22,26 @@ final class GeoPackageRows {
     let table: String, path: String
     /// The `srs_id` of the table's geometry column (`gpkg_geometry_columns`), for the blobs' headers.
     let srsID: Int32
+    /// The most rows one statement inserts.
+    let batch: Int
     private let ds: GDALDatasetH
     private let db: OpaquePointer
-    private var statement: OpaquePointer?
+    /// The insert's SQL without its values, and one row's `(?, ...)`.
+    private let head: String, values: String
+    /// Columns a row binds (fid, geometry, fields).
+    private let width: Int
+    /// The prepared inserts by their number of rows (``batch`` and, for the last rows, fewer).
+    private var statements: [Int: OpaquePointer] = [:]
     private let triggers: [(name: String, sql: String)]
 
-    private init(ds: GDALDatasetH, db: OpaquePointer, statement: OpaquePointer, table: String, path: String, srsID: Int32,
+    private init(ds: GDALDatasetH, db: OpaquePointer, head: String, width: Int, batch: Int, table: String, path: String, srsID: Int32,
                  triggers: [(name: String, sql: String)]) {
         self.ds = ds
         self.db = db
-        self.statement = statement
+        self.head = head
+        self.width = width
+        values = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        self.batch = batch
         self.table = table
         self.path = path
         self.srsID = srsID
@@ -38,17 +50,32 @@ final class GeoPackageRows {
 
     deinit { close() }
 
-    /// Finalizes the insert (again: nothing), so that GDAL can close its connection; called before the dataset
+    /// Finalizes the inserts (again: nothing), so that GDAL can close its connection; called before the dataset
     /// is closed (an unfinalized statement keeps SQLite's connection open).
     func close() {
-        sqlite3_finalize(statement)
-        statement = nil
+        for s in statements.values { sqlite3_finalize(s) }
+        statements = [:]
+    }
+
+    /// The insert of `n` rows, prepared once.
+    private func statement(rows n: Int) throws -> OpaquePointer {
+        if let s = statements[n] { return s }
+        var s: OpaquePointer?
+        let sql = head + Array(repeating: values, count: n).joined(separator: ", ")
+        guard sqlite3_prepare_v2(db, sql, -1, &s, nil) == SQLITE_OK, let s else {
+            let message = String(cString: sqlite3_errmsg(db))
+            sqlite3_finalize(s)
+            throw GDALError("cannot write \(path)", messages: [message])
+        }
+        statements[n] = s
+        return s
     }
 
     /// Prepares the insert into the feature table `table` of the GeoPackage `ds` (file `path`, open for writing,
     /// the table already created by GDAL) of its fid column, its geometry column, then `columns` in order
-    /// (bound as 0, 1, 2... by ``insert(fid:geometry:_:)``), and sets the feature-count triggers aside.
-    static func begin(_ ds: GDALDatasetH, layer: OGRLayerH, table: String, columns: [String], path: String) throws -> GeoPackageRows {
+    /// (bound as 0, 1, 2... by ``insert(rows:_:)``), up to `batch` rows a statement, and sets the feature-count triggers aside.
+    static func begin(_ ds: GDALDatasetH, layer: OGRLayerH, table: String, columns: [String], path: String, batch: Int = 64) throws -> GeoPackageRows {
+        precondition(batch > 0, "a batch holds at least one row")
         guard let raw = GDALGetInternalHandle(ds, "SQLITE_HANDLE") else {
             throw GDALError("cannot write \(path)", messages: ["GDAL gives no SQLite connection to it"])
         }
@@ -59,56 +86,58 @@ final class GeoPackageRows {
                                   path: path) { srs = $0[0] }
         guard let srsID = Int32(srs) else { throw GDALError("cannot write \(path)", messages: ["no geometry column registered for \(table)"]) }
         let names = ([fidColumn, geometryColumn] + columns).map(GeoPackageRTree.identifier)
-        let sql = "INSERT INTO \(GeoPackageRTree.identifier(table)) (\(names.joined(separator: ", "))) VALUES ("
-            + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
-        var s: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &s, nil) == SQLITE_OK, let s else {
-            let message = String(cString: sqlite3_errmsg(db))
-            sqlite3_finalize(s)
-            throw GDALError("cannot write \(path)", messages: [message])
-        }
+        let head = "INSERT INTO \(GeoPackageRTree.identifier(table)) (\(names.joined(separator: ", "))) VALUES "
         var triggers: [(String, String)] = []
         let counting = ["trigger_insert_feature_count_\(table)", "trigger_delete_feature_count_\(table)"]
         do {
             try GeoPackageRTree.query(ds, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = \(GeoPackageRTree.literal(table)) ORDER BY rowid",
                                       path: path) { if counting.contains($0[0]) { triggers.append(($0[0], $0[1])) } }
             for t in triggers { try GeoPackageRTree.execute(ds, "DROP TRIGGER \(GeoPackageRTree.identifier(t.0))", path: path) }
-        } catch {
-            sqlite3_finalize(s)
-            throw error
         }
-        return GeoPackageRows(ds: ds, db: db, statement: s, table: table, path: path, srsID: srsID, triggers: triggers)
+        let rows = GeoPackageRows(ds: ds, db: db, head: head, width: names.count, batch: batch, table: table, path: path, srsID: srsID,
+                                  triggers: triggers)
+        _ = try rows.statement(rows: batch)   // the SQL checked now, before any row
+        return rows
     }
 
     /// The bindings of one row's fields (index 0 is the first of `columns`).
     struct Fields {
         fileprivate let statement: OpaquePointer
+        /// The row's first parameter (its fid) less one.
+        fileprivate let base: Int32
         /// Binds an integer.
-        func integer(_ k: Int, _ v: Int64) -> Bool { sqlite3_bind_int64(statement, Int32(k + 3), v) == SQLITE_OK }
+        func integer(_ k: Int, _ v: Int64) -> Bool { sqlite3_bind_int64(statement, base + Int32(k + 3), v) == SQLITE_OK }
         /// Binds a double.
-        func real(_ k: Int, _ v: Double) -> Bool { sqlite3_bind_double(statement, Int32(k + 3), v) == SQLITE_OK }
-        /// Binds a string (UTF-8); an empty one as null when `emptyIsNull`.
+        func real(_ k: Int, _ v: Double) -> Bool { sqlite3_bind_double(statement, base + Int32(k + 3), v) == SQLITE_OK }
+        /// Binds a string (UTF-8, copied by SQLite); an empty one as null when `emptyIsNull`.
         func text(_ k: Int, _ v: String, emptyIsNull: Bool = false) -> Bool {
-            if emptyIsNull && v.isEmpty { return sqlite3_bind_null(statement, Int32(k + 3)) == SQLITE_OK }
-            return v.utf8CString.withUnsafeBufferPointer { b in
-                sqlite3_bind_text(statement, Int32(k + 3), b.baseAddress, Int32(b.count - 1), GeoPackageRows.transient) == SQLITE_OK
+            let i = base + Int32(k + 3)
+            if v.isEmpty {
+                return (emptyIsNull ? sqlite3_bind_null(statement, i) : sqlite3_bind_text(statement, i, "", 0, GeoPackageRows.transient)) == SQLITE_OK
             }
+            var v = v
+            return v.withUTF8 { b in
+                b.withMemoryRebound(to: CChar.self) { c in sqlite3_bind_text(statement, i, c.baseAddress, Int32(c.count), GeoPackageRows.transient) }
+            } == SQLITE_OK
+        }
+        /// Binds the row's fid.
+        func fid(_ v: Int64) -> Bool { sqlite3_bind_int64(statement, base + 1, v) == SQLITE_OK }
+        /// Binds the row's geometry blob (copied by SQLite).
+        func geometry(_ blob: [UInt8]) -> Bool {
+            blob.withUnsafeBytes { g in sqlite3_bind_blob(statement, base + 2, g.baseAddress, Int32(g.count),
+                                                          GeoPackageRows.transient) == SQLITE_OK }
         }
     }
 
-    /// Inserts the row `fid` with the geometry blob `geometry` and the fields `bind` binds (column k of
-    /// `columns` as k = 0, 1...; a column not bound is null).
-    func insert(fid: Int64, geometry: [UInt8], _ bind: (Fields) -> Bool) throws {
-        guard let statement else { throw GDALError("cannot write a feature to \(path)", messages: ["the insert is closed"]) }
-        sqlite3_reset(statement)
+    /// Inserts `n` rows (1 ... ``batch``) in one statement: `bind(i, fields)` binds row i's fid (``Fields/fid(_:)``),
+    /// geometry (``Fields/geometry(_:)``) and fields (column k of `columns` as k = 0, 1...; a column not bound is null).
+    func insert(rows n: Int, _ bind: (Int, Fields) -> Bool) throws {
+        precondition(n > 0 && n <= batch, "a batch of 1 ... \(batch) rows")
+        let statement = try statement(rows: n)
         sqlite3_clear_bindings(statement)
-        // The blob is bound without a copy (SQLITE_STATIC), stepped while its bytes are held.
-        let done = geometry.withUnsafeBytes { g in
-            sqlite3_bind_int64(statement, 1, fid) == SQLITE_OK
-                && sqlite3_bind_blob(statement, 2, g.baseAddress, Int32(g.count), nil) == SQLITE_OK
-                && bind(Fields(statement: statement))
-                && sqlite3_step(statement) == SQLITE_DONE
-        }
+        var done = true
+        for i in 0..<n where done { done = bind(i, Fields(statement: statement, base: Int32(i * width))) }
+        done = done && sqlite3_step(statement) == SQLITE_DONE
         guard done else {
             let message = String(cString: sqlite3_errmsg(db))
             sqlite3_reset(statement)
@@ -122,7 +151,6 @@ final class GeoPackageRows {
     /// (its `SaveExtent`: the doubles printed by SQLite's `%.18g` into the statement, which does not always
     /// read back as the same double), and puts the feature-count triggers back, in the caller's transaction.
     func finish(count: Int, extent: (minX: Double, maxX: Double, minY: Double, maxY: Double)?) throws {
-        sqlite3_reset(statement)
         let name = GeoPackageRTree.literal(table)
         if count > 0 {
             try run("UPDATE gpkg_ogr_contents SET feature_count = \(count) WHERE lower(table_name) = lower(\(name))")

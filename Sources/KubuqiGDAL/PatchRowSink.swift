@@ -4,7 +4,8 @@ import KubuqiRaster
 /// The GeoPackage half of ``PatchPolygons/polygonizeOnce(rows:into:layer:grid:transform:scratch:moreFields:indexBulkLimit:attributes:)``,
 /// in its steps: ``init(path:layer:grid:scratch:moreFields:indexBulkLimit:)`` makes the file (GDAL: the layer, its
 /// fields, the empty spatial index) and opens one transaction and the prepared insert (``GeoPackageRows``);
-/// ``insert(_:)`` writes each row (on the inserting thread) and keeps its box for the index and the extent;
+/// ``insert(_:)`` takes each row (on the inserting thread), keeps its box for the index and the extent and writes the rows
+/// a batch at a time (``GeoPackageRows/batch`` rows a statement);
 /// ``finish(count:)`` sets the metadata, commits, packs the index (``GeoPackageRTree``) and closes the file;
 /// ``close()`` (always called) lets go of whatever is still open after a failure.
 final class PatchRowSink {
@@ -15,6 +16,8 @@ final class PatchRowSink {
     private let index: GeoPackageRTree
     private let table: GeoPackageRows
     private var extent: (minX: Double, maxX: Double, minY: Double, maxY: Double)?
+    /// Rows taken and not yet written (fewer than the table's batch).
+    private var pending: [PatchPolygons.Row] = []
     private var closed = false
 
     /// Creates the GeoPackage `path` with the polygon layer `layer` on `grid`'s CRS (fields `label`, `patch`,
@@ -51,21 +54,33 @@ final class PatchRowSink {
         } else {
             extent = r.envelope
         }
+        pending.append(r)
+        if pending.count >= table.batch { try flush() }
+    }
+
+    /// Writes the pending rows in one statement.
+    private func flush() throws {
+        guard !pending.isEmpty else { return }
         let more = moreFields
-        try table.insert(fid: r.fid, geometry: r.geometry) { f in
-            var ok = f.integer(0, r.label) && f.integer(1, r.fid) && f.integer(2, Int64(r.attributes.code))
-                && f.text(3, r.attributes.name) && f.text(4, r.attributes.zone, emptyIsNull: true)
-                && f.real(5, r.attributes.squareMetres) && f.real(6, r.attributes.squareMetres / 10_000)
-            for (k, value) in r.attributes.more.prefix(more).enumerated() where ok {
-                ok = f.text(7 + k, value, emptyIsNull: true)
+        try pending.withUnsafeBufferPointer { rows in
+            try table.insert(rows: rows.count) { i, f in
+                let r = rows[i]
+                var ok = f.fid(r.fid) && f.geometry(r.geometry) && f.integer(0, r.label) && f.integer(1, r.fid) && f.integer(2, Int64(r.attributes.code))
+                    && f.text(3, r.attributes.name) && f.text(4, r.attributes.zone, emptyIsNull: true)
+                    && f.real(5, r.attributes.squareMetres) && f.real(6, r.attributes.squareMetres / 10_000)
+                for (k, value) in r.attributes.more.prefix(more).enumerated() where ok {
+                    ok = f.text(7 + k, value, emptyIsNull: true)
+                }
+                return ok
             }
-            return ok
         }
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// Ends the file once all `count` rows are in: the feature count and extent, the commit, the packed spatial index,
     /// the close (GDAL's errors at the close thrown). Returns `count`.
     func finish(count: Int) throws -> Int {
+        try flush()
         try table.finish(count: count, extent: extent)
         table.close()
         guard OGR_L_CommitTransaction(layer) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
@@ -81,6 +96,7 @@ final class PatchRowSink {
     func close() {
         guard !closed else { return }
         closed = true
+        pending = []
         table.close()
         Dataset.removeFile(scratch + ".rtree")
         GDALClose(ds)

@@ -47,11 +47,11 @@ struct SQLiteRTreeImage {
     /// The node size SQLite gives a new R-tree in a database of `pageSize`-byte pages (`getNodeSize`).
     static func nodeSize(pageSize: Int) -> Int { min(pageSize - 64, 4 + cellBytes * maximumCells) }
 
-    /// `_node` rows: node number and blob, the root (1) first, then each level from the top.
+    /// `_node` rows: node number and blob, in the numbers' order (the root 1, the leaves, the other inner nodes; ``Levels``).
     private(set) var nodes: [(number: Int64, data: [UInt8])] = []
     /// `_parent` rows: node number and its parent's.
     private(set) var parents: [(node: Int64, parent: Int64)] = []
-    /// `_rowid` rows: entry id and its leaf's node number, in the leaves' order.
+    /// `_rowid` rows: entry id and its leaf's node number, in the ids' order.
     private(set) var rowids: [(id: Int64, node: Int64)] = []
     /// Levels below the root (0: the root is the only leaf).
     private(set) var depth = 0
@@ -66,14 +66,17 @@ struct SQLiteRTreeImage {
                            capacity: capacity)
         depth = shape.depth
         parents = shape.parents
-        nodes = shape.innerNodes(nodeSize: nodeSize)
-        // The leaves in their numbers' order.
-        for leaf in leaves.indices.sorted(by: { shape.numbers[0][$0] < shape.numbers[0][$1] }) {
+        // The rows in their keys' order: the root, the leaves (numbered in their order), the other inner nodes; ids.
+        let inner = shape.innerNodes(nodeSize: nodeSize)
+        nodes = Array(inner.prefix(1))
+        for leaf in leaves.indices {
             let number = shape.numbers[0][leaf]
             let cells = leaves[leaf].map { entries[$0] }
             nodes.append((number, Self.blob(nodeSize: nodeSize, depth: shape.depth == 0 ? 0 : nil, cells: cells)))
             for c in cells { rowids.append((c.id, number)) }
         }
+        nodes += inner.dropFirst()
+        rowids.sort { $0.id < $1.id }
     }
 
     /// Cells a node of `nodeSize` bytes holds (at least two).
@@ -98,8 +101,10 @@ struct SQLiteRTreeImage {
     }
 
     /// The tree above given leaves (level 0, in the order Sort-Tile-Recursive made them): the inner
-    /// levels tiled from the leaves' rectangles, and every node's number, from the root (1) down,
-    /// level by level in the order their parents list them.
+    /// levels tiled from the leaves' rectangles, and every node's number: the root 1, then the leaves
+    /// 2, 3... in their order, then each inner level from the lowest up in the order it was tiled (SQLite
+    /// gives node numbers no meaning but the root's; in this order each shadow table is written in
+    /// its key's order, leaves as they are made).
     struct Levels {
         /// `inner[l - 1]`: the nodes of level `l` (1...depth), each its children as indices into level `l - 1`.
         private(set) var inner: [[[Int]]] = []
@@ -107,7 +112,7 @@ struct SQLiteRTreeImage {
         private(set) var rects: [[Rect]]
         /// `numbers[l][node]`: the node's number (level 0: the leaves).
         private(set) var numbers: [[Int64]]
-        /// `_parent` rows (node, parent), in the children's numbers' order.
+        /// `_parent` rows (node, parent), in the nodes' numbers' order.
         private(set) var parents: [(node: Int64, parent: Int64)] = []
         /// Levels below the root (0: the only leaf is the root).
         var depth: Int { inner.count }
@@ -122,24 +127,30 @@ struct SQLiteRTreeImage {
                 rects.append(groups.map { g in g.dropFirst().reduce(below[g[0]]) { $0.union(below[$1]) } })
             }
             numbers = [[Int64](repeating: 0, count: leafRects.count)] + inner.map { [Int64](repeating: 0, count: $0.count) }
+            // The root is 1; below it the levels from the leaves up, each in the order it was tiled: the leaves 2, 3...
+            // in the order they are made, so that every table is filled in its key's order (each page written once).
             numbers[inner.count][0] = 1
             var next: Int64 = 2
+            for level in 0..<inner.count {
+                for node in numbers[level].indices { numbers[level][node] = next; next += 1 }
+            }
+            var parentOf = numbers.dropLast().map { [Int64](repeating: 0, count: $0.count) }
             for level in stride(from: inner.count, to: 0, by: -1) {
-                for node in inner[level - 1].indices {
-                    for child in inner[level - 1][node] {
-                        numbers[level - 1][child] = next
-                        parents.append((next, numbers[level][node]))
-                        next += 1
-                    }
+                for (node, children) in inner[level - 1].enumerated() {
+                    for child in children { parentOf[level - 1][child] = numbers[level][node] }
                 }
+            }
+            for level in parentOf.indices {
+                for (node, parent) in parentOf[level].enumerated() { parents.append((numbers[level][node], parent)) }
             }
         }
 
-        /// The `_node` rows of the inner levels (none when the root is the only leaf), in their numbers' order.
+        /// The `_node` rows of the inner levels (none when the root is the only leaf), in their numbers' order: the root
+        /// (1) first, the others (numbered after the leaves) after it.
         func innerNodes(nodeSize: Int) -> [(number: Int64, data: [UInt8])] {
             var out: [(number: Int64, data: [UInt8])] = []
-            for level in stride(from: depth, to: 0, by: -1) {
-                for node in inner[level - 1].indices.sorted(by: { numbers[level][$0] < numbers[level][$1] }) {
+            for level in [depth] + Array(1..<max(1, depth)) where level > 0 {
+                for node in inner[level - 1].indices {
                     let cells = inner[level - 1][node].map { (numbers[level - 1][$0], rects[level - 1][$0]) }
                     out.append((numbers[level][node], SQLiteRTreeImage.blob(nodeSize: nodeSize, depth: level == depth ? depth : nil, cells: cells)))
                 }

@@ -8,10 +8,11 @@ import Foundation
 ///
 /// The tree is the one ``SQLiteRTreeImage`` packs from all the boxes at once, row for row (the same
 /// leaves in the same order, since the sort order is total, the same inner levels and node numbers):
-/// ``write(nodeSize:node:parent:rowid:)`` makes the leaves twice, once for their rectangles (the inner
-/// levels and every node's number come from them, ``SQLiteRTreeImage/Levels``) and once to write them,
-/// so nothing in memory grows with the number of boxes but the leaves' rectangles and numbers (about
-/// 24 bytes a leaf, under a byte a box). Fewer than `runSize` boxes never touch the file.
+/// ``write(nodeSize:node:parent:rowid:)`` makes the leaves once, keeping their rectangles (the inner
+/// levels and every node's number come from them, ``SQLiteRTreeImage/Levels``) and writing their boxes,
+/// in the leaves' order, after the runs in the scratch file, then reads them back in that order to write
+/// them; nothing in memory grows with the number of boxes but the leaves' rectangles, sizes and numbers
+/// (about 33 bytes a leaf, under a byte a box). Fewer than `runSize` boxes never touch the file.
 final class SQLiteRTreeSpill {
     /// A box as the R-tree stores it, and as a run holds it (24 bytes, no padding).
     struct Box {
@@ -76,28 +77,96 @@ final class SQLiteRTreeSpill {
         held.removeAll(keepingCapacity: true)
     }
 
-    /// Writes the packed tree of every box added through the callbacks, for nodes of `nodeSize` bytes:
-    /// `node(number, blob)` the inner nodes in their numbers' order then the leaves in the order they
-    /// are made, `parent(node, parent)` each node but the root, `rowid(id, leaf)` each box. The rows are
-    /// those of ``SQLiteRTreeImage`` for the same boxes. No boxes: no rows.
+    /// A `_rowid` row (an id and its leaf), as a run of them holds it (16 bytes).
+    struct Placed {
+        var id: Int64
+        var node: Int64
+    }
+
+    /// Writes the packed tree of every box added through the callbacks, for nodes of `nodeSize` bytes, each table
+    /// in its key's order (so that SQLite appends to each B-tree and writes each of its pages once): `node(number,
+    /// blob)` the root, the leaves as they are made (numbered 2, 3...), then the other inner nodes; `parent(node,
+    /// parent)` each node but the root; `rowid(id, leaf)` each box, in the ids' order (the (id, leaf) pairs, made in
+    /// the leaves' order, go through sorted runs of `runSize` in the scratch file, after the boxes' runs, merged).
+    /// The rows are those of ``SQLiteRTreeImage`` for the same boxes. No boxes: no rows.
     func write(nodeSize: Int, node: (Int64, [UInt8]) throws -> Void, parent: (Int64, Int64) throws -> Void,
                rowid: (Int64, Int64) throws -> Void) throws {
         guard count > 0 else { return }
         let capacity = SQLiteRTreeImage.capacity(nodeSize: nodeSize)
         try spill()
         held = []   // the memory of the held run goes back before the merge
-        var leafRects: [SQLiteRTreeImage.Rect] = []
+        // The leaves made once: their rectangles and sizes kept, their boxes written in the leaves' order after the runs.
+        let file = file!, stride = MemoryLayout<Box>.stride
+        let leafBase = Int64(count * stride), placedBase = 2 * Int64(count * stride)
+        var leafRects: [SQLiteRTreeImage.Rect] = [], leafSizes: [UInt8] = []
+        var out: [Box] = [], written = 0
+        out.reserveCapacity(Self.block + capacity)
+        func flushOut() throws {
+            guard !out.isEmpty else { return }
+            try out.withUnsafeBytes { try file.write($0, at: leafBase + Int64(written * stride)) }
+            written += out.count
+            out.removeAll(keepingCapacity: true)
+        }
         try forEachLeaf(capacity: capacity) { _, boxes in
             leafRects.append(boxes.dropFirst().reduce(boxes[boxes.startIndex].rect) { $0.union($1.rect) })
+            leafSizes.append(UInt8(boxes.count))
+            out.append(contentsOf: boxes)
+            if out.count >= Self.block { try flushOut() }
         }
+        try flushOut()
+        out = []
         let shape = SQLiteRTreeImage.Levels(leafRects: leafRects, capacity: capacity)
         leafRects = []
-        for n in shape.innerNodes(nodeSize: nodeSize) { try node(n.number, n.data) }
+        let inner = shape.innerNodes(nodeSize: nodeSize)
+        if let root = inner.first { try node(root.number, root.data) }
         for p in shape.parents { try parent(p.node, p.parent) }
-        try forEachLeaf(capacity: capacity) { leaf, boxes in
+        // The (id, leaf) pairs in sorted runs after the leaves' boxes.
+        var placed: [Placed] = [], placedRuns: [Int] = []
+        placed.reserveCapacity(min(runSize, count))
+        func spillPlaced() throws {
+            guard !placed.isEmpty else { return }
+            placed.sort { $0.id < $1.id }
+            let offset = placedBase + Int64(placedRuns.reduce(0, +) * MemoryLayout<Placed>.stride)
+            try placed.withUnsafeBytes { try file.write($0, at: offset) }
+            placedRuns.append(placed.count)
+            placed.removeAll(keepingCapacity: true)
+        }
+        // The leaves read back in their order, a block at a time.
+        var block: [Box] = [], at = 0, read = 0
+        for (leaf, size) in leafSizes.enumerated() {
+            let size = Int(size)
+            if at + size > block.count {
+                let keep = Array(block[at...])
+                let n = min(Self.block, count - read)
+                let more = try [Box](unsafeUninitializedCapacity: n) { b, initialized in
+                    try file.read(into: UnsafeMutableRawBufferPointer(b), at: leafBase + Int64(read * stride))
+                    initialized = n
+                }
+                read += n
+                block = keep + more
+                at = 0
+            }
+            let boxes = block[at..<(at + size)]
+            at += size
             let number = shape.numbers[0][leaf]
-            try node(number, SQLiteRTreeImage.blob(nodeSize: nodeSize, depth: nil, cells: boxes.map { ($0.id, $0.rect) }))
-            for b in boxes { try rowid(b.id, number) }
+            try node(number, SQLiteRTreeImage.blob(nodeSize: nodeSize, depth: shape.depth == 0 ? 0 : nil, cells: boxes.map { ($0.id, $0.rect) }))
+            for b in boxes {
+                placed.append(Placed(id: b.id, node: number))
+                if placed.count >= runSize { try spillPlaced() }
+            }
+        }
+        for n in inner.dropFirst() { try node(n.number, n.data) }
+        if placedRuns.isEmpty {
+            placed.sort { $0.id < $1.id }
+            for p in placed { try rowid(p.id, p.node) }
+            return
+        }
+        try spillPlaced()
+        placed = []
+        var merge = try RunMerge<Placed>(file: file, base: placedBase, runs: placedRuns)
+        for _ in 0..<count {
+            let p = try merge.next()
+            try rowid(p.id, p.node)
         }
     }
 
@@ -108,7 +177,7 @@ final class SQLiteRTreeSpill {
         let n = count
         let nodeCount = (n + capacity - 1) / capacity
         let sliceCount = Int(Double(nodeCount).squareRoot().rounded(.up))
-        var merge = try RunMerge(file: file!, runs: runs)
+        var merge = try RunMerge<Box>(file: file!, base: 0, runs: runs)
         var slice: [Box] = []
         var leaf = 0
         for s in 0..<sliceCount {
@@ -125,44 +194,55 @@ final class SQLiteRTreeSpill {
         }
     }
 
-    /// The sorted runs of the file merged into one x order (a binary heap of the runs' heads, each run
-    /// read a block at a time).
-    private struct RunMerge {
-        /// Boxes read from a run at a time (96 KiB).
-        static let block = 4096
+    /// Elements read from the scratch file at a time (96 KiB of boxes).
+    static let block = 4096
+
+    /// Sorted runs of the file (from byte `base`, elements of `T` packed) merged into one order (``SpillOrdered``; a
+    /// binary heap of the runs' heads, each run read a block at a time into its part of one buffer).
+    private struct RunMerge<T: SpillOrdered> {
         let file: ScratchFile
-        /// Each run's first box in the file, end, and its block read so far.
-        var cursor: [Int], end: [Int], buffers: [[Box]], positions: [Int]
+        let base: Int64
+        /// Each run's next element in the file and its end.
+        var cursor: [Int], end: [Int]
+        /// Run r's block read so far is `buffer[r * block + positions[r] ..< r * block + limits[r]]`.
+        var buffer: [T], positions: [Int], limits: [Int]
         /// Runs by their head, smallest first.
         var heap: [Int] = []
 
-        init(file: ScratchFile, runs: [Int]) throws {
+        init(file: ScratchFile, base: Int64, runs: [Int]) throws {
             self.file = file
+            self.base = base
             var start = 0
             cursor = []
             end = []
             for r in runs { cursor.append(start); start += r; end.append(start) }
-            buffers = Array(repeating: [], count: runs.count)
+            let size = runs.count * SQLiteRTreeSpill.block
+            buffer = try [T](unsafeUninitializedCapacity: size) { b, initialized in
+                _ = UnsafeMutableRawBufferPointer(b).initializeMemory(as: UInt8.self, repeating: 0)
+                initialized = size
+            }
             positions = Array(repeating: 0, count: runs.count)
+            limits = Array(repeating: 0, count: runs.count)
             for r in runs.indices where try refill(r) { push(r) }
         }
 
         /// Reads run `r`'s next block; false when the run is done.
         private mutating func refill(_ r: Int) throws -> Bool {
-            let n = min(Self.block, end[r] - cursor[r])
+            let n = min(SQLiteRTreeSpill.block, end[r] - cursor[r])
             guard n > 0 else { return false }
-            var boxes = [Box](repeating: Box(id: 0, rect: .init(floats: 0, 0, 0, 0)), count: n)
-            let stride = MemoryLayout<Box>.stride
-            let (file, offset) = (file, Int64(cursor[r] * stride))
-            try boxes.withUnsafeMutableBytes { try file.read(into: $0, at: offset) }
+            let stride = MemoryLayout<T>.stride
+            let (file, offset) = (file, base + Int64(cursor[r] * stride))
+            try buffer.withUnsafeMutableBufferPointer { b in
+                try file.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: b[(r * SQLiteRTreeSpill.block)..<(r * SQLiteRTreeSpill.block + n)])),
+                              at: offset)
+            }
             cursor[r] += n
-            buffers[r] = boxes
-            positions[r] = 0
+            positions[r] = r * SQLiteRTreeSpill.block
+            limits[r] = r * SQLiteRTreeSpill.block + n
             return true
         }
 
-        private func head(_ r: Int) -> Box { buffers[r][positions[r]] }
-        private func less(_ a: Int, _ b: Int) -> Bool { SQLiteRTreeSpill.xOrder(head(a), head(b)) }
+        private func less(_ a: Int, _ b: Int) -> Bool { T.precedes(buffer[positions[a]], buffer[positions[b]]) }
 
         private mutating func push(_ r: Int) {
             heap.append(r)
@@ -183,17 +263,33 @@ final class SQLiteRTreeSpill {
             }
         }
 
-        /// The smallest box left (there must be one).
-        mutating func next() throws -> Box {
-            guard let r = heap.first else { throw GDALError("cannot read \(file.name) \(file.path)", messages: ["fewer boxes than written"]) }
-            let box = head(r)
+        /// The smallest element left (there must be one).
+        mutating func next() throws -> T {
+            guard let r = heap.first else { throw GDALError("cannot read \(file.name) \(file.path)", messages: ["fewer entries than written"]) }
+            let element = buffer[positions[r]]
             positions[r] += 1
-            if positions[r] == buffers[r].count, !(try refill(r)) {
+            if positions[r] == limits[r], !(try refill(r)) {
                 heap[0] = heap[heap.count - 1]
                 heap.removeLast()
             }
             if !heap.isEmpty { siftDown() }
-            return box
+            return element
         }
     }
+}
+
+/// An element of ``SQLiteRTreeSpill``'s sorted runs: trivial (written and read as bytes), with its runs' order.
+protocol SpillOrdered {
+    /// Whether `a` comes before `b` (a strict total order).
+    static func precedes(_ a: Self, _ b: Self) -> Bool
+}
+
+extension SQLiteRTreeSpill.Box: SpillOrdered {
+    /// Sort-Tile-Recursive's first order (``SQLiteRTreeSpill/xOrder(_:_:)``).
+    static func precedes(_ a: Self, _ b: Self) -> Bool { SQLiteRTreeSpill.xOrder(a, b) }
+}
+
+extension SQLiteRTreeSpill.Placed: SpillOrdered {
+    /// By id.
+    static func precedes(_ a: Self, _ b: Self) -> Bool { a.id < b.id }
 }

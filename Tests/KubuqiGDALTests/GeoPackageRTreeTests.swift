@@ -61,6 +61,80 @@ final class GeoPackageRTreeTests: XCTestCase {
         XCTAssertEqual(nodeDigests["limited"], nodeDigests["noisy"], "the tree packed from spilled runs is the tree packed at once")
     }
 
+    /// What GDAL itself (Python's osgeo.ogr, the GeoPackage driver) reads from a patch GeoPackage packed in one go,
+    /// in memory and from spilled runs: every feature (fids 1...n, a polygon each, the extent of `gpkg_contents`
+    /// containing every envelope), the spatial index announced (`OLCFastSpatialFilter`) and answering rectangle
+    /// filters with exactly the features a brute-force scan finds (every feature whose geometry intersects the
+    /// rectangle, as OGR's filter keeps them); SQLite's `rtreecheck` passing.
+    func testGDALReadsThePackedIndex() throws {
+        guard let python = PythonReference.interpreter(needing: "osgeo.ogr") else { return }
+        let tmp = try TemporaryFolder()
+        let (w, h) = (120, 110)
+        var rng = SplitMix64(seed: 37)
+        let values: [Float] = (0..<(w * h)).map { _ in Float(rng.next() % 4) }
+        let transform = GeoTransform([500_000.25, 10.5, 0, 4_000_000.75, 0, -10.25])
+        let labels = try TestRaster.write(tmp.file("labels.tif"), width: w, height: h, values: values, type: .int32, transform: transform)
+        let grid = try Dataset.open(labels).grid
+        for limit in [nil, 700] as [Int?] {
+            let out = tmp.file("patches-\(limit ?? 0).gpkg")
+            let n = try PatchPolygons.polygonizeOnce(labels: labels, into: out, layer: "patches", grid: grid, scratch: tmp.file("scratch-\(limit ?? 0)"),
+                                                     indexBulkLimit: limit) { label, _, runs in
+                PatchPolygons.Attributes(code: label, name: "class \(label)", zone: "", squareMetres: Double(runs.count), more: [])
+            }
+            if let limit { XCTAssertGreaterThan(n, 3 * limit, "the spilled case must index more boxes than its limit") }
+            let got = try XCTUnwrap(PythonReference.run(python, script: Self.gdalRead, input: [out]) as? [String: Any])
+            let what = "bulk limit \(limit.map(String.init) ?? "default")"
+            XCTAssertEqual(got["count"] as? Int, n, what)
+            XCTAssertEqual(got["fids"] as? Bool, true, "fids 1...n, \(what)")
+            XCTAssertEqual(got["polygons"] as? Bool, true, what)
+            XCTAssertEqual(got["extent"] as? Bool, true, what)
+            XCTAssertEqual(got["fast_filter"] as? Int, 1, "GDAL uses the spatial index, \(what)")
+            XCTAssertEqual(got["check"] as? String, "ok", what)
+            XCTAssertEqual(got["windows"] as? Int, 60, what)
+            XCTAssertEqual(got["hits"] as? Bool, true, "some windows select features, \(what)")
+            XCTAssertEqual(got["mismatches"] as? [String], [], what)
+        }
+    }
+
+    /// in.json: [the GeoPackage]. GDAL's reading of it, and rectangle filters against a brute-force scan, as JSON.
+    static let gdalRead = """
+    import json, random, sqlite3, sys
+    from osgeo import ogr
+    ogr.UseExceptions()
+    path = json.load(open(sys.argv[1]))[0]
+    ds = ogr.Open(path)
+    layer = ds.GetLayerByName("patches")
+    env = {}
+    polygons = True
+    for f in layer:
+        g = f.GetGeometryRef()
+        polygons = polygons and g is not None and g.GetGeometryType() == ogr.wkbPolygon and not g.IsEmpty()
+        env[f.GetFID()] = (g.GetEnvelope(), g.Clone())  # (minx, maxx, miny, maxy)
+    ext = layer.GetExtent()
+    out = {"count": layer.GetFeatureCount(), "fids": sorted(env) == list(range(1, len(env) + 1)) and len(env) == layer.GetFeatureCount(),
+           "polygons": polygons, "fast_filter": int(layer.TestCapability(ogr.OLCFastSpatialFilter)),
+           "extent": all(ext[0] <= e[0] and e[1] <= ext[1] and ext[2] <= e[2] and e[3] <= ext[3] for e, _ in env.values())}
+    rnd = random.Random(3)
+    mismatches, hits = [], False
+    for k in range(60):
+        x0, y0 = rnd.uniform(ext[0] - 50, ext[1]), rnd.uniform(ext[2] - 50, ext[3])
+        x1, y1 = x0 + rnd.uniform(1, 300), y0 + rnd.uniform(1, 300)
+        layer.SetSpatialFilterRect(x0, y0, x1, y1)
+        layer.ResetReading()
+        got = sorted(f.GetFID() for f in layer)
+        # OGR keeps a feature whose envelope meets the rectangle if its geometry intersects it (GEOS).
+        window = ogr.CreateGeometryFromWkt(f"POLYGON (({x0} {y0}, {x1} {y0}, {x1} {y1}, {x0} {y1}, {x0} {y0}))")
+        want = sorted(i for i, (e, g) in env.items() if e[0] <= x1 and e[1] >= x0 and e[2] <= y1 and e[3] >= y0 and g.Intersects(window))
+        hits = hits or len(want) > 0
+        if got != want:
+            mismatches.append(f"window {k}: {len(got)} features from the index, {len(want)} by scan")
+    layer.SetSpatialFilter(None)
+    out["windows"], out["hits"], out["mismatches"] = 60, hits, mismatches
+    ds = None
+    out["check"] = sqlite3.connect(path).execute("SELECT rtreecheck('rtree_patches_geom')").fetchone()[0]
+    json.dump(out, open(sys.argv[2], "w"))
+    """
+
     /// in.json: [ours, GDAL's]. Writes the comparison as JSON.
     static let compare = """
     import hashlib, json, random, shutil, sqlite3, sys

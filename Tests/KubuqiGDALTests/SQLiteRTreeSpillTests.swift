@@ -27,12 +27,12 @@ final class SQLiteRTreeSpillTests: XCTestCase {
             for e in entries { try spill.add(id: e.id, rect: e.rect) }
             XCTAssertEqual(spill.spilled, count >= runSize, "\(count) in runs of \(runSize)")
             var nodes: [Int64: [UInt8]] = [:], parents: [Int64: Int64] = [:], rowids: [Int64: Int64] = [:]
-            var order: [Int64] = []
+            var order: [Int64] = [], parentOrder: [Int64] = [], rowidOrder: [Int64] = []
             try spill.write(nodeSize: 1228, node: { n, blob in
                 XCTAssertNil(nodes[n], "node \(n) written twice")
                 nodes[n] = blob
                 order.append(n)
-            }, parent: { parents[$0] = $1 }, rowid: { rowids[$0] = $1 })
+            }, parent: { parents[$0] = $1; parentOrder.append($0) }, rowid: { rowids[$0] = $1; rowidOrder.append($0) })
             let image = SQLiteRTreeImage(entries: entries, nodeSize: 1228)
             let expected = Dictionary(uniqueKeysWithValues: image.nodes.map { ($0.number, $0.data) })
             XCTAssertEqual(nodes.count, expected.count, "\(count) in runs of \(runSize)")
@@ -41,6 +41,12 @@ final class SQLiteRTreeSpillTests: XCTestCase {
             XCTAssertEqual(rowids, Dictionary(uniqueKeysWithValues: image.rowids.map { ($0.id, $0.node) }), "\(count) in runs of \(runSize)")
             XCTAssertEqual(rowids.count, count)
             XCTAssertEqual(order.first, 1, "the root first")
+            // Each table in its key's order (SQLite appends to each B-tree, writing each page once).
+            XCTAssertEqual(order, order.sorted(), "nodes in their numbers' order, \(count) in runs of \(runSize)")
+            XCTAssertEqual(parentOrder, parentOrder.sorted(), "parents in their nodes' order, \(count) in runs of \(runSize)")
+            XCTAssertEqual(rowidOrder, rowidOrder.sorted(), "rowids in the ids' order, \(count) in runs of \(runSize)")
+            XCTAssertEqual(image.nodes.map(\.number), order, "the same order packed at once")
+            XCTAssertEqual(image.rowids.map(\.id), rowidOrder)
             if count == 12_345 { XCTAssertEqual(image.depth, 2) }
         }
     }

@@ -281,19 +281,6 @@ struct PixelEdges {
         }
     }
 
-    /// Appends the vertical edges of pixel-edge `rings` (corners in pixel-edge units, as ``RowPolygonizer`` gives them).
-    func collect(_ rings: [[PixelCorner]], into edges: inout [Edge]) {
-        for ring in rings {
-            var previous: PixelCorner?
-            for p in ring {
-                if let q = previous, q.y != p.y {
-                    edges.append(Edge(x: Int(p.x), top: Int(min(q.y, p.y)), bottom: Int(max(q.y, p.y))))
-                }
-                previous = p
-            }
-        }
-    }
-
     /// Calls `run(row, columns)` for each run of pixel centres inside the
     /// edges (even-odd), clipped to the grid, row by row from the top.
     func scan(_ edges: [Edge], _ run: (_ row: Int, _ columns: Range<Int>) throws -> Void) throws {

@@ -1,24 +1,22 @@
 import KubuqiRaster
 
 /// The polygonizing thread's half of ``PatchPolygons/polygonizeOnce(rows:into:layer:grid:transform:scratch:moreFields:indexBulkLimit:attributes:)``:
-/// numbers each finished patch (1, 2, ... in GDAL's order: its feature id), finds its pixels (``PixelEdges``), asks
-/// for its fields and encodes its geometry blob (``GeoPackageGeometry``), making the row the inserting thread writes
-/// (``PatchRowSink``). Its buffers of edges and runs serve every patch.
+/// numbers each finished patch (1, 2, ... in GDAL's order: its feature id), asks for its fields given its pixels (the
+/// runs ``RowPolygonizer`` read off its edges, the pixels ``PixelEdges``' scan of its rings finds) and encodes its
+/// geometry blob (``GeoPackageGeometry``), making the row the inserting thread writes (``PatchRowSink``).
 final class PatchRowMaker {
     typealias Attributes = (_ label: Int, _ patch: Int, _ runs: [PatchPolygons.PixelRun]) throws -> PatchPolygons.Attributes
 
     /// The patches numbered so far (the last one's id).
     private(set) var patches = 0
-    private let toPixel: PixelEdges
     private let transform: [Double]
     private let srsID: Int32
     private let attributes: Attributes
-    private var edges: [PixelEdges.Edge] = [], active: [PixelEdges.Edge] = [], crossings: [Int] = [], runs: [PatchPolygons.PixelRun] = []
 
     /// A maker for patches of `grid`, their corners placed by `transform` (GDAL's order of operations), blobs in the CRS
     /// `srsID`, fields from `attributes`; `path` names the output in messages.
     init(grid: Grid, transform: [Double], srsID: Int32, path: String, attributes: @escaping Attributes) throws {
-        toPixel = try PixelEdges(grid: grid, describing: path)
+        _ = try PixelEdges(grid: grid, describing: path)   // the grid's geotransform must be invertible, as before
         self.transform = transform
         self.srsID = srsID
         self.attributes = attributes
@@ -28,12 +26,8 @@ final class PatchRowMaker {
     func row(_ p: RowPolygonizer.Patch) throws -> PatchPolygons.Row {
         patches += 1
         guard patches < 1 << 24 else { throw GDALError("more than 16777215 patches; at most 16777215 can be measured") }
-        edges.removeAll(keepingCapacity: true)
-        runs.removeAll(keepingCapacity: true)
-        toPixel.collect(p.rings, into: &edges)
-        try toPixel.scan(&edges, active: &active, crossings: &crossings) { row, columns in runs.append((row, columns)) }
         let label = Int(p.label)
-        let a = try attributes(label, patches, runs)
+        let a = try attributes(label, patches, p.runs)
         let (blob, envelope) = GeoPackageGeometry.polygon(p.rings, transform: transform, srsID: srsID)
         return PatchPolygons.Row(fid: Int64(patches), label: Int64(label), attributes: a, geometry: blob, envelope: envelope)
     }

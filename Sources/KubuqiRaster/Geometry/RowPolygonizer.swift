@@ -31,7 +31,14 @@ public final class RowPolygonizer {
         public var lastRow: Int
         /// The rings, closed (first corner = last corner).
         public var rings: [[PixelCorner]]
+        /// The patch's pixels as runs along rows (row, columns), rows from the top, runs from the left: the pixels
+        /// whose centres lie inside the rings (what ``PatchPolygons``' even-odd scan of the rings finds), read off
+        /// the patch's vertical edges as it ends.
+        public var runs: [PixelRun]
     }
+
+    /// A run of a patch's pixels along one row.
+    public typealias PixelRun = (row: Int, columns: Range<Int>)
 
     /// The raster's width in pixels.
     public let width: Int
@@ -57,6 +64,8 @@ public final class RowPolygonizer {
     private var keys: [Int64] = []
     /// The rings of the patch being finished (its buffers reused patch after patch).
     private var strings = EdgeStrings()
+    /// The outlines of the small shapes met so far (a small patch's rings and runs translated, not traced).
+    private var shapes = SmallPatchShapes()
     /// Finished patches waiting for the row at which GDAL writes them.
     private var waiting: [Patch] = []
 
@@ -67,6 +76,8 @@ public final class RowPolygonizer {
     /// The most finished patches waiting at once.
     public private(set) var peakWaiting = 0
     private var heldEdges = 0
+    /// The patches whose outline was a kept small shape's moved (``SmallPatchShapes``), not traced.
+    public private(set) var outlinesMoved = 0
 
     /// A polygonizer of rows of `width` pixels.
     public init(width: Int) {
@@ -80,9 +91,10 @@ public final class RowPolygonizer {
 
     /// The key of a unit edge met at GDAL's step (`iY`, `iX`): horizontal (the top edge of padded column
     /// `iX`) before vertical (its right edge), `direction` in the lowest bit; keys sort in GDAL's order.
+    /// `iY` above bit 33, `iX` (at most 2^30) in bits 2-32: read back with shifts, no division.
     @inline(__always)
-    private func key(iY: Int, iX: Int, vertical: Bool, direction: Int) -> Int64 {
-        ((Int64(iY) * Int64(width + 1) + Int64(iX)) * 2 + (vertical ? 1 : 0)) * 2 + Int64(direction)
+    private static func key(iY: Int, iX: Int, vertical: Bool, direction: Int) -> Int64 {
+        (Int64(iY) << 33) | (Int64(iX) << 2) | (vertical ? 2 : 0) | Int64(direction)
     }
 
     private func find(_ s: Int32) -> Int32 {
@@ -138,16 +150,18 @@ public final class RowPolygonizer {
 
     /// GDAL's `AddEdges` over a whole step `iY` (rows iY-1 and iY; `thisSlots` all -1 past the last row).
     private func addEdges(iY: Int) {
+        var right: Int32 = thisSlots[0] < 0 ? -1 : find(thisSlots[0])
         for iX in 0...width {
-            let t = thisSlots[iX], rt = thisSlots[iX + 1], p = lastSlots[iX]
-            let this = t < 0 ? -1 : find(t), right = rt < 0 ? -1 : find(rt), previous = p < 0 ? -1 : find(p)
+            let rt = thisSlots[iX + 1], p = lastSlots[iX]
+            let this = right, previous = p < 0 ? -1 : find(p)
+            right = rt < 0 ? -1 : find(rt)
             if this != previous {
-                if this >= 0 { addEdge(this, key(iY: iY, iX: iX, vertical: false, direction: 1)) }
-                if previous >= 0 { addEdge(previous, key(iY: iY, iX: iX, vertical: false, direction: 0)) }
+                if this >= 0 { addEdge(this, Self.key(iY: iY, iX: iX, vertical: false, direction: 1)) }
+                if previous >= 0 { addEdge(previous, Self.key(iY: iY, iX: iX, vertical: false, direction: 0)) }
             }
             if this != right {
-                if this >= 0 { addEdge(this, key(iY: iY, iX: iX, vertical: true, direction: 1)) }
-                if right >= 0 { addEdge(right, key(iY: iY, iX: iX, vertical: true, direction: 0)) }
+                if this >= 0 { addEdge(this, Self.key(iY: iY, iX: iX, vertical: true, direction: 1)) }
+                if right >= 0 { addEdge(right, Self.key(iY: iY, iX: iX, vertical: true, direction: 0)) }
             }
         }
     }
@@ -171,6 +185,26 @@ public final class RowPolygonizer {
         }
     }
 
+    /// The rings of a patch from its edge keys in GDAL's order (``EdgeStrings``), and its runs: in key order the
+    /// vertical edges go row by row, column by column, each run between an edge with the patch on its right
+    /// (direction 0) and the next with it on its left.
+    private func trace(_ keys: [Int64]) -> (rings: [[PixelCorner]], runs: [PixelRun]) {
+        strings.removeAll()
+        var runs: [PixelRun] = []
+        var runStart = 0
+        for k in keys {
+            let direction = Int(k & 1), vertical = k & 2 != 0
+            let iY = Int32(truncatingIfNeeded: k >> 33), x = Int32(truncatingIfNeeded: (k >> 2) & 0x7FFF_FFFF) - 1
+            if vertical {
+                strings.add(PixelCorner(x: x + 1, y: iY), PixelCorner(x: x + 1, y: iY + 1), direction: direction)
+                if direction == 0 { runStart = Int(x) + 1 } else { runs.append((Int(iY), runStart..<(Int(x) + 1))) }
+            } else {
+                strings.add(PixelCorner(x: x, y: iY), PixelCorner(x: x + 1, y: iY), direction: direction)
+            }
+        }
+        return (strings.rings(), runs)
+    }
+
     /// The patches of the previous row's roots that have no pixel in this row end: their rings are
     /// made and they wait for their row.
     private func finishEnded(lastRow: Int) {
@@ -188,18 +222,21 @@ public final class RowPolygonizer {
             open[Int(r)] = -1
             heldEdges -= keys.count
             keys.sort()
-            strings.removeAll()
             defer { keys.removeAll(keepingCapacity: keys.capacity <= Self.keptCapacity) }
-            for k in keys {
-                let direction = Int(k & 1), vertical = (k >> 1) & 1 == 1, at = k >> 2
-                let iY = Int32(at / Int64(width + 1)), x = Int32(at % Int64(width + 1)) - 1
-                if vertical {
-                    strings.add(PixelCorner(x: x + 1, y: iY), PixelCorner(x: x + 1, y: iY + 1), direction: direction)
+            let outline: (rings: [[PixelCorner]], runs: [PixelRun])
+            if let shape = SmallPatchShapes.Shape(keys) {
+                let origin = SmallPatchShapes.origin(keys)
+                if let known = shapes.outline(of: shape, at: origin) {
+                    outline = known
+                    outlinesMoved += 1
                 } else {
-                    strings.add(PixelCorner(x: x, y: iY), PixelCorner(x: x + 1, y: iY), direction: direction)
+                    outline = trace(keys)
+                    shapes.keep(outline, as: shape, at: origin)
                 }
+            } else {
+                outline = trace(keys)
             }
-            waiting.append(Patch(label: lastValues[i - 1], order: fragment[Int(r)], lastRow: lastRow, rings: strings.rings()))
+            waiting.append(Patch(label: lastValues[i - 1], order: fragment[Int(r)], lastRow: lastRow, rings: outline.rings, runs: outline.runs))
         }
         peakWaiting = max(peakWaiting, waiting.count)
     }

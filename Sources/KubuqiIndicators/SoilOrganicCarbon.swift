@@ -125,7 +125,8 @@ public struct SoilOrganicCarbon: Sendable, Hashable, Codable {
         return DegradationStatus.stable.rawValue
     }
 
-    /// Computes every pixel of a window.
+    /// Computes every pixel of a window (through ``SOCTransitions``: a caller running many windows with the
+    /// same years builds that table once and runs it).
     ///
     /// - Parameters:
     ///   - initialStock: baseline SOC stock (any unit, e.g. t C/ha for 0–30 cm);
@@ -146,36 +147,8 @@ public struct SoilOrganicCarbon: Sendable, Hashable, Codable {
         finalStock: UnsafeMutableBufferPointer<Float>? = nil, percentChange: UnsafeMutableBufferPointer<Float>? = nil,
         status: UnsafeMutableBufferPointer<Int16>
     ) {
-        let n = status.count
-        precondition(initialStock.count >= n && initialLandCover.count >= n && finalLandCover.count >= n
-                     && (climateZoneCodes?.count ?? n) >= n && (finalStock?.count ?? n) >= n
-                     && (percentChange?.count ?? n) >= n, "buffers are shorter than the output")
-        let nd = stockNodata ?? .nan
-        // The exact status of every transition in every climate, decided once.
-        var exact: [SOCClimateZone: [Int16?]] = [:]
-        for zone in SOCClimateZone.allCases {
-            var row: [Int16?] = []
-            for from: Int16 in 1...7 {
-                for to: Int16 in 1...7 { row.append(exactStatus(from: from, to: to, years: years, climate: zone)) }
-            }
-            exact[zone] = row
-        }
-        for i in 0..<n {
-            let zone = climateZoneCodes.map { SOCClimateZone(ipccZoneCode: Int($0[i])) } ?? climate
-            let s0 = initialStock[i]
-            let from = initialLandCover[i]
-            guard let zone, s0 != nd, !(excludeWater && from == LandCoverClass.water.rawValue),
-                  let s1 = stock(initial: Double(s0), from: from, to: finalLandCover[i], years: years, climate: zone)
-            else {
-                finalStock?[i] = .nan
-                percentChange?[i] = .nan
-                status[i] = DegradationStatus.nodata
-                continue
-            }
-            let pc = (s1 - Double(s0)) / Double(s0) * 100
-            finalStock?[i] = Float(s1)
-            percentChange?[i] = Float(pc)
-            status[i] = exact[zone]![Int(from - 1) * 7 + Int(finalLandCover[i] - 1)] ?? self.status(percentChange: pc)
-        }
+        SOCTransitions(self, years: years).run(initialStock: initialStock, stockNodata: stockNodata, initialLandCover: initialLandCover,
+                                               finalLandCover: finalLandCover, climate: climate, climateZoneCodes: climateZoneCodes,
+                                               finalStock: finalStock, percentChange: percentChange, status: status)
     }
 }

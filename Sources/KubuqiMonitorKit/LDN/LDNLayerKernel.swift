@@ -51,8 +51,8 @@ struct LDNLayerKernel: Sendable {
     let matrix: TransitionMatrix
     /// The GPG's productivity status instead of Trends.Earth's LPD status.
     let gpgStatus: Bool
-    /// Years between the land-cover maps (SOC's change factors).
-    let socYears: Double
+    /// Trends.Earth's SOC transitions over the years between the land-cover maps, worked out once for the pass.
+    let socTransitions: SOCTransitions
 
     /// Computes every output of a chunk of `n` pixels into `outs`, the layers in `scratch` (nodata codes on entry).
     func compute(_ ins: [UnsafeBufferPointer<Float>], _ outs: [UnsafeMutableBufferPointer<Float>], _ n: Int, _ scratch: LDNChunkScratch) {
@@ -124,10 +124,10 @@ struct LDNLayerKernel: Sendable {
         let s = slots, stockFirst = outputs.stockFirst
         let zones = s.climate.map { Int16Scratch(from: ins[$0]) }
         defer { zones?.free() }
-        SoilOrganicCarbon.trendsEarth.run(initialStock: ins[s.soc], initialLandCover: UnsafeBufferPointer(scratch.lcStart.buffer),
-                                          finalLandCover: UnsafeBufferPointer(scratch.lcEnd.buffer), years: socYears, climate: climate,
-                                          climateZoneCodes: zones.map { UnsafeBufferPointer($0.buffer) },
-                                          finalStock: outs[stockFirst + 1], status: scratch[.soc].buffer)
+        socTransitions.run(initialStock: ins[s.soc], initialLandCover: UnsafeBufferPointer(scratch.lcStart.buffer),
+                           finalLandCover: UnsafeBufferPointer(scratch.lcEnd.buffer), climate: climate,
+                           climateZoneCodes: zones.map { UnsafeBufferPointer($0.buffer) },
+                           finalStock: outs[stockFirst + 1], status: scratch[.soc].buffer)
         for i in 0..<n { outs[stockFirst][i] = outs[stockFirst + 1][i].isFinite ? ins[s.soc][i] : .nan }
     }
 }

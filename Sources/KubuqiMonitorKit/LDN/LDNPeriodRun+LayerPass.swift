@@ -18,7 +18,7 @@ extension LDNPeriodRun {
         let layerKernel = LDNLayerKernel(stack: kernel, slots: slots, outputs: outputs, performance: figures.performance,
                                          isBaseline: period.isBaseline, externalLPD: inputs.lpd != nil, legend: c.legend,
                                          climate: c.climate, matrix: c.transitions, gpgStatus: c.gpgLPDStatus,
-                                         socYears: Double(period.landCoverEnd - period.landCoverStart))
+                                         socTransitions: SOCTransitions(.trendsEarth, years: Double(period.landCoverEnd - period.landCoverStart)))
         let areas = GridAreas(grid: inputs.grid), layerIndex = outputs.layerIndex
         let tally = LDNTally(layers: layers, areas: areas, zoneLayers: inputs.zones.count)
         var unccdAt = UNCCDResults(startClass: layerIndex.count, endClass: layerIndex.count + 1, startStock: outputs.stockFirst,

@@ -28,6 +28,9 @@ struct KubuqiMonitor: ParsableCommand {
         }
         if let first = arguments.first, !first.hasPrefix("-"), !commands.contains(first) { unknown(first) }
         if arguments.first == "help", arguments.count > 1, !commands.contains(arguments[1]) { unknown(arguments[1]) }
+        if let (option, command) = RepeatedOptions.firstRepeated(arguments, root: KubuqiMonitor.self) {
+            fail("\(option) is given more than once; it takes one value (see 'kubuqi-monitor \(command.isEmpty ? "" : command + " ")--help')", code: 2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -13,7 +13,8 @@ extension KubuqiMonitor {
             discussion: """
             The configuration (TOML; see docs/ldn.md and Fixtures/ldn.toml) names the annual productivity stack, \
             the land-cover maps, the SOC baseline, the periods and optional zones; relative paths are read from \
-            the config's folder. OUTDIR receives one folder of GeoTIFF layers per period (trajectory, state, \
+            the config's folder (the folder of the path given, a link's folder when it is a link). --area, --producer, \
+            --date and --sources win over the config's [report] area, producer, date and sources. OUTDIR receives one folder of GeoTIFF layers per period (trajectory, state, \
             performance, lpd, productivity-status, landcover-status, soc-status, sdg-15-3-1, status-vs-baseline), \
             report.json, report.md, report.html (with Leaflet from Debian's libjs-leaflet copied into \
             report-assets/), unccd-reporting.json and tables/*.csv (UNCCD tables in tables/unccd/). Re-running with the same inputs gives identical \

@@ -33,7 +33,12 @@ extension KubuqiMonitor.Tiles {
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Split a raster's grid (or a bounding box) into tiles aligned to its blocks; write plan.json.",
-            discussion: ExitCodesHelp.text)
+            discussion: """
+            Examples:
+              kubuqi-monitor tiles plan before.tif --tile-size 4096 -o plan.json
+              kubuqi-monitor tiles plan --bbox 300000,4300000,420000,4400000 \\
+                --crs EPSG:32649 --res 30 --tile-size 2048 -o plan.json
+            """ + ExitCodesHelp.section)
 
         @Argument(help: ArgumentHelp("A raster whose grid and blocks the plan follows (omit with --bbox).", valueName: "INPUT"))
         var input: String?
@@ -82,7 +87,12 @@ extension KubuqiMonitor.Tiles {
     struct Reduce: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Merge every tile's statistics (OUTDIR/stats/I/) into OUTDIR/reduced.json for the per-tile pass.",
-            discussion: ExitCodesHelp.text)
+            discussion: """
+            Run once every tile's --phase stats has finished, before the tiles' main pass.
+
+            Example:
+              kubuqi-monitor tiles reduce plan.json out
+            """ + ExitCodesHelp.section)
 
         @OptionGroup var job: PlannedJob
         @OptionGroup var global: GlobalOptions
@@ -99,7 +109,12 @@ extension KubuqiMonitor.Tiles {
     struct Merge: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Assemble the tiles in OUTDIR into one raster per layer (VRT and COG) and the single-machine reports.",
-            discussion: ExitCodesHelp.text)
+            discussion: """
+            Run once every tile has finished.
+
+            Example:
+              kubuqi-monitor tiles merge plan.json out
+            """ + ExitCodesHelp.section)
 
         @OptionGroup var job: PlannedJob
         @OptionGroup var global: GlobalOptions

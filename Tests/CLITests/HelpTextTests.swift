@@ -61,6 +61,21 @@ final class HelpTextTests: CLITestCase {
         }
     }
 
+    /// Every command's help page has its own example (`tiles plan`, `reduce` and `merge` had none; `tiles` itself lists
+    /// the steps), and a page's notes are its command's: `change --help` said "ldn: over [report] area" (session 14).
+    func testEveryCommandHasItsOwnExamplesAndNotes() throws {
+        for command in Self.commands where command != ["tiles"] {
+            let r = try CLIRunner.run(command + ["--help"])
+            XCTAssertTrue(Self.exampleLines(r.stdout).contains { $0.hasPrefix("  kubuqi-monitor \(command.joined(separator: " ")) ") },
+                          "kubuqi-monitor \(command.joined(separator: " ")) --help has no example of its own")
+        }
+        let change = try CLIRunner.run(["change", "--help"]).stdout
+        XCTAssertTrue(change.contains("--area <NAME>"), change)
+        XCTAssertFalse(change.contains("ldn:") || change.contains("[report]"), change)
+        let ldn = try CLIRunner.run(["ldn", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        XCTAssertTrue(ldn.contains("[report] area, producer, date and sources"), ldn)
+    }
+
     /// The check above can fail: a help page wrapped by the parser is caught.
     func testTheExampleCheckCatchesAWrappedCommand() {
         let wrapped = "OVERVIEW: x\n\nExamples:\n  kubuqi-monitor stack a.tif --scale 0.0001 --ot Int16 -o\nndvi_annual.tif\n\nUSAGE: x\n"

@@ -51,6 +51,21 @@ public final class ConfigReader {
         return s
     }
 
+    /// An enumerated value, nil when absent: matched exactly, case and separators included, against its documented
+    /// spellings (all lower case, words joined by `-`: `temperate-dry`, not `Temperate_Dry` or `temperateDry`), as every
+    /// enumerated config value is (docs/ldn.md, "The configuration"). `accepts` decides (an open set such as `pNN`);
+    /// anything else is an error naming the key, the value and `valid`.
+    public func keyword(_ key: String, what: String, valid: String, accepts: (String) -> Bool) throws -> String? {
+        guard let s = try string(key) else { return nil }
+        guard accepts(s) else { throw error(key, "unknown \(what) '\(s)'; valid: \(valid)") }
+        return s
+    }
+
+    /// ``keyword(_:what:valid:accepts:)`` of a closed set: one of `valid`, exactly.
+    public func keyword(_ key: String, what: String, valid: [String]) throws -> String? {
+        try keyword(key, what: what, valid: valid.joined(separator: ", "), accepts: valid.contains)
+    }
+
     /// A calendar date `YYYY-MM-DD`, written as a TOML local date (`date = 2026-06-30`) or as a string
     /// (`date = "2026-06-30"`), nil when absent; a time or an offset date-time is refused.
     public func date(_ key: String) throws -> String? {

@@ -94,11 +94,14 @@ public enum DroughtJob {
         // Every month of a window's pixels and one scale's SPI at a time (the classes are taken from SPI-12 as soon as it is computed).
         let perPixel = 8 * months + 2 + 8 + 4 * (populations.count + 1 + zoneBands.count)
         let side = DroughtRasters.tileSide(bytesPerPixel: perPixel, budget: o.memoryBudget)
-        let spiFiles = try o.scales.map { k in
-            try DroughtRasters.create(out.file("spi-\(k).tif"), grid: grid, bands: months, encoding: .float32, block: side, o,
-                                      describe: series.label, metadata: DroughtRasters.spiMetadata(k, series, o))
+        // Every staged raster weighed together against the free space before any is created (StagingLedger).
+        let entries = DroughtRasters.ledgerEntries(folder: out.path, grid: grid, months: months, years: years.count, block: side, o)
+        let staged = try StagingLedger(folder: o.outputFolder).plan(entries)
+        let spiFiles = try o.scales.indices.map { f in
+            try DroughtRasters.create(entries[f], stagedUncompressed: staged[f], grid: grid, describe: series.label,
+                                      metadata: DroughtRasters.spiMetadata(o.scales[f], series, o))
         }
-        let classFile = try DroughtRasters.create(out.file("drought-class.tif"), grid: grid, bands: years.count, encoding: .classes, block: side, o,
+        let classFile = try DroughtRasters.create(entries[o.scales.count], stagedUncompressed: staged[o.scales.count], grid: grid,
                                                   describe: { String(years[$0]) }, metadata: DroughtRasters.classMetadata(series, o))
         // Windows follow the output tiles only: aligning them to larger input blocks (as other commands do, to decode
         // each block once) would multiply a window of every month beyond the budget; GDAL's block cache serves the rest.

@@ -1,3 +1,4 @@
+import Foundation
 import KubuqiGDAL
 import KubuqiIndicators
 
@@ -22,11 +23,24 @@ enum DroughtRasters {
         return RasterOutputSpec(path: path, encoding: encoding, creationOptions: o.creationOptions, storage: .stagedForCOG, layout: layout)
     }
 
-    /// Creates a tiled GeoTIFF on `grid` with described bands (``spec(_:encoding:block:_:)``).
-    static func create(_ path: String, grid: Grid, bands: Int, encoding: IndexEncoding, block: Int, _ o: DroughtOptions,
+    /// The run's rasters (each SPI scale written, then the class layer) as ``StagingLedger`` entries, with `block` x
+    /// `block` tiles on `grid` over `months` months and `years` class years, in `folder`.
+    static func ledgerEntries(folder: String, grid: Grid, months: Int, years: Int, block: Int, _ o: DroughtOptions) -> [StagingLedger.Entry] {
+        o.scales.map { k in
+            StagingLedger.Entry(name: "spi-\(k).tif", spec: spec((folder as NSString).appendingPathComponent("spi-\(k).tif"), encoding: .float32, block: block, o),
+                                width: grid.width, height: grid.height, bands: months)
+        } + [StagingLedger.Entry(name: "drought-class.tif", spec: spec((folder as NSString).appendingPathComponent("drought-class.tif"), encoding: .classes, block: block, o),
+                                 width: grid.width, height: grid.height, bands: years)]
+    }
+
+    /// Creates the tiled GeoTIFF of `entry` on `grid` with described bands, staged as the run's ledger decided.
+    static func create(_ entry: StagingLedger.Entry, stagedUncompressed: Bool, grid: Grid,
                        describe: (Int) -> String, metadata: [(String, String)]) throws -> Dataset {
+        let path = entry.spec.path, encoding = entry.spec.encoding, bands = entry.bands
         do {
-            let ds = try spec(path, encoding: encoding, block: block, o).createDataset(at: path, grid: grid, bands: bands)
+            var spec = entry.spec
+            spec.stagingDecided = stagedUncompressed
+            let ds = try spec.createDataset(at: path, grid: grid, bands: bands)
             for b in 1...bands {
                 let band = try ds.band(b)
                 try band.setNodata(encoding.nodata)

@@ -99,9 +99,10 @@ public struct LDNConfig: Sendable {
         let inputs = try c.required(try c.paths("inputs"), "inputs")
         var o = StackOptions(inputs: inputs, output: "")
         o.datesCSV = try c.path("dates")
-        if let r = try c.string("reducer") {
-            guard let reducer = SeriesReducer(name: r) else { throw c.error("reducer", "must be mean, median, max, min, pNN (0-100), integral or count, not '\(r)'") }
-            o.reducer = reducer
+        // Matched as written (lower case), as every enumerated config value; the command line's --reducer takes any case.
+        if let r = try c.keyword("reducer", what: "reducer", valid: "mean, median, max, min, pNN (0-100), integral, count, sum",
+                                 accepts: { $0 == $0.lowercased() && SeriesReducer(name: $0) != nil }) {
+            o.reducer = SeriesReducer(name: r)!
         }
         if let s = try c.string("season") {
             guard let scheme = PeriodScheme.season(parsing: s) else { throw c.error("season", "expects MM-DD..MM-DD with two different real days, e.g. 04-01..10-31; got '\(s)'") }
@@ -119,9 +120,11 @@ public struct LDNConfig: Sendable {
             guard s != 0, Float(s).isFinite, Float(s) != 0 else { throw c.error("scale", "must be a finite, non-zero number, got \(s)") }
             o.scale = Float(s)
         }
-        if let sensor = try c.string("sensor") {
-            do { o.sensor = try SensorPreset(name: sensor) } catch let e as KubuqiError { throw c.error("sensor", e.message) }
-            o.index = try c.string("index")?.lowercased() ?? "ndvi"
+        if let sensor = try c.keyword("sensor", what: "sensor", valid: SensorPreset.allCases.map(\.rawValue).joined(separator: ", "),
+                                      accepts: { $0 == $0.lowercased() && (try? SensorPreset(name: $0)) != nil }) {
+            o.sensor = try SensorPreset(name: sensor)
+            o.index = try c.keyword("index", what: "index", valid: SpectralIndex.catalogue.map(\.name).joined(separator: ", "),
+                                    accepts: { SpectralIndex.catalogue.map(\.name).contains($0) }) ?? "ndvi"
         } else if try c.string("index") != nil {
             throw c.error("index", "needs sensor = \"NAME\" (the inputs are then scenes)")
         }
@@ -191,14 +194,10 @@ public struct LDNConfig: Sendable {
         try soc.rejectUnknown(known: ["baseline", "climate", "climate_zones"])
         let socBaseline = try soc.required(try soc.path("baseline"), "baseline")
         var climate = SOCClimateZone.temperateDry
-        if let c = try soc.string("climate") {
-            let key = c.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "").lowercased()
-            guard let z = SOCClimateZone.allCases.first(where: { $0.rawValue.lowercased() == key }) else {
-                // The documented spelling: temperateDry -> temperate-dry.
-                let spellings = SOCClimateZone.allCases.map { $0.rawValue.replacing(/([A-Z])/) { "-" + $0.output.1.lowercased() } }
-                throw soc.error("climate", "unknown climate '\(c)'; valid: \(spellings.joined(separator: ", "))")
-            }
-            climate = z
+        // The documented spellings: temperateDry -> temperate-dry, matched exactly (ConfigReader.keyword).
+        let spellings = SOCClimateZone.allCases.map { $0.rawValue.replacing(/([A-Z])/) { "-" + $0.output.1.lowercased() } }
+        if let c = try soc.keyword("climate", what: "climate", valid: spellings) {
+            climate = SOCClimateZone.allCases[spellings.firstIndex(of: c)!]
         }
         let zonesRaster = try soc.path("climate_zones")
         // Per-pixel zones replace the single climate: both given, one would be ignored without a word.

@@ -46,6 +46,9 @@ public struct RasterOutputSpec: Sendable {
     /// Whether the streamed pass also compresses the published tiles as it writes the staged raster, for its COG
     /// copy to lay them out (``TileSpools``; class rasters staged for a COG, when their options allow).
     public var compressesTiles = false
+    /// A run's ``StagingLedger`` decision for this raster staged for a COG: true keeps its uncompressed staging options,
+    /// false stages it with its published options; nil weighs the file alone against the free space when it is created.
+    public var stagingDecided: Bool?
 
     /// How a written raster is stored while it is computed.
     public enum Storage: Sendable {
@@ -143,9 +146,11 @@ public struct RasterOutputSpec: Sendable {
     /// The GeoTIFF options for a file of `width` x `height` x `bands` at `path`: a staged raster whose
     /// uncompressed size does not fit in half the free space there keeps its published options
     /// (``CloudOptimizedOutput/stagingFits(bytes:at:)``). The size counts whole tiles, as they are written: a
-    /// thin grid's tiles are mostly padding (1000 x 1 pixels in 256 x 256 tiles: 256 times the pixels).
+    /// thin grid's tiles are mostly padding (1000 x 1 pixels in 256 x 256 tiles: 256 times the pixels). A run that stages
+    /// several rasters weighs them together first (``StagingLedger``, ``stagingDecided``).
     public func writingCreationOptions(width: Int, height: Int, bands: Int = 1, at path: String) -> CreationOptions {
         let staged = writingCreationOptions
+        if storage == .stagedForCOG, let stagingDecided { return stagingDecided ? staged : effectiveCreationOptions }
         if storage == .stagedForCOG,
            !CloudOptimizedOutput.stagingFits(bytes: Self.stagedBytes(width: width, height: height, bands: bands,
                                                                      sampleBytes: encoding.dataType.byteSize, options: staged), at: path) {

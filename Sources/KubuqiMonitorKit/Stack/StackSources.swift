@@ -48,6 +48,7 @@ public enum StackSources {
                 switch DateInText.find((file as NSString).lastPathComponent) {
                 case .success(let d): out.append(StackObservation(path: file, band: o.band, date: d, dateSource: "name"))
                 case .failure(let f):
+                    if let error = try periodOnlyBand(ds) { throw error }
                     throw KubuqiError.input(file, "cannot tell its date from its name: \(f)" + (o.datesCSV == nil ? "; give the dates with --dates FILE.csv" : ""))
                 }
             }
@@ -147,6 +148,8 @@ public enum StackSources {
             }
         }
         let dated = dates.compactMap { $0 }
+        // Several bands described by years or months only (a stack's own output): refused, never read as one dated file.
+        if dated.isEmpty, ds.bandCount > 1, let error = try periodOnlyBand(ds) { throw error }
         if dated.isEmpty { return nil }
         if dated.count == 1 && ds.bandCount == 1 { return dated }
         guard dated.count == dates.count else {
@@ -154,6 +157,22 @@ public enum StackSources {
             throw KubuqiError.input(ds.path, "band \(b) has no date in its description ('\(try ds.band(b).bandDescription)') while other bands have one")
         }
         return dated
+    }
+
+    /// An input error naming the file and its first band described by a year (`2001`) or a month (`2001-04`) alone, nil
+    /// when there is none: such a band holds a period's value (a stack's own output, an annual product), not an
+    /// observation of one day, and `stack` cannot tell its date (docs/stack.md). A single band so described is refused
+    /// only when the file's name gives no date either.
+    static func periodOnlyBand(_ ds: Dataset) throws -> KubuqiError? {
+        for b in 1...ds.bandCount {
+            let text = try ds.band(b).bandDescription.trimmingCharacters(in: .whitespaces)
+            guard let match = text.wholeMatch(of: /([0-9]{4})(-(0[1-9]|1[0-2]))?/),
+                  let year = Int(match.output.1), (1900...2199).contains(year) else { continue }
+            let what = match.output.2 == nil ? "a year" : "a month"
+            return KubuqiError.input(ds.path, "band \(b)'s description '\(text)' is \(what), not a date: stack reduces observations of one day "
+                + "and cannot place a period's value in time; use the file as it is (e.g. as ldn's [productivity] stack) or describe each band by its date YYYY-MM-DD")
+        }
+        return nil
     }
 
     /// Files, folders, lists and globs to raster paths, in order, each once.

@@ -1,0 +1,95 @@
+import Foundation
+import KubuqiGDAL
+
+/// All of a run's staged rasters weighed together against the free space of their folder, before the run
+/// writes any of them (`drought`: its SPI layers and its class layer).
+///
+/// Each raster bound for a COG is staged uncompressed (``CloudOptimizedOutput``) only while the running total of
+/// uncompressed staged bytes stays within half the free space measured once, before the first file is created; the
+/// rest are staged with their published, compressed options. Weighing each file alone against the free space at its
+/// creation (empty files take no space yet) let four files of 126 MB each through on 256 MB (1000 x 1 pixels x 240
+/// months, three SPI scales: "No space left on device" halfway through).
+///
+/// Rasters whose staged bytes are known whatever is chosen (their published options are uncompressed,
+/// `--co COMPRESS=NONE`) must fit in the free space together: when they cannot, the run is refused before it
+/// writes anything (``plan(_:)``, an output error, exit 4).
+public struct StagingLedger: Sendable {
+    /// One raster of the run.
+    public struct Entry: Sendable {
+        /// Its file name (for the refusal message).
+        public var name: String
+        /// Its spec (options, encoding, storage).
+        public var spec: RasterOutputSpec
+        /// Its size in pixels and bands.
+        public var width: Int, height: Int, bands: Int
+
+        /// Creates an entry.
+        public init(name: String, spec: RasterOutputSpec, width: Int, height: Int, bands: Int) {
+            self.name = name
+            self.spec = spec
+            self.width = width
+            self.height = height
+            self.bands = bands
+        }
+
+        /// Its bytes staged uncompressed (whole tiles, ``RasterOutputSpec/stagedBytes(width:height:bands:sampleBytes:options:)``).
+        public var uncompressedBytes: Double {
+            RasterOutputSpec.stagedBytes(width: width, height: height, bands: bands, sampleBytes: spec.encoding.dataType.byteSize,
+                                         options: CloudOptimizedOutput.uncompressed(like: spec.effectiveCreationOptions))
+        }
+
+        /// Whether its published options are uncompressed too: its staged size is known whatever the ledger decides.
+        var isUncompressedAnyway: Bool {
+            (spec.effectiveCreationOptions.value("COMPRESS") ?? "NONE").uppercased() == "NONE"
+        }
+    }
+
+    /// The folder the rasters are staged in.
+    public let folder: String
+    /// The bytes free there (for an unprivileged user) when the ledger was made.
+    public let freeBytes: Double
+
+    /// A ledger of `folder` with `freeBytes` free (measured by ``init(folder:)`` outside tests).
+    public init(folder: String, freeBytes: Double) {
+        self.folder = folder
+        self.freeBytes = freeBytes
+    }
+
+    /// A ledger of `folder`, its free space measured now (`statvfs`; 0 when it cannot be measured).
+    public init(folder: String) {
+        var s = statvfs()
+        let measured = statvfs(folder.isEmpty ? "." : folder, &s) == 0 ? Double(s.f_bavail) * Double(s.f_frsize) : 0
+        self.init(folder: folder, freeBytes: measured)
+    }
+
+    /// The sum of the entries' uncompressed staged bytes.
+    public static func totalUncompressedBytes(_ entries: [Entry]) -> Double {
+        entries.reduce(0) { $0 + $1.uncompressedBytes }
+    }
+
+    /// Whether each entry (in order) keeps its staging options (``RasterOutputSpec/stagingDecided``): a raster staged
+    /// uncompressed for a COG while the running total fits in half ``freeBytes``, else false (staged compressed, as published).
+    /// An output error naming ``folder`` when the entries that are uncompressed anyway need more than ``freeBytes``.
+    public func plan(_ entries: [Entry]) throws -> [Bool] {
+        let fixed = entries.filter(\.isUncompressedAnyway)
+        let needed = Self.totalUncompressedBytes(fixed)
+        if needed > freeBytes {
+            throw KubuqiError.output(folder, "the run's uncompressed rasters (\(fixed.map(\.name).joined(separator: ", "))) need "
+                + "\(Self.megabytes(needed)) and the file system has \(Self.megabytes(freeBytes)) free; free some space, write elsewhere or drop COMPRESS=NONE")
+        }
+        var reserved = needed
+        return entries.map { e in
+            // Not staged for a COG copy, a COG not asked for (staged as published) or uncompressed anyway (counted above).
+            guard e.spec.storage == .stagedForCOG, (try? CloudOptimizedOutput.isRequested(e.spec.creationOptions)) == true,
+                  !e.isUncompressedAnyway else { return true }
+            guard reserved + e.uncompressedBytes <= freeBytes / 2 else { return false }
+            reserved += e.uncompressedBytes
+            return true
+        }
+    }
+
+    /// `bytes` in MB (10^6) with one decimal, and the exact count.
+    static func megabytes(_ bytes: Double) -> String {
+        String(format: "%.1f MB (%.0f bytes)", bytes / 1_000_000, bytes)
+    }
+}

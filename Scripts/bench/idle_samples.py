@@ -70,7 +70,13 @@ if acc:
             if runnable(t) < cores:
                 ch = [f for f in frames if f != "[unknown]"]
                 c[" < ".join(x[:70] for x in ch[:3])] += 1
-        print(f"{label}: {hi - lo if hi <= t1 else t1 - lo:.2f} s, {al} samples, {sum(c.values())} serial")
+        # core-seconds left idle in the phase: (cores - runnable) integrated over its span
+        idle = 0.0
+        for (ta, ra), tb in zip(zip(times, runs), times[1:] + [t1]):
+            a2, b2 = max(ta, lo), min(tb, hi, t1)
+            if b2 > a2 and ra < cores: idle += (b2 - a2) * (cores - ra)
+        span = min(hi, t1) - lo
+        print(f"{label}: {span:.2f} s, {al} samples, {sum(c.values())} serial; idle {idle:.2f} core-s of {cores * span:.2f} ({100 * idle / (cores * span):.1f} %)")
         for k, v in c.most_common(12): print(f"   {v:6d} {k}")
 print("by time (all samples, serial samples):")
 for b in sorted(allb):

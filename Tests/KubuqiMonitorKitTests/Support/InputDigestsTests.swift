@@ -11,12 +11,16 @@ final class InputDigestsTests: XCTestCase {
     private func files(_ tmp: TemporaryFolder, count: Int, scale: Int = 1) throws -> [String] {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         let sizes = [0, 1, 4095, 1 << 18, (1 << 18) + 1, 700_001]
+        var noise = [UInt8](repeating: 0, count: 1 << 16)
+        for k in noise.indices {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            noise[k] = UInt8(truncatingIfNeeded: state >> 33)
+        }
         return try (0..<count).map { i in
             let n = sizes[i % sizes.count] * scale
-            let bytes = (0..<n).map { _ -> UInt8 in
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                return UInt8(truncatingIfNeeded: state >> 33)
-            }
+            // 64 KiB of noise repeated, each repeat and each file starting with its own bytes.
+            var bytes = [UInt8](repeating: 0, count: n)
+            for k in 0..<n { bytes[k] = noise[k & 0xFFFF] &+ UInt8(truncatingIfNeeded: i &+ (k >> 16)) }
             let path = tmp.file(String(format: "f%03d.bin", i))
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             return path

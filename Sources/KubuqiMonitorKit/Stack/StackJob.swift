@@ -160,15 +160,21 @@ public enum StackJob {
         // interleaving; a window's whole series is then one read), before the checksums.
         // Laid out from tiles encoded on every core from the staged rows, AVERAGE overviews computed as GDAL's
         // (`averagingRows`; GDAL's COG driver for sizes and options this writer does not make exactly; docs/publishing.md,
-        // "stack's OUT.tif and OUT.count.tif"). The two copies run side by side, the inputs' SHA-256 being computed
-        // beside the window pass (docs/benchmarks.md, "Stack (issue 16)").
-        try ConcurrentSteps.run([sinks[0].temporary, sinks[1].temporary].map { path in
-            { try CloudOptimizedOutput.rewrite(path, userOptions: o.creationOptions, averagingRows: true) }
-        })
-        if let hashing { digests = try Self.digests(plan, of: hashing) }
+        // "stack's OUT.tif and OUT.count.tif"). The two copies run side by side, each followed by its own SHA-256, and
+        // beside them the inputs' SHA-256 left to hash (raised from idle priority; docs/benchmarks.md, "Stack (issue 16)"),
+        // so that OUT.tif's layout and checksum, the longest chain, have the other core's company. A failed copy is
+        // the error before an unreadable input, as when they ran one after the other.
+        let published = [sinks[0].temporary, sinks[1].temporary], planned = plan, early = digests
+        let sums = try ConcurrentSteps.results(published.map { path in
+            { () throws -> [String: String] in
+                try CloudOptimizedOutput.rewrite(path, userOptions: o.creationOptions, averagingRows: true)
+                return [path: try SHA256.file(path)]
+            }
+        } + [{ () throws -> [String: String] in try hashing.map { try Self.digests(planned, of: $0) } ?? early }])
+        digests = sums[2]
         var manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths, digests: digests)
-        manifest.stackSHA256 = try SHA256.file(sinks[0].temporary)
-        manifest.countsSHA256 = try SHA256.file(sinks[1].temporary)
+        manifest.stackSHA256 = sums[0][published[0]]!
+        manifest.countsSHA256 = sums[1][published[1]]!
         do { try manifest.json().write(to: URL(fileURLWithPath: sinks[2].temporary)) } catch {
             throw KubuqiError.output(paths.manifest, "cannot be written (\(error.localizedDescription))")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import KubuqiGDAL
 import KubuqiRaster
 
@@ -53,11 +54,32 @@ final class StackInputs {
     /// Opened without GDAL listing each file's folder (`GDAL_DISABLE_READDIR_ON_OPEN=TRUE`, unless the
     /// user set it: side-car files are then found by probing their names): every file is opened twice
     /// (setup, then its period), and listing a folder of N dated files at each open costs O(N) each.
+    ///
+    /// Without a sensor preset, the observations are opened on every core, a contiguous share each (GDAL opening a
+    /// file, reading its header and CRS, is most of a period's serial start); the first unreadable one in observation
+    /// order is the error, as when opened one by one. Scene folders are opened on this thread (their descriptions are
+    /// read once, into ``scenes``).
     func open(_ observations: [StackObservation]) throws -> [StackObservation: StackReader] {
-        try GDALEnvironment.withThreadConfig("GDAL_DISABLE_READDIR_ON_OPEN", "TRUE") {
-            try StackJob.pixelInputs(observations, rasters: InputRasters(), options, scene: scene)
+        let options = options
+        let openShare: @Sendable ([StackObservation]) throws -> [StackObservation: StackReader] = { share in
+            try GDALEnvironment.withThreadConfig("GDAL_DISABLE_READDIR_ON_OPEN", "TRUE") {
+                try StackJob.pixelInputs(share, rasters: InputRasters(), options)
+            }
         }
+        let threads = min(ProcessInfo.processInfo.activeProcessorCount, observations.count / Self.perThread)
+        guard options.sensor == nil, threads > 1 else {
+            return try GDALEnvironment.withThreadConfig("GDAL_DISABLE_READDIR_ON_OPEN", "TRUE") {
+                try StackJob.pixelInputs(observations, rasters: InputRasters(), options, scene: scene)
+            }
+        }
+        let size = (observations.count + threads - 1) / threads
+        let shares = stride(from: 0, to: observations.count, by: size).map { Array(observations[$0..<min($0 + size, observations.count)]) }
+        let opened = try ConcurrentSteps.results(shares.map { share in { try openShare(share) } })
+        return opened.reduce(into: [:]) { all, part in all.merge(part) { a, _ in a } }
     }
+
+    /// The fewest observations a thread opens when ``open(_:)`` shares them out.
+    static let perThread = 4
 
     /// A scene folder's description, read once.
     private func scene(_ path: String, _ sensor: SensorPreset) throws -> Scene {

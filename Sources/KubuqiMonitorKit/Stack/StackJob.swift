@@ -25,7 +25,7 @@ public enum StackJob {
     /// Builds the stack.
     public static func run(_ o: StackOptions, progress: (Double) -> Void = { _ in }) throws -> StackResult {
         try refuseImpossibleOutput(o)
-        return try withBlockCache(o) { try write(try setup(o), o, progress: progress) }
+        return try withBlockCache(o) { try write(try setup(o, hashing: !o.append), o, progress: progress) }
     }
 
     /// An output whose folder is missing, or which is a folder, is refused (exit 4) before the collection is
@@ -54,12 +54,17 @@ public enum StackJob {
         /// The observations' readers, opened a period at a time by the window pass.
         var inputs: StackInputs
         var grid: Grid
+        /// The inputs' SHA-256, computed from the moment the periods are planned when ``setup(_:hashing:)`` was asked to
+        /// (``InputDigests/Start/whenIdle``: on the core GDAL's serial opens of the inputs leave idle, and after).
+        var hashing: InputDigests? = nil
         /// The periods with enough observations, in order (the bands written before the completeness tally).
         var kept: [StackPlan.Period] { plan.kept }
     }
 
     /// Reads the collection and plans its periods; warns about the periods dropped for too few observations.
-    static func setup(_ o: StackOptions) throws -> Setup {
+    /// `hashing`: the inputs' SHA-256 started as soon as the periods are planned (``Setup/hashing``; a whole run
+    /// without `--append`, whose manifest lists them).
+    static func setup(_ o: StackOptions, hashing hashEarly: Bool = false) throws -> Setup {
         try o.validate()
         try refuseOutputsOverNamedInputs(o)
         let rasters = InputRasters()
@@ -70,17 +75,24 @@ public enum StackJob {
         let plan = StackPlan(observations: observations, scheme: o.scheme, minimumObservations: o.minimumObservations,
                              minimumCoverage: o.minimumCoverage)
         try refuseUnreachableMinimum(plan, o)
-        let inputs = try StackInputs(observations, o)
-        do { try inputs.requireOneGrid() } catch let e as KubuqiError {
-            throw KubuqiError(e.kind, e.message + "; give --grid FILE to warp every input onto the grid of FILE")
+        // Hashed beside the serial opens below (GDAL opening and checking every input on this thread).
+        let hashing = hashEarly ? InputDigests(hashedFiles(plan), start: .whenIdle, unreadable: .fail) : nil
+        do {
+            let inputs = try StackInputs(observations, o)
+            do { try inputs.requireOneGrid() } catch let e as KubuqiError {
+                throw KubuqiError(e.kind, e.message + "; give --grid FILE to warp every input onto the grid of FILE")
+            }
+            try warnDropped(plan, o)
+            guard !plan.kept.isEmpty else {
+                throw KubuqiError(.input, "\(o.inputs[0]): no \(o.scheme) has enough observations (\(o.minimumObservations) or more spanning "
+                    + "\(StackPlan.percent(o.minimumCoverage)) of it); nothing to write")
+            }
+            let grid = try targetGrid(rasters, o) ?? inputs.grid
+            return Setup(observations: observations, plan: plan, inputs: inputs, grid: grid, hashing: hashing)
+        } catch {
+            hashing?.drain()
+            throw error
         }
-        try warnDropped(plan, o)
-        guard !plan.kept.isEmpty else {
-            throw KubuqiError(.input, "\(o.inputs[0]): no \(o.scheme) has enough observations (\(o.minimumObservations) or more spanning "
-                + "\(StackPlan.percent(o.minimumCoverage)) of it); nothing to write")
-        }
-        let grid = try targetGrid(rasters, o) ?? inputs.grid
-        return Setup(observations: observations, plan: plan, inputs: inputs, grid: grid)
     }
 
     /// A usage error (exit 2) when `--min-obs` exceeds the observations of every period: no pixel could
@@ -115,12 +127,12 @@ public enum StackJob {
         [full.stack, full.counts].forEach(Interruption.register)
         defer { [full.stack, full.counts].forEach { unlink($0); Interruption.unregister($0) } }
         // The inputs' SHA-256 are needed only by the manifest, except for `--append`, which compares them
-        // with the old manifest's before the window pass: then first, on all cores; otherwise on one background
-        // thread beside the window pass (which keeps both cores busy but for its serial moments), waited for
-        // before the manifest is written.
+        // with the old manifest's before the window pass: then first, on all cores; otherwise on a background
+        // thread that runs when a core would idle (from the setup on: GDAL's serial opens, the pass's strip ends, the
+        // COG layout), finished on this thread too before the manifest is written.
         let digestsFirst = o.append && copied == nil
         var digests: [String: String] = try digestsFirst ? Self.digests(plan) : [:]
-        let hashing = digestsFirst ? nil : InputDigests(hashedFiles(plan), start: .background, threads: .one, unreadable: .fail)
+        let hashing = digestsFirst ? nil : setup.hashing ?? InputDigests(hashedFiles(plan), start: .whenIdle, unreadable: .fail)
         defer { hashing?.drain() }
         let reuse = try copied ?? (o.append ? try StackReuse.load(o, manifest: try manifest(plan, met: kept.map { _ in 1 }, grid: grid, o, paths: paths, digests: digests),
                                                                     kept: kept, paths: paths) : nil)
@@ -148,15 +160,21 @@ public enum StackJob {
         // interleaving; a window's whole series is then one read), before the checksums.
         // Laid out from tiles encoded on every core from the staged rows, AVERAGE overviews computed as GDAL's
         // (`averagingRows`; GDAL's COG driver for sizes and options this writer does not make exactly; docs/publishing.md,
-        // "stack's OUT.tif and OUT.count.tif"). The two copies run side by side, the inputs' SHA-256 being computed
-        // beside the window pass (docs/benchmarks.md, "Stack (issue 16)").
-        try ConcurrentSteps.run([sinks[0].temporary, sinks[1].temporary].map { path in
-            { try CloudOptimizedOutput.rewrite(path, userOptions: o.creationOptions, averagingRows: true) }
-        })
-        if let hashing { digests = try Self.digests(plan, of: hashing) }
+        // "stack's OUT.tif and OUT.count.tif"). The two copies run side by side, each followed by its own SHA-256, and
+        // beside them the inputs' SHA-256 left to hash (raised from idle priority; docs/benchmarks.md, "Stack (issue 16)"),
+        // so that OUT.tif's layout and checksum, the longest chain, have the other core's company. A failed copy is
+        // the error before an unreadable input, as when they ran one after the other.
+        let published = [sinks[0].temporary, sinks[1].temporary], planned = plan, early = digests
+        let sums = try ConcurrentSteps.results(published.map { path in
+            { () throws -> [String: String] in
+                try CloudOptimizedOutput.rewrite(path, userOptions: o.creationOptions, averagingRows: true)
+                return [path: try SHA256.file(path)]
+            }
+        } + [{ () throws -> [String: String] in try hashing.map { try Self.digests(planned, of: $0) } ?? early }])
+        digests = sums[2]
         var manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths, digests: digests)
-        manifest.stackSHA256 = try SHA256.file(sinks[0].temporary)
-        manifest.countsSHA256 = try SHA256.file(sinks[1].temporary)
+        manifest.stackSHA256 = sums[0][published[0]]!
+        manifest.countsSHA256 = sums[1][published[1]]!
         do { try manifest.json().write(to: URL(fileURLWithPath: sinks[2].temporary)) } catch {
             throw KubuqiError.output(paths.manifest, "cannot be written (\(error.localizedDescription))")
         }

@@ -21,7 +21,8 @@ final class DroughtCommandTests: CLITestCase {
     /// A monthly series raster from January `firstYear`, band descriptions `YYYY-MM-15`; `skip` leaves months out.
     @discardableResult
     func series(_ name: String, years: Int, firstYear: Int = 2000, skip: Set<Int> = [], seed: UInt64 = 5,
-                transform: GeoTransform = DroughtCommandTests.transform, tweak: (Int, inout [Float]) -> Void = { _, _ in }) throws -> String {
+                transform: GeoTransform = DroughtCommandTests.transform, tweak: (Int, inout [Float]) -> Void = { _, _ in },
+                label: (_ year: Int, _ month: Int) -> String = { y, m in "\(y)-\(m < 10 ? "0" : "")\(m)-15" }) throws -> String {
         let path = tmp.file(name)
         let months = (0..<(years * 12)).filter { !skip.contains($0) }
         let n = Self.width * Self.height
@@ -40,7 +41,7 @@ final class DroughtCommandTests: CLITestCase {
             if m == 0 { values[0] = 0 }  // pixel (0, 0): January never rains
             tweak(t, &values)
             let band = try ds.band(b + 1)
-            band.setDescription("\(firstYear + t / 12)-\(m < 9 ? "0" : "")\(m + 1)-15")
+            band.setDescription(label(firstYear + t / 12, m + 1))
             try values.withUnsafeBufferPointer { try band.write(Window(column: 0, row: 0, width: Self.width, height: Self.height), from: $0) }
         }
         try ds.close()
@@ -186,6 +187,26 @@ json.dump({"spi12": [None if np.isnan(s) else float(s) for s in spi12.flatten()]
         }
         XCTAssertEqual(spi[0], spi[1])
         try assertFails([good, "--calibration", "2000_2019"], code: 2, mentions: ["--calibration", "2000_2019"])
+    }
+
+    /// Bands described by their month alone (`2001-04`, as monthly products are often labelled) are that month's totals:
+    /// the same SPI as the same values described by a day of the month. Bands described by a year are refused, naming
+    /// the file and the band; so is a file mixing months with other descriptions.
+    func testBandsDescribedByTheirMonth() throws {
+        let days = try series("days.tif", years: 21)
+        let months = try series("months.tif", years: 21, label: { y, m in "\(y)-\(m < 10 ? "0" : "")\(m)" })
+        for (input, out) in [(days, "out-days"), (months, "out-months")] {
+            _ = try run(["drought", "-q", input, "--scales", "1,3", "-o", tmp.file(out)])
+        }
+        for layer in ["spi-1.tif", "spi-3.tif"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: tmp.file("out-days/" + layer)))
+            let b = try Data(contentsOf: URL(fileURLWithPath: tmp.file("out-months/" + layer)))
+            XCTAssertEqual(a, b, layer)
+        }
+        let years = try series("years.tif", years: 2, label: { y, m in "\(y)" })
+        try assertFails([years], code: 3, mentions: [years, "band 1's description '2000' is a year, not a month or a date", "YYYY-MM"])
+        let mixed = try series("mixed.tif", years: 2, label: { y, m in m == 7 ? "\(y)-07-15" : "\(y)-\(m < 10 ? "0" : "")\(m)" })
+        try assertFails([mixed], code: 3, mentions: [mixed, "band 7 has no month in its description ('2000-07-15')"])
     }
 
     private func assertFails(_ args: [String], code: Int32, mentions: [String], file: StaticString = #filePath, line: UInt = #line) throws {

@@ -83,6 +83,7 @@ public struct DroughtOptions: Sendable {
                              datesCSV: datesCSV, csvColumns: csvColumns, band: band, scheme: .month, reducer: .mean,
                              scale: scale, offset: offset, creationOptions: creationOptions, quiet: quiet, memoryBudget: memoryBudget)
         s.gridFile = gridFile
+        s.monthBands = true
         return s
     }
 }

@@ -19,8 +19,10 @@ enum ClimateSeries {
 
     /// The `stack` options summing (or, `reducer`, reducing) the series on its own grid.
     static func options(_ c: ClimateCorrection, output: String, reducer: SeriesReducer = .sum, minimumObservations: Int = 1) -> StackOptions {
-        StackOptions(inputs: [c.precipitation], output: output, scheme: c.scheme, reducer: reducer,
-                     minimumObservations: minimumObservations, minimumCoverage: 0, scale: c.scale)
+        var o = StackOptions(inputs: [c.precipitation], output: output, scheme: c.scheme, reducer: reducer,
+                             minimumObservations: minimumObservations, minimumCoverage: 0, scale: c.scale)
+        o.monthBands = true
+        return o
     }
 
     /// The year a period's total counts for: its last day's (a season across the new year belongs to the year it ends in).

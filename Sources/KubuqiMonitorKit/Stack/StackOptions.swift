@@ -37,6 +37,10 @@ public struct StackOptions: Sendable {
     public var memoryBudget: Int
     /// A raster whose grid every input is warped onto (GDAL's warper) when its own differs; nil: one grid required.
     public var gridFile: String? = nil
+    /// Whether bands described by a month alone (`2001-04`) are monthly values dated on the month's first day, as
+    /// pandas reads `2001-04` (`drought`, `warn` and ldn's precipitation: monthly series); false for `stack`, which
+    /// reduces observations of one day and refuses such bands (docs/stack.md).
+    public var monthBands = false
     /// A target grid given as `--bbox/--crs/--resolution` (see ``BoxGrid``), used as `gridFile`'s grid is; nil: none.
     public var gridBox: Grid? = nil
     /// The warper's resampling; nil: bilinear when refining, average when coarsening.

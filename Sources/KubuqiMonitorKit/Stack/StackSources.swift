@@ -41,14 +41,16 @@ public enum StackSources {
             if let (date, row) = csvDates?[file] {
                 try requireBand(o.band, of: ds)
                 out.append(StackObservation(path: file, band: o.band, date: date, dateSource: "\(o.datesCSV!) row \(row)"))
-            } else if let series = try seriesDates(ds) {
+            } else if o.monthBands, let months = try monthDates(ds) {
+                out += months.enumerated().map { StackObservation(path: file, band: $0.offset + 1, date: $0.element, dateSource: "band description (month)") }
+            } else if let series = try seriesDates(ds, monthly: o.monthBands) {
                 out += series.enumerated().map { StackObservation(path: file, band: $0.offset + 1, date: $0.element, dateSource: "band description") }
             } else {
                 try requireBand(o.band, of: ds)
                 switch DateInText.find((file as NSString).lastPathComponent) {
                 case .success(let d): out.append(StackObservation(path: file, band: o.band, date: d, dateSource: "name"))
                 case .failure(let f):
-                    if let error = try periodOnlyBand(ds) { throw error }
+                    if let error = try periodOnlyBand(ds, monthly: o.monthBands) { throw error }
                     throw KubuqiError.input(file, "cannot tell its date from its name: \(f)" + (o.datesCSV == nil ? "; give the dates with --dates FILE.csv" : ""))
                 }
             }
@@ -137,7 +139,7 @@ public enum StackSources {
     /// The dates of every band when every band's description carries one;
     /// nil when none does (a single-date file); an error naming the band
     /// when only some do or one is not a real date.
-    static func seriesDates(_ ds: Dataset) throws -> [CalendarDate]? {
+    static func seriesDates(_ ds: Dataset, monthly: Bool = false) throws -> [CalendarDate]? {
         var dates: [CalendarDate?] = []
         for b in 1...ds.bandCount {
             let text = try ds.band(b).bandDescription
@@ -148,8 +150,9 @@ public enum StackSources {
             }
         }
         let dated = dates.compactMap { $0 }
-        // Several bands described by years or months only (a stack's own output): refused, never read as one dated file.
-        if dated.isEmpty, ds.bandCount > 1, let error = try periodOnlyBand(ds) { throw error }
+        // Several bands described by years or months only (a stack's own output): refused, never read as one dated file
+        // (a monthly command reads months first: ``monthDates(_:)``).
+        if dated.isEmpty, ds.bandCount > 1, let error = try periodOnlyBand(ds, monthly: monthly) { throw error }
         if dated.isEmpty { return nil }
         if dated.count == 1 && ds.bandCount == 1 { return dated }
         guard dated.count == dates.count else {
@@ -159,16 +162,47 @@ public enum StackSources {
         return dated
     }
 
+    /// The first day of each band's month when every band is described by a month alone (`2001-04`, `2001-4` refused:
+    /// two digits), nil when no band is; an error naming the band when only some are, or a month is given twice.
+    /// For the monthly commands (``StackOptions/monthBands``): a month's value stands for the month, and these commands
+    /// only ask which month an observation belongs to.
+    static func monthDates(_ ds: Dataset) throws -> [CalendarDate]? {
+        var months: [CalendarDate?] = []
+        for b in 1...ds.bandCount {
+            let text = try ds.band(b).bandDescription.trimmingCharacters(in: .whitespaces)
+            if let m = text.wholeMatch(of: /([0-9]{4})-(0[1-9]|1[0-2])/), let year = Int(m.output.1), let month = Int(m.output.2),
+               (1900...2199).contains(year) {
+                months.append(CalendarDate(year: year, month: month, day: 1))
+            } else {
+                months.append(nil)
+            }
+        }
+        let dated = months.compactMap { $0 }
+        if dated.isEmpty { return nil }
+        guard dated.count == months.count else {
+            let b = months.firstIndex { $0 == nil }! + 1
+            throw KubuqiError.input(ds.path, "band \(b) has no month in its description ('\(try ds.band(b).bandDescription)') while other bands are described by a month (YYYY-MM)")
+        }
+        return dated
+    }
+
     /// An input error naming the file and its first band described by a year (`2001`) or a month (`2001-04`) alone, nil
     /// when there is none: such a band holds a period's value (a stack's own output, an annual product), not an
     /// observation of one day, and `stack` cannot tell its date (docs/stack.md). A single band so described is refused
     /// only when the file's name gives no date either.
-    static func periodOnlyBand(_ ds: Dataset) throws -> KubuqiError? {
+    /// `monthly`: the caller reads month-described bands (``StackOptions/monthBands``), so only a year is refused, with
+    /// the spellings a monthly series takes.
+    static func periodOnlyBand(_ ds: Dataset, monthly: Bool = false) throws -> KubuqiError? {
         for b in 1...ds.bandCount {
             let text = try ds.band(b).bandDescription.trimmingCharacters(in: .whitespaces)
             guard let match = text.wholeMatch(of: /([0-9]{4})(-(0[1-9]|1[0-2]))?/),
                   let year = Int(match.output.1), (1900...2199).contains(year) else { continue }
             let what = match.output.2 == nil ? "a year" : "a month"
+            if monthly {
+                guard match.output.2 == nil else { continue }
+                return KubuqiError.input(ds.path, "band \(b)'s description '\(text)' is a year, not a month or a date: a monthly series "
+                    + "needs each band described by its month (YYYY-MM) or its date (YYYY-MM-DD)")
+            }
             return KubuqiError.input(ds.path, "band \(b)'s description '\(text)' is \(what), not a date: stack reduces observations of one day "
                 + "and cannot place a period's value in time; use the file as it is (e.g. as ldn's [productivity] stack) or describe each band by its date YYYY-MM-DD")
         }

@@ -178,6 +178,7 @@ public enum WarnJob {
         func collect(_ inputs: [String], band: Int) throws -> [StackObservation] {
             var so = StackOptions(inputs: inputs, output: work.file("series.tif"), datesCSV: o.datesCSV, band: band)
             so.quiet = true
+            so.monthBands = true
             let obs = try StackSources.collect(so, rasters: rasters)
             guard !obs.isEmpty else { throw KubuqiError.input(inputs[0], "no dated observation in the series") }
             return obs

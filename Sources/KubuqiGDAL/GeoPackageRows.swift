@@ -73,7 +73,8 @@ final class GeoPackageRows {
 
     /// Prepares the insert into the feature table `table` of the GeoPackage `ds` (file `path`, open for writing,
     /// the table already created by GDAL) of its fid column, its geometry column, then `columns` in order
-    /// (bound as 0, 1, 2... by ``insert(rows:_:)``), up to `batch` rows a statement, and sets the feature-count triggers aside.
+    /// (bound as 0, 1, 2... by ``insert(rows:_:)``), up to `batch` rows a statement (fewer when that many rows' values would pass
+    /// SQLite's limit on a statement's variables: ``batch`` is what is kept), and sets the feature-count triggers aside.
     static func begin(_ ds: GDALDatasetH, layer: OGRLayerH, table: String, columns: [String], path: String, batch: Int = 64) throws -> GeoPackageRows {
         precondition(batch > 0, "a batch holds at least one row")
         guard let raw = GDALGetInternalHandle(ds, "SQLITE_HANDLE") else {
@@ -94,6 +95,10 @@ final class GeoPackageRows {
                                       path: path) { if counting.contains($0[0]) { triggers.append(($0[0], $0[1])) } }
             for t in triggers { try GeoPackageRTree.execute(ds, "DROP TRIGGER \(GeoPackageRTree.identifier(t.0))", path: path) }
         }
+        // A statement binds at most SQLite's `SQLITE_LIMIT_VARIABLE_NUMBER` values (999 before SQLite 3.32, 32,766 since
+        // by default; Debian builds 250,000): wide rows (many zone layers' fields) go fewer to a statement.
+        let variables = Int(sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
+        let batch = max(1, min(batch, variables / names.count))
         let rows = GeoPackageRows(ds: ds, db: db, head: head, width: names.count, batch: batch, table: table, path: path, srsID: srsID,
                                   triggers: triggers)
         _ = try rows.statement(rows: batch)   // the SQL checked now, before any row

@@ -1,5 +1,7 @@
+import CGDAL
+import CSQLite3
 import Foundation
-import KubuqiGDAL
+@testable import KubuqiGDAL
 import KubuqiRaster
 import TestSupport
 import XCTest
@@ -50,6 +52,54 @@ final class GeoPackageRowsTests: XCTestCase {
             // GDAL reads ours back: its feature count and every feature (ogrinfo fails on a bad blob).
             XCTAssertEqual(PythonReference.status("ogrinfo", ["-ro", "-al", "-q", ours]), 0, name)
         }
+    }
+
+    /// Rows too wide for 64 to a statement under SQLite's limit on a statement's variables (lowered on GDAL's connection to
+    /// 999, SQLite's default before 3.32, as on a system whose SQLite is older; 60 string fields: 62 values a row, at most
+    /// 16 rows a statement): every row is written, and GDAL reads each back with its fid and fields. The 64-row insert
+    /// (3,968 variables) could not be prepared: "too many SQL variables".
+    func testWideRowsUnderSQLitesVariableLimit() throws {
+        guard let python = PythonReference.interpreter(needing: "osgeo") else { return }
+        let tmp = try TemporaryFolder()
+        let path = tmp.file("wide.gpkg")
+        let columns = (0..<60).map { "f\($0)" }
+        let (ds, layer) = try PatchPolygons.createPolygonLayer(driver: "GPKG", path: path, layer: "wide", crsWKT: "", options: ["SPATIAL_INDEX=NO"])
+        try VectorTable.addFields(columns.map { ($0, VectorTable.FieldType.string) }, to: layer, path: path)
+        let db = OpaquePointer(try XCTUnwrap(GDALGetInternalHandle(ds, "SQLITE_HANDLE")))
+        sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+        XCTAssertEqual(OGR_L_StartTransaction(layer), OGRERR_NONE)
+        let rows = try GeoPackageRows.begin(ds, layer: layer, table: "wide", columns: columns, path: path)
+        XCTAssertLessThanOrEqual(rows.batch * (columns.count + 2), 999)
+        let n = 100
+        var written = 0
+        while written < n {
+            let k = min(rows.batch, n - written), first = written + 1
+            try rows.insert(rows: k) { i, f in
+                let fid = first + i, x = Int32(fid)
+                let ring = [PixelCorner(x: x, y: 0), PixelCorner(x: x + 1, y: 0), PixelCorner(x: x + 1, y: 1), PixelCorner(x: x, y: 1), PixelCorner(x: x, y: 0)]
+                var ok = f.fid(Int64(fid)) && f.geometry(GeoPackageGeometry.polygon([ring], transform: [0, 1, 0, 0, 0, -1], srsID: rows.srsID).blob)
+                for c in columns.indices where ok { ok = f.text(c, "r\(fid)c\(c)") }
+                return ok
+            }
+            written += k
+        }
+        try rows.finish(count: n, extent: (minX: 1, maxX: 101, minY: -1, maxY: 0))
+        rows.close()
+        XCTAssertEqual(OGR_L_CommitTransaction(layer), OGRERR_NONE)
+        GDALClose(ds)
+        let script = """
+        import json, sys
+        from osgeo import ogr
+        ds = ogr.Open(json.load(open(sys.argv[1]))[0])
+        lyr = ds.GetLayer(0)
+        feats = [(f.GetFID(), [f.GetField(k) for k in range(f.GetFieldCount())]) for f in lyr]
+        json.dump({"count": lyr.GetFeatureCount(), "right": all(fields == ["r%dc%d" % (fid, c) for c in range(60)] for fid, fields in feats),
+                   "fids": [fid for fid, _ in feats]}, open(sys.argv[2], "w"))
+        """
+        let r = try XCTUnwrap(PythonReference.run(python, script: script, input: [path]) as? [String: Any])
+        XCTAssertEqual(r["count"] as? Int, n)
+        XCTAssertEqual(r["fids"] as? [Int], Array(1...n))
+        XCTAssertEqual(r["right"] as? Bool, true)
     }
 
     /// in.json: [ours, GDAL's]. Writes the comparison as JSON.

@@ -2,7 +2,7 @@ import KubuqiRaster
 
 /// The polygonizing thread's half of ``PatchPolygons/polygonizeOnce(rows:into:layer:grid:transform:scratch:moreFields:indexBulkLimit:attributes:)``:
 /// numbers each finished patch (1, 2, ... in GDAL's order: its feature id), asks for its fields given its pixels (the
-/// runs ``RowPolygonizer`` read off its edges, the pixels ``PixelEdges``' scan of its rings finds) and encodes its
+/// runs ``RowPolygonizer`` read off its edges) and encodes its
 /// geometry blob (``GeoPackageGeometry``), making the row the inserting thread writes (``PatchRowSink``).
 final class PatchRowMaker {
     typealias Attributes = (_ label: Int, _ patch: Int, _ runs: [PatchPolygons.PixelRun]) throws -> PatchPolygons.Attributes

@@ -169,10 +169,8 @@ public enum StackSources {
     static func monthDates(_ ds: Dataset) throws -> [CalendarDate]? {
         var months: [CalendarDate?] = []
         for b in 1...ds.bandCount {
-            let text = try ds.band(b).bandDescription.trimmingCharacters(in: .whitespaces)
-            if let m = text.wholeMatch(of: /([0-9]{4})-(0[1-9]|1[0-2])/), let year = Int(m.output.1), let month = Int(m.output.2),
-               (1900...2199).contains(year) {
-                months.append(CalendarDate(year: year, month: month, day: 1))
+            if let label = periodLabel(try ds.band(b).bandDescription), let month = label.month {
+                months.append(CalendarDate(year: label.year, month: month, day: 1))
             } else {
                 months.append(nil)
             }
@@ -190,16 +188,24 @@ public enum StackSources {
     /// when there is none: such a band holds a period's value (a stack's own output, an annual product), not an
     /// observation of one day, and `stack` cannot tell its date (docs/stack.md). A single band so described is refused
     /// only when the file's name gives no date either.
+    /// A band description naming a period rather than a day: a year (`2001`) or a month (`2001-04`, two digits), the
+    /// year within 1900-2199; nil for anything else.
+    static func periodLabel(_ description: String) -> (year: Int, month: Int?)? {
+        let text = description.trimmingCharacters(in: .whitespaces)
+        guard let m = text.wholeMatch(of: /([0-9]{4})(?:-(0[1-9]|1[0-2]))?/), let year = Int(m.output.1),
+              (1900...2199).contains(year) else { return nil }
+        return (year, m.output.2.flatMap { Int($0) })
+    }
+
     /// `monthly`: the caller reads month-described bands (``StackOptions/monthBands``), so only a year is refused, with
     /// the spellings a monthly series takes.
     static func periodOnlyBand(_ ds: Dataset, monthly: Bool = false) throws -> KubuqiError? {
         for b in 1...ds.bandCount {
             let text = try ds.band(b).bandDescription.trimmingCharacters(in: .whitespaces)
-            guard let match = text.wholeMatch(of: /([0-9]{4})(-(0[1-9]|1[0-2]))?/),
-                  let year = Int(match.output.1), (1900...2199).contains(year) else { continue }
-            let what = match.output.2 == nil ? "a year" : "a month"
+            guard let label = periodLabel(text) else { continue }
+            let what = label.month == nil ? "a year" : "a month"
             if monthly {
-                guard match.output.2 == nil else { continue }
+                guard label.month == nil else { continue }
                 return KubuqiError.input(ds.path, "band \(b)'s description '\(text)' is a year, not a month or a date: a monthly series "
                     + "needs each band described by its month (YYYY-MM) or its date (YYYY-MM-DD)")
             }

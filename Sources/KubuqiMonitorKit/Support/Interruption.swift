@@ -89,7 +89,13 @@ public enum Interruption {
                 // on other threads cannot recreate files in it, then delete it.
                 let folder = String(f.dropLast()), trash = folder + ".interrupted"
                 let victim = rename(folder, trash) == 0 ? trash : folder
-                try? FileManager.default.removeItem(atPath: victim)
+                // Threads still writing through descriptors opened before the rename can add an entry while the tree is
+                // being removed (the removal then stops at a folder that is no longer empty): try again, for at most 1 s.
+                for _ in 0..<100 {
+                    try? FileManager.default.removeItem(atPath: victim)
+                    guard FileManager.default.fileExists(atPath: victim) else { break }
+                    usleep(10_000)
+                }
             } else {
                 unlink(f)
             }

@@ -66,4 +66,27 @@ final class LDNInterruptionTests: CLITestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/report.json")), before)
     }
+
+    /// A run into a new folder, interrupted while it stages its layers: the folder it created goes whole, the inputs
+    /// are byte for byte as they were.
+    func testSIGINTRemovesTheNewOutputFolder() throws {
+        let tmp = try TemporaryFolder()
+        let big = try writeSparseRegion(tmp, size: 1500)
+        let inputs = try tmp.contents()
+        let before = try inputs.map { try Data(contentsOf: URL(fileURLWithPath: tmp.file($0))) }
+        let out = tmp.file("new")
+        let (p, _, err) = try CLIRunner.start(["ldn", "--config", big, "-o", out, "-q"])
+        let deadline = Date().addingTimeInterval(60)
+        func staged() -> Bool {
+            (FileManager.default.subpaths(atPath: out) ?? []).contains { $0.contains(".kubuqi-work") && $0.hasSuffix(".tif") }
+        }
+        while Date() < deadline && p.isRunning && !staged() { usleep(10_000) }
+        XCTAssertTrue(p.isRunning, "the run must still be going when interrupted")
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(p.terminationStatus, 130, stderr)
+        XCTAssertEqual(try tmp.contents(), inputs, "the new folder and everything in it gone")
+        XCTAssertEqual(try inputs.map { try Data(contentsOf: URL(fileURLWithPath: tmp.file($0))) }, before, "inputs untouched")
+    }
 }

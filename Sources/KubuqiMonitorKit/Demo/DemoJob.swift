@@ -47,7 +47,7 @@ public enum DemoJob {
         do {
             return try demo(out, fixtures: given, quiet: quiet)
         } catch {
-            try? FileManager.default.removeItem(atPath: out.path)
+            SafeFiles.removeTree(out.path)
             throw error
         }
     }

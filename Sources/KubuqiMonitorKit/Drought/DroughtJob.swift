@@ -94,9 +94,10 @@ public enum DroughtJob {
         // Every month of a window's pixels and one scale's SPI at a time (the classes are taken from SPI-12 as soon as it is computed).
         let perPixel = 8 * months + 2 + 8 + 4 * (populations.count + 1 + zoneBands.count)
         let side = DroughtRasters.tileSide(bytesPerPixel: perPixel, budget: o.memoryBudget)
-        // Every staged raster weighed together against the free space before any is created (StagingLedger).
+        // Every staged raster weighed together against the free space before any is created (the run's ledger, RunStagingLedger).
         let entries = DroughtRasters.ledgerEntries(folder: out.path, grid: grid, months: months, years: years.count, block: side, o)
-        let staged = try StagingLedger(folder: o.outputFolder).plan(entries)
+        let ledger = RunStagingLedger.covering(out.file(entries[0].name)) ?? RunStagingLedger(folder: o.outputFolder, covering: [])
+        let staged = try ledger.plan(entries)
         let spiFiles = try o.scales.indices.map { f in
             try DroughtRasters.create(entries[f], stagedUncompressed: staged[f], grid: grid, describe: series.label,
                                       metadata: DroughtRasters.spiMetadata(o.scales[f], series, o))

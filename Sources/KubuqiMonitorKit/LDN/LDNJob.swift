@@ -57,8 +57,7 @@ public enum LDNJob {
         /// Removes the stack built from the collection (nothing without one).
         func removeBuiltStack() {
             guard let builtFolder else { return }
-            try? FileManager.default.removeItem(atPath: builtFolder)
-            Interruption.unregister(builtFolder)
+            SafeFiles.removeTree(builtFolder)
         }
         /// `[climate]`: the precipitation series' complete years (`open`), and its annual totals on the grid (`run`).
         var precipitationPlan: ClimateSeries.Plan? = nil
@@ -176,8 +175,7 @@ public enum LDNJob {
                 let r = try StackJob.run(options)
                 log("productivity stack built from the collection: \(r.manifest.periods.filter { $0.band != nil }.count) periods, \(r.manifest.reducer)")
             } catch {
-                try? FileManager.default.removeItem(atPath: folder)
-                Interruption.unregister(folder)
+                SafeFiles.removeTree(folder)
                 throw error
             }
             source = .stack(path: options.output, years: [])

@@ -68,8 +68,7 @@ public final class AtomicOutput: @unchecked Sendable {
     }
 
     private func removeFolder() {
-        try? FileManager.default.removeItem(atPath: temporaryFolder)
-        Interruption.unregister(temporaryFolder)
+        SafeFiles.removeTree(temporaryFolder)
     }
 
     deinit { discard() }

@@ -26,11 +26,14 @@ public struct OutputFolder: Sendable {
             guard parent.isEmpty || SafeFiles.target(parent)?.isDirectory == true else {
                 throw KubuqiError.output(path, "the folder \(Quoted.name(parent)) does not exist")
             }
-            guard mkdir(path, 0o777) == 0 else {
-                throw KubuqiError.output(path, "cannot create the folder (\(String(cString: strerror(errno))))")
+            // Created and registered with no interruption's clean-up in between (it would leave the folder).
+            let failure: String? = Interruption.whileCreating {
+                guard mkdir(path, 0o777) == 0 else { return String(cString: strerror(errno)) }
+                Interruption.registerCreatedFolder(path)
+                return nil
             }
+            if let failure { throw KubuqiError.output(path, "cannot create the folder (\(failure))") }
             made = true
-            Interruption.registerCreatedFolder(path)
         }
         guard access(path, W_OK) == 0 else {
             throw KubuqiError.output(path, "the folder is not writable (\(String(cString: strerror(errno))))")
@@ -91,7 +94,8 @@ public struct OutputFolder: Sendable {
     /// folder inside it, and when `body` returns publishes the staged files
     /// (never over one of the `protecting` inputs it names). The work folder
     /// is removed however the run ends; after a failure the folder is left
-    /// as it was (removed if this run created it and nothing else is in it).
+    /// as it was (removed if this run created it and nothing else is in it). The rasters it stages in the work folder
+    /// are weighed together against the free space (``RunStagingLedger``, opened before `body` runs).
     public func runStaged<T>(_ body: (_ work: WorkFolder, _ stage: OutputFolder) throws -> (result: T, protecting: [String])) throws -> T {
         try lock()
         var succeeded = false
@@ -99,8 +103,10 @@ public struct OutputFolder: Sendable {
         let work = try workFolder()
         defer { work.remove() }
         let stage = try work.staging()
+        // Every raster the run stages in its work folder weighed with those before it against the free space measured now.
+        let ledger = RunStagingLedger(folder: path, covering: [work.path])
         do {
-            let (result, inputs) = try body(work, stage)
+            let (result, inputs) = try ledger.whileOpen { try body(work, stage) }
             try publish(stage.path, protecting: inputs)
             succeeded = true
             return result
@@ -139,8 +145,11 @@ public struct OutputFolder: Sendable {
             try SafeFiles.requireReplaceable(target)
         }
         for target in bare { try SafeFiles.requireReplaceable(SafeFiles.sidecar(of: target)) }
-        for (file, target) in zip(files, targets) {
-            try SafeFiles.renameFinished(file, onto: target)
+        // All moved with no interruption's clean-up in between: an interrupted run publishes all or nothing.
+        try Interruption.whileCreating {
+            for (file, target) in zip(files, targets) {
+                try SafeFiles.renameFinished(file, onto: target)
+            }
         }
         for target in bare { SafeFiles.removeStaleSidecar(of: target) }
     }
@@ -166,7 +175,6 @@ public struct WorkFolder: Sendable {
 
     /// Removes the folder and everything in it.
     public func remove() {
-        try? FileManager.default.removeItem(atPath: path)
-        Interruption.unregister(path)
+        SafeFiles.removeTree(path)
     }
 }

@@ -170,6 +170,44 @@ public enum SafeFiles {
         }
     }
 
+    /// Removes a half-made output of this run (a folder with everything in it, or a file) for good, even while threads
+    /// of the run may still be writing: the one removal of every failure and interruption clean-up
+    /// (``Interruption``, ``WorkFolder/remove()``, ``AtomicOutput/discard()``, the COG copy's and the tile spools' private
+    /// folders, a tile's staging, the demo's folder).
+    ///
+    /// The path is first moved aside (`NAME.interrupted`, beside it): a writer that opens or creates a path inside
+    /// it from then on fails instead of recreating it, and a writer still holding a descriptor writes into a file that
+    /// is no longer named. The moved tree is then removed, and removed again (every 10 ms, for at most
+    /// ``removalPatience`` seconds) while anything of it is left: a removal that meets an entry added or removed under
+    /// it meanwhile (a thread finishing a write, another clean-up removing the same temporary) stops short of the
+    /// whole tree. Returns whether nothing is left.
+    ///
+    /// The move and the registration of the moved name for an interruption's clean-up are made with no clean-up in
+    /// between (``Interruption/whileCreating(_:)``), so a signal arriving meanwhile removes the moved tree too.
+    /// `signalCleanUp`: called by that clean-up itself (which holds the creation lock): nothing registered.
+    @discardableResult
+    public static func removeTree(_ path: String, signalCleanUp: Bool = false) -> Bool {
+        guard let found = entry(path) else { Interruption.unregister(path); return true }
+        let aside = path + ".interrupted"
+        func moveAside() -> String {
+            guard entry(aside) == nil, rename(path, aside) == 0 else { return path }
+            if !signalCleanUp { found.isDirectory ? Interruption.registerFolder(aside) : Interruption.register(aside) }
+            return aside
+        }
+        let victim = signalCleanUp ? moveAside() : Interruption.whileCreating(moveAside)
+        defer { if !signalCleanUp { Interruption.unregister(aside); Interruption.unregister(path) } }
+        let deadline = Date().addingTimeInterval(removalPatience)
+        while true {
+            if let e = entry(victim), e.isDirectory { try? FileManager.default.removeItem(atPath: victim) } else { unlink(victim) }
+            guard entry(victim) != nil else { return true }
+            guard Date() < deadline else { return false }
+            usleep(10_000)
+        }
+    }
+
+    /// How long ``removeTree(_:)`` keeps removing what is left of a tree: 2 s.
+    public static let removalPatience: TimeInterval = 2
+
     /// Opens (creating it if needed) a lock file that must be a regular file
     /// with one link, never following a symbolic link; the descriptor or an
     /// output error.
@@ -209,7 +247,7 @@ public enum SafeFiles {
             }
             let full = PathNames.sibling(of: base + "/x", named: name)
             guard let e = entry(full), e.uid == geteuid(), e.isRegular || e.isDirectory else { continue }
-            if e.isDirectory { try? FileManager.default.removeItem(atPath: full) } else { unlink(full) }
+            removeTree(full)
             removed.append(name)
         }
         return removed

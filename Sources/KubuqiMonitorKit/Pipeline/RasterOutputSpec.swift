@@ -47,7 +47,8 @@ public struct RasterOutputSpec: Sendable {
     /// copy to lay them out (``TileSpools``; class rasters staged for a COG, when their options allow).
     public var compressesTiles = false
     /// A run's ``StagingLedger`` decision for this raster staged for a COG: true keeps its uncompressed staging options,
-    /// false stages it with its published options; nil weighs the file alone against the free space when it is created.
+    /// false stages it with its published options; nil lets ``createDataset(at:grid:bands:)`` ask the open
+    /// ``RunStagingLedger`` covering the file (or, with none, weighs the file alone against the free space when it is created).
     public var stagingDecided: Bool?
 
     /// How a written raster is stored while it is computed.
@@ -189,11 +190,22 @@ public struct RasterOutputSpec: Sendable {
     /// the file is written, so a huge declared grid (times its bands) would otherwise take gigabytes
     /// before the first pixel (docs/robustness.md, "Huge declared grids").
     public func createDataset(at path: String, grid: Grid, bands: Int = 1) throws -> Dataset {
-        let options = writingCreationOptions(width: grid.width, height: grid.height, bands: bands, at: path)
+        let options = try weighed(at: path, grid: grid, bands: bands).writingCreationOptions(width: grid.width, height: grid.height, bands: bands, at: path)
         try Self.refuseHugeTileIndex(options, grid: grid, bands: bands, output: self.path)
         let ds = try Dataset.create(path, width: grid.width, height: grid.height, bands: bands, type: encoding.dataType, options: options)
         try ds.setGeoreferencing(from: grid)
         return ds
+    }
+
+    /// This spec with its staging decided by the open run ledger covering `path` (``RunStagingLedger``), when it is staged
+    /// for a COG and not decided yet: the file weighed with every raster the run staged before it. Unchanged otherwise
+    /// (no ledger covers `path`: the file is weighed alone, ``writingCreationOptions(width:height:bands:at:)``).
+    public func weighed(at path: String, grid: Grid, bands: Int = 1) throws -> RasterOutputSpec {
+        guard storage == .stagedForCOG, stagingDecided == nil, let run = RunStagingLedger.covering(path) else { return self }
+        var decided = self
+        decided.stagingDecided = try run.plan([StagingLedger.Entry(name: (self.path as NSString).lastPathComponent, spec: self,
+                                                                   width: grid.width, height: grid.height, bands: bands)])[0]
+        return decided
     }
 
     /// The most memory a file's tile index may take while it is written: 64 MiB, 4,194,304 tiles (a single

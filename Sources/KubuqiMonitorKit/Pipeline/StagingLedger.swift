@@ -1,8 +1,9 @@
 import Foundation
 import KubuqiGDAL
+import KubuqiRaster
 
-/// All of a run's staged rasters weighed together against the free space of their folder, before the run
-/// writes any of them (`drought`: its SPI layers and its class layer).
+/// All of a run's staged rasters weighed together against the free space of their folder (`drought`: its SPI layers
+/// and its class layer, before the run writes any; every other command through its ``RunStagingLedger``).
 ///
 /// Each raster bound for a COG is staged uncompressed (``CloudOptimizedOutput``) only while the running total of
 /// uncompressed staged bytes stays within half the free space measured once, before the first file is created; the
@@ -55,11 +56,23 @@ public struct StagingLedger: Sendable {
         self.freeBytes = freeBytes
     }
 
-    /// A ledger of `folder`, its free space measured now (`statvfs`; 0 when it cannot be measured).
+    /// A ledger of `folder`, its free space measured now (`statvfs` of `folder`, or of its nearest existing parent
+    /// when it is not made yet; 0 when none can be measured).
     public init(folder: String) {
-        var s = statvfs()
-        let measured = statvfs(folder.isEmpty ? "." : folder, &s) == 0 ? Double(s.f_bavail) * Double(s.f_frsize) : 0
-        self.init(folder: folder, freeBytes: measured)
+        self.init(folder: folder, freeBytes: Self.freeBytes(at: folder))
+    }
+
+    /// The bytes free for an unprivileged user in the file system of `path` (or of its nearest existing parent); 0 when
+    /// none can be measured.
+    static func freeBytes(at path: String) -> Double {
+        var s = statvfs(), p = path.isEmpty ? "." : path
+        while statvfs(p, &s) != 0 {
+            let parent = PathNames.parent(p)
+            guard parent != p else { return 0 }
+            p = parent.isEmpty ? "." : parent
+            if p == "." { return statvfs(".", &s) == 0 ? Double(s.f_bavail) * Double(s.f_frsize) : 0 }
+        }
+        return Double(s.f_bavail) * Double(s.f_frsize)
     }
 
     /// The sum of the entries' uncompressed staged bytes.
@@ -67,18 +80,41 @@ public struct StagingLedger: Sendable {
         entries.reduce(0) { $0 + $1.uncompressedBytes }
     }
 
+    /// What a run has reserved so far (``RunStagingLedger``): the uncompressed staged bytes of every raster weighed,
+    /// and, among them, those uncompressed whatever is decided, with their names (for the refusal).
+    public struct Reservations: Sendable, Equatable {
+        /// Every reserved byte (the rasters staged uncompressed and those uncompressed anyway).
+        public var bytes: Double = 0
+        /// The bytes of rasters uncompressed anyway (`--co COMPRESS=NONE`).
+        public var fixedBytes: Double = 0
+        /// Their names, in order.
+        public var fixedNames: [String] = []
+
+        /// Nothing reserved.
+        public init() {}
+    }
+
     /// Whether each entry (in order) keeps its staging options (``RasterOutputSpec/stagingDecided``): a raster staged
     /// uncompressed for a COG while the running total fits in half ``freeBytes``, else false (staged compressed, as published).
     /// An output error naming ``folder`` when the entries that are uncompressed anyway need more than ``freeBytes``.
     public func plan(_ entries: [Entry]) throws -> [Bool] {
+        var none = Reservations()
+        return try plan(entries, after: &none)
+    }
+
+    /// ``plan(_:)`` continuing from what the run reserved `earlier` (updated): the running total starts at its bytes,
+    /// and the rasters uncompressed anyway are refused when they need, with the earlier ones, more than ``freeBytes``
+    /// (the message names them all).
+    public func plan(_ entries: [Entry], after earlier: inout Reservations) throws -> [Bool] {
         let fixed = entries.filter(\.isUncompressedAnyway)
-        let needed = Self.totalUncompressedBytes(fixed)
+        let needed = earlier.fixedBytes + Self.totalUncompressedBytes(fixed)
+        let names = earlier.fixedNames + fixed.map(\.name)
         if needed > freeBytes {
-            throw KubuqiError.output(folder, "the run's uncompressed rasters (\(fixed.map(\.name).joined(separator: ", "))) need "
+            throw KubuqiError.output(folder, "the run's uncompressed rasters (\(names.joined(separator: ", "))) need "
                 + "\(Self.megabytes(needed)) and the file system has \(Self.megabytes(freeBytes)) free; free some space, write elsewhere or drop COMPRESS=NONE")
         }
-        var reserved = needed
-        return entries.map { e in
+        var reserved = earlier.bytes + Self.totalUncompressedBytes(fixed)
+        let decisions = entries.map { e in
             // Not staged for a COG copy, a COG not asked for (staged as published) or uncompressed anyway (counted above).
             guard e.spec.storage == .stagedForCOG, (try? CloudOptimizedOutput.isRequested(e.spec.creationOptions)) == true,
                   !e.isUncompressedAnyway else { return true }
@@ -86,6 +122,11 @@ public struct StagingLedger: Sendable {
             reserved += e.uncompressedBytes
             return true
         }
+        earlier = Reservations()
+        earlier.bytes = reserved
+        earlier.fixedBytes = needed
+        earlier.fixedNames = names
+        return decisions
     }
 
     /// `bytes` in MB (10^6) with one decimal, and the exact count.

@@ -104,10 +104,11 @@ public enum StreamedCalculation {
         // After a failure the outputs not yet closed are thrown away quietly, before their folder goes
         // (closed ones are untouched): only the first failure is reported, naming the output.
         defer { datasets.forEach { $0.discard() } }
-        for spec in specs {
-            guard let spec else { sinks.append(nil); bands.append(nil); spools.append(nil); continue }
-            let sink = try AtomicOutput(spec.path, inputs: inputPaths)
-            sinks.append(sink)
+        for spec in specs { sinks.append(try spec.map { try AtomicOutput($0.path, inputs: inputPaths) }) }
+        // The pass's staged outputs weighed together, after what the run staged before (StagingLedger), before any is created.
+        let specs = try weighed(specs, at: sinks.map { $0?.temporary }, grid: grid)
+        for (spec, sink) in zip(specs, sinks) {
+            guard let spec, let sink else { bands.append(nil); spools.append(nil); continue }
             let ds = try create(spec, at: sink.temporary, grid: grid)
             datasets.append(ds)
             bands.append(try ds.band(1))
@@ -139,6 +140,28 @@ public enum StreamedCalculation {
             for sink in sinks.compactMap({ $0 }) { text = text.replacingOccurrences(of: sink.temporary, with: sink.target) }
             throw KubuqiError(.output, text)
         }
+    }
+
+    /// `specs` with the staging of those staged for a COG decided (``RasterOutputSpec/stagingDecided``) at their
+    /// temporaries `paths`: by the open ``RunStagingLedger`` covering each, else by one ledger of the pass per output
+    /// folder (opened now: the pass's outputs weighed together), all of a ledger's weighed in one plan.
+    static func weighed(_ specs: [RasterOutputSpec?], at paths: [String?], grid: Grid) throws -> [RasterOutputSpec?] {
+        var decided = specs
+        var ledgers: [(ledger: RunStagingLedger, outputs: [Int])] = []
+        for (o, spec) in specs.enumerated() {
+            guard let spec, let path = paths[o], spec.storage == .stagedForCOG, spec.stagingDecided == nil else { continue }
+            let folder = PathNames.parent(spec.path)
+            let ledger = RunStagingLedger.covering(path) ?? ledgers.first { $0.ledger.covers.isEmpty && $0.ledger.ledger.folder == (folder.isEmpty ? "." : folder) }?.ledger
+                ?? RunStagingLedger(folder: folder.isEmpty ? "." : folder, covering: [])
+            if let k = ledgers.firstIndex(where: { $0.ledger === ledger }) { ledgers[k].outputs.append(o) } else { ledgers.append((ledger, [o])) }
+        }
+        for (ledger, outputs) in ledgers {
+            let entries = outputs.map { o in
+                StagingLedger.Entry(name: (specs[o]!.path as NSString).lastPathComponent, spec: specs[o]!, width: grid.width, height: grid.height, bands: 1)
+            }
+            for (o, keep) in zip(outputs, try ledger.plan(entries)) { decided[o]!.stagingDecided = keep }
+        }
+        return decided
     }
 
     private static func create(_ spec: RasterOutputSpec, at path: String, grid: Grid) throws -> Dataset {

@@ -117,7 +117,7 @@ public enum CloudOptimizedOutput {
         defer { spooled?.discard() }
         let parent = PathNames.parent(target)
         let folder = try SafeFiles.privateFolder(in: parent.isEmpty ? "." : parent, blame: target)
-        defer { try? FileManager.default.removeItem(atPath: folder); Interruption.unregister(folder) }
+        defer { SafeFiles.removeTree(folder) }
         let temp = folder + "/" + (target as NSString).lastPathComponent
         do {
             // The staged raster opened once: its encoding, whether this writer averages it, and its rows.

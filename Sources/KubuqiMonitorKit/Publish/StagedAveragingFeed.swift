@@ -51,8 +51,7 @@ final class StagedAveragingFeed: @unchecked Sendable {
             spool = try CompressedTileSpool(path: folder + "/tiles.spool", width: dataset.width, height: dataset.height,
                                             level: plan.level, format: format)
         } catch {
-            try? FileManager.default.removeItem(atPath: folder)
-            Interruption.unregister(folder)
+            SafeFiles.removeTree(folder)
             throw error
         }
         spooled = TileSpools.Spooled(spool: spool, folder: folder)

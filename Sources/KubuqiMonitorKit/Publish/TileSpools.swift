@@ -32,8 +32,7 @@ public enum TileSpools {
         /// Deletes the spool and its folder.
         func discard() {
             spool.remove()
-            try? FileManager.default.removeItem(atPath: folder)
-            Interruption.unregister(folder)
+            SafeFiles.removeTree(folder)
         }
     }
 
@@ -86,8 +85,7 @@ public enum TileSpools {
             let spool = try CompressedTileSpool(path: folder + "/tiles", width: width, height: height, level: level)
             return Spooled(spool: spool, folder: folder)
         } catch let e as GDALError {
-            try? FileManager.default.removeItem(atPath: folder)
-            Interruption.unregister(folder)
+            SafeFiles.removeTree(folder)
             throw KubuqiError.output(spec.path, e.messages.isEmpty ? e.context : e.messages.joined(separator: "; "))
         }
     }

@@ -140,8 +140,14 @@ public enum StackJob {
         // handed to the COG copies when every period is kept (the staged files then become the published ones).
         var feeds: [StagedAveragingFeed] = []
         defer { feeds.forEach { $0.discard() } }
-        let tallies = try stream(kept, plan.rule, inputs: inputs, grid: grid, o, stackAt: full.stack, countsAt: full.counts,
-                                 reuse: reuse, cogFeeds: { feeds.append($0) }, progress: progress)
+        // OUT.tif and OUT.count.tif (and their copies without the dropped periods) weighed together against the free space
+        // measured now, before the first is created (RunStagingLedger).
+        let folder = PathNames.parent(paths.stack)
+        let ledger = RunStagingLedger(folder: folder.isEmpty ? "." : folder, covering: [sinks[0].temporaryFolder, sinks[1].temporaryFolder])
+        let tallies = try ledger.whileOpen {
+            try stream(kept, plan.rule, inputs: inputs, grid: grid, o, stackAt: full.stack, countsAt: full.counts,
+                       reuse: reuse, cogFeeds: { feeds.append($0) }, progress: progress)
+        }
         guard tallies.contains(where: { $0.met > 0 }) else {
             throw KubuqiError(.input, "\(o.inputs[0]): no pixel of any period has valid observations meeting the completeness rule "
                 + "(valid observations per pixel and period: \(tallies.map(\.counts.lowerBound).min()!)..\(tallies.map(\.counts.upperBound).max()!)); nothing to write")
@@ -152,7 +158,7 @@ public enum StackJob {
                 + "(\(kept[k].observations.count) observations; \(t.counts.lowerBound)..\(t.counts.upperBound) valid per pixel)")
         }
         let keep = tallies.indices.filter { tallies[$0].met > 0 }
-        try publishBands(keep, of: kept, from: full, to: (sinks[0].temporary, sinks[1].temporary), grid: grid, o)
+        try ledger.whileOpen { try publishBands(keep, of: kept, from: full, to: (sinks[0].temporary, sinks[1].temporary), grid: grid, o) }
         if keep.count == kept.count {
             for f in feeds { f.handOver(for: f.staged == full.stack ? sinks[0].temporary : sinks[1].temporary) }
         }

@@ -27,7 +27,7 @@ public enum Interruption {
     private static let creation = Mutex<Void>(())
 
     /// Runs `body`, which creates a temporary and registers it, without a clean-up in between.
-    public static func whileCreating<T>(_ body: () -> T) -> T { creation.withLock { _ in body() } }
+    public static func whileCreating<T>(_ body: () throws -> T) rethrows -> T { try creation.withLock { _ in try body() } }
 
     /// Called on the main thread when a command fails: if the failure comes from
     /// an interruption in progress (its cleanup pulled files away from the
@@ -46,8 +46,8 @@ public enum Interruption {
     private static let createdFolders = Mutex<[String]>([])
 
     /// Registers an output folder this run created: if the process is
-    /// interrupted, it is removed once the temporary files are gone, provided
-    /// nothing else is in it (its lock file aside).
+    /// interrupted, it is removed with everything in it once the temporary files are gone (only this run, which
+    /// created it and holds its lock, writes there).
     public static func registerCreatedFolder(_ path: String) { createdFolders.withLock { $0.append(path) } }
 
     /// Forgets a temporary file (it was renamed into place or removed).
@@ -82,27 +82,21 @@ public enum Interruption {
     /// Removes the registered temporaries and folders, says so, and ends the process.
     private static func cleanUpAndExit(sig: Int32, code: Int32) -> Never {
         interrupted.withLock { $0 = true }
-        let files = pending.withLock { $0 }
+        // Outer folders first: what is inside goes with them.
+        let files = pending.withLock { $0 }.sorted { $0.count < $1.count }
         for f in files {
             if f.hasSuffix("/") {
-                // Move the folder out of the way first, so that writes still in flight
-                // on other threads cannot recreate files in it, then delete it.
-                let folder = String(f.dropLast()), trash = folder + ".interrupted"
-                let victim = rename(folder, trash) == 0 ? trash : folder
-                // Threads still writing through descriptors opened before the rename can add an entry while the tree is
-                // being removed (the removal then stops at a folder that is no longer empty): try again, for at most 1 s.
-                for _ in 0..<100 {
-                    try? FileManager.default.removeItem(atPath: victim)
-                    guard FileManager.default.fileExists(atPath: victim) else { break }
-                    usleep(10_000)
-                }
+                // Moved out of the way first, so that writes still in flight on other threads cannot recreate files
+                // in it, then removed until it is gone (SafeFiles.removeTree).
+                SafeFiles.removeTree(String(f.dropLast()), signalCleanUp: true)
             } else {
                 unlink(f)
             }
         }
+        // An output folder this run created holds nothing but this run's files (it took the folder's lock on creating
+        // it): removed whole, also when the signal came after some outputs were published into it.
         for folder in createdFolders.withLock({ $0 }).reversed() {
-            unlink(folder + "/.kubuqi.lock")
-            rmdir(folder)
+            SafeFiles.removeTree(folder, signalCleanUp: true)
         }
         let name = [SIGHUP: "SIGHUP", SIGUSR1: "SIGUSR1", SIGUSR2: "SIGUSR2", SIGALRM: "SIGALRM"][sig]
         let msg = "kubuqi-monitor: interrupted\(name.map { " by \($0)" } ?? ""); no output written\n"

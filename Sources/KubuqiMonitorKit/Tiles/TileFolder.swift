@@ -98,8 +98,7 @@ public struct TileFolder: Sendable {
             guard rename(path, old) == 0 else {
                 throw KubuqiError.output(path, "cannot move the previous tile folder away (\(String(cString: strerror(errno))))")
             }
-            try? FileManager.default.removeItem(atPath: PathNames.parent(old))
-            Interruption.unregister(PathNames.parent(old))
+            SafeFiles.removeTree(PathNames.parent(old))
         }
         _ = chmod(staging, 0o777 & ~SafeFiles.currentUmask)
         guard rename(staging, path) == 0 else {
@@ -110,8 +109,7 @@ public struct TileFolder: Sendable {
 
     /// Removes the hidden folder of a failed run.
     public func discard(staging: String) {
-        try? FileManager.default.removeItem(atPath: staging)
-        Interruption.unregister(staging)
+        SafeFiles.removeTree(staging)
     }
 
     /// Every complete tile's manifest of `plan` for this pass; an input error

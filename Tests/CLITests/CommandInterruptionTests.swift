@@ -1,0 +1,94 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// SIGINT in the middle of each command's run (`stack`, `drought`, `warn`, `change`, `index` into a folder) leaves
+/// nothing behind beside the inputs, and the inputs byte for byte as they were (InterruptionTests, LDNInterruptionTests:
+/// `index` to a file, `demo`, `ldn`).
+final class CommandInterruptionTests: CLITestCase {
+    var tmp: TemporaryFolder!
+
+    override func setUpWithError() throws { tmp = try TemporaryFolder() }
+
+    /// A sparse tiled Float32 raster of `size` x `size` x `bands` (unwritten tiles read as 0: quick to make, long to
+    /// compute), band k described by `describe(k)` when given.
+    func sparse(_ name: String, size: Int, bands: Int = 1, describe: ((Int) -> String)? = nil) throws -> String {
+        let ds = try Dataset.create(tmp.file(name), width: size, height: size, bands: bands, type: .float32,
+                                    options: CreationOptions(parsing: ["TILED=YES", "SPARSE_OK=TRUE", "INTERLEAVE=BAND"]))
+        try ds.setGeoTransform(GeoTransform([108.0, 0.001, 0, 40.0, 0, -0.001]))
+        try ds.setProjection(SpatialReference(epsg: 4326)!.wkt2)
+        if let describe { for b in 0..<bands { try ds.band(b + 1).setDescription(describe(b)) } }
+        try ds.close()
+        return tmp.file(name)
+    }
+
+    /// Whether a path is a folder (not following a final link).
+    static func isFolder(_ path: String) -> Bool {
+        var s = stat()
+        return lstat(path, &s) == 0 && s.st_mode & S_IFMT == S_IFDIR
+    }
+
+    /// `YYYY-MM-15` of month `t` from January 2001.
+    static func month(_ t: Int) -> String { "\(2001 + t / 12)-\(t % 12 < 9 ? "0" : "")\(t % 12 + 1)-15" }
+
+    /// Every file and folder under the test folder, each file's bytes.
+    func snapshot() throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        for relative in try FileManager.default.subpathsOfDirectory(atPath: tmp.path) {
+            let full = tmp.file(relative)
+            out[relative] = Self.isFolder(full) ? Data("folder".utf8) : try Data(contentsOf: URL(fileURLWithPath: full))
+        }
+        return out
+    }
+
+    /// Starts `args`, waits until a raster is being staged (a `.tif` or `.all` under a `.kubuqi-` folder), sends
+    /// SIGINT, and checks: exit 130, "interrupted" said, and the test folder holds exactly what it held before.
+    func interrupt(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = try snapshot()
+        let (p, _, err) = try CLIRunner.start(args + ["-q"])
+        let errors = PipeDrain(err.fileHandleForReading)
+        let deadline = Date().addingTimeInterval(120)
+        func staging() -> Bool {
+            (FileManager.default.subpaths(atPath: tmp.path) ?? []).contains {
+                $0.contains(".kubuqi-") && ($0.hasSuffix(".tif") || $0.hasSuffix(".all"))
+            }
+        }
+        while Date() < deadline, p.isRunning, !staging() { usleep(10_000) }
+        XCTAssertTrue(p.isRunning, "\(args[0]) must still be running when interrupted", file: file, line: line)
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        let stderr = String(decoding: errors.wait(), as: UTF8.self)
+        XCTAssertEqual(p.terminationStatus, 130, stderr, file: file, line: line)
+        XCTAssertTrue(stderr.contains("interrupted"), stderr, file: file, line: line)
+        let after = try snapshot()
+        XCTAssertEqual(after.keys.sorted(), before.keys.sorted(), "nothing left behind", file: file, line: line)
+        XCTAssertTrue(after == before, "inputs untouched", file: file, line: line)
+    }
+
+    func testSIGINTStack() throws {
+        let series = try sparse("series.tif", size: 3000, bands: 48, describe: Self.month)
+        try interrupt(["stack", series, "-o", tmp.file("s.tif")])
+    }
+
+    func testSIGINTDrought() throws {
+        let series = try sparse("rain.tif", size: 1500, bands: 240, describe: Self.month)
+        try interrupt(["drought", series, "-o", tmp.file("d")])
+    }
+
+    func testSIGINTWarn() throws {
+        let series = try sparse("ndvi.tif", size: 2500, bands: 120, describe: Self.month)
+        try interrupt(["warn", series, "--baseline", "2001-2005", "--period", "year", "-o", tmp.file("w")])
+    }
+
+    func testSIGINTChange() throws {
+        let before = try sparse("before.tif", size: 8000), after = try sparse("after.tif", size: 8000)
+        try interrupt(["change", "--before", before, "--after", after, "--threshold", "fixed:0.1", "-o", tmp.file("c")])
+    }
+
+    func testSIGINTIndexIntoAFolder() throws {
+        let red = try sparse("red.tif", size: 8000), nir = try sparse("nir.tif", size: 8000)
+        try interrupt(["index", "--index", "ndvi,savi,msavi2", "--red", red, "--nir", nir, "-o", tmp.file("i")])
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import KubuqiGDAL
+import KubuqiRaster
+import TestSupport
+import XCTest
+
+/// `stack`'s OUT.tif and OUT.count.tif weighed together against the free disk (RunStagingLedger).
+final class StackStagingTests: CLITestCase {
+    var tmp: TemporaryFolder!
+
+    override func setUpWithError() throws { tmp = try TemporaryFolder() }
+
+    /// A 1000 x 1 monthly series of 20 years (240 bands dated `YYYY-MM-15`, random positive values).
+    func thinSeries() throws -> String {
+        let path = tmp.file("thin.tif"), width = 1000
+        let ds = try Dataset.create(path, width: width, height: 1, bands: 240, type: .float32)
+        try ds.setGeoTransform(GeoTransform([108.0, 0.01, 0, 40.0, 0, -0.01]))
+        try ds.setProjection(SpatialReference(epsg: 4326)!.wkt2)
+        var r = SplitMix64(seed: 9)
+        for t in 0..<240 {
+            let values = (0..<width).map { _ in Float(r.unit()) }
+            let band = try ds.band(t + 1)
+            band.setDescription("\(2001 + t / 12)-\(t % 12 < 9 ? "0" : "")\(t % 12 + 1)-15")
+            try values.withUnsafeBufferPointer { try band.write(Window(column: 0, row: 0, width: width, height: 1), from: $0) }
+        }
+        try ds.close()
+        return path
+    }
+
+    /// 20 yearly bands of 1024 x 256 pixels (whole 256 x 256 tiles): OUT.tif stages 1024 x 256 x 20 x 4 = 20,971,520 bytes,
+    /// OUT.count.tif 1024 x 256 x 20 x 2 = 10,485,760, together 31,457,280. With `--co COMPRESS=NONE` they are uncompressed
+    /// whatever is decided: each fits a 24 MiB disk (25,165,824 bytes) alone (main created both and failed with "No space
+    /// left on device"), not together: refused before anything is written (exit 4, one line), nothing left behind. On
+    /// 40 MiB (41,943,040 bytes, half 20,971,520) without COMPRESS=NONE, OUT.tif is staged uncompressed and
+    /// OUT.count.tif compressed (the total would pass half the disk): the outputs are byte for byte a large disk's.
+    func testTheStackAndItsCountsAreWeighedTogether() throws {
+        let input = try thinSeries()
+        let reference = tmp.file("reference.tif")
+        try run(["stack", input, "-o", reference, "-q"])
+        try withSmallDisk(24 * 1024) { disk in
+            let r = try run(["stack", input, "--co", "COMPRESS=NONE", "-o", disk + "/s.tif", "-q"], expect: 4)
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains(disk + ": the run's uncompressed rasters (s.tif, s.count.tif) need 31.5 MB (31457280 bytes)"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("bytes) free"), r.stderr)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk), [], "nothing left behind")
+        }
+        try withSmallDisk(40 * 1024) { disk in
+            try run(["stack", input, "-o", disk + "/s.tif", "-q"])
+            XCTAssertEqual(FileManager.default.contents(atPath: disk + "/s.tif"), FileManager.default.contents(atPath: reference))
+            XCTAssertEqual(FileManager.default.contents(atPath: disk + "/s.count.tif"), FileManager.default.contents(atPath: tmp.file("reference.count.tif")))
+        }
+    }
+}

@@ -23,7 +23,7 @@ public enum ChangeSieve {
         let folder = PathNames.parent(path), name = (path as NSString).lastPathComponent
         let signPath = "\(folder)/.\(name).sign.tif", finalPath = "\(folder)/.\(name).sieved.tif"
         Interruption.register(signPath)
-        defer { unlink(signPath); Interruption.unregister(signPath) }
+        defer { RunStagingLedger.removeScratch(signPath); Interruption.unregister(signPath) }
         let classes = try Dataset.open(path).band(1)
         let sign: SpectralIndex.Kernel = { ins, _, out in
             for i in 0..<out.count { let c = ins[0][i]; out[i] = c.isNaN ? .nan : (c < 0 ? -1 : (c > 0 ? 1 : 0)) }

@@ -151,7 +151,7 @@ struct LDNPeriodRun {
         // One level, never the staging folder itself: after an interruption renamed it away, a writer must not recreate it.
         try SafeFiles.makeFolders(period.name, under: output.path)
         let kernel = LDNStackKernel(plan, config: inputs.config)
-        defer { for p in plan.meansPaths { try? FileManager.default.removeItem(atPath: p) } }
+        defer { plan.meansPaths.forEach(RunStagingLedger.removeScratch) }
         let figures = try performanceFigures(plan, kernel)
         return try layerPass(plan, kernel, figures)
     }

@@ -198,10 +198,11 @@ public struct RasterOutputSpec: Sendable {
     }
 
     /// This spec with its staging decided by the open run ledger covering `path` (``RunStagingLedger``), when it is staged
-    /// for a COG and not decided yet: the file weighed with every raster the run staged before it. Unchanged otherwise
+    /// for a COG (or a scratch raster, uncompressed whatever is decided) and not decided yet: the file weighed with every
+    /// raster the run staged before it. Unchanged otherwise
     /// (no ledger covers `path`: the file is weighed alone, ``writingCreationOptions(width:height:bands:at:)``).
     public func weighed(at path: String, grid: Grid, bands: Int = 1) throws -> RasterOutputSpec {
-        guard storage == .stagedForCOG, stagingDecided == nil, let run = RunStagingLedger.covering(path) else { return self }
+        guard storage != .published, stagingDecided == nil, let run = RunStagingLedger.covering(path) else { return self }
         var decided = self
         decided.stagingDecided = try run.plan([StagingLedger.Entry(name: (self.path as NSString).lastPathComponent, spec: self,
                                                                    width: grid.width, height: grid.height, bands: bands)])[0]

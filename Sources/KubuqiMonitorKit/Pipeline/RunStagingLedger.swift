@@ -15,8 +15,9 @@ import Synchronization
 ///
 /// Opened by ``OutputFolder/runStaged(_:)`` for its work folder (`ldn`, `warn`, `change`, `drought`, `assess`, `sample`),
 /// by `stack` for its two hidden output folders, and by ``StreamedCalculation`` for the outputs of a pass no run
-/// ledger covers (`index`, whose outputs of one pass are weighed together). Nothing is released when a staged file is
-/// replaced by its COG: the ledger errs on the side of staging compressed.
+/// ledger covers (`index`, whose outputs of one pass are weighed together). Scratch rasters (uncompressed whatever is
+/// decided) are weighed too, and given back when the run removes them (``removeScratch(_:)``); nothing is given back
+/// when a staged file is replaced by its COG: the ledger errs on the side of staging compressed.
 public final class RunStagingLedger: Sendable {
     /// The ledger (its folder, named in messages, and the free space measured when it was opened).
     public let ledger: StagingLedger
@@ -36,6 +37,12 @@ public final class RunStagingLedger: Sendable {
     /// Weighs `entries` (in order) after everything the run reserved before them (``StagingLedger/plan(_:after:)``).
     public func plan(_ entries: [StagingLedger.Entry]) throws -> [Bool] {
         try reserved.withLock { try ledger.plan(entries, after: &$0) }
+    }
+
+    /// Removes the scratch raster at `path` (a file) and gives its bytes back to the open ledger covering it, if any.
+    public static func removeScratch(_ path: String) {
+        unlink(path)
+        covering(path)?.reserved.withLock { $0.release(path) }
     }
 
     /// Whether `path` is inside one of ``covers``.

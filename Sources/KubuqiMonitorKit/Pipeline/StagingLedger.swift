@@ -11,8 +11,9 @@ import KubuqiRaster
 /// creation (empty files take no space yet) let four files of 126 MB each through on 256 MB (1000 x 1 pixels x 240
 /// months, three SPI scales: "No space left on device" halfway through).
 ///
-/// Rasters whose staged bytes are known whatever is chosen (their published options are uncompressed,
-/// `--co COMPRESS=NONE`) must fit in the free space together: when they cannot, the run is refused before it
+/// Rasters whose bytes are known whatever is chosen (their published options are uncompressed,
+/// `--co COMPRESS=NONE`, or they are a run's scratch rasters, `ldn`'s performance sums, `change`'s sieve labels)
+/// must fit in the free space together: when they cannot, the run is refused before it
 /// writes anything (``plan(_:)``, an output error, exit 4).
 public struct StagingLedger: Sendable {
     /// One raster of the run.
@@ -39,8 +40,14 @@ public struct StagingLedger: Sendable {
                                          options: CloudOptimizedOutput.uncompressed(like: spec.effectiveCreationOptions))
         }
 
-        /// Whether its published options are uncompressed too: its staged size is known whatever the ledger decides.
+        /// Whether it is written uncompressed whatever the ledger decides (its published options are uncompressed too,
+        /// or it is a run's scratch raster, never compressed): its size on disk is known.
         var isUncompressedAnyway: Bool {
+            spec.storage == .scratch || isPublishedUncompressed
+        }
+
+        /// Whether its published options are uncompressed (`--co COMPRESS=NONE`).
+        var isPublishedUncompressed: Bool {
             (spec.effectiveCreationOptions.value("COMPRESS") ?? "NONE").uppercased() == "NONE"
         }
     }
@@ -89,6 +96,24 @@ public struct StagingLedger: Sendable {
         public var fixedBytes: Double = 0
         /// Their names, in order.
         public var fixedNames: [String] = []
+        /// Whether one of them is uncompressed because the user's options say so (the refusal then suggests dropping them).
+        public var userUncompressed = false
+        /// The scratch rasters among them by path, with their name and bytes: given back when the run removes them
+        /// (``release(_:)``).
+        public var scratch: [String: (name: String, bytes: Double)] = [:]
+
+        /// Gives back the bytes of the scratch raster at `path` (removed by the run).
+        public mutating func release(_ path: String) {
+            guard let s = scratch.removeValue(forKey: path) else { return }
+            bytes -= s.bytes
+            fixedBytes -= s.bytes
+            if let i = fixedNames.firstIndex(of: s.name) { fixedNames.remove(at: i) }
+        }
+
+        public static func == (a: Self, b: Self) -> Bool {
+            a.bytes == b.bytes && a.fixedBytes == b.fixedBytes && a.fixedNames == b.fixedNames && a.userUncompressed == b.userUncompressed
+                && a.scratch.mapValues(\.bytes) == b.scratch.mapValues(\.bytes)
+        }
 
         /// Nothing reserved.
         public init() {}
@@ -109,9 +134,11 @@ public struct StagingLedger: Sendable {
         let fixed = entries.filter(\.isUncompressedAnyway)
         let needed = earlier.fixedBytes + Self.totalUncompressedBytes(fixed)
         let names = earlier.fixedNames + fixed.map(\.name)
+        let userUncompressed = earlier.userUncompressed || fixed.contains(where: \.isPublishedUncompressed)
         if needed > freeBytes {
             throw KubuqiError.output(folder, "the run's uncompressed rasters (\(names.joined(separator: ", "))) need "
-                + "\(Self.megabytes(needed)) and the file system has \(Self.megabytes(freeBytes)) free; free some space, write elsewhere or drop COMPRESS=NONE")
+                + "\(Self.megabytes(needed)) and the file system has \(Self.megabytes(freeBytes)) free; free some space"
+                + (userUncompressed ? ", write elsewhere or drop COMPRESS=NONE" : " or write elsewhere"))
         }
         var reserved = earlier.bytes + Self.totalUncompressedBytes(fixed)
         let decisions = entries.map { e in
@@ -122,10 +149,14 @@ public struct StagingLedger: Sendable {
             reserved += e.uncompressedBytes
             return true
         }
+        var scratch = earlier.scratch
+        for e in fixed where e.spec.storage == .scratch { scratch[e.spec.path] = (e.name, e.uncompressedBytes) }
         earlier = Reservations()
+        earlier.scratch = scratch
         earlier.bytes = reserved
         earlier.fixedBytes = needed
         earlier.fixedNames = names
+        earlier.userUncompressed = userUncompressed
         return decisions
     }
 

@@ -143,13 +143,13 @@ public enum StreamedCalculation {
     }
 
     /// `specs` with the staging of those staged for a COG decided (``RasterOutputSpec/stagingDecided``) at their
-    /// temporaries `paths`: by the open ``RunStagingLedger`` covering each, else by one ledger of the pass per output
+    /// temporaries `paths`, the scratch ones weighed too (uncompressed whatever is decided): by the open ``RunStagingLedger`` covering each, else by one ledger of the pass per output
     /// folder (opened now: the pass's outputs weighed together), all of a ledger's weighed in one plan.
     static func weighed(_ specs: [RasterOutputSpec?], at paths: [String?], grid: Grid) throws -> [RasterOutputSpec?] {
         var decided = specs
         var ledgers: [(ledger: RunStagingLedger, outputs: [Int])] = []
         for (o, spec) in specs.enumerated() {
-            guard let spec, let path = paths[o], spec.storage == .stagedForCOG, spec.stagingDecided == nil else { continue }
+            guard let spec, let path = paths[o], spec.storage != .published, spec.stagingDecided == nil else { continue }
             let folder = PathNames.parent(spec.path)
             let ledger = RunStagingLedger.covering(path) ?? ledgers.first { $0.ledger.covers.isEmpty && $0.ledger.ledger.folder == (folder.isEmpty ? "." : folder) }?.ledger
                 ?? RunStagingLedger(folder: folder.isEmpty ? "." : folder, covering: [])

@@ -84,7 +84,7 @@ enum PatchLayer {
                       to gpkg: String, layer: String, work: WorkFolder, quiet: Bool) throws -> [Int: Double] {
         let stem = scratchStem(gpkg)
         let labels = work.file("\(stem).labels.tif")
-        defer { unlink(labels) }
+        defer { RunStagingLedger.removeScratch(labels) }
         let classes = try Dataset.open(classRaster).band(1)
         var inputs = [PixelInput(band: classes)]
         for z in zones?.rasters ?? [] { inputs.append(PixelInput(band: try Dataset.open(z).band(1))) }

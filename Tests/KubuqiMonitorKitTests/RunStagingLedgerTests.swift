@@ -52,4 +52,28 @@ final class RunStagingLedgerTests: XCTestCase {
         }
         XCTAssertNil(RunStagingLedger.covering("/out/.work/stage/a.tif"))
     }
+
+    /// A scratch raster (uncompressed whatever is decided) is reserved as such, refused when it cannot fit (without
+    /// suggesting COMPRESS=NONE be dropped), and given back when the run removes it: 4 sums of 25,690,112 bytes
+    /// (102,760,448) fit 120 MiB (125,829,120), a fifth (128,450,560 in all) does not until one is removed.
+    func testScratchRastersAreGivenBackWhenRemoved() throws {
+        let tmp = try TemporaryFolder()
+        let run = RunStagingLedger(folder: tmp.path, covering: [tmp.path], freeBytes: 125_829_120)
+        func sums(_ k: Int) -> StagingLedger.Entry {
+            let spec = RasterOutputSpec(path: tmp.file("means-\(k).tif"), encoding: .float32, storage: .scratch)
+            return StagingLedger.Entry(name: "means-\(k).tif", spec: spec, width: 25_000, height: 1, bands: 1)
+        }
+        XCTAssertEqual(try run.plan((0..<4).map(sums)), [true, true, true, true])
+        XCTAssertEqual(run.reservations.fixedBytes, 102_760_448)
+        XCTAssertThrowsError(try run.plan([sums(4)])) { e in
+            XCTAssertEqual((e as? KubuqiError)?.message, "\(tmp.path): the run's uncompressed rasters (means-0.tif, means-1.tif, means-2.tif, means-3.tif, "
+                + "means-4.tif) need 128.5 MB (128450560 bytes) and the file system has 125.8 MB (125829120 bytes) free; free some space or write elsewhere")
+        }
+        try Data("x".utf8).write(to: URL(fileURLWithPath: tmp.file("means-0.tif")))
+        run.whileOpen { RunStagingLedger.removeScratch(tmp.file("means-0.tif")) }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("means-0.tif")))
+        XCTAssertEqual(run.reservations.fixedBytes, 77_070_336)
+        XCTAssertEqual(run.reservations.fixedNames, ["means-1.tif", "means-2.tif", "means-3.tif"])
+        XCTAssertEqual(try run.plan([sums(4)]), [true])
+    }
 }

@@ -38,7 +38,11 @@ final class CommandInterruptionTests: CLITestCase {
         var out: [String: Data] = [:]
         for relative in try FileManager.default.subpathsOfDirectory(atPath: tmp.path) {
             let full = tmp.file(relative)
-            out[relative] = Self.isFolder(full) ? Data("folder".utf8) : try Data(contentsOf: URL(fileURLWithPath: full))
+            if let link = try? FileManager.default.destinationOfSymbolicLink(atPath: full) {
+                out[relative] = Data("link to \(link)".utf8)
+            } else {
+                out[relative] = Self.isFolder(full) ? Data("folder".utf8) : try Data(contentsOf: URL(fileURLWithPath: full))
+            }
         }
         return out
     }
@@ -90,5 +94,15 @@ final class CommandInterruptionTests: CLITestCase {
     func testSIGINTIndexIntoAFolder() throws {
         let red = try sparse("red.tif", size: 8000), nir = try sparse("nir.tif", size: 8000)
         try interrupt(["index", "--index", "ndvi,savi,msavi2", "--red", red, "--nir", nir, "-o", tmp.file("i")])
+    }
+
+    /// A new output folder through a symbolic link to a folder holding other files: the folder the run created goes,
+    /// the link, its target folder and the file in it stay as they were.
+    func testSIGINTThroughASymlinkedParent() throws {
+        let series = try sparse("rain.tif", size: 1500, bands: 240, describe: Self.month)
+        XCTAssertEqual(mkdir(tmp.file("real"), 0o755), 0)
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: tmp.file("real/keep.txt")))
+        try FileManager.default.createSymbolicLink(atPath: tmp.file("link"), withDestinationPath: tmp.file("real"))
+        try interrupt(["drought", series, "-o", tmp.file("link/d")])
     }
 }

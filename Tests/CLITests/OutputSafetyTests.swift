@@ -230,6 +230,44 @@ final class OutputSafetyTests: CLITestCase {
         }
     }
 
+    /// The commands the test above does not run (`stack`, whose output is a file; `drought`, `warn`, `ldn`, whose output
+    /// is a folder): a FIFO (and, as root, `/dev/null`) as `-o` is refused with exit 4, one line, and stays what it was.
+    func testEveryCommandRefusesASpecialFileAsItsOutput() throws {
+        let series = tmp.file("series.tif")
+        let ds = try Dataset.create(series, width: 4, height: 4, bands: 240, type: .float32)
+        try ds.setGeoTransform(GeoTransform([108.0, 0.01, 0, 40.0, 0, -0.01]))
+        try ds.setProjection(SpatialReference(epsg: 4326)!.wkt2)
+        for t in 0..<240 {
+            let band = try ds.band(t + 1)
+            band.setDescription("\(2001 + t / 12)-\(t % 12 < 9 ? "0" : "")\(t % 12 + 1)-15")
+            let v = (0..<16).map { Float(($0 * 7 + t * 13) % 50 + 1) / 100 }
+            try v.withUnsafeBufferPointer { try band.write(Window(column: 0, row: 0, width: 4, height: 4), from: $0) }
+        }
+        try ds.close()
+        let ldn = try TemporaryFolder()
+        let config = try LDNTestRegion.write(ldn)
+        let fifo = tmp.file("fifo")
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        var outputs: [(String, mode_t, String)] = [(fifo, S_IFIFO, "FIFO (named pipe)")]
+        if geteuid() == 0 { outputs.append(("/dev/null", S_IFCHR, "character device")) }
+        for (path, type, word) in outputs {
+            for args in [["stack", series, "-o", path], ["drought", series, "-o", path],
+                         ["warn", series, "--baseline", "2001-2005", "--period", "year", "-o", path], ["ldn", "--config", config, "-o", path]] {
+                let started = Date()
+                let r = try CLIRunner.run(args + ["-q"])
+                // `ldn` logs its config's reading as info lines before it opens the output.
+                let errors = r.stderr.split(separator: "\n").filter { !$0.contains(" info ") }
+                XCTAssertEqual(r.status, 4, "\(args[0]): \(r.stderr)")
+                XCTAssertEqual(errors.count, 1, "\(args[0]): one line: \(r.stderr)")
+                // A file output (stack) "exists and is a FIFO ..., not a regular file"; a folder output "is a FIFO ...; the output must be a folder".
+                XCTAssertTrue(errors.first?.contains(path + ": is a " + word) == true || errors.first?.contains(path + ": exists and is a " + word) == true,
+                              "\(args[0]): \(r.stderr)")
+                XCTAssertLessThan(Date().timeIntervalSince(started), 20, "\(args[0]): no hang on \(path)")
+                XCTAssertEqual(SafeEntry.type(path), type, "\(args[0]): \(path) is still what it was")
+            }
+        }
+    }
+
     /// Item 13: `index --index a,b -o FOLDER` holds the folder's lock like
     /// change and ldn: a second run is refused while the first holds it.
     func testIndexIntoAFolderHoldsItsLock() throws {

@@ -72,6 +72,8 @@ public struct OutputFolder: Sendable {
             close(fd)
             throw KubuqiError.output(path, "another kubuqi-monitor run (pid \(holder)) is writing this folder; wait for it to finish")
         }
+        // A folder this run created and now holds: only this run writes there (removed whole on an interruption).
+        if created { Interruption.ownCreatedFolder(path) }
         ftruncate(fd, 0)
         let pid = "\(getpid())\n"
         _ = pid.withCString { write(fd, $0, strlen($0)) }

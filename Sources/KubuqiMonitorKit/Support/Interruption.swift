@@ -43,12 +43,20 @@ public enum Interruption {
     /// Registers a temporary folder to remove (with its contents) if the process is interrupted.
     public static func registerFolder(_ path: String) { pending.withLock { _ = $0.insert(path + "/") } }
 
-    private static let createdFolders = Mutex<[String]>([])
+    private static let createdFolders = Mutex<[(path: String, owned: Bool)]>([])
 
     /// Registers an output folder this run created: if the process is
-    /// interrupted, it is removed with everything in it once the temporary files are gone (only this run, which
-    /// created it and holds its lock, writes there).
-    public static func registerCreatedFolder(_ path: String) { createdFolders.withLock { $0.append(path) } }
+    /// interrupted, it is removed once the temporary files are gone, provided
+    /// nothing else is in it (its lock file aside), or with everything in it once this run holds its lock
+    /// (``ownCreatedFolder(_:)``).
+    public static func registerCreatedFolder(_ path: String) { createdFolders.withLock { $0.append((path, false)) } }
+
+    /// Marks a folder registered by ``registerCreatedFolder(_:)`` as this run's alone (it created it and holds its lock,
+    /// so no other run writes there; a tile run's shared output folder is never locked by the tile runs): on an
+    /// interruption it is removed with everything in it, also when some outputs were published into it.
+    public static func ownCreatedFolder(_ path: String) {
+        createdFolders.withLock { list in for i in list.indices where list[i].path == path { list[i].owned = true } }
+    }
 
     /// Forgets a temporary file (it was renamed into place or removed).
     public static func unregister(_ path: String) { pending.withLock { _ = $0.remove(path); _ = $0.remove(path + "/") } }
@@ -93,10 +101,16 @@ public enum Interruption {
                 unlink(f)
             }
         }
-        // An output folder this run created holds nothing but this run's files (it took the folder's lock on creating
-        // it): removed whole, also when the signal came after some outputs were published into it.
+        // An output folder this run created and locked holds nothing but this run's files: removed whole, also when the
+        // signal came after some outputs were published into it. One it created without its lock (a tile run's shared
+        // folder) only when nothing else is in it.
         for folder in createdFolders.withLock({ $0 }).reversed() {
-            SafeFiles.removeTree(folder, signalCleanUp: true)
+            if folder.owned {
+                SafeFiles.removeTree(folder.path, signalCleanUp: true)
+            } else {
+                unlink(folder.path + "/.kubuqi.lock")
+                rmdir(folder.path)
+            }
         }
         let name = [SIGHUP: "SIGHUP", SIGUSR1: "SIGUSR1", SIGUSR2: "SIGUSR2", SIGALRM: "SIGALRM"][sig]
         let msg = "kubuqi-monitor: interrupted\(name.map { " by \($0)" } ?? ""); no output written\n"

@@ -40,6 +40,14 @@ public final class SeriesAccumulators: @unchecked Sendable {
 
     deinit { sum.deallocate(); extreme.deallocate(); count.deallocate(); first.deallocate(); last.deallocate() }
 
+    /// Whether the reducer keeps an extreme value (`max`, `min`), else only the sums and counts.
+    private var keepsExtreme: Bool {
+        switch reducer {
+        case .max, .min: return true
+        default: return false
+        }
+    }
+
     /// Empties the state of `pixels` (a part of ``pixels``; before a window's first group).
     public func reset(_ pixels: Range<Int>) {
         for p in pixels {
@@ -53,8 +61,12 @@ public final class SeriesAccumulators: @unchecked Sendable {
     public func add(values: UnsafeBufferPointer<Float>, stride: Int, days: [Int32], pixels: Range<Int>) {
         guard !days.isEmpty, !pixels.isEmpty else { return }
         let base = values.baseAddress!
-        accumulate(days: days, pixels: pixels, row: { i, start, _ in base + i * stride + start },
-                   value: { i, p in base[i * stride + p] })
+        if keepsExtreme {
+            accumulate(days: days, pixels: pixels, row: { i, start, _ in base + i * stride + start },
+                       value: { i, p in base[i * stride + p] })
+        } else {
+            accumulateSums(days: days, pixels: pixels, row: { i, start, _ in base + i * stride + start })
+        }
     }
 
     /// Adds a group of observations stored as 16-bit integers: `days.count` rows at `stored`, `stride`
@@ -66,10 +78,72 @@ public final class SeriesAccumulators: @unchecked Sendable {
         guard !days.isEmpty, !pixels.isEmpty else { return }
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Self.block)
         defer { scratch.deallocate() }
-        accumulate(days: days, pixels: pixels, row: { i, start, m in
+        let row = { (i: Int, start: Int, m: Int) -> UnsafePointer<Float> in
             scalings[i].convert(stored + 2 * (i * stride + start), into: UnsafeMutableRawPointer(scratch), count: m)
             return UnsafePointer(scratch)
-        }, value: { i, p in scalings[i].value(stored + 2 * i * stride, at: p) })
+        }
+        if keepsExtreme {
+            accumulate(days: days, pixels: pixels, row: row, value: { i, p in scalings[i].value(stored + 2 * i * stride, at: p) })
+        } else {
+            accumulateSums(days: days, pixels: pixels, row: row)
+        }
+    }
+
+    /// The accumulation of a group for `mean`, `sum` and `count` (no extreme kept), block by block, eight pixels at
+    /// a time: each row's valid values (not NaN) added to the Double sums (+0.0 for a gap, which leaves a sum as
+    /// it is), counted, and the row's day recorded as the pixel's last valid day, and as its first when the pixel
+    /// had no valid value before. One pass over each row, in date order: the same sums, counts and days as
+    /// ``accumulate(days:pixels:row:value:)``'s loop and its scan of the group's ends afterwards (which read
+    /// the rows of a block again, one value at a time: about 40 % of main's `add` samples in a profiled run,
+    /// docs/benchmarks.md "Session 15").
+    @inline(__always)
+    private func accumulateSums(days: [Int32], pixels: Range<Int>, row: (Int, Int, Int) -> UnsafePointer<Float>) {
+        typealias Values = SIMD8<Float>
+        typealias Sums = SIMD8<Double>
+        typealias Counts = SIMD8<Int32>
+        let lanes = Values.scalarCount
+        var start = pixels.lowerBound
+        while start < pixels.upperBound {
+            let m = Swift.min(Self.block, pixels.upperBound - start)
+            let q = start - self.pixels.lowerBound
+            let (s, c) = (UnsafeMutableRawPointer(sum.baseAddress! + q), UnsafeMutableRawPointer(count.baseAddress! + q))
+            let (f, l) = (UnsafeMutableRawPointer(first.baseAddress! + q), UnsafeMutableRawPointer(last.baseAddress! + q))
+            let whole = m - m % lanes
+            for i in days.indices {
+                let r = UnsafeRawPointer(row(i, start, m))
+                let day = days[i]
+                let dayLanes = Counts(repeating: day), zero = Counts(repeating: 0), one = Counts(repeating: 1)
+                var j = 0
+                while j < whole {
+                    let v = r.loadUnaligned(fromByteOffset: 4 * j, as: Values.self)
+                    let valid = v .== v
+                    let n = c.loadUnaligned(fromByteOffset: 4 * j, as: Counts.self)
+                    var d = f.loadUnaligned(fromByteOffset: 4 * j, as: Counts.self)
+                    d.replace(with: dayLanes, where: valid .& (n .== zero))
+                    f.storeBytes(of: d, toByteOffset: 4 * j, as: Counts.self)
+                    var e = l.loadUnaligned(fromByteOffset: 4 * j, as: Counts.self)
+                    e.replace(with: dayLanes, where: valid)
+                    l.storeBytes(of: e, toByteOffset: 4 * j, as: Counts.self)
+                    c.storeBytes(of: n &+ zero.replacing(with: one, where: valid), toByteOffset: 4 * j, as: Counts.self)
+                    let a = s.loadUnaligned(fromByteOffset: 8 * j, as: Sums.self)
+                    s.storeBytes(of: a + Sums(v.replacing(with: 0, where: .!valid)), toByteOffset: 8 * j, as: Sums.self)
+                    j += lanes
+                }
+                let (ss, cs) = (s.assumingMemoryBound(to: Double.self), c.assumingMemoryBound(to: Int32.self))
+                let (fs, ls) = (f.assumingMemoryBound(to: Int32.self), l.assumingMemoryBound(to: Int32.self))
+                while j < m {
+                    let v = r.load(fromByteOffset: 4 * j, as: Float.self)
+                    if !v.isNaN {
+                        if cs[j] == 0 { fs[j] = day }
+                        ls[j] = day
+                        cs[j] &+= 1
+                        ss[j] += Double(v)
+                    }
+                    j += 1
+                }
+            }
+            start += m
+        }
     }
 
     /// The accumulation of a group, block by block: `row(i, start, m)` gives the `m` values of row `i` from

@@ -22,6 +22,8 @@ for line in sys.stdin:
     if m and ("sched:" in m.group(4)):
         cur = [float(m.group(3)), int(m.group(2)), m.group(4), m.group(5), []]
         events.append(cur)
+    elif re.match(r"^\S.*\s\d+\s+[\d.]+:\s+\d*\s*cpu-clock", line):
+        cur = None   # a CPU sample recorded beside the sched events (its frames are not a wait's)
     elif cur is not None and line.strip():
         parts = line.strip().split(None, 1)
         if len(parts) == 2 and "[kernel.kallsyms]" not in parts[1]:

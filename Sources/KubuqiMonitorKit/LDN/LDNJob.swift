@@ -90,6 +90,10 @@ public enum LDNJob {
             let w = p.windows
             log("period \(p.name): trajectory \(w.trajectory.lowerBound)-\(w.trajectory.upperBound), performance \(w.performance.lowerBound)-\(w.performance.upperBound), state \(w.stateRecent.lowerBound)-\(w.stateRecent.upperBound) against \(w.stateBaseline.lowerBound)-\(w.stateBaseline.upperBound), land cover \(p.landCoverStart) -> \(p.landCoverEnd), land units from the \(p.landUnitsYear) map")
         }
+        // The inputs are hashed from here on, beside the legend check and the set-up (one thread: docs/benchmarks.md,
+        // "ldn's idle core, session 15"); a check-only run hashes nothing.
+        let digests = o.checkOnly ? nil : InputDigests(config.inputFiles)
+        defer { digests?.drain() }
         try checkLegend(inputs, quiet: o.quiet)
         log("land-cover codes all mapped by \(config.legendSource)")
         var report = LDNReport(config: config, grid: inputs.grid, periods: [])
@@ -119,8 +123,6 @@ public enum LDNJob {
             defer { publisher.drain() }
             // Each layer's STAC Item is written once its COG is (docs/benchmarks.md, "ldn no-patch tail and structure").
             publisher.itemsFolder = stage.path
-            let digests = InputDigests(config.inputFiles)
-            defer { digests.drain() }
             var baseline: [LDNPeriod.Layer: String] = [:]
             for period in periods {
                 log("period \(period.name) \(period.years.lowerBound)-\(period.years.upperBound): land cover \(period.landCoverStart) -> \(period.landCoverEnd)")
@@ -136,19 +138,29 @@ public enum LDNJob {
                 // The SDG layer's patches are drawn during its layer pass (no zones or one zone layer; several overlapping
                 // zone layers are drawn by the publisher after the period: their combinations are numbered over the whole layer).
                 if o.patches, PatchDrawing.applies(to: zoneLayer) { run.patches = .some(zoneLayer) }
-                var result = try run.run()
+                // An earlier period's patches finish beside this one: a failure there ends the run before this period
+                // (the serial order's first error), and is the error if this period fails too.
+                if let failed = publisher.failure() { throw failed }
+                var result: LDNPeriodResult
+                do { result = try run.run() } catch { throw publisher.firstError(before: error) }
                 if period.isBaseline { baseline = result.files }
                 // The survey's distinct means are for tiles' merges; a whole run has its maxima and lets it go.
                 result.performanceSurvey = nil
-                report.periods.append(result)
                 publisher.submit(result)
+                if period.name == periods.last?.name {
+                    // Nothing is computed any more: the copies left run on every core, beside the last patches, which
+                    // end the period as before (the publisher reports their error).
+                    publisher.computingEnded()
+                    _ = try? result.patchDrawing?.finish()
+                }
+                result.patchDrawing = nil   // the publisher's to finish
+                report.periods.append(result)
                 log("period \(period.name): \(result.summaryLine)")
             }
-            // Nothing is computed any more: the copies left run on every core.
             publisher.computingEnded()
             // Publishable outputs (docs/publishing.md): COG layers and patches (above), then the report, then the STAC catalogue.
             let published = try publisher.finish()
-            report.inputDigests = try digests.finish()
+            if let digests { report.inputDigests = try digests.finish() }
             try LDNPublication.report(report, folder: stage, inputs: config.inputFiles, maps: published.maps, patches: published.patches,
                                      itemsWritten: published.items)
             written = try LDNOutputFolder.written(stage)

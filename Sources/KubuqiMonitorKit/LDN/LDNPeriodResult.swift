@@ -32,6 +32,10 @@ public struct LDNPeriodResult: Sendable {
     var unccd = UNCCDFigures()
     /// The SDG layer's patch GeoPackage when the layer pass drew it (``LDNPeriodRun/patches``), else nil.
     var patches: String? = nil
+    /// The layer pass's patch drawing, still finishing (its last rows, commit, R-tree, close) when the period
+    /// returns: whoever takes the result calls its ``PatchDrawing/finish()`` (``LDNPeriodPublisher``, beside the next
+    /// period) or ``PatchDrawing/cancel()``; nil when the pass drew no patches.
+    var patchDrawing: PatchDrawing? = nil
 
     /// The period's name with its years, once: "baseline 2000-2015", "reporting-2016-2019".
     public var title: String {

@@ -5,6 +5,12 @@ import KubuqiRaster
 
 /// The layer pass: every layer of the period, tallied, with their legends.
 extension LDNPeriodRun {
+    /// Rows of labels the layer pass may run ahead of its patch drawing's polygonizer: 16 MiB of them (4 bytes a
+    /// label), at least 16 rows. The drawing finishes beside the next period (``LDNPeriodPublisher``), so a pass that
+    /// does not wait for the polygonizer lets the next period start while it catches up (a 2000-wide layer is held
+    /// whole; wider ones wait at 16 MiB: bounded whatever the scene). docs/benchmarks.md, "ldn's idle core, session 15".
+    static func patchLead(width: Int) -> Int { max(16, (4 << 20) / max(1, width)) }
+
     /// The layer pass: every layer (a split run reads the stack pass's layers and means back instead of the stack),
     /// tallied by area (``LDNTally``) and for the UNCCD tables (``UNCCDObserver``); the layers get their legends.
     func layerPass(_ plan: LDNPeriodPlan, _ kernel: LDNStackKernel, _ figures: PerformanceFigures) throws -> LDNPeriodResult {
@@ -31,7 +37,8 @@ extension LDNPeriodRun {
         if case .some(let zones) = patches, region == nil, let sdg = layerIndex[.sdg], PatchDrawing.applies(to: zones) {
             let gpkg = LDNPublication.patchPath(sdg: layerSpec(.sdg).path)
             drawing = (try PatchDrawing(grid: inputs.grid, legend: LDNLegend.status, wanted: LDNPublication.patchClasses, zones: zones,
-                                        units: .ldnTables, to: gpkg, layer: "patches", work: work),
+                                        units: .ldnTables, to: gpkg, layer: "patches", work: work,
+                                        lead: Self.patchLead(width: inputs.grid.width)),
                        sdg, zones == nil ? nil : layerIndex.count + 2)
         }
         do {
@@ -40,19 +47,21 @@ extension LDNPeriodRun {
                 scratches.with(count: n) { layerKernel.compute(ins, outs, n, $0) }
             }, region: region, observer: LDNLayerObservers(tally: tally, unccd: unccd, patches: drawing), statistics: false,
                progress: ProgressBar("\(period.name) layers", quiet: quiet).update)
+            // The stack pass's layers have theirs already (and may be published by now).
+            var files = try attachLegends(layerIndex.keys.filter { !plan.computedLayers.contains($0) })
+            for layer in plan.computedLayers where layerIndex[layer] != nil { files[layer] = layerSpec(layer).path }
+            // The drawing is not waited for here: its last rows, commit and R-tree run beside the next period
+            // (``LDNPeriodPublisher`` finishes it; docs/benchmarks.md, "ldn's idle core, session 15").
+            var result = LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
+                                   files: files, areas: tally.areas(), zoneAreas: tally.zoneAreas(), transitions: tally.transitionTable(),
+                                   performanceMaxima: figures.performance.maxima, annualProductivity: figures.annual.mapValues(\.summary),
+                                   annualExact: figures.annual, performanceSurvey: figures.survey, unccd: unccd.figures(),
+                                   patches: drawing?.drawing.path)
+            result.patchDrawing = drawing?.drawing
+            return result
         } catch {
             drawing?.drawing.cancel()
             throw error
         }
-        try drawing?.drawing.finish()
-
-        // The stack pass's layers have theirs already (and may be published by now).
-        var files = try attachLegends(layerIndex.keys.filter { !plan.computedLayers.contains($0) })
-        for layer in plan.computedLayers where layerIndex[layer] != nil { files[layer] = layerSpec(layer).path }
-        return LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
-                               files: files, areas: tally.areas(), zoneAreas: tally.zoneAreas(), transitions: tally.transitionTable(),
-                               performanceMaxima: figures.performance.maxima, annualProductivity: figures.annual.mapValues(\.summary),
-                               annualExact: figures.annual, performanceSurvey: figures.survey, unccd: unccd.figures(),
-                               patches: drawing?.drawing.path)
     }
 }

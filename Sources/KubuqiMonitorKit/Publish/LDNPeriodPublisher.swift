@@ -28,6 +28,12 @@ import KubuqiRaster
 /// once ``computingEnded()`` is called (``PublishingBudget``): the passes keep the cores busy, and each copy beside
 /// them adds its own working set to the run's peak memory.
 ///
+/// A period whose layer pass drew its patches (``PatchDrawing``) hands the drawing over unfinished
+/// (``LDNPeriodResult/patchDrawing``): its last rows, commit, R-tree and close run here beside the next period's
+/// passes and the period's copies, and the SDG layer's Item is written after them (docs/benchmarks.md, "ldn's idle
+/// core, session 15"). A run checks ``failure()`` before each period and reports ``firstError(before:)`` when a period
+/// fails, so that the first failing step in the serial order is still the error.
+///
 /// With ``itemsFolder`` set, each layer's STAC Item is written right after its COG copy and map layer (the SDG layer's
 /// after its patches, when this publisher draws them), so only the last period's layers' Items are left after it
 /// (``LDNPublication/report(_:folder:inputs:maps:patches:itemsWritten:)`` writes the others): the same Item, since it
@@ -85,13 +91,16 @@ final class LDNPeriodPublisher: @unchecked Sendable {
 
     /// Queues the publication of `period`'s layers (returns at once); those given to ``submitStackLayers(of:files:)``
     /// are not copied again.
+    /// A patch drawing still finishing (``LDNPeriodResult/patchDrawing``) is finished here, beside the next period, and
+    /// the SDG layer's Item written after it; it is cancelled if the run has failed by then.
     func submit(_ period: LDNPeriodResult) {
         var rest = period
         lock.withLock {
             for layer in submittedEarly[period.name] ?? [] { rest.files[layer] = nil }
             periods[period.name] = PeriodDescription(years: period.years, landCoverYears: period.landCoverYears)
         }
-        enqueue { [self, rest] in try publish(rest) }
+        let drawing = period.patchDrawing
+        enqueue(abandoned: { drawing?.cancel() }) { [self, rest] in try publish(rest) }
     }
 
     /// Queues the COG copies of the layers `files` of `period`, final before the period ends (its stack pass's layers
@@ -109,11 +118,11 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     /// No period is computed any more: the copies left run side by side on every core.
     func computingEnded() { budget.setLimit(ProcessInfo.processInfo.activeProcessorCount) }
 
-    /// Runs `work` on the queue, its error kept by the order submitted.
-    private func enqueue(_ work: @escaping @Sendable () throws -> Void) {
+    /// Runs `work` on the queue, its error kept by the order submitted; `abandoned` instead when the run has failed by then.
+    private func enqueue(abandoned: @escaping @Sendable () -> Void = {}, _ work: @escaping @Sendable () throws -> Void) {
         let index = lock.withLock { submitted += 1; return submitted }
         queue.async(group: group) { [self] in
-            guard lock.withLock({ failures.isEmpty }) else { return }   // the run fails: publish nothing more
+            guard lock.withLock({ failures.isEmpty }) else { abandoned(); return }   // the run fails: publish nothing more
             do {
                 try work()
             } catch {
@@ -134,9 +143,35 @@ final class LDNPeriodPublisher: @unchecked Sendable {
     /// Waits for the background work without reporting it (a run that failed elsewhere).
     func drain() { group.wait() }
 
+    /// The error of the first period submitted whose publication has failed so far, without waiting (nil: none yet).
+    /// A period's patches finish beside the next period: a run checks this before each period, so that a failed
+    /// drawing stops it as the serial order would.
+    func failure() -> Error? {
+        lock.withLock { failures.keys.min().map { failures[$0]! } }
+    }
+
+    /// The error a run reports when computing a period failed with `error`: the first failed publication of a period
+    /// submitted before it, once every submitted period is done (it came first in the serial order), else `error`.
+    func firstError(before error: Error) -> Error {
+        group.wait()
+        return failure() ?? error
+    }
+
     private func publish(_ p: LDNPeriodResult) throws {
         let layers = LDNPeriod.Layer.allCases.filter { p.files[$0] != nil }
-        // Patches drawn during the period's layer pass (no zones or one zone layer, ``PatchDrawing``): only recorded here.
+        // Patches drawn during the period's layer pass and still finishing: finished beside the copies (the SDG layer's
+        // first), then its Item.
+        if let drawing = p.patchDrawing {
+            let copies = layers.contains(.sdg) ? [.sdg] + layers.filter { $0 != .sdg } : layers
+            try ConcurrentSteps.run([
+                { try drawing.finish() },
+                { [self] in try copy(copies, named: p.name, files: p.files, threads: nil, itemsAfter: [.sdg]) },
+            ])
+            lock.withLock { patchFiles[p.name] = drawing.path }
+            if let sdg = p.files[.sdg] { try writeItem(.sdg, path: sdg, period: p.name, patches: drawing.path) }
+            return
+        }
+        // Patches drawn and finished during the period's layer pass (``PatchDrawing``): only recorded here.
         if let gpkg = p.patches { lock.withLock { patchFiles[p.name] = gpkg } }
         guard patches, p.files[.sdg] != nil, p.patches == nil else {
             try copy(layers, named: p.name, files: p.files, threads: nil)

@@ -26,7 +26,6 @@ final class PatchDrawing: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var outcome: Result<[Int: Double], Error>?
-    private var joined = false
 
     /// Whether the patches split by `zones` can be drawn during the pass (no zones, or one zone layer).
     static func applies(to zones: ZoneLayer?) -> Bool { (zones?.rasters.count ?? 0) <= 1 }
@@ -105,9 +104,11 @@ final class PatchDrawing: @unchecked Sendable {
         _ = join()
     }
 
+    /// Waits for the drawing's thread to end (at once if it has); any number of threads may wait, any number of times
+    /// (a run's last period waits for its patches while the publisher finishes them).
     private func join() -> Result<[Int: Double], Error> {
-        let wait = lock.withLock { () -> Bool in let w = !joined; joined = true; return w }
-        if wait { done.wait() }
+        done.wait()
+        done.signal()   // for the next waiter
         return lock.withLock { outcome! }
     }
 }

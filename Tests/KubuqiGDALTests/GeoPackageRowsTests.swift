@@ -108,6 +108,7 @@ final class GeoPackageRowsTests: XCTestCase {
     /// that stays an empty string, an empty one that is null).
     func testBytesBoundInPlace() throws {
         guard let python = PythonReference.interpreter(needing: "osgeo") else { return }
+        GDALEnvironment.initialize()
         let tmp = try TemporaryFolder()
         let path = tmp.file("inplace.gpkg")
         let (ds, layer) = try PatchPolygons.createPolygonLayer(driver: "GPKG", path: path, layer: "inplace", crsWKT: "", options: ["SPATIAL_INDEX=NO"])
@@ -146,7 +147,8 @@ final class GeoPackageRowsTests: XCTestCase {
         import json, sqlite3, sys
         from osgeo import ogr
         path = json.load(open(sys.argv[1]))[0]
-        lyr = ogr.Open(path).GetLayer(0)
+        ds = ogr.Open(path)
+        lyr = ds.GetLayer(0)
         wkt = {f.GetFID(): f.GetGeometryRef().ExportToWkt() for f in lyr}
         db = sqlite3.connect(path)
         fields = db.execute("SELECT fid, a, typeof(a), b, typeof(b) FROM inplace ORDER BY fid").fetchall()

@@ -245,9 +245,8 @@ public final class RowPolygonizer {
     /// GDAL's write at step `iY` (every eighth): the patches whose last row is iY-3 or earlier, in root order.
     ///
     /// In place: the ready patches are swapped to the end of ``waiting`` (the others keep no order: each is written
-    /// at a later step in root order, its `order` unique), sorted there and removed once emitted; the patches are not
-    /// copied into other arrays (each copy retained and released its rings' and runs' buffers: about 0.12 s of a
-    /// 519,052-patch layer's 2.4 CPU-s, docs/benchmarks.md, "ldn patches, session 15").
+    /// at a later step in root order, its `order` unique), sorted there and removed once emitted; no arrays of ready and
+    /// later patches are made every eighth row (docs/benchmarks.md, "ldn patches, session 15").
     private func write(step iY: Int, _ emit: (Patch) throws -> Void) throws {
         guard iY % 8 == 7 else { return }
         let first = waiting.partition { $0.lastRow <= iY - 3 }

@@ -35,7 +35,8 @@ final class BatchPipe<Item>: @unchecked Sendable {
             while let items = pipe.take() {
                 var k = 0
                 do {
-                    while k < items.count { try consume(items[k]); k += 1 }
+                    // Each item lent from the batch's buffer (an `items[k]` copy retained and released its arrays and strings).
+                    try items.withUnsafeBufferPointer { b in while k < b.count { try consume(b[k]); k += 1 } }
                 } catch {
                     failure.value = error
                     items[(k + 1)...].forEach(discard)

@@ -125,12 +125,26 @@ final class GeoPackageRows {
                 b.withMemoryRebound(to: CChar.self) { c in sqlite3_bind_text(statement, i, c.baseAddress, Int32(c.count), GeoPackageRows.transient) }
             } == SQLITE_OK
         }
+        /// Binds UTF-8 text `utf8` without copying it (`SQLITE_STATIC`): the bytes must stay as they are until
+        /// ``GeoPackageRows/insert(rows:_:)`` returns. Empty: null when `emptyIsNull`, else the empty string (as ``text(_:_:emptyIsNull:)``).
+        func text(_ k: Int, utf8: UnsafeRawBufferPointer, emptyIsNull: Bool = false) -> Bool {
+            let i = base + Int32(k + 3)
+            guard let p = utf8.baseAddress, !utf8.isEmpty else {
+                return (emptyIsNull ? sqlite3_bind_null(statement, i) : sqlite3_bind_text(statement, i, "", 0, GeoPackageRows.transient)) == SQLITE_OK
+            }
+            return sqlite3_bind_text(statement, i, p.assumingMemoryBound(to: CChar.self), Int32(utf8.count), nil) == SQLITE_OK
+        }
         /// Binds the row's fid.
         func fid(_ v: Int64) -> Bool { sqlite3_bind_int64(statement, base + 1, v) == SQLITE_OK }
         /// Binds the row's geometry blob (copied by SQLite).
         func geometry(_ blob: [UInt8]) -> Bool {
             blob.withUnsafeBytes { g in sqlite3_bind_blob(statement, base + 2, g.baseAddress, Int32(g.count),
                                                           GeoPackageRows.transient) == SQLITE_OK }
+        }
+        /// Binds the row's geometry blob `bytes` without copying it (`SQLITE_STATIC`): they must stay as they are until
+        /// ``GeoPackageRows/insert(rows:_:)`` returns (no buffer of SQLite's own allocated, filled and freed a row).
+        func geometry(bytes: UnsafeRawBufferPointer) -> Bool {
+            sqlite3_bind_blob(statement, base + 2, bytes.baseAddress, Int32(bytes.count), nil) == SQLITE_OK
         }
     }
 

@@ -16,9 +16,25 @@ final class PatchRowSink {
     private let index: GeoPackageRTree
     private let table: GeoPackageRows
     private var extent: (minX: Double, maxX: Double, minY: Double, maxY: Double)?
-    /// Rows taken and not yet written (fewer than the table's batch).
-    private var pending: [PatchPolygons.Row] = []
+    /// Rows taken and not yet written (fewer than the table's batch): their numbers, and where their blob and strings
+    /// lie in ``bytes``.
+    private var pending: [Pending] = []
+    /// The pending rows' geometry blobs and strings (UTF-8), one after another: bound to the insert without a copy
+    /// (``GeoPackageRows/Fields/geometry(bytes:)``), where SQLite copied each blob and string into a buffer of its own,
+    /// allocated and freed a row (`SQLITE_TRANSIENT`), and each row was kept whole (its arrays and strings retained).
+    private var bytes: [UInt8] = []
+    /// The spans in ``bytes`` of the pending rows' `moreFields` values.
+    private var moreSpans: [Range<Int>] = []
     private var closed = false
+
+    /// A row waiting for its batch.
+    private struct Pending {
+        var fid: Int64, label: Int64, code: Int64
+        var squareMetres: Double
+        var geometry: Range<Int>, name: Range<Int>, zone: Range<Int>
+        /// Its `moreFields` values' spans, in ``moreSpans``.
+        var more: Range<Int>
+    }
 
     /// Creates the GeoPackage `path` with the polygon layer `layer` on `grid`'s CRS (fields `label`, `patch`,
     /// ``PatchPolygons/fields``, then `moreFields` as strings), its spatial index spilling to `scratch`.rtree past
@@ -54,27 +70,52 @@ final class PatchRowSink {
         } else {
             extent = r.envelope
         }
-        pending.append(r)
+        let geometry = append(r.geometry), name = append(r.attributes.name), zone = append(r.attributes.zone)
+        let firstMore = moreSpans.count
+        for value in r.attributes.more.prefix(moreFields) { moreSpans.append(append(value)) }
+        pending.append(Pending(fid: r.fid, label: r.label, code: Int64(r.attributes.code), squareMetres: r.attributes.squareMetres,
+                               geometry: geometry, name: name, zone: zone, more: firstMore..<moreSpans.count))
         if pending.count >= table.batch { try flush() }
+    }
+
+    /// Appends `blob` to ``bytes``; returns its span.
+    private func append(_ blob: [UInt8]) -> Range<Int> {
+        let start = bytes.count
+        bytes.append(contentsOf: blob)
+        return start..<bytes.count
+    }
+
+    /// Appends `text`'s UTF-8 to ``bytes``; returns its span.
+    private func append(_ text: String) -> Range<Int> {
+        let start = bytes.count
+        bytes.append(contentsOf: text.utf8)
+        return start..<bytes.count
     }
 
     /// Writes the pending rows in one statement.
     private func flush() throws {
         guard !pending.isEmpty else { return }
-        let more = moreFields
-        try pending.withUnsafeBufferPointer { rows in
-            try table.insert(rows: rows.count) { i, f in
-                let r = rows[i]
-                var ok = f.fid(r.fid) && f.geometry(r.geometry) && f.integer(0, r.label) && f.integer(1, r.fid) && f.integer(2, Int64(r.attributes.code))
-                    && f.text(3, r.attributes.name) && f.text(4, r.attributes.zone, emptyIsNull: true)
-                    && f.real(5, r.attributes.squareMetres) && f.real(6, r.attributes.squareMetres / 10_000)
-                for (k, value) in r.attributes.more.prefix(more).enumerated() where ok {
-                    ok = f.text(7 + k, value, emptyIsNull: true)
+        try bytes.withUnsafeBytes { b in
+            try moreSpans.withUnsafeBufferPointer { moreSpans in
+                try pending.withUnsafeBufferPointer { rows in
+                    try table.insert(rows: rows.count) { i, f in
+                        let r = rows[i]
+                        var ok = f.fid(r.fid) && f.geometry(bytes: UnsafeRawBufferPointer(rebasing: b[r.geometry]))
+                            && f.integer(0, r.label) && f.integer(1, r.fid) && f.integer(2, r.code)
+                            && f.text(3, utf8: UnsafeRawBufferPointer(rebasing: b[r.name]))
+                            && f.text(4, utf8: UnsafeRawBufferPointer(rebasing: b[r.zone]), emptyIsNull: true)
+                            && f.real(5, r.squareMetres) && f.real(6, r.squareMetres / 10_000)
+                        for (k, span) in moreSpans[r.more].enumerated() where ok {
+                            ok = f.text(7 + k, utf8: UnsafeRawBufferPointer(rebasing: b[span]), emptyIsNull: true)
+                        }
+                        return ok
+                    }
                 }
-                return ok
             }
         }
         pending.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+        moreSpans.removeAll(keepingCapacity: true)
     }
 
     /// Ends the file once all `count` rows are in: the feature count and extent, the commit, the packed spatial index,
@@ -97,6 +138,8 @@ final class PatchRowSink {
         guard !closed else { return }
         closed = true
         pending = []
+        bytes = []
+        moreSpans = []
         table.close()
         Dataset.removeFile(scratch + ".rtree")
         GDALClose(ds)

@@ -102,6 +102,72 @@ final class GeoPackageRowsTests: XCTestCase {
         XCTAssertEqual(r["right"] as? Bool, true)
     }
 
+    /// Blobs and strings bound in place from one byte buffer (`Fields.geometry(bytes:)`, `Fields.text(_:utf8:emptyIsNull:)`,
+    /// SQLITE_STATIC, as `PatchRowSink` binds a batch): the buffer overwritten after each insert, then every row read back by
+    /// GDAL (the polygon's WKT, worked by hand) and by SQLite (each field's value and type: non-ASCII text, an empty string
+    /// that stays an empty string, an empty one that is null).
+    func testBytesBoundInPlace() throws {
+        guard let python = PythonReference.interpreter(needing: "osgeo") else { return }
+        GDALEnvironment.initialize()
+        let tmp = try TemporaryFolder()
+        let path = tmp.file("inplace.gpkg")
+        let (ds, layer) = try PatchPolygons.createPolygonLayer(driver: "GPKG", path: path, layer: "inplace", crsWKT: "", options: ["SPATIAL_INDEX=NO"])
+        try VectorTable.addFields([("a", VectorTable.FieldType.string), ("b", .string)], to: layer, path: path)
+        XCTAssertEqual(OGR_L_StartTransaction(layer), OGRERR_NONE)
+        let rows = try GeoPackageRows.begin(ds, layer: layer, table: "inplace", columns: ["a", "b"], path: path, batch: 2)
+        let texts = ["dégradé '1'", "", "x\"y", ""]
+        var buffer: [UInt8] = []
+        for first in stride(from: 1, through: 3, by: 2) {
+            buffer.removeAll(keepingCapacity: true)
+            var spans: [(blob: Range<Int>, text: Range<Int>)] = []
+            for fid in first...(first + 1) {
+                let x = Int32(fid)
+                let ring = [PixelCorner(x: x, y: 0), PixelCorner(x: x + 2, y: 0), PixelCorner(x: x + 2, y: 1), PixelCorner(x: x, y: 1), PixelCorner(x: x, y: 0)]
+                let blob = GeoPackageGeometry.polygon([ring], transform: [0, 1, 0, 0, 0, -1], srsID: rows.srsID).blob
+                let b = buffer.count..<(buffer.count + blob.count)
+                buffer += blob
+                let t = buffer.count..<(buffer.count + texts[fid - 1].utf8.count)
+                buffer += Array(texts[fid - 1].utf8)
+                spans.append((b, t))
+            }
+            try buffer.withUnsafeBytes { bytes in
+                try rows.insert(rows: 2) { i, f in
+                    let text = UnsafeRawBufferPointer(rebasing: bytes[spans[i].text])
+                    return f.fid(Int64(first + i)) && f.geometry(bytes: UnsafeRawBufferPointer(rebasing: bytes[spans[i].blob]))
+                        && f.text(0, utf8: text) && f.text(1, utf8: text, emptyIsNull: true)
+                }
+            }
+            for i in buffer.indices { buffer[i] = 0xFF }   // SQLite must not read the rows' bytes after the insert
+        }
+        try rows.finish(count: 4, extent: (minX: 1, maxX: 6, minY: -1, maxY: 0))
+        rows.close()
+        XCTAssertEqual(OGR_L_CommitTransaction(layer), OGRERR_NONE)
+        GDALClose(ds)
+        let script = """
+        import json, sqlite3, sys
+        from osgeo import ogr
+        path = json.load(open(sys.argv[1]))[0]
+        ds = ogr.Open(path)
+        lyr = ds.GetLayer(0)
+        wkt = {f.GetFID(): f.GetGeometryRef().ExportToWkt() for f in lyr}
+        db = sqlite3.connect(path)
+        fields = db.execute("SELECT fid, a, typeof(a), b, typeof(b) FROM inplace ORDER BY fid").fetchall()
+        json.dump({"wkt": [wkt[k] for k in sorted(wkt)], "fields": fields}, open(sys.argv[2], "w"))
+        """
+        let r = try XCTUnwrap(PythonReference.run(python, script: script, input: [path]) as? [String: Any])
+        XCTAssertEqual(r["wkt"] as? [String], (1...4).map { "POLYGON ((\($0) 0,\($0 + 2) 0,\($0 + 2) -1,\($0) -1,\($0) 0))" })
+        let fields = try XCTUnwrap(r["fields"] as? [[Any]])
+        XCTAssertEqual(fields.count, 4)
+        let expected: [(String, String, String?, String)] = [("dégradé '1'", "text", "dégradé '1'", "text"), ("", "text", nil, "null"),
+                                                             ("x\"y", "text", "x\"y", "text"), ("", "text", nil, "null")]
+        for (row, e) in zip(fields, expected) {
+            XCTAssertEqual(row[1] as? String, e.0)
+            XCTAssertEqual(row[2] as? String, e.1)
+            XCTAssertEqual(row[3] as? String, e.2)
+            XCTAssertEqual(row[4] as? String, e.3)
+        }
+    }
+
     /// in.json: [ours, GDAL's]. Writes the comparison as JSON.
     static let compare = """
     import json, sqlite3, sys

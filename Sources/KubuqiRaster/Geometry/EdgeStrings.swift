@@ -62,15 +62,22 @@ struct EdgeStrings {
         ends.removeAll()
     }
 
-    /// The corners of string `id`, from the first.
+    /// The corners of string `id`, from the first (counted first: the array allocated once at its size, not grown).
     private func corners(of id: Int) -> [PixelCorner] {
-        var out: [PixelCorner] = []
+        var count = 0
         var n = Int(head[id])
         while n >= 0 {
-            out.append(corner[n])
+            count += 1
             n = Int(next[n])
         }
-        return out
+        return [PixelCorner](unsafeUninitializedCapacity: count) { buffer, made in
+            var n = Int(head[id])
+            while n >= 0 {
+                buffer.initializeElement(at: made, to: corner[n])
+                made += 1
+                n = Int(next[n])
+            }
+        }
     }
 
     /// A string other than `excluded` with an extremity at `xy` in `map` (-1: none).
@@ -190,6 +197,7 @@ struct EdgeStrings {
                 break
             }
         }
+        out.reserveCapacity(head.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) })
         for id in 0..<head.count where head[id] >= 0 { out.append(corners(of: id)) }
         return out
     }

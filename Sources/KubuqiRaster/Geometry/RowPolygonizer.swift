@@ -191,6 +191,7 @@ public final class RowPolygonizer {
     private func trace(_ keys: [Int64]) -> (rings: [[PixelCorner]], runs: [PixelRun]) {
         strings.removeAll()
         var runs: [PixelRun] = []
+        runs.reserveCapacity(keys.reduce(0) { $0 + Int(($1 >> 1) & 1) } / 2)   // a run between two vertical edges: one allocation
         var runStart = 0
         for k in keys {
             let direction = Int(k & 1), vertical = k & 2 != 0
@@ -242,13 +243,20 @@ public final class RowPolygonizer {
     }
 
     /// GDAL's write at step `iY` (every eighth): the patches whose last row is iY-3 or earlier, in root order.
+    ///
+    /// In place: the ready patches are swapped to the end of ``waiting`` (the others keep no order: each is written
+    /// at a later step in root order, its `order` unique), sorted there and removed once emitted; no arrays of ready and
+    /// later patches are made every eighth row (docs/benchmarks.md, "ldn patches, session 15").
     private func write(step iY: Int, _ emit: (Patch) throws -> Void) throws {
         guard iY % 8 == 7 else { return }
-        var ready: [Patch] = [], later: [Patch] = []
-        for p in waiting { if p.lastRow <= iY - 3 { ready.append(p) } else { later.append(p) } }
-        waiting = later
-        ready.sort { $0.order < $1.order }
-        for p in ready { try emit(p) }
+        let first = waiting.partition { $0.lastRow <= iY - 3 }
+        defer { waiting.removeSubrange(first...) }
+        // Sorted and lent through the array's own buffer (a slice's sort copied the patches into a new one).
+        try waiting.withUnsafeMutableBufferPointer { b in
+            var ready = UnsafeMutableBufferPointer(rebasing: b[first...])
+            ready.sort { $0.order < $1.order }
+            for i in ready.indices { try emit(ready[i]) }
+        }
     }
 
     /// Keeps only the current row's roots, renumbered.

@@ -159,8 +159,22 @@ public struct PerformancePercentileSearch: Sendable {
                          "input buffers are shorter than the means")
             let root = [Probe(prefix: 0, bits: 0, exact: false)]
             var unit: LandUnit?, probes: [Probe] = [], hist: [[UInt16: Int]] = [], vals: [[Double: PerformanceAccumulator.Entry]] = []
+            // The current unit's digit counts go through a direct-mapped cache of 256 slots a probe (slot p·256 + the
+            // digit's low byte: the digit it counts, or −1, and its count), added to the unit's dictionaries when a
+            // slot is taken by another digit and when the unit changes: the same counts, a dictionary update per run of
+            // a digit in its slot rather than per pixel.
+            var slotDigit: [Int32] = [], slotCount: [Int] = [], used: [Int] = []
+            func flushSlots() {
+                for s in used {
+                    hist[s >> 8][UInt16(truncatingIfNeeded: slotDigit[s]), default: 0] += slotCount[s]
+                    slotDigit[s] = -1
+                    slotCount[s] = 0
+                }
+                used.removeAll(keepingCapacity: true)
+            }
             func putBack() {
                 guard let unit, !probes.isEmpty else { return }
+                flushSlots()
                 histograms[unit] = hist
                 values[unit] = vals
             }
@@ -173,6 +187,10 @@ public struct PerformancePercentileSearch: Sendable {
                     probes = unitProbes(for: u, root: root)
                     hist = histograms.removeValue(forKey: u) ?? Array(repeating: [:], count: probes.count)
                     vals = values.removeValue(forKey: u) ?? Array(repeating: [:], count: probes.count)
+                    if slotDigit.count < probes.count << 8 {   // empty: flushed by putBack
+                        slotDigit = Array(repeating: -1, count: probes.count << 8)
+                        slotCount = Array(repeating: 0, count: probes.count << 8)
+                    }
                 }
                 if probes.isEmpty { continue }
                 let key = PerformancePercentileSearch.key(m)
@@ -181,7 +199,15 @@ public struct PerformancePercentileSearch: Sendable {
                         if let k = vals[p].index(forKey: m) { vals[p].values[k].count += 1 }
                         else { vals[p][m] = PerformanceAccumulator.Entry(count: 1, exact: means.exactMean(i)) }
                     } else {
-                        hist[p][probes[p].digit(key), default: 0] += 1
+                        let d = probes[p].digit(key), slot = p << 8 | Int(d & 0xFF)
+                        if slotDigit[slot] == Int32(d) {
+                            slotCount[slot] += 1
+                        } else {
+                            if slotDigit[slot] >= 0 { hist[p][UInt16(truncatingIfNeeded: slotDigit[slot]), default: 0] += slotCount[slot] }
+                            else { used.append(slot) }
+                            slotDigit[slot] = Int32(d)
+                            slotCount[slot] = 1
+                        }
                     }
                 }
             }

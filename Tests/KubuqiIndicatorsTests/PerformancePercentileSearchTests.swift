@@ -119,6 +119,22 @@ final class PerformancePercentileSearchTests: XCTestCase {
         XCTAssertEqual(deepest, 5, "some bins went down to the last digit")
     }
 
+    func testDigitsSharingACacheSlot() {
+        // Means 2^-32, 2^-16 and 1: their first digits 0xBDF0, 0xBEF0 and 0xBFF0 share the low byte (one slot of the
+        // counts' cache), taken in turn. 16 pixels: 7 of 2^-32, 7 of 2^-16, 2 of 1. Rank h = 15 · 0.9 = 13.5: between
+        // the 14th (2^-16) and the 15th (1), half way: 2^-16 + (1 − 2^-16)/2 = 0.5 + 2^-17 (numpy's lerp, g = 0.5:
+        // 1 − (1 − 2^-16)·0.5, the same).
+        let pattern: [Double] = [0x1p-32, 0x1p-16, 1, 0x1p-32, 0x1p-16, 0x1p-32, 0x1p-16, 0x1p-32, 0x1p-16, 1,
+                                 0x1p-32, 0x1p-16, 0x1p-32, 0x1p-16, 0x1p-32, 0x1p-16]
+        let means = PeriodMeans(count: pattern.count, integer: false)
+        defer { means.free() }
+        for (i, v) in pattern.enumerated() { means.sums[i] = v * 2; means.years[i] = 2 }
+        for limit in [1, 1 << 16] {
+            let (found, _) = search(means, Array(repeating: 3, count: pattern.count), integer: false, exactLimit: limit, chunks: 1)
+            XCTAssertEqual(found[LandUnit(landCover: 3)]?.value, 0.5 + 0x1p-17, "limit \(limit)")
+        }
+    }
+
     func testOneUnitOfOnePixelAndUnitsWithoutMeans() {
         let means = PeriodMeans(count: 3, integer: true)
         defer { means.free() }

@@ -28,6 +28,16 @@ final class Int16Scratch {
         buffer = UnsafeMutableBufferPointer(rebasing: storage[0..<n])
         buffer.update(repeating: DegradationStatus.nodata)
     }
+    /// Makes the layer the codes of `values` (NaN -> nodata), as `init(from:)` does, in the storage it has when it is
+    /// large enough.
+    func reset(count n: Int, from values: UnsafeBufferPointer<Float>) {
+        if n > storage.count {
+            storage.deallocate()
+            storage = .allocate(capacity: n)
+        }
+        buffer = UnsafeMutableBufferPointer(rebasing: storage[0..<n])
+        load(from: values)
+    }
     /// Reads the codes back from Float values (NaN -> nodata), as `init(from:)` does.
     func load(from values: UnsafeBufferPointer<Float>) {
         for i in 0..<buffer.count { buffer[i] = values[i].isFinite ? Int16(saturating: values[i]) : DegradationStatus.nodata }

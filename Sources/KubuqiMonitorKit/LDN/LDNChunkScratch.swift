@@ -11,8 +11,13 @@ final class LDNChunkScratch {
     let lcStart = Int16Scratch(0), lcEnd = Int16Scratch(0)
     /// The trajectory classes as statuses (the LPD combination's input).
     let trajectoryStatus = Int16Scratch(0)
+    /// The baseline period's SDG codes (a reporting period's status against the baseline), filled by its user.
+    let baseline = Int16Scratch(0)
     /// The chunk's productivity stack (`StackGeometry.pack`), grown to the largest one asked for.
     private var stackStorage = UnsafeMutableBufferPointer<Float>.allocate(capacity: 1)
+    /// The chunk's performance-window sums and counts (`PeriodMeans`), grown to the largest chunk asked for.
+    private var sumStorage = UnsafeMutableBufferPointer<Double>.allocate(capacity: 1)
+    private var yearStorage = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 1)
 
     init() {
         layers = Dictionary(uniqueKeysWithValues: LDNPeriod.Layer.allCases.map { ($0, Int16Scratch(0)) })
@@ -36,10 +41,25 @@ final class LDNChunkScratch {
         return UnsafeMutableBufferPointer(rebasing: stackStorage[0..<values])
     }
 
+    /// Means of `n` pixels in the scratch's storage, to be filled (`PeriodMeans.fill`, `decode`); valid until the scratch
+    /// serves another chunk, never freed by the caller.
+    func means(count n: Int, integer: Bool) -> PeriodMeans {
+        if n > sumStorage.count {
+            sumStorage.deallocate()
+            yearStorage.deallocate()
+            sumStorage = .allocate(capacity: n)
+            yearStorage = .allocate(capacity: n)
+        }
+        return PeriodMeans(sums: UnsafeMutableBufferPointer(rebasing: sumStorage[0..<n]),
+                           years: UnsafeMutableBufferPointer(rebasing: yearStorage[0..<n]), integer: integer)
+    }
+
     deinit {
+        sumStorage.deallocate()
+        yearStorage.deallocate()
         stackStorage.deallocate()
         layers.values.forEach { $0.free() }
-        for l in [lcStart, lcEnd, trajectoryStatus] { l.free() }
+        for l in [lcStart, lcEnd, trajectoryStatus, baseline] { l.free() }
     }
 }
 
@@ -50,11 +70,12 @@ final class LDNScratchPool: @unchecked Sendable {
     private let lock = NSLock()
     private var pool: [LDNChunkScratch] = []
 
-    /// Runs `body` with a scratch of `n` nodata codes per layer.
-    func with<R>(count n: Int, _ body: (LDNChunkScratch) -> R) -> R {
+    /// Runs `body` with a scratch of `n` nodata codes per layer (`resetLayers` false: the layers as the last chunk
+    /// left them, for a pass that uses only the scratch's means).
+    func with<R>(count n: Int, resetLayers: Bool = true, _ body: (LDNChunkScratch) -> R) -> R {
         let scratch = lock.withLock { pool.popLast() } ?? LDNChunkScratch()
         defer { lock.withLock { pool.append(scratch) } }
-        scratch.reset(count: n)
+        if resetLayers { scratch.reset(count: n) }
         return body(scratch)
     }
 }

@@ -73,8 +73,8 @@ struct LDNLayerKernel: Sendable {
         OneOutAllOut.combine(UnsafeBufferPointer(scratch[.productivity].buffer), UnsafeBufferPointer(scratch[.landCover].buffer),
                              UnsafeBufferPointer(scratch[.soc].buffer), into: scratch[.sdg].buffer)
         if !isBaseline, let b = s.baseline {
-            let base = Int16Scratch(from: ins[b])
-            defer { base.free() }
+            let base = scratch.baseline
+            base.reset(count: n, from: ins[b])
             StatusComparison.gpgAddendum.run(baseline: UnsafeBufferPointer(base.buffer), reporting: UnsafeBufferPointer(scratch[.sdg].buffer),
                                              expanded: scratch[.comparison].buffer, status: nil)
         }
@@ -93,10 +93,9 @@ struct LDNLayerKernel: Sendable {
         } else {
             // The stack pass's layers and means, as it computed them.
             for (layer, k) in s.stackLayers { scratch[layer].load(from: ins[k]) }
-            means = PeriodMeans(count: n, integer: stack.integer)
+            means = scratch.means(count: n, integer: stack.integer)
             means.decode(s.means.map { ins[$0] })
         }
-        defer { means.free() }
         TrajectoryClass.status(ofClasses: UnsafeBufferPointer(scratch[.trajectory].buffer), into: scratch.trajectoryStatus.buffer)
         let units = LandUnits(ins, slots: s, legend: legend, count: n)
         defer { units.free() }

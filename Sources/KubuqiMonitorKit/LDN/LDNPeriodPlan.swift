@@ -32,7 +32,8 @@ struct LDNPeriodPlan {
     /// `[climate]`'s Float32 layers and their specs.
     let climateLayers: [ClimateLayers]
     let climateSpecs: [RasterOutputSpec]
-    /// The stack pass's means scratch: four Float32 bands in the work folder (a split run; empty otherwise).
+    /// The stack pass's means scratch: two or four Float32 bands in the work folder (`PeriodMeans.scratchBands`; a split
+    /// run; empty otherwise).
     let meansPaths: [String]
 
     init(_ run: LDNPeriodRun) throws {
@@ -57,7 +58,8 @@ struct LDNPeriodPlan {
                              metadata: [("KUBUQI_LDN_PERIOD", "\(period.years.lowerBound)-\(period.years.upperBound)"),
                                         ("KUBUQI_LDN_LAYER", l.file), ("KUBUQI_TOOL", ToolVersion.nameAndVersion)])
         }
-        meansPaths = split ? (0..<4).map { run.work.file("\(period.name)-means-\($0).tif") } : []
+        let meansBands = PeriodMeans.scratchBands(integer: integer, years: geometry.performanceLayers.count)
+        meansPaths = split ? (0..<meansBands).map { run.work.file("\(period.name)-means-\($0).tif") } : []
     }
 
     /// The stack's layers of each window (`years` the stack's years, in order).

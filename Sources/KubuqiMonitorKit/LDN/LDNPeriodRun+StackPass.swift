@@ -34,7 +34,7 @@ extension LDNPeriodRun {
     }
 
     /// The stack pass of a split run: the stack's layers (staged as published), the `[climate]` fields, and each pixel's
-    /// sum and count of the performance window (four Float32 scratch bands, exact) for the layer pass; returns the
+    /// sum and count of the performance window (two or four Float32 scratch bands, exact: `PeriodMeans.encode(into:)`) for the layer pass; returns the
     /// performance search's first digits.
     private func stackPass(_ plan: LDNPeriodPlan, _ kernel: LDNStackKernel) throws -> PerformancePercentileSearch.Counts {
         let computedLayers = plan.computedLayers
@@ -42,15 +42,14 @@ extension LDNPeriodRun {
             + plan.meansPaths.map { RasterOutputSpec(path: $0, encoding: .float32, storage: .scratch) }
         let first = SearchPass(PerformancePercentileSearch(integer: plan.integer).nextPass())
         let s = plan.slots, climateFirst = computedLayers.count, meansFirst = computedLayers.count + plan.climateSpecs.count
+        let meansBands = plan.meansPaths.count
         let annual = plan.annual, legend = inputs.config.legend, scratches = LDNScratchPool()
         _ = try StreamedCalculation.runJoint(inputs: plan.pixelInputs, outputs: specs, kernel: { ins, outs, _, _ in
             let n = outs[0].count
             scratches.with(count: n) { scratch in
                 let means = kernel.compute(ins, s, n, scratch, climateOuts: Array(outs[climateFirst..<meansFirst]), annual: annual)
-                defer { means.free() }
                 for (k, layer) in computedLayers.enumerated() { scratch[layer].store(into: outs[k]) }
-                let meanOuts = Array(outs[meansFirst..<(meansFirst + 4)])
-                for i in 0..<n { means.encode(i, into: meanOuts) }
+                means.encode(into: Array(outs[meansFirst..<(meansFirst + meansBands)]))
                 let units = LandUnits(ins, slots: s, legend: legend, count: n)
                 defer { units.free() }
                 first.add(means: means, units: units)
@@ -62,7 +61,7 @@ extension LDNPeriodRun {
     /// The search's refinements over the means scratch and the land units only, until every unit's two ranks are
     /// values: the exact 90th percentile of the mean per land unit (docs/ldn-method.md §1.4).
     private func refinedPerformance(_ plan: LDNPeriodPlan, first: PerformancePercentileSearch.Counts) throws -> ProductivityPerformance {
-        let integer = plan.integer, legend = inputs.config.legend
+        let integer = plan.integer, legend = inputs.config.legend, scratches = LDNScratchPool()
         var search = PerformancePercentileSearch(integer: integer)
         search.advance(with: first)
         while !search.isComplete {
@@ -70,12 +69,13 @@ extension LDNPeriodRun {
             let (ins, rs) = try inputs(for: .refine, values: plan.values, correction: nil, scratch: ([], plan.meansPaths))
             _ = try StreamedCalculation.runJoint(inputs: ins, outputs: [nil], kernel: { ins, outs, _, _ in
                 let n = outs[0].count
-                let means = PeriodMeans(count: n, integer: integer)
-                defer { means.free() }
-                means.decode(rs.means.map { ins[$0] })
-                let units = LandUnits(ins, slots: rs, legend: legend, count: n)
-                defer { units.free() }
-                pass.add(means: means, units: units)
+                scratches.with(count: n, resetLayers: false) { scratch in
+                    let means = scratch.means(count: n, integer: integer)
+                    means.decode(rs.means.map { ins[$0] })
+                    let units = LandUnits(ins, slots: rs, legend: legend, count: n)
+                    defer { units.free() }
+                    pass.add(means: means, units: units)
+                }
             }, statistics: false, progress: ProgressBar("\(period.name) performance", quiet: quiet).update)
             search.advance(with: pass.merged())
         }

@@ -47,7 +47,7 @@ struct LDNPeriodRun {
         var lpd: Int?, eco: Int?, climate: Int?, baseline: Int?
         /// The stack pass's layers read back by the layer pass of a whole run, by layer.
         var stackLayers: [LDNPeriod.Layer: Int] = [:]
-        /// The stack pass's four means bands (`PeriodMeans.encode`), read back by the refinements and the layer pass.
+        /// The stack pass's two or four means bands (`PeriodMeans.encode(into:)`), read back by the refinements and the layer pass.
         var means: [Int] = []
         /// The baseline's status layers by layer (reporting periods), for the UNCCD crosstabs.
         var baselineStatus: [LDNPeriod.Layer: Int] = [:]
@@ -97,7 +97,7 @@ struct LDNPeriodRun {
     /// The layers computed from the productivity stack (written by the stack pass of a whole run).
     static let stackLayers: [LDNPeriod.Layer] = [.trajectory, .state, .plainTrajectory, .rainfallExplained, .climateFallback]
 
-    /// The inputs of `pass` and their slots; `scratch` the stack pass's layers and the four means bands (`.layers`, `.refine`).
+    /// The inputs of `pass` and their slots; `scratch` the stack pass's layers and the means bands (`.layers`, `.refine`).
     func inputs(for pass: Pass, values: ProductivityValues, correction: ClimateCorrection?,
                 scratch: (layers: [(LDNPeriod.Layer, String)], means: [String]) = ([], [])) throws -> ([PixelInput], Slots) {
         let c = inputs.config

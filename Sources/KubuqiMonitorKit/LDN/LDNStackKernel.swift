@@ -50,7 +50,8 @@ struct LDNStackKernel: Sendable {
     }
 
     /// The layers computed from the productivity stack (`LDNPeriodRun.stackLayers` into `scratch`, the `[climate]` fields
-    /// into `climateOuts`) and the performance window's means (caller frees); `annual` counts each year's values.
+    /// into `climateOuts`) and the performance window's means (in `scratch`'s storage: not to be freed); `annual` counts
+    /// each year's values.
     func compute(_ ins: [UnsafeBufferPointer<Float>], _ s: LDNPeriodRun.Slots, _ n: Int, _ scratch: LDNChunkScratch,
                  climateOuts: [UnsafeMutableBufferPointer<Float>], annual: AnnualStatistics? = nil) -> PeriodMeans {
         let stack = scratch.stack(geometry.years.count * n)
@@ -63,7 +64,9 @@ struct LDNStackKernel: Sendable {
         if let climateKernel {
             climate(climateKernel, periodStack, years: periodYears, ins, s, n, scratch, climateOuts: climateOuts)
         }
-        return PeriodMeans(stack: UnsafeBufferPointer(stack), pixelCount: n, layers: geometry.performanceLayers, integer: integer)
+        let means = scratch.means(count: n, integer: integer)
+        means.fill(stack: UnsafeBufferPointer(stack), layers: geometry.performanceLayers)
+        return means
     }
 
     /// The trajectory classes of the period's layers.

@@ -50,15 +50,14 @@ final class LDNTally: LDNChunkTally, @unchecked Sendable {
         // Each layer's codes as tallied: the land-cover status of water at both dates is "water", not stable land
         // (in a copy: the shared codes stay the layer's own, which UNCCDObserver crosses with the baseline's).
         let landCoverIndex = layers.firstIndex(of: .landCover)
-        let landCover = landCoverIndex.map { k -> Int16Scratch in
-            let tallied = Int16Scratch(n)
-            _ = tallied.buffer.update(fromContentsOf: c.codes(k))
+        let landCover = landCoverIndex.map { k -> UnsafeMutableBufferPointer<Int16> in
+            let tallied = c.scratch16(10)   // the chunk's buffer, reused from chunk to chunk (slot 10 is this observer's)
+            _ = tallied.update(fromContentsOf: c.codes(k))
             let water = LandCoverClass.water.rawValue
-            for i in 0..<n where start[i] == water && end[i] == water { tallied.buffer[i] = LDNReport.waterCode }
+            for i in 0..<n where start[i] == water && end[i] == water { tallied[i] = LDNReport.waterCode }
             return tallied
         }
-        defer { landCover?.free() }
-        func codes(_ k: Int) -> UnsafeBufferPointer<Int16> { k == landCoverIndex ? UnsafeBufferPointer(landCover!.buffer) : c.codes(k) }
+        func codes(_ k: Int) -> UnsafeBufferPointer<Int16> { k == landCoverIndex ? UnsafeBufferPointer(landCover!) : c.codes(k) }
         let units = UnsafeBufferPointer(c.units)
         tables.update(chunk) { t in
             for k in 0..<layers.count { t[k].add(classes: codes(k), pixelAreaUnits: units) }

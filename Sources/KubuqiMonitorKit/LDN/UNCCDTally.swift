@@ -70,7 +70,10 @@ final class UNCCDObserver: LDNChunkTally, @unchecked Sendable {
         let start = c.codes(at.startClass), end = c.codes(at.endClass)
         let (y0, y1) = years
         // Zone columns: the map year; -1 where the SOC stock is not counted.
-        var socYear0 = [Int32](repeating: -1, count: n), socYear1 = [Int32](repeating: -1, count: n)
+        // (Buffers of the chunk, reused from chunk to chunk: slots 0-3 and 0 are this observer's.)
+        let socYear0 = c.scratch32(0), socYear1 = c.scratch32(1)
+        socYear0.update(repeating: -1)
+        socYear1.update(repeating: -1)
         var grams0 = [Int64](repeating: 0, count: 8), grams1 = [Int64](repeating: 0, count: 8)
         for i in 0..<n {
             let s0 = results[at.startStock][i], s1 = results[at.endStock][i]
@@ -81,26 +84,27 @@ final class UNCCDObserver: LDNChunkTally, @unchecked Sendable {
             socYear0[i] = Int32(y0)
             socYear1[i] = Int32(y1)
         }
-        let year0 = [Int32](repeating: Int32(y0), count: n), year1 = [Int32](repeating: Int32(y1), count: n)
-        var transition = [Int16](repeating: DegradationStatus.nodata, count: n)
+        let year0 = c.scratch32(2), year1 = c.scratch32(3)
+        year0.update(repeating: Int32(y0))
+        year1.update(repeating: Int32(y1))
+        let transition = c.scratch16(0)
+        transition.update(repeating: DegradationStatus.nodata)
         for i in 0..<n where (1...7).contains(start[i]) && (1...7).contains(end[i]) { transition[i] = start[i] * 10 + end[i] }
         let lpd = at.lpd.map { c.zoneCodes($0) }
-        defer { lpd?.deallocate() }
         let crossed = at.crossed.map { x in (x.layer.file, c.zoneCodes(x.base), c.codes(x.now)) }
-        defer { crossed.forEach { $0.1.deallocate() } }
         func add(_ t: inout AreaTable, _ classes: UnsafeBufferPointer<Int16>, _ zones: UnsafeBufferPointer<Int32>, nodata: Int32? = nil) {
             t.add(classes: classes, zones: zones, zoneNodata: nodata, pixelAreaUnits: units)
         }
-        func add(_ t: inout AreaTable, _ classes: UnsafeBufferPointer<Int16>, _ zones: [Int32], nodata: Int32? = nil) {
-            zones.withUnsafeBufferPointer { add(&t, classes, $0, nodata: nodata) }
+        func add(_ t: inout AreaTable, _ classes: UnsafeBufferPointer<Int16>, _ zones: UnsafeMutableBufferPointer<Int32>, nodata: Int32? = nil) {
+            add(&t, classes, UnsafeBufferPointer(zones), nodata: nodata)
         }
         parts.update(chunk) { f in
             add(&f.landCover, start, year0)
             if y1 != y0 { add(&f.landCover, end, year1) }
             add(&f.socArea, start, socYear0, nodata: -1)
             if y1 != y0 { add(&f.socArea, end, socYear1, nodata: -1) }
-            if let lpd { transition.withUnsafeBufferPointer { add(&f.lpdByTransition, $0, UnsafeBufferPointer(lpd)) } }
-            for (layer, base, now) in crossed { add(&f.baselineVsReporting[layer, default: AreaTable()], now, UnsafeBufferPointer(base)) }
+            if let lpd { add(&f.lpdByTransition, UnsafeBufferPointer(transition), lpd) }
+            for (layer, base, now) in crossed { add(&f.baselineVsReporting[layer, default: AreaTable()], now, base) }
             for c in 1...7 {
                 if grams0[c] > 0 { f.socGrams[y0, default: [:]][Int16(c), default: 0] += grams0[c] }
                 if y1 != y0 && grams1[c] > 0 { f.socGrams[y1, default: [:]][Int16(c), default: 0] += grams1[c] }

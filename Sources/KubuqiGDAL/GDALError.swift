@@ -79,6 +79,21 @@ public enum GDALErrors {
     }
 }
 
+extension GDALErrors {
+    /// Commits `layer`'s transaction; throws a ``GDALError`` with `context` and GDAL's messages (a full disk: SQLite's
+    /// "database or disk is full", the system's "No space left on device") when the commit fails.
+    static func commit(_ layer: OGRLayerH, _ context: @autoclosure () -> String) throws {
+        let (code, collector) = capture { OGR_L_CommitTransaction(layer) }
+        guard code == OGRERR_NONE, collector.failures.isEmpty else { throw GDALError(context(), messages: collector.failures) }
+    }
+
+    /// Commits `dataset`'s transaction, as ``commit(_:_:)`` does a layer's.
+    static func commit(dataset: GDALDatasetH, _ context: @autoclosure () -> String) throws {
+        let (code, collector) = capture { GDALDatasetCommitTransaction(dataset) }
+        guard code == OGRERR_NONE, collector.failures.isEmpty else { throw GDALError(context(), messages: collector.failures) }
+    }
+}
+
 /// Where non-fatal messages go: standard error, one line each.
 public enum Diagnostics {
     /// Writes `note: message` to standard error (what the tool decided on the user's behalf).

@@ -93,7 +93,7 @@ struct GeoPackageRTree {
             _ = GDALDatasetRollbackTransaction(ds)
             throw error
         }
-        guard GDALDatasetCommitTransaction(ds) == OGRERR_NONE else { throw GDALError("cannot index \(path)") }
+        try GDALErrors.commit(dataset: ds, "cannot index \(path)")
     }
 
     /// Packs the boxes added into the R-tree's tables and puts the index's triggers back, in the open transaction.

@@ -91,7 +91,7 @@ public enum PatchPolygons {
         guard let patchRaster else {
             // patch = the feature id (not written here).
             let count = Int(OGR_L_GetFeatureCount(lyr, 1))
-            guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
+            try GDALErrors.commit(lyr, "cannot write \(path)")
             try source.close()
             closed = true
             let (_, collector) = GDALErrors.capture { GDALClose(ds) }
@@ -110,7 +110,7 @@ public enum PatchPolygons {
             guard OGR_L_SetFeature(lyr, f) == OGRERR_NONE else { throw GDALError("cannot number the patches of \(path)") }
             count += 1
         }
-        guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
+        try GDALErrors.commit(lyr, "cannot write \(path)")
         try burn(ds, field: "patch", layer: layer, onto: grid, output: patchRaster, describing: path)
         try source.close()
         closed = true
@@ -192,7 +192,8 @@ public enum PatchPolygons {
                 let (err, collector) = GDALErrors.capture { OGR_L_CreateFeature(lyr, f) }
                 guard err == OGRERR_NONE else { throw GDALError("cannot write a feature to \(path)", messages: collector.failures) }
             }
-            guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE || driver == "GeoJSON" else { throw GDALError("cannot write \(path)") }
+            // GeoJSON's driver has no transactions (its commit fails; its file is written at the close).
+            if driver == "GeoJSON" { _ = OGR_L_CommitTransaction(lyr) } else { try GDALErrors.commit(lyr, "cannot write \(path)") }
             closed = true
             let (_, collector) = GDALErrors.capture { GDALClose(ds) }
             if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }

@@ -124,7 +124,7 @@ final class PatchRowSink {
         try flush()
         try table.finish(count: count, extent: extent)
         table.close()
-        guard OGR_L_CommitTransaction(layer) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
+        try GDALErrors.commit(layer, "cannot write \(path)")
         try index.finish()
         closed = true
         Dataset.removeFile(scratch + ".rtree")

@@ -72,7 +72,7 @@ public enum VectorTable {
             let (err, collector) = GDALErrors.capture { OGR_L_CreateFeature(lyr, f) }
             guard err == OGRERR_NONE else { throw GDALError("cannot write a feature to \(path)", messages: collector.failures) }
         }
-        guard OGR_L_CommitTransaction(lyr) == OGRERR_NONE else { throw GDALError("cannot write \(path)") }
+        try GDALErrors.commit(lyr, "cannot write \(path)")
         closed = true
         let (_, collector) = GDALErrors.capture { GDALClose(ds) }
         if !collector.failures.isEmpty { throw GDALError("cannot write \(path)", messages: collector.failures) }

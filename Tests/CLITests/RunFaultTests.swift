@@ -62,7 +62,9 @@ final class RunFaultTests: CLITestCase {
                 XCTAssertTrue(refused || errors.first?.hasPrefix("kubuqi-monitor: error: ") == true && errors.first?.contains(out + "/") == true,
                               "\(kib) KiB: names the output: \(errors)", file: file, line: line)
                 // GDAL names the cause, except for a sidecar it could not save (then it says that).
-                XCTAssertTrue(refused || r.stderr.contains("No space left on device") || r.stderr.contains("Unable to save auxiliary information"),
+                // (SQLite says "database or disk is full" when a GeoPackage's commit cannot write its pages.)
+                XCTAssertTrue(refused || r.stderr.contains("No space left on device") || r.stderr.contains("database or disk is full")
+                              || r.stderr.contains("Unable to save auxiliary information"),
                               "\(kib) KiB: \(errors)", file: file, line: line)
                 XCTAssertFalse(r.stderr.contains(".kubuqi-work") || r.stderr.contains("ERROR 1"), "\(kib) KiB: \(errors)", file: file, line: line)
                 XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk), [], "\(kib) KiB: nothing left", file: file, line: line)

@@ -48,8 +48,13 @@ final class CommandInterruptionTests: CLITestCase {
     }
 
     /// Starts `args`, waits until a raster is being staged (a `.tif` or `.all` under a `.kubuqi-` folder) and then up to
-    /// 300 ms more, sends SIGINT, and checks: exit 130, "interrupted" said, and the test folder holds exactly what it held before.
-    func interrupt(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+    /// 300 ms more, sends `signal` (SIGINT by default), and checks: exit 128 + the signal, "interrupted" said, and the
+    /// test folder holds exactly what it held before (`ignoringLocks`: but the `.kubuqi.lock` files, which hold the last
+    /// run's PID and are left in a folder the run did not create).
+    func interrupt(_ args: [String], signal: Int32 = SIGINT, ignoringLocks: Bool = false, file: StaticString = #filePath, line: UInt = #line) throws {
+        func snapshot() throws -> [String: Data] {
+            try self.snapshot().filter { !ignoringLocks || !$0.key.hasSuffix(".kubuqi.lock") }
+        }
         let before = try snapshot()
         let (p, _, err) = try CLIRunner.start(args + ["-q"])
         let errors = PipeDrain(err.fileHandleForReading)
@@ -63,10 +68,10 @@ final class CommandInterruptionTests: CLITestCase {
         // Anywhere in the first 300 ms of the staging: repeated runs land the signal at different points of the pass.
         usleep(UInt32.random(in: 0..<300_000))
         XCTAssertTrue(p.isRunning, "\(args[0]) must still be running when interrupted", file: file, line: line)
-        kill(p.processIdentifier, SIGINT)
+        kill(p.processIdentifier, signal)
         p.waitUntilExit()
         let stderr = String(decoding: errors.wait(), as: UTF8.self)
-        XCTAssertEqual(p.terminationStatus, 130, stderr, file: file, line: line)
+        XCTAssertEqual(p.terminationStatus, 128 + signal, stderr, file: file, line: line)
         XCTAssertTrue(stderr.contains("interrupted"), stderr, file: file, line: line)
         let after = try snapshot()
         XCTAssertEqual(after.keys.sorted(), before.keys.sorted(), "nothing left behind", file: file, line: line)
@@ -106,5 +111,41 @@ final class CommandInterruptionTests: CLITestCase {
         try Data("keep".utf8).write(to: URL(fileURLWithPath: tmp.file("real/keep.txt")))
         try FileManager.default.createSymbolicLink(atPath: tmp.file("link"), withDestinationPath: tmp.file("real"))
         try interrupt(["drought", series, "-o", tmp.file("link/d")])
+    }
+
+    /// A tiled Float32 raster of `size` x `size` filled with values in [0.1, 0.6) (a quick complete run's input).
+    func filled(_ name: String, size: Int, seed: UInt64) throws -> String {
+        var r = SplitMix64(seed: seed)
+        let ds = try Dataset.create(tmp.file(name), width: size, height: size, bands: 1, type: .float32)
+        try ds.setGeoTransform(GeoTransform([108.0, 0.001, 0, 40.0, 0, -0.001]))
+        try ds.setProjection(SpatialReference(epsg: 4326)!.wkt2)
+        let v = (0..<(size * size)).map { _ in Float(0.1 + 0.5 * r.unit()) }
+        try v.withUnsafeBufferPointer { try ds.band(1).write(Window(column: 0, row: 0, width: size, height: size), from: $0) }
+        try ds.close()
+        return tmp.file(name)
+    }
+
+    /// SIGINT and SIGTERM during `index` and `change` into an existing folder, reached through a symbolic link, that holds
+    /// the user's own files (one in a sub-folder) and a previous run's outputs: exit 130 / 143, the user's files and the
+    /// previous outputs byte for byte as they were, nothing added (docs/robustness.md: "previous outputs intact"; only
+    /// a folder the run created is removed whole).
+    func testSIGINTAndSIGTERMIntoAnExistingFolderKeepTheUsersFilesAndThePreviousOutputs() throws {
+        let red = try sparse("red.tif", size: 8000), nir = try sparse("nir.tif", size: 8000)
+        let smallRed = try filled("red-small.tif", size: 64, seed: 1), smallNIR = try filled("nir-small.tif", size: 64, seed: 2)
+        XCTAssertEqual(mkdir(tmp.file("real"), 0o755), 0)
+        try FileManager.default.createSymbolicLink(atPath: tmp.file("link"), withDestinationPath: tmp.file("real"))
+        for (k, signal) in [SIGINT, SIGTERM].enumerated() {
+            let out = tmp.file("link/out\(k)")
+            XCTAssertEqual(mkdir(tmp.file("real/out\(k)"), 0o755), 0)
+            XCTAssertEqual(mkdir(tmp.file("real/out\(k)/mine"), 0o755), 0)
+            try Data("the user's".utf8).write(to: URL(fileURLWithPath: tmp.file("real/out\(k)/notes.txt")))
+            try Data("also the user's".utf8).write(to: URL(fileURLWithPath: tmp.file("real/out\(k)/mine/ndvi.tif")))
+            try run(["index", "--index", "ndvi,savi,msavi2", "--red", smallRed, "--nir", smallNIR, "-o", out, "-q"])
+            try run(["change", "--before", smallRed, "--after", smallNIR, "--threshold", "fixed:0.1", "-o", out + "/c", "-q"])
+            XCTAssertTrue(FileManager.default.fileExists(atPath: tmp.file("real/out\(k)/ndvi.tif")), "the previous outputs")
+            try interrupt(["index", "--index", "ndvi,savi,msavi2", "--red", red, "--nir", nir, "-o", out], signal: signal, ignoringLocks: true)
+            try interrupt(["change", "--before", red, "--after", nir, "--threshold", "fixed:0.1", "-o", out + "/c"], signal: signal,
+                          ignoringLocks: true)
+        }
     }
 }

@@ -49,6 +49,23 @@ final class RemoveTreeTests: XCTestCase {
             XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: tmp.file("input.tif"))), Data("keep".utf8))
         }
     }
+
+    /// A `NAME.interrupted` beside the tree that is not the run's (the user's file, or folder with a file in it) is
+    /// neither replaced nor removed: the tree is removed where it is, and the other entry stays byte for byte.
+    func testTheUsersEntryNamedLikeTheAsideNameIsLeftAlone() throws {
+        for asFolder in [false, true] {
+            let tmp = try TemporaryFolder()
+            let tree = tmp.file("out")
+            for sub in ["", "/a"] { XCTAssertEqual(mkdir(tree + sub, 0o777), 0) }
+            try Data("half-made".utf8).write(to: URL(fileURLWithPath: tree + "/a/x.tif"))
+            let users = asFolder ? tmp.file("out.interrupted/keep.txt") : tmp.file("out.interrupted")
+            if asFolder { XCTAssertEqual(mkdir(tmp.file("out.interrupted"), 0o755), 0) }
+            try Data("the user's".utf8).write(to: URL(fileURLWithPath: users))
+            XCTAssertTrue(SafeFiles.removeTree(tree))
+            XCTAssertEqual(try tmp.contents(), ["out.interrupted"], "asFolder \(asFolder)")
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: users)), Data("the user's".utf8), "asFolder \(asFolder)")
+        }
+    }
 }
 
 /// A flag set once, read by other threads.

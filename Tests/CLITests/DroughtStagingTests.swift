@@ -14,19 +14,7 @@ final class DroughtStagingTests: CLITestCase {
 
     /// A 300 x 1 monthly series of 20 years (240 bands dated `YYYY-MM-15`).
     func thinSeries() throws -> String {
-        let path = tmp.file("thin.tif"), width = 300
-        let ds = try Dataset.create(path, width: width, height: 1, bands: 240, type: .float32)
-        try ds.setGeoTransform(GeoTransform([108.0, 0.01, 0, 40.0, 0, -0.01]))
-        try ds.setProjection(SpatialReference(epsg: 4326)!.wkt2)
-        var r = SplitMix64(seed: 3)
-        for t in 0..<240 {
-            let values = (0..<width).map { _ in Float(-40 * log(max(1e-12, r.unit()))) }
-            let band = try ds.band(t + 1)
-            band.setDescription("\(2001 + t / 12)-\(t % 12 < 9 ? "0" : "")\(t % 12 + 1)-15")
-            try values.withUnsafeBufferPointer { try band.write(Window(column: 0, row: 0, width: width, height: 1), from: $0) }
-        }
-        try ds.close()
-        return path
+        try TestRaster.thinMonthlySeries(tmp.file("thin.tif"), width: 300, seed: 3) { Float(-40 * log(max(1e-12, $0.unit()))) }
     }
 
     /// 300 x 1 x 240 months in 128-pixel tiles (the tile side of 240 months): each SPI layer stages 384 x 128 x 240 x 4 =

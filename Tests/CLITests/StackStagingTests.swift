@@ -12,19 +12,7 @@ final class StackStagingTests: CLITestCase {
 
     /// A 1000 x 1 monthly series of 20 years (240 bands dated `YYYY-MM-15`, random positive values).
     func thinSeries() throws -> String {
-        let path = tmp.file("thin.tif"), width = 1000
-        let ds = try Dataset.create(path, width: width, height: 1, bands: 240, type: .float32)
-        try ds.setGeoTransform(GeoTransform([108.0, 0.01, 0, 40.0, 0, -0.01]))
-        try ds.setProjection(SpatialReference(epsg: 4326)!.wkt2)
-        var r = SplitMix64(seed: 9)
-        for t in 0..<240 {
-            let values = (0..<width).map { _ in Float(r.unit()) }
-            let band = try ds.band(t + 1)
-            band.setDescription("\(2001 + t / 12)-\(t % 12 < 9 ? "0" : "")\(t % 12 + 1)-15")
-            try values.withUnsafeBufferPointer { try band.write(Window(column: 0, row: 0, width: width, height: 1), from: $0) }
-        }
-        try ds.close()
-        return path
+        try TestRaster.thinMonthlySeries(tmp.file("thin.tif"), width: 1000, seed: 9) { Float($0.unit()) }
     }
 
     /// 20 yearly bands of 1024 x 256 pixels (whole 256 x 256 tiles): OUT.tif stages 1024 x 256 x 20 x 4 = 20,971,520 bytes,

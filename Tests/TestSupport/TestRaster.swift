@@ -37,4 +37,24 @@ public enum TestRaster {
         let ds = try Dataset.open(path)
         return try ds.band(band).read(Window(column: 0, row: 0, width: ds.width, height: ds.height))
     }
+
+    /// Writes a `width` x 1 monthly Float32 series of `months` bands from January 2001 (each band described by its
+    /// month's 15th day, `YYYY-MM-15`) on a 0.01 degree EPSG:4326 grid, band by band, each pixel's value drawn by
+    /// `value` from a SplitMix64 seeded with `seed`; returns its path.
+    @discardableResult
+    public static func thinMonthlySeries(_ path: String, width: Int, months: Int = 240, seed: UInt64,
+                                         value: (inout SplitMix64) -> Float) throws -> String {
+        let ds = try Dataset.create(path, width: width, height: 1, bands: months, type: .float32)
+        try ds.setGeoTransform(GeoTransform([108.0, 0.01, 0, 40.0, 0, -0.01]))
+        try ds.setProjection(SpatialReference(epsg: 4326)!.wkt2)
+        var r = SplitMix64(seed: seed)
+        for t in 0..<months {
+            let values = (0..<width).map { _ in value(&r) }
+            let band = try ds.band(t + 1)
+            band.setDescription("\(2001 + t / 12)-\(t % 12 < 9 ? "0" : "")\(t % 12 + 1)-15")
+            try values.withUnsafeBufferPointer { try band.write(Window(column: 0, row: 0, width: width, height: 1), from: $0) }
+        }
+        try ds.close()
+        return path
+    }
 }

@@ -25,11 +25,16 @@ public final class RunStagingLedger: Sendable {
     public let covers: [String]
     private let reserved = Mutex(StagingLedger.Reservations())
 
-    /// A ledger named after `folder` (its free space measured now, or `freeBytes` in tests) covering `covers`; not yet open.
+    /// A ledger named after `folder` (the current folder when empty; its free space measured now, or `freeBytes` in
+    /// tests) covering `covers`; not yet open.
     public init(folder: String, covering covers: [String], freeBytes: Double? = nil) {
+        let folder = Self.named(folder)
         ledger = freeBytes.map { StagingLedger(folder: folder, freeBytes: $0) } ?? StagingLedger(folder: folder)
         self.covers = covers.map { $0.hasSuffix("/") && $0.count > 1 ? String($0.dropLast()) : $0 }
     }
+
+    /// The folder a ledger of `folder` is named after: `.` for the current folder (an output given without a folder).
+    static func named(_ folder: String) -> String { folder.isEmpty ? "." : folder }
 
     /// What is reserved so far.
     public var reservations: StagingLedger.Reservations { reserved.withLock { $0 } }

@@ -75,9 +75,8 @@ public struct StagingLedger: Sendable {
         var s = statvfs(), p = path.isEmpty ? "." : path
         while statvfs(p, &s) != 0 {
             let parent = PathNames.parent(p)
-            guard parent != p else { return 0 }
+            guard parent != p, p != "." else { return 0 }
             p = parent.isEmpty ? "." : parent
-            if p == "." { return statvfs(".", &s) == 0 ? Double(s.f_bavail) * Double(s.f_frsize) : 0 }
         }
         return Double(s.f_bavail) * Double(s.f_frsize)
     }
@@ -89,7 +88,7 @@ public struct StagingLedger: Sendable {
 
     /// What a run has reserved so far (``RunStagingLedger``): the uncompressed staged bytes of every raster weighed,
     /// and, among them, those uncompressed whatever is decided, with their names (for the refusal).
-    public struct Reservations: Sendable, Equatable {
+    public struct Reservations: Sendable {
         /// Every reserved byte (the rasters staged uncompressed and those uncompressed anyway).
         public var bytes: Double = 0
         /// The bytes of rasters uncompressed anyway (`--co COMPRESS=NONE`).
@@ -108,11 +107,6 @@ public struct StagingLedger: Sendable {
             bytes -= s.bytes
             fixedBytes -= s.bytes
             if let i = fixedNames.firstIndex(of: s.name) { fixedNames.remove(at: i) }
-        }
-
-        public static func == (a: Self, b: Self) -> Bool {
-            a.bytes == b.bytes && a.fixedBytes == b.fixedBytes && a.fixedNames == b.fixedNames && a.userUncompressed == b.userUncompressed
-                && a.scratch.mapValues(\.bytes) == b.scratch.mapValues(\.bytes)
         }
 
         /// Nothing reserved.
@@ -149,10 +143,7 @@ public struct StagingLedger: Sendable {
             reserved += e.uncompressedBytes
             return true
         }
-        var scratch = earlier.scratch
-        for e in fixed where e.spec.storage == .scratch { scratch[e.spec.path] = (e.name, e.uncompressedBytes) }
-        earlier = Reservations()
-        earlier.scratch = scratch
+        for e in fixed where e.spec.storage == .scratch { earlier.scratch[e.spec.path] = (e.name, e.uncompressedBytes) }
         earlier.bytes = reserved
         earlier.fixedBytes = needed
         earlier.fixedNames = names

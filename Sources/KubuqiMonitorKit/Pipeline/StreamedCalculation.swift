@@ -150,9 +150,9 @@ public enum StreamedCalculation {
         var ledgers: [(ledger: RunStagingLedger, outputs: [Int])] = []
         for (o, spec) in specs.enumerated() {
             guard let spec, let path = paths[o], spec.storage != .published, spec.stagingDecided == nil else { continue }
-            let folder = PathNames.parent(spec.path)
-            let ledger = RunStagingLedger.covering(path) ?? ledgers.first { $0.ledger.covers.isEmpty && $0.ledger.ledger.folder == (folder.isEmpty ? "." : folder) }?.ledger
-                ?? RunStagingLedger(folder: folder.isEmpty ? "." : folder, covering: [])
+            let folder = RunStagingLedger.named(PathNames.parent(spec.path))
+            let ledger = RunStagingLedger.covering(path) ?? ledgers.first { $0.ledger.covers.isEmpty && $0.ledger.ledger.folder == folder }?.ledger
+                ?? RunStagingLedger(folder: folder, covering: [])
             if let k = ledgers.firstIndex(where: { $0.ledger === ledger }) { ledgers[k].outputs.append(o) } else { ledgers.append((ledger, [o])) }
         }
         for (ledger, outputs) in ledgers {

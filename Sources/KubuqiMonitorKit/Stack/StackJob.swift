@@ -142,8 +142,7 @@ public enum StackJob {
         defer { feeds.forEach { $0.discard() } }
         // OUT.tif and OUT.count.tif (and their copies without the dropped periods) weighed together against the free space
         // measured now, before the first is created (RunStagingLedger).
-        let folder = PathNames.parent(paths.stack)
-        let ledger = RunStagingLedger(folder: folder.isEmpty ? "." : folder, covering: [sinks[0].temporaryFolder, sinks[1].temporaryFolder])
+        let ledger = RunStagingLedger(folder: PathNames.parent(paths.stack), covering: [sinks[0].temporaryFolder, sinks[1].temporaryFolder])
         let tallies = try ledger.whileOpen {
             try stream(kept, plan.rule, inputs: inputs, grid: grid, o, stackAt: full.stack, countsAt: full.counts,
                        reuse: reuse, cogFeeds: { feeds.append($0) }, progress: progress)

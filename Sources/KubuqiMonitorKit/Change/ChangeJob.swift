@@ -252,9 +252,10 @@ public enum ChangeJob {
     }
 
     /// The thresholds from the region's figures; input errors when there is nothing to compare.
-    /// A threshold is never 0: when the change values are constant (an unchanged
-    /// pair gives 0 everywhere) sigma and otsu have nothing to separate, and the run
-    /// stops with the reason instead of classing every pixel as change.
+    /// A threshold is never 0. When the change values are constant, no pixel departs from
+    /// the rest: `sigma` (any constant) and `otsu` (a change of 0: an unchanged pair) class
+    /// every valid pixel as stable, with a warning; `otsu` on a uniform non-zero shift, and
+    /// values that vary by less than rounding without being constant, stop with the reason.
     static func deriveThresholds(_ o: ChangeOptions, before: String, after: String, figures: ChangeTileFigures) throws -> ChangeThresholds {
         let stats = figures.difference.summary
         guard stats.count > 0 else {
@@ -267,6 +268,13 @@ public enum ChangeJob {
             throw KubuqiError(.input, "\(before) and \(after): \(what), so \(o.threshold) thresholds would be 0 and class every pixel as change; "
                               + "there is no change to separate (give --threshold fixed:V to class a uniform shift)")
         }
+        if thresholds.isNoChange {
+            let value = String(format: "%g", stats.mean ?? 0)
+            let what = value == "0" || value == "-0" ? "the change is 0 at every valid pixel (the two dates are identical there)"
+                : "the change is \(value) at every valid pixel (a uniform shift, which \(o.threshold) measures from)"
+            Diagnostics.warn("\(before) and \(after): \(what); no pixel departs from the rest, so every valid pixel is stable"
+                             + (value == "0" || value == "-0" ? "" : " (give --threshold fixed:V to class a uniform shift)"))
+        }
         return thresholds
     }
 
@@ -278,7 +286,7 @@ public enum ChangeJob {
     /// The class codes of `setup`'s change value, written at `classPath`.
     static func classOutput(_ o: ChangeOptions, setup: Setup, thresholds: ChangeThresholds, classPath: String) -> PixelOutput {
         PixelOutput(kernel: classKernel(setup.change, thresholds), inputs: setup.inputOrder,
-                    spec: spec(classPath, .classes, o, "change class", [("KUBUQI_THRESHOLDS", "\(o.threshold) centre \(thresholds.centre) change \(thresholds.change) strong \(thresholds.strong)")]))
+                    spec: spec(classPath, .classes, o, "change class", [("KUBUQI_THRESHOLDS", thresholdsMetadata(o, thresholds))]))
     }
 
     /// A setup whose one input is the change value d already written at `path` (the magnitude
@@ -367,6 +375,12 @@ public enum ChangeJob {
                 out[i] = deg.isFinite ? (deg < 0 ? deg + 360 : deg) : .nan
             }
         }
+    }
+
+    /// The class raster's KUBUQI_THRESHOLDS: the rule and its numbers, or that every pixel is stable.
+    static func thresholdsMetadata(_ o: ChangeOptions, _ t: ChangeThresholds) -> String {
+        t.isNoChange ? "\(o.threshold) centre \(t.centre): constant change values, every valid pixel stable"
+            : "\(o.threshold) centre \(t.centre) change \(t.change) strong \(t.strong)"
     }
 
     static func classKernel(_ change: @escaping SpectralIndex.Kernel, _ t: ChangeThresholds) -> SpectralIndex.Kernel {

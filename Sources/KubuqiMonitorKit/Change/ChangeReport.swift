@@ -39,19 +39,47 @@ struct ChangeReport {
         var sha256: String
     }
 
-    /// The thresholds, as numbers in the change's units, and what they mean.
+    /// The thresholds, as numbers in the change's units, and what they mean. When the change
+    /// values are constant and every valid pixel is stable, the thresholds and bounds are null.
     struct ThresholdDocument: Codable {
         var method: String
         var centre: Double
-        var change: Double
-        var strong: Double
+        var change: Double?
+        var strong: Double?
         /// `change` and `strong` as bounds on d: degradation at or below, improvement at or above.
-        var degradationAtOrBelow: Double
-        var improvementAtOrAbove: Double
-        var strongDegradationAtOrBelow: Double
-        var strongImprovementAtOrAbove: Double
+        var degradationAtOrBelow: Double?
+        var improvementAtOrAbove: Double?
+        var strongDegradationAtOrBelow: Double?
+        var strongImprovementAtOrAbove: Double?
         /// The rule in words, in the change's units.
         var meaning: String
+
+        init(method: String, thresholds t: ChangeThresholds, meaning: String) {
+            func finite(_ v: Double) -> Double? { v.isFinite ? v : nil }
+            self.method = method
+            centre = t.centre
+            change = finite(t.change)
+            strong = finite(t.strong)
+            degradationAtOrBelow = finite(t.centre - t.change)
+            improvementAtOrAbove = finite(t.centre + t.change)
+            strongDegradationAtOrBelow = finite(t.centre - t.strong)
+            strongImprovementAtOrAbove = finite(t.centre + t.strong)
+            self.meaning = meaning
+        }
+
+        /// Every key written, null included (a reader sees the same keys in every report).
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(method, forKey: .method)
+            try c.encode(centre, forKey: .centre)
+            try c.encode(change, forKey: .change)
+            try c.encode(strong, forKey: .strong)
+            try c.encode(degradationAtOrBelow, forKey: .degradationAtOrBelow)
+            try c.encode(improvementAtOrAbove, forKey: .improvementAtOrAbove)
+            try c.encode(strongDegradationAtOrBelow, forKey: .strongDegradationAtOrBelow)
+            try c.encode(strongImprovementAtOrAbove, forKey: .strongImprovementAtOrAbove)
+            try c.encode(meaning, forKey: .meaning)
+        }
     }
 
     struct MinimumMappingUnitDocument: Codable {
@@ -121,6 +149,7 @@ struct ChangeReport {
     var thresholdMeaning: String {
         let t = thresholds
         func f(_ v: Double) -> String { String(format: "%.4f", v) }
+        if t.isNoChange { return "\(options.threshold): " + Self.noChangeMeaning(centre: t.centre) }
         let bounds = "d <= \(f(t.centre - t.change)) is degradation, d >= \(f(t.centre + t.change)) improvement; "
             + "strong at d <= \(f(t.centre - t.strong)) or d >= \(f(t.centre + t.strong))"
         switch options.threshold {
@@ -133,6 +162,12 @@ struct ChangeReport {
         case .otsu:
             return "otsu: Otsu's split of |d| puts change at |d| >= \(f(t.change)), strong change at |d| >= \(f(t.strong)); " + bounds
         }
+    }
+
+    /// Constant change values: the rule finds no pixel departing from the rest.
+    static func noChangeMeaning(centre: Double) -> String {
+        "the change values are constant (d = \(String(format: "%.4f", centre)) at every valid pixel), so no pixel departs "
+            + "from the rest and every valid pixel is stable (no threshold: a uniform shift is classed only by fixed:V)"
     }
 
     /// P(|Z| >= k) for a standard normal Z.
@@ -169,10 +204,7 @@ struct ChangeReport {
         var doc = Document(
             tool: ToolVersion.nameAndVersion, title: ReportTitleBlock(change: self), method: options.method.rawValue, indices: options.indices, units: units,
             dates: DateDocument(before: b.text, after: a.text, beforeSource: b.source, afterSource: a.source),
-            threshold: ThresholdDocument(method: options.threshold.description, centre: th.centre, change: th.change, strong: th.strong,
-                                         degradationAtOrBelow: th.centre - th.change, improvementAtOrAbove: th.centre + th.change,
-                                         strongDegradationAtOrBelow: th.centre - th.strong, strongImprovementAtOrAbove: th.centre + th.strong,
-                                         meaning: thresholdMeaning),
+            threshold: ThresholdDocument(method: options.threshold.description, thresholds: th, meaning: thresholdMeaning),
             minimumMappingUnit: options.mmu.map { MinimumMappingUnitDocument(given: $0.description, pixels: mmuPixels) },
             inputs: identities,
             grid: GridDocument(size: [grid.width, grid.height], pixelSize: t.map { abs($0.pixelWidth) },
@@ -265,6 +297,8 @@ struct ChangeReport {
         func f(_ v: Double) -> String { String(format: "%.4f", v) }
         let rule: String
         switch options.threshold {
+        case _ where th.isNoChange:
+            rule = "d = \(f(th.centre)) at every valid pixel: every pixel stable (\(options.threshold))"
         case .sigma(let k):
             rule = "change at |d - \(f(th.centre))| ≥ \(f(th.change)) = \(Self.trim(k)) SD of d about its mean, strong at ≥ \(f(th.strong)) (relative to this scene)"
         case .fixed, .otsu:

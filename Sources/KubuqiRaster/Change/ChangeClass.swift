@@ -56,6 +56,16 @@ public struct ChangeThresholds: Sendable, Hashable, Codable {
         self.strong = strong
     }
 
+    /// Thresholds that class every valid pixel as stable: for change values that are
+    /// constant, where a rule relative to the scene (`sigma`, or `otsu` on a change of 0)
+    /// finds no pixel departing from the rest. Both thresholds are +infinity.
+    public static func noChange(centre: Double) -> ChangeThresholds {
+        ChangeThresholds(centre: centre, change: .infinity, strong: .infinity)
+    }
+
+    /// Whether these are ``noChange(centre:)``'s thresholds (every valid pixel stable).
+    public var isNoChange: Bool { change == .infinity }
+
     /// The class of one difference value (positive = improvement); nil for NaN.
     @inlinable
     public func classify(_ d: Float) -> ChangeClass? {

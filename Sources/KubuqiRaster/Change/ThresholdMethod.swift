@@ -80,18 +80,28 @@ public enum ThresholdMethod: Sendable, Hashable, CustomStringConvertible {
 
     /// The thresholds from the difference's statistics and its histogram of |d|.
     ///
-    /// - Returns: nil when there are no valid pixels, or when the change values
-    ///   are constant (sigma: standard deviation 0; otsu: one occupied bin), since
-    ///   a threshold must be strictly positive.
+    /// Constant change values (their range within ``constantSpread(_:)``) have nothing to
+    /// separate. Where the rule is relative to the scene and no pixel departs from the rest,
+    /// every valid pixel is stable (``ChangeThresholds/noChange(centre:)``): `sigma` on any
+    /// constant change (the mean absorbs a uniform shift), `otsu` on a change of 0 (an
+    /// unchanged pair). `otsu` on a uniform non-zero shift is ambiguous (all change or none):
+    /// nil, as is `sigma` on values that vary by less than rounding without being constant.
+    ///
+    /// - Returns: nil when there are no valid pixels, or when the thresholds would be 0 or
+    ///   undefined (see above), since a threshold must be strictly positive.
     public func thresholds(statistics: SummaryStatistics, absoluteHistogram: Histogram) -> ChangeThresholds? {
+        let spread = Self.constantSpread(statistics)
+        let constant = statistics.count > 0 && statistics.maximum - statistics.minimum <= spread
         switch self {
         case .fixed(let c, let s):
             return ChangeThresholds(centre: 0, change: c, strong: s ?? 2 * c)
         case .sigma(let k):
-            guard let mean = statistics.mean, let sd = statistics.standardDeviation,
-                  sd > Self.constantSpread(statistics), (k * sd).isFinite else { return nil }
+            guard let mean = statistics.mean, let sd = statistics.standardDeviation else { return nil }
+            if constant { return .noChange(centre: mean) }
+            guard sd > spread, (k * sd).isFinite else { return nil }
             return ChangeThresholds(centre: mean, change: k * sd, strong: 2 * k * sd)
         case .otsu:
+            if constant && max(abs(statistics.minimum), abs(statistics.maximum)) <= spread { return .noChange(centre: 0) }
             guard let t1 = Otsu.threshold(absoluteHistogram) else { return nil }
             let t2 = Otsu.threshold(absoluteHistogram, above: t1) ?? t1
             return ChangeThresholds(centre: 0, change: t1, strong: max(t1, t2))

@@ -303,8 +303,8 @@ public enum SafeFiles {
         return unlink(path) == 0
     }
 
-    /// Removes from `folder`, an output folder this run created, what this run put there (files it renamed into place,
-    /// folders it made, its own temporaries, the lock file when this run holds it or nobody does), then the folder when
+    /// Removes from `folder`, an output folder this run created, what this run put there (files it renamed into place and
+    /// GDAL's sidecars of them, folders it made, its own temporaries, the lock file when this run holds it or nobody does), then the folder when
     /// nothing else is left in it: another program's file written meanwhile (`stack -o FOLDER/x.tif`, a tile run's
     /// output, the user's) stays, with the folders leading to it. Only the folder and the folders this run made are
     /// looked into. Entries are compared by device and inode with what
@@ -313,10 +313,19 @@ public enum SafeFiles {
         let lock = (folder as NSString).appendingPathComponent(".kubuqi.lock")
         func sweep(_ dir: String) {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+            // The files this run put here, and GDAL's sidecars of them (`NAME.aux.xml` written by GDAL itself when a
+            // class legend is attached to a published raster, `NAME.ovr`, `NAME.msk`).
+            let own = Set(names.filter { name in
+                let path = (dir as NSString).appendingPathComponent(name)
+                return entry(path)?.isDirectory == false && FileIdentity(path).map(placed.contains) == true
+            })
+            func isSidecarOfOwn(_ name: String) -> Bool {
+                [".aux.xml", ".ovr", ".msk"].contains { name.hasSuffix($0) && own.contains(String(name.dropLast($0.count))) }
+            }
             for name in names {
                 let path = (dir as NSString).appendingPathComponent(name)
                 guard let id = FileIdentity(path), let e = entry(path) else { continue }
-                if placed.contains(id) && !e.isDirectory || ownerPID(name) == getpid() {
+                if own.contains(name) || isSidecarOfOwn(name) && e.isRegular || ownerPID(name) == getpid() {
                     removeTree(path, signalCleanUp: true)
                 } else if heldLocks.contains(id) {
                     unlink(path)

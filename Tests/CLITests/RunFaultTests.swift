@@ -89,6 +89,14 @@ final class RunFaultTests: CLITestCase {
         }
     }
 
+    /// warn on a disk that fills (the full output is ~470 KiB: rasters, STAC items, the hotspots' and patches'
+    /// GeoPackages, the bulletin) at a raster, a GeoPackage's commit and the bulletin (session 16).
+    func testDiskFullDuringWarn() throws {
+        let series = Self.fixtures + "/warn/ndvi_monthly_2010_2021.tif"
+        guard FileManager.default.fileExists(atPath: series) else { throw XCTSkip("no Fixtures/warn") }
+        try assertFullDiskHandled(sizes: [8, 96, 240, 400, 2048]) { ["warn", series, "--baseline", "2010-2019", "-o", $0, "-q"] }
+    }
+
     /// Item 11: a file size limit (`ulimit -f`) ends the run as a full disk
     /// does (SIGXFSZ ignored, the write fails with EFBIG): exit 4, one line, nothing left.
     func testFileSizeLimitIsAnOutputError() throws {

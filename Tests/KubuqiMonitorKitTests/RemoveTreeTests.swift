@@ -66,6 +66,58 @@ final class RemoveTreeTests: XCTestCase {
             XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: users)), Data("the user's".utf8), "asFolder \(asFolder)")
         }
     }
+
+    /// A tree that cannot be removed (a tmpfs mounted in it when root, as in CI, where permissions stop nothing; a
+    /// read-only sub-folder otherwise): after its 2 s removeTree gives up, returns false and says so in one line on
+    /// standard error naming what is left (`out.interrupted`), instead of leaving it silently (session 16).
+    func testATreeThatCannotBeRemovedIsNamedOnStandardError() throws {
+        let tmp = try TemporaryFolder()
+        let tree = tmp.file("out")
+        for sub in ["", "/a"] { XCTAssertEqual(mkdir(tree + sub, 0o777), 0) }
+        let root = geteuid() == 0
+        if root {
+            guard Self.shell("mount -t tmpfs -o size=64k tmpfs '\(tree)/a'") == 0 else {
+                if ProcessInfo.processInfo.environment["CI"] == "true" { return XCTFail("CI=true but a tmpfs cannot be mounted") }
+                throw XCTSkip("cannot mount a tmpfs here")
+            }
+        }
+        try Data("half-made".utf8).write(to: URL(fileURLWithPath: tree + "/a/x.tif"))
+        if !root { XCTAssertEqual(chmod(tree + "/a", 0o555), 0) }
+        defer {
+            if root { _ = Self.shell("umount '\(tree).interrupted/a' || umount '\(tree)/a'") } else { chmod(tree + ".interrupted/a", 0o755) }
+        }
+        let (removed, stderr) = try Self.capturingStandardError { SafeFiles.removeTree(tree) }
+        XCTAssertFalse(removed)
+        let lines = stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, stderr)
+        XCTAssertTrue(stderr.hasPrefix("warning: \(tree).interrupted: could not be removed in 2 s ("), stderr)
+        XCTAssertTrue(stderr.contains(root ? "busy" : "Permission denied") && stderr.hasSuffix("; remove it by hand\n"), stderr)
+        XCTAssertEqual(try tmp.contents(), ["out.interrupted"], "what is left is where the warning says")
+    }
+
+    /// Runs `command` with /bin/sh; its exit status.
+    static func shell(_ command: String) -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return -1 }
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    /// `body`'s result and what it wrote to standard error (descriptor 2 pointed at a file meanwhile).
+    static func capturingStandardError<T>(_ body: () -> T) throws -> (T, String) {
+        let tmp = try TemporaryFolder()
+        let fd = open(tmp.file("stderr"), O_CREAT | O_RDWR, 0o644)
+        let saved = dup(2)
+        dup2(fd, 2)
+        let result = body()
+        dup2(saved, 2)
+        close(saved)
+        close(fd)
+        return (result, try String(contentsOfFile: tmp.file("stderr"), encoding: .utf8))
+    }
 }
 
 /// A flag set once, read by other threads.

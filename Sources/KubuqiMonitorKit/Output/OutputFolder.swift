@@ -42,13 +42,16 @@ public struct OutputFolder: Sendable {
         created = made
     }
 
-    /// After a failed run: removes the lock file, and the folder itself when
-    /// this run created it and nothing else is in it, so a refused command
-    /// leaves no debris.
+    /// After a failed run: removes the lock file when this run holds it, and
+    /// the folder itself when this run created it and nothing else is in it,
+    /// so a refused command leaves no debris. A lock file this run does not
+    /// hold stays (another run may have taken the folder between this run's
+    /// `mkdir` and its `flock`).
     ///
-    /// - Parameter keepLock: leave the lock file (it is another run's).
+    /// - Parameter keepLock: leave the lock file even if this run holds it.
     public func cleanUpAfterFailure(keepLock: Bool = false) {
-        if !keepLock { unlink(file(".kubuqi.lock")) }
+        let lockPath = file(".kubuqi.lock")
+        if !keepLock, Interruption.holdsLock(lockPath) { unlink(lockPath) }
         if created, (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true {
             rmdir(path)
         }
@@ -60,26 +63,24 @@ public struct OutputFolder: Sendable {
     /// Takes the folder's lock (`.kubuqi.lock`, an advisory `flock`) for the
     /// rest of the process, so two runs never write one folder at once; the
     /// second run stops with a message naming the first. The kernel releases
-    /// the lock when the process ends, however it ends.
+    /// the lock when the process ends, however it ends. The lock is checked to
+    /// be on the file still named `.kubuqi.lock` (``SafeFiles/takeLock(_:)``).
     public func lock() throws {
         let lockPath = file(".kubuqi.lock")
-        let fd = try SafeFiles.openLockFile(lockPath)
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            var buffer = [UInt8](repeating: 0, count: 32)
-            let n = read(fd, &buffer, 31)
-            let text = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
-            let holder = Int32(text).map(String.init) ?? "?"
-            close(fd)
+        TestPause.at("before-lock")
+        // The lock is on the file still named .kubuqi.lock (SafeFiles.takeLock), noted as this run's with no
+        // interruption's clean-up in between.
+        let (taken, holder) = try SafeFiles.takeLock(lockPath)
+        guard let fd = taken else {
             throw KubuqiError.output(path, "another kubuqi-monitor run (pid \(holder)) is writing this folder; wait for it to finish")
         }
-        // A folder this run created and now holds: only this run writes there (removed whole on an interruption).
-        if created { Interruption.ownCreatedFolder(path) }
         ftruncate(fd, 0)
         let pid = "\(getpid())\n"
         _ = pid.withCString { write(fd, $0, strlen($0)) }
         // The descriptor stays open (and the lock held) until the process exits.
         // Holding the lock, any temporary of another run here is a dead run's.
         SafeFiles.removeStale(in: path)
+        TestPause.at("after-lock")
     }
 
     /// An output error when one of `targets` is one of `inputs` (after

@@ -1,4 +1,5 @@
 import Foundation
+import KubuqiGDAL
 import KubuqiRaster
 
 /// File-system steps that never touch a file outside the run's own output:
@@ -148,6 +149,9 @@ public enum SafeFiles {
             unlink(temporary)
             throw error
         }
+        // Noted before the rename (a signal in between must not miss it): in an output folder this run created, an
+        // interruption removes what this run put there and nothing else (``Interruption/registerCreatedFolder(_:)``).
+        Interruption.notePlaced(target)
         guard rename(temporary, target) == 0 else {
             let reason = lastError()
             unlink(temporary)
@@ -163,8 +167,14 @@ public enum SafeFiles {
         for part in relative.split(separator: "/") where part != "." && !part.isEmpty {
             guard part != ".." else { throw KubuqiError.output(root + "/" + relative, "leads out of the output folder") }
             path = path.hasSuffix("/") ? path + part : path + "/" + part
-            if mkdir(path, 0o777) == 0 { continue }
-            let reason = lastError()
+            // Made and noted as this run's with no interruption's clean-up in between (it removes only what this run made).
+            let failure: Int32? = Interruption.whileCreating {
+                guard mkdir(path, 0o777) == 0 else { return errno }
+                Interruption.notePlaced(path)
+                return nil
+            }
+            guard let failure else { continue }
+            let reason = String(cString: strerror(failure))
             guard let e = entry(path) else { throw KubuqiError.output(path, "cannot create the folder (\(reason))") }
             guard e.isDirectory else { throw KubuqiError.output(path, "exists and is \(e.kind), not a folder; refusing to write through it") }
         }
@@ -200,9 +210,30 @@ public enum SafeFiles {
         while true {
             if let e = entry(victim), e.isDirectory { try? FileManager.default.removeItem(atPath: victim) } else { unlink(victim) }
             guard entry(victim) != nil else { return true }
-            guard Date() < deadline else { return false }
+            guard Date() < deadline else {
+                // Never silently: what is left is named, once, with the system's reason, so the user can remove it.
+                let reason = removalFailure(victim).map { " (\($0))" } ?? ""
+                guard entry(victim) != nil else { return true }
+                Diagnostics.warn("\(Quoted.name(victim)): could not be removed in \(Int(removalPatience)) s\(reason); remove it by hand")
+                return false
+            }
             usleep(10_000)
         }
+    }
+
+    /// One more removal of what is left at `path`, entry by entry from the bottom up (links not followed): the system's
+    /// reason for the first entry that could not be removed (`Device or resource busy`), nil when all went.
+    static func removalFailure(_ path: String) -> String? {
+        var failure: String?
+        if let e = entry(path), e.isDirectory {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
+                if let f = removalFailure((path as NSString).appendingPathComponent(name)), failure == nil { failure = f }
+            }
+            if rmdir(path) != 0, failure == nil { failure = lastError() }
+        } else if unlink(path) != 0, errno != ENOENT {
+            failure = lastError()
+        }
+        return failure
     }
 
     /// How long ``removeTree(_:)`` keeps removing what is left of a tree: 2 s.
@@ -223,6 +254,92 @@ public enum SafeFiles {
             throw KubuqiError.output(path, "the lock file is not a plain file of its own (a device, FIFO or hard link); remove it")
         }
         return fd
+    }
+
+    /// Takes the lock file `path` (created if needed, see ``openLockFile(_:)``) with an exclusive `flock` for the rest of
+    /// the process: the descriptor, or nil with the holder's PID (as written in the file, `?` when unreadable) when another
+    /// run holds it.
+    ///
+    /// The lock is taken on the file that is still named `path` once locked (device and inode compared after `flock`): a
+    /// run that held it may remove the file when it ends, and a lock on the removed file would exclude nobody (the next
+    /// run creates a new file and locks that). Such a lock is dropped and the file opened again. Taken and noted as this
+    /// run's (``Interruption/noteHeldLock(_:)``) with no interruption's clean-up in between, so that clean-up removes a lock
+    /// file only when this run holds it or nobody does (``removeLockFileIfFree(_:)``), never a live run's.
+    public static func takeLock(_ path: String) throws -> (fd: Int32?, holder: String) {
+        for _ in 0..<100 {
+            let outcome: (fd: Int32?, holder: String)? = try Interruption.whileCreating {
+                let fd = try openLockFile(path)
+                guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                    var buffer = [UInt8](repeating: 0, count: 32)
+                    let n = read(fd, &buffer, 31)
+                    let text = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+                    close(fd)
+                    return (nil, Int32(text).map(String.init) ?? "?")
+                }
+                guard isNamed(fd, path) else { close(fd); return nil }
+                Interruption.noteHeldLock(path)
+                return (fd, "")
+            }
+            if let outcome { return outcome }
+        }
+        throw KubuqiError.output(path, "the lock file was replaced 100 times while this run took it; another program keeps removing it")
+    }
+
+    /// Whether the open file `fd` is the one named `path` (not a file removed or replaced since it was opened).
+    static func isNamed(_ fd: Int32, _ path: String) -> Bool {
+        var open = stat(), named = stat()
+        return fstat(fd, &open) == 0 && lstat(path, &named) == 0 && open.st_dev == named.st_dev && open.st_ino == named.st_ino
+    }
+
+    /// Removes the lock file `path` if nobody holds its lock (this process takes it first, on a descriptor of its own, and
+    /// removes the file it locked): an interrupted run's clean-up of a folder it created but had not yet locked, where
+    /// another run may already hold the lock. Returns whether it was removed.
+    @discardableResult
+    public static func removeLockFileIfFree(_ path: String) -> Bool {
+        let fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0, isNamed(fd, path) else { return false }
+        return unlink(path) == 0
+    }
+
+    /// Removes from `folder`, an output folder this run created, what this run put there (files it renamed into place and
+    /// GDAL's sidecars of them, folders it made, its own temporaries, the lock file when this run holds it or nobody does), then the folder when
+    /// nothing else is left in it: another program's file written meanwhile (`stack -o FOLDER/x.tif`, a tile run's
+    /// output, the user's) stays, with the folders leading to it. Only the folder and the folders this run made are
+    /// looked into. Entries are compared by device and inode with what
+    /// this run noted (``Interruption/notePlaced(_:)``), not by name. Called by an interruption's clean-up.
+    static func removeOwnEntries(of folder: String, placed: Set<FileIdentity>, heldLocks: Set<FileIdentity>) {
+        let lock = (folder as NSString).appendingPathComponent(".kubuqi.lock")
+        func sweep(_ dir: String) {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+            // The files this run put here, and GDAL's sidecars of them (`NAME.aux.xml` written by GDAL itself when a
+            // class legend is attached to a published raster, `NAME.ovr`, `NAME.msk`).
+            let own = Set(names.filter { name in
+                let path = (dir as NSString).appendingPathComponent(name)
+                return entry(path)?.isDirectory == false && FileIdentity(path).map(placed.contains) == true
+            })
+            func isSidecarOfOwn(_ name: String) -> Bool {
+                [".aux.xml", ".ovr", ".msk"].contains { name.hasSuffix($0) && own.contains(String(name.dropLast($0.count))) }
+            }
+            for name in names {
+                let path = (dir as NSString).appendingPathComponent(name)
+                guard let id = FileIdentity(path), let e = entry(path) else { continue }
+                if own.contains(name) || isSidecarOfOwn(name) && e.isRegular || ownerPID(name) == getpid() {
+                    removeTree(path, signalCleanUp: true)
+                } else if heldLocks.contains(id) {
+                    unlink(path)
+                } else if e.isDirectory && placed.contains(id) {
+                    // A folder this run made (`tables/`, `tiles/`): its own entries, then itself if nothing else is left.
+                    // A folder it did not make (another program's, a tile folder finished and renamed into place) stays whole.
+                    sweep(path)
+                    rmdir(path)
+                }
+            }
+        }
+        sweep(folder)
+        if let id = FileIdentity(lock), !heldLocks.contains(id) { removeLockFileIfFree(lock) }
+        rmdir(folder)
     }
 
     /// Removes, from `folder`, the temporaries and work folders of runs that
@@ -251,6 +368,20 @@ public enum SafeFiles {
             removed.append(name)
         }
         return removed
+    }
+
+    /// A file's device and inode, which name it whatever path leads to it.
+    public struct FileIdentity: Hashable, Sendable {
+        let device: UInt64
+        let inode: UInt64
+
+        /// The identity of the entry at `path` (a final link not followed); nil when nothing is there.
+        public init?(_ path: String) {
+            var st = stat()
+            guard lstat(path, &st) == 0 else { return nil }
+            device = UInt64(st.st_dev)
+            inode = UInt64(st.st_ino)
+        }
     }
 
     /// The PID in a temporary's name, nil when the name is not one of ours.

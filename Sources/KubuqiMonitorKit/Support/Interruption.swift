@@ -43,20 +43,29 @@ public enum Interruption {
     /// Registers a temporary folder to remove (with its contents) if the process is interrupted.
     public static func registerFolder(_ path: String) { pending.withLock { _ = $0.insert(path + "/") } }
 
-    private static let createdFolders = Mutex<[(path: String, owned: Bool)]>([])
+    private static let createdFolders = Mutex<[String]>([])
 
-    /// Registers an output folder this run created: if the process is
-    /// interrupted, it is removed once the temporary files are gone, provided
-    /// nothing else is in it (its lock file aside), or with everything in it once this run holds its lock
-    /// (``ownCreatedFolder(_:)``).
-    public static func registerCreatedFolder(_ path: String) { createdFolders.withLock { $0.append((path, false)) } }
+    /// Registers an output folder this run created: if the process is interrupted, what this run put in it is removed
+    /// once the temporary files are gone (the files it renamed into place, ``notePlaced(_:)``, the folders it made, its
+    /// lock file), then the folder itself when nothing else is in it. Another program's file written into it meanwhile
+    /// (`stack -o FOLDER/x.tif` does not lock the folder; a tile run's shared folder is never locked) stays, and the
+    /// folder with it; a lock file another run holds stays (``SafeFiles/removeOwnEntries(of:placed:heldLocks:)``).
+    public static func registerCreatedFolder(_ path: String) { createdFolders.withLock { $0.append(path) } }
 
-    /// Marks a folder registered by ``registerCreatedFolder(_:)`` as this run's alone (it created it and holds its lock,
-    /// so no other run writes there; a tile run's shared output folder is never locked by the tile runs): on an
-    /// interruption it is removed with everything in it, also when some outputs were published into it.
-    public static func ownCreatedFolder(_ path: String) {
-        createdFolders.withLock { list in for i in list.indices where list[i].path == path { list[i].owned = true } }
-    }
+    private static let placed = Mutex<Set<String>>([])
+
+    /// Notes a path this run puts in place (a finished file about to be renamed onto it, a folder it made): in a folder
+    /// this run created, an interruption removes it.
+    public static func notePlaced(_ path: String) { placed.withLock { _ = $0.insert(path) } }
+
+    private static let heldLocks = Mutex<Set<String>>([])
+
+    /// Notes a lock file this run holds (``SafeFiles/takeLock(_:)``): an interruption or a failure may remove it; a lock
+    /// file this run does not hold is removed only when nobody holds it.
+    public static func noteHeldLock(_ path: String) { heldLocks.withLock { _ = $0.insert(path) } }
+
+    /// Whether this run holds the lock file `path`.
+    public static func holdsLock(_ path: String) -> Bool { heldLocks.withLock { $0.contains(path) } }
 
     /// Forgets a temporary file (it was renamed into place or removed).
     public static func unregister(_ path: String) { pending.withLock { _ = $0.remove(path); _ = $0.remove(path + "/") } }
@@ -101,16 +110,12 @@ public enum Interruption {
                 unlink(f)
             }
         }
-        // An output folder this run created and locked holds nothing but this run's files: removed whole, also when the
-        // signal came after some outputs were published into it. One it created without its lock (a tile run's shared
-        // folder) only when nothing else is in it.
+        // An output folder this run created: what this run put there goes (also outputs it published before the signal),
+        // then the folder if nothing else is in it; another program's files, and a lock another run holds, stay.
+        let ownFiles = Set(placed.withLock { $0 }.compactMap(SafeFiles.FileIdentity.init))
+        let ownLocks = Set(heldLocks.withLock { $0 }.compactMap(SafeFiles.FileIdentity.init))
         for folder in createdFolders.withLock({ $0 }).reversed() {
-            if folder.owned {
-                SafeFiles.removeTree(folder.path, signalCleanUp: true)
-            } else {
-                unlink(folder.path + "/.kubuqi.lock")
-                rmdir(folder.path)
-            }
+            SafeFiles.removeOwnEntries(of: folder, placed: ownFiles, heldLocks: ownLocks)
         }
         let name = [SIGHUP: "SIGHUP", SIGUSR1: "SIGUSR1", SIGUSR2: "SIGUSR2", SIGALRM: "SIGALRM"][sig]
         let msg = "kubuqi-monitor: interrupted\(name.map { " by \($0)" } ?? ""); no output written\n"

@@ -70,9 +70,8 @@ public struct TileFolder: Sendable {
     public func begin() throws -> String {
         try SafeFiles.makeFolders(phase.folderName, under: outdir)
         let lockPath = (root as NSString).appendingPathComponent(".\(index).lock")
-        let fd = try SafeFiles.openLockFile(lockPath)
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            close(fd)
+        // On the file still named .I.lock (SafeFiles.takeLock: an interrupted run of this tile may remove the one it held).
+        guard try SafeFiles.takeLock(lockPath).fd != nil else {
             throw KubuqiError.output(path, "another run of tile \(index) is writing it; wait for it to finish")
         }
         // The descriptor stays open, and the lock held, until the process exits.

@@ -13,7 +13,14 @@ public final class SeriesAccumulators: @unchecked Sendable {
     public let reducer: SeriesReducer
     /// The pixels held (indices into the window's buffers).
     public let pixels: Range<Int>
-    private let sum: UnsafeMutableBufferPointer<Double>
+    /// The per-pixel sums: Double sums of Float values, or, with ``storedSums``, Int32 sums of stored
+    /// 16-bit integers (the same 8 bytes a pixel, the memory bound to the kind in use).
+    private let sumBytes: UnsafeMutableRawPointer
+    private var sum: UnsafeMutablePointer<Double> { sumBytes.assumingMemoryBound(to: Double.self) }
+    private var integerSum: UnsafeMutablePointer<Int32> { sumBytes.assumingMemoryBound(to: Int32.self) }
+    /// The scale and offset of the stored 16-bit integers whose exact Int32 sums the state keeps (``StoredSums``),
+    /// nil: Double sums of the Float values. Set with ``sumStored(_:)`` before a period's first ``reset(_:)``.
+    public private(set) var storedSums: StoredSums?
     private let extreme: UnsafeMutableBufferPointer<Float>
     private let count: UnsafeMutableBufferPointer<Int32>
     private let first: UnsafeMutableBufferPointer<Int32>
@@ -31,14 +38,15 @@ public final class SeriesAccumulators: @unchecked Sendable {
         self.reducer = reducer
         self.pixels = pixels
         let n = Swift.max(1, pixels.count)
-        sum = .allocate(capacity: n)
+        sumBytes = .allocate(byteCount: 8 * n, alignment: 16)
+        sumBytes.bindMemory(to: Double.self, capacity: n)
         extreme = .allocate(capacity: n)
         count = .allocate(capacity: n)
         first = .allocate(capacity: n)
         last = .allocate(capacity: n)
     }
 
-    deinit { sum.deallocate(); extreme.deallocate(); count.deallocate(); first.deallocate(); last.deallocate() }
+    deinit { sumBytes.deallocate(); extreme.deallocate(); count.deallocate(); first.deallocate(); last.deallocate() }
 
     /// Whether the reducer keeps an extreme value (`max`, `min`), else only the sums and counts.
     private var keepsExtreme: Bool {
@@ -52,13 +60,27 @@ public final class SeriesAccumulators: @unchecked Sendable {
     public func reset(_ pixels: Range<Int>) {
         for p in pixels {
             let q = p - self.pixels.lowerBound
-            sum[q] = 0; count[q] = 0; extreme[q] = .nan; first[q] = 0; last[q] = 0
+            if storedSums == nil { sum[q] = 0 } else { integerSum[q] = 0 }
+            count[q] = 0; extreme[q] = .nan; first[q] = 0; last[q] = 0
         }
+    }
+
+    /// Makes the state keep exact Int32 sums of stored 16-bit integers, applying `sums`' scale and offset once at
+    /// ``finish(rule:periodDays:pixels:output:counts:)``, or (nil) Double sums of Float values; for the whole of a
+    /// period, before its first ``reset(_:)``. With `sums`, every group is added by
+    /// ``add(stored:stride:scalings:days:pixels:)`` with rows of that scale and offset.
+    public func sumStored(_ sums: StoredSums?) {
+        precondition(sums == nil || !keepsExtreme, "\(reducer) keeps an extreme value, not sums")
+        guard sums != storedSums else { return }
+        let n = Swift.max(1, pixels.count)
+        if sums == nil { sumBytes.bindMemory(to: Double.self, capacity: n) } else { sumBytes.bindMemory(to: Int32.self, capacity: 2 * n) }
+        storedSums = sums
     }
 
     /// Adds a group of observations: `days.count` rows of `values`, `stride` apart (NaN for nodata), in
     /// ascending date order and after every group added before, for the pixels `pixels`.
     public func add(values: UnsafeBufferPointer<Float>, stride: Int, days: [Int32], pixels: Range<Int>) {
+        precondition(storedSums == nil, "Float rows added to sums of stored integers")
         guard !days.isEmpty, !pixels.isEmpty else { return }
         let base = values.baseAddress!
         if keepsExtreme {
@@ -76,6 +98,16 @@ public final class SeriesAccumulators: @unchecked Sendable {
     public func add(stored: UnsafeRawPointer, stride: Int, scalings: [SixteenBitScaling], days: [Int32], pixels: Range<Int>) {
         precondition(scalings.count == days.count, "one conversion per row")
         guard !days.isEmpty, !pixels.isEmpty else { return }
+        if let storedSums {
+            precondition(scalings.allSatisfy { storedSums.sums($0) }, "a row of another scale or offset than the sums'")
+            let masks = scalings.map(StoredSums.Mask.init)
+            if scalings[0].unsigned {
+                accumulateStored(UInt16.self, stored, stride: stride, masks: masks, days: days, pixels: pixels)
+            } else {
+                accumulateStored(Int16.self, stored, stride: stride, masks: masks, days: days, pixels: pixels)
+            }
+            return
+        }
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Self.block)
         defer { scratch.deallocate() }
         let row = { (i: Int, start: Int, m: Int) -> UnsafePointer<Float> in
@@ -106,7 +138,7 @@ public final class SeriesAccumulators: @unchecked Sendable {
         while start < pixels.upperBound {
             let m = Swift.min(Self.block, pixels.upperBound - start)
             let q = start - self.pixels.lowerBound
-            let (s, c) = (UnsafeMutableRawPointer(sum.baseAddress! + q), UnsafeMutableRawPointer(count.baseAddress! + q))
+            let (s, c) = (UnsafeMutableRawPointer(sum + q), UnsafeMutableRawPointer(count.baseAddress! + q))
             let (f, l) = (UnsafeMutableRawPointer(first.baseAddress! + q), UnsafeMutableRawPointer(last.baseAddress! + q))
             let whole = m - m % lanes
             for i in days.indices {
@@ -146,6 +178,61 @@ public final class SeriesAccumulators: @unchecked Sendable {
         }
     }
 
+    /// The accumulation of a group of stored 16-bit rows into exact Int32 sums (``storedSums``), block by block,
+    /// eight pixels at a time: a value is valid when it is not the row's nodata and is below its valid maximum
+    /// (the tests of ``SixteenBitScaling`` on the integers: each converts to Float exactly), and is then added as
+    /// the integer it is, counted, and its day recorded as in ``accumulateSums(days:pixels:row:)``. No value is
+    /// converted to Float or Double: the scale and offset are applied once per pixel by `finish`.
+    @inline(__always)
+    private func accumulateStored<T: FixedWidthInteger & SIMDScalar>(_: T.Type, _ stored: UnsafeRawPointer, stride: Int,
+                                                                      masks: [StoredSums.Mask], days: [Int32], pixels: Range<Int>) {
+        typealias Counts = SIMD8<Int32>
+        let lanes = Counts.scalarCount
+        var start = pixels.lowerBound
+        while start < pixels.upperBound {
+            let m = Swift.min(Self.block, pixels.upperBound - start)
+            let q = start - self.pixels.lowerBound
+            let (s, c) = (UnsafeMutableRawPointer(integerSum + q), UnsafeMutableRawPointer(count.baseAddress! + q))
+            let (f, l) = (UnsafeMutableRawPointer(first.baseAddress! + q), UnsafeMutableRawPointer(last.baseAddress! + q))
+            let whole = m - m % lanes
+            for i in days.indices {
+                let r = stored + MemoryLayout<T>.stride * (i * stride + start)
+                let day = days[i], mask = masks[i]
+                let dayLanes = Counts(repeating: day), zero = Counts(repeating: 0), one = Counts(repeating: 1)
+                let nodata = Counts(repeating: mask.nodata), top = Counts(repeating: mask.top)
+                var j = 0
+                while j < whole {
+                    let v = Counts(truncatingIfNeeded: r.loadUnaligned(fromByteOffset: MemoryLayout<T>.stride * j, as: SIMD8<T>.self))
+                    let valid = (v .!= nodata) .& (v .< top)
+                    let n = c.loadUnaligned(fromByteOffset: 4 * j, as: Counts.self)
+                    var d = f.loadUnaligned(fromByteOffset: 4 * j, as: Counts.self)
+                    d.replace(with: dayLanes, where: valid .& (n .== zero))
+                    f.storeBytes(of: d, toByteOffset: 4 * j, as: Counts.self)
+                    var e = l.loadUnaligned(fromByteOffset: 4 * j, as: Counts.self)
+                    e.replace(with: dayLanes, where: valid)
+                    l.storeBytes(of: e, toByteOffset: 4 * j, as: Counts.self)
+                    c.storeBytes(of: n &+ zero.replacing(with: one, where: valid), toByteOffset: 4 * j, as: Counts.self)
+                    let a = s.loadUnaligned(fromByteOffset: 4 * j, as: Counts.self)
+                    s.storeBytes(of: a &+ zero.replacing(with: v, where: valid), toByteOffset: 4 * j, as: Counts.self)
+                    j += lanes
+                }
+                let (ss, cs) = (s.assumingMemoryBound(to: Int32.self), c.assumingMemoryBound(to: Int32.self))
+                let (fs, ls) = (f.assumingMemoryBound(to: Int32.self), l.assumingMemoryBound(to: Int32.self))
+                while j < m {
+                    let v = Int32(truncatingIfNeeded: r.loadUnaligned(fromByteOffset: MemoryLayout<T>.stride * j, as: T.self))
+                    if v != mask.nodata, v < mask.top {
+                        if cs[j] == 0 { fs[j] = day }
+                        ls[j] = day
+                        cs[j] &+= 1
+                        ss[j] &+= v
+                    }
+                    j += 1
+                }
+            }
+            start += m
+        }
+    }
+
     /// The accumulation of a group, block by block: `row(i, start, m)` gives the `m` values of row `i` from
     /// pixel `start` (valid until the next call), `value(i, p)` the value of row `i` at pixel `p`.
     @inline(__always)
@@ -157,7 +244,7 @@ public final class SeriesAccumulators: @unchecked Sendable {
         while start < pixels.upperBound {
             let m = Swift.min(Self.block, pixels.upperBound - start)
             let q = start - self.pixels.lowerBound
-            let (s, e, c) = (sum.baseAddress! + q, extreme.baseAddress! + q, count.baseAddress! + q)
+            let (s, e, c) = (sum + q, extreme.baseAddress! + q, count.baseAddress! + q)
             for j in 0..<m { before[j] = c[j] }
             for i in days.indices {
                 let row = row(i, start, m)
@@ -219,11 +306,15 @@ public final class SeriesAccumulators: @unchecked Sendable {
                 continue
             }
             let r: Float
-            switch reducer {
-            case .mean: r = Float(sum[q] / Double(n))
-            case .sum: r = Float(sum[q])
+            if let storedSums, reducer != .count {
+                r = storedSums.value(sum: integerSum[q], count: n, mean: reducer == .mean)
+            } else {
+                switch reducer {
+                case .mean: r = Float(sum[q] / Double(n))
+                case .sum: r = Float(sum[q])
             case .count: r = Float(n)
-            default: r = extreme[q]
+                default: r = extreme[q]
+                }
             }
             output[p] = r
             if !r.isNaN { met += 1 }

@@ -178,58 +178,65 @@ public final class SeriesAccumulators: @unchecked Sendable {
         }
     }
 
-    /// The accumulation of a group of stored 16-bit rows into exact Int32 sums (``storedSums``), block by block,
-    /// eight pixels at a time: a value is valid when it is not the row's nodata and is below its valid maximum
-    /// (the tests of ``SixteenBitScaling`` on the integers: each converts to Float exactly), and is then added as
-    /// the integer it is, counted, and its day recorded as in ``accumulateSums(days:pixels:row:)``. No value is
-    /// converted to Float or Double: the scale and offset are applied once per pixel by `finish`.
+    /// The accumulation of a group of stored 16-bit rows into exact Int32 sums (``storedSums``), eight pixels at a
+    /// time, each eight's state held in registers while the group's rows pass in date order (integer sums do not
+    /// depend on the order of the adds, so the loops can be turned round: the state is loaded and stored once per
+    /// group, not once per row as in ``accumulateSums(days:pixels:row:)``). A value is valid when it is not the row's
+    /// nodata and is below its valid maximum (the tests of ``SixteenBitScaling`` on the integers: each converts to
+    /// Float exactly), and is then added as the integer it is, counted, and its day recorded as the pixel's last
+    /// valid day, and as its first when the pixel had no valid value before. No value is converted to Float or
+    /// Double: the scale and offset are applied once per pixel by `finish`.
     @inline(__always)
     private func accumulateStored<T: FixedWidthInteger & SIMDScalar>(_: T.Type, _ stored: UnsafeRawPointer, stride: Int,
                                                                       masks: [StoredSums.Mask], days: [Int32], pixels: Range<Int>) {
         typealias Counts = SIMD8<Int32>
-        let lanes = Counts.scalarCount
-        var start = pixels.lowerBound
-        while start < pixels.upperBound {
-            let m = Swift.min(Self.block, pixels.upperBound - start)
-            let q = start - self.pixels.lowerBound
-            let (s, c) = (UnsafeMutableRawPointer(integerSum + q), UnsafeMutableRawPointer(count.baseAddress! + q))
-            let (f, l) = (UnsafeMutableRawPointer(first.baseAddress! + q), UnsafeMutableRawPointer(last.baseAddress! + q))
-            let whole = m - m % lanes
-            for i in days.indices {
-                let r = stored + MemoryLayout<T>.stride * (i * stride + start)
-                let day = days[i], mask = masks[i]
-                let dayLanes = Counts(repeating: day), zero = Counts(repeating: 0), one = Counts(repeating: 1)
-                let nodata = Counts(repeating: mask.nodata), top = Counts(repeating: mask.top)
+        let lanes = Counts.scalarCount, size = MemoryLayout<T>.stride
+        let q0 = pixels.lowerBound - self.pixels.lowerBound
+        let (s, c) = (UnsafeMutableRawPointer(integerSum + q0), UnsafeMutableRawPointer(count.baseAddress! + q0))
+        let (f, l) = (UnsafeMutableRawPointer(first.baseAddress! + q0), UnsafeMutableRawPointer(last.baseAddress! + q0))
+        let r0 = stored + size * pixels.lowerBound
+        let m = pixels.count, whole = m - m % lanes, rows = days.count
+        let zero = Counts(repeating: 0), one = Counts(repeating: 1)
+        days.withUnsafeBufferPointer { days in
+            masks.withUnsafeBufferPointer { masks in
                 var j = 0
                 while j < whole {
-                    let v = Counts(truncatingIfNeeded: r.loadUnaligned(fromByteOffset: MemoryLayout<T>.stride * j, as: SIMD8<T>.self))
-                    let valid = (v .!= nodata) .& (v .< top)
-                    let n = c.loadUnaligned(fromByteOffset: 4 * j, as: Counts.self)
+                    var n = c.loadUnaligned(fromByteOffset: 4 * j, as: Counts.self)
                     var d = f.loadUnaligned(fromByteOffset: 4 * j, as: Counts.self)
-                    d.replace(with: dayLanes, where: valid .& (n .== zero))
-                    f.storeBytes(of: d, toByteOffset: 4 * j, as: Counts.self)
                     var e = l.loadUnaligned(fromByteOffset: 4 * j, as: Counts.self)
-                    e.replace(with: dayLanes, where: valid)
+                    var a = s.loadUnaligned(fromByteOffset: 4 * j, as: Counts.self)
+                    var r = r0 + size * j
+                    for i in 0..<rows {
+                        let v = Counts(truncatingIfNeeded: r.loadUnaligned(as: SIMD8<T>.self))
+                        let valid = (v .!= Counts(repeating: masks[i].nodata)) .& (v .< Counts(repeating: masks[i].top))
+                        let day = Counts(repeating: days[i])
+                        d.replace(with: day, where: valid .& (n .== zero))
+                        e.replace(with: day, where: valid)
+                        n &+= zero.replacing(with: one, where: valid)
+                        a &+= zero.replacing(with: v, where: valid)
+                        r += size * stride
+                    }
+                    c.storeBytes(of: n, toByteOffset: 4 * j, as: Counts.self)
+                    f.storeBytes(of: d, toByteOffset: 4 * j, as: Counts.self)
                     l.storeBytes(of: e, toByteOffset: 4 * j, as: Counts.self)
-                    c.storeBytes(of: n &+ zero.replacing(with: one, where: valid), toByteOffset: 4 * j, as: Counts.self)
-                    let a = s.loadUnaligned(fromByteOffset: 4 * j, as: Counts.self)
-                    s.storeBytes(of: a &+ zero.replacing(with: v, where: valid), toByteOffset: 4 * j, as: Counts.self)
+                    s.storeBytes(of: a, toByteOffset: 4 * j, as: Counts.self)
                     j += lanes
                 }
                 let (ss, cs) = (s.assumingMemoryBound(to: Int32.self), c.assumingMemoryBound(to: Int32.self))
                 let (fs, ls) = (f.assumingMemoryBound(to: Int32.self), l.assumingMemoryBound(to: Int32.self))
                 while j < m {
-                    let v = Int32(truncatingIfNeeded: r.loadUnaligned(fromByteOffset: MemoryLayout<T>.stride * j, as: T.self))
-                    if v != mask.nodata, v < mask.top {
-                        if cs[j] == 0 { fs[j] = day }
-                        ls[j] = day
-                        cs[j] &+= 1
-                        ss[j] &+= v
+                    for i in 0..<rows {
+                        let v = Int32(truncatingIfNeeded: r0.loadUnaligned(fromByteOffset: size * (i * stride + j), as: T.self))
+                        if v != masks[i].nodata, v < masks[i].top {
+                            if cs[j] == 0 { fs[j] = days[i] }
+                            ls[j] = days[i]
+                            cs[j] &+= 1
+                            ss[j] &+= v
+                        }
                     }
                     j += 1
                 }
             }
-            start += m
         }
     }
 
@@ -295,26 +302,36 @@ public final class SeriesAccumulators: @unchecked Sendable {
     /// valid observations into `counts`; returns how many pixels met the rule.
     public func finish(rule: CompletenessRule, periodDays: Int, pixels: Range<Int>,
                        output: UnsafeMutableBufferPointer<Float>, counts: UnsafeMutableBufferPointer<Float>) -> Int {
+        // What a pixel's value is, decided once (comparing the reducer, an enum with a payload, per pixel cost more than
+        // the arithmetic).
+        enum Kind { case mean, sum, count, extreme, storedMean, storedSum }
+        let kind: Kind
+        switch reducer {
+        case .mean: kind = storedSums == nil ? .mean : .storedMean
+        case .sum: kind = storedSums == nil ? .sum : .storedSum
+        case .count: kind = .count
+        default: kind = .extreme
+        }
+        let stored = storedSums ?? StoredSums(unsigned: false, scale: 1, offset: 0)
+        let minimum = reducer.minimumObservations
         var met = 0
         for p in pixels {
             let q = p - self.pixels.lowerBound
             let n = Int(count[q])
             counts[p] = Float(n)
-            guard n > 0, n >= reducer.minimumObservations,
+            guard n > 0, n >= minimum,
                   rule.isMet(count: n, first: Int(first[q]), last: Int(last[q]), periodDays: periodDays) else {
                 output[p] = .nan
                 continue
             }
             let r: Float
-            if let storedSums, reducer != .count {
-                r = storedSums.value(sum: integerSum[q], count: n, mean: reducer == .mean)
-            } else {
-                switch reducer {
-                case .mean: r = Float(sum[q] / Double(n))
-                case .sum: r = Float(sum[q])
+            switch kind {
+            case .mean: r = Float(sum[q] / Double(n))
+            case .sum: r = Float(sum[q])
             case .count: r = Float(n)
-                default: r = extreme[q]
-                }
+            case .extreme: r = extreme[q]
+            case .storedMean: r = stored.value(sum: integerSum[q], count: n, mean: true)
+            case .storedSum: r = stored.value(sum: integerSum[q], count: n, mean: false)
             }
             output[p] = r
             if !r.isNaN { met += 1 }

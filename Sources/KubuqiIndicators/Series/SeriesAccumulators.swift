@@ -7,7 +7,9 @@
 /// first-wins comparisons) and the days of the first and last valid observations (for the
 /// completeness rule). Each pixel's valid values are taken in date order with the same Double sums
 /// and comparisons as ``SeriesReducer/reduce(_:days:count:)``, so the result does not depend on how
-/// the observations are split into groups: the same bits as one pass over all of them.
+/// the observations are split into groups: the same bits as one pass over all of them. With ``storedSums``
+/// (``sumStored(_:)``: a period of plain 16-bit bands of one scale and offset, `mean`, `sum`, `count`) the sums
+/// are exact Int32 sums of the stored integers instead, scaled once per pixel by `finish` (``StoredSums``).
 public final class SeriesAccumulators: @unchecked Sendable {
     /// The reducer (one that accumulates).
     public let reducer: SeriesReducer
@@ -94,7 +96,8 @@ public final class SeriesAccumulators: @unchecked Sendable {
     /// Adds a group of observations stored as 16-bit integers: `days.count` rows at `stored`, `stride`
     /// values apart, row `i` converted by `scalings[i]` (``SixteenBitScaling``) block by block as it is
     /// added, so a row is read once, as 2 bytes a value, and its Float values live only in the L1 cache.
-    /// The same state, bit for bit, as ``add(values:stride:days:pixels:)`` on the converted rows.
+    /// The same state, bit for bit, as ``add(values:stride:days:pixels:)`` on the converted rows; with ``storedSums``,
+    /// the stored integers of the valid values are summed as they are (`accumulateStored`), nothing converted.
     public func add(stored: UnsafeRawPointer, stride: Int, scalings: [SixteenBitScaling], days: [Int32], pixels: Range<Int>) {
         precondition(scalings.count == days.count, "one conversion per row")
         guard !days.isEmpty, !pixels.isEmpty else { return }

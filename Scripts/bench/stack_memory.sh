@@ -3,7 +3,8 @@
 # after a change) and the decoding floor (floor.py --pool), interleaved run by run (Scripts/bench/lib.sh: medians of wall and CPU, max peak RSS),
 # on `kubuqi-bench make-series SIZE PER_YEAR YEARS` inputs; the two builds' outputs (stack, counts)
 # must be byte-identical, or with STACK_SAME=content the same content (Scripts/bench/cog_same.py: pixels of every
-# band at every level, gdalinfo -json), for builds whose COGs are laid out by different writers. Not part of the tests; figures in docs/benchmarks.md, "Stack (issue 16)".
+# band at every level, gdalinfo -json), for builds whose COGs are laid out by different writers, or with STACK_SAME=exact
+# the same counts and AFTER's means the float32 nearest the exact means (Scripts/bench/stack_exact.py; Int16 inputs, mean). Not part of the tests; figures in docs/benchmarks.md, "Stack (issue 16)".
 # Usage: Scripts/bench/stack_memory.sh BEFORE_BIN AFTER_BIN [RUNS] [SIZE] [PER_YEAR...]
 #        (BIN: a folder holding kubuqi-monitor; kubuqi-bench is taken from AFTER_BIN; defaults 2, 1000, 23 92; YEARS=10)
 set -euo pipefail
@@ -20,7 +21,13 @@ for p in "${PER_YEAR[@]}"; do
     bin=$BEFORE; [[ $b == after ]] && bin=$AFTER
     mkdir -p "$work/$b"; "$bin/kubuqi-monitor" stack "$in" --min-coverage 0 -q -o "$work/$b/k.tif" >/dev/null
   done
-  if [[ ${STACK_SAME:-bytes} == content ]]; then
+  if [[ ${STACK_SAME:-bytes} == exact ]]; then
+    # Builds whose means differ in the last bit (AFTER's exact integer sums, docs/stack.md "Sixteen-bit inputs"): the same
+    # counts, and AFTER's means each the float32 nearest the exact mean (Scripts/bench/stack_exact.py, BEFORE's for comparison).
+    cmp "$work/before/k.count.tif" "$work/after/k.count.tif" || { echo "stack_memory.sh: the two builds' counts differ ($n files)" >&2; exit 1; }
+    /usr/bin/python3 Scripts/bench/stack_exact.py "$in" "$work/after/k.tif" "$work/before/k.tif" | tee "$work/exact.txt"
+    grep -q "after/k.tif: 0 differ" "$work/exact.txt" || { echo "stack_memory.sh: AFTER's means are not the nearest float32 ($n files)" >&2; exit 1; }
+  elif [[ ${STACK_SAME:-bytes} == content ]]; then
     # COGs laid out by another writer: the same content (every band's pixels at every level, gdalinfo -json) by cog_same.py.
     mkdir -p "$work/same/before" "$work/same/after"
     for b in before after; do for f in k.tif k.count.tif; do ln -f "$work/$b/$f" "$work/same/$b/$f"; done; done

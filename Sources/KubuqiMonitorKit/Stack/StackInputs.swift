@@ -1,5 +1,6 @@
 import Foundation
 import KubuqiGDAL
+import KubuqiIndicators
 import KubuqiRaster
 
 /// A collection's observation readers, opened on demand.
@@ -18,6 +19,8 @@ final class StackInputs {
     var grid: Grid { grids[0].grid }
     /// Every band's dataset path and grid, sorted by path.
     private var grids: [(path: String, grid: Grid)] = []
+    /// Each plain 16-bit observation's conversion (``StackReader/sixteenBitScaling``), learnt when it is first opened.
+    private var scalings: [StackObservation: SixteenBitScaling] = [:]
     /// Scenes already read (a preset's metadata is parsed, and warned about, once).
     private var scenes: [String: Scene] = [:]
 
@@ -34,9 +37,15 @@ final class StackInputs {
                 let r = readers[ob]!
                 for b in r.allBands { grids.append((b.dataset.path, b.dataset.grid)) }
                 if !blocks.contains(where: { $0 == r.band.blockSize }) { blocks.append(r.band.blockSize) }
+                if let s = r.sixteenBitScaling { scalings[ob] = s }
             }
         }
         self.grids = grids.sorted { $0.path < $1.path }
+    }
+
+    /// The exact integer sums `observations` (a period's) can share for `reducer` (``StoredSums``), nil when they cannot.
+    func storedSums(_ observations: [StackObservation], reducer: SeriesReducer) -> StoredSums? {
+        StoredSums(observations.map { scalings[$0] }, reducer: reducer)
     }
 
     /// Checks that every band lies on the grid of the first (paths sorted, as

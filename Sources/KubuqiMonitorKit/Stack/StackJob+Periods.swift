@@ -40,7 +40,8 @@ extension StackJob {
     /// Period `k` with an accumulating reducer, strip by strip: each group of its observations is opened
     /// once per strip, read through the strip's windows into their running states (`slots`, one per window
     /// of a strip), then the strip's windows are finished and written. A group of plain 16-bit bands is read
-    /// in its stored type and converted block by block as it is added (``SeriesAccumulators/add(stored:stride:scalings:days:pixels:)``).
+    /// in its stored type and converted block by block as it is added (``SeriesAccumulators/add(stored:stride:scalings:days:pixels:)``);
+    /// when the whole period shares one scale and offset (``StoredSums``), `mean`, `sum` and `count` add its integers as stored.
     /// `stripDone`: called with each strip (area coordinates) once it is written. `progress`: the share of the period done.
     static func accumulatePeriod(_ k: Int, _ p: StackPlan.Period, _ rule: CompletenessRule, strips: StackStrips,
                                  slots: [SeriesAccumulators], inputs: StackInputs, area: Window, _ b: Buffers, to bands: Bands,
@@ -48,6 +49,9 @@ extension StackJob {
                                  progress: (Double) -> Void) throws {
         let groups = groups(of: p)
         let whole = groups.count == 1 ? try inputs.open(p.observations) : nil
+        // One scale and offset over a plain 16-bit period (most collections): exact sums of the stored integers.
+        let storedSums = inputs.storedSums(p.observations, reducer: o.reducer)
+        for slot in slots { slot.sumStored(storedSums) }
         let all = strips.strips.windows()
         for (si, strip) in all.enumerated() {
             let windows = strips.windows(in: strip)

@@ -89,9 +89,9 @@ extension PatchPolygons {
         let count = try withoutActuallyEscaping(attributes) { attributes in
             let maker = try PatchRowMaker(grid: grid, transform: transform, srsID: sink.srsID, path: path, attributes: attributes)
             // Two threads: this one polygonizes the rows, measures the patches and encodes their geometries and strings into
-            // a batch of rows (maker); another indexes and inserts them, in the same order (sink; BatchPipe, a batch an item:
-            // at most 4 batches of ``PatchRowSink/rowsPerBatch`` rows waiting, as its 4 x 1024 rows before).
-            try BatchPipe<RowBatch>.run(batch: 1, capacity: 4, consume: sink.insert, discard: { _ in }) { send in
+            // a batch of rows (maker); another indexes and inserts them, in the same order (sink; BatchPipe, 8 batches an item:
+            // at most 4 x 8 batches of ``PatchRowSink/rowsPerBatch`` rows waiting, 4 x 1024 rows as before).
+            try BatchPipe<RowBatch>.run(batch: 8, capacity: 4, consume: sink.insert, discard: { _ in }) { send in
                 var batch = RowBatch()
                 try polygonize(rows: rows, grid: grid, path: path) { p in
                     try maker.add(p, to: &batch)

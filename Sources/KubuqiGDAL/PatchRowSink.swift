@@ -19,8 +19,9 @@ final class PatchRowSink {
     private var closed = false
 
     /// The rows a batch should hold (``PatchRowMaker`` fills them): a multiple of the statement's rows, so that only the
-    /// last batch ends in a shorter statement (the rows go into the same statements as when they were taken one by one).
-    var rowsPerBatch: Int { 16 * table.batch }
+    /// last batch ends in a shorter statement (the rows go into the same statements as when they were taken one by one);
+    /// two statements' worth, so that a batch's buffer (about 30 KB) stays below malloc's mmap threshold.
+    var rowsPerBatch: Int { 2 * table.batch }
 
     /// Creates the GeoPackage `path` with the polygon layer `layer` on `grid`'s CRS (fields `label`, `patch`,
     /// ``PatchPolygons/fields``, then `moreFields` as strings), its spatial index spilling to `scratch`.rtree past

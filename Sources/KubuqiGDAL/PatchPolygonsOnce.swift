@@ -29,6 +29,9 @@ extension PatchPolygons {
     /// A run of pixels along a row of a polygon.
     public typealias PixelRun = (row: Int, columns: Range<Int>)
 
+    /// A polygon's runs of pixels as `attributes` is lent them: valid only while it runs (the polygonizer's buffer).
+    public typealias PixelRuns = UnsafeBufferPointer<PixelRun>
+
     /// Polygonizes band 1 of `labels` (0 = no patch) and writes every polygon once, with all of
     /// its fields, into a new GeoPackage `path` (layer `layer`, fields `label`, `patch`,
     /// ``fields``, then `moreFields` as strings).
@@ -39,7 +42,7 @@ extension PatchPolygons {
     /// every row fragment of the raster, about 50 MB at 2000 x 2000 and 200 MB at 4000 x 4000 for a noisy
     /// class map, docs/benchmarks.md). The labels must be integers (0 = no patch). Each polygon gets its
     /// patch id (1, 2, ... in polygonize's order, which is also its GeoPackage feature id) and
-    /// `attributes(label, patch, runs)` its fields from its label and its pixels (`runs`: the pixels
+    /// `attributes(label, patch, runs)` its fields from its label and its pixels (`runs`, lent for the call: the pixels
     /// whose centres lie inside it, as ``forEachPixelRun(_:layer:grid:_:)`` gives them). The
     /// GeoPackage is written in one transaction and its spatial index built once at the end, packed
     /// (``GeoPackageRTree``: up to `indexBulkLimit` boxes, default ``GeoPackageRTree/bulkLimit``, packed in
@@ -51,7 +54,7 @@ extension PatchPolygons {
     @discardableResult
     public static func polygonizeOnce(labels: String, into path: String, layer: String, grid: Grid, scratch: String,
                                       moreFields: [String] = [], indexBulkLimit: Int? = nil,
-                                      attributes: (_ label: Int, _ patch: Int, _ runs: [PixelRun]) throws -> Attributes) throws -> Int {
+                                      attributes: (_ label: Int, _ patch: Int, _ runs: PixelRuns) throws -> Attributes) throws -> Int {
         GDALEnvironment.initialize()
         let source = try Dataset.open(labels)
         let band = try GDALErrors.check("cannot read \(labels)") { GDALGetRasterBand(source.liveHandle, 1) }
@@ -76,7 +79,7 @@ extension PatchPolygons {
     @discardableResult
     public static func polygonizeOnce(rows: ((UnsafeBufferPointer<Int32>) throws -> Void) throws -> Void, into path: String, layer: String,
                                       grid: Grid, transform: [Double]? = nil, scratch: String, moreFields: [String] = [], indexBulkLimit: Int? = nil,
-                                      attributes: (_ label: Int, _ patch: Int, _ runs: [PixelRun]) throws -> Attributes) throws -> Int {
+                                      attributes: (_ label: Int, _ patch: Int, _ runs: PixelRuns) throws -> Attributes) throws -> Int {
         GDALEnvironment.initialize()
         CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", fixedDate)
         defer { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nil) }
@@ -85,10 +88,19 @@ extension PatchPolygons {
         let transform = transform ?? grid.geoTransform?.coefficients ?? [0.0, 1, 0, 0, 0, 1]
         let count = try withoutActuallyEscaping(attributes) { attributes in
             let maker = try PatchRowMaker(grid: grid, transform: transform, srsID: sink.srsID, path: path, attributes: attributes)
-            // Two threads: this one polygonizes the rows, measures the patches and encodes their geometries (maker); another
-            // indexes and inserts them, in the same order (sink; BatchPipe).
-            try BatchPipe<Row>.run(consume: sink.insert, discard: { _ in }) { send in
-                try polygonize(rows: rows, grid: grid, path: path) { p in try send(maker.row(p)) }
+            // Two threads: this one polygonizes the rows, measures the patches and encodes their geometries and strings into
+            // a batch of rows (maker); another indexes and inserts them, in the same order (sink; BatchPipe, 8 batches an item:
+            // at most 4 x 8 batches of ``PatchRowSink/rowsPerBatch`` rows waiting, 4 x 1024 rows as before).
+            try BatchPipe<RowBatch>.run(batch: 8, capacity: 4, consume: sink.insert, discard: { _ in }) { send in
+                var batch = RowBatch()
+                try polygonize(rows: rows, grid: grid, path: path) { p in
+                    try maker.add(p, to: &batch)
+                    if batch.rows.count >= sink.rowsPerBatch {
+                        try send(batch)
+                        batch = RowBatch()
+                    }
+                }
+                if !batch.rows.isEmpty { try send(batch) }
             }
             return maker.patches
         }
@@ -112,13 +124,32 @@ extension PatchPolygons {
         try polygonizer.finish(emit: emit)
     }
 
-    /// One patch as the inserting thread writes it: its fid (= `patch`), `label`, fields and geometry blob.
-    struct Row {
-        var fid: Int64
-        var label: Int64
-        var attributes: Attributes
-        var geometry: [UInt8]
-        var envelope: (minX: Double, maxX: Double, minY: Double, maxY: Double)
+    /// Patches as the inserting thread writes them, a batch at a time: each row's numbers and where its geometry blob
+    /// and strings lie in ``bytes`` (one buffer for the batch: no array or string of its own a row, which was allocated,
+    /// copied into the sink's buffer, retained and released; docs/benchmarks.md, "ldn patches, session 16").
+    struct RowBatch {
+        /// One patch: its fid (= `patch`), `label`, class code, area, envelope and the spans of its blob and strings.
+        struct Row {
+            var fid: Int64, label: Int64, code: Int64
+            var squareMetres: Double
+            var envelope: (minX: Double, maxX: Double, minY: Double, maxY: Double)
+            var geometry: Range<Int>, name: Range<Int>, zone: Range<Int>
+            /// Its `moreFields` values' spans, in ``moreSpans``.
+            var more: Range<Int>
+        }
+
+        var rows: [Row] = []
+        /// The rows' geometry blobs and strings (UTF-8), one after another.
+        var bytes: [UInt8] = []
+        /// The spans in ``bytes`` of the rows' `moreFields` values.
+        var moreSpans: [Range<Int>] = []
+
+        /// Appends `text`'s UTF-8 to ``bytes``; returns its span.
+        mutating func append(_ text: String) -> Range<Int> {
+            let start = bytes.count
+            bytes.append(contentsOf: text.utf8)
+            return start..<bytes.count
+        }
     }
 
     /// The columns ``polygonizeOnce(labels:into:layer:grid:scratch:moreFields:indexBulkLimit:attributes:)`` writes

@@ -3,9 +3,9 @@ import KubuqiRaster
 /// The polygonizing thread's half of ``PatchPolygons/polygonizeOnce(rows:into:layer:grid:transform:scratch:moreFields:indexBulkLimit:attributes:)``:
 /// numbers each finished patch (1, 2, ... in GDAL's order: its feature id), asks for its fields given its pixels (the
 /// runs ``RowPolygonizer`` read off its edges) and encodes its
-/// geometry blob (``GeoPackageGeometry``), making the row the inserting thread writes (``PatchRowSink``).
+/// geometry blob (``GeoPackageGeometry``), making the row the inserting thread writes (``PatchRowSink``), a batch of rows at a time.
 final class PatchRowMaker {
-    typealias Attributes = (_ label: Int, _ patch: Int, _ runs: [PatchPolygons.PixelRun]) throws -> PatchPolygons.Attributes
+    typealias Attributes = (_ label: Int, _ patch: Int, _ runs: PatchPolygons.PixelRuns) throws -> PatchPolygons.Attributes
 
     /// The patches numbered so far (the last one's id).
     private(set) var patches = 0
@@ -22,13 +22,21 @@ final class PatchRowMaker {
         self.attributes = attributes
     }
 
-    /// The row of the next patch `p`.
-    func row(_ p: RowPolygonizer.Patch) throws -> PatchPolygons.Row {
+    /// Appends the row of the next patch `p` to `batch`: its fields, and its geometry blob and strings written into the
+    /// batch's buffer.
+    func add(_ p: RowPolygonizer.Patch, to batch: inout PatchPolygons.RowBatch) throws {
         patches += 1
         guard patches < 1 << 24 else { throw GDALError("more than 16777215 patches; at most 16777215 can be measured") }
         let label = Int(p.label)
         let a = try attributes(label, patches, p.runs)
-        let (blob, envelope) = GeoPackageGeometry.polygon(p.rings, transform: transform, srsID: srsID)
-        return PatchPolygons.Row(fid: Int64(patches), label: Int64(label), attributes: a, geometry: blob, envelope: envelope)
+        let start = batch.bytes.count
+        let envelope = GeoPackageGeometry.append(corners: p.corners, ringSizes: p.ringSizes, transform: transform, srsID: srsID, to: &batch.bytes)
+        let geometry = start..<batch.bytes.count
+        let name = batch.append(a.name), zone = batch.append(a.zone)
+        let firstMore = batch.moreSpans.count
+        for value in a.more { batch.moreSpans.append(batch.append(value)) }
+        batch.rows.append(PatchPolygons.RowBatch.Row(fid: Int64(patches), label: Int64(label), code: Int64(a.code), squareMetres: a.squareMetres,
+                                                     envelope: envelope, geometry: geometry, name: name, zone: zone,
+                                                     more: firstMore..<batch.moreSpans.count))
     }
 }

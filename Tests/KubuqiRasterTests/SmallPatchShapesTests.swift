@@ -35,11 +35,14 @@ final class SmallPatchShapesTests: XCTestCase {
             }
 
             let polygonizer = RowPolygonizer(width: w)
-            var got: [RowPolygonizer.Patch] = []
+            // The patches copied out of the buffers they are lent in.
+            var got: [(label: Int32, rings: [[PixelCorner]], runs: [RowPolygonizer.PixelRun])] = []
             try raster.withUnsafeBufferPointer { all in
-                for r in 0..<h { try polygonizer.add(row: UnsafeBufferPointer(rebasing: all[(r * w)..<((r + 1) * w)])) { got.append($0) } }
+                for r in 0..<h {
+                    try polygonizer.add(row: UnsafeBufferPointer(rebasing: all[(r * w)..<((r + 1) * w)])) { got.append(($0.label, $0.rings, Array($0.runs))) }
+                }
             }
-            try polygonizer.finish { got.append($0) }
+            try polygonizer.finish { got.append(($0.label, $0.rings, Array($0.runs))) }
             XCTAssertEqual(got.count, members.count, "trial \(trial): patches")
             moved += polygonizer.outlinesMoved
             patches += got.count

@@ -152,7 +152,7 @@ final class PatchMeasure: @unchecked Sendable {
     private func zoneName(_ zone: Int) -> String { zone == 0 ? "" : (zones?.names[zone] ?? String(zone)) }
 
     /// The fields of the patch `label` (zone x 16 + code + 8) whose pixels are `runs`.
-    func attributes(_ label: Int, _ patch: Int, _ runs: [PatchPolygons.PixelRun]) -> PatchPolygons.Attributes {
+    func attributes(_ label: Int, _ patch: Int, _ runs: PatchPolygons.PixelRuns) -> PatchPolygons.Attributes {
         var sum: Int64 = 0
         for run in runs {
             gridAreas.areas(row: run.row, columns: run.columns, into: pixelAreas)

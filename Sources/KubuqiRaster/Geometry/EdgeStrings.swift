@@ -62,24 +62,6 @@ struct EdgeStrings {
         ends.removeAll()
     }
 
-    /// The corners of string `id`, from the first (counted first: the array allocated once at its size, not grown).
-    private func corners(of id: Int) -> [PixelCorner] {
-        var count = 0
-        var n = Int(head[id])
-        while n >= 0 {
-            count += 1
-            n = Int(next[n])
-        }
-        return [PixelCorner](unsafeUninitializedCapacity: count) { buffer, made in
-            var n = Int(head[id])
-            while n >= 0 {
-                buffer.initializeElement(at: made, to: corner[n])
-                made += 1
-                n = Int(next[n])
-            }
-        }
-    }
-
     /// A string other than `excluded` with an extremity at `xy` in `map` (-1: none).
     @inline(__always)
     private static func find(_ map: CornerEnds, _ xy: PixelCorner, not excluded: Int) -> Int {
@@ -186,7 +168,22 @@ struct EdgeStrings {
 
     /// Joins the strings into closed rings (GDAL's `Coalesce`) and returns them in number order.
     mutating func rings() -> [[PixelCorner]] {
+        var corners: [PixelCorner] = [], sizes: [Int32] = []
+        rings(into: &corners, sizes: &sizes)
         var out: [[PixelCorner]] = []
+        var at = 0
+        for n in sizes {
+            out.append(Array(corners[at..<(at + Int(n))]))
+            at += Int(n)
+        }
+        return out
+    }
+
+    /// Joins the strings into closed rings (GDAL's `Coalesce`) and appends them in number order to `corners`, one
+    /// after another (each closed: its first corner again at its end), and their corner counts to `sizes`: no array
+    /// per ring (``RowPolygonizer`` keeps its waiting patches' rings in one buffer; docs/benchmarks.md, "ldn patches,
+    /// session 16").
+    mutating func rings(into corners: inout [PixelCorner], sizes: inout [Int32]) {
         for id in 0..<head.count where head[id] >= 0 {
             while true {
                 let end = corner[Int(tail[id])]
@@ -197,9 +194,15 @@ struct EdgeStrings {
                 break
             }
         }
-        out.reserveCapacity(head.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) })
-        for id in 0..<head.count where head[id] >= 0 { out.append(corners(of: id)) }
-        return out
+        for id in 0..<head.count where head[id] >= 0 {
+            let first = corners.count
+            var n = Int(head[id])
+            while n >= 0 {
+                corners.append(corner[n])
+                n = Int(next[n])
+            }
+            sizes.append(Int32(corners.count - first))
+        }
     }
 }
 

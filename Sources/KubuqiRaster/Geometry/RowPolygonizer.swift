@@ -20,8 +20,13 @@
 /// which GDAL writes it. Memory: the rows, the roots of two rows, the open patches' edges and the
 /// patches waiting (under ten rows' worth): nothing grows with the raster's height.
 public final class RowPolygonizer {
-    /// A finished patch: its label, GDAL's fragment number of its root (its place in GDAL's order) and
-    /// its rings (the first string GDAL started first), corners in pixel-edge units.
+    /// A finished patch as `emit` is lent it: its label, GDAL's fragment number of its root (its place in GDAL's order),
+    /// its rings (the first string GDAL started first), corners in pixel-edge units, and its runs.
+    ///
+    /// The rings and runs are the polygonizer's own buffers, valid only while `emit` runs (copy them to keep them:
+    /// ``rings``, `Array(runs)`): the waiting patches' corners, ring sizes and runs are kept one after another in
+    /// three buffers of the polygonizer, reused row after row, where each patch had an array per ring, one of rings and
+    /// one of runs, allocated, retained and released (docs/benchmarks.md, "ldn patches, session 16").
     public struct Patch {
         /// The label (a non-zero value of the raster).
         public var label: Int32
@@ -29,12 +34,35 @@ public final class RowPolygonizer {
         public var order: Int64
         /// The last row holding pixels of the patch.
         public var lastRow: Int
-        /// The rings, closed (first corner = last corner).
-        public var rings: [[PixelCorner]]
+        /// The corners of the rings one after another, each ring closed (its first corner again at its end).
+        public var corners: UnsafeBufferPointer<PixelCorner>
+        /// The number of corners of each ring, in order (the first ring first).
+        public var ringSizes: UnsafeBufferPointer<Int32>
         /// The patch's pixels as runs along rows (row, columns), rows from the top, runs from the left: the pixels
         /// whose centres lie inside the rings (what ``PatchPolygons``' even-odd scan of the rings finds), read off
         /// the patch's vertical edges as it ends.
-        public var runs: [PixelRun]
+        public var runs: UnsafeBufferPointer<PixelRun>
+
+        /// The rings copied, closed (first corner = last corner).
+        public var rings: [[PixelCorner]] {
+            var out: [[PixelCorner]] = []
+            var at = 0
+            for n in ringSizes {
+                out.append(Array(corners[at..<(at + Int(n))]))
+                at += Int(n)
+            }
+            return out
+        }
+    }
+
+    /// A finished patch waiting for its row: where its rings and runs lie in the polygonizer's buffers.
+    private struct Waiting {
+        var label: Int32
+        var order: Int64
+        var lastRow: Int
+        var corners: Range<Int>
+        var sizes: Range<Int>
+        var runs: Range<Int>
     }
 
     /// A run of a patch's pixels along one row.
@@ -66,8 +94,14 @@ public final class RowPolygonizer {
     private var strings = EdgeStrings()
     /// The outlines of the small shapes met so far (a small patch's rings and runs translated, not traced).
     private var shapes = SmallPatchShapes()
-    /// Finished patches waiting for the row at which GDAL writes them.
-    private var waiting: [Patch] = []
+    /// Finished patches waiting for the row at which GDAL writes them, in the order they ended; their corners, ring
+    /// sizes and runs one after another in the same order.
+    private var waiting: [Waiting] = []
+    private var cornerPool: [PixelCorner] = []
+    private var sizePool: [Int32] = []
+    private var runPool: [PixelRun] = []
+    /// The indices in ``waiting`` of the patches written at a step (reused).
+    private var ready: [Int] = []
 
     /// The most fragment slots held at once (two rows' roots and the current row's new fragments).
     public private(set) var peakSlots = 0
@@ -185,25 +219,23 @@ public final class RowPolygonizer {
         }
     }
 
-    /// The rings of a patch from its edge keys in GDAL's order (``EdgeStrings``), and its runs: in key order the
-    /// vertical edges go row by row, column by column, each run between an edge with the patch on its right
-    /// (direction 0) and the next with it on its left.
-    private func trace(_ keys: [Int64]) -> (rings: [[PixelCorner]], runs: [PixelRun]) {
+    /// The rings of a patch from its edge keys in GDAL's order (``EdgeStrings``) and its runs, appended to the buffers of
+    /// the waiting patches: in key order the vertical edges go row by row, column by column, each run between an edge with
+    /// the patch on its right (direction 0) and the next with it on its left.
+    private func trace(_ keys: [Int64]) {
         strings.removeAll()
-        var runs: [PixelRun] = []
-        runs.reserveCapacity(keys.reduce(0) { $0 + Int(($1 >> 1) & 1) } / 2)   // a run between two vertical edges: one allocation
         var runStart = 0
         for k in keys {
             let direction = Int(k & 1), vertical = k & 2 != 0
             let iY = Int32(truncatingIfNeeded: k >> 33), x = Int32(truncatingIfNeeded: (k >> 2) & 0x7FFF_FFFF) - 1
             if vertical {
                 strings.add(PixelCorner(x: x + 1, y: iY), PixelCorner(x: x + 1, y: iY + 1), direction: direction)
-                if direction == 0 { runStart = Int(x) + 1 } else { runs.append((Int(iY), runStart..<(Int(x) + 1))) }
+                if direction == 0 { runStart = Int(x) + 1 } else { runPool.append((Int(iY), runStart..<(Int(x) + 1))) }
             } else {
                 strings.add(PixelCorner(x: x, y: iY), PixelCorner(x: x + 1, y: iY), direction: direction)
             }
         }
-        return (strings.rings(), runs)
+        strings.rings(into: &cornerPool, sizes: &sizePool)
     }
 
     /// The patches of the previous row's roots that have no pixel in this row end: their rings are
@@ -224,39 +256,79 @@ public final class RowPolygonizer {
             heldEdges -= keys.count
             keys.sort()
             defer { keys.removeAll(keepingCapacity: keys.capacity <= Self.keptCapacity) }
-            let outline: (rings: [[PixelCorner]], runs: [PixelRun])
+            let c0 = cornerPool.count, s0 = sizePool.count, r0 = runPool.count
             if let shape = SmallPatchShapes.Shape(keys) {
                 let origin = SmallPatchShapes.origin(keys)
-                if let known = shapes.outline(of: shape, at: origin) {
-                    outline = known
+                if shapes.append(shape, at: origin, corners: &cornerPool, sizes: &sizePool, runs: &runPool) {
                     outlinesMoved += 1
                 } else {
-                    outline = trace(keys)
-                    shapes.keep(outline, as: shape, at: origin)
+                    trace(keys)
+                    shapes.keep(corners: cornerPool[c0...], sizes: sizePool[s0...], runs: runPool[r0...], as: shape, at: origin)
                 }
             } else {
-                outline = trace(keys)
+                trace(keys)
             }
-            waiting.append(Patch(label: lastValues[i - 1], order: fragment[Int(r)], lastRow: lastRow, rings: outline.rings, runs: outline.runs))
+            waiting.append(Waiting(label: lastValues[i - 1], order: fragment[Int(r)], lastRow: lastRow, corners: c0..<cornerPool.count,
+                                   sizes: s0..<sizePool.count, runs: r0..<runPool.count))
         }
         peakWaiting = max(peakWaiting, waiting.count)
     }
 
     /// GDAL's write at step `iY` (every eighth): the patches whose last row is iY-3 or earlier, in root order.
-    ///
-    /// In place: the ready patches are swapped to the end of ``waiting`` (the others keep no order: each is written
-    /// at a later step in root order, its `order` unique), sorted there and removed once emitted; no arrays of ready and
-    /// later patches are made every eighth row (docs/benchmarks.md, "ldn patches, session 15").
     private func write(step iY: Int, _ emit: (Patch) throws -> Void) throws {
         guard iY % 8 == 7 else { return }
-        let first = waiting.partition { $0.lastRow <= iY - 3 }
-        defer { waiting.removeSubrange(first...) }
-        // Sorted and lent through the array's own buffer (a slice's sort copied the patches into a new one).
-        try waiting.withUnsafeMutableBufferPointer { b in
-            var ready = UnsafeMutableBufferPointer(rebasing: b[first...])
-            ready.sort { $0.order < $1.order }
-            for i in ready.indices { try emit(ready[i]) }
+        try emitWaiting(through: iY - 3, emit)
+    }
+
+    /// Lends `emit` the waiting patches whose last row is `lastRow` or earlier, in root order, and lets them go: the
+    /// others (and their rings and runs) are moved up in the buffers, keeping their order.
+    private func emitWaiting(through lastRow: Int, _ emit: (Patch) throws -> Void) throws {
+        ready.removeAll(keepingCapacity: true)
+        for i in waiting.indices where waiting[i].lastRow <= lastRow { ready.append(i) }
+        guard !ready.isEmpty else { return }
+        try waiting.withUnsafeBufferPointer { w in
+            ready.sort { w[$0].order < w[$1].order }   // orders are unique: GDAL's order whatever the sort
+            try cornerPool.withUnsafeBufferPointer { c in
+                try sizePool.withUnsafeBufferPointer { s in
+                    try runPool.withUnsafeBufferPointer { r in
+                        for i in ready {
+                            let p = w[i]
+                            try emit(Patch(label: p.label, order: p.order, lastRow: p.lastRow,
+                                           corners: UnsafeBufferPointer(rebasing: c[p.corners]),
+                                           ringSizes: UnsafeBufferPointer(rebasing: s[p.sizes]),
+                                           runs: UnsafeBufferPointer(rebasing: r[p.runs])))
+                        }
+                    }
+                }
+            }
         }
+        // The patches left move up (each one's spans start at or after where it goes: moved forwards, in order).
+        var kept = 0, c = 0, s = 0, r = 0
+        for i in waiting.indices where waiting[i].lastRow > lastRow {
+            var p = waiting[i]
+            Self.move(&cornerPool, p.corners, to: c)
+            Self.move(&sizePool, p.sizes, to: s)
+            Self.move(&runPool, p.runs, to: r)
+            p.corners = c..<(c + p.corners.count)
+            p.sizes = s..<(s + p.sizes.count)
+            p.runs = r..<(r + p.runs.count)
+            c = p.corners.upperBound
+            s = p.sizes.upperBound
+            r = p.runs.upperBound
+            waiting[kept] = p
+            kept += 1
+        }
+        waiting.removeSubrange(kept...)
+        cornerPool.removeSubrange(c...)
+        sizePool.removeSubrange(s...)
+        runPool.removeSubrange(r...)
+    }
+
+    /// Copies the elements of `a` in `span` to `a[at...]` (`at` <= `span.lowerBound`).
+    @inline(__always)
+    private static func move<T>(_ a: inout [T], _ span: Range<Int>, to at: Int) {
+        guard at != span.lowerBound else { return }
+        for k in 0..<span.count { a[at + k] = a[span.lowerBound + k] }
     }
 
     /// Keeps only the current row's roots, renumbered.
@@ -305,10 +377,11 @@ public final class RowPolygonizer {
         addEdges(iY: row)
         finishEnded(lastRow: row - 1)
         try write(step: row, emit)
-        waiting.sort { $0.order < $1.order }
-        let rest = waiting
+        try emitWaiting(through: Int.max, emit)
         waiting = []
-        for p in rest { try emit(p) }
+        cornerPool = []
+        sizePool = []
+        runPool = []
         parent = []
         fragment = []
         open = []

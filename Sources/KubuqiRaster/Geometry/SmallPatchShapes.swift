@@ -37,9 +37,30 @@ struct SmallPatchShapes {
             self.low = low
             self.high = high
         }
+
+        /// The shape's hash for the outlines' `Dictionary`: both words through SplitMix64's finalizer, as
+        /// ``PixelCorner``'s, instead of `Hasher` (SipHash) at every patch of at most ``maxEdges`` edges. The seed is
+        /// mixed in; nothing depends on the table's order.
+        func _rawHashValue(seed: Int) -> Int {
+            var z = (low ^ (high &* 0x9E37_79B9_7F4A_7C15)) &+ UInt64(bitPattern: Int64(seed)) &* 0xD6E8_FEB8_6659_FD93
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int(bitPattern: UInt(truncatingIfNeeded: z ^ (z >> 31)))
+        }
     }
 
-    private var outlines: [Shape: (rings: [[PixelCorner]], runs: [RowPolygonizer.PixelRun])] = [:]
+    /// Where a kept outline lies in the flat buffers: its corners, its rings' corner counts and its runs.
+    private struct Template {
+        var corners: Range<Int32>
+        var sizes: Range<Int32>
+        var runs: Range<Int32>
+    }
+
+    private var outlines: [Shape: Template] = [:]
+    // The kept outlines, relative to their origin, one after another (no array per outline).
+    private var corners: [PixelCorner] = []
+    private var sizes: [Int32] = []
+    private var runs: [RowPolygonizer.PixelRun] = []
 
     /// The corner at which a patch's outline is placed: its first edge key's (the top-left corner of its first edge).
     @inline(__always)
@@ -47,20 +68,35 @@ struct SmallPatchShapes {
         (Int32(truncatingIfNeeded: (keys[0] >> 2) & 0x7FFF_FFFF) - 1, Int32(truncatingIfNeeded: keys[0] >> 33))
     }
 
-    /// The outline of a patch of shape `shape` whose first edge is at `origin`, if that shape's was kept.
-    func outline(of shape: Shape, at origin: (x: Int32, y: Int32)) -> (rings: [[PixelCorner]], runs: [RowPolygonizer.PixelRun])? {
-        guard let o = outlines[shape] else { return nil }
+    /// Appends the outline of a patch of shape `shape` whose first edge is at `origin` to `corners`, `sizes` and `runs`
+    /// (as ``EdgeStrings/rings(into:sizes:)`` and ``RowPolygonizer``'s trace append them), if that shape's was kept;
+    /// false (nothing appended) if not.
+    func append(_ shape: Shape, at origin: (x: Int32, y: Int32), corners outCorners: inout [PixelCorner], sizes outSizes: inout [Int32],
+                runs outRuns: inout [RowPolygonizer.PixelRun]) -> Bool {
+        guard let t = outlines[shape] else { return false }
         let dx = Int(origin.x), dy = Int(origin.y)
-        let rings = o.rings.map { ring in ring.map { PixelCorner(x: $0.x + origin.x, y: $0.y + origin.y) } }
-        let runs = o.runs.map { ($0.row + dy, ($0.columns.lowerBound + dx)..<($0.columns.upperBound + dx)) }
-        return (rings, runs)
+        for i in Int(t.corners.lowerBound)..<Int(t.corners.upperBound) {
+            let c = corners[i]
+            outCorners.append(PixelCorner(x: c.x + origin.x, y: c.y + origin.y))
+        }
+        outSizes.append(contentsOf: sizes[Int(t.sizes.lowerBound)..<Int(t.sizes.upperBound)])
+        for i in Int(t.runs.lowerBound)..<Int(t.runs.upperBound) {
+            let r = runs[i]
+            outRuns.append((r.row + dy, (r.columns.lowerBound + dx)..<(r.columns.upperBound + dx)))
+        }
+        return true
     }
 
-    /// Keeps the traced outline of a patch of shape `shape` whose first edge is at `origin` (unless ``maxShapes`` are kept).
-    mutating func keep(_ outline: (rings: [[PixelCorner]], runs: [RowPolygonizer.PixelRun]), as shape: Shape, at origin: (x: Int32, y: Int32)) {
+    /// Keeps the traced outline of a patch of shape `shape` whose first edge is at `origin` (unless ``maxShapes`` are kept):
+    /// its corners `outlineCorners`, its rings' corner counts `outlineSizes` and its runs `outlineRuns`.
+    mutating func keep(corners outlineCorners: ArraySlice<PixelCorner>, sizes outlineSizes: ArraySlice<Int32>,
+                       runs outlineRuns: ArraySlice<RowPolygonizer.PixelRun>, as shape: Shape, at origin: (x: Int32, y: Int32)) {
         guard outlines.count < Self.maxShapes else { return }
         let dx = Int(origin.x), dy = Int(origin.y)
-        outlines[shape] = (outline.rings.map { ring in ring.map { PixelCorner(x: $0.x - origin.x, y: $0.y - origin.y) } },
-                           outline.runs.map { ($0.row - dy, ($0.columns.lowerBound - dx)..<($0.columns.upperBound - dx)) })
+        let c0 = Int32(corners.count), s0 = Int32(sizes.count), r0 = Int32(runs.count)
+        for c in outlineCorners { corners.append(PixelCorner(x: c.x - origin.x, y: c.y - origin.y)) }
+        sizes.append(contentsOf: outlineSizes)
+        for r in outlineRuns { runs.append((r.row - dy, (r.columns.lowerBound - dx)..<(r.columns.upperBound - dx))) }
+        outlines[shape] = Template(corners: c0..<Int32(corners.count), sizes: s0..<Int32(sizes.count), runs: r0..<Int32(runs.count))
     }
 }

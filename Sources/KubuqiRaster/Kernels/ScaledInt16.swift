@@ -24,7 +24,12 @@ public struct ScaledInt16: Sendable, Hashable {
             if v.isNaN {
                 output[i] = nodata
             } else {
-                output[i] = Int16(min(max((v * scale).rounded(.toNearestOrAwayFromZero), lo), hi))
+                // Rounding half away from zero and clamping to integer bounds commute, so clamp first; then, within
+                // ±32767, the truncation t and the fraction c − t are exact and round without libm's `roundf`
+                // (a call per pixel of every written layer).
+                let c = min(max(v * scale, lo), hi)
+                let t = Int32(c), f = c - Float(t)
+                output[i] = Int16(truncatingIfNeeded: f >= 0.5 ? t &+ 1 : (f <= -0.5 ? t &- 1 : t))
             }
         }
     }

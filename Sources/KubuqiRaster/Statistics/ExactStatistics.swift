@@ -84,6 +84,71 @@ public struct ExactStatistics: Sendable, Hashable, Codable {
         maximum = hi
     }
 
+    /// The stored-integer codes ``add(stored:scale:offset:counts:)`` counts: Int16 and UInt16 storage.
+    public static let storedCodes: ClosedRange<Int32> = -32_768...65_535
+
+    /// Adds `stored[i] * scale + offset` for every i, as ``add(_:)`` of those Float values would (the same buckets,
+    /// count, nodata count and extremes, to the bit), when every finite stored value is an integer code in
+    /// ``storedCodes`` (a stack of stored integers decoded to Float): each code's converted value is formed once and added
+    /// with its pixel count (integer buckets: k values of significand m add k x m, k x (m² >> 24), k x (m² & 0xff_ffff)).
+    /// `counts` is the caller's room for ``storedCodes``'s count of zeros, left zero on return. A stored value that is
+    /// not such a code (a fraction, -0, out of range) makes the whole buffer go through the converted path instead.
+    public mutating func add(stored: UnsafeBufferPointer<Float>, scale: Float, offset: Float, counts: UnsafeMutableBufferPointer<Int32>) {
+        let low = Self.storedCodes.lowerBound, high = Self.storedCodes.upperBound
+        precondition(counts.count >= Int(high - low + 1) && stored.count < Int(Int32.max), "histogram too small or buffer too long")
+        let base = counts.baseAddress! - Int(low)
+        var lo = high, hi = low, missing = 0, exact = true
+        for i in 0..<stored.count {
+            let x = stored[i]
+            guard x.isFinite else { missing += 1; continue }
+            // A code only if the Float is exactly that integer (not -0, not a fraction) within the storage's range.
+            guard x >= Float(low) && x <= Float(high) else { exact = false; break }
+            let c = Int32(x)
+            guard Float(c).bitPattern == x.bitPattern else { exact = false; break }
+            if c < lo { lo = c }
+            if c > hi { hi = c }
+            base[Int(c)] &+= 1
+        }
+        guard exact else {
+            // Clear what was counted before the value that is not a code, then convert every value.
+            counts.update(repeating: 0)
+            let converted = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, stored.count))
+            defer { converted.deallocate() }
+            for i in 0..<stored.count { converted[i] = stored[i] * scale + offset }
+            return add(UnsafeBufferPointer(rebasing: converted[0..<stored.count]))
+        }
+        var n = 0, nodata = missing, least = minimum, most = maximum
+        sums.withUnsafeMutableBufferPointer { s in
+            squaresHigh.withUnsafeMutableBufferPointer { qh in
+                squaresLow.withUnsafeMutableBufferPointer { ql in
+                    guard lo <= hi else { return }
+                    for c in lo...hi {
+                        let k = Int(base[Int(c)])
+                        guard k != 0 else { continue }
+                        base[Int(c)] = 0
+                        let v = Float(c) * scale + offset
+                        guard v.isFinite else { nodata += k; continue }
+                        n += k
+                        if v < least { least = v }
+                        if v > most { most = v }
+                        let bits = v.bitPattern
+                        var e = Int((bits >> 23) & 0xff)
+                        var m = Int64(bits & 0x7f_ffff)
+                        if e == 0 { e = 1 } else { m |= 0x80_0000 }
+                        let square = m * m, times = Int64(k)
+                        s[e] += (bits >> 31 == 0 ? m : -m) * times
+                        qh[e] += (square >> 24) * times
+                        ql[e] += (square & 0xff_ffff) * times
+                    }
+                }
+            }
+        }
+        count += n
+        nodataCount += nodata
+        minimum = least
+        maximum = most
+    }
+
     /// `add` value by value into the accumulator's own buckets.
     private mutating func addInPlace(_ values: UnsafeBufferPointer<Float>) {
         var n = 0, lo = minimum, hi = maximum

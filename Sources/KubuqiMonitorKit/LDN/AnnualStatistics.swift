@@ -13,14 +13,13 @@ final class AnnualStatistics: @unchecked Sendable {
     /// Adds a chunk's layers; `physical` (scale, offset) turns stored integers into productivity first.
     func add(stack: UnsafeBufferPointer<Float>, pixelCount n: Int, physical: (Float, Float)? = nil) {
         var local = Array(repeating: ExactStatistics(), count: years.count)
-        // Stored integers: counted per code, each code converted once (ExactStatistics.add(stored:...), the same figures).
-        let counts = UnsafeMutableBufferPointer<Int32>.allocate(capacity: physical == nil ? 1 : ExactStatistics.storedCodes.count)
-        defer { counts.deallocate() }
-        if physical != nil { counts.initialize(repeating: 0) }
+        let converted = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, n))
+        defer { converted.deallocate() }
         for k in years.indices {
             let layer = UnsafeBufferPointer(rebasing: stack[(k * n)..<((k + 1) * n)])
             guard let (a, b) = physical else { local[k].add(layer); continue }
-            local[k].add(stored: layer, scale: a, offset: b, counts: counts)
+            for i in 0..<n { converted[i] = layer[i] * a + b }
+            local[k].add(UnsafeBufferPointer(rebasing: converted[0..<n]))
         }
         lock.withLock { for k in years.indices { stats[k].merge(local[k]) } }
     }

@@ -71,9 +71,11 @@ final class UNCCDObserver: LDNChunkTally, @unchecked Sendable {
         let (y0, y1) = years
         // The SOC stock in grams and the area it covers (pixels, area units) by class at each map year, counted here
         // (the area table's cells at zone = the year; pixels where the stock is not counted are left out).
-        var grams0 = [Int64](repeating: 0, count: 8), grams1 = [Int64](repeating: 0, count: 8)
-        var pixels0 = [Int](repeating: 0, count: 8), pixels1 = [Int](repeating: 0, count: 8)
-        var units0 = [Int64](repeating: 0, count: 8), units1 = [Int64](repeating: 0, count: 8)
+        // Six rows of eight (class 0...7) in one block without arrays' checks: grams, pixels and area units at each year.
+        let sums = UnsafeMutablePointer<Int64>.allocate(capacity: 48)
+        defer { sums.deallocate() }
+        sums.initialize(repeating: 0, count: 48)
+        let grams0 = sums, grams1 = sums + 8, pixels0 = sums + 16, pixels1 = sums + 24, units0 = sums + 32, units1 = sums + 40
         let stock0 = results[at.startStock], stock1 = results[at.endStock]
         for i in 0..<n {
             let s0 = stock0[i], s1 = stock1[i]
@@ -97,9 +99,9 @@ final class UNCCDObserver: LDNChunkTally, @unchecked Sendable {
         parts.update(chunk) { f in
             f.landCover.add(classes: start, zone: Int32(y0), pixelAreaUnits: units)
             if y1 != y0 { f.landCover.add(classes: end, zone: Int32(y1), pixelAreaUnits: units) }
-            for k in 1...7 where pixels0[k] > 0 { f.socArea.add(zone: Int32(y0), classValue: Int16(k), pixels: pixels0[k], units: units0[k]) }
+            for k in 1...7 where pixels0[k] > 0 { f.socArea.add(zone: Int32(y0), classValue: Int16(k), pixels: Int(pixels0[k]), units: units0[k]) }
             if y1 != y0 {
-                for k in 1...7 where pixels1[k] > 0 { f.socArea.add(zone: Int32(y1), classValue: Int16(k), pixels: pixels1[k], units: units1[k]) }
+                for k in 1...7 where pixels1[k] > 0 { f.socArea.add(zone: Int32(y1), classValue: Int16(k), pixels: Int(pixels1[k]), units: units1[k]) }
             }
             if let lpd { add(&f.lpdByTransition, UnsafeBufferPointer(transition), lpd) }
             for (layer, base, now) in crossed { add(&f.baselineVsReporting[layer, default: AreaTable()], now, base) }

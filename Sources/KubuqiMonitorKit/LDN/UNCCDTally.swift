@@ -82,8 +82,8 @@ final class UNCCDObserver: LDNChunkTally, @unchecked Sendable {
             guard s0.isFinite, s1.isFinite, (1...7).contains(start[i]), (1...7).contains(end[i]) else { continue }
             let k0 = Int(start[i]), k1 = Int(end[i])
             // t/ha x km2 x 100 ha/km2, in grams.
-            grams0[k0] += Self.rounded(Double(s0) * km2[i] * 100 * 1e6)
-            grams1[k1] += Self.rounded(Double(s1) * km2[i] * 100 * 1e6)
+            grams0[k0] += Int64((Double(s0) * km2[i] * 100 * 1e6).rounded())
+            grams1[k1] += Int64((Double(s1) * km2[i] * 100 * 1e6).rounded())
             pixels0[k0] += 1; units0[k0] += units[i]
             pixels1[k1] += 1; units1[k1] += units[i]
         }
@@ -110,15 +110,6 @@ final class UNCCDObserver: LDNChunkTally, @unchecked Sendable {
                 if y1 != y0 && grams1[c] > 0 { f.socGrams[y1, default: [:]][Int16(c), default: 0] += grams1[c] }
             }
         }
-    }
-
-    /// `x` rounded half away from zero (as `Int64(x.rounded())`), without libm's `round` below 2^52: there the
-    /// truncation t and the fraction x − t are exact.
-    @inline(__always)
-    static func rounded(_ x: Double) -> Int64 {
-        guard abs(x) < 0x1p52 else { return Int64(x.rounded()) }
-        let t = Int64(x), f = x - Double(t)
-        return f >= 0.5 ? t + 1 : (f <= -0.5 ? t - 1 : t)
     }
 
     /// The chunks' figures merged.

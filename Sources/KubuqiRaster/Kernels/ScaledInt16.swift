@@ -29,7 +29,10 @@ public struct ScaledInt16: Sendable, Hashable {
                 // (a call per pixel of every written layer).
                 let c = min(max(v * scale, lo), hi)
                 let t = Int32(c), f = c - Float(t)
-                output[i] = Int16(truncatingIfNeeded: f >= 0.5 ? t &+ 1 : (f <= -0.5 ? t &- 1 : t))
+                // Added as 0/1 terms, not chosen by a branch: an index's fractions are random (a branch on them would
+                // be mispredicted half the time).
+                let up: Int32 = f >= 0.5 ? 1 : 0, down: Int32 = f <= -0.5 ? 1 : 0
+                output[i] = Int16(truncatingIfNeeded: t &+ up &- down)
             }
         }
     }

@@ -125,6 +125,25 @@ public struct AreaTable: Sendable, Hashable, Codable {
         }
     }
 
+    /// Counts every pixel of a window under one `zone` (the same cells as ``add(classes:zones:zoneNodata:pixelAreaUnits:)``
+    /// with every zone id `zone`), by dense counts per class code: for a zone column that is constant over the window
+    /// (a map year), without forming it.
+    public mutating func add(classes: UnsafeBufferPointer<Int16>, zone: Int32, pixelAreaUnits: UnsafeBufferPointer<Int64>) {
+        let n = classes.count
+        precondition(pixelAreaUnits.count >= n, "buffers are shorter than the classes")
+        var dense = CodeCounts()
+        dense.add(count: n, areaUnits: { pixelAreaUnits[$0] }, code: { Int(classes[$0]) })
+        add(dense, zone: zone)
+    }
+
+    /// Adds `pixels` pixels of `units` area units in total to the cell (`zone`, `classValue`) (a caller's own counts:
+    /// the same cell as that many pixels added one by one with those units in sum).
+    public mutating func add(zone: Int32, classValue: Int16, pixels: Int, units: Int64) {
+        let k = Key(zone: zone, classValue: classValue)
+        counts[k, default: 0] += pixels
+        areaUnits[k, default: 0] += units
+    }
+
     /// The most distinct zones, and the widest span of class codes (besides nodata), that `addDense` counts densely.
     static let denseZones = 16, denseSpan = 256
 

@@ -134,7 +134,9 @@ public struct ProductivityPerformance: Sendable, Hashable, Codable {
             if unit != lastUnit { lastUnit = unit; lastBound = bounds[unit] }
             guard let b = lastBound else { status[i] = DegradationStatus.nodata; continue }
             guard abs(means.sums[i]) < 0x1p46 else { status[i] = self.status(exactMean: means.exactMean(i)!, unit: unit); continue }
-            status[i] = Int128(means.sums[i]) * b.denominator <= b.numerator * Int128(means.years[i])
+            // Through Int64 (exact: below 2^46, truncated toward zero as Int128(_:) would): Int128's conversion from
+            // Double is a generic bit-by-bit routine (0.1 CPU-s of an ldn run; docs/benchmarks.md, session 16).
+            status[i] = Int128(Int64(means.sums[i])) * b.denominator <= b.numerator * Int128(means.years[i])
                 ? DegradationStatus.degraded.rawValue : DegradationStatus.stable.rawValue
         }
     }

@@ -61,4 +61,25 @@ final class AreaTableDenseZonesTests: XCTestCase {
             }
         }
     }
+
+    /// One zone for the whole window (`add(classes:zone:pixelAreaUnits:)`, the map years of the UNCCD tables) and a
+    /// caller's own cell counts (`add(zone:classValue:pixels:units:)`): the plain tally's cells with that zone.
+    func testConstantZoneAndOwnCountsEqualAPlainTally() {
+        var g = SplitMix64(seed: 23)
+        let nodata = DegradationStatus.nodata
+        let codes: [Int16] = [1, 2, 3, 7, nodata, 2_000, -1_500, 0]
+        for n in [0, 1, 999, 5000] {
+            let classes = (0..<n).map { _ in codes[g.int(codes.count)] }
+            let units = (0..<n).map { _ in Int64(g.int(1_000_000)) }
+            var table = AreaTable(), own = AreaTable()
+            for zone: Int32 in [2024, 0] {
+                classes.withUnsafeBufferPointer { c in units.withUnsafeBufferPointer { table.add(classes: c, zone: zone, pixelAreaUnits: $0) } }
+            }
+            let (counts, areas) = tally(classes + classes, Array(repeating: 2024, count: n) + Array(repeating: 0, count: n), units + units, skip: nil)
+            XCTAssertEqual(table.counts, counts, "\(n) pixels")
+            XCTAssertEqual(table.areaUnits, areas, "\(n) pixels")
+            for (k, c) in counts { own.add(zone: k.zone, classValue: k.classValue, pixels: c, units: areas[k]!) }
+            XCTAssertEqual(own, table, "\(n) pixels")
+        }
+    }
 }

@@ -69,24 +69,25 @@ final class UNCCDObserver: LDNChunkTally, @unchecked Sendable {
         let n = c.count, results = c.results, km2 = c.km2, units = UnsafeBufferPointer(c.units)
         let start = c.codes(at.startClass), end = c.codes(at.endClass)
         let (y0, y1) = years
-        // Zone columns: the map year; -1 where the SOC stock is not counted.
-        // (Buffers of the chunk, reused from chunk to chunk: slots 0-3 and 0 are this observer's.)
-        let socYear0 = c.scratch32(0), socYear1 = c.scratch32(1)
-        socYear0.update(repeating: -1)
-        socYear1.update(repeating: -1)
-        var grams0 = [Int64](repeating: 0, count: 8), grams1 = [Int64](repeating: 0, count: 8)
+        // The SOC stock in grams and the area it covers (pixels, area units) by class at each map year, counted here
+        // (the area table's cells at zone = the year; pixels where the stock is not counted are left out).
+        // Six rows of eight (class 0...7) in one block without arrays' checks: grams, pixels and area units at each year.
+        let sums = UnsafeMutablePointer<Int64>.allocate(capacity: 48)
+        defer { sums.deallocate() }
+        sums.initialize(repeating: 0, count: 48)
+        let grams0 = sums, grams1 = sums + 8, pixels0 = sums + 16, pixels1 = sums + 24, units0 = sums + 32, units1 = sums + 40
+        let stock0 = results[at.startStock], stock1 = results[at.endStock]
         for i in 0..<n {
-            let s0 = results[at.startStock][i], s1 = results[at.endStock][i]
+            let s0 = stock0[i], s1 = stock1[i]
             guard s0.isFinite, s1.isFinite, (1...7).contains(start[i]), (1...7).contains(end[i]) else { continue }
+            let k0 = Int(start[i]), k1 = Int(end[i])
             // t/ha x km2 x 100 ha/km2, in grams.
-            grams0[Int(start[i])] += Int64((Double(s0) * km2[i] * 100 * 1e6).rounded())
-            grams1[Int(end[i])] += Int64((Double(s1) * km2[i] * 100 * 1e6).rounded())
-            socYear0[i] = Int32(y0)
-            socYear1[i] = Int32(y1)
+            grams0[k0] += Int64((Double(s0) * km2[i] * 100 * 1e6).rounded())
+            grams1[k1] += Int64((Double(s1) * km2[i] * 100 * 1e6).rounded())
+            pixels0[k0] += 1; units0[k0] += units[i]
+            pixels1[k1] += 1; units1[k1] += units[i]
         }
-        let year0 = c.scratch32(2), year1 = c.scratch32(3)
-        year0.update(repeating: Int32(y0))
-        year1.update(repeating: Int32(y1))
+        // The land-cover transitions (the chunk's buffer, reused from chunk to chunk: slot 0 is this observer's).
         let transition = c.scratch16(0)
         transition.update(repeating: DegradationStatus.nodata)
         for i in 0..<n where (1...7).contains(start[i]) && (1...7).contains(end[i]) { transition[i] = start[i] * 10 + end[i] }
@@ -95,14 +96,13 @@ final class UNCCDObserver: LDNChunkTally, @unchecked Sendable {
         func add(_ t: inout AreaTable, _ classes: UnsafeBufferPointer<Int16>, _ zones: UnsafeBufferPointer<Int32>, nodata: Int32? = nil) {
             t.add(classes: classes, zones: zones, zoneNodata: nodata, pixelAreaUnits: units)
         }
-        func add(_ t: inout AreaTable, _ classes: UnsafeBufferPointer<Int16>, _ zones: UnsafeMutableBufferPointer<Int32>, nodata: Int32? = nil) {
-            add(&t, classes, UnsafeBufferPointer(zones), nodata: nodata)
-        }
         parts.update(chunk) { f in
-            add(&f.landCover, start, year0)
-            if y1 != y0 { add(&f.landCover, end, year1) }
-            add(&f.socArea, start, socYear0, nodata: -1)
-            if y1 != y0 { add(&f.socArea, end, socYear1, nodata: -1) }
+            f.landCover.add(classes: start, zone: Int32(y0), pixelAreaUnits: units)
+            if y1 != y0 { f.landCover.add(classes: end, zone: Int32(y1), pixelAreaUnits: units) }
+            for k in 1...7 where pixels0[k] > 0 { f.socArea.add(zone: Int32(y0), classValue: Int16(k), pixels: Int(pixels0[k]), units: units0[k]) }
+            if y1 != y0 {
+                for k in 1...7 where pixels1[k] > 0 { f.socArea.add(zone: Int32(y1), classValue: Int16(k), pixels: Int(pixels1[k]), units: units1[k]) }
+            }
             if let lpd { add(&f.lpdByTransition, UnsafeBufferPointer(transition), lpd) }
             for (layer, base, now) in crossed { add(&f.baselineVsReporting[layer, default: AreaTable()], now, base) }
             for c in 1...7 {

@@ -24,7 +24,15 @@ public struct ScaledInt16: Sendable, Hashable {
             if v.isNaN {
                 output[i] = nodata
             } else {
-                output[i] = Int16(min(max((v * scale).rounded(.toNearestOrAwayFromZero), lo), hi))
+                // Rounding half away from zero and clamping to integer bounds commute, so clamp first; then, within
+                // ±32767, the truncation t and the fraction c − t are exact and round without libm's `roundf`
+                // (a call per pixel of every written layer).
+                let c = min(max(v * scale, lo), hi)
+                let t = Int32(c), f = c - Float(t)
+                // Added as 0/1 terms, not chosen by a branch: an index's fractions are random (a branch on them would
+                // be mispredicted half the time).
+                let up: Int32 = f >= 0.5 ? 1 : 0, down: Int32 = f <= -0.5 ? 1 : 0
+                output[i] = Int16(truncatingIfNeeded: t &+ up &- down)
             }
         }
     }

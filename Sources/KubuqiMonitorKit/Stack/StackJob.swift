@@ -180,17 +180,25 @@ public enum StackJob {
         var manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths, digests: digests)
         manifest.stackSHA256 = sums[0][published[0]]!
         manifest.countsSHA256 = sums[1][published[1]]!
-        do { try manifest.json().write(to: URL(fileURLWithPath: sinks[2].temporary)) } catch {
+        var manifestSHA256 = SHA256()
+        do {
+            let json = try manifest.json()
+            manifestSHA256.update(json)
+            try json.write(to: URL(fileURLWithPath: sinks[2].temporary))
+        } catch {
             throw KubuqiError.output(paths.manifest, "cannot be written (\(error.localizedDescription))")
         }
         for s in sinks { try s.commit() }
         let span = (kept[keep.first!].period.first.description, kept[keep.last!].period.last.description)
-        try STACCatalog.writeItem(STACProduct(
+        var item = STACProduct(
             path: paths.stack, id: ((paths.stack as NSString).lastPathComponent as NSString).deletingPathExtension,
             title: "Stack of \(keep.count) periods (\(o.scheme), \(o.reducer))",
             time: .period(start: span.0 + "T00:00:00Z", end: span.1 + "T23:59:59Z"),
             extras: [.init(key: "counts", path: paths.counts, type: STACCatalog.cogType, title: "Valid observations per pixel and period", roles: ["data"]),
-                     .init(key: "manifest", path: paths.manifest, type: "application/json", title: "Stack manifest", roles: ["metadata"])]))
+                     .init(key: "manifest", path: paths.manifest, type: "application/json", title: "Stack manifest", roles: ["metadata"])])
+        // The three files were hashed before they were renamed into place (the same bytes): not read a second time.
+        item.checksums = [paths.stack: sums[0][published[0]]!, paths.counts: sums[1][published[1]]!, paths.manifest: manifestSHA256.hexDigest()]
+        try STACCatalog.writeItem(item)
         return StackResult(path: paths.stack, countPath: paths.counts, manifestPath: paths.manifest, manifest: manifest,
                            reused: (reuse?.bands.keys.sorted() ?? []).map { kept[$0].period.label })
     }
@@ -352,6 +360,9 @@ public enum StackJob {
             guard strip.column == 0, strip.width == area.width else { return }
             for f in feeds { try f.rowsComplete(upTo: strip.row + strip.height) }
         }
+        // The feeds read those rows on their own threads while the pass goes on: the pass waits for the reads before
+        // it writes to the datasets again.
+        let awaitFeedReads = { for f in feeds { f.awaitReads() } }
         do {
             // Period by period (the outputs are band-interleaved, so each period's band is written whole tiles at a
             // time, each tile once). A period of at most `openAtOnce` observations has its datasets opened once and
@@ -370,7 +381,8 @@ public enum StackJob {
                                  buffers, tally: &met[k], o)
                     } else {
                         try accumulatePeriod(k, p, rule, strips: strips, slots: slots, inputs: inputs, area: area, buffers, to: bands,
-                                             tally: &met[k], o, stripDone: k == periods.count - 1 ? lastStripDone : { _ in }) {
+                                             tally: &met[k], o, stripDone: k == periods.count - 1 ? lastStripDone : { _ in },
+                                             writing: awaitFeedReads) {
                             progress((Double(k) + $0) / Double(periods.count))
                         }
                     }
@@ -387,7 +399,8 @@ public enum StackJob {
                         try copy(band: k, old, of: reuse, windows: windows, to: bands, buffers, tally: &met[k], o)
                     } else {
                         try gatherPeriod(k, p, reduction, windows: windows, inputs: inputs, area: area, buffers, to: bands,
-                                         tally: &met[k], o, windowDone: k == periods.count - 1 ? lastStripDone : { _ in }) {
+                                         tally: &met[k], o, windowDone: k == periods.count - 1 ? lastStripDone : { _ in },
+                                         writing: awaitFeedReads) {
                             progress((Double(k) + $0) / Double(periods.count))
                         }
                     }

@@ -77,14 +77,15 @@ final class StagedAveragingFeed: @unchecked Sendable {
         try pump(waiting: false)
     }
 
-    /// Every row is final: reads the rows left, waits for their tiles; throws the first error of the encoding.
+    /// Every row is final: reads the rows left (on the background thread, ``readRest()``), waits for their tiles, then
+    /// closes the dataset (the writer's; nothing reads it any more); throws the first error of the encoding, or the close's.
     func finish() throws {
         guard !finished else { return }
-        complete = height
-        try pump(waiting: true)
+        if fed < height { readRest() }
         busy.wait()
         finished = true
         if let failure { throw failure }
+        try dataset.close()
     }
 
     /// Finishes `feeds` side by side, then as ``finish()``. Every row is final and nothing writes the datasets any
@@ -92,7 +93,7 @@ final class StagedAveragingFeed: @unchecked Sendable {
     /// and encodings then run beside each other's, where the writer's thread used to read every feed's rows in turn
     /// while the feeds waited for them (docs/benchmarks.md, "Stack (issue 16)", session 16).
     static func finish(_ feeds: [StagedAveragingFeed]) throws {
-        for f in feeds where !f.finished { f.readRest() }
+        for f in feeds where !f.finished && f.fed < f.height { f.readRest() }
         for f in feeds { try f.finish() }
     }
 

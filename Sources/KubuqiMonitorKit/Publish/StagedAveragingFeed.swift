@@ -11,8 +11,9 @@ import KubuqiRaster
 /// band-interleaved file, once the last period's strip is written); those rows are read back through the writer's
 /// own handle, a row of tiles at a time, pixel-interleaved, by a background thread (while the writer goes on with its
 /// next rows, and waits for the read, ``awaitReads()``, before it writes to the dataset again: one thread at a time),
-/// which hands them to ``AveragedTileRows`` to average and encode on every core. ``finish(_:)`` has each feed read
-/// its rows left on its own thread and waits; ``handOver(for:)`` leaves the spool in ``TileSpools`` for the staged
+/// which hands them to ``AveragedTileRows`` to average and encode on every core. ``finish()`` has the feed read its
+/// rows left on its own thread, waits, and closes the dataset (``finish(_:)``: several feeds side by side; `stack`
+/// finishes each output's feed in that output's own chain of the tail, ``StackJob``); ``handOver(for:)`` leaves the spool in ``TileSpools`` for the staged
 /// file once it is in place, where the COG copy takes it instead of encoding every tile from the staged rows (the
 /// same tiles, the same COG byte for byte). The rows are read straight into the open row of tiles
 /// (``AveragedTileRows/openRows(_:)``) once the background thread is idle, so memory is

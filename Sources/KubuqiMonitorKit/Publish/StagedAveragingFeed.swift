@@ -13,9 +13,9 @@ import KubuqiRaster
 /// next rows, and waits for the read, ``awaitReads()``, before it writes to the dataset again: one thread at a time),
 /// which hands them to ``AveragedTileRows`` to average and encode on every core. ``finish()`` has the feed read its
 /// rows left on its own thread, waits, and closes the dataset (``finish(_:)``: several feeds side by side; `stack`
-/// finishes each output's feed in that output's own chain of the tail, ``StackJob``); ``handOver(for:)`` leaves the spool in ``TileSpools`` for the staged
-/// file once it is in place, where the COG copy takes it instead of encoding every tile from the staged rows (the
-/// same tiles, the same COG byte for byte). The rows are read straight into the open row of tiles
+/// finishes each output's feed in that output's own chain of the tail, ``StackJob``); ``handOver(for:)`` leaves the
+/// spool in ``TileSpools`` for the staged file once it is in place, where the COG copy takes it instead of encoding
+/// every tile from the staged rows (the same tiles, the same COG byte for byte). The rows are read straight into the open row of tiles
 /// (``AveragedTileRows/openRows(_:)``) once the background thread is idle, so memory is
 /// ``AveragedTileRows/stripBytes(_:bytesPerPixel:)``, nothing read ahead.
 /// All calls but the background work come from the thread writing the dataset.
@@ -75,7 +75,7 @@ final class StagedAveragingFeed: @unchecked Sendable {
     /// which reads them from the dataset; the writer calls ``awaitReads()`` before it writes to the dataset again.
     func rowsComplete(upTo row: Int) throws {
         complete = max(complete, min(row, height))
-        try pump(waiting: false)
+        try pump()
     }
 
     /// Every row is final: reads the rows left (on the background thread, ``readRest()``), waits for their tiles, then
@@ -135,15 +135,15 @@ final class StagedAveragingFeed: @unchecked Sendable {
         if !handedOver { spooled.discard() }
     }
 
-    /// Hands the next rows (up to the end of their row of tiles) to the background thread while it is free, or
-    /// (`waiting`) waits for it, until no complete row is left: the thread reads them straight into its open row of
-    /// tiles, then averages and encodes them, while the writer goes on with its next rows; the writer waits for the
-    /// read (``awaitReads()``) before it writes to the dataset again.
-    private func pump(waiting: Bool) throws {
+    /// Hands the next rows (up to the end of their row of tiles) to the background thread while it is free, until no
+    /// complete row is left or it is busy (the rest wait for the next call): the thread reads them straight into its
+    /// open row of tiles, then averages and encodes them, while the writer goes on with its next rows; the writer waits
+    /// for the read (``awaitReads()``) before it writes to the dataset again.
+    private func pump() throws {
         while true {
             let count = min(tile - fed % tile, complete - fed)
             guard count > 0 else { return }
-            if waiting { busy.wait() } else if busy.wait(timeout: .now()) == .timedOut { return }
+            if busy.wait(timeout: .now()) == .timedOut { return }
             if let failure { throw failure }
             let w = Window(column: 0, row: fed, width: dataset.width, height: count)
             fed += count

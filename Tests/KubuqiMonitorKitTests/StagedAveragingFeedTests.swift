@@ -41,6 +41,7 @@ final class StagedAveragingFeedTests: XCTestCase {
         }
         for b in 1..<bands { try write(b, rows: 0..<h) }
         for y in stride(from: 0, to: h, by: strip) {
+            feed?.awaitReads()   // the rows handed over are read before the dataset is written again
             try write(bands, rows: y..<min(h, y + strip))
             try feed?.rowsComplete(upTo: min(h, y + strip))
             try feedCheck(feed, min(h, y + strip))

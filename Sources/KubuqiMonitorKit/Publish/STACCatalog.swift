@@ -125,13 +125,13 @@ public enum STACCatalog {
         var data: [String: Any] = [
             "href": href(p.path, from: folder), "type": cogType, "title": p.title, "roles": ["data"],
             "raster:bands": bands,
-            "file:size": try fileSize(p.path), "file:checksum": "1220" + (try SHA256.file(p.path)),
+            "file:size": try fileSize(p.path), "file:checksum": "1220" + (try p.checksums[p.path] ?? SHA256.file(p.path)),
         ]
         if !classes.isEmpty { data["classification:classes"] = classes }
         var assets: [String: Any] = ["data": data]
         for e in p.extras where FileManager.default.fileExists(atPath: e.path) {
             assets[e.key] = ["href": href(e.path, from: folder), "type": e.type, "title": e.title, "roles": e.roles,
-                             "file:size": try fileSize(e.path), "file:checksum": "1220" + (try SHA256.file(e.path))] as [String: Any]
+                             "file:size": try fileSize(e.path), "file:checksum": "1220" + (try p.checksums[e.path] ?? SHA256.file(e.path))] as [String: Any]
         }
         let links: [[String: Any]] = catalog.map { c in
             let catalogHref = href(c, from: folder)

@@ -50,6 +50,10 @@ public struct STACProduct: Sendable {
     public var extras: [Extra]
     /// Free-form properties (prefixed `kubuqi:`), e.g. the method's parameters.
     public var properties: [String: String]
+    /// The SHA-256 (lowercase hex) of those of its files (the raster, its extras) whose final bytes the run has already
+    /// hashed, by path: the Item's `file:checksum` takes them instead of reading the files again (`stack`'s OUT.tif,
+    /// OUT.count.tif and OUT.json, hashed for the manifest; docs/benchmarks.md, "Stack (issue 16)"). A file not here is hashed.
+    public var checksums: [String: String] = [:]
 
     /// Creates a product.
     public init(path: String, id: String, title: String, time: Time, classes: [ClassLegend.Entry]? = nil,

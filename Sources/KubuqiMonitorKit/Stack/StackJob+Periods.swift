@@ -10,19 +10,23 @@ extension StackJob {
         var stack: [RasterBand], counts: [RasterBand]
     }
 
-    /// The window pass's buffers: `rows` observation rows of a window, its result, counts and encoded values.
+    /// The window pass's buffers: `rows` observation rows of a window, its result, counts and encoded values (the
+    /// result's and the counts', encoded side by side: ``write(window:_:_:to:tally:_:)``).
     struct Buffers {
         let values, result, counted: UnsafeMutableBufferPointer<Float>
-        let encoded: UnsafeMutableBufferPointer<Int16>
+        let encoded, encodedCounts: UnsafeMutableBufferPointer<Int16>
 
         init(capacity: Int, rows: Int) {
             values = .allocate(capacity: capacity * rows)
             result = .allocate(capacity: capacity)
             counted = .allocate(capacity: capacity)
             encoded = .allocate(capacity: capacity)
+            encodedCounts = .allocate(capacity: capacity)
         }
 
-        func deallocate() { values.deallocate(); result.deallocate(); counted.deallocate(); encoded.deallocate() }
+        func deallocate() {
+            values.deallocate(); result.deallocate(); counted.deallocate(); encoded.deallocate(); encodedCounts.deallocate()
+        }
     }
 
     /// A period's observations in groups of at most ``openAtOnce``, in date order.
@@ -42,11 +46,12 @@ extension StackJob {
     /// of a strip), then the strip's windows are finished and written. A group of plain 16-bit bands is read
     /// in its stored type and converted block by block as it is added (``SeriesAccumulators/add(stored:stride:scalings:days:pixels:)``);
     /// when the whole period shares one scale and offset (``StoredSums``), `mean`, `sum` and `count` add its integers as stored.
-    /// `stripDone`: called with each strip (area coordinates) once it is written. `progress`: the share of the period done.
+    /// `stripDone`: called with each strip (area coordinates) once it is written; `writing`: before each strip's rows
+    /// are written (``StagedAveragingFeed/awaitReads()``). `progress`: the share of the period done.
     static func accumulatePeriod(_ k: Int, _ p: StackPlan.Period, _ rule: CompletenessRule, strips: StackStrips,
                                  slots: [SeriesAccumulators], inputs: StackInputs, area: Window, _ b: Buffers, to bands: Bands,
                                  tally: inout Tally, _ o: StackOptions, stripDone: (Window) throws -> Void = { _ in },
-                                 progress: (Double) -> Void) throws {
+                                 writing: () -> Void = {}, progress: (Double) -> Void) throws {
         let groups = groups(of: p)
         let whole = groups.count == 1 ? try inputs.open(p.observations) : nil
         // One scale and offset over a plain 16-bit period (most collections): exact sums of the stored integers.
@@ -71,6 +76,7 @@ extension StackJob {
                     }
                 }
             }
+            writing()
             for (wi, w) in windows.enumerated() {
                 tally.met += finish(slots[wi], rule, p, window: w, result: b.result, counted: b.counted)
                 try write(window: w, k, b, to: bands, tally: &tally, o)
@@ -83,10 +89,11 @@ extension StackJob {
     /// Period `k` with a reducer that needs all of a pixel's observations at once, window by window: the
     /// window holds every observation's rows (read a group at a time, each group opened within the window
     /// when the period has more than one). `windowDone`: called with each window (area coordinates) once it is
-    /// written. `progress`: the share of the period done.
+    /// written; `writing`: before each window is written. `progress`: the share of the period done.
     static func gatherPeriod(_ k: Int, _ p: StackPlan.Period, _ reduction: SeriesReduction, windows: [Window], inputs: StackInputs,
                              area: Window, _ b: Buffers, to bands: Bands, tally: inout Tally, _ o: StackOptions,
-                             windowDone: (Window) throws -> Void = { _ in }, progress: (Double) -> Void) throws {
+                             windowDone: (Window) throws -> Void = { _ in }, writing: () -> Void = {},
+                             progress: (Double) -> Void) throws {
         let groups = groups(of: p)
         let whole = groups.count == 1 ? try inputs.open(p.observations) : nil
         for (wi, w) in windows.enumerated() {
@@ -97,6 +104,7 @@ extension StackJob {
                 done += g.count
             }
             tally.met += reduce(reduction, p, window: w, values: UnsafeBufferPointer(b.values), result: b.result, counted: b.counted)
+            writing()
             try write(window: w, k, b, to: bands, tally: &tally, o)
             try windowDone(w)
             progress(Double(wi + 1) / Double(windows.count))
@@ -113,11 +121,26 @@ extension StackJob {
         tally.met = old.met
     }
 
-    /// Window `w`'s result and counts (in `b`) tallied and written to band `k`.
+    /// Window `w`'s result and counts (in `b`) tallied and written to band `k`: the result (encoded, written to the
+    /// stack) beside the counts (tallied, encoded, written to the counts raster), two datasets each from one thread,
+    /// so that a strip's end keeps both cores busy. A failed write of the stack is the error before one of the counts,
+    /// as when they ran one after the other.
     static func write(window w: Window, _ k: Int, _ b: Buffers, to bands: Bands, tally: inout Tally, _ o: StackOptions) throws {
         let n = w.pixelCount
-        tally.add(UnsafeBufferPointer(rebasing: b.counted[0..<n]))
-        try write(UnsafeBufferPointer(rebasing: b.result[0..<n]), to: bands.stack[k], w, encoding: o.encoding.int16Encoding, scratch: b.encoded)
-        try write(UnsafeBufferPointer(rebasing: b.counted[0..<n]), to: bands.counts[k], w, encoding: ScaledInt16(scale: 1), scratch: b.encoded)
+        let result = UnsafeBufferPointer(rebasing: b.result[0..<n]), counted = UnsafeBufferPointer(rebasing: b.counted[0..<n])
+        let (stack, counts, encoding, before) = (bands.stack[k], bands.counts[k], o.encoding.int16Encoding, tally)
+        let tallies = try ConcurrentSteps.results([
+            { () throws -> Tally in
+                try write(result, to: stack, w, encoding: encoding, scratch: b.encoded)
+                return before
+            },
+            { () throws -> Tally in
+                var t = before
+                t.add(counted)
+                try write(counted, to: counts, w, encoding: ScaledInt16(scale: 1), scratch: b.encodedCounts)
+                return t
+            },
+        ])
+        tally = tallies[1]
     }
 }

@@ -157,40 +157,73 @@ public enum StackJob {
                 + "(\(kept[k].observations.count) observations; \(t.counts.lowerBound)..\(t.counts.upperBound) valid per pixel)")
         }
         let keep = tallies.indices.filter { tallies[$0].met > 0 }
-        try ledger.whileOpen { try publishBands(keep, of: kept, from: full, to: (sinks[0].temporary, sinks[1].temporary), grid: grid, o) }
-        if keep.count == kept.count {
-            for f in feeds { f.handOver(for: f.staged == full.stack ? sinks[0].temporary : sinks[1].temporary) }
+        let published = [sinks[0].temporary, sinks[1].temporary], staged = [full.stack, full.counts], planned = plan, early = digests
+        // Each staged file's feed (its COG tiles encoded from the last period's rows), finished (its dataset closed).
+        let feedOf = staged.map { path in feeds.first { $0.staged == path } }
+        let finishFeed = { (f: StagedAveragingFeed) throws in
+            do { try f.finish() } catch let e as GDALError { throw outputError(e, stackAt: full.stack, countsAt: full.counts, o) }
+        }
+        let whole = keep.count == kept.count
+        if !whole {
+            // Periods left out: the kept bands copied into new staged files, whose tiles the COG copies encode.
+            for f in feeds { try finishFeed(f) }
+            try ledger.whileOpen { try publishBands(keep, of: kept, from: full, to: (published[0], published[1]), grid: grid, o) }
         }
         // Published as Cloud Optimized GeoTIFFs (pixel-interleaved: GDAL 3.6's COG driver has no band
         // interleaving; a window's whole series is then one read), before the checksums.
         // Laid out from tiles encoded on every core from the staged rows, AVERAGE overviews computed as GDAL's
         // (`averagingRows`; GDAL's COG driver for sizes and options this writer does not make exactly; docs/publishing.md,
-        // "stack's OUT.tif and OUT.count.tif"). The two copies run side by side, each followed by its own SHA-256, and
-        // beside them the inputs' SHA-256 left to hash (raised from idle priority; docs/benchmarks.md, "Stack (issue 16)"),
-        // so that OUT.tif's layout and checksum, the longest chain, have the other core's company. A failed copy is
-        // the error before an unreadable input, as when they ran one after the other.
-        let published = [sinks[0].temporary, sinks[1].temporary], planned = plan, early = digests
-        let sums = try ConcurrentSteps.results(published.map { path in
+        // "stack's OUT.tif and OUT.count.tif"). The two files side by side, each its own chain: (every period kept) its
+        // feed finished, the staged file moved into place and its tiles handed to the copy; the COG copy; its SHA-256.
+        // OUT.tif's feed is finished first, on every core, and OUT.count.tif's after it, so that OUT.tif's layout and
+        // checksum (one thread: the longest serial step) run beside OUT.count.tif's encoding. Beside them, the inputs'
+        // SHA-256 left to hash (raised from idle priority; docs/benchmarks.md, "Stack (issue 16)"). A failed step of
+        // OUT.tif is the error before one of OUT.count.tif, and a failed copy before an unreadable input, as when they
+        // ran one after the other.
+        let stackFed = DispatchGroup()
+        stackFed.enter()
+        let sums = try ConcurrentSteps.results((0..<2).map { i in
             { () throws -> [String: String] in
-                try CloudOptimizedOutput.rewrite(path, userOptions: o.creationOptions, averagingRows: true)
-                return [path: try SHA256.file(path)]
+                if whole {
+                    if i == 1 { stackFed.wait() }
+                    do {
+                        defer { if i == 0 { stackFed.leave() } }
+                        if let f = feedOf[i] { try finishFeed(f) }
+                    }
+                    if rename(staged[i], published[i]) != 0 {
+                        throw KubuqiError.output(o.output, "cannot move a finished file into place (\(String(cString: strerror(errno))))")
+                    }
+                    feedOf[i]?.handOver(for: published[i])
+                } else if i == 0 {
+                    stackFed.leave()
+                }
+                try CloudOptimizedOutput.rewrite(published[i], userOptions: o.creationOptions, averagingRows: true)
+                return [published[i]: try SHA256.file(published[i])]
             }
         } + [{ () throws -> [String: String] in try hashing.map { try Self.digests(planned, of: $0) } ?? early }])
         digests = sums[2]
         var manifest = try manifest(plan, met: keep.map { tallies[$0].met }, grid: grid, o, paths: paths, digests: digests)
         manifest.stackSHA256 = sums[0][published[0]]!
         manifest.countsSHA256 = sums[1][published[1]]!
-        do { try manifest.json().write(to: URL(fileURLWithPath: sinks[2].temporary)) } catch {
+        var manifestSHA256 = SHA256()
+        do {
+            let json = try manifest.json()
+            manifestSHA256.update(json)
+            try json.write(to: URL(fileURLWithPath: sinks[2].temporary))
+        } catch {
             throw KubuqiError.output(paths.manifest, "cannot be written (\(error.localizedDescription))")
         }
         for s in sinks { try s.commit() }
         let span = (kept[keep.first!].period.first.description, kept[keep.last!].period.last.description)
-        try STACCatalog.writeItem(STACProduct(
+        var item = STACProduct(
             path: paths.stack, id: ((paths.stack as NSString).lastPathComponent as NSString).deletingPathExtension,
             title: "Stack of \(keep.count) periods (\(o.scheme), \(o.reducer))",
             time: .period(start: span.0 + "T00:00:00Z", end: span.1 + "T23:59:59Z"),
             extras: [.init(key: "counts", path: paths.counts, type: STACCatalog.cogType, title: "Valid observations per pixel and period", roles: ["data"]),
-                     .init(key: "manifest", path: paths.manifest, type: "application/json", title: "Stack manifest", roles: ["metadata"])]))
+                     .init(key: "manifest", path: paths.manifest, type: "application/json", title: "Stack manifest", roles: ["metadata"])])
+        // The three files were hashed before they were renamed into place (the same bytes): not read a second time.
+        item.checksums = [paths.stack: sums[0][published[0]]!, paths.counts: sums[1][published[1]]!, paths.manifest: manifestSHA256.hexDigest()]
+        try STACCatalog.writeItem(item)
         return StackResult(path: paths.stack, countPath: paths.counts, manifestPath: paths.manifest, manifest: manifest,
                            reused: (reuse?.bands.keys.sorted() ?? []).map { kept[$0].period.label })
     }
@@ -352,6 +385,9 @@ public enum StackJob {
             guard strip.column == 0, strip.width == area.width else { return }
             for f in feeds { try f.rowsComplete(upTo: strip.row + strip.height) }
         }
+        // The feeds read those rows on their own threads while the pass goes on: the pass waits for the reads before
+        // it writes to the datasets again.
+        let awaitFeedReads = { for f in feeds { f.awaitReads() } }
         do {
             // Period by period (the outputs are band-interleaved, so each period's band is written whole tiles at a
             // time, each tile once). A period of at most `openAtOnce` observations has its datasets opened once and
@@ -370,7 +406,8 @@ public enum StackJob {
                                  buffers, tally: &met[k], o)
                     } else {
                         try accumulatePeriod(k, p, rule, strips: strips, slots: slots, inputs: inputs, area: area, buffers, to: bands,
-                                             tally: &met[k], o, stripDone: k == periods.count - 1 ? lastStripDone : { _ in }) {
+                                             tally: &met[k], o, stripDone: k == periods.count - 1 ? lastStripDone : { _ in },
+                                             writing: awaitFeedReads) {
                             progress((Double(k) + $0) / Double(periods.count))
                         }
                     }
@@ -387,23 +424,39 @@ public enum StackJob {
                         try copy(band: k, old, of: reuse, windows: windows, to: bands, buffers, tally: &met[k], o)
                     } else {
                         try gatherPeriod(k, p, reduction, windows: windows, inputs: inputs, area: area, buffers, to: bands,
-                                         tally: &met[k], o, windowDone: k == periods.count - 1 ? lastStripDone : { _ in }) {
+                                         tally: &met[k], o, windowDone: k == periods.count - 1 ? lastStripDone : { _ in },
+                                         writing: awaitFeedReads) {
                             progress((Double(k) + $0) / Double(periods.count))
                         }
                     }
                     progress(Double(k + 1) / Double(periods.count))
                 }
             }
-            try StagedAveragingFeed.finish(feeds)
-            try stack.close()
-            try counts.close()
-            if let cogFeeds { feeds.forEach(cogFeeds); feeds = [] }   // theirs to hand over or discard
+            if let cogFeeds {
+                // Handed over unfinished, their datasets still open (each feed closes its own when it finishes): the
+                // caller finishes each beside the other output's COG copy (``write(_:_:copying:progress:)``).
+                for (ds, path) in [(stack, stackAt), (counts, countsAt)] where !feeds.contains(where: { $0.staged == path }) {
+                    try ds.close()
+                }
+                feeds.forEach(cogFeeds)
+                feeds = []
+            } else {
+                try StagedAveragingFeed.finish(feeds)
+                try stack.close()
+                try counts.close()
+            }
         } catch let e as GDALError {
-            var text = e.context + (e.messages.isEmpty ? "" : " (" + e.messages.joined(separator: "; ") + ")")
-            text = text.replacingOccurrences(of: stackAt, with: o.output).replacingOccurrences(of: countsAt, with: outputPaths(o.output).counts)
-            throw KubuqiError(.output, text)
+            throw outputError(e, stackAt: stackAt, countsAt: countsAt, o)
         }
         return met
+    }
+
+    /// An output error (exit 4) from GDAL's error about the staged file `stackAt` or `countsAt`, naming OUT.tif or
+    /// OUT.count.tif instead.
+    static func outputError(_ e: GDALError, stackAt: String, countsAt: String, _ o: StackOptions) -> KubuqiError {
+        var text = e.context + (e.messages.isEmpty ? "" : " (" + e.messages.joined(separator: "; ") + ")")
+        text = text.replacingOccurrences(of: stackAt, with: o.output).replacingOccurrences(of: countsAt, with: outputPaths(o.output).counts)
+        return KubuqiError(.output, text)
     }
 
     /// Copies one window of band `band` of an existing stack and its counts (`--append`).

@@ -35,20 +35,22 @@ public enum StackSources {
         var out: [StackObservation] = try stac.flatMap { try StackSTAC.observations($0, asset: o.asset) }
         let files = try expand(o.inputs.filter { !$0.lowercased().hasSuffix(".json") }).filter { !own.contains(AtomicOutput.resolved($0)) }
         let csvDates = try o.datesCSV.map { try datesFromCSV($0, columns: o.csvColumns, files: files) }
-        for file in files {
+        // Each file's observations, from its name, its band descriptions or the CSV: a dataset opened and closed per
+        // file (`keepOpen` false) on every core, a contiguous share of the files each (``dated(_:keepOpen:_:)``).
+        out += try dated(files, keepOpen: keepOpen) { file -> [StackObservation] in
             let ds = try opened().dataset(file)
             try requireIntact(ds)
             if let (date, row) = csvDates?[file] {
                 try requireBand(o.band, of: ds)
-                out.append(StackObservation(path: file, band: o.band, date: date, dateSource: "\(o.datesCSV!) row \(row)"))
+                return [StackObservation(path: file, band: o.band, date: date, dateSource: "\(o.datesCSV!) row \(row)")]
             } else if o.monthBands, let months = try monthDates(ds) {
-                out += months.enumerated().map { StackObservation(path: file, band: $0.offset + 1, date: $0.element, dateSource: "band description (month)") }
+                return months.enumerated().map { StackObservation(path: file, band: $0.offset + 1, date: $0.element, dateSource: "band description (month)") }
             } else if let series = try seriesDates(ds, monthly: o.monthBands) {
-                out += series.enumerated().map { StackObservation(path: file, band: $0.offset + 1, date: $0.element, dateSource: "band description") }
+                return series.enumerated().map { StackObservation(path: file, band: $0.offset + 1, date: $0.element, dateSource: "band description") }
             } else {
                 try requireBand(o.band, of: ds)
                 switch DateInText.find((file as NSString).lastPathComponent) {
-                case .success(let d): out.append(StackObservation(path: file, band: o.band, date: d, dateSource: "name"))
+                case .success(let d): return [StackObservation(path: file, band: o.band, date: d, dateSource: "name")]
                 case .failure(let f):
                     if let error = try periodOnlyBand(ds, monthly: o.monthBands) { throw error }
                     throw KubuqiError.input(file, "cannot tell its date from its name: \(f)" + (o.datesCSV == nil ? "; give the dates with --dates FILE.csv" : ""))
@@ -56,6 +58,19 @@ public enum StackSources {
             }
         }
         return try mosaicSameDay(out, rasters: opened)
+    }
+
+    /// The observations `observe` makes of each of `files`, in the files' order. Without `keepOpen` (each file's
+    /// dataset opened and closed by `observe`, nothing shared) on every core, a contiguous share of at least
+    /// ``StackInputs/perThread`` files each (GDAL opening a file and reading its header is most of the start of a run
+    /// on a long collection); the first file in order that fails is the error, as when they are dated one by one.
+    static func dated(_ files: [String], keepOpen: Bool,
+                      _ observe: @escaping (String) throws -> [StackObservation]) throws -> [StackObservation] {
+        let threads = keepOpen ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, files.count / StackInputs.perThread)
+        guard threads > 1 else { return try files.flatMap(observe) }
+        let size = (files.count + threads - 1) / threads
+        let shares = stride(from: 0, to: files.count, by: size).map { Array(files[$0..<min($0 + size, files.count)]) }
+        return try ConcurrentSteps.results(shares.map { share in { try share.flatMap(observe) } }).flatMap { $0 }
     }
 
     /// A raster GDAL opened only by skipping tags it could not read (a TIFF cut short or damaged) has

@@ -21,7 +21,7 @@ struct StackStrips {
     /// The window size within a strip (the last window row and column of a strip may be smaller).
     let rows: Int, columns: Int
 
-    /// The buffer bytes a window pixel costs beyond its observation rows: result, counts (Float) and encoded (Int16).
+    /// The buffer bytes a window pixel costs beyond its observation rows: result, counts (Float) and their encoded values (Int16).
     static let windowExtraBytes = 4 * 2 + 2 * 2
 
     /// The strips and windows of a `width` x `height` area whose windows hold `observations` rows (one group).

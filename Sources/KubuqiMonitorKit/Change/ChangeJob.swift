@@ -261,21 +261,29 @@ public enum ChangeJob {
         guard stats.count > 0 else {
             throw KubuqiError(.input, "\(before) and \(after): no pixel is valid at both dates (all nodata); nothing to compare")
         }
+        let constant = constantChange(stats)
         guard let thresholds = o.threshold.thresholds(statistics: stats, absoluteHistogram: figures.absoluteHistogram) else {
-            let value = stats.count > 0 && stats.maximum - stats.minimum <= ThresholdMethod.constantSpread(stats) ? String(format: "%g", stats.mean ?? stats.minimum) : nil
-            let what = value.map { $0 == "0" || $0 == "-0" ? "the change is 0 at every valid pixel (the two dates are identical there)" : "the change is \($0) at every valid pixel" }
+            let what = constant.map { $0 == "0" ? unchangedPair : "the change is \($0) at every valid pixel" }
                 ?? "the change values hardly vary (standard deviation \(String(format: "%g", stats.standardDeviation ?? 0)))"
             throw KubuqiError(.input, "\(before) and \(after): \(what), so \(o.threshold) thresholds would be 0 and class every pixel as change; "
                               + "there is no change to separate (give --threshold fixed:V to class a uniform shift)")
         }
-        if thresholds.isNoChange {
-            let value = String(format: "%g", stats.mean ?? 0)
-            let what = value == "0" || value == "-0" ? "the change is 0 at every valid pixel (the two dates are identical there)"
-                : "the change is \(value) at every valid pixel (a uniform shift, which \(o.threshold) measures from)"
+        if thresholds.isNoChange, let value = constant {
+            let what = value == "0" ? unchangedPair : "the change is \(value) at every valid pixel (a uniform shift, which \(o.threshold) measures from)"
             Diagnostics.warn("\(before) and \(after): \(what); no pixel departs from the rest, so every valid pixel is stable"
-                             + (value == "0" || value == "-0" ? "" : " (give --threshold fixed:V to class a uniform shift)"))
+                             + (value == "0" ? "" : " (give --threshold fixed:V to class a uniform shift)"))
         }
         return thresholds
+    }
+
+    /// How an unchanged pair's change is named in messages.
+    static let unchangedPair = "the change is 0 at every valid pixel (the two dates are identical there)"
+
+    /// The constant change value as printed ("0" for an unchanged pair, -0 included), or nil when the values vary.
+    static func constantChange(_ stats: SummaryStatistics) -> String? {
+        guard ThresholdMethod.isConstant(stats) else { return nil }
+        let value = String(format: "%g", stats.mean ?? stats.minimum)
+        return value == "-0" ? "0" : value
     }
 
     /// The written outputs: class codes (at `classPath`), magnitude and, for CVA, direction in `folder`.

@@ -66,6 +66,11 @@ public enum ThresholdMethod: Sendable, Hashable, CustomStringConvertible {
         return 16 * Double(Float.ulpOfOne) * max(1, abs(statistics.minimum), abs(statistics.maximum))
     }
 
+    /// Whether the change values are constant: valid pixels whose range is within ``constantSpread(_:)``.
+    public static func isConstant(_ statistics: SummaryStatistics) -> Bool {
+        statistics.count > 0 && statistics.maximum - statistics.minimum <= constantSpread(statistics)
+    }
+
     /// Whether the thresholds need scene statistics (a first pass).
     public var needsStatistics: Bool {
         if case .fixed = self { return false }
@@ -90,8 +95,7 @@ public enum ThresholdMethod: Sendable, Hashable, CustomStringConvertible {
     /// - Returns: nil when there are no valid pixels, or when the thresholds would be 0 or
     ///   undefined (see above), since a threshold must be strictly positive.
     public func thresholds(statistics: SummaryStatistics, absoluteHistogram: Histogram) -> ChangeThresholds? {
-        let spread = Self.constantSpread(statistics)
-        let constant = statistics.count > 0 && statistics.maximum - statistics.minimum <= spread
+        let spread = Self.constantSpread(statistics), constant = Self.isConstant(statistics)
         switch self {
         case .fixed(let c, let s):
             return ChangeThresholds(centre: 0, change: c, strong: s ?? 2 * c)

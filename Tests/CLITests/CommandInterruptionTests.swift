@@ -283,8 +283,69 @@ final class CommandInterruptionTests: CLITestCase {
         r.waitUntilExit()
         XCTAssertEqual(r.terminationStatus, 130, String(decoding: rErrors.wait(), as: UTF8.self))
         XCTAssertTrue(try self.snapshot().filter { !Self.isLockFile($0.key) } == snapshot, "reduce left nothing")
-        // Found, not changed (docs/robustness.md): merge assembles each layer into the job's folder as it goes (its VRT
-        // written in place, then its COG), so an interrupted merge may leave the layers assembled before the signal.
-        try interrupt(["tiles", "merge", plan, "-o", out], ignoringLocks: true, mayLeave: { $0.hasPrefix("job/change-") })
+        // Session 17: the merge is staged and published all or nothing (testAnInterruptedMergeLeavesTheJobAsItWasOrMerged).
+        try interrupt(["tiles", "merge", plan, "-o", out], ignoringLocks: true)
+    }
+
+    /// `tiles merge` interrupted at random points (session 17): the job's folder is left exactly as it was (every name
+    /// and byte, the folder's lock file aside) or fully merged, never with some layers assembled; a finished merge's
+    /// VRTs name tiles that exist relative to the VRT's published place, and read the values of its COG. Before the fix
+    /// (merge assembling each layer in place) the first round failed "nothing of the merge's left" with
+    /// `job/change-magnitude.vrt` (and its COG) in the folder.
+    func testAnInterruptedMergeLeavesTheJobAsItWasOrMerged() throws {
+        let before = try sparse("before.tif", size: 4000), after = try sparse("after.tif", size: 4000)
+        do {   // a strip of change across the tiles' edge at row 2048, to compare the VRT's values with the COG's
+            let ds = try Dataset.open(after, update: true)
+            let strip = [Float](repeating: 0.5, count: 4000 * 16)
+            try strip.withUnsafeBufferPointer { try ds.band(1).write(Window(column: 0, row: 2040, width: 4000, height: 16), from: $0) }
+            try ds.close()
+        }
+        let plan = tmp.file("plan.json"), out = tmp.file("job")
+        try run(["tiles", "plan", before, "--tile-size", "2048", "-o", plan, "-q"])
+        let job = ["change", "--before", before, "--after", after, "--threshold", "fixed:0.1", "-o", out, "--plan", plan]
+        for i in 0..<4 { try run(job + ["--tile", "\(i)", "-q"]) }
+        let tilesOnly = try snapshot().filter { !Self.isLockFile($0.key) }
+        var merged = false
+        for round in 0..<5 where !merged {
+            let (p, _, err) = try CLIRunner.start(["tiles", "merge", plan, "-o", out, "-q"])
+            let errors = PipeDrain(err.fileHandleForReading)
+            // From the lock taken (the signal handlers installed) to well into the staging: each round lands it elsewhere.
+            waitUntil("the merge to take the job folder's lock") { Self.lockHolder(out) == "\(p.processIdentifier)\n" || !p.isRunning }
+            usleep(UInt32.random(in: 0..<2_000_000))
+            kill(p.processIdentifier, SIGINT)
+            p.waitUntilExit()
+            let stderr = String(decoding: errors.wait(), as: UTF8.self)
+            let now = try snapshot().filter { !Self.isLockFile($0.key) }
+            if p.terminationStatus == 0 {
+                merged = true   // finished before the signal: checked as merged below
+            } else {
+                XCTAssertEqual(p.terminationStatus, 130, "round \(round): \(stderr)")
+                XCTAssertEqual(now.keys.sorted(), tilesOnly.keys.sorted(), "round \(round): nothing of the merge's left")
+                XCTAssertTrue(now == tilesOnly, "round \(round): every file byte for byte as before")
+            }
+        }
+        if !merged { try run(["tiles", "merge", plan, "-o", out, "-q"]) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: out)
+        for expected in ["change-class.tif", "change-class.vrt", "change-magnitude.tif", "change-magnitude.vrt", "change-stats.json",
+                         "change-stats.csv", "quicklook.png", "catalog.json"] {
+            XCTAssertTrue(names.contains(expected), "\(expected) in \(names.sorted())")
+        }
+        XCTAssertFalse(names.contains { $0.hasPrefix(".kubuqi-") }, "\(names)")
+        // The VRTs' tiles, named relative to the published VRT, exist there; the VRT reads what its COG holds.
+        for vrt in ["change-class.vrt", "change-magnitude.vrt"] {
+            let xml = try String(contentsOfFile: out + "/" + vrt, encoding: .utf8)
+            let sources = xml.components(separatedBy: "<SourceFilename relativeToVRT=\"1\">").dropFirst()
+                .map { String($0.prefix { $0 != "<" }) }
+            XCTAssertEqual(sources.count, 4, xml)
+            for s in sources {
+                XCTAssertTrue(s.hasPrefix("tiles/"), "\(vrt) names \(s)")
+                XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + s), "\(vrt) names \(s), which is not there")
+            }
+            let window = Window(column: 0, row: 2032, width: 4000, height: 32)
+            let fromVRT = try Dataset.open(out + "/" + vrt).band(1).read(window)
+            let fromCOG = try Dataset.open(out + "/" + (vrt as NSString).deletingPathExtension + ".tif").band(1).read(window)
+            XCTAssertEqual(fromVRT, fromCOG, vrt)
+            XCTAssertTrue(fromVRT.contains { $0 != 0 }, "\(vrt): the strip of change is in the window")
+        }
     }
 }

@@ -15,53 +15,57 @@ extension ChangeJob {
     /// patch polygons and the STAC catalogue (``ChangePublication``).
     public static func mergeTiles(_ o: ChangeOptions, plan: TilePlan, outdir: String) throws -> ChangeResult {
         try checkIndices(o)
-        let mosaic = try TileMosaic(plan: plan, outdir: outdir)
-        let merged = try mosaic.mergedFigures(ChangeTileFigures.self, required: true)!
         let destination = try OutputFolder(outdir)
-        try destination.lock()
-        let work = try destination.workFolder()
-        defer { work.remove() }
-        let (before, after) = try indexRasters(o, work: work)
-        let grid = plan.grid.grid
-        let thresholds = try deriveThresholds(o, before: before[0].path, after: after[0].path, figures: merged)
-        var files: [String: String] = [:]
-        files["magnitude"] = try mosaic.assemble("change-magnitude.tif").raster
-        if o.method == .cva { files["direction"] = try mosaic.assemble("change-direction.tif").raster }
-        let (classVRT, classPath) = try mosaic.assemble("change-class.tif", legend: ClassLegend.change)
-        files["class"] = classPath
-        var tally = merged.tally ?? ClassAreaTally()
-        var zoneTally = o.zones == nil ? nil : (merged.zoneTally ?? ClassAreaTally())
-        var quicklookSource = classVRT
-        var mmuPixels = 0
-        let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
-        if let mmu = o.mmu {
-            // A minimum mapping unit joins patches across tile edges: sieve the whole class raster here.
-            mmuPixels = try pixels(for: mmu, grid: grid)
-            let whole = work.file("change-class.tif")
-            do {
-                try Mosaic.translate(classVRT, to: whole, options: ["-of", "GTiff", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "BIGTIFF=IF_SAFER"])
-                try ChangeSieve.apply(whole, threshold: mmuPixels)
-            } catch let e as GDALError { throw KubuqiError.output(classPath, e.description) }
-            (tally, zoneTally) = try tallyAreas(classPath: whole, zones: zoning, grid: grid, quiet: o.quiet)
-            try ClassLegend.attach(to: whole, entries: ClassLegend.change)
-            try mosaic.translate(whole, to: classPath)
-            unlink(classVRT)   // the tiles are not sieved: the VRT would show patches under the unit
-            quicklookSource = whole
+        // Staged and published all or nothing (the VRTs' tile paths made relative to their published place).
+        var published: ChangeResult = try destination.runStaged { work, stage in
+            let mosaic = try TileMosaic(plan: plan, outdir: outdir, destination: stage.path)
+            let merged = try mosaic.mergedFigures(ChangeTileFigures.self, required: true)!
+            let (before, after) = try indexRasters(o, work: work)
+            let grid = plan.grid.grid
+            let thresholds = try deriveThresholds(o, before: before[0].path, after: after[0].path, figures: merged)
+            var files: [String: String] = [:]
+            files["magnitude"] = try mosaic.assemble("change-magnitude.tif").raster
+            if o.method == .cva { files["direction"] = try mosaic.assemble("change-direction.tif").raster }
+            let (classVRT, classPath) = try mosaic.assemble("change-class.tif", legend: ClassLegend.change)
+            files["class"] = classPath
+            var tally = merged.tally ?? ClassAreaTally()
+            var zoneTally = o.zones == nil ? nil : (merged.zoneTally ?? ClassAreaTally())
+            var quicklookSource = classVRT
+            var mmuPixels = 0
+            let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
+            if let mmu = o.mmu {
+                // A minimum mapping unit joins patches across tile edges: sieve the whole class raster here.
+                mmuPixels = try pixels(for: mmu, grid: grid)
+                let whole = work.file("change-class.tif")
+                do {
+                    try Mosaic.translate(classVRT, to: whole, options: ["-of", "GTiff", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "BIGTIFF=IF_SAFER"])
+                    try ChangeSieve.apply(whole, threshold: mmuPixels)
+                } catch let e as GDALError { throw KubuqiError.output(classPath, e.description) }
+                (tally, zoneTally) = try tallyAreas(classPath: whole, zones: zoning, grid: grid, quiet: o.quiet)
+                try ClassLegend.attach(to: whole, entries: ClassLegend.change)
+                try mosaic.translate(whole, to: classPath)
+                unlink(classVRT)   // the tiles are not sieved: the VRT would show patches under the unit
+                quicklookSource = whole
+            }
+            let zoneNames = try o.zones.map { try ZoneLayer.names($0, field: o.zoneField) } ?? [:]
+            let report = ChangeReport(options: o, grid: grid, before: before, after: after, thresholds: thresholds,
+                                      difference: merged.difference.summary, tally: tally, zoneTally: zoneTally, zoneNames: zoneNames, mmuPixels: mmuPixels)
+            files["json"] = stage.file("change-stats.json")
+            files["csv"] = stage.file("change-stats.csv")
+            files["quicklook"] = stage.file("quicklook.png")
+            try report.writeTables(json: files["json"]!, csv: files["csv"]!)
+            try report.writeQuicklook(classPath: quicklookSource, to: files["quicklook"]!)
+            // The one-machine run's publication (docs/publishing.md): patches from the final classes, the STAC catalogue.
+            if o.patches {
+                files["patches"] = try ChangePublication.patches(classPath: classPath, zones: zoning, folder: stage, work: work, quiet: o.quiet)
+            }
+            try ChangePublication.catalogue(o, report: report, folder: stage)
+            try TileMosaic.relocateVRTs(staged: stage.path, publishedIn: outdir)
+            let result = ChangeResult(files: files, thresholds: thresholds, tally: tally, zoneTally: zoneTally, difference: merged.difference.summary, summary: report.summary())
+            return (result, [])
         }
-        let zoneNames = try o.zones.map { try ZoneLayer.names($0, field: o.zoneField) } ?? [:]
-        let report = ChangeReport(options: o, grid: grid, before: before, after: after, thresholds: thresholds,
-                                  difference: merged.difference.summary, tally: tally, zoneTally: zoneTally, zoneNames: zoneNames, mmuPixels: mmuPixels)
-        files["json"] = destination.file("change-stats.json")
-        files["csv"] = destination.file("change-stats.csv")
-        files["quicklook"] = destination.file("quicklook.png")
-        try report.writeTables(json: files["json"]!, csv: files["csv"]!)
-        try report.writeQuicklook(classPath: quicklookSource, to: files["quicklook"]!)
-        // The one-machine run's publication (docs/publishing.md): patches from the final classes, the STAC catalogue.
-        if o.patches {
-            files["patches"] = try ChangePublication.patches(classPath: classPath, zones: zoning, folder: destination, work: work, quiet: o.quiet)
-        }
-        try ChangePublication.catalogue(o, report: report, folder: destination)
-        return ChangeResult(files: files, thresholds: thresholds, tally: tally, zoneTally: zoneTally, difference: merged.difference.summary, summary: report.summary())
+        published.files = published.files.mapValues { destination.file(($0 as NSString).lastPathComponent) }
+        return published
     }
 }
 

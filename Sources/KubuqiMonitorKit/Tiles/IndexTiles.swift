@@ -15,21 +15,28 @@ extension IndexJob {
     /// describes the COGs in the STAC catalogue a one-machine run writes (``IndexPublication``).
     public static func mergeTiles(_ options: IndexOptions, plan: TilePlan, outdir: String) throws -> [IndexResult] {
         let folder = try OutputFolder(outdir)
-        try folder.lock()
-        let mosaic = try TileMosaic(plan: plan, outdir: outdir)
-        let figures = try mosaic.mergedFigures(IndexTileFigures.self) ?? IndexTileFigures()
-        let results = try mosaic.manifests[0].layers.map { layer in
-            let name = (layer as NSString).deletingPathExtension
-            let raster = try mosaic.assemble(layer, legend: name == "ddi-grades" ? SceneDependentIndex.gradeLegend : nil).raster
-            return IndexResult(index: name, path: raster, width: plan.grid.width, height: plan.grid.height,
-                               statistics: figures.statistics[name] ?? SummaryStatistics())
+        // Staged and published all or nothing (the VRTs' tile paths made relative to their published place).
+        return try folder.runStaged { _, stage in
+            let mosaic = try TileMosaic(plan: plan, outdir: outdir, destination: stage.path)
+            let figures = try mosaic.mergedFigures(IndexTileFigures.self) ?? IndexTileFigures()
+            let results = try mosaic.manifests[0].layers.map { layer in
+                let name = (layer as NSString).deletingPathExtension
+                let raster = try mosaic.assemble(layer, legend: name == "ddi-grades" ? SceneDependentIndex.gradeLegend : nil).raster
+                return IndexResult(index: name, path: raster, width: plan.grid.width, height: plan.grid.height,
+                                   statistics: figures.statistics[name] ?? SummaryStatistics())
+            }
+            let indices = try options.indices.map { try resolve($0, options: options) }
+            let (_, _, sceneBands) = try Self.sceneBands(options, indices: indices)
+            let names = results.map(\.index)
+            try IndexPublication.describe(names: names, paths: results.map(\.path), folder: stage, options: options, sceneBands: sceneBands,
+                                          classes: names.contains("ddi-grades") ? ["ddi-grades": SceneDependentIndex.gradeLegend] : [:])
+            try TileMosaic.relocateVRTs(staged: stage.path, publishedIn: outdir)
+            let published = results.map { r in
+                IndexResult(index: r.index, path: folder.file(String(r.path.dropFirst(stage.path.count + 1))), width: r.width, height: r.height,
+                            statistics: r.statistics)
+            }
+            return (published, [])
         }
-        let indices = try options.indices.map { try resolve($0, options: options) }
-        let (_, _, sceneBands) = try Self.sceneBands(options, indices: indices)
-        let names = results.map(\.index)
-        try IndexPublication.describe(names: names, paths: results.map(\.path), folder: folder, options: options, sceneBands: sceneBands,
-                                      classes: names.contains("ddi-grades") ? ["ddi-grades": SceneDependentIndex.gradeLegend] : [:])
-        return results
     }
 }
 

@@ -25,59 +25,63 @@ extension LDNJob {
         if let diff = plan.grid.grid.difference(from: inputs.grid) {
             throw KubuqiError(.input, "the plan's grid is not the inputs' grid: \(diff)")
         }
-        let mosaic = try TileMosaic(plan: plan, outdir: outdir)
-        let merged = try mosaic.mergedFigures(LDNTileFigures.self, required: true)
         let destination = try OutputFolder(outdir)
-        try destination.lock()
-        // The first pass's figures: reduced.json (the same tiles' stats pass), absent with an external LPD.
-        let reduced = try mosaic.reduced(LDNTileFigures.self)
-        var report = LDNReport(config: config, grid: inputs.grid, periods: [])
-        if !inputs.productivity.isEmpty {
-            report.yearCompleteness = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: config.minimumYearFraction)
-        }
-        report.zoneNames = try config.zones.map { try ZoneLayer.names($0, field: config.zoneField) } ?? [:]
-        var cogs: [String: [LDNPeriod.Layer: String]] = [:]
-        for period in periods {
-            guard let figures = merged?.periods.first(where: { $0.name == period.name }) else {
-                throw KubuqiError(.input, "\(outdir): the tiles have no period \(period.name)")
+        // Staged and published all or nothing (the VRTs' tile paths made relative to their published place).
+        return try destination.runStaged { work, stage in
+            let mosaic = try TileMosaic(plan: plan, outdir: outdir, destination: stage.path)
+            let merged = try mosaic.mergedFigures(LDNTileFigures.self, required: true)
+            // The first pass's figures: reduced.json (the same tiles' stats pass), absent with an external LPD.
+            let reduced = try mosaic.reduced(LDNTileFigures.self)
+            var report = LDNReport(config: config, grid: inputs.grid, periods: [])
+            if !inputs.productivity.isEmpty {
+                report.yearCompleteness = YearCompleteness(inputs.productivity.map { ($0.year, $0.bands.count) }, fraction: config.minimumYearFraction)
             }
-            let first = reduced?.periods.first { $0.name == period.name }
-            let correction = inputs.lpd == nil ? config.climateCorrection : nil
-            let layers = LDNPeriod.Layer.written(isBaseline: period.isBaseline, externalLPD: inputs.lpd != nil, climate: correction)
-            var files: [LDNPeriod.Layer: String] = [:]
-            for layer in layers {
-                // The report's maps are drawn from the VRT (no overviews), as one machine draws them from its full-resolution layer.
-                let (vrt, cog) = try mosaic.assemble("\(period.name)/\(layer.file).tif", legend: LDNLegend.entries(layer))
-                files[layer] = vrt
-                cogs[period.name, default: [:]][layer] = cog
+            report.zoneNames = try config.zones.map { try ZoneLayer.names($0, field: config.zoneField) } ?? [:]
+            var cogs: [String: [LDNPeriod.Layer: String]] = [:]
+            for period in periods {
+                guard let figures = merged?.periods.first(where: { $0.name == period.name }) else {
+                    throw KubuqiError(.input, "\(outdir): the tiles have no period \(period.name)")
+                }
+                let first = reduced?.periods.first { $0.name == period.name }
+                let correction = inputs.lpd == nil ? config.climateCorrection : nil
+                let layers = LDNPeriod.Layer.written(isBaseline: period.isBaseline, externalLPD: inputs.lpd != nil, climate: correction)
+                var files: [LDNPeriod.Layer: String] = [:]
+                for layer in layers {
+                    // The report's maps are drawn from the VRT (no overviews), as one machine draws them from its full-resolution layer.
+                    let (vrt, cog) = try mosaic.assemble("\(period.name)/\(layer.file).tif", legend: LDNLegend.entries(layer))
+                    files[layer] = vrt
+                    cogs[period.name, default: [:]][layer] = cog
+                }
+                // `[climate]`'s Float32 layers (the fit and the corrected trend).
+                for l in correction.map({ ClimateLayers.written($0) }) ?? [] { _ = try mosaic.assemble("\(period.name)/\(l.file).tif") }
+                var areas: [LDNPeriod.Layer: AreaTable] = [:]
+                for layer in layers { areas[layer] = figures.areas?[layer.file] ?? AreaTable() }
+                var zoneAreas: [LDNPeriod.Layer: AreaTable] = [:]
+                if config.zones != nil { for layer in layers { zoneAreas[layer] = figures.zoneAreas?[layer.file] ?? AreaTable() } }
+                let annual = Dictionary(uniqueKeysWithValues: (first?.annual ?? [:]).compactMap { k, v in Int(k).map { ($0, v) } })
+                let maxima = first?.performance.map { ProductivityPerformance(accumulator: $0).maxima } ?? [:]
+                let result = LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
+                                             files: files, areas: areas, zoneAreas: zoneAreas, transitions: figures.transitions ?? TransitionTable(),
+                                             performanceMaxima: maxima, annualProductivity: annual.mapValues(\.summary),
+                                             annualExact: annual, performanceSurvey: first?.performance, unccd: figures.unccd ?? UNCCDFigures())
+                report.periods.append(result)
+                log("period \(period.name): \(result.summaryLine)")
             }
-            // `[climate]`'s Float32 layers (the fit and the corrected trend).
-            for l in correction.map({ ClimateLayers.written($0) }) ?? [] { _ = try mosaic.assemble("\(period.name)/\(l.file).tif") }
-            var areas: [LDNPeriod.Layer: AreaTable] = [:]
-            for layer in layers { areas[layer] = figures.areas?[layer.file] ?? AreaTable() }
-            var zoneAreas: [LDNPeriod.Layer: AreaTable] = [:]
-            if config.zones != nil { for layer in layers { zoneAreas[layer] = figures.zoneAreas?[layer.file] ?? AreaTable() } }
-            let annual = Dictionary(uniqueKeysWithValues: (first?.annual ?? [:]).compactMap { k, v in Int(k).map { ($0, v) } })
-            let maxima = first?.performance.map { ProductivityPerformance(accumulator: $0).maxima } ?? [:]
-            let result = LDNPeriodResult(name: period.name, years: period.years, landCoverYears: (period.landCoverStart, period.landCoverEnd),
-                                         files: files, areas: areas, zoneAreas: zoneAreas, transitions: figures.transitions ?? TransitionTable(),
-                                         performanceMaxima: maxima, annualProductivity: annual.mapValues(\.summary),
-                                         annualExact: annual, performanceSurvey: first?.performance, unccd: figures.unccd ?? UNCCDFigures())
-            report.periods.append(result)
-            log("period \(period.name): \(result.summaryLine)")
+            try report.write(to: stage, inputs: config.inputFiles)
+            log("report written: \(destination.file("report.html")), report.json, report.md, tables/*.csv")
+            // The one-machine run's publication (docs/publishing.md) of the COGs: SDG patches, the STAC catalogue.
+            var published = report
+            for i in published.periods.indices { published.periods[i].files = cogs[published.periods[i].name] ?? [:] }
+            let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
+            let patches = o.patches ? try LDNPublication.patches(published, zones: zoneLayer, work: work, quiet: o.quiet) : [:]
+            try LDNPublication.catalogue(published, folder: stage, patches: patches)
+            log("STAC catalogue written: \(destination.file("catalog.json"))" + (o.patches ? ", with the SDG layers' patches" : ""))
+            try TileMosaic.relocateVRTs(staged: stage.path, publishedIn: outdir)
+            for i in report.periods.indices {
+                report.periods[i].files = report.periods[i].files.mapValues { destination.file(String($0.dropFirst(stage.path.count + 1))) }
+            }
+            return (report, [])
         }
-        try report.write(to: destination, inputs: config.inputFiles)
-        log("report written: \(destination.file("report.html")), report.json, report.md, tables/*.csv")
-        // The one-machine run's publication (docs/publishing.md) of the COGs: SDG patches, the STAC catalogue.
-        var published = report
-        for i in published.periods.indices { published.periods[i].files = cogs[published.periods[i].name] ?? [:] }
-        let work = try destination.workFolder()
-        defer { work.remove() }
-        let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
-        let patches = o.patches ? try LDNPublication.patches(published, zones: zoneLayer, work: work, quiet: o.quiet) : [:]
-        try LDNPublication.catalogue(published, folder: destination, patches: patches)
-        log("STAC catalogue written: \(destination.file("catalog.json"))" + (o.patches ? ", with the SDG layers' patches" : ""))
-        return report
     }
 
 }

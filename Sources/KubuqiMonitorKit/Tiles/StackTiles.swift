@@ -23,7 +23,10 @@ extension StackJob {
         let job = try StackTileJob(o)
         let destination = try OutputFolder(outdir)
         try destination.lock()
-        let mosaic = try TileMosaic(plan: plan, outdir: outdir)
+        // The tiles' mosaics are read in a work folder (registered for an interruption's clean-up), never left in OUTDIR.
+        let work = try destination.workFolder()
+        defer { work.remove() }
+        let mosaic = try TileMosaic(plan: plan, outdir: outdir, destination: work.path)
         let figures = try mosaic.mergedFigures(StackTileFigures.self, required: true)!
         let setup = try StackJob.setup(job.options)
         if let diff = plan.grid.grid.difference(from: setup.grid) {
@@ -33,7 +36,6 @@ extension StackJob {
             throw KubuqiError(.input, "\(outdir): the tiles hold the periods \(figures.periods.map(\.label)), the inputs now give \(setup.kept.map(\.period.label)); rerun the tiles")
         }
         let vrts = try ["stack.tif", "stack.count.tif"].map { try mosaic.mosaic($0, into: "." + ($0 as NSString).deletingPathExtension + ".tiles.vrt") }
-        defer { vrts.forEach { unlink($0) } }
         let copied: StackReuse
         do {
             copied = StackReuse(stack: try Dataset.open(vrts[0]), counts: try Dataset.open(vrts[1]),

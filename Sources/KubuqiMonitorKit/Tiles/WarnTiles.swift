@@ -18,29 +18,30 @@ extension WarnJob {
     /// zones.csv, bulletin.json and .html and the STAC catalogue from the whole assembled map.
     public static func mergeTiles(_ o: WarnOptions, plan: TilePlan, outdir: String) throws -> WarnResult {
         try check(o)
-        let mosaic = try TileMosaic(plan: plan, outdir: outdir)
-        let figures = try mosaic.mergedFigures(WarnTileFigures.self, required: true)!
         let destination = try OutputFolder(outdir)
-        try destination.lock()
-        let work = try destination.workFolder()
-        defer { work.remove() }
-        let setup = try Setup(o, work: work)
-        if let diff = plan.grid.grid.difference(from: setup.grid) {
-            throw KubuqiError(.input, "the plan's grid is not the series' grid: \(diff)")
-        }
-        let specs = outputSpecs(o, plan: setup.plan, stage: destination).compactMap { $0 }
-        let layers = specs.map { ($0.path as NSString).lastPathComponent }
-        for (layer, spec) in zip(layers, specs) {
-            try mosaic.assemble(layer, legend: layer == Layer.level.file ? legend : nil) { ds in
-                // The band description and metadata one machine's writer sets.
-                if !spec.bandDescription.isEmpty { try ds.band(1).setDescription(spec.bandDescription) }
-                for (k, v) in spec.metadata { ds.setMetadataItem(k, v) }
+        // Staged and published all or nothing (the VRTs' tile paths made relative to their published place).
+        return try destination.runStaged { work, stage in
+            let mosaic = try TileMosaic(plan: plan, outdir: outdir, destination: stage.path)
+            let figures = try mosaic.mergedFigures(WarnTileFigures.self, required: true)!
+            let setup = try Setup(o, work: work)
+            if let diff = plan.grid.grid.difference(from: setup.grid) {
+                throw KubuqiError(.input, "the plan's grid is not the series' grid: \(diff)")
             }
+            let specs = outputSpecs(o, plan: setup.plan, stage: stage).compactMap { $0 }
+            let layers = specs.map { ($0.path as NSString).lastPathComponent }
+            for (layer, spec) in zip(layers, specs) {
+                try mosaic.assemble(layer, legend: layer == Layer.level.file ? legend : nil) { ds in
+                    // The band description and metadata one machine's writer sets.
+                    if !spec.bandDescription.isEmpty { try ds.band(1).setDescription(spec.bandDescription) }
+                    for (k, v) in spec.metadata { ds.setMetadataItem(k, v) }
+                }
+            }
+            let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: setup.grid, work: work) }
+            let bulletin = try finish(o, setup, zoning: zoning, sums: figures.sums, folder: stage, work: work)
+            try TileMosaic.relocateVRTs(staged: stage.path, publishedIn: outdir)
+            let files = layers + ["hotspots.gpkg", "hotspots.geojson", "zones.csv", "bulletin.json", "bulletin.html"]
+            return (WarnResult(summary: bulletin.summary, bulletin: bulletin, files: files), [])
         }
-        let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: setup.grid, work: work) }
-        let bulletin = try finish(o, setup, zoning: zoning, sums: figures.sums, folder: destination, work: work)
-        let files = layers + ["hotspots.gpkg", "hotspots.geojson", "zones.csv", "bulletin.json", "bulletin.html"]
-        return WarnResult(summary: bulletin.summary, bulletin: bulletin, files: files)
     }
 }
 

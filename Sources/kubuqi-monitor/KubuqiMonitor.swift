@@ -66,7 +66,8 @@ struct KubuqiMonitor: ParsableCommand {
     static func fail(_ message: String, code: Int32) -> Never {
         Interruption.waitIfInterrupted()
         // Control characters (a newline in a file name) escaped: one error, one line.
-        Diagnostics.standardError("kubuqi-monitor: error: \(Quoted.escaped(message))\n")
+        // A path in a run's private folder (removed by now) said to be one (StagedNames).
+        Diagnostics.standardError("kubuqi-monitor: error: \(Quoted.escaped(StagedNames.explainingPrivateFolders(message)))\n")
         Foundation.exit(code)
     }
 }

@@ -66,7 +66,11 @@ final class RunFaultTests: CLITestCase {
                 XCTAssertTrue(refused || r.stderr.contains("No space left on device") || r.stderr.contains("database or disk is full")
                               || r.stderr.contains("Unable to save auxiliary information"),
                               "\(kib) KiB: \(errors)", file: file, line: line)
-                XCTAssertFalse(r.stderr.contains(".kubuqi-work") || r.stderr.contains("ERROR 1"), "\(kib) KiB: \(errors)", file: file, line: line)
+                XCTAssertFalse(r.stderr.contains("ERROR 1"), "\(kib) KiB: \(errors)", file: file, line: line)
+                // A work folder named only with what it was (session 17: StagedNames).
+                for token in Self.paths(in: String(errors.first ?? ""), under: disk) where token.contains("/.kubuqi-") {
+                    XCTAssertTrue(Self.isExplained(token, in: String(errors.first ?? "")), "\(kib) KiB: \(token) unexplained: \(errors)", file: file, line: line)
+                }
                 XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk), [], "\(kib) KiB: nothing left", file: file, line: line)
             }
         }
@@ -179,5 +183,133 @@ final class RunFaultTests: CLITestCase {
         let c = try CLIRunner.run(["change", "--before", red, "--after", nir, "-o", folder, "-q"])
         XCTAssertEqual(c.status, 0, c.stderr)
         XCTAssertEqual(try temporaries(in: folder), [])
+    }
+
+    // MARK: - Names in messages while staging (session 17)
+
+    /// The explanations a path of a run's private folder (or a staged output's name) is followed by (StagedNames).
+    static let explanations = [" (staged, not published)", " (being written, not published)",
+                               " (a work file of this run, removed with its work folder)", " (a temporary of this run, removed when it ended)"]
+
+    /// The paths under `root` named in `line`, each up to the first character that ends a path in a message.
+    static func paths(in line: String, under root: String) -> [String] {
+        let ends: Set<Character> = [":", " ", ")", "(", ",", ";", "'", "\"", "\n", "]", "["]
+        var found: [String] = [], rest = Substring(line)
+        while let r = rest.range(of: root) {
+            var end = r.upperBound
+            while end < rest.endIndex, !ends.contains(rest[end]) { end = rest.index(after: end) }
+            found.append(String(rest[r.lowerBound..<end]))
+            rest = rest[end...]
+        }
+        return found
+    }
+
+    /// Whether every occurrence of `token` in `line` is followed by one of the ``explanations``.
+    static func isExplained(_ token: String, in line: String) -> Bool {
+        var rest = Substring(line)
+        while let r = rest.range(of: token) {
+            let after = rest[r.upperBound...]
+            // A longer path that starts with this one is another token.
+            if let c = after.first, !" :),;'\"]".contains(c) { rest = after; continue }
+            guard explanations.contains(where: { after.hasPrefix($0) }) else { return false }
+            rest = after
+        }
+        return true
+    }
+
+    /// Runs `arguments(base)` on small disks of `sizes` KiB (after `prepare(disk)`) and checks each failure's error line:
+    /// every path on the disk it names exists, or is the output the run was asked for or one a complete run writes
+    /// (`outputs`, relative to the disk, from a run on a large disk), or is followed by what it was (StagedNames). No
+    /// message may name a path that never existed: before session 17, `warn` named its work file as `out/patches.gpkg`,
+    /// `change` its staged `.change-class.unsieved.tif` as `out/.change-class.unsieved.tif`, `ldn` with `[climate]` its
+    /// work file as `out/precipitation-min.tif` and a work folder's temporary as `out/.kubuqi-tmp-PID-X/...`, a tile its
+    /// file being written as `out/tiles/.kubuqi-tileI-PID-X/change-magnitude.tif` (the path that never existed).
+    func assertMessagesNameRealFiles(_ command: String, sizes: [Int], output: String = "out", prepare: (String) throws -> Void = { _ in },
+                                     arguments: (String) -> [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let reference = tmp.file("reference-\(command)")
+        try FileManager.default.createDirectory(atPath: reference, withIntermediateDirectories: false)
+        try prepare(reference)
+        try run(arguments(reference) + ["-q"], file: file, line: line)
+        let outputs = Set(try FileManager.default.subpathsOfDirectory(atPath: reference))
+        var failures = 0
+        for kib in sizes {
+            try withSmallDisk(kib) { disk in
+                try prepare(disk)
+                let r = try CLIRunner.run(arguments(disk) + ["-q"])
+                guard r.status != 0 else { return }
+                failures += 1
+                XCTAssertEqual(r.status, 4, "\(command) \(kib) KiB: \(r.stderr)", file: file, line: line)
+                let error = r.stderr.split(separator: "\n").first { $0.hasPrefix("kubuqi-monitor: error: ") }.map(String.init) ?? ""
+                XCTAssertFalse(error.isEmpty, "\(command) \(kib) KiB: an error line: \(r.stderr)", file: file, line: line)
+                for token in Self.paths(in: error, under: disk + "/") {
+                    let relative = String(token.dropFirst(disk.count + 1))
+                    let named = relative == output || outputs.contains(relative) || FileManager.default.fileExists(atPath: token)
+                    XCTAssertTrue(named || Self.isExplained(token, in: error),
+                                  "\(command) \(kib) KiB: names \(relative), which never existed, without saying what it was: \(error)",
+                                  file: file, line: line)
+                }
+            }
+        }
+        XCTAssertGreaterThan(failures, 0, "\(command): the disk filled in some run", file: file, line: line)
+    }
+
+    func fixture(_ relative: String) throws -> String {
+        let path = Self.fixtures + "/" + relative
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("no Fixtures/\(relative)") }
+        return path
+    }
+
+    func testIndexMessagesNameRealFiles() throws {
+        let ndvi = try fixture("ndvi/ndvi_annual_2000_2024.tif")
+        try assertMessagesNameRealFiles("index", sizes: [8, 200, 400]) {
+            ["index", "--index", "ndvi,savi,msavi2", "--red", ndvi + ":1", "--nir", ndvi + ":2", "-o", $0 + "/out"]
+        }
+    }
+
+    func testChangeMessagesNameRealFiles() throws {
+        let ndvi = try fixture("ndvi/ndvi_annual_2000_2024.tif")
+        try assertMessagesNameRealFiles("change", sizes: [32, 200, 224]) {
+            ["change", "--before", ndvi + ":1", "--after", ndvi + ":25", "-o", $0 + "/out"]
+        }
+    }
+
+    func testStackMessagesNameRealFiles() throws {
+        let series = try fixture("warn/ndvi_monthly_2010_2021.tif")
+        try assertMessagesNameRealFiles("stack", sizes: [8, 64], output: "s.tif") { ["stack", series, "-o", $0 + "/s.tif"] }
+    }
+
+    func testWarnMessagesNameRealFiles() throws {
+        let series = try fixture("warn/ndvi_monthly_2010_2021.tif")
+        try assertMessagesNameRealFiles("warn", sizes: [8, 96, 240, 400]) { ["warn", series, "--baseline", "2010-2019", "-o", $0 + "/out"] }
+    }
+
+    func testDroughtMessagesNameRealFiles() throws {
+        let rain = try fixture("climate/precipitation_monthly_2000_2024.tif")
+        try assertMessagesNameRealFiles("drought", sizes: [8, 96, 400]) { ["drought", rain, "-o", $0 + "/out"] }
+    }
+
+    func testLDNMessagesNameRealFiles() throws {
+        let config = try fixture("ldn.toml")
+        try assertMessagesNameRealFiles("ldn", sizes: [600, 800, 1000, 1200]) { ["ldn", "--config", config, "-o", $0 + "/out"] }
+    }
+
+    func testClimateMessagesNameRealFiles() throws {
+        let config = try fixture("ldn-climate.toml")
+        try assertMessagesNameRealFiles("climate", sizes: [16, 64, 160, 1000]) { ["ldn", "--config", config, "-o", $0 + "/out"] }
+    }
+
+    /// A tile run (`change --plan --tile 0`) on small disks, and `tiles merge` of four tiles on a disk that holds them but
+    /// not the merge.
+    func testTileAndMergeMessagesNameRealFiles() throws {
+        let ndvi = try fixture("ndvi/ndvi_annual_2000_2024.tif")
+        let plan = tmp.file("plan.json")
+        try run(["tiles", "plan", ndvi, "--tile-size", "128", "-o", plan, "-q"])
+        func tile(_ base: String, _ i: Int) -> [String] {
+            ["change", "--before", ndvi + ":1", "--after", ndvi + ":25", "--threshold", "fixed:0.1", "-o", base + "/out", "--plan", plan, "--tile", "\(i)"]
+        }
+        try assertMessagesNameRealFiles("tile", sizes: [16, 64, 256]) { tile($0, 0) }
+        try assertMessagesNameRealFiles("tiles merge", sizes: [1200], prepare: { base in
+            for i in 0..<4 { try self.run(tile(base, i) + ["-q"]) }
+        }) { ["tiles", "merge", plan, $0 + "/out"] }
     }
 }

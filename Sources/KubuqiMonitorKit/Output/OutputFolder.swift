@@ -114,9 +114,9 @@ public struct OutputFolder: Sendable {
             succeeded = true
             return result
         } catch var e as KubuqiError {
-            // Name the output the user asked for, not its staged copy in the work folder.
-            e.message = e.message.replacingOccurrences(of: stage.path + "/", with: path.hasSuffix("/") ? path : path + "/")
-                .replacingOccurrences(of: work.path + "/", with: path.hasSuffix("/") ? path : path + "/")
+            // A staged output named by the output it was to become, said to be staged; a work file by its real path,
+            // said to be one (never a path in this folder that did not exist: StagedNames).
+            e.message = StagedNames.staged(e.message, work: work.path, stage: stage.path, output: path)
             throw e
         }
     }

@@ -133,11 +133,11 @@ public enum StreamedCalculation {
             for (o, spooled) in spools.enumerated() { if let spooled { TileSpools.finish(spooled, for: specs[o]!.path) } }
             return stats
         } catch let e as GDALError {
-            // Name the output the user asked for, not its temporary file, and each GDAL message once.
+            // Name the output the user asked for, said to be being written (not its temporary file), and each GDAL message once.
             var messages: [String] = []
             for m in e.messages where !messages.contains(m) { messages.append(m) }
             var text = e.context + (messages.isEmpty ? "" : " (" + messages.joined(separator: "; ") + ")")
-            for sink in sinks.compactMap({ $0 }) { text = text.replacingOccurrences(of: sink.temporary, with: sink.target) }
+            for sink in sinks.compactMap({ $0 }) { text = StagedNames.writing(text, temporary: sink.temporary, as: sink.target) }
             throw KubuqiError(.output, text)
         }
     }

@@ -348,4 +348,30 @@ final class CommandInterruptionTests: CLITestCase {
             XCTAssertTrue(fromVRT.contains { $0 != 0 }, "\(vrt): the strip of change is in the window")
         }
     }
+
+    /// A run interrupted after it published into a folder it created (held there by `KUBUQI_TEST_PAUSE=after-publish`),
+    /// while another program has put its own file under one of the run's output names (a rename: another inode): the
+    /// clean-up removes the run's files by the device and inode it published (session 17), so the other program's file
+    /// stays, and the folder with it. With the identities taken by name at the clean-up (main's rule, tried with the pause
+    /// point) the other program's file was removed with the run's, then the folder: the listing assertion threw "The file
+    /// doesn't exist"; main's binary, without the pause point, finished the run (exit 0, not 130).
+    func testAnInterruptedRunRemovesOnlyTheFilesItPublished() throws {
+        let red = try filled("red.tif", size: 64, seed: 1), nir = try filled("nir.tif", size: 64, seed: 2)
+        let out = tmp.file("new")
+        let (a, _, aErr) = try CLIRunner.start(["change", "--before", red, "--after", nir, "--threshold", "fixed:0.1", "-o", out, "-q"],
+                                               environment: ["KUBUQI_TEST_PAUSE": "after-publish:5000"])
+        let aErrors = PipeDrain(aErr.fileHandleForReading)
+        waitUntil("the run to publish") { FileManager.default.fileExists(atPath: out + "/change-stats.json") || !a.isRunning }
+        // Another program's file renamed over one of the run's (as an editor or `cp` to a temporary and `mv` does).
+        let theirs = Data("{\"theirs\": true}\n".utf8)
+        try theirs.write(to: URL(fileURLWithPath: tmp.file("theirs.json")))
+        XCTAssertEqual(rename(tmp.file("theirs.json"), out + "/change-stats.json"), 0)
+        XCTAssertTrue(a.isRunning, "the run must be held after its publication")
+        kill(a.processIdentifier, SIGINT)
+        a.waitUntilExit()
+        XCTAssertEqual(a.terminationStatus, 130, String(decoding: aErrors.wait(), as: UTF8.self))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["change-stats.json"],
+                       "the other program's file stays; every file of the run's gone")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/change-stats.json")), theirs)
+    }
 }

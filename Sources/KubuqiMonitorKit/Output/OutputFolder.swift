@@ -155,6 +155,7 @@ public struct OutputFolder: Sendable {
             }
         }
         for target in bare { SafeFiles.removeStaleSidecar(of: target) }
+        TestPause.at("after-publish")
     }
 }
 

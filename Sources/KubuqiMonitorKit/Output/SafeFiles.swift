@@ -149,9 +149,10 @@ public enum SafeFiles {
             unlink(temporary)
             throw error
         }
-        // Noted before the rename (a signal in between must not miss it): in an output folder this run created, an
-        // interruption removes what this run put there and nothing else (``Interruption/registerCreatedFolder(_:)``).
-        Interruption.notePlaced(target)
+        // Noted before the rename (a signal in between must not miss it) by the temporary's device and inode, which the
+        // rename keeps: in an output folder this run created, an interruption removes what this run put there and
+        // nothing else, not another program's file put under the name afterwards (``Interruption/registerCreatedFolder(_:)``).
+        if let id = FileIdentity(temporary) { Interruption.notePlaced(id) }
         guard rename(temporary, target) == 0 else {
             let reason = lastError()
             unlink(temporary)
@@ -170,7 +171,7 @@ public enum SafeFiles {
             // Made and noted as this run's with no interruption's clean-up in between (it removes only what this run made).
             let failure: Int32? = Interruption.whileCreating {
                 guard mkdir(path, 0o777) == 0 else { return errno }
-                Interruption.notePlaced(path)
+                Interruption.notePlaced(path: path)
                 return nil
             }
             guard let failure else { continue }

@@ -52,11 +52,32 @@ public enum Interruption {
     /// folder with it; a lock file another run holds stays (``SafeFiles/removeOwnEntries(of:placed:heldLocks:)``).
     public static func registerCreatedFolder(_ path: String) { createdFolders.withLock { $0.append(path) } }
 
-    private static let placed = Mutex<Set<String>>([])
+    private static let placed = Mutex<Set<SafeFiles.FileIdentity>>([])
 
-    /// Notes a path this run puts in place (a finished file about to be renamed onto it, a folder it made): in a folder
-    /// this run created, an interruption removes it.
-    public static func notePlaced(_ path: String) { placed.withLock { _ = $0.insert(path) } }
+    /// Notes an entry this run puts in place by its device and inode (a finished file about to be renamed into place:
+    /// the temporary's, which the rename keeps; a folder it just made): in a folder this run created, an interruption
+    /// removes it, and nothing another program put under the same name afterwards (session 17).
+    public static func notePlaced(_ identity: SafeFiles.FileIdentity) { placed.withLock { _ = $0.insert(identity) } }
+
+    /// Notes the entry at `path`, just created by this run (``notePlaced(_:)-swift.method``); nothing when none is there.
+    public static func notePlaced(path: String) {
+        if let id = SafeFiles.FileIdentity(path) { notePlaced(id) }
+    }
+
+    /// The entries this run put in place (``notePlaced(_:)``).
+    public static var placedEntries: Set<SafeFiles.FileIdentity> { placed.withLock { $0 } }
+
+    /// The lock files this run holds, by device and inode.
+    public static var heldLockEntries: Set<SafeFiles.FileIdentity> { Set(heldLocks.withLock { $0 }.compactMap(SafeFiles.FileIdentity.init)) }
+
+    /// After a failure (no signal): in `root`, a folder this run created, and in the folders under it this run created,
+    /// removes what this run put there and then each folder when nothing else is in it, as an interruption does
+    /// (``SafeFiles/removeOwnEntries(of:placed:heldLocks:)``); another program's files stay.
+    public static func removeOwnEntries(under root: String) {
+        let folders = createdFolders.withLock { $0 }.filter { $0 == root || $0.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
+        let own = placedEntries, locks = heldLockEntries
+        for folder in folders.reversed() { SafeFiles.removeOwnEntries(of: folder, placed: own, heldLocks: locks) }
+    }
 
     private static let heldLocks = Mutex<Set<String>>([])
 
@@ -112,8 +133,8 @@ public enum Interruption {
         }
         // An output folder this run created: what this run put there goes (also outputs it published before the signal),
         // then the folder if nothing else is in it; another program's files, and a lock another run holds, stay.
-        let ownFiles = Set(placed.withLock { $0 }.compactMap(SafeFiles.FileIdentity.init))
-        let ownLocks = Set(heldLocks.withLock { $0 }.compactMap(SafeFiles.FileIdentity.init))
+        let ownFiles = placed.withLock { $0 }
+        let ownLocks = heldLockEntries
         for folder in createdFolders.withLock({ $0 }).reversed() {
             SafeFiles.removeOwnEntries(of: folder, placed: ownFiles, heldLocks: ownLocks)
         }

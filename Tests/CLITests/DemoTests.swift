@@ -44,4 +44,58 @@ final class DemoTests: CLITestCase {
         // Issue 19: the folder is a valid STAC catalogue of COGs; patch polygons match the tables.
         try checkDemoFolder(out)
     }
+
+    /// `demo` interrupted in a folder it created (session 17): what it put there goes (its commands' published files,
+    /// the folders it made, its locks), another program's file written into the folder meanwhile stays, and the folder
+    /// with it. Before the fix the demo removed the folder whole: the assertion on the folder's listing failed with
+    /// nothing left (the other program's `mine.txt` gone).
+    func testAnInterruptedDemoLeavesAnotherProgramsFile() throws {
+        let tmp = try TemporaryFolder()
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+        let out = tmp.file("demo")
+        let (p, _, err) = try CLIRunner.start(["demo", "-o", out, "--fixtures", fixtures, "-q"])
+        let errors = PipeDrain(err.fileHandleForReading)
+        // Mid-run: the first date's indices published, the demo going on with the second date.
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, p.isRunning, !FileManager.default.fileExists(atPath: out + "/indices-2013/ndvi.tif") { usleep(10_000) }
+        let mine = Data("another program's notes\n".utf8)
+        try mine.write(to: URL(fileURLWithPath: out + "/mine.txt"))
+        XCTAssertTrue(p.isRunning, "the demo must still be going when interrupted")
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        let stderr = String(decoding: errors.wait(), as: UTF8.self)
+        XCTAssertEqual(p.terminationStatus, 130, stderr)
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [], ["mine.txt"],
+                       "the other program's file stays, nothing of the demo's")
+        XCTAssertEqual(try? Data(contentsOf: URL(fileURLWithPath: out + "/mine.txt")), mine)
+        XCTAssertEqual(try tmp.contents(), ["demo"])
+    }
+
+    /// `demo` failing in a folder it created (its fixtures' SOC map missing: `ldn` refuses the inputs, exit 3, after the
+    /// indices and the change were published; the run held after the change's publication by `KUBUQI_TEST_PAUSE`
+    /// while another program writes into the folder): what the demo put there goes, the other program's file stays
+    /// (session 17; before, the folder was removed whole on a failure too).
+    func testAFailedDemoLeavesAnotherProgramsFile() throws {
+        let tmp = try TemporaryFolder()
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+        let copy = tmp.file("fixtures")
+        try FileManager.default.copyItem(atPath: fixtures, toPath: copy)
+        try FileManager.default.removeItem(atPath: copy + "/soc/soc_baseline_0_30cm.tif")
+        let out = tmp.file("demo")
+        let (p, _, err) = try CLIRunner.start(["demo", "-o", out, "--fixtures", copy, "-q"], environment: ["KUBUQI_TEST_PAUSE": "after-publish:3000"])
+        let errors = PipeDrain(err.fileHandleForReading)
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, p.isRunning, !FileManager.default.fileExists(atPath: out + "/change/change-stats.json") { usleep(10_000) }
+        let mine = Data("another program's notes\n".utf8)
+        try mine.write(to: URL(fileURLWithPath: out + "/mine.txt"))
+        p.waitUntilExit()
+        let stderr = String(decoding: errors.wait(), as: UTF8.self)
+        XCTAssertEqual(p.terminationStatus, 3, stderr)
+        XCTAssertTrue(stderr.contains("soc_baseline_0_30cm.tif"), stderr)
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [], ["mine.txt"],
+                       "the other program's file stays, nothing of the demo's")
+        XCTAssertEqual(try? Data(contentsOf: URL(fileURLWithPath: out + "/mine.txt")), mine)
+    }
 }

@@ -34,7 +34,8 @@ final class InterruptionTests: CLITestCase {
 
     func testSIGINTRemovesTheOutputFolderItCreated() throws { try interrupt(with: SIGINT, expecting: 130, folder: true) }
 
-    /// The demo writes straight into its folder; one it created goes whole.
+    /// The demo interrupted after generating its fixtures into a folder it created: what it put there goes (its fixtures
+    /// moved into place and noted as its own, session 17), then the folder, nothing else being in it.
     func testSIGINTRemovesAHalfMadeDemoFolder() throws {
         let tmp = try TemporaryFolder()
         let (p, _, err) = try CLIRunner.start(["demo", "-o", "DI", "-q"], in: tmp.path)

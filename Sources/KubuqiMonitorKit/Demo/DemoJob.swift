@@ -30,8 +30,21 @@ public enum DemoJob {
         if FileManager.default.fileExists(atPath: "Fixtures/" + FixtureGenerator.truthPath) { return "Fixtures" }
         let generated = outputFolder.file("fixtures")
         Diagnostics.note("no ./Fixtures here: generating the fixtures into \(generated)")
+        // Generated in a private folder (removed on an interruption), then moved into place and every entry noted as this
+        // run's: an interruption or a failure removes them, and nothing another program wrote into the folder.
+        let scratch = try SafeFiles.privateFolder(in: outputFolder.path)
+        defer { SafeFiles.removeTree(scratch) }
+        try FixtureGenerator.generate(into: scratch + "/fixtures")
         try? FileManager.default.removeItem(atPath: generated)
-        try FixtureGenerator.generate(into: generated)
+        let failure: String? = Interruption.whileCreating {
+            guard rename(scratch + "/fixtures", generated) == 0 else { return String(cString: strerror(errno)) }
+            Interruption.notePlaced(path: generated)
+            for relative in (try? FileManager.default.subpathsOfDirectory(atPath: generated)) ?? [] {
+                Interruption.notePlaced(path: generated + "/" + relative)
+            }
+            return nil
+        }
+        if let failure { throw KubuqiError.output(generated, "cannot move the generated fixtures into place (\(failure))") }
         return generated
     }
 
@@ -39,15 +52,15 @@ public enum DemoJob {
     public static func run(outputFolder path: String, fixtures given: String? = nil, quiet: Bool = false) throws -> Result {
         let out = try OutputFolder(path)
         try out.lock()
-        // The demo writes straight into its folder: one it created goes whole
-        // on an interruption or a failure, so nothing half-made is left.
+        // The demo writes into its folder through its commands, each publishing what it staged (noted as this run's):
+        // in a folder it created, an interruption or a failure removes only what this run put there (its files, the
+        // folders it made, its locks), then each folder left empty; another program's file written meanwhile stays
+        // (session 17; until then the folder went whole).
         guard out.created else { return try demo(out, fixtures: given, quiet: quiet) }
-        Interruption.registerFolder(out.path)
-        defer { Interruption.unregister(out.path) }
         do {
             return try demo(out, fixtures: given, quiet: quiet)
         } catch {
-            SafeFiles.removeTree(out.path)
+            Interruption.removeOwnEntries(under: out.path)
             throw error
         }
     }

@@ -38,4 +38,32 @@ final class StackStagingTests: CLITestCase {
             XCTAssertEqual(FileManager.default.contents(atPath: disk + "/s.count.tif"), FileManager.default.contents(atPath: tmp.file("reference.count.tif")))
         }
     }
+
+    /// SIGINT while `stack` publishes over a previous stack (held between its renames by `KUBUQI_TEST_PAUSE=between-renames`,
+    /// session 17): OUT.tif, OUT.count.tif and OUT.json are replaced together, never one without the others (the
+    /// signal's clean-up waits for the three renames). Before, each was committed on its own: with the renames outside the
+    /// clean-up's lock (tried with the pause point) the signal left a new OUT.tif beside the previous OUT.count.tif and
+    /// OUT.json (their inodes unchanged); main's binary, without the pause point, finishes the run (exit 0, not 130).
+    func testAnInterruptedStackPublishesItsThreeFilesTogether() throws {
+        let input = try thinSeries()
+        let out = tmp.file("s.tif")
+        try run(["stack", input, "--reducer", "mean", "-o", out, "-q"])
+        let names = [out, tmp.file("s.count.tif"), tmp.file("s.json")]
+        func inode(_ path: String) -> UInt64? { var st = stat(); return lstat(path, &st) == 0 ? UInt64(st.st_ino) : nil }
+        let before = names.map(inode)
+        let (p, _, err) = try CLIRunner.start(["stack", input, "--reducer", "max", "-o", out, "-q"], environment: ["KUBUQI_TEST_PAUSE": "between-renames:3000"])
+        let errors = PipeDrain(err.fileHandleForReading)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, p.isRunning, inode(out) == before[0] { usleep(5_000) }
+        XCTAssertTrue(p.isRunning, "held after its first rename")
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 130, String(decoding: errors.wait(), as: UTF8.self))
+        let after = names.map(inode)
+        for (k, name) in names.enumerated() {
+            XCTAssertNotEqual(after[k], before[k], "\((name as NSString).lastPathComponent) replaced with the others")
+            XCTAssertNotNil(after[k], name)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix(".kubuqi-") }, [], "no temporary left")
+    }
 }

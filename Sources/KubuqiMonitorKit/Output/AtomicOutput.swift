@@ -60,6 +60,25 @@ public final class AtomicOutput: @unchecked Sendable {
         removeFolder()
     }
 
+    /// Moves the finished temporaries of `outputs` onto their targets together, with no interruption's clean-up in
+    /// between (``Interruption/whileCreating(_:)``): a signal finds all of them published or none (session 17; `stack`'s
+    /// OUT.tif, OUT.count.tif and OUT.json). Each replaced file's stale `.aux.xml` and each private folder are removed
+    /// after. A rename that fails stops there, with an output error naming its target.
+    public static func commitAll(_ outputs: [AtomicOutput]) throws {
+        defer { for o in outputs { o.discard() } }   // the private folders, whatever happened
+        try Interruption.whileCreating {
+            for (k, o) in outputs.enumerated() {
+                if k > 0 { TestPause.at("between-renames") }
+                try SafeFiles.renameFinished(o.temporary, onto: o.target)
+                o.published = true
+            }
+        }
+        for o in outputs where o.published { SafeFiles.removeStaleSidecar(of: o.target) }
+    }
+
+    /// Set once ``commitAll(_:)`` moved the temporary onto the target.
+    private var published = false
+
     /// Removes the temporary file and its folder (idempotent).
     public func discard() {
         guard !finished else { return }

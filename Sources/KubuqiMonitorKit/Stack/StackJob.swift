@@ -213,7 +213,8 @@ public enum StackJob {
         } catch {
             throw KubuqiError.output(paths.manifest, "cannot be written (\(error.localizedDescription))")
         }
-        for s in sinks { try s.commit() }
+        // The stack, its counts and its record published together: an interruption finds all three or none.
+        try AtomicOutput.commitAll(sinks)
         let span = (kept[keep.first!].period.first.description, kept[keep.last!].period.last.description)
         var item = STACProduct(
             path: paths.stack, id: ((paths.stack as NSString).lastPathComponent as NSString).deletingPathExtension,
@@ -455,7 +456,8 @@ public enum StackJob {
     /// OUT.count.tif instead.
     static func outputError(_ e: GDALError, stackAt: String, countsAt: String, _ o: StackOptions) -> KubuqiError {
         var text = e.context + (e.messages.isEmpty ? "" : " (" + e.messages.joined(separator: "; ") + ")")
-        text = text.replacingOccurrences(of: stackAt, with: o.output).replacingOccurrences(of: countsAt, with: outputPaths(o.output).counts)
+        // Named as the outputs they are written for, said to be being written (StagedNames), not as the published files.
+        text = StagedNames.writing(StagedNames.writing(text, temporary: stackAt, as: o.output), temporary: countsAt, as: outputPaths(o.output).counts)
         return KubuqiError(.output, text)
     }
 

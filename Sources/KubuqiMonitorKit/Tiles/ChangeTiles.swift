@@ -65,6 +65,8 @@ extension ChangeJob {
             return (result, [])
         }
         published.files = published.files.mapValues { destination.file(($0 as NSString).lastPathComponent) }
+        // With a unit the class VRT is not published (the tiles are not sieved); an earlier merge's would show their patches.
+        if o.mmu != nil, let e = SafeFiles.entry(destination.file("change-class.vrt")), e.isRegular { unlink(destination.file("change-class.vrt")) }
         return published
     }
 }

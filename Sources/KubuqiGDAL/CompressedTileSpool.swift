@@ -9,9 +9,12 @@ import KubuqiRaster
 /// tiles, in any order, one call at a time). Its full-resolution tiles are encoded at once
 /// (``DeflateTileEncoder``: predictor 2, DEFLATE) on every core and appended to the spool; the pixels the
 /// overviews take from it (`NEAREST`, ``CloudOptimizedLevels``) are copied into each overview's open rows of
-/// tiles, whose tiles are encoded and appended as soon as a row of tiles is complete. Memory: the open
-/// overview rows (about 256 x the raster's width x 2 bytes) and one tile per encoding thread; the encoded
-/// tiles are on disk.
+/// tiles, whose tiles are encoded and appended as soon as a row of tiles is complete. Memory: one tile per
+/// encoding thread and the open overview rows, each held in memory up to ``defaultStripBudget`` (512 KiB: a row of
+/// tiles 1,024 pixels wide, the first overview of a 2,048-pixel raster); a wider row of tiles goes to a scratch
+/// file of its own beside the spool, in pieces of one tile column each, read back tile by tile when the row is
+/// complete and deleted then; so memory does not grow with the raster's width (docs/benchmarks.md, "ldn memory
+/// from 2000 to 8000, session 17"). The encoded tiles are on disk.
 ///
 /// Partial edge tiles are padded with zeros, as GDAL's COG driver writes them (checked in the tests).
 /// The spool file is created with `O_NOFOLLOW | O_CLOEXEC` (a link planted at its path is refused,
@@ -39,11 +42,36 @@ public final class CompressedTileSpool: @unchecked Sendable {
     /// Tile scratch buffers (``DeflateTileEncoder/tileBytes``) kept for the next tiles, one per thread encoding at a time.
     private var scratches: [UnsafeMutableRawBufferPointer] = []
 
+    /// The most bytes an overview's open row of tiles holds in memory by default; a wider one is spilled (``Strip``).
+    public static let defaultStripBudget = 512 << 10
+    /// The most bytes an overview's open row of tiles holds in memory here (tests spill every row with 0).
+    public let stripBudget: Int
+
+    /// An overview's open row of tiles: its samples in memory (`width` per row), or, past ``stripBudget``, in a
+    /// scratch file of its own as pieces (a rectangle of one tile column, row-major), deleted with the strip.
     private final class Strip {
-        let samples: UnsafeMutableBufferPointer<Int16>
+        let samples: UnsafeMutableBufferPointer<Int16>?
+        let spill: ScratchFile?
+        /// The spilled pieces: tile column, first row and column within the strip, size, offset in the file.
+        var pieces: [(tile: Int, row: Int, column: Int, rows: Int, columns: Int, offset: Int64)] = []
+        var end: Int64 = 0
         var filled = 0
-        init(count: Int) { samples = .allocate(capacity: count); samples.initialize(repeating: 0) }
-        deinit { samples.deallocate() }
+
+        init(count: Int, spillPath: String?) throws {
+            if let spillPath {
+                samples = nil
+                spill = try ScratchFile(path: spillPath, name: "the overview scratch file")
+            } else {
+                samples = .allocate(capacity: count)
+                samples!.initialize(repeating: 0)
+                spill = nil
+            }
+        }
+
+        deinit {
+            samples?.deallocate()
+            spill?.remove()
+        }
     }
 
     /// A spool at `path` (created; refused when a link or anything but a new file is there) for a `width` x
@@ -51,10 +79,12 @@ public final class CompressedTileSpool: @unchecked Sendable {
     /// ``add(_:values:)`` (`NEAREST` overviews) takes one Int16 band; any format takes its tiles from
     /// ``AveragedTileRows`` (`AVERAGE` overviews) or ``store(level:index:_:)``. With `planes` > 1 (`format` of one
     /// sample a pixel), the raster has `planes` bands stored band after band (``planes``).
+    /// `stripBudget`: the most bytes an overview's open row of tiles holds in memory (``defaultStripBudget``).
     public init(path: String, width: Int, height: Int, level: Int, tile: Int = 256, format: TileSampleFormat = .int16,
-                planes: Int = 1) throws {
+                planes: Int = 1, stripBudget: Int = CompressedTileSpool.defaultStripBudget) throws {
         precondition(planes >= 1 && (planes == 1 || format.samplesPerPixel == 1), "planes of one sample a pixel")
         self.path = path
+        self.stripBudget = stripBudget
         self.planes = planes
         levels = CloudOptimizedLevels(width: width, height: height, tile: tile)
         encoder = DeflateTileEncoder(level: level, tile: tile, format: format)
@@ -103,45 +133,101 @@ public final class CompressedTileSpool: @unchecked Sendable {
                 }
             }
         }
-        for level in 1..<levels.count { jobs += fillOverview(level, from: window, values: values) }
+        for level in 1..<levels.count { jobs += try fillOverview(level, from: window, values: values) }
         try run(jobs)
     }
 
-    /// Copies the pixels level `level` takes from `window` into its open rows of tiles; the encodings of the
-    /// tiles of the rows completed.
-    private func fillOverview(_ level: Int, from window: Window, values: UnsafeBufferPointer<Int16>) -> [() throws -> Void] {
+    /// Copies the pixels level `level` takes from `window` into its open rows of tiles (in memory, or spilled as
+    /// pieces, ``Strip``); the encodings of the tiles of the rows completed.
+    private func fillOverview(_ level: Int, from window: Window, values: UnsafeBufferPointer<Int16>) throws -> [() throws -> Void] {
         let t = levels.tile, size = levels.sizes[level]
         let rowMap = levels.rows[level], columnMap = levels.columns[level]
         let y0 = Self.lowerBound(rowMap, window.row), y1 = Self.lowerBound(rowMap, window.row + window.height)
         let x0 = Self.lowerBound(columnMap, window.column), x1 = Self.lowerBound(columnMap, window.column + window.width)
         guard y0 < y1, x0 < x1 else { return [] }
         var completed: [(Int, Strip)] = []
-        for y in y0..<y1 {
+        var y = y0
+        while y < y1 {
             let s = y / t
-            let stripRows = min(t, size.height - s * t)
-            let strip = strips[level][s] ?? Strip(count: stripRows * size.width)
+            let stripRows = min(t, size.height - s * t), rows = min(y1, (s + 1) * t) - y
+            let strip = try strips[level][s] ?? Strip(count: stripRows * size.width,
+                                                      spillPath: stripRows * size.width * 2 > stripBudget ? "\(path).L\(level).S\(s)" : nil)
             strips[level][s] = strip
-            let sourceRow = (Int(rowMap[y]) - window.row) * window.width - window.column
-            let target = (y - s * t) * size.width
-            for x in x0..<x1 { strip.samples[target + x] = values[sourceRow + Int(columnMap[x])] }
-            strip.filled += x1 - x0
+            if let samples = strip.samples {
+                for k in 0..<rows {
+                    let sourceRow = (Int(rowMap[y + k]) - window.row) * window.width - window.column
+                    let target = (y + k - s * t) * size.width
+                    for x in x0..<x1 { samples[target + x] = values[sourceRow + Int(columnMap[x])] }
+                }
+            } else {
+                try spillPieces(strip, rows: y..<(y + rows), columns: x0..<x1, strip: s, level: level, window: window, values: values)
+            }
+            strip.filled += rows * (x1 - x0)
             if strip.filled == stripRows * size.width {
                 completed.append((s, strip))
                 strips[level][s] = nil
             }
+            y += rows
         }
         let across = size.tiles(t).across
         return completed.flatMap { s, strip in
             (0..<across).map { tx in { [self] in
                 try encodeTile(level: level, index: s * across + tx) { scratch in
                     let w = min(t, size.width - tx * t), h = min(t, size.height - s * t)
-                    for r in 0..<h {
-                        let from = r * size.width + tx * t
-                        UnsafeMutableBufferPointer(rebasing: scratch[(r * t)..<(r * t + w)])
-                            .update(fromContentsOf: UnsafeBufferPointer(rebasing: strip.samples[from..<(from + w)]))
+                    if let samples = strip.samples {
+                        for r in 0..<h {
+                            let from = r * size.width + tx * t
+                            UnsafeMutableBufferPointer(rebasing: scratch[(r * t)..<(r * t + w)])
+                                .update(fromContentsOf: UnsafeBufferPointer(rebasing: samples[from..<(from + w)]))
+                        }
+                    } else {
+                        try readPieces(of: strip, tile: tx, into: scratch)
                     }
                 }
             } }
+        }
+    }
+
+    /// Appends the samples level `level` takes from `window` for the rows `rows` (of the level; all in row of tiles
+    /// `s`) and `columns` to the spilled `strip`, one piece per tile column.
+    private func spillPieces(_ strip: Strip, rows: Range<Int>, columns: Range<Int>, strip s: Int, level: Int, window: Window,
+                             values: UnsafeBufferPointer<Int16>) throws {
+        let t = levels.tile, rowMap = levels.rows[level], columnMap = levels.columns[level]
+        var piece = [Int16](repeating: 0, count: rows.count * t)
+        var x = columns.lowerBound
+        while x < columns.upperBound {
+            let tx = x / t, end = min(columns.upperBound, (tx + 1) * t), width = end - x
+            for (k, y) in rows.enumerated() {
+                let sourceRow = (Int(rowMap[y]) - window.row) * window.width - window.column
+                for c in 0..<width { piece[k * width + c] = values[sourceRow + Int(columnMap[x + c])] }
+            }
+            let bytes = rows.count * width * 2
+            do {
+                try piece.withUnsafeBytes { try strip.spill!.write(UnsafeRawBufferPointer(rebasing: $0[0..<bytes]), at: strip.end) }
+            } catch let e as GDALError {
+                lock.withLock { failure = "cannot write the overview scratch file (\(e.messages.joined(separator: "; ")))" }
+                throw e
+            }
+            strip.pieces.append((tx, rows.lowerBound - s * t, x - tx * t, rows.count, width, strip.end))
+            strip.end += Int64(bytes)
+            x = end
+        }
+    }
+
+    /// Reads the spilled pieces of tile column `tile` of `strip` into the tile `scratch` (`tile` x `tile` Int16).
+    private func readPieces(of strip: Strip, tile: Int, into scratch: UnsafeMutableBufferPointer<Int16>) throws {
+        let t = levels.tile
+        for p in strip.pieces where p.tile == tile {
+            let n = p.rows * p.columns
+            let piece = try [Int16](unsafeUninitializedCapacity: n) { b, initialized in
+                try strip.spill!.read(into: UnsafeMutableRawBufferPointer(b), at: p.offset)
+                initialized = n
+            }
+            for r in 0..<p.rows {
+                let to = (p.row + r) * t + p.column
+                UnsafeMutableBufferPointer(rebasing: scratch[to..<(to + p.columns)])
+                    .update(fromContentsOf: piece[(r * p.columns)..<((r + 1) * p.columns)])
+            }
         }
     }
 
@@ -158,19 +244,19 @@ public final class CompressedTileSpool: @unchecked Sendable {
     }
 
     /// Fills a zeroed Int16 tile with `fill`, encodes it and appends it to the spool as tile `index` of `level`.
-    private func encodeTile(level: Int, index: Int, _ fill: (UnsafeMutableBufferPointer<Int16>) -> Void) throws {
-        try store(level: level, index: index) { fill($0.bindMemory(to: Int16.self)) }
+    private func encodeTile(level: Int, index: Int, _ fill: (UnsafeMutableBufferPointer<Int16>) throws -> Void) throws {
+        try store(level: level, index: index) { try fill($0.bindMemory(to: Int16.self)) }
     }
 
     /// Fills a zeroed tile (`tile` x `tile` pixels of the encoder's format, row-major, pixel-interleaved; the pixels
     /// past the raster's right and bottom edges stay zero, as GDAL writes them) with `fill`, encodes it and appends it
     /// to the spool as tile `index` (row-major; plane after plane, ``planes``) of `level`. Thread-safe; a write error is thrown.
-    public func store(level: Int, index: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) throws {
+    public func store(level: Int, index: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
         // Tile scratch buffers kept for the next tiles (one per thread encoding at a time).
         let scratch = lock.withLock { scratches.popLast() } ?? .allocate(byteCount: encoder.tileBytes, alignment: 16)
         defer { lock.withLock { scratches.append(scratch) } }
         scratch.initializeMemory(as: UInt8.self, repeating: 0)
-        fill(scratch)
+        try fill(scratch)
         let bytes = encoder.encode(raw: scratch)
         let offset = lock.withLock { () -> Int64 in
             let o = end

@@ -197,11 +197,29 @@ final class SQLiteRTreeSpill {
     /// Elements read from the scratch file at a time (96 KiB of boxes).
     static let block = 4096
 
+    /// The bytes a merge of sorted runs reads its runs into (``RunMerge``): each run's block is this budget shared
+    /// by the runs, at most ``block`` and at least ``minimumMergeBlock`` elements, so that the merge's buffer does not
+    /// grow with the number of runs (at 128 runs of boxes, 8 million: 341 boxes a read instead of 4096, 1 MiB instead
+    /// of 12 MiB; docs/benchmarks.md, "ldn memory from 2000 to 8000, session 17").
+    static let mergeBudget = 1 << 20
+
+    /// The fewest elements a run is read at a time: past `mergeBudget` / (this x the element's size) runs (about 680
+    /// runs of boxes, 45 million boxes) the buffer grows again, by 1.5 KiB a run (0.02 bytes a box).
+    static let minimumMergeBlock = 64
+
+    /// The elements a merge of `runs` runs of `stride`-byte elements reads from each run at a time.
+    static func mergeBlock(runs: Int, stride: Int) -> Int {
+        min(block, max(minimumMergeBlock, mergeBudget / max(1, runs * stride)))
+    }
+
     /// Sorted runs of the file (from byte `base`, elements of `T` packed) merged into one order (``SpillOrdered``; a
-    /// binary heap of the runs' heads, each run read a block at a time into its part of one buffer).
+    /// binary heap of the runs' heads, each run read ``mergeBlock(runs:stride:)`` elements at a time into its part of
+    /// one buffer).
     private struct RunMerge<T: SpillOrdered> {
         let file: ScratchFile
         let base: Int64
+        /// Elements read from a run at a time.
+        let block: Int
         /// Each run's next element in the file and its end.
         var cursor: [Int], end: [Int]
         /// Run r's block read so far is `buffer[r * block + positions[r] ..< r * block + limits[r]]`.
@@ -216,7 +234,8 @@ final class SQLiteRTreeSpill {
             cursor = []
             end = []
             for r in runs { cursor.append(start); start += r; end.append(start) }
-            let size = runs.count * SQLiteRTreeSpill.block
+            block = SQLiteRTreeSpill.mergeBlock(runs: runs.count, stride: MemoryLayout<T>.stride)
+            let size = runs.count * block
             buffer = try [T](unsafeUninitializedCapacity: size) { b, initialized in
                 _ = UnsafeMutableRawBufferPointer(b).initializeMemory(as: UInt8.self, repeating: 0)
                 initialized = size
@@ -228,17 +247,16 @@ final class SQLiteRTreeSpill {
 
         /// Reads run `r`'s next block; false when the run is done.
         private mutating func refill(_ r: Int) throws -> Bool {
-            let n = min(SQLiteRTreeSpill.block, end[r] - cursor[r])
+            let n = min(block, end[r] - cursor[r])
             guard n > 0 else { return false }
             let stride = MemoryLayout<T>.stride
-            let (file, offset) = (file, base + Int64(cursor[r] * stride))
+            let (file, offset, start) = (file, base + Int64(cursor[r] * stride), r * block)
             try buffer.withUnsafeMutableBufferPointer { b in
-                try file.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: b[(r * SQLiteRTreeSpill.block)..<(r * SQLiteRTreeSpill.block + n)])),
-                              at: offset)
+                try file.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: b[start..<(start + n)])), at: offset)
             }
             cursor[r] += n
-            positions[r] = r * SQLiteRTreeSpill.block
-            limits[r] = r * SQLiteRTreeSpill.block + n
+            positions[r] = start
+            limits[r] = start + n
             return true
         }
 

@@ -63,15 +63,19 @@ final class CloudOptimizedTileWriterTests: XCTestCase {
 
     /// Ours and GDAL's COG of the same staged raster; their paths.
     static func pair(in tmp: TemporaryFolder, width: Int, height: Int, level: Int, columns: Int, rows: Int,
-                     shuffled: Bool = false, bigTIFF: String = "IF_SAFER") throws -> (ours: String, gdal: String) {
-        let name = "\(width)x\(height)-\(columns)x\(rows)-L\(level)-\(bigTIFF)"
+                     shuffled: Bool = false, bigTIFF: String = "IF_SAFER",
+                     stripBudget: Int = CompressedTileSpool.defaultStripBudget) throws -> (ours: String, gdal: String) {
+        let name = "\(width)x\(height)-\(columns)x\(rows)-L\(level)-\(bigTIFF)-\(shuffled)-S\(stripBudget)"
         let staged = tmp.file("\(name)-staged.tif")
         let values = classes(width: width, height: height, seed: UInt64(width * 31 + height))
         try stage(staged, width: width, height: height, values: values)
         let spool = try CompressedTileSpool(path: tmp.file("\(name).spool"), width: width, height: height,
-                                            level: DeflateTileEncoder.libdeflateLevel(forZLEVEL: level))
+                                            level: DeflateTileEncoder.libdeflateLevel(forZLEVEL: level), stripBudget: stripBudget)
         defer { spool.remove() }
         try feed(spool, values: values, width: width, height: height, columns: columns, rows: rows, shuffled: shuffled)
+        // The spilled rows' scratch files are gone once their tiles are encoded.
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("\(name).spool.L") }
+        XCTAssertEqual(left, [], "overview scratch files left after the last window")
         let ours = tmp.file("\(name)-ours.tif"), gdal = tmp.file("\(name)-gdal.tif")
         try CloudOptimizedTileWriter.write(spool, staged: staged, to: ours,
                                            bigTIFF: CloudOptimizedTileWriter.isBigTIFF(option: bigTIFF, levels: spool.levels))
@@ -92,6 +96,15 @@ final class CloudOptimizedTileWriterTests: XCTestCase {
         ]
         for (w, h, level, columns, rows, shuffled) in runs {
             let p = try Self.pair(in: tmp, width: w, height: h, level: level, columns: columns, rows: rows, shuffled: shuffled)
+            cases.append(["ours": p.ours, "gdal": p.gdal])
+            // Every overview row of tiles spilled to its scratch file as pieces, read back tile by tile.
+            let s = try Self.pair(in: tmp, width: w, height: h, level: level, columns: columns, rows: rows, shuffled: shuffled, stripBudget: 0)
+            cases.append(["ours": s.ours, "gdal": s.gdal])
+        }
+        // Wide enough that the default budget spills the first two overviews' rows (2,100 and 1,050 pixels wide) and
+        // keeps the others in memory; windows narrower than a spilled row, in reverse order.
+        for (columns, shuffled) in [(4200, false), (768, true)] {
+            let p = try Self.pair(in: tmp, width: 4200, height: 600, level: 6, columns: columns, rows: 512, shuffled: shuffled)
             cases.append(["ours": p.ours, "gdal": p.gdal])
         }
         let p = try Self.pair(in: tmp, width: 600, height: 300, level: 6, columns: 600, rows: 256, bigTIFF: "YES")

@@ -13,15 +13,17 @@ final class SQLiteRTreeSpillTests: XCTestCase {
         let tmp = try TemporaryFolder()
         var rng = SplitMix64(seed: 21)
         // Centres on a coarse lattice (many ties), ids shuffled so that runs do not hold consecutive ids.
-        var ids = Array(Int64(1)...Int64(12_345))
+        var ids = Array(Int64(1)...Int64(60_000))
         for i in stride(from: ids.count - 1, to: 0, by: -1) { ids.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
         let all: [(id: Int64, rect: SQLiteRTreeImage.Rect)] = ids.map { id in
             let x = Double(rng.next() % 60) * 10.25, y = Double(rng.next() % 60) * 7.5 - 100
             let w = Double(rng.next() % 3), h = Double(rng.next() % 3)
             return (id, .init(minX: x - w, maxX: x + w, minY: y - h, maxY: y + h))
         }
-        // Several runs of even and uneven sizes; one run; a tree whose root is its only leaf; one box.
-        for (count, runSize) in [(12_345, 1000), (12_345, 997), (12_345, 20_000), (30, 7), (1, 5), (2_602, 2_601)] {
+        // Several runs of even and uneven sizes; one run; a tree whose root is its only leaf; one box; runs longer
+        // than the merge reads at a time (200 runs of 300 boxes: 218 a read; 600 of 100: 72), so runs are refilled.
+        for (count, runSize) in [(12_345, 1000), (12_345, 997), (12_345, 20_000), (30, 7), (1, 5), (2_602, 2_601),
+                                 (60_000, 300), (60_000, 100)] {
             let entries = Array(all.prefix(count))
             let spill = SQLiteRTreeSpill(path: tmp.file("runs-\(count)-\(runSize)"), runSize: runSize)
             for e in entries { try spill.add(id: e.id, rect: e.rect) }
@@ -48,6 +50,19 @@ final class SQLiteRTreeSpillTests: XCTestCase {
             XCTAssertEqual(image.nodes.map(\.number), order, "the same order packed at once")
             XCTAssertEqual(image.rowids.map(\.id), rowidOrder)
             if count == 12_345 { XCTAssertEqual(image.depth, 2) }
+        }
+    }
+
+    /// The merge's buffer stays within its budget whatever the number of runs, down to its floor of a read.
+    func testMergeBufferBoundedWhateverTheRuns() {
+        let box = MemoryLayout<SQLiteRTreeSpill.Box>.stride
+        XCTAssertEqual(SQLiteRTreeSpill.mergeBlock(runs: 1, stride: box), SQLiteRTreeSpill.block)
+        XCTAssertEqual(SQLiteRTreeSpill.mergeBlock(runs: 200, stride: box), 218)   // 1 MiB / (200 x 24)
+        XCTAssertEqual(SQLiteRTreeSpill.mergeBlock(runs: 100_000, stride: box), SQLiteRTreeSpill.minimumMergeBlock)
+        for runs in [1, 2, 8, 10, 11, 128, 500, 682] {
+            let block = SQLiteRTreeSpill.mergeBlock(runs: runs, stride: box)
+            XCTAssertLessThanOrEqual(runs * block * box, SQLiteRTreeSpill.mergeBudget, "\(runs) runs")
+            XCTAssertGreaterThanOrEqual(block, SQLiteRTreeSpill.minimumMergeBlock)
         }
     }
 

@@ -136,6 +136,21 @@ public struct LDNReport: Sendable {
         }
     }
 
+    /// The SDG 15.3.1 proportion of a reporting period (percent, 4 decimals): the degraded share of the land
+    /// with data by the period's status against the baseline, not by its own layer alone. Expanded classes
+    /// 1-3 (persistent, recent and baseline degradation) are degraded, 4 stable, 5-7 improved
+    /// (``StatusComparison/gpgAddendum``'s `simpleByExpanded`): land degraded in the baseline stays degraded
+    /// unless it improved (GPG v2 addendum; Trends.Earth sums `sdg_status_expanded_to_simple(
+    /// sdg_status_expanded(baseline, reporting))` for the reporting period's SDG summary). Nil without land.
+    static func statusDegradedPercent(_ t: AreaTable, comparison: StatusComparison = .gpgAddendum) -> Double? {
+        var km2: [Int16: Double] = [-1: 0, 0: 0, 1: 0]
+        for r in t.rows where (1...7).contains(r.classValue) {
+            km2[comparison.simpleByExpanded[Int(r.classValue) - 1], default: 0] += r.areaKm2
+        }
+        let land = km2.values.reduce(0, +)
+        return land > 0 ? round(100 * km2[-1]! / land, 4) : nil
+    }
+
     /// Per-zone tables of one period (zone 0: outside every zone).
     func zoneDocuments(_ p: LDNPeriodResult) -> [ZoneDocument] {
         // Every named zone is listed, with 0 area when it is off the grid.
@@ -150,7 +165,8 @@ public struct LDNReport: Sendable {
             }
             let explained = p.zoneAreas[.rainfallExplained].map { t in Self.round(t.rows.filter { $0.zone == id && $0.classValue == 1 }.reduce(0.0) { $0 + $1.areaKm2 }, 9) }
             return ZoneDocument(id: Int(id), name: id == 0 ? "outside every zone" : (zoneNames[Int(id)] ?? "zone \(id)"),
-                                proportionDegradedPercent: sub["SDG 15.3.1 (one out, all out)"]?.first { $0.code == -1 }?.percent,
+                                proportionDegradedPercent: p.zoneAreas[.comparison].map { Self.statusDegradedPercent($0.zone(id)) }
+                                    ?? sub["SDG 15.3.1 (one out, all out)"]?.first { $0.code == -1 }?.percent,
                                 subIndicators: sub, declineExplainedByRainfallKm2: explained)
         }
     }
@@ -165,7 +181,10 @@ public struct LDNReport: Sendable {
             let transitions = (1...7).map { from in (1...7).map { to in Self.round(p.transitions.areaKm2(from: Int16(from), to: Int16(to)), 9) } }
             return PeriodDocument(
                 name: p.name, years: [p.years.lowerBound, p.years.upperBound], landCoverYears: [p.landCoverYears.0, p.landCoverYears.1],
-                proportionDegradedPercent: sdg?.first { $0.code == -1 }?.percent, subIndicators: sub,
+                // A reporting period: by its status against the baseline (degraded in the baseline stays degraded
+                // unless improved); the baseline: its own SDG layer.
+                proportionDegradedPercent: p.areas[.comparison].map { Self.statusDegradedPercent($0) } ?? sdg?.first { $0.code == -1 }?.percent,
+                subIndicators: sub,
                 productivityDynamics: p.areas[.lpd].map { classAreas($0, names: Self.lpdNames) } ?? [],
                 statusVsBaseline: p.areas[.comparison].map { classAreas($0, names: comparisonNames) },
                 landCoverTransitionsKm2: transitions,
@@ -335,6 +354,7 @@ public struct LDNReport: Sendable {
         for p in doc.periods {
             md += "## \(p.name) (\(p.years[0])-\(p.years[1]))\n\n"
             md += "Proportion of land degraded: **\(p.proportionDegradedPercent.map { String(format: "%.2f %%", $0) } ?? "n/a")**"
+            if p.statusVsBaseline != nil { md += " by the status against the baseline (degraded in the baseline and not improved counts as degraded)" }
             md += p.landCoverYears[0] == p.landCoverYears[1] ? " (one land-cover map, \(p.landCoverYears[0]): no transitions).\n\n"
                 : " (land cover \(p.landCoverYears[0]) -> \(p.landCoverYears[1])).\n\n"
             if let km2 = p.declineExplainedByRainfallKm2 {

@@ -43,6 +43,13 @@ final class LDNBoundaryCaseTests: XCTestCase {
         // The own layer's table is unchanged: 1 pixel degraded.
         let sdgRows = (reporting["subIndicators"] as! [String: [[String: Any]]])["SDG 15.3.1 (one out, all out)"]!
         XCTAssertEqual(sdgRows.first { $0["code"] as? Int == -1 }?["pixels"] as? Int, 1)
+        // The status table's percentages are shares of the land with data, persistent improvement (code 7, the
+        // rising pixel 1) included: before session 17 code 7 was taken for the land-cover table's water row and
+        // left out of the percentages (no percent, the others summing to 100 without it).
+        let statusRows = reporting["statusVsBaseline"] as! [[String: Any]]
+        XCTAssertEqual(statusRows.first { $0["code"] as? Int == 7 }?["percent"] as? Double ?? -1, 14.2857, accuracy: 1e-9)
+        XCTAssertEqual(statusRows.first { $0["code"] as? Int == 3 }?["percent"] as? Double ?? -1, 14.2857, accuracy: 1e-9)
+        XCTAssertEqual(statusRows.compactMap { $0["percent"] as? Double }.reduce(0, +), 100, accuracy: 1e-3)
         // SO1-4 of the reporting period: the same status, as Trends.Earth fills it.
         let unccd = try json("\(out)/unccd-reporting.json")
         let so14 = (((unccd["land_condition"] as! [String: Any])["reporting-2011-2016"] as! [String: Any])["period_assessment"] as! [String: Any])["sdg"] as! [String: Any]

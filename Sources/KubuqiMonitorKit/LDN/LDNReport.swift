@@ -120,14 +120,16 @@ public struct LDNReport: Sendable {
     static func round(_ v: Double, _ d: Int) -> Double { let p = pow(10.0, Double(d)); return (v * p).rounded() / p }
 
     /// Class rows summed over zones.
-    func classAreas(_ t: AreaTable, names: [Int16: String]) -> [ClassArea] {
+    /// `waterRow`: the table lists water apart (the land-cover row, ``waterCode``), left out of the percentages
+    /// like no data; only that table has it (in the status against the baseline, code 7 is persistent improvement).
+    func classAreas(_ t: AreaTable, names: [Int16: String], waterRow: Bool = false) -> [ClassArea] {
         var byClass: [Int16: (Int, Double)] = [:]
         for r in t.rows {
             let e = byClass[r.classValue] ?? (0, 0)
             byClass[r.classValue] = (e.0 + r.count, e.1 + r.areaKm2)
         }
         // Percentages are of land with data: no data and water (when the table lists it) are left out.
-        let notLand: Set<Int16> = names[Self.waterCode] == nil ? [DegradationStatus.nodata] : [DegradationStatus.nodata, Self.waterCode]
+        let notLand: Set<Int16> = waterRow ? [DegradationStatus.nodata, Self.waterCode] : [DegradationStatus.nodata]
         let valid = byClass.filter { !notLand.contains($0.key) }.values.reduce(0.0) { $0 + $1.1 }
         return names.keys.sorted().map { code in
             let (n, km2) = byClass[code] ?? (0, 0)
@@ -161,7 +163,7 @@ public struct LDNReport: Sendable {
                 guard let t = p.zoneAreas[layer] else { continue }
                 // The zone's own cells, summed areas as they are (not count x the mean pixel area, which rounds the
                 // mean to the table's 10^-9 km2 unit: 2e-5 km2 off on 55,000 pixels of varying area).
-                sub[name] = classAreas(t.zone(id), names: Self.statusNames(layer))
+                sub[name] = classAreas(t.zone(id), names: Self.statusNames(layer), waterRow: layer == .landCover)
             }
             let explained = p.zoneAreas[.rainfallExplained].map { t in Self.round(t.rows.filter { $0.zone == id && $0.classValue == 1 }.reduce(0.0) { $0 + $1.areaKm2 }, 9) }
             return ZoneDocument(id: Int(id), name: id == 0 ? "outside every zone" : (zoneNames[Int(id)] ?? "zone \(id)"),
@@ -176,7 +178,7 @@ public struct LDNReport: Sendable {
             .merging([DegradationStatus.nodata: "no data"]) { a, _ in a }
         let periodDocs = periods.map { p -> PeriodDocument in
             var sub: [String: [ClassArea]] = [:]
-            for (layer, name) in Self.subIndicators { if let t = p.areas[layer] { sub[name] = classAreas(t, names: Self.statusNames(layer)) } }
+            for (layer, name) in Self.subIndicators { if let t = p.areas[layer] { sub[name] = classAreas(t, names: Self.statusNames(layer), waterRow: layer == .landCover) } }
             let sdg = sub["SDG 15.3.1 (one out, all out)"]
             let transitions = (1...7).map { from in (1...7).map { to in Self.round(p.transitions.areaKm2(from: Int16(from), to: Int16(to)), 9) } }
             return PeriodDocument(

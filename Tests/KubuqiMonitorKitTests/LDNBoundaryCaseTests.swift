@@ -21,7 +21,10 @@ final class LDNBoundaryCaseTests: XCTestCase {
     func testReportingProportionCountsBaselineDegradationThatIsNowStable() throws {
         let tmp = try TemporaryFolder()
         _ = try LDNTestRegion.write(tmp, stackYears: Array(2000...2016))
-        let config = try LDNTestRegion.config(tmp, extra: "", periods: "[periods]\nbaseline = [2000, 2010]\nreporting = [[2011, 2016]]\n")
+        // Zone 1: pixels 0, 1, 4, 5; zone 2: pixels 2, 3, 6, 7.
+        try TestRaster.write(tmp.file("zones.tif"), width: 4, height: 2, values: [1, 1, 2, 2, 1, 1, 2, 2], type: .byte)
+        let config = try LDNTestRegion.config(tmp, extra: "[zones]\nfile = \"zones.tif\"\n",
+                                              periods: "[periods]\nbaseline = [2000, 2010]\nreporting = [[2011, 2016]]\n")
         let out = tmp.file("out")
         _ = try LDNJob.run(LDNOptions(config: config, output: out, quiet: true))
         // Pixel 2 is grassland in 2000 and other land in 2010: degraded land cover in the baseline. The reporting
@@ -40,6 +43,11 @@ final class LDNBoundaryCaseTests: XCTestCase {
         let reporting = periods.first { $0["name"] as? String == "reporting-2011-2016" }!
         XCTAssertEqual(reporting["proportionDegradedPercent"] as! Double, 28.5714, accuracy: 1e-9)
         XCTAssertEqual(periods[0]["proportionDegradedPercent"] as! Double, 28.5714, accuracy: 1e-9, "baseline: its own layer, 2 of 7")
+        // Per zone the same rule: zone 1 holds pixel 0 (persistent) of 4 land pixels, zone 2 pixel 2 (baseline
+        // degradation, stable now) of 3 (pixels 2, 3, 6; 7 is water): 25 % and 33.3333 % (its own layer: 0 %).
+        let zones = reporting["zones"] as! [[String: Any]]
+        XCTAssertEqual(zones.first { $0["id"] as? Int == 1 }?["proportionDegradedPercent"] as? Double ?? -1, 25, accuracy: 1e-9)
+        XCTAssertEqual(zones.first { $0["id"] as? Int == 2 }?["proportionDegradedPercent"] as? Double ?? -1, 33.3333, accuracy: 1e-9)
         // The own layer's table is unchanged: 1 pixel degraded.
         let sdgRows = (reporting["subIndicators"] as! [String: [[String: Any]]])["SDG 15.3.1 (one out, all out)"]!
         XCTAssertEqual(sdgRows.first { $0["code"] as? Int == -1 }?["pixels"] as? Int, 1)
@@ -64,7 +72,8 @@ final class LDNBoundaryCaseTests: XCTestCase {
         let csv = try String(contentsOfFile: "\(out)/tables/unccd/so1-4-proportion-degraded.csv", encoding: .utf8)
         XCTAssertTrue(csv.contains("SO1-4,reporting-2011-2016,2011,2016,") && csv.contains(",28.5714\r\n"), csv)
         let md = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)
-        XCTAssertTrue(md.contains("## reporting-2011-2016 (2011-2016)\n\nProportion of land degraded: **28.57 %** by the status against the baseline"), md)
+        XCTAssertTrue(md.contains("## reporting-2011-2016 (2011-2016)\n\nProportion of land degraded: **28.57 %** ("), md)
+        XCTAssertTrue(md.contains(". It is the period's status against the baseline: land degraded in the baseline and not improved counts as degraded.\n\n"), md)
     }
 
     /// One Int16 row of 20 pixels over 20 years (2001-2020, NDVI x 10000, scale 0.0001), baseline 2001-2020,

@@ -356,9 +356,10 @@ public struct LDNReport: Sendable {
         for p in doc.periods {
             md += "## \(p.name) (\(p.years[0])-\(p.years[1]))\n\n"
             md += "Proportion of land degraded: **\(p.proportionDegradedPercent.map { String(format: "%.2f %%", $0) } ?? "n/a")**"
-            if p.statusVsBaseline != nil { md += " by the status against the baseline (degraded in the baseline and not improved counts as degraded)" }
-            md += p.landCoverYears[0] == p.landCoverYears[1] ? " (one land-cover map, \(p.landCoverYears[0]): no transitions).\n\n"
-                : " (land cover \(p.landCoverYears[0]) -> \(p.landCoverYears[1])).\n\n"
+            md += p.landCoverYears[0] == p.landCoverYears[1] ? " (one land-cover map, \(p.landCoverYears[0]): no transitions)."
+                : " (land cover \(p.landCoverYears[0]) -> \(p.landCoverYears[1]))."
+            if p.statusVsBaseline != nil { md += " It is the period's status against the baseline: land degraded in the baseline and not improved counts as degraded." }
+            md += "\n\n"
             if let km2 = p.declineExplainedByRainfallKm2 {
                 md += "Decline explained by rainfall: **\(String(format: "%.4f", km2)) km2** (the uncorrected trajectory declines at 95 %, the climate-corrected one does not"
                 md += (p.zones ?? []).isEmpty ? ").\n\n" : "; by zone: " + p.zones!.map { "\($0.name) \(String(format: "%.4f", $0.declineExplainedByRainfallKm2 ?? 0))" }.joined(separator: ", ") + ").\n\n"

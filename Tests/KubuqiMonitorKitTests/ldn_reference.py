@@ -79,13 +79,11 @@ def trajectory(series, years, integer, scale, minimum):
         slope = median(slopes)
         agrees = slope * direction > 0 and abs(slope) * scale > minimum
     else:
-        complete = len(pts) == len(years)
         slopes = []
         for i in range(len(xs)):
             for j in range(i + 1, len(xs)):
                 d = ys[j] - ys[i]
-                # A complete series multiplies by the reciprocal of the year gap (as the method's batch does).
-                slopes.append(d * (1 / (xs[j] - xs[i])) if complete else d / (xs[j] - xs[i]))
+                slopes.append(d / (xs[j] - xs[i]))
         slope = f32(median(slopes))
         agrees = slope * direction > 0 and abs(slope) > float(minimum)
     return direction * level if agrees else 0

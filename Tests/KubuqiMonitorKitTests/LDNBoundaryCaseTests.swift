@@ -69,6 +69,12 @@ final class LDNBoundaryCaseTests: XCTestCase {
         XCTAssertEqual(areas["Stable"]!, 3 * px, accuracy: 1e-8)
         XCTAssertEqual(areas["No data"]!, px, accuracy: 1e-8, "water")
         XCTAssertEqual(so14["total_land_area"] as! Double, 7 * px, accuracy: 1e-8)
+        // change_assessment (baseline rows x status columns, Trends.Earth's sdg_crosstabs): its columns sum to SO1-4.
+        let change = ((unccd["land_condition"] as! [String: Any])["reporting-2011-2016"] as! [String: Any])["change_assessment"] as! [String: Any]
+        for label in ["Degraded", "Stable", "Improved"] {
+            let column = ((change["sdg"] as! [String: Any])["values"] as! [[String: Any]]).filter { $0["final_label"] as? String == label }
+            XCTAssertEqual(column.reduce(0.0) { $0 + ($1["value"] as! Double) }, areas[label]!, accuracy: 1e-8, "change_assessment column \(label)")
+        }
         let csv = try String(contentsOfFile: "\(out)/tables/unccd/so1-4-proportion-degraded.csv", encoding: .utf8)
         XCTAssertTrue(csv.contains("SO1-4,reporting-2011-2016,2011,2016,") && csv.contains(",28.5714\r\n"), csv)
         let md = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)

@@ -153,8 +153,21 @@ struct UNCCDReport: Codable {
             var change: Change?
             if !f.baselineVsReporting.isEmpty, let base = report.periods.first {
                 let span = (base.years.lowerBound, p.years.upperBound)
+                // Rows: the baseline status; columns: the reporting period's status against the baseline (degraded in
+                // the baseline and stable now stays degraded, improved and stable now stays improved), as Trends.Earth's
+                // `bizonal_total(sdg_baseline, sdg_status_expanded_to_simple(sdg_status))`: the columns sum to SO1-4.
                 func tab(_ l: LDNPeriod.Layer, _ name: String) -> CrossTab? {
-                    f.baselineVsReporting[l.file].map { crossTab(name, $0, rows: statusLabels, columns: statusLabels, years: span) }
+                    f.baselineVsReporting[l.file].map { t in
+                        var km2: [Int32: [Int16: Double]] = [:]
+                        for r in t.rows {
+                            let b = Int16(clamping: r.zone), now = r.classValue, nodata = DegradationStatus.nodata
+                            let valid: ClosedRange<Int16> = -1...1
+                            guard (valid.contains(b) || b == nodata) && (valid.contains(now) || now == nodata) else { continue }
+                            let column = StatusComparison.gpgAddendum.status(baseline: b, reporting: now)
+                            km2[r.zone, default: [:]][column, default: 0] += r.areaKm2
+                        }
+                        return crossTab(name, km2, rows: statusLabels, columns: statusLabels, years: span)
+                    }
                 }
                 change = Change(sdg: tab(.sdg, "SDG 15.3.1"), productivity: tab(.productivity, "Land productivity"),
                                 land_cover: tab(.landCover, "Land cover"), soil_organic_carbon: tab(.soc, "Soil organic carbon"))

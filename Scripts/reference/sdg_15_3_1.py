@@ -9,6 +9,15 @@ them pixel for pixel with an `ldn` output folder, then the per-class areas of re
 
     python sdg_15_3_1.py CONFIG.toml OUTDIR [--zones ZONES.tif]
 
+Session 17 (audit against Trends.Earth and the GPG): every area table of report.json (pixels and km2 per
+class of each sub-indicator, the LPD and the status against the baseline) is compared too, and the
+proportion degraded of a reporting period is expected from its status against the baseline
+(Trends.Earth: the reporting summary is `sdg_status_expanded_to_simple(sdg_status_expanded(baseline,
+reporting))`). It also counts the pixels whose trajectory level would change if |Z| were compared with the
+exact normal quantiles (scipy.stats.norm.ppf: 1.644854, 1.959964, 2.575829) rather than the GPG's
+1.645, 1.96, 2.576 (reported, not an error). Exit status 1 when any pixel or table cell differs.
+Scratch arrays go to $AUDIT_DIR (default: a fresh temporary folder).
+
 Integer stacks are handled in exact integer arithmetic (stored values; the decimals 0.01, 0.05,
 0.5 and the scale as fractions); the trajectory's Z in float64 rounded to float32 (the docs:
 "Z compared in Float, as written").
@@ -20,14 +29,18 @@ import sys
 import tomllib
 from fractions import Fraction
 
+import tempfile
+
 import numpy as np
 from osgeo import gdal, osr
+from scipy.stats import norm
 
 gdal.UseExceptions()
 NODATA = -32768
 EDGES = {"state mean on a decile": 0, "state |difference| exactly the minimum": 0,
          "performance ratio exactly 0.5": 0, "trajectory median slope exactly 0 with |Z| significant": 0,
-         "trajectory |Z| within 1e-6 of a level": 0}
+         "trajectory |Z| within 1e-6 of a level": 0, "trajectory level differs with exact normal quantiles": 0}
+FAILURES = []
 
 ESA = {1: [50, 60, 61, 62, 70, 71, 72, 80, 81, 82, 90, 100],
        2: [110, 120, 121, 122, 130, 140, 150, 151, 152, 153],
@@ -133,6 +146,9 @@ def trajectory(stack, valid, years, scale, min_slope=Fraction(0)):
         EDGES["trajectory |Z| within 1e-6 of a level"] += int((np.abs(np.abs(z) - lv) < 1e-6).sum())
     level = np.where(az >= np.float32(2.576), 3, np.where(az >= np.float32(1.96), 2,
                      np.where(az >= np.float32(1.645), 1, 0)))
+    q = [norm.ppf(1 - a / 2) for a in (0.10, 0.05, 0.01)]
+    exact_level = np.where(np.abs(z) >= q[2], 3, np.where(np.abs(z) >= q[1], 2, np.where(np.abs(z) >= q[0], 1, 0)))
+    EDGES["trajectory level differs with exact normal quantiles"] += int(((exact_level != level) & (n >= 3)).sum())
     T = max(Fraction(0), min_slope / scale)
     sig = np.nonzero(level > 0)[0]          # the slope matters only where Z is significant
     up = np.zeros(P, bool)
@@ -290,6 +306,19 @@ def pixel_areas_km2(ds):
         tr = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
         lon, lat = tr.transform(X, Y)
     A = np.zeros((H, W))
+    if crs.is_geographic and gt[2] == 0 and gt[4] == 0:
+        # A cell of a geographic grid is bounded by two meridians and two PARALLELS, which are not geodesics:
+        # the 4-corner geodesic polygon is off by 6e-8 of a 0.05 degree cell (session 17, Somalia, NAD27). The
+        # edges are densified along the parallels (2 x 400 points: converged to 1e-12 km2); one area per row.
+        k = 400
+        t = np.linspace(0, 1, k + 1)[:-1]
+        for r in range(H):
+            x0, y0, dx, dy = gt[0], ys[r], gt[1], gt[5]
+            lo = np.concatenate([x0 + dx * t, np.full(k, x0 + dx), x0 + dx - dx * t, np.full(k, x0)])
+            la = np.concatenate([np.full(k, y0), y0 + dy * t, np.full(k, y0 + dy), y0 + dy - dy * t])
+            a, _ = geod.polygon_area_perimeter(lo, la)
+            A[r, :] = abs(a) / 1e6
+        return A
     for r in range(H):
         for c in range(W):
             lo = [lon[r, c], lon[r, c + 1], lon[r + 1, c + 1], lon[r + 1, c]]
@@ -427,6 +456,8 @@ def main():
             got = gdal.Open(os.path.join(outdir, name, ln + ".tif")).ReadAsArray().astype(np.int64).ravel()
             diff = np.nonzero(got != arr)[0]
             total_compared += arr.size
+            if len(diff):
+                FAILURES.append(f"{name}/{ln}: {len(diff)} pixels")
             print(f"  {ln:22s} {arr.size} px, {len(diff)} differ" +
                   (f"; first {[(int(d), int(arr[d]), int(got[d])) for d in diff[:5]]} (pixel, mine, tool)"
                    if len(diff) else ""))
@@ -441,11 +472,45 @@ def main():
                     tm[i - 1, j - 1] = areas[(c0 == i) & (c1 == j)].sum()
             got = np.array(per[0]["landCoverTransitionsKm2"])
             print(f"  transition matrix 7x7 km2: worst |difference| {np.abs(got - tm).max():.2e}")
+            if np.abs(got - tm).max() > 1e-6:
+                FAILURES.append(f"{name}: transition matrix")
+            # Every class row of the report's tables: pixels exactly, km2 within 1e-6 (pyproj per pixel).
+            tables = {"SDG 15.3.1 (one out, all out)": sdg, "land productivity": ps, "soil organic carbon": socs,
+                      "land cover": np.where((c0 == 7) & (c1 == 7), 7, lcs)}
+            rows = [(k, r, v) for k, v in tables.items() for r in per[0]["subIndicators"][k]]
+            rows += [("lpd", r, l5) for r in per[0]["productivityDynamics"]]
+            if "status-vs-baseline" in layers:
+                rows += [("status", r, layers["status-vs-baseline"]) for r in per[0]["statusVsBaseline"]]
+            bad = 0
+            for k, r, v in rows:
+                sel = v == r["code"]
+                if int(sel.sum()) != r["pixels"] or abs(areas[sel].sum() - r["km2"]) > 1e-6:
+                    bad += 1
+                    FAILURES.append(f"{name} {k} class {r['code']}: tool {r['pixels']} px {r['km2']} km2, "
+                                    f"mine {int(sel.sum())} px {areas[sel].sum():.9f} km2")
+            print(f"  report tables: {len(rows)} class rows, {bad} differ")
+            # The proportion degraded: the baseline by its own layer; a reporting period by its status
+            # against the baseline (Trends.Earth sdg_status_expanded_to_simple: 1-3 degraded, 4 stable, 5-7 improved).
+            if "status-vs-baseline" in layers:
+                st = layers["status-vs-baseline"]
+                deg, land = areas[(st >= 1) & (st <= 3)].sum(), areas[(st >= 1) & (st <= 7)].sum()
+            else:
+                deg, land = areas[sdg == -1].sum(), areas[(sdg >= -1) & (sdg <= 1)].sum()
+            want = round(100 * deg / land, 4) if land > 0 else None
+            tool = per[0]["proportionDegradedPercent"]
+            print(f"  proportion degraded: tool {tool} %, expected {want} %")
+            if want is None or tool is None or abs(tool - want) > 1.5e-4:
+                FAILURES.append(f"{name}: proportion degraded tool {tool} expected {want}")
     print("pixels compared:", total_compared)
     print("edge cases met (all periods):", EDGES)
-    np.save(os.path.join("/tmp/a13", "areas.npy"), areas)
+    scratch = os.environ.get("AUDIT_DIR") or tempfile.mkdtemp(prefix="ldn-audit-")
+    np.save(os.path.join(scratch, "areas.npy"), areas)
     for n, l in results.items():
-        np.savez(os.path.join("/tmp/a13", f"mine-{n}.npz"), **{k.replace('-', '_'): v for k, v in l.items()})
+        np.savez(os.path.join(scratch, f"mine-{n}.npz"), **{k.replace('-', '_'): v for k, v in l.items()})
+    print("differences:", len(FAILURES))
+    for f_ in FAILURES[:40]:
+        print("  ", f_)
+    sys.exit(1 if FAILURES else 0)
 
 
 if __name__ == "__main__":

@@ -178,6 +178,13 @@ final class LDNPropertyTests: XCTestCase {
                     XCTAssertEqual(differing.count, 0, "seed \(seed) (\(g.integer ? "Int16" : "Float32"), \(g.geographic ? "geographic" : "equal-area")) \(name)/\(layer): pixels \(differing.prefix(5)) tool \(differing.prefix(5).map { got[$0] }) rule \(differing.prefix(5).map { values[$0] })")
                     compared += got.count
                 }
+                // The proportion degraded (a reporting period's by its status against the baseline), to the
+                // report's 4 decimals.
+                if let proportion = want["proportion"] as? Double {
+                    XCTAssertEqual(period["proportionDegradedPercent"] as? Double ?? -1, proportion, accuracy: 0.51e-4, "seed \(seed) \(name) proportion degraded")
+                } else {
+                    XCTAssertNil(period["proportionDegradedPercent"] as? Double, "seed \(seed) \(name) proportion degraded")
+                }
                 let tables = want["tables"] as! [String: [String: [Double]]]
                 let subs = period["subIndicators"] as! [String: [[String: Any]]]
                 let names = ["productivity-status": "land productivity", "landcover-status": "land cover",

@@ -107,14 +107,21 @@ final class UNCCDTablesTests: XCTestCase {
         let soc13 = try String(contentsOfFile: "\(out)/tables/unccd/so1-3-soc-stock.csv", encoding: .utf8)
         XCTAssertTrue(soc13.contains("SO1-3,baseline,2010,Tree-covered,\(ReportJSON.number(LDNReportRound.r3(60 * ha)))\r\n"), soc13)
 
-        // Baseline x reporting: the same cross tabulation counted here from the two SDG layers.
+        // Baseline x reporting: the same cross tabulation counted here from the two SDG layers, the columns being the
+        // reporting status against the baseline (GPG v2 addendum, Trends.Earth `sdg_status_expanded_to_simple`):
+        // degraded or improved now wins, stable now keeps the baseline's status.
         let reporting = (doc["land_condition"] as! [String: Any])["reporting-2011-2016"] as! [String: Any]
         let change = reporting["change_assessment"] as! [String: Any]
         let b = try TestRaster.read("\(out)/baseline/sdg-15-3-1.tif"), r = try TestRaster.read("\(out)/reporting-2011-2016/sdg-15-3-1.tif")
         let label: [Float: String] = [-1: "Degraded", 0: "Stable", 1: "Improved", -32768: "No data"]
         var expected: [String: Double] = [:]
-        for i in b.indices { expected["\(label[b[i]]!)>\(label[r[i]]!)", default: 0] += px }
-        for (from, to) in [("Degraded", "Degraded"), ("Stable", "Stable"), ("Improved", "Improved"), ("No data", "No data"), ("Stable", "Degraded")] {
+        for i in b.indices {
+            let status: Float = b[i] == -32768 || r[i] == -32768 ? -32768 : (r[i] == 0 ? b[i] : r[i])
+            expected["\(label[b[i]]!)>\(label[status]!)", default: 0] += px
+        }
+        XCTAssertEqual(expected["Degraded>Degraded"], 2 * px, "pixel 0 (degraded in both) and pixel 2 (degraded, then stable)")
+        for (from, to) in [("Degraded", "Degraded"), ("Stable", "Stable"), ("Improved", "Improved"), ("No data", "No data"), ("Stable", "Degraded"),
+                           ("Degraded", "Stable"), ("Improved", "Stable")] {
             XCTAssertEqual(cell(change["sdg"] as! [String: Any], from, to), expected["\(from)>\(to)"] ?? 0, accuracy: 1e-8, "\(from) -> \(to)")
         }
         XCTAssertNil(((doc["land_condition"] as! [String: Any])["baseline"] as! [String: Any])["change_assessment"])

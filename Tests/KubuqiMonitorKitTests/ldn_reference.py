@@ -79,13 +79,11 @@ def trajectory(series, years, integer, scale, minimum):
         slope = median(slopes)
         agrees = slope * direction > 0 and abs(slope) * scale > minimum
     else:
-        complete = len(pts) == len(years)
         slopes = []
         for i in range(len(xs)):
             for j in range(i + 1, len(xs)):
                 d = ys[j] - ys[i]
-                # A complete series multiplies by the reciprocal of the year gap (as the method's batch does).
-                slopes.append(d * (1 / (xs[j] - xs[i])) if complete else d / (xs[j] - xs[i]))
+                slopes.append(d / (xs[j] - xs[i]))
         slope = f32(median(slopes))
         agrees = slope * direction > 0 and abs(slope) > float(minimum)
     return direction * level if agrees else 0
@@ -305,7 +303,18 @@ def main():
                 cnt, u = t.get(code, (0, 0))
                 t[code] = (cnt + 1, u + units(pixel_km2(cfg, p // w)))
             tables[layer] = {str(k): [c, round(u / 1e9, 9)] for k, (c, u) in t.items()}
-        out[name] = {"layers": layers, "tables": tables}
+        # The proportion degraded: the baseline by its own SDG layer; a reporting period by its status against
+        # the baseline, expanded classes 1-3 degraded of 1-7 (GPG v2 addendum; Trends.Earth
+        # sdg_status_expanded_to_simple), so land degraded in the baseline and stable now still counts.
+        def km2_where(test):
+            return sum(units(pixel_km2(cfg, p // w)) for p in range(n) if test(p)) / 1e9
+        if is_base:
+            deg = km2_where(lambda p: layers["sdg-15-3-1"][p] == -1)
+            land = km2_where(lambda p: layers["sdg-15-3-1"][p] in (-1, 0, 1))
+        else:
+            deg = km2_where(lambda p: layers["status-vs-baseline"][p] in (1, 2, 3))
+            land = km2_where(lambda p: layers["status-vs-baseline"][p] in range(1, 8))
+        out[name] = {"layers": layers, "tables": tables, "proportion": (100 * deg / land) if land > 0 else None}
     json.dump(out, open(sys.argv[2], "w"))
 
 

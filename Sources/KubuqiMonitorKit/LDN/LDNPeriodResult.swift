@@ -50,7 +50,10 @@ public struct LDNPeriodResult: Sendable {
         for r in t.rows { km2[r.classValue, default: 0] += r.areaKm2 }
         let valid = [-1, 0, 1].reduce(0.0) { $0 + (km2[Int16($1)] ?? 0) }
         func pct(_ v: Int16) -> Double { valid > 0 ? 100 * (km2[v] ?? 0) / valid : 0 }
-        return String(format: "SDG 15.3.1: %.4f km2 degraded (%.2f %%), %.4f km2 stable (%.2f %%), %.4f km2 improved (%.2f %%)",
-                      km2[-1] ?? 0, pct(-1), km2[0] ?? 0, pct(0), km2[1] ?? 0, pct(1))
+        let line = String(format: "SDG 15.3.1: %.4f km2 degraded (%.2f %%), %.4f km2 stable (%.2f %%), %.4f km2 improved (%.2f %%)",
+                          km2[-1] ?? 0, pct(-1), km2[0] ?? 0, pct(0), km2[1] ?? 0, pct(1))
+        // A reporting period also by its status against the baseline, the proportion it reports (LDNReport.statusDegradedPercent).
+        guard let c = areas[.comparison], let status = LDNReport.statusDegradedPercent(c) else { return line }
+        return line + String(format: "; against the baseline %.2f %% degraded", status)
     }
 }

@@ -120,20 +120,37 @@ public struct LDNReport: Sendable {
     static func round(_ v: Double, _ d: Int) -> Double { let p = pow(10.0, Double(d)); return (v * p).rounded() / p }
 
     /// Class rows summed over zones.
-    func classAreas(_ t: AreaTable, names: [Int16: String]) -> [ClassArea] {
+    /// `waterRow`: the table lists water apart (the land-cover row, ``waterCode``), left out of the percentages
+    /// like no data; only that table has it (in the status against the baseline, code 7 is persistent improvement).
+    func classAreas(_ t: AreaTable, names: [Int16: String], waterRow: Bool = false) -> [ClassArea] {
         var byClass: [Int16: (Int, Double)] = [:]
         for r in t.rows {
             let e = byClass[r.classValue] ?? (0, 0)
             byClass[r.classValue] = (e.0 + r.count, e.1 + r.areaKm2)
         }
         // Percentages are of land with data: no data and water (when the table lists it) are left out.
-        let notLand: Set<Int16> = names[Self.waterCode] == nil ? [DegradationStatus.nodata] : [DegradationStatus.nodata, Self.waterCode]
+        let notLand: Set<Int16> = waterRow ? [DegradationStatus.nodata, Self.waterCode] : [DegradationStatus.nodata]
         let valid = byClass.filter { !notLand.contains($0.key) }.values.reduce(0.0) { $0 + $1.1 }
         return names.keys.sorted().map { code in
             let (n, km2) = byClass[code] ?? (0, 0)
             return ClassArea(code: Int(code), name: names[code]!, pixels: n, km2: Self.round(km2, 9),
                              percent: notLand.contains(code) || valid == 0 ? nil : Self.round(100 * km2 / valid, 4))
         }
+    }
+
+    /// The SDG 15.3.1 proportion of a reporting period (percent, 4 decimals): the degraded share of the land
+    /// with data by the period's status against the baseline, not by its own layer alone. Expanded classes
+    /// 1-3 (persistent, recent and baseline degradation) are degraded, 4 stable, 5-7 improved
+    /// (``StatusComparison/gpgAddendum``'s `simpleByExpanded`): land degraded in the baseline stays degraded
+    /// unless it improved (GPG v2 addendum; Trends.Earth sums `sdg_status_expanded_to_simple(
+    /// sdg_status_expanded(baseline, reporting))` for the reporting period's SDG summary). Nil without land.
+    static func statusDegradedPercent(_ t: AreaTable, comparison: StatusComparison = .gpgAddendum) -> Double? {
+        var km2: [Int16: Double] = [-1: 0, 0: 0, 1: 0]
+        for r in t.rows where (1...7).contains(r.classValue) {
+            km2[comparison.simpleByExpanded[Int(r.classValue) - 1], default: 0] += r.areaKm2
+        }
+        let land = km2.values.reduce(0, +)
+        return land > 0 ? round(100 * km2[-1]! / land, 4) : nil
     }
 
     /// Per-zone tables of one period (zone 0: outside every zone).
@@ -146,11 +163,12 @@ public struct LDNReport: Sendable {
                 guard let t = p.zoneAreas[layer] else { continue }
                 // The zone's own cells, summed areas as they are (not count x the mean pixel area, which rounds the
                 // mean to the table's 10^-9 km2 unit: 2e-5 km2 off on 55,000 pixels of varying area).
-                sub[name] = classAreas(t.zone(id), names: Self.statusNames(layer))
+                sub[name] = classAreas(t.zone(id), names: Self.statusNames(layer), waterRow: layer == .landCover)
             }
             let explained = p.zoneAreas[.rainfallExplained].map { t in Self.round(t.rows.filter { $0.zone == id && $0.classValue == 1 }.reduce(0.0) { $0 + $1.areaKm2 }, 9) }
             return ZoneDocument(id: Int(id), name: id == 0 ? "outside every zone" : (zoneNames[Int(id)] ?? "zone \(id)"),
-                                proportionDegradedPercent: sub["SDG 15.3.1 (one out, all out)"]?.first { $0.code == -1 }?.percent,
+                                proportionDegradedPercent: p.zoneAreas[.comparison].map { Self.statusDegradedPercent($0.zone(id)) }
+                                    ?? sub["SDG 15.3.1 (one out, all out)"]?.first { $0.code == -1 }?.percent,
                                 subIndicators: sub, declineExplainedByRainfallKm2: explained)
         }
     }
@@ -160,12 +178,15 @@ public struct LDNReport: Sendable {
             .merging([DegradationStatus.nodata: "no data"]) { a, _ in a }
         let periodDocs = periods.map { p -> PeriodDocument in
             var sub: [String: [ClassArea]] = [:]
-            for (layer, name) in Self.subIndicators { if let t = p.areas[layer] { sub[name] = classAreas(t, names: Self.statusNames(layer)) } }
+            for (layer, name) in Self.subIndicators { if let t = p.areas[layer] { sub[name] = classAreas(t, names: Self.statusNames(layer), waterRow: layer == .landCover) } }
             let sdg = sub["SDG 15.3.1 (one out, all out)"]
             let transitions = (1...7).map { from in (1...7).map { to in Self.round(p.transitions.areaKm2(from: Int16(from), to: Int16(to)), 9) } }
             return PeriodDocument(
                 name: p.name, years: [p.years.lowerBound, p.years.upperBound], landCoverYears: [p.landCoverYears.0, p.landCoverYears.1],
-                proportionDegradedPercent: sdg?.first { $0.code == -1 }?.percent, subIndicators: sub,
+                // A reporting period: by its status against the baseline (degraded in the baseline stays degraded
+                // unless improved); the baseline: its own SDG layer.
+                proportionDegradedPercent: p.areas[.comparison].map { Self.statusDegradedPercent($0) } ?? sdg?.first { $0.code == -1 }?.percent,
+                subIndicators: sub,
                 productivityDynamics: p.areas[.lpd].map { classAreas($0, names: Self.lpdNames) } ?? [],
                 statusVsBaseline: p.areas[.comparison].map { classAreas($0, names: comparisonNames) },
                 landCoverTransitionsKm2: transitions,
@@ -335,8 +356,10 @@ public struct LDNReport: Sendable {
         for p in doc.periods {
             md += "## \(p.name) (\(p.years[0])-\(p.years[1]))\n\n"
             md += "Proportion of land degraded: **\(p.proportionDegradedPercent.map { String(format: "%.2f %%", $0) } ?? "n/a")**"
-            md += p.landCoverYears[0] == p.landCoverYears[1] ? " (one land-cover map, \(p.landCoverYears[0]): no transitions).\n\n"
-                : " (land cover \(p.landCoverYears[0]) -> \(p.landCoverYears[1])).\n\n"
+            md += p.landCoverYears[0] == p.landCoverYears[1] ? " (one land-cover map, \(p.landCoverYears[0]): no transitions)."
+                : " (land cover \(p.landCoverYears[0]) -> \(p.landCoverYears[1]))."
+            if p.statusVsBaseline != nil { md += " It is the period's status against the baseline: land degraded in the baseline and not improved counts as degraded." }
+            md += "\n\n"
             if let km2 = p.declineExplainedByRainfallKm2 {
                 md += "Decline explained by rainfall: **\(String(format: "%.4f", km2)) km2** (the uncorrected trajectory declines at 95 %, the climate-corrected one does not"
                 md += (p.zones ?? []).isEmpty ? ").\n\n" : "; by zone: " + p.zones!.map { "\($0.name) \(String(format: "%.4f", $0.declineExplainedByRainfallKm2 ?? 0))" }.joined(separator: ", ") + ").\n\n"

@@ -85,6 +85,17 @@ struct UNCCDReport: Codable {
         return AreaList(name: name, unit: unit, areas: labels.keys.sorted().map { Area(name: labels[$0]!, area: r9(km2[$0] ?? 0)) })
     }
 
+    /// Areas of a reporting period's status against the baseline (expanded classes 1-7) as degraded / stable /
+    /// improved (``StatusComparison/gpgAddendum``'s `simpleByExpanded`), nodata as "No data".
+    static func simpleStatusList(_ name: String, _ t: AreaTable, comparison: StatusComparison = .gpgAddendum) -> AreaList {
+        var km2: [Int16: Double] = [:]
+        for r in t.rows {
+            let code = (1...7).contains(r.classValue) ? comparison.simpleByExpanded[Int(r.classValue) - 1] : DegradationStatus.nodata
+            km2[code, default: 0] += r.areaKm2
+        }
+        return AreaList(name: name, unit: unit, areas: statusLabels.keys.sorted().map { Area(name: statusLabels[$0]!, area: r9(km2[$0] ?? 0)) })
+    }
+
     /// A cross tabulation from a table whose zone is the row code and class the column code.
     static func crossTab(_ name: String, _ t: AreaTable, rows: [Int16: String], columns: [Int16: String], years: (Int, Int)) -> CrossTab {
         var km2: [Int32: [Int16: Double]] = [:]
@@ -110,7 +121,10 @@ struct UNCCDReport: Codable {
         for p in report.periods {
             let f = p.unccd
             let years = p.landCoverYears
-            let sdg = areaList("SDG 15.3.1", p.areas[.sdg], labels: statusLabels)
+            // SO1-4 of a reporting period is its status against the baseline, recoded to degraded / stable / improved
+            // (Trends.Earth: `sdg_summaries` of `sdg_status_expanded_to_simple(sdg_status_expanded(baseline, reporting))`;
+            // GPG v2 addendum: land degraded in the baseline stays degraded unless improved); the baseline's is its own layer.
+            let sdg = p.areas[.comparison].map { simpleStatusList("SDG 15.3.1", $0) } ?? areaList("SDG 15.3.1", p.areas[.sdg], labels: statusLabels)
             let land = landArea(sdg)
             let lpdTabs = lpdLabels.keys.sorted().map { lpd -> CrossTab in
                 var only: [Int32: [Int16: Double]] = [:]
@@ -139,8 +153,21 @@ struct UNCCDReport: Codable {
             var change: Change?
             if !f.baselineVsReporting.isEmpty, let base = report.periods.first {
                 let span = (base.years.lowerBound, p.years.upperBound)
+                // Rows: the baseline status; columns: the reporting period's status against the baseline (degraded in
+                // the baseline and stable now stays degraded, improved and stable now stays improved), as Trends.Earth's
+                // `bizonal_total(sdg_baseline, sdg_status_expanded_to_simple(sdg_status))`: the columns sum to SO1-4.
                 func tab(_ l: LDNPeriod.Layer, _ name: String) -> CrossTab? {
-                    f.baselineVsReporting[l.file].map { crossTab(name, $0, rows: statusLabels, columns: statusLabels, years: span) }
+                    f.baselineVsReporting[l.file].map { t in
+                        var km2: [Int32: [Int16: Double]] = [:]
+                        for r in t.rows {
+                            let b = Int16(clamping: r.zone), now = r.classValue, nodata = DegradationStatus.nodata
+                            let valid: ClosedRange<Int16> = -1...1
+                            guard (valid.contains(b) || b == nodata) && (valid.contains(now) || now == nodata) else { continue }
+                            let column = StatusComparison.gpgAddendum.status(baseline: b, reporting: now)
+                            km2[r.zone, default: [:]][column, default: 0] += r.areaKm2
+                        }
+                        return crossTab(name, km2, rows: statusLabels, columns: statusLabels, years: span)
+                    }
                 }
                 change = Change(sdg: tab(.sdg, "SDG 15.3.1"), productivity: tab(.productivity, "Land productivity"),
                                 land_cover: tab(.landCover, "Land cover"), soil_organic_carbon: tab(.soc, "Soil organic carbon"))

@@ -120,4 +120,41 @@ final class HostileMetadataTests: CLITestCase {
         try run(["index", "ndvi", "--red", red, "--nir", nir, "-o", tmp.file("o.tif"), "--plan", tmp.file("plan.json"), "--tile", "3", "-q"])
         XCTAssertTrue(FileManager.default.fileExists(atPath: tmp.file("o.tif/tiles/3/ndvi.tif")))
     }
+
+    /// Zones are areas, but a point or a line was burnt as the pixels it touches and counted as a zone
+    /// without a word (a line across a 64 x 64 grid became a zone of 63 pixels with its hectares in the
+    /// table). Now exit 3 naming the file, the feature and its type, nothing written; polygons (and a
+    /// collection of them) are read as before.
+    func testPointAndLineZonesAreRefused() throws {
+        let values = (0..<(64 * 64)).map { Float($0 % 97) / 100 }
+        let before = try TestRaster.write(tmp.file("before.tif"), width: 64, height: 64, values: values)
+        let after = try TestRaster.write(tmp.file("after.tif"), width: 64, height: 64, values: values.map { $0 * 0.9 })
+        let gt = TestRaster.utm49Transform.coefficients
+        let (x0, y1) = (gt[0], gt[3]), (x1, y0) = (gt[0] + 64 * gt[1], gt[3] + 64 * gt[5])
+        func layer(_ name: String, _ geometries: [String]) throws -> String {
+            let features = geometries.enumerated().map { #"{"type":"Feature","properties":{"name":"z\#($0.offset)"},"geometry":\#($0.element)}"# }
+            let text = #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32649"}},"features":[\#(features.joined(separator: ","))]}"#
+            try text.write(toFile: tmp.file(name), atomically: true, encoding: .utf8)
+            return tmp.file(name)
+        }
+        let square = #"{"type":"Polygon","coordinates":[[[\#(x0),\#(y0)],[\#(x1),\#(y0)],[\#(x1),\#(y1)],[\#(x0),\#(y1)],[\#(x0),\#(y0)]]]}"#
+        let cases: [(String, String, String)] = [
+            ("point.geojson", #"{"type":"Point","coordinates":[\#(x0 + 100),\#(y0 + 100)]}"#, "feature 2 (FID 1) is a Point, not a polygon"),
+            ("line.geojson", #"{"type":"LineString","coordinates":[[\#(x0),\#(y0)],[\#(x1),\#(y1)]]}"#, "feature 2 (FID 1) is a Line String, not a polygon"),
+            ("points.geojson", #"{"type":"MultiPoint","coordinates":[[\#(x0 + 100),\#(y0 + 100)]]}"#, "feature 2 (FID 1) is a Multi Point, not a polygon"),
+        ]
+        for (name, geometry, mention) in cases {
+            let zones = try layer(name, [square, geometry])
+            // One reader (VectorZones) for the zones of change, warn, drought and ldn.
+            let r = try CLIRunner.run(["change", "--before", before, "--after", after, "--zones", zones, "--zone-field", "name", "-o", tmp.file("o-change"), "-q"])
+            XCTAssertEqual(r.status, 3, r.stderr)
+            XCTAssertTrue(r.stderr.contains("error: \(zones): \(mention)"), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("o-change")))
+        }
+        // Polygons, alone or in a collection, are zones as before.
+        let ok = try layer("ok.geojson", [square, #"{"type":"GeometryCollection","geometries":[\#(square)]}"#])
+        try run(["change", "--before", before, "--after", after, "--zones", ok, "--zone-field", "name", "-o", tmp.file("o-ok"), "-q"])
+        let table = try String(contentsOfFile: tmp.file("o-ok/change-stats.csv"), encoding: .utf8)
+        XCTAssertTrue(table.contains(",z0,"), table)
+    }
 }

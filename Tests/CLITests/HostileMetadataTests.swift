@@ -157,4 +157,36 @@ final class HostileMetadataTests: CLITestCase {
         let table = try String(contentsOfFile: tmp.file("o-ok/change-stats.csv"), encoding: .utf8)
         XCTAssertTrue(table.contains(",z0,"), table)
     }
+
+    /// TOML decodes `\u0000` (and `\U00000000`) in a basic string or quoted key into a NUL, and TOMLKit hands
+    /// strings over as C strings, so the rest was cut without a word: `stack = "ndvi.tif\u0000x"` read
+    /// `ndvi.tif`, `climate = "temperate-dry\u0000"` was `temperate-dry` (`ldn --check`: exit 0). Now exit 3
+    /// naming the config and the line; an escaped backslash before `u0000` is text, read as before.
+    func testNULEscapesInTheConfigAreRefused() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+        let original = try String(contentsOfFile: fixtures + "/ldn.toml", encoding: .utf8)
+            .replacingOccurrences(of: "\"ndvi/", with: "\"\(fixtures)/ndvi/")
+            .replacingOccurrences(of: "\"landcover/", with: "\"\(fixtures)/landcover/")
+            .replacingOccurrences(of: "\"soc/", with: "\"\(fixtures)/soc/")
+        let stack = "ndvi_annual_2000_2024.tif"
+        XCTAssertTrue(original.contains(stack) && original.contains("\"temperate-dry\""))
+        func check(_ text: String) throws -> CLIRunner.Result {
+            try text.write(toFile: tmp.file("ldn.toml"), atomically: true, encoding: .utf8)
+            return try CLIRunner.run(["ldn", "--config", tmp.file("ldn.toml"), "--check", "-q"])
+        }
+        XCTAssertEqual(try check(original).status, 0)
+        for (edited, line) in [(original.replacingOccurrences(of: stack, with: stack + "\\u0000x"), "stack ="),
+                               (original.replacingOccurrences(of: "\"temperate-dry\"", with: "\"temperate-dry\\U00000000\""), "climate ="),
+                               (original.replacingOccurrences(of: "[soc]", with: "[soc]\n\"base\\u0000line\" = 1"), "\"base")] {
+            let number = edited.components(separatedBy: "\n").firstIndex { $0.hasPrefix(line) }! + 1
+            let r = try check(edited)
+            XCTAssertEqual(r.status, 3, r.stderr)
+            XCTAssertTrue(r.stderr.contains("ldn.toml:\(number): a string or key holds \\u0000"), r.stderr)
+        }
+        // An escaped backslash, then "u0000": a path that does not exist, named as it is.
+        let text = try check(original.replacingOccurrences(of: stack, with: stack + "\\\\u0000x"))
+        XCTAssertEqual(text.status, 3, text.stderr)
+        XCTAssertTrue(text.stderr.contains(stack + "\\u0000x: no such file"), text.stderr)
+    }
 }

@@ -47,8 +47,17 @@ public struct VectorZones {
         let owner = GeometryOwner()
         var geometries: [(zone: Int, geometry: OGRGeometryH)] = []
         OGR_L_ResetReading(layer)
+        var position = 0
         while let f = OGR_L_GetNextFeature(layer) {
             defer { OGR_F_Destroy(f) }
+            position += 1
+            // A zone is an area: a point or a line was burnt as the pixels it touches (a line
+            // across the grid became a zone of 255 pixels, 23 ha) and counted without a word.
+            if let g = OGR_F_GetGeometryRef(f), OGR_G_IsEmpty(g) == 0, OGR_G_GetDimension(g) != 2 {
+                let type = String(cString: OGRGeometryTypeToName(OGR_G_GetGeometryType(g)))
+                throw GDALError("\(path): feature \(position) (FID \(OGR_F_GetFID(f))) is a \(type), not a polygon; "
+                                + "zones are areas (polygons or multipolygons): remove it or buffer it first (ogr2ogr -dialect sqlite -sql \"SELECT ST_Buffer(...)\")")
+            }
             guard OGR_F_IsFieldSetAndNotNull(f, fieldIndex) != 0 else { withoutValue += 1; continue }
             let name = String(cString: OGR_F_GetFieldAsString(f, fieldIndex))
             let id: Int

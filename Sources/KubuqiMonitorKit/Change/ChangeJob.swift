@@ -191,7 +191,7 @@ public enum ChangeJob {
             Diagnostics.note("--align: resampled \(b.dataset.path) onto the grid of \(beforeBands[0].dataset.path) (bilinear)")
         }
         var inputs: [PixelInput] = []
-        for k in 0..<expectedIndices { inputs += [scaled(beforeBands[k], o), scaled(afterBands[k], o)] }
+        for k in 0..<expectedIndices { inputs += [try scaled(beforeBands[k], o), try scaled(afterBands[k], o)] }
         warnOutOfRange(inputs, indices: (0..<expectedIndices).flatMap { [o.indices[$0], o.indices[$0]] }, scaleGiven: o.scale != nil)
         let signs: [Float] = o.indices.map { inverted.contains($0.lowercased()) ? -1 : 1 }
         let histogramLimit = changeRange(inputs, method: o.method)
@@ -214,8 +214,8 @@ public enum ChangeJob {
     }
 
     /// An index raster read with --scale/--offset when given (over its declared scaling), else its declared scaling.
-    static func scaled(_ band: RasterBand, _ o: ChangeOptions) -> PixelInput {
-        guard o.scale != nil || o.offset != nil else { return PixelInput.declared(band) }
+    static func scaled(_ band: RasterBand, _ o: ChangeOptions) throws -> PixelInput {
+        guard o.scale != nil || o.offset != nil else { return try PixelInput.declared(band) }
         let scale = o.scale ?? 1, offset = o.offset ?? 0
         if let d = band.declaredScaling, Float(d.scale) != scale || Float(d.offset) != offset {
             Diagnostics.note("\(band.dataset.path) declares scale \(d.scale) and offset \(d.offset); --scale/--offset override them (\(scale), \(offset))")

@@ -27,6 +27,10 @@ public enum ConfigDocument {
             let line = text[..<nul].reduce(1) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 }
             throw KubuqiError(.input, "\(file):\(line): contains a NUL character (not allowed in TOML)")
         }
+        if let line = nulEscapeLine(text) {
+            throw KubuqiError(.input, "\(file):\(line): a string or key holds \\u0000 (a NUL character), which no path, name or keyword can hold "
+                              + "(the string would end there: \"a.tif\\u0000x\" was read as a.tif)")
+        }
         let lines = ConfigKeyLines(text)
         if let n = lines.headerWithoutName { throw KubuqiError(.input, "\(file):\(n): a table header needs a name after '['") }
         let root: TOMLTable
@@ -35,6 +39,27 @@ public enum ConfigDocument {
             throw KubuqiError(.input, "\(file):\(line > 0 ? "\(line):" : "") \(oneLine(e.description))")
         }
         return convert(root, path: [], line: 0, lines: lines)
+    }
+
+    /// The line of the first `\u0000` or `\U00000000` escape (after an odd number of backslashes,
+    /// so `\\u0000`, an escaped backslash then `u0000`, is not one), nil when there is none. TOML
+    /// forbids a raw NUL but decodes this escape in basic strings and quoted keys into one, and
+    /// TOMLKit hands strings to Swift as C strings: `"a.tif\u0000x"` was read as `a.tif`. The
+    /// escape is refused wherever it is written (a comment or a literal string included: no
+    /// config of this tool has a reason to hold it).
+    static func nulEscapeLine(_ text: String) -> Int? {
+        let scalars = Array(text.unicodeScalars)
+        var line = 1, backslashes = 0
+        for (i, c) in scalars.enumerated() {
+            if c == "\n" { line += 1 }
+            if c == "\\" { backslashes += 1; continue }
+            defer { backslashes = 0 }
+            guard backslashes % 2 == 1 else { continue }
+            let digits = c == "u" ? 4 : c == "U" ? 8 : 0
+            guard digits > 0, i + digits < scalars.count else { continue }
+            if scalars[(i + 1)...(i + digits)].allSatisfy({ $0 == "0" }) { return line }
+        }
+        return nil
     }
 
     /// toml++ quotes the offending text, which may hold a line end or a control character.

@@ -71,7 +71,7 @@ public enum DroughtJob {
         if let diff = band.dataset.grid.difference(from: grid) {
             throw KubuqiError.input(path, "the \(what) is not on the precipitation grid: \(diff) (warp it first; population counts with gdalwarp -r sum)")
         }
-        return PixelInput.declared(band)
+        return try PixelInput.declared(band)
     }
 
     /// What the window pass found.

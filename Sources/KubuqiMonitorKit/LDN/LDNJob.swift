@@ -228,6 +228,8 @@ public enum LDNJob {
             }
         case nil: break
         }
+        // Declared scales are read before any pixel (the integer path applies them in exact fractions).
+        if c.productivityScale == nil { for band in productivity.flatMap(\.1) { _ = try DeclaredScaling.of(band) } }
         let lpd = try c.externalLPD.map { try files.band(BandSelection(path: $0)) }
         var lc: [Int: RasterBand] = [:]
         for (y, p) in c.landCoverMaps { lc[y] = try files.band(BandSelection(parsing: p)) }

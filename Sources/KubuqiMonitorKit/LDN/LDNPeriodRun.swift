@@ -107,9 +107,9 @@ struct LDNPeriodRun {
         let needed = period.productivityYears
         if inputs.lpd == nil, [.whole, .survey, .stack].contains(pass) {
             for (year, bands) in inputs.productivity where needed.contains(year) {
-                slots.productivity[year] = bands.map { band in
+                slots.productivity[year] = try bands.map { band in
                     if case .integer = values { return add(PixelInput(band: band)) }   // stored integers, scaled in exact arithmetic
-                    return add(c.productivityScale.map { PixelInput(band: band, scale: Float($0)) } ?? PixelInput.declared(band))
+                    return add(try c.productivityScale.map { PixelInput(band: band, scale: Float($0)) } ?? PixelInput.declared(band))
                 }
             }
         }

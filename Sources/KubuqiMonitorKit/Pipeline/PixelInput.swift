@@ -37,8 +37,9 @@ public struct PixelInput: @unchecked Sendable {
 
     /// An input scaled by the band's own declared scale and offset (an index
     /// stored as Int16 x 10000 with scale 0.0001 reads as the index).
-    public static func declared(_ band: RasterBand) -> PixelInput {
-        let s = band.declaredScaling
+    /// A declared scale or offset that cannot be right is an input error (``DeclaredScaling``).
+    public static func declared(_ band: RasterBand) throws -> PixelInput {
+        let s = try DeclaredScaling.of(band)
         return PixelInput(band: band, scale: Float(s?.scale ?? 1), offset: Float(s?.offset ?? 0))
     }
 

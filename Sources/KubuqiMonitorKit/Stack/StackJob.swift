@@ -282,7 +282,7 @@ public enum StackJob {
                 return try sceneReader(ob, scene: try scene?(ob.path, sensor) ?? sensor.load(ob.path), rasters: rasters, o, aligned: aligned)
             }
             let source = try rasters.band(BandSelection(path: ob.path, band: ob.band))
-            let declared = source.declaredScaling
+            let declared = o.scale == nil ? try DeclaredScaling.of(source) : source.declaredScaling
             let scale = o.scale ?? Float(declared?.scale ?? 1), offset = o.scale == nil ? Float(declared?.offset ?? 0) : o.offset
             var input = PixelInput(band: try aligned(source), scale: scale, offset: offset, nodata: .some(source.nodata.map(Float.init)))
             // A Float64 nodata beyond Float's range (-1.7e308) arrives as -inf: nodata then means any non-finite value.

@@ -72,12 +72,52 @@ public struct TilePlan: Sendable, Hashable, Codable {
             guard plan.format == currentFormat else {
                 throw KubuqiError.input(path, "plan format \(plan.format); this kubuqi-monitor reads format \(currentFormat)")
             }
+            if let problem = plan.layoutProblem() {
+                throw KubuqiError.input(path, "\(problem); the plan was edited or damaged: make it again with 'kubuqi-monitor tiles plan'")
+            }
             return plan
         } catch let e as KubuqiError {
             throw e
         } catch {
             throw KubuqiError.input(path, "not a tile plan (\(error))")
         }
+    }
+
+    /// What makes the plan unlike any `tiles plan` writes, nil when nothing: a grid
+    /// of 1 to 2147483647 pixels a side with a geotransform of six finite numbers
+    /// (or none), a positive block and tile size, at most
+    /// ``TilePlanner/maximumTiles`` tiles, and the tiles numbered 0, 1, ... in
+    /// row-major order, each the window the tile size gives it (inside the grid,
+    /// none overlapping). A plan is a file users copy and edit: every number in it
+    /// is checked here, before a window reaches a reader (which traps on one
+    /// outside the grid).
+    public func layoutProblem() -> String? {
+        let side = 1...Int(Int32.max)
+        guard side.contains(grid.width), side.contains(grid.height) else {
+            return "its grid of \(grid.width) x \(grid.height) pixels is not 1 to \(Int32.max) pixels a side"
+        }
+        if let gt = grid.geoTransform, gt.count != 6 || !gt.allSatisfy(\.isFinite) {
+            return "its geotransform \(gt) is not six finite numbers"
+        }
+        guard blockSize.count == 2, blockSize.allSatisfy({ $0 > 0 }) else { return "its block size \(blockSize) is not two positive numbers" }
+        guard tileSize.count == 2, tileSize.allSatisfy({ $0 > 0 }) else { return "its tile size \(tileSize) is not two positive numbers" }
+        let columns = (grid.width + tileSize[0] - 1) / tileSize[0], rows = (grid.height + tileSize[1] - 1) / tileSize[1]
+        guard Double(columns) * Double(rows) <= Double(TilePlanner.maximumTiles) else {
+            return "its tile size \(tileSize[0]) x \(tileSize[1]) makes \(columns) x \(rows) tiles of its grid; at most \(TilePlanner.maximumTiles)"
+        }
+        guard tiles.count == columns * rows else {
+            return "it lists \(tiles.count) tile\(tiles.count == 1 ? "" : "s"), but its grid of \(grid.width) x \(grid.height) pixels in tiles of "
+                + "\(tileSize[0]) x \(tileSize[1]) makes \(columns * rows)"
+        }
+        let expected = Window.tiles(width: grid.width, height: grid.height, tileWidth: tileSize[0], tileHeight: tileSize[1])
+        for (position, (tile, window)) in zip(tiles, expected).enumerated() {
+            guard tile.index == position else { return "its tile at position \(position) is numbered \(tile.index)" }
+            guard tile.window == window else {
+                return "tile \(position)'s window (\(tile.window)) is not its place in the grid of \(grid.width) x \(grid.height) pixels "
+                    + "in tiles of \(tileSize[0]) x \(tileSize[1]) (\(window))"
+            }
+        }
+        return nil
     }
 
     /// Checks that a job's grid is the plan's grid and its inputs are those

@@ -93,7 +93,7 @@ public enum WarnJob {
                 let band = try rasters.dataset(obs.path).band(obs.band)
                 let scale = row.series == 0 ? o.scale : o.temperatureScale
                 if let scale { return PixelInput(band: band, scale: scale, offset: row.series == 0 ? o.offset : 0) }
-                return PixelInput.declared(band)
+                return try PixelInput.declared(band)
             }
             do { try rasters.requireSameGrid(inputs.map(\.band)) } catch let e as KubuqiError {
                 throw KubuqiError(e.kind, e.message + "; warp the series onto one grid first (stack --grid FILE)")

@@ -152,7 +152,9 @@ struct LDNPeriodRun {
         try SafeFiles.makeFolders(period.name, under: output.path)
         let kernel = LDNStackKernel(plan, config: inputs.config)
         defer { plan.meansPaths.forEach(RunStagingLedger.removeScratch) }
+        MallocTrim.betweenPasses()
         let figures = try performanceFigures(plan, kernel)
+        MallocTrim.betweenPasses()
         return try layerPass(plan, kernel, figures)
     }
 

@@ -14,7 +14,9 @@ import KubuqiRaster
 /// tiles 1,024 pixels wide, the first overview of a 2,048-pixel raster); a wider row of tiles goes to a scratch
 /// file of its own beside the spool, in pieces of one tile column each, read back tile by tile when the row is
 /// complete and deleted then; so memory does not grow with the raster's width (docs/benchmarks.md, "ldn memory
-/// from 2000 to 8000, session 17"). The encoded tiles are on disk.
+/// from 2000 to 8000, session 17"). Each open spilled row keeps its file open: with windows in row-major order
+/// (``StreamedCalculation``'s) one or two a level; windows in another order open up to one a row of tiles.
+/// The encoded tiles are on disk.
 ///
 /// Partial edge tiles are padded with zeros, as GDAL's COG driver writes them (checked in the tests).
 /// The spool file is created with `O_NOFOLLOW | O_CLOEXEC` (a link planted at its path is refused,

@@ -51,14 +51,16 @@ public struct VectorZones {
         while let f = OGR_L_GetNextFeature(layer) {
             defer { OGR_F_Destroy(f) }
             position += 1
+            guard OGR_F_IsFieldSetAndNotNull(f, fieldIndex) != 0 else { withoutValue += 1; continue }
             // A zone is an area: a point or a line was burnt as the pixels it touches (a line
-            // across the grid became a zone of 255 pixels, 23 ha) and counted without a word.
-            if let g = OGR_F_GetGeometryRef(f), OGR_G_IsEmpty(g) == 0, OGR_G_GetDimension(g) != 2 {
-                let type = String(cString: OGRGeometryTypeToName(OGR_G_GetGeometryType(g)))
-                throw GDALError("\(path): feature \(position) (FID \(OGR_F_GetFID(f))) is a \(type), not a polygon; "
+            // across the grid became a zone of 255 pixels, 23 ha) and counted without a word; so was
+            // a line in a geometry collection beside a polygon. (A feature without a zone value is
+            // left out whatever its geometry, as before.)
+            if let g = OGR_F_GetGeometryRef(f), let notArea = Self.notArea(g) {
+                let type = String(cString: OGRGeometryTypeToName(OGR_G_GetGeometryType(notArea)))
+                throw GDALError("\(path): feature \(position) (FID \(OGR_F_GetFID(f))) is\(notArea == g ? "" : " or holds") a \(type), not a polygon; "
                                 + "zones are areas (polygons or multipolygons): remove it or buffer it first (ogr2ogr -dialect sqlite -sql \"SELECT ST_Buffer(...)\")")
             }
-            guard OGR_F_IsFieldSetAndNotNull(f, fieldIndex) != 0 else { withoutValue += 1; continue }
             let name = String(cString: OGR_F_GetFieldAsString(f, fieldIndex))
             let id: Int
             if let known = ids[name] { id = known } else { names.append(name); id = names.count; ids[name] = id }
@@ -73,6 +75,19 @@ public struct VectorZones {
         self.geometries = geometries
         self.owner = owner
         layers = Self.layers(of: geometries, zoneCount: names.count)
+    }
+
+    /// The first non-empty part of `g` that is not an area (a point or a line; in a geometry collection, any member's),
+    /// nil when every part is a polygon.
+    static func notArea(_ g: OGRGeometryH) -> OGRGeometryH? {
+        guard OGR_G_IsEmpty(g) == 0 else { return nil }
+        if OGR_GT_Flatten(OGR_G_GetGeometryType(g)) == wkbGeometryCollection {
+            for k in 0..<OGR_G_GetGeometryCount(g) {
+                if let member = OGR_G_GetGeometryRef(g, k), let found = notArea(member) { return found }
+            }
+            return nil
+        }
+        return OGR_G_GetDimension(g) == 2 ? nil : g
     }
 
     /// Greedy colouring of the zones' overlap graph: zone ids per layer.

@@ -222,7 +222,8 @@ final class SQLiteRTreeSpill {
         let block: Int
         /// Each run's next element in the file and its end.
         var cursor: [Int], end: [Int]
-        /// Run r's block read so far is `buffer[r * block + positions[r] ..< r * block + limits[r]]`.
+        /// Run r's block read so far is `buffer[positions[r] ..< limits[r]]` (indexes into the buffer, within run r's part
+        /// `r * block ..< (r + 1) * block`).
         var buffer: [T], positions: [Int], limits: [Int]
         /// Runs by their head, smallest first.
         var heap: [Int] = []

@@ -47,10 +47,14 @@ enum VRTGuard {
         case sources([String])
     }
 
-    /// A file as `stat` sees it: a changed file (size, time, inode) is read again.
+    /// A file as `stat` sees it: a changed file (size, modification or status-change time, inode) is read again.
     struct Identity: Hashable, Sendable {
-        let path: String, device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int
+        let path: String, device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int, changed: Int, changedNanoseconds: Int
     }
+
+    /// A file modified this recently (seconds) is not kept: on a file system with coarse times, a rewrite of the same
+    /// size within one tick would keep its identity.
+    static let settled = 2
 
     /// Readings of local files by identity. A VRT is opened once per group of observations (`stack`
     /// opens a collection 32 observations at a time, each group afresh): a 1 x 1 VRT of 4000 dated
@@ -63,7 +67,8 @@ enum VRTGuard {
         var st = stat()
         let id: Identity? = path.hasPrefix("/vsi") || stat(path, &st) != 0 ? nil
             : Identity(path: path, device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
-                       seconds: Int(st.st_mtim.tv_sec), nanoseconds: Int(st.st_mtim.tv_nsec))
+                       seconds: Int(st.st_mtim.tv_sec), nanoseconds: Int(st.st_mtim.tv_nsec),
+                       changed: Int(st.st_ctim.tv_sec), changedNanoseconds: Int(st.st_ctim.tv_nsec))
         if let id, let known = readings.withLock({ $0[id] }) { return known }
         let r: Reading
         if let text = vrtText(path) {
@@ -74,7 +79,7 @@ enum VRTGuard {
         } else {
             r = .notVRT
         }
-        if let id { readings.withLock { $0[id] = r } }
+        if let id, time(nil) - max(id.seconds, id.changed) >= Self.settled { readings.withLock { $0[id] = r } }
         return r
     }
 

@@ -99,9 +99,11 @@ final class HostileMetadataTests: CLITestCase {
             ("numbered 7", { p in var t = p["tiles"] as! [[String: Any]]; t[0]["index"] = 7; p["tiles"] = t }, "its tile at position 0 is numbered 7"),
             ("duplicated", { p in var t = p["tiles"] as! [[String: Any]]; t[1] = t[0]; p["tiles"] = t }, "numbered 0"),
             ("no tiles", { $0["tiles"] = [Any]() }, "it lists 0 tiles, but its grid of 64 x 64 pixels in tiles of 32 x 32 makes 4"),
-            ("tile size 0", { $0["tileSize"] = [0, 0] }, "its tile size [0, 0] is not two positive numbers"),
+            ("tile size 0", { $0["tileSize"] = [0, 0] }, "its tile size [0, 0] is not two numbers of 1 to 2147483647"),
+            // (width + size - 1) / size overflowed Int and trapped (found in review).
+            ("tile size Int.max", { $0["tileSize"] = [Int.max, 1] }, "its tile size [9223372036854775807, 1] is not two numbers of 1 to 2147483647"),
             ("tile size 1", { $0["tileSize"] = [1, 1] }, "it lists 4 tiles, but its grid of 64 x 64 pixels in tiles of 1 x 1 makes 4096"),
-            ("block size", { $0["blockSize"] = [-1] }, "its block size [-1] is not two positive numbers"),
+            ("block size", { $0["blockSize"] = [-1] }, "its block size [-1] is not two numbers of 1 to 2147483647"),
             ("grid width", { p in var g = p["grid"] as! [String: Any]; g["width"] = -64; p["grid"] = g }, "its grid of -64 x 64 pixels"),
             ("geotransform", { p in var g = p["grid"] as! [String: Any]; g["geoTransform"] = [1, 2]; p["grid"] = g }, "its geotransform [1.0, 2.0] is not six finite numbers"),
         ]
@@ -142,6 +144,9 @@ final class HostileMetadataTests: CLITestCase {
             ("point.geojson", #"{"type":"Point","coordinates":[\#(x0 + 100),\#(y0 + 100)]}"#, "feature 2 (FID 1) is a Point, not a polygon"),
             ("line.geojson", #"{"type":"LineString","coordinates":[[\#(x0),\#(y0)],[\#(x1),\#(y1)]]}"#, "feature 2 (FID 1) is a Line String, not a polygon"),
             ("points.geojson", #"{"type":"MultiPoint","coordinates":[[\#(x0 + 100),\#(y0 + 100)]]}"#, "feature 2 (FID 1) is a Multi Point, not a polygon"),
+            // A line beside a polygon in one collection (dimension 2 as a whole; found in review).
+            ("mixed.geojson", #"{"type":"GeometryCollection","geometries":[\#(square),{"type":"LineString","coordinates":[[\#(x0),\#(y0)],[\#(x1),\#(y1)]]}]}"#,
+             "feature 2 (FID 1) is or holds a Line String, not a polygon"),
         ]
         for (name, geometry, mention) in cases {
             let zones = try layer(name, [square, geometry])
@@ -151,8 +156,12 @@ final class HostileMetadataTests: CLITestCase {
             XCTAssertTrue(r.stderr.contains("error: \(zones): \(mention)"), r.stderr)
             XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("o-change")))
         }
-        // Polygons, alone or in a collection, are zones as before.
-        let ok = try layer("ok.geojson", [square, #"{"type":"GeometryCollection","geometries":[\#(square)]}"#])
+        // Polygons, alone or in a collection, are zones as before; a point without a zone value is left out as before.
+        var ok = try layer("ok.geojson", [square, #"{"type":"GeometryCollection","geometries":[\#(square)]}"#,
+                                          #"{"type":"Point","coordinates":[\#(x0 + 100),\#(y0 + 100)]}"#])
+        let text = try String(contentsOfFile: ok, encoding: .utf8).replacingOccurrences(of: #""name":"z2""#, with: #""name":null"#)
+        try text.write(toFile: ok, atomically: true, encoding: .utf8)
+        ok = tmp.file("ok.geojson")
         try run(["change", "--before", before, "--after", after, "--zones", ok, "--zone-field", "name", "-o", tmp.file("o-ok"), "-q"])
         let table = try String(contentsOfFile: tmp.file("o-ok/change-stats.csv"), encoding: .utf8)
         XCTAssertTrue(table.contains(",z0,"), table)

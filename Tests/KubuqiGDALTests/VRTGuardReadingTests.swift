@@ -36,4 +36,26 @@ final class VRTGuardReadingTests: XCTestCase {
         // A file that is not a VRT, and one that does not exist.
         guard case .notVRT = VRTGuard.reading(tif), case .notVRT = VRTGuard.reading(tmp.file("none.vrt")) else { return XCTFail("not VRTs") }
     }
+
+    /// A VRT kept from an earlier reading (modified long enough ago) and rewritten in place with the same size and the
+    /// same modification time (a file system with coarse times): its status-change time differs, so it is read again.
+    /// A file modified within ``VRTGuard/settled`` seconds is not kept at all.
+    func testASameSizeRewriteWithTheSameTimeIsReadAgain() throws {
+        let tmp = try TemporaryFolder()
+        _ = try TestRaster.write(tmp.file("one.tif"), width: 1, height: 1, values: [0.5])
+        let plain = vrt(#"<VRTRasterBand dataType="Float32" band="1"><SimpleSource><SourceFilename relativeToVRT="1">one.tif</SourceFilename><SourceBand>1</SourceBand></SimpleSource></VRTRasterBand>"#)
+        var raw = vrt(#"<VRTRasterBand dataType="Byte" band="1" subClass="VRTRawRasterBand"><SourceFilename relativetoVRT="1">one.tif</SourceFilename></VRTRasterBand>"#)
+        XCTAssertLessThan(raw.utf8.count, plain.utf8.count)
+        raw += String(repeating: " ", count: plain.utf8.count - raw.utf8.count)
+        let path = tmp.file("a.vrt")
+        let old = timespec(tv_sec: time(nil) - 60, tv_nsec: 0)
+        func setTimes() { var t = [old, old]; XCTAssertEqual(utimensat(AT_FDCWD, path, &t, 0), 0) }
+        try plain.write(toFile: path, atomically: false, encoding: .utf8)
+        setTimes()
+        XCTAssertNoThrow(try VRTGuard.check(path))   // read and kept
+        sleep(1)   // another status-change second
+        try raw.write(toFile: path, atomically: false, encoding: .utf8)
+        setTimes()
+        XCTAssertThrowsError(try VRTGuard.check(path)) { XCTAssertTrue("\($0)".contains("VRTRawRasterBand"), "\($0)") }
+    }
 }

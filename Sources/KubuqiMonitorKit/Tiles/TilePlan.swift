@@ -99,8 +99,10 @@ public struct TilePlan: Sendable, Hashable, Codable {
         if let gt = grid.geoTransform, gt.count != 6 || !gt.allSatisfy(\.isFinite) {
             return "its geotransform \(gt) is not six finite numbers"
         }
-        guard blockSize.count == 2, blockSize.allSatisfy({ $0 > 0 }) else { return "its block size \(blockSize) is not two positive numbers" }
-        guard tileSize.count == 2, tileSize.allSatisfy({ $0 > 0 }) else { return "its tile size \(tileSize) is not two positive numbers" }
+        guard blockSize.count == 2, blockSize.allSatisfy(side.contains) else {
+            return "its block size \(blockSize) is not two numbers of 1 to \(Int32.max)"
+        }
+        guard tileSize.count == 2, tileSize.allSatisfy(side.contains) else { return "its tile size \(tileSize) is not two numbers of 1 to \(Int32.max)" }
         let columns = (grid.width + tileSize[0] - 1) / tileSize[0], rows = (grid.height + tileSize[1] - 1) / tileSize[1]
         guard Double(columns) * Double(rows) <= Double(TilePlanner.maximumTiles) else {
             return "its tile size \(tileSize[0]) x \(tileSize[1]) makes \(columns) x \(rows) tiles of its grid; at most \(TilePlanner.maximumTiles)"

@@ -68,7 +68,12 @@ struct KubuqiMonitor: ParsableCommand {
         // Control characters (a newline in a file name) escaped: one error, one line.
         // A path in a run's private folder (removed by now) said to be one (StagedNames).
         Diagnostics.standardError("kubuqi-monitor: error: \(Quoted.escaped(StagedNames.explainingPrivateFolders(message)))\n")
-        Foundation.exit(code)
+        // Ended without the libraries' exit handlers (OpenSSL's, GDAL's): a failure may come while a thread of the run is
+        // still inside one of them, and a handler freeing what that thread uses corrupts the heap (session 18: a refused
+        // output of `stack` during the inputs' hashing ended as a crash, exit 138). The run's own clean-up is done by now
+        // (its outputs discarded as the error went up); what stdio holds is written first.
+        fflush(nil)
+        _exit(code)
     }
 }
 

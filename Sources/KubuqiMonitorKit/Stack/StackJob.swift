@@ -112,6 +112,10 @@ public enum StackJob {
     /// leaves out the periods in which no pixel met the rule, and publishes OUT.tif, OUT.count.tif and OUT.json.
     static func write(_ setup: Setup, _ o: StackOptions, copying copied: StackReuse? = nil,
                       progress: (Double) -> Void = { _ in }) throws -> StackResult {
+        // The hashing the set-up started is stopped and waited for whatever fails below, before the error reaches the
+        // process's exit: a thread still inside libcrypto while its exit handlers ran corrupted the heap (a refused
+        // output: "malloc_consolidate(): unaligned fastbin chunk detected", exit 138; session 18).
+        defer { setup.hashing?.drain() }
         var plan = setup.plan
         let observations = setup.observations, inputs = setup.inputs, grid = setup.grid
         let kept = plan.kept

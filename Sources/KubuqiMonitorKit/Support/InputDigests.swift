@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// The SHA-256 of a run's input files (the reports and manifests list them: docs/ldn.md "Outputs",
 /// docs/stack.md "What it writes"), each file hashed once.
@@ -67,6 +68,7 @@ final class InputDigests: @unchecked Sendable {
         case .whenIdle:
             queued = unique
             group.enter()
+            Self.idleThreadsRunning.add(1, ordering: .relaxed)
             // A thread of its own (not GCD's pool, whose threads would keep the policy): idle priority until raised.
             Thread { [self] in
                 lock.withLock {
@@ -75,10 +77,15 @@ final class InputDigests: @unchecked Sendable {
                 }
                 hashQueued()
                 lock.withLock { idleThread = nil }   // no longer raised: the thread is ending
+                Self.idleThreadsRunning.subtract(1, ordering: .relaxed)
                 group.leave()
             }.start()
         }
     }
+
+    /// How many ``Start/whenIdle`` threads of the process are running or about to (counted from `init`, before the
+    /// thread starts, to its last step): a run that failed must have none left when its error reaches the exit.
+    static let idleThreadsRunning = Atomic<Int>(0)
 
     /// Sets a thread's scheduling policy: `SCHED_IDLE` or back to `SCHED_OTHER` (Linux; a hint elsewhere ignored).
     /// A thread may always lower its own priority and return to `SCHED_OTHER` at nice 0 (RLIMIT_NICE permitting); a
@@ -104,8 +111,10 @@ final class InputDigests: @unchecked Sendable {
     private func hashQueued() {
         while let (i, f) = takeQueued() {
             do {
-                let d = try SHA256.file(f)
+                let d = try SHA256.file(f, stopping: { lock.withLock { cancelled } })
                 lock.withLock { digests[f] = d }
+            } catch is SHA256.Stopped {
+                return   // drained: the run failed elsewhere
             } catch {
                 if unreadable == .fail { lock.withLock { failures.append((i, error)) } }
             }
@@ -126,8 +135,10 @@ final class InputDigests: @unchecked Sendable {
         let steps = files.map { f in
             { [self] in
                 do {
-                    let d = try SHA256.file(f)
+                    let d = try SHA256.file(f, stopping: { lock.withLock { cancelled } })
                     lock.withLock { digests[f] = d }
+                } catch is SHA256.Stopped {
+                    // Drained: the run failed elsewhere.
                 } catch where unreadable == .skip {
                     // Left out: the caller hashes it again and names the error.
                 }
@@ -153,7 +164,8 @@ final class InputDigests: @unchecked Sendable {
         }
     }
 
-    /// Waits without reporting (a run that failed elsewhere); ``Start/whenIdle``'s files not yet taken are left unhashed.
+    /// Waits without reporting (a run that failed elsewhere); ``Start/whenIdle``'s files not yet taken are left unhashed
+    /// and the file being hashed is given up at its next 256 KiB.
     func drain() {
         lock.withLock { cancelled = true }
         raiseAndJoin()

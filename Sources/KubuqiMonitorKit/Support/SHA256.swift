@@ -69,8 +69,12 @@ public struct SHA256: @unchecked Sendable {
         return String(decoding: chars, as: UTF8.self)
     }
 
-    /// The SHA-256 of a file's bytes, read in 256 KiB chunks.
-    public static func file(_ path: String) throws -> String {
+    /// Thrown by ``file(_:stopping:)`` when asked to stop before the end of the file.
+    public struct Stopped: Error {}
+
+    /// The SHA-256 of a file's bytes, read in 256 KiB chunks; `stopping` is asked before each chunk and a `true` ends
+    /// the reading with ``Stopped`` (a run that failed elsewhere does not wait for a large file to be hashed).
+    public static func file(_ path: String, stopping: () -> Bool = { false }) throws -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw KubuqiError.input(path, "cannot be read to compute its checksum") }
         defer { close(fd) }
@@ -82,6 +86,7 @@ public struct SHA256: @unchecked Sendable {
         var digest = SHA256()
         let ctx = digest.uniqueContext()
         while true {
+            if stopping() { throw Stopped() }
             let n = read(fd, buffer, size)
             if n == 0 { break }
             if n < 0 {

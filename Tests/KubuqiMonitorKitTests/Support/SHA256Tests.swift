@@ -45,4 +45,18 @@ final class SHA256Tests: XCTestCase {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         XCTAssertEqual(try SHA256.file(path), try coreutilsSHA256(path))
     }
+
+    /// Asked to stop, the reading ends with `Stopped` at the next 256 KiB chunk (the 5 MiB file: 21 chunks, stopped
+    /// before the third); never asked, the digest is unchanged.
+    func testFileStopsWhenAsked() throws {
+        let tmp = try TemporaryFolder()
+        let path = tmp.file("bytes.bin")
+        try Data(repeating: 7, count: 5 << 20 + 17).write(to: URL(fileURLWithPath: path))
+        var asked = 0
+        XCTAssertThrowsError(try SHA256.file(path, stopping: { asked += 1; return asked == 3 })) { XCTAssertTrue($0 is SHA256.Stopped, "\($0)") }
+        XCTAssertEqual(asked, 3)
+        asked = 0
+        XCTAssertEqual(try SHA256.file(path, stopping: { asked += 1; return false }), try coreutilsSHA256(path))
+        XCTAssertEqual(asked, 22)   // 21 chunks and the read that finds the end
+    }
 }

@@ -41,35 +41,27 @@ final class LabelRowFeederTests: XCTestCase {
     /// Windows computed in order (as StreamedCalculation does), the chunks of each on several threads in a shuffled
     /// order, windows narrower than the grid: the rows come out whole and in order, and at most lead + one window's
     /// rows are held.
-    /// Rows in slabs of one row, of 3 rows (slabs straddling windows and chunks), and of the whole grid (the default
-    /// for so narrow a grid): the same rows, and at most two slabs beyond those of lead + one window's rows, none left.
     func testChunksOfEachWindowOutOfOrderComeOutAsRowsInOrder() throws {
         let width = 37, height = 53, lead = 4
-        // 37 labels a row are 148 bytes: 1 byte -> 1 row, 439 -> 3, 128 KiB -> 886 (one slab of the 53 rows).
-        for (slabBytes, slabRows) in [(1, 1), (width * 4 * 3 - 5, 3), (LabelRowFeeder.slabBytes, 886)] {
-            let feeder = LabelRowFeeder(width: width, height: height, lead: lead, slabBytes: slabBytes)
-            let consumer = drained(feeder)
-            var rng = SystemRandomNumberGenerator()
-            for window in chunks(width: width, height: height, wr: 8, wc: 16, cr: 3) {
-                let shuffled = window.shuffled(using: &rng)
-                DispatchQueue.concurrentPerform(iterations: shuffled.count) { Self.deposit(feeder, shuffled[$0]) }
-            }
-            let rows = try consumer().get()
-            XCTAssertEqual(rows.count, height)
-            for r in 0..<height { XCTAssertEqual(rows[r], (0..<width).map { Self.label(r, $0) }, "row \(r), slabs of \(feeder.slabRows)") }
-            XCTAssertLessThanOrEqual(feeder.peakRows, lead + 8, "lead + one window's rows")
-            XCTAssertEqual(feeder.slabRows, slabRows)
-            XCTAssertLessThanOrEqual(feeder.peakSlabs, (lead + 8 + slabRows - 1) / slabRows + 2, "slabs of \(slabRows) rows")
-            XCTAssertEqual(feeder.heldSlabs, 0, "every slab released after the drain")
+        let feeder = LabelRowFeeder(width: width, height: height, lead: lead)
+        let consumer = drained(feeder)
+        var rng = SystemRandomNumberGenerator()
+        for window in chunks(width: width, height: height, wr: 8, wc: 16, cr: 3) {
+            let shuffled = window.shuffled(using: &rng)
+            DispatchQueue.concurrentPerform(iterations: shuffled.count) { Self.deposit(feeder, shuffled[$0]) }
         }
+        let rows = try consumer().get()
+        XCTAssertEqual(rows.count, height)
+        for r in 0..<height { XCTAssertEqual(rows[r], (0..<width).map { Self.label(r, $0) }, "row \(r)") }
+        XCTAssertLessThanOrEqual(feeder.peakRows, lead + 8, "lead + one window's rows")
     }
 
     /// Every chunk of the whole grid in a random order on several threads, with a lead of one row (deposits far
     /// ahead wait): no deadlock, the same rows.
     func testWholeGridInRandomOrderWithATinyLead() throws {
         let width = 23, height = 41
-        for round in 0..<6 {
-            let feeder = LabelRowFeeder(width: width, height: height, lead: 1, slabBytes: round % 2 == 0 ? 1 : width * 4 * 5)
+        for _ in 0..<5 {
+            let feeder = LabelRowFeeder(width: width, height: height, lead: 1)
             let consumer = drained(feeder)
             let all = chunks(width: width, height: height, wr: 6, wc: 10, cr: 2).flatMap { $0 }.shuffled()
             DispatchQueue.concurrentPerform(iterations: all.count) { Self.deposit(feeder, all[$0]) }

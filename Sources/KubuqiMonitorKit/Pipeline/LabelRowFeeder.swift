@@ -7,16 +7,11 @@ import Foundation
 /// computes their class layer, without writing and re-reading a label raster).
 ///
 /// Memory: only the rows not yet handed over are held, each `width` Int32 labels, allocated when a deposit first
-/// touches them and freed once consumed; rows are allocated in slabs of consecutive rows of at least 128 KiB
-/// (``slabBytes``), freed once all their rows are consumed, so that with ldn's malloc mmap threshold
-/// (`ldnMmapThreshold`) each slab is mapped on its own and given back whole, instead of rows of 8-32 KiB
-/// leaving holes in malloc's arenas that grow with the width (18 MB of ldn's peak at 8000 x 8000;
-/// docs/benchmarks.md, "ldn memory from 2000 to 8000, session 17"). A worker depositing rows `lead` or more rows below the next row to hand
+/// touches them and freed once consumed. A worker depositing rows `lead` or more rows below the next row to hand
 /// over waits while the consumer can move on by itself (the next row is complete, or being consumed); it never
 /// waits on rows that only a later deposit can complete, so the pass and the consumer cannot block each other.
 /// With a pass that computes its windows in row-major order, one window at a time (``StreamedCalculation``),
-/// at most `lead` + one window's rows are held, in at most that many rows' slabs and two more (a partly consumed
-/// one, a partly deposited one): (`lead` + window rows + 2 × ``slabRows``) × `width` × 4 bytes.
+/// at most `lead` + one window's rows are held: (`lead` + window rows) × `width` × 4 bytes.
 final class LabelRowFeeder: @unchecked Sendable {
     /// Thrown by ``drain(_:)`` once ``cancel()`` is called before every row was handed over.
     struct Cancelled: Error {}
@@ -39,69 +34,22 @@ final class LabelRowFeeder: @unchecked Sendable {
     /// How many deposits waited for the consumer.
     private(set) var waits = 0
 
-    /// The least bytes of a slab of rows by default.
-    static let slabBytes = 128 << 10
-    /// Rows a slab holds (the last slab may hold fewer).
-    let slabRows: Int
-    /// The slabs with rows not yet consumed, by slab index (row / ``slabRows``), and how many of their rows are left.
-    private var slabs: [Int: (slab: Slab, left: Int)] = [:]
-
-    /// Consecutive rows' labels in one allocation, freed when the last row using it goes.
-    private final class Slab {
+    private final class Row {
         let labels: UnsafeMutableBufferPointer<Int32>
-        init(count: Int) {
-            labels = .allocate(capacity: count)
+        var filled = 0
+        init(width: Int) {
+            labels = .allocate(capacity: width)
             labels.initialize(repeating: 0)
         }
         deinit { labels.deallocate() }
     }
 
-    private final class Row {
-        let slab: Slab
-        let labels: UnsafeMutableBufferPointer<Int32>
-        var filled = 0
-        init(slab: Slab, offset: Int, width: Int) {
-            self.slab = slab
-            labels = UnsafeMutableBufferPointer(rebasing: slab.labels[offset..<(offset + width)])
-        }
-    }
-
-    /// The most slabs held at once.
-    private(set) var peakSlabs = 0
-    /// The slabs held now (0 once drained).
-    var heldSlabs: Int { condition.withLock { slabs.count } }
-
-    /// A feeder of `height` rows of `width` labels; `lead` rows (default: 4 MiB of labels, at least 16 rows); rows
-    /// allocated in slabs of at least `slabBytes` (``slabBytes``; tests give less).
-    init(width: Int, height: Int, lead: Int? = nil, slabBytes: Int = LabelRowFeeder.slabBytes) {
+    /// A feeder of `height` rows of `width` labels; `lead` rows (default: 4 MiB of labels, at least 16 rows).
+    init(width: Int, height: Int, lead: Int? = nil) {
         precondition(width > 0 && height >= 0, "a feeder needs rows of at least one pixel")
         self.width = width
         self.height = height
         self.lead = max(1, lead ?? max(16, (1 << 20) / width))
-        slabRows = max(1, (slabBytes + width * 4 - 1) / (width * 4))
-    }
-
-    /// A new row `r`, in its slab (allocated with the slab's first row). Called under the lock.
-    private func makeRow(_ r: Int) -> Row {
-        let index = r / slabRows
-        let slab: Slab
-        if let s = slabs[index] {
-            slab = s.slab
-        } else {
-            let first = index * slabRows, count = min(slabRows, height - first)
-            slab = Slab(count: count * width)
-            slabs[index] = (slab, count)
-            peakSlabs = max(peakSlabs, slabs.count)
-        }
-        return Row(slab: slab, offset: (r - index * slabRows) * width, width: width)
-    }
-
-    /// Row `r` is consumed: its slab is forgotten with its last row (and freed once that row is released).
-    private func consumed(_ r: Int) {
-        let index = r / slabRows
-        guard var s = slabs[index] else { return }
-        s.left -= 1
-        slabs[index] = s.left == 0 ? nil : s
     }
 
     /// Fills the labels of `rows` × `columns` (grid rows and columns): `fill(row, labels)` writes the `columns.count`
@@ -122,7 +70,7 @@ final class LabelRowFeeder: @unchecked Sendable {
         targets.reserveCapacity(range.count)
         for r in range {
             if let row = rows[r] { targets.append(row); continue }
-            let row = makeRow(r)
+            let row = Row(width: width)
             rows[r] = row
             targets.append(row)
         }
@@ -146,7 +94,6 @@ final class LabelRowFeeder: @unchecked Sendable {
             condition.lock()
             stopped = true
             rows.removeAll()
-            slabs.removeAll()
             condition.broadcast()
             condition.unlock()
         }
@@ -156,7 +103,6 @@ final class LabelRowFeeder: @unchecked Sendable {
             if cancelled { condition.unlock(); throw Cancelled() }
             if next == height { condition.unlock(); return }
             let current = rows.removeValue(forKey: next)!
-            consumed(next)
             consuming = true
             condition.unlock()
             try row(UnsafeBufferPointer(current.labels))

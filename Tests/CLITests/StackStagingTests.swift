@@ -39,16 +39,38 @@ final class StackStagingTests: CLITestCase {
         }
     }
 
-    /// SIGINT while `stack` publishes over a previous stack (held between its renames by `KUBUQI_TEST_PAUSE=between-renames`,
-    /// session 17): OUT.tif, OUT.count.tif and OUT.json are replaced together, never one without the others (the
-    /// signal's clean-up waits for the three renames). Before, each was committed on its own: with the renames outside the
-    /// clean-up's lock (tried with the pause point) the signal left a new OUT.tif beside the previous OUT.count.tif and
-    /// OUT.json (their inodes unchanged); main's binary, without the pause point, finishes the run (exit 0, not 130).
-    func testAnInterruptedStackPublishesItsThreeFilesTogether() throws {
+    /// The STAC Item `stack` writes beside OUT.tif (built from the staged files, session 18) describes the published
+    /// files: each asset's `file:size` and `file:checksum` (multihash 0x12 0x20 + SHA-256) are those of the file its
+    /// href names, by `stat` and coreutils' `sha256sum`.
+    func testTheStackItemDescribesThePublishedFiles() throws {
         let input = try thinSeries()
         let out = tmp.file("s.tif")
         try run(["stack", input, "--reducer", "mean", "-o", out, "-q"])
-        let names = [out, tmp.file("s.count.tif"), tmp.file("s.json")]
+        let item = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tmp.file("s.item.json")))) as? [String: Any])
+        let assets = try XCTUnwrap(item["assets"] as? [String: [String: Any]])
+        XCTAssertEqual(Set(assets.keys), ["data", "counts", "manifest"])
+        for (key, asset) in assets {
+            let href = try XCTUnwrap(asset["href"] as? String, key)
+            let file = tmp.file(String(href.dropFirst(2)))
+            XCTAssertTrue(href.hasPrefix("./"), href)
+            let size = try XCTUnwrap((try FileManager.default.attributesOfItem(atPath: file))[.size] as? NSNumber)
+            XCTAssertEqual((asset["file:size"] as? NSNumber)?.intValue, size.intValue, key)
+            XCTAssertEqual(asset["file:checksum"] as? String, "1220" + (try coreutilsSHA256(file)), key)
+        }
+    }
+
+    /// SIGINT while `stack` publishes over a previous stack (held between its renames by `KUBUQI_TEST_PAUSE=between-renames`,
+    /// session 17): OUT.tif, OUT.count.tif, OUT.json and the STAC Item OUT.item.json (session 18: it was written after the
+    /// three, so the signal left the previous run's Item, its checksums those of the replaced files) are replaced
+    /// together, never one without the others (the
+    /// signal's clean-up waits for the three renames). Before, each was committed on its own: with the renames outside the
+    /// clean-up's lock (tried with the pause point) the signal left a new OUT.tif beside the previous OUT.count.tif and
+    /// OUT.json (their inodes unchanged); main's binary, without the pause point, finishes the run (exit 0, not 130).
+    func testAnInterruptedStackPublishesItsFourFilesTogether() throws {
+        let input = try thinSeries()
+        let out = tmp.file("s.tif")
+        try run(["stack", input, "--reducer", "mean", "-o", out, "-q"])
+        let names = [out, tmp.file("s.count.tif"), tmp.file("s.json"), tmp.file("s.item.json")]
         func inode(_ path: String) -> UInt64? { var st = stat(); return lstat(path, &st) == 0 ? UInt64(st.st_ino) : nil }
         let before = names.map(inode)
         let (p, _, err) = try CLIRunner.start(["stack", input, "--reducer", "max", "-o", out, "-q"], environment: ["KUBUQI_TEST_PAUSE": "between-renames:3000"])

@@ -78,6 +78,13 @@ public enum STACCatalog {
         try writeJSON(try item(product, itemPath: path, catalog: nil), to: path)
     }
 
+    /// The bytes of the Item of `product` (no catalogue), its files read where they are staged: `staged` maps each
+    /// published path to the temporary holding its bytes now, so that the Item is published together with them
+    /// (``AtomicOutput/commitAll(_:)``; `stack`, session 18). The hrefs are the published paths'.
+    public static func itemData(_ product: STACProduct, staged: [String: String]) throws -> Data {
+        try jsonData(try item(product, itemPath: itemPath(for: product.path), catalog: nil, staged: staged))
+    }
+
     /// The Item file of a raster: `<stem>.item.json` beside it.
     public static func itemPath(for raster: String) -> String {
         (raster as NSString).deletingPathExtension + ".item.json"
@@ -91,9 +98,11 @@ public enum STACCatalog {
     }
 
     /// The Item of one product.
-    static func item(_ p: STACProduct, itemPath: String, catalog: String?) throws -> [String: Any] {
+    /// `staged`: where the bytes of a published path are now (``itemData(_:staged:)``); a path not in it is read where it is.
+    static func item(_ p: STACProduct, itemPath: String, catalog: String?, staged: [String: String] = [:]) throws -> [String: Any] {
+        func bytes(_ path: String) -> String { staged[path] ?? path }
         let ds: Dataset
-        do { ds = try Dataset.open(p.path) } catch let e as GDALError { throw KubuqiError.output(p.path, e.description) }
+        do { ds = try Dataset.open(bytes(p.path)) } catch let e as GDALError { throw KubuqiError.output(p.path, e.description) }
         let grid = ds.grid
         let folder = PathNames.parent(itemPath)
         let located = try STACFootprint.of(grid: grid, path: p.path)
@@ -125,13 +134,14 @@ public enum STACCatalog {
         var data: [String: Any] = [
             "href": href(p.path, from: folder), "type": cogType, "title": p.title, "roles": ["data"],
             "raster:bands": bands,
-            "file:size": try fileSize(p.path), "file:checksum": "1220" + (try p.checksums[p.path] ?? SHA256.file(p.path)),
+            "file:size": try fileSize(bytes(p.path)), "file:checksum": "1220" + (try p.checksums[p.path] ?? SHA256.file(bytes(p.path))),
         ]
         if !classes.isEmpty { data["classification:classes"] = classes }
         var assets: [String: Any] = ["data": data]
-        for e in p.extras where FileManager.default.fileExists(atPath: e.path) {
+        for e in p.extras where FileManager.default.fileExists(atPath: bytes(e.path)) {
             assets[e.key] = ["href": href(e.path, from: folder), "type": e.type, "title": e.title, "roles": e.roles,
-                             "file:size": try fileSize(e.path), "file:checksum": "1220" + (try p.checksums[e.path] ?? SHA256.file(e.path))] as [String: Any]
+                             "file:size": try fileSize(bytes(e.path)),
+                             "file:checksum": "1220" + (try p.checksums[e.path] ?? SHA256.file(bytes(e.path)))] as [String: Any]
         }
         let links: [[String: Any]] = catalog.map { c in
             let catalogHref = href(c, from: folder)
@@ -174,7 +184,11 @@ public enum STACCatalog {
 
     /// Writes a JSON document (sorted keys, so two runs write the same bytes) atomically.
     static func writeJSON(_ object: Any, to path: String) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        try SafeFiles.writeAtomically(data + Data("\n".utf8), to: path)
+        try SafeFiles.writeAtomically(try jsonData(object), to: path)
+    }
+
+    /// A JSON document's bytes (sorted keys, so two runs write the same bytes), with a final newline.
+    static func jsonData(_ object: Any) throws -> Data {
+        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) + Data("\n".utf8)
     }
 }

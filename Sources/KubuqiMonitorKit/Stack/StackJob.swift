@@ -120,11 +120,13 @@ public enum StackJob {
         let observations = setup.observations, inputs = setup.inputs, grid = setup.grid
         let kept = plan.kept
         let paths = outputPaths(o.output)
-        let sinks = try [paths.stack, paths.counts, paths.manifest].map { try AtomicOutput($0, inputs: observations.flatMap(\.parts).map(\.path) + namedInputs(o)) }
+        // OUT.tif, OUT.count.tif, OUT.json and OUT.item.json (the STAC Item, session 18), published together; a link or
+        // device in the place of any of them is refused now, before any work.
+        let itemPath = STACCatalog.itemPath(for: paths.stack)
+        let sinks = try [paths.stack, paths.counts, paths.manifest, itemPath].map {
+            try AtomicOutput($0, inputs: observations.flatMap(\.parts).map(\.path) + namedInputs(o))
+        }
         defer { sinks.forEach { $0.discard() } }
-        // The STAC item beside OUT.tif is written after the three are published: a link or device in its
-        // place is refused now, before any work, so a refusal never leaves a half-published stack.
-        try SafeFiles.requireReplaceable(STACCatalog.itemPath(for: paths.stack))
         // Every kept period is first written to hidden files; periods in which no pixel met the
         // rule are then left out of the published ones.
         let full = (stack: sinks[0].temporary + ".all", counts: sinks[1].temporary + ".all")
@@ -217,8 +219,6 @@ public enum StackJob {
         } catch {
             throw KubuqiError.output(paths.manifest, "cannot be written (\(error.localizedDescription))")
         }
-        // The stack, its counts and its record published together: an interruption finds all three or none.
-        try AtomicOutput.commitAll(sinks)
         let span = (kept[keep.first!].period.first.description, kept[keep.last!].period.last.description)
         var item = STACProduct(
             path: paths.stack, id: ((paths.stack as NSString).lastPathComponent as NSString).deletingPathExtension,
@@ -228,7 +228,14 @@ public enum StackJob {
                      .init(key: "manifest", path: paths.manifest, type: "application/json", title: "Stack manifest", roles: ["metadata"])])
         // The three files were hashed before they were renamed into place (the same bytes): not read a second time.
         item.checksums = [paths.stack: sums[0][published[0]]!, paths.counts: sums[1][published[1]]!, paths.manifest: manifestSHA256.hexDigest()]
-        try STACCatalog.writeItem(item)
+        do {
+            let staged = [paths.stack: sinks[0].temporary, paths.counts: sinks[1].temporary, paths.manifest: sinks[2].temporary]
+            try STACCatalog.itemData(item, staged: staged).write(to: URL(fileURLWithPath: sinks[3].temporary))
+        } catch let e as KubuqiError { throw e } catch {
+            throw KubuqiError.output(itemPath, "cannot be written (\(error.localizedDescription))")
+        }
+        // The stack, its counts, its record and its STAC Item published together: an interruption finds all four or none.
+        try AtomicOutput.commitAll(sinks)
         return StackResult(path: paths.stack, countPath: paths.counts, manifestPath: paths.manifest, manifest: manifest,
                            reused: (reuse?.bands.keys.sorted() ?? []).map { kept[$0].period.label })
     }

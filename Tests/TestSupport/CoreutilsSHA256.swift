@@ -2,7 +2,7 @@ import Foundation
 
 /// The SHA-256 of the file at `path` in hex, as GNU coreutils' `sha256sum` prints it: the independent reference
 /// for the project's own hashing (``SHA256``) and for the checksums its catalogues record.
-func coreutilsSHA256(_ path: String) throws -> String {
+public func coreutilsSHA256(_ path: String) throws -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
     p.arguments = [path]

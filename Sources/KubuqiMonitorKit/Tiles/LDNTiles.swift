@@ -27,7 +27,7 @@ extension LDNJob {
         }
         let destination = try OutputFolder(outdir)
         // Staged and published all or nothing (the VRTs' tile paths made relative to their published place).
-        return try destination.runStaged { work, stage in
+        let finished: LDNReport = try destination.runStaged { work, stage in
             let mosaic = try TileMosaic(plan: plan, outdir: outdir, destination: stage.path)
             let merged = try mosaic.mergedFigures(LDNTileFigures.self, required: true)
             // The first pass's figures: reduced.json (the same tiles' stats pass), absent with an external LPD.
@@ -68,20 +68,22 @@ extension LDNJob {
                 log("period \(period.name): \(result.summaryLine)")
             }
             try report.write(to: stage, inputs: config.inputFiles)
-            log("report written: \(destination.file("report.html")), report.json, report.md, tables/*.csv")
             // The one-machine run's publication (docs/publishing.md) of the COGs: SDG patches, the STAC catalogue.
             var published = report
             for i in published.periods.indices { published.periods[i].files = cogs[published.periods[i].name] ?? [:] }
             let zoneLayer = try config.zones.map { try ZoneLayer.load($0, field: config.zoneField, grid: inputs.grid, work: work) }
             let patches = o.patches ? try LDNPublication.patches(published, zones: zoneLayer, work: work, quiet: o.quiet) : [:]
             try LDNPublication.catalogue(published, folder: stage, patches: patches)
-            log("STAC catalogue written: \(destination.file("catalog.json"))" + (o.patches ? ", with the SDG layers' patches" : ""))
             try TileMosaic.relocateVRTs(staged: stage.path, publishedIn: outdir)
             for i in report.periods.indices {
                 report.periods[i].files = report.periods[i].files.mapValues { destination.file(String($0.dropFirst(stage.path.count + 1))) }
             }
             return (report, [])
         }
+        // Said once the folder is published (it is staged until then, and a later failure publishes nothing).
+        log("report written: \(destination.file("report.html")), report.json, report.md, tables/*.csv")
+        log("STAC catalogue written: \(destination.file("catalog.json"))" + (o.patches ? ", with the SDG layers' patches" : ""))
+        return finished
     }
 
 }

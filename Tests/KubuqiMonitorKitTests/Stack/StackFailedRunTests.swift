@@ -12,8 +12,8 @@ import XCTest
 /// in `EVP_MD_fetch` while `exit` ran the handlers).
 final class StackFailedRunTests: XCTestCase {
     /// A series of 24 monthly 4 x 4 bands padded to 1 GiB (a sparse tail GDAL does not read, which hashing takes
-    /// about a second to read): refused at its FIFO output, the run leaves no hashing thread behind, and it says so in
-    /// well under the time the hashing would take.
+    /// about a second to read, so that the hashing is under way when the output is refused): refused at its FIFO
+    /// output, the run leaves no hashing thread behind (without the drain: 1 left, checked).
     func testARefusedOutputStopsTheInputsHashing() throws {
         #if os(Linux)
         let tmp = try TemporaryFolder()
@@ -32,12 +32,10 @@ final class StackFailedRunTests: XCTestCase {
         let fifo = tmp.file("fifo")
         XCTAssertEqual(mkfifo(fifo, 0o644), 0)
         XCTAssertEqual(InputDigests.idleThreadsRunning.load(ordering: .relaxed), 0)
-        let started = Date()
         XCTAssertThrowsError(try StackJob.run(StackOptions(inputs: [series], output: fifo))) { e in
             XCTAssertTrue("\(e)".contains("FIFO"), "\(e)")
         }
         XCTAssertEqual(InputDigests.idleThreadsRunning.load(ordering: .relaxed), 0, "the hashing thread is still running")
-        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
         #endif
     }
 }

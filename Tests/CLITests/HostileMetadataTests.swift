@@ -40,7 +40,7 @@ final class HostileMetadataTests: CLITestCase {
     func testDeclaredScalesAndOffsetsThatCannotBeRightAreInputErrors() throws {
         let cases: [(name: String, scale: Double, offset: Double, mention: String)] = [
             ("zero", 0, 0, "declares a scale of 0.0"), ("nan", .nan, 0, "declares a scale of nan"),
-            ("negative", -0.1, 0, "declares a scale of -0.1"), ("subnormal", 1e-45, 0, "declares a scale of 1e-45"),
+            ("negative", -0.1, 0, "declares a negative scale (-0.1); CF and GDAL allow one, but kubuqi refuses it: it reverses the order of every value"), ("subnormal", 1e-45, 0, "declares a scale of 1e-45"),
             ("beyond-float", 1e39, 0, "declares a scale of 1e+39"),
             ("offset-inf", 0.1, .infinity, "declares an offset of inf"), ("offset-nan", 0.1, .nan, "declares an offset of nan"),
         ]

@@ -161,7 +161,7 @@ extension KubuqiMonitor {
                 options.sensor = try SensorPreset(name: sensor)
                 options.index = try EnumeratedValue.parse(index, option: "--index", choices: SpectralIndex.catalogue.map(\.name))
                 options.noMask = noMask
-            } else if noMask || index != "ndvi" {
+            } else if noMask || index.lowercased() != "ndvi" {
                 throw ValidationError("--index and --no-mask need --sensor NAME (the inputs are then scenes)")
             }
             options.append = append

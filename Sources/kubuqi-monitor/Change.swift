@@ -88,7 +88,7 @@ extension KubuqiMonitor {
         }
 
         func changeOptions() throws -> ChangeOptions {
-            guard let m = ChangeOptions.Method(rawValue: method.lowercased()) else { throw ValidationError("--method must be diff or cva") }
+            let m = try EnumeratedValue.parse(method, option: "--method", choices: ChangeOptions.Method.allCases.map { ($0.rawValue, $0) })
             guard let rule = ThresholdMethod(parsing: threshold) else {
                 let parsed = ThresholdMethod(parsingSyntax: threshold)
                 throw ValidationError(parsed?.problem.map { "--threshold \(threshold): \($0)" }

@@ -55,8 +55,8 @@ extension KubuqiMonitor {
         var zoneField: String?
         @Option(help: ArgumentHelp("A CSV giving each single-date file's date.", valueName: "FILE.csv"))
         var dates: String?
-        @Option(help: ArgumentHelp("The band read from single-date files.", valueName: "N"))
-        var band = 1
+        @Option(help: ArgumentHelp("The band read from single-date files and STAC assets (default 1); refused with a series of dated bands, whose every band is a date.", valueName: "N"))
+        var band: Int?
         @Option(parsing: .unconditional, help: ArgumentHelp("Stored-to-physical scale of the precipitation (default each band's declared scale).", valueName: "S"))
         var scale: Float?
         @Option(help: ArgumentHelp("Warp every input onto the grid of this raster (GDAL's warper).", valueName: "FILE"))
@@ -90,8 +90,7 @@ extension KubuqiMonitor {
                 }
                 o.calibration = years
             }
-            guard let e = GammaFit.Estimator(rawValue: gammaFit.lowercased()) else { throw ValidationError("--gamma-fit must be thom or exact, not '\(gammaFit)'") }
-            o.estimator = e
+            o.estimator = try EnumeratedValue.parse(gammaFit, option: "--gamma-fit", choices: GammaFit.Estimator.allCases.map { ($0.rawValue, $0) })
             guard (populationFemale == nil) == (populationMale == nil) else {
                 throw ValidationError("--population-female and --population-male go together (people by sex)")
             }
@@ -100,7 +99,8 @@ extension KubuqiMonitor {
             o.zones = zones
             o.zoneField = zoneField
             o.datesCSV = dates
-            o.band = band
+            o.band = band ?? 1
+            o.bandGiven = band != nil
             o.scale = scale
             o.gridFile = grid
             o.creationOptions = try RasterOutputOptions.parseCreationOptions(creationOptions)

@@ -45,9 +45,7 @@ struct RasterOutputOptions: ParsableArguments {
     /// The output spec these options describe.
     func spec() throws -> RasterOutputSpec {
         guard let output else { throw ValidationError("missing the output: give -o OUT.tif") }
-        guard let encoding = IndexEncoding.allCases.first(where: { $0.rawValue.lowercased() == outputType.lowercased() }) else {
-            throw ValidationError("--ot must be Float32 or Int16, not '\(outputType)'")
-        }
+        let encoding = try EnumeratedValue.parse(outputType, option: "--ot", choices: [IndexEncoding.float32, .int16].map { ($0.rawValue, $0) })
         return RasterOutputSpec(path: output, encoding: encoding, creationOptions: try Self.parseCreationOptions(creationOptions))
     }
 

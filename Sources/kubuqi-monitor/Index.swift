@@ -141,9 +141,10 @@ extension KubuqiMonitor {
             }
             var bands: [BandRole: BandSelection] = [:]
             for item in bandItems {
-                guard let eq = item.firstIndex(of: "="), let role = BandRole(rawValue: String(item[..<eq]).lowercased()) else {
+                guard let eq = item.firstIndex(of: "=") else {
                     throw ValidationError("--band expects ROLE=FILE[:BAND] with ROLE one of \(BandRole.allCases.map(\.rawValue).joined(separator: ", ")); got '\(item)'")
                 }
+                let role = try EnumeratedValue.parse(String(item[..<eq]), option: "--band ROLE", choices: BandRole.allCases.map { ($0.rawValue, $0) })
                 guard bands[role] == nil else { throw ValidationError("the \(role.rawValue) band is given twice (--band \(item))") }
                 bands[role] = BandSelection(parsing: String(item[item.index(after: eq)...]))
             }
@@ -161,9 +162,7 @@ extension KubuqiMonitor {
             }
             var method: Resampling?
             if let resampling {
-                guard let m = Resampling(rawValue: resampling.lowercased()) else {
-                    throw ValidationError("--resampling must be one of \(Resampling.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
+                let m = try EnumeratedValue.parse(resampling, option: "--resampling", choices: Resampling.allCases.map { ($0.rawValue, $0) })
                 method = m
             }
             var breaks: [Float]?

@@ -11,7 +11,8 @@ struct KubuqiMonitor: ParsableCommand {
         abstract: "Desertification monitoring from satellite rasters: indices, change detection, SDG 15.3.1.",
         discussion: """
         Every raster GDAL opens is accepted (GeoTIFF, COG, VRT, JP2, /vsizip/...). Outputs are tiled, \
-        compressed GeoTIFFs that appear only when complete.
+        compressed GeoTIFFs that appear only when complete. Enumerated values (--metric vci, --ot Int16, \
+        ldn's climate = "temperate-dry"...) are taken in any case, their separators as documented (docs/cli.md).
         """ + ExitCodesHelp.section,
         version: KubuqiVersion.string,
         subcommands: [Info.self, Index.self, Stack.self, Change.self, LDN.self, Sample.self, Assess.self, Tiles.self, Demo.self, Fixtures.self, Warn.self, Drought.self]

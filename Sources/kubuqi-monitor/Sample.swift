@@ -69,12 +69,8 @@ extension KubuqiMonitor {
                 guard let (code, u) = Self.pair(item) else { throw ValidationError("--expected-accuracy expects CODE=U, e.g. -1=0.7; got '\(item)'") }
                 guard o.expectedUsersAccuracy.updateValue(u, forKey: code) == nil else { throw ValidationError("--expected-accuracy names class \(code) twice") }
             }
-            switch allocation.lowercased() {
-            case "compromise": o.allocation = .compromise(minimum: minPerClass)
-            case "proportional": o.allocation = .proportional
-            case "equal": o.allocation = .equal
-            default: throw ValidationError("--allocation must be compromise, proportional or equal; got '\(allocation)'")
-            }
+            o.allocation = try EnumeratedValue.parse(allocation, option: "--allocation", choices: [
+                ("compromise", .compromise(minimum: minPerClass)), ("proportional", SampleAllocation.proportional), ("equal", .equal)])
             let result = try SampleJob.run(o)
             let d = result.design
             print("Drew \(d.sampleSize) points in \(d.strata.count) strata of \(map) (\(d.sizeRule); \(d.allocation); seed \(d.seed)):")

@@ -47,8 +47,8 @@ extension KubuqiMonitor {
         var dates: String?
         @Option(name: .customLong("dates-columns"), help: ArgumentHelp("The CSV's file and date columns; a file cell is the file's name or part of it.", valueName: "FILE,DATE"))
         var datesColumns = "file,date"
-        @Option(help: ArgumentHelp("The band read from single-date files.", valueName: "N"))
-        var band = 1
+        @Option(help: ArgumentHelp("The band read from single-date files and STAC assets (default 1); refused with a series of dated bands, whose every band is a date, and with --sensor.", valueName: "N"))
+        var band: Int?
 
         @Option(help: ArgumentHelp("Periods: year (default) or month; or use --season.", valueName: "year|month"))
         var period = "year"
@@ -124,56 +124,49 @@ extension KubuqiMonitor {
             let spec = try output.spec()
             let scheme: PeriodScheme
             if let season {
-                guard period == "year" else { throw ValidationError("--season and --period \(period) exclude each other") }
+                guard period.lowercased() == "year" else { throw ValidationError("--season and --period \(period) exclude each other") }
                 guard let s = PeriodScheme.season(parsing: season) else {
                     throw ValidationError("--season expects MM-DD..MM-DD with two different real days (not 02-29), e.g. 04-01..10-31; got '\(season)'")
                 }
                 scheme = s
             } else {
-                switch period.lowercased() {
-                case "year": scheme = .year
-                case "month": scheme = .month
-                default: throw ValidationError("--period must be year or month (or use --season MM-DD..MM-DD), not '\(period)'")
-                }
+                scheme = try EnumeratedValue.parse(period, option: "--period", choices: [("year", PeriodScheme.year), ("month", .month)])
             }
-            guard let r = SeriesReducer(name: reducer) else {
-                throw ValidationError("--reducer must be mean, median, max, min, pNN (0-100), integral, count or sum, not '\(reducer)'")
-            }
+            let r = try EnumeratedValue.parse(reducer, option: "--reducer", choices: SeriesReducer.names, forms: ["pNN (0-100)"]) { SeriesReducer(name: $0) }
             let columns = datesColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard columns.count == 2, !columns[0].isEmpty, !columns[1].isEmpty else {
                 throw ValidationError("--dates-columns expects FILE,DATE (two column names), got '\(datesColumns)'")
             }
             guard minObs >= 1 else { throw ValidationError("--min-obs must be at least 1") }
             guard minCoverage.isFinite, (0...1).contains(minCoverage) else { throw ValidationError("--min-coverage must be between 0 and 1") }
-            guard band >= 1 else { throw ValidationError("--band must be 1 or more") }
+            guard (band ?? 1) >= 1 else { throw ValidationError("--band must be 1 or more") }
             guard offset.isFinite else { throw ValidationError("--offset must be a finite number") }
             if let smooth, !(smooth.isFinite && smooth > 0) { throw ValidationError("--smooth must be a positive lambda, e.g. 10") }
             if spec.encoding == .int16 && !r.keepsUnits {
                 throw ValidationError("--ot Int16 stores values x 10000, which \(r) results do not fit; use --ot Float32")
             }
             try RasterOutputSpec.checkCreationOptions(spec.creationOptions, output: spec.path, encodings: [spec.encoding, .classes])
-            var options = StackOptions(inputs: inputs, output: spec.path, datesCSV: dates, csvColumns: (columns[0], columns[1]), band: band,
+            var options = StackOptions(inputs: inputs, output: spec.path, datesCSV: dates, csvColumns: (columns[0], columns[1]), band: band ?? 1,
                                 scheme: scheme, reducer: r, minimumObservations: minObs, minimumCoverage: minCoverage, scale: scale,
                                 offset: offset, encoding: spec.encoding, creationOptions: spec.creationOptions, quiet: global.quiet)
+            options.bandGiven = band != nil
             options.smoothing = smooth
             options.gridFile = grid
             options.gridBox = try boxGrid()
             options.asset = asset
             if let sensor {
-                options.sensor = try SensorPreset(name: sensor)
-                guard SpectralIndex.named(index.lowercased()) != nil else {
-                    throw ValidationError("--index must be one of \(SpectralIndex.catalogue.map(\.name).joined(separator: ", ")), not '\(index)'")
+                guard band == nil else {
+                    throw ValidationError("--band chooses the band of single-date files; with --sensor each scene's bands are those of --index: leave --band out")
                 }
-                options.index = index.lowercased()
+                options.sensor = try SensorPreset(name: sensor)
+                options.index = try EnumeratedValue.parse(index, option: "--index", choices: SpectralIndex.catalogue.map(\.name))
                 options.noMask = noMask
-            } else if noMask || index != "ndvi" {
+            } else if noMask || index.lowercased() != "ndvi" {
                 throw ValidationError("--index and --no-mask need --sensor NAME (the inputs are then scenes)")
             }
             options.append = append
             if let resampling {
-                guard let m = Resampling(rawValue: resampling.lowercased()) else {
-                    throw ValidationError("--resampling must be one of \(Resampling.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
+                let m = try EnumeratedValue.parse(resampling, option: "--resampling", choices: Resampling.allCases.map { ($0.rawValue, $0) })
                 guard grid != nil || bbox != nil else { throw ValidationError("--resampling needs --grid FILE or --bbox") }
                 options.resampling = m
             }

@@ -21,7 +21,7 @@ struct TileOptions: ParsableArguments {
             return nil
         }
         guard let tile else { throw ValidationError("--plan needs --tile I (0-based)") }
-        guard let p = TilePhase(rawValue: phase.lowercased()) else { throw ValidationError("--phase must be stats or tile, not '\(phase)'") }
+        let p = try EnumeratedValue.parse(phase, option: "--phase", choices: TilePhase.allCases.map { ($0.rawValue, $0) })
         return try TileRequest(planPath: plan, tile: tile, phase: p,
                                arguments: TileRequest.jobArguments(Array(CommandLine.arguments.dropFirst())))
     }

@@ -65,8 +65,8 @@ extension KubuqiMonitor {
         var offset: Float = 0
         @Option(help: ArgumentHelp("A CSV naming each file's date (columns file,date).", valueName: "FILE.csv"))
         var dates: String?
-        @Option(help: ArgumentHelp("The band read from single-date files.", valueName: "N"))
-        var band: Int = 1
+        @Option(help: ArgumentHelp("The band read from single-date files and STAC assets (default 1); refused with a series of dated bands, whose every band is a date.", valueName: "N"))
+        var band: Int?
         @Option(help: ArgumentHelp("Zones for the ranking: a vector file or a zone raster on the grid.", valueName: "FILE"))
         var zones: String?
         @Option(help: ArgumentHelp("The attribute naming each zone of a vector zone file.", valueName: "FIELD"))
@@ -110,23 +110,20 @@ extension KubuqiMonitor {
                 throw ValidationError("--baseline must be FIRST-LAST years (or FIRST..LAST), e.g. 2001-2010; got '\(baseline)'")
             }
             let a = years.lowerBound, b = years.upperBound
-            guard let m = WarningMetric(rawValue: metric.lowercased()) else {
-                throw ValidationError("--metric must be vci, zscore, pct-median, pct-rank or vhi; got '\(metric)'")
-            }
+            let m = try EnumeratedValue.parse(metric, option: "--metric", choices: WarningMetric.allCases.map { ($0.rawValue, $0) })
             var o = WarnOptions(inputs: inputs, baseline: a...b, output: output, metric: m)
             if let at {
                 guard let d = DateInText.cell(at) else { throw ValidationError("--at must be a date YYYY-MM-DD; got '\(at)'") }
                 o.at = d
             }
-            switch period.lowercased() {
-            case "obs", "observation": o.periods = .observation
-            case "month": o.periods = .scheme(.month)
-            case "year": o.periods = .scheme(.year)
-            default:
-                guard let s = PeriodScheme.season(parsing: period) else {
-                    throw ValidationError("--period must be obs, month, year or a season MM-DD..MM-DD; got '\(period)'")
+            o.periods = try EnumeratedValue.parse(period, option: "--period", choices: ["obs", "observation", "month", "year"],
+                                                  forms: ["a season MM-DD..MM-DD"]) { (text: String) -> WarnOptions.Periods? in
+                switch text {
+                case "obs", "observation": return .observation
+                case "month": return .scheme(.month)
+                case "year": return .scheme(.year)
+                default: return PeriodScheme.season(parsing: text).map { .scheme($0) }
                 }
-                o.periods = .scheme(s)
             }
             o.accumulation = accumulate
             o.history = history
@@ -149,7 +146,8 @@ extension KubuqiMonitor {
             o.scale = scale
             o.offset = offset
             o.datesCSV = dates
-            o.band = band
+            o.band = band ?? 1
+            o.bandGiven = band != nil
             o.zones = zones
             o.zoneField = zoneField
             o.previous = previous

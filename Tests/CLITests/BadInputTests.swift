@@ -119,7 +119,7 @@ final class BadInputTests: CLITestCase {
     func testUnknownIndexAndBadUsage() throws {
         let r = try CLIRunner.run(["index", "nvdi", "--red", red, "--nir", nir, "-o", tmp.file("o.tif")])
         XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.stderr.contains("unknown index 'nvdi'") && r.stderr.contains("ndvi"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("unknown value 'nvdi' (did you mean 'ndvi'?)") && r.stderr.contains("ndvi"), r.stderr)
         let missing = try CLIRunner.run(["index", "ndvi", "--red", red, "-o", tmp.file("o.tif")])
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("--nir"), missing.stderr)

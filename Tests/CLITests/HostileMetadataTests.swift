@@ -40,7 +40,7 @@ final class HostileMetadataTests: CLITestCase {
     func testDeclaredScalesAndOffsetsThatCannotBeRightAreInputErrors() throws {
         let cases: [(name: String, scale: Double, offset: Double, mention: String)] = [
             ("zero", 0, 0, "declares a scale of 0.0"), ("nan", .nan, 0, "declares a scale of nan"),
-            ("negative", -0.1, 0, "declares a scale of -0.1"), ("subnormal", 1e-45, 0, "declares a scale of 1e-45"),
+            ("negative", -0.1, 0, "declares a negative scale (-0.1); CF and GDAL allow one, but kubuqi refuses it: it reverses the order of every value"), ("subnormal", 1e-45, 0, "declares a scale of 1e-45"),
             ("beyond-float", 1e39, 0, "declares a scale of 1e+39"),
             ("offset-inf", 0.1, .infinity, "declares an offset of inf"), ("offset-nan", 0.1, .nan, "declares an offset of nan"),
         ]
@@ -68,6 +68,26 @@ final class HostileMetadataTests: CLITestCase {
         let plain = try monthly("pr-plain.tif", scale: 1, offset: 0)
         try run(["stack", plain, "--scale", "0.1", "-o", tmp.file("given.tif"), "-q"])
         XCTAssertEqual(try TestRaster.read(tmp.file("declared.tif")), try TestRaster.read(tmp.file("given.tif")))
+    }
+
+    /// A negative declared scale is legal in CF and GDAL but refused, saying why (docs/robustness.md, "A negative declared
+    /// scale"): `ldn`'s productivity stack too, before any pixel is read (`--check` as a full run).
+    func testANegativeDeclaredScaleIsRefusedSayingWhyInLDN() throws {
+        _ = try LDNTestRegion.write(tmp)
+        let ds = try Dataset.open(tmp.file("ndvi.tif"), update: true)
+        for b in 1...ds.bandCount { try ds.band(b).setScale(-0.0001, offset: 0) }
+        try ds.close()
+        let config = try LDNTestRegion.config(tmp, extra: "")
+        for extra in [["--check"], ["-o", tmp.file("out")]] {
+            let r = try CLIRunner.run(["ldn", "--config", config, "-q"] + extra)
+            XCTAssertEqual(r.status, 3, r.stderr)
+            // One error line (ldn logs its config's summary first, quiet or not).
+            XCTAssertEqual(r.stderr.split(separator: "\n").filter { $0.contains("error:") }.count, 1, r.stderr)
+            for m in ["ndvi.tif", "band 1 declares a negative scale (-0.0001)", "CF and GDAL allow one", "gdal_translate -unscale"] {
+                XCTAssertTrue(r.stderr.contains(m), "'\(m)' in \(r.stderr)")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("out")))
+        }
     }
 
     /// A tile plan is a file users copy, edit and keep for months. Its windows, sizes and numbering were used

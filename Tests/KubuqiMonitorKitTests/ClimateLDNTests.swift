@@ -161,7 +161,7 @@ final class ClimateLDNTests: XCTestCase {
         try Self.writePrecipitation(tmp.file("rain.tif"), years: 2000...2010, annual: Self.handRain)
         // Every value validated, errors naming file, line and key.
         for (text, mentions) in [
-            ("method = \"resttrend\"\n", ["ldn.toml:", "climate.method", "unknown method 'resttrend'", "restrend, rue"]),
+            ("method = \"resttrend\"\n", ["ldn.toml:", "climate.method", "unknown value 'resttrend' (did you mean 'restrend'?)", "restrend, rue"]),
             ("correct = \"state\"\n", ["ldn.toml:", "climate.correct", "unknown value 'state'", "trajectory-state, trajectory"]),
             ("significance = 0\n", ["climate.significance", "more than 0 and at most 0.5"]),
             ("significance = 0.7\n", ["climate.significance", "got 0.7"]),

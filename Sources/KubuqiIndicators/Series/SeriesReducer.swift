@@ -20,6 +20,9 @@ public enum SeriesReducer: Sendable, Hashable, CustomStringConvertible {
     /// The p-th percentile, 0 <= p <= 100.
     case percentile(Double)
 
+    /// The names of the reducers other than `pNN`, as documented (any case is parsed).
+    public static let names = ["mean", "median", "max", "min", "integral", "count", "sum"]
+
     /// Parses `mean`, `median`, `max`, `min`, `integral`, `count` or `pNN` (`p90`, `p2.5`).
     public init?(name: String) {
         switch name.lowercased() {

@@ -51,19 +51,16 @@ public final class ConfigReader {
         return s
     }
 
-    /// An enumerated value, nil when absent: matched exactly, case and separators included, against its documented
-    /// spellings (all lower case, words joined by `-`: `temperate-dry`, not `Temperate_Dry` or `temperateDry`), as every
-    /// enumerated config value is (docs/ldn.md, "The configuration"). `accepts` decides (an open set such as `pNN`);
-    /// anything else is an error naming the key, the value and `valid`.
-    public func keyword(_ key: String, what: String, valid: String, accepts: (String) -> Bool) throws -> String? {
+    /// An enumerated value, nil when absent, by the rule of every enumerated value, on the command line and here
+    /// (``EnumeratedValue``; docs/cli.md, "How values are spelled"): one of `valid` ignoring case, returned as
+    /// documented (`Temperate-Dry` is `temperate-dry`); separators exact (`temperate_dry` refused). `accepts` takes
+    /// the value in lower case for an open set (`pNN`), listed as `forms`. Anything else is an error naming the file,
+    /// line and key, the accepted spellings and the closest one.
+    public func keyword(_ key: String, valid: [String], forms: [String] = [], accepts: ((String) -> Bool)? = nil) throws -> String? {
         guard let s = try string(key) else { return nil }
-        guard accepts(s) else { throw error(key, "unknown \(what) '\(s)'; valid: \(valid)") }
-        return s
-    }
-
-    /// ``keyword(_:what:valid:accepts:)`` of a closed set: one of `valid`, exactly.
-    public func keyword(_ key: String, what: String, valid: [String]) throws -> String? {
-        try keyword(key, what: what, valid: valid.joined(separator: ", "), accepts: valid.contains)
+        if let c = EnumeratedValue.canonical(s, in: valid) { return c }
+        if let accepts, accepts(s.lowercased()) { return s.lowercased() }
+        throw error(key, EnumeratedValue.refusal(s, choices: valid, forms: forms))
     }
 
     /// A calendar date `YYYY-MM-DD`, written as a TOML local date (`date = 2026-06-30`) or as a string
@@ -196,7 +193,9 @@ public final class ConfigReader {
     /// reported missing.
     public func rejectUnknown(known: [String]) throws {
         for k in table.keys where !known.contains(k) {
-            throw error(k, "unknown key (valid here: \(known.joined(separator: ", ")))")
+            // Keys are exact (TOML is case-sensitive); the closest one is suggested (`Scale`, `scael` -> `scale`).
+            let guess = CommandSuggestion.closest(to: k, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+            throw error(k, "unknown key\(guess) (valid here: \(known.joined(separator: ", ")))")
         }
     }
 

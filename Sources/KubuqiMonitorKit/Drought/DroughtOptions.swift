@@ -14,8 +14,10 @@ public struct DroughtOptions: Sendable {
     public var datesCSV: String? = nil
     /// The CSV's file and date columns.
     public var csvColumns: (file: String, date: String) = ("file", "date")
-    /// The band read from single-date files.
+    /// The band read from single-date files (and STAC assets).
     public var band = 1
+    /// Whether `band` was given (`--band N`): refused with a series of dated bands, never ignored (``StackOptions/bandGiven``).
+    public var bandGiven = false
     /// Stored-to-physical scale of the precipitation; nil for each band's declared one.
     public var scale: Float? = nil
     /// Added after `scale`.
@@ -83,6 +85,7 @@ public struct DroughtOptions: Sendable {
                              datesCSV: datesCSV, csvColumns: csvColumns, band: band, scheme: .month, reducer: .mean,
                              scale: scale, offset: offset, creationOptions: creationOptions, quiet: quiet, memoryBudget: memoryBudget)
         s.gridFile = gridFile
+        s.bandGiven = bandGiven
         s.monthBands = true
         return s
     }

@@ -317,7 +317,7 @@ public enum IndexJob {
                                  validRange: lower == "fvc" ? 0...1 : -3...3, citation: "", kernel: { _, _, _ in })
         }
         guard let index = SpectralIndex.named(lower) else {
-            throw KubuqiError(.usage, "unknown index '\(name)'; valid: \(allNames.joined(separator: ", "))")
+            throw KubuqiError(.usage, "index: " + EnumeratedValue.refusal(name, choices: allNames))
         }
         return index
     }

@@ -53,10 +53,7 @@ public struct ClimateCorrection: Sendable {
     static func load(_ c: ConfigReader, minimumSlope: Double) throws -> ClimateCorrection {
         try c.rejectUnknown(known: ["precipitation", "method", "season", "significance", "scale", "correct"])
         var out = ClimateCorrection(precipitation: try c.required(try c.path("precipitation"), "precipitation"))
-        if let m = try c.string("method") {
-            guard let method = Method(rawValue: m) else {
-                throw c.error("method", "unknown method '\(m)'; valid: \(Method.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+        if let m = try c.keyword("method", valid: Method.allCases.map(\.rawValue)), let method = Method(rawValue: m) {
             out.method = method
         }
         if let s = try c.string("season") {
@@ -71,10 +68,7 @@ public struct ClimateCorrection: Sendable {
             out.significance = a
         }
         out.scale = try c.positiveFloat("scale")
-        if let k = try c.string("correct") {
-            guard let scope = Scope(rawValue: k) else {
-                throw c.error("correct", "unknown value '\(k)'; valid: \(Scope.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+        if let k = try c.keyword("correct", valid: Scope.allCases.map(\.rawValue)), let scope = Scope(rawValue: k) {
             out.scope = scope
         }
         if out.method == .rue && minimumSlope > 0 {

@@ -99,9 +99,8 @@ public struct LDNConfig: Sendable {
         let inputs = try c.required(try c.paths("inputs"), "inputs")
         var o = StackOptions(inputs: inputs, output: "")
         o.datesCSV = try c.path("dates")
-        // Matched as written (lower case), as every enumerated config value; the command line's --reducer takes any case.
-        if let r = try c.keyword("reducer", what: "reducer", valid: "mean, median, max, min, pNN (0-100), integral, count, sum",
-                                 accepts: { $0 == $0.lowercased() && SeriesReducer(name: $0) != nil }) {
+        // Any case, as every enumerated value (ConfigReader.keyword) and the command line's --reducer.
+        if let r = try c.keyword("reducer", valid: SeriesReducer.names, forms: ["pNN (0-100)"], accepts: { SeriesReducer(name: $0) != nil }) {
             o.reducer = SeriesReducer(name: r)!
         }
         if let s = try c.string("season") {
@@ -120,11 +119,9 @@ public struct LDNConfig: Sendable {
             guard s != 0, Float(s).isFinite, Float(s) != 0 else { throw c.error("scale", "must be a finite, non-zero number, got \(s)") }
             o.scale = Float(s)
         }
-        if let sensor = try c.keyword("sensor", what: "sensor", valid: SensorPreset.allCases.map(\.rawValue).joined(separator: ", "),
-                                      accepts: { $0 == $0.lowercased() && (try? SensorPreset(name: $0)) != nil }) {
+        if let sensor = try c.keyword("sensor", valid: SensorPreset.allCases.map(\.rawValue), accepts: { (try? SensorPreset(name: $0)) != nil }) {
             o.sensor = try SensorPreset(name: sensor)
-            o.index = try c.keyword("index", what: "index", valid: SpectralIndex.catalogue.map(\.name).joined(separator: ", "),
-                                    accepts: { SpectralIndex.catalogue.map(\.name).contains($0) }) ?? "ndvi"
+            o.index = try c.keyword("index", valid: SpectralIndex.catalogue.map(\.name)) ?? "ndvi"
         } else if try c.string("index") != nil {
             throw c.error("index", "needs sensor = \"NAME\" (the inputs are then scenes)")
         }
@@ -172,7 +169,8 @@ public struct LDNConfig: Sendable {
         let maps = try lc.required(try lc.pathsByYear("maps"), "maps")
         guard !maps.isEmpty else { throw lc.error("maps", "needs at least one land-cover map") }
         var legend = LandCoverLegend.esaCCI, legendSource = "ESA CCI LCCS (default)"
-        if let l = try lc.string("legend"), l != "esa-cci" {
+        // `esa-cci` (any case, as every enumerated value) or a JSON file.
+        if let l = try lc.string("legend"), EnumeratedValue.canonical(l, in: ["esa-cci"]) == nil {
             let file = lc.resolve(l)
             guard let d = FileManager.default.contents(atPath: file),
                   let json = try? JSONSerialization.jsonObject(with: d) as? [String: Int], let parsed = LandCoverLegend(json: json) else {
@@ -194,9 +192,9 @@ public struct LDNConfig: Sendable {
         try soc.rejectUnknown(known: ["baseline", "climate", "climate_zones"])
         let socBaseline = try soc.required(try soc.path("baseline"), "baseline")
         var climate = SOCClimateZone.temperateDry
-        // The documented spellings: temperateDry -> temperate-dry, matched exactly (ConfigReader.keyword).
+        // The documented spellings: temperateDry -> temperate-dry, matched ignoring case (ConfigReader.keyword).
         let spellings = SOCClimateZone.allCases.map { $0.rawValue.replacing(/([A-Z])/) { "-" + $0.output.1.lowercased() } }
-        if let c = try soc.keyword("climate", what: "climate", valid: spellings) {
+        if let c = try soc.keyword("climate", valid: spellings) {
             climate = SOCClimateZone.allCases[spellings.firstIndex(of: c)!]
         }
         let zonesRaster = try soc.path("climate_zones")
@@ -221,39 +219,20 @@ public struct LDNConfig: Sendable {
                          socBaseline: socBaseline, climate: climate, climateZones: zonesRaster, baseline: baseline,
                          reporting: reporting, zones: zones, zoneField: field)
         config.minimumSlope = minimumSlope
-        if let m = try p.string("state") {
-            switch m {
-            case "deciles": config.stateMethod = .percentileClasses
-            case "z-score": config.stateMethod = .zScore
-            default: throw p.error("state", "unknown state method '\(m)'; valid: deciles (Trends.Earth, default), z-score (GPG v2)")
-            }
-        }
-        if let m = try p.string("lpd_status") {
-            switch m {
-            case "trends-earth": config.gpgLPDStatus = false
-            case "gpg": config.gpgLPDStatus = true
-            default: throw p.error("lpd_status", "unknown look-up '\(m)'; valid: trends-earth (default), gpg")
-            }
-        }
-        if let u = try p.string("land_units") {
-            guard ["performance-start", "period-end"].contains(u) else {
-                throw p.error("land_units", "unknown map '\(u)'; valid: performance-start (Trends.Earth), period-end")
-            }
+        // deciles (Trends.Earth, default) or z-score (GPG v2).
+        if let m = try p.keyword("state", valid: ["deciles", "z-score"]) { config.stateMethod = m == "z-score" ? .zScore : .percentileClasses }
+        // trends-earth (default) or gpg.
+        if let m = try p.keyword("lpd_status", valid: ["trends-earth", "gpg"]) { config.gpgLPDStatus = m == "gpg" }
+        if let u = try p.keyword("land_units", valid: ["performance-start", "period-end"]) {
             config.landUnitsFromPerformanceStart = u == "performance-start"
         }
         if let w = try r.table("windows") {
             let names = ["baseline"] + reporting.map { "reporting-\($0.lowerBound)-\($0.upperBound)" }
             try w.rejectUnknown(known: ["preset", "years", "land_cover_start"] + names)
-            if let l = try w.string("land_cover_start") {
-                guard ["baseline-start", "baseline-end"].contains(l) else {
-                    throw w.error("land_cover_start", "unknown map '\(l)'; valid: baseline-start, baseline-end")
-                }
+            if let l = try w.keyword("land_cover_start", valid: ["baseline-start", "baseline-end"]) {
                 config.landCoverFromBaselineEnd = l == "baseline-end"
             }
-            if let p = try w.string("preset") {
-                guard let preset = LDNWindows.Preset(rawValue: p) else {
-                    throw w.error("preset", "unknown preset '\(p)'; valid: \(LDNWindows.Preset.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
+            if let p = try w.keyword("preset", valid: LDNWindows.Preset.allCases.map(\.rawValue)), let preset = LDNWindows.Preset(rawValue: p) {
                 config.windowPreset = preset
             }
             if let y = try w.number("years") {

@@ -39,7 +39,7 @@ public enum MaskRule {
         default: break
         }
         guard text.lowercased().hasPrefix("values:") else {
-            throw KubuqiError(.usage, "--mask-rule must be one of \(names.joined(separator: ", ")); got '\(text)'")
+            throw KubuqiError(.usage, "--mask-rule: " + EnumeratedValue.refusal(text, choices: Array(names.dropLast()), forms: [names.last!]))
         }
         let items = text.dropFirst("values:".count).split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let values = items.map { Int($0) }

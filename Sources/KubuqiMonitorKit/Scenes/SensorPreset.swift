@@ -18,7 +18,7 @@ public enum SensorPreset: String, Sendable, CaseIterable {
                                                "landsat": .landsat, "mod09": .modis09, "myd09": .modis09,
                                                "mod13": .modis13, "myd13": .modis13]
         guard let p = SensorPreset(rawValue: name.lowercased()) ?? aliases[name.lowercased()] else {
-            throw KubuqiError(.usage, "unknown sensor '\(name)'; valid: \(SensorPreset.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw KubuqiError(.usage, "--sensor: " + EnumeratedValue.refusal(name, choices: SensorPreset.allCases.map(\.rawValue), forms: ["s2", "landsat", "mod09", "mod13"]))
         }
         self = p
     }

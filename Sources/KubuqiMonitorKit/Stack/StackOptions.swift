@@ -11,8 +11,12 @@ public struct StackOptions: Sendable {
     public var datesCSV: String?
     /// The CSV's columns naming the file (its name or a part of it) and the date.
     public var csvColumns: (file: String, date: String)
-    /// The band read from single-date files.
+    /// The band read from single-date files (and from the assets of STAC items).
     public var band: Int
+    /// Whether `band` was given (`--band N`) rather than left at its default: a given band is refused with a series of
+    /// dated bands (every band is an observation) and with ``sensor`` (the index's bands come from each scene), never
+    /// ignored (docs/stack.md, "Which band").
+    public var bandGiven = false
     /// The output `OUT.tif`; `OUT.count.tif` and `OUT.json` go beside it.
     public var output: String
     /// How the series is cut into periods.
@@ -89,6 +93,9 @@ public struct StackOptions: Sendable {
             throw KubuqiError(.usage, "--min-coverage must be between 0 and 1, not \(minimumCoverage)")
         }
         guard band >= 1 else { throw KubuqiError(.usage, "--band must be 1 or more, not \(band)") }
+        if bandGiven, sensor != nil {
+            throw KubuqiError(.usage, "--band chooses the band of single-date files; with --sensor each scene's bands are those of --index: leave --band out")
+        }
         if let scale { try ScaleFactor.validate(scale) }
         guard offset.isFinite else { throw KubuqiError(.usage, "--offset must be finite") }
         if encoding == .int16 && !reducer.keepsUnits {

@@ -6,14 +6,14 @@ import KubuqiRaster
 /// FeatureCollection of items), a single Item, or a Catalog/Collection whose
 /// `item` and `child` links lead to item files (at most 8 levels deep).
 /// Each item is one observation: the asset `--asset KEY` (or the item's only
-/// asset), dated by `properties.datetime` (or `start_datetime`), its day in UTC.
+/// asset) at band `--band` (default 1), dated by `properties.datetime` (or `start_datetime`), its day in UTC.
 /// Hrefs follow the rules of scenes' STAC items: relative to the JSON, a
 /// remote asset only as a copy of the same name beside the JSON, never a
 /// GDAL virtual path from metadata.
 enum StackSTAC {
-    static func observations(_ json: String, asset: String?) throws -> [StackObservation] {
+    static func observations(_ json: String, asset: String?, band: Int = 1) throws -> [StackObservation] {
         var out: [StackObservation] = []
-        try visit(json, asset: asset, depth: 0, into: &out)
+        try visit(json, asset: asset, band: band, depth: 0, into: &out)
         guard !out.isEmpty else { throw KubuqiError.input(json, "the STAC file holds no item") }
         return out
     }
@@ -26,7 +26,7 @@ enum StackSTAC {
         return dict
     }
 
-    private static func visit(_ path: String, asset: String?, depth: Int, into out: inout [StackObservation]) throws {
+    private static func visit(_ path: String, asset: String?, band: Int, depth: Int, into out: inout [StackObservation]) throws {
         guard depth <= 8 else { throw KubuqiError.input(path, "STAC links nest more than 8 levels deep") }
         let doc = try load(path)
         let folder = PathNames.parent(path)
@@ -34,22 +34,22 @@ enum StackSTAC {
         case "FeatureCollection":
             for (i, f) in ((doc["features"] as? [Any]) ?? []).enumerated() {
                 guard let item = f as? [String: Any] else { throw KubuqiError.input(path, "feature \(i + 1) is not an object") }
-                out.append(try observation(item, json: path, folder: folder, asset: asset))
+                out.append(try observation(item, json: path, folder: folder, asset: asset, band: band))
             }
         case "Feature":
-            out.append(try observation(doc, json: path, folder: folder, asset: asset))
+            out.append(try observation(doc, json: path, folder: folder, asset: asset, band: band))
         case "Catalog", "Collection":
             for link in (doc["links"] as? [[String: Any]]) ?? [] {
                 guard let rel = link["rel"] as? String, rel == "item" || rel == "child" else { continue }
                 let target = try Sentinel2Scene.localHref(link, key: "link \(rel)", json: path, folder: folder)
-                try visit(target, asset: asset, depth: depth + 1, into: &out)
+                try visit(target, asset: asset, band: band, depth: depth + 1, into: &out)
             }
         default:
             throw KubuqiError.input(path, "not a STAC Item, ItemCollection, Catalog or Collection (type \(doc["type"].map { "\($0)" } ?? "missing"))")
         }
     }
 
-    private static func observation(_ item: [String: Any], json: String, folder: String, asset: String?) throws -> StackObservation {
+    private static func observation(_ item: [String: Any], json: String, folder: String, asset: String?, band: Int) throws -> StackObservation {
         let id = item["id"] as? String ?? "?"
         let props = item["properties"] as? [String: Any] ?? [:]
         guard let stamp = (props["datetime"] as? String) ?? (props["start_datetime"] as? String),
@@ -70,6 +70,6 @@ enum StackSTAC {
             key = only
         }
         let file = try Sentinel2Scene.localHref(assets[key], key: key, json: json, folder: folder)
-        return StackObservation(path: file, band: 1, date: date, dateSource: "STAC item \(id) in \((json as NSString).lastPathComponent)")
+        return StackObservation(path: file, band: band, date: date, dateSource: "STAC item \(id) in \((json as NSString).lastPathComponent)")
     }
 }

@@ -12,6 +12,10 @@ import KubuqiRaster
 ///   series: one observation per band;
 /// - otherwise the raster is one observation (band `--band`), dated by the
 ///   CSV row that names it when a CSV is given, else by its file name;
+/// - `--band` given with a time series (or a month-described series of a
+///   monthly command) is a usage error naming the file: every band of a
+///   series is an observation, and the option is never silently ignored;
+/// - a STAC item's asset is read at band `--band` (1 by default);
 /// - observations of one day on different grids (scenes of adjacent
 ///   paths/rows) are one observation, a mosaic: per pixel the mean of
 ///   their valid values (docs/stack.md, "Same-day scenes");
@@ -32,7 +36,9 @@ public enum StackSources {
         let own = Set([StackJob.outputPaths(o.output).stack, StackJob.outputPaths(o.output).counts].map(AtomicOutput.resolved))
         if let sensor = o.sensor { return try mosaicSameDay(scenes(o, sensor: sensor).filter { !own.contains(AtomicOutput.resolved($0.path)) }, rasters: opened) }
         let stac = o.inputs.filter { $0.lowercased().hasSuffix(".json") }
-        var out: [StackObservation] = try stac.flatMap { try StackSTAC.observations($0, asset: o.asset) }
+        var out: [StackObservation] = try stac.flatMap { try StackSTAC.observations($0, asset: o.asset, band: o.band) }
+        // An asset without band `--band`: the file named, as for a single-date file (band 1 always exists).
+        if o.band > 1 { for ob in out { try requireBand(o.band, of: opened().dataset(ob.path)) } }
         let files = try expand(o.inputs.filter { !$0.lowercased().hasSuffix(".json") }).filter { !own.contains(AtomicOutput.resolved($0)) }
         let csvDates = try o.datesCSV.map { try datesFromCSV($0, columns: o.csvColumns, files: files) }
         // Each file's observations, from its name, its band descriptions or the CSV: a dataset opened and closed per
@@ -44,8 +50,10 @@ public enum StackSources {
                 try requireBand(o.band, of: ds)
                 return [StackObservation(path: file, band: o.band, date: date, dateSource: "\(o.datesCSV!) row \(row)")]
             } else if o.monthBands, let months = try monthDates(ds) {
+                try refuseBand(o, series: ds, dates: months.count)
                 return months.enumerated().map { StackObservation(path: file, band: $0.offset + 1, date: $0.element, dateSource: "band description (month)") }
             } else if let series = try seriesDates(ds, monthly: o.monthBands) {
+                try refuseBand(o, series: ds, dates: series.count)
                 return series.enumerated().map { StackObservation(path: file, band: $0.offset + 1, date: $0.element, dateSource: "band description") }
             } else {
                 try requireBand(o.band, of: ds)
@@ -143,6 +151,15 @@ public enum StackSources {
             case .failure(let f): throw KubuqiError.input(path, "cannot tell the scene's date from its name: \(f)")
             }
         }
+    }
+
+    /// A usage error naming the file when `--band` was given and `ds` is a series (its bands dated in their descriptions):
+    /// every band of a series is an observation, so `--band N` can neither choose one nor be ignored.
+    static func refuseBand(_ o: StackOptions, series ds: Dataset, dates: Int) throws {
+        guard o.bandGiven else { return }
+        throw KubuqiError(.usage, KubuqiError.named(ds.path, "is a series of \(dates) dated band\(dates == 1 ? "" : "s") (dates in the band "
+            + "descriptions), each one observation; --band \(o.band) chooses the band of single-date files and does not apply: leave it out, "
+            + "or extract one date first (gdal_translate -b N)"))
     }
 
     private static func requireBand(_ band: Int, of ds: Dataset) throws {

@@ -175,16 +175,17 @@ public enum WarnJob {
 
     /// Reads the series (as `stack` does) and lays out the periods.
     static func makePlan(_ o: WarnOptions, rasters: InputRasters, work: WorkFolder) throws -> WarnPlan {
-        func collect(_ inputs: [String], band: Int) throws -> [StackObservation] {
+        func collect(_ inputs: [String], band: Int, given: Bool) throws -> [StackObservation] {
             var so = StackOptions(inputs: inputs, output: work.file("series.tif"), datesCSV: o.datesCSV, band: band)
+            so.bandGiven = given
             so.quiet = true
             so.monthBands = true
             let obs = try StackSources.collect(so, rasters: rasters)
             guard !obs.isEmpty else { throw KubuqiError.input(inputs[0], "no dated observation in the series") }
             return obs
         }
-        let series = WarnPlan.Series(try collect(o.inputs, band: o.band), periods: o.periods)
-        let temperature = o.temperatureInputs.isEmpty ? nil : WarnPlan.Series(try collect(o.temperatureInputs, band: 1), periods: o.periods)
+        let series = WarnPlan.Series(try collect(o.inputs, band: o.band, given: o.bandGiven), periods: o.periods)
+        let temperature = o.temperatureInputs.isEmpty ? nil : WarnPlan.Series(try collect(o.temperatureInputs, band: 1, given: false), periods: o.periods)
         return try WarnPlan(series: series, temperature: temperature, options: o)
     }
 

@@ -18,8 +18,10 @@ public struct WarnOptions: Sendable {
     public var inputs: [String]
     /// A CSV giving each single-date file's date.
     public var datesCSV: String?
-    /// The band read from single-date files.
+    /// The band read from single-date files (and STAC assets).
     public var band: Int = 1
+    /// Whether `band` was given (`--band N`): refused with a series of dated bands, never ignored (``StackOptions/bandGiven``).
+    public var bandGiven = false
     /// Stored-to-physical scale (nil: each band's declared one).
     public var scale: Float?
     /// Added after scaling.

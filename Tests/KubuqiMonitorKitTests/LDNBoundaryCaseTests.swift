@@ -94,6 +94,9 @@ final class LDNBoundaryCaseTests: XCTestCase {
         XCTAssertEqual(ownAreas["Degraded"]!, px, accuracy: 1e-8)
         let csv = try String(contentsOfFile: "\(out)/tables/unccd/so1-4-proportion-degraded.csv", encoding: .utf8)
         XCTAssertTrue(csv.contains("SO1-4,reporting-2011-2016,2011,2016,") && csv.contains(",28.5714\r\n"), csv)
+        // report.html's headline is SO1-4 too: the status against the baseline (2 of 7), not the period's own layer (1 of 7).
+        let html = try String(contentsOfFile: "\(out)/report.html", encoding: .utf8)
+        XCTAssertTrue(html.contains("reporting-2011-2016 (2011&ndash;2016)</h2><p class=\"headline\">Land degraded: <b>28.57 %</b>"), "report.html headline")
         let md = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)
         XCTAssertTrue(md.contains("## reporting-2011-2016 (2011-2016)\n\nProportion of land degraded: **28.57 %** ("), md)
         XCTAssertTrue(md.contains(". It is the period's status against the baseline: land degraded in the baseline and not improved counts as degraded.\n\n"), md)

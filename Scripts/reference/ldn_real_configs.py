@@ -9,6 +9,10 @@ with one nodata pixel. Then, per case:
     python Scripts/reference/sdg_15_3_1.py OUT/CASE/ldn.toml OUT/CASE/out     # exit 0: every pixel and table agrees
 
     python ldn_real_configs.py OUT [REAL_DIR]
+
+Session 18: beside each ldn.toml (the default trends-earth windows) an ldn-period.toml ([windows] preset = "period")
+and, for Bdesert, ldn-custom.toml (period windows with [windows.reporting-2016-2020] trajectory, performance and state
+set), which sdg_15_3_1.py reads as well (docs/ldn-method.md, "Reporting periods' sub-indicators (session 18)").
 """
 import os
 import sys
@@ -63,4 +67,9 @@ climate = "tropical-dry"
 baseline = {base}
 reporting = {rep}
 ''')
+    text = open(f'{name}/ldn.toml').read()
+    open(f'{name}/ldn-period.toml', 'w').write(text.replace('[periods]', '[windows]\npreset = "period"\n\n[periods]'))
+    if name == 'bdesert':
+        open(f'{name}/ldn-custom.toml', 'w').write(text.replace('[periods]', '[windows]\npreset = "period"\n[windows.reporting-2016-2020]\n'
+            'trajectory = [2005, 2020]\nperformance = [2012, 2020]\nstate = [[2003, 2014], [2018, 2020]]\n\n[periods]'))
     print(name, rc, 'changes', int((b1!=b2).sum()), 'codes', sorted(set(b1.ravel())|set(b2.ravel())))

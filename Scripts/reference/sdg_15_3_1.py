@@ -334,6 +334,116 @@ def map_year(y, maps):
     return before[-1] if before else ks[0]
 
 
+LABEL = {-1: "Degraded", 0: "Stable", 1: "Improved", NODATA: "No data"}
+UNCCD_LAYERS = [("sdg-15-3-1", "sdg", None), ("productivity-status", "productivity", "all_cover_types"),
+                ("landcover-status", "land_cover", None), ("soc-status", "soil_organic_carbon", "all_cover_types")]
+
+
+def status_simple(b, r):
+    """GPG v2 addendum status matrix, 3 classes (Trends.Earth sdg_status_expanded_to_simple(sdg_status_expanded(b, r))):
+    degraded or improved now wins, stable now keeps the baseline's class; no data in either is no data."""
+    return np.where((b == NODATA) | (r == NODATA), NODATA, np.where(r == 0, b, r))
+
+
+def unccd_checks(name, layers, baseline, areas, unccd):
+    """unccd-reporting.json against Trends.Earth's reading of its schema (te_schemas.reporting, te_algorithms
+    land_deg_report.save_reporting_json, land_deg_progress._process_block_status, since 2026-03-10):
+    `period_assessment` holds every period's OWN figures (`st.sdg_summary`...); `status_assessment` (reporting periods)
+    each sub-indicator's status against the baseline summed (`zonal_total(sdg_status_expanded_to_simple(...))`);
+    `change_assessment` the baseline layer crossed with the period's own layer (`bizonal_total(baseline, reporting)`)."""
+    cond = unccd["land_condition"].get(name)
+    if cond is None:
+        FAILURES.append(f"{name}: not in unccd-reporting.json")
+        return
+    bad = 0
+    def check(what, got, want):
+        nonlocal bad
+        if got is None or abs(got - want) > 1e-6:
+            bad += 1
+            FAILURES.append(f"{name} unccd {what}: tool {got}, expected {want:.9f}")
+    def area_of(lst, label):
+        for a in (lst or {}).get("areas", []):
+            if a["name"] == label:
+                return a["area"]
+        return None
+    pa = cond["period_assessment"]
+    own = layers["sdg-15-3-1"]
+    for c, label in LABEL.items():
+        check(f"period_assessment.sdg {label}", area_of(pa["sdg"]["summary"], label), areas[own == c].sum())
+    if baseline is None:
+        print(f"  unccd-reporting.json: {bad} figures differ")
+        return
+    st_doc, ch_doc = cond.get("status_assessment"), cond.get("change_assessment") or {}
+    if st_doc is None:
+        FAILURES.append(f"{name} unccd: no status_assessment (the status against the baseline of each sub-indicator)")
+    for file, key, sub in UNCCD_LAYERS:
+        b, r = baseline[file], layers[file]
+        st = status_simple(b, r)
+        if st_doc is not None:
+            lst = st_doc[key] if sub is None else st_doc[key].get(sub)
+            for c, label in LABEL.items():
+                check(f"status_assessment.{key} {label}", area_of(lst, label), areas[st == c].sum())
+        tab = ch_doc.get(key)
+        cells = {(v["initial_label"], v["final_label"]): v["value"] for v in (tab or {}).get("values", [])}
+        for cb, lb in LABEL.items():
+            for cr, lr in LABEL.items():
+                check(f"change_assessment.{key} {lb} -> {lr}", cells.get((lb, lr)), areas[(b == cb) & (r == cr)].sum())
+    if st_doc is not None:
+        st = status_simple(baseline["sdg-15-3-1"], own)
+        land = areas[(st >= -1) & (st <= 1)].sum()
+        want = round(100 * areas[st == -1].sum() / land, 4) if land > 0 else None
+        got = st_doc.get("proportion_degraded_percent")
+        if want is None or got is None or abs(got - want) > 1.5e-4:
+            bad += 1
+            FAILURES.append(f"{name} unccd SO1-4 status_assessment.proportion_degraded_percent: tool {got}, expected {want}")
+        print(f"  unccd SO1-4 (status against the baseline): tool {got} %, expected {want} %")
+    print(f"  unccd-reporting.json: {bad} figures differ")
+
+
+def windows_of(cfg, name, a, b, first_year):
+    """A period's analysis windows, written from docs/ldn-method.md "Analysis windows" and docs/ldn.md (session 18):
+    `[windows] preset` "trends-earth" (default; Trends.Earth's SDG 15.3.1 presets, te_algorithms/gee/productivity.py) or
+    "period" (the GPG v2 text read literally), `[windows] years` (16), `[windows] land_cover_start`,
+    `[productivity] land_units` and the per-period `[windows.NAME]` trajectory / performance / state overrides.
+
+    trends-earth: the baseline over its own years; a reporting period over the `years` years ending at its last year,
+    from the first productivity year when fewer exist, never fewer than its own years; state: the window's last 3
+    years against its earlier years; land cover of a reporting period from the baseline's END map; land units from the
+    map of the performance window's first year.
+    period: trajectory and performance over the period's own years; state: its last 3 years against the baseline
+    period's earlier years (the baseline) or the baseline period's years (a reporting period); land cover of a
+    reporting period from the baseline's START map; land units from the period's end map."""
+    wc = cfg.get("windows", {})
+    preset = wc.get("preset", "trends-earth")
+    if preset not in ("trends-earth", "period"):
+        raise SystemExit(f"windows.preset {preset!r}: the reference knows trends-earth and period")
+    n = int(wc.get("years", 16))
+    own = list(range(a, b + 1))
+    base = cfg["periods"]["baseline"]
+    if preset == "trends-earth":
+        win = own if name == "baseline" else list(range(min(max(first_year, b - n + 1), a), b + 1))
+        traj = perf = win
+        recent = win[-3:]
+        earlier = win[:-3]
+    else:
+        traj = perf = own
+        recent = own[-3:]
+        earlier = own[:-3] if name == "baseline" else list(range(base[0], base[1] + 1))
+    o = wc.get(name, {})
+    if "trajectory" in o:
+        traj = list(range(o["trajectory"][0], o["trajectory"][1] + 1))
+    if "performance" in o:
+        perf = list(range(o["performance"][0], o["performance"][1] + 1))
+    if "state" in o:
+        earlier = list(range(o["state"][0][0], o["state"][0][1] + 1))
+        recent = list(range(o["state"][1][0], o["state"][1][1] + 1))
+    lcs = wc.get("land_cover_start")
+    units = cfg["productivity"].get("land_units")
+    return {"trajectory": traj, "performance": perf, "state_baseline": earlier, "state_recent": recent,
+            "land_cover_from_baseline_end": (lcs == "baseline-end") if lcs else preset == "trends-earth",
+            "units_from_performance_start": (units == "performance-start") if units else preset == "trends-earth"}
+
+
 def main():
     cfg_path, outdir = sys.argv[1], sys.argv[2]
     with open(cfg_path, "rb") as fh:
@@ -406,25 +516,25 @@ def main():
     results = {}
     base_end_map = None
     report = json.load(open(os.path.join(outdir, "report.json")))
+    unccd = json.load(open(os.path.join(outdir, "unccd-reporting.json")))
     total_compared = 0
     for name, (a, b) in periods:
+        w = windows_of(cfg, name, a, b, years[0])
+        win, perf_win = w["trajectory"], w["performance"]
         if name == "baseline":
-            win = list(range(a, b + 1))
             lc0 = map_year(a, maps)
             base_end_map = map_year(b, maps)
         else:
-            start = max(y0, b - 15)
-            start = min(start, a)
-            win = list(range(start, b + 1))
-            lc0 = base_end_map
+            lc0 = base_end_map if w["land_cover_from_baseline_end"] else map_year(cfg["periods"]["baseline"][0], maps)
         lc1 = map_year(b, maps)
         idx = [years.index(y) for y in win]
-        st_base, st_recent = idx[:-3], idx[-3:]
+        pidx = [years.index(y) for y in perf_win]
+        st_base, st_recent = [years.index(y) for y in w["state_baseline"]], [years.index(y) for y in w["state_recent"]]
         traj_c = trajectory(stack[idx], valid[idx], win, scale)
-        unit_year = map_year(win[0], maps)
+        unit_year = map_year(perf_win[0], maps) if w["units_from_performance_start"] else lc1
         unit = lc_cls[unit_year]
         unit_valid = (lc_cls[unit_year] != 0) & (lc_cls[unit_year] != 7)
-        perf = performance(stack, valid, idx, unit, unit_valid, scale)
+        perf = performance(stack, valid, pidx, unit, unit_valid, scale)
         if pr.get("state", "deciles") == "z-score":
             stt = state_z(stack, valid, st_base, st_recent)
         else:
@@ -450,7 +560,8 @@ def main():
         if name != "baseline":
             layers["status-vs-baseline"] = expanded(results["baseline"]["sdg-15-3-1"], sdg)
         results[name] = layers
-        print(f"{name}: window {win[0]}-{win[-1]}, state {win[-3]}-{win[-1]} vs {win[0]}-{win[-4]}, "
+        print(f"{name}: trajectory {win[0]}-{win[-1]}, performance {perf_win[0]}-{perf_win[-1]}, state "
+              f"{w['state_recent'][0]}-{w['state_recent'][-1]} vs {w['state_baseline'][0]}-{w['state_baseline'][-1]}, "
               f"land cover {lc0}->{lc1}, units {unit_year}")
         for ln, arr in layers.items():
             got = gdal.Open(os.path.join(outdir, name, ln + ".tif")).ReadAsArray().astype(np.int64).ravel()
@@ -501,6 +612,7 @@ def main():
             print(f"  proportion degraded: tool {tool} %, expected {want} %")
             if want is None or tool is None or abs(tool - want) > 1.5e-4:
                 FAILURES.append(f"{name}: proportion degraded tool {tool} expected {want}")
+        unccd_checks(name, layers, results["baseline"] if name != "baseline" else None, areas, unccd)
     print("pixels compared:", total_compared)
     print("edge cases met (all periods):", EDGES)
     scratch = os.environ.get("AUDIT_DIR") or tempfile.mkdtemp(prefix="ldn-audit-")

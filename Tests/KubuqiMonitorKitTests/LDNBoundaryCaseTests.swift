@@ -58,25 +58,45 @@ final class LDNBoundaryCaseTests: XCTestCase {
         XCTAssertEqual(statusRows.first { $0["code"] as? Int == 7 }?["percent"] as? Double ?? -1, 14.2857, accuracy: 1e-9)
         XCTAssertEqual(statusRows.first { $0["code"] as? Int == 3 }?["percent"] as? Double ?? -1, 14.2857, accuracy: 1e-9)
         XCTAssertEqual(statusRows.compactMap { $0["percent"] as? Double }.reduce(0, +), 100, accuracy: 1e-3)
-        // SO1-4 of the reporting period: the same status, as Trends.Earth fills it.
+        // SO1-4 of the reporting period: the same status, in Trends.Earth's `status_assessment` (te_schemas
+        // LandConditionStatus, "relative to baseline"); `period_assessment` holds the period's own layer (1 of 7).
         let unccd = try json("\(out)/unccd-reporting.json")
-        let so14 = (((unccd["land_condition"] as! [String: Any])["reporting-2011-2016"] as! [String: Any])["period_assessment"] as! [String: Any])["sdg"] as! [String: Any]
+        let condition = (unccd["land_condition"] as! [String: Any])["reporting-2011-2016"] as! [String: Any]
+        let so14 = try XCTUnwrap(condition["status_assessment"] as? [String: Any], "no status_assessment (main before session 18)")
         XCTAssertEqual(so14["proportion_degraded_percent"] as! Double, 28.5714, accuracy: 1e-9)
-        let areas = Dictionary(uniqueKeysWithValues: ((so14["summary"] as! [String: Any])["areas"] as! [[String: Any]]).map { ($0["name"] as! String, $0["area"] as! Double) })
+        let ownSDG = (condition["period_assessment"] as! [String: Any])["sdg"] as! [String: Any]
+        XCTAssertEqual(ownSDG["proportion_degraded_percent"] as! Double, 14.2857, accuracy: 1e-9, "the period's own layer: pixel 0 of 7")
+        func list(_ l: Any?) -> [String: Double] {
+            Dictionary(uniqueKeysWithValues: ((l as! [String: Any])["areas"] as! [[String: Any]]).map { ($0["name"] as! String, $0["area"] as! Double) })
+        }
+        let areas = list(so14["sdg"]), ownAreas = list(ownSDG["summary"])
         let px = TestRaster.utm49PixelKm2
         XCTAssertEqual(areas["Degraded"]!, 2 * px, accuracy: 1e-8)
         XCTAssertEqual(areas["Improved"]!, 2 * px, accuracy: 1e-8, "pixel 1 rising (persistent), pixel 3 improved in the baseline and stable now")
         XCTAssertEqual(areas["Stable"]!, 3 * px, accuracy: 1e-8)
         XCTAssertEqual(areas["No data"]!, px, accuracy: 1e-8, "water")
         XCTAssertEqual(so14["total_land_area"] as! Double, 7 * px, accuracy: 1e-8)
-        // change_assessment (baseline rows x status columns, Trends.Earth's sdg_crosstabs): its columns sum to SO1-4.
-        let change = ((unccd["land_condition"] as! [String: Any])["reporting-2011-2016"] as! [String: Any])["change_assessment"] as! [String: Any]
-        for label in ["Degraded", "Stable", "Improved"] {
-            let column = ((change["sdg"] as! [String: Any])["values"] as! [[String: Any]]).filter { $0["final_label"] as? String == label }
-            XCTAssertEqual(column.reduce(0.0) { $0 + ($1["value"] as! Double) }, areas[label]!, accuracy: 1e-8, "change_assessment column \(label)")
+        // change_assessment (baseline rows x the period's own columns, Trends.Earth's sdg_crosstabs since 2026-03-10): its
+        // columns sum to the period's own layer, and its cells recoded by the status matrix sum to SO1-4.
+        let change = condition["change_assessment"] as! [String: Any]
+        let cells = (change["sdg"] as! [String: Any])["values"] as! [[String: Any]]
+        var recoded: [String: Double] = [:]
+        for c in cells {
+            let b = c["initial_label"] as! String, now = c["final_label"] as! String
+            let status = b == "No data" || now == "No data" ? "No data" : (now == "Stable" ? b : now)
+            recoded[status, default: 0] += c["value"] as! Double
         }
+        for label in ["Degraded", "Stable", "Improved", "No data"] {
+            let column = cells.filter { $0["final_label"] as? String == label }
+            XCTAssertEqual(column.reduce(0.0) { $0 + ($1["value"] as! Double) }, ownAreas[label]!, accuracy: 1e-8, "change_assessment column \(label)")
+            XCTAssertEqual(recoded[label] ?? 0, areas[label]!, accuracy: 1e-8, "change_assessment recoded: \(label)")
+        }
+        XCTAssertEqual(ownAreas["Degraded"]!, px, accuracy: 1e-8)
         let csv = try String(contentsOfFile: "\(out)/tables/unccd/so1-4-proportion-degraded.csv", encoding: .utf8)
         XCTAssertTrue(csv.contains("SO1-4,reporting-2011-2016,2011,2016,") && csv.contains(",28.5714\r\n"), csv)
+        // report.html's headline is SO1-4 too: the status against the baseline (2 of 7), not the period's own layer (1 of 7).
+        let html = try String(contentsOfFile: "\(out)/report.html", encoding: .utf8)
+        XCTAssertTrue(html.contains("reporting-2011-2016 (2011&ndash;2016)</h2><p class=\"headline\">Land degraded: <b>28.57 %</b>"), "report.html headline")
         let md = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)
         XCTAssertTrue(md.contains("## reporting-2011-2016 (2011-2016)\n\nProportion of land degraded: **28.57 %** ("), md)
         XCTAssertTrue(md.contains(". It is the period's status against the baseline: land degraded in the baseline and not improved counts as degraded.\n\n"), md)

@@ -161,6 +161,32 @@ final class LDNExactnessTests: XCTestCase {
         let six = try region(tmp, years: years, series: series, baseline: 2001...2006)
         XCTAssertNoThrow(try LDNJob.run(LDNOptions(config: six, output: tmp.file("out6"), checkOnly: true, quiet: true)))
     }
+
+    /// A reporting period overlapping the baseline is accepted (Trends.Earth's UNCCD presets of the 2026 cycle overlap it:
+    /// baseline 2000-2015, reporting 2015-2019 with productivity 2004-2019). Under the `period` windows its state compares
+    /// its last 3 years with the baseline years; when those include them the run and --check refuse it naming the overlap
+    /// (session 17's message said the period had too few years and asked for a baseline of 6, which it had).
+    func testReportingPeriodWhoseRecentYearsLieInTheBaseline() throws {
+        let tmp = try TemporaryFolder()
+        let years = Array(2001...2012)
+        let series: [[Float]] = [(0..<12).map { Float(3000 + 20 * $0) }]
+        let period = "\n[windows]\npreset = \"period\"\n"
+        let inside = try region(tmp, years: years, series: series, baseline: 2001...2008, reporting: "reporting = [[2006, 2009]]" + period)
+        for check in [true, false] {
+            XCTAssertThrowsError(try LDNJob.run(LDNOptions(config: inside, output: tmp.file("out"), checkOnly: check, quiet: true))) { e in
+                let text = "\(e)"
+                XCTAssertTrue(text.contains("ldn.toml: periods.reporting: the reporting-2006-2009 period 2006-2009: productivity state compares its last 3 years (2007-2009) with the baseline years 2001-2008, which include them; end the period in 2011 or later"), text)
+                XCTAssertFalse(text.contains("\n"), text)
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("out")))
+        // The same period with the trends-earth windows (state over its own window), and a `period` one ending 3 years
+        // after the baseline, are accepted.
+        let te = try region(tmp, years: years, series: series, baseline: 2001...2008, reporting: "reporting = [[2006, 2009]]")
+        XCTAssertNoThrow(try LDNJob.run(LDNOptions(config: te, output: tmp.file("te"), checkOnly: true, quiet: true)))
+        let after = try region(tmp, years: years, series: series, baseline: 2001...2008, reporting: "reporting = [[2007, 2011]]" + period)
+        XCTAssertNoThrow(try LDNJob.run(LDNOptions(config: after, output: tmp.file("after"), checkOnly: true, quiet: true)))
+    }
 }
 
 

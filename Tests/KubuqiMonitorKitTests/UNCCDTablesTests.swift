@@ -107,26 +107,52 @@ final class UNCCDTablesTests: XCTestCase {
         let soc13 = try String(contentsOfFile: "\(out)/tables/unccd/so1-3-soc-stock.csv", encoding: .utf8)
         XCTAssertTrue(soc13.contains("SO1-3,baseline,2010,Tree-covered,\(ReportJSON.number(LDNReportRound.r3(60 * ha)))\r\n"), soc13)
 
-        // Baseline x reporting: the same cross tabulation counted here from the two SDG layers, the columns being the
-        // reporting status against the baseline (GPG v2 addendum, Trends.Earth `sdg_status_expanded_to_simple`):
-        // degraded or improved now wins, stable now keeps the baseline's status.
+        // Baseline x reporting (Trends.Earth's `change_assessment` since te_algorithms 2026-03-10, "Fixes for SO1-4.T1 table":
+        // `bizonal_total(baseline, reporting)`), each sub-indicator: rows the baseline layer, columns the period's own layer,
+        // counted here from the two layers. The status against the baseline (`status_assessment`, te_schemas
+        // LandConditionStatus; GPG v2 addendum's status matrix: degraded or improved now wins, stable now keeps the
+        // baseline's status, no data in either is no data), counted here from the same two layers.
         let reporting = (doc["land_condition"] as! [String: Any])["reporting-2011-2016"] as! [String: Any]
         let change = reporting["change_assessment"] as! [String: Any]
-        let b = try TestRaster.read("\(out)/baseline/sdg-15-3-1.tif"), r = try TestRaster.read("\(out)/reporting-2011-2016/sdg-15-3-1.tif")
+        let status = try XCTUnwrap(reporting["status_assessment"] as? [String: Any], "no status_assessment (main before session 18)")
         let label: [Float: String] = [-1: "Degraded", 0: "Stable", 1: "Improved", -32768: "No data"]
-        var expected: [String: Double] = [:]
-        for i in b.indices {
-            let status: Float = b[i] == -32768 || r[i] == -32768 ? -32768 : (r[i] == 0 ? b[i] : r[i])
-            expected["\(label[b[i]]!)>\(label[status]!)", default: 0] += px
+        let labels = ["Degraded", "Stable", "Improved", "No data"]
+        var baselineDegradedNowStable = 0.0
+        for (file, key, sub) in [("sdg-15-3-1", "sdg", ""), ("productivity-status", "productivity", "all_cover_types"),
+                                 ("landcover-status", "land_cover", ""), ("soc-status", "soil_organic_carbon", "all_cover_types")] {
+            let b = try TestRaster.read("\(out)/baseline/\(file).tif"), r = try TestRaster.read("\(out)/reporting-2011-2016/\(file).tif")
+            var crossed: [String: Double] = [:], st: [String: Double] = [:], own: [String: Double] = [:]
+            for i in b.indices {
+                let s: Float = b[i] == -32768 || r[i] == -32768 ? -32768 : (r[i] == 0 ? b[i] : r[i])
+                crossed["\(label[b[i]]!)>\(label[r[i]]!)", default: 0] += px
+                st[label[s]!, default: 0] += px
+                own[label[r[i]]!, default: 0] += px
+                if b[i] == -1 && r[i] == 0 { baselineDegradedNowStable += px }
+            }
+            for from in labels {
+                for to in labels {
+                    XCTAssertEqual(cell(change[key] as! [String: Any], from, to), crossed["\(from)>\(to)"] ?? 0, accuracy: 1e-8, "\(key): \(from) -> \(to)")
+                }
+            }
+            let list = sub.isEmpty ? status[key] : (status[key] as! [String: Any])[sub]
+            for l in labels { XCTAssertEqual(area(list, l)!, st[l] ?? 0, accuracy: 1e-8, "status_assessment \(key) \(l)") }
+            // The period's own summaries stay the period's own (SO1-2's summary is the LPD; the others the status layers).
+            if key == "sdg" {
+                for l in labels { XCTAssertEqual(area((reporting["period_assessment"] as! [String: Any])["sdg"].flatMap { ($0 as! [String: Any])["summary"] }, l)!, own[l] ?? 0, accuracy: 1e-8, "own sdg \(l)") }
+            }
         }
-        XCTAssertEqual(expected["Degraded>Degraded"], 2 * px, "pixel 0 (degraded in both) and pixel 2 (degraded, then stable)")
-        for (from, to) in [("Degraded", "Degraded"), ("Stable", "Stable"), ("Improved", "Improved"), ("No data", "No data"), ("Stable", "Degraded"),
-                           ("Degraded", "Stable"), ("Improved", "Stable")] {
-            XCTAssertEqual(cell(change["sdg"] as! [String: Any], from, to), expected["\(from)>\(to)"] ?? 0, accuracy: 1e-8, "\(from) -> \(to)")
-        }
+        XCTAssertGreaterThan(baselineDegradedNowStable, 0, "the region has land degraded in the baseline and stable now: the two readings differ")
+        // Pixel 0 degraded in both, pixel 2 degraded in the baseline (land cover) and stable now: 2 of 7 against the baseline.
+        XCTAssertEqual(area(status["sdg"], "Degraded")!, 2 * px, accuracy: 1e-8)
+        XCTAssertEqual(status["proportion_degraded_percent"] as! Double, 100.0 * 2 / 7, accuracy: 1e-3)
+        XCTAssertEqual(cell(change["sdg"] as! [String: Any], "Degraded", "Stable"), px, accuracy: 1e-8, "pixel 2: degraded, then stable")
+        let statusCSV = try String(contentsOfFile: "\(out)/tables/unccd/status-vs-baseline.csv", encoding: .utf8)
+        XCTAssertTrue(statusCSV.hasPrefix("period,sub_indicator,baseline_first_year,reporting_last_year,degraded_sq_km,stable_sq_km,improved_sq_km,no_data_sq_km\r\n"), statusCSV)
+        let sdgLine = statusCSV.components(separatedBy: "\r\n").first { $0.hasPrefix("reporting-2011-2016,SDG 15.3.1,2000,2016,") }
+        XCTAssertEqual(Double(sdgLine?.components(separatedBy: ",")[4] ?? "") ?? -1, 2 * px, accuracy: 1e-8, statusCSV)
         XCTAssertNil(((doc["land_condition"] as! [String: Any])["baseline"] as! [String: Any])["change_assessment"])
         for f in ["so1-1-land-cover-by-year", "so1-1-land-cover-change", "so1-2-land-productivity", "so1-2-productivity-by-land-cover-transition",
-                  "so1-3-soc-stock", "so1-4-proportion-degraded", "baseline-vs-reporting"] {
+                  "so1-3-soc-stock", "so1-4-proportion-degraded", "baseline-vs-reporting", "status-vs-baseline"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/tables/unccd/\(f).csv"), f)
         }
     }

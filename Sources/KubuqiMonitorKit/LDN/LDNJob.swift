@@ -313,6 +313,12 @@ public enum LDNJob {
             throw KubuqiError.input(c.file, "\(key): the \(p.name) period \(span) has a trajectory window of \(w.trajectory.count) years (\(w.trajectory.lowerBound)-\(w.trajectory.upperBound)): the productivity trajectory needs at least \(trendYears)")
         }
         let earlier = w.stateBaselineCount
+        // A reporting period under the `period` windows compares its last 3 years with the baseline period's years: when
+        // those include them (the period ends less than 3 years after the baseline), say so, not "too short".
+        if !p.isBaseline && w.stateBaseline.upperBound >= w.stateRecent.lowerBound {
+            let recentYears = "\(w.stateRecent.lowerBound)-\(w.stateRecent.upperBound)", base = "\(w.stateBaseline.lowerBound)-\(w.stateBaseline.upperBound)"
+            throw KubuqiError.input(c.file, "\(key): the \(p.name) period \(span): productivity state compares its last \(w.stateRecent.count) years (\(recentYears)) with the baseline years \(base), which include them; end the period in \(w.stateBaseline.upperBound + recent) or later, use [windows] preset = \"trends-earth\", or set [windows.\(p.name)] state = [[first, last], [first, last]] with the recent years after the others")
+        }
         if earlier < baselineYears {
             let which = p.isBaseline && c.windowOverrides[p.name]?.state == nil ? "the \(earlier) before them" : "\(earlier) baseline years"
             throw KubuqiError.input(c.file, "\(key): the \(p.name) period \(span) has \(p.years.count) years: productivity state compares the last \(w.stateRecent.count) with \(which) and needs at least \(baselineYears) of those; give the baseline at least \(recent + baselineYears) years")

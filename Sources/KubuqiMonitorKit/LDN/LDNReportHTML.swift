@@ -173,10 +173,13 @@ enum LDNReportHTML {
                                                                               title: "mean productivity by year")
         }
         for p in doc.periods {
-            let u = c.unccd.land_condition[p.name]?.period_assessment
+            let condition = c.unccd.land_condition[p.name], u = condition?.period_assessment
+            // The headline is SO1-4: the baseline's own layer, a reporting period's status against the baseline (GPG v2 addendum).
+            let so14 = condition.map { c in c.status_assessment.map { ($0.proportion_degraded_percent, $0.total_land_area) }
+                ?? (c.period_assessment.sdg.proportion_degraded_percent, c.period_assessment.sdg.total_land_area) }
             body += "<section><h2>\(escape(p.name)) (\(p.years[0])&ndash;\(p.years[1]))</h2>"
-            body += "<p class=\"headline\">Land degraded: <b>\(u?.sdg.proportion_degraded_percent.map { String(format: "%.2f %%", $0) } ?? "n/a")</b> of the land area "
-                + "(\(u.map { km2($0.sdg.total_land_area) } ?? "n/a") km&sup2; of land with data; water and no data excluded).</p>"
+            body += "<p class=\"headline\">Land degraded: <b>\(so14?.0.map { String(format: "%.2f %%", $0) } ?? "n/a")</b> of the land area "
+                + "(\(so14.map { km2($0.1) } ?? "n/a") km&sup2; of land with data; water and no data excluded).</p>"
             if let d = p.declineExplainedByRainfallKm2 {
                 body += "<p>Decline explained by rainfall: <b>\(String(format: "%.4f", d)) km&sup2;</b> (the uncorrected trajectory declines at 95 %, the climate-corrected one does not"
                     + ((p.zones ?? []).isEmpty ? ").</p>" : "; by zone: " + p.zones!.map { "\(escape($0.name)) \(String(format: "%.4f", $0.declineExplainedByRainfallKm2 ?? 0))" }.joined(separator: ", ") + ").</p>")

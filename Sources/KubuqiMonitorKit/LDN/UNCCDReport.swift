@@ -39,10 +39,29 @@ struct UNCCDReport: Codable {
         var soil_organic_carbon: SOCReport
     }
     struct Change: Codable { var sdg: CrossTab?; var productivity: CrossTab?; var land_cover: CrossTab?; var soil_organic_carbon: CrossTab? }
+    /// `LandConditionStatus`: a reporting period's status against the baseline, each sub-indicator and the SDG layer
+    /// recoded by the GPG v2 addendum's status matrix (degraded in the baseline and stable now stays degraded, improved
+    /// and stable now stays improved; Trends.Earth `sdg_status_expanded` then `sdg_status_expanded_to_simple`, summed by
+    /// `zonal_total` in te_algorithms/gdal/land_deg/land_deg_progress.py). SO1-4 of a reporting period is `sdg`; the
+    /// proportion and land area (not fields of the schema) are this tool's, as in ``SDGReport``.
+    struct StatusReport: Codable {
+        var sdg: AreaList
+        var productivity: [String: AreaList]
+        var land_cover: AreaList
+        var soil_organic_carbon: [String: AreaList]
+        /// SO1-4 of the reporting period: degraded against the baseline over land with data, percent.
+        var proportion_degraded_percent: Double?
+        var total_land_area: Double
+    }
     struct LandCondition: Codable {
         var period: [Int]
+        /// The period's own figures (its own layers), baseline and reporting periods alike (Trends.Earth's
+        /// `period_assessment`: "per-period indicator values and summaries").
         var period_assessment: Assessment
-        /// Baseline status (rows) x reporting status (columns), reporting periods only.
+        /// The status against the baseline, reporting periods only (Trends.Earth's `status_assessment`).
+        var status_assessment: StatusReport?
+        /// Baseline status (rows) x the reporting period's own status (columns), reporting periods only (Trends.Earth's
+        /// `change_assessment`, "the raw inputs to the status rule").
         var change_assessment: Change?
     }
     struct Metadata: Codable {
@@ -72,8 +91,10 @@ struct UNCCDReport: Codable {
         "SO1-1": "land_condition.*.period_assessment.land_cover (land_cover_areas_by_year, crosstabs_by_land_cover_class)",
         "SO1-2": "land_condition.*.period_assessment.productivity (summaries, crosstabs_by_productivity_class)",
         "SO1-3": "land_condition.*.period_assessment.soil_organic_carbon (soc_stock_by_year in tonnes, summaries)",
-        "SO1-4": "land_condition.*.period_assessment.sdg (summary, proportion_degraded_percent, total_land_area)",
-        "baseline x reporting": "land_condition.*.change_assessment",
+        "SO1-4": "land_condition.baseline.period_assessment.sdg; a reporting period: land_condition.*.status_assessment (sdg, "
+            + "proportion_degraded_percent, total_land_area: the status against the baseline)",
+        "status against the baseline": "land_condition.*.status_assessment (every sub-indicator, reporting periods)",
+        "baseline x reporting": "land_condition.*.change_assessment (baseline status x the period's own status)",
     ]
 
     static func r9(_ v: Double) -> Double { LDNReport.round(v, 9) }
@@ -83,17 +104,6 @@ struct UNCCDReport: Codable {
         var km2: [Int16: Double] = [:]
         for r in t?.rows ?? [] { km2[r.classValue, default: 0] += r.areaKm2 }
         return AreaList(name: name, unit: unit, areas: labels.keys.sorted().map { Area(name: labels[$0]!, area: r9(km2[$0] ?? 0)) })
-    }
-
-    /// Areas of a reporting period's status against the baseline (expanded classes 1-7) as degraded / stable /
-    /// improved (``StatusComparison/gpgAddendum``'s `simpleByExpanded`), nodata as "No data".
-    static func simpleStatusList(_ name: String, _ t: AreaTable, comparison: StatusComparison = .gpgAddendum) -> AreaList {
-        var km2: [Int16: Double] = [:]
-        for r in t.rows {
-            let code = (1...7).contains(r.classValue) ? comparison.simpleByExpanded[Int(r.classValue) - 1] : DegradationStatus.nodata
-            km2[code, default: 0] += r.areaKm2
-        }
-        return AreaList(name: name, unit: unit, areas: statusLabels.keys.sorted().map { Area(name: statusLabels[$0]!, area: r9(km2[$0] ?? 0)) })
     }
 
     /// A cross tabulation from a table whose zone is the row code and class the column code.
@@ -121,10 +131,10 @@ struct UNCCDReport: Codable {
         for p in report.periods {
             let f = p.unccd
             let years = p.landCoverYears
-            // SO1-4 of a reporting period is its status against the baseline, recoded to degraded / stable / improved
-            // (Trends.Earth: `sdg_summaries` of `sdg_status_expanded_to_simple(sdg_status_expanded(baseline, reporting))`;
-            // GPG v2 addendum: land degraded in the baseline stays degraded unless improved); the baseline's is its own layer.
-            let sdg = p.areas[.comparison].map { simpleStatusList("SDG 15.3.1", $0) } ?? areaList("SDG 15.3.1", p.areas[.sdg], labels: statusLabels)
+            // The period's own figures (Trends.Earth's `period_assessment`, for the baseline and every reporting period:
+            // `st.sdg_summary`, the period's own one-out-all-out layer). A reporting period's status against the baseline
+            // (its SO1-4) is `status_assessment` below.
+            let sdg = areaList("SDG 15.3.1", p.areas[.sdg], labels: statusLabels)
             let land = landArea(sdg)
             let lpdTabs = lpdLabels.keys.sorted().map { lpd -> CrossTab in
                 var only: [Int32: [Int16: Double]] = [:]
@@ -151,33 +161,62 @@ struct UNCCDReport: Codable {
                 soil_organic_carbon: SOCReport(summaries: ["all_cover_types": areaList("Soil organic carbon", p.areas[.soc], labels: statusLabels)],
                                                soc_stock_by_year: ValuesByYear(name: "Soil organic carbon stock, 0-30 cm", unit: "tonnes", values: socByYear)))
             var change: Change?
+            var status: StatusReport?
             if !f.baselineVsReporting.isEmpty, let base = report.periods.first {
                 let span = (base.years.lowerBound, p.years.upperBound)
-                // Rows: the baseline status; columns: the reporting period's status against the baseline (degraded in
-                // the baseline and stable now stays degraded, improved and stable now stays improved), as Trends.Earth's
-                // `bizonal_total(sdg_baseline, sdg_status_expanded_to_simple(sdg_status))`: the columns sum to SO1-4.
+                // Rows: the baseline status; columns: the reporting period's own status, as Trends.Earth's
+                // `bizonal_total(sdg_baseline, sdg_reporting)` (te_algorithms 2026-03-10, "Fixes for SO1-4.T1 table", and
+                // te_schemas `LandConditionChange`: "columns represent the reporting-period indicator assessment").
                 func tab(_ l: LDNPeriod.Layer, _ name: String) -> CrossTab? {
-                    f.baselineVsReporting[l.file].map { t in
-                        var km2: [Int32: [Int16: Double]] = [:]
-                        for r in t.rows {
-                            let b = Int16(clamping: r.zone), now = r.classValue, nodata = DegradationStatus.nodata
-                            let valid: ClosedRange<Int16> = -1...1
-                            guard (valid.contains(b) || b == nodata) && (valid.contains(now) || now == nodata) else { continue }
-                            let column = StatusComparison.gpgAddendum.status(baseline: b, reporting: now)
-                            km2[r.zone, default: [:]][column, default: 0] += r.areaKm2
-                        }
-                        return crossTab(name, km2, rows: statusLabels, columns: statusLabels, years: span)
-                    }
+                    f.baselineVsReporting[l.file].map { crossTab(name, baselineByReporting($0), rows: statusLabels, columns: statusLabels, years: span) }
                 }
                 change = Change(sdg: tab(.sdg, "SDG 15.3.1"), productivity: tab(.productivity, "Land productivity"),
                                 land_cover: tab(.landCover, "Land cover"), soil_organic_carbon: tab(.soc, "Soil organic carbon"))
+                // The same crossings recoded by the status matrix and summed: each sub-indicator's status against the baseline.
+                func st(_ l: LDNPeriod.Layer, _ name: String) -> AreaList {
+                    statusAgainstBaseline(name, f.baselineVsReporting[l.file].map(baselineByReporting) ?? [:])
+                }
+                let sdgStatus = st(.sdg, "SDG 15.3.1 (status against the baseline)")
+                let statusLand = landArea(sdgStatus)
+                let degraded = sdgStatus.areas.first { $0.name == "Degraded" }?.area ?? 0
+                status = StatusReport(sdg: sdgStatus,
+                                      productivity: ["all_cover_types": st(.productivity, "Land productivity (status against the baseline)")],
+                                      land_cover: st(.landCover, "Land cover (status against the baseline)"),
+                                      soil_organic_carbon: ["all_cover_types": st(.soc, "Soil organic carbon (status against the baseline)")],
+                                      proportion_degraded_percent: statusLand > 0 ? LDNReport.round(100 * degraded / statusLand, 4) : nil,
+                                      total_land_area: r9(statusLand))
             }
-            conditions[p.name] = LandCondition(period: [p.years.lowerBound, p.years.upperBound], period_assessment: assessment, change_assessment: change)
+            conditions[p.name] = LandCondition(period: [p.years.lowerBound, p.years.upperBound], period_assessment: assessment,
+                                               status_assessment: status, change_assessment: change)
         }
         return UNCCDReport(
             metadata: Metadata(title: title.title ?? "", date: title.date, producer: title.producer, area_of_interest: title.area ?? "",
                                crs: title.crs, software: ToolVersion.nameAndVersion, template: template, indicators: indicators),
             land_condition: conditions)
+    }
+
+    /// Areas by baseline status (outer key) and reporting status (inner key) of a crossing table (zone: baseline
+    /// status, class: the period's own status); codes other than -1, 0, 1 and nodata are left out.
+    static func baselineByReporting(_ t: AreaTable) -> [Int32: [Int16: Double]] {
+        var km2: [Int32: [Int16: Double]] = [:]
+        let valid: ClosedRange<Int16> = -1...1, nodata = DegradationStatus.nodata
+        for r in t.rows {
+            let b = Int16(clamping: r.zone), now = r.classValue
+            guard (valid.contains(b) || b == nodata) && (valid.contains(now) || now == nodata) else { continue }
+            km2[r.zone, default: [:]][now, default: 0] += r.areaKm2
+        }
+        return km2
+    }
+
+    /// The status against the baseline (GPG v2 addendum, ``StatusComparison/gpgAddendum``: degraded or improved now
+    /// wins, stable now keeps the baseline's degraded or improved; no data in either is no data) of a baseline x
+    /// reporting crossing, as degraded / stable / improved / no data areas.
+    static func statusAgainstBaseline(_ name: String, _ crossing: [Int32: [Int16: Double]]) -> AreaList {
+        var km2: [Int16: Double] = [:]
+        for (b, row) in crossing {
+            for (now, a) in row { km2[StatusComparison.gpgAddendum.status(baseline: Int16(clamping: b), reporting: now), default: 0] += a }
+        }
+        return AreaList(name: name, unit: unit, areas: statusLabels.keys.sorted().map { Area(name: statusLabels[$0]!, area: r9(km2[$0] ?? 0)) })
     }
 
     /// Degraded + stable + improved (no data and water are not land area).
@@ -204,6 +243,8 @@ struct UNCCDReport: Codable {
                                      "no_data_sq_km", "total_land_area_sq_km", "proportion_degraded_percent"])
         var change = CSVTable(header: ["period", "sub_indicator", "baseline_first_year", "reporting_last_year", "baseline_status",
                                        "reporting_status", "area_sq_km"])
+        var status = CSVTable(header: ["period", "sub_indicator", "baseline_first_year", "reporting_last_year", "degraded_sq_km", "stable_sq_km",
+                                       "improved_sq_km", "no_data_sq_km"])
         let order = LandCoverClass.allCases.map(\.description)
         for name in land_condition.keys.sorted(by: Self.periodOrder) {
             let c = land_condition[name]!, a = c.period_assessment
@@ -226,9 +267,20 @@ struct UNCCDReport: Codable {
                 let row = a.soil_organic_carbon.soc_stock_by_year.values[y]!
                 for cls in order where row[cls] != nil { soc.append(["SO1-3", name, y, cls, n(row[cls]!)]) }
             }
-            func area(_ label: String) -> String { n(a.sdg.summary.areas.first { $0.name == label }?.area ?? 0) }
+            // SO1-4: the baseline's own layer; a reporting period's status against the baseline (GPG v2 addendum).
+            let so14List = c.status_assessment?.sdg ?? a.sdg.summary
+            func area(_ label: String, _ l: AreaList = so14List) -> String { n(l.areas.first { $0.name == label }?.area ?? 0) }
             so14.append(["SO1-4", name, String(c.period[0]), String(c.period[1]), area("Degraded"), area("Stable"), area("Improved"),
-                         area("No data"), n(a.sdg.total_land_area), a.sdg.proportion_degraded_percent.map(n) ?? ""])
+                         area("No data"), n(c.status_assessment?.total_land_area ?? a.sdg.total_land_area),
+                         (c.status_assessment.map { $0.proportion_degraded_percent } ?? a.sdg.proportion_degraded_percent).map(n) ?? ""])
+            if let s = c.status_assessment, let base = land_condition["baseline"] {
+                for (sub, l) in [("SDG 15.3.1", s.sdg), ("Land productivity", s.productivity["all_cover_types"]), ("Land cover", s.land_cover),
+                                 ("Soil organic carbon", s.soil_organic_carbon["all_cover_types"])] {
+                    guard let l else { continue }
+                    status.append([name, sub, String(base.period[0]), String(c.period[1]), area("Degraded", l), area("Stable", l),
+                                   area("Improved", l), area("No data", l)])
+                }
+            }
             if let ch = c.change_assessment {
                 for t in [ch.sdg, ch.productivity, ch.land_cover, ch.soil_organic_carbon].compactMap({ $0 }) {
                     for v in t.values {
@@ -239,7 +291,7 @@ struct UNCCDReport: Codable {
         }
         return [("so1-1-land-cover-by-year", lc), ("so1-1-land-cover-change", lcChange), ("so1-2-land-productivity", lpd),
                 ("so1-2-productivity-by-land-cover-transition", lpdX), ("so1-3-soc-stock", soc), ("so1-4-proportion-degraded", so14),
-                ("baseline-vs-reporting", change)]
+                ("baseline-vs-reporting", change), ("status-vs-baseline", status)]
     }
 
     /// Baseline first, then reporting periods by name (their years).

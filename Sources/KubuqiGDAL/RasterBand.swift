@@ -100,6 +100,11 @@ public struct RasterBand: @unchecked Sendable {
         return out
     }
 
+    /// Reads `window` converted to `Int32` (zone ids) into `buffer` (row-major, at least `window.pixelCount` long).
+    public func readInt32(_ window: Window, into buffer: UnsafeMutableBufferPointer<Int32>) throws {
+        try rasterIO(GF_Read, window, UnsafeMutableRawPointer(buffer.baseAddress!), buffer.count, GDT_Int32)
+    }
+
     /// Reads `window` in the band's own 16-bit type (`Int16` or `UInt16`, by `unsigned`) into the
     /// raw memory `buffer` (at least `2 * window.pixelCount` bytes), with no conversion by GDAL.
     public func read16(_ window: Window, into buffer: UnsafeMutableRawBufferPointer, unsigned: Bool) throws {

@@ -37,6 +37,17 @@ public struct VectorZones {
         guard GDALDatasetGetLayerCount(h) > 0, let layer = GDALDatasetGetLayer(h, 0) else {
             throw GDALError("\(path) has no vector layer")
         }
+        // Several layers (a GeoPackage of provinces and districts): the first was read without a word.
+        let layerCount = Int(GDALDatasetGetLayerCount(h))
+        if layerCount > 1 {
+            let names = (0..<layerCount).compactMap { GDALDatasetGetLayer(h, Int32($0)).map { String(cString: OGR_L_GetName($0)) } }
+            throw GDALError("\(path) has \(layerCount) layers (\(names.map { "'\($0)'" }.joined(separator: ", "))); zones are read from a file of one layer: "
+                            + "extract the one to use (ogr2ogr zones.gpkg \(path) LAYER)")
+        }
+        // No feature (a GeoJSON without features has no fields either: it was refused as lacking the field).
+        if OGR_L_GetFeatureCount(layer, 1) == 0 {
+            throw GDALError("\(path) has no features: there are no zones")
+        }
         let defn = OGR_L_GetLayerDefn(layer)
         let fieldIndex = OGR_FD_GetFieldIndex(defn, field)
         guard fieldIndex >= 0 else {
@@ -64,6 +75,14 @@ public struct VectorZones {
             let name = String(cString: OGR_F_GetFieldAsString(f, fieldIndex))
             let id: Int
             if let known = ids[name] { id = known } else { names.append(name); id = names.count; ids[name] = id }
+            if let g = OGR_F_GetGeometryRef(f), OGR_G_IsEmpty(g) == 0 {
+                // Coordinates of NaN or infinity (1e400 in a GeoJSON) make no area GDAL can burn: a broken file.
+                var e = OGREnvelope()
+                OGR_G_GetEnvelope(g, &e)
+                guard [e.MinX, e.MaxX, e.MinY, e.MaxY].allSatisfy(\.isFinite) else {
+                    throw GDALError("\(path): feature \(position) (FID \(OGR_F_GetFID(f)), zone '\(name)') has coordinates that are not finite numbers (NaN or infinity); fix or remove it")
+                }
+            }
             if let g = OGR_F_GetGeometryRef(f), OGR_G_IsEmpty(g) == 0, let copy = OGR_G_Clone(g) {
                 owner.geometries.append(copy)
                 geometries.append((id, copy))
@@ -103,10 +122,14 @@ public struct VectorZones {
         let order = geometries.indices.sorted { envelopes[$0].MinX < envelopes[$1].MinX }
         for (a, i) in order.enumerated() {
             for j in order[(a + 1)...] {
-                if envelopes[j].MinX > envelopes[i].MaxX { break }
+                let (ei, ej) = (envelopes[i], envelopes[j])
+                if ej.MinX > ei.MaxX { break }
+                // Interiors lie inside the envelopes' interiors: envelopes that meet along an edge or at a corner
+                // only (a tiling's neighbours) hold zones that cannot overlap, without asking GEOS (two relate
+                // computations per pair of neighbours: most of the time of 100,000 zones).
+                guard min(ei.MaxX, ej.MaxX) > max(ei.MinX, ej.MinX), min(ei.MaxY, ej.MaxY) > max(ei.MinY, ej.MinY) else { continue }
                 let (zi, zj) = (geometries[i].zone, geometries[j].zone)
-                guard zi != zj, !conflicts[zi].contains(zj),
-                      envelopes[j].MinY <= envelopes[i].MaxY, envelopes[i].MinY <= envelopes[j].MaxY else { continue }
+                guard zi != zj, !conflicts[zi].contains(zj) else { continue }
                 // Without GEOS, Intersects compares envelopes and Touches fails (false): more layers, never a wrong one.
                 if OGR_G_Intersects(geometries[i].geometry, geometries[j].geometry) != 0,
                    OGR_G_Touches(geometries[i].geometry, geometries[j].geometry) == 0 {
@@ -128,8 +151,10 @@ public struct VectorZones {
     }
 
     /// Burns the zones of layer `layer` (their ids, 0 elsewhere) into a new Int32
-    /// GeoTIFF at `output` on `grid` (pixels whose centre is inside a zone).
-    public func rasterize(layer: Int, onto grid: Grid, output: String) throws {
+    /// GeoTIFF at `output` on `grid` (pixels whose centre is inside a zone); returns the ids of
+    /// the zones that cover at least one pixel (read back from the raster).
+    @discardableResult
+    public func rasterize(layer: Int, onto grid: Grid, output: String) throws -> Set<Int> {
         let members = Set(layers[layer])
         guard let driver = GDALGetDriverByName("Memory") else { throw GDALError("GDAL has no Memory vector driver") }
         let mem = try GDALErrors.check("cannot create an in-memory layer") { GDALCreate(driver, "", 0, 0, 0, GDT_Unknown, nil) }
@@ -147,7 +172,14 @@ public struct VectorZones {
             guard let f = OGR_F_Create(defn) else { throw GDALError("cannot create a feature") }
             defer { OGR_F_Destroy(f) }
             OGR_F_SetFieldInteger(f, 0, Int32(zone))
-            _ = OGR_F_SetGeometry(f, geometry)
+            // A zone reaching far beyond the grid (coordinates of 1e300) is burnt as nothing by GDAL (its
+            // scanlines leave the integer range): such a zone is clipped to the grid's surroundings first.
+            if let clip = Self.clipped(geometry, to: grid) {
+                defer { OGR_G_DestroyGeometry(clip) }
+                _ = OGR_F_SetGeometry(f, clip)
+            } else {
+                _ = OGR_F_SetGeometry(f, geometry)
+            }
             guard OGR_L_CreateFeature(memLayer, f) == OGRERR_NONE else { throw GDALError("cannot copy a zone of \(path)") }
         }
         var options = CreationOptions()
@@ -160,7 +192,46 @@ public struct VectorZones {
             defer { GDALRasterizeOptionsFree(opts) }
             _ = try GDALErrors.check("cannot rasterize \(path)") { GDALRasterize(nil, out.liveHandle, mem, opts, nil) }
         }
+        let covered = try Self.zonesPresent(in: out.band(1), grid: grid, zoneCount: names.count)
         try out.close()
+        return covered
+    }
+
+    /// The part of `geometry` within the grid's extent widened by the grid's own width and height on each
+    /// side, when `geometry` reaches beyond that (nil otherwise: the geometry is burnt as it is, so zones
+    /// near the grid burn exactly as before). Pixel centres are all inside the widened extent, so a clipped
+    /// zone covers the same pixels as the whole one would.
+    static func clipped(_ geometry: OGRGeometryH, to grid: Grid) -> OGRGeometryH? {
+        guard let t = grid.geoTransform, t.isNorthUp else { return nil }
+        let (x0, x1) = (t.originX, t.originX + Double(grid.width) * t.pixelWidth)
+        let (y0, y1) = (t.originY, t.originY + Double(grid.height) * t.pixelHeight)
+        let (w, h) = (abs(x1 - x0), abs(y1 - y0))
+        let (minX, maxX, minY, maxY) = (min(x0, x1) - w, max(x0, x1) + w, min(y0, y1) - h, max(y0, y1) + h)
+        var e = OGREnvelope()
+        OGR_G_GetEnvelope(geometry, &e)
+        guard e.MinX < minX || e.MaxX > maxX || e.MinY < minY || e.MaxY > maxY else { return nil }
+        guard let ring = OGR_G_CreateGeometry(wkbLinearRing), let box = OGR_G_CreateGeometry(wkbPolygon) else { return nil }
+        for (x, y) in [(minX, minY), (maxX, minY), (maxX, maxY), (minX, maxY), (minX, minY)] { OGR_G_AddPoint_2D(ring, x, y) }
+        _ = OGR_G_AddGeometryDirectly(box, ring)
+        defer { OGR_G_DestroyGeometry(box) }
+        return OGR_G_Intersection(geometry, box)
+    }
+
+    /// Which of the ids 1...`zoneCount` occur in `band` (read in strips of at most 256 rows and 2^20 pixels).
+    static func zonesPresent(in band: RasterBand, grid: Grid, zoneCount: Int) throws -> Set<Int> {
+        var seen = [Bool](repeating: false, count: zoneCount + 1)
+        let rows = max(1, min(grid.height, 256, (1 << 20) / max(1, grid.width)))
+        var buffer = [Int32](repeating: 0, count: grid.width * rows)
+        var row = 0
+        while row < grid.height {
+            let w = Window(column: 0, row: row, width: grid.width, height: min(rows, grid.height - row))
+            try buffer.withUnsafeMutableBufferPointer { b in
+                try band.readInt32(w, into: b)
+                for i in 0..<w.pixelCount { let z = Int(b[i]); if z > 0 && z <= zoneCount { seen[z] = true } }
+            }
+            row += rows
+        }
+        return Set(seen.indices.filter { seen[$0] })
     }
 }
 

@@ -262,6 +262,15 @@ public struct AreaTable: Sendable, Hashable, Codable {
         return t
     }
 
+    /// Every zone's own table (as ``zone(_:)`` gives it) in one pass over the cells: asking ``zone(_:)`` for each
+    /// zone reads every cell once per zone (quadratic in the zones: 100,000 zones, 10^10 reads).
+    public var byZone: [Int32: AreaTable] {
+        var tables: [Int32: AreaTable] = [:]
+        for (k, n) in counts { tables[k.zone, default: AreaTable()].counts[k] = n }
+        for (k, u) in areaUnits { tables[k.zone, default: AreaTable()].areaUnits[k] = u }
+        return tables
+    }
+
     /// Adds another table.
     public mutating func merge(_ other: AreaTable) {
         for (k, n) in other.counts { counts[k, default: 0] += n }

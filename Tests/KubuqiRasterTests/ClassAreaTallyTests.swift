@@ -19,6 +19,16 @@ final class ClassAreaTallyTests: XCTestCase {
     }
 
     /// A tally saved by an earlier version (areas as Double m2) still decodes.
+    /// `squareMetres(_:)`, one key's area (the reports' per-zone look-up), by hand: 900.0004 m2 is 900000 units
+    /// (0.001 m2, rounded), three of them 2700 m2; an absent key has none.
+    func testOneKeysSquareMetres() {
+        var t = ClassAreaTally()
+        t.add(zone: 7, code: 1, pixels: 3, pixelArea: 900.0004)
+        XCTAssertEqual(t.squareMetres(.init(zone: 7, code: 1)), 2700)
+        XCTAssertNil(t.squareMetres(.init(zone: 7, code: 2)))
+        XCTAssertNil(t.squareMetres(.init(zone: 8, code: 1)))
+    }
+
     func testEarlierJSONDecodes() throws {
         var t = ClassAreaTally()
         t.add(zone: 2, code: -1, pixels: 3, pixelArea: 900)

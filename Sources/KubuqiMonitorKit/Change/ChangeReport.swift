@@ -29,6 +29,9 @@ struct ChangeReport {
         var id: Int
         var name: String
         var classes: [ClassRow]
+        /// True for a named zone that covers no pixel of the grid (off it, empty, or between pixel centres):
+        /// its rows are 0 because there is nothing to count, not because nothing changed. Absent otherwise.
+        var coversNoPixel: Bool? = nil
     }
 
     struct InputIdentity: Codable {
@@ -177,10 +180,10 @@ struct ChangeReport {
 
     /// Rows per class (all five, in code order), percent of the valid area.
     func rows(_ t: ClassAreaTally, zone: Int) -> [ClassRow] {
-        let validArea = ChangeClass.allCases.reduce(0.0) { $0 + (t.squareMetres[.init(zone: zone, code: Int($1.rawValue))] ?? 0) }
+        let validArea = ChangeClass.allCases.reduce(0.0) { $0 + (t.squareMetres(.init(zone: zone, code: Int($1.rawValue))) ?? 0) }
         return ChangeClass.allCases.map { c in
             let k = ClassAreaTally.Key(zone: zone, code: Int(c.rawValue))
-            let m2 = t.squareMetres[k] ?? 0
+            let m2 = t.squareMetres(k) ?? 0
             return ClassRow(code: Int(c.rawValue), name: c.description, pixels: t.pixels[k] ?? 0,
                             hectares: Self.round(m2 / 10_000, 4), percent: validArea > 0 ? Self.round(100 * m2 / validArea, 4) : nil)
         }
@@ -216,9 +219,11 @@ struct ChangeReport {
             zones: nil)
         if let zoneTally {
             // Every named zone is listed, with 0 area when it is off the grid.
-            let ids = Set(zoneTally.sortedKeys.map(\.zone)).union(zoneNames.keys).sorted()
+            let present = Set(zoneTally.pixels.keys.map(\.zone))
+            let ids = present.union(zoneNames.keys).sorted()
             doc.zones = ids.map { id in
-                ZoneTable(id: id, name: id == 0 ? "outside every zone" : (zoneNames[id] ?? "zone \(id)"), classes: rows(zoneTally, zone: id))
+                ZoneTable(id: id, name: id == 0 ? "outside every zone" : (zoneNames[id] ?? "zone \(id)"), classes: rows(zoneTally, zone: id),
+                          coversNoPixel: id != 0 && !present.contains(id) ? true : nil)
             }
         }
         return doc

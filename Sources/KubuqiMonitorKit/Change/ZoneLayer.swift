@@ -12,6 +12,9 @@ struct ZoneLayer {
     let rasters: [String]
     /// Zone names by id (vector zones: every zone, also those off the grid).
     let names: [Int: String]
+    /// Vector zones that cover no pixel of the grid (off it, smaller than a pixel between pixel centres,
+    /// empty or degenerate); nil for a zone raster (its ids are the values present) and for a tile's window.
+    var uncovered: Set<Int>? = nil
 
     /// Loads zones for `grid`; with `region` (a tile), a vector layer is rasterised
     /// onto that window only and placed in a VRT of the whole grid.
@@ -37,7 +40,7 @@ struct ZoneLayer {
         if zones.layers.count > 1 {
             Diagnostics.note("\(path): some zones overlap; each is counted with its full area (\(zones.layers.count) zone layers)")
         }
-        var rasters: [String] = []
+        var rasters: [String] = [], covered = Set<Int>()
         do {
             for l in zones.layers.indices {
                 let raster = work.file("zones-\(l + 1).tif")
@@ -47,14 +50,41 @@ struct ZoneLayer {
                     try Mosaic.placeVRT(placed, tile: raster, window: region, grid: grid)
                     rasters.append(placed)
                 } else {
-                    try zones.rasterize(layer: l, onto: grid, output: raster)
+                    covered.formUnion(try zones.rasterize(layer: l, onto: grid, output: raster))
                     rasters.append(raster)
                 }
             }
         } catch let e as GDALError {
             throw KubuqiError.input(path, e.description)
         }
-        return ZoneLayer(rasters: rasters, names: names(of: zones))
+        var layer = ZoneLayer(rasters: rasters, names: names(of: zones))
+        // A tile's window holds some zones only: coverage is judged on the whole grid.
+        if region == nil { layer.uncovered = try coverage(path, names: layer.names, covered: covered, grid: grid) }
+        return layer
+    }
+
+    /// The zones of `names` not in `covered`. None covered: nothing to report, an input error naming the layer;
+    /// some: a warning naming them (the reports mark them too).
+    static func coverage(_ path: String, names: [Int: String], covered: Set<Int>, grid: Grid) throws -> Set<Int> {
+        let missing = Set(names.keys).subtracting(covered)
+        guard !missing.isEmpty else { return [] }
+        let list = listed(missing.sorted().map { names[$0] ?? "zone \($0)" })
+        if missing.count == names.count {
+            var extent = ""
+            if let t = grid.geoTransform {
+                let (x1, y1) = t.apply(column: Double(grid.width), row: Double(grid.height))
+                extent = String(format: " (x %.6g to %.6g, y %.6g to %.6g)", min(t.originX, x1), max(t.originX, x1), min(t.originY, y1), max(t.originY, y1))
+            }
+            throw KubuqiError.input(path, "no zone covers a pixel of the analysis grid\(extent): \(list); check the zones' coordinates and CRS")
+        }
+        Diagnostics.warn("\(path): \(missing.count) of \(names.count) zones cover no pixel of the analysis grid (off it, empty, or between pixel centres) and are reported with no pixels: \(list)")
+        return missing
+    }
+
+    /// Up to 5 names quoted, then how many more.
+    static func listed(_ names: [String]) -> String {
+        let shown = names.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+        return names.count > 5 ? "\(shown) and \(names.count - 5) more" : shown
     }
 
     /// The zone names only (vector zones: by id; raster zones: none), without rasterising.

@@ -51,7 +51,8 @@ public enum DroughtJob {
             let zoning = try o.zones.map { try ZoneLayer.load($0, field: o.zoneField, grid: grid, work: work) }
             let pass = try stream(series, readers: readers, populations: populations, vulnerability: vulnerability, zoning: zoning,
                                   grid: grid, o, out: out, progress: progress)
-            let report = DroughtReport(options: o, series: series, grid: grid, pass: pass, zoneNames: zoning?.names ?? [:])
+            let report = DroughtReport(options: o, series: series, grid: grid, pass: pass, zoneNames: zoning?.names ?? [:],
+                                      uncoveredZones: zoning?.uncovered ?? [])
             var files = try report.write(into: out)
             for k in o.scales { files["spi-\(k)"] = out.file("spi-\(k).tif") }
             files["classes"] = out.file("drought-class.tif")

@@ -27,6 +27,8 @@ public struct DroughtReport {
     let grid: Grid
     let pass: DroughtJob.Pass
     let zoneNames: [Int: String]
+    /// Named zones that cover no pixel of the grid (``ZoneLayer/uncovered``): listed in the JSON record.
+    var uncoveredZones: Set<Int> = []
 
     /// Vulnerability means by zone id (every named zone, also those without pixels).
     var zoneMeans: [ZoneMean] {
@@ -119,6 +121,10 @@ public struct DroughtReport {
         ]
         if !options.populations.isEmpty { out["so3_2_exposure"] = rows(exposure) }
         if options.vulnerability != nil { out["so3_3_vulnerability"] = rows(vulnerabilityTable) }
+        // Zones with no pixel at all (their vulnerability rows read 0 pixels because there is nothing to count).
+        if !uncoveredZones.isEmpty {
+            out["zonesCoveringNoPixel"] = uncoveredZones.sorted().map { ["zone_id": String($0), "zone": zoneNames[$0] ?? "zone \($0)"] }
+        }
         return out
     }
 

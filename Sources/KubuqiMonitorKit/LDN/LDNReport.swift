@@ -64,6 +64,9 @@ public struct LDNReport: Sendable {
         var subIndicators: [String: [ClassArea]]
         /// `[climate]`: the zone's decline explained by rainfall (km2).
         var declineExplainedByRainfallKm2: Double?
+        /// True for a named zone that covers no pixel of the grid (off it, empty, or between pixel centres):
+        /// its areas are 0 because there is nothing to count. Absent otherwise.
+        var coversNoPixel: Bool? = nil
     }
 
     struct YearMean: Codable {
@@ -156,20 +159,25 @@ public struct LDNReport: Sendable {
     /// Per-zone tables of one period (zone 0: outside every zone).
     func zoneDocuments(_ p: LDNPeriodResult) -> [ZoneDocument] {
         // Every named zone is listed, with 0 area when it is off the grid.
-        let ids = Set(p.zoneAreas.values.flatMap { $0.rows.map(\.zone) }).union(zoneNames.keys.map { Int32($0) }).sorted()
+        // Each table split by zone once (a zone's cells picked from the whole table for each zone was quadratic in the zones).
+        let byZone = p.zoneAreas.mapValues(\.byZone)
+        func table(_ layer: LDNPeriod.Layer, _ id: Int32) -> AreaTable? { byZone[layer].map { $0[id] ?? AreaTable() } }
+        let present = Set(byZone.values.flatMap(\.keys))
+        let ids = present.union(zoneNames.keys.map { Int32($0) }).sorted()
         return ids.map { id in
             var sub: [String: [ClassArea]] = [:]
             for (layer, name) in Self.subIndicators {
-                guard let t = p.zoneAreas[layer] else { continue }
+                guard let t = table(layer, id) else { continue }
                 // The zone's own cells, summed areas as they are (not count x the mean pixel area, which rounds the
                 // mean to the table's 10^-9 km2 unit: 2e-5 km2 off on 55,000 pixels of varying area).
-                sub[name] = classAreas(t.zone(id), names: Self.statusNames(layer), waterRow: layer == .landCover)
+                sub[name] = classAreas(t, names: Self.statusNames(layer), waterRow: layer == .landCover)
             }
-            let explained = p.zoneAreas[.rainfallExplained].map { t in Self.round(t.rows.filter { $0.zone == id && $0.classValue == 1 }.reduce(0.0) { $0 + $1.areaKm2 }, 9) }
+            let explained = table(.rainfallExplained, id).map { t in Self.round(t.rows.filter { $0.classValue == 1 }.reduce(0.0) { $0 + $1.areaKm2 }, 9) }
             return ZoneDocument(id: Int(id), name: id == 0 ? "outside every zone" : (zoneNames[Int(id)] ?? "zone \(id)"),
-                                proportionDegradedPercent: p.zoneAreas[.comparison].map { Self.statusDegradedPercent($0.zone(id)) }
+                                proportionDegradedPercent: table(.comparison, id).map { Self.statusDegradedPercent($0) }
                                     ?? sub["SDG 15.3.1 (one out, all out)"]?.first { $0.code == -1 }?.percent,
-                                subIndicators: sub, declineExplainedByRainfallKm2: explained)
+                                subIndicators: sub, declineExplainedByRainfallKm2: explained,
+                                coversNoPixel: id != 0 && !present.contains(id) ? true : nil)
         }
     }
 

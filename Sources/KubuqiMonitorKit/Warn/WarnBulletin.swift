@@ -46,6 +46,9 @@ public struct WarnBulletin: Sendable, Codable {
     public var counts: [String: Int]
     public var resolved: [ResolvedHotspot]
     public var summary: String
+    /// Named zones that cover no pixel of the grid (off it, empty, or between pixel centres), which
+    /// `zones` leaves out; absent when there are none.
+    public var zonesCoveringNoPixel: [String]? = nil
 
     static func make(_ o: WarnOptions, plan: WarnPlan, sums: [WarnTally.Key: WarnTally.Sums], zoning: ZoneLayer?, hotspots: WarnHotspots, grid: Grid) -> WarnBulletin {
         let whole = sums[WarnTally.whole] ?? WarnTally.Sums(history: o.history)

@@ -149,7 +149,10 @@ public enum WarnJob {
         try requireSomeValue(sums, plan: plan, o)
         try ClassLegend.attach(to: folder.file(Layer.level.file), entries: legend)
         let hotspots = try WarnHotspots.find(o, stage: folder, work: work, grid: grid, plan: plan, zoning: zoning)
-        let bulletin = WarnBulletin.make(o, plan: plan, sums: sums, zoning: zoning, hotspots: hotspots, grid: grid)
+        var bulletin = WarnBulletin.make(o, plan: plan, sums: sums, zoning: zoning, hotspots: hotspots, grid: grid)
+        if let uncovered = zoning?.uncovered, !uncovered.isEmpty {
+            bulletin.zonesCoveringNoPixel = uncovered.sorted().map { zoning?.names[$0] ?? "zone \($0)" }
+        }
         try atomicWrite(try ReportJSON.encode(bulletin), to: folder.file("bulletin.json"))
         try atomicWrite(Data(bulletin.zonesCSV.utf8), to: folder.file("zones.csv"))
         try atomicWrite(Data(WarnBulletinPage.html(bulletin, levelPath: folder.file(Layer.level.file), hotspots: hotspots).utf8),

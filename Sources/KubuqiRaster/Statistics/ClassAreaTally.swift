@@ -29,6 +29,10 @@ public struct ClassAreaTally: Sendable, Hashable, Codable {
     /// Areas in m2 per key.
     public var squareMetres: [Key: Double] { areaUnits.mapValues { Double($0) / Self.unitsPerSquareMetre } }
 
+    /// The area in m2 of one key (nil when it has none): `squareMetres[key]` without converting every
+    /// key (a report asking for each zone's classes through `squareMetres` was quadratic in the zones).
+    public func squareMetres(_ key: Key) -> Double? { areaUnits[key].map { Double($0) / Self.unitsPerSquareMetre } }
+
     /// An empty tally.
     public init() {}
 

@@ -42,6 +42,7 @@ public enum CrashExit {
         }
         SignalSafeRemoval.prepare()
         _ = handler.load(ordering: .relaxed)
+        _ = exitCode
         for sig in signals {
             var action = sigaction()
             #if os(Linux)

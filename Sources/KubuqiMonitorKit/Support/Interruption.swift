@@ -102,7 +102,11 @@ public enum Interruption {
         sigemptyset(&blocked)
         for sig in handledSignals { sigaddset(&blocked, sig) }
         pthread_sigmask(SIG_BLOCK, &blocked, nil)
-        // A crash ends as one (CrashExit), after the signals are blocked: its handler never runs with them open.
+        // A crash ends as one (CrashExit), after the signals are blocked: its handler never runs with them open. What
+        // its clean-up reads is initialised now (a lazy global's first use in a signal handler would allocate).
+        _ = pending.withLock { $0.count } + createdFolders.withLock { $0.count } + heldLocks.withLock { $0.count }
+        _ = interrupted.withLock { $0 }
+        creation.withLock { _ in }
         CrashExit.install()
         let waiter = Thread {
             var set = sigset_t()

@@ -110,6 +110,7 @@ public struct OutputFolder: Sendable {
         let ledger = RunStagingLedger(folder: path, covering: [work.path])
         do {
             let (result, inputs) = try ledger.whileOpen { try body(work, stage) }
+            TestPause.at("before-publish")
             try publish(stage.path, protecting: inputs)
             succeeded = true
             return result

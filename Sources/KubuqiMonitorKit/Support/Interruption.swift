@@ -102,19 +102,111 @@ public enum Interruption {
         sigemptyset(&blocked)
         for sig in handledSignals { sigaddset(&blocked, sig) }
         pthread_sigmask(SIG_BLOCK, &blocked, nil)
+        // A crash ends as one (CrashExit), after the signals are blocked: its handler never runs with them open. What
+        // its clean-up reads is initialised now (a lazy global's first use in a signal handler would allocate).
+        _ = pending.withLock { $0.count } + createdFolders.withLock { $0.count } + heldLocks.withLock { $0.count }
+        _ = interrupted.withLock { $0 }
+        creation.withLock { _ in }
+        CrashExit.install()
         let waiter = Thread {
             var set = sigset_t()
             sigemptyset(&set)
             for sig in handledSignals { sigaddset(&set, sig) }
             while true {
-                var sig: Int32 = 0
-                guard sigwait(&set, &sig) == 0 else { continue }
+                guard let sig = nextSignal(&set) else { continue }
                 // Taken and never released: the process ends below.
                 creation.withLock { _ -> Void in cleanUpAndExit(sig: sig, code: 128 + sig) }
             }
         }
         waiter.name = "kubuqi-signals"
         waiter.start()
+    }
+
+    #if os(Linux)
+    private typealias SignalFD = @convention(c) (Int32, UnsafePointer<sigset_t>, Int32) -> Int32
+
+    /// A `signalfd` (glibc; not in Swift's Glibc module) for the handled signals, opened once by the waiting thread.
+    nonisolated(unsafe) private static var signalDescriptor: Int32 = -2
+    #endif
+
+    /// The next handled signal, waited for with the signals still blocked in the waiting thread: read from a `signalfd`
+    /// on Linux. `sigwait` unblocks them while it waits, so `/proc` showed the thread as taking SIGUSR1, and the Swift
+    /// runtime's crash handler, pausing every thread with the first of SIGUSR1, SIGUSR2 and SIGPROF each does not block,
+    /// sent it SIGUSR1: a crash ended as "interrupted by SIGUSR1", exit 138 (session 18, ``CrashExit``). Nil on an
+    /// interrupted read (the runtime's SIGPROF while it pauses the threads).
+    private static func nextSignal(_ set: inout sigset_t) -> Int32? {
+        #if os(Linux)
+        if signalDescriptor == -2 {
+            signalDescriptor = -1
+            if let symbol = dlsym(nil, "signalfd") {
+                signalDescriptor = unsafeBitCast(symbol, to: SignalFD.self)(-1, &set, O_CLOEXEC)
+            }
+        }
+        if signalDescriptor >= 0 {
+            // struct signalfd_siginfo: 128 bytes, ssi_signo first.
+            var info = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                        UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+            let n = withUnsafeMutableBytes(of: &info) { read(signalDescriptor, $0.baseAddress, $0.count) }
+            guard n == 128 else { return nil }
+            return withUnsafeBytes(of: &info) { Int32(bitPattern: $0.load(as: UInt32.self)) }
+        }
+        #endif
+        var sig: Int32 = 0
+        return sigwait(&set, &sig) == 0 ? sig : nil
+    }
+
+    /// Called by ``CrashExit``'s handler only, async-signal-safe: removes the registered temporaries and folders, then
+    /// in the output folders this run created its lock file and the folder when nothing else is left in it (what the
+    /// run published there before the crash stays, and the folder with it), and calls `finish` with whether all that was
+    /// registered is gone. `finish` runs holding the clean-up lock when it came within 0.2 s (an interruption's clean-up
+    /// cannot start and end the run as interrupted); the registry is read only when its lock is free within 0.2 s (the
+    /// crashing thread may hold it). A failing command's main thread, finding its files gone, waits instead of exiting
+    /// (``waitIfInterrupted()``).
+    static func removeTemporariesAfterCrash(then finish: (Bool) -> Never) -> Never {
+        func tried<T>(_ attempt: () -> T?) -> T? {
+            for _ in 0..<200 {
+                if let r = attempt() { return r }
+                usleep(1000)
+            }
+            return nil
+        }
+        func cleanUp() -> Bool {
+            _ = tried { interrupted.withLockIfAvailable { $0 = true } }
+            guard let complete = tried({
+                pending.withLockIfAvailable { files -> Bool in
+                    var all = true
+                    for f in files {
+                        // A folder is registered with a trailing "/".
+                        let removed = f.withCString { c -> Bool in
+                            let n = strlen(c)
+                            return n > 1 && c[n - 1] == 0x2F ? SignalSafeRemoval.removeFolder(c, length: n - 1) : unlink(c) == 0 || errno == ENOENT
+                        }
+                        all = all && removed
+                    }
+                    return all
+                }
+            }) else { return false }
+            _ = tried {
+                createdFolders.withLockIfAvailable { folders in
+                    heldLocks.withLockIfAvailable { locks in
+                        for folder in folders.reversed() {
+                            for lock in locks where lock.utf8.count == folder.utf8.count + 13 && lock.utf8.starts(with: folder.utf8)
+                                && lock.utf8.dropFirst(folder.utf8.count).elementsEqual("/.kubuqi.lock".utf8) {
+                                _ = lock.withCString { unlink($0) }
+                            }
+                            _ = folder.withCString { rmdir($0) }
+                        }
+                        return true
+                    }
+                } ?? nil
+            }
+            return complete
+        }
+        for _ in 0..<200 {
+            _ = creation.withLockIfAvailable { _ -> Void in finish(cleanUp()) }
+            usleep(1000)
+        }
+        finish(cleanUp())
     }
 
     /// Removes the registered temporaries and folders, says so, and ends the process.

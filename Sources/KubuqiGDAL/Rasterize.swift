@@ -34,14 +34,16 @@ public struct VectorZones {
             GDALOpenEx(path, UInt32(GDAL_OF_VECTOR) | UInt32(GDAL_OF_VERBOSE_ERROR), nil, nil, nil)
         }
         defer { GDALClose(h) }
-        guard GDALDatasetGetLayerCount(h) > 0, let layer = GDALDatasetGetLayer(h, 0) else {
-            throw GDALError("\(path) has no vector layer")
+        // The layers with geometry: a table without (the `layer_styles` QGIS saves into a GeoPackage) is not a zone layer.
+        let spatial = (0..<Int(GDALDatasetGetLayerCount(h))).compactMap { GDALDatasetGetLayer(h, Int32($0)) }
+            .filter { OGR_L_GetGeomType($0) != wkbNone }
+        guard let layer = spatial.first else {
+            throw GDALError("\(path) has no vector layer with geometries")
         }
         // Several layers (a GeoPackage of provinces and districts): the first was read without a word.
-        let layerCount = Int(GDALDatasetGetLayerCount(h))
-        if layerCount > 1 {
-            let names = (0..<layerCount).compactMap { GDALDatasetGetLayer(h, Int32($0)).map { String(cString: OGR_L_GetName($0)) } }
-            throw GDALError("\(path) has \(layerCount) layers (\(names.map { "'\($0)'" }.joined(separator: ", "))); zones are read from a file of one layer: "
+        if spatial.count > 1 {
+            let names = spatial.map { String(cString: OGR_L_GetName($0)) }
+            throw GDALError("\(path) has \(spatial.count) layers (\(names.map { "'\($0)'" }.joined(separator: ", "))); zones are read from a file of one layer: "
                             + "extract the one to use (ogr2ogr zones.gpkg \(path) LAYER)")
         }
         // No feature (a GeoJSON without features has no fields either: it was refused as lacking the field).

@@ -22,7 +22,7 @@ final class CrashExitTests: CLITestCase {
     func assertCrashed(_ r: CLIRunner.Result, signal: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(r.status, 1, r.stderr, file: file, line: line)
         let ours = r.stderr.split(separator: "\n").filter { $0.hasPrefix("kubuqi-monitor:") }
-        XCTAssertEqual(ours, ["kubuqi-monitor: error: internal error: the run crashed (\(signal)); this is a bug, please report it; no output written"],
+        XCTAssertEqual(ours, ["kubuqi-monitor: error: internal error: the run crashed (\(signal)); this is a bug, please report it; its temporary files removed"],
                        r.stderr, file: file, line: line)
         XCTAssertFalse(r.stderr.contains("interrupted"), r.stderr, file: file, line: line)
     }

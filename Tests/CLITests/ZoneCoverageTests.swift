@@ -149,6 +149,21 @@ final class ZoneCoverageTests: CLITestCase {
         XCTAssertEqual(r.status, 3, r.stderr)
         XCTAssertTrue(r.stderr.contains("has 2 layers ('provinces', 'districts')"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("o2")))
+        // One layer of zones beside a table without geometry (the `layer_styles` QGIS saves in a GeoPackage): the
+        // zones are read (refused as "2 layers" in review, session 18).
+        let styled = tmp.file("styled.gpkg"), styles = tmp.file("layer_styles.csv")
+        try "f_table_name,styleName\nzones,default\n".write(toFile: styles, atomically: true, encoding: .utf8)
+        for (n, input, extra) in [("zones", source, [String]()), ("layer_styles", styles, ["-update"])] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
+            p.arguments = ["-f", "GPKG"] + extra + ["-nln", n, styled, input]
+            try p.run(); p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0)
+        }
+        r = try change(styled, "o3")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let stats = try String(contentsOfFile: tmp.file("o3/change-stats.json"), encoding: .utf8)
+        XCTAssertTrue(stats.contains("\"a\""), stats)
     }
 
     /// Zone field values that read as numbers are names, never converted: a numeric field of -1, 1e300 and 0.5

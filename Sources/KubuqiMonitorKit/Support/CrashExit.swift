@@ -37,7 +37,7 @@ public enum CrashExit {
         let names = [SIGSEGV: "SIGSEGV", SIGABRT: "SIGABRT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE"]
         for sig in signals {
             let head = "kubuqi-monitor: error: internal error: the run crashed (\(names[sig]!)); this is a bug, please report it"
-            lines[Int(sig)] = strdup(head + "; no output written\n")
+            lines[Int(sig)] = strdup(head + "; its temporary files removed\n")
             lines[65 + Int(sig)] = strdup(head + "; some temporaries may be left (.kubuqi-*-\(getpid())-*; the next run removes them)\n")
         }
         SignalSafeRemoval.prepare()

@@ -15,8 +15,10 @@ import Synchronization
 ///
 /// The handled signals are blocked in every thread (the mask is set in `main`
 /// before any other thread exists, and threads inherit it) and taken by one
-/// thread waiting in `sigwait`, so none can be lost or land in a thread that
-/// ignores it, however busy the process is.
+/// thread reading a `signalfd` (`sigwait` where there is none), so none can be
+/// lost or land in a thread that ignores it, however busy the process is; the
+/// signals stay blocked in that thread too, so the Swift runtime's crash handler
+/// never picks one of them to pause it (docs/robustness.md, "A crash").
 public enum Interruption {
     private static let pending = Mutex<Set<String>>([])
 

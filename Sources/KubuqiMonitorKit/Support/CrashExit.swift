@@ -25,21 +25,25 @@ public enum CrashExit {
     /// The actions that were installed before ours (the Swift runtime's crash handler, or the default), by signal.
     nonisolated(unsafe) private static var previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
 
-    /// The line written for each signal (NUL-terminated, made before any crash), with and without the clean-up done.
-    nonisolated(unsafe) private static var lines = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: 2 * 65)
+    /// The line written for each signal (NUL-terminated, made before any crash): its head by signal, written before
+    /// the clean-up (so that a clean-up that crashes again or hangs still leaves it said), then its end with and
+    /// without the clean-up done (indexes 0 and 1 of ``ends``).
+    nonisolated(unsafe) private static var heads = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: 65)
+    nonisolated(unsafe) private static var ends = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: 3)
 
     /// The thread handling the crash (its `pthread_self`), 0 until one does.
     private static let handler = Atomic<UInt>(0)
 
     /// Installs the handler for ``signals`` (called by ``Interruption/installHandlers()``, early in `main`).
     static func install() {
-        lines.initialize(repeating: nil, count: 2 * 65)
+        heads.initialize(repeating: nil, count: 65)
         let names = [SIGSEGV: "SIGSEGV", SIGABRT: "SIGABRT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE"]
         for sig in signals {
-            let head = "kubuqi-monitor: error: internal error: the run crashed (\(names[sig]!)); this is a bug, please report it"
-            lines[Int(sig)] = strdup(head + "; its temporary files removed\n")
-            lines[65 + Int(sig)] = strdup(head + "; some temporaries may be left (.kubuqi-*-\(getpid())-*; the next run removes them)\n")
+            heads[Int(sig)] = strdup("kubuqi-monitor: error: internal error: the run crashed (\(names[sig]!)); this is a bug, please report it")
         }
+        ends[0] = strdup("; its temporary files removed\n")
+        ends[1] = strdup("; some temporaries may be left (.kubuqi-*-\(getpid())-*; the next run removes them)\n")
+        ends[2] = strdup("; crashed again while removing its temporary files\n")
         SignalSafeRemoval.prepare()
         _ = handler.load(ordering: .relaxed)
         _ = exitCode
@@ -68,16 +72,20 @@ public enum CrashExit {
         if !first {
             // Crashed again while handling the crash: end now. Another thread crashing meanwhile: wait for the first
             // one's handler to end the process.
-            if holder == me { _exit(CrashExit.exitCode) }
+            if holder == me {
+                if let end = ends[2] { _ = write(2, end, strlen(end)) }
+                _exit(CrashExit.exitCode)
+            }
             while true { pause() }
         }
+        if let head = heads[Int(sig)] { _ = write(2, head, strlen(head)) }
         Interruption.removeTemporariesAfterCrash { cleaned in CrashExit.end(sig, info, context, cleaned: cleaned) }
     }
 
     /// Says so, lets the runtime print its backtrace and exits.
     private static func end(_ sig: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?,
                             cleaned: Bool) -> Never {
-        if let line = lines[(cleaned ? 0 : 65) + Int(sig)] { _ = write(2, line, strlen(line)) }
+        if let end = ends[cleaned ? 0 : 1] { _ = write(2, end, strlen(end)) }
         // The runtime's backtrace (its handler pauses the other threads, prints, resumes them and returns).
         let old = previous[Int(sig)]
         #if os(Linux)

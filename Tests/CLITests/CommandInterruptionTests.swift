@@ -372,9 +372,34 @@ final class CommandInterruptionTests: CLITestCase {
         XCTAssertTrue(a.isRunning, "the run must be held after its publication")
         kill(a.processIdentifier, SIGINT)
         a.waitUntilExit()
-        XCTAssertEqual(a.terminationStatus, 130, String(decoding: aErrors.wait(), as: UTF8.self))
+        let said = String(decoding: aErrors.wait(), as: UTF8.self)
+        XCTAssertEqual(a.terminationStatus, 130, said)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["change-stats.json"],
                        "the other program's file stays; every file of the run's gone")
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/change-stats.json")), theirs)
+        // Nothing of the run's is left (the file under its name is the other program's): "no output written".
+        XCTAssertTrue(said.contains("kubuqi-monitor: interrupted; no output written"), said)
+    }
+
+    /// A run interrupted after it published into a folder that existed before it (held there by
+    /// `KUBUQI_TEST_PAUSE=after-publish`): its published files stay, complete, and the run says so; it said "no output
+    /// written" (crash18's sweep, session 18: 3 of about 240 interrupted runs) while they stayed.
+    func testAnInterruptionAfterPublishingIntoAnExistingFolderSaysWhatItKept() throws {
+        let red = try filled("red.tif", size: 64, seed: 1), nir = try filled("nir.tif", size: 64, seed: 2)
+        let out = tmp.file("existing")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        let (a, _, aErr) = try CLIRunner.start(["change", "--before", red, "--after", nir, "--threshold", "fixed:0.1", "-o", out, "-q"],
+                                               environment: ["KUBUQI_TEST_PAUSE": "after-publish:5000"])
+        let aErrors = PipeDrain(aErr.fileHandleForReading)
+        waitUntil("the run to publish") { FileManager.default.fileExists(atPath: out + "/change-stats.json") || !a.isRunning }
+        XCTAssertTrue(a.isRunning, "the run must be held after its publication")
+        kill(a.processIdentifier, SIGINT)
+        a.waitUntilExit()
+        let said = String(decoding: aErrors.wait(), as: UTF8.self)
+        XCTAssertEqual(a.terminationStatus, 130, said)
+        let left = try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") }
+        XCTAssertTrue(left.contains("change-stats.json") && left.contains("change-class.tif"), "\(left)")
+        XCTAssertTrue(said.contains("kubuqi-monitor: interrupted; the \(left.count) files it had published are kept ("), "\(left.count) files: \(said)")
+        XCTAssertFalse(said.contains("no output written"), said)
     }
 }

@@ -152,12 +152,14 @@ public enum SafeFiles {
         // Noted before the rename (a signal in between must not miss it) by the temporary's device and inode, which the
         // rename keeps: in an output folder this run created, an interruption removes what this run put there and
         // nothing else, not another program's file put under the name afterwards (``Interruption/registerCreatedFolder(_:)``).
-        if let id = FileIdentity(temporary) { Interruption.notePlaced(id) }
+        let id = FileIdentity(temporary)
+        if let id { Interruption.notePlaced(id) }
         guard rename(temporary, target) == 0 else {
             let reason = lastError()
             unlink(temporary)
             throw KubuqiError.output(target, "cannot move the finished file into place (\(reason))")
         }
+        if let id { Interruption.notePublished(target, id) }
     }
 
     /// Creates the folders of `relative` under `root` one by one, refusing a

@@ -211,6 +211,27 @@ public enum Interruption {
         finish(cleanUp())
     }
 
+    private static let publications = Mutex<[(path: String, identity: SafeFiles.FileIdentity)]>([])
+
+    /// Notes a finished file this run moved into place at `path` (its device and inode): an interruption after it, which
+    /// leaves it where this run did not create the folder, says so rather than "no output written" (session 18).
+    public static func notePublished(_ path: String, _ identity: SafeFiles.FileIdentity) {
+        publications.withLock { $0.append((path, identity)) }
+    }
+
+    /// The files this run published that are still there as it published them (after the clean-up).
+    static func keptPublications() -> [String] {
+        publications.withLock { $0 }.filter { SafeFiles.FileIdentity($0.path) == $0.identity }.map(\.path)
+    }
+
+    /// What an interrupted run left: nothing, or the files it had published (complete: each was moved into place whole).
+    static func outcome(kept: [String]) -> String {
+        guard let first = kept.first else { return "no output written" }
+        let shown = Quoted.escaped(first)
+        return kept.count == 1 ? "the file it had published is kept (\(shown)); nothing else written"
+            : "the \(kept.count) files it had published are kept (\(shown) and \(kept.count - 1) more); nothing else written"
+    }
+
     /// Removes the registered temporaries and folders, says so, and ends the process.
     private static func cleanUpAndExit(sig: Int32, code: Int32) -> Never {
         interrupted.withLock { $0 = true }
@@ -233,7 +254,7 @@ public enum Interruption {
             SafeFiles.removeOwnEntries(of: folder, placed: ownFiles, heldLocks: ownLocks)
         }
         let name = [SIGHUP: "SIGHUP", SIGUSR1: "SIGUSR1", SIGUSR2: "SIGUSR2", SIGALRM: "SIGALRM"][sig]
-        let msg = "kubuqi-monitor: interrupted\(name.map { " by \($0)" } ?? ""); no output written\n"
+        let msg = "kubuqi-monitor: interrupted\(name.map { " by \($0)" } ?? ""); \(outcome(kept: keptPublications()))\n"
         _ = msg.withCString { write(2, $0, strlen($0)) }
         _exit(code)
     }

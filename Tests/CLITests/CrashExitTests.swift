@@ -61,13 +61,7 @@ final class CrashExitTests: CLITestCase {
     /// A SIGSEGV sent to a run while it writes (the backtracer on): a crash, exit 1, its temporary removed; not an
     /// interruption by SIGUSR1 (exit 138), as before session 18.
     func testASentSIGSEGVIsACrashNotAnInterruption() throws {
-        let vrt = tmp.file("huge.vrt")
-        try """
-        <VRTDataset rasterXSize="100000" rasterYSize="100000"><SRS>EPSG:32649</SRS>
-          <GeoTransform>600000, 30, 0, 4470000, 0, -30</GeoTransform>
-          <VRTRasterBand dataType="UInt16" band="1"><NoDataValue>0</NoDataValue></VRTRasterBand>
-        </VRTDataset>
-        """.write(toFile: vrt, atomically: true, encoding: .utf8)
+        let vrt = try TestRaster.hugeEmptyVRT(tmp.file("huge.vrt"))
         let out = tmp.file("ndvi.tif")
         let (p, _, err) = try CLIRunner.start(["index", "ndvi", "--red", vrt, "--nir", vrt, "-o", out, "-q"],
                                               environment: ["SWIFT_BACKTRACE": "enable=yes,interactive=no"])

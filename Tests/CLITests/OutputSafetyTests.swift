@@ -88,14 +88,7 @@ final class OutputSafetyTests: CLITestCase {
     /// Item 1: temporaries are private folders with unpredictable names (so
     /// no name can be planted in advance), created fresh for each output.
     func testTemporariesAreExclusiveAndUnpredictable() throws {
-        let vrt = """
-        <VRTDataset rasterXSize="100000" rasterYSize="100000">
-          <SRS>EPSG:32649</SRS>
-          <GeoTransform>600000, 30, 0, 4470000, 0, -30</GeoTransform>
-          <VRTRasterBand dataType="UInt16" band="1"><NoDataValue>0</NoDataValue></VRTRasterBand>
-        </VRTDataset>
-        """
-        try vrt.write(toFile: tmp.file("huge.vrt"), atomically: true, encoding: .utf8)
+        try TestRaster.hugeEmptyVRT(tmp.file("huge.vrt"))
         var names: [String] = []
         for _ in 0..<2 {
             let (p, _, _) = try CLIRunner.start(["index", "ndvi", "--red", tmp.file("huge.vrt"), "--nir", tmp.file("huge.vrt"), "-o", tmp.file("o.tif"), "-q"])

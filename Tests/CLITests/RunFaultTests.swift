@@ -16,14 +16,7 @@ final class RunFaultTests: CLITestCase {
 
     /// A VRT too large to finish quickly: a run over it is interrupted mid-way.
     func hugeVRT() throws -> String {
-        let path = tmp.file("huge.vrt")
-        try """
-        <VRTDataset rasterXSize="100000" rasterYSize="100000"><SRS>EPSG:32649</SRS>
-          <GeoTransform>600000, 30, 0, 4470000, 0, -30</GeoTransform>
-          <VRTRasterBand dataType="UInt16" band="1"><NoDataValue>0</NoDataValue></VRTRasterBand>
-        </VRTDataset>
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try TestRaster.hugeEmptyVRT(tmp.file("huge.vrt"))
     }
 
     func temporaries(in folder: String) throws -> [String] {

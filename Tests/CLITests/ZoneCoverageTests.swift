@@ -128,6 +128,16 @@ final class ZoneCoverageTests: CLITestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.file("o")))
     }
 
+    /// Copies the vector file `source` into the GeoPackage `gpkg` as layer `name` with GDAL's `ogr2ogr` (`update`: beside
+    /// the layers it already holds).
+    func addLayer(_ name: String, from source: String, to gpkg: String, update: Bool) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
+        p.arguments = ["-f", "GPKG"] + (update ? ["-update"] : []) + ["-nln", name, gpkg, source]
+        try p.run(); p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "ogr2ogr \(name)")
+    }
+
     /// A layer of no features was refused as lacking the zone field (`has no field 'name': fields: `, GeoJSON
     /// without features has no fields); a file of several layers was read from its first without a word.
     func testEmptyAndMultiLayerSourcesAreNamed() throws {
@@ -138,13 +148,8 @@ final class ZoneCoverageTests: CLITestCase {
         // Two layers in one GeoPackage, written by GDAL.
         let gpkg = tmp.file("two.gpkg")
         let source = try layer("one.geojson", [("a", box(x0, x1, y0, y1))])
-        for (n, extra) in [("provinces", [String]()), ("districts", ["-update"])] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
-            p.arguments = ["-f", "GPKG"] + extra + ["-nln", n, gpkg, source]
-            try p.run(); p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0)
-        }
+        try addLayer("provinces", from: source, to: gpkg, update: false)
+        try addLayer("districts", from: source, to: gpkg, update: true)
         r = try change(gpkg, "o2")
         XCTAssertEqual(r.status, 3, r.stderr)
         XCTAssertTrue(r.stderr.contains("has 2 layers ('provinces', 'districts')"), r.stderr)
@@ -153,13 +158,8 @@ final class ZoneCoverageTests: CLITestCase {
         // zones are read (refused as "2 layers" in review, session 18).
         let styled = tmp.file("styled.gpkg"), styles = tmp.file("layer_styles.csv")
         try "f_table_name,styleName\nzones,default\n".write(toFile: styles, atomically: true, encoding: .utf8)
-        for (n, input, extra) in [("zones", source, [String]()), ("layer_styles", styles, ["-update"])] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
-            p.arguments = ["-f", "GPKG"] + extra + ["-nln", n, styled, input]
-            try p.run(); p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0)
-        }
+        try addLayer("zones", from: source, to: styled, update: false)
+        try addLayer("layer_styles", from: styles, to: styled, update: true)
         r = try change(styled, "o3")
         XCTAssertEqual(r.status, 0, r.stderr)
         let stats = try String(contentsOfFile: tmp.file("o3/change-stats.json"), encoding: .utf8)

@@ -38,6 +38,19 @@ public enum TestRaster {
         return try ds.band(band).read(Window(column: 0, row: 0, width: ds.width, height: ds.height))
     }
 
+    /// Writes a VRT of 100,000 x 100,000 empty UInt16 pixels (UTM 49N, 30 m, nodata 0: every read is zeros, no file
+    /// behind it) at `path`: a run over it is long enough to be interrupted or crashed mid-way. Returns `path`.
+    @discardableResult
+    public static func hugeEmptyVRT(_ path: String) throws -> String {
+        try """
+        <VRTDataset rasterXSize="100000" rasterYSize="100000"><SRS>EPSG:32649</SRS>
+          <GeoTransform>600000, 30, 0, 4470000, 0, -30</GeoTransform>
+          <VRTRasterBand dataType="UInt16" band="1"><NoDataValue>0</NoDataValue></VRTRasterBand>
+        </VRTDataset>
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// Writes a `width` x 1 monthly Float32 series of `months` bands from January 2001 (each band described by its
     /// month's 15th day, `YYYY-MM-15`) on a 0.01 degree EPSG:4326 grid, band by band, each pixel's value drawn by
     /// `value` from a SplitMix64 seeded with `seed`; returns its path.
